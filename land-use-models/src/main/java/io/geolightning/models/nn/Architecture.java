@@ -1,0 +1,60 @@
+package io.geolightning.models.nn;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/** The networks {@link ModelFactory} can build, with the name used in configuration and checkpoints. */
+public enum Architecture {
+    /** {@link LandUseCnn}: a small conv-bn-relu-pool classifier sized for CPUs. */
+    CNN("cnn", TaskKind.CLASSIFICATION, 16),
+    /** torchvision-layout ResNet-18 (BasicBlock [2,2,2,2]). */
+    RESNET18("resnet18", TaskKind.CLASSIFICATION, 32),
+    /** torchvision-layout ResNet-50 (Bottleneck [3,4,6,3], stride on the 3x3 conv, v1.5). */
+    RESNET50("resnet50", TaskKind.CLASSIFICATION, 32),
+    /** {@link UNet} segmenter. */
+    UNET("unet", TaskKind.SEGMENTATION, 16);
+
+    private final String id;
+    private final TaskKind kind;
+    private final int minChipSize;
+
+    Architecture(String id, TaskKind kind, int minChipSize) {
+        this.id = id;
+        this.kind = kind;
+        this.minChipSize = minChipSize;
+    }
+
+    /** @return the lower-case name used in configuration files and checkpoints */
+    public String id() {
+        return id;
+    }
+
+    /** @return whether the network classifies chips or segments pixels */
+    public TaskKind kind() {
+        return kind;
+    }
+
+    /** @return the smallest chip side (pixels) the network accepts with its default options */
+    public int minChipSize() {
+        return minChipSize;
+    }
+
+    /**
+     * @param name an architecture name, case-insensitive ("resnet18", "ResNet-18" and "resnet_18" all work)
+     * @return the architecture
+     * @throws ModelException naming the value and the known names when it is unknown
+     */
+    public static Architecture parse(String name) {
+        if (name != null) {
+            String key = name.trim().toLowerCase(Locale.ROOT).replace("-", "").replace("_", "");
+            for (Architecture a : values()) {
+                if (a.id.equals(key)) {
+                    return a;
+                }
+            }
+        }
+        throw new ModelException("architecture '" + name + "': unknown network; use one of "
+                + Arrays.stream(values()).map(Architecture::id).collect(Collectors.joining(", ")));
+    }
+}

@@ -1,0 +1,62 @@
+package io.geolightning.models.nn;
+
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Blocks;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.Dropout;
+import ai.djl.nn.pooling.Pool;
+
+/**
+ * The land-use CNN: a chip classifier sized for a couple of CPU cores. {@code stages} times
+ * ({@code convsPerStage} x conv3x3-bn-relu, then 2x2 max pool) with channels doubling from {@code width}
+ * (capped at 512), then global average pooling, dropout and a linear layer to class logits.
+ * Input N x bands x H x W (any H, W &ge; 2^stages), output N x classes.
+ */
+public final class LandUseCnn {
+
+    private LandUseCnn() {
+    }
+
+    /**
+     * @param spec the model spec (options width, stages, convsPerStage, dropout)
+     * @return the network
+     */
+    public static Block build(ModelSpec spec) {
+        int width = positive(spec, "width", 32);
+        int stages = positive(spec, "stages", 4);
+        int convs = positive(spec, "convsPerStage", 1);
+        double dropout = spec.doubleOption("dropout", 0.2);
+        if (dropout < 0 || dropout >= 1) {
+            throw new ModelException("model option dropout = " + dropout + " is outside [0, 1); pass e.g. 0.2");
+        }
+        if (spec.chipSize() < (1 << stages)) {
+            throw new ModelException("model spec: chipSize = " + spec.chipSize() + " is too small for " + stages
+                    + " pooling stages; use chips of at least " + (1 << stages) + " pixels or fewer stages");
+        }
+        SequentialBlock net = new SequentialBlock();
+        int channels = width;
+        for (int s = 0; s < stages; s++) {
+            for (int c = 0; c < convs; c++) {
+                net.add(Layers.convBnRelu(channels, 3, 1));
+            }
+            net.add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)));
+            channels = Math.min(channels * 2, 512);
+        }
+        net.add(Pool.globalAvgPool2dBlock()).add(Blocks.batchFlattenBlock());
+        if (dropout > 0) {
+            net.add(Dropout.builder().optRate((float) dropout).build());
+        }
+        net.add(Linear.builder().setUnits(spec.classes()).build());
+        return net;
+    }
+
+    static int positive(ModelSpec spec, String key, int fallback) {
+        int v = spec.intOption(key, fallback);
+        if (v < 1) {
+            throw new ModelException("model option " + key + " = " + v + " must be positive; pass e.g. " + fallback);
+        }
+        return v;
+    }
+}

@@ -1,0 +1,23 @@
+package io.geolightning.models.nn;
+
+/**
+ * The unchecked exception of the land-use-models module. Its message is one line naming the file or value,
+ * the problem and the fix, e.g. {@code "model.json: checkpoint expects 6 bands but L7.tif has 3; ..."}.
+ */
+public class ModelException extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    /** @param message one line: what (file or value), the problem, the fix */
+    public ModelException(String message) {
+        super(message);
+    }
+
+    /**
+     * @param message one line: what (file or value), the problem, the fix
+     * @param cause the underlying failure
+     */
+    public ModelException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

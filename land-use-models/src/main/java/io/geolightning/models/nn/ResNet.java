@@ -1,0 +1,94 @@
+package io.geolightning.models.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.nn.Blocks;
+import ai.djl.nn.ParallelBlock;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.pooling.Pool;
+import java.util.List;
+
+/**
+ * ResNets in torchvision's layout, for any number of input bands: conv1 7x7/2 (no bias) + bn + relu +
+ * maxpool 3x3/2, layer1..layer4 (64, 128, 256, 512 base widths; stride 2 from layer2 on, placed on the 3x3
+ * convolution as in ResNet v1.5), 1x1 conv + bn downsample shortcuts, global average pooling and a linear layer.
+ * With 3 bands and 1000 classes the trainable parameter counts equal torchvision's (11,689,512 for
+ * resnet18, 25,557,032 for resnet50). Input N x bands x H x W, output N x classes.
+ */
+public final class ResNet {
+
+    private ResNet() {
+    }
+
+    /**
+     * @param bands ignored by the layers (inferred at initialisation), kept for symmetry with the spec
+     * @param classes output classes
+     * @return ResNet-18: BasicBlock x [2, 2, 2, 2]
+     */
+    public static Block resnet18(int bands, int classes) {
+        return build(new int[] {2, 2, 2, 2}, false, classes);
+    }
+
+    /**
+     * @param bands ignored by the layers (inferred at initialisation), kept for symmetry with the spec
+     * @param classes output classes
+     * @return ResNet-50: Bottleneck x [3, 4, 6, 3], expansion 4
+     */
+    public static Block resnet50(int bands, int classes) {
+        return build(new int[] {3, 4, 6, 3}, true, classes);
+    }
+
+    private static Block build(int[] blocks, boolean bottleneck, int classes) {
+        SequentialBlock net = new SequentialBlock()
+                .add(Layers.conv(64, 7, 2, 3))
+                .add(Layers.batchNorm())
+                .add(Activation.reluBlock())
+                .add(Pool.maxPool2dBlock(new Shape(3, 3), new Shape(2, 2), new Shape(1, 1)));
+        int inChannels = 64;
+        for (int layer = 0; layer < blocks.length; layer++) {
+            int width = 64 << layer;
+            int outChannels = bottleneck ? width * 4 : width;
+            for (int b = 0; b < blocks[layer]; b++) {
+                int stride = (b == 0 && layer > 0) ? 2 : 1;
+                boolean project = stride != 1 || inChannels != outChannels;
+                net.add(residual(bottleneck ? bottleneck(width, stride) : basic(width, stride),
+                        project ? downsample(outChannels, stride) : Blocks.identityBlock()));
+                inChannels = outChannels;
+            }
+        }
+        return net.add(Pool.globalAvgPool2dBlock())
+                .add(Blocks.batchFlattenBlock())
+                .add(Linear.builder().setUnits(classes).build());
+    }
+
+    /** BasicBlock main path: 3x3 (stride) - bn - relu - 3x3 - bn. */
+    private static Block basic(int width, int stride) {
+        return new SequentialBlock()
+                .add(Layers.conv(width, 3, stride, 1)).add(Layers.batchNorm()).add(Activation.reluBlock())
+                .add(Layers.conv(width, 3, 1, 1)).add(Layers.batchNorm());
+    }
+
+    /** Bottleneck main path (v1.5): 1x1 - bn - relu - 3x3 (stride) - bn - relu - 1x1 (x4) - bn. */
+    private static Block bottleneck(int width, int stride) {
+        return new SequentialBlock()
+                .add(Layers.conv(width, 1, 1, 0)).add(Layers.batchNorm()).add(Activation.reluBlock())
+                .add(Layers.conv(width, 3, stride, 1)).add(Layers.batchNorm()).add(Activation.reluBlock())
+                .add(Layers.conv(width * 4, 1, 1, 0)).add(Layers.batchNorm());
+    }
+
+    private static Block downsample(int outChannels, int stride) {
+        return new SequentialBlock().add(Layers.conv(outChannels, 1, stride, 0)).add(Layers.batchNorm());
+    }
+
+    /** relu(main(x) + shortcut(x)). */
+    private static Block residual(Block main, Block shortcut) {
+        return new ParallelBlock(outs -> {
+            NDArray sum = outs.get(0).singletonOrThrow().add(outs.get(1).singletonOrThrow());
+            return new NDList(Activation.relu(sum));
+        }, List.of(main, shortcut));
+    }
+}
