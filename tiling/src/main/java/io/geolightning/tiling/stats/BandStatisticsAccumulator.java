@@ -1,0 +1,117 @@
+package io.geolightning.tiling.stats;
+
+import io.geolightning.tiling.DataType;
+import java.util.Arrays;
+
+/**
+ * Accumulates {@link BandStatistics} chip by chip, ignoring nodata pixels (a pixel is nodata in band b when its value
+ * equals that band's nodata value, or is NaN). Numerically stable: each chip's mean and sum of squared deviations
+ * are merged with Chan's parallel formula. Not thread-safe; merge per-thread accumulators with {@link #merge}.
+ */
+public final class BandStatisticsAccumulator {
+    private final int bands;
+    private final DataType dtype;
+    private final Double[] nodata;
+    private final long[] count;
+    private final double[] mean;
+    private final double[] m2;
+    private final double[] min;
+    private final double[] max;
+
+    /**
+     * @param bands number of bands
+     * @param dtype pixel type of the chips to add
+     * @param nodata nodata value per band (null entries, or a null array, for none)
+     */
+    public BandStatisticsAccumulator(int bands, DataType dtype, Double[] nodata) {
+        this.bands = bands;
+        this.dtype = dtype;
+        this.nodata = nodata == null ? new Double[bands] : nodata.clone();
+        if (this.nodata.length != bands) {
+            throw new IllegalArgumentException(this.nodata.length + " nodata values for " + bands + " bands");
+        }
+        count = new long[bands];
+        mean = new double[bands];
+        m2 = new double[bands];
+        min = new double[bands];
+        max = new double[bands];
+        Arrays.fill(min, Double.POSITIVE_INFINITY);
+        Arrays.fill(max, Double.NEGATIVE_INFINITY);
+    }
+
+    /** Adds one chip: raw little-endian band-major pixels of {@code pixelsPerBand} values per band. */
+    public void add(byte[] pixels, int pixelsPerBand) {
+        for (int b = 0; b < bands; b++) {
+            int base = b * pixelsPerBand;
+            Double nd = nodata[b];
+            double ndv = nd == null ? Double.NaN : nd;
+            long n = 0;
+            double sum = 0;
+            double lo = Double.POSITIVE_INFINITY;
+            double hi = Double.NEGATIVE_INFINITY;
+            for (int i = 0; i < pixelsPerBand; i++) {
+                double v = dtype.get(pixels, base + i);
+                if (Double.isNaN(v) || v == ndv) {
+                    continue;
+                }
+                n++;
+                sum += v;
+                lo = Math.min(lo, v);
+                hi = Math.max(hi, v);
+            }
+            if (n == 0) {
+                continue;
+            }
+            double m = sum / n;
+            double ss = 0;
+            for (int i = 0; i < pixelsPerBand; i++) {
+                double v = dtype.get(pixels, base + i);
+                if (Double.isNaN(v) || v == ndv) {
+                    continue;
+                }
+                ss += (v - m) * (v - m);
+            }
+            combine(b, n, m, ss, lo, hi);
+        }
+    }
+
+    /** Merges another accumulator of the same shape into this one. */
+    public void merge(BandStatisticsAccumulator o) {
+        for (int b = 0; b < bands; b++) {
+            if (o.count[b] > 0) {
+                combine(b, o.count[b], o.mean[b], o.m2[b], o.min[b], o.max[b]);
+            }
+        }
+    }
+
+    private void combine(int b, long n, double m, double ss, double lo, double hi) {
+        long total = count[b] + n;
+        double delta = m - mean[b];
+        mean[b] += delta * n / total;
+        m2[b] += ss + delta * delta * ((double) count[b] * n / total);
+        count[b] = total;
+        min[b] = Math.min(min[b], lo);
+        max[b] = Math.max(max[b], hi);
+    }
+
+    /** @return true when no valid pixel was added in any band */
+    public boolean isEmpty() {
+        return Arrays.stream(count).allMatch(c -> c == 0);
+    }
+
+    /** @return the statistics so far (NaN mean/std/min/max for a band without valid pixels) */
+    public BandStatistics result() {
+        double[] std = new double[bands];
+        double[] mn = mean.clone();
+        double[] lo = min.clone();
+        double[] hi = max.clone();
+        for (int b = 0; b < bands; b++) {
+            if (count[b] == 0) {
+                std[b] = mn[b] = lo[b] = hi[b] = Double.NaN;
+            } else {
+                std[b] = Math.sqrt(m2[b] / count[b]);
+            }
+        }
+        return new BandStatistics(count.clone(), mn, std, lo, hi);
+    }
+}

@@ -1,0 +1,260 @@
+package io.geolightning.tiling.store;
+
+import io.geolightning.tiling.DataType;
+import io.geolightning.tiling.TilingException;
+import io.geolightning.tiling.splits.Split;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.apache.parquet.ParquetReadOptions;
+import org.apache.parquet.column.page.PageReadStore;
+import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.example.data.simple.convert.GroupRecordConverter;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.io.ColumnIOFactory;
+import org.apache.parquet.io.LocalInputFile;
+import org.apache.parquet.io.MessageColumnIO;
+import org.apache.parquet.io.RecordReader;
+import org.apache.parquet.schema.MessageType;
+
+/**
+ * Reads a chip store (a ".parquet" file or a folder of parts, see {@link ChipStoreLayout}). Opening checks every
+ * file's footer, so a truncated or foreign file fails at once with a one-line {@link TilingException}. Rows are
+ * streamed one row group at a time, optionally projected to a subset of columns (columns left out read as null/0).
+ */
+public final class ChipStoreReader {
+    private static final LocalCodecFactory CODECS = new LocalCodecFactory();
+
+    private final ChipStoreLayout layout;
+    private final ChipStoreMetadata metadata;
+    private final List<Path> parts;
+    private final long rowCount;
+
+    private ChipStoreReader(ChipStoreLayout layout, ChipStoreMetadata metadata, List<Path> parts, long rowCount) {
+        this.layout = layout;
+        this.metadata = metadata;
+        this.parts = parts;
+        this.rowCount = rowCount;
+    }
+
+    /** Opens a store and validates its files' footers. */
+    public static ChipStoreReader open(Path store) {
+        ChipStoreLayout layout = new ChipStoreLayout(store);
+        if (!Files.exists(layout.root())) {
+            throw new TilingException(layout.root() + ": no chip store here; tile a scene first "
+                    + "(SatelliteDataModule.prepareData()) or pass the path of an existing store");
+        }
+        ChipStoreMetadata meta = SidecarJson.readIfExists(layout.sidecar());
+        List<Path> parts = new ArrayList<>();
+        if (layout.singleFile()) {
+            parts.add(layout.root());
+        } else if (meta != null && meta.parts() != null) {
+            meta.parts().forEach(p -> parts.add(layout.folder().resolve(p)));
+        } else {
+            try (Stream<Path> s = Files.list(layout.folder())) {
+                s.filter(p -> p.getFileName().toString().endsWith(".parquet")
+                        && !p.getFileName().toString().startsWith(".")).sorted().forEach(parts::add);
+            } catch (IOException e) {
+                throw new TilingException(layout.root() + ": cannot list the chip-store folder (" + e.getMessage()
+                        + "); check permissions", e);
+            }
+            if (parts.isEmpty()) {
+                throw new TilingException(layout.root() + ": folder holds no .parquet chip files; tile a scene "
+                        + "into it first or pass another folder");
+            }
+        }
+        long rows = 0;
+        for (Path p : parts) {
+            try (ParquetFileReader r = openFile(p)) {
+                MessageType schema = r.getFooter().getFileMetaData().getSchema();
+                if (!schema.containsField(ChipStoreSchema.PIXELS) || !schema.containsField(ChipStoreSchema.CHIP_ID)) {
+                    throw new TilingException(p + ": a Parquet file but not a chip store (no " + ChipStoreSchema.PIXELS
+                            + "/" + ChipStoreSchema.CHIP_ID + " columns); pass a store written by ChipStoreWriter");
+                }
+                rows += r.getRecordCount();
+            } catch (IOException e) {
+                throw corrupt(p, e);
+            }
+        }
+        return new ChipStoreReader(layout, meta, List.copyOf(parts), rows);
+    }
+
+    private static ParquetFileReader openFile(Path p) throws IOException {
+        if (!Files.isRegularFile(p)) {
+            throw new TilingException(p + ": chip-store file is missing; delete the store and tile again");
+        }
+        try {
+            ParquetReadOptions opts = ParquetReadOptions.builder(new PlainParquetConfiguration())
+                    .withCodecFactory(CODECS).build();
+            return ParquetFileReader.open(new LocalInputFile(p), opts);
+        } catch (RuntimeException e) {
+            if (e instanceof TilingException t) {
+                throw t;
+            }
+            throw corrupt(p, e);
+        }
+    }
+
+    private static TilingException corrupt(Path p, Exception e) {
+        if (e instanceof TilingException t) {
+            return t;
+        }
+        return new TilingException(p + ": not a readable Parquet chip store (" + SidecarJson.firstLine(e.getMessage())
+                + "); the file is truncated or corrupt, delete the store and tile again", e);
+    }
+
+    /** @return the store's layout */
+    public ChipStoreLayout layout() {
+        return layout;
+    }
+
+    /** @return the sidecar, or null when the store has none */
+    public ChipStoreMetadata metadata() {
+        return metadata;
+    }
+
+    /** @return the sidecar, failing with a one-line message when the store has none */
+    public ChipStoreMetadata requireMetadata() {
+        if (metadata == null) {
+            throw new TilingException(layout.sidecar() + ": chip-store sidecar is missing; the store was not finished "
+                    + "or was copied without it, tile again to rebuild it");
+        }
+        return metadata;
+    }
+
+    /** @return the Parquet files of the store */
+    public List<Path> parts() {
+        return parts;
+    }
+
+    /** @return rows in all files, from the footers */
+    public long rowCount() {
+        return rowCount;
+    }
+
+    /** Streams all columns. */
+    public ChipCursor rows() {
+        return rows(ChipStoreSchema.SCHEMA.getFields().stream().map(f -> f.getName()).toList());
+    }
+
+    /** Streams the given columns only (e.g. {@link ChipStoreSchema#METADATA_COLUMNS} to skip pixels). */
+    public ChipCursor rows(Collection<String> columns) {
+        return new Cursor(ChipStoreSchema.project(Set.copyOf(columns)));
+    }
+
+    /** Calls {@code action} for every row (all columns). */
+    public void forEach(Consumer<ChipRow> action) {
+        try (ChipCursor c = rows()) {
+            c.forEachRemaining(action);
+        }
+    }
+
+    private final class Cursor implements ChipCursor {
+        private final MessageType projection;
+        private int partIndex;
+        private ParquetFileReader file;
+        private RecordReader<Group> records;
+        private long left;
+
+        Cursor(MessageType projection) {
+            this.projection = projection;
+        }
+
+        @Override
+        public boolean hasNext() {
+            try {
+                while (left == 0) {
+                    if (file == null) {
+                        if (partIndex >= parts.size()) {
+                            return false;
+                        }
+                        file = openFile(parts.get(partIndex++));
+                        file.setRequestedSchema(projection);
+                    }
+                    PageReadStore pages = file.readNextRowGroup();
+                    if (pages == null) {
+                        file.close();
+                        file = null;
+                        continue;
+                    }
+                    MessageColumnIO io = new ColumnIOFactory().getColumnIO(projection);
+                    records = io.getRecordReader(pages, new GroupRecordConverter(projection));
+                    left = pages.getRowCount();
+                }
+                return true;
+            } catch (IOException | RuntimeException e) {
+                close();
+                throw corrupt(parts.get(Math.max(0, partIndex - 1)), e);
+            }
+        }
+
+        @Override
+        public ChipRow next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            left--;
+            try {
+                return toRow(records.read());
+            } catch (RuntimeException e) {
+                close();
+                throw corrupt(parts.get(Math.max(0, partIndex - 1)), e);
+            }
+        }
+
+        @Override
+        public void close() {
+            if (file != null) {
+                try {
+                    file.close();
+                } catch (IOException ignored) {
+                    // read-only file
+                }
+                file = null;
+            }
+            partIndex = parts.size();
+            left = 0;
+        }
+    }
+
+    private static ChipRow toRow(Group g) {
+        MessageType t = (MessageType) g.getType();
+        DataType dtype = has(g, t, ChipStoreSchema.DTYPE) ? DataType.parse(g.getString(ChipStoreSchema.DTYPE, 0))
+                : DataType.UINT8;
+        return new ChipRow(
+                str(g, t, ChipStoreSchema.CHIP_ID), str(g, t, ChipStoreSchema.SCENE), str(g, t, ChipStoreSchema.CRS),
+                integer(g, t, ChipStoreSchema.X), integer(g, t, ChipStoreSchema.Y),
+                integer(g, t, ChipStoreSchema.WIDTH), integer(g, t, ChipStoreSchema.HEIGHT),
+                dbl(g, t, ChipStoreSchema.MINX), dbl(g, t, ChipStoreSchema.MINY),
+                dbl(g, t, ChipStoreSchema.MAXX), dbl(g, t, ChipStoreSchema.MAXY),
+                has(g, t, ChipStoreSchema.SPLIT) ? Split.parse(g.getString(ChipStoreSchema.SPLIT, 0)) : null,
+                has(g, t, ChipStoreSchema.LABEL) ? g.getInteger(ChipStoreSchema.LABEL, 0) : null,
+                has(g, t, ChipStoreSchema.MASK) ? g.getBinary(ChipStoreSchema.MASK, 0).getBytes() : null,
+                integer(g, t, ChipStoreSchema.BANDS), dtype,
+                has(g, t, ChipStoreSchema.PIXELS) ? g.getBinary(ChipStoreSchema.PIXELS, 0).getBytes() : null);
+    }
+
+    private static boolean has(Group g, MessageType t, String f) {
+        return t.containsField(f) && g.getFieldRepetitionCount(f) > 0;
+    }
+
+    private static String str(Group g, MessageType t, String f) {
+        return has(g, t, f) ? g.getString(f, 0) : null;
+    }
+
+    private static int integer(Group g, MessageType t, String f) {
+        return has(g, t, f) ? g.getInteger(f, 0) : 0;
+    }
+
+    private static double dbl(Group g, MessageType t, String f) {
+        return has(g, t, f) ? g.getDouble(f, 0) : Double.NaN;
+    }
+}

@@ -1,0 +1,145 @@
+package io.geolightning.tiling.store;
+
+import com.github.luben.zstd.Zstd;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+import org.apache.parquet.bytes.BytesInput;
+import org.apache.parquet.compression.CompressionCodecFactory;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.xerial.snappy.Snappy;
+
+/**
+ * Parquet compression without Hadoop on disk: SNAPPY (xerial snappy-java), ZSTD (zstd-jni), GZIP (java.util.zip)
+ * and UNCOMPRESSED. Parquet's default codec factory needs hadoop-client-runtime; this one needs nothing else.
+ * Codecs are stateless, so one instance may serve many writers and readers.
+ */
+public final class LocalCodecFactory implements CompressionCodecFactory {
+    private final int zstdLevel;
+
+    /** @param zstdLevel ZSTD level (1 fast .. 19 small); 3 is zstd's default */
+    public LocalCodecFactory(int zstdLevel) {
+        this.zstdLevel = zstdLevel;
+    }
+
+    /** A factory with ZSTD level 3. */
+    public LocalCodecFactory() {
+        this(3);
+    }
+
+    @Override
+    public BytesInputCompressor getCompressor(CompressionCodecName codec) {
+        return new Compressor(codec);
+    }
+
+    @Override
+    public BytesInputDecompressor getDecompressor(CompressionCodecName codec) {
+        return new Decompressor(codec);
+    }
+
+    @Override
+    public void release() {
+        // stateless
+    }
+
+    private static void check(CompressionCodecName codec) {
+        switch (codec) {
+            case UNCOMPRESSED, SNAPPY, ZSTD, GZIP -> { }
+            default -> throw new UnsupportedOperationException("Parquet codec " + codec
+                    + " is not supported without Hadoop; use SNAPPY, ZSTD, GZIP or UNCOMPRESSED");
+        }
+    }
+
+    private final class Compressor implements BytesInputCompressor {
+        private final CompressionCodecName codec;
+
+        Compressor(CompressionCodecName codec) {
+            check(codec);
+            this.codec = codec;
+        }
+
+        @Override
+        public BytesInput compress(BytesInput bytes) throws IOException {
+            byte[] in = bytes.toByteArray();
+            return switch (codec) {
+                case UNCOMPRESSED -> BytesInput.from(in);
+                case SNAPPY -> BytesInput.from(Snappy.compress(in));
+                case ZSTD -> BytesInput.from(Zstd.compress(in, zstdLevel));
+                case GZIP -> {
+                    ByteArrayOutputStream out = new ByteArrayOutputStream(in.length / 2 + 64);
+                    try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
+                        gz.write(in);
+                    }
+                    yield BytesInput.from(out.toByteArray());
+                }
+                default -> throw new IllegalStateException(codec.name());
+            };
+        }
+
+        @Override
+        public CompressionCodecName getCodecName() {
+            return codec;
+        }
+
+        @Override
+        public void release() {
+            // stateless
+        }
+    }
+
+    private static final class Decompressor implements BytesInputDecompressor {
+        private final CompressionCodecName codec;
+
+        Decompressor(CompressionCodecName codec) {
+            check(codec);
+            this.codec = codec;
+        }
+
+        @Override
+        public BytesInput decompress(BytesInput bytes, int uncompressedSize) throws IOException {
+            return BytesInput.from(decompress(bytes.toByteArray(), uncompressedSize));
+        }
+
+        @Override
+        public void decompress(ByteBuffer input, int compressedSize, ByteBuffer output, int uncompressedSize)
+                throws IOException {
+            byte[] in = new byte[compressedSize];
+            input.duplicate().get(in);
+            output.put(decompress(in, uncompressedSize));
+        }
+
+        private byte[] decompress(byte[] in, int uncompressedSize) throws IOException {
+            byte[] out;
+            switch (codec) {
+                case UNCOMPRESSED -> out = in;
+                case SNAPPY -> {
+                    out = new byte[uncompressedSize];
+                    int n = Snappy.uncompress(in, 0, in.length, out, 0);
+                    if (n != uncompressedSize) {
+                        throw new IOException("snappy page decoded to " + n + " bytes, expected " + uncompressedSize);
+                    }
+                }
+                case ZSTD -> {
+                    out = Zstd.decompress(in, uncompressedSize);
+                    if (out.length != uncompressedSize) {
+                        throw new IOException("zstd page decoded to " + out.length + " bytes, expected " + uncompressedSize);
+                    }
+                }
+                case GZIP -> {
+                    try (GZIPInputStream gz = new GZIPInputStream(new java.io.ByteArrayInputStream(in))) {
+                        out = gz.readNBytes(uncompressedSize);
+                    }
+                }
+                default -> throw new IllegalStateException(codec.name());
+            }
+            return out;
+        }
+
+        @Override
+        public void release() {
+            // stateless
+        }
+    }
+}

@@ -1,0 +1,151 @@
+package io.geolightning.tiling.store;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.geolightning.tiling.DataType;
+import io.geolightning.tiling.TilingException;
+import io.geolightning.tiling.splits.Split;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class ChipStoreTest {
+    @TempDir
+    Path tmp;
+
+    static List<ChipRow> rows(int n, DataType dtype, boolean segmentation) {
+        Random r = new Random(7);
+        List<ChipRow> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            byte[] px = new byte[3 * 8 * 8 * dtype.bytes()];
+            r.nextBytes(px);
+            byte[] mask = null;
+            if (segmentation) {
+                mask = new byte[64];
+                r.nextBytes(mask);
+            }
+            Split s = Split.values()[i % 3];
+            out.add(new ChipRow("c" + i, "/data/scene.tif", "EPSG:32618", i * 8, 0, 8, 8, i, 0, i + 8, 8, s,
+                    segmentation ? null : i % 4, mask, 3, dtype, px));
+        }
+        return out;
+    }
+
+    static ChipStoreMetadata meta() {
+        return new ChipStoreMetadata(0, "classification", List.of("a", "b", "c", "d"), null, 3, "uint8", 8, 8,
+                null, null, null, null, "hash", Map.of("k", "v"), List.of(), null);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = CompressionCodecName.class, names = {"SNAPPY", "ZSTD", "GZIP", "UNCOMPRESSED"})
+    void roundTripsEveryColumnExactly(CompressionCodecName codec) {
+        List<ChipRow> in = rows(50, DataType.UINT16, false);
+        Path store = tmp.resolve("s.parquet");
+        try (ChipStoreWriter w = ChipStoreWriter.open(store, ChipStoreOptions.defaults().withCodec(codec))) {
+            in.forEach(w::write);
+            ChipStoreMetadata m = w.commit(meta());
+            assertEquals(50L, m.rowCounts().get("total"));
+            assertEquals(17L, m.rowCounts().get("train"));
+        }
+        ChipStoreReader r = ChipStoreReader.open(store);
+        assertEquals(50, r.rowCount());
+        assertEquals(codec.name(), r.requireMetadata().codec());
+        List<ChipRow> out = new ArrayList<>();
+        r.forEach(out::add);
+        assertEquals(in.size(), out.size());
+        for (int i = 0; i < in.size(); i++) {
+            ChipRow a = in.get(i);
+            ChipRow b = out.get(i);
+            assertEquals(a.chipId(), b.chipId());
+            assertEquals(a.split(), b.split());
+            assertEquals(a.label(), b.label());
+            assertEquals(a.x(), b.x());
+            assertEquals(a.maxx(), b.maxx());
+            assertEquals(a.dtype(), b.dtype());
+            assertNull(b.mask());
+            assertArrayEquals(a.pixels(), b.pixels());
+        }
+    }
+
+    @Test
+    void folderStoreRotatesPartsAndProjectsColumns() throws IOException {
+        List<ChipRow> in = rows(25, DataType.UINT8, true);
+        Path store = tmp.resolve("folder");
+        try (ChipStoreWriter w = ChipStoreWriter.open(store, ChipStoreOptions.defaults().withRowsPerPart(10)
+                .withCodec(CompressionCodecName.ZSTD))) {
+            in.forEach(w::write);
+            w.commit(meta());
+        }
+        ChipStoreReader r = ChipStoreReader.open(store);
+        assertEquals(3, r.parts().size());
+        assertEquals(25, r.rowCount());
+        try (ChipCursor c = r.rows(ChipStoreSchema.METADATA_COLUMNS)) {
+            int n = 0;
+            while (c.hasNext()) {
+                ChipRow row = c.next();
+                assertNull(row.pixels());
+                assertNull(row.mask());
+                assertEquals("c" + n, row.chipId());
+                n++;
+            }
+            assertEquals(25, n);
+        }
+        List<ChipRow> out = new ArrayList<>();
+        r.forEach(out::add);
+        for (int i = 0; i < in.size(); i++) {
+            assertArrayEquals(in.get(i).mask(), out.get(i).mask());
+        }
+        try (var s = Files.list(store)) {
+            assertFalse(s.anyMatch(p -> p.getFileName().toString().endsWith(".tmp")), "no temporary file left");
+        }
+    }
+
+    @Test
+    void abandonedWriterPublishesNothing() throws IOException {
+        Path store = tmp.resolve("never.parquet");
+        try (ChipStoreWriter w = ChipStoreWriter.open(store, ChipStoreOptions.defaults())) {
+            rows(5, DataType.UINT8, false).forEach(w::write);
+        }
+        assertFalse(Files.exists(store));
+        try (var s = Files.list(tmp)) {
+            assertEquals(0, s.count());
+        }
+    }
+
+    @Test
+    void truncatedStoreFailsWithOneLine() throws IOException {
+        Path store = tmp.resolve("t.parquet");
+        try (ChipStoreWriter w = ChipStoreWriter.open(store, ChipStoreOptions.defaults())) {
+            rows(20, DataType.UINT8, false).forEach(w::write);
+            w.commit(meta());
+        }
+        byte[] all = Files.readAllBytes(store);
+        Files.write(store, java.util.Arrays.copyOf(all, all.length / 2));
+        TilingException e = assertThrows(TilingException.class, () -> ChipStoreReader.open(store));
+        assertTrue(e.getMessage().contains("t.parquet"), e.getMessage());
+        assertTrue(e.getMessage().contains("truncated or corrupt"), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"), e.getMessage());
+    }
+
+    @Test
+    void missingStoreFailsWithOneLine() {
+        TilingException e = assertThrows(TilingException.class,
+                () -> ChipStoreReader.open(tmp.resolve("nothing-here")));
+        assertTrue(e.getMessage().contains("nothing-here") && e.getMessage().contains("no chip store"),
+                e.getMessage());
+    }
+}
