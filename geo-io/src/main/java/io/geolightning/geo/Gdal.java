@@ -1,0 +1,95 @@
+package io.geolightning.geo;
+
+import org.gdal.gdal.gdal;
+import org.gdal.ogr.ogr;
+import org.gdal.osr.osr;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One-time GDAL/OGR set-up: loads {@code libgdalalljni}, registers all drivers, turns GDAL errors into Java
+ * exceptions and silences GDAL's own stderr printing (its last error message becomes our one-line exception instead).
+ * Every geo-io entry point calls {@link #ensureInitialised()}; callers may call it too, it is cheap and idempotent.
+ */
+public final class Gdal {
+    private static final Logger LOG = LoggerFactory.getLogger(Gdal.class);
+    private static volatile boolean initialised;
+
+    private Gdal() {
+    }
+
+    /**
+     * Loads the GDAL JNI library and registers drivers once.
+     *
+     * @throws GeoIOException when libgdalalljni is not on {@code java.library.path}
+     */
+    public static void ensureInitialised() {
+        if (initialised) {
+            return;
+        }
+        synchronized (Gdal.class) {
+            if (initialised) {
+                return;
+            }
+            try {
+                System.loadLibrary("gdalalljni");
+            } catch (UnsatisfiedLinkError e) {
+                throw new GeoIOException("GDAL native library libgdalalljni.so not found on java.library.path ("
+                        + System.getProperty("java.library.path") + "): run scripts/setup and pass"
+                        + " -Djava.library.path=<repo>/build/native", e);
+            }
+            gdal.SetConfigOption("CPL_LOG_ERRORS", "OFF");
+            gdal.PushErrorHandler("CPLQuietErrorHandler");
+            gdal.UseExceptions();
+            ogr.UseExceptions();
+            osr.UseExceptions();
+            gdal.AllRegister();
+            ogr.RegisterAll();
+            LOG.debug("GDAL {} initialised", gdal.VersionInfo("RELEASE_NAME"));
+            initialised = true;
+        }
+    }
+
+    /** GDAL's release name, e.g. "3.6.2". */
+    public static String version() {
+        ensureInitialised();
+        return gdal.VersionInfo("RELEASE_NAME");
+    }
+
+    /**
+     * Makes sure GDAL errors raised on the calling thread are silent too (GDAL's handler stack is per thread).
+     * Called internally before GDAL work.
+     */
+    static void quietThread() {
+        ensureInitialised();
+        QUIET.get();
+    }
+
+    private static final ThreadLocal<Boolean> QUIET = ThreadLocal.withInitial(() -> {
+        gdal.PushErrorHandler("CPLQuietErrorHandler");
+        return Boolean.TRUE;
+    });
+
+    /**
+     * GDAL's last error message for this thread as one line, or {@code fallback} when GDAL recorded none. Also
+     * extracts the message from a GDAL RuntimeException when one is given.
+     */
+    static String lastError(Throwable t, String fallback) {
+        String msg = null;
+        if (t != null && t.getMessage() != null && !t.getMessage().isBlank()) {
+            msg = t.getMessage();
+        }
+        if (msg == null) {
+            String last = gdal.GetLastErrorMsg();
+            if (last != null && !last.isBlank()) {
+                msg = last;
+            }
+        }
+        return msg == null ? fallback : GeoIOException.oneLine(msg);
+    }
+
+    /** Same as {@link #lastError(Throwable, String)} without an exception. */
+    static String lastError(String fallback) {
+        return lastError(null, fallback);
+    }
+}

@@ -1,0 +1,39 @@
+package io.geolightning.geo;
+
+import java.nio.file.Path;
+
+/**
+ * The one unchecked exception of geo-io. Its message is a single line naming the file (or the value), the problem
+ * and the fix, e.g. {@code "L7.tif: not a raster GDAL can read (format not recognised); pass a GeoTIFF or another
+ * GDAL raster"}.
+ */
+public class GeoIOException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    /** @param message one line: what (file or value), the problem, the fix */
+    public GeoIOException(String message) {
+        super(oneLine(message));
+    }
+
+    /** @param message one line: what (file or value), the problem, the fix; @param cause the underlying error */
+    public GeoIOException(String message, Throwable cause) {
+        super(oneLine(message), cause);
+    }
+
+    /** Builds {@code "<file>: <problem>; <fix>"}. */
+    public static GeoIOException of(Path file, String problem, String fix) {
+        return new GeoIOException(file + ": " + problem + "; " + fix);
+    }
+
+    /** Builds {@code "<file>: <problem>; <fix>"} keeping the cause. */
+    public static GeoIOException of(Path file, String problem, String fix, Throwable cause) {
+        return new GeoIOException(file + ": " + problem + "; " + fix, cause);
+    }
+
+    static String oneLine(String s) {
+        if (s == null) {
+            return "unknown error";
+        }
+        return s.replaceAll("\\s*[\\r\\n]+\\s*", " ").trim();
+    }
+}

@@ -1,0 +1,371 @@
+package io.geolightning.geo;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Hashtable;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import org.gdal.gdal.Band;
+import org.gdal.gdal.Dataset;
+import org.gdal.gdal.gdal;
+import org.gdal.gdalconst.gdalconstConstants;
+import org.gdal.osr.SpatialReference;
+import org.locationtech.jts.geom.Coordinate;
+import org.locationtech.jts.geom.Envelope;
+import org.locationtech.jts.geom.GeometryFactory;
+import org.locationtech.jts.geom.Polygon;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A raster file opened read-only through GDAL (GeoTIFF, COG, JPEG, PNG, VRT, ... anything GDAL reads).
+ * <p>Thread-safety: a GDAL dataset must not be used by two threads at once. {@link #read} is synchronized, so a shared
+ * GeoRaster is safe but reads are serialised; for parallel reads open one GeoRaster per thread.
+ * <p>The data type is band 1's; other bands are converted to it on read.
+ */
+public final class GeoRaster implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(GeoRaster.class);
+
+    private final Path path;
+    private Dataset dataset;
+    private final int width;
+    private final int height;
+    private final int bandCount;
+    private final RasterDataType dataType;
+    private final GeoTransform geoTransform;
+    private final boolean hasGeoTransform;
+    private final Crs crs;
+    private final Double[] nodata;
+
+    private GeoRaster(Path path, Dataset ds) {
+        this.path = path;
+        this.dataset = ds;
+        this.width = ds.getRasterXSize();
+        this.height = ds.getRasterYSize();
+        this.bandCount = ds.getRasterCount();
+        Band b1 = ds.GetRasterBand(1);
+        RasterDataType t = RasterDataType.fromGdalOrNull(b1.getDataType());
+        if (t == null) {
+            throw GeoIOException.of(path, "pixel type " + gdal.GetDataTypeName(b1.getDataType())
+                    + " is not supported", "convert it with gdal_translate -ot Float32 (or Int32)");
+        }
+        if (t == RasterDataType.UINT8 && "SIGNEDBYTE".equals(b1.GetMetadataItem("PIXELTYPE", "IMAGE_STRUCTURE"))) {
+            t = RasterDataType.INT8;
+        }
+        this.dataType = t;
+        double[] gt = ds.GetGeoTransform();
+        this.hasGeoTransform = gt != null && !Arrays.equals(gt, new double[] {0, 1, 0, 0, 0, 1});
+        this.geoTransform = hasGeoTransform ? GeoTransform.fromGdal(gt) : new GeoTransform(0, 1, 0, 0, 0, 1);
+        SpatialReference ref = ds.GetSpatialRef();
+        this.crs = ref == null ? null : Crs.fromSpatialReference(ref);
+        this.nodata = new Double[bandCount];
+        for (int i = 0; i < bandCount; i++) {
+            Double[] v = new Double[1];
+            ds.GetRasterBand(i + 1).GetNoDataValue(v);
+            if (v[0] != null && !dataType.canHold(v[0])) {
+                LOG.warn("{}: band {} nodata {} does not fit {}; ignoring it", path, i + 1, v[0], dataType);
+                v[0] = null;
+            }
+            nodata[i] = v[0];
+        }
+    }
+
+    /**
+     * Opens a raster read-only.
+     *
+     * @throws GeoIOException when the file is missing, is not a raster GDAL can read, or is unreadable
+     */
+    public static GeoRaster open(Path path) {
+        Gdal.quietThread();
+        if (!Files.exists(path)) {
+            throw GeoIOException.of(path, "file not found", "check the path (working directory: "
+                    + Path.of("").toAbsolutePath() + ")");
+        }
+        if (Files.isDirectory(path)) {
+            throw GeoIOException.of(path, "is a folder, not a raster file", "pass a GeoTIFF or another GDAL raster file");
+        }
+        Dataset ds;
+        gdal.ErrorReset();
+        try {
+            ds = gdal.OpenEx(path.toString(), gdalconstConstants.OF_RASTER | gdalconstConstants.OF_READONLY
+                    | gdalconstConstants.OF_VERBOSE_ERROR);
+        } catch (RuntimeException e) {
+            throw notRaster(path, Gdal.lastError(e, "format not recognised"), e);
+        }
+        if (ds == null) {
+            throw notRaster(path, Gdal.lastError("format not recognised"), null);
+        }
+        if (ds.getRasterCount() < 1 || ds.getRasterXSize() < 1 || ds.getRasterYSize() < 1) {
+            ds.delete();
+            throw notRaster(path, "it has no raster bands", null);
+        }
+        try {
+            return new GeoRaster(path, ds);
+        } catch (RuntimeException e) {
+            ds.delete();
+            if (e instanceof GeoIOException g) {
+                throw g;
+            }
+            throw GeoIOException.of(path, "cannot read raster metadata (" + Gdal.lastError(e, "unknown error") + ")",
+                    "check that the file is complete and not corrupt", e);
+        }
+    }
+
+    private static GeoIOException notRaster(Path path, String why, Throwable cause) {
+        return GeoIOException.of(path, "not a raster GDAL can read (" + why + ")",
+                "pass a GeoTIFF or another GDAL raster", cause);
+    }
+
+    /** The file. */
+    public Path path() {
+        return path;
+    }
+
+    /** Columns. */
+    public int width() {
+        return width;
+    }
+
+    /** Rows. */
+    public int height() {
+        return height;
+    }
+
+    /** Number of bands. */
+    public int bandCount() {
+        return bandCount;
+    }
+
+    /** Pixel type of band 1 (reads convert every band to it). */
+    public RasterDataType dataType() {
+        return dataType;
+    }
+
+    /** The whole raster as a pixel window. */
+    public PixelWindow extent() {
+        return PixelWindow.full(width, height);
+    }
+
+    /** Nodata value of band {@code band1} (1-based), if declared and representable in the data type. */
+    public OptionalDouble nodata(int band1) {
+        checkBand(band1);
+        Double v = nodata[band1 - 1];
+        return v == null ? OptionalDouble.empty() : OptionalDouble.of(v);
+    }
+
+    /** The CRS, if the file declares one. */
+    public Optional<Crs> crs() {
+        return Optional.ofNullable(crs);
+    }
+
+    /**
+     * The CRS.
+     *
+     * @throws GeoIOException when the raster has none
+     */
+    public Crs requireCrs() {
+        if (crs == null) {
+            throw GeoIOException.of(path, "raster has no CRS", "assign one with gdal_edit.py -a_srs EPSG:xxxx");
+        }
+        return crs;
+    }
+
+    /** True when the file declares a geotransform (otherwise {@link #geoTransform()} is the identity). */
+    public boolean hasGeoTransform() {
+        return hasGeoTransform;
+    }
+
+    /** The geotransform (GDAL's default identity [0,1,0,0,0,1] when the file has none). */
+    public GeoTransform geoTransform() {
+        return geoTransform;
+    }
+
+    /** The raster's footprint in its CRS: the polygon through its four corners (rotation-aware). */
+    public Polygon footprint() {
+        return footprint(extent());
+    }
+
+    /** The footprint of a pixel window in the raster CRS. */
+    public Polygon footprint(PixelWindow w) {
+        Coordinate a = geoTransform.pixelToMap(w.x(), w.y());
+        Coordinate b = geoTransform.pixelToMap(w.endX(), w.y());
+        Coordinate c = geoTransform.pixelToMap(w.endX(), w.endY());
+        Coordinate d = geoTransform.pixelToMap(w.x(), w.endY());
+        return new GeometryFactory().createPolygon(new Coordinate[] {a, b, c, d, a.copy()});
+    }
+
+    /** Bounding box of the raster in its CRS. */
+    public Envelope bounds() {
+        return footprint().getEnvelopeInternal();
+    }
+
+    /**
+     * The smallest pixel window covering {@code mapEnvelope} (in the raster CRS), rounded outward; it may extend past
+     * the raster (reads pad).
+     */
+    public PixelWindow windowFor(Envelope mapEnvelope) {
+        double minPx = Double.POSITIVE_INFINITY, minPy = Double.POSITIVE_INFINITY;
+        double maxPx = Double.NEGATIVE_INFINITY, maxPy = Double.NEGATIVE_INFINITY;
+        double[][] corners = {{mapEnvelope.getMinX(), mapEnvelope.getMinY()}, {mapEnvelope.getMaxX(), mapEnvelope.getMinY()},
+            {mapEnvelope.getMaxX(), mapEnvelope.getMaxY()}, {mapEnvelope.getMinX(), mapEnvelope.getMaxY()}};
+        for (double[] c : corners) {
+            Coordinate p = geoTransform.mapToPixel(c[0], c[1]);
+            minPx = Math.min(minPx, p.x);
+            maxPx = Math.max(maxPx, p.x);
+            minPy = Math.min(minPy, p.y);
+            maxPy = Math.max(maxPy, p.y);
+        }
+        int x0 = (int) Math.floor(minPx + 1e-9);
+        int y0 = (int) Math.floor(minPy + 1e-9);
+        int x1 = (int) Math.ceil(maxPx - 1e-9);
+        int y1 = (int) Math.ceil(maxPy - 1e-9);
+        return new PixelWindow(x0, y0, Math.max(0, x1 - x0), Math.max(0, y1 - y0));
+    }
+
+    /** Natural block size of band 1. */
+    public synchronized BlockSize blockSize() {
+        Band b = dataset().GetRasterBand(1);
+        return new BlockSize(b.GetBlockXSize(), b.GetBlockYSize());
+    }
+
+    /** Description of band {@code band1} (often empty). */
+    public synchronized String bandDescription(int band1) {
+        checkBand(band1);
+        String d = dataset().GetRasterBand(band1).GetDescription();
+        return d == null ? "" : d;
+    }
+
+    /** Dataset metadata of the default domain. */
+    @SuppressWarnings("unchecked")
+    public synchronized Map<String, String> metadata() {
+        Hashtable<String, String> h = (Hashtable<String, String>) dataset().GetMetadata_Dict("");
+        return h == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(new java.util.TreeMap<>(h)));
+    }
+
+    /**
+     * Reads a window of the given bands (1-based; none = all). Parts of the window outside the raster are padded
+     * with each band's nodata (0 when it has none) and left out of {@link RasterWindow#coverage()}.
+     *
+     * @throws GeoIOException when GDAL cannot decode the pixels (e.g. a truncated file)
+     */
+    public synchronized RasterWindow read(PixelWindow window, int... bands) {
+        Dataset ds = dataset();
+        Gdal.quietThread();
+        int[] bandList = bands.length == 0 ? allBands() : bands.clone();
+        for (int b : bandList) {
+            checkBand(b);
+        }
+        RasterWindow.Builder builder = RasterWindow.builder(dataType, bandList.length, window.width(), window.height())
+                .window(window);
+        if (hasGeoTransform) {
+            builder.geoTransform(geoTransform.forWindow(window));
+        }
+        builder.crs(crs);
+        for (int i = 0; i < bandList.length; i++) {
+            Double nd = nodata[bandList[i] - 1];
+            if (nd != null) {
+                builder.nodata(i, nd);
+            }
+        }
+        Optional<PixelWindow> inside = window.intersection(extent());
+        builder.coverage(inside.orElse(new PixelWindow(window.x(), window.y(), 0, 0)));
+        if (inside.isEmpty()) {
+            return builder.build();
+        }
+        PixelWindow in = inside.get();
+        if (in.equals(window)) {
+            Object a = RasterWindow.allocate(dataType, bandList.length * (int) window.area());
+            readInto(ds, in, bandList, a);
+            return builder.data(a).build();
+        }
+        RasterWindow out = builder.build();
+        Object tmp = RasterWindow.allocate(dataType, bandList.length * (int) in.area());
+        readInto(ds, in, bandList, tmp);
+        int outN = window.width() * window.height();
+        int inN = in.width() * in.height();
+        for (int b = 0; b < bandList.length; b++) {
+            for (int row = 0; row < in.height(); row++) {
+                int dst = b * outN + (in.y() - window.y() + row) * window.width() + (in.x() - window.x());
+                System.arraycopy(tmp, b * inN + row * in.width(), out.data(), dst, in.width());
+            }
+        }
+        return out;
+    }
+
+    /** Reads the whole raster (all bands, or the given 1-based ones). */
+    public RasterWindow readAll(int... bands) {
+        return read(extent(), bands);
+    }
+
+    private void readInto(Dataset ds, PixelWindow in, int[] bandList, Object array) {
+        int type = dataType.gdalType();
+        int rc;
+        gdal.ErrorReset();
+        try {
+            rc = switch (dataType) {
+                case UINT8, INT8 -> ds.ReadRaster(in.x(), in.y(), in.width(), in.height(), in.width(), in.height(),
+                        type, (byte[]) array, bandList);
+                case UINT16, INT16 -> ds.ReadRaster(in.x(), in.y(), in.width(), in.height(), in.width(), in.height(),
+                        type, (short[]) array, bandList);
+                case UINT32, INT32 -> ds.ReadRaster(in.x(), in.y(), in.width(), in.height(), in.width(), in.height(),
+                        type, (int[]) array, bandList);
+                case FLOAT32 -> ds.ReadRaster(in.x(), in.y(), in.width(), in.height(), in.width(), in.height(),
+                        type, (float[]) array, bandList);
+                case FLOAT64 -> ds.ReadRaster(in.x(), in.y(), in.width(), in.height(), in.width(), in.height(),
+                        type, (double[]) array, bandList);
+            };
+        } catch (RuntimeException e) {
+            throw unreadable(in, Gdal.lastError(e, "read failed"), e);
+        }
+        if (rc != gdalconstConstants.CE_None) {
+            throw unreadable(in, Gdal.lastError("read failed"), null);
+        }
+    }
+
+    private GeoIOException unreadable(PixelWindow in, String why, Throwable cause) {
+        return GeoIOException.of(path, "cannot read pixels of " + in + " (" + why + ")",
+                "the file is probably truncated or corrupt: re-download or re-create it", cause);
+    }
+
+    private int[] allBands() {
+        int[] all = new int[bandCount];
+        for (int i = 0; i < bandCount; i++) {
+            all[i] = i + 1;
+        }
+        return all;
+    }
+
+    private void checkBand(int band1) {
+        if (band1 < 1 || band1 > bandCount) {
+            throw GeoIOException.of(path, "has no band " + band1 + " (it has " + bandCount + ")",
+                    "pass 1-based band numbers 1.." + bandCount);
+        }
+    }
+
+    /** The open GDAL dataset (package use only; callers must hold this object's lock). */
+    Dataset dataset() {
+        if (dataset == null) {
+            throw GeoIOException.of(path, "raster is closed", "open it again with GeoRaster.open");
+        }
+        return dataset;
+    }
+
+    /** Closes the GDAL dataset; idempotent. */
+    @Override
+    public synchronized void close() {
+        if (dataset != null) {
+            dataset.delete();
+            dataset = null;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "GeoRaster[" + path + ", " + width + "x" + height + "x" + bandCount + " " + dataType
+                + (crs == null ? ", no CRS" : ", " + crs) + "]";
+    }
+}

@@ -1,0 +1,87 @@
+package io.geolightning.geo;
+
+import org.locationtech.jts.geom.Coordinate;
+
+/**
+ * GDAL's affine geotransform, in GDAL order ({@code gt[0..5]}): map x = originX + px * pixelWidth + py * rowRotation,
+ * map y = originY + px * columnRotation + py * pixelHeight, where (px, py) are pixel/line coordinates of a pixel
+ * corner (pixel centres are at +0.5). {@code pixelHeight} is negative for north-up images.
+ */
+public record GeoTransform(double originX, double pixelWidth, double rowRotation,
+                           double originY, double columnRotation, double pixelHeight) {
+
+    public GeoTransform {
+        double det = pixelWidth * pixelHeight - rowRotation * columnRotation;
+        if (det == 0 || !Double.isFinite(det) || !Double.isFinite(originX) || !Double.isFinite(originY)) {
+            throw new GeoIOException("geotransform [" + originX + ", " + pixelWidth + ", " + rowRotation + ", "
+                    + originY + ", " + columnRotation + ", " + pixelHeight + "]: not invertible (zero pixel size or"
+                    + " non-finite value); set a valid geotransform, e.g. with gdal_edit.py -a_ullr");
+        }
+    }
+
+    /** A north-up transform with square-or-not pixels and no rotation. */
+    public static GeoTransform northUp(double originX, double originY, double pixelWidth, double pixelHeight) {
+        return new GeoTransform(originX, pixelWidth, 0, originY, 0, -Math.abs(pixelHeight));
+    }
+
+    /** From GDAL's six-element array. */
+    public static GeoTransform fromGdal(double[] gt) {
+        if (gt == null || gt.length != 6) {
+            throw new GeoIOException("geotransform array: expected 6 values, got "
+                    + (gt == null ? "null" : gt.length) + "; pass GDAL's GetGeoTransform() array");
+        }
+        return new GeoTransform(gt[0], gt[1], gt[2], gt[3], gt[4], gt[5]);
+    }
+
+    /** GDAL's six-element array. */
+    public double[] toGdal() {
+        return new double[] {originX, pixelWidth, rowRotation, originY, columnRotation, pixelHeight};
+    }
+
+    /** Map coordinate of pixel/line position ({@code px}, {@code py}); use +0.5 for a pixel centre. */
+    public Coordinate pixelToMap(double px, double py) {
+        return new Coordinate(originX + px * pixelWidth + py * rowRotation,
+                originY + px * columnRotation + py * pixelHeight);
+    }
+
+    /** Fractional pixel/line position (x = column, y = row) of map coordinate ({@code x}, {@code y}). */
+    public Coordinate mapToPixel(double x, double y) {
+        double det = pixelWidth * pixelHeight - rowRotation * columnRotation;
+        double dx = x - originX;
+        double dy = y - originY;
+        return new Coordinate((pixelHeight * dx - rowRotation * dy) / det,
+                (-columnRotation * dx + pixelWidth * dy) / det);
+    }
+
+    /** Fractional pixel/line position of a map coordinate. */
+    public Coordinate mapToPixel(Coordinate map) {
+        return mapToPixel(map.x, map.y);
+    }
+
+    /** The geotransform of {@code window}: same pixel size, origin at the window's top-left corner. */
+    public GeoTransform forWindow(PixelWindow window) {
+        Coordinate o = pixelToMap(window.x(), window.y());
+        return new GeoTransform(o.x, pixelWidth, rowRotation, o.y, columnRotation, pixelHeight);
+    }
+
+    /** The geotransform after resampling by {@code factor} (2 = pixels twice as large). */
+    public GeoTransform scaled(double factor) {
+        return new GeoTransform(originX, pixelWidth * factor, rowRotation * factor,
+                originY, columnRotation * factor, pixelHeight * factor);
+    }
+
+    /** True when the image is rotated or sheared (row/column rotation terms are non-zero). */
+    public boolean hasRotation() {
+        return rowRotation != 0 || columnRotation != 0;
+    }
+
+    /** Ground size of a pixel along its column (x) direction, rotation-aware. */
+    public double pixelSizeX() {
+        return Math.hypot(pixelWidth, columnRotation);
+    }
+
+    /** Ground size of a pixel along its row (y) direction, rotation-aware. */
+    public double pixelSizeY() {
+        return Math.hypot(rowRotation, pixelHeight);
+    }
+}

@@ -1,0 +1,350 @@
+package io.geolightning.geo;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import org.gdal.ogr.DataSource;
+import org.gdal.ogr.Feature;
+import org.gdal.ogr.FeatureDefn;
+import org.gdal.ogr.Layer;
+import org.gdal.ogr.ogr;
+import org.gdal.ogr.ogrConstants;
+import org.gdal.osr.SpatialReference;
+import org.locationtech.jts.geom.Envelope;
+import org.locationtech.jts.geom.Geometry;
+import org.locationtech.jts.geom.GeometryFactory;
+import org.locationtech.jts.geom.util.GeometryFixer;
+import org.locationtech.jts.io.ParseException;
+import org.locationtech.jts.io.WKBReader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One layer of a vector file opened read-only through OGR (Shapefile, GeoPackage, GeoJSON, FlatGeobuf, ...).
+ * Geometries come back as valid 2D JTS geometries in the layer's CRS: curves are linearised and invalid geometries
+ * are repaired with JTS {@link GeometryFixer} - counted ({@link #repairedGeometryCount()}) and logged, never dropped.
+ * <p>Thread-safety: methods are synchronized (an OGR layer has a single read cursor).
+ */
+public final class VectorSource implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(VectorSource.class);
+
+    private final Path path;
+    private DataSource dataSource;
+    private final Layer layer;
+    private final String layerName;
+    private final List<String> layerNames;
+    private final Crs crs;
+    private final List<String> fieldNames;
+    private final int[] fieldTypes;
+    private final Set<Long> repaired = new HashSet<>();
+    private final GeometryFactory factory = new GeometryFactory();
+
+    private VectorSource(Path path, DataSource ds, Layer layer, List<String> layerNames) {
+        this.path = path;
+        this.dataSource = ds;
+        this.layer = layer;
+        this.layerName = layer.GetName();
+        this.layerNames = layerNames;
+        SpatialReference ref = layer.GetSpatialRef();
+        this.crs = ref == null ? null : Crs.fromSpatialReference(ref);
+        FeatureDefn defn = layer.GetLayerDefn();
+        int n = defn.GetFieldCount();
+        List<String> names = new ArrayList<>(n);
+        this.fieldTypes = new int[n];
+        for (int i = 0; i < n; i++) {
+            names.add(defn.GetFieldDefn(i).GetName());
+            fieldTypes[i] = defn.GetFieldDefn(i).GetFieldType();
+        }
+        this.fieldNames = List.copyOf(names);
+    }
+
+    /** Opens the first layer of a vector file (logged when the file has several). */
+    public static VectorSource open(Path path) {
+        return open(path, null);
+    }
+
+    /**
+     * Opens layer {@code layerName} (null = the first layer).
+     *
+     * @throws GeoIOException when the file is missing, not a vector file, or has no such layer (the message lists
+     *                        the layers)
+     */
+    public static VectorSource open(Path path, String layerName) {
+        Gdal.quietThread();
+        if (!Files.exists(path)) {
+            throw GeoIOException.of(path, "file not found", "check the path (working directory: "
+                    + Path.of("").toAbsolutePath() + ")");
+        }
+        DataSource ds;
+        try {
+            ds = ogr.Open(path.toString(), 0);
+        } catch (RuntimeException e) {
+            throw notVector(path, Gdal.lastError(e, "format not recognised"), e);
+        }
+        if (ds == null) {
+            throw notVector(path, Gdal.lastError("format not recognised"), null);
+        }
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < ds.GetLayerCount(); i++) {
+            names.add(ds.GetLayer(i).GetName());
+        }
+        if (names.isEmpty()) {
+            ds.delete();
+            throw notVector(path, "it has no vector layers", null);
+        }
+        Layer layer;
+        if (layerName == null) {
+            layer = ds.GetLayer(0);
+            if (names.size() > 1) {
+                LOG.info("{}: {} layers {}; using the first, '{}'", path, names.size(), names, names.get(0));
+            }
+        } else {
+            layer = names.contains(layerName) ? ds.GetLayerByName(layerName) : null;
+            if (layer == null) {
+                ds.delete();
+                throw GeoIOException.of(path, "has no layer '" + layerName + "' (layers: " + String.join(", ", names)
+                        + ")", "pass one of these layer names");
+            }
+        }
+        try {
+            return new VectorSource(path, ds, layer, List.copyOf(names));
+        } catch (RuntimeException e) {
+            ds.delete();
+            throw GeoIOException.of(path, "cannot read layer definition (" + Gdal.lastError(e, "unknown error") + ")",
+                    "check that the file is complete and not corrupt", e);
+        }
+    }
+
+    private static GeoIOException notVector(Path path, String why, Throwable cause) {
+        return GeoIOException.of(path, "not a vector file GDAL can read (" + why + ")",
+                "pass a Shapefile, GeoPackage, GeoJSON or another OGR vector file", cause);
+    }
+
+    /** The file. */
+    public Path path() {
+        return path;
+    }
+
+    /** Names of all layers of the file. */
+    public List<String> layerNames() {
+        return layerNames;
+    }
+
+    /** Name of the open layer. */
+    public String layerName() {
+        return layerName;
+    }
+
+    /** The layer CRS, if declared. */
+    public Optional<Crs> crs() {
+        return Optional.ofNullable(crs);
+    }
+
+    /**
+     * The layer CRS.
+     *
+     * @throws GeoIOException when the layer declares none
+     */
+    public Crs requireCrs() {
+        if (crs == null) {
+            throw GeoIOException.of(path, "layer '" + layerName + "' has no CRS",
+                    "assign one with ogr2ogr -a_srs EPSG:xxxx (or add the .prj file)");
+        }
+        return crs;
+    }
+
+    /** Attribute field names in layer order. */
+    public List<String> fieldNames() {
+        return fieldNames;
+    }
+
+    /**
+     * Checks that the layer has field {@code field}.
+     *
+     * @throws GeoIOException listing the fields when it does not
+     */
+    public void requireField(String field) {
+        if (!fieldNames.contains(field)) {
+            throw GeoIOException.of(path, "layer '" + layerName + "' has no field '" + field + "' (fields: "
+                    + String.join(", ", fieldNames) + ")", "pass one of these fields as the label attribute");
+        }
+    }
+
+    /** True when field {@code field} holds numbers (integer or real). */
+    public boolean isNumericField(String field) {
+        requireField(field);
+        int t = fieldTypes[fieldNames.indexOf(field)];
+        return t == ogrConstants.OFTInteger || t == ogrConstants.OFTInteger64 || t == ogrConstants.OFTReal;
+    }
+
+    /** Number of features (counted exactly). */
+    public synchronized long featureCount() {
+        return layer().GetFeatureCount(1);
+    }
+
+    /**
+     * Checks that the layer has at least one feature.
+     *
+     * @throws GeoIOException when it is empty
+     */
+    public void requireNonEmpty() {
+        if (featureCount() == 0) {
+            throw GeoIOException.of(path, "layer '" + layerName + "' is empty (0 features)",
+                    "pass a layer that holds label geometries" + (layerNames.size() > 1
+                            ? " (other layers: " + String.join(", ", layerNames) + ")" : ""));
+        }
+    }
+
+    /** Extent of the layer in its CRS (a null envelope when empty). */
+    public synchronized Envelope extent() {
+        if (featureCount() == 0) {
+            return new Envelope();
+        }
+        double[] e = layer().GetExtent(true);
+        return new Envelope(e[0], e[1], e[2], e[3]);
+    }
+
+    /** All features. */
+    public synchronized List<VectorFeature> features() {
+        return read(null);
+    }
+
+    /** Features whose geometry intersects {@code bboxInLayerCrs} (by bounding box, as OGR filters). */
+    public synchronized List<VectorFeature> features(Envelope bboxInLayerCrs) {
+        return read(bboxInLayerCrs);
+    }
+
+    /** Distinct non-null values of {@code field} as text, sorted. */
+    public synchronized SortedSet<String> distinctValues(String field) {
+        requireField(field);
+        SortedSet<String> values = new TreeSet<>();
+        int idx = fieldNames.indexOf(field);
+        Layer l = layer();
+        l.SetSpatialFilter(null);
+        l.ResetReading();
+        for (Feature f = l.GetNextFeature(); f != null; f = l.GetNextFeature()) {
+            if (f.IsFieldSetAndNotNull(idx)) {
+                values.add(f.GetFieldAsString(idx));
+            }
+            f.delete();
+        }
+        return Collections.unmodifiableSortedSet(values);
+    }
+
+    /** How many distinct features had an invalid geometry that was repaired so far. */
+    public synchronized int repairedGeometryCount() {
+        return repaired.size();
+    }
+
+    private List<VectorFeature> read(Envelope bbox) {
+        Layer l = layer();
+        Gdal.quietThread();
+        if (bbox == null) {
+            l.SetSpatialFilter(null);
+        } else {
+            l.SetSpatialFilterRect(bbox.getMinX(), bbox.getMinY(), bbox.getMaxX(), bbox.getMaxY());
+        }
+        List<VectorFeature> out = new ArrayList<>();
+        int newlyRepaired = 0;
+        WKBReader reader = new WKBReader(factory);
+        try {
+            l.ResetReading();
+            for (Feature f = l.GetNextFeature(); f != null; f = l.GetNextFeature()) {
+                try {
+                    long fid = f.GetFID();
+                    Geometry g = toJts(f.GetGeometryRef(), reader, fid);
+                    if (!g.isEmpty() && !g.isValid()) {
+                        g = GeometryFixer.fix(g);
+                        if (repaired.add(fid)) {
+                            newlyRepaired++;
+                            LOG.debug("{}: repaired invalid geometry of feature {}", path, fid);
+                        }
+                    }
+                    out.add(new VectorFeature(fid, g, attributes(f)));
+                } finally {
+                    f.delete();
+                }
+            }
+        } catch (RuntimeException e) {
+            if (e instanceof GeoIOException g) {
+                throw g;
+            }
+            throw GeoIOException.of(path, "cannot read features of layer '" + layerName + "' ("
+                    + Gdal.lastError(e, "read error") + ")", "check that the file is complete and not corrupt", e);
+        } finally {
+            l.SetSpatialFilter(null);
+        }
+        if (newlyRepaired > 0) {
+            LOG.warn("{}: repaired {} invalid geometr{} of layer '{}' (JTS GeometryFixer); {} repaired so far",
+                    path, newlyRepaired, newlyRepaired == 1 ? "y" : "ies", layerName, repaired.size());
+        }
+        return out;
+    }
+
+    private Geometry toJts(org.gdal.ogr.Geometry g, WKBReader reader, long fid) {
+        if (g == null || g.IsEmpty()) {
+            return factory.createGeometryCollection();
+        }
+        org.gdal.ogr.Geometry lin = g.HasCurveGeometry(1) != 0 ? g.GetLinearGeometry() : g.Clone();
+        try {
+            lin.FlattenTo2D();
+            return reader.read(lin.ExportToWkb());
+        } catch (ParseException e) {
+            throw GeoIOException.of(path, "feature " + fid + " has a geometry JTS cannot parse (" + e.getMessage()
+                    + ")", "repair the layer with ogr2ogr -makevalid", e);
+        } finally {
+            lin.delete();
+        }
+    }
+
+    private Map<String, Object> attributes(Feature f) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < fieldTypes.length; i++) {
+            Object v = null;
+            if (f.IsFieldSetAndNotNull(i)) {
+                int t = fieldTypes[i];
+                if (t == ogrConstants.OFTInteger) {
+                    v = f.GetFieldAsInteger(i);
+                } else if (t == ogrConstants.OFTInteger64) {
+                    v = f.GetFieldAsInteger64(i);
+                } else if (t == ogrConstants.OFTReal) {
+                    v = f.GetFieldAsDouble(i);
+                } else {
+                    v = f.GetFieldAsString(i);
+                }
+            }
+            m.put(fieldNames.get(i), v);
+        }
+        return m;
+    }
+
+    private Layer layer() {
+        if (dataSource == null) {
+            throw GeoIOException.of(path, "vector source is closed", "open it again with VectorSource.open");
+        }
+        return layer;
+    }
+
+    /** Closes the OGR data source; idempotent. */
+    @Override
+    public synchronized void close() {
+        if (dataSource != null) {
+            dataSource.delete();
+            dataSource = null;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "VectorSource[" + path + ", layer '" + layerName + "'" + (crs == null ? ", no CRS" : ", " + crs) + "]";
+    }
+}
