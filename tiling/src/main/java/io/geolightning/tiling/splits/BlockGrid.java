@@ -1,0 +1,74 @@
+package io.geolightning.tiling.splits;
+
+import io.geolightning.tiling.TilingException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A grid of square blocks laid over each scene, either in map units of the scene CRS (grid anchored at the CRS
+ * origin) or in chips (k x k chip sizes, anchored at the scene's top-left pixel).
+ *
+ * @param size block side, in map units or in chips
+ * @param inChips true when {@code size} counts chips
+ */
+public record BlockGrid(double size, boolean inChips) {
+
+    /** Validates the size. */
+    public BlockGrid {
+        if (!(size > 0) || !Double.isFinite(size) || (inChips && size != Math.rint(size))) {
+            throw new TilingException("block size " + size + (inChips ? " chips" : " map units")
+                    + ": must be a positive " + (inChips ? "whole number of chips" : "length") + "; e.g. 4 chips or 5000 m");
+        }
+    }
+
+    /** Blocks {@code size} map units wide. */
+    public static BlockGrid mapUnits(double size) {
+        return new BlockGrid(size, false);
+    }
+
+    /** Blocks {@code chips} chip sizes wide. */
+    public static BlockGrid chips(int chips) {
+        return new BlockGrid(chips, true);
+    }
+
+    /** @return the block holding the item's centre */
+    public BlockKey blockOf(SpatialItem it) {
+        if (inChips) {
+            double side = size * it.width();
+            double sideY = size * it.height();
+            return new BlockKey(it.scene(), (long) Math.floor((it.x() + it.width() / 2.0) / side),
+                    (long) Math.floor((it.y() + it.height() / 2.0) / sideY));
+        }
+        return new BlockKey(it.scene(), (long) Math.floor((it.minx() + it.maxx()) / 2 / size),
+                (long) Math.floor((it.miny() + it.maxy()) / 2 / size));
+    }
+
+    /** @return every block the item's extent touches */
+    public List<BlockKey> blocksTouched(SpatialItem it) {
+        long x0;
+        long x1;
+        long y0;
+        long y1;
+        if (inChips) {
+            double side = size * it.width();
+            double sideY = size * it.height();
+            x0 = (long) Math.floor(it.x() / side);
+            x1 = (long) Math.floor((it.x() + it.width() - 1) / side);
+            y0 = (long) Math.floor(it.y() / sideY);
+            y1 = (long) Math.floor((it.y() + it.height() - 1) / sideY);
+        } else {
+            double eps = 1e-9 * Math.max(1, Math.abs(it.maxx()) + Math.abs(it.maxy()));
+            x0 = (long) Math.floor(it.minx() / size);
+            x1 = (long) Math.floor((it.maxx() - eps) / size);
+            y0 = (long) Math.floor(it.miny() / size);
+            y1 = (long) Math.floor((it.maxy() - eps) / size);
+        }
+        List<BlockKey> out = new ArrayList<>();
+        for (long by = y0; by <= y1; by++) {
+            for (long bx = x0; bx <= x1; bx++) {
+                out.add(new BlockKey(it.scene(), bx, by));
+            }
+        }
+        return out;
+    }
+}
