@@ -1,0 +1,106 @@
+package io.geolightning.geo;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.locationtech.jts.geom.Envelope;
+
+class GeoRasterTest {
+
+    @Test
+    void olindaLandsatMetadata() {
+        try (GeoRaster r = GeoRaster.open(TestData.L7)) {
+            assertEquals(6, r.bandCount());
+            assertEquals(349, r.width());
+            assertEquals(352, r.height());
+            assertEquals(RasterDataType.UINT8, r.dataType());
+            assertEquals(31985, r.requireCrs().epsg().orElseThrow());
+            assertTrue(r.requireCrs().isProjected());
+            JsonNode info = TestData.gdalinfo(TestData.L7);
+            JsonNode gt = info.get("geoTransform");
+            assertArrayEquals(new double[] {gt.get(0).asDouble(), gt.get(1).asDouble(), gt.get(2).asDouble(),
+                gt.get(3).asDouble(), gt.get(4).asDouble(), gt.get(5).asDouble()}, r.geoTransform().toGdal(), 1e-9);
+            JsonNode ll = info.get("cornerCoordinates").get("lowerLeft");
+            JsonNode ur = info.get("cornerCoordinates").get("upperRight");
+            Envelope b = r.bounds();
+            assertEquals(ll.get(0).asDouble(), b.getMinX(), 1e-3);
+            assertEquals(ll.get(1).asDouble(), b.getMinY(), 1e-3);
+            assertEquals(ur.get(0).asDouble(), b.getMaxX(), 1e-3);
+            assertEquals(ur.get(1).asDouble(), b.getMaxY(), 1e-3);
+        }
+    }
+
+    @Test
+    void readsMatchGdalLocationInfo() {
+        try (GeoRaster r = GeoRaster.open(TestData.L7)) {
+            RasterWindow all = r.readAll();
+            assertEquals(6, all.bandCount());
+            assertTrue(all.isFullyCovered());
+            // pixel (200, 150), all bands, through gdallocationinfo
+            String out = TestData.run("gdallocationinfo", "-valonly", TestData.L7.toString(), "200", "150");
+            double[] expected = Arrays.stream(out.trim().split("\\s+")).mapToDouble(Double::parseDouble).toArray();
+            double[] got = new double[6];
+            for (int b = 0; b < 6; b++) {
+                got[b] = all.getDouble(b, 200, 150);
+            }
+            assertArrayEquals(expected, got);
+            // a sub-window read equals the same pixels of the full read, band 5 and 2 selected
+            RasterWindow sub = r.read(new PixelWindow(100, 120, 30, 20), 5, 2);
+            assertEquals(2, sub.bandCount());
+            for (int y = 0; y < 20; y++) {
+                for (int x = 0; x < 30; x++) {
+                    assertEquals(all.getDouble(4, 100 + x, 120 + y), sub.getDouble(0, x, y));
+                    assertEquals(all.getDouble(1, 100 + x, 120 + y), sub.getDouble(1, x, y));
+                }
+            }
+            assertEquals(r.geoTransform().pixelToMap(100, 120), sub.geoTransform().pixelToMap(0, 0));
+        }
+    }
+
+    @Test
+    void windowAcrossEdgeIsPaddedWithNodata() {
+        try (GeoRaster r = GeoRaster.open(TestData.RGB)) {
+            assertEquals(0.0, r.nodata(1).orElseThrow());
+            RasterWindow full = r.readAll();
+            PixelWindow w = new PixelWindow(r.width() - 50, -30, 100, 80);
+            RasterWindow win = r.read(w);
+            assertEquals(new PixelWindow(r.width() - 50, 0, 50, 50), win.coverage());
+            for (int b = 0; b < 3; b++) {
+                assertEquals(0.0, win.nodata(b).orElseThrow());
+                for (int y = 0; y < 80; y++) {
+                    for (int x = 0; x < 100; x++) {
+                        int sx = w.x() + x;
+                        int sy = w.y() + y;
+                        double expected = sx < r.width() && sy >= 0 ? full.getDouble(b, sx, sy) : 0.0;
+                        assertEquals(expected, win.getDouble(b, x, y), "band " + b + " at " + x + "," + y);
+                    }
+                }
+            }
+            boolean[] valid = win.validMask();
+            assertFalse(valid[0]); // outside
+            assertTrue(win.nodataFraction() > 0.6);
+            // fully outside: all nodata, nothing valid, no exception
+            RasterWindow out = r.read(new PixelWindow(-500, -500, 64, 64));
+            assertEquals(1.0, out.nodataFraction());
+            assertEquals(0, out.coverage().area());
+        }
+    }
+
+    @Test
+    void footprintAndWindowLookup() {
+        try (GeoRaster r = GeoRaster.open(TestData.MASS_TIF)) {
+            assertEquals(255.0, r.nodata(1).orElseThrow());
+            assertEquals(26986, r.requireCrs().epsg().orElseThrow());
+            assertEquals(4, r.footprint().getCoordinates().length - 1);
+            assertEquals(r.bounds().getArea(), r.footprint().getArea(), 1e-6);
+            PixelWindow back = r.windowFor(r.bounds());
+            assertEquals(r.extent(), back);
+            assertTrue(r.blockSize().width() > 0 && r.blockSize().height() > 0);
+        }
+    }
+}
