@@ -1,0 +1,339 @@
+package io.geolightning.trainer;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.dataset.Batch;
+import io.geolightning.trainer.optim.LightningOptimizer;
+import io.geolightning.trainer.optim.OptimizerConfig;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A model plus what to do with it at each step, like PyTorch Lightning's {@code LightningModule}: it holds a DJL
+ * {@link Block}, says how to compute the training loss ({@link #trainingStep}), validation/test metrics and
+ * predictions, and which optimizers to use ({@link #configureOptimizers()}).
+ *
+ * <p><b>Arrays and memory.</b> Each step runs inside an {@link ai.djl.ndarray.NDScope} and a sub-manager that the
+ * trainer closes afterwards, and the batch is closed too: every NDArray created during a step is freed after it.
+ * Keep Java numbers (via {@link #log} or fields) across steps, or call {@code NDScope.unregister(array)} on an array
+ * attached to a manager you own.
+ *
+ * <p><b>Automatic optimisation</b> (default): {@link #trainingStep} returns the loss; the trainer runs backward,
+ * gradient accumulation and clipping, and steps every configured optimizer.
+ *
+ * <p><b>Manual optimisation</b> (several optimizers that alternate, e.g. GANs): override
+ * {@link #automaticOptimization()} to return false; in {@link #trainingStep} fetch {@link #optimizers()} and for each
+ * phase compute a loss, call {@link #manualBackward(NDArray)}, then {@code opt.step()} and {@code opt.zeroGrad()}.
+ * Updates happen in the order the step calls them; each optimizer only touches its own parameters (chosen by
+ * {@link io.geolightning.trainer.optim.ParameterFilter}). Return the loss to report (or null). Manual
+ * optimisation runs on one device; gradient clipping and accumulation are then the module's business
+ * ({@link #clipGradients}).
+ */
+public abstract class LightningModule implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LightningModule.class);
+
+    private final Block block;
+    private final Map<String, Object> hyperparameters = new LinkedHashMap<>();
+    private NDManager manager;
+    private ParameterStore standaloneStore;
+    private Trainer trainer;
+
+    /**
+     * Creates the module around a block.
+     *
+     * @param block the network (initialised here or lazily by the trainer from the first batch's shapes)
+     */
+    protected LightningModule(Block block) {
+        if (block == null) {
+            throw new TrainerException("LightningModule block is null; pass the network to train");
+        }
+        this.block = block;
+    }
+
+    /** @return the network */
+    public Block getBlock() {
+        return block;
+    }
+
+    /**
+     * Returns the manager owning the parameters (created on first use, on the default device).
+     *
+     * @return the module's manager
+     */
+    public NDManager getManager() {
+        if (manager == null) {
+            manager = NDManager.newBaseManager();
+        }
+        return manager;
+    }
+
+    /**
+     * Initialises the block's parameters for the given input shapes on a device; does nothing if already done.
+     *
+     * @param device where the parameters live
+     * @param dataType parameter type, usually FLOAT32
+     * @param inputShapes shapes of the forward inputs including the batch axis
+     */
+    public void initialize(Device device, DataType dataType, Shape... inputShapes) {
+        if (block.isInitialized()) {
+            return;
+        }
+        if (manager == null) {
+            manager = NDManager.newBaseManager(device);
+        }
+        block.initialize(manager, dataType, inputShapes);
+    }
+
+    /**
+     * Initialises the block on the default device in FLOAT32.
+     *
+     * @param inputShapes shapes of the forward inputs including the batch axis
+     */
+    public void initialize(Shape... inputShapes) {
+        initialize(getManager().getDevice(), DataType.FLOAT32, inputShapes);
+    }
+
+    /**
+     * Runs the block. Inside a trainer it uses the trainer's parameter store (several devices) and its training
+     * flag (true only in training steps); alone, it runs in inference mode.
+     *
+     * @param inputs the inputs
+     * @return the outputs
+     */
+    public NDList forward(NDList inputs) {
+        if (trainer != null) {
+            return block.forward(trainer.parameterStore(), inputs, trainer.isTrainingStep());
+        }
+        if (standaloneStore == null) {
+            standaloneStore = new ParameterStore(getManager(), false);
+        }
+        return block.forward(standaloneStore, inputs, false);
+    }
+
+    /**
+     * Computes the training loss of one batch.
+     *
+     * @param batch the batch (closed by the trainer afterwards)
+     * @param batchIdx index of the batch in the epoch
+     * @return the scalar loss (automatic optimisation); with manual optimisation the loss to report, or null
+     */
+    public abstract NDArray trainingStep(Batch batch, int batchIdx);
+
+    /**
+     * Evaluates one validation batch; log metrics with {@link #log}. Default: nothing.
+     *
+     * @param batch the batch
+     * @param batchIdx its index
+     */
+    public void validationStep(Batch batch, int batchIdx) {}
+
+    /**
+     * Evaluates one test batch; log metrics with {@link #log}. Default: nothing.
+     *
+     * @param batch the batch
+     * @param batchIdx its index
+     */
+    public void testStep(Batch batch, int batchIdx) {}
+
+    /**
+     * Predicts one batch. Default: {@link #forward} on the batch data.
+     *
+     * @param batch the batch
+     * @param batchIdx its index
+     * @return the predictions
+     */
+    public NDList predictStep(Batch batch, int batchIdx) {
+        return forward(batch.getData());
+    }
+
+    /**
+     * Returns the optimizers and the parameters each updates.
+     *
+     * @return the configuration
+     */
+    public abstract OptimizerConfig configureOptimizers();
+
+    /** @return true (default) to let the trainer do backward and optimizer steps; false for manual optimisation */
+    public boolean automaticOptimization() {
+        return true;
+    }
+
+    /**
+     * The configured optimizers, in {@link OptimizerConfig} order (manual optimisation).
+     *
+     * @return the optimizers
+     */
+    public List<LightningOptimizer> optimizers() {
+        return attachedTrainer("optimizers()").optimizers();
+    }
+
+    /**
+     * Back-propagates a loss (manual optimisation); gradients add up until an optimizer's {@code zeroGrad()}.
+     *
+     * @param loss a scalar loss computed in this step
+     */
+    public void manualBackward(NDArray loss) {
+        attachedTrainer("manualBackward()").backward(loss);
+    }
+
+    /**
+     * Clips the gradients of an optimizer's parameters to a global L2 norm (manual optimisation).
+     *
+     * @param optimizer the optimizer whose parameters to clip
+     * @param maxNorm the threshold
+     * @return the norm before clipping
+     */
+    public double clipGradients(LightningOptimizer optimizer, double maxNorm) {
+        return io.geolightning.trainer.optim.GradientClipping.clipGlobalNorm(
+                optimizer.parameters().values(), maxNorm);
+    }
+
+    /**
+     * Logs a value with the stage's defaults (training: per step; validation/test: epoch mean).
+     *
+     * @param name metric name
+     * @param value the value
+     */
+    public void log(String name, double value) {
+        log(name, value, LogOptions.DEFAULT);
+    }
+
+    /**
+     * Logs a value.
+     *
+     * @param name metric name
+     * @param value the value
+     * @param options aggregation and display
+     */
+    public void log(String name, double value, LogOptions options) {
+        if (trainer == null) {
+            LOG.debug("log('{}') outside a trainer is ignored", name);
+            return;
+        }
+        trainer.record(name, value, options);
+    }
+
+    /**
+     * Logs a scalar array (read once, as a double).
+     *
+     * @param name metric name
+     * @param value a scalar array
+     * @param options aggregation and display
+     */
+    public void log(String name, NDArray value, LogOptions options) {
+        log(name, value.toType(DataType.FLOAT64, false).getDouble(), options);
+    }
+
+    /**
+     * Logs several values with the same options.
+     *
+     * @param values name to value
+     * @param options aggregation and display
+     */
+    public void logDict(Map<String, Double> values, LogOptions options) {
+        values.forEach((k, v) -> log(k, v, options));
+    }
+
+    /**
+     * Records hyperparameters: stored in every checkpoint and sent to the loggers (hparams.yaml).
+     *
+     * @param values name to JSON-friendly value
+     */
+    public void saveHyperparameters(Map<String, Object> values) {
+        hyperparameters.putAll(values);
+    }
+
+    /** @return the saved hyperparameters (a copy) */
+    public Map<String, Object> getHyperparameters() {
+        return new LinkedHashMap<>(hyperparameters);
+    }
+
+    /** @return the trainer running this module, or null */
+    public Trainer getTrainer() {
+        return trainer;
+    }
+
+    /** @return the current epoch (0 outside a trainer) */
+    public int currentEpoch() {
+        return trainer == null ? 0 : trainer.currentEpoch();
+    }
+
+    /** @return the number of optimisation steps done (0 outside a trainer) */
+    public long globalStep() {
+        return trainer == null ? 0 : trainer.globalStep();
+    }
+
+    /** Called at the start of fit. */
+    public void onFitStart() {}
+
+    /** Called at the end of fit. */
+    public void onFitEnd() {}
+
+    /** Called before each training epoch. */
+    public void onTrainEpochStart() {}
+
+    /** Called after each training epoch (after its validation); log epoch aggregates here. */
+    public void onTrainEpochEnd() {}
+
+    /** Called before each validation loop (also the sanity check). */
+    public void onValidationEpochStart() {}
+
+    /** Called after each validation loop, before its metrics are collected: log e.g. a confusion matrix here. */
+    public void onValidationEpochEnd() {}
+
+    /** Called before the test loop. */
+    public void onTestEpochStart() {}
+
+    /** Called after the test loop, before its metrics are collected. */
+    public void onTestEpochEnd() {}
+
+    /** Called before the predict loop. */
+    public void onPredictEpochStart() {}
+
+    /** Called after the predict loop. */
+    public void onPredictEpochEnd() {}
+
+    /**
+     * Adds module state to a checkpoint (JSON-friendly values). Default: nothing.
+     *
+     * @param extra map to fill
+     */
+    public void onSaveCheckpoint(Map<String, Object> extra) {}
+
+    /**
+     * Restores what {@link #onSaveCheckpoint} stored. Default: nothing.
+     *
+     * @param extra the stored map
+     */
+    public void onLoadCheckpoint(Map<String, Object> extra) {}
+
+    /** Releases the parameters. */
+    @Override
+    public void close() {
+        if (manager != null) {
+            manager.close();
+            manager = null;
+        }
+    }
+
+    void attach(Trainer value) {
+        trainer = value;
+    }
+
+    private Trainer attachedTrainer(String what) {
+        if (trainer == null) {
+            throw new TrainerException(what + " called outside a Trainer; call it from trainingStep during fit");
+        }
+        return trainer;
+    }
+}

@@ -1,0 +1,1209 @@
+package io.geolightning.trainer;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.dataset.Batch;
+import ai.djl.training.dataset.Dataset;
+import ai.djl.util.Pair;
+import io.geolightning.trainer.callbacks.Callback;
+import io.geolightning.trainer.callbacks.EarlyStopping;
+import io.geolightning.trainer.callbacks.ModelCheckpoint;
+import io.geolightning.trainer.callbacks.ProgressBar;
+import io.geolightning.trainer.checkpoint.CheckpointIO;
+import io.geolightning.trainer.checkpoint.CheckpointMeta;
+import io.geolightning.trainer.loggers.ExperimentLogger;
+import io.geolightning.trainer.optim.GradientClipping;
+import io.geolightning.trainer.optim.LightningOptimizer;
+import io.geolightning.trainer.optim.OptimizerConfig;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a {@link LightningModule} on data, like PyTorch Lightning's {@code Trainer}: {@link #fit}, {@link #validate},
+ * {@link #test}, {@link #predict}. Build one with {@link #builder()}; every option is described on
+ * {@link TrainerConfig}.
+ *
+ * <p>Per training step the trainer opens an {@link NDScope} and a sub-manager, calls
+ * {@link LightningModule#trainingStep}, back-propagates (loss divided by {@code accumulateGradBatches}), and every
+ * {@code accumulateGradBatches} batches clips gradients by global norm, steps and zeroes every optimizer; then it
+ * closes the scope and the batch so native memory stays flat. A NaN or infinite loss stops training with a message
+ * naming the epoch and step. With a seed, every RNG (DJL's engine RNG, which also drives DJL's samplers, and
+ * PyTorch's) is seeded at the start of each entry point; with {@code deterministic(true)} it is also reseeded from
+ * {@code (seed, epoch)} at each epoch start, so a run resumed from an end-of-epoch checkpoint replays the
+ * uninterrupted run exactly (a mid-epoch resume replays the batch order, not the dropout noise).
+ *
+ * <p>Several devices: each batch is split across them ({@code Batch.split}), every slice runs forward/backward on its
+ * device with parameter replicas kept by DJL's {@link ParameterStore}, gradients are summed on device 0, the
+ * optimizers update there and the weights are copied back. Only one device (CPU) could be tested in this project.
+ */
+public final class Trainer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
+
+    private final TrainerConfig config;
+    private final List<Callback> callbacks;
+    private final List<ExperimentLogger> loggers;
+
+    // run state
+    private LightningModule module;
+    private NDManager rootManager;
+    private NDManager stepManager;
+    private ParameterStore parameterStore;
+    private ReplicaSync replicaSync;
+    private List<LightningOptimizer> optimizers = List.of();
+    private List<Parameter> trainable = List.of();
+    private GradientCollector collector;
+    private MetricAccumulator metrics = new MetricAccumulator(true);
+    private final Map<String, Double> callbackMetrics = new LinkedHashMap<>();
+    private final Map<String, Double> progressBarMetrics = new LinkedHashMap<>();
+    private Stage stage;
+    private int currentEpoch;
+    private long globalStep;
+    private int batchIdx;
+    private int batchesDoneInEpoch;
+    private int numTrainingBatches = -1;
+    private int currentBatchSize;
+    private boolean trainingStep;
+    private boolean sanityChecking;
+    private boolean shouldStop;
+    private boolean epochDone;
+    private int validationRuns;
+    private boolean hasValidation;
+    private double lastLoss = Double.NaN;
+
+    private Trainer(TrainerConfig config) {
+        this.config = config;
+        List<Callback> cbs = new ArrayList<>(config.callbacks());
+        if (config.enableProgressBar() && cbs.stream().noneMatch(c -> c instanceof ProgressBar)) {
+            cbs.add(new ProgressBar());
+        }
+        if (config.fastDevRun() > 0) {
+            cbs.removeIf(c -> c instanceof ModelCheckpoint || c instanceof EarlyStopping);
+        }
+        this.callbacks = List.copyOf(cbs);
+        this.loggers = config.fastDevRun() > 0 ? List.of() : config.loggers();
+    }
+
+    /** @return a builder with Lightning's defaults */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return the configuration */
+    public TrainerConfig config() {
+        return config;
+    }
+
+    // ------------------------------------------------------------------ entry points
+
+    /**
+     * Trains (and validates) a module on a data module: {@code prepareData()}, {@code setup(FIT)}, optional
+     * resume from {@code ckptPath}, sanity validation, then epochs until {@code maxEpochs}, {@code maxSteps} or a
+     * callback's stop request.
+     *
+     * @param module the module
+     * @param data the data (a training loader is required)
+     */
+    public void fit(LightningModule module, LightningDataModule data) {
+        data.prepareData();
+        data.setup(Stage.FIT);
+        Dataset train = data.trainDataLoader();
+        if (train == null) {
+            throw new TrainerException("fit(): the data module returned no training data (trainDataLoader() is null);"
+                    + " return a Dataset from trainDataLoader()");
+        }
+        Dataset val = config.overfitBatches() > 0 ? train : data.valDataLoader();
+        begin(module, Stage.FIT);
+        try {
+            runFit(train, val);
+        } catch (RuntimeException | Error e) {
+            for (Callback c : callbacks) {
+                c.onException(this, module, e);
+            }
+            throw e;
+        } finally {
+            end();
+            data.teardown(Stage.FIT);
+        }
+    }
+
+    /**
+     * Trains on plain datasets.
+     *
+     * @param module the module
+     * @param train training data
+     * @param val validation data, or null
+     */
+    public void fit(LightningModule module, Dataset train, Dataset val) {
+        fit(module, LightningDataModule.of(train, val));
+    }
+
+    /**
+     * Runs one validation loop with the module's current weights.
+     *
+     * @param module the module
+     * @param data the data (its validation loader is used)
+     * @return the epoch-level validation metrics
+     */
+    public Map<String, Double> validate(LightningModule module, LightningDataModule data) {
+        data.prepareData();
+        data.setup(Stage.VALIDATE);
+        Dataset val = data.valDataLoader();
+        if (val == null) {
+            throw new TrainerException("validate(): the data module returned no validation data (valDataLoader() is null);"
+                    + " return a Dataset from valDataLoader()");
+        }
+        return evaluateOnly(module, val, Stage.VALIDATE, data);
+    }
+
+    /**
+     * Validates on a dataset.
+     *
+     * @param module the module
+     * @param val validation data
+     * @return the epoch-level metrics
+     */
+    public Map<String, Double> validate(LightningModule module, Dataset val) {
+        return validate(module, LightningDataModule.of(null, val));
+    }
+
+    /**
+     * Runs the test loop.
+     *
+     * @param module the module
+     * @param data the data (its test loader is used)
+     * @return the epoch-level test metrics
+     */
+    public Map<String, Double> test(LightningModule module, LightningDataModule data) {
+        data.prepareData();
+        data.setup(Stage.TEST);
+        Dataset test = data.testDataLoader();
+        if (test == null) {
+            throw new TrainerException("test(): the data module returned no test data (testDataLoader() is null);"
+                    + " return a Dataset from testDataLoader()");
+        }
+        return evaluateOnly(module, test, Stage.TEST, data);
+    }
+
+    /**
+     * Tests on a dataset.
+     *
+     * @param module the module
+     * @param test test data
+     * @return the epoch-level metrics
+     */
+    public Map<String, Double> test(LightningModule module, Dataset test) {
+        LightningDataModule dm = new LightningDataModule() {
+            @Override
+            public Dataset testDataLoader() {
+                return test;
+            }
+        };
+        return test(module, dm);
+    }
+
+    /**
+     * Predicts every batch and hands each batch with its predictions to a consumer; both are closed right after.
+     *
+     * @param module the module
+     * @param data data to predict on
+     * @param consumer receives (batch, predictions)
+     */
+    public void predict(LightningModule module, Dataset data, BiConsumer<Batch, NDList> consumer) {
+        if (data == null) {
+            throw new TrainerException("predict(): dataset is null; pass the Dataset to predict on");
+        }
+        begin(module, Stage.PREDICT);
+        try {
+            module.onPredictEpochStart();
+            int idx = 0;
+            for (Batch raw : iterate(data)) {
+                if (idx == 0) {
+                    ensureInitialized(raw);
+                    parameterStore = newParameterStore();
+                }
+                Batch batch = onDevice(raw);
+                try (NDScope scope = new NDScope(); NDManager sub = rootManager.newSubManager()) {
+                    scope.suppressNotUsedWarning();
+                    stepManager = sub;
+                    currentBatchSize = batch.getSize();
+                    NDList out = module.predictStep(batch, idx);
+                    consumer.accept(batch, out);
+                } finally {
+                    stepManager = null;
+                    closeBatch(raw, batch);
+                }
+                idx++;
+            }
+            module.onPredictEpochEnd();
+        } finally {
+            end();
+        }
+    }
+
+    /**
+     * Predicts every batch and returns the predictions attached to a manager of the caller.
+     *
+     * @param module the module
+     * @param data data to predict on
+     * @param into manager that will own the returned arrays
+     * @return one NDList per batch
+     */
+    public List<NDList> predict(LightningModule module, Dataset data, NDManager into) {
+        List<NDList> out = new ArrayList<>();
+        predict(module, data, (batch, pred) -> {
+            NDScope.unregister(pred);
+            pred.attach(into);
+            out.add(pred);
+        });
+        return out;
+    }
+
+    /**
+     * Predicts a data module's predict loader.
+     *
+     * @param module the module
+     * @param data the data module
+     * @param into manager that will own the returned arrays
+     * @return one NDList per batch
+     */
+    public List<NDList> predict(LightningModule module, LightningDataModule data, NDManager into) {
+        data.prepareData();
+        data.setup(Stage.PREDICT);
+        Dataset ds = data.predictDataLoader();
+        if (ds == null) {
+            throw new TrainerException("predict(): the data module returned no prediction data"
+                    + " (predictDataLoader() is null); return a Dataset from predictDataLoader()");
+        }
+        try {
+            return predict(module, ds, into);
+        } finally {
+            data.teardown(Stage.PREDICT);
+        }
+    }
+
+    /**
+     * Saves a checkpoint of the running fit (callbacks call this; usable from module hooks too).
+     *
+     * @param path the .ckpt path, written atomically
+     */
+    public void saveCheckpoint(Path path) {
+        if (module == null || !module.getBlock().isInitialized()) {
+            throw new TrainerException(path + ": cannot save a checkpoint outside a running fit; call it from a callback or hook");
+        }
+        Map<String, Map<String, Object>> cbStates = new LinkedHashMap<>();
+        for (Callback c : callbacks) {
+            Map<String, Object> s = c.stateDict();
+            if (!s.isEmpty()) {
+                cbStates.put(c.stateKey(), s);
+            }
+        }
+        Map<String, Object> extra = new LinkedHashMap<>();
+        module.onSaveCheckpoint(extra);
+        List<CheckpointMeta.OptimizerInfo> opts = new ArrayList<>();
+        for (LightningOptimizer o : optimizers) {
+            opts.add(new CheckpointMeta.OptimizerInfo(o.getClass().getSimpleName(), o.stepCount(), o.parameterNames()));
+        }
+        int resumeEpoch = epochDone ? currentEpoch + 1 : currentEpoch;
+        int resumeBatch = epochDone ? 0 : batchesDoneInEpoch;
+        CheckpointMeta meta = new CheckpointMeta(CheckpointMeta.FORMAT, CheckpointMeta.VERSION, resumeEpoch, resumeBatch,
+                globalStep, config.seed(), CheckpointIO.describe(module.getBlock()), opts,
+                module.getHyperparameters(), cbStates, extra, new LinkedHashMap<>(callbackMetrics));
+        CheckpointIO.write(path, meta, module.getBlock(), optimizers);
+        LOG.debug("saved checkpoint {}", path);
+    }
+
+    // ------------------------------------------------------------------ state for callbacks and modules
+
+    /** @return the epoch being run (0-based) */
+    public int currentEpoch() {
+        return currentEpoch;
+    }
+
+    /** @return optimisation steps done */
+    public long globalStep() {
+        return globalStep;
+    }
+
+    /** @return index of the current batch in its loop */
+    public int batchIdx() {
+        return batchIdx;
+    }
+
+    /** @return training batches per epoch after limits, or -1 while unknown */
+    public int numTrainingBatches() {
+        return numTrainingBatches;
+    }
+
+    /** @return the latest value of every metric: step values as logged, epoch means once computed */
+    public Map<String, Double> callbackMetrics() {
+        return Collections.unmodifiableMap(callbackMetrics);
+    }
+
+    /** @return metrics flagged {@code progBar} plus {@code loss} */
+    public Map<String, Double> progressBarMetrics() {
+        return Collections.unmodifiableMap(progressBarMetrics);
+    }
+
+    /** @return the last training loss (NaN before the first step) */
+    public double lastLoss() {
+        return lastLoss;
+    }
+
+    /** @return what is running, or null */
+    public Stage stage() {
+        return stage;
+    }
+
+    /** @return true during the sanity validation before training */
+    public boolean isSanityChecking() {
+        return sanityChecking;
+    }
+
+    /** @return true once a stop was requested */
+    public boolean shouldStop() {
+        return shouldStop;
+    }
+
+    /**
+     * Asks the fit loop to stop after the current epoch (EarlyStopping does this).
+     *
+     * @param reason logged at INFO
+     */
+    public void requestStop(String reason) {
+        if (!shouldStop) {
+            LOG.info("stopping: {}", reason);
+        }
+        shouldStop = true;
+    }
+
+    /** @return how many full validation loops ran in this fit (sanity check excluded) */
+    public int validationRuns() {
+        return validationRuns;
+    }
+
+    /** @return true when the fit has a validation loader */
+    public boolean hasValidation() {
+        return hasValidation;
+    }
+
+    /** @return true when the current epoch's training batches are all done */
+    public boolean isEpochDone() {
+        return epochDone;
+    }
+
+    /** @return the optimizers of the running fit, in configuration order */
+    public List<LightningOptimizer> optimizers() {
+        return optimizers;
+    }
+
+    /** @return the callbacks, in call order (including an added ProgressBar) */
+    public List<Callback> callbacks() {
+        return callbacks;
+    }
+
+    /** @return the loggers (none during fastDevRun) */
+    public List<ExperimentLogger> loggers() {
+        return loggers;
+    }
+
+    /** @return the first logger's folder, else {@code defaultRootDir} */
+    public Path logDir() {
+        return loggers.isEmpty() ? config.defaultRootDir() : loggers.get(0).logDir();
+    }
+
+    /** @return the manager of the current step (closed after it), or null outside a step */
+    public NDManager stepManager() {
+        return stepManager;
+    }
+
+    /** Closes the loggers. */
+    @Override
+    public void close() {
+        for (ExperimentLogger l : loggers) {
+            l.close();
+        }
+    }
+
+    // ------------------------------------------------------------------ package-private hooks for LightningModule
+
+    ParameterStore parameterStore() {
+        if (parameterStore == null) {
+            parameterStore = newParameterStore();
+        }
+        return parameterStore;
+    }
+
+    boolean isTrainingStep() {
+        return trainingStep;
+    }
+
+    void backward(NDArray loss) {
+        if (collector == null) {
+            throw new TrainerException("manualBackward() called outside trainingStep; call it inside trainingStep");
+        }
+        checkFinite(loss.toType(DataType.FLOAT64, false).getDouble());
+        collector.backward(loss);
+    }
+
+    void record(String name, double value, LogOptions options) {
+        if (sanityChecking) {
+            return;
+        }
+        String stepKey = metrics.record(name, value, options, currentBatchSize);
+        if (stepKey != null) {
+            callbackMetrics.put(stepKey, value);
+            if (options.progBar()) {
+                progressBarMetrics.put(stepKey, value);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ the fit loop
+
+    private void runFit(Dataset train, Dataset val) {
+        hasValidation = val != null;
+        int maxEpochs = config.fastDevRun() > 0 ? 1 : config.maxEpochs();
+        ensureInitialized(train);
+        CheckpointIO.LoadedCheckpoint ckpt = config.ckptPath() == null ? null : CheckpointIO.read(config.ckptPath());
+        if (ckpt != null) {
+            ckpt.restoreModel(module.getBlock(), module.getManager());
+        }
+        parameterStore = newParameterStore();
+        bindOptimizers();
+        int skipBatches = 0;
+        if (ckpt != null) {
+            restore(ckpt);
+            skipBatches = ckpt.meta().batchInEpoch();
+            LOG.info("resumed from {} at epoch {}, global step {}", ckpt.path(), currentEpoch, globalStep);
+        }
+        for (ExperimentLogger l : loggers) {
+            l.logHyperparams(module.getHyperparameters());
+        }
+        module.onFitStart();
+        for (Callback c : callbacks) {
+            c.onFitStart(this, module);
+        }
+        if (val != null && config.numSanityValSteps() > 0 && config.fastDevRun() == 0 && ckpt == null) {
+            sanityChecking = true;
+            try {
+                runEvaluation(val, Stage.VALIDATE, config.numSanityValSteps());
+            } finally {
+                sanityChecking = false;
+            }
+        }
+        while (currentEpoch < maxEpochs && !shouldStop && !maxStepsReached()) {
+            runTrainEpoch(train, val, skipBatches);
+            skipBatches = 0;
+            currentEpoch++;
+        }
+        module.onFitEnd();
+        for (Callback c : callbacks) {
+            c.onFitEnd(this, module);
+        }
+        for (ExperimentLogger l : loggers) {
+            l.flush();
+        }
+    }
+
+    private void runTrainEpoch(Dataset train, Dataset val, int skipBatches) {
+        if (config.deterministic()) {
+            reseed(currentEpoch);
+        }
+        for (LightningOptimizer o : optimizers) {
+            o.setEpoch(currentEpoch);
+        }
+        epochDone = false;
+        metrics = new MetricAccumulator(true);
+        clearEpochKeys();
+        stage = Stage.FIT;
+        module.onTrainEpochStart();
+        for (Callback c : callbacks) {
+            c.onTrainEpochStart(this, module);
+        }
+        boolean valThisEpoch = val != null && (currentEpoch + 1) % config.checkValEveryNEpoch() == 0;
+        int accum = config.accumulateGradBatches();
+        int limit = Integer.MAX_VALUE;
+        int valEvery = Integer.MAX_VALUE;
+        batchesDoneInEpoch = 0;
+        boolean pendingGrads = false;
+        Iterator<Batch> it = iterate(train).iterator();
+        int idx = 0;
+        while (idx < limit && it.hasNext() && !maxStepsReached()) {
+            Batch raw = it.next();
+            if (idx == 0) {
+                limit = trainLimit(raw);
+                numTrainingBatches = limit == Integer.MAX_VALUE ? -1 : limit;
+                valEvery = valInterval(limit);
+            }
+            if (idx < skipBatches) {
+                raw.close();
+                idx++;
+                batchesDoneInEpoch = idx;
+                continue;
+            }
+            batchIdx = idx;
+            boolean last = idx + 1 >= limit || !it.hasNext();
+            boolean stepNow = (idx + 1) % accum == 0 || last;
+            trainBatch(raw, idx, stepNow);
+            pendingGrads = !stepNow;
+            idx++;
+            batchesDoneInEpoch = idx;
+            if (valThisEpoch && !last && idx % valEvery == 0) {
+                runEvaluation(val, Stage.VALIDATE, valLimit());
+                stage = Stage.FIT;
+            }
+        }
+        if (idx == 0) {
+            throw new TrainerException("the training loader produced no batch in epoch " + currentEpoch
+                    + "; check the dataset is not empty (and that limitTrainBatches/overfitBatches are > 0)");
+        }
+        if (pendingGrads && module.automaticOptimization()) {
+            optimizerStep();
+        }
+        epochDone = true;
+        if (valThisEpoch) {
+            runEvaluation(val, Stage.VALIDATE, valLimit());
+            stage = Stage.FIT;
+        }
+        module.onTrainEpochEnd();
+        Map<String, Double> epochMetrics = metrics.epochMeans();
+        callbackMetrics.putAll(epochMetrics);
+        for (String k : metrics.progBarKeys()) {
+            if (epochMetrics.containsKey(k)) {
+                progressBarMetrics.put(k, epochMetrics.get(k));
+            }
+        }
+        if (!epochMetrics.isEmpty()) {
+            sendToLoggers(epochMetrics);
+        }
+        for (Callback c : callbacks) {
+            c.onTrainEpochEnd(this, module);
+        }
+        for (ExperimentLogger l : loggers) {
+            l.flush();
+        }
+    }
+
+    private void trainBatch(Batch raw, int idx, boolean stepNow) {
+        Batch batch = onDevice(raw);
+        try {
+            for (Callback c : callbacks) {
+                c.onTrainBatchStart(this, module, batch, idx);
+            }
+            double loss = Double.NaN;
+            try (NDScope scope = new NDScope(); NDManager sub = rootManager.newSubManager()) {
+                scope.suppressNotUsedWarning();
+                stepManager = sub;
+                loss = forwardBackward(batch, idx);
+                if (module.automaticOptimization() && stepNow) {
+                    optimizerStep();
+                } else if (!module.automaticOptimization()) {
+                    globalStep++;
+                }
+            } finally {
+                stepManager = null;
+            }
+            lastLoss = loss;
+            if (!Double.isNaN(loss)) {
+                progressBarMetrics.put("loss", loss);
+            }
+            Map<String, Double> stepValues = metrics.stepValues();
+            if (!stepValues.isEmpty() && stepNow && globalStep % config.logEveryNSteps() == 0) {
+                sendToLoggers(stepValues);
+            }
+            for (Callback c : callbacks) {
+                c.onTrainBatchEnd(this, module, loss, idx);
+            }
+        } finally {
+            closeBatch(raw, batch);
+        }
+    }
+
+    private double forwardBackward(Batch batch, int idx) {
+        List<Device> devices = config.devices();
+        boolean automatic = module.automaticOptimization();
+        if (!automatic && devices.size() > 1) {
+            throw new TrainerException("manual optimisation runs on one device but " + devices.size()
+                    + " devices are configured; pass one device or use automatic optimisation");
+        }
+        Batch[] pieces = devices.size() > 1 ? batch.split(devices.toArray(new Device[0]), false) : new Batch[] {batch};
+        double lossValue = 0;
+        boolean anyLoss = false;
+        trainingStep = true;
+        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            collector = gc;
+            for (Batch piece : pieces) {
+                currentBatchSize = piece.getSize();
+                NDArray loss = module.trainingStep(piece, idx);
+                double weight = pieces.length == 1 ? 1.0 : (double) piece.getSize() / batch.getSize();
+                if (loss == null) {
+                    if (automatic) {
+                        throw new TrainerException("trainingStep returned null at epoch " + currentEpoch + ", batch " + idx
+                                + "; return the scalar loss, or override automaticOptimization() to return false");
+                    }
+                    continue;
+                }
+                if (loss.size() != 1) {
+                    throw new TrainerException("trainingStep returned a loss of shape " + loss.getShape() + " at epoch "
+                            + currentEpoch + ", batch " + idx + "; reduce it to a scalar (e.g. loss.mean())");
+                }
+                double value = loss.toType(DataType.FLOAT64, false).getDouble();
+                checkFinite(value);
+                lossValue += value * weight;
+                anyLoss = true;
+                if (automatic) {
+                    double scale = weight / config.accumulateGradBatches();
+                    gc.backward(scale == 1.0 ? loss : loss.mul(scale));
+                }
+            }
+        } finally {
+            collector = null;
+            trainingStep = false;
+        }
+        return anyLoss ? lossValue : Double.NaN;
+    }
+
+    private void checkFinite(double value) {
+        if (!Double.isFinite(value)) {
+            throw new TrainerException("loss is " + value + " at epoch " + currentEpoch + ", global step " + globalStep
+                    + " (batch " + batchIdx + "); training stopped: lower the learning rate, set gradientClipNorm,"
+                    + " or check the inputs and labels for NaN/Inf");
+        }
+    }
+
+    private void optimizerStep() {
+        if (replicaSync != null) {
+            parameterStore.updateAllParameters();
+        }
+        if (config.gradientClipNorm() > 0) {
+            GradientClipping.clipGlobalNorm(trainable, config.gradientClipNorm());
+        }
+        for (LightningOptimizer o : optimizers) {
+            o.step();
+            o.zeroGrad();
+        }
+        if (replicaSync != null) {
+            replicaSync.broadcast();
+        }
+        globalStep++;
+    }
+
+    private Map<String, Double> runEvaluation(Dataset data, Stage evalStage, int limit) {
+        Stage previous = stage;
+        stage = evalStage;
+        MetricAccumulator trainMetrics = metrics;
+        metrics = new MetricAccumulator(false);
+        boolean validation = evalStage == Stage.VALIDATE;
+        if (validation) {
+            module.onValidationEpochStart();
+        } else {
+            module.onTestEpochStart();
+        }
+        if (!sanityChecking) {
+            for (Callback c : callbacks) {
+                if (validation) {
+                    c.onValidationStart(this, module);
+                } else {
+                    c.onTestStart(this, module);
+                }
+            }
+        }
+        int idx = 0;
+        Iterator<Batch> it = iterate(data).iterator();
+        while (idx < limit && it.hasNext()) {
+            Batch raw = it.next();
+            if (idx == 0 && limit == Integer.MAX_VALUE) {
+                limit = evalLimit(raw, evalStage);
+            }
+            Batch batch = onDevice(raw);
+            try (NDScope scope = new NDScope(); NDManager sub = rootManager.newSubManager()) {
+                scope.suppressNotUsedWarning();
+                stepManager = sub;
+                batchIdx = idx;
+                currentBatchSize = batch.getSize();
+                if (validation) {
+                    module.validationStep(batch, idx);
+                } else {
+                    module.testStep(batch, idx);
+                }
+            } finally {
+                stepManager = null;
+                closeBatch(raw, batch);
+            }
+            idx++;
+        }
+        currentBatchSize = 0;
+        if (validation) {
+            module.onValidationEpochEnd();
+        } else {
+            module.onTestEpochEnd();
+        }
+        Map<String, Double> results = metrics.epochMeans();
+        Set<String> bar = metrics.progBarKeys();
+        metrics = trainMetrics;
+        stage = previous;
+        if (sanityChecking) {
+            return results;
+        }
+        callbackMetrics.putAll(results);
+        for (String k : bar) {
+            progressBarMetrics.put(k, results.get(k));
+        }
+        if (!results.isEmpty()) {
+            sendToLoggers(results);
+        }
+        if (validation) {
+            validationRuns++;
+        }
+        for (Callback c : callbacks) {
+            if (validation) {
+                c.onValidationEnd(this, module);
+            } else {
+                c.onTestEnd(this, module);
+            }
+        }
+        return results;
+    }
+
+    private Map<String, Double> evaluateOnly(LightningModule m, Dataset data, Stage evalStage, LightningDataModule dm) {
+        begin(m, evalStage);
+        try {
+            Iterator<Batch> peek = iterate(data).iterator();
+            if (peek.hasNext()) {
+                Batch first = peek.next();
+                ensureInitialized(first);
+                first.close();
+            }
+            parameterStore = newParameterStore();
+            Map<String, Double> out = runEvaluation(data, evalStage, Integer.MAX_VALUE);
+            for (ExperimentLogger l : loggers) {
+                l.flush();
+            }
+            return out;
+        } finally {
+            end();
+            dm.teardown(evalStage);
+        }
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private void begin(LightningModule m, Stage s) {
+        if (m == null) {
+            throw new TrainerException("the module is null; pass the LightningModule to run");
+        }
+        if (module != null) {
+            throw new TrainerException("this Trainer is already running a module; use one Trainer per concurrent run");
+        }
+        module = m;
+        stage = s;
+        m.attach(this);
+        rootManager = NDManager.newBaseManager(config.devices().get(0));
+        if (config.seed() != null) {
+            reseed(0);
+        }
+    }
+
+    private void end() {
+        module.attach(null);
+        module = null;
+        stage = null;
+        parameterStore = null;
+        if (replicaSync != null) {
+            replicaSync.close();
+            replicaSync = null;
+        }
+        for (LightningOptimizer o : optimizers) {
+            o.close();
+        }
+        optimizers = List.of();
+        rootManager.close();
+        rootManager = null;
+    }
+
+    private void ensureInitialized(Dataset train) {
+        if (module.getBlock().isInitialized()) {
+            return;
+        }
+        Iterator<Batch> it = iterate(train).iterator();
+        if (!it.hasNext()) {
+            throw new TrainerException("the training loader produced no batch; check the dataset is not empty");
+        }
+        try (Batch first = it.next()) {
+            ensureInitialized(first);
+        }
+    }
+
+    private void ensureInitialized(Batch first) {
+        if (!module.getBlock().isInitialized()) {
+            module.initialize(config.devices().get(0), DataType.FLOAT32, first.getData().getShapes());
+        }
+    }
+
+    private ParameterStore newParameterStore() {
+        ParameterStore store = new ParameterStore(rootManager, false);
+        if (config.devices().size() > 1) {
+            Device[] devs = config.devices().toArray(new Device[0]);
+            replicaSync = new ReplicaSync(devs);
+            store.setParameterServer(replicaSync, devs);
+        }
+        return store;
+    }
+
+    private void bindOptimizers() {
+        OptimizerConfig oc = module.configureOptimizers();
+        if (oc == null) {
+            throw new TrainerException("configureOptimizers() returned null; return e.g. OptimizerConfig.of(Adam.builder().lr(1e-3).build())");
+        }
+        List<LightningOptimizer> list = new ArrayList<>();
+        Set<Parameter> claimed = Collections.newSetFromMap(new IdentityHashMap<>());
+        List<Parameter> all = new ArrayList<>();
+        for (OptimizerConfig.Entry e : oc.entries()) {
+            Map<String, Parameter> named = new LinkedHashMap<>();
+            for (Pair<String, Parameter> p : module.getBlock().getParameters()) {
+                if (p.getValue().requiresGradient() && e.parameters().accept(p.getKey(), p.getValue())) {
+                    named.put(p.getKey(), p.getValue());
+                    if (!claimed.add(p.getValue())) {
+                        throw new TrainerException("parameter '" + p.getKey() + "' is selected by two optimizers;"
+                                + " make the ParameterFilters of configureOptimizers() disjoint");
+                    }
+                }
+            }
+            if (named.isEmpty()) {
+                throw new TrainerException("optimizer #" + list.size() + " (" + e.optimizer().getClass().getSimpleName()
+                        + ") selects no trainable parameter; fix its ParameterFilter");
+            }
+            e.optimizer().bind(named);
+            list.add(e.optimizer());
+        }
+        for (Parameter p : module.getBlock().getParameters().values()) {
+            if (p.requiresGradient()) {
+                all.add(p);
+                if (!claimed.contains(p)) {
+                    LOG.warn("parameter {} requires a gradient but no optimizer updates it", p.getName());
+                }
+            }
+        }
+        optimizers = List.copyOf(list);
+        trainable = List.copyOf(all);
+    }
+
+    private void restore(CheckpointIO.LoadedCheckpoint ckpt) {
+        CheckpointMeta meta = ckpt.meta();
+        for (int i = 0; i < optimizers.size(); i++) {
+            ckpt.restoreOptimizer(i, optimizers.get(i), rootManager);
+        }
+        currentEpoch = meta.epoch();
+        globalStep = meta.globalStep();
+        if (meta.metrics() != null) {
+            callbackMetrics.putAll(meta.metrics());
+        }
+        Map<String, Map<String, Object>> states = meta.callbacks() == null ? Map.of() : meta.callbacks();
+        for (Callback c : callbacks) {
+            Map<String, Object> s = states.get(c.stateKey());
+            if (s != null) {
+                c.loadStateDict(s);
+            }
+        }
+        module.onLoadCheckpoint(meta.module() == null ? Map.of() : meta.module());
+    }
+
+    private void reseed(int epoch) {
+        if (config.seed() == null) {
+            return;
+        }
+        long mixed = config.seed() * 0x9E3779B97F4A7C15L + epoch * 0xBF58476D1CE4E5B9L;
+        mixed ^= mixed >>> 31;
+        int seed = (int) (mixed & 0x7fffffff);
+        Engine.getInstance().setRandomSeed(seed);
+    }
+
+    private boolean maxStepsReached() {
+        return config.maxSteps() > 0 && globalStep >= config.maxSteps();
+    }
+
+    private int trainLimit(Batch first) {
+        long total = estimateBatches(first);
+        if (config.fastDevRun() > 0) {
+            return config.fastDevRun();
+        }
+        if (config.overfitBatches() > 0) {
+            return config.overfitBatches();
+        }
+        return config.limitTrainBatches().resolve(total);
+    }
+
+    private int valLimit() {
+        if (config.fastDevRun() > 0) {
+            return config.fastDevRun();
+        }
+        if (config.overfitBatches() > 0) {
+            return config.overfitBatches();
+        }
+        return Integer.MAX_VALUE;
+    }
+
+    private int evalLimit(Batch first, Stage evalStage) {
+        BatchLimit l = evalStage == Stage.TEST ? config.limitTestBatches() : config.limitValBatches();
+        return sanityChecking ? Integer.MAX_VALUE : l.resolve(estimateBatches(first));
+    }
+
+    private int valInterval(int limit) {
+        BatchLimit v = config.valCheckInterval();
+        if (v.count() > 0) {
+            return v.count();
+        }
+        if (v.fraction() >= 1.0 || limit == Integer.MAX_VALUE) {
+            return Integer.MAX_VALUE;
+        }
+        return Math.max(1, (int) Math.round(limit * v.fraction()));
+    }
+
+    private static long estimateBatches(Batch first) {
+        long total = first.getProgressTotal();
+        int size = first.getSize();
+        if (total <= 0 || size <= 0) {
+            return -1;
+        }
+        return (total + size - 1) / size;
+    }
+
+    private Iterable<Batch> iterate(Dataset data) {
+        try {
+            return data.getData(rootManager);
+        } catch (IOException | ai.djl.translate.TranslateException e) {
+            throw new TrainerException("cannot read batches from " + data.getClass().getSimpleName() + " ("
+                    + e.getMessage() + "); check the dataset's source files", e);
+        }
+    }
+
+    private Batch onDevice(Batch batch) {
+        Device device = config.devices().get(0);
+        if (config.devices().size() > 1 || batch.getData().isEmpty()
+                || batch.getData().head().getDevice().equals(device)) {
+            return batch;
+        }
+        NDManager m = batch.getManager();
+        NDList data = batch.getData().toDevice(device, true);
+        NDList labels = batch.getLabels() == null ? null : batch.getLabels().toDevice(device, true);
+        data.attach(m);
+        if (labels != null) {
+            labels.attach(m);
+        }
+        return new Batch(m, data, labels, batch.getSize(), null, null, batch.getProgress(), batch.getProgressTotal(),
+                batch.getIndices());
+    }
+
+    private static void closeBatch(Batch raw, Batch moved) {
+        raw.close();
+        if (moved != raw) {
+            moved.close();
+        }
+    }
+
+    private void sendToLoggers(Map<String, Double> values) {
+        if (loggers.isEmpty()) {
+            return;
+        }
+        Map<String, Double> row = new LinkedHashMap<>(values);
+        row.put("epoch", (double) currentEpoch);
+        for (ExperimentLogger l : loggers) {
+            l.logMetrics(row, globalStep);
+        }
+    }
+
+    private void clearEpochKeys() {
+        // step values from the previous epoch stay visible until overwritten, as in Lightning
+    }
+
+    /** Builder of {@link Trainer}; defaults follow PyTorch Lightning. */
+    public static final class Builder {
+        private int maxEpochs = 1000;
+        private long maxSteps = -1;
+        private List<Device> devices;
+        private double gradientClipNorm;
+        private int accumulateGradBatches = 1;
+        private int fastDevRun;
+        private int overfitBatches;
+        private BatchLimit limitTrainBatches = BatchLimit.ALL;
+        private BatchLimit limitValBatches = BatchLimit.ALL;
+        private BatchLimit limitTestBatches = BatchLimit.ALL;
+        private BatchLimit valCheckInterval = BatchLimit.ALL;
+        private int checkValEveryNEpoch = 1;
+        private int numSanityValSteps = 2;
+        private Integer seed;
+        private boolean deterministic;
+        private Path ckptPath;
+        private Path defaultRootDir = Path.of(".");
+        private final List<Callback> callbacks = new ArrayList<>();
+        private final List<ExperimentLogger> loggers = new ArrayList<>();
+        private boolean enableProgressBar = true;
+        private int logEveryNSteps = 50;
+
+        private Builder() {}
+
+        /** @param v max epochs (default 1000) @return this */
+        public Builder maxEpochs(int v) {
+            maxEpochs = v;
+            return this;
+        }
+
+        /** @param v max optimisation steps, -1 = none @return this */
+        public Builder maxSteps(long v) {
+            maxSteps = v;
+            return this;
+        }
+
+        /** @param v devices (default: the engine's default device) @return this */
+        public Builder devices(List<Device> v) {
+            devices = v;
+            return this;
+        }
+
+        /** @param v devices @return this */
+        public Builder devices(Device... v) {
+            devices = List.of(v);
+            return this;
+        }
+
+        /** @param v global gradient L2 norm limit, 0 = off @return this */
+        public Builder gradientClipNorm(double v) {
+            gradientClipNorm = v;
+            return this;
+        }
+
+        /** @param v batches per optimizer step @return this */
+        public Builder accumulateGradBatches(int v) {
+            accumulateGradBatches = v;
+            return this;
+        }
+
+        /** @param v batches for a quick smoke run (0 = off) @return this */
+        public Builder fastDevRun(int v) {
+            fastDevRun = v;
+            return this;
+        }
+
+        /** @param v overfit on this many training batches (0 = off) @return this */
+        public Builder overfitBatches(int v) {
+            overfitBatches = v;
+            return this;
+        }
+
+        /** @param v training batch limit @return this */
+        public Builder limitTrainBatches(BatchLimit v) {
+            limitTrainBatches = v;
+            return this;
+        }
+
+        /** @param v validation batch limit @return this */
+        public Builder limitValBatches(BatchLimit v) {
+            limitValBatches = v;
+            return this;
+        }
+
+        /** @param v test batch limit @return this */
+        public Builder limitTestBatches(BatchLimit v) {
+            limitTestBatches = v;
+            return this;
+        }
+
+        /** @param v validate every N batches or fraction of an epoch @return this */
+        public Builder valCheckInterval(BatchLimit v) {
+            valCheckInterval = v;
+            return this;
+        }
+
+        /** @param v validate every N epochs @return this */
+        public Builder checkValEveryNEpoch(int v) {
+            checkValEveryNEpoch = v;
+            return this;
+        }
+
+        /** @param v sanity validation batches before training @return this */
+        public Builder numSanityValSteps(int v) {
+            numSanityValSteps = v;
+            return this;
+        }
+
+        /** @param v base seed @return this */
+        public Builder seed(int v) {
+            seed = v;
+            return this;
+        }
+
+        /** @param v reseed every epoch from (seed, epoch); requires a seed @return this */
+        public Builder deterministic(boolean v) {
+            deterministic = v;
+            return this;
+        }
+
+        /** @param v checkpoint to resume from @return this */
+        public Builder ckptPath(Path v) {
+            ckptPath = v;
+            return this;
+        }
+
+        /** @param v default output folder @return this */
+        public Builder defaultRootDir(Path v) {
+            defaultRootDir = v;
+            return this;
+        }
+
+        /** @param v callbacks to add @return this */
+        public Builder callbacks(Callback... v) {
+            callbacks.addAll(List.of(v));
+            return this;
+        }
+
+        /** @param v loggers to add @return this */
+        public Builder loggers(ExperimentLogger... v) {
+            loggers.addAll(List.of(v));
+            return this;
+        }
+
+        /** @param v add a ProgressBar when none is given (default true) @return this */
+        public Builder enableProgressBar(boolean v) {
+            enableProgressBar = v;
+            return this;
+        }
+
+        /** @param v logger write interval in steps (default 50) @return this */
+        public Builder logEveryNSteps(int v) {
+            logEveryNSteps = v;
+            return this;
+        }
+
+        /** @return the trainer */
+        public Trainer build() {
+            if (deterministic && seed == null) {
+                throw new TrainerException("deterministic(true) needs a seed; call seed(42) too");
+            }
+            List<Device> devs = devices == null ? List.of(Engine.getInstance().defaultDevice()) : devices;
+            return new Trainer(new TrainerConfig(maxEpochs, maxSteps, devs, gradientClipNorm, accumulateGradBatches,
+                    fastDevRun, overfitBatches, limitTrainBatches, limitValBatches, limitTestBatches, valCheckInterval,
+                    checkValEveryNEpoch, numSanityValSteps, seed, deterministic, ckptPath, defaultRootDir, callbacks,
+                    loggers, enableProgressBar, logEveryNSteps));
+        }
+    }
+}

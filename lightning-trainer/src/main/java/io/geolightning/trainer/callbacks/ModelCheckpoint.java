@@ -1,0 +1,317 @@
+package io.geolightning.trainer.callbacks;
+
+import io.geolightning.trainer.LightningModule;
+import io.geolightning.trainer.Trainer;
+import io.geolightning.trainer.TrainerException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Saves checkpoints like Lightning's {@code ModelCheckpoint}: after every epoch (and after mid-epoch validations)
+ * it writes {@code <dirpath>/<filename>.ckpt} when the monitored metric ranks among the {@code saveTopK} best,
+ * deleting the checkpoint that dropped out, so exactly the top-K files (plus {@code last.ckpt} with
+ * {@code saveLast}) remain. Without a monitor the K most recent are kept. Files are written atomically.
+ *
+ * <p>The filename template substitutes {@code {epoch}}, {@code {step}} and any metric, optionally formatted:
+ * {@code "epoch={epoch}-val_loss={val_loss:.4f}"} gives {@code epoch=3-val_loss=0.1234.ckpt}.
+ */
+public final class ModelCheckpoint implements Callback {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ModelCheckpoint.class);
+    private static final Pattern FIELD = Pattern.compile("\\{([A-Za-z0-9_./-]+)(?::([^}]*))?}");
+
+    private final Path dirpath;
+    private final String filename;
+    private final String monitor;
+    private final Mode mode;
+    private final int saveTopK;
+    private final boolean saveLast;
+    private final int everyNEpochs;
+    private final Map<Path, Double> kept = new LinkedHashMap<>();
+    private Path bestModelPath;
+    private double bestModelScore = Double.NaN;
+    private Path lastModelPath;
+    private Path resolvedDir;
+    private long saveCounter;
+
+    private ModelCheckpoint(Builder b) {
+        if (b.saveTopK < -1) {
+            throw new TrainerException("ModelCheckpoint saveTopK " + b.saveTopK
+                    + " is invalid; pass -1 (all), 0 (none) or a positive count");
+        }
+        if (b.everyNEpochs <= 0) {
+            throw new TrainerException("ModelCheckpoint everyNEpochs " + b.everyNEpochs + " must be > 0");
+        }
+        if (b.filename == null || b.filename.isBlank() || b.filename.contains("/")) {
+            throw new TrainerException("ModelCheckpoint filename '" + b.filename
+                    + "' is invalid; pass a template without folders, e.g. \"epoch={epoch}-val_loss={val_loss:.4f}\"");
+        }
+        dirpath = b.dirpath;
+        filename = b.filename;
+        monitor = b.monitor;
+        mode = b.mode;
+        saveTopK = b.saveTopK;
+        saveLast = b.saveLast;
+        everyNEpochs = b.everyNEpochs;
+    }
+
+    /** @return a builder (no monitor, saveTopK 1, filename "epoch={epoch}-step={step}") */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public void onValidationEnd(Trainer trainer, LightningModule module) {
+        if (!trainer.isEpochDone()) {
+            save(trainer);
+        }
+    }
+
+    @Override
+    public void onTrainEpochEnd(Trainer trainer, LightningModule module) {
+        if ((trainer.currentEpoch() + 1) % everyNEpochs == 0) {
+            save(trainer);
+        }
+    }
+
+    private void save(Trainer trainer) {
+        Path dir = directory(trainer);
+        if (saveTopK != 0) {
+            saveTopK(trainer, dir);
+        }
+        if (saveLast) {
+            Path last = dir.resolve("last.ckpt");
+            lastModelPath = last;
+            trainer.saveCheckpoint(last);
+        }
+    }
+
+    private void saveTopK(Trainer trainer, Path dir) {
+        double score;
+        if (monitor != null) {
+            Double v = Monitor.value(trainer, monitor, "ModelCheckpoint");
+            if (v == null) {
+                return;
+            }
+            score = v;
+            if (Double.isNaN(score)) {
+                LOG.warn("ModelCheckpoint: {} is NaN at epoch {}; not saving a top-k checkpoint", monitor, trainer.currentEpoch());
+                return;
+            }
+        } else {
+            score = ++saveCounter; // most recent ranks best
+        }
+        Mode m = monitor != null ? mode : Mode.MAX;
+        Path path = dir.resolve(format(trainer) + ".ckpt");
+        kept.remove(path);
+        if (saveTopK > 0 && kept.size() >= saveTopK) {
+            Path worst = worst(m);
+            if (!m.improves(score, kept.get(worst), 0)) {
+                return;
+            }
+        }
+        kept.put(path, score);
+        List<Path> evicted = new ArrayList<>();
+        while (saveTopK > 0 && kept.size() > saveTopK) {
+            Path worst = worst(m);
+            kept.remove(worst);
+            evicted.add(worst);
+        }
+        bestModelPath = best(m);
+        bestModelScore = monitor != null ? kept.get(bestModelPath) : Double.NaN;
+        trainer.saveCheckpoint(path);
+        for (Path p : evicted) {
+            if (!p.equals(path)) {
+                delete(p);
+            }
+        }
+    }
+
+    private Path worst(Mode m) {
+        Path worst = null;
+        for (Map.Entry<Path, Double> e : kept.entrySet()) {
+            if (worst == null || m.improves(kept.get(worst), e.getValue(), 0)) {
+                worst = e.getKey();
+            }
+        }
+        return worst;
+    }
+
+    private Path best(Mode m) {
+        Path best = null;
+        for (Map.Entry<Path, Double> e : kept.entrySet()) {
+            if (best == null || m.improves(e.getValue(), kept.get(best), 0)) {
+                best = e.getKey();
+            }
+        }
+        return best;
+    }
+
+    private static void delete(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException e) {
+            LOG.warn("ModelCheckpoint: cannot delete {} ({})", p, e.getMessage());
+        }
+    }
+
+    private Path directory(Trainer trainer) {
+        if (resolvedDir == null) {
+            resolvedDir = dirpath != null ? dirpath : trainer.logDir().resolve("checkpoints");
+        }
+        return resolvedDir;
+    }
+
+    String format(Trainer trainer) {
+        Matcher m = FIELD.matcher(filename);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String key = m.group(1);
+            String spec = m.group(2);
+            Object value;
+            if (key.equals("epoch")) {
+                value = trainer.currentEpoch();
+            } else if (key.equals("step")) {
+                value = trainer.globalStep();
+            } else {
+                Double v = trainer.callbackMetrics().get(key);
+                if (v == null) {
+                    throw new TrainerException("ModelCheckpoint filename '" + filename + "' uses {" + key
+                            + "} which was never logged (logged metrics: " + trainer.callbackMetrics().keySet()
+                            + "); log it or change the template");
+                }
+                value = v;
+            }
+            String text;
+            if (spec == null || spec.isEmpty()) {
+                text = String.valueOf(value);
+            } else {
+                double d = ((Number) value).doubleValue();
+                text = String.format(Locale.ROOT, "%" + spec, spec.endsWith("d") ? (Object) (long) d : (Object) d);
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement(text));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
+    /** @return the best checkpoint so far, or null */
+    public Path bestModelPath() {
+        return bestModelPath;
+    }
+
+    /** @return its monitored score (NaN without a monitor) */
+    public double bestModelScore() {
+        return bestModelScore;
+    }
+
+    /** @return the last.ckpt path once written, or null */
+    public Path lastModelPath() {
+        return lastModelPath;
+    }
+
+    /** @return the kept top-k checkpoints and their scores */
+    public Map<Path, Double> bestKModels() {
+        return new LinkedHashMap<>(kept);
+    }
+
+    @Override
+    public String stateKey() {
+        return "ModelCheckpoint{" + monitor + "," + filename + "}";
+    }
+
+    @Override
+    public Map<String, Object> stateDict() {
+        Map<String, Object> s = new LinkedHashMap<>();
+        Map<String, Object> k = new LinkedHashMap<>();
+        kept.forEach((p, v) -> k.put(p.toString(), v));
+        s.put("kept", k);
+        s.put("bestModelPath", bestModelPath == null ? null : bestModelPath.toString());
+        s.put("saveCounter", saveCounter);
+        return s;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public void loadStateDict(Map<String, Object> state) {
+        kept.clear();
+        Object k = state.get("kept");
+        if (k instanceof Map<?, ?> map) {
+            ((Map<String, Object>) map).forEach((p, v) -> kept.put(Path.of(p), ((Number) v).doubleValue()));
+        }
+        Object b = state.get("bestModelPath");
+        bestModelPath = b == null ? null : Path.of(b.toString());
+        bestModelScore = bestModelPath == null || monitor == null ? Double.NaN : kept.getOrDefault(bestModelPath, Double.NaN);
+        saveCounter = ((Number) state.getOrDefault("saveCounter", 0)).longValue();
+    }
+
+    /** Builder of {@link ModelCheckpoint}. */
+    public static final class Builder {
+        private Path dirpath;
+        private String filename = "epoch={epoch}-step={step}";
+        private String monitor;
+        private Mode mode = Mode.MIN;
+        private int saveTopK = 1;
+        private boolean saveLast;
+        private int everyNEpochs = 1;
+
+        private Builder() {}
+
+        /** @param v folder (default: first logger's dir, else defaultRootDir, + /checkpoints) @return this */
+        public Builder dirpath(Path v) {
+            dirpath = v;
+            return this;
+        }
+
+        /** @param v filename template without extension @return this */
+        public Builder filename(String v) {
+            filename = v;
+            return this;
+        }
+
+        /** @param v metric ranking the checkpoints (null = keep the most recent) @return this */
+        public Builder monitor(String v) {
+            monitor = v;
+            return this;
+        }
+
+        /** @param v MIN for losses, MAX for scores @return this */
+        public Builder mode(Mode v) {
+            mode = v;
+            return this;
+        }
+
+        /** @param v how many best to keep: -1 all, 0 none @return this */
+        public Builder saveTopK(int v) {
+            saveTopK = v;
+            return this;
+        }
+
+        /** @param v also write last.ckpt every time @return this */
+        public Builder saveLast(boolean v) {
+            saveLast = v;
+            return this;
+        }
+
+        /** @param v save every N epochs @return this */
+        public Builder everyNEpochs(int v) {
+            everyNEpochs = v;
+            return this;
+        }
+
+        /** @return the callback */
+        public ModelCheckpoint build() {
+            return new ModelCheckpoint(this);
+        }
+    }
+}

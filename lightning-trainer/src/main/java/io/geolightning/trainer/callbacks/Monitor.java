@@ -1,0 +1,29 @@
+package io.geolightning.trainer.callbacks;
+
+import io.geolightning.trainer.Trainer;
+import io.geolightning.trainer.TrainerException;
+import java.util.TreeSet;
+
+/** Reads a monitored metric and fails clearly when it was never logged. */
+final class Monitor {
+
+    private Monitor() {}
+
+    /**
+     * Returns the monitored value, or null when it cannot exist yet (validation has not run).
+     *
+     * @throws TrainerException naming the available metrics when it should exist but does not
+     */
+    static Double value(Trainer trainer, String monitor, String owner) {
+        Double v = trainer.callbackMetrics().get(monitor);
+        if (v != null) {
+            return v;
+        }
+        if (trainer.hasValidation() && trainer.validationRuns() == 0) {
+            return null;
+        }
+        throw new TrainerException(owner + " monitor '" + monitor + "' was never logged (logged metrics: "
+                + new TreeSet<>(trainer.callbackMetrics().keySet()) + "); log it with log(\"" + monitor
+                + "\", value) in the module or monitor one of those");
+    }
+}

@@ -1,0 +1,281 @@
+package io.geolightning.trainer.checkpoint;
+
+import ai.djl.MalformedModelException;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.geolightning.trainer.TrainerException;
+import io.geolightning.trainer.optim.LightningOptimizer;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * Reads and writes checkpoints. A checkpoint ({@code .ckpt}) is a ZIP archive with:
+ * <ul>
+ *   <li>{@code meta.json} - {@link CheckpointMeta}: epoch, global step, seed, parameter names/shapes/types,
+ *       optimizer step counts, hyperparameters, callback and module states, metrics;</li>
+ *   <li>{@code model.params} - the block's parameters in DJL's {@code Block.saveParameters} format;</li>
+ *   <li>{@code optimizer-<i>.ndlist} - optimizer {@code i}'s state slots, an {@code NDList.encode} stream whose
+ *       arrays are named {@code <parameter>/<slot>}.</li>
+ * </ul>
+ * No Java serialization is involved. Writing goes to a temporary file in the same folder that is then atomically
+ * moved over the target.
+ */
+public final class CheckpointIO {
+
+    static final String META = "meta.json";
+    static final String MODEL = "model.params";
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    private CheckpointIO() {}
+
+    /**
+     * Describes the parameters of an initialised block.
+     *
+     * @param block the block
+     * @return name, shape and type of each parameter
+     */
+    public static List<CheckpointMeta.ParameterInfo> describe(Block block) {
+        List<CheckpointMeta.ParameterInfo> out = new ArrayList<>();
+        for (Pair<String, Parameter> p : block.getParameters()) {
+            NDArray a = p.getValue().getArray();
+            out.add(new CheckpointMeta.ParameterInfo(p.getKey(), a.getShape().getShape(), a.getDataType().name()));
+        }
+        return out;
+    }
+
+    /**
+     * Writes a checkpoint atomically.
+     *
+     * @param target the final path (its folder is created)
+     * @param meta the metadata
+     * @param block the initialised block
+     * @param optimizers the optimizers, in configuration order
+     */
+    public static void write(Path target, CheckpointMeta meta, Block block, List<LightningOptimizer> optimizers) {
+        Path dir = target.toAbsolutePath().getParent();
+        Path tmp = null;
+        try {
+            Files.createDirectories(dir);
+            tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+            try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(tmp));
+                    ZipOutputStream zip = new ZipOutputStream(os)) {
+                zip.putNextEntry(new ZipEntry(META));
+                zip.write(JSON.writeValueAsBytes(meta));
+                zip.closeEntry();
+                zip.putNextEntry(new ZipEntry(MODEL));
+                DataOutputStream dos = new DataOutputStream(zip);
+                block.saveParameters(dos);
+                dos.flush();
+                zip.closeEntry();
+                for (int i = 0; i < optimizers.size(); i++) {
+                    zip.putNextEntry(new ZipEntry("optimizer-" + i + ".ndlist"));
+                    optimizers.get(i).stateArrays().encode(zip);
+                    zip.closeEntry();
+                }
+            }
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            tmp = null;
+        } catch (IOException e) {
+            throw new TrainerException(target + ": cannot write checkpoint (" + e.getMessage()
+                    + "); check the folder exists, is writable and the disk has space", e);
+        } finally {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // best effort
+                }
+            }
+        }
+    }
+
+    /**
+     * Reads a checkpoint into memory and checks its structure.
+     *
+     * @param path the .ckpt file
+     * @return the loaded entries
+     * @throws TrainerException (one line naming the file) when missing, not a checkpoint or damaged
+     */
+    public static LoadedCheckpoint read(Path path) {
+        Map<String, byte[]> entries = new HashMap<>();
+        try (InputStream in = Files.newInputStream(path); ZipInputStream zip = new ZipInputStream(in)) {
+            ZipEntry e;
+            while ((e = zip.getNextEntry()) != null) {
+                entries.put(e.getName(), zip.readAllBytes());
+            }
+        } catch (NoSuchFileException e) {
+            throw new TrainerException(path + ": checkpoint file not found; pass the path of an existing .ckpt"
+                    + " (ModelCheckpoint writes them under <dirpath>)", e);
+        } catch (ZipException | java.io.EOFException e) {
+            throw new TrainerException(path + ": not a readable checkpoint (corrupt or truncated archive: "
+                    + e.getMessage() + "); pass a .ckpt written by the GeoLightning Trainer", e);
+        } catch (IOException e) {
+            throw new TrainerException(path + ": cannot read checkpoint (" + e.getMessage()
+                    + "); check the path and permissions", e);
+        }
+        byte[] metaBytes = entries.get(META);
+        if (metaBytes == null || !entries.containsKey(MODEL)) {
+            throw new TrainerException(path + ": not a GeoLightning checkpoint (missing " + (metaBytes == null ? META : MODEL)
+                    + "); pass a .ckpt written by the GeoLightning Trainer");
+        }
+        CheckpointMeta meta;
+        try {
+            meta = JSON.readValue(metaBytes, CheckpointMeta.class);
+        } catch (IOException e) {
+            throw new TrainerException(path + ": checkpoint meta.json is damaged (" + firstLine(e.getMessage())
+                    + "); pass an intact .ckpt", e);
+        }
+        if (!CheckpointMeta.FORMAT.equals(meta.format()) || meta.version() > CheckpointMeta.VERSION
+                || meta.parameters() == null) {
+            throw new TrainerException(path + ": unsupported checkpoint format '" + meta.format() + "' version "
+                    + meta.version() + "; this build reads " + CheckpointMeta.FORMAT + " version <= " + CheckpointMeta.VERSION);
+        }
+        return new LoadedCheckpoint(path, meta, entries);
+    }
+
+    /** A checkpoint read into memory. */
+    public static final class LoadedCheckpoint {
+        private final Path path;
+        private final CheckpointMeta meta;
+        private final Map<String, byte[]> entries;
+
+        LoadedCheckpoint(Path path, CheckpointMeta meta, Map<String, byte[]> entries) {
+            this.path = path;
+            this.meta = meta;
+            this.entries = entries;
+        }
+
+        /** @return the metadata */
+        public CheckpointMeta meta() {
+            return meta;
+        }
+
+        /** @return where it was read from */
+        public Path path() {
+            return path;
+        }
+
+        /**
+         * Checks the block has exactly the checkpoint's parameters (names, shapes), then loads the weights.
+         * Parameters get new arrays: build parameter stores and bind optimizers afterwards.
+         *
+         * @param block the initialised block
+         * @param manager the manager to own the loaded arrays (the module's)
+         * @throws TrainerException naming the first differing parameter and both shapes
+         */
+        public void restoreModel(Block block, NDManager manager) {
+            List<CheckpointMeta.ParameterInfo> saved = meta.parameters();
+            List<CheckpointMeta.ParameterInfo> current = describe(block);
+            for (int i = 0; i < Math.max(saved.size(), current.size()); i++) {
+                CheckpointMeta.ParameterInfo s = i < saved.size() ? saved.get(i) : null;
+                CheckpointMeta.ParameterInfo c = i < current.size() ? current.get(i) : null;
+                if (s == null || c == null || !s.name().equals(c.name())) {
+                    throw new TrainerException(path + ": checkpoint does not fit this model: parameter #" + i + " is "
+                            + (s == null ? "absent" : "'" + s.name() + "' " + new Shape(s.shape())) + " in the checkpoint but "
+                            + (c == null ? "absent" : "'" + c.name() + "' " + new Shape(c.shape())) + " in the model;"
+                            + " load it into the architecture that wrote it");
+                }
+                if (!Arrays.equals(s.shape(), c.shape())) {
+                    throw new TrainerException(path + ": checkpoint does not fit this model: parameter '" + s.name()
+                            + "' has shape " + new Shape(s.shape()) + " in the checkpoint but " + new Shape(c.shape())
+                            + " in the model; load it into the architecture that wrote it");
+                }
+            }
+            List<NDArray> old = new ArrayList<>();
+            block.getParameters().values().forEach(p -> old.add(p.getArray()));
+            try (DataInputStream dis = new DataInputStream(new ByteArrayInputStream(entries.get(MODEL)))) {
+                block.loadParameters(manager, dis);
+            } catch (IOException | MalformedModelException | RuntimeException e) {
+                throw new TrainerException(path + ": model.params is damaged (" + e.getMessage()
+                        + "); pass an intact .ckpt", e);
+            }
+            for (Parameter p : block.getParameters().values()) {
+                if (p.requiresGradient()) {
+                    p.getArray().setRequiresGradient(true);
+                }
+            }
+            old.forEach(NDArray::close);
+        }
+
+        /**
+         * Restores optimizer {@code index}'s state (bind it first).
+         *
+         * @param index position in the optimizer configuration
+         * @param optimizer the optimizer
+         * @param manager a manager for the temporary decoded arrays
+         */
+        public void restoreOptimizer(int index, LightningOptimizer optimizer, NDManager manager) {
+            List<CheckpointMeta.OptimizerInfo> infos = meta.optimizers();
+            byte[] bytes = entries.get("optimizer-" + index + ".ndlist");
+            if (infos == null || index >= infos.size() || bytes == null) {
+                throw new TrainerException(path + ": checkpoint has " + (infos == null ? 0 : infos.size())
+                        + " optimizer(s) but the module configures more (index " + index
+                        + "); resume with the optimizer setup that wrote it");
+            }
+            CheckpointMeta.OptimizerInfo info = infos.get(index);
+            if (!info.type().equals(optimizer.getClass().getSimpleName())) {
+                throw new TrainerException(path + ": optimizer #" + index + " is " + info.type()
+                        + " in the checkpoint but " + optimizer.getClass().getSimpleName()
+                        + " in the module; resume with the same optimizer");
+            }
+            try (NDManager tmp = manager.newSubManager()) {
+                NDList list = bytes.length == 0 ? new NDList() : NDList.decode(tmp, bytes);
+                optimizer.loadState(list, info.stepCount());
+            } catch (TrainerException e) {
+                throw new TrainerException(path + ": " + e.getMessage(), e);
+            } catch (RuntimeException e) {
+                throw new TrainerException(path + ": optimizer-" + index + ".ndlist is damaged (" + e.getMessage()
+                        + "); pass an intact .ckpt", e);
+            }
+        }
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "no detail";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    /**
+     * Serialises to bytes (tests, tools).
+     *
+     * @param meta the metadata
+     * @return JSON bytes
+     */
+    static byte[] metaBytes(CheckpointMeta meta) throws IOException {
+        ByteArrayOutputStream bos = new ByteArrayOutputStream();
+        JSON.writeValue(bos, meta);
+        return bos.toByteArray();
+    }
+}

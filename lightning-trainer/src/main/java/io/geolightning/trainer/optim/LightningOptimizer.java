@@ -1,0 +1,218 @@
+package io.geolightning.trainer.optim;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.nn.Parameter;
+import io.geolightning.trainer.TrainerException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Base of the trainer's optimizers: updates its parameters in place from their gradients with plain NDArray
+ * operations and <b>exposes its whole state</b> (per-parameter slots such as momentum buffers or Adam moments, plus
+ * the step count).
+ *
+ * <p>Why not DJL's {@code ai.djl.training.optimizer.Optimizer}? DJL keeps that state in private maps, so a
+ * checkpoint could not save it and a resumed Adam would restart from zero moments, breaking exact resume. These
+ * optimizers follow PyTorch's update rules ({@code torch.optim}) so results match what users know.
+ *
+ * <p>Life cycle: the {@code Trainer} {@link #bind binds} the parameters chosen by the {@link OptimizerConfig}, then
+ * calls {@link #step()} and {@link #zeroGrad()} (automatic optimisation), or the module calls them itself (manual
+ * optimisation). Updates are written through a detached view of each weight, so they are legal while a
+ * {@code GradientCollector} is recording.
+ */
+public abstract class LightningOptimizer implements AutoCloseable {
+
+    private final LrSchedule schedule;
+    private final Map<String, Parameter> parameters = new LinkedHashMap<>();
+    private final Map<String, NDArray> state = new LinkedHashMap<>();
+    private NDManager stateManager;
+    private long stepCount;
+    private int epoch;
+
+    /**
+     * Creates the optimizer.
+     *
+     * @param schedule the learning-rate schedule
+     */
+    protected LightningOptimizer(LrSchedule schedule) {
+        if (schedule == null) {
+            throw new TrainerException("optimizer learning-rate schedule is null; pass e.g. LrSchedule.constant(1e-3)");
+        }
+        this.schedule = schedule;
+    }
+
+    /**
+     * Binds the parameters this optimizer updates; called by the trainer (or a test) once, before the first step.
+     *
+     * @param named parameters by hierarchical name, in a stable order
+     */
+    public void bind(Map<String, Parameter> named) {
+        parameters.clear();
+        parameters.putAll(named);
+    }
+
+    /** @return names of the bound parameters, in order */
+    public List<String> parameterNames() {
+        return List.copyOf(parameters.keySet());
+    }
+
+    /** @return the bound parameters by name (read only) */
+    public Map<String, Parameter> parameters() {
+        return Collections.unmodifiableMap(parameters);
+    }
+
+    /**
+     * Tells the optimizer the current epoch, for epoch-based schedules; called by the trainer at each epoch start.
+     *
+     * @param epoch 0-based epoch
+     */
+    public void setEpoch(int epoch) {
+        this.epoch = epoch;
+    }
+
+    /** @return the learning rate the next {@link #step()} uses */
+    public double learningRate() {
+        return schedule.learningRate(stepCount, epoch);
+    }
+
+    /** @return the number of updates made so far */
+    public long stepCount() {
+        return stepCount;
+    }
+
+    /** Updates every bound trainable parameter from its gradient, then counts one step. */
+    public void step() {
+        double lr = learningRate();
+        long t = stepCount + 1;
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            for (Map.Entry<String, Parameter> e : parameters.entrySet()) {
+                Parameter p = e.getValue();
+                if (!p.requiresGradient() || !p.isInitialized()) {
+                    continue;
+                }
+                NDArray array = p.getArray();
+                NDArray grad = array.getGradient();
+                NDArray weight = array.stopGradient();
+                update(e.getKey(), weight, grad, lr, t);
+            }
+        }
+        stepCount = t;
+    }
+
+    /** Sets the gradients of the bound parameters to zero (PyTorch accumulates gradients across backward calls). */
+    public void zeroGrad() {
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            for (Parameter p : parameters.values()) {
+                if (p.requiresGradient() && p.isInitialized()) {
+                    NDArray grad = p.getArray().getGradient();
+                    grad.subi(grad);
+                }
+            }
+        }
+    }
+
+    /**
+     * Applies one update in place.
+     *
+     * @param name the parameter name (key of its state slots)
+     * @param weight a detached view of the weight sharing its storage: modify it in place
+     * @param grad the gradient (read only)
+     * @param lr the learning rate of this step
+     * @param t the 1-based index of this step (for bias corrections)
+     */
+    protected abstract void update(String name, NDArray weight, NDArray grad, double lr, long t);
+
+    /**
+     * Returns a state slot of a parameter, created as zeros shaped like {@code like} on first use.
+     *
+     * @param name the parameter name
+     * @param slot the slot, e.g. {@code "exp_avg"}
+     * @param like an array giving shape, type and device
+     * @return the slot's array (owned by the optimizer)
+     */
+    protected NDArray state(String name, String slot, NDArray like) {
+        String key = name + "/" + slot;
+        NDArray value = state.get(key);
+        if (value == null) {
+            value = manager(like).zeros(like.getShape(), like.getDataType());
+            NDScope.unregister(value);
+            value.setName(key);
+            state.put(key, value);
+        }
+        return value;
+    }
+
+    private NDManager manager(NDArray like) {
+        if (stateManager == null) {
+            stateManager = like.getManager().getParentManager() != null
+                    ? firstParameterManager(like).newSubManager(like.getDevice())
+                    : like.getManager().newSubManager(like.getDevice());
+        }
+        return stateManager;
+    }
+
+    private NDManager firstParameterManager(NDArray like) {
+        for (Parameter p : parameters.values()) {
+            if (p.isInitialized()) {
+                return p.getArray().getManager();
+            }
+        }
+        return like.getManager();
+    }
+
+    /**
+     * Returns all state slots, named {@code <parameter>/<slot>}, for a checkpoint (the arrays themselves, not
+     * copies: encode them, do not close them).
+     *
+     * @return the state arrays
+     */
+    public NDList stateArrays() {
+        return new NDList(new ArrayList<>(state.values()));
+    }
+
+    /**
+     * Restores the state saved by {@link #stateArrays()} and {@link #stepCount()}.
+     *
+     * @param arrays named state arrays (copied; the caller keeps ownership)
+     * @param steps the saved step count
+     * @throws TrainerException if a slot names an unknown parameter or its shape differs
+     */
+    public void loadState(NDList arrays, long steps) {
+        for (NDArray saved : arrays) {
+            String key = saved.getName();
+            int slash = key == null ? -1 : key.lastIndexOf('/');
+            String name = slash < 0 ? key : key.substring(0, slash);
+            Parameter p = name == null ? null : parameters.get(name);
+            if (p == null || !p.isInitialized()) {
+                throw new TrainerException("optimizer state '" + key + "' names no parameter of this optimizer ("
+                        + parameters.size() + " bound); the checkpoint belongs to another model or optimizer setup");
+            }
+            if (!p.getArray().getShape().equals(saved.getShape())) {
+                throw new TrainerException("optimizer state '" + key + "' has shape " + saved.getShape()
+                        + " but parameter '" + name + "' has shape " + p.getArray().getShape()
+                        + "; the checkpoint belongs to another architecture");
+            }
+            NDArray target = state(name, key.substring(slash + 1), p.getArray());
+            saved.toDevice(target.getDevice(), false).copyTo(target);
+        }
+        stepCount = steps;
+    }
+
+    /** Releases the state arrays. */
+    @Override
+    public void close() {
+        state.clear();
+        if (stateManager != null) {
+            stateManager.close();
+            stateManager = null;
+        }
+    }
+}
