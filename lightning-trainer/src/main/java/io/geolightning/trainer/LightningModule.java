@@ -111,13 +111,25 @@ public abstract class LightningModule implements AutoCloseable {
      * @return the outputs
      */
     public NDList forward(NDList inputs) {
+        return forward(block, inputs);
+    }
+
+    /**
+     * Runs a part of the network (e.g. a GAN's generator, a child of {@link #getBlock()}) with the same parameter
+     * store and training flag as {@link #forward(NDList)}.
+     *
+     * @param part a block whose parameters belong to this module's block
+     * @param inputs the inputs
+     * @return the outputs
+     */
+    public NDList forward(Block part, NDList inputs) {
         if (trainer != null) {
-            return block.forward(trainer.parameterStore(), inputs, trainer.isTrainingStep());
+            return part.forward(trainer.parameterStore(), inputs, trainer.isTrainingStep());
         }
         if (standaloneStore == null) {
             standaloneStore = new ParameterStore(getManager(), false);
         }
-        return block.forward(standaloneStore, inputs, false);
+        return part.forward(standaloneStore, inputs, false);
     }
 
     /**

@@ -1,0 +1,132 @@
+package io.geolightning.trainer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.dataset.ArrayDataset;
+import ai.djl.training.dataset.Batch;
+import io.geolightning.trainer.loggers.CsvLogger;
+import io.geolightning.trainer.optim.Adam;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainerFitTest {
+
+    static NDManager data;
+
+    @BeforeAll
+    static void init() {
+        data = NDManager.newBaseManager();
+    }
+
+    @AfterAll
+    static void done() {
+        data.close();
+    }
+
+    @Test
+    void lossDecreasesAndAccuracyRises(@TempDir Path tmp) throws Exception {
+        ArrayDataset train = Blobs.make(data, 512, 4, 1.0, 1, 32, true);
+        ArrayDataset val = Blobs.make(data, 256, 4, 1.0, 2, 64, false);
+        MetricsRecorder rec = new MetricsRecorder();
+        CsvLogger csv = new CsvLogger(tmp, "blobs");
+        try (MlpModule module = new MlpModule(16, 2, () -> Adam.builder().lr(0.01).build());
+                Trainer trainer = Trainer.builder().maxEpochs(5).seed(3).callbacks(rec).loggers(csv)
+                        .logEveryNSteps(1).enableProgressBar(false).build()) {
+            module.saveHyperparameters(Map.of("hidden", 16, "lr", 0.01));
+            trainer.fit(module, train, val);
+            List<Map<String, Double>> e = rec.epochs;
+            assertEquals(5, e.size());
+            double firstLoss = e.get(0).get("train_loss_epoch");
+            double lastLoss = e.get(4).get("train_loss_epoch");
+            assertTrue(lastLoss < firstLoss * 0.8, "loss " + firstLoss + " -> " + lastLoss);
+            assertTrue(e.get(4).get("val_acc") > 0.9, "val_acc " + e.get(4).get("val_acc"));
+            assertTrue(e.get(4).get("val_acc") >= e.get(0).get("val_acc") - 1e-9);
+            assertEquals(5L * 16, trainer.globalStep());
+        }
+        Path dir = tmp.resolve("blobs").resolve("version_0");
+        List<String> lines = Files.readAllLines(dir.resolve("metrics.csv"));
+        assertTrue(lines.get(0).startsWith("step,epoch,"), lines.get(0));
+        assertTrue(lines.get(0).contains("train_loss_step") && lines.get(0).contains("val_acc"), lines.get(0));
+        assertTrue(lines.size() > 80, "rows " + lines.size());
+        String yaml = Files.readString(dir.resolve("hparams.yaml"));
+        assertTrue(yaml.contains("\"hidden\": 16"), yaml);
+        // a second logger on the same root takes the next version
+        assertEquals("version_1", new CsvLogger(tmp, "blobs").version());
+    }
+
+    @Test
+    void nanLossStopsWithEpochAndStep() {
+        ArrayDataset train = Blobs.make(data, 64, 2, 1.0, 1, 16, false);
+        LightningModule module = new MlpModule(4, 2, () -> Adam.builder().lr(0.01).build()) {
+            @Override
+            public NDArray trainingStep(Batch batch, int batchIdx) {
+                NDArray loss = super.trainingStep(batch, batchIdx);
+                return batchIdx == 2 ? loss.mul(Float.NaN) : loss;
+            }
+        };
+        Trainer trainer = Trainer.builder().maxEpochs(2).enableProgressBar(false).build();
+        TrainerException e = assertThrows(TrainerException.class, () -> trainer.fit(module, train, null));
+        assertTrue(e.getMessage().contains("loss is NaN at epoch 0, global step 2"), e.getMessage());
+        assertEquals(1, e.getMessage().lines().count());
+        module.close();
+    }
+
+    @Test
+    void emptyOrMissingTrainLoaderIsAnError() {
+        ArrayDataset empty = new ArrayDataset.Builder().setData(data.zeros(new ai.djl.ndarray.types.Shape(0, 2)))
+                .optLabels(data.zeros(new ai.djl.ndarray.types.Shape(0))).setSampling(4, false).build();
+        try (MlpModule module = new MlpModule(4, 2, () -> Adam.builder().lr(0.01).build())) {
+            Trainer trainer = Trainer.builder().maxEpochs(1).enableProgressBar(false).build();
+            TrainerException e = assertThrows(TrainerException.class, () -> trainer.fit(module, empty, null));
+            assertTrue(e.getMessage().contains("training loader produced no batch"), e.getMessage());
+            TrainerException e2 = assertThrows(TrainerException.class,
+                    () -> trainer.fit(module, new LightningDataModule() {}));
+            assertTrue(e2.getMessage().contains("trainDataLoader() is null"), e2.getMessage());
+        }
+    }
+
+    @Test
+    void limitsFastDevRunAndMaxSteps() {
+        ArrayDataset train = Blobs.make(data, 160, 2, 1.0, 1, 16, true);
+        ArrayDataset val = Blobs.make(data, 64, 2, 1.0, 2, 16, false);
+        try (MlpModule module = new MlpModule(4, 2, () -> Adam.builder().lr(0.01).build())) {
+            Trainer t1 = Trainer.builder().fastDevRun(2).maxEpochs(10).enableProgressBar(false).build();
+            t1.fit(module, train, val);
+            assertEquals(2, t1.globalStep());
+            assertEquals(1, t1.validationRuns());
+
+            Trainer t2 = Trainer.builder().maxEpochs(3).limitTrainBatches(BatchLimit.fraction(0.5))
+                    .limitValBatches(BatchLimit.count(1)).enableProgressBar(false).build();
+            t2.fit(module, train, val);
+            assertEquals(15, t2.globalStep());
+            assertEquals(5, t2.numTrainingBatches());
+
+            Trainer t3 = Trainer.builder().maxEpochs(100).maxSteps(23).accumulateGradBatches(2)
+                    .valCheckInterval(BatchLimit.count(4)).enableProgressBar(false).build();
+            t3.fit(module, train, val);
+            assertEquals(23, t3.globalStep());
+            // 10 batches/epoch -> validations after batches 4 and 8, plus epoch end
+            assertTrue(t3.validationRuns() >= 9, "validation runs " + t3.validationRuns());
+        }
+    }
+
+    @Test
+    void badConfigurationMessages() {
+        TrainerException e = assertThrows(TrainerException.class, () -> Trainer.builder().maxEpochs(0).build());
+        assertTrue(e.getMessage().startsWith("maxEpochs 0 must be > 0"), e.getMessage());
+        e = assertThrows(TrainerException.class, () -> Trainer.builder().deterministic(true).build());
+        assertTrue(e.getMessage().contains("needs a seed"), e.getMessage());
+        e = assertThrows(TrainerException.class, () -> BatchLimit.fraction(1.5));
+        assertTrue(e.getMessage().contains("fraction 1.5"), e.getMessage());
+    }
+}
