@@ -88,6 +88,14 @@ public final class Gdal {
         return msg == null ? fallback : GeoIOException.oneLine(msg);
     }
 
+    /** GDAL's message with the file's full path shortened to its name (the message names the file already). */
+    static String lastError(Throwable t, String fallback, java.nio.file.Path file) {
+        String msg = lastError(t, fallback);
+        String full = file.toString();
+        String name = file.getFileName() == null ? full : file.getFileName().toString();
+        return msg.replace("`" + full + "'", name).replace(full + ": ", "").replace(full, name);
+    }
+
     /** Same as {@link #lastError(Throwable, String)} without an exception. */
     static String lastError(String fallback) {
         return lastError(null, fallback);

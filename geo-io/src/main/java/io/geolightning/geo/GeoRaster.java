@@ -94,10 +94,10 @@ public final class GeoRaster implements AutoCloseable {
             ds = gdal.OpenEx(path.toString(), gdalconstConstants.OF_RASTER | gdalconstConstants.OF_READONLY
                     | gdalconstConstants.OF_VERBOSE_ERROR);
         } catch (RuntimeException e) {
-            throw notRaster(path, Gdal.lastError(e, "format not recognised"), e);
+            throw notRaster(path, Gdal.lastError(e, "format not recognised", path), e);
         }
         if (ds == null) {
-            throw notRaster(path, Gdal.lastError("format not recognised"), null);
+            throw notRaster(path, Gdal.lastError(null, "format not recognised", path), null);
         }
         if (ds.getRasterCount() < 1 || ds.getRasterXSize() < 1 || ds.getRasterYSize() < 1) {
             ds.delete();
@@ -110,7 +110,7 @@ public final class GeoRaster implements AutoCloseable {
             if (e instanceof GeoIOException g) {
                 throw g;
             }
-            throw GeoIOException.of(path, "cannot read raster metadata (" + Gdal.lastError(e, "unknown error") + ")",
+            throw GeoIOException.of(path, "cannot read raster metadata (" + Gdal.lastError(e, "unknown error", path) + ")",
                     "check that the file is complete and not corrupt", e);
         }
     }
@@ -319,10 +319,10 @@ public final class GeoRaster implements AutoCloseable {
                         type, (double[]) array, bandList);
             };
         } catch (RuntimeException e) {
-            throw unreadable(in, Gdal.lastError(e, "read failed"), e);
+            throw unreadable(in, Gdal.lastError(e, "read failed", path), e);
         }
         if (rc != gdalconstConstants.CE_None) {
-            throw unreadable(in, Gdal.lastError("read failed"), null);
+            throw unreadable(in, Gdal.lastError(null, "read failed", path), null);
         }
     }
 

@@ -66,6 +66,12 @@ public record PixelWindow(int x, int y, int width, int height) {
         return Optional.of(new PixelWindow(x0, y0, x1 - x0, y1 - y0));
     }
 
+    /** "window 256x256 at (512, 0)". */
+    @Override
+    public String toString() {
+        return "window " + width + "x" + height + " at (" + x + ", " + y + ")";
+    }
+
     /** This window moved by ({@code dx}, {@code dy}). */
     public PixelWindow translate(int dx, int dy) {
         return new PixelWindow(x + dx, y + dy, width, height);

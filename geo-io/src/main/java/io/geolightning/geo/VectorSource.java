@@ -85,13 +85,14 @@ public final class VectorSource implements AutoCloseable {
                     + Path.of("").toAbsolutePath() + ")");
         }
         DataSource ds;
+        org.gdal.gdal.gdal.ErrorReset();
         try {
             ds = ogr.Open(path.toString(), 0);
         } catch (RuntimeException e) {
-            throw notVector(path, Gdal.lastError(e, "format not recognised"), e);
+            throw notVector(path, Gdal.lastError(e, "format not recognised", path), e);
         }
         if (ds == null) {
-            throw notVector(path, Gdal.lastError("format not recognised"), null);
+            throw notVector(path, Gdal.lastError(null, "format not recognised", path), null);
         }
         List<String> names = new ArrayList<>();
         for (int i = 0; i < ds.GetLayerCount(); i++) {
@@ -279,7 +280,7 @@ public final class VectorSource implements AutoCloseable {
                 throw g;
             }
             throw GeoIOException.of(path, "cannot read features of layer '" + layerName + "' ("
-                    + Gdal.lastError(e, "read error") + ")", "check that the file is complete and not corrupt", e);
+                    + Gdal.lastError(e, "read error", path) + ")", "check that the file is complete and not corrupt", e);
         } finally {
             l.SetSpatialFilter(null);
         }

@@ -1,0 +1,174 @@
+package io.geolightning.geo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every bad input ends in a one-line GeoIOException naming the file, the problem and the fix. */
+class BadInputTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void missingFiles() {
+        Path missing = tmp.resolve("nope.tif");
+        TestData.assertOneLine(assertThrows(GeoIOException.class, () -> GeoRaster.open(missing)),
+                "nope.tif", "file not found", "check the path");
+        Path missingShp = tmp.resolve("labels.shp");
+        TestData.assertOneLine(assertThrows(GeoIOException.class, () -> VectorSource.open(missingShp)),
+                "labels.shp", "file not found");
+    }
+
+    @Test
+    void textFileIsNotARasterNorAVector() throws IOException {
+        Path txt = Files.writeString(tmp.resolve("notes.tif"), "this is not an image\n");
+        TestData.assertOneLine(assertThrows(GeoIOException.class, () -> GeoRaster.open(txt)),
+                "notes.tif", "not a raster GDAL can read", "pass a GeoTIFF");
+        Path csvish = Files.writeString(tmp.resolve("labels.gpkg"), "garbage garbage\n");
+        TestData.assertOneLine(assertThrows(GeoIOException.class, () -> VectorSource.open(csvish)),
+                "labels.gpkg", "not a vector file GDAL can read");
+        // a vector file is not a raster
+        TestData.assertOneLine(assertThrows(GeoIOException.class, () -> GeoRaster.open(TestData.MASS_GPKG)),
+                "buildings_22978945_15.gpkg", "not a raster");
+    }
+
+    @Test
+    void truncatedTiffFailsCleanly() throws IOException {
+        for (Path original : List.of(TestData.L7, TestData.MASS_TIF)) {
+            byte[] all = Files.readAllBytes(original);
+            Path cut = tmp.resolve("cut_" + original.getFileName());
+            Files.write(cut, Arrays.copyOf(all, all.length / 2));
+            GeoIOException e = assertThrows(GeoIOException.class, () -> {
+                try (GeoRaster r = GeoRaster.open(cut)) {
+                    r.readAll();
+                }
+            });
+            TestData.assertOneLine(e, cut.getFileName().toString());
+            assertTrue(e.getMessage().contains("truncated") || e.getMessage().contains("not a raster"), e.getMessage());
+        }
+    }
+
+    @Test
+    void rasterWithoutCrsWhereOneIsNeeded() throws IOException {
+        Path copy = tmp.resolve("nocrs.tif");
+        Files.copy(TestData.L7, copy);
+        TestData.run("gdal_edit.py", "-a_srs", "", copy.toString()); // GDAL 3.6: empty SRS unsets it
+        try (GeoRaster r = GeoRaster.open(copy); VectorSource v = VectorSource.open(TestData.OLINDA_SHP)) {
+            assertTrue(r.crs().isEmpty());
+            TestData.assertOneLine(assertThrows(GeoIOException.class, r::requireCrs),
+                    "nocrs.tif", "raster has no CRS", "gdal_edit.py -a_srs EPSG:");
+            GeoIOException e = assertThrows(GeoIOException.class, () -> Rasterizer.rasterize(v,
+                    RasterizeOptions.builder().build(), r));
+            TestData.assertOneLine(e, "nocrs.tif", "raster has no CRS");
+        }
+        // also one written by our own writer without CRS
+        Path written = tmp.resolve("written_nocrs.tif");
+        RasterWindow w = RasterWindow.builder(RasterDataType.UINT8, 1, 8, 8).build();
+        RasterWriter.builder(written, w).build().write(w);
+        try (GeoRaster r = GeoRaster.open(written)) {
+            TestData.assertOneLine(assertThrows(GeoIOException.class, () -> RasterGrid.of(r)), "written_nocrs.tif",
+                    "raster has no CRS");
+        }
+    }
+
+    @Test
+    void unknownLayerListsTheLayers() {
+        GeoIOException e = assertThrows(GeoIOException.class, () -> VectorSource.open(TestData.NB_GPKG, "lakes"));
+        TestData.assertOneLine(e, "BakerLake_2017_clipped.gpkg", "no layer 'lakes'", "BakerLake_2017",
+                "pass one of these");
+        try (VectorSource v = VectorSource.open(TestData.NB_GPKG, "BakerLake_2017")) {
+            assertEquals(List.of("BakerLake_2017"), v.layerNames());
+            assertEquals(43, v.featureCount());
+        }
+    }
+
+    @Test
+    void emptyLayerIsRefusedForRasterizing() {
+        Path empty = tmp.resolve("empty.gpkg");
+        TestData.run("ogr2ogr", "-f", "GPKG", "-where", "1=0", "-nln", "buildings", empty.toString(),
+                TestData.MASS_GPKG.toString());
+        try (VectorSource v = VectorSource.open(empty); GeoRaster img = GeoRaster.open(TestData.MASS_TIF)) {
+            assertEquals(0, v.featureCount());
+            assertTrue(v.features().isEmpty());
+            GeoIOException e = assertThrows(GeoIOException.class,
+                    () -> Rasterizer.rasterize(v, RasterizeOptions.builder().build(), img));
+            TestData.assertOneLine(e, "empty.gpkg", "layer 'buildings' is empty", "pass a layer");
+        }
+    }
+
+    @Test
+    void missingLabelAttributeListsFields() {
+        try (VectorSource v = VectorSource.open(TestData.OLINDA_SHP); GeoRaster img = GeoRaster.open(TestData.L7)) {
+            GeoIOException e = assertThrows(GeoIOException.class, () -> Rasterizer.rasterize(v,
+                    RasterizeOptions.builder().attribute("CLASSE").build(), img));
+            TestData.assertOneLine(e, "olinda1.shp", "no field 'CLASSE'", "TIPO", "NM_BAIR", "label attribute");
+            GeoIOException list = assertThrows(GeoIOException.class, () -> Rasterizer.rasterize(v.features(),
+                    v.requireCrs(), RasterizeOptions.builder().attribute("CLASSE").build(), RasterGrid.of(img)));
+            TestData.assertOneLine(list, "no field 'CLASSE'", "TIPO");
+        }
+    }
+
+    @Test
+    void invalidGeometriesAreRepairedAndCounted() throws IOException {
+        // a self-intersecting bow-tie and a valid square, in the Massachusetts raster CRS
+        Path geojson = Files.writeString(tmp.resolve("bowtie.geojson"), """
+                {"type":"FeatureCollection",
+                 "crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::26986"}},
+                 "features":[
+                  {"type":"Feature","properties":{"cls":1},"geometry":{"type":"Polygon","coordinates":
+                    [[[229100,894800],[229200,894700],[229200,894800],[229100,894700],[229100,894800]]]}},
+                  {"type":"Feature","properties":{"cls":2},"geometry":{"type":"Polygon","coordinates":
+                    [[[229400,894800],[229450,894800],[229450,894750],[229400,894750],[229400,894800]]]}}
+                 ]}
+                """);
+        try (VectorSource v = VectorSource.open(geojson); GeoRaster img = GeoRaster.open(TestData.MASS_TIF)) {
+            var features = v.features();
+            assertEquals(2, features.size(), "nothing dropped");
+            assertEquals(1, v.repairedGeometryCount());
+            assertTrue(features.stream().allMatch(f -> f.geometry().isValid()));
+            assertTrue(features.get(0).geometry().getArea() > 4000, "both triangles kept");
+            v.features(); // reading again does not count twice
+            assertEquals(1, v.repairedGeometryCount());
+            RasterWindow mask = Rasterizer.rasterize(v, RasterizeOptions.builder().attribute("cls").build(), img);
+            long ones = 0;
+            for (byte b : mask.bytes()) {
+                if (b == 1) {
+                    ones++;
+                }
+            }
+            assertTrue(ones > 4000, "bow-tie burnt: " + ones);
+        }
+    }
+
+    @Test
+    void badBandsAndValues() {
+        try (GeoRaster r = GeoRaster.open(TestData.RGB)) {
+            TestData.assertOneLine(assertThrows(GeoIOException.class, () -> r.read(new PixelWindow(0, 0, 4, 4), 4)),
+                    "RGB.byte.tif", "has no band 4", "1..3");
+        }
+        TestData.assertOneLine(assertThrows(GeoIOException.class, () -> RasterizeOptions.builder()
+                .burnValue(300).build()), "burn value 300.0", "UINT8");
+        TestData.assertOneLine(assertThrows(GeoIOException.class, () -> new RasterizeOptions("TIPO", null, 1.0, 0,
+                null, false, null)), "attribute 'TIPO'", "burn value");
+        TestData.assertOneLine(assertThrows(GeoIOException.class, () -> RasterWindow.fromBytes(new byte[10],
+                RasterDataType.UINT16, 1, 2, 2)), "got 10, expected 8");
+        GeoIOException closed = assertThrows(GeoIOException.class, () -> {
+            GeoRaster r = GeoRaster.open(TestData.RGB);
+            r.close();
+            r.read(new PixelWindow(0, 0, 1, 1));
+        });
+        TestData.assertOneLine(closed, "RGB.byte.tif", "closed");
+        assertFalse(Map.of().containsKey("x"));
+    }
+}
