@@ -22,7 +22,7 @@ for (const path of files) {
   const file = await asyncBufferFromFile(path)
   const metadata = await parquetMetadataAsync(file)
   const rows = await parquetReadObjects({
-    file, metadata, compressors, utf8: true,
+    file, metadata, compressors, utf8: false, // strings are annotated; plain binaries stay bytes
     columns: ['chip_id', 'split', 'label', 'mask', 'pixels'],
   })
   for (const r of rows) {

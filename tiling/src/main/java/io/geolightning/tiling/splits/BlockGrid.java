@@ -36,10 +36,10 @@ public record BlockGrid(double size, boolean inChips) {
         if (inChips) {
             double side = size * it.width();
             double sideY = size * it.height();
-            return new BlockKey(it.scene(), (long) Math.floor((it.x() + it.width() / 2.0) / side),
+            return new BlockKey(it.sceneKey(), (long) Math.floor((it.x() + it.width() / 2.0) / side),
                     (long) Math.floor((it.y() + it.height() / 2.0) / sideY));
         }
-        return new BlockKey(it.scene(), (long) Math.floor((it.minx() + it.maxx()) / 2 / size),
+        return new BlockKey(it.sceneKey(), (long) Math.floor((it.minx() + it.maxx()) / 2 / size),
                 (long) Math.floor((it.miny() + it.maxy()) / 2 / size));
     }
 
@@ -66,7 +66,7 @@ public record BlockGrid(double size, boolean inChips) {
         List<BlockKey> out = new ArrayList<>();
         for (long by = y0; by <= y1; by++) {
             for (long bx = x0; bx <= x1; bx++) {
-                out.add(new BlockKey(it.scene(), bx, by));
+                out.add(new BlockKey(it.sceneKey(), bx, by));
             }
         }
         return out;

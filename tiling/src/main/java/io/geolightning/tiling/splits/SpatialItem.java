@@ -5,8 +5,8 @@ package io.geolightning.tiling.splits;
  * spatial items, so the same splitters work on freshly sampled chips and on an existing store.
  */
 public interface SpatialItem {
-    /** @return the source raster (blocks never span two scenes) */
-    String scene();
+    /** @return the source raster's key, e.g. its path (blocks never span two scenes) */
+    String sceneKey();
 
     /** @return column offset of the window */
     int x();

@@ -39,16 +39,35 @@ public final class BandStatisticsAccumulator {
         Arrays.fill(max, Double.NEGATIVE_INFINITY);
     }
 
-    /** Adds one chip: raw little-endian band-major pixels of {@code pixelsPerBand} values per band. */
-    public void add(byte[] pixels, int pixelsPerBand) {
+    /**
+     * One chip's statistics per band (valid count, mean, sum of squared deviations, min, max), computed independently
+     * (e.g. on a worker thread) and added in order with {@link #add(ChipPartial)}: the result is then bit-identical to
+     * adding the chips' pixels one by one in the same order.
+     *
+     * @param count valid pixels per band
+     * @param mean mean per band
+     * @param m2 sum of squared deviations per band
+     * @param min minimum per band
+     * @param max maximum per band
+     */
+    public record ChipPartial(long[] count, double[] mean, double[] m2, double[] min, double[] max) {
+    }
+
+    /** Summarises one chip (raw little-endian band-major pixels, {@code pixelsPerBand} values per band). */
+    public ChipPartial summarize(byte[] pixels, int pixelsPerBand) {
+        long[] cnt = new long[bands];
+        double[] mn = new double[bands];
+        double[] ss2 = new double[bands];
+        double[] lo = new double[bands];
+        double[] hi = new double[bands];
         for (int b = 0; b < bands; b++) {
             int base = b * pixelsPerBand;
             Double nd = nodata[b];
             double ndv = nd == null ? Double.NaN : nd;
             long n = 0;
             double sum = 0;
-            double lo = Double.POSITIVE_INFINITY;
-            double hi = Double.NEGATIVE_INFINITY;
+            double l = Double.POSITIVE_INFINITY;
+            double h = Double.NEGATIVE_INFINITY;
             for (int i = 0; i < pixelsPerBand; i++) {
                 double v = dtype.get(pixels, base + i);
                 if (Double.isNaN(v) || v == ndv) {
@@ -56,9 +75,12 @@ public final class BandStatisticsAccumulator {
                 }
                 n++;
                 sum += v;
-                lo = Math.min(lo, v);
-                hi = Math.max(hi, v);
+                l = Math.min(l, v);
+                h = Math.max(h, v);
             }
+            cnt[b] = n;
+            lo[b] = l;
+            hi[b] = h;
             if (n == 0) {
                 continue;
             }
@@ -71,8 +93,24 @@ public final class BandStatisticsAccumulator {
                 }
                 ss += (v - m) * (v - m);
             }
-            combine(b, n, m, ss, lo, hi);
+            mn[b] = m;
+            ss2[b] = ss;
         }
+        return new ChipPartial(cnt, mn, ss2, lo, hi);
+    }
+
+    /** Adds a chip summarised by {@link #summarize}. */
+    public void add(ChipPartial p) {
+        for (int b = 0; b < bands; b++) {
+            if (p.count()[b] > 0) {
+                combine(b, p.count()[b], p.mean()[b], p.m2()[b], p.min()[b], p.max()[b]);
+            }
+        }
+    }
+
+    /** Adds one chip: raw little-endian band-major pixels of {@code pixelsPerBand} values per band. */
+    public void add(byte[] pixels, int pixelsPerBand) {
+        add(summarize(pixels, pixelsPerBand));
     }
 
     /** Merges another accumulator of the same shape into this one. */

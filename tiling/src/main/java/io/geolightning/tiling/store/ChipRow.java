@@ -42,6 +42,11 @@ public record ChipRow(String chipId, String scene, String crs, int x, int y, int
         }
     }
 
+    @Override
+    public String sceneKey() {
+        return scene;
+    }
+
     /** @return the same chip assigned to another split */
     public ChipRow withSplit(Split s) {
         return new ChipRow(chipId, scene, crs, x, y, width, height, minx, miny, maxx, maxy, s, label, mask, bands,

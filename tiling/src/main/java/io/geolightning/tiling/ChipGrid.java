@@ -1,0 +1,129 @@
+package io.geolightning.tiling;
+
+import io.geolightning.geo.Crs;
+import io.geolightning.geo.CrsTransform;
+import io.geolightning.geo.GeoRaster;
+import io.geolightning.geo.PixelWindow;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.locationtech.jts.geom.Envelope;
+
+/**
+ * A regular grid of {@code size x size} chips moving by {@code stride} pixels (stride < size overlaps chips), in
+ * pixel space aligned to the source raster: chip origins are multiples of the stride from the raster's top-left
+ * pixel. Optionally restricted to a region, an envelope in any CRS transformed into the raster CRS.
+ *
+ * @param size chip side in pixels
+ * @param stride step between chips in pixels
+ * @param edge what to do at the right and bottom edges
+ */
+public record ChipGrid(int size, int stride, EdgeMode edge) {
+
+    /** Validates. */
+    public ChipGrid {
+        if (size < 1 || stride < 1) {
+            throw new TilingException("chip grid: size " + size + " / stride " + stride + ": both must be at least 1 pixel");
+        }
+        if (edge == null) {
+            edge = EdgeMode.DROP;
+        }
+    }
+
+    /** Non-overlapping chips, edge strips dropped. */
+    public static ChipGrid of(int size) {
+        return new ChipGrid(size, size, EdgeMode.DROP);
+    }
+
+    /** Chips of the whole raster. */
+    public List<Chip> chips(GeoRaster raster) {
+        return chips(raster, raster.extent());
+    }
+
+    /**
+     * Chips of the part of the raster inside {@code region} (in {@code regionCrs}; null = the raster CRS).
+     *
+     * @throws TilingException when the region misses the raster
+     */
+    public List<Chip> chips(GeoRaster raster, Envelope region, Crs regionCrs) {
+        return chips(raster, regionWindow(raster, region, regionCrs));
+    }
+
+    /** The pixel window of {@code raster} covered by {@code region}, clipped to the raster. */
+    public static PixelWindow regionWindow(GeoRaster raster, Envelope region, Crs regionCrs) {
+        Envelope inRaster = region;
+        Crs rasterCrs = raster.crs().orElse(null);
+        if (regionCrs != null && rasterCrs != null) {
+            inRaster = CrsTransform.of(regionCrs, rasterCrs).transform(region);
+        }
+        Optional<PixelWindow> w = raster.windowFor(inRaster).intersection(raster.extent());
+        if (w.isEmpty()) {
+            throw new TilingException(raster.path().getFileName() + ": region " + fmt(region) + " in "
+                    + (regionCrs == null ? rasterCrs : regionCrs) + " does not overlap the raster extent "
+                    + fmt(raster.bounds()) + " in " + rasterCrs + "; pass a region inside the raster");
+        }
+        return w.get();
+    }
+
+    /** Chips inside {@code area} (a pixel window of the raster). */
+    public List<Chip> chips(GeoRaster raster, PixelWindow area) {
+        String name = raster.path().getFileName().toString();
+        if (size > area.width() || size > area.height()) {
+            if (edge != EdgeMode.PAD) {
+                throw new TilingException(name + ": chip size " + size + "x" + size + " is larger than the "
+                        + (area.equals(raster.extent()) ? "raster" : "region") + " (" + area.width() + "x"
+                        + area.height() + " pixels); use a chip size of at most "
+                        + Math.min(area.width(), area.height()) + " or EdgeMode.PAD");
+            }
+        }
+        List<Integer> xs = positions(area.x(), area.endX());
+        List<Integer> ys = positions(area.y(), area.endY());
+        List<Chip> out = new ArrayList<>(xs.size() * ys.size());
+        String stem = stem(raster.path());
+        for (int y : ys) {
+            for (int x : xs) {
+                PixelWindow w = new PixelWindow(x, y, size, size);
+                out.add(new Chip(stem + "_x" + x + "_y" + y, raster.path(), w,
+                        raster.footprint(w).getEnvelopeInternal()));
+            }
+        }
+        return out;
+    }
+
+    private List<Integer> positions(int from, int to) {
+        List<Integer> p = new ArrayList<>();
+        int first = Math.floorDiv(from + stride - 1, stride) * stride; // first multiple of the stride >= from
+        for (int v = first; v + size <= to; v += stride) {
+            p.add(v);
+        }
+        int covered = p.isEmpty() ? first : p.get(p.size() - 1) + size;
+        if (covered < to) {
+            if (edge == EdgeMode.SHIFT) {
+                int v = Math.max(from, to - size);
+                if (p.isEmpty() || v > p.get(p.size() - 1)) {
+                    p.add(v);
+                }
+            } else if (edge == EdgeMode.PAD) {
+                int v = p.isEmpty() ? first : p.get(p.size() - 1) + stride;
+                while (covered < to) {
+                    p.add(v);
+                    covered = v + size;
+                    v += stride;
+                }
+            }
+        }
+        return p;
+    }
+
+    static String stem(Path p) {
+        String n = p.getFileName().toString();
+        int dot = n.lastIndexOf('.');
+        return dot > 0 ? n.substring(0, dot) : n;
+    }
+
+    static String fmt(Envelope e) {
+        return String.format(java.util.Locale.ROOT, "[%.6g, %.6g, %.6g, %.6g]", e.getMinX(), e.getMinY(), e.getMaxX(),
+                e.getMaxY());
+    }
+}

@@ -1,0 +1,342 @@
+package io.geolightning.tiling;
+
+import io.geolightning.geo.Crs;
+import io.geolightning.geo.GeoIOException;
+import io.geolightning.geo.GeoRaster;
+import io.geolightning.geo.PixelWindow;
+import io.geolightning.geo.RasterWindow;
+import io.geolightning.tiling.labels.LabelSet;
+import io.geolightning.tiling.labels.LabelTask;
+import io.geolightning.tiling.labels.SceneLabels;
+import io.geolightning.tiling.splits.RandomSplitter;
+import io.geolightning.tiling.splits.SpatialBlockSplitter;
+import io.geolightning.tiling.splits.Split;
+import io.geolightning.tiling.splits.SplitConfig;
+import io.geolightning.tiling.splits.SplitResult;
+import io.geolightning.tiling.stats.BandStatistics;
+import io.geolightning.tiling.stats.BandStatisticsAccumulator;
+import io.geolightning.tiling.store.ChipRow;
+import io.geolightning.tiling.store.ChipStoreMetadata;
+import io.geolightning.tiling.store.ChipStoreSchema;
+import io.geolightning.tiling.store.ChipStoreWriter;
+import io.geolightning.tiling.store.InputFingerprint;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.locationtech.jts.geom.Geometry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Tiles scenes into a Parquet chip store: places chips (grid or random), assigns splits, reads each chip's pixels
+ * (one GDAL handle per worker thread), labels it (class by area or mask through geo-io's Rasterizer, labels
+ * reprojected to the raster CRS), filters nodata and negatives, and writes the rows in chip order together with the
+ * training split's band statistics. Logs progress with an ETA.
+ */
+public final class Tiler {
+    private static final Logger LOG = LoggerFactory.getLogger(Tiler.class);
+    private static final long PROGRESS_NANOS = 5_000_000_000L;
+
+    private Tiler() {
+    }
+
+    private enum Outcome { WRITTEN, NODATA, UNLABELLED, NEGATIVE }
+
+    private record Processed(Outcome outcome, ChipRow row, BandStatisticsAccumulator.ChipPartial partial) {
+    }
+
+    private record Scene(Path path, GeoRaster raster, String crs, SceneLabels labels) {
+    }
+
+    /** Runs the tiling and publishes the store; nothing is published when it fails. */
+    public static TilingResult run(TilingConfig config) {
+        long t0 = System.nanoTime();
+        List<Scene> scenes = new ArrayList<>();
+        ConcurrentLinkedQueue<GeoRaster> handles = new ConcurrentLinkedQueue<>();
+        try {
+            LabelSet labels = config.labels() == null ? null : LabelSet.load(config.labels());
+            for (Path p : config.scenes()) {
+                GeoRaster r = open(p);
+                handles.add(r);
+                Crs crs = r.crs().orElse(null);
+                String crsText = crs == null ? "" : crs.epsg().isPresent() ? "EPSG:" + crs.epsg().getAsInt() : crs.wkt();
+                scenes.add(new Scene(p, r, crsText, labels == null ? null : new SceneLabels(labels, r)));
+            }
+            GeoRaster first = scenes.get(0).raster();
+            for (Scene s : scenes) {
+                if (s.raster().bandCount() != first.bandCount() || s.raster().dataType() != first.dataType()) {
+                    throw new TilingException(s.path().getFileName() + ": " + s.raster().bandCount() + " bands of "
+                            + s.raster().dataType() + " but " + first.path().getFileName() + " has "
+                            + first.bandCount() + " of " + first.dataType() + "; tile scenes of one sensor together");
+                }
+            }
+            return tile(config, scenes, labels, handles, t0);
+        } finally {
+            handles.forEach(GeoRaster::close);
+        }
+    }
+
+    private static GeoRaster open(Path p) {
+        try {
+            return GeoRaster.open(p);
+        } catch (GeoIOException e) {
+            throw new TilingException(e.getMessage(), e);
+        }
+    }
+
+    private static TilingResult tile(TilingConfig config, List<Scene> scenes, LabelSet labels,
+                                     ConcurrentLinkedQueue<GeoRaster> handles, long t0) {
+        // 1. place chips
+        List<Chip> chips = new ArrayList<>();
+        Map<Path, Scene> byPath = new HashMap<>();
+        for (Scene s : scenes) {
+            byPath.put(s.path(), s);
+            PixelWindow area = s.raster().extent();
+            if (config.region() != null) {
+                area = ChipGrid.regionWindow(s.raster(), config.region().envelope(), config.region().parsedCrs());
+            }
+            if (config.randomCount() > 0) {
+                RandomChipSampler sampler = new RandomChipSampler(config.chipSize(), config.randomCount(),
+                        config.samplingSeed() + scenes.indexOf(s));
+                chips.addAll(sampler.sample(s.raster(), area, c -> !config.requireLabelOverlap()
+                        || s.labels() == null || s.labels().overlaps(c)));
+            } else {
+                chips.addAll(new ChipGrid(config.chipSize(), config.stride(), config.edge()).chips(s.raster(), area));
+            }
+        }
+        if (chips.isEmpty()) {
+            throw new TilingException(scenes.get(0).path().getFileName() + ": no chip fits the "
+                    + (config.region() == null ? "raster" : "region") + " with chip size " + config.chipSize()
+                    + "; use a smaller chip size or a larger region");
+        }
+        // 2. splits
+        IdentityHashMap<Chip, Split> split = assignSplits(config.split(), chips);
+        long droppedBySplit = chips.size() - split.size();
+        List<Chip> todo = chips.stream().filter(split::containsKey).toList();
+        LOG.info("tiling {} scene(s): {} candidate chips of {} px, {} after the split", scenes.size(), chips.size(),
+                config.chipSize(), todo.size());
+
+        // 3. read, label, filter, write in order
+        GeoRaster first = scenes.get(0).raster();
+        int bands = first.bandCount();
+        DataType dtype = DataType.parse(first.dataType().name());
+        Double[] nodata = new Double[bands];
+        for (int b = 0; b < bands; b++) {
+            var nd = first.nodata(b + 1);
+            nodata[b] = nd.isPresent() ? nd.getAsDouble() : null;
+        }
+        BandStatisticsAccumulator stats = new BandStatisticsAccumulator(bands, dtype, nodata);
+        ThreadLocal<Map<Path, GeoRaster>> local = ThreadLocal.withInitial(HashMap::new);
+        long[] counts = new long[Outcome.values().length];
+        ExecutorService pool = Executors.newFixedThreadPool(config.workers(), daemon());
+        int window = config.workers() * 4;
+        try (ChipStoreWriter writer = ChipStoreWriter.open(config.store(), config.storeOptions())) {
+            ArrayDeque<Future<Processed>> pending = new ArrayDeque<>();
+            int next = 0;
+            long lastLog = System.nanoTime();
+            for (int done = 0; done < todo.size(); done++) {
+                while (next < todo.size() && pending.size() < window) {
+                    Chip c = todo.get(next);
+                    Split s = split.get(c);
+                    int index = next++;
+                    pending.add(pool.submit(() -> process(config, byPath.get(c.scene()), c, s, index, stats,
+                            local, handles)));
+                }
+                Processed p = get(pending.poll());
+                counts[p.outcome().ordinal()]++;
+                if (p.outcome() == Outcome.WRITTEN) {
+                    writer.write(p.row());
+                    if (p.partial() != null) {
+                        stats.add(p.partial());
+                    }
+                }
+                long now = System.nanoTime();
+                if (now - lastLog > PROGRESS_NANOS) {
+                    lastLog = now;
+                    double secs = (now - t0) / 1e9;
+                    double rate = (done + 1) / secs;
+                    LOG.info("tiling: {}/{} chips ({}%), {} written, {} chips/s, ETA {} s", done + 1, todo.size(),
+                            (done + 1) * 100 / todo.size(), writer.rows(), Math.round(rate),
+                            Math.round((todo.size() - done - 1) / rate));
+                }
+            }
+            long written = counts[Outcome.WRITTEN.ordinal()];
+            if (written == 0) {
+                throw nothingWritten(config, scenes, todo.size(), counts);
+            }
+            ChipStoreMetadata meta = writer.commit(metadata(config, labels, bands, dtype, nodata,
+                    stats.isEmpty() ? null : stats.result()));
+            double secs = (System.nanoTime() - t0) / 1e9;
+            LOG.info("tiled {} chips into {} in {} s ({} chips/s); skipped {} nodata, {} unlabelled, {} negatives, {}"
+                            + " straddling splits", written, config.store(), String.format("%.1f", secs),
+                    Math.round(written / secs), counts[Outcome.NODATA.ordinal()],
+                    counts[Outcome.UNLABELLED.ordinal()], counts[Outcome.NEGATIVE.ordinal()], droppedBySplit);
+            return new TilingResult(meta, chips.size(), written, counts[Outcome.NODATA.ordinal()],
+                    counts[Outcome.UNLABELLED.ordinal()], counts[Outcome.NEGATIVE.ordinal()], droppedBySplit, secs);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static TilingException nothingWritten(TilingConfig config, List<Scene> scenes, int n, long[] counts) {
+        String names = String.join(", ", scenes.stream().map(s -> s.path().getFileName().toString()).toList());
+        if (counts[Outcome.NODATA.ordinal()] == n) {
+            return new TilingException(names + ": all " + n + " chips are more than "
+                    + Math.round(config.maxNodataFraction() * 100) + "% nodata (the raster holds no valid pixels"
+                    + " there); check the raster and its nodata value, or raise maxNodataFraction");
+        }
+        return new TilingException(names + ": no chip survived the filters (" + counts[Outcome.NODATA.ordinal()]
+                + " nodata, " + counts[Outcome.UNLABELLED.ordinal()] + " without a class, "
+                + counts[Outcome.NEGATIVE.ordinal()] + " negatives dropped, of " + n + "); check that the labels"
+                + " cover the scene, or add a background class / lower minCoverage");
+    }
+
+    private static IdentityHashMap<Chip, Split> assignSplits(SplitConfig sc, List<Chip> chips) {
+        IdentityHashMap<Chip, Split> out = new IdentityHashMap<>();
+        switch (sc.kind()) {
+            case ALL_TRAIN -> chips.forEach(c -> out.put(c, Split.TRAIN));
+            case PREDICT -> chips.forEach(c -> out.put(c, Split.PREDICT));
+            case RANDOM -> put(out, new RandomSplitter(sc.ratios(), sc.seed()).split(chips));
+            case SPATIAL -> put(out, new SpatialBlockSplitter(sc.grid(), sc.ratios(), sc.seed(), sc.strict())
+                    .split(chips));
+            default -> throw new IllegalStateException(sc.kind().name());
+        }
+        return out;
+    }
+
+    private static void put(IdentityHashMap<Chip, Split> out, SplitResult<Chip> r) {
+        for (Split s : new Split[] {Split.TRAIN, Split.VAL, Split.TEST}) {
+            r.get(s).forEach(c -> out.put(c, s));
+        }
+    }
+
+    private static Processed process(TilingConfig config, Scene scene, Chip chip, Split split, int index,
+                                     BandStatisticsAccumulator stats, ThreadLocal<Map<Path, GeoRaster>> local,
+                                     ConcurrentLinkedQueue<GeoRaster> handles) {
+        GeoRaster raster = local.get().computeIfAbsent(scene.path(), p -> {
+            GeoRaster r = open(p);
+            handles.add(r);
+            return r;
+        });
+        RasterWindow w;
+        try {
+            w = raster.read(chip.window());
+        } catch (GeoIOException e) {
+            throw new TilingException(e.getMessage(), e);
+        }
+        if (w.nodataFraction() > config.maxNodataFraction()) {
+            return new Processed(Outcome.NODATA, null, null);
+        }
+        Integer label = null;
+        byte[] mask = null;
+        boolean negative = false;
+        if (config.task() == LabelTask.CLASSIFICATION) {
+            Geometry footprint = raster.footprint(chip.window());
+            Optional<Integer> c = scene.labels().classify(chip, footprint);
+            if (c.isEmpty()) {
+                return new Processed(Outcome.UNLABELLED, null, null);
+            }
+            label = c.get();
+            negative = label.equals(scene.labels().labels().backgroundId());
+        } else if (config.task() == LabelTask.SEGMENTATION) {
+            mask = scene.labels().mask(raster, chip);
+            negative = scene.labels().isNegative(mask);
+        }
+        if (negative && config.negativeSurvivalProbability() < 1) {
+            double u = new SplittableRandom(config.filterSeed() * 0x9E3779B97F4A7C15L + index).nextDouble();
+            if (u >= config.negativeSurvivalProbability()) {
+                return new Processed(Outcome.NEGATIVE, null, null);
+            }
+        }
+        byte[] pixels = w.asBytes();
+        int ppb = chip.width() * chip.height();
+        ChipRow row = new ChipRow(chip.id(), scene.path().toString(), scene.crs(), chip.x(), chip.y(), chip.width(),
+                chip.height(), chip.minx(), chip.miny(), chip.maxx(), chip.maxy(), split, label, mask,
+                w.bandCount(), DataType.parse(w.dataType().name()), pixels);
+        return new Processed(Outcome.WRITTEN, row, split == Split.TRAIN ? stats.summarize(pixels, ppb) : null);
+    }
+
+    private static Processed get(Future<Processed> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TilingException("tiling interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new TilingException("tiling failed: " + e.getCause(), e.getCause());
+        }
+    }
+
+    private static ChipStoreMetadata metadata(TilingConfig config, LabelSet labels, int bands, DataType dtype,
+                                              Double[] nodata, BandStatistics stats) {
+        List<InputFingerprint> inputs = new ArrayList<>();
+        config.scenes().forEach(p -> inputs.add(InputFingerprint.of(p)));
+        if (config.labels() != null) {
+            inputs.addAll(vectorFingerprints(config.labels().vector()));
+        }
+        return new ChipStoreMetadata(ChipStoreSchema.VERSION, config.task().id(),
+                labels == null ? List.of() : labels.classNames(),
+                config.labels() == null ? null : config.labels().ignoreValue(), bands, dtype.id(), config.chipSize(),
+                config.chipSize(), Arrays.asList(nodata), stats, null, null, configHash(config), config.describe(),
+                inputs, null);
+    }
+
+    /** Fingerprints a vector file and, for a Shapefile, its .dbf/.shx/.prj/.cpg companions. */
+    public static List<InputFingerprint> vectorFingerprints(Path vector) {
+        List<InputFingerprint> out = new ArrayList<>();
+        out.add(InputFingerprint.of(vector));
+        String n = vector.getFileName().toString();
+        if (n.toLowerCase(java.util.Locale.ROOT).endsWith(".shp")) {
+            String stem = n.substring(0, n.length() - 4);
+            for (String ext : new String[] {".dbf", ".shx", ".prj", ".cpg"}) {
+                Path c = vector.resolveSibling(stem + ext);
+                if (Files.exists(c)) {
+                    out.add(InputFingerprint.of(c));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** SHA-256 of the configuration's description and the store schema version. */
+    public static String configHash(TilingConfig config) {
+        try {
+            byte[] json = io.geolightning.tiling.store.SidecarJson.MAPPER.writeValueAsBytes(config.describe());
+            MessageDigest d = MessageDigest.getInstance("SHA-256");
+            d.update(("v" + ChipStoreSchema.VERSION).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(d.digest(json));
+        } catch (NoSuchAlgorithmException | com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon() {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, "tiler-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

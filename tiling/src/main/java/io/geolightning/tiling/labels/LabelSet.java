@@ -1,0 +1,172 @@
+package io.geolightning.tiling.labels;
+
+import io.geolightning.geo.Crs;
+import io.geolightning.geo.GeoIOException;
+import io.geolightning.geo.VectorFeature;
+import io.geolightning.geo.VectorSource;
+import io.geolightning.tiling.TilingException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import org.locationtech.jts.geom.Envelope;
+
+/**
+ * Labels read once from a vector file: the features (in the layer CRS), the resolved classes and the map from
+ * attribute value to class id. Values not among the classes (nor the ignore value) fail here, naming the value and
+ * the known classes.
+ */
+public final class LabelSet {
+    private final LabelConfig config;
+    private final List<VectorFeature> features;
+    private final Crs crs;
+    private final Envelope extent;
+    private final List<String> classNames;
+    private final Map<String, Integer> classMap;
+    private final Integer backgroundId;
+    private final String source;
+
+    private LabelSet(LabelConfig config, List<VectorFeature> features, Crs crs, Envelope extent,
+                     List<String> classNames, Map<String, Integer> classMap, Integer backgroundId) {
+        this.config = config;
+        this.features = features;
+        this.crs = crs;
+        this.extent = extent;
+        this.classNames = classNames;
+        this.classMap = classMap;
+        this.backgroundId = backgroundId;
+        this.source = config.vector().getFileName().toString();
+    }
+
+    /** Reads and checks the labels. */
+    public static LabelSet load(LabelConfig config) {
+        try (VectorSource src = config.layer() == null ? VectorSource.open(config.vector())
+                : VectorSource.open(config.vector(), config.layer())) {
+            src.requireNonEmpty();
+            Crs crs = src.requireCrs();
+            String name = config.vector().getFileName().toString();
+            if (config.attribute() != null) {
+                src.requireField(config.attribute());
+            }
+            List<VectorFeature> features = src.features();
+            Envelope extent = new Envelope();
+            features.forEach(f -> extent.expandToInclude(f.geometry().getEnvelopeInternal()));
+            String ignoreText = config.ignoreValue() == null ? null : String.valueOf(config.ignoreValue());
+            List<String> classes = new ArrayList<>();
+            if (config.attribute() == null) {
+                classes.addAll(config.classNames() != null ? config.classNames() : List.of("foreground"));
+            } else {
+                SortedSet<String> values = new TreeSet<>();
+                for (VectorFeature f : features) {
+                    Object v = f.attribute(config.attribute());
+                    if (v == null) {
+                        if (ignoreText == null) {
+                            throw new TilingException(name + ": feature " + f.fid() + " has no value in field '"
+                                    + config.attribute() + "'; fill it, or set an ignore value for unlabelled polygons");
+                        }
+                        continue;
+                    }
+                    String t = asText(v);
+                    if (!t.equals(ignoreText)) {
+                        values.add(t);
+                    }
+                }
+                if (config.classNames() != null) {
+                    classes.addAll(config.classNames());
+                    List<String> unknown = values.stream().filter(v -> !config.classNames().contains(v)).toList();
+                    if (!unknown.isEmpty()) {
+                        throw new TilingException(name + ": field '" + config.attribute() + "' holds value"
+                                + (unknown.size() > 1 ? "s " : " ") + quote(unknown) + " not among the known classes "
+                                + quote(config.classNames()) + "; add " + (unknown.size() > 1 ? "them" : "it")
+                                + " to the class names" + (ignoreText == null ? "" : " or set it to " + ignoreText));
+                    }
+                } else {
+                    classes.addAll(values);
+                }
+            }
+            Integer bg = null;
+            if (config.background() != null) {
+                if (!classes.contains(config.background())) {
+                    classes.add(0, config.background());
+                }
+                bg = classes.indexOf(config.background());
+            }
+            if (classes.size() > 255 || (config.ignoreValue() != null && config.ignoreValue() < classes.size())) {
+                throw new TilingException(name + ": " + classes.size() + " classes" + (config.ignoreValue() == null ? ""
+                        : " and ignore value " + config.ignoreValue()) + " do not fit one-byte masks; use at most 255"
+                        + " classes and an ignore value above the last class id");
+            }
+            Map<String, Integer> map = new LinkedHashMap<>();
+            for (int i = 0; i < classes.size(); i++) {
+                map.put(classes.get(i), i);
+            }
+            return new LabelSet(config, List.copyOf(features), crs, extent, List.copyOf(classes), map, bg);
+        } catch (GeoIOException e) {
+            throw new TilingException(e.getMessage(), e);
+        }
+    }
+
+    /** Attribute values as text, integral doubles without ".0" (as geo-io's Rasterizer does). */
+    static String asText(Object raw) {
+        if (raw instanceof Double d && d == Math.rint(d) && Math.abs(d) < 1e15) {
+            return Long.toString(d.longValue());
+        }
+        return raw.toString();
+    }
+
+    private static String quote(List<String> l) {
+        List<String> q = l.stream().limit(10).map(s -> "'" + s + "'").toList();
+        return "[" + String.join(", ", q) + (l.size() > 10 ? ", ... (" + l.size() + " in all)" : "") + "]";
+    }
+
+    /** @return the configuration */
+    public LabelConfig config() {
+        return config;
+    }
+
+    /** @return features in the layer CRS */
+    public List<VectorFeature> features() {
+        return features;
+    }
+
+    /** @return the layer CRS */
+    public Crs crs() {
+        return crs;
+    }
+
+    /** @return extent of the features in the layer CRS */
+    public Envelope extent() {
+        return extent;
+    }
+
+    /** @return class names by id */
+    public List<String> classNames() {
+        return classNames;
+    }
+
+    /** @return attribute value (text) to class id */
+    public Map<String, Integer> classMap() {
+        return classMap;
+    }
+
+    /** @return id of the background class, or null */
+    public Integer backgroundId() {
+        return backgroundId;
+    }
+
+    /** @return the class id of a feature, null for "ignore" (or unlabelled with an ignore value) */
+    public Integer classOf(VectorFeature f) {
+        if (config.attribute() == null) {
+            return classMap.get(classNames.get(classNames.size() - 1));
+        }
+        Object v = f.attribute(config.attribute());
+        return v == null ? null : classMap.get(asText(v));
+    }
+
+    /** @return the file name, for messages */
+    public String sourceName() {
+        return source;
+    }
+}

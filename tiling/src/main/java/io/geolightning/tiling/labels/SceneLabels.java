@@ -1,0 +1,197 @@
+package io.geolightning.tiling.labels;
+
+import io.geolightning.geo.Crs;
+import io.geolightning.geo.CrsTransform;
+import io.geolightning.geo.GeoIOException;
+import io.geolightning.geo.GeoRaster;
+import io.geolightning.geo.RasterGrid;
+import io.geolightning.geo.RasterWindow;
+import io.geolightning.geo.RasterizeOptions;
+import io.geolightning.geo.Rasterizer;
+import io.geolightning.geo.VectorFeature;
+import io.geolightning.tiling.Chip;
+import io.geolightning.tiling.TilingException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.locationtech.jts.geom.Envelope;
+import org.locationtech.jts.geom.Geometry;
+import org.locationtech.jts.geom.GeometryFactory;
+import org.locationtech.jts.index.strtree.STRtree;
+import org.locationtech.jts.operation.overlayng.OverlayNG;
+import org.locationtech.jts.operation.overlayng.OverlayNGRobust;
+
+/**
+ * A {@link LabelSet} reprojected into one raster's CRS and indexed (STR-tree), answering per chip: its class
+ * (classification) or its mask (segmentation, burnt by geo-io's {@link Rasterizer}). Thread-safe after construction.
+ */
+public final class SceneLabels {
+    private final LabelSet labels;
+    private final Crs rasterCrs;
+    private final STRtree index = new STRtree();
+    private final RasterizeOptions rasterize;
+    private final GeometryFactory factory = new GeometryFactory();
+
+    /**
+     * Reprojects the labels into {@code raster}'s CRS.
+     *
+     * @throws TilingException when the raster has no CRS or the labels do not overlap it (naming both extents and CRSs)
+     */
+    public SceneLabels(LabelSet labels, GeoRaster raster) {
+        this.labels = labels;
+        String rasterName = raster.path().getFileName().toString();
+        this.rasterCrs = raster.crs().orElseThrow(() -> new TilingException(rasterName + ": raster has no CRS, so "
+                + labels.sourceName() + " cannot be placed on it; assign one with gdal_edit.py -a_srs EPSG:<code>"));
+        CrsTransform t = CrsTransform.of(labels.crs(), rasterCrs);
+        Envelope rasterBounds = raster.bounds();
+        Envelope labelsInRaster;
+        try {
+            labelsInRaster = t.transform(labels.extent());
+        } catch (GeoIOException e) {
+            labelsInRaster = new Envelope();
+        }
+        if (!labelsInRaster.intersects(rasterBounds)) {
+            throw new TilingException(labels.sourceName() + ": labels do not overlap raster " + rasterName
+                    + " (labels extent " + fmt(labels.extent()) + " in " + labels.crs() + " = " + fmt(labelsInRaster)
+                    + " in " + rasterCrs + "; raster extent " + fmt(rasterBounds) + " in " + rasterCrs
+                    + "); pass labels of the same area or fix the CRS declared by one of the files");
+        }
+        for (VectorFeature f : labels.features()) {
+            if (f.geometry().isEmpty() || !f.geometry().getEnvelopeInternal().intersects(labels.extent())) {
+                continue;
+            }
+            Geometry g;
+            try {
+                g = t.transform(f.geometry());
+            } catch (GeoIOException e) {
+                continue; // outside the raster CRS's area of use: cannot fall on the raster
+            }
+            if (g.getEnvelopeInternal().intersects(rasterBounds)) {
+                index.insert(g.getEnvelopeInternal(), f.withGeometry(g));
+            }
+        }
+        index.build();
+        LabelConfig c = labels.config();
+        if (c.task() == LabelTask.SEGMENTATION) {
+            RasterizeOptions.Builder b = RasterizeOptions.builder()
+                    .background(labels.backgroundId())
+                    .allTouched(c.allTouched());
+            if (c.attribute() == null) {
+                b.burnValue((double) labels.classNames().size() - 1);
+            } else {
+                b.classMap(c.attribute(), labels.classMap());
+            }
+            if (c.ignoreValue() != null) {
+                b.ignoreValue(c.ignoreValue());
+            }
+            rasterize = b.build();
+        } else {
+            rasterize = null;
+        }
+    }
+
+    /** @return the labels */
+    public LabelSet labels() {
+        return labels;
+    }
+
+    /** @return the rasterize options used for masks (segmentation), or null */
+    public RasterizeOptions rasterizeOptions() {
+        return rasterize;
+    }
+
+    /** Features (in the raster CRS) whose bounding box meets {@code env}. */
+    @SuppressWarnings("unchecked")
+    public List<VectorFeature> candidates(Envelope env) {
+        return (List<VectorFeature>) index.query(env);
+    }
+
+    /** True when some label polygon intersects the chip. */
+    public boolean overlaps(Chip chip) {
+        Geometry box = factory.toGeometry(chip.bounds());
+        for (VectorFeature f : candidates(chip.bounds())) {
+            if (f.geometry().intersects(box)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The chip's class by the rule: the class with the largest intersection area, if it covers at least
+     * minCoverage of the chip; else the background class; else empty (skip the chip).
+     */
+    public Optional<Integer> classify(Chip chip, Geometry footprint) {
+        double chipArea = footprint.getArea();
+        Map<Integer, Double> area = new java.util.HashMap<>();
+        for (VectorFeature f : candidates(footprint.getEnvelopeInternal())) {
+            Integer cls = labels.classOf(f);
+            if (cls == null) {
+                continue;
+            }
+            Geometry g = f.geometry();
+            double a;
+            if (footprint.getEnvelopeInternal().contains(g.getEnvelopeInternal())) {
+                a = g.getArea();
+            } else if (!g.intersects(footprint)) {
+                continue;
+            } else {
+                a = OverlayNGRobust.overlay(g, footprint, OverlayNG.INTERSECTION).getArea();
+            }
+            area.merge(cls, a, Double::sum);
+        }
+        Integer best = null;
+        double bestArea = 0;
+        for (var e : area.entrySet()) {
+            if (e.getValue() > bestArea || (e.getValue() == bestArea && best != null && e.getKey() < best)) {
+                best = e.getKey();
+                bestArea = e.getValue();
+            }
+        }
+        if (best != null && bestArea > 0 && bestArea >= labels.config().rule().minCoverage() * chipArea) {
+            return Optional.of(best);
+        }
+        return Optional.ofNullable(labels.backgroundId());
+    }
+
+    /** The chip's mask (height x width class ids, one byte each) burnt by geo-io's Rasterizer. */
+    public byte[] mask(GeoRaster raster, Chip chip) {
+        List<VectorFeature> feats = candidates(chip.bounds());
+        try {
+            RasterWindow m = Rasterizer.rasterize(new ArrayList<>(feats), rasterCrs, rasterize,
+                    RasterGrid.of(raster, chip.window()));
+            return m.bytes();
+        } catch (GeoIOException e) {
+            throw new TilingException(e.getMessage(), e);
+        }
+    }
+
+    /** @return true when the mask holds no foreground pixel (only background or ignore) */
+    public boolean isNegative(byte[] mask) {
+        int bg = labels.backgroundId() == null ? -1 : labels.backgroundId();
+        Integer ignore = labels.config().ignoreValue();
+        for (byte b : mask) {
+            int v = b & 0xFF;
+            if (v != bg && (ignore == null || v != ignore)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static String fmt(Envelope e) {
+        if (e.isNull()) {
+            return "[empty]";
+        }
+        return String.format(Locale.ROOT, "[%.6g, %.6g, %.6g, %.6g]", e.getMinX(), e.getMinY(), e.getMaxX(), e.getMaxY());
+    }
+
+    @Override
+    public String toString() {
+        return "SceneLabels[" + labels.sourceName() + " -> " + rasterCrs + ", classes "
+                + labels.classNames().stream().collect(Collectors.joining(",")) + "]";
+    }
+}
