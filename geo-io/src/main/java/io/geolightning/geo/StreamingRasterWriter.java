@@ -252,7 +252,8 @@ public final class StreamingRasterWriter implements AutoCloseable {
                 args.add("-co");
                 args.add("RESAMPLING=" + spec.overviewResampling());
             }
-            Dataset out = gdal.Translate(cog.toString(), src, new TranslateOptions(args));
+            Dataset out = gdal.Translate(cog.toString(), src, new TranslateOptions(args),
+                    new ProgressLog(LOG, spec.path() + ": COG"));
             if (out == null) {
                 throw new IllegalStateException(Gdal.lastError("COG translation failed"));
             }
