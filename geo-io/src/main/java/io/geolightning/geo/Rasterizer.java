@@ -129,7 +129,9 @@ public final class Rasterizer {
             vds = ogr.GetDriverByName("Memory").CreateDataSource("rasterize");
             Layer layer = vds.CreateLayer("features", srs, ogrConstants.wkbUnknown);
             layer.CreateField(new FieldDefn(BURN_FIELD, ogrConstants.OFTReal));
-            int burnt = addAll(layer, normal, normalValues, toGrid) + addAll(layer, ignored, ignoredValues, toGrid);
+            Envelope gridBox = gridEnvelope(grid);
+            int burnt = addAll(layer, normal, normalValues, toGrid, gridBox)
+                    + addAll(layer, ignored, ignoredValues, toGrid, gridBox);
             if (burnt > 0) {
                 Vector<String> opts = new Vector<>();
                 opts.add("ATTRIBUTE=" + BURN_FIELD);
@@ -163,7 +165,8 @@ public final class Rasterizer {
         }
     }
 
-    private static int addAll(Layer layer, List<VectorFeature> features, List<Double> values, CrsTransform toGrid) {
+    private static int addAll(Layer layer, List<VectorFeature> features, List<Double> values, CrsTransform toGrid,
+                              Envelope gridBox) {
         WKBWriter writer = new WKBWriter(2);
         int n = 0;
         for (int i = 0; i < features.size(); i++) {
@@ -172,6 +175,9 @@ public final class Rasterizer {
                 continue;
             }
             Geometry projected = toGrid.transform(g);
+            if (!projected.getEnvelopeInternal().intersects(gridBox)) {
+                continue; // cannot touch the grid
+            }
             org.gdal.ogr.Geometry og = ogr.CreateGeometryFromWkb(writer.write(projected));
             Feature f = new Feature(layer.GetLayerDefn());
             try {
