@@ -1,0 +1,278 @@
+package io.geolightning.tiling.data;
+
+import io.geolightning.tiling.Tiler;
+import io.geolightning.tiling.TilingConfig;
+import io.geolightning.tiling.TilingException;
+import io.geolightning.tiling.splits.Split;
+import io.geolightning.tiling.stats.BandStatistics;
+import io.geolightning.tiling.store.ChipCursor;
+import io.geolightning.tiling.store.ChipRow;
+import io.geolightning.tiling.store.ChipStoreLayout;
+import io.geolightning.tiling.store.ChipStoreMetadata;
+import io.geolightning.tiling.store.ChipStoreReader;
+import io.geolightning.tiling.store.InputFingerprint;
+import io.geolightning.tiling.store.SidecarJson;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * TorchGeo-style data module over scenes and labels: {@link #prepareData()} tiles them once into a Parquet chip store
+ * (skipped when the store is current: same configuration hash and unchanged input sizes/mtimes), {@link #setup}
+ * loads the splits a stage needs, and the loaders batch them normalised with the training statistics. Also works on
+ * an existing chip store without any tiling configuration.
+ */
+public final class SatelliteDataModule implements DataModule {
+    private static final Logger LOG = LoggerFactory.getLogger(SatelliteDataModule.class);
+
+    private final Config config;
+    private ChipStoreMetadata metadata;
+    private final Map<Split, List<ChipSample>> samples = new EnumMap<>(Split.class);
+    private final Map<Split, List<ChipRow>> chips = new EnumMap<>(Split.class);
+    private boolean tiledThisRun;
+
+    /**
+     * Configuration.
+     *
+     * @param tiling how to tile, or null to use an existing store
+     * @param store the chip store (the tiling config's store when tiling)
+     * @param loader training loader configuration (evaluation loaders drop shuffle, augmentation and dropLast)
+     * @param statistics normalisation statistics overriding the store's (e.g. a training store's for a prediction
+     *                   store), or null
+     */
+    public record Config(TilingConfig tiling, Path store, LoaderConfig loader, BandStatistics statistics) {
+        /** Validates. */
+        public Config {
+            if (tiling != null) {
+                store = tiling.store();
+            }
+            if (store == null) {
+                throw new TilingException("satellite data module: neither a tiling configuration nor a chip store;"
+                        + " pass one of them");
+            }
+            if (loader == null) {
+                loader = LoaderConfig.builder().build();
+            }
+        }
+
+        /** Tiles with {@code tiling} (into its store) and loads with {@code loader}. */
+        public static Config tile(TilingConfig tiling, LoaderConfig loader) {
+            return new Config(tiling, null, loader, null);
+        }
+
+        /** Uses an existing chip store. */
+        public static Config store(Path store, LoaderConfig loader) {
+            return new Config(null, store, loader, null);
+        }
+
+        /** @return a copy normalising with other statistics */
+        public Config withStatistics(BandStatistics s) {
+            return new Config(tiling, store, loader, s);
+        }
+    }
+
+    /** @param config the configuration */
+    public SatelliteDataModule(Config config) {
+        this.config = config;
+    }
+
+    /** @return the configuration */
+    public Config config() {
+        return config;
+    }
+
+    /** @return true when the last {@link #prepareData()} had to tile (false: the store was current) */
+    public boolean tiledThisRun() {
+        return tiledThisRun;
+    }
+
+    @Override
+    public void prepareData() {
+        tiledThisRun = false;
+        if (config.tiling() == null) {
+            metadata = ChipStoreReader.open(config.store()).requireMetadata();
+            return;
+        }
+        String why = staleness();
+        if (why == null) {
+            LOG.info("chip store {} is current; not tiling again", config.store());
+        } else {
+            LOG.info("tiling into {} ({})", config.store(), why);
+            metadata = Tiler.run(config.tiling()).metadata();
+            tiledThisRun = true;
+        }
+        metadata = ChipStoreReader.open(config.store()).requireMetadata();
+    }
+
+    /** @return null when the store is current, else why it is not */
+    private String staleness() {
+        ChipStoreLayout layout = new ChipStoreLayout(config.store());
+        if (!Files.exists(layout.sidecar())) {
+            return "no store yet";
+        }
+        ChipStoreMetadata m;
+        try {
+            m = SidecarJson.readIfExists(layout.sidecar());
+        } catch (TilingException e) {
+            return "unreadable sidecar";
+        }
+        if (m == null || !Tiler.configHash(config.tiling()).equals(m.configHash())) {
+            return "tiling configuration changed";
+        }
+        if (m.inputs() == null) {
+            return "no input fingerprints";
+        }
+        for (InputFingerprint f : m.inputs()) {
+            Path p = Path.of(f.path());
+            if (!Files.exists(p)) {
+                return "input " + p + " is gone";
+            }
+            if (!InputFingerprint.of(p).equals(f)) {
+                return "input " + p.getFileName() + " changed";
+            }
+        }
+        try {
+            ChipStoreReader.open(config.store());
+        } catch (TilingException e) {
+            return "store unreadable: " + e.getMessage();
+        }
+        return null;
+    }
+
+    @Override
+    public void setup(Stage stage) {
+        if (metadata == null) {
+            prepareData();
+        }
+        Set<Split> need = switch (stage) {
+            case FIT -> EnumSet.of(Split.TRAIN, Split.VAL);
+            case VALIDATE -> EnumSet.of(Split.VAL);
+            case TEST -> EnumSet.of(Split.TEST);
+            case PREDICT -> EnumSet.of(Split.PREDICT);
+        };
+        need.removeAll(samples.keySet());
+        if (need.isEmpty()) {
+            return;
+        }
+        boolean predictFallback = need.contains(Split.PREDICT) && metadata.rows(Split.PREDICT.id()) == 0;
+        need.forEach(s -> {
+            samples.put(s, new ArrayList<>());
+            chips.put(s, new ArrayList<>());
+        });
+        ChipStoreReader reader = ChipStoreReader.open(config.store());
+        try (ChipCursor c = reader.rows()) {
+            while (c.hasNext()) {
+                ChipRow r = c.next();
+                Split target = predictFallback ? Split.PREDICT : r.split();
+                if (need.contains(r.split())) {
+                    add(r.split(), r);
+                }
+                if (predictFallback && target != r.split()) {
+                    add(Split.PREDICT, r);
+                }
+            }
+        }
+        LOG.info("chip store {}: loaded {} for stage {}", config.store(), need, stage);
+    }
+
+    private void add(Split s, ChipRow r) {
+        samples.get(s).add(new ChipSample(r.pixels(), r.dtype(), r.bands(), r.height(), r.width(), r.label(), r.mask()));
+        chips.get(s).add(new ChipRow(r.chipId(), r.scene(), r.crs(), r.x(), r.y(), r.width(), r.height(), r.minx(),
+                r.miny(), r.maxx(), r.maxy(), r.split(), r.label(), null, r.bands(), r.dtype(), null));
+    }
+
+    /** @return the sidecar of the store (after prepareData) */
+    public ChipStoreMetadata metadata() {
+        if (metadata == null) {
+            prepareData();
+        }
+        return metadata;
+    }
+
+    /** @return the chips of a loaded split in loader order (no pixels), e.g. to place predictions */
+    public List<ChipRow> chips(Split split) {
+        List<ChipRow> l = chips.get(split);
+        if (l == null) {
+            throw new IllegalStateException("split " + split.id() + " is not loaded; call setup() with its stage");
+        }
+        return List.copyOf(l);
+    }
+
+    private ChipLoader loader(Split split, boolean training, ChipLoader.LabelKind kind) {
+        List<ChipSample> l = samples.get(split);
+        if (l == null) {
+            throw new IllegalStateException("split " + split.id() + " is not loaded; call setup() with its stage first");
+        }
+        if (l.isEmpty() && split != Split.PREDICT) {
+            throw new TilingException(config.store() + ": the " + split.id() + " split holds no chip; change the split"
+                    + " ratios or block size and tile again");
+        }
+        LoaderConfig lc = training ? config.loader() : config.loader().toBuilder().shuffle(false).dropLast(false)
+                .augmentation(Augmentation.none()).build();
+        return new ChipLoader(new ListChipSource(l), Normalization.of(bandStatistics(), metadata.nodataArray()), lc,
+                kind);
+    }
+
+    private ChipLoader.LabelKind labelKind() {
+        return switch (metadata().task()) {
+            case "classification" -> ChipLoader.LabelKind.CLASS;
+            case "segmentation" -> ChipLoader.LabelKind.MASK;
+            default -> ChipLoader.LabelKind.NONE;
+        };
+    }
+
+    @Override
+    public ChipLoader trainDataLoader() {
+        return loader(Split.TRAIN, true, labelKind());
+    }
+
+    @Override
+    public ChipLoader valDataLoader() {
+        return loader(Split.VAL, false, labelKind());
+    }
+
+    @Override
+    public ChipLoader testDataLoader() {
+        return loader(Split.TEST, false, labelKind());
+    }
+
+    @Override
+    public ChipLoader predictDataLoader() {
+        return loader(Split.PREDICT, false, ChipLoader.LabelKind.NONE);
+    }
+
+    @Override
+    public List<String> classNames() {
+        return metadata().classNames();
+    }
+
+    @Override
+    public int bandCount() {
+        return metadata().bands();
+    }
+
+    @Override
+    public int[] chipSize() {
+        return new int[] {metadata().chipWidth(), metadata().chipHeight()};
+    }
+
+    @Override
+    public BandStatistics bandStatistics() {
+        if (config.statistics() != null) {
+            return config.statistics();
+        }
+        BandStatistics s = metadata().bandStatistics();
+        if (s == null) {
+            throw new TilingException(config.store() + ": the store has no training statistics (no train split);"
+                    + " pass the training store's statistics with Config.withStatistics()");
+        }
+        return s;
+    }
+}
