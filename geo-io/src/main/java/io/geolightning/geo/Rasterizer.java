@@ -84,6 +84,13 @@ public final class Rasterizer {
         return burn("features", features, CrsTransform.of(featuresCrs, grid.crs()), options, grid);
     }
 
+    /** Rasterizes {@code features} over {@code window} of {@code raster}'s grid; the mask's window() is it. */
+    public static RasterWindow rasterize(List<VectorFeature> features, Crs featuresCrs, RasterizeOptions options,
+                                         GeoRaster raster, PixelWindow window) {
+        RasterWindow mask = rasterize(features, featuresCrs, options, RasterGrid.of(raster, window));
+        return mask.toBuilder().window(window).data(mask.data()).build();
+    }
+
     private static Envelope gridEnvelope(RasterGrid grid) {
         GeoTransform gt = grid.geoTransform();
         Envelope e = new Envelope(gt.pixelToMap(0, 0));

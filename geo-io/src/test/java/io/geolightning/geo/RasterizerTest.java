@@ -179,6 +179,14 @@ class RasterizerTest {
             RasterWindow a = Rasterizer.rasterize(tracts.features(), tracts.requireCrs(), opts, grid);
             RasterWindow b = Rasterizer.rasterize(tracts, opts, l7, new PixelWindow(50, 60, 100, 80));
             assertEquals(1.0, agreement(a, b));
+            RasterWindow c = Rasterizer.rasterize(tracts.features(), tracts.requireCrs(), opts, l7,
+                    new PixelWindow(50, 60, 100, 80));
+            assertEquals(new PixelWindow(50, 60, 100, 80), c.window());
+            assertEquals(1.0, agreement(a, c));
+            assertEquals(java.util.Set.of("RURAL", "URBANO"), tracts.distinctValues("TIPO"));
+            Envelope ext = tracts.extent();
+            assertEquals(-34.916923, ext.getMinX(), 1e-6);
+            assertEquals(-7.954672, ext.getMaxY(), 1e-6);
         }
     }
 
