@@ -107,7 +107,8 @@ public final class ChipStoreReader {
         if (e instanceof TilingException t) {
             return t;
         }
-        return new TilingException(p + ": not a readable Parquet chip store (" + SidecarJson.firstLine(e.getMessage())
+        String detail = SidecarJson.firstLine(e.getMessage()).replaceAll("\\S*LocalInputFile@\\w+ ", "");
+        return new TilingException(p + ": not a readable Parquet chip store (" + detail
                 + "); the file is truncated or corrupt, delete the store and tile again", e);
     }
 
