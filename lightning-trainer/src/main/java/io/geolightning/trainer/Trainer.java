@@ -461,7 +461,7 @@ public final class Trainer implements AutoCloseable {
         if (collector == null) {
             throw new TrainerException("manualBackward() called outside trainingStep; call it inside trainingStep");
         }
-        checkFinite(loss.toType(DataType.FLOAT64, false).getDouble());
+        checkFinite(scalar(loss));
         collector.backward(loss);
     }
 
@@ -667,7 +667,7 @@ public final class Trainer implements AutoCloseable {
                     throw new TrainerException("trainingStep returned a loss of shape " + loss.getShape() + " at epoch "
                             + currentEpoch + ", batch " + idx + "; reduce it to a scalar (e.g. loss.mean())");
                 }
-                double value = loss.toType(DataType.FLOAT64, false).getDouble();
+                double value = scalar(loss);
                 checkFinite(value);
                 lossValue += value * weight;
                 anyLoss = true;
@@ -681,6 +681,19 @@ public final class Trainer implements AutoCloseable {
             trainingStep = false;
         }
         return anyLoss ? lossValue : Double.NaN;
+    }
+
+    private static double scalar(NDArray a) {
+        switch (a.getDataType()) {
+            case FLOAT32:
+                return a.getFloat();
+            case FLOAT64:
+                return a.getDouble();
+            default:
+                try (NDArray d = a.toType(DataType.FLOAT64, false)) {
+                    return d.getDouble();
+                }
+        }
     }
 
     private void checkFinite(double value) {

@@ -1,12 +1,15 @@
 package io.geolightning.trainer.optim;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 
 /**
  * Adam ({@code torch.optim.Adam}, or {@code AdamW} when {@code decoupled}) with bias correction; slots
  * {@code exp_avg} and {@code exp_avg_sq}. Plain Adam adds {@code weightDecay * w} to the gradient (L2); AdamW
  * shrinks the weight by {@code lr * weightDecay} before the update (decoupled decay, Loshchilov &amp; Hutter).
- * State is exposed for checkpoints, see {@link LightningOptimizer}.
+ * State is exposed for checkpoints, see {@link LightningOptimizer}. The update runs through the engine's fused Adam
+ * kernel ({@code NDArrayEx.adamUpdate}) on this class's own state arrays, with the epsilon rescaled so the result is
+ * PyTorch's formula; engines without that kernel get the same update op by op.
  */
 public class Adam extends LightningOptimizer {
 
@@ -15,6 +18,7 @@ public class Adam extends LightningOptimizer {
     private final double eps;
     private final double weightDecay;
     private final boolean decoupled;
+    private boolean fused = true;
 
     /**
      * Creates the optimizer from a builder.
@@ -44,6 +48,22 @@ public class Adam extends LightningOptimizer {
 
     @Override
     protected void update(String name, NDArray weight, NDArray grad, double lr, long t) {
+        NDArray m = state(name, "exp_avg", weight);
+        NDArray v = state(name, "exp_avg_sq", weight);
+        double bc1 = 1 - Math.pow(beta1, t);
+        double bc2 = 1 - Math.pow(beta2, t);
+        if (fused) {
+            try {
+                // the engine's one-call kernel (same arithmetic, no per-op JNI round trips) on OUR state arrays:
+                // w -= lr*sqrt(bc2)/bc1 * m / (sqrt(v) + eps*sqrt(bc2))  ==  PyTorch's  lr/bc1 * m / (sqrt(v/bc2) + eps)
+                weight.getNDArrayInternal().adamUpdate(new NDList(weight, grad, m, v), new NDList(weight),
+                        (float) lr, (float) (lr * Math.sqrt(bc2) / bc1), (float) weightDecay, 1f, -1f,
+                        (float) beta1, (float) beta2, (float) (eps * Math.sqrt(bc2)), false, decoupled);
+                return;
+            } catch (UnsupportedOperationException e) {
+                fused = false;
+            }
+        }
         NDArray g = grad;
         if (weightDecay > 0) {
             if (decoupled) {
@@ -52,12 +72,8 @@ public class Adam extends LightningOptimizer {
                 g = grad.add(weight.mul(weightDecay));
             }
         }
-        NDArray m = state(name, "exp_avg", weight);
-        NDArray v = state(name, "exp_avg_sq", weight);
         m.muli(beta1).addi(g.mul(1 - beta1));
         v.muli(beta2).addi(g.square().muli(1 - beta2));
-        double bc1 = 1 - Math.pow(beta1, t);
-        double bc2 = 1 - Math.pow(beta2, t);
         NDArray denom = v.sqrt().divi(Math.sqrt(bc2)).addi(eps);
         weight.subi(m.div(denom).muli(lr / bc1));
     }
