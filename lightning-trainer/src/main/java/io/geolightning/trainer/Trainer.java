@@ -481,6 +481,15 @@ public final class Trainer implements AutoCloseable {
     // ------------------------------------------------------------------ the fit loop
 
     private void runFit(Dataset train, Dataset val) {
+        // every fit is a fresh run of the loop (the module's weights carry over, counters do not)
+        currentEpoch = 0;
+        globalStep = 0;
+        shouldStop = false;
+        validationRuns = 0;
+        numTrainingBatches = -1;
+        lastLoss = Double.NaN;
+        callbackMetrics.clear();
+        progressBarMetrics.clear();
         hasValidation = val != null;
         int maxEpochs = config.fastDevRun() > 0 ? 1 : config.maxEpochs();
         ensureInitialized(train);
@@ -534,7 +543,6 @@ public final class Trainer implements AutoCloseable {
         }
         epochDone = false;
         metrics = new MetricAccumulator(true);
-        clearEpochKeys();
         stage = Stage.FIT;
         module.onTrainEpochStart();
         for (Callback c : callbacks) {
@@ -1043,10 +1051,6 @@ public final class Trainer implements AutoCloseable {
         for (ExperimentLogger l : loggers) {
             l.logMetrics(row, globalStep);
         }
-    }
-
-    private void clearEpochKeys() {
-        // step values from the previous epoch stay visible until overwritten, as in Lightning
     }
 
     /** Builder of {@link Trainer}; defaults follow PyTorch Lightning. */

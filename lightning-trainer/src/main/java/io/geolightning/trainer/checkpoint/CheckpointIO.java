@@ -42,7 +42,7 @@ import java.util.zip.ZipOutputStream;
  *       optimizer step counts, hyperparameters, callback and module states, metrics;</li>
  *   <li>{@code model.params} - the block's parameters in DJL's {@code Block.saveParameters} format;</li>
  *   <li>{@code optimizer-<i>.ndlist} - optimizer {@code i}'s state slots, an {@code NDList.encode} stream whose
- *       arrays are named {@code <parameter>/<slot>}.</li>
+ *       arrays are named {@code <parameter>/<slot>} (empty when the optimizer has no state, e.g. plain SGD).</li>
  * </ul>
  * No Java serialization is involved. Writing goes to a temporary file in the same folder that is then atomically
  * moved over the target.
@@ -98,7 +98,10 @@ public final class CheckpointIO {
                 zip.closeEntry();
                 for (int i = 0; i < optimizers.size(); i++) {
                     zip.putNextEntry(new ZipEntry("optimizer-" + i + ".ndlist"));
-                    optimizers.get(i).stateArrays().encode(zip);
+                    NDList state = optimizers.get(i).stateArrays();
+                    if (!state.isEmpty()) { // an empty entry stands for "no state" (NDList cannot decode an empty list)
+                        state.encode(zip);
+                    }
                     zip.closeEntry();
                 }
             }
