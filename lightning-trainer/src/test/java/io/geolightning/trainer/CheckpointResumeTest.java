@@ -86,6 +86,11 @@ class CheckpointResumeTest {
             }
             assertEquals(4L * 8, t.globalStep());
         }
+        var meta = io.geolightning.trainer.checkpoint.CheckpointIO.read(tmp.resolve("epoch=1.ckpt")).meta();
+        assertEquals(Map.of("hidden", 8), meta.hyperparameters());
+        assertEquals(2, meta.epoch());
+        assertEquals(16, meta.globalStep());
+        assertEquals(7, meta.seed());
     }
 
     @Test
@@ -177,6 +182,22 @@ class CheckpointResumeTest {
         assertTrue(e.getMessage().startsWith(truncated + ": "), e.getMessage());
         assertTrue(e.getMessage().contains("pass") , e.getMessage());
         assertEquals(1, e.getMessage().lines().count());
+
+        // restoring into a fresh, uninitialised block initialises it with the saved weights
+        try (MlpModule fresh = new MlpModule(8, 2, () -> Adam.builder().lr(0.01).build());
+                MlpModule trained = new MlpModule(8, 2, () -> Adam.builder().lr(0.01).build())) {
+            var loaded = io.geolightning.trainer.checkpoint.CheckpointIO.read(good);
+            loaded.restoreModel(fresh.getBlock(), fresh.getManager());
+            assertTrue(fresh.getBlock().isInitialized());
+            trained.initialize(new ai.djl.ndarray.types.Shape(1, 4));
+            loaded.restoreModel(trained.getBlock(), trained.getManager());
+            List<float[]> a = weights(fresh);
+            List<float[]> b = weights(trained);
+            for (int i = 0; i < a.size(); i++) {
+                assertArrayEquals(a.get(i), b.get(i));
+            }
+            assertEquals(Map.of(), loaded.meta().hyperparameters());
+        }
 
         e = fitFrom(good, 16);
         assertTrue(e.getMessage().contains("checkpoint does not fit this model: parameter '")

@@ -188,8 +188,9 @@ public final class CheckpointIO {
         }
 
         /**
-         * Checks the block has exactly the checkpoint's parameters (names, shapes), then loads the weights.
-         * Parameters get new arrays: build parameter stores and bind optimizers afterwards.
+         * Checks the block has exactly the checkpoint's parameters (names, and shapes when the block is already
+         * initialised), then loads the weights; an uninitialised block is initialised by the load. Parameters get new
+         * arrays: build parameter stores and bind optimizers afterwards.
          *
          * @param block the initialised block
          * @param manager the manager to own the loaded arrays (the module's)
@@ -197,24 +198,29 @@ public final class CheckpointIO {
          */
         public void restoreModel(Block block, NDManager manager) {
             List<CheckpointMeta.ParameterInfo> saved = meta.parameters();
-            List<CheckpointMeta.ParameterInfo> current = describe(block);
-            for (int i = 0; i < Math.max(saved.size(), current.size()); i++) {
+            boolean initialized = block.isInitialized();
+            List<String> names = new ArrayList<>(block.getParameters().keys());
+            List<CheckpointMeta.ParameterInfo> current = initialized ? describe(block) : null;
+            for (int i = 0; i < Math.max(saved.size(), names.size()); i++) {
                 CheckpointMeta.ParameterInfo s = i < saved.size() ? saved.get(i) : null;
-                CheckpointMeta.ParameterInfo c = i < current.size() ? current.get(i) : null;
-                if (s == null || c == null || !s.name().equals(c.name())) {
+                String name = i < names.size() ? names.get(i) : null;
+                if (s == null || name == null || !s.name().equals(name)) {
                     throw new TrainerException(path + ": checkpoint does not fit this model: parameter #" + i + " is "
                             + (s == null ? "absent" : "'" + s.name() + "' " + new Shape(s.shape())) + " in the checkpoint but "
-                            + (c == null ? "absent" : "'" + c.name() + "' " + new Shape(c.shape())) + " in the model;"
+                            + (name == null ? "absent" : "'" + name + "'"
+                                    + (initialized ? " " + new Shape(current.get(i).shape()) : "")) + " in the model;"
                             + " load it into the architecture that wrote it");
                 }
-                if (!Arrays.equals(s.shape(), c.shape())) {
+                if (initialized && !Arrays.equals(s.shape(), current.get(i).shape())) {
                     throw new TrainerException(path + ": checkpoint does not fit this model: parameter '" + s.name()
-                            + "' has shape " + new Shape(s.shape()) + " in the checkpoint but " + new Shape(c.shape())
-                            + " in the model; load it into the architecture that wrote it");
+                            + "' has shape " + new Shape(s.shape()) + " in the checkpoint but "
+                            + new Shape(current.get(i).shape()) + " in the model; load it into the architecture that wrote it");
                 }
             }
             List<NDArray> old = new ArrayList<>();
-            block.getParameters().values().forEach(p -> old.add(p.getArray()));
+            if (initialized) {
+                block.getParameters().values().forEach(p -> old.add(p.getArray()));
+            }
             try (DataInputStream dis = new DataInputStream(new ByteArrayInputStream(entries.get(MODEL)))) {
                 block.loadParameters(manager, dis);
             } catch (IOException | MalformedModelException | RuntimeException e) {
