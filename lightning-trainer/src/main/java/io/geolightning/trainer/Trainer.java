@@ -887,6 +887,12 @@ public final class Trainer implements AutoCloseable {
             Device[] devs = config.devices().toArray(new Device[0]);
             replicaSync = new ReplicaSync(devs);
             store.setParameterServer(replicaSync, devs);
+            // create the replicas now, outside any step's NDScope (which would close them after the first step)
+            if (module.getBlock().isInitialized()) {
+                for (Parameter p : module.getBlock().getParameters().values()) {
+                    store.getValue(p, devs[0], true);
+                }
+            }
         }
         return store;
     }

@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
  * Shows training progress. On a terminal (or with a {@link PrintStream} given) it redraws one line at most every
  * {@code refreshMillis}: epoch, batch i/n, it/s, ETA and the progress-bar metrics ({@code progBar=true} plus
  * {@code loss}). Without a terminal ({@code System.console() == null}, e.g. CI) it is quiet and logs one line per
- * epoch through SLF4J at INFO.
+ * epoch through SLF4J at INFO. Each epoch's final line adds the ETA of the whole fit (mean epoch time x epochs left).
  */
 public final class ProgressBar implements Callback {
 
@@ -21,6 +21,8 @@ public final class ProgressBar implements Callback {
     private final PrintStream out;
     private final long refreshMillis;
     private long epochStartNanos;
+    private long fitStartNanos;
+    private int epochsDone;
     private long lastDraw;
     private int batches;
 
@@ -36,6 +38,12 @@ public final class ProgressBar implements Callback {
     public ProgressBar(PrintStream out, long refreshMillis) {
         this.out = out;
         this.refreshMillis = refreshMillis;
+    }
+
+    @Override
+    public void onFitStart(Trainer trainer, LightningModule module) {
+        fitStartNanos = System.nanoTime();
+        epochsDone = 0;
     }
 
     @Override
@@ -61,7 +69,8 @@ public final class ProgressBar implements Callback {
 
     @Override
     public void onTrainEpochEnd(Trainer trainer, LightningModule module) {
-        String line = line(trainer);
+        epochsDone++;
+        String line = line(trainer) + fitEta(trainer);
         if (out != null) {
             out.print("\r" + line + "\u001b[K\n");
             out.flush();
@@ -87,6 +96,16 @@ public final class ProgressBar implements Callback {
             sb.append(String.format(Locale.ROOT, " %s=%.4g", e.getKey(), e.getValue()));
         }
         return sb.toString();
+    }
+
+    /** Estimated time left for the whole fit, from the mean epoch time so far and {@code maxEpochs}. */
+    private String fitEta(Trainer trainer) {
+        int left = trainer.config().maxEpochs() - trainer.currentEpoch() - 1;
+        if (left <= 0 || epochsDone == 0 || trainer.config().maxSteps() > 0) {
+            return "";
+        }
+        double perEpoch = (System.nanoTime() - fitStartNanos) / 1e9 / epochsDone;
+        return " | fit ETA " + clock(perEpoch * left) + " (" + left + " epochs left)";
     }
 
     private static String clock(double seconds) {
