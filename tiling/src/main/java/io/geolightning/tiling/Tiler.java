@@ -41,6 +41,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLongArray;
 import org.locationtech.jts.geom.Geometry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -145,54 +146,126 @@ public final class Tiler {
         }
         BandStatisticsAccumulator stats = new BandStatisticsAccumulator(bands, dtype, nodata);
         ThreadLocal<Map<Path, GeoRaster>> local = ThreadLocal.withInitial(HashMap::new);
-        long[] counts = new long[Outcome.values().length];
+        AtomicLongArray counts = new AtomicLongArray(Outcome.values().length);
+        BandStatisticsAccumulator.ChipPartial[] partials = new BandStatisticsAccumulator.ChipPartial[todo.size()];
         ExecutorService pool = Executors.newFixedThreadPool(config.workers(), daemon());
-        int window = config.workers() * 4;
+        Progress progress = new Progress(todo.size(), t0);
+        ChipWork work = (index, sink) -> {
+            Chip c = todo.get(index);
+            Split s = split.get(c);
+            Processed p = process(config, byPath.get(c.scene()), c, s, index, stats, local, handles);
+            counts.incrementAndGet(p.outcome().ordinal());
+            if (p.outcome() == Outcome.WRITTEN) {
+                sink.accept(p.row());
+                partials[index] = p.partial();
+            }
+        };
         try (ChipStoreWriter writer = ChipStoreWriter.open(config.store(), config.storeOptions())) {
-            ArrayDeque<Future<Processed>> pending = new ArrayDeque<>();
-            int next = 0;
-            long lastLog = System.nanoTime();
-            for (int done = 0; done < todo.size(); done++) {
-                while (next < todo.size() && pending.size() < window) {
-                    Chip c = todo.get(next);
-                    Split s = split.get(c);
-                    int index = next++;
-                    pending.add(pool.submit(() -> process(config, byPath.get(c.scene()), c, s, index, stats,
-                            local, handles)));
-                }
-                Processed p = get(pending.poll());
-                counts[p.outcome().ordinal()]++;
-                if (p.outcome() == Outcome.WRITTEN) {
-                    writer.write(p.row());
-                    if (p.partial() != null) {
-                        stats.add(p.partial());
-                    }
-                }
-                long now = System.nanoTime();
-                if (now - lastLog > PROGRESS_NANOS) {
-                    lastLog = now;
-                    double secs = (now - t0) / 1e9;
-                    double rate = (done + 1) / secs;
-                    LOG.info("tiling: {}/{} chips ({}%), {} written, {} chips/s, ETA {} s", done + 1, todo.size(),
-                            (done + 1) * 100 / todo.size(), writer.rows(), Math.round(rate),
-                            Math.round((todo.size() - done - 1) / rate));
+            if (writer.layout().singleFile()) {
+                orderedIntoOneFile(todo.size(), work, writer, pool, config.workers() * 4, progress);
+            } else {
+                parallelParts(todo.size(), work, writer, pool, config.workers(), progress);
+            }
+            for (BandStatisticsAccumulator.ChipPartial p : partials) {
+                if (p != null) {
+                    stats.add(p); // in chip order: identical to a recomputation over the stored train chips
                 }
             }
-            long written = counts[Outcome.WRITTEN.ordinal()];
+            long written = counts.get(Outcome.WRITTEN.ordinal());
+            long[] c = new long[counts.length()];
+            for (int i = 0; i < c.length; i++) {
+                c[i] = counts.get(i);
+            }
             if (written == 0) {
-                throw nothingWritten(config, scenes, todo.size(), counts);
+                throw nothingWritten(config, scenes, todo.size(), c);
             }
             ChipStoreMetadata meta = writer.commit(metadata(config, labels, bands, dtype, nodata,
                     stats.isEmpty() ? null : stats.result()));
             double secs = (System.nanoTime() - t0) / 1e9;
             LOG.info("tiled {} chips into {} in {} s ({} chips/s); skipped {} nodata, {} unlabelled, {} negatives, {}"
                             + " straddling splits", written, config.store(), String.format("%.1f", secs),
-                    Math.round(written / secs), counts[Outcome.NODATA.ordinal()],
-                    counts[Outcome.UNLABELLED.ordinal()], counts[Outcome.NEGATIVE.ordinal()], droppedBySplit);
-            return new TilingResult(meta, chips.size(), written, counts[Outcome.NODATA.ordinal()],
-                    counts[Outcome.UNLABELLED.ordinal()], counts[Outcome.NEGATIVE.ordinal()], droppedBySplit, secs);
+                    Math.round(written / secs), c[Outcome.NODATA.ordinal()], c[Outcome.UNLABELLED.ordinal()],
+                    c[Outcome.NEGATIVE.ordinal()], droppedBySplit);
+            return new TilingResult(meta, chips.size(), written, c[Outcome.NODATA.ordinal()],
+                    c[Outcome.UNLABELLED.ordinal()], c[Outcome.NEGATIVE.ordinal()], droppedBySplit, secs);
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    /** Processes chip {@code index}, handing a kept row to {@code sink}. */
+    private interface ChipWork {
+        void run(int index, java.util.function.Consumer<ChipRow> sink);
+    }
+
+    /** Logs progress with an ETA at most every five seconds. */
+    private static final class Progress {
+        private final int total;
+        private final long t0;
+        private final java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
+        private volatile long last = System.nanoTime();
+
+        Progress(int total, long t0) {
+            this.total = total;
+            this.t0 = t0;
+        }
+
+        void step() {
+            int d = done.incrementAndGet();
+            long now = System.nanoTime();
+            if (now - last > PROGRESS_NANOS) {
+                last = now;
+                double rate = d / ((now - t0) / 1e9);
+                LOG.info("tiling: {}/{} chips ({}%), {} chips/s, ETA {} s", d, total, d * 100L / total,
+                        Math.round(rate), Math.round((total - d) / rate));
+            }
+        }
+    }
+
+    /** Single-file store: workers process ahead (bounded window), one thread writes rows in chip order. */
+    private static void orderedIntoOneFile(int n, ChipWork work, ChipStoreWriter writer, ExecutorService pool,
+                                           int window, Progress progress) {
+        ArrayDeque<Future<List<ChipRow>>> pending = new ArrayDeque<>();
+        int next = 0;
+        for (int done = 0; done < n; done++) {
+            while (next < n && pending.size() < window) {
+                int index = next++;
+                pending.add(pool.submit(() -> {
+                    List<ChipRow> out = new ArrayList<>(1);
+                    work.run(index, out::add);
+                    return out;
+                }));
+            }
+            get(pending.poll()).forEach(writer::write);
+            progress.step();
+        }
+    }
+
+    /**
+     * Folder store: the chips are cut into contiguous ranges, one Parquet part each, processed and written
+     * concurrently (the Parquet encoding and compression run in parallel too); parts keep chip order.
+     */
+    private static void parallelParts(int n, ChipWork work, ChipStoreWriter writer, ExecutorService pool, int workers,
+                                      Progress progress) {
+        long perPart = writer.options().rowsPerPart();
+        int ranges = (int) Math.max(1, Math.min(n, Math.max(workers * 2L, (n + perPart - 1) / perPart)));
+        List<Future<?>> futures = new ArrayList<>();
+        for (int r = 0; r < ranges; r++) {
+            int from = (int) ((long) r * n / ranges);
+            int to = (int) ((long) (r + 1) * n / ranges);
+            ChipStoreWriter.Part part = writer.openPart();
+            futures.add(pool.submit(() -> {
+                try (part) {
+                    for (int i = from; i < to; i++) {
+                        work.run(i, part::write);
+                        progress.step();
+                    }
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : futures) {
+            get(f);
         }
     }
 
@@ -242,7 +315,12 @@ public final class Tiler {
         } catch (GeoIOException e) {
             throw new TilingException(e.getMessage(), e);
         }
-        if (w.nodataFraction() > config.maxNodataFraction()) {
+        byte[] pixels = w.dataType().bytes() == 1 ? w.bytes() : w.asBytes(); // uint8: the window's own array
+        int ppb = chip.width() * chip.height();
+        DataType dtype = DataType.parse(w.dataType().name());
+        double nodataFraction = w.isFullyCovered()
+                ? NodataScan.fraction(pixels, dtype, w.bandCount(), ppb, nodataOf(w)) : w.nodataFraction();
+        if (nodataFraction > config.maxNodataFraction()) {
             return new Processed(Outcome.NODATA, null, null);
         }
         Integer label = null;
@@ -266,15 +344,22 @@ public final class Tiler {
                 return new Processed(Outcome.NEGATIVE, null, null);
             }
         }
-        byte[] pixels = w.asBytes();
-        int ppb = chip.width() * chip.height();
         ChipRow row = new ChipRow(chip.id(), scene.path().toString(), scene.crs(), chip.x(), chip.y(), chip.width(),
                 chip.height(), chip.minx(), chip.miny(), chip.maxx(), chip.maxy(), split, label, mask,
-                w.bandCount(), DataType.parse(w.dataType().name()), pixels);
+                w.bandCount(), dtype, pixels);
         return new Processed(Outcome.WRITTEN, row, split == Split.TRAIN ? stats.summarize(pixels, ppb) : null);
     }
 
-    private static Processed get(Future<Processed> f) {
+    private static Double[] nodataOf(RasterWindow w) {
+        Double[] nd = new Double[w.bandCount()];
+        for (int b = 0; b < nd.length; b++) {
+            var v = w.nodata(b);
+            nd[b] = v.isPresent() ? v.getAsDouble() : null;
+        }
+        return nd;
+    }
+
+    private static <T> T get(Future<T> f) {
         try {
             return f.get();
         } catch (InterruptedException e) {

@@ -89,7 +89,9 @@ class MassachusettsSegmentationTest {
         assertEquals(List.of("background", "building"), dm.classNames());
         assertEquals(3, dm.bandCount());
         assertArrayEquals(new int[] {64, 64}, dm.chipSize());
-        assertEquals(3, ChipStoreReader.open(store).parts().size(), "folder store with parts of 100 rows");
+        ChipStoreReader reader = ChipStoreReader.open(store);
+        assertTrue(reader.parts().size() >= 3, "folder store with parts of at most 100 rows: " + reader.parts());
+        assertEquals(rows.size(), reader.rowCount());
     }
 
     @Test

@@ -61,42 +61,90 @@ public final class BandStatisticsAccumulator {
         double[] lo = new double[bands];
         double[] hi = new double[bands];
         for (int b = 0; b < bands; b++) {
-            int base = b * pixelsPerBand;
-            Double nd = nodata[b];
-            double ndv = nd == null ? Double.NaN : nd;
-            long n = 0;
-            double sum = 0;
-            double l = Double.POSITIVE_INFINITY;
-            double h = Double.NEGATIVE_INFINITY;
-            for (int i = 0; i < pixelsPerBand; i++) {
-                double v = dtype.get(pixels, base + i);
-                if (Double.isNaN(v) || v == ndv) {
-                    continue;
-                }
-                n++;
-                sum += v;
-                l = Math.min(l, v);
-                h = Math.max(h, v);
+            if (dtype == DataType.UINT8) {
+                summarizeUint8(pixels, b, pixelsPerBand, cnt, mn, ss2, lo, hi);
+            } else {
+                summarizeAny(pixels, b, pixelsPerBand, cnt, mn, ss2, lo, hi);
             }
-            cnt[b] = n;
-            lo[b] = l;
-            hi[b] = h;
-            if (n == 0) {
-                continue;
-            }
-            double m = sum / n;
-            double ss = 0;
-            for (int i = 0; i < pixelsPerBand; i++) {
-                double v = dtype.get(pixels, base + i);
-                if (Double.isNaN(v) || v == ndv) {
-                    continue;
-                }
-                ss += (v - m) * (v - m);
-            }
-            mn[b] = m;
-            ss2[b] = ss;
         }
         return new ChipPartial(cnt, mn, ss2, lo, hi);
+    }
+
+    /** Via a 256-bin histogram (one increment per pixel), then exact integer sums over the bins. */
+    private void summarizeUint8(byte[] px, int b, int ppb, long[] cnt, double[] mn, double[] ss2, double[] lo,
+                                double[] hi) {
+        Double nd = nodata[b];
+        int skip = nd != null && nd == Math.rint(nd) && nd >= 0 && nd <= 255 ? nd.intValue() : -1;
+        int[] hist = new int[256];
+        for (int i = b * ppb, end = i + ppb; i < end; i++) {
+            hist[px[i] & 0xFF]++;
+        }
+        if (skip >= 0) {
+            hist[skip] = 0;
+        }
+        long n = 0;
+        long sum = 0;
+        long sumsq = 0;
+        int l = -1;
+        int h = -1;
+        for (int v = 0; v < 256; v++) {
+            long c = hist[v];
+            if (c == 0) {
+                continue;
+            }
+            if (l < 0) {
+                l = v;
+            }
+            h = v;
+            n += c;
+            sum += c * v;
+            sumsq += c * v * v;
+        }
+        cnt[b] = n;
+        lo[b] = n == 0 ? Double.POSITIVE_INFINITY : l;
+        hi[b] = n == 0 ? Double.NEGATIVE_INFINITY : h;
+        if (n > 0) {
+            mn[b] = (double) sum / n;
+            ss2[b] = n < (1L << 22) ? (double) (n * sumsq - sum * sum) / n : sumsq - (double) sum * sum / n;
+        }
+    }
+
+    private void summarizeAny(byte[] pixels, int b, int pixelsPerBand, long[] cnt, double[] mn, double[] ss2,
+                              double[] lo, double[] hi) {
+        int base = b * pixelsPerBand;
+        Double nd = nodata[b];
+        double ndv = nd == null ? Double.NaN : nd;
+        long n = 0;
+        double sum = 0;
+        double l = Double.POSITIVE_INFINITY;
+        double h = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < pixelsPerBand; i++) {
+            double v = dtype.get(pixels, base + i);
+            if (Double.isNaN(v) || v == ndv) {
+                continue;
+            }
+            n++;
+            sum += v;
+            l = Math.min(l, v);
+            h = Math.max(h, v);
+        }
+        cnt[b] = n;
+        lo[b] = l;
+        hi[b] = h;
+        if (n == 0) {
+            return;
+        }
+        double m = sum / n;
+        double ss = 0;
+        for (int i = 0; i < pixelsPerBand; i++) {
+            double v = dtype.get(pixels, base + i);
+            if (Double.isNaN(v) || v == ndv) {
+                continue;
+            }
+            ss += (v - m) * (v - m);
+        }
+        mn[b] = m;
+        ss2[b] = ss;
     }
 
     /** Adds a chip summarised by {@link #summarize}. */

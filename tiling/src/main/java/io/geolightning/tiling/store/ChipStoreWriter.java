@@ -22,10 +22,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes chips into a Parquet chip store (see {@link ChipStoreLayout}) without Hadoop on disk. Every Parquet file is
- * written under a temporary name and moved into place by {@link #commit}, after which the sidecar is written; closing
- * without committing deletes the temporary files and leaves any previous store untouched. {@link #write} is
- * thread-safe.
+ * Writes chips into a Parquet chip store (see {@link ChipStoreLayout}) without Hadoop on disk. Rows go either through
+ * {@link #write} (sequential, thread-safe, rotating parts of {@code rowsPerPart} rows in a folder store) or through
+ * {@link #openPart()} (a folder store's parts written concurrently, one thread per part; part order = opening order).
+ * Every Parquet file is written under a temporary name and moved into place by {@link #commit}, after which the
+ * sidecar is written; closing without committing deletes the temporary files and leaves any previous store untouched.
  */
 public final class ChipStoreWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ChipStoreWriter.class);
@@ -34,10 +35,9 @@ public final class ChipStoreWriter implements AutoCloseable {
     private final ChipStoreOptions options;
     private final LocalCodecFactory codecs;
     private final SimpleGroupFactory groups = new SimpleGroupFactory(ChipStoreSchema.SCHEMA);
-    private final List<Path> temps = new ArrayList<>();
+    private final List<Part> parts = new ArrayList<>();
     private final Map<Split, Long> counts = new EnumMap<>(Split.class);
-    private ParquetWriter<Group> current;
-    private long rowsInPart;
+    private Part current;
     private long rows;
     private boolean done;
 
@@ -64,23 +64,46 @@ public final class ChipStoreWriter implements AutoCloseable {
         return layout;
     }
 
-    /** Appends one chip. */
+    /** @return the options */
+    public ChipStoreOptions options() {
+        return options;
+    }
+
+    /** Appends one chip (sequential API). */
     public synchronized void write(ChipRow row) {
+        checkOpen();
+        if (current == null || (!layout.singleFile() && current.rows >= options.rowsPerPart())) {
+            if (current != null) {
+                current.close();
+            }
+            current = openPart();
+        }
+        current.write(row);
+    }
+
+    /**
+     * Opens the next part of a folder store for one thread to fill; parts may be filled concurrently and are ordered
+     * by opening. A single-file store has exactly one part.
+     */
+    public synchronized Part openPart() {
+        checkOpen();
+        if (layout.singleFile() && !parts.isEmpty()) {
+            throw new IllegalStateException(layout.root() + ": a single-file chip store has one part only");
+        }
+        Part p = new Part(parts.size());
+        parts.add(p);
+        return p;
+    }
+
+    private void checkOpen() {
         if (done) {
             throw new IllegalStateException("chip store " + layout.root() + " is already committed or closed");
         }
-        try {
-            if (current == null || (!layout.singleFile() && rowsInPart >= options.rowsPerPart())) {
-                rotate();
-            }
-            current.write(toGroup(row));
-        } catch (IOException e) {
-            throw new TilingException(layout.root() + ": cannot write chip " + row.chipId() + " (" + e.getMessage()
-                    + "); check free space and permissions", e);
-        }
-        rowsInPart++;
+    }
+
+    private synchronized void counted(Split s) {
         rows++;
-        counts.merge(row.split(), 1L, Long::sum);
+        counts.merge(s, 1L, Long::sum);
     }
 
     /** @return rows written so far */
@@ -98,12 +121,81 @@ public final class ChipStoreWriter implements AutoCloseable {
         return m;
     }
 
-    private void rotate() throws IOException {
-        closeCurrent();
-        Path target = layout.folder().resolve(layout.partName(temps.size()));
-        Path tmp = AtomicFiles.tempFor(target);
-        temps.add(tmp);
-        current = ExampleParquetWriter.builder(new LocalOutputFile(tmp))
+    /** One Parquet file of the store, filled by one thread; close it when done. */
+    public final class Part implements AutoCloseable {
+        private final int index;
+        private Path temp;
+        private ParquetWriter<Group> writer;
+        private long rows;
+        private boolean closed;
+
+        Part(int index) {
+            this.index = index;
+        }
+
+        /** Appends one chip to this part. */
+        public void write(ChipRow row) {
+            if (closed) {
+                throw new IllegalStateException("part " + index + " of " + layout.root() + " is closed");
+            }
+            try {
+                if (writer == null) {
+                    Path target = layout.folder().resolve(layout.partName(index));
+                    temp = AtomicFiles.tempFor(target);
+                    writer = newWriter(temp);
+                }
+                writer.write(toGroup(row));
+            } catch (IOException e) {
+                throw new TilingException(layout.root() + ": cannot write chip " + row.chipId() + " ("
+                        + e.getMessage() + "); check free space and permissions", e);
+            }
+            rows++;
+            counted(row.split());
+        }
+
+        /** @return rows in this part */
+        public long rows() {
+            return rows;
+        }
+
+        /** Finishes the part's file (still under its temporary name until commit). */
+        @Override
+        public void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (writer != null) {
+                try {
+                    writer.close();
+                } catch (IOException e) {
+                    throw new TilingException(layout.root() + ": cannot finish part " + index + " ("
+                            + e.getMessage() + "); check free space and permissions", e);
+                }
+            }
+        }
+
+        private void discard() {
+            try {
+                if (!closed && writer != null) {
+                    closed = true;
+                    writer.close();
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("closing an abandoned part failed: {}", e.toString());
+            }
+            if (temp != null) {
+                try {
+                    Files.deleteIfExists(temp);
+                } catch (IOException e) {
+                    LOG.warn("cannot delete temporary file {}: {}", temp, e.toString());
+                }
+            }
+        }
+    }
+
+    private ParquetWriter<Group> newWriter(Path tmp) throws IOException {
+        return ExampleParquetWriter.builder(new LocalOutputFile(tmp))
                 .withType(ChipStoreSchema.SCHEMA)
                 .withConf(new PlainParquetConfiguration())
                 .withCodecFactory(codecs)
@@ -116,16 +208,11 @@ public final class ChipStoreWriter implements AutoCloseable {
                 .withDictionaryEncoding(ChipStoreSchema.CRS, true)
                 .withDictionaryEncoding(ChipStoreSchema.SPLIT, true)
                 .withDictionaryEncoding(ChipStoreSchema.DTYPE, true)
+                .withStatisticsEnabled(ChipStoreSchema.PIXELS, false)
+                .withStatisticsEnabled(ChipStoreSchema.MASK, false)
+                .withSizeStatisticsEnabled(false)
                 .withExtraMetaData(Map.of("geolightning.schema_version", String.valueOf(ChipStoreSchema.VERSION)))
                 .build();
-        rowsInPart = 0;
-    }
-
-    private void closeCurrent() throws IOException {
-        if (current != null) {
-            current.close();
-            current = null;
-        }
     }
 
     private Group toGroup(ChipRow r) {
@@ -154,39 +241,50 @@ public final class ChipStoreWriter implements AutoCloseable {
     }
 
     /**
-     * Finishes the store: closes the last file, removes the previous sidecar, moves every file into place and writes
-     * the sidecar, filling in its row counts, part list, schema version and codec.
+     * Finishes the store: closes the parts, removes the previous sidecar, moves every non-empty part into place
+     * (numbered in part order) and writes the sidecar, filling in its row counts, part list, schema version and codec.
      *
      * @return the sidecar as written
      */
     public synchronized ChipStoreMetadata commit(ChipStoreMetadata metadata) {
-        if (done) {
-            throw new IllegalStateException("chip store " + layout.root() + " is already committed or closed");
-        }
+        checkOpen();
         try {
-            if (current == null) {
-                rotate(); // an empty store still gets one valid (empty) file
+            if (current != null) {
+                current.close();
             }
-            closeCurrent();
+            for (Part p : parts) {
+                if (!p.closed) {
+                    throw new IllegalStateException("part " + p.index + " of " + layout.root() + " is still open");
+                }
+            }
+            List<Part> nonEmpty = parts.stream().filter(p -> p.temp != null).toList();
+            if (nonEmpty.isEmpty()) { // an empty store still gets one valid (empty) file
+                Part p = new Part(0);
+                p.temp = AtomicFiles.tempFor(layout.folder().resolve(layout.partName(0)));
+                p.writer = newWriter(p.temp);
+                p.close();
+                nonEmpty = List.of(p);
+                parts.add(p);
+            }
             Files.deleteIfExists(layout.sidecar());
-            List<String> parts = new ArrayList<>();
-            for (int i = 0; i < temps.size(); i++) {
+            List<String> names = new ArrayList<>();
+            for (int i = 0; i < nonEmpty.size(); i++) {
                 String name = layout.partName(i);
-                AtomicFiles.commit(temps.get(i), layout.folder().resolve(name));
-                parts.add(name);
+                AtomicFiles.commit(nonEmpty.get(i).temp, layout.folder().resolve(name));
+                nonEmpty.get(i).temp = null;
+                names.add(name);
             }
-            temps.clear();
             if (!layout.singleFile()) {
-                removeStaleParts(parts);
+                removeStaleParts(names);
             }
             ChipStoreMetadata m = new ChipStoreMetadata(ChipStoreSchema.VERSION, metadata.task(),
                     metadata.classNames(), metadata.ignoreValue(), metadata.bands(), metadata.dtype(),
                     metadata.chipWidth(), metadata.chipHeight(), metadata.nodata(), metadata.bandStatistics(),
-                    rowCounts(), parts, metadata.configHash(), metadata.tilingConfig(), metadata.inputs(),
+                    rowCounts(), names, metadata.configHash(), metadata.tilingConfig(), metadata.inputs(),
                     options.codec().name());
             SidecarJson.write(layout.sidecar(), m);
             done = true;
-            LOG.info("chip store {}: {} chips in {} file(s)", layout.root(), rows, parts.size());
+            LOG.info("chip store {}: {} chips in {} file(s)", layout.root(), rows, names.size());
             return m;
         } catch (IOException e) {
             throw new TilingException(layout.root() + ": cannot finish the chip store (" + e.getMessage()
@@ -212,17 +310,6 @@ public final class ChipStoreWriter implements AutoCloseable {
             return;
         }
         done = true;
-        try {
-            closeCurrent();
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("chip store {}: closing an abandoned part failed: {}", layout.root(), e.toString());
-        }
-        for (Path t : temps) {
-            try {
-                Files.deleteIfExists(t);
-            } catch (IOException e) {
-                LOG.warn("cannot delete temporary file {}: {}", t, e.toString());
-            }
-        }
+        parts.forEach(Part::discard);
     }
 }

@@ -62,6 +62,9 @@ public final class LocalCodecFactory implements CompressionCodecFactory {
 
         @Override
         public BytesInput compress(BytesInput bytes) throws IOException {
+            if (codec == CompressionCodecName.UNCOMPRESSED) {
+                return bytes;
+            }
             byte[] in = bytes.toByteArray();
             return switch (codec) {
                 case UNCOMPRESSED -> BytesInput.from(in);

@@ -1,0 +1,64 @@
+package io.geolightning.tiling.bench;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.dataset.Batch;
+import io.geolightning.tiling.EdgeMode;
+import io.geolightning.tiling.Tiler;
+import io.geolightning.tiling.TilingConfig;
+import io.geolightning.tiling.TilingResult;
+import io.geolightning.tiling.data.Augmentation;
+import io.geolightning.tiling.data.ChipLoader;
+import io.geolightning.tiling.data.LoaderConfig;
+import io.geolightning.tiling.data.SatelliteDataModule;
+import io.geolightning.tiling.data.Stage;
+import io.geolightning.tiling.labels.LabelConfig;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * Benchmark used by scripts/bench-tiling: tiles a raster + polygon layer into 256 px classification chips (read +
+ * label + Parquet write) and then iterates one epoch of the training loader. Prints "key=value" lines.
+ * Usage: TilingBench raster.tif labels.gpkg attribute store-dir
+ */
+public final class TilingBench {
+    private TilingBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path raster = Path.of(args[0]);
+        Path labels = Path.of(args[1]);
+        String attribute = args[2];
+        Path store = Path.of(args[3]);
+        int workers = Runtime.getRuntime().availableProcessors();
+        TilingConfig cfg = TilingConfig.builder().scenes(raster)
+                .labels(LabelConfig.classification(labels, attribute))
+                .chipSize(256).edge(EdgeMode.PAD).maxNodataFraction(1.0)
+                .store(store).workers(workers).build();
+        TilingResult r = Tiler.run(cfg);
+        System.out.printf(Locale.ROOT, "tiling_chips=%d%ntiling_seconds=%.2f%ntiling_chips_per_s=%.1f%n", r.written(),
+                r.seconds(), r.chipsPerSecond());
+
+        SatelliteDataModule dm = new SatelliteDataModule(SatelliteDataModule.Config.store(store, LoaderConfig.builder()
+                .batchSize(32).shuffle(true).workers(workers).prefetch(4)
+                .augmentation(Augmentation.flipsAndRotations()).build()));
+        long t0 = System.nanoTime();
+        dm.setup(Stage.FIT);
+        double loadSecs = (System.nanoTime() - t0) / 1e9;
+        ChipLoader loader = dm.trainDataLoader();
+        try (NDManager m = NDManager.newBaseManager("PyTorch")) {
+            for (int epoch = 0; epoch < 2; epoch++) { // epoch 0 warms up the JIT and the engine
+                long n = 0;
+                long t1 = System.nanoTime();
+                for (Batch b : loader.getData(m)) {
+                    n += b.getSize();
+                    b.close();
+                }
+                double secs = (System.nanoTime() - t1) / 1e9;
+                if (epoch == 1) {
+                    System.out.printf(Locale.ROOT, "store_load_seconds=%.2f%nloader_samples=%d%nloader_seconds=%.2f%n"
+                            + "loader_samples_per_s=%.1f%n", loadSecs, n, secs, n / secs);
+                }
+            }
+        }
+    }
+}
