@@ -56,9 +56,8 @@ public final class LearningRateMonitor implements Callback {
         for (int i = 0; i < opts.size(); i++) {
             LightningOptimizer o = opts.get(i);
             String base = "lr-" + o.getClass().getSimpleName();
-            final int index = i;
             boolean shared = opts.stream().filter(x -> x.getClass() == o.getClass()).count() > 1;
-            last.put(shared ? base + "-" + index : base, o.learningRate());
+            last.put(shared ? base + "-" + i : base, o.learningRate());
         }
         Map<String, Double> row = new LinkedHashMap<>(last);
         row.put("epoch", (double) trainer.currentEpoch());

@@ -86,7 +86,11 @@ public abstract class LightningOptimizer implements AutoCloseable {
         return stepCount;
     }
 
-    /** Updates every bound trainable parameter from its gradient, then counts one step. */
+    /**
+     * Updates every bound trainable parameter from its gradient, then counts one step. A parameter that never
+     * received a gradient is updated with a zero gradient (DJL's PyTorch engine reports an undefined gradient as
+     * zeros), unlike PyTorch, which skips it.
+     */
     public void step() {
         double lr = learningRate();
         long t = stepCount + 1;
