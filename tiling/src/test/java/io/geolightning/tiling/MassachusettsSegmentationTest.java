@@ -22,7 +22,9 @@ import io.geolightning.tiling.data.LoaderConfig;
 import io.geolightning.tiling.data.SatelliteDataModule;
 import io.geolightning.tiling.data.Stage;
 import io.geolightning.tiling.labels.LabelConfig;
+import io.geolightning.tiling.splits.BlockGrid;
 import io.geolightning.tiling.splits.Split;
+import io.geolightning.tiling.stats.BandStatisticsAccumulator;
 import io.geolightning.tiling.splits.SplitConfig;
 import io.geolightning.tiling.splits.SplitRatios;
 import io.geolightning.tiling.store.ChipRow;
@@ -136,6 +138,40 @@ class MassachusettsSegmentationTest {
                 assertEquals(new Shape(t.getSize(), 64, 64), t.getLabels().singletonOrThrow().getShape());
             }
         }
+    }
+
+    @Test
+    void parallelPartsKeepChipOrderAndTrainOnlyStatistics() {
+        BandStatisticsAccumulator train = new BandStatisticsAccumulator(3, io.geolightning.tiling.DataType.UINT8,
+                dm.metadata().nodataArray());
+        for (ChipRow r : rows) {
+            if (r.split() == Split.TRAIN) {
+                train.add(r.pixels(), 64 * 64);
+            }
+        }
+        assertEquals(train.result(), dm.bandStatistics(), "bit for bit, in store order");
+        for (int i = 1; i < rows.size(); i++) {
+            ChipRow a = rows.get(i - 1);
+            ChipRow b = rows.get(i);
+            assertTrue(a.y() < b.y() || (a.y() == b.y() && a.x() < b.x()), "row-major chip order at " + i);
+        }
+    }
+
+    @Test
+    void spatialCrossValidationFoldsHaveDisjointBlocksAndOwnStatistics() {
+        dm.setup(Stage.FIT);
+        BlockGrid grid = BlockGrid.chips(4);
+        List<SatelliteDataModule.Fold> folds = dm.crossValidationFolds(grid, 3, 5);
+        assertEquals(3, folds.size());
+        long loaded = dm.chips(Split.TRAIN).size() + dm.chips(Split.VAL).size();
+        long valTotal = 0;
+        for (SatelliteDataModule.Fold f : folds) {
+            assertTrue(f.train().size() > f.val().size() && f.val().size() > 0);
+            assertTrue(f.train().size() + f.val().size() <= loaded);
+            valTotal += f.val().size();
+        }
+        assertTrue(valTotal <= loaded && valTotal > loaded / 2, valTotal + " of " + loaded);
+        assertFalse(folds.get(0).statistics().equals(folds.get(1).statistics()));
     }
 
     @Test
