@@ -159,9 +159,10 @@ public final class SceneLabels {
 
     /** The chip's mask (height x width class ids, one byte each) burnt by geo-io's Rasterizer. */
     public byte[] mask(GeoRaster raster, Chip chip) {
-        List<VectorFeature> feats = candidates(chip.bounds());
+        List<VectorFeature> feats = new ArrayList<>(candidates(chip.bounds()));
+        feats.sort(java.util.Comparator.comparingLong(VectorFeature::fid)); // layer order decides overlaps, as in GDAL
         try {
-            RasterWindow m = Rasterizer.rasterize(new ArrayList<>(feats), rasterCrs, rasterize,
+            RasterWindow m = Rasterizer.rasterize(feats, rasterCrs, rasterize,
                     RasterGrid.of(raster, chip.window()));
             return m.bytes();
         } catch (GeoIOException e) {
