@@ -1,0 +1,78 @@
+package io.geolightning.models.cli;
+
+import io.geolightning.models.config.ConfigException;
+import java.io.PrintWriter;
+import java.util.Set;
+
+/**
+ * Turns an exception into the CLI's one-line error ({@code error: <file>: <problem>; <fix>}) and an exit code. The
+ * project's exceptions already carry such a line; anything else (a bug, an engine failure) is reported with its type
+ * and a hint to rerun with {@code --verbose}, which also prints the stack trace.
+ */
+final class ErrorReporter {
+
+    /** Exception types whose message is written for users. */
+    private static final Set<String> USER_FACING = Set.of(
+            "io.geolightning.geo.GeoIOException",
+            "io.geolightning.tiling.TilingException",
+            "io.geolightning.trainer.TrainerException",
+            "io.geolightning.models.nn.ModelException",
+            "io.geolightning.models.config.ConfigException",
+            "io.geolightning.models.report.ReportException",
+            "io.geolightning.models.cli.CliException");
+
+    private ErrorReporter() {
+    }
+
+    /**
+     * @param e the failure
+     * @param err where to print
+     * @param verbose also print the stack trace
+     * @return the exit code
+     */
+    static int report(Throwable e, PrintWriter err, boolean verbose) {
+        err.println("error: " + message(e));
+        if (verbose) {
+            e.printStackTrace(err);
+        }
+        err.flush();
+        return isUsage(e) ? ExitCodes.USAGE : ExitCodes.FAILURE;
+    }
+
+    static boolean isUsage(Throwable e) {
+        return e instanceof ConfigException;
+    }
+
+    /** @return the one-line message for an exception */
+    static String message(Throwable e) {
+        Throwable t = userFacing(e);
+        if (t != null) {
+            return oneLine(t.getMessage());
+        }
+        if (e instanceof OutOfMemoryError) {
+            return "out of memory (" + oneLine(e.getMessage()) + "); lower data.batchSize or give the JVM more heap"
+                    + " (JAVA_OPTS=-Xmx8g)";
+        }
+        String detail = e.getMessage() == null ? "" : ": " + oneLine(e.getMessage());
+        return "unexpected " + e.getClass().getSimpleName() + detail + "; rerun with --verbose for the stack trace"
+                + " and report it";
+    }
+
+    private static Throwable userFacing(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            for (Class<?> c = t.getClass(); c != null; c = c.getSuperclass()) {
+                if (USER_FACING.contains(c.getName()) && t.getMessage() != null) {
+                    return t;
+                }
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return null;
+    }
+
+    static String oneLine(String s) {
+        return s == null ? "no detail" : s.replaceAll("\\s*\\R\\s*", " ").trim();
+    }
+}

@@ -1,0 +1,49 @@
+package io.geolightning.models.cli;
+
+import io.geolightning.models.config.RunConfig;
+import io.geolightning.models.config.RunConfigLoader;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code geolightning train --config run.yaml [--set trainer.maxEpochs=5 ...]}: a LightningCLI-style run from a YAML
+ * file with sections model, data, trainer, callbacks and optimizer. The resolved configuration is saved as
+ * {@code config.yaml} in the run folder {@code <runs>/<name>/version_N/}, next to metrics, checkpoints and
+ * {@code report.html}.
+ */
+@Command(name = "train", description = "Train a model from a YAML run configuration.",
+        footer = {"", "Sections: model, data, trainer, callbacks, optimizer (see sample-data/run.yaml).",
+            "Unknown keys are errors that list the valid keys of their section."})
+final class TrainCommand implements Callable<Integer> {
+
+    @Option(names = "--config", required = true, paramLabel = "YAML", description = "Run configuration file.")
+    Path config;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "Override a value, e.g. --set trainer.maxEpochs=5 (repeatable; values are YAML).")
+    List<String> overrides = new ArrayList<>();
+
+    @Option(names = "--print-config", description = "Print the resolved configuration and exit.")
+    boolean printConfig;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        RunConfig rc = RunConfigLoader.load(config, overrides);
+        if (printConfig) {
+            spec.commandLine().getOut().print(RunConfigLoader.toYaml(rc));
+            spec.commandLine().getOut().flush();
+            return ExitCodes.OK;
+        }
+        new TrainingRun(rc, spec.commandLine().getOut()).run();
+        return ExitCodes.OK;
+    }
+}
