@@ -61,6 +61,19 @@ public final class Tiler {
 
     private enum Outcome { WRITTEN, NODATA, UNLABELLED, NEGATIVE }
 
+    /** Thread-seconds spent per stage, logged at the end of a run to show where the time goes. */
+    private static final class StageClock {
+        final java.util.concurrent.atomic.LongAdder read = new java.util.concurrent.atomic.LongAdder();
+        final java.util.concurrent.atomic.LongAdder scan = new java.util.concurrent.atomic.LongAdder();
+        final java.util.concurrent.atomic.LongAdder label = new java.util.concurrent.atomic.LongAdder();
+        final java.util.concurrent.atomic.LongAdder write = new java.util.concurrent.atomic.LongAdder();
+
+        String summary() {
+            return String.format(java.util.Locale.ROOT, "read %.2f s, nodata/stats %.2f s, labels %.2f s, Parquet %.2f s"
+                    + " (thread-seconds)", read.sum() / 1e9, scan.sum() / 1e9, label.sum() / 1e9, write.sum() / 1e9);
+        }
+    }
+
     private record Processed(Outcome outcome, ChipRow row, BandStatisticsAccumulator.ChipPartial partial) {
     }
 
@@ -150,13 +163,16 @@ public final class Tiler {
         BandStatisticsAccumulator.ChipPartial[] partials = new BandStatisticsAccumulator.ChipPartial[todo.size()];
         ExecutorService pool = Executors.newFixedThreadPool(config.workers(), daemon());
         Progress progress = new Progress(todo.size(), t0);
+        StageClock clock = new StageClock();
         ChipWork work = (index, sink) -> {
             Chip c = todo.get(index);
             Split s = split.get(c);
-            Processed p = process(config, byPath.get(c.scene()), c, s, index, stats, local, handles);
+            Processed p = process(config, byPath.get(c.scene()), c, s, index, stats, local, handles, clock);
             counts.incrementAndGet(p.outcome().ordinal());
             if (p.outcome() == Outcome.WRITTEN) {
+                long t = System.nanoTime();
                 sink.accept(p.row());
+                clock.write.add(System.nanoTime() - t);
                 partials[index] = p.partial();
             }
         };
@@ -186,6 +202,7 @@ public final class Tiler {
                             + " straddling splits", written, config.store(), String.format("%.1f", secs),
                     Math.round(written / secs), c[Outcome.NODATA.ordinal()], c[Outcome.UNLABELLED.ordinal()],
                     c[Outcome.NEGATIVE.ordinal()], droppedBySplit);
+            LOG.info("tiling time: {}", clock.summary());
             return new TilingResult(meta, chips.size(), written, c[Outcome.NODATA.ordinal()],
                     c[Outcome.UNLABELLED.ordinal()], c[Outcome.NEGATIVE.ordinal()], droppedBySplit, secs);
         } finally {
@@ -303,7 +320,8 @@ public final class Tiler {
 
     private static Processed process(TilingConfig config, Scene scene, Chip chip, Split split, int index,
                                      BandStatisticsAccumulator stats, ThreadLocal<Map<Path, GeoRaster>> local,
-                                     ConcurrentLinkedQueue<GeoRaster> handles) {
+                                     ConcurrentLinkedQueue<GeoRaster> handles, StageClock clock) {
+        long t0 = System.nanoTime();
         GeoRaster raster = local.get().computeIfAbsent(scene.path(), p -> {
             GeoRaster r = open(p);
             handles.add(r);
@@ -315,11 +333,15 @@ public final class Tiler {
         } catch (GeoIOException e) {
             throw new TilingException(e.getMessage(), e);
         }
+        long t1 = System.nanoTime();
+        clock.read.add(t1 - t0);
         byte[] pixels = w.dataType().bytes() == 1 ? w.bytes() : w.asBytes(); // uint8: the window's own array
         int ppb = chip.width() * chip.height();
         DataType dtype = DataType.parse(w.dataType().name());
         double nodataFraction = w.isFullyCovered()
                 ? NodataScan.fraction(pixels, dtype, w.bandCount(), ppb, nodataOf(w)) : w.nodataFraction();
+        long t2 = System.nanoTime();
+        clock.scan.add(t2 - t1);
         if (nodataFraction > config.maxNodataFraction()) {
             return new Processed(Outcome.NODATA, null, null);
         }
@@ -338,6 +360,8 @@ public final class Tiler {
             mask = scene.labels().mask(raster, chip);
             negative = scene.labels().isNegative(mask);
         }
+        long t3 = System.nanoTime();
+        clock.label.add(t3 - t2);
         if (negative && config.negativeSurvivalProbability() < 1) {
             double u = new SplittableRandom(config.filterSeed() * 0x9E3779B97F4A7C15L + index).nextDouble();
             if (u >= config.negativeSurvivalProbability()) {
@@ -347,7 +371,9 @@ public final class Tiler {
         ChipRow row = new ChipRow(chip.id(), scene.path().toString(), scene.crs(), chip.x(), chip.y(), chip.width(),
                 chip.height(), chip.minx(), chip.miny(), chip.maxx(), chip.maxy(), split, label, mask,
                 w.bandCount(), dtype, pixels);
-        return new Processed(Outcome.WRITTEN, row, split == Split.TRAIN ? stats.summarize(pixels, ppb) : null);
+        BandStatisticsAccumulator.ChipPartial partial = split == Split.TRAIN ? stats.summarize(pixels, ppb) : null;
+        clock.scan.add(System.nanoTime() - t3);
+        return new Processed(Outcome.WRITTEN, row, partial);
     }
 
     private static Double[] nodataOf(RasterWindow w) {

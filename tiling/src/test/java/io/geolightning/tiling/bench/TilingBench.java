@@ -29,14 +29,28 @@ public final class TilingBench {
         Path labels = Path.of(args[1]);
         String attribute = args[2];
         Path store = Path.of(args[3]);
+        int rounds = args.length > 4 ? Integer.parseInt(args[4]) : 1;
         int workers = Runtime.getRuntime().availableProcessors();
         TilingConfig cfg = TilingConfig.builder().scenes(raster)
                 .labels(LabelConfig.classification(labels, attribute))
                 .chipSize(256).edge(EdgeMode.PAD).maxNodataFraction(1.0)
                 .store(store).workers(workers).build();
-        TilingResult r = Tiler.run(cfg);
-        System.out.printf(Locale.ROOT, "tiling_chips=%d%ntiling_seconds=%.2f%ntiling_chips_per_s=%.1f%n", r.written(),
-                r.seconds(), r.chipsPerSecond());
+        double best = Double.MAX_VALUE;
+        for (int round = 0; round < rounds; round++) {
+            TilingResult r = Tiler.run(cfg); // each round rewrites the store (the data module would skip it)
+            System.out.printf(Locale.ROOT, "round_%d_seconds=%.2f%n", round, r.seconds());
+            if (round == 0) {
+                System.out.printf(Locale.ROOT, "tiling_chips=%d%ncold_seconds=%.2f%ncold_chips_per_s=%.1f%n",
+                        r.written(), r.seconds(), r.chipsPerSecond());
+            }
+            if (r.seconds() < best) {
+                best = r.seconds();
+            }
+            if (round == rounds - 1) {
+                System.out.printf(Locale.ROOT, "best_seconds=%.2f%nbest_chips_per_s=%.1f%n", best,
+                        r.written() / best);
+            }
+        }
 
         SatelliteDataModule dm = new SatelliteDataModule(SatelliteDataModule.Config.store(store, LoaderConfig.builder()
                 .batchSize(32).shuffle(true).workers(workers).prefetch(4)
