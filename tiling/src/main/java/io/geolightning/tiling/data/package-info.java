@@ -1,0 +1,6 @@
+/**
+ * Lightning-style data modules ({@link io.geolightning.tiling.data.DataModule}) and the DJL dataset that batches chips
+ * ({@link io.geolightning.tiling.data.ChipLoader}: NCHW float32 normalised with training statistics, int64 labels or
+ * masks, seeded shuffling per epoch, worker-thread decoding with a bounded prefetch, flips/rot90 on image and mask).
+ */
+package io.geolightning.tiling.data;
