@@ -14,6 +14,10 @@ public final class ModelFactory {
     /** The DJL engine every network runs on. */
     public static final String ENGINE = "PyTorch";
 
+    static {
+        NativeCpuGuard.apply();
+    }
+
     private ModelFactory() {
     }
 

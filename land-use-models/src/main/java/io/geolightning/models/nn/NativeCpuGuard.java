@@ -1,0 +1,52 @@
+package io.geolightning.models.nn;
+
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Works around a native bug seen with DJL's PyTorch 2.7.1 CPU build on AVX-512 machines (e.g. AMD EPYC): with
+ * more than one intra-op thread, oneDNN's AVX-512 convolution kernels intermittently return NaN weight gradients
+ * (reproduced: 41-54 of 100 two-layer conv backward passes; 0 of 100 with {@code ONEDNN_MAX_CPU_ISA=AVX2} or one
+ * thread, at the same speed). oneDNN reads {@code ONEDNN_MAX_CPU_ISA} when it creates its first primitive, so setting
+ * it in this process before the first convolution is enough. A value already set by the user is kept.
+ */
+public final class NativeCpuGuard {
+
+    private static final Logger LOG = LoggerFactory.getLogger(NativeCpuGuard.class);
+    private static final String VARIABLE = "ONEDNN_MAX_CPU_ISA";
+    private static volatile boolean applied;
+
+    private NativeCpuGuard() {
+    }
+
+    /** The C library's setenv, through JNA (a DJL dependency). */
+    private interface LibC extends Library {
+        int setenv(String name, String value, int overwrite);
+    }
+
+    /**
+     * Caps oneDNN at AVX2 unless {@code ONEDNN_MAX_CPU_ISA} is already set; idempotent, never throws. Call before the
+     * first convolution runs (the networks' factory and tasks do).
+     */
+    public static synchronized void apply() {
+        if (applied) {
+            return;
+        }
+        applied = true;
+        if (System.getenv(VARIABLE) != null || Boolean.getBoolean("geolightning.keepOneDnnIsa")) {
+            return;
+        }
+        try {
+            LibC libc = Native.load("c", LibC.class);
+            if (libc.setenv(VARIABLE, "AVX2", 0) == 0) {
+                LOG.debug("set {}=AVX2: oneDNN's AVX-512 convolutions give NaN gradients with several threads on "
+                        + "some CPUs; set {} yourself to override", VARIABLE, VARIABLE);
+            }
+        } catch (Throwable e) {
+            LOG.warn("could not set {}=AVX2 ({}); if training stops on NaN losses, export {}=AVX2 before starting "
+                    + "Java", VARIABLE, e.getMessage(), VARIABLE);
+        }
+    }
+}

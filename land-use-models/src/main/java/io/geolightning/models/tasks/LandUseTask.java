@@ -1,0 +1,264 @@
+package io.geolightning.models.tasks;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.dataset.Batch;
+import ai.djl.training.initializer.XavierInitializer;
+import io.geolightning.models.metrics.ConfusionMatrix;
+import io.geolightning.models.nn.ModelException;
+import io.geolightning.models.nn.ModelFactory;
+import io.geolightning.models.nn.ModelSpec;
+import io.geolightning.models.nn.TaskKind;
+import io.geolightning.trainer.LightningModule;
+import io.geolightning.trainer.LogOptions;
+import io.geolightning.trainer.optim.OptimizerConfig;
+import io.geolightning.trainer.checkpoint.CheckpointIO;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Shared logic of the land-use tasks: a network built from {@link TaskSettings#model()}, the masked, class-weighted
+ * cross-entropy ({@link WeightedCrossEntropy}), a confusion matrix per validation/test epoch and the optimizer from
+ * {@link TaskSettings#optimizer()}. The settings are saved as hyperparameters, so a checkpoint can rebuild the task
+ * ({@link #create(TaskSettings)} after {@link TaskSettings#fromMap(Map)}).
+ *
+ * <p>Batches: data {@code [images N x bands x H x W float32, already normalised]}, labels {@code [N]} (classification)
+ * or {@code [N x H x W]} (segmentation), integer class values with {@link TaskSettings#ignoreIndex()} for
+ * "unlabelled".
+ *
+ * <p>Logged per step: {@code train_loss}, {@code train_acc}; per epoch: {@code val_loss}, {@code val_acc},
+ * {@code val_miou}, {@code val_f1} (macro), and per class {@code val_precision_<name>}, {@code val_recall_<name>},
+ * {@code val_f1_<name>}, {@code val_iou_<name>} (likewise {@code test_*}); the confusion matrix table goes to the
+ * SLF4J log at INFO and is available from {@link #validationMatrix()}.
+ */
+public abstract class LandUseTask extends LightningModule {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LandUseTask.class);
+
+    private final TaskSettings settings;
+    private final WeightedCrossEntropy loss;
+    private final ConfusionMatrix valMatrix;
+    private final ConfusionMatrix testMatrix;
+
+    /**
+     * @param settings the task; the network is built from its model spec and initialised for its chip size
+     */
+    protected LandUseTask(TaskSettings settings) {
+        super(initializedLater(settings.model()));
+        this.settings = settings;
+        this.loss = new WeightedCrossEntropy(settings.classWeightArray(), settings.ignoreIndex());
+        int ignore = settings.ignoreIndex() < 0 ? ConfusionMatrix.NO_IGNORE : settings.ignoreIndex();
+        this.valMatrix = new ConfusionMatrix(settings.model().classes(), ignore);
+        this.testMatrix = new ConfusionMatrix(settings.model().classes(), ignore);
+        saveHyperparameters(settings.toMap());
+        initialize(ModelFactory.inputShape(settings.model(), 1));
+    }
+
+    private static Block initializedLater(ModelSpec spec) {
+        Block block = ModelFactory.build(spec);
+        block.setInitializer(new XavierInitializer(XavierInitializer.RandomType.GAUSSIAN,
+                XavierInitializer.FactorType.IN, 2), Parameter.Type.WEIGHT);
+        return block;
+    }
+
+    /**
+     * @param settings task settings
+     * @return a {@link ClassificationTask} or {@link SegmentationTask}, by the architecture's kind
+     */
+    public static LandUseTask create(TaskSettings settings) {
+        return settings.model().kind() == TaskKind.SEGMENTATION
+                ? new SegmentationTask(settings) : new ClassificationTask(settings);
+    }
+
+    /**
+     * Rebuilds a task from a checkpoint written by the trainer: its hyperparameters give the network, class names and
+     * normalisation; its weights are then loaded. The result is ready for prediction (or further training).
+     *
+     * @param checkpoint a .ckpt file
+     * @return the restored task (close it when done)
+     * @throws ModelException or the trainer's exception, one line naming the file, when it is missing, damaged,
+     *     not written by a land-use task, or its weights do not fit the network
+     */
+    public static LandUseTask load(Path checkpoint) {
+        CheckpointIO.LoadedCheckpoint ck = CheckpointIO.read(checkpoint);
+        TaskSettings settings;
+        try {
+            settings = TaskSettings.fromMap(ck.meta().hyperparameters());
+        } catch (ModelException e) {
+            throw new ModelException(checkpoint.getFileName() + ": " + e.getMessage(), e);
+        }
+        LandUseTask task = create(settings);
+        try {
+            ck.restoreModel(task.getBlock(), task.getManager());
+        } catch (RuntimeException e) {
+            task.close();
+            throw e;
+        }
+        LOG.info("{}: restored {} (epoch {}, step {})", checkpoint, task, ck.meta().epoch(), ck.meta().globalStep());
+        return task;
+    }
+
+    /** @return the settings (model spec, class names, normalisation, loss and optimizer options) */
+    public TaskSettings settings() {
+        return settings;
+    }
+
+    /** @return the loss function */
+    public WeightedCrossEntropy lossFunction() {
+        return loss;
+    }
+
+    /** @return a copy of the confusion matrix of the last validation epoch */
+    public ConfusionMatrix validationMatrix() {
+        ConfusionMatrix copy = new ConfusionMatrix(valMatrix.classes(), valMatrix.ignoreIndex());
+        copy.merge(valMatrix);
+        return copy;
+    }
+
+    /** @return a copy of the confusion matrix of the last test run */
+    public ConfusionMatrix testMatrix() {
+        ConfusionMatrix copy = new ConfusionMatrix(testMatrix.classes(), testMatrix.ignoreIndex());
+        copy.merge(testMatrix);
+        return copy;
+    }
+
+    /**
+     * Checks the label array of a batch against the logits; subclasses enforce their layout.
+     *
+     * @param logits network output
+     * @param labels batch labels
+     */
+    protected abstract void checkLabels(NDArray logits, NDArray labels);
+
+    /**
+     * @param images N x bands x H x W, normalised
+     * @return logits N x C (classification) or N x C x H x W (segmentation)
+     */
+    public NDArray logits(NDArray images) {
+        return forward(new NDList(images)).singletonOrThrow();
+    }
+
+    /**
+     * @param images N x bands x H x W, normalised
+     * @return class probabilities (softmax over axis 1)
+     */
+    public NDArray probabilities(NDArray images) {
+        return logits(images).softmax(1);
+    }
+
+    @Override
+    public NDArray trainingStep(Batch batch, int batchIdx) {
+        NDArray labels = batch.getLabels().head();
+        NDArray logits = logits(batch.getData().head());
+        checkLabels(logits, labels);
+        NDArray value = loss.compute(logits, labels);
+        log("train_loss", value, LogOptions.PROG_BAR);
+        log("train_acc", batchAccuracy(logits, labels), LogOptions.DEFAULT);
+        return value;
+    }
+
+    @Override
+    public void validationStep(Batch batch, int batchIdx) {
+        evaluate(batch, "val", valMatrix);
+    }
+
+    @Override
+    public void testStep(Batch batch, int batchIdx) {
+        evaluate(batch, "test", testMatrix);
+    }
+
+    private void evaluate(Batch batch, String prefix, ConfusionMatrix matrix) {
+        NDArray labels = batch.getLabels().head();
+        NDArray logits = logits(batch.getData().head());
+        checkLabels(logits, labels);
+        int n = (int) logits.getShape().get(0);
+        log(prefix + "_loss", loss.compute(logits, labels).getFloat(),
+                LogOptions.builder().progBar(true).batchSize(Math.max(1, n)).build());
+        matrix.addLogits(labels, logits);
+    }
+
+    @Override
+    public NDList predictStep(Batch batch, int batchIdx) {
+        return new NDList(probabilities(batch.getData().head()));
+    }
+
+    @Override
+    public void onValidationEpochStart() {
+        valMatrix.reset();
+    }
+
+    @Override
+    public void onValidationEpochEnd() {
+        logMatrix("val", valMatrix);
+    }
+
+    @Override
+    public void onTestEpochStart() {
+        testMatrix.reset();
+    }
+
+    @Override
+    public void onTestEpochEnd() {
+        logMatrix("test", testMatrix);
+    }
+
+    private void logMatrix(String prefix, ConfusionMatrix m) {
+        if (m.total() == 0) {
+            return;
+        }
+        log(prefix + "_acc", m.accuracy(), LogOptions.PROG_BAR);
+        log(prefix + "_miou", m.meanIoU(), LogOptions.PROG_BAR);
+        log(prefix + "_f1", m.macroF1(), LogOptions.DEFAULT);
+        for (int c = 0; c < m.classes(); c++) {
+            String name = metricName(settings.classNames().get(c));
+            logIfDefined(prefix + "_precision_" + name, m.precision(c));
+            logIfDefined(prefix + "_recall_" + name, m.recall(c));
+            logIfDefined(prefix + "_f1_" + name, m.f1(c));
+            logIfDefined(prefix + "_iou_" + name, m.iou(c));
+        }
+        LOG.info("{} confusion matrix (epoch {}):\n{}", prefix, currentEpoch(), m.toTable(settings.classNames()));
+    }
+
+    private void logIfDefined(String name, double value) {
+        if (!Double.isNaN(value)) {
+            log(name, value, LogOptions.DEFAULT);
+        }
+    }
+
+    /**
+     * @param className a class name
+     * @return it as a metric-name suffix: lower case, runs of other characters as '_'
+     */
+    static String metricName(String className) {
+        String s = className.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_").replaceAll("^_|_$", "");
+        return s.isEmpty() ? "class" : s;
+    }
+
+    private double batchAccuracy(NDArray logits, NDArray labels) {
+        NDArray y = labels.toType(ai.djl.ndarray.types.DataType.INT64, false).reshape(-1);
+        NDArray pred = logits.argMax(1).toType(ai.djl.ndarray.types.DataType.INT64, false).reshape(-1);
+        NDArray valid = y.neq(settings.ignoreIndex());
+        long n = valid.sum().getLong();
+        if (n == 0) {
+            return Double.NaN;
+        }
+        return (double) pred.eq(y).logicalAnd(valid).sum().getLong() / n;
+    }
+
+    @Override
+    public OptimizerConfig configureOptimizers() {
+        return OptimizerConfig.of(settings.optimizer().build());
+    }
+
+    @Override
+    public String toString() {
+        ModelSpec s = settings.model();
+        return getClass().getSimpleName() + "(" + s.architecture().id() + ", " + s.bands() + " bands, "
+                + s.classes() + " classes " + settings.classNames() + ")";
+    }
+}

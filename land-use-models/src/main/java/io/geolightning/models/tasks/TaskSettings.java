@@ -1,0 +1,157 @@
+package io.geolightning.models.tasks;
+
+import io.geolightning.models.nn.ModelException;
+import io.geolightning.models.nn.ModelSpec;
+import io.geolightning.models.nn.BandNormalization;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything a land-use task needs, and everything a checkpoint must carry to be self-describing for prediction:
+ * the network ({@link ModelSpec}), class names, the band normalisation of the training data, loss options and
+ * optimizer settings. {@link #toMap()} is what {@code saveHyperparameters} stores.
+ *
+ * @param model the network
+ * @param classNames one name per class (index = class value in the output raster)
+ * @param normalization per-band mean/std the training chips were normalised with
+ * @param classWeights one loss weight per class, or empty for equal weights
+ * @param ignoreIndex label excluded from loss and metrics (255 by convention)
+ * @param optimizer optimizer and learning-rate schedule
+ */
+public record TaskSettings(ModelSpec model, List<String> classNames, BandNormalization normalization,
+                           List<Double> classWeights, int ignoreIndex, OptimizerSettings optimizer) {
+
+    /** Default ignore label: 255, the nodata value of the uint8 label rasters. */
+    public static final int DEFAULT_IGNORE_INDEX = 255;
+
+    /** Fills defaults and checks that classes and bands agree. */
+    public TaskSettings {
+        if (model == null) {
+            throw new ModelException("task settings: model spec is missing; pass a ModelSpec");
+        }
+        if (classNames == null || classNames.isEmpty()) {
+            List<String> names = new ArrayList<>();
+            for (int c = 0; c < model.classes(); c++) {
+                names.add("class " + c);
+            }
+            classNames = names;
+        }
+        if (classNames.size() != model.classes()) {
+            throw new ModelException("task settings: " + classNames.size() + " class names " + classNames
+                    + " for a model with " + model.classes() + " classes; pass one name per class");
+        }
+        classNames = List.copyOf(classNames);
+        if (normalization == null) {
+            normalization = BandNormalization.identity(model.bands());
+        }
+        if (normalization.bands() != model.bands()) {
+            throw new ModelException("task settings: band statistics for " + normalization.bands()
+                    + " bands but the model takes " + model.bands() + "; compute statistics on the same bands");
+        }
+        classWeights = classWeights == null ? List.of() : List.copyOf(classWeights);
+        if (!classWeights.isEmpty() && classWeights.size() != model.classes()) {
+            throw new ModelException("task settings: " + classWeights.size() + " class weights for "
+                    + model.classes() + " classes; pass one weight per class or none");
+        }
+        if (ignoreIndex >= 0 && ignoreIndex < model.classes()) {
+            throw new ModelException("task settings: ignoreIndex " + ignoreIndex + " is a real class (0.."
+                    + (model.classes() - 1) + "); use 255 or -1 for none");
+        }
+        if (optimizer == null) {
+            optimizer = OptimizerSettings.defaults();
+        }
+    }
+
+    /**
+     * @param model the network
+     * @return settings with default names, identity normalisation, no weights, ignore 255, default optimizer
+     */
+    public static TaskSettings of(ModelSpec model) {
+        return new TaskSettings(model, null, null, null, DEFAULT_IGNORE_INDEX, null);
+    }
+
+    /** @param names class names @return a copy with these class names */
+    public TaskSettings withClassNames(List<String> names) {
+        return new TaskSettings(model, names, normalization, classWeights, ignoreIndex, optimizer);
+    }
+
+    /** @param n band normalisation @return a copy with it */
+    public TaskSettings withNormalization(BandNormalization n) {
+        return new TaskSettings(model, classNames, n, classWeights, ignoreIndex, optimizer);
+    }
+
+    /** @param weights per-class loss weights @return a copy with them */
+    public TaskSettings withClassWeights(List<Double> weights) {
+        return new TaskSettings(model, classNames, normalization, weights, ignoreIndex, optimizer);
+    }
+
+    /** @param index ignored label @return a copy with it */
+    public TaskSettings withIgnoreIndex(int index) {
+        return new TaskSettings(model, classNames, normalization, classWeights, index, optimizer);
+    }
+
+    /** @param o optimizer settings @return a copy with them */
+    public TaskSettings withOptimizer(OptimizerSettings o) {
+        return new TaskSettings(model, classNames, normalization, classWeights, ignoreIndex, o);
+    }
+
+    /** @return the class weights as a float array, or null when all classes weigh 1 */
+    public float[] classWeightArray() {
+        if (classWeights.isEmpty()) {
+            return null;
+        }
+        float[] w = new float[classWeights.size()];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = classWeights.get(i).floatValue();
+        }
+        return w;
+    }
+
+    /** @return the hyperparameter map: model, classNames, normalization, classWeights, ignoreIndex, optimizer */
+    public Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("model", model.toMap());
+        m.put("classNames", classNames);
+        m.put("normalization", normalization.toMap());
+        m.put("classWeights", classWeights);
+        m.put("ignoreIndex", ignoreIndex);
+        m.put("optimizer", optimizer.toMap());
+        return m;
+    }
+
+    /**
+     * @param m hyperparameters written by {@link #toMap()} (e.g. read back from a checkpoint)
+     * @return the settings
+     * @throws ModelException naming the missing or malformed entry
+     */
+    @SuppressWarnings("unchecked")
+    public static TaskSettings fromMap(Map<String, ?> m) {
+        if (m == null || !(m.get("model") instanceof Map)) {
+            throw new ModelException("checkpoint hyperparameters have no 'model' entry; it was not written by a "
+                    + "GeoLightning land-use task, retrain or pass the matching checkpoint");
+        }
+        List<String> names = new ArrayList<>();
+        if (m.get("classNames") instanceof List<?> l) {
+            l.forEach(v -> names.add(String.valueOf(v)));
+        }
+        List<Double> weights = new ArrayList<>();
+        if (m.get("classWeights") instanceof List<?> l) {
+            for (Object v : l) {
+                if (!(v instanceof Number n)) {
+                    throw new ModelException("checkpoint hyperparameters: class weight " + v
+                            + " is not a number; write numbers");
+                }
+                weights.add(n.doubleValue());
+            }
+        }
+        Object ignore = m.get("ignoreIndex");
+        Object norm = m.get("normalization");
+        Object opt = m.get("optimizer");
+        return new TaskSettings(ModelSpec.fromMap((Map<String, ?>) m.get("model")), names,
+                norm instanceof Map ? BandNormalization.fromMap((Map<String, ?>) norm) : null, weights,
+                ignore instanceof Number n ? n.intValue() : DEFAULT_IGNORE_INDEX,
+                opt instanceof Map ? OptimizerSettings.fromMap((Map<String, ?>) opt) : null);
+    }
+}
