@@ -97,7 +97,7 @@ final class PredictCommand implements Callable<Integer> {
             PredictionResult r = new ScenePredictor(model).predict(in, out, options);
             w.printf(Locale.ROOT, "classified %s (%d x %d px) with %s (%s, classes %s): %d windows of %d px, overlap %d,"
                     + " %.1f s%n", raster.getFileName(), r.width(), r.height(), checkpoint.getFileName(),
-                    model.spec().architecture().id(), model.classNames(), r.windows(), r.windowSize(), r.overlap(),
+                    model.signature().architecture(), model.classNames(), r.windows(), r.windowSize(), r.overlap(),
                     r.seconds());
             w.printf(Locale.ROOT, "classified GeoTIFF: %s%n", r.classes().toAbsolutePath());
             if (r.probabilities() != null) {

@@ -37,8 +37,9 @@ final class Table {
             return Long.toString((long) v);
         }
         double a = Math.abs(v);
-        return a >= 1e-3 && a < 1e7 ? String.format(Locale.ROOT, "%.4f", v).replaceAll("0+$", "").replaceAll("\\.$", "")
+        String t = a >= 1e-3 && a < 1e7 ? String.format(Locale.ROOT, "%.4f", v)
                 : String.format(Locale.ROOT, "%.6g", v);
+        return t.contains("e") || !t.contains(".") ? t : t.replaceAll("0+$", "").replaceAll("\\.$", "");
     }
 
     static String nums(double[] v) {

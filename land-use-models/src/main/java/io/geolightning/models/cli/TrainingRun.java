@@ -72,6 +72,7 @@ public final class TrainingRun {
 
     /** @return what the run produced */
     public TrainingResult run() {
+        validate();
         Path root = Path.of(config.runs());
         Path defaultStore = root.resolve(config.name()).resolve("chips");
         DataModule data = DataModuleFactory.create(config.data(), defaultStore, config.seed());
@@ -162,6 +163,37 @@ public final class TrainingRun {
         out.printf(Locale.ROOT, "report %s%n", report);
         out.flush();
         return new TrainingResult(folder, best, last, evaluation, evaluatedOn, epochs, seconds);
+    }
+
+    /** Checks what can be checked before any data is read, so configuration mistakes surface at once. */
+    private void validate() {
+        TrainerSection t = config.trainer();
+        limit(t.limitTrainBatches(), "trainer.limitTrainBatches");
+        limit(t.limitValBatches(), "trainer.limitValBatches");
+        limit(t.limitTestBatches(), "trainer.limitTestBatches");
+        limit(t.valCheckInterval(), "trainer.valCheckInterval");
+        if (t.maxEpochs() < 1) {
+            throw new ConfigException("trainer.maxEpochs " + t.maxEpochs() + ": must be at least 1");
+        }
+        mode(config.callbacks().checkpoint().mode(), "callbacks.checkpoint.mode");
+        mode(config.callbacks().earlyStopping().mode(), "callbacks.earlyStopping.mode");
+        try {
+            Architecture.parse(config.model().architecture());
+        } catch (io.geolightning.models.nn.ModelException e) {
+            throw new ConfigException("model." + e.getMessage(), e);
+        }
+        OptimizerSection o = config.optimizer();
+        try {
+            OptimizerSettings.builder().optimizer(o.name()).lr(o.lr()).weightDecay(o.weightDecay())
+                    .schedule(o.schedule()).warmupSteps(o.warmupSteps()).totalSteps(o.warmupSteps() + 1)
+                    .stepSize(o.stepSize()).gamma(o.gamma()).build();
+        } catch (io.geolightning.models.nn.ModelException e) {
+            throw new ConfigException("optimizer: " + e.getMessage(), e);
+        }
+        if (t.ckptPath() != null && !t.ckptPath().isBlank() && !Files.isRegularFile(Path.of(t.ckptPath()))) {
+            throw new ConfigException("trainer.ckptPath " + t.ckptPath() + ": no such checkpoint; pass an existing"
+                    + " .ckpt to resume from or remove the key");
+        }
     }
 
     private TaskSettings settings(DataModule data, LightningDataAdapter adapter) {

@@ -1,0 +1,39 @@
+package io.geolightning.models.cli;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+
+/**
+ * One in-process run of the CLI's main entry.
+ *
+ * @param code exit code
+ * @param out standard output
+ * @param err standard error
+ */
+record CliRun(int code, String out, String err) {
+
+    static CliRun of(Object... args) {
+        String[] a = new String[args.length];
+        for (int i = 0; i < args.length; i++) {
+            a[i] = args[i] instanceof Path p ? p.toString() : String.valueOf(args[i]);
+        }
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = GeoLightningCli.execute(a, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new CliRun(code, out.toString(), err.toString());
+    }
+
+    /** @return the only line of stderr that is not a log line (slf4j-simple lines start with '[') */
+    String errorLine() {
+        return err.lines().filter(l -> !l.startsWith("[")).reduce((a, b) -> a + "\n" + b).orElse("");
+    }
+
+    static Path data(String relative) {
+        return Path.of(System.getProperty("geolightning.root"), "..", "shared", "data", relative).normalize();
+    }
+
+    static Path sample(String relative) {
+        return Path.of(System.getProperty("geolightning.root"), "sample-data", relative);
+    }
+}
