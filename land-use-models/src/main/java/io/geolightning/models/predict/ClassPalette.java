@@ -1,0 +1,39 @@
+package io.geolightning.models.predict;
+
+import java.awt.Color;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Colours of the class raster's palette: the user's where given, otherwise a fixed set of distinct colours. */
+final class ClassPalette {
+
+    /** Tableau-like qualitative colours, then repeated with varied brightness. */
+    private static final int[] BASE = {
+        0x1f77b4, 0xff7f0e, 0x2ca02c, 0xd62728, 0x9467bd, 0x8c564b, 0xe377c2, 0x7f7f7f, 0xbcbd22, 0x17becf,
+        0xaec7e8, 0xffbb78, 0x98df8a, 0xff9896, 0xc5b0d5, 0xc49c94, 0xf7b6d2, 0xc7c7c7, 0xdbdb8d, 0x9edae5
+    };
+
+    private ClassPalette() {
+    }
+
+    /**
+     * @param classes number of classes
+     * @param custom user colours by class value
+     * @param nodata the nodata value (transparent black)
+     * @return value to colour for every class and nodata
+     */
+    static Map<Integer, Color> of(int classes, Map<Integer, Color> custom, int nodata) {
+        Map<Integer, Color> table = new LinkedHashMap<>();
+        for (int c = 0; c < classes; c++) {
+            Color color = custom.get(c);
+            if (color == null) {
+                Color base = new Color(BASE[c % BASE.length]);
+                int round = c / BASE.length;
+                color = round % 2 == 1 ? base.darker() : base;
+            }
+            table.put(c, color);
+        }
+        table.put(nodata, new Color(0, 0, 0, 0));
+        return table;
+    }
+}

@@ -1,0 +1,21 @@
+package io.geolightning.models.predict;
+
+import java.nio.file.Path;
+
+/**
+ * What {@link ScenePredictor#predict} wrote and how.
+ *
+ * @param classes the class raster (uint8, nodata 255)
+ * @param probabilities the probability raster, or null
+ * @param width raster columns
+ * @param height raster rows
+ * @param windowSize window side used
+ * @param overlap overlap used
+ * @param windows windows in the grid
+ * @param windowsSkipped windows skipped because all their pixels were nodata
+ * @param stripBufferBytes bytes of the prediction strip (the largest buffer; independent of the raster's height)
+ * @param seconds wall time
+ */
+public record PredictionResult(Path classes, Path probabilities, int width, int height, int windowSize, int overlap,
+                               long windows, long windowsSkipped, long stripBufferBytes, double seconds) {
+}

@@ -1,0 +1,358 @@
+package io.geolightning.models.predict;
+
+import io.geolightning.geo.Crs;
+import io.geolightning.geo.GeoRaster;
+import io.geolightning.geo.PixelWindow;
+import io.geolightning.geo.RasterDataType;
+import io.geolightning.geo.RasterWindow;
+import io.geolightning.geo.RasterWriter;
+import io.geolightning.geo.StreamingRasterWriter;
+import io.geolightning.models.nn.BandNormalization;
+import io.geolightning.models.nn.ModelException;
+import io.geolightning.models.nn.TaskKind;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Classifies a whole scene with a trained model, in constant memory, into a class raster (COG by default).
+ *
+ * <p>The scene is covered by square windows of the model's chip size (or a larger size for a segmenter) that overlap
+ * by {@code overlap} pixels; the last window of a row or column is moved back to end at the raster's edge. Windows
+ * are read from GDAL one at a time, normalised with the model's band statistics (nodata samples become 0, the
+ * normalised mean, as in training), run through the model in batches, and their class probabilities are blended
+ * ({@link Blending}) into a strip buffer one window tall and the raster wide. When a row of windows is done, the
+ * rows no later window can reach are finished (arg-max) and streamed to the output through geo-io's
+ * {@link StreamingRasterWriter}, so memory does not grow with the raster's height. A chip classifier's probability
+ * vector is painted over its whole window.
+ *
+ * <p>Output: one uint8 band of class values with the input's size, CRS and geotransform, nodata 255 where the
+ * input is nodata in every band (or outside its extent), a colour table, metadata {@code CLASS_<i>=<name>},
+ * {@code CLASS_COUNT}, {@code MODEL}, {@code MODEL_SOURCE}, {@code WINDOW_SIZE}, {@code OVERLAP}, {@code BLENDING};
+ * optionally a probability raster with one band per class. Each file appears atomically when complete.
+ */
+public final class ScenePredictor {
+
+    /** Class value of nodata pixels in the output. */
+    public static final int NODATA = 255;
+
+    private static final Logger LOG = LoggerFactory.getLogger(ScenePredictor.class);
+    private static final long PROGRESS_EVERY_NANOS = 5_000_000_000L;
+
+    private final InferenceModel model;
+
+    /** @param model the trained model (not closed by the predictor) */
+    public ScenePredictor(InferenceModel model) {
+        this.model = model;
+    }
+
+    /** @return the model */
+    public InferenceModel model() {
+        return model;
+    }
+
+    /**
+     * Predicts a scene.
+     *
+     * @param in the input raster (must have a CRS and a geotransform, and the model's band count)
+     * @param out the class raster to write
+     * @param options window, overlap, blending, outputs
+     * @return what was written
+     * @throws ModelException one line naming the file and the fix, for a band-count mismatch, a raster without CRS or
+     *     geotransform, a missing output folder, or an existing output without {@code overwrite}
+     */
+    public PredictionResult predict(GeoRaster in, Path out, PredictOptions options) {
+        long start = System.nanoTime();
+        ModelSignature spec = model.signature();
+        String file = in.path().getFileName().toString();
+        int[] bands = checkBands(in, options, spec, file);
+        Crs crs = in.crs().orElseThrow(() -> new ModelException(file + ": has no CRS, so the classified raster could "
+                + "not be placed on a map; assign one (gdal_edit.py -a_srs EPSG:<code> " + file + ") and retry"));
+        if (!in.hasGeoTransform()) {
+            throw new ModelException(file + ": has no geotransform (pixel-to-map coordinates); georeference it "
+                    + "(gdal_translate -a_ullr ... or gdalwarp) and retry");
+        }
+        if (spec.classes() > NODATA) {
+            throw new ModelException(model.source() + ": " + spec.classes() + " classes do not fit a uint8 class "
+                    + "raster (255 is nodata); use a model with at most 255 classes");
+        }
+        boolean classifier = spec.kind() == TaskKind.CLASSIFICATION;
+        int size = options.resolvedWindow(spec.chipSize());
+        if (classifier && size != spec.chipSize()) {
+            throw new ModelException("predict option windowSize = " + size + " does not match the classifier's chip "
+                    + "size " + spec.chipSize() + " (" + model.source() + "); classifiers predict chip-sized windows, "
+                    + "pass 0 or " + spec.chipSize());
+        }
+        if (size < spec.minWindow()) {
+            throw new ModelException("predict option windowSize = " + size + " is below the smallest input of "
+                    + spec.architecture() + " (" + spec.minWindow() + "); pass a larger window");
+        }
+        int overlap = options.resolvedOverlap(size, classifier);
+        Path probPath = options.probabilities() == ProbabilityOutput.NONE ? null
+                : options.probabilitiesPath() != null ? options.probabilitiesPath() : probabilitiesPathFor(out);
+        checkOutput(out, in.path(), options.overwrite());
+        if (probPath != null) {
+            checkOutput(probPath, in.path(), options.overwrite());
+            if (probPath.toAbsolutePath().normalize().equals(out.toAbsolutePath().normalize())) {
+                throw new ModelException(probPath + ": the probability raster would overwrite the class raster; pass "
+                        + "a different probabilitiesPath");
+            }
+        }
+
+        int width = in.width();
+        int height = in.height();
+        int stride = size - overlap;
+        int[] xs = WindowGrid.starts(width, size, stride);
+        int[] ys = WindowGrid.starts(height, size, stride);
+        long total = (long) xs.length * ys.length;
+        float[] weight = BlendWeights.window(options.blending(), size, overlap);
+        StripAccumulator strip = new StripAccumulator(spec.classes(), width, size);
+        LOG.info("{}: predicting {}x{} px with {} ({}), {} windows of {} px, overlap {}, {} blending", file, width,
+                height, spec.architecture(), model.source(), total, size, overlap, options.blending());
+
+        Map<String, String> metadata = metadata(spec, size, overlap, options);
+        try (StreamingRasterWriter classes = classWriter(out, in, crs, options, metadata).open();
+             StreamingRasterWriter probs = probPath == null ? null
+                     : probabilityWriter(probPath, in, crs, options, metadata).open()) {
+            Batcher batcher = new Batcher(in, bands, size, classifier, options.batchSize(), strip, weight, height);
+            long done = 0;
+            long lastLog = System.nanoTime();
+            for (int r = 0; r < ys.length; r++) {
+                int y = ys[r];
+                for (int x : xs) {
+                    batcher.add(x, y);
+                    done++;
+                    if (System.nanoTime() - lastLog > PROGRESS_EVERY_NANOS) {
+                        lastLog = System.nanoTime();
+                        logProgress(file, done, total, start);
+                    }
+                }
+                batcher.flush();
+                int end = r + 1 < ys.length ? ys[r + 1] : Math.min(height, strip.top() + size);
+                int rows = end - strip.top();
+                if (rows > 0) {
+                    writeRows(strip, rows, width, classes, probs, options.probabilities());
+                    strip.advance(Math.min(rows, size));
+                }
+            }
+            Path probWritten = probs == null ? null : probs.commit();
+            Path written = classes.commit();
+            double seconds = (System.nanoTime() - start) / 1e9;
+            LOG.info("{}: wrote {} in {} s ({} windows, {} skipped as nodata)", file, written,
+                    String.format(Locale.ROOT, "%.1f", seconds), total, batcher.skipped);
+            return new PredictionResult(written, probWritten, width, height, size, overlap, total, batcher.skipped,
+                    strip.bufferBytes(), seconds);
+        }
+    }
+
+    private static void logProgress(String file, long done, long total, long start) {
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        double eta = done == 0 ? Double.NaN : elapsed * (total - done) / done;
+        LOG.info("{}: {}/{} windows ({}%), ETA {} s", file, done, total, 100 * done / Math.max(1, total),
+                String.format(Locale.ROOT, "%.0f", eta));
+    }
+
+    private void writeRows(StripAccumulator strip, int rows, int width, StreamingRasterWriter classes,
+                           StreamingRasterWriter probs, ProbabilityOutput kind) {
+        byte[] classOut = new byte[rows * width];
+        float[] probOut = probs == null ? null : new float[model.signature().classes() * rows * width];
+        strip.finish(rows, (byte) NODATA, classOut, probOut);
+        PixelWindow target = new PixelWindow(0, strip.top(), width, rows);
+        classes.writeWindow(target, classOut);
+        if (probs != null) {
+            if (kind == ProbabilityOutput.UINT8_PERCENT) {
+                byte[] pct = new byte[probOut.length];
+                for (int i = 0; i < pct.length; i++) {
+                    float p = probOut[i];
+                    pct[i] = Float.isNaN(p) ? (byte) NODATA : (byte) Math.round(Math.min(1f, Math.max(0f, p)) * 100);
+                }
+                probs.writeWindow(target, pct);
+            } else {
+                probs.writeWindow(target, probOut);
+            }
+        }
+    }
+
+    private int[] checkBands(GeoRaster in, PredictOptions options, ModelSignature spec, String file) {
+        int[] bands;
+        if (options.bands().isEmpty()) {
+            bands = new int[in.bandCount()];
+            for (int b = 0; b < bands.length; b++) {
+                bands[b] = b + 1;
+            }
+        } else {
+            bands = options.bands().stream().mapToInt(Integer::intValue).toArray();
+            for (int b : bands) {
+                if (b > in.bandCount()) {
+                    throw new ModelException(file + ": has " + in.bandCount() + " bands, so band " + b
+                            + " cannot be selected; choose bands 1.." + in.bandCount());
+                }
+            }
+        }
+        if (bands.length != spec.bands()) {
+            throw new ModelException(file + ": " + (options.bands().isEmpty() ? "has " : "selects ") + bands.length
+                    + " bands but the model (" + model.source() + ") expects " + spec.bands() + "; pass a raster with "
+                    + spec.bands() + " bands or select " + spec.bands() + " of them with the bands option");
+        }
+        if (model.normalization().bands() != spec.bands()) {
+            throw new ModelException(model.source() + ": band statistics for " + model.normalization().bands()
+                    + " bands but the network takes " + spec.bands() + "; the model is inconsistent, re-export it");
+        }
+        return bands;
+    }
+
+    private static void checkOutput(Path out, Path input, boolean overwrite) {
+        Path abs = out.toAbsolutePath().normalize();
+        Path parent = abs.getParent();
+        if (parent == null || !Files.isDirectory(parent)) {
+            throw new ModelException(out + ": output folder " + parent + " does not exist; create it first (mkdir -p "
+                    + parent + ") or choose another output path");
+        }
+        if (abs.equals(input.toAbsolutePath().normalize())) {
+            throw new ModelException(out + ": is the input raster; choose a different output path");
+        }
+        if (Files.isDirectory(abs)) {
+            throw new ModelException(out + ": is a folder; pass a file path such as " + out.resolve("classes.tif"));
+        }
+        if (Files.exists(abs) && !overwrite) {
+            throw new ModelException(out + ": already exists; pass overwrite (--overwrite) to replace it or choose "
+                    + "another output path");
+        }
+    }
+
+    /**
+     * @param out the class raster path
+     * @return {@code <name>_probabilities.tif} next to it
+     */
+    public static Path probabilitiesPathFor(Path out) {
+        String name = out.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        String stem = dot > 0 ? name.substring(0, dot) : name;
+        return out.resolveSibling(stem + "_probabilities.tif");
+    }
+
+    private Map<String, String> metadata(ModelSignature spec, int size, int overlap, PredictOptions options) {
+        Map<String, String> m = new LinkedHashMap<>();
+        List<String> names = model.classNames();
+        for (int c = 0; c < names.size(); c++) {
+            m.put("CLASS_" + c, names.get(c));
+        }
+        m.put("CLASS_COUNT", Integer.toString(names.size()));
+        m.put("CLASS_NODATA", Integer.toString(NODATA));
+        m.put("MODEL", spec.architecture());
+        m.put("MODEL_SOURCE", model.source());
+        m.put("WINDOW_SIZE", Integer.toString(size));
+        m.put("OVERLAP", Integer.toString(overlap));
+        m.put("BLENDING", options.blending().name().toLowerCase(Locale.ROOT));
+        return m;
+    }
+
+    private RasterWriter classWriter(Path out, GeoRaster in, Crs crs, PredictOptions options,
+                                     Map<String, String> metadata) {
+        return RasterWriter.builder(out).format(options.format()).size(in.width(), in.height()).bandCount(1)
+                .dataType(RasterDataType.UINT8).crs(crs).geoTransform(in.geoTransform()).nodata(NODATA)
+                .colorTable(ClassPalette.of(model.signature().classes(), options.colors(), NODATA))
+                .bandDescriptions(List.of("class")).metadata(metadata).build();
+    }
+
+    private RasterWriter probabilityWriter(Path out, GeoRaster in, Crs crs, PredictOptions options,
+                                           Map<String, String> metadata) {
+        boolean percent = options.probabilities() == ProbabilityOutput.UINT8_PERCENT;
+        Map<String, String> m = new LinkedHashMap<>(metadata);
+        m.put("PROBABILITY_UNITS", percent ? "percent" : "fraction");
+        return RasterWriter.builder(out).format(options.format()).size(in.width(), in.height())
+                .bandCount(model.signature().classes())
+                .dataType(percent ? RasterDataType.UINT8 : RasterDataType.FLOAT32).crs(crs)
+                .geoTransform(in.geoTransform()).nodata(percent ? NODATA : Double.NaN)
+                .bandDescriptions(model.classNames()).metadata(m).build();
+    }
+
+    /** Reads windows, batches them through the model and adds the results to the strip. */
+    private final class Batcher {
+        private final GeoRaster in;
+        private final int[] bands;
+        private final int size;
+        private final boolean classifier;
+        private final int capacity;
+        private final StripAccumulator strip;
+        private final float[] weight;
+        private final int height;
+        private final BandNormalization norm;
+        private final float[] batch;
+        private final List<int[]> positions = new ArrayList<>();
+        private final List<boolean[]> masks = new ArrayList<>();
+        private long skipped;
+
+        Batcher(GeoRaster in, int[] bands, int size, boolean classifier, int capacity, StripAccumulator strip,
+                float[] weight, int height) {
+            this.in = in;
+            this.bands = bands;
+            this.size = size;
+            this.classifier = classifier;
+            this.capacity = capacity;
+            this.strip = strip;
+            this.weight = weight;
+            this.height = height;
+            this.norm = model.normalization();
+            this.batch = new float[capacity * bands.length * size * size];
+        }
+
+        void add(int x, int y) {
+            RasterWindow w = in.read(new PixelWindow(x, y, size, size), bands);
+            boolean[] valid = w.validMask();
+            boolean any = false;
+            for (boolean v : valid) {
+                if (v) {
+                    any = true;
+                    break;
+                }
+            }
+            if (!any) {
+                skipped++;
+                return;
+            }
+            int plane = size * size;
+            int offset = positions.size() * bands.length * plane;
+            float[] raw = w.toFloatArray();
+            for (int b = 0; b < bands.length; b++) {
+                boolean[] bandValid = w.validMask(b);
+                for (int i = 0; i < plane; i++) {
+                    batch[offset + b * plane + i] = bandValid[i] ? norm.apply(b, raw[b * plane + i]) : 0f;
+                }
+            }
+            positions.add(new int[] {x, y});
+            masks.add(valid);
+            if (positions.size() == capacity) {
+                flush();
+            }
+        }
+
+        void flush() {
+            int n = positions.size();
+            if (n == 0) {
+                return;
+            }
+            float[] input = n == capacity ? batch : java.util.Arrays.copyOf(batch, n * bands.length * size * size);
+            float[] probs = model.probabilities(input, n, size, size);
+            int classes = model.signature().classes();
+            int per = classifier ? classes : classes * size * size;
+            if (probs.length != (long) n * per) {
+                throw new ModelException(model.source() + ": returned " + probs.length + " values for " + n
+                        + " windows of " + size + " px, expected " + (long) n * per + " (" + classes + " classes, "
+                        + (classifier ? "one per window" : "per pixel") + "); check the model's classes and kind");
+            }
+            for (int i = 0; i < n; i++) {
+                int[] p = positions.get(i);
+                strip.add(p[0], p[1], size, height, masks.get(i), weight, probs, i * per, !classifier);
+            }
+            positions.clear();
+            masks.clear();
+        }
+    }
+}

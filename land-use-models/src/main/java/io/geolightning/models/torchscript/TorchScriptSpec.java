@@ -1,0 +1,60 @@
+package io.geolightning.models.torchscript;
+
+import io.geolightning.models.nn.BandNormalization;
+import io.geolightning.models.nn.ModelException;
+import io.geolightning.models.nn.TaskKind;
+import io.geolightning.models.predict.ModelSignature;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a TorchScript file does not record about itself, given by the user: output kind, input bands, classes, chip
+ * size, class names, the band normalisation used in training, and whether the network already ends in a softmax.
+ *
+ * @param kind CLASSIFICATION (output N x C) or SEGMENTATION (output N x C x H x W)
+ * @param bands input bands
+ * @param classes output classes
+ * @param chipSize training chip side (the default prediction window; also the size of the load-time check)
+ * @param classNames one name per class (null = "class 0", "class 1", ...)
+ * @param normalization per-band mean/std applied before the network (null = identity)
+ * @param outputsProbabilities true when the network's output is already a probability (softmax applied)
+ */
+public record TorchScriptSpec(TaskKind kind, int bands, int classes, int chipSize, List<String> classNames,
+                              BandNormalization normalization, boolean outputsProbabilities) {
+
+    /** Fills defaults and validates. */
+    public TorchScriptSpec {
+        if (kind == null) {
+            throw new ModelException("TorchScript spec: kind is missing; pass CLASSIFICATION (N x C output) or "
+                    + "SEGMENTATION (N x C x H x W output)");
+        }
+        if (bands < 1 || classes < 2 || chipSize < 1) {
+            throw new ModelException("TorchScript spec: bands " + bands + ", classes " + classes + ", chipSize "
+                    + chipSize + "; pass bands >= 1, classes >= 2 and a positive chip size");
+        }
+        if (classNames == null || classNames.isEmpty()) {
+            List<String> names = new ArrayList<>();
+            for (int c = 0; c < classes; c++) {
+                names.add("class " + c);
+            }
+            classNames = names;
+        }
+        if (classNames.size() != classes) {
+            throw new ModelException("TorchScript spec: " + classNames.size() + " class names for " + classes
+                    + " classes; pass one name per class");
+        }
+        classNames = List.copyOf(classNames);
+        if (normalization == null) {
+            normalization = BandNormalization.identity(bands);
+        }
+        if (normalization.bands() != bands) {
+            throw new ModelException("TorchScript spec: normalisation for " + normalization.bands() + " bands but "
+                    + bands + " input bands; pass one mean and std per band");
+        }
+    }
+
+    /** @return the signature scene prediction uses */
+    public ModelSignature signature() {
+        return new ModelSignature("torchscript", kind, bands, classes, chipSize, 1);
+    }
+}
