@@ -38,32 +38,33 @@ public final class NodataScan {
         if (!any || pixelsPerBand == 0) {
             return pixelsPerBand == 0 ? 1 : 0;
         }
-        if (dtype == DataType.UINT8 && someBandNeverNodata(px, bands, pixelsPerBand, nodata)) {
-            return 0;
-        }
-        boolean[] invalid = new boolean[pixelsPerBand];
-        java.util.Arrays.fill(invalid, true);
-        for (int b = 0; b < bands; b++) {
-            Double nd = nodata == null ? null : nodata[b];
-            int base = b * pixelsPerBand;
-            if (dtype == DataType.UINT8) {
-                int v0 = nd != null && nd == Math.rint(nd) && nd >= 0 && nd <= 255 ? nd.intValue() : -1;
-                for (int i = 0; i < pixelsPerBand; i++) {
-                    invalid[i] &= (px[base + i] & 0xFF) == v0;
-                }
-            } else {
-                double ndv = nd == null ? Double.NaN : nd;
-                for (int i = 0; i < pixelsPerBand; i++) {
-                    if (invalid[i]) {
-                        double v = dtype.get(px, base + i);
-                        invalid[i] = Double.isNaN(v) || v == ndv;
-                    }
-                }
+        if (dtype == DataType.UINT8) {
+            if (someBandNeverNodata(px, bands, pixelsPerBand, nodata)) {
+                return 0;
             }
+            int[] nd = new int[bands];
+            for (int b = 0; b < bands; b++) {
+                nd[b] = nodata[b].intValue();
+            }
+            int n = 0;
+            for (int i = 0; i < pixelsPerBand; i++) {
+                boolean all = true;
+                for (int b = 0, o = i; b < bands && all; b++, o += pixelsPerBand) {
+                    all = (px[o] & 0xFF) == nd[b];
+                }
+                n += all ? 1 : 0;
+            }
+            return n / (double) pixelsPerBand;
         }
         int n = 0;
-        for (boolean x : invalid) {
-            n += x ? 1 : 0;
+        for (int i = 0; i < pixelsPerBand; i++) {
+            boolean all = true;
+            for (int b = 0; b < bands && all; b++) {
+                Double nd = nodata == null ? null : nodata[b];
+                double v = dtype.get(px, b * pixelsPerBand + i);
+                all = Double.isNaN(v) || (nd != null && v == nd);
+            }
+            n += all ? 1 : 0;
         }
         return n / (double) pixelsPerBand;
     }

@@ -47,6 +47,21 @@ class FiltersTest {
     }
 
     @Test
+    void nodataScanAgreesWithGeoIo() {
+        try (io.geolightning.geo.GeoRaster r = io.geolightning.geo.GeoRaster.open(TestData.data("rgb-byte/RGB.byte.tif"))) {
+            Double[] nd = {0.0, 0.0, 0.0};
+            int partial = 0;
+            for (Chip c : new ChipGrid(48, 40, EdgeMode.DROP).chips(r)) {
+                io.geolightning.geo.RasterWindow w = r.read(c.window());
+                double ours = NodataScan.fraction(w.bytes(), DataType.UINT8, 3, 48 * 48, nd);
+                assertEquals(w.nodataFraction(), ours, 1e-12, c.id());
+                partial += ours > 0 && ours < 1 ? 1 : 0;
+            }
+            assertTrue(partial > 10, "windows with some nodata: " + partial);
+        }
+    }
+
+    @Test
     void negativeSurvivalIsSeededAndDropsOnlyNegatives() {
         Path img = TestData.data("massachusetts/22978945_15.tif");
         LabelConfig labels = LabelConfig.segmentation(TestData.data("massachusetts/buildings_22978945_15.gpkg"), null);
