@@ -1,5 +1,9 @@
 package io.geolightning.models.tasks;
 
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.dataset.Batch;
+import ai.djl.training.dataset.Dataset;
+import ai.djl.util.Progress;
 import io.geolightning.geo.GeoRaster;
 import io.geolightning.geo.RasterWindow;
 import io.geolightning.tiling.Chip;
@@ -18,8 +22,10 @@ import io.geolightning.tiling.stats.BandStatistics;
 import io.geolightning.tiling.stats.BandStatisticsAccumulator;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalDouble;
 
 /**
  * Test fixture: real chips cut from the shared data with the tiling module (chip grid, vector labels, band
@@ -79,7 +85,7 @@ public record SceneChips(List<ChipSample> train, List<ChipSample> val, List<Stri
             int bands = raster.bandCount();
             Double[] nodata = new Double[bands];
             for (int b = 0; b < bands; b++) {
-                java.util.OptionalDouble nd = raster.nodata(b + 1);
+                OptionalDouble nd = raster.nodata(b + 1);
                 nodata[b] = nd.isPresent() ? nd.getAsDouble() : null;
             }
             List<ChipSample> train = new ArrayList<>();
@@ -125,7 +131,7 @@ public record SceneChips(List<ChipSample> train, List<ChipSample> val, List<Stri
      * @param shuffle shuffle each epoch
      * @return a DJL dataset of normalised batches
      */
-    public ai.djl.training.dataset.Dataset loader(List<ChipSample> samples, int batchSize, boolean shuffle) {
+    public Dataset loader(List<ChipSample> samples, int batchSize, boolean shuffle) {
         return new SampleCounted(new ChipLoader(new ListChipSource(samples), normalization(),
                 LoaderConfig.builder().batchSize(batchSize).shuffle(shuffle).dropLast(false).seed(7).workers(1).build(),
                 samples.get(0).mask() != null ? ChipLoader.LabelKind.MASK : ChipLoader.LabelKind.CLASS), samples.size());
@@ -135,12 +141,12 @@ public record SceneChips(List<ChipSample> train, List<ChipSample> val, List<Stri
      * Works around ChipLoader reporting {@code Batch.getProgressTotal()} in batches while DJL (DataIterable) and the
      * Trainer count samples: the Trainer then estimates ceil(batches / batchSize) batches per epoch and stops there.
      */
-    private record SampleCounted(ChipLoader loader, int samples) implements ai.djl.training.dataset.Dataset {
+    private record SampleCounted(ChipLoader loader, int samples) implements Dataset {
         @Override
-        public Iterable<ai.djl.training.dataset.Batch> getData(ai.djl.ndarray.NDManager manager) {
-            Iterable<ai.djl.training.dataset.Batch> inner = loader.getData(manager);
-            return () -> new java.util.Iterator<>() {
-                private final java.util.Iterator<ai.djl.training.dataset.Batch> it = inner.iterator();
+        public Iterable<Batch> getData(NDManager manager) {
+            Iterable<Batch> inner = loader.getData(manager);
+            return () -> new Iterator<>() {
+                private final Iterator<Batch> it = inner.iterator();
                 private long seen;
 
                 @Override
@@ -149,17 +155,17 @@ public record SceneChips(List<ChipSample> train, List<ChipSample> val, List<Stri
                 }
 
                 @Override
-                public ai.djl.training.dataset.Batch next() {
-                    ai.djl.training.dataset.Batch b = it.next();
+                public Batch next() {
+                    Batch b = it.next();
                     seen += b.getSize();
-                    return new ai.djl.training.dataset.Batch(b.getManager(), b.getData(), b.getLabels(), b.getSize(),
+                    return new Batch(b.getManager(), b.getData(), b.getLabels(), b.getSize(),
                             null, null, seen, samples, b.getIndices());
                 }
             };
         }
 
         @Override
-        public void prepare(ai.djl.util.Progress progress) {
+        public void prepare(Progress progress) {
         }
     }
 }
