@@ -1,0 +1,36 @@
+package io.geolightning.spark;
+
+/**
+ * Turns a Spark job failure (a task failed for good, e.g. a node without GDAL) back into the one line the failing
+ * task threw: Spark wraps it into a {@code SparkException} whose cause is the original exception when it could be
+ * shipped back, and whose message holds its {@code toString()} otherwise.
+ */
+final class JobFailures {
+    private static final String MARKER = SparkJobException.class.getName() + ": ";
+
+    private JobFailures() {
+    }
+
+    /**
+     * @param what the job, e.g. "tile job"
+     * @param e the failure
+     * @return the exception to report
+     */
+    static SparkJobException translate(String what, Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SparkJobException s) {
+                return s;
+            }
+        }
+        String m = e.getMessage() == null ? "" : e.getMessage();
+        int i = m.indexOf(MARKER);
+        if (i >= 0) {
+            String rest = m.substring(i + MARKER.length());
+            int nl = rest.indexOf('\n');
+            return new SparkJobException(nl < 0 ? rest : rest.substring(0, nl), e);
+        }
+        int nl = m.indexOf('\n');
+        return new SparkJobException(what + " failed in Spark (" + OneLine.of(nl < 0 ? m : m.substring(0, nl))
+                + "); see the executor logs, or rerun with --verbose for the stack trace", e);
+    }
+}

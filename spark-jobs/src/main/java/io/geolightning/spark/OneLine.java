@@ -1,0 +1,41 @@
+package io.geolightning.spark;
+
+/** Turns exception messages into the single line a user sees (jobs report per-scene errors as one line each). */
+final class OneLine {
+    private OneLine() {
+    }
+
+    /** @return {@code s} with line breaks and runs of blanks collapsed to single spaces ("no detail" for null) */
+    static String of(String s) {
+        if (s == null || s.isBlank()) {
+            return "no detail";
+        }
+        return s.replaceAll("\\s*[\\r\\n]+\\s*", " ").replaceAll("[ \\t]{2,}", " ").trim();
+    }
+
+    /**
+     * The message of a failure as one line naming {@code file}: the first message in the cause chain that is not
+     * empty, prefixed with the file name when the message does not mention it.
+     *
+     * @param file the scene the failure belongs to
+     * @param t the failure
+     * @return the line
+     */
+    static String naming(String file, Throwable t) {
+        String msg = null;
+        for (Throwable c = t; c != null && msg == null; c = c.getCause()) {
+            if (c.getMessage() != null && !c.getMessage().isBlank()) {
+                msg = c.getMessage();
+                if (c.getClass().getName().startsWith("java.")) {
+                    msg = c.getClass().getSimpleName() + ": " + msg;
+                }
+            }
+        }
+        if (msg == null) {
+            msg = t.getClass().getSimpleName() + " without a message; rerun with --verbose for the stack trace";
+        }
+        String line = of(msg);
+        String name = java.nio.file.Path.of(file).getFileName().toString();
+        return line.contains(name) ? line : name + ": " + line;
+    }
+}

@@ -1,0 +1,75 @@
+package io.geolightning.spark;
+
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.spark.SparkContext;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobStart;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Logs a job's progress on the driver, one line per finished scene task with the rate and an ETA. Attach around the
+ * Spark action; the job is recognised by a job group set while attached.
+ */
+final class SceneProgress extends SparkListener implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SceneProgress.class);
+    private static final AtomicInteger GROUPS = new AtomicInteger();
+
+    private final SparkContext sc;
+    private final String label;
+    private final int total;
+    private final String group;
+    private final long t0 = System.nanoTime();
+    private final Set<Integer> stages = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger done = new AtomicInteger();
+
+    private SceneProgress(SparkContext sc, String label, int total) {
+        this.sc = sc;
+        this.label = label;
+        this.total = total;
+        this.group = "geolightning-" + label + "-" + GROUPS.incrementAndGet();
+    }
+
+    /**
+     * @param sc the context
+     * @param label the job, e.g. "tile"
+     * @param total scenes (= tasks)
+     * @param description shown in the Spark UI
+     * @return the attached listener; close it after the action
+     */
+    static SceneProgress attach(SparkContext sc, String label, int total, String description) {
+        SceneProgress p = new SceneProgress(sc, label, total);
+        sc.setJobGroup(p.group, description, true);
+        sc.addSparkListener(p);
+        return p;
+    }
+
+    @Override
+    public void onJobStart(SparkListenerJobStart start) {
+        if (start.properties() != null && group.equals(start.properties().getProperty("spark.jobGroup.id"))) {
+            scala.jdk.javaapi.CollectionConverters.asJava(start.stageIds()).forEach(id -> stages.add((Integer) id));
+        }
+    }
+
+    @Override
+    public void onTaskEnd(SparkListenerTaskEnd end) {
+        if (!stages.contains(end.stageId()) || !end.taskInfo().successful()) {
+            return;
+        }
+        int d = done.incrementAndGet();
+        double elapsed = (System.nanoTime() - t0) / 1e9;
+        double eta = elapsed / d * (total - d);
+        LOG.info("{}: {}/{} scenes done ({}%), {} scenes/min, ETA {} s", label, d, total, d * 100 / total,
+                String.format(Locale.ROOT, "%.1f", d * 60 / elapsed), String.format(Locale.ROOT, "%.0f", eta));
+    }
+
+    @Override
+    public void close() {
+        sc.removeSparkListener(this);
+        sc.clearJobGroup();
+    }
+}

@@ -1,0 +1,46 @@
+package io.geolightning.spark;
+
+import java.util.Map;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The Spark session of a job run from {@link SparkJobs}: the one spark-submit configured (its {@code spark.*}
+ * system properties), or a local one using every core ({@code local[*]}) when no master is given anywhere.
+ */
+final class Sessions {
+
+    private Sessions() {
+    }
+
+    /**
+     * @param session the session
+     * @param owned whether this run created it (and stops it at the end)
+     */
+    record Opened(SparkSession session, boolean owned) implements AutoCloseable {
+        @Override
+        public void close() {
+            if (owned) {
+                session.stop();
+            }
+        }
+    }
+
+    /**
+     * @param app application name
+     * @param master master URL from the command line, or null
+     * @param conf extra {@code spark.*} settings from the command line
+     * @return the session, created unless one is active already
+     */
+    static Opened open(String app, String master, Map<String, String> conf) {
+        boolean existed = SparkSession.getActiveSession().isDefined() || SparkSession.getDefaultSession().isDefined();
+        SparkSession.Builder b = SparkSession.builder().appName(app);
+        if (master != null) {
+            b.master(master);
+        } else if (!new SparkConf().contains("spark.master")) {
+            b.master("local[*]");
+        }
+        conf.forEach(b::config);
+        return new Opened(b.getOrCreate(), !existed);
+    }
+}

@@ -1,0 +1,120 @@
+package io.geolightning.spark;
+
+import io.geolightning.tiling.store.ChipStoreMetadata;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code tile}: the scenes of a list into one partitioned chip store. The options are those of
+ * {@code geolightning tile} and give every scene's defaults; the list's columns of the same names override them per
+ * scene (e.g. a {@code labels} column for per-scene label files).
+ */
+@Command(name = "tile", description = {"Tile a list of scenes (+ labels) into ONE partitioned Parquet chip store.",
+    "Scene list: CSV with a header, JSON or Parquet; column 'raster' (alias 'scene') and optional columns named like"
+        + " the options below (labels, layer, labelField, mode, classes, chipSize, stride, split, val, test, block,"
+        + " seed, ...) that override them per scene. Relative paths resolve against the list's folder."})
+final class TileCommand implements Callable<Integer> {
+
+    @Option(names = "--scenes", required = true, paramLabel = "LIST", description = "Scene list (.csv, .json, .parquet).")
+    Path scenes;
+
+    @Option(names = "--out", required = true, paramLabel = "FOLDER",
+            description = "Chip-store folder to write (on a file system all nodes share).")
+    Path out;
+
+    @Option(names = "--labels", paramLabel = "VECTOR", description = "Label polygons for rows without a labels column.")
+    String labels;
+
+    @Option(names = "--layer", paramLabel = "LAYER", description = "Vector layer (default: the first).")
+    String layer;
+
+    @Option(names = "--label-field", paramLabel = "FIELD", description = "Attribute holding the class.")
+    String labelField;
+
+    @Option(names = "--mode", paramLabel = "MODE", description = "classification (default) or segmentation.")
+    String mode;
+
+    @Option(names = "--chip", paramLabel = "PIXELS", description = "Chip side (default 64).")
+    Integer chip;
+
+    @Option(names = "--stride", paramLabel = "PIXELS", description = "Grid step (default: the chip side).")
+    Integer stride;
+
+    @Option(names = "--edge", paramLabel = "MODE", description = "drop (default), shift or pad.")
+    String edge;
+
+    @Option(names = "--max-nodata", paramLabel = "FRACTION", description = "Skip chips with more nodata (default 0.5).")
+    Double maxNodata;
+
+    @Option(names = "--classes", split = ",", paramLabel = "NAME", description = "Class names in id order.")
+    List<String> classes;
+
+    @Option(names = "--background", paramLabel = "NAME", description = "Class of unlabelled chips/pixels.")
+    String background;
+
+    @Option(names = "--ignore-value", paramLabel = "N", description = "Mask value meaning 'ignore' (segmentation).")
+    Integer ignoreValue;
+
+    @Option(names = "--min-coverage", paramLabel = "FRACTION", description = "Share of a chip its class must cover.")
+    Double minCoverage;
+
+    @Option(names = "--all-touched", description = "Burn every pixel a polygon touches (segmentation).")
+    Boolean allTouched;
+
+    @Option(names = "--split", paramLabel = "KIND", description = "spatial (default), random or none.")
+    String split;
+
+    @Option(names = "--val", paramLabel = "FRACTION", description = "Validation fraction (default 0.2).")
+    Double val;
+
+    @Option(names = "--test", paramLabel = "FRACTION", description = "Test fraction (default 0.1).")
+    Double test;
+
+    @Option(names = "--block", paramLabel = "SIZE", description = "Spatial block: 4 = 4 chips (default), 5000m.")
+    String block;
+
+    @Option(names = "--seed", description = "Split seed (default 42).")
+    Long seed;
+
+    @Option(names = "--workers-per-task", defaultValue = "1", paramLabel = "N",
+            description = "Reading threads inside each task. Default: ${DEFAULT-VALUE}.")
+    int workersPerTask;
+
+    @Mixin
+    SparkOptions spark;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter w = spec.commandLine().getOut();
+        TileSettings defaults = new TileSettings(labels, layer, labelField, mode, classes, background, ignoreValue,
+                minCoverage, allTouched, chip, stride, edge, maxNodata, split, val, test, block, seed);
+        TileJob.Result r;
+        try (Sessions.Opened s = Sessions.open("geolightning tile", spark.master, spark.conf)) {
+            r = TileJob.run(s.session(), new TileJob.Config(scenes, out, defaults, workersPerTask));
+        }
+        for (SceneTileOutcome o : r.scenes()) {
+            if (o.status() == SceneStatus.OK) {
+                w.printf(Locale.ROOT, "OK      %s: %d part(s), %.1f s%n", o.raster(), o.parts().size(), o.seconds());
+            } else {
+                w.printf(Locale.ROOT, "FAILED  %s%n", o.error());
+            }
+        }
+        ChipStoreMetadata m = r.metadata();
+        w.printf(Locale.ROOT, "chip store %s: %d chips (train %d, val %d, test %d) from %d of %d scene(s), classes %s,"
+                        + " in %.1f s%n", r.store(), m.rows("total"), m.rows("train"), m.rows("val"), m.rows("test"),
+                r.scenes().size() - r.failed().size(), r.scenes().size(), m.classNames(), r.seconds());
+        w.flush();
+        return spark.failOnSceneError && !r.failed().isEmpty() ? SparkJobs.FAILURE : SparkJobs.OK;
+    }
+}

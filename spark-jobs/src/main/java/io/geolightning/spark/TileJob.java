@@ -1,0 +1,194 @@
+package io.geolightning.spark;
+
+import io.geolightning.models.data.DataModuleFactory;
+import io.geolightning.tiling.TilingConfig;
+import io.geolightning.tiling.store.ChipStoreLayout;
+import io.geolightning.tiling.store.ChipStoreMetadata;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The distributed {@code tile} job: a list of scenes with their label sources and tiling settings becomes ONE
+ * partitioned Parquet chip store, readable by tiling's {@code ChipStoreReader} and by Spark
+ * ({@code spark.read.parquet("store/part-*.parquet")}).
+ *
+ * <p>One scene per task: each task tiles its scene with the single-machine Tiler (GDAL opened inside the task) and
+ * moves the scene's part files ({@code part-<scene>-<k>.parquet}, written by tiling's own chip-store writer, hence the
+ * same schema) into the store. The driver then merges the scenes' sidecars into {@code chips.json} (classes, row
+ * counts per split, training band statistics merged over the scenes, part list, per-scene status and settings),
+ * removes parts that are not listed and the staging folder. A scene that cannot be tiled (missing, unreadable, no
+ * chip, or chips unlike the other scenes') is reported FAILED and left out; the others complete. Until the sidecar is
+ * written the folder holds no sidecar, so no reader mistakes a store in progress for a finished one.
+ */
+public final class TileJob {
+    private static final Logger LOG = LoggerFactory.getLogger(TileJob.class);
+
+    private TileJob() {
+    }
+
+    /**
+     * @param scenes the scene list (CSV, JSON or Parquet; column {@code raster} plus optional tiling columns)
+     * @param store the chip-store folder to write (on a file system every node sees)
+     * @param defaults tiling settings for cells the list leaves empty
+     * @param workersPerTask reading threads per task (Spark runs one task per core; default 1)
+     */
+    public record Config(Path scenes, Path store, TileSettings defaults, int workersPerTask) {
+        /** Validates. */
+        public Config {
+            Objects.requireNonNull(scenes, "scenes");
+            Objects.requireNonNull(store, "store");
+            defaults = defaults == null ? TileSettings.defaults() : defaults;
+            if (workersPerTask < 1) {
+                workersPerTask = 1;
+            }
+        }
+    }
+
+    /**
+     * @param store the store folder
+     * @param metadata its sidecar
+     * @param scenes every scene's outcome in list order
+     * @param seconds wall time of the job
+     */
+    public record Result(Path store, ChipStoreMetadata metadata, List<SceneTileOutcome> scenes, double seconds) {
+        /** @return scenes that failed */
+        public List<SceneTileOutcome> failed() {
+            return scenes.stream().filter(s -> s.status() == SceneStatus.FAILED).toList();
+        }
+    }
+
+    /** Canonical scene-list columns of the tile job. */
+    static final List<String> COLUMNS;
+
+    static {
+        List<String> c = new ArrayList<>();
+        c.add("raster");
+        c.addAll(TileSettings.COLUMNS);
+        COLUMNS = List.copyOf(c);
+    }
+
+    /**
+     * Runs the job.
+     *
+     * @param spark the session (local or a cluster)
+     * @param config what to tile
+     * @return the outcome; at least one scene succeeded
+     * @throws SparkJobException for a bad list or setting (before any work), a node without GDAL, or when no scene
+     *     could be tiled (nothing is published then)
+     */
+    public static Result run(SparkSession spark, Config config) {
+        long t0 = System.nanoTime();
+        Path store = config.store().toAbsolutePath().normalize();
+        if (new ChipStoreLayout(store).singleFile()) {
+            throw new JobUsageException(config.store() + ": the Spark tile job writes a folder of Parquet parts, not"
+                    + " one .parquet file; pass a folder, e.g. " + store.resolveSibling("chips"));
+        }
+        if (Files.exists(store) && !Files.isDirectory(store)) {
+            throw new JobUsageException(config.store() + ": exists and is not a folder; pass a folder for the store");
+        }
+        SceneList list = SceneList.read(spark, config.scenes(), COLUMNS, aliases(), List.of("raster"));
+        List<SceneTileSpec> specs = plan(list, config, store);
+        Path sidecar = new ChipStoreLayout(store).sidecar();
+        try {
+            Files.createDirectories(store);
+            Files.deleteIfExists(sidecar); // the store is "in progress" until the merged sidecar appears
+        } catch (IOException e) {
+            throw new SparkJobException(store + ": cannot prepare the chip-store folder (" + e.getMessage()
+                    + "); choose a writable location", e);
+        }
+        String storeText = store.toString();
+        int workers = config.workersPerTask();
+        LOG.info("tile: {} scene(s) from {} into {}", specs.size(), config.scenes(), store);
+        List<SceneTileOutcome> outcomes;
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        try (SceneProgress progress = SceneProgress.attach(spark.sparkContext(), "tile", specs.size(),
+                "geolightning tile: " + specs.size() + " scenes into " + store)) {
+            outcomes = jsc.parallelize(specs, specs.size())
+                    .map(spec -> SceneTiler.tile(spec, Path.of(storeText), workers))
+                    .collect();
+        } catch (RuntimeException e) {
+            throw JobFailures.translate("tile job", e);
+        }
+        Map<String, Object> description = new LinkedHashMap<>();
+        description.put("job", "spark tile");
+        description.put("sceneList", config.scenes().toAbsolutePath().normalize().toString());
+        ChipStoreMerge.Result merged = ChipStoreMerge.merge(outcomes, description);
+        try {
+            if (merged.merged() == null) {
+                ChipStoreMerge.removePartsExcept(store, List.of());
+                SceneTiler.deleteTree(store.resolve(SceneTiler.STAGING));
+                SceneTileOutcome first = merged.outcomes().get(0);
+                throw new SparkJobException(config.scenes().getFileName() + ": none of the " + specs.size()
+                        + " scene(s) could be tiled, nothing was written; first error: " + first.error());
+            }
+            ChipStoreMerge.publish(store, merged.merged());
+            SceneTiler.deleteTree(store.resolve(SceneTiler.STAGING));
+        } catch (IOException e) {
+            throw new SparkJobException(store + ": cannot finish the chip store (" + e.getMessage()
+                    + "); check free space and permissions", e);
+        }
+        double secs = (System.nanoTime() - t0) / 1e9;
+        Result r = new Result(store, merged.merged(), merged.outcomes(), secs);
+        LOG.info("tile: {} chips from {} of {} scene(s) into {} in {} s", merged.merged().rows("total"),
+                specs.size() - r.failed().size(), specs.size(), store, String.format(Locale.ROOT, "%.1f", secs));
+        return r;
+    }
+
+    private static Map<String, String> aliases() {
+        Map<String, String> a = new HashMap<>(TileSettings.ALIASES);
+        a.put("scene", "raster");
+        a.put("image", "raster");
+        a.put("path", "raster");
+        return a;
+    }
+
+    /** Builds the tasks, checking every row's settings the way the single-machine CLI would, before any work. */
+    private static List<SceneTileSpec> plan(SceneList list, Config config, Path store) {
+        List<SceneTileSpec> specs = new ArrayList<>();
+        Map<Path, SceneList.Entry> seen = new HashMap<>();
+        TilingConfig first = null;
+        SceneList.Entry firstEntry = null;
+        for (SceneList.Entry e : list.entries()) {
+            Path raster = e.path("raster");
+            if (raster == null) {
+                throw new JobUsageException(e.where() + ": no raster; give every row the path of its scene");
+            }
+            SceneList.Entry before = seen.putIfAbsent(raster, e);
+            if (before != null) {
+                throw new JobUsageException(e.where() + ": repeats the raster of row " + before.row() + " ("
+                        + raster.getFileName() + "); list each scene once");
+            }
+            TileSettings s = config.defaults().overriddenBy(e);
+            TilingConfig tc;
+            try {
+                tc = DataModuleFactory.tilingConfig(s.toDataSection(raster.toString(), config.workersPerTask()),
+                        store, s.resolvedSeed());
+            } catch (RuntimeException ex) {
+                throw new JobUsageException(e.where() + " (" + raster.getFileName() + "): "
+                        + OneLine.of(ex.getMessage()), ex);
+            }
+            if (first == null) {
+                first = tc;
+                firstEntry = e;
+            } else if (tc.task() != first.task() || tc.chipSize() != first.chipSize()) {
+                throw new JobUsageException(e.where() + ": " + tc.task().id() + " chips of " + tc.chipSize()
+                        + " px, but row " + firstEntry.row() + " asks for " + first.task().id() + " chips of "
+                        + first.chipSize() + " px; one store holds one kind of chip, run one job per kind");
+            }
+            specs.add(new SceneTileSpec(specs.size(), raster.toString(), e.where(), s));
+        }
+        return specs;
+    }
+}
