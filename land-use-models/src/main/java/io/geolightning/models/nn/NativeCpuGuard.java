@@ -41,7 +41,7 @@ public final class NativeCpuGuard {
         try {
             LibC libc = Native.load("c", LibC.class);
             if (libc.setenv(VARIABLE, "AVX2", 0) == 0) {
-                LOG.debug("set {}=AVX2: oneDNN's AVX-512 convolutions give NaN gradients with several threads on "
+                LOG.info("set {}=AVX2: oneDNN's AVX-512 convolutions give NaN gradients with several threads on "
                         + "some CPUs; set {} yourself to override", VARIABLE, VARIABLE);
             }
         } catch (Throwable e) {
