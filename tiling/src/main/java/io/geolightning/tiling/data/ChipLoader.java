@@ -73,6 +73,15 @@ public final class ChipLoader implements Dataset {
         return config.dropLast() ? n / config.batchSize() : (n + config.batchSize() - 1) / config.batchSize();
     }
 
+    /**
+     * @return samples delivered per epoch: all of them, or only whole batches with {@code dropLast}. This is what every
+     *         batch reports as {@link Batch#getProgressTotal()}, in samples as DJL's own datasets do (the trainer
+     *         divides it by the batch size to know how many batches an epoch has)
+     */
+    public long samplesPerEpoch() {
+        return config.dropLast() ? batchCount() * config.batchSize() : source.size();
+    }
+
     /** @return the configuration */
     public LoaderConfig config() {
         return config;
@@ -185,6 +194,7 @@ public final class ChipLoader implements Dataset {
         private final ArrayDeque<Future<HostBatch>> pending = new ArrayDeque<>();
         private long submitted;
         private long delivered;
+        private long samplesDelivered;
 
         BatchIterator(NDManager manager, int ep) {
             this.manager = manager;
@@ -248,9 +258,10 @@ public final class ChipLoader implements Dataset {
             } else if (labels == LabelKind.MASK) {
                 labelList.add(sub.create(hb.labels(), new Shape(hb.n(), hb.h(), hb.w())));
             }
-            long progress = delivered++;
-            return new Batch(sub, new NDList(x), labelList, hb.n(), Batchifier.STACK, Batchifier.STACK, progress,
-                    total);
+            delivered++;
+            samplesDelivered += hb.n();
+            return new Batch(sub, new NDList(x), labelList, hb.n(), Batchifier.STACK, Batchifier.STACK,
+                    samplesDelivered, samplesPerEpoch());
         }
 
         /** Stops the workers and drops batches decoded ahead. */
