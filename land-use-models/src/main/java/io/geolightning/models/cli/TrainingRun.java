@@ -123,21 +123,25 @@ public final class TrainingRun {
         ConfusionMatrix matrix = null;
         String evaluatedOn = null;
         int epochs;
+        double trainSeconds;
         try (LandUseTask task = LandUseTask.create(settings);
              Trainer trainer = trainer(config.trainer(), folder, callbacks, csv, tb, hasVal)) {
             trainer.fit(task, adapter);
             epochs = printer.epochs();
-            double secs = (System.nanoTime() - t0) / 1e9;
-            out.printf(Locale.ROOT, "trained %d epoch(s) in %.1f s%n", epochs, secs);
+            trainSeconds = (System.nanoTime() - t0) / 1e9;
+            out.printf(Locale.ROOT, "trained %d epoch(s) in %.1f s%n", epochs, trainSeconds);
             Path evalCkpt = checkpoint.bestModelPath() != null ? checkpoint.bestModelPath()
                     : checkpoint.lastModelPath();
             boolean test = adapter.hasSamples(Split.TEST);
             if (test || hasVal) {
                 String which = test ? "test split" : "validation split";
+                // a trainer without batch limits: the final figures cover the whole split
                 try (LandUseTask eval = evalCkpt != null && Files.exists(evalCkpt) ? LandUseTask.load(evalCkpt)
-                        : null) {
+                        : null;
+                     Trainer evaluator = Trainer.builder().maxEpochs(1).numSanityValSteps(0).seed(config.seed())
+                             .enableProgressBar(false).defaultRootDir(folder.dir()).loggers(csv, tb).build()) {
                     LandUseTask t = eval != null ? eval : task;
-                    Map<String, Double> m = test ? trainer.test(t, adapter) : trainer.validate(t, adapter);
+                    Map<String, Double> m = test ? evaluator.test(t, adapter) : evaluator.validate(t, adapter);
                     evaluation.putAll(m);
                     matrix = test ? t.testMatrix() : t.validationMatrix();
                     evaluatedOn = which + (eval != null ? ", " + folder.dir().relativize(evalCkpt) : ", last weights");
@@ -147,7 +151,7 @@ public final class TrainingRun {
             csv.close();
             tb.close();
         }
-        double seconds = (System.nanoTime() - t0) / 1e9;
+        double seconds = trainSeconds;
         Path best = checkpoint.bestModelPath() != null ? checkpoint.bestModelPath() : checkpoint.lastModelPath();
         Path last = checkpoint.lastModelPath();
         if (matrix != null) {
@@ -159,6 +163,15 @@ public final class TrainingRun {
                 last == null ? null : folder.dir().relativize(last).toString(), epochs, seconds,
                 early == null ? null : early.stopReason());
         Path report = RunReport.write(folder, summary);
+        Map<String, Object> evalJson = new LinkedHashMap<>();
+        evalJson.put("evaluatedOn", evaluatedOn);
+        evalJson.put("checkpoint", best == null ? null : best.toAbsolutePath().toString());
+        evalJson.put("epochs", epochs);
+        evalJson.put("seconds", seconds);
+        evalJson.put("classNames", settings.classNames());
+        evalJson.put("metrics", evaluation);
+        evalJson.put("confusionMatrix", matrix == null ? null : matrix.counts());
+        AtomicFiles.write(folder.evaluationJson(), os -> JSON.writeValue(os, evalJson));
         out.printf(Locale.ROOT, "best checkpoint %s%n", best);
         out.printf(Locale.ROOT, "report %s%n", report);
         out.flush();

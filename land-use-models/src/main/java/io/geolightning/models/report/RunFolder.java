@@ -14,6 +14,7 @@ import java.nio.file.Path;
  *   events.out.tfevents.*        the same metrics for TensorBoard
  *   checkpoints/                 best-k and last checkpoints (.ckpt)
  *   plots/*.png                  loss and metric curves, confusion matrix
+ *   evaluation.json              final metrics of the best checkpoint (test split, else validation split)
  *   report.html                  summary page showing all of the above
  * </pre>
  *
@@ -54,6 +55,11 @@ public record RunFolder(Path dir) {
     /** @return the plot folder */
     public Path plots() {
         return dir.resolve("plots");
+    }
+
+    /** @return {@code evaluation.json} */
+    public Path evaluationJson() {
+        return dir.resolve("evaluation.json");
     }
 
     /** @return {@code report.html} */
