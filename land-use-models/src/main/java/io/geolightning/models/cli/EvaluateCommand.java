@@ -1,6 +1,5 @@
 package io.geolightning.models.cli;
 
-import io.geolightning.models.data.SampleProgressDataset;
 import io.geolightning.models.metrics.ConfusionMatrix;
 import io.geolightning.models.nn.BandNormalization;
 import io.geolightning.models.nn.ModelSpec;
@@ -79,7 +78,7 @@ final class EvaluateCommand implements Callable<Integer> {
             Map<String, Double> metrics;
             try (Trainer trainer = Trainer.builder().maxEpochs(1).enableProgressBar(false).numSanityValSteps(0)
                     .defaultRootDir(Path.of(".")).build()) {
-                metrics = trainer.test(task, new SampleProgressDataset(loader));
+                metrics = trainer.test(task, loader);
             }
             ConfusionMatrix cm = task.testMatrix();
             w.printf(Locale.ROOT, "%s on %s (%s split, %d chips)%n", checkpoint.getFileName(), chips, s.id(),

@@ -13,8 +13,7 @@ import io.geolightning.trainer.Stage;
  * Adapts a tiling {@link DataModule} (chip stores, image folders) to the trainer's {@link LightningDataModule}. The
  * life cycle maps one to one ({@code prepareData}, {@code setup(stage)}, the four loaders); a split that holds no
  * sample is reported as "no data" ({@code null}), which is what the trainer expects when, say, a store has no
- * validation chips. Loaders are wrapped in {@link SampleProgressDataset} so that batches report progress in samples,
- * as DJL's datasets and the trainer expect.
+ * validation chips.
  */
 public final class LightningDataAdapter implements LightningDataModule {
 
@@ -42,23 +41,23 @@ public final class LightningDataAdapter implements LightningDataModule {
 
     @Override
     public Dataset trainDataLoader() {
-        return hasSamples(Split.TRAIN) ? SampleProgressDataset.wrap(data.trainDataLoader()) : null;
+        return hasSamples(Split.TRAIN) ? data.trainDataLoader() : null;
     }
 
     @Override
     public Dataset valDataLoader() {
-        return hasSamples(Split.VAL) ? SampleProgressDataset.wrap(data.valDataLoader()) : null;
+        return hasSamples(Split.VAL) ? data.valDataLoader() : null;
     }
 
     @Override
     public Dataset testDataLoader() {
-        return hasSamples(Split.TEST) ? SampleProgressDataset.wrap(data.testDataLoader()) : null;
+        return hasSamples(Split.TEST) ? data.testDataLoader() : null;
     }
 
     @Override
     public Dataset predictDataLoader() {
         ChipLoader l = data.predictDataLoader();
-        return l == null || l.size() == 0 ? null : SampleProgressDataset.wrap(l);
+        return l == null || l.size() == 0 ? null : l;
     }
 
     /**

@@ -177,6 +177,27 @@ class CliEndToEndTest {
     }
 
     @Test
+    void trainTilesTheSceneItselfWhenTheConfigNamesARaster() throws Exception {
+        Path cfg = tmp.resolve("inline.yaml");
+        Files.writeString(cfg, "name: inline\nruns: " + tmp.resolve("inline-runs") + "\n"
+                + "model: {architecture: cnn, options: {width: 8, stages: 2}}\n"
+                + "data: {raster: " + raster + ", labels: " + labels + ", labelField: TIPO, chipSize: 32,"
+                + " split: random, val: 0.25, test: 0.0}\n"
+                + "trainer: {maxEpochs: 1, limitTrainBatches: 2, numSanityValSteps: 0}\n");
+        CliRun r = CliRun.of("train", "--config", cfg);
+        assertEquals(0, r.code(), r.err());
+        Path store = tmp.resolve("inline-runs/inline/chips");
+        assertTrue(Files.isRegularFile(store.resolve("chips.json")), "tiled into <runs>/<name>/chips");
+        assertTrue(r.out().contains("evaluation on the validation split"), r.out());
+        long before = Files.getLastModifiedTime(store.resolve("chips.json")).toMillis();
+        CliRun again = CliRun.of("train", "--config", cfg);
+        assertEquals(0, again.code(), again.err());
+        assertEquals(before, Files.getLastModifiedTime(store.resolve("chips.json")).toMillis(),
+                "an unchanged scene and tiling configuration are not tiled again");
+        assertTrue(Files.isDirectory(tmp.resolve("inline-runs/inline/version_1")), "second run, second version");
+    }
+
+    @Test
     void evaluatePrintsMetricsAndTheConfusionMatrix() {
         CliRun r = CliRun.of("evaluate", "--checkpoint", checkpoint, "--chips", chips, "--split", "test");
         assertEquals(0, r.code(), r.err());

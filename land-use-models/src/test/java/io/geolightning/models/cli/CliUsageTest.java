@@ -87,6 +87,13 @@ class CliUsageTest {
     }
 
     @Test
+    void verbosePrintsTheStackTrace() {
+        CliRun r = CliRun.of("info", tmp.resolve("nope.tif"), "--verbose");
+        assertEquals(1, r.code());
+        assertTrue(r.err().startsWith("error: ") && r.err().contains("\tat "), r.err());
+    }
+
+    @Test
     void missingFilesAreOneLineFailures() {
         Path nope = tmp.resolve("nope.tif");
         assertTrue(fails(1, CliRun.of("info", nope)).contains("nope.tif: file not found"));
