@@ -10,8 +10,8 @@ import picocli.CommandLine.ScopeType;
 
 /**
  * The {@code geolightning} command line: {@code info}, {@code tile}, {@code train}, {@code predict} and
- * {@code evaluate}. Every command has {@code --help}; {@code --version} prints the versions; {@code --verbose} logs
- * at INFO and prints stack traces. Exit codes: 0 success, 1 failure while running, 2 usage error (command line or
+ * {@code evaluate}. Every command has {@code --help}; {@code --version} prints the versions; {@code --progress} logs
+ * GeoLightning's progress; {@code --verbose} logs at INFO and prints stack traces. Exit codes: 0 success, 1 failure while running, 2 usage error (command line or
  * run configuration). Errors are one line on stderr: {@code error: <file>: <problem>; <fix>}.
  *
  * <p>Only this package prints to the terminal; the libraries log through SLF4J (slf4j-simple, to stderr, configured
@@ -28,6 +28,10 @@ public final class GeoLightningCli implements Runnable {
     @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
             description = "Log progress and details (INFO) and print stack traces on errors.")
     boolean verbose;
+
+    @Option(names = "--progress", scope = ScopeType.INHERIT,
+            description = "Log GeoLightning's progress messages (tiling, training, prediction, with ETA) to stderr.")
+    boolean progress;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -62,7 +66,8 @@ public final class GeoLightningCli implements Runnable {
      */
     public static int execute(String[] args, PrintWriter out, PrintWriter err) {
         boolean verbose = Arrays.stream(args).anyMatch(a -> a.equals("-v") || a.equals("--verbose"));
-        Logging.configure(verbose);
+        boolean progress = Arrays.asList(args).contains("--progress");
+        Logging.configure(verbose, progress);
         if (System.getProperty("java.awt.headless") == null) {
             System.setProperty("java.awt.headless", "true");
         }
