@@ -159,8 +159,8 @@ class TileJobTest {
 
         // Spark (Parquet 1.17) reads the parts tiling's writer produced
         Map<String, Map<String, Long>> sparkCounts = new TreeMap<>();
-        for (Row row : spark().read().option("pathGlobFilter", "part-*.parquet").parquet(store.toString()).groupBy("scene", "split").count()
-                .collectAsList()) {
+        for (Row row : spark().read().option("pathGlobFilter", "part-*.parquet").parquet(store.toString())
+                .groupBy("scene", "split").count().collectAsList()) {
             sparkCounts.computeIfAbsent(row.getString(0), k -> new TreeMap<>()).put(row.getString(1), row.getLong(2));
         }
         assertEquals(job.counts(), sparkCounts);

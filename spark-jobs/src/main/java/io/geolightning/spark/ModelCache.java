@@ -1,0 +1,124 @@
+package io.geolightning.spark;
+
+import ai.djl.pytorch.jni.JniUtils;
+import io.geolightning.models.predict.TaskInferenceModel;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Deque;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Per-JVM (per-executor) cache of restored checkpoints, keyed by the checkpoint's path, size and modification time.
+ * A model is not thread-safe, and an executor runs several tasks at once, so the cache is a pool: a task borrows a
+ * model for its partition and returns it when done; a model is loaded only when every cached one is in use. An
+ * executor with N task slots thus loads a checkpoint at most N times, however many scenes it predicts. A checkpoint
+ * replaced on disk gets a new key; the models of its old key are closed when the new one is first borrowed.
+ */
+public final class ModelCache {
+    private static final Logger LOG = LoggerFactory.getLogger(ModelCache.class);
+    private static final Map<Key, Deque<TaskInferenceModel>> IDLE = new ConcurrentHashMap<>();
+    private static final AtomicInteger LOADS = new AtomicInteger();
+    private static volatile int threadsSet;
+
+    private ModelCache() {
+    }
+
+    private record Key(String path, long size, long modified) {
+    }
+
+    /** A borrowed model; closing returns it to the pool. */
+    public static final class Lease implements AutoCloseable {
+        private final Key key;
+        private final TaskInferenceModel model;
+        private boolean returned;
+
+        private Lease(Key key, TaskInferenceModel model) {
+            this.key = key;
+            this.model = model;
+        }
+
+        /** @return the model, for this task only */
+        public TaskInferenceModel model() {
+            return model;
+        }
+
+        @Override
+        public void close() {
+            if (!returned) {
+                returned = true;
+                IDLE.computeIfAbsent(key, k -> new ConcurrentLinkedDeque<>()).push(model);
+            }
+        }
+    }
+
+    /**
+     * Borrows a model restored from {@code checkpoint}, loading it only when no idle one is cached.
+     *
+     * @param checkpoint the .ckpt file
+     * @param torchThreads PyTorch intra-op threads to set before the first load in this JVM (0 = leave the default)
+     * @return the lease; close it when the partition is done
+     * @throws RuntimeException the models module's one-line error when the checkpoint cannot be restored
+     */
+    public static Lease borrow(Path checkpoint, int torchThreads) {
+        Path abs = checkpoint.toAbsolutePath().normalize();
+        Key key;
+        try {
+            key = new Key(abs.toString(), Files.size(abs), Files.getLastModifiedTime(abs).toMillis());
+        } catch (IOException e) {
+            throw new SparkJobException(checkpoint + ": checkpoint not readable on this node (" + e.getMessage()
+                    + "); put it on a file system every executor sees, or ship it with --files", e);
+        }
+        evictStale(key);
+        Deque<TaskInferenceModel> idle = IDLE.computeIfAbsent(key, k -> new ConcurrentLinkedDeque<>());
+        TaskInferenceModel m = idle.poll();
+        if (m == null) {
+            setThreads(torchThreads);
+            long t0 = System.nanoTime();
+            m = TaskInferenceModel.fromCheckpoint(abs);
+            int n = LOADS.incrementAndGet();
+            LOG.info("loaded {} in {} ms ({} load(s) in this JVM)", abs.getFileName(),
+                    (System.nanoTime() - t0) / 1_000_000, n);
+        }
+        return new Lease(key, m);
+    }
+
+    private static synchronized void setThreads(int n) {
+        if (n > 0 && threadsSet != n) {
+            JniUtils.setNumThreads(n);
+            threadsSet = n;
+        }
+    }
+
+    private static void evictStale(Key current) {
+        for (Key k : IDLE.keySet()) {
+            if (k.path().equals(current.path()) && !k.equals(current)) {
+                Deque<TaskInferenceModel> old = IDLE.remove(k);
+                if (old != null) {
+                    old.forEach(TaskInferenceModel::close);
+                }
+            }
+        }
+    }
+
+    /** @return checkpoint loads in this JVM since start (or the last {@link #clear()}) */
+    public static int loads() {
+        return LOADS.get();
+    }
+
+    /** Closes every idle model and resets the load counter (tests, benchmarks). */
+    public static synchronized void clear() {
+        for (Key k : IDLE.keySet()) {
+            Deque<TaskInferenceModel> d = IDLE.remove(k);
+            if (d != null) {
+                d.forEach(TaskInferenceModel::close);
+            }
+        }
+        LOADS.set(0);
+    }
+}

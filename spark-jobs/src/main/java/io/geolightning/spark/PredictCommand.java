@@ -1,0 +1,102 @@
+package io.geolightning.spark;
+
+import io.geolightning.geo.RasterFormat;
+import io.geolightning.models.predict.Blending;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code predict}: a checkpoint and a scene list into class COGs and a Parquet summary table. */
+@Command(name = "predict", description = {"Classify a list of scenes with a checkpoint: one class COG per scene and a"
+        + " Parquet summary (scene, status, error, pixels and area per class, seconds).",
+    "Scene list: CSV with a header, JSON or Parquet; column 'raster' (alias 'scene'), optional 'output'."})
+final class PredictCommand implements Callable<Integer> {
+
+    @Option(names = "--checkpoint", required = true, paramLabel = "CKPT", description = "Checkpoint (.ckpt) from train.")
+    Path checkpoint;
+
+    @Option(names = "--scenes", required = true, paramLabel = "LIST", description = "Scene list (.csv, .json, .parquet).")
+    Path scenes;
+
+    @Option(names = "--out-dir", paramLabel = "FOLDER",
+            description = "Folder for the class rasters (<scene name>.tif) of rows without an 'output'.")
+    Path outDir;
+
+    @Option(names = "--summary", paramLabel = "TABLE",
+            description = "Parquet summary folder to write (default: <out-dir>/summary.parquet).")
+    Path summary;
+
+    @Option(names = "--overwrite", description = "Replace class rasters that exist already.")
+    boolean overwrite;
+
+    @Option(names = "--window", defaultValue = "0", paramLabel = "PIXELS",
+            description = "Window side (0 = the model's chip size). Default: ${DEFAULT-VALUE}.")
+    int window;
+
+    @Option(names = "--overlap", defaultValue = "-1", paramLabel = "PIXELS",
+            description = "Overlap of neighbouring windows (-1 = automatic). Default: ${DEFAULT-VALUE}.")
+    int overlap;
+
+    @Option(names = "--blending", defaultValue = "TAPERED", paramLabel = "MODE",
+            description = "tapered, central_crop or uniform. Default: ${DEFAULT-VALUE}.")
+    Blending blending;
+
+    @Option(names = "--batch-size", defaultValue = "8", paramLabel = "N", description = "Default: ${DEFAULT-VALUE}.")
+    int batchSize;
+
+    @Option(names = "--format", defaultValue = "COG", paramLabel = "FORMAT", description = "COG or GTIFF.")
+    RasterFormat format;
+
+    @Option(names = "--torch-threads", defaultValue = "0", paramLabel = "N",
+            description = "PyTorch threads per executor JVM (0 = PyTorch's default). Default: ${DEFAULT-VALUE}.")
+    int torchThreads;
+
+    @Mixin
+    SparkOptions spark;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        if (summary == null && outDir == null) {
+            throw new ParameterException(spec.commandLine(), "pass --out-dir or --summary (where the summary goes)");
+        }
+        Path table = summary != null ? summary : outDir.resolve("summary.parquet");
+        PrintWriter w = spec.commandLine().getOut();
+        PredictSettings settings;
+        try {
+            settings = new PredictSettings(window, overlap, batchSize, blending, format, overwrite);
+        } catch (RuntimeException e) {
+            throw new ParameterException(spec.commandLine(), OneLine.of(e.getMessage()), e);
+        }
+        PredictJob.Result r;
+        try (Sessions.Opened s = Sessions.open("geolightning predict", spark.master, spark.conf)) {
+            r = PredictJob.run(s.session(), new PredictJob.Config(checkpoint, scenes, outDir, table, settings,
+                    torchThreads));
+        }
+        for (ScenePredictionOutcome o : r.scenes()) {
+            if (o.status() == SceneStatus.OK) {
+                w.printf(Locale.ROOT, "OK      %s -> %s (%d x %d px, %.1f s)%n", o.scene(), o.output(), o.width(),
+                        o.height(), o.seconds());
+            } else {
+                w.printf(Locale.ROOT, "FAILED  %s%n", o.error());
+            }
+        }
+        w.printf(Locale.ROOT, "classified %d of %d scene(s) in %.1f s (%.1f scenes/min); summary: %s%n",
+                r.scenes().size() - r.failed().size(), r.scenes().size(), r.seconds(), r.scenesPerMinute(),
+                r.summary().toAbsolutePath());
+        w.flush();
+        if (r.failed().size() == r.scenes().size()) {
+            return SparkJobs.FAILURE;
+        }
+        return spark.failOnSceneError && !r.failed().isEmpty() ? SparkJobs.FAILURE : SparkJobs.OK;
+    }
+}

@@ -1,0 +1,50 @@
+package io.geolightning.spark;
+
+import io.geolightning.geo.RasterFormat;
+import io.geolightning.models.predict.Blending;
+import io.geolightning.models.predict.PredictOptions;
+import java.io.Serializable;
+
+/**
+ * The prediction options of the predict job (the single-machine {@code geolightning predict} options), serializable
+ * so they can travel to the executors, where they become the ScenePredictor's {@link PredictOptions}.
+ *
+ * @param windowSize window side, 0 = the model's chip size
+ * @param overlap overlap of neighbouring windows, -1 = automatic
+ * @param batchSize windows per forward pass
+ * @param blending how overlapping windows are combined
+ * @param format COG or GTIFF
+ * @param overwrite replace class rasters that exist before the job starts
+ */
+public record PredictSettings(int windowSize, int overlap, int batchSize, Blending blending, RasterFormat format,
+                              boolean overwrite) implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** Validates through {@link PredictOptions} (one-line errors for bad values). */
+    public PredictSettings {
+        blending = blending == null ? Blending.TAPERED : blending;
+        format = format == null ? RasterFormat.COG : format;
+        options(windowSize, overlap, batchSize, blending, format, overwrite);
+    }
+
+    /** @return the CLI's defaults: automatic window and overlap, batch 8, tapered blending, COG, no overwrite */
+    public static PredictSettings defaults() {
+        return new PredictSettings(0, -1, 8, Blending.TAPERED, RasterFormat.COG, false);
+    }
+
+    /** @return a copy with {@code overwrite} set */
+    public PredictSettings withOverwrite(boolean v) {
+        return new PredictSettings(windowSize, overlap, batchSize, blending, format, v);
+    }
+
+    /** @return the predictor's options */
+    public PredictOptions toOptions() {
+        return options(windowSize, overlap, batchSize, blending, format, overwrite);
+    }
+
+    private static PredictOptions options(int window, int overlap, int batch, Blending blending, RasterFormat format,
+                                          boolean overwrite) {
+        return PredictOptions.builder().windowSize(window).overlap(overlap).batchSize(batch).blending(blending)
+                .format(format).overwrite(overwrite).build();
+    }
+}

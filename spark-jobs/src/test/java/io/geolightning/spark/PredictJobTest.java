@@ -1,0 +1,160 @@
+package io.geolightning.spark;
+
+import static io.geolightning.spark.SparkTestSupport.csv;
+import static io.geolightning.spark.SparkTestSupport.data;
+import static io.geolightning.spark.SparkTestSupport.nbClip;
+import static io.geolightning.spark.SparkTestSupport.spark;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.geolightning.geo.GeoRaster;
+import io.geolightning.models.predict.PredictOptions;
+import io.geolightning.models.predict.ScenePredictor;
+import io.geolightning.models.predict.TaskInferenceModel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The distributed predict job (local[2]) on real scenes with a checkpoint trained in the fixture: class rasters
+ * pixel-identical to the single-machine ScenePredictor, a summary with exactly one row per scene in list order
+ * (class pixel counts equal the rasters' histograms, areas in map units), FAILED rows for a scene with the wrong band
+ * count (Olinda, 6 bands for a 3-band model), a missing and a corrupt scene while the others complete, the model
+ * loaded once per executor slot, and an idempotent rerun.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PredictJobTest {
+
+    Path tmp;
+    Path checkpoint;
+    Path list;
+    List<Path> scenes;
+
+    @BeforeAll
+    void trainTinyCheckpoint(@TempDir Path dir) throws Exception {
+        tmp = dir;
+        checkpoint = TinyCheckpoint.train(dir);
+        SparkTestSupport.corruptTif(dir);
+        scenes = List.of(nbClip(1), data("olinda/L7_ETMs.tif"), data("massachusetts/22978945_15.tif"),
+                dir.resolve("missing.tif"), dir.resolve("corrupt.tif"), nbClip(2));
+        List<String> rows = new ArrayList<>();
+        scenes.forEach(p -> rows.add(p.toString()));
+        list = csv(dir.resolve("predict.csv"), "scene", rows);
+    }
+
+    @Test
+    void classifiesEachSceneLikeTheSingleMachinePredictorAndSummarisesOncePerScene() throws Exception {
+        Path out = tmp.resolve("classified");
+        Path summary = tmp.resolve("summary.parquet");
+        ModelCache.clear();
+        PredictJob.Result r = PredictJob.run(spark(), new PredictJob.Config(checkpoint, list, out, summary,
+                PredictSettings.defaults(), 0));
+        assertTrue(ModelCache.loads() >= 1 && ModelCache.loads() <= 2,
+                "one load per task slot, not per scene: " + ModelCache.loads());
+
+        List<SceneStatus> expected = List.of(SceneStatus.OK, SceneStatus.FAILED, SceneStatus.OK, SceneStatus.FAILED,
+                SceneStatus.FAILED, SceneStatus.OK);
+        assertEquals(expected, r.scenes().stream().map(ScenePredictionOutcome::status).toList());
+        String bands = r.scenes().get(1).error();
+        assertTrue(bands.startsWith("L7_ETMs.tif: has 6 bands but the model (last.ckpt) expects 3"), bands);
+        assertTrue(r.scenes().get(3).error().contains("missing.tif: file not found"), r.scenes().get(3).error());
+        assertTrue(r.scenes().get(4).error().contains("corrupt.tif: not a raster GDAL can read"),
+                r.scenes().get(4).error());
+
+        // the summary table, read back with Spark: one row per scene, in list order
+        List<Row> rows = spark().read().parquet(summary.toString()).collectAsList();
+        assertEquals(scenes.size(), rows.size());
+        assertEquals(scenes.stream().map(Path::toString).toList(), rows.stream().map(x -> x.<String>getAs("scene"))
+                .toList());
+        assertEquals(scenes.size(), new HashSet<>(rows.stream().map(x -> x.<String>getAs("scene")).toList()).size());
+        for (int i = 0; i < rows.size(); i++) {
+            Row row = rows.get(i);
+            assertEquals(expected.get(i).name(), row.<String>getAs("status"));
+            String error = row.getAs("error");
+            if (expected.get(i) == SceneStatus.FAILED) {
+                assertFalse(error.contains("\n"), error);
+                assertTrue(error.contains(scenes.get(i).getFileName().toString()), error);
+                assertFalse(Files.exists(out.resolve(stem(scenes.get(i)) + ".tif")));
+                continue;
+            }
+            assertNull(error);
+            // pixel-identical to the single-machine predictor with the same checkpoint and options
+            Path classified = Path.of(row.<String>getAs("output"));
+            Path ref = tmp.resolve("ref-" + stem(scenes.get(i)) + ".tif");
+            try (TaskInferenceModel model = TaskInferenceModel.fromCheckpoint(checkpoint);
+                 GeoRaster in = GeoRaster.open(scenes.get(i))) {
+                new ScenePredictor(model).predict(in, ref, PredictOptions.defaults());
+            }
+            byte[] job = classes(classified);
+            byte[] single = classes(ref);
+            assertArrayEquals(single, job, "pixel-identical: " + classified.getFileName());
+            long[] hist = new long[256];
+            for (byte b : single) {
+                hist[b & 0xFF]++;
+            }
+            Map<String, Long> pixels = scala.jdk.javaapi.CollectionConverters.asJava(row.<scala.collection.Map<String,
+                    Long>>getAs("class_pixels"));
+            Map<String, Double> area = scala.jdk.javaapi.CollectionConverters.asJava(row.<scala.collection.Map<String,
+                    Double>>getAs("class_area"));
+            List<String> classes = List.of("background", "1", "2", "3", "4");
+            assertEquals(new HashSet<>(classes), pixels.keySet());
+            long sum = 0;
+            double pixelArea = row.<Double>getAs("pixel_area");
+            for (int c = 0; c < classes.size(); c++) {
+                assertEquals(hist[c], pixels.get(classes.get(c)), classes.get(c));
+                assertEquals(hist[c] * pixelArea, area.get(classes.get(c)), 1e-6);
+                sum += hist[c];
+            }
+            assertEquals(hist[255], row.<Long>getAs("nodata_pixels"));
+            assertEquals((long) row.<Integer>getAs("width") * row.<Integer>getAs("height"), sum + hist[255]);
+            assertTrue(sum > 0, "classified pixels");
+        }
+        // Massachusetts: ~1 m pixels in EPSG:26986, so areas are square metres
+        assertEquals("EPSG:26986", rows.get(2).<String>getAs("crs"));
+        try (GeoRaster mass = GeoRaster.open(scenes.get(2))) {
+            double expectedArea = Math.abs(mass.geoTransform().pixelWidth() * mass.geoTransform().pixelHeight());
+            assertEquals(expectedArea, rows.get(2).<Double>getAs("pixel_area"), 1e-12);
+            assertEquals(0.998088, expectedArea, 1e-6);
+        }
+
+        // rerun through the command line: refused without --overwrite, then idempotent with it
+        SparkTestSupport.Run refused = SparkTestSupport.jobs("predict", "--checkpoint", checkpoint, "--scenes", list,
+                "--out-dir", out, "--summary", summary);
+        assertEquals(SparkJobs.USAGE, refused.code(), refused.err());
+        assertTrue(refused.err().startsWith("error: " + out.resolve(stem(scenes.get(0)) + ".tif")
+                + ": output exists (and 2 more); pass --overwrite"), refused.err());
+        Path stale = out.resolve("." + stem(scenes.get(0)) + ".tif.0badc0de.part.tif");
+        Files.writeString(stale, "left by a killed attempt");
+        SparkTestSupport.Run again = SparkTestSupport.jobs("predict", "--checkpoint", checkpoint, "--scenes", list,
+                "--out-dir", out, "--summary", summary, "--overwrite", "--master", "local[2]");
+        assertEquals(SparkJobs.OK, again.code(), again.err());
+        assertTrue(again.out().contains("classified 3 of 6 scene(s)"), again.out());
+        assertTrue(again.out().contains("FAILED  L7_ETMs.tif: has 6 bands"), again.out());
+        assertFalse(Files.exists(stale), "temporary of a killed attempt removed");
+        assertEquals(scenes.size(), spark().read().parquet(summary.toString()).count(), "still one row per scene");
+        assertArrayEquals(classes(tmp.resolve("ref-" + stem(scenes.get(2)) + ".tif")),
+                classes(out.resolve(stem(scenes.get(2)) + ".tif")));
+    }
+
+    private static byte[] classes(Path raster) {
+        try (GeoRaster r = GeoRaster.open(raster)) {
+            return r.readAll().bytes();
+        }
+    }
+
+    private static String stem(Path p) {
+        String n = p.getFileName().toString();
+        return n.substring(0, n.lastIndexOf('.'));
+    }
+}
