@@ -56,6 +56,11 @@ import java.util.Map;
  */
 public final class TrainingRun {
 
+    /** Options each network reads (see ModelSpec); anything else in model.options is a typo. */
+    private static final Map<Architecture, List<String>> KNOWN_OPTIONS = Map.of(
+            Architecture.CNN, List.of("width", "stages", "convsPerStage", "dropout"),
+            Architecture.UNET, List.of("width", "depth", "upsampling"));
+
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final RunConfig config;
@@ -190,10 +195,19 @@ public final class TrainingRun {
         }
         mode(config.callbacks().checkpoint().mode(), "callbacks.checkpoint.mode");
         mode(config.callbacks().earlyStopping().mode(), "callbacks.earlyStopping.mode");
+        Architecture arch;
         try {
-            Architecture.parse(config.model().architecture());
+            arch = Architecture.parse(config.model().architecture());
         } catch (io.geolightning.models.nn.ModelException e) {
             throw new ConfigException("model." + e.getMessage(), e);
+        }
+        List<String> known = KNOWN_OPTIONS.getOrDefault(arch, List.of());
+        for (String key : config.model().options().keySet()) {
+            if (!known.contains(key)) {
+                throw new ConfigException("model.options." + key + ": not an option of " + arch.id() + "; "
+                        + (known.isEmpty() ? arch.id() + " takes no options" : "valid options: "
+                        + String.join(", ", known)));
+            }
         }
         OptimizerSection o = config.optimizer();
         try {

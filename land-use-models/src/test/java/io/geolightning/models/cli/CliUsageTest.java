@@ -81,6 +81,10 @@ class CliUsageTest {
         line = fails(2, CliRun.of("train", "--config", cfg, "--set", "trainer.limitTrainBatches=1", "--set",
                 "optimizer.name=lbfgs"));
         assertTrue(line.contains("optimizer 'lbfgs' is unknown"), line);
+        line = fails(2, CliRun.of("train", "--config", cfg, "--set", "trainer.limitTrainBatches=1", "--set",
+                "model.options.widht=8"));
+        assertTrue(line.contains("model.options.widht: not an option of cnn; valid options: width, stages,"
+                + " convsPerStage, dropout"), line);
         Files.writeString(cfg, "data:\n  batchSize: 4\n");
         line = fails(2, CliRun.of("train", "--config", cfg));
         assertTrue(line.contains("data: no source"), line);
