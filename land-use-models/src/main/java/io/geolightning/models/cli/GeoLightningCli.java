@@ -77,6 +77,8 @@ public final class GeoLightningCli implements Runnable {
         CommandLine cl = commandLine(out, err, verbose);
         try {
             return cl.execute(args);
+        } catch (Error e) { // picocli hands Exceptions to the handler above; Errors (out of memory, linkage) end here
+            return ErrorReporter.report(e, err, verbose);
         } finally {
             out.flush();
             err.flush();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.geolightning.models.config.CallbacksSection;
 import io.geolightning.models.config.ConfigException;
+import io.geolightning.models.config.EarlyStoppingSection;
 import io.geolightning.models.config.ModelSection;
 import io.geolightning.models.config.OptimizerSection;
 import io.geolightning.models.config.RunConfig;
@@ -75,16 +76,27 @@ public final class TrainingRun {
         this.out = out;
     }
 
+    /** The final evaluation: metrics, confusion matrix and what they were computed on. */
+    private record Evaluation(Map<String, Double> metrics, ConfusionMatrix matrix, String on) {
+        static final Evaluation NONE = new Evaluation(Map.of(), null, null);
+    }
+
     /** @return what the run produced */
     public TrainingResult run() {
         validate();
         Path root = Path.of(config.runs());
-        Path defaultStore = root.resolve(config.name()).resolve("chips");
-        DataModule data = DataModuleFactory.create(config.data(), defaultStore, config.seed());
+        DataModule data = DataModuleFactory.create(config.data(), root.resolve(config.name()).resolve("chips"),
+                config.seed());
         LightningDataAdapter adapter = new LightningDataAdapter(data);
         adapter.prepareData();
         adapter.setup(io.geolightning.trainer.Stage.FIT);
-        TaskSettings settings = settings(data, adapter);
+        TaskSettings settings = settings(data);
+        boolean hasVal = adapter.hasSamples(Split.VAL);
+        if (config.callbacks().earlyStopping().enabled() && !hasVal
+                && config.callbacks().earlyStopping().monitor().startsWith("val_")) {
+            throw new ConfigException("callbacks.earlyStopping monitors " + config.callbacks().earlyStopping()
+                    .monitor() + " but the data has no validation split; set data.val > 0 or disable early stopping");
+        }
 
         CsvLogger csv = new CsvLogger(root, config.name());
         TensorBoardLogger tb = new TensorBoardLogger(root, config.name(), csv.version());
@@ -100,87 +112,97 @@ public final class TrainingRun {
                 settings.classNames(), settings.model().chipSize());
         out.flush();
 
-        boolean hasVal = adapter.hasSamples(Split.VAL);
         ModelCheckpoint checkpoint = checkpoint(config.callbacks(), folder, hasVal);
-        List<Callback> callbacks = new ArrayList<>();
-        callbacks.add(checkpoint);
-        EarlyStopping early = null;
-        if (config.callbacks().earlyStopping().enabled()) {
-            if (!hasVal && config.callbacks().earlyStopping().monitor().startsWith("val_")) {
-                throw new ConfigException("callbacks.earlyStopping monitors " + config.callbacks().earlyStopping()
-                        .monitor() + " but the data has no validation split; set data.val > 0 or disable early"
-                        + " stopping");
-            }
-            early = EarlyStopping.builder(config.callbacks().earlyStopping().monitor())
-                    .patience(config.callbacks().earlyStopping().patience())
-                    .minDelta(config.callbacks().earlyStopping().minDelta())
-                    .mode(mode(config.callbacks().earlyStopping().mode(), "callbacks.earlyStopping.mode")).build();
+        EarlyStopping early = earlyStopping();
+        EpochPrinter printer = new EpochPrinter(out, config.trainer().maxEpochs());
+        List<Callback> callbacks = new ArrayList<>(List.of(checkpoint));
+        if (early != null) {
             callbacks.add(early);
         }
         if (config.callbacks().lrMonitor()) {
             callbacks.add(new LearningRateMonitor());
         }
-        EpochPrinter printer = new EpochPrinter(out, config.trainer().maxEpochs());
-        callbacks.add(printer);
+        callbacks.add(printer); // last: it sees early stopping's decision of the epoch
 
         long t0 = System.nanoTime();
-        Map<String, Double> evaluation = new LinkedHashMap<>();
-        ConfusionMatrix matrix = null;
-        String evaluatedOn = null;
-        int epochs;
-        double trainSeconds;
+        double seconds;
+        Evaluation evaluation;
         try (LandUseTask task = LandUseTask.create(settings);
              Trainer trainer = trainer(config.trainer(), folder, callbacks, csv, tb, hasVal)) {
             trainer.fit(task, adapter);
-            epochs = printer.epochs();
-            trainSeconds = (System.nanoTime() - t0) / 1e9;
-            out.printf(Locale.ROOT, "trained %d epoch(s) in %.1f s%n", epochs, trainSeconds);
-            Path evalCkpt = checkpoint.bestModelPath() != null ? checkpoint.bestModelPath()
-                    : checkpoint.lastModelPath();
-            boolean test = adapter.hasSamples(Split.TEST);
-            if (test || hasVal) {
-                String which = test ? "test split" : "validation split";
-                // a trainer without batch limits: the final figures cover the whole split
-                try (LandUseTask eval = evalCkpt != null && Files.exists(evalCkpt) ? LandUseTask.load(evalCkpt)
-                        : null;
-                     Trainer evaluator = Trainer.builder().maxEpochs(1).numSanityValSteps(0).seed(config.seed())
-                             .enableProgressBar(false).defaultRootDir(folder.dir()).loggers(csv, tb).build()) {
-                    LandUseTask t = eval != null ? eval : task;
-                    Map<String, Double> m = test ? evaluator.test(t, adapter) : evaluator.validate(t, adapter);
-                    evaluation.putAll(m);
-                    matrix = test ? t.testMatrix() : t.validationMatrix();
-                    evaluatedOn = which + (eval != null ? ", " + folder.dir().relativize(evalCkpt) : ", last weights");
-                }
-            }
+            seconds = (System.nanoTime() - t0) / 1e9;
+            out.printf(Locale.ROOT, "trained %d epoch(s) in %.1f s%n", printer.epochs(), seconds);
+            evaluation = evaluate(task, best(checkpoint), adapter, folder, csv, tb);
         } finally {
             csv.close();
             tb.close();
         }
-        double seconds = trainSeconds;
-        Path best = checkpoint.bestModelPath() != null ? checkpoint.bestModelPath() : checkpoint.lastModelPath();
+        Path best = best(checkpoint);
         Path last = checkpoint.lastModelPath();
-        if (matrix != null) {
-            out.printf(Locale.ROOT, "evaluation on the %s:%n%s", evaluatedOn, matrix.toTable(settings.classNames()));
+        if (evaluation.matrix() != null) {
+            out.printf(Locale.ROOT, "evaluation on the %s:%n%s", evaluation.on(),
+                    evaluation.matrix().toTable(settings.classNames()));
         }
         RunSummary summary = new RunSummary(config.name() + " / " + folder.dir().getFileName(), yaml, dataFacts,
-                settings.classNames(), matrix == null ? null : matrix.counts(), evaluatedOn, evaluation,
-                best == null ? null : folder.dir().relativize(best).toString(),
-                last == null ? null : folder.dir().relativize(last).toString(), epochs, seconds,
+                settings.classNames(), evaluation.matrix() == null ? null : evaluation.matrix().counts(),
+                evaluation.on(), evaluation.metrics(), best == null ? null : folder.dir().relativize(best).toString(),
+                last == null ? null : folder.dir().relativize(last).toString(), printer.epochs(), seconds,
                 early == null ? null : early.stopReason());
         Path report = RunReport.write(folder, summary);
-        Map<String, Object> evalJson = new LinkedHashMap<>();
-        evalJson.put("evaluatedOn", evaluatedOn);
-        evalJson.put("checkpoint", best == null ? null : best.toAbsolutePath().toString());
-        evalJson.put("epochs", epochs);
-        evalJson.put("seconds", seconds);
-        evalJson.put("classNames", settings.classNames());
-        evalJson.put("metrics", evaluation);
-        evalJson.put("confusionMatrix", matrix == null ? null : matrix.counts());
-        AtomicFiles.write(folder.evaluationJson(), os -> JSON.writeValue(os, evalJson));
+        writeEvaluationJson(folder, settings, evaluation, best, printer.epochs(), seconds);
         out.printf(Locale.ROOT, "best checkpoint %s%n", best);
         out.printf(Locale.ROOT, "report %s%n", report);
         out.flush();
-        return new TrainingResult(folder, best, last, evaluation, evaluatedOn, epochs, seconds);
+        return new TrainingResult(folder, best, last, evaluation.metrics(), evaluation.on(), printer.epochs(),
+                seconds);
+    }
+
+    private static Path best(ModelCheckpoint checkpoint) {
+        Path best = checkpoint.bestModelPath() != null ? checkpoint.bestModelPath() : checkpoint.lastModelPath();
+        return best != null && Files.exists(best) ? best : null;
+    }
+
+    /**
+     * Scores the best checkpoint (the in-memory weights when none was saved) on the test split, else the validation
+     * split, with a trainer without batch limits so the figures cover the whole split.
+     */
+    private Evaluation evaluate(LandUseTask trained, Path best, LightningDataAdapter adapter, RunFolder folder,
+                                CsvLogger csv, TensorBoardLogger tb) {
+        boolean test = adapter.hasSamples(Split.TEST);
+        if (!test && !adapter.hasSamples(Split.VAL)) {
+            return Evaluation.NONE;
+        }
+        try (LandUseTask loaded = best != null ? LandUseTask.load(best) : null;
+             Trainer evaluator = Trainer.builder().maxEpochs(1).numSanityValSteps(0).seed(config.seed())
+                     .enableProgressBar(false).defaultRootDir(folder.dir()).loggers(csv, tb).build()) {
+            LandUseTask t = loaded != null ? loaded : trained;
+            Map<String, Double> m = test ? evaluator.test(t, adapter) : evaluator.validate(t, adapter);
+            return new Evaluation(m, test ? t.testMatrix() : t.validationMatrix(),
+                    (test ? "test split" : "validation split") + ", "
+                            + (loaded != null ? folder.dir().relativize(best).toString() : "last weights"));
+        }
+    }
+
+    private void writeEvaluationJson(RunFolder folder, TaskSettings settings, Evaluation e, Path best, int epochs,
+                                     double seconds) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("evaluatedOn", e.on());
+        json.put("checkpoint", best == null ? null : best.toAbsolutePath().toString());
+        json.put("epochs", epochs);
+        json.put("seconds", seconds);
+        json.put("classNames", settings.classNames());
+        json.put("metrics", e.metrics());
+        json.put("confusionMatrix", e.matrix() == null ? null : e.matrix().counts());
+        AtomicFiles.write(folder.evaluationJson(), os -> JSON.writeValue(os, json));
+    }
+
+    private EarlyStopping earlyStopping() {
+        EarlyStoppingSection e = config.callbacks().earlyStopping();
+        if (!e.enabled()) {
+            return null;
+        }
+        return EarlyStopping.builder(e.monitor()).patience(e.patience()).minDelta(e.minDelta())
+                .mode(mode(e.mode(), "callbacks.earlyStopping.mode")).build();
     }
 
     /** Checks what can be checked before any data is read, so configuration mistakes surface at once. */
@@ -223,7 +245,7 @@ public final class TrainingRun {
         }
     }
 
-    private TaskSettings settings(DataModule data, LightningDataAdapter adapter) {
+    private TaskSettings settings(DataModule data) {
         ModelSection m = config.model();
         Architecture arch = Architecture.parse(m.architecture());
         TaskKind dataKind = dataKind(data);
