@@ -1,9 +1,6 @@
 package io.geolightning.models.tasks;
 
-import ai.djl.ndarray.NDManager;
-import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.Dataset;
-import ai.djl.util.Progress;
 import io.geolightning.geo.GeoRaster;
 import io.geolightning.geo.RasterWindow;
 import io.geolightning.tiling.Chip;
@@ -22,7 +19,6 @@ import io.geolightning.tiling.stats.BandStatistics;
 import io.geolightning.tiling.stats.BandStatisticsAccumulator;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -132,40 +128,8 @@ public record SceneChips(List<ChipSample> train, List<ChipSample> val, List<Stri
      * @return a DJL dataset of normalised batches
      */
     public Dataset loader(List<ChipSample> samples, int batchSize, boolean shuffle) {
-        return new SampleCounted(new ChipLoader(new ListChipSource(samples), normalization(),
+        return new ChipLoader(new ListChipSource(samples), normalization(),
                 LoaderConfig.builder().batchSize(batchSize).shuffle(shuffle).dropLast(false).seed(7).workers(1).build(),
-                samples.get(0).mask() != null ? ChipLoader.LabelKind.MASK : ChipLoader.LabelKind.CLASS), samples.size());
-    }
-
-    /**
-     * Works around ChipLoader reporting {@code Batch.getProgressTotal()} in batches while DJL (DataIterable) and the
-     * Trainer count samples: the Trainer then estimates ceil(batches / batchSize) batches per epoch and stops there.
-     */
-    private record SampleCounted(ChipLoader loader, int samples) implements Dataset {
-        @Override
-        public Iterable<Batch> getData(NDManager manager) {
-            Iterable<Batch> inner = loader.getData(manager);
-            return () -> new Iterator<>() {
-                private final Iterator<Batch> it = inner.iterator();
-                private long seen;
-
-                @Override
-                public boolean hasNext() {
-                    return it.hasNext();
-                }
-
-                @Override
-                public Batch next() {
-                    Batch b = it.next();
-                    seen += b.getSize();
-                    return new Batch(b.getManager(), b.getData(), b.getLabels(), b.getSize(),
-                            null, null, seen, samples, b.getIndices());
-                }
-            };
-        }
-
-        @Override
-        public void prepare(Progress progress) {
-        }
+                samples.get(0).mask() != null ? ChipLoader.LabelKind.MASK : ChipLoader.LabelKind.CLASS);
     }
 }
