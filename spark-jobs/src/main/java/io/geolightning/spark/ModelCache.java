@@ -1,5 +1,6 @@
 package io.geolightning.spark;
 
+import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
 import io.geolightning.models.predict.TaskInferenceModel;
 import java.io.IOException;
@@ -90,6 +91,7 @@ public final class ModelCache {
 
     private static synchronized void setThreads(int n) {
         if (n > 0 && threadsSet != n) {
+            Engine.getEngine("PyTorch"); // loads the native library, which reads ai.djl.pytorch.num_threads once
             JniUtils.setNumThreads(n);
             threadsSet = n;
         }

@@ -103,7 +103,7 @@ public final class PredictJob {
             outcomes = new ArrayList<>(jsc.parallelize(specs, specs.size())
                     .mapPartitions(it -> ScenePredictionTask.run(it, Path.of(ckpt), settings.toOptions(), threads))
                     .collect());
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // SparkException is checked but thrown undeclared from Scala
             throw JobFailures.translate("predict job", e);
         } finally {
             specs.forEach(s -> removeTemporaries(Path.of(s.output())));

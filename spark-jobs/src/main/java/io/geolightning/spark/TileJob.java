@@ -118,7 +118,7 @@ public final class TileJob {
             outcomes = jsc.parallelize(specs, specs.size())
                     .map(spec -> SceneTiler.tile(spec, Path.of(storeText), workers))
                     .collect();
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // SparkException is checked but thrown undeclared from Scala
             throw JobFailures.translate("tile job", e);
         }
         Map<String, Object> description = new LinkedHashMap<>();
