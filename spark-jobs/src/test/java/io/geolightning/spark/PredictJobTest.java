@@ -44,7 +44,7 @@ class PredictJobTest {
     @BeforeAll
     void trainTinyCheckpoint(@TempDir Path dir) throws Exception {
         tmp = dir;
-        checkpoint = TinyCheckpoint.train(dir);
+        checkpoint = TinyCheckpoint.shared();
         SparkTestSupport.corruptTif(dir);
         scenes = List.of(nbClip(1), data("olinda/L7_ETMs.tif"), data("massachusetts/22978945_15.tif"),
                 dir.resolve("missing.tif"), dir.resolve("corrupt.tif"), nbClip(2));

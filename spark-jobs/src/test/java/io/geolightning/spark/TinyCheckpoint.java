@@ -17,7 +17,25 @@ import java.util.stream.Stream;
  * clips. Cheap (seconds), and a real checkpoint as users get it.
  */
 final class TinyCheckpoint {
+    private static Path cached;
+
     private TinyCheckpoint() {
+    }
+
+    /** @return the checkpoint, trained once per JVM into a temporary folder removed at exit */
+    static synchronized Path shared() throws IOException {
+        if (cached == null) {
+            Path dir = Files.createTempDirectory("tiny-checkpoint");
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    SceneTiler.deleteTree(dir);
+                } catch (IOException e) {
+                    // best effort
+                }
+            }));
+            cached = train(dir);
+        }
+        return cached;
     }
 
     static Path train(Path dir) throws IOException {
