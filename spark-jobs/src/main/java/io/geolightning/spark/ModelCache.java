@@ -25,7 +25,7 @@ public final class ModelCache {
     private static final Logger LOG = LoggerFactory.getLogger(ModelCache.class);
     private static final Map<Key, Deque<TaskInferenceModel>> IDLE = new ConcurrentHashMap<>();
     private static final AtomicInteger LOADS = new AtomicInteger();
-    private static volatile int threadsSet;
+    private static final ThreadLocal<Integer> THREADS = new ThreadLocal<>();
 
     private ModelCache() {
     }
@@ -62,7 +62,7 @@ public final class ModelCache {
      * Borrows a model restored from {@code checkpoint}, loading it only when no idle one is cached.
      *
      * @param checkpoint the .ckpt file
-     * @param torchThreads PyTorch intra-op threads to set before the first load in this JVM (0 = leave the default)
+     * @param torchThreads PyTorch intra-op threads of the calling (task) thread (0 = leave the default)
      * @return the lease; close it when the partition is done
      * @throws RuntimeException the models module's one-line error when the checkpoint cannot be restored
      */
@@ -75,11 +75,11 @@ public final class ModelCache {
             throw new SparkJobException(checkpoint + ": checkpoint not readable on this node (" + e.getMessage()
                     + "); put it on a file system every executor sees, or ship it with --files", e);
         }
+        setThreads(torchThreads);
         evictStale(key);
         Deque<TaskInferenceModel> idle = IDLE.computeIfAbsent(key, k -> new ConcurrentLinkedDeque<>());
         TaskInferenceModel m = idle.poll();
         if (m == null) {
-            setThreads(torchThreads);
             long t0 = System.nanoTime();
             m = TaskInferenceModel.fromCheckpoint(abs);
             int n = LOADS.incrementAndGet();
@@ -89,11 +89,16 @@ public final class ModelCache {
         return new Lease(key, m);
     }
 
-    private static synchronized void setThreads(int n) {
-        if (n > 0 && threadsSet != n) {
-            Engine.getEngine("PyTorch"); // loads the native library, which reads ai.djl.pytorch.num_threads once
+    /**
+     * Sets PyTorch's intra-op threads for the calling thread. With PyTorch's OpenMP build the setting is per thread
+     * (OpenMP's nthreads is a per-thread variable), and Spark runs each task on a pooled executor thread, so every
+     * task thread sets it, once.
+     */
+    private static void setThreads(int n) {
+        if (n > 0 && !Integer.valueOf(n).equals(THREADS.get())) {
+            Engine.getEngine("PyTorch"); // loads the native library first
             JniUtils.setNumThreads(n);
-            threadsSet = n;
+            THREADS.set(n);
         }
     }
 
