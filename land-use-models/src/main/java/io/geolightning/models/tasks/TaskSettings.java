@@ -1,8 +1,10 @@
 package io.geolightning.models.tasks;
 
+import io.geolightning.models.nn.Architecture;
+import io.geolightning.models.nn.BandNormalization;
 import io.geolightning.models.nn.ModelException;
 import io.geolightning.models.nn.ModelSpec;
-import io.geolightning.models.nn.BandNormalization;
+import io.geolightning.tiling.data.DataModule;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -70,6 +72,22 @@ public record TaskSettings(ModelSpec model, List<String> classNames, BandNormali
      */
     public static TaskSettings of(ModelSpec model) {
         return new TaskSettings(model, null, null, null, DEFAULT_IGNORE_INDEX, null);
+    }
+
+    /**
+     * Settings for a network of {@code architecture} sized to a data module: bands, classes and chip size, class names
+     * and the training split's band statistics all come from the data. Calls {@link DataModule#prepareData()} first
+     * (tiling once; skipped when the chip store is current).
+     *
+     * @param architecture the network family (a segmentation architecture needs a segmentation chip store)
+     * @param data the data module the task will be trained on
+     * @return settings with the default optimizer and ignore index
+     */
+    public static TaskSettings forData(Architecture architecture, DataModule data) {
+        data.prepareData();
+        List<String> classes = data.classNames();
+        ModelSpec spec = ModelSpec.of(architecture, data.bandCount(), classes.size(), data.chipSize()[0]);
+        return of(spec).withClassNames(classes).withNormalization(BandNormalization.of(data.bandStatistics()));
     }
 
     /** @param names class names @return a copy with these class names */
