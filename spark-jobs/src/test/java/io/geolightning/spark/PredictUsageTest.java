@@ -1,0 +1,67 @@
+package io.geolightning.spark;
+
+import static io.geolightning.spark.SparkTestSupport.csv;
+import static io.geolightning.spark.SparkTestSupport.data;
+import static io.geolightning.spark.SparkTestSupport.spark;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bad predict-job input, refused on the driver before any task with one line (exit code 2 on the command line). */
+class PredictUsageTest {
+
+    @TempDir
+    Path tmp;
+
+    private String error(Path checkpoint, Path list, Path outDir) {
+        JobUsageException e = assertThrows(JobUsageException.class, () -> PredictJob.run(spark(),
+                new PredictJob.Config(checkpoint, list, outDir, tmp.resolve("summary.parquet"), null, 0)));
+        assertFalse(e.getMessage().contains("\n"), e.getMessage());
+        return e.getMessage();
+    }
+
+    @Test
+    void missingCheckpointOutputClashesAndMissingOutputFolder() throws Exception {
+        Path ckpt = Files.writeString(tmp.resolve("model.ckpt"), "not read before the list is checked");
+        Path list = csv(tmp.resolve("scenes.csv"), "raster", List.of(data("olinda/L7_ETMs.tif").toString()));
+        assertEquals(tmp.resolve("nope.ckpt") + ": checkpoint not found; pass a .ckpt from a training run's"
+                + " checkpoints/ folder", error(tmp.resolve("nope.ckpt"), list, tmp.resolve("out")));
+
+        Files.createDirectories(tmp.resolve("a"));
+        Files.createDirectories(tmp.resolve("b"));
+        Path clash = csv(tmp.resolve("clash.csv"), "scene", List.of("a/x.tif", "b/x.tif"));
+        String m = error(ckpt, clash, tmp.resolve("out"));
+        assertEquals("clash.csv row 2: writes " + tmp.resolve("out/x.tif") + " like row 1; give the rows distinct"
+                + " 'output' paths (scenes with the same file name need them)", m);
+
+        assertEquals("scenes.csv row 1: no output for L7_ETMs.tif; pass --out-dir or give the row an 'output' path",
+                error(ckpt, list, null));
+
+        Path self = csv(tmp.resolve("self.csv"), "raster,output", List.of("a/x.tif,a/x.tif"));
+        assertTrue(error(ckpt, self, null).startsWith("self.csv row 1: the output " + tmp.resolve("a/x.tif")
+                + " is the scene itself"));
+    }
+
+    @Test
+    void commandLineOptionsAreCheckedFirst() throws Exception {
+        Path list = csv(tmp.resolve("scenes.csv"), "raster", List.of(data("olinda/L7_ETMs.tif").toString()));
+        SparkTestSupport.Run noOut = SparkTestSupport.jobs("predict", "--checkpoint", tmp.resolve("m.ckpt"),
+                "--scenes", list);
+        assertEquals(SparkJobs.USAGE, noOut.code());
+        assertEquals("error: pass --out-dir or --summary (where the summary goes); see 'geolightning-spark predict"
+                + " --help'", noOut.err().trim());
+        SparkTestSupport.Run overlap = SparkTestSupport.jobs("predict", "--checkpoint", tmp.resolve("m.ckpt"),
+                "--scenes", list, "--out-dir", tmp.resolve("out"), "--window", 64, "--overlap", 64);
+        assertEquals(SparkJobs.USAGE, overlap.code());
+        assertEquals(1, overlap.err().lines().count(), overlap.err());
+        assertTrue(overlap.err().startsWith("error: predict option overlap = 64 must be -1 (auto) or 0..63"),
+                overlap.err());
+    }
+}
