@@ -158,6 +158,10 @@ public final class LineChart {
         // legend
         int ly = top + 8;
         int lx = right - 10 - series.stream().mapToInt(s -> fm.stringWidth(s.name)).max().orElse(0) - 26;
+        g.setColor(new Color(255, 255, 255, 220));
+        g.fillRect(lx - 6, ly - 8, right - lx, series.size() * 18 + 6);
+        g.setColor(new Color(0xCCCCCC));
+        g.drawRect(lx - 6, ly - 8, right - lx, series.size() * 18 + 6);
         for (int s = 0; s < series.size(); s++) {
             g.setColor(PALETTE[s % PALETTE.length]);
             g.fillRect(lx, ly + s * 18, 18, 4);
