@@ -16,12 +16,8 @@ import java.util.Set;
  * kept in memory and the file is rewritten atomically on {@link #flush()} (the trainer flushes after every epoch),
  * so a reader never sees a half-written file.
  */
-public final class CsvLogger implements ExperimentLogger {
+public final class CsvLogger extends VersionedFolderLogger {
 
-    private final Path root;
-    private final String name;
-    private String version;
-    private Path dir;
     private final Set<String> columns = new LinkedHashSet<>(List.of("step", "epoch"));
     private final List<Map<String, Double>> rows = new ArrayList<>();
     private final Map<String, Object> hparams = new LinkedHashMap<>();
@@ -41,33 +37,7 @@ public final class CsvLogger implements ExperimentLogger {
      * @param version the version folder name, or null for the next {@code version_N}
      */
     public CsvLogger(Path root, String name, String version) {
-        this.root = root;
-        this.name = name;
-        this.version = version;
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public String version() {
-        logDir();
-        return version;
-    }
-
-    @Override
-    public synchronized Path logDir() {
-        if (dir == null) {
-            Path experiment = root.resolve(name);
-            if (version == null) {
-                version = LogFolders.nextVersion(experiment);
-            }
-            dir = experiment.resolve(version);
-            LogFolders.createDirectories(dir);
-        }
-        return dir;
+        super(root, name, version);
     }
 
     /** @return the metrics file path */

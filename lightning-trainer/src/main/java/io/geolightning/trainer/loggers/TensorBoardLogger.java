@@ -17,12 +17,8 @@ import java.util.Map;
  * files are append-only logs by design (TensorBoard ignores a truncated last record), so they are streamed rather
  * than written atomically; {@link #flush()} pushes buffered records to disk.
  */
-public final class TensorBoardLogger implements ExperimentLogger {
+public final class TensorBoardLogger extends VersionedFolderLogger {
 
-    private final Path root;
-    private final String name;
-    private String version;
-    private Path dir;
     private Path eventFile;
     private OutputStream out;
     private final Map<String, Object> hparams = new LinkedHashMap<>();
@@ -41,33 +37,7 @@ public final class TensorBoardLogger implements ExperimentLogger {
      * @param version the version folder name, or null for the next {@code version_N}
      */
     public TensorBoardLogger(Path root, String name, String version) {
-        this.root = root;
-        this.name = name;
-        this.version = version;
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public String version() {
-        logDir();
-        return version;
-    }
-
-    @Override
-    public synchronized Path logDir() {
-        if (dir == null) {
-            Path experiment = root.resolve(name);
-            if (version == null) {
-                version = LogFolders.nextVersion(experiment);
-            }
-            dir = experiment.resolve(version);
-            LogFolders.createDirectories(dir);
-        }
-        return dir;
+        super(root, name, version);
     }
 
     /** @return the event file (created on first write), or null before */
