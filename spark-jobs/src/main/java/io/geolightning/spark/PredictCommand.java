@@ -1,7 +1,7 @@
 package io.geolightning.spark;
 
 import io.geolightning.geo.RasterFormat;
-import io.geolightning.models.predict.Blending;
+import io.geolightning.models.cli.WindowingOptions;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -36,20 +36,8 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Replace class rasters that exist already.")
     boolean overwrite;
 
-    @Option(names = "--window", defaultValue = "0", paramLabel = "PIXELS",
-            description = "Window side (0 = the model's chip size). Default: ${DEFAULT-VALUE}.")
-    int window;
-
-    @Option(names = "--overlap", defaultValue = "-1", paramLabel = "PIXELS",
-            description = "Overlap of neighbouring windows (-1 = automatic). Default: ${DEFAULT-VALUE}.")
-    int overlap;
-
-    @Option(names = "--blending", defaultValue = "TAPERED", paramLabel = "MODE",
-            description = "tapered, central_crop or uniform. Default: ${DEFAULT-VALUE}.")
-    Blending blending;
-
-    @Option(names = "--batch-size", defaultValue = "8", paramLabel = "N", description = "Default: ${DEFAULT-VALUE}.")
-    int batchSize;
+    @Mixin
+    WindowingOptions windowing;
 
     @Option(names = "--format", defaultValue = "COG", paramLabel = "FORMAT", description = "COG or GTIFF.")
     RasterFormat format;
@@ -73,7 +61,8 @@ final class PredictCommand implements Callable<Integer> {
         PrintWriter w = spec.commandLine().getOut();
         PredictSettings settings;
         try {
-            settings = new PredictSettings(window, overlap, batchSize, blending, format, overwrite);
+            settings = new PredictSettings(windowing.window(), windowing.overlap(), windowing.batchSize(),
+                    windowing.blending(), format, overwrite);
         } catch (RuntimeException e) {
             throw new ParameterException(spec.commandLine(), OneLine.of(e.getMessage()), e);
         }

@@ -2,7 +2,6 @@ package io.geolightning.models.cli;
 
 import io.geolightning.geo.GeoRaster;
 import io.geolightning.geo.RasterFormat;
-import io.geolightning.models.predict.Blending;
 import io.geolightning.models.predict.PredictOptions;
 import io.geolightning.models.predict.PredictionResult;
 import io.geolightning.models.predict.ProbabilityOutput;
@@ -15,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -47,20 +47,8 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Replace existing outputs.")
     boolean overwrite;
 
-    @Option(names = "--window", defaultValue = "0", paramLabel = "PIXELS",
-            description = "Window side (0 = the model's chip size; segmenters accept larger). Default: ${DEFAULT-VALUE}.")
-    int window;
-
-    @Option(names = "--overlap", defaultValue = "-1", paramLabel = "PIXELS",
-            description = "Overlap of neighbouring windows (-1 = automatic). Default: ${DEFAULT-VALUE}.")
-    int overlap;
-
-    @Option(names = "--blending", defaultValue = "TAPERED", paramLabel = "MODE",
-            description = "tapered, central_crop or uniform. Default: ${DEFAULT-VALUE}.")
-    Blending blending;
-
-    @Option(names = "--batch-size", defaultValue = "8", paramLabel = "N", description = "Default: ${DEFAULT-VALUE}.")
-    int batchSize;
+    @Mixin
+    WindowingOptions windowing;
 
     @Option(names = "--bands", split = ",", paramLabel = "BAND",
             description = "1-based raster bands to feed the model, in model order (default: all).")
@@ -89,8 +77,9 @@ final class PredictCommand implements Callable<Integer> {
                     default -> throw new CliException("--probability-type " + probabilityType
                             + ": unknown; use float32 or uint8");
                 };
-        PredictOptions options = PredictOptions.builder().windowSize(window).overlap(overlap).batchSize(batchSize)
-                .blending(blending).probabilities(po).probabilitiesPath(probabilities).bands(bands)
+        PredictOptions options = PredictOptions.builder().windowSize(windowing.window()).overlap(windowing.overlap())
+                .batchSize(windowing.batchSize()).blending(windowing.blending()).probabilities(po)
+                .probabilitiesPath(probabilities).bands(bands)
                 .format(format).overwrite(overwrite).build();
         try (TaskInferenceModel model = TaskInferenceModel.fromCheckpoint(checkpoint);
              GeoRaster in = GeoRaster.open(raster)) {

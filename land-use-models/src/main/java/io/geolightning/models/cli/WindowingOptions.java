@@ -1,0 +1,46 @@
+package io.geolightning.models.cli;
+
+import io.geolightning.models.predict.Blending;
+import picocli.CommandLine.Option;
+
+/**
+ * The sliding-window options of scene prediction, shared as a picocli mixin by {@code geolightning predict} and the
+ * Spark predict job so both read them the same way.
+ */
+public final class WindowingOptions {
+
+    @Option(names = "--window", defaultValue = "0", paramLabel = "PIXELS",
+            description = "Window side (0 = the model's chip size; segmenters accept larger). Default: ${DEFAULT-VALUE}.")
+    int window;
+
+    @Option(names = "--overlap", defaultValue = "-1", paramLabel = "PIXELS",
+            description = "Overlap of neighbouring windows (-1 = automatic). Default: ${DEFAULT-VALUE}.")
+    int overlap;
+
+    @Option(names = "--blending", defaultValue = "TAPERED", paramLabel = "MODE",
+            description = "tapered, central_crop or uniform. Default: ${DEFAULT-VALUE}.")
+    Blending blending;
+
+    @Option(names = "--batch-size", defaultValue = "8", paramLabel = "N", description = "Default: ${DEFAULT-VALUE}.")
+    int batchSize;
+
+    /** @return window side in pixels (0 = the model's chip size) */
+    public int window() {
+        return window;
+    }
+
+    /** @return overlap in pixels (-1 = automatic) */
+    public int overlap() {
+        return overlap;
+    }
+
+    /** @return how overlapping windows are blended */
+    public Blending blending() {
+        return blending;
+    }
+
+    /** @return windows per forward batch */
+    public int batchSize() {
+        return batchSize;
+    }
+}
