@@ -161,6 +161,7 @@ public final class ChipStoreReader {
     private final class Cursor implements ChipCursor {
         private final MessageType projection;
         private int partIndex;
+        private Path current;
         private ParquetFileReader file;
         private RecordReader<Group> records;
         private long left;
@@ -177,7 +178,8 @@ public final class ChipStoreReader {
                         if (partIndex >= parts.size()) {
                             return false;
                         }
-                        file = openFile(parts.get(partIndex++));
+                        current = parts.get(partIndex++);
+                        file = openFile(current);
                         file.setRequestedSchema(projection);
                     }
                     PageReadStore pages = file.readNextRowGroup();
@@ -192,8 +194,7 @@ public final class ChipStoreReader {
                 }
                 return true;
             } catch (IOException | RuntimeException e) {
-                close();
-                throw corrupt(parts.get(Math.max(0, partIndex - 1)), e);
+                throw fail(e);
             }
         }
 
@@ -206,9 +207,15 @@ public final class ChipStoreReader {
             try {
                 return toRow(records.read());
             } catch (RuntimeException e) {
-                close();
-                throw corrupt(parts.get(Math.max(0, partIndex - 1)), e);
+                throw fail(e);
             }
+        }
+
+        /** Closes the cursor and names the part being read (closing forgets which one it was). */
+        private TilingException fail(Exception e) {
+            Path damaged = current;
+            close();
+            return corrupt(damaged, e);
         }
 
         @Override

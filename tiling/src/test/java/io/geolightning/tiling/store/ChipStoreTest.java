@@ -142,6 +142,29 @@ class ChipStoreTest {
     }
 
     @Test
+    void bitFlipInOnePartNamesThatPart() throws IOException {
+        Path store = tmp.resolve("parts");
+        try (ChipStoreWriter w = ChipStoreWriter.open(store, ChipStoreOptions.defaults().withRowsPerPart(10)
+                .withCodec(CompressionCodecName.UNCOMPRESSED))) {
+            rows(40, DataType.UINT8, false).forEach(w::write);
+            w.commit(meta());
+        }
+        ChipStoreReader r = ChipStoreReader.open(store);
+        assertEquals(4, r.parts().size());
+        Path damaged = r.parts().get(1);
+        byte[] all = Files.readAllBytes(damaged);
+        for (int i = all.length / 2 - 64; i < all.length / 2 + 64; i++) {
+            all[i] = (byte) ~all[i]; // pages of the only row group: the footer still opens
+        }
+        Files.write(damaged, all);
+        TilingException e = assertThrows(TilingException.class, () -> ChipStoreReader.open(store).forEach(row -> {
+        }));
+        assertTrue(e.getMessage().contains(damaged.getFileName().toString()), e.getMessage());
+        assertTrue(e.getMessage().contains("truncated or corrupt"), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"), e.getMessage());
+    }
+
+    @Test
     void missingStoreFailsWithOneLine() {
         TilingException e = assertThrows(TilingException.class,
                 () -> ChipStoreReader.open(tmp.resolve("nothing-here")));
