@@ -89,10 +89,10 @@ public final class VectorSource implements AutoCloseable {
         try {
             ds = ogr.Open(path.toString(), 0);
         } catch (RuntimeException e) {
-            throw notVector(path, Gdal.lastError(e, "format not recognised", path), e);
+            throw notOpened(path, Gdal.lastError(e, "format not recognised", path), e);
         }
         if (ds == null) {
-            throw notVector(path, Gdal.lastError(null, "format not recognised", path), null);
+            throw notOpened(path, Gdal.lastError(null, "format not recognised", path), null);
         }
         List<String> names = new ArrayList<>();
         for (int i = 0; i < ds.GetLayerCount(); i++) {
@@ -123,6 +123,15 @@ public final class VectorSource implements AutoCloseable {
             throw GeoIOException.of(path, "cannot read layer definition (" + Gdal.lastError(e, "unknown error") + ")",
                     "check that the file is complete and not corrupt", e);
         }
+    }
+
+    /** GDAL could not open the file: a Shapefile without its .shx is named as such, anything else is not a vector. */
+    private static GeoIOException notOpened(Path path, String why, Throwable cause) {
+        Optional<String> shx = ShapefileSidecars.of(path).flatMap(s -> s.problem("shx", "the shape index"));
+        if (shx.isPresent()) {
+            return new GeoIOException(path + ": " + shx.get(), cause);
+        }
+        return notVector(path, why, cause);
     }
 
     private static GeoIOException notVector(Path path, String why, Throwable cause) {
@@ -171,13 +180,20 @@ public final class VectorSource implements AutoCloseable {
     /**
      * Checks that the layer has field {@code field}.
      *
-     * @throws GeoIOException listing the fields when it does not
+     * @throws GeoIOException listing the fields when it does not, or saying that a Shapefile's .dbf (its fields) is
+     *                        missing
      */
     public void requireField(String field) {
-        if (!fieldNames.contains(field)) {
-            throw GeoIOException.of(path, "layer '" + layerName + "' has no field '" + field + "' (fields: "
-                    + String.join(", ", fieldNames) + ")", "pass one of these fields as the label attribute");
+        if (fieldNames.contains(field)) {
+            return;
         }
+        Optional<String> dbf = fieldNames.isEmpty() ? ShapefileSidecars.of(path).flatMap(s -> s.problem("dbf",
+                "the attribute table, holding field '" + field + "'")) : Optional.empty();
+        if (dbf.isPresent()) {
+            throw new GeoIOException(path + ": layer '" + layerName + "' has no fields because " + dbf.get());
+        }
+        throw GeoIOException.of(path, "layer '" + layerName + "' has no field '" + field + "' (fields: "
+                + String.join(", ", fieldNames) + ")", "pass one of these fields as the label attribute (--label-field)");
     }
 
     /** True when field {@code field} holds numbers (integer or real). */

@@ -107,6 +107,45 @@ class BadInputTest {
         }
     }
 
+    /** Copies olinda1.shp with the sidecars of the given extensions into {@code folder}, renamed to {@code stem}. */
+    private static Path copyShapefile(Path folder, String stem, String... exts) throws IOException {
+        Files.createDirectories(folder);
+        for (String ext : exts) {
+            Path from = TestData.OLINDA_SHP.resolveSibling("olinda1." + ext.toLowerCase(java.util.Locale.ROOT));
+            Files.copy(from, folder.resolve(stem + "." + ext));
+        }
+        return folder.resolve(stem + ".shp");
+    }
+
+    @Test
+    void shapefileWithoutItsDbfSaysSo() throws IOException {
+        Path shp = copyShapefile(tmp.resolve("nodbf"), "olinda1", "shp", "shx", "prj");
+        try (VectorSource v = VectorSource.open(shp)) {
+            GeoIOException e = assertThrows(GeoIOException.class, () -> v.requireField("TIPO"));
+            TestData.assertOneLine(e, "olinda1.shp", ".dbf sidecar olinda1.dbf", "is missing",
+                    "copy olinda1.dbf next to olinda1.shp");
+            assertFalse(e.getMessage().contains("(fields: )"), e.getMessage());
+        }
+        // GDAL reads <stem>.DBF too, but not another case of the stem: that one is misnamed, not missing
+        Path upper = copyShapefile(tmp.resolve("upper"), "olinda1", "shp", "shx", "DBF");
+        try (VectorSource v = VectorSource.open(upper)) {
+            v.requireField("TIPO");
+        }
+        Path misnamed = copyShapefile(tmp.resolve("misnamed"), "olinda1", "shp", "shx");
+        Files.copy(TestData.OLINDA_SHP.resolveSibling("olinda1.dbf"), misnamed.resolveSibling("OLINDA1.dbf"));
+        try (VectorSource v = VectorSource.open(misnamed)) {
+            TestData.assertOneLine(assertThrows(GeoIOException.class, () -> v.requireField("TIPO")),
+                    "olinda1.shp", "named OLINDA1.dbf", "rename it to olinda1.dbf");
+        }
+    }
+
+    @Test
+    void shapefileWithoutItsShxSaysSo() throws IOException {
+        Path shp = copyShapefile(tmp.resolve("noshx"), "olinda1", "shp", "dbf", "prj");
+        TestData.assertOneLine(assertThrows(GeoIOException.class, () -> VectorSource.open(shp)), "olinda1.shp",
+                ".shx sidecar olinda1.shx", "is missing", "copy olinda1.shx next to olinda1.shp");
+    }
+
     @Test
     void missingLabelAttributeListsFields() {
         try (VectorSource v = VectorSource.open(TestData.OLINDA_SHP); GeoRaster img = GeoRaster.open(TestData.L7)) {

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import org.locationtech.jts.geom.Envelope;
+import org.locationtech.jts.geom.Geometry;
 
 /**
  * Labels read once from a vector file: the features (in the layer CRS), the resolved classes and the map from
@@ -51,6 +52,7 @@ public final class LabelSet {
                 src.requireField(config.attribute());
             }
             List<VectorFeature> features = src.features();
+            requirePolygons(name, src.layerName(), features);
             Envelope extent = new Envelope();
             features.forEach(f -> extent.expandToInclude(f.geometry().getEnvelopeInternal()));
             String ignoreText = config.ignoreValue() == null ? null : String.valueOf(config.ignoreValue());
@@ -105,6 +107,33 @@ public final class LabelSet {
             return new LabelSet(config, List.copyOf(features), crs, extent, List.copyOf(classes), map, bg);
         } catch (GeoIOException e) {
             throw new TilingException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Fails when the layer holds points or lines: a chip's class goes by the area its labels cover and a mask by the
+     * pixels they cover, so points and lines (no area) would label next to nothing.
+     */
+    private static void requirePolygons(String name, String layer, List<VectorFeature> features) {
+        long points = 0;
+        long lines = 0;
+        for (VectorFeature f : features) {
+            Geometry g = f.geometry();
+            if (!g.isEmpty() && g.getDimension() < 2) {
+                if (g.getDimension() == 0) {
+                    points++;
+                } else {
+                    lines++;
+                }
+            }
+        }
+        if (points + lines > 0) {
+            String kinds = (points > 0 ? points + " point" + (points > 1 ? "s" : "") : "")
+                    + (points > 0 && lines > 0 ? " and " : "") + (lines > 0 ? lines + " line" + (lines > 1 ? "s" : "")
+                    : "");
+            throw new TilingException(name + ": layer '" + layer + "' holds " + kinds + " (of " + features.size()
+                    + " features), but labels must be polygons; pass a polygon layer with --labels (buffer points or"
+                    + " lines into polygons first, e.g. with ST_Buffer in ogr2ogr -dialect SQLite)");
         }
     }
 
