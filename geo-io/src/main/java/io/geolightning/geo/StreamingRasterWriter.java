@@ -1,12 +1,13 @@
 package io.geolightning.geo;
 
+import io.geolightning.foundation.AtomicFiles;
+import io.geolightning.foundation.TempFiles;
 import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Map;
-import java.util.UUID;
 import java.util.Vector;
 import org.gdal.gdal.Band;
 import org.gdal.gdal.ColorTable;
@@ -38,8 +39,8 @@ public final class StreamingRasterWriter implements AutoCloseable {
         Gdal.quietThread();
         this.spec = spec;
         Path target = spec.path().toAbsolutePath();
-        this.tiff = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID().toString().substring(0, 8)
-                + ".part.tif");
+        TempFiles.removeStale(target); // left by a run killed with SIGKILL
+        this.tiff = TempFiles.reserve(target, ".part.tif");
         Driver driver = gdal.GetDriverByName("GTiff");
         Vector<String> options = new Vector<>();
         if (spec.format() == RasterFormat.GTIFF) {
@@ -206,12 +207,11 @@ public final class StreamingRasterWriter implements AutoCloseable {
             dataset = null;
             Path finished = tiff;
             if (spec.format() == RasterFormat.COG) {
-                cog = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID().toString().substring(0, 8)
-                        + ".cog.tif");
+                cog = TempFiles.reserve(target, ".cog.tif");
                 translateToCog(cog);
                 finished = cog;
             }
-            Files.move(finished, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            AtomicFiles.commit(finished, target);
             committed = true;
             LOG.info("{}: wrote {}x{}x{} {} {} in {} ms", spec.path(), spec.width(), spec.height(), spec.bandCount(),
                     spec.dataType(), spec.format(), (System.nanoTime() - start) / 1_000_000);
@@ -287,12 +287,7 @@ public final class StreamingRasterWriter implements AutoCloseable {
     }
 
     private static void deleteQuietly(Path p) {
-        try {
-            Files.deleteIfExists(p);
-            Files.deleteIfExists(Path.of(p + ".aux.xml"));
-        } catch (IOException e) {
-            LOG.warn("could not delete temporary file {}: {}", p, e.getMessage());
-        }
+        TempFiles.discard(p);
     }
 
     private void requireOpen() {

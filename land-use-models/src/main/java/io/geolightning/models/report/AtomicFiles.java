@@ -2,16 +2,15 @@ package io.geolightning.models.report;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import javax.imageio.ImageIO;
 
 /**
- * Writes files so that no reader ever sees a half-written one: the bytes go to a temporary file in the same folder,
- * which is then moved over the target atomically.
+ * The run folder's atomic writes (text, PNG, copies) with the report's error message; the mechanism - a hidden
+ * temporary in the same folder renamed over the target, default permissions, cleanup on SIGINT/SIGTERM - is
+ * {@link io.geolightning.foundation.AtomicFiles}.
  */
 public final class AtomicFiles {
 
@@ -20,9 +19,7 @@ public final class AtomicFiles {
 
     /** Content producer that may fail with an I/O error. */
     @FunctionalInterface
-    public interface Writer {
-        /** @param out stream to write the whole content to */
-        void write(OutputStream out) throws IOException;
+    public interface Writer extends io.geolightning.foundation.AtomicFiles.Writer {
     }
 
     /**
@@ -34,33 +31,11 @@ public final class AtomicFiles {
         if (dir == null || !Files.isDirectory(dir)) {
             throw new ReportException(target + ": the folder " + dir + " does not exist; create it first");
         }
-        Path tmp = null;
         try {
-            tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
-            try (OutputStream out = Files.newOutputStream(tmp)) {
-                writer.write(out);
-            }
-            readableByAll(tmp);
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            tmp = null;
+            io.geolightning.foundation.AtomicFiles.write(target, writer);
         } catch (IOException e) {
             throw new ReportException(target + ": cannot write (" + e.getMessage()
                     + "); check the folder is writable and the disk has space", e);
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // best effort: the temporary file is hidden and named after the target
-                }
-            }
-        }
-    }
-
-    /** Temporary files are created owner-only; a report is meant to be shared like any other output file. */
-    private static void readableByAll(Path p) throws IOException {
-        if (p.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-            Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
         }
     }
 

@@ -1,11 +1,10 @@
 package io.geolightning.trainer.loggers;
 
+import io.geolightning.foundation.AtomicFiles;
 import io.geolightning.trainer.TrainerException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -47,23 +46,11 @@ final class LogFolders {
 
     /** Writes text to a temporary file next to {@code target} and moves it over atomically. */
     static void writeAtomically(Path target, String text) {
-        Path tmp = null;
         try {
-            tmp = Files.createTempFile(target.toAbsolutePath().getParent(), "." + target.getFileName(), ".tmp");
-            Files.writeString(tmp, text, StandardCharsets.UTF_8);
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            tmp = null;
+            AtomicFiles.writeString(target, text);
         } catch (IOException e) {
             throw new TrainerException(target + ": cannot write (" + e.getMessage()
                     + "); check the folder is writable and the disk has space", e);
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // best effort
-                }
-            }
         }
     }
 }

@@ -1,5 +1,7 @@
 package io.geolightning.tiling.store;
 
+import io.geolightning.foundation.AtomicFiles;
+import io.geolightning.foundation.TempFiles;
 import io.geolightning.tiling.TilingException;
 import io.geolightning.tiling.splits.Split;
 import java.io.IOException;
@@ -141,7 +143,8 @@ public final class ChipStoreWriter implements AutoCloseable {
             try {
                 if (writer == null) {
                     Path target = layout.folder().resolve(layout.partName(index));
-                    temp = AtomicFiles.tempFor(target);
+                    TempFiles.removeStale(target); // left by a run killed with SIGKILL
+                    temp = TempFiles.reserve(target, ".tmp");
                     writer = newWriter(temp);
                 }
                 writer.write(toGroup(row));
@@ -184,13 +187,7 @@ public final class ChipStoreWriter implements AutoCloseable {
             } catch (IOException | RuntimeException e) {
                 LOG.debug("closing an abandoned part failed: {}", e.toString());
             }
-            if (temp != null) {
-                try {
-                    Files.deleteIfExists(temp);
-                } catch (IOException e) {
-                    LOG.warn("cannot delete temporary file {}: {}", temp, e.toString());
-                }
-            }
+            TempFiles.discard(temp);
         }
     }
 
@@ -260,7 +257,7 @@ public final class ChipStoreWriter implements AutoCloseable {
             List<Part> nonEmpty = parts.stream().filter(p -> p.temp != null).toList();
             if (nonEmpty.isEmpty()) { // an empty store still gets one valid (empty) file
                 Part p = new Part(0);
-                p.temp = AtomicFiles.tempFor(layout.folder().resolve(layout.partName(0)));
+                p.temp = TempFiles.reserve(layout.folder().resolve(layout.partName(0)), ".tmp");
                 p.writer = newWriter(p.temp);
                 p.close();
                 nonEmpty = List.of(p);

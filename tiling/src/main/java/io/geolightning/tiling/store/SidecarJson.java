@@ -1,5 +1,6 @@
 package io.geolightning.tiling.store;
 
+import io.geolightning.foundation.AtomicFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.geolightning.tiling.TilingException;
@@ -19,7 +20,8 @@ public final class SidecarJson {
     /** Writes the sidecar through a temporary file. */
     public static void write(Path file, ChipStoreMetadata metadata) {
         try {
-            AtomicFiles.write(file, MAPPER.writeValueAsBytes(metadata));
+            byte[] bytes = MAPPER.writeValueAsBytes(metadata);
+            AtomicFiles.write(file, out -> out.write(bytes));
         } catch (IOException e) {
             throw new TilingException(file + ": cannot write the chip-store sidecar (" + e.getMessage()
                     + "); check free space and permissions of the folder", e);

@@ -1,0 +1,68 @@
+package io.geolightning.foundation;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * Publishes files so that no reader ever sees a half-written one: the bytes go to a hidden temporary in the same
+ * folder ({@link TempFiles}), which is then renamed over the target atomically. Stale temporaries of the same target
+ * left by a killed run are removed first. The published file has the default permissions (the umask applies).
+ */
+public final class AtomicFiles {
+
+    private AtomicFiles() {
+    }
+
+    /** Content producer that may fail with an I/O error. */
+    @FunctionalInterface
+    public interface Writer {
+        /** @param out stream to write the whole content to */
+        void write(OutputStream out) throws IOException;
+    }
+
+    /**
+     * @param target final path (its folder must exist)
+     * @param writer writes the content
+     * @throws IOException when the folder is not writable or the disk is full; the target is then untouched
+     */
+    public static void write(Path target, Writer writer) throws IOException {
+        TempFiles.removeStale(target);
+        Path tmp = TempFiles.create(target, ".tmp");
+        try {
+            try (OutputStream out = Files.newOutputStream(tmp)) {
+                writer.write(out);
+            }
+            Files.move(tmp, target.toAbsolutePath(), StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
+            TempFiles.release(tmp);
+            tmp = null;
+        } finally {
+            TempFiles.discard(tmp);
+        }
+    }
+
+    /**
+     * @param target final path
+     * @param text UTF-8 text
+     * @throws IOException as {@link #write}
+     */
+    public static void writeString(Path target, String text) throws IOException {
+        write(target, out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * Moves a finished temporary onto its target atomically and forgets it.
+     *
+     * @param tmp the temporary from {@link TempFiles}
+     * @param target the final path
+     * @throws IOException when the rename fails (the temporary is then still registered for cleanup)
+     */
+    public static void commit(Path tmp, Path target) throws IOException {
+        Files.move(tmp, target.toAbsolutePath(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        TempFiles.release(tmp);
+    }
+}
