@@ -7,10 +7,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -21,6 +23,12 @@ import org.slf4j.LoggerFactory;
  * it writes {@code <dirpath>/<filename>.ckpt} when the monitored metric ranks among the {@code saveTopK} best,
  * deleting the checkpoint that dropped out, so exactly the top-K files (plus {@code last.ckpt} with
  * {@code saveLast}) remain. Without a monitor the K most recent are kept. Files are written atomically.
+ *
+ * <p>Deleting is confined: the callback only ever deletes a checkpoint that it wrote itself, in this process, inside
+ * its own folder. The ranking restored from a checkpoint ({@code ckptPath}) is advisory: its entries are reduced to
+ * file names resolved against this run's folder and keep their scores for ranking, but a restored file that drops out
+ * of the top K is left on disk (never deleted), so resuming can never remove an earlier run's checkpoint, the
+ * checkpoint being resumed from, or any other file named by a crafted checkpoint.
  *
  * <p>The filename template substitutes {@code {epoch}}, {@code {step}} and any metric, optionally formatted:
  * {@code "epoch={epoch}-val_loss={val_loss:.4f}"} gives {@code epoch=3-val_loss=0.1234.ckpt}.
@@ -38,6 +46,10 @@ public final class ModelCheckpoint implements Callback {
     private final boolean saveLast;
     private final int everyNEpochs;
     private final Map<Path, Double> kept = new LinkedHashMap<>();
+    /** Checkpoints written by this instance in this process (absolute, normalised): the only ones it may delete. */
+    private final Set<Path> written = new HashSet<>();
+    /** Restored ranking (file name to score), resolved against the folder at the first save. */
+    private final Map<String, Double> restored = new LinkedHashMap<>();
     private Path bestModelPath;
     private double bestModelScore = Double.NaN;
     private Path lastModelPath;
@@ -93,6 +105,7 @@ public final class ModelCheckpoint implements Callback {
             Path last = dir.resolve("last.ckpt");
             lastModelPath = last;
             trainer.saveCheckpoint(last);
+            written.add(canonical(last));
         }
     }
 
@@ -130,9 +143,10 @@ public final class ModelCheckpoint implements Callback {
         bestModelPath = best(m);
         bestModelScore = monitor != null ? kept.get(bestModelPath) : Double.NaN;
         trainer.saveCheckpoint(path);
+        written.add(canonical(path));
         for (Path p : evicted) {
             if (!p.equals(path)) {
-                delete(p);
+                deleteIfOwned(p, dir);
             }
         }
     }
@@ -157,19 +171,43 @@ public final class ModelCheckpoint implements Callback {
         return best;
     }
 
-    private static void delete(Path p) {
+    /** Deletes an evicted checkpoint only when this instance wrote it, in this process, inside its folder. */
+    private void deleteIfOwned(Path p, Path dir) {
+        Path c = canonical(p);
+        if (!written.contains(c) || !c.startsWith(canonical(dir))) {
+            LOG.info("ModelCheckpoint: {} left the top {} but was not written by this run; leaving it on disk", p,
+                    saveTopK);
+            return;
+        }
         try {
-            Files.deleteIfExists(p);
+            Files.deleteIfExists(c);
+            written.remove(c);
         } catch (IOException e) {
             LOG.warn("ModelCheckpoint: cannot delete {} ({})", p, e.getMessage());
         }
     }
 
+    private static Path canonical(Path p) {
+        return p.toAbsolutePath().normalize();
+    }
+
     private Path directory(Trainer trainer) {
         if (resolvedDir == null) {
             resolvedDir = dirpath != null ? dirpath : trainer.logDir().resolve("checkpoints");
+            adoptRestored();
         }
         return resolvedDir;
+    }
+
+    /** Ranks the restored entries whose files exist in this run's folder; the others are forgotten. */
+    private void adoptRestored() {
+        restored.forEach((name, score) -> {
+            Path p = resolvedDir.resolve(name);
+            if (Files.isRegularFile(p)) {
+                kept.putIfAbsent(p, score);
+            }
+        });
+        restored.clear();
     }
 
     String format(Trainer trainer) {
@@ -233,26 +271,46 @@ public final class ModelCheckpoint implements Callback {
     @Override
     public Map<String, Object> stateDict() {
         Map<String, Object> s = new LinkedHashMap<>();
-        Map<String, Object> k = new LinkedHashMap<>();
-        kept.forEach((p, v) -> k.put(p.toString(), v));
+        Map<String, Object> k = new LinkedHashMap<>(restored);
+        kept.forEach((p, v) -> k.put(p.getFileName().toString(), v)); // names only: folders are never restored
         s.put("kept", k);
-        s.put("bestModelPath", bestModelPath == null ? null : bestModelPath.toString());
+        s.put("bestModelPath", bestModelPath == null ? null : bestModelPath.getFileName().toString());
         s.put("saveCounter", saveCounter);
         return s;
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public void loadStateDict(Map<String, Object> state) {
         kept.clear();
+        restored.clear();
         Object k = state.get("kept");
         if (k instanceof Map<?, ?> map) {
-            ((Map<String, Object>) map).forEach((p, v) -> kept.put(Path.of(p), ((Number) v).doubleValue()));
+            map.forEach((p, v) -> {
+                String name = fileName(p);
+                if (name != null && v instanceof Number n && !Double.isNaN(n.doubleValue())) {
+                    restored.put(name, n.doubleValue());
+                }
+            });
         }
-        Object b = state.get("bestModelPath");
-        bestModelPath = b == null ? null : Path.of(b.toString());
-        bestModelScore = bestModelPath == null || monitor == null ? Double.NaN : kept.getOrDefault(bestModelPath, Double.NaN);
-        saveCounter = ((Number) state.getOrDefault("saveCounter", 0)).longValue();
+        String best = fileName(state.get("bestModelPath"));
+        Double bestScore = best == null ? null : restored.get(best);
+        bestModelScore = bestScore == null || monitor == null ? Double.NaN : bestScore;
+        bestModelPath = null; // recomputed at the next save, inside this run's folder
+        if (resolvedDir != null) { // already saving in this process: resolve against the known folder now
+            adoptRestored();
+        }
+        Object counter = state.get("saveCounter");
+        saveCounter = counter instanceof Number n ? Math.max(0, n.longValue()) : 0;
+    }
+
+    /** @return the file name of a restored path (any folder dropped), or null when it is not a checkpoint name */
+    private static String fileName(Object p) {
+        if (p == null) {
+            return null;
+        }
+        String s = p.toString().replace('\\', '/');
+        String name = s.substring(s.lastIndexOf('/') + 1);
+        return name.endsWith(".ckpt") && !name.equals(".ckpt") && !name.equals("..") ? name : null;
     }
 
     /** Builder of {@link ModelCheckpoint}. */

@@ -11,10 +11,11 @@ import ai.djl.util.Pair;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.geolightning.foundation.AtomicFiles;
+import io.geolightning.foundation.TempFiles;
 import io.geolightning.trainer.TrainerException;
 import io.geolightning.trainer.optim.LightningOptimizer;
 import java.io.BufferedOutputStream;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -24,15 +25,12 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
-import java.util.zip.ZipInputStream;
+import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 
 /**
@@ -51,6 +49,8 @@ public final class CheckpointIO {
 
     static final String META = "meta.json";
     static final String MODEL = "model.params";
+    /** meta.json holds names, shapes, hyperparameters and small states: far below this. */
+    static final long MAX_META_BYTES = 64L << 20;
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(SerializationFeature.INDENT_OUTPUT)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
@@ -85,7 +85,8 @@ public final class CheckpointIO {
         Path tmp = null;
         try {
             Files.createDirectories(dir);
-            tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+            TempFiles.removeStale(target);
+            tmp = TempFiles.create(target, ".tmp");
             try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(tmp));
                     ZipOutputStream zip = new ZipOutputStream(os)) {
                 zip.putNextEntry(new ZipEntry(META));
@@ -105,76 +106,79 @@ public final class CheckpointIO {
                     zip.closeEntry();
                 }
             }
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            AtomicFiles.commit(tmp, target);
             tmp = null;
         } catch (IOException e) {
-            throw new TrainerException(target + ": cannot write checkpoint (" + e.getMessage()
+            throw new TrainerException(target + ": cannot write checkpoint (" + firstLine(e.getMessage())
                     + "); check the folder exists, is writable and the disk has space", e);
         } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // best effort
-                }
-            }
+            TempFiles.discard(tmp);
         }
     }
 
     /**
-     * Reads a checkpoint into memory and checks its structure.
+     * Opens a checkpoint: reads and checks {@code meta.json} (bounded) and that the weights entry exists; the weights
+     * and optimizer states are streamed later, each capped by the sizes {@code meta.json} declares. Entries other than
+     * the known ones are never read, so a crafted archive (a "zip bomb") costs neither memory nor time.
      *
      * @param path the .ckpt file
-     * @return the loaded entries
-     * @throws TrainerException (one line naming the file) when missing, not a checkpoint or damaged
+     * @return the checkpoint
+     * @throws TrainerException (one line naming the file) when missing, not a checkpoint, damaged or inconsistent
      */
     public static LoadedCheckpoint read(Path path) {
-        Map<String, byte[]> entries = new HashMap<>();
-        try (InputStream in = Files.newInputStream(path); ZipInputStream zip = new ZipInputStream(in)) {
-            ZipEntry e;
-            while ((e = zip.getNextEntry()) != null) {
-                entries.put(e.getName(), zip.readAllBytes());
+        if (Files.isDirectory(path)) {
+            throw new TrainerException(path + ": is a folder, not a checkpoint; pass a .ckpt file");
+        }
+        CheckpointMeta meta;
+        try (ZipFile zip = new ZipFile(path.toFile())) {
+            ZipEntry metaEntry = zip.getEntry(META);
+            if (metaEntry == null || zip.getEntry(MODEL) == null) {
+                throw new TrainerException(path + ": not a GeoLightning checkpoint (missing "
+                        + (metaEntry == null ? META : MODEL) + "); pass a .ckpt written by the GeoLightning Trainer");
             }
-        } catch (NoSuchFileException e) {
+            byte[] metaBytes;
+            try (InputStream in = new BoundedInputStream(zip.getInputStream(metaEntry), MAX_META_BYTES, path, META)) {
+                metaBytes = in.readAllBytes();
+            }
+            try {
+                meta = JSON.readValue(metaBytes, CheckpointMeta.class);
+            } catch (IOException | RuntimeException e) {
+                throw new TrainerException(path + ": checkpoint meta.json is damaged (" + firstLine(e.getMessage())
+                        + "); pass an intact .ckpt", e);
+            }
+        } catch (NoSuchFileException | java.io.FileNotFoundException e) {
             throw new TrainerException(path + ": checkpoint file not found; pass the path of an existing .ckpt"
                     + " (ModelCheckpoint writes them under <dirpath>)", e);
         } catch (ZipException | java.io.EOFException e) {
             throw new TrainerException(path + ": not a readable checkpoint (corrupt or truncated archive: "
-                    + e.getMessage() + "); pass a .ckpt written by the GeoLightning Trainer", e);
+                    + firstLine(e.getMessage()) + "); pass a .ckpt written by the GeoLightning Trainer", e);
         } catch (IOException e) {
-            throw new TrainerException(path + ": cannot read checkpoint (" + e.getMessage()
+            if (!Files.exists(path)) {
+                throw new TrainerException(path + ": checkpoint file not found; pass the path of an existing .ckpt"
+                        + " (ModelCheckpoint writes them under <dirpath>)", e);
+            }
+            throw new TrainerException(path + ": cannot read checkpoint (" + firstLine(e.getMessage())
                     + "); check the path and permissions", e);
         }
-        byte[] metaBytes = entries.get(META);
-        if (metaBytes == null || !entries.containsKey(MODEL)) {
-            throw new TrainerException(path + ": not a GeoLightning checkpoint (missing " + (metaBytes == null ? META : MODEL)
-                    + "); pass a .ckpt written by the GeoLightning Trainer");
-        }
-        CheckpointMeta meta;
-        try {
-            meta = JSON.readValue(metaBytes, CheckpointMeta.class);
-        } catch (IOException e) {
-            throw new TrainerException(path + ": checkpoint meta.json is damaged (" + firstLine(e.getMessage())
-                    + "); pass an intact .ckpt", e);
-        }
-        if (!CheckpointMeta.FORMAT.equals(meta.format()) || meta.version() > CheckpointMeta.VERSION
+        if (meta == null || !CheckpointMeta.FORMAT.equals(meta.format()) || meta.version() > CheckpointMeta.VERSION
                 || meta.parameters() == null) {
-            throw new TrainerException(path + ": unsupported checkpoint format '" + meta.format() + "' version "
-                    + meta.version() + "; this build reads " + CheckpointMeta.FORMAT + " version <= " + CheckpointMeta.VERSION);
+            throw new TrainerException(path + ": unsupported checkpoint format '" + (meta == null ? null : meta.format())
+                    + "' version " + (meta == null ? 0 : meta.version()) + "; this build reads " + CheckpointMeta.FORMAT
+                    + " version <= " + CheckpointMeta.VERSION);
         }
-        return new LoadedCheckpoint(path, meta, entries);
+        return new LoadedCheckpoint(path, meta, CheckpointLimits.of(path, meta));
     }
 
-    /** A checkpoint read into memory. */
+    /** An opened checkpoint: its metadata, with the weights streamed from the file on demand. */
     public static final class LoadedCheckpoint {
         private final Path path;
         private final CheckpointMeta meta;
-        private final Map<String, byte[]> entries;
+        private final CheckpointLimits limits;
 
-        LoadedCheckpoint(Path path, CheckpointMeta meta, Map<String, byte[]> entries) {
+        LoadedCheckpoint(Path path, CheckpointMeta meta, CheckpointLimits limits) {
             this.path = path;
             this.meta = meta;
-            this.entries = entries;
+            this.limits = limits;
         }
 
         /** @return the metadata */
@@ -221,11 +225,23 @@ public final class CheckpointIO {
             if (initialized) {
                 block.getParameters().values().forEach(p -> old.add(p.getArray()));
             }
-            try (DataInputStream dis = new DataInputStream(new ByteArrayInputStream(entries.get(MODEL)))) {
+            try (ZipFile zip = new ZipFile(path.toFile());
+                    DataInputStream dis = new DataInputStream(new java.io.BufferedInputStream(
+                            new BoundedInputStream(zip.getInputStream(entry(zip, MODEL)), limits.modelBytes(), path, MODEL)))) {
                 block.loadParameters(manager, dis);
+            } catch (TrainerException e) {
+                throw e;
             } catch (IOException | MalformedModelException | RuntimeException e) {
-                throw new TrainerException(path + ": model.params is damaged (" + e.getMessage()
+                throw new TrainerException(path + ": model.params is damaged (" + firstLine(e.getMessage())
                         + "); pass an intact .ckpt", e);
+            }
+            List<CheckpointMeta.ParameterInfo> loaded = describe(block);
+            for (int i = 0; i < saved.size(); i++) {
+                if (!Arrays.equals(saved.get(i).shape(), loaded.get(i).shape())) {
+                    throw new TrainerException(path + ": checkpoint is inconsistent: meta.json declares parameter '"
+                            + saved.get(i).name() + "' as " + new Shape(saved.get(i).shape()) + " but model.params holds "
+                            + new Shape(loaded.get(i).shape()) + "; pass an intact .ckpt written by the GeoLightning Trainer");
+                }
             }
             for (Parameter p : block.getParameters().values()) {
                 if (p.requiresGradient()) {
@@ -233,6 +249,24 @@ public final class CheckpointIO {
                 }
             }
             old.forEach(NDArray::close);
+        }
+
+        /** @return the named entry's bytes (at most {@code cap}), or null when the archive has no such entry */
+        private byte[] readEntry(String name, long cap) {
+            try (ZipFile zip = new ZipFile(path.toFile())) {
+                ZipEntry e = zip.getEntry(name);
+                if (e == null) {
+                    return null;
+                }
+                try (InputStream in = new BoundedInputStream(zip.getInputStream(e), cap, path, name)) {
+                    return in.readAllBytes();
+                }
+            } catch (TrainerException e) {
+                throw e;
+            } catch (IOException e) {
+                throw new TrainerException(path + ": " + name + " is damaged or unreadable (" + firstLine(e.getMessage())
+                        + "); pass an intact .ckpt", e);
+            }
         }
 
         /**
@@ -244,14 +278,15 @@ public final class CheckpointIO {
          */
         public void restoreOptimizer(int index, LightningOptimizer optimizer, NDManager manager) {
             List<CheckpointMeta.OptimizerInfo> infos = meta.optimizers();
-            byte[] bytes = entries.get("optimizer-" + index + ".ndlist");
+            String name = "optimizer-" + index + ".ndlist";
+            byte[] bytes = readEntry(name, limits.optimizerBytes());
             if (infos == null || index >= infos.size() || bytes == null) {
                 throw new TrainerException(path + ": checkpoint has " + (infos == null ? 0 : infos.size())
                         + " optimizer(s) but the module configures more (index " + index
                         + "); resume with the optimizer setup that wrote it");
             }
             CheckpointMeta.OptimizerInfo info = infos.get(index);
-            if (!info.type().equals(optimizer.getClass().getSimpleName())) {
+            if (info == null || info.type() == null || !info.type().equals(optimizer.getClass().getSimpleName())) {
                 throw new TrainerException(path + ": optimizer #" + index + " is " + info.type()
                         + " in the checkpoint but " + optimizer.getClass().getSimpleName()
                         + " in the module; resume with the same optimizer");
@@ -262,13 +297,21 @@ public final class CheckpointIO {
             } catch (TrainerException e) {
                 throw new TrainerException(path + ": " + e.getMessage(), e);
             } catch (RuntimeException e) {
-                throw new TrainerException(path + ": optimizer-" + index + ".ndlist is damaged (" + e.getMessage()
+                throw new TrainerException(path + ": optimizer-" + index + ".ndlist is damaged (" + firstLine(e.getMessage())
                         + "); pass an intact .ckpt", e);
             }
         }
     }
 
-    private static String firstLine(String s) {
+    private static ZipEntry entry(ZipFile zip, String name) throws ZipException {
+        ZipEntry e = zip.getEntry(name);
+        if (e == null) {
+            throw new ZipException("entry " + name + " disappeared");
+        }
+        return e;
+    }
+
+    static String firstLine(String s) {
         if (s == null) {
             return "no detail";
         }

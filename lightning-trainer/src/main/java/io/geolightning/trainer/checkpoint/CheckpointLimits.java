@@ -1,0 +1,74 @@
+package io.geolightning.trainer.checkpoint;
+
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import io.geolightning.trainer.TrainerException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * The most bytes each array entry of a checkpoint may hold, from the parameter shapes and types {@code meta.json}
+ * declares, plus room for the arrays' headers and names; never above a hard ceiling. Building it also checks that the
+ * declarations themselves are sane (known types, non-negative dimensions, no overflow).
+ *
+ * @param modelBytes cap of {@code model.params}
+ * @param optimizerBytes cap of each {@code optimizer-<i>.ndlist}
+ */
+record CheckpointLimits(long modelBytes, long optimizerBytes) {
+
+    /** No entry is read past this, whatever the metadata says. */
+    static final long HARD_CEILING = 16L << 30;
+    /** Optimizer state slots per parameter allowed for (Adam keeps two, AMSGrad three). */
+    static final int MAX_SLOTS = 4;
+    private static final long HEADER_BYTES = 64L << 10;
+    private static final long PER_ARRAY_BYTES = 1L << 10;
+
+    /**
+     * @param path the checkpoint (for messages)
+     * @param meta its metadata
+     * @return the caps
+     * @throws TrainerException when a parameter declaration is malformed
+     */
+    static CheckpointLimits of(Path path, CheckpointMeta meta) {
+        long data = 0;
+        long names = 0;
+        for (CheckpointMeta.ParameterInfo p : meta.parameters()) {
+            if (p == null || p.name() == null || p.shape() == null || p.dataType() == null) {
+                throw inconsistent(path, "a parameter without name, shape or type");
+            }
+            DataType type;
+            try {
+                type = DataType.valueOf(p.dataType().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw inconsistent(path, "parameter '" + p.name() + "' has unknown type '" + p.dataType() + "'");
+            }
+            long n = Math.max(1, type.getNumOfBytes());
+            try {
+                for (long d : p.shape()) {
+                    if (d < 0) {
+                        throw inconsistent(path, "parameter '" + p.name() + "' has shape " + Arrays.toString(p.shape()));
+                    }
+                    n = Math.multiplyExact(n, d);
+                }
+                data = Math.addExact(data, n);
+            } catch (ArithmeticException e) {
+                throw inconsistent(path, "parameter '" + p.name() + "' has an impossible size " + new Shape(p.shape()));
+            }
+            names += 2L * p.name().length() + PER_ARRAY_BYTES;
+        }
+        long model = cap(data, names);
+        long optimizer = data > HARD_CEILING / MAX_SLOTS ? HARD_CEILING : cap(MAX_SLOTS * data, MAX_SLOTS * names);
+        return new CheckpointLimits(model, optimizer);
+    }
+
+    private static long cap(long data, long overhead) {
+        long c = data + overhead + HEADER_BYTES;
+        return c < 0 || c > HARD_CEILING ? HARD_CEILING : c;
+    }
+
+    private static TrainerException inconsistent(Path path, String what) {
+        return new TrainerException(path + ": checkpoint is inconsistent: meta.json declares " + what
+                + "; pass an intact .ckpt written by the GeoLightning Trainer");
+    }
+}
