@@ -203,6 +203,11 @@ public final class VectorSource implements AutoCloseable {
         return t == ogrConstants.OFTInteger || t == ogrConstants.OFTInteger64 || t == ogrConstants.OFTReal;
     }
 
+    /** The order of {@code field}'s values as text: by number for a numeric field (2 before 10), else as strings. */
+    public FieldValueOrder valueOrder(String field) {
+        return FieldValueOrder.of(isNumericField(field));
+    }
+
     /** Number of features (counted exactly). */
     public synchronized long featureCount() {
         return layer().GetFeatureCount(1);
@@ -240,10 +245,9 @@ public final class VectorSource implements AutoCloseable {
         return read(bboxInLayerCrs);
     }
 
-    /** Distinct non-null values of {@code field} as text, sorted. */
+    /** Distinct non-null values of {@code field} as text, sorted by {@link #valueOrder}. */
     public synchronized SortedSet<String> distinctValues(String field) {
-        requireField(field);
-        SortedSet<String> values = new TreeSet<>();
+        SortedSet<String> values = new TreeSet<>(valueOrder(field));
         int idx = fieldNames.indexOf(field);
         Layer l = layer();
         l.SetSpatialFilter(null);

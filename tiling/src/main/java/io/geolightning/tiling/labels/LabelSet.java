@@ -60,7 +60,7 @@ public final class LabelSet {
             if (config.attribute() == null) {
                 classes.addAll(config.classNames() != null ? config.classNames() : List.of("foreground"));
             } else {
-                SortedSet<String> values = new TreeSet<>();
+                SortedSet<String> values = new TreeSet<>(src.valueOrder(config.attribute()));
                 for (VectorFeature f : features) {
                     Object v = f.attribute(config.attribute());
                     if (v == null) {

@@ -1,0 +1,45 @@
+package io.geolightning.geo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A field's distinct values sort by number for integer and real fields, as strings for text fields. */
+class FieldValueOrderTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void distinctValuesOfNumericFieldsSortByNumber() throws IOException {
+        // GDAL types the properties from the values: int -> Integer, real -> Real, text -> String
+        StringBuilder features = new StringBuilder();
+        Object[][] rows = {{10, 10.5, "10"}, {2, 2.0, "2"}, {-1, -1.25, "-1"}, {2, 100.0, "1"}};
+        for (Object[] r : rows) {
+            features.append(features.length() == 0 ? "" : ",").append(String.format(java.util.Locale.ROOT,
+                    "{\"type\":\"Feature\",\"properties\":{\"int\":%d,\"real\":%.2f,\"text\":\"%s\"},"
+                            + "\"geometry\":{\"type\":\"Point\",\"coordinates\":[0,0]}}", r[0], r[1], r[2]));
+        }
+        Path file = Files.writeString(tmp.resolve("values.geojson"),
+                "{\"type\":\"FeatureCollection\",\"features\":[" + features + "]}");
+        try (VectorSource v = VectorSource.open(file)) {
+            assertEquals(List.of("-1", "2", "10"), List.copyOf(v.distinctValues("int")));
+            assertEquals(FieldValueOrder.NUMERIC, v.valueOrder("real"));
+            assertEquals(List.of("-1.25", "2", "10.5", "100"), List.copyOf(v.distinctValues("real")));
+            assertEquals(List.of("-1", "1", "10", "2"), List.copyOf(v.distinctValues("text")));
+        }
+    }
+
+    @Test
+    void numericOrderIsExactBeyondDoublePrecision() {
+        TreeSet<String> ids = new TreeSet<>(FieldValueOrder.NUMERIC);
+        ids.addAll(List.of("-9007199254740992", "-9007199254740993", "9007199254740993", "9007199254740992", "3"));
+        assertEquals(List.of("-9007199254740993", "-9007199254740992", "3", "9007199254740992", "9007199254740993"),
+                List.copyOf(ids));
+    }
+}

@@ -1,0 +1,35 @@
+package io.geolightning.tiling;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.geolightning.tiling.labels.LabelConfig;
+import io.geolightning.tiling.labels.LabelSet;
+import java.nio.file.Path;
+import java.util.List;
+import org.gdal.ogr.ogrConstants;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Classes derived from a label field's values: numbers by value, text as text. */
+class LabelClassOrderTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void numericLabelValuesSortByNumberAndTextAsText() {
+        List<String> squares = List.of(LabelLayers.olindaSquare(-3000, 0, 1000), LabelLayers.olindaSquare(0, 0, 1000),
+                LabelLayers.olindaSquare(3000, 0, 1000), LabelLayers.olindaSquare(0, 3000, 1000));
+        Path ints = LabelLayers.write(tmp.resolve("ints.gpkg"), "ints", 31985, "code", ogrConstants.OFTInteger,
+                squares, List.of(10, 2, 1, 2));
+        LabelSet intLabels = LabelSet.load(LabelConfig.classification(ints, "code"));
+        assertEquals(List.of("1", "2", "10"), intLabels.classNames());
+        assertEquals(2, intLabels.classMap().get("10"));
+        Path reals = LabelLayers.write(tmp.resolve("reals.gpkg"), "reals", 31985, "code", ogrConstants.OFTReal,
+                squares, List.of(10.0, 2.5, -1.0, 100.0));
+        assertEquals(List.of("-1", "2.5", "10", "100"), LabelSet.load(LabelConfig.classification(reals, "code"))
+                .classNames());
+        Path text = LabelLayers.write(tmp.resolve("text.gpkg"), "text", 31985, "code", ogrConstants.OFTString,
+                squares, List.of("10", "2", "1", "2"));
+        assertEquals(List.of("1", "10", "2"), LabelSet.load(LabelConfig.classification(text, "code")).classNames());
+    }
+}
