@@ -57,6 +57,7 @@ final class PredictCommand implements Callable<Integer> {
         if (summary == null && outDir == null) {
             throw new ParameterException(spec.commandLine(), "pass --out-dir or --summary (where the summary goes)");
         }
+        windowing.validate(spec);
         Path table = summary != null ? summary : outDir.resolve("summary.parquet");
         PrintWriter w = spec.commandLine().getOut();
         PredictSettings settings;

@@ -61,7 +61,7 @@ class PredictUsageTest {
                 "--scenes", list, "--out-dir", tmp.resolve("out"), "--window", 64, "--overlap", 64);
         assertEquals(SparkJobs.USAGE, overlap.code());
         assertEquals(1, overlap.err().lines().count(), overlap.err());
-        assertTrue(overlap.err().startsWith("error: predict option overlap = 64 must be -1 (auto) or 0..63"),
+        assertTrue(overlap.err().startsWith("error: --overlap 64: must be below --window 64"),
                 overlap.err());
     }
 }

@@ -40,7 +40,7 @@ final class ErrorReporter {
     }
 
     static boolean isUsage(Throwable e) {
-        return e instanceof ConfigException;
+        return e instanceof ConfigException || e instanceof io.geolightning.models.predict.PredictOptionException;
     }
 
     /** @return the one-line message for an exception */

@@ -50,13 +50,12 @@ final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter w = spec.commandLine().getOut();
-        Split s = parseSplit(split);
+        OptionChecks checks = new OptionChecks(spec).atLeast("--batch-size", batchSize, 1, "32");
+        Split s = checks.choice("--split", split, Map.of("train", Split.TRAIN, "val", Split.VAL, "validation",
+                Split.VAL, "test", Split.TEST), "train, val or test");
         if (!Files.isRegularFile(checkpoint)) {
             throw new CliException(checkpoint + ": checkpoint file not found; pass a .ckpt from a run's checkpoints/"
                     + " folder");
-        }
-        if (batchSize < 1) {
-            throw new CliException("--batch-size " + batchSize + ": must be at least 1");
         }
         try (LandUseTask task = LandUseTask.load(checkpoint)) {
             ModelSpec spec = task.settings().model();
@@ -92,15 +91,6 @@ final class EvaluateCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private static Split parseSplit(String text) {
-        return switch (text.trim().toLowerCase(Locale.ROOT)) {
-            case "train" -> Split.TRAIN;
-            case "val", "validation" -> Split.VAL;
-            case "test" -> Split.TEST;
-            default -> throw new CliException("--split " + text + ": unknown; use train, val or test");
-        };
-    }
-
     private void check(ChipStoreMetadata m, ModelSpec spec, List<String> classes) {
         if (m.bands() != spec.bands()) {
             throw new CliException(chips + ": chips have " + m.bands() + " bands but " + checkpoint.getFileName()
@@ -114,6 +104,18 @@ final class EvaluateCommand implements Callable<Integer> {
         if (!kind.equals(m.task())) {
             throw new CliException(chips + ": chips are labelled for " + m.task() + " but "
                     + checkpoint.getFileName() + " is a " + kind + " model; tile in " + kind + " mode");
+        }
+        if (m.chipWidth() != spec.chipSize() || m.chipHeight() != spec.chipSize()) {
+            String sizes = chips + ": chips are " + m.chipWidth() + " x " + m.chipHeight() + " pixels but "
+                    + checkpoint.getFileName() + " was trained on " + spec.chipSize() + "-pixel chips";
+            if (spec.kind() == io.geolightning.models.nn.TaskKind.CLASSIFICATION) {
+                throw new CliException(sizes + ", so the scores would not describe it; tile with --chip "
+                        + spec.chipSize() + " to evaluate it");
+            }
+            PrintWriter err = this.spec.commandLine().getErr();
+            err.println("warning: " + sizes + "; scores of a segmenter on other chip sizes may differ from those on"
+                    + " its own (tile with --chip " + spec.chipSize() + " to compare like with like)");
+            err.flush();
         }
     }
 

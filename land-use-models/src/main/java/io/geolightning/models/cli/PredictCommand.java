@@ -10,8 +10,10 @@ import io.geolightning.models.predict.TaskInferenceModel;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -47,6 +49,10 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Replace existing outputs.")
     boolean overwrite;
 
+    @Option(names = "--allow-padding", description = "Classify a raster smaller than the model's window (mostly"
+            + " padding: unreliable) instead of refusing it.")
+    boolean allowPadding;
+
     @Mixin
     WindowingOptions windowing;
 
@@ -64,23 +70,33 @@ final class PredictCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter w = spec.commandLine().getOut();
+        windowing.validate(spec);
+        OptionChecks checks = new OptionChecks(spec);
+        ProbabilityOutput po = checks.choice("--probability-type", probabilityType, Map.of(
+                "float32", ProbabilityOutput.FLOAT32, "uint8", ProbabilityOutput.UINT8_PERCENT), "float32 or uint8");
+        if (probabilities == null) {
+            po = ProbabilityOutput.NONE;
+        }
+        Map<String, Path> inputs = new LinkedHashMap<>();
+        inputs.put("--checkpoint", checkpoint);
+        inputs.put("--raster", raster);
+        checks.notAnInput("--out", out, inputs);
+        if (probabilities != null) {
+            checks.notAnInput("--probabilities", probabilities, inputs);
+            if (OptionChecks.same(probabilities, out)) {
+                throw checks.usage("--probabilities " + probabilities + ": is also --out; pass another path");
+            }
+        }
         requireFile(checkpoint, "checkpoint", "pass a .ckpt from a run's checkpoints/ folder");
         requireFile(raster, "raster", "check the path");
         checkOutput(out);
         if (probabilities != null) {
             checkOutput(probabilities);
         }
-        ProbabilityOutput po = probabilities == null ? ProbabilityOutput.NONE
-                : switch (probabilityType.trim().toLowerCase(Locale.ROOT)) {
-                    case "float32" -> ProbabilityOutput.FLOAT32;
-                    case "uint8" -> ProbabilityOutput.UINT8_PERCENT;
-                    default -> throw new CliException("--probability-type " + probabilityType
-                            + ": unknown; use float32 or uint8");
-                };
         PredictOptions options = PredictOptions.builder().windowSize(windowing.window()).overlap(windowing.overlap())
                 .batchSize(windowing.batchSize()).blending(windowing.blending()).probabilities(po)
                 .probabilitiesPath(probabilities).bands(bands)
-                .format(format).overwrite(overwrite).build();
+                .format(format).overwrite(overwrite).allowPadding(allowPadding).build();
         try (TaskInferenceModel model = TaskInferenceModel.fromCheckpoint(checkpoint);
              GeoRaster in = GeoRaster.open(raster)) {
             PredictionResult r = new ScenePredictor(model).predict(in, out, options);

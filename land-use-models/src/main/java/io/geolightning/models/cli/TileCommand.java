@@ -9,8 +9,10 @@ import io.geolightning.tiling.store.ChipStoreMetadata;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -99,21 +101,17 @@ final class TileCommand implements Callable<Integer> {
             description = "Chip store: a .parquet file or a folder (created).")
     Path out;
 
+    @Option(names = "--overwrite", description = "Replace an existing chip store at --out.")
+    boolean overwrite;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
         PrintWriter w = spec.commandLine().getOut();
-        Path parent = out.toAbsolutePath().getParent();
-        boolean file = out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".parquet");
-        if (file && parent != null && !Files.isDirectory(parent)) {
-            throw new CliException(out + ": the folder " + parent + " does not exist; create it or choose another"
-                    + " --out");
-        }
-        if (!file && Files.exists(out) && !Files.isDirectory(out)) {
-            throw new CliException(out + ": exists and is not a folder; pass a folder or a .parquet file as --out");
-        }
+        checkOptions();
+        StoreTarget.check(out, overwrite);
         DataSection data = new DataSection(out.toString(), raster.toString(), labels.toString(), layer, labelField,
                 mode, classes, background, ignoreValue, minCoverage, allTouched, chip, stride, edge, maxNodata, split,
                 val, test, block, seed, null, null, null, workers, null);
@@ -140,5 +138,32 @@ final class TileCommand implements Callable<Integer> {
                     + " overlap the raster, lower --chip or raise --max-nodata");
         }
         return ExitCodes.OK;
+    }
+
+    /** Ranges and choices, as usage errors naming the flags (the YAML keys are checked by the run config). */
+    private void checkOptions() {
+        OptionChecks c = new OptionChecks(spec).atLeast("--chip", chip, 1, "64").fraction("--max-nodata", maxNodata)
+                .fraction("--min-coverage", minCoverage).fraction("--val", val).fraction("--test", test)
+                .atLeast("--workers", workers, 0, "2");
+        if (stride != null) {
+            c.atLeast("--stride", stride, 1, String.valueOf(chip));
+        }
+        c.choice("--mode", mode, Map.of("classification", 1, "segmentation", 2), "classification or segmentation");
+        c.choice("--edge", edge, Map.of("drop", 1, "shift", 2, "pad", 3), "drop, shift or pad");
+        c.choice("--split", split, Map.of("spatial", 1, "random", 2, "none", 3), "spatial, random or none");
+        if (val + test >= 1) {
+            throw c.usage("--val " + val + " --test " + test + ": together they must stay below 1 so that chips are"
+                    + " left for training, e.g. --val 0.2 --test 0.1");
+        }
+        Map<String, Path> inputs = new LinkedHashMap<>();
+        inputs.put("--raster", raster);
+        inputs.put("--labels", labels);
+        c.notAnInput("--out", out, inputs);
+        for (Path in : inputs.values()) {
+            if (Files.isDirectory(out) && in.toAbsolutePath().normalize().startsWith(out.toAbsolutePath().normalize())) {
+                throw c.usage("--out " + out + ": holds the input " + in + "; choose an empty or new folder for the chip"
+                        + " store");
+            }
+        }
     }
 }

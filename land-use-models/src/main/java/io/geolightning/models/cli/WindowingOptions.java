@@ -24,6 +24,20 @@ public final class WindowingOptions {
     @Option(names = "--batch-size", defaultValue = "8", paramLabel = "N", description = "Default: ${DEFAULT-VALUE}.")
     int batchSize;
 
+    /**
+     * Checks the values' ranges as usage errors naming the flags.
+     *
+     * @param spec the command (CLI predict or the Spark predict job)
+     */
+    public void validate(picocli.CommandLine.Model.CommandSpec spec) {
+        OptionChecks c = new OptionChecks(spec).atLeast("--window", window, 0, "0").atLeast("--overlap", overlap, -1, "-1")
+                .atLeast("--batch-size", batchSize, 1, "8");
+        if (window > 0 && overlap >= window) {
+            throw c.usage("--overlap " + overlap + ": must be below --window " + window + "; pass a smaller overlap"
+                    + " or -1 (automatic)");
+        }
+    }
+
     /** @return window side in pixels (0 = the model's chip size) */
     public int window() {
         return window;

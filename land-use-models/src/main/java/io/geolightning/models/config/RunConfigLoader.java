@@ -182,7 +182,8 @@ public final class RunConfigLoader {
     private static ConfigException translate(IllegalArgumentException e, String label, List<String> overrides) {
         Throwable c = e.getCause();
         if (c instanceof ValueInstantiationException vi && vi.getCause() instanceof ConfigException ce) {
-            return new ConfigException(label + ": " + ce.getMessage(), ce);
+            String origin = origin(path(vi), label, overrides);
+            return new ConfigException(origin + ": " + ce.getMessage(), ce);
         }
         if (c instanceof ValueInstantiationException vi && vi.getCause() != null) {
             return new ConfigException(label + ": " + path(vi) + ": " + oneLine(vi.getCause().getMessage())
@@ -209,16 +210,22 @@ public final class RunConfigLoader {
         return new ConfigException(label + ": " + oneLine(e.getMessage()) + "; fix the configuration", e);
     }
 
+    /**
+     * @return the last {@code --set} whose key and {@code key} are the same or one contains the other as a dotted
+     *     prefix (it introduced or changed that key), else the file's label
+     */
     private static String origin(String key, String label, List<String> overrides) {
-        if (overrides != null) {
+        String blamed = label;
+        if (overrides != null && !key.isEmpty()) {
             for (String o : overrides) {
                 int eq = o.indexOf('=');
-                if (eq > 0 && key.startsWith(o.substring(0, eq).trim())) {
-                    return "--set " + o;
+                String k = eq > 0 ? o.substring(0, eq).trim() : "";
+                if (!k.isEmpty() && (k.equals(key) || k.startsWith(key + ".") || key.startsWith(k + "."))) {
+                    blamed = "--set " + o;
                 }
             }
         }
-        return label;
+        return blamed;
     }
 
     private static String path(JsonMappingException e) {

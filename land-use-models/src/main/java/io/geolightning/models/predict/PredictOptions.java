@@ -22,30 +22,34 @@ import java.util.Map;
  * @param colors class value to colour for the palette; classes not listed get a default colour
  * @param format COG (default) or GTIFF
  * @param overwrite replace existing outputs
+ * @param allowPadding classify a raster smaller than the window (mostly padding) instead of refusing it
  */
 public record PredictOptions(int windowSize, int overlap, int batchSize, Blending blending,
                              ProbabilityOutput probabilities, Path probabilitiesPath, List<Integer> bands,
-                             Map<Integer, Color> colors, RasterFormat format, boolean overwrite) {
+                             Map<Integer, Color> colors, RasterFormat format, boolean overwrite,
+                             boolean allowPadding) {
 
     /** Validates the values. */
     public PredictOptions {
         if (windowSize < 0) {
-            throw new ModelException("predict option windowSize = " + windowSize + " is negative; pass 0 for the "
-                    + "model's chip size or a positive size");
+            throw new PredictOptionException("--window " + windowSize + ": negative; pass 0 for the model's chip size"
+                    + " or a positive size");
         }
         if (overlap < -1 || (windowSize > 0 && overlap >= windowSize)) {
-            throw new ModelException("predict option overlap = " + overlap + " must be -1 (auto) or 0.."
-                    + (windowSize > 0 ? windowSize - 1 : "windowSize - 1") + "; pass a smaller overlap");
+            throw new PredictOptionException("--overlap " + overlap + ": must be -1 (automatic) or 0.."
+                    + (windowSize > 0 ? windowSize - 1 : "the window size - 1") + "; pass a smaller overlap");
         }
         if (batchSize < 1) {
-            throw new ModelException("predict option batchSize = " + batchSize + " must be at least 1; pass e.g. 8");
+            throw new PredictOptionException("--batch-size " + batchSize + ": must be at least 1; pass e.g. 8");
         }
         blending = blending == null ? Blending.TAPERED : blending;
         probabilities = probabilities == null ? ProbabilityOutput.NONE : probabilities;
         bands = bands == null ? List.of() : List.copyOf(bands);
         for (int b : bands) {
             if (b < 1) {
-                throw new ModelException("predict option bands contains " + b + "; bands are numbered from 1");
+                throw new PredictOptionException("--bands " + bands.stream().map(String::valueOf).collect(
+                        java.util.stream.Collectors.joining(",")) + ": band " + b + " does not exist; bands are"
+                        + " numbered from 1");
             }
         }
         colors = colors == null ? Map.of() : Map.copyOf(colors);
@@ -78,8 +82,8 @@ public record PredictOptions(int windowSize, int overlap, int batchSize, Blendin
     int resolvedOverlap(int window, boolean classifier) {
         if (overlap >= 0) {
             if (overlap >= window) {
-                throw new ModelException("predict option overlap = " + overlap + " is not below the window size "
-                        + window + "; pass a smaller overlap");
+                throw new PredictOptionException("--overlap " + overlap + ": not below the window size " + window
+                        + "; pass a smaller overlap");
             }
             return overlap;
         }
@@ -98,6 +102,7 @@ public record PredictOptions(int windowSize, int overlap, int batchSize, Blendin
         private Map<Integer, Color> colors = Map.of();
         private RasterFormat format = RasterFormat.COG;
         private boolean overwrite;
+        private boolean allowPadding;
 
         private Builder() {
         }
@@ -162,10 +167,16 @@ public record PredictOptions(int windowSize, int overlap, int batchSize, Blendin
             return this;
         }
 
+        /** @param v classify rasters smaller than the window, padded, instead of refusing them @return this */
+        public Builder allowPadding(boolean v) {
+            allowPadding = v;
+            return this;
+        }
+
         /** @return the validated options */
         public PredictOptions build() {
             return new PredictOptions(windowSize, overlap, batchSize, blending, probabilities, probabilitiesPath,
-                    bands, colors, format, overwrite);
+                    bands, colors, format, overwrite, allowPadding);
         }
     }
 }

@@ -85,12 +85,12 @@ public final class ScenePredictor {
         boolean classifier = spec.kind() == TaskKind.CLASSIFICATION;
         int size = options.resolvedWindow(spec.chipSize());
         if (classifier && size != spec.chipSize()) {
-            throw new ModelException("predict option windowSize = " + size + " does not match the classifier's chip "
-                    + "size " + spec.chipSize() + " (" + model.source() + "); classifiers predict chip-sized windows, "
-                    + "pass 0 or " + spec.chipSize());
+            throw new PredictOptionException("--window " + size + ": does not match the classifier's chip size "
+                    + spec.chipSize() + " (" + model.source() + "); classifiers predict chip-sized windows, pass 0 or "
+                    + spec.chipSize());
         }
         if (size < spec.minWindow()) {
-            throw new ModelException("predict option windowSize = " + size + " is below the smallest input of "
+            throw new PredictOptionException("--window " + size + ": below the smallest input of "
                     + spec.architecture() + " (" + spec.minWindow() + "); pass a larger window");
         }
         int overlap = options.resolvedOverlap(size, classifier);
@@ -100,13 +100,20 @@ public final class ScenePredictor {
         if (probPath != null) {
             checkOutput(probPath, in.path(), options.overwrite());
             if (probPath.toAbsolutePath().normalize().equals(out.toAbsolutePath().normalize())) {
-                throw new ModelException(probPath + ": the probability raster would overwrite the class raster; pass "
-                        + "a different probabilitiesPath");
+                throw new PredictOptionException(probPath + ": the probability raster would overwrite the class raster;"
+                        + " pass another --probabilities path");
             }
         }
 
         int width = in.width();
         int height = in.height();
+        if ((width < size || height < size) && !options.allowPadding()) {
+            throw new ModelException(in.path() + ": " + width + " x " + height + " pixels is smaller than the "
+                    + size + "-pixel window of " + model.source() + " (trained on " + spec.chipSize() + "-pixel chips),"
+                    + " so the prediction would be mostly padding; predict a larger extent"
+                    + (classifier ? "" : " or pass a smaller --window") + ", or pass --allow-padding to classify it"
+                    + " anyway");
+        }
         int stride = size - overlap;
         int[] xs = WindowGrid.starts(width, size, stride);
         int[] ys = WindowGrid.starts(height, size, stride);

@@ -256,9 +256,9 @@ class ScenePredictorTest {
             }
         }
         try (TorchScriptModel cls = classifier(32); GeoRaster olinda = GeoRaster.open(SceneChips.olindaRaster())) {
-            ModelException e = assertThrows(ModelException.class, () -> new ScenePredictor(cls).predict(olinda,
+            ModelException e = assertThrows(PredictOptionException.class, () -> new ScenePredictor(cls).predict(olinda,
                     tmp.resolve("d.tif"), PredictOptions.builder().windowSize(64).build()));
-            assertTrue(e.getMessage().contains("windowSize = 64 does not match the classifier's chip size 32"),
+            assertTrue(e.getMessage().startsWith("--window 64: does not match the classifier's chip size 32"),
                     e.getMessage());
         }
         assertFalse(Files.exists(tmp.resolve("a.tif")));
