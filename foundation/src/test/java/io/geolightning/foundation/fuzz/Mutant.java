@@ -1,0 +1,17 @@
+package io.geolightning.foundation.fuzz;
+
+/**
+ * A generated input and how it was made from its seed, e.g. {@code "flip bit 3 at 1207; truncate to 880"}: the
+ * description is what a falsified property prints, so it names the input that broke the parser.
+ *
+ * @param value the input
+ * @param description the edits, one line
+ * @param <T> the input's type
+ */
+public record Mutant<T>(T value, String description) {
+
+    @Override
+    public String toString() {
+        return description;
+    }
+}
