@@ -162,9 +162,14 @@ public final class CheckpointIO {
         }
         if (meta == null || !CheckpointMeta.FORMAT.equals(meta.format()) || meta.version() > CheckpointMeta.VERSION
                 || meta.parameters() == null) {
-            throw new TrainerException(path + ": unsupported checkpoint format '" + (meta == null ? null : meta.format())
-                    + "' version " + (meta == null ? 0 : meta.version()) + "; this build reads " + CheckpointMeta.FORMAT
-                    + " version <= " + CheckpointMeta.VERSION);
+            throw new TrainerException(path + ": unsupported checkpoint format '"
+                    + (meta == null ? null : quote(meta.format())) + "' version " + (meta == null ? 0 : meta.version())
+                    + "; this build reads " + CheckpointMeta.FORMAT + " version <= " + CheckpointMeta.VERSION);
+        }
+        if (meta.epoch() < 0 || meta.batchInEpoch() < 0 || meta.globalStep() < 0) {
+            throw new TrainerException(path + ": checkpoint is inconsistent: meta.json declares epoch " + meta.epoch()
+                    + ", batch " + meta.batchInEpoch() + ", step " + meta.globalStep()
+                    + " (none may be negative); pass an intact .ckpt written by the GeoLightning Trainer");
         }
         return new LoadedCheckpoint(path, meta, CheckpointLimits.of(path, meta));
     }
@@ -210,7 +215,8 @@ public final class CheckpointIO {
                 String name = i < names.size() ? names.get(i) : null;
                 if (s == null || name == null || !s.name().equals(name)) {
                     throw new TrainerException(path + ": checkpoint does not fit this model: parameter #" + i + " is "
-                            + (s == null ? "absent" : "'" + s.name() + "' " + new Shape(s.shape())) + " in the checkpoint but "
+                            + (s == null ? "absent" : "'" + quote(s.name()) + "' " + new Shape(s.shape()))
+                            + " in the checkpoint but "
                             + (name == null ? "absent" : "'" + name + "'"
                                     + (initialized ? " " + new Shape(current.get(i).shape()) : "")) + " in the model;"
                             + " load it into the architecture that wrote it");
@@ -225,10 +231,19 @@ public final class CheckpointIO {
             if (initialized) {
                 block.getParameters().values().forEach(p -> old.add(p.getArray()));
             }
-            try (ZipFile zip = new ZipFile(path.toFile());
-                    DataInputStream dis = new DataInputStream(new java.io.BufferedInputStream(
-                            new BoundedInputStream(zip.getInputStream(entry(zip, MODEL)), limits.modelBytes(), path, MODEL)))) {
-                block.loadParameters(manager, dis);
+            // DJL's decoder sizes allocations by the file's counts: check them against the model's own layout first
+            WeightsLayout layout = initialized ? WeightsLayout.of(block) : null;
+            try (ZipFile zip = new ZipFile(path.toFile())) {
+                if (layout != null) {
+                    try (InputStream in = new java.io.BufferedInputStream(new BoundedInputStream(
+                            zip.getInputStream(entry(zip, MODEL)), limits.modelBytes(), path, MODEL))) {
+                        layout.check(in);
+                    }
+                }
+                try (DataInputStream dis = new DataInputStream(new java.io.BufferedInputStream(new BoundedInputStream(
+                        zip.getInputStream(entry(zip, MODEL)), limits.modelBytes(), path, MODEL)))) {
+                    block.loadParameters(manager, dis);
+                }
             } catch (TrainerException e) {
                 throw e;
             } catch (IOException | MalformedModelException | RuntimeException e) {
@@ -287,15 +302,19 @@ public final class CheckpointIO {
             }
             CheckpointMeta.OptimizerInfo info = infos.get(index);
             if (info == null || info.type() == null || !info.type().equals(optimizer.getClass().getSimpleName())) {
-                throw new TrainerException(path + ": optimizer #" + index + " is " + info.type()
-                        + " in the checkpoint but " + optimizer.getClass().getSimpleName()
-                        + " in the module; resume with the same optimizer");
+                throw new TrainerException(path + ": optimizer #" + index + " is "
+                        + (info == null ? null : quote(info.type())) + " in the checkpoint but "
+                        + optimizer.getClass().getSimpleName() + " in the module; resume with the same optimizer");
             }
             try (NDManager tmp = manager.newSubManager()) {
+                if (bytes.length > 0) { // DJL's decoder sizes allocations by the file's counts: check them first
+                    ArrayEncoding.checkList(bytes, CheckpointLimits.MAX_SLOTS * meta.parameters().size(),
+                            limits.types());
+                }
                 NDList list = bytes.length == 0 ? new NDList() : NDList.decode(tmp, bytes);
                 optimizer.loadState(list, info.stepCount());
             } catch (TrainerException e) {
-                throw new TrainerException(path + ": " + e.getMessage(), e);
+                throw new TrainerException(path + ": " + firstLine(e.getMessage()), e);
             } catch (RuntimeException e) {
                 throw new TrainerException(path + ": optimizer-" + index + ".ndlist is damaged (" + firstLine(e.getMessage())
                         + "); pass an intact .ckpt", e);
@@ -311,12 +330,29 @@ public final class CheckpointIO {
         return e;
     }
 
+    /** @return the first line of a message (a library's message may quote file content), at most 300 characters */
     static String firstLine(String s) {
         if (s == null) {
             return "no detail";
         }
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
+        String line = s.lines().findFirst().orElse("");
+        return line.length() > 300 ? line.substring(0, 300) + "..." : line;
+    }
+
+    /** @return a string from the file as one short line: control characters escaped, at most 80 characters */
+    static String quote(String s) {
+        if (s == null) {
+            return "null";
+        }
+        StringBuilder sb = new StringBuilder();
+        s.codePoints().limit(80).forEach(c -> {
+            if (Character.isISOControl(c)) {
+                sb.append(String.format("\\u%04x", c));
+            } else {
+                sb.appendCodePoint(c);
+            }
+        });
+        return s.codePointCount(0, s.length()) > 80 ? sb + "..." : sb.toString();
     }
 
     /**

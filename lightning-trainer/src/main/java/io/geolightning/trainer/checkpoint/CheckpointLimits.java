@@ -5,7 +5,9 @@ import ai.djl.ndarray.types.Shape;
 import io.geolightning.trainer.TrainerException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * The most bytes each array entry of a checkpoint may hold, from the parameter shapes and types {@code meta.json}
@@ -14,8 +16,9 @@ import java.util.Locale;
  *
  * @param modelBytes cap of {@code model.params}
  * @param optimizerBytes cap of each {@code optimizer-<i>.ndlist}
+ * @param types the parameters' element types (optimizer states have them too)
  */
-record CheckpointLimits(long modelBytes, long optimizerBytes) {
+record CheckpointLimits(long modelBytes, long optimizerBytes, Set<DataType> types) {
 
     /** No entry is read past this, whatever the metadata says. */
     static final long HARD_CEILING = 16L << 30;
@@ -33,6 +36,7 @@ record CheckpointLimits(long modelBytes, long optimizerBytes) {
     static CheckpointLimits of(Path path, CheckpointMeta meta) {
         long data = 0;
         long names = 0;
+        Set<DataType> types = EnumSet.noneOf(DataType.class);
         for (CheckpointMeta.ParameterInfo p : meta.parameters()) {
             if (p == null || p.name() == null || p.shape() == null || p.dataType() == null) {
                 throw inconsistent(path, "a parameter without name, shape or type");
@@ -41,25 +45,29 @@ record CheckpointLimits(long modelBytes, long optimizerBytes) {
             try {
                 type = DataType.valueOf(p.dataType().toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw inconsistent(path, "parameter '" + p.name() + "' has unknown type '" + p.dataType() + "'");
+                throw inconsistent(path, "parameter '" + CheckpointIO.quote(p.name()) + "' has unknown type '"
+                        + CheckpointIO.quote(p.dataType()) + "'");
             }
+            types.add(type);
             long n = Math.max(1, type.getNumOfBytes());
             try {
                 for (long d : p.shape()) {
                     if (d < 0) {
-                        throw inconsistent(path, "parameter '" + p.name() + "' has shape " + Arrays.toString(p.shape()));
+                        throw inconsistent(path, "parameter '" + CheckpointIO.quote(p.name()) + "' has shape "
+                                + Arrays.toString(p.shape()));
                     }
                     n = Math.multiplyExact(n, d);
                 }
                 data = Math.addExact(data, n);
             } catch (ArithmeticException e) {
-                throw inconsistent(path, "parameter '" + p.name() + "' has an impossible size " + new Shape(p.shape()));
+                throw inconsistent(path, "parameter '" + CheckpointIO.quote(p.name()) + "' has an impossible size "
+                        + new Shape(p.shape()));
             }
             names += 2L * p.name().length() + PER_ARRAY_BYTES;
         }
         long model = cap(data, names);
         long optimizer = data > HARD_CEILING / MAX_SLOTS ? HARD_CEILING : cap(MAX_SLOTS * data, MAX_SLOTS * names);
-        return new CheckpointLimits(model, optimizer);
+        return new CheckpointLimits(model, optimizer, types);
     }
 
     private static long cap(long data, long overhead) {
