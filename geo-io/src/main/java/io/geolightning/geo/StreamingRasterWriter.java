@@ -240,6 +240,9 @@ public final class StreamingRasterWriter implements AutoCloseable {
 
     private void translateToCog(Path cog) {
         Dataset src = gdal.Open(tiff.toString(), gdalconstConstants.GA_ReadOnly);
+        if (src == null) {
+            throw new IllegalStateException(Gdal.lastError("cannot reopen the finished temporary raster " + tiff));
+        }
         try {
             Vector<String> args = new Vector<>();
             args.add("-of");
@@ -298,6 +301,18 @@ public final class StreamingRasterWriter implements AutoCloseable {
     }
 
     private GeoIOException writeFailure(String why, Throwable cause) {
+        Path dir = spec.path().toAbsolutePath().getParent();
+        long need = (long) spec.width() * spec.height() * spec.bandCount() * spec.dataType().bytes();
+        try {
+            long free = Files.getFileStore(dir).getUsableSpace();
+            if (free < Math.min(need, 64L << 20) + (1L << 20)) {
+                return GeoIOException.of(spec.path(), "no space left on device (" + (free >> 10) + " KiB free in "
+                        + dir + ", the raster needs up to " + Math.max(1, need >> 20) + " MiB uncompressed)",
+                        "free disk space or write to another folder", cause);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("cannot query free space of {}: {}", dir, e.toString());
+        }
         return GeoIOException.of(spec.path(), "cannot write the raster (" + why + ")",
                 "check free disk space and write permission of the folder", cause);
     }
