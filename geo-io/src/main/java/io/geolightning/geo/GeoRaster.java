@@ -16,7 +16,6 @@ import org.gdal.gdalconst.gdalconstConstants;
 import org.gdal.osr.SpatialReference;
 import org.locationtech.jts.geom.Coordinate;
 import org.locationtech.jts.geom.Envelope;
-import org.locationtech.jts.geom.GeometryFactory;
 import org.locationtech.jts.geom.Polygon;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -191,11 +190,7 @@ public final class GeoRaster implements AutoCloseable {
 
     /** The footprint of a pixel window in the raster CRS. */
     public Polygon footprint(PixelWindow w) {
-        Coordinate a = geoTransform.pixelToMap(w.x(), w.y());
-        Coordinate b = geoTransform.pixelToMap(w.endX(), w.y());
-        Coordinate c = geoTransform.pixelToMap(w.endX(), w.endY());
-        Coordinate d = geoTransform.pixelToMap(w.x(), w.endY());
-        return new GeometryFactory().createPolygon(new Coordinate[] {a, b, c, d, a.copy()});
+        return geoTransform.footprint(w);
     }
 
     /** Bounding box of the raster in its CRS. */

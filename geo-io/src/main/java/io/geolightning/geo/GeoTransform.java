@@ -1,6 +1,8 @@
 package io.geolightning.geo;
 
 import org.locationtech.jts.geom.Coordinate;
+import org.locationtech.jts.geom.GeometryFactory;
+import org.locationtech.jts.geom.Polygon;
 
 /**
  * GDAL's affine geotransform, in GDAL order ({@code gt[0..5]}): map x = originX + px * pixelWidth + py * rowRotation,
@@ -9,6 +11,7 @@ import org.locationtech.jts.geom.Coordinate;
  */
 public record GeoTransform(double originX, double pixelWidth, double rowRotation,
                            double originY, double columnRotation, double pixelHeight) {
+    private static final GeometryFactory FACTORY = new GeometryFactory();
 
     public GeoTransform {
         double det = pixelWidth * pixelHeight - rowRotation * columnRotation;
@@ -56,6 +59,15 @@ public record GeoTransform(double originX, double pixelWidth, double rowRotation
     /** Fractional pixel/line position of a map coordinate. */
     public Coordinate mapToPixel(Coordinate map) {
         return mapToPixel(map.x, map.y);
+    }
+
+    /** The footprint of a pixel window in map coordinates: the polygon through its four corners (rotation-aware). */
+    public Polygon footprint(PixelWindow w) {
+        Coordinate a = pixelToMap(w.x(), w.y());
+        Coordinate b = pixelToMap(w.endX(), w.y());
+        Coordinate c = pixelToMap(w.endX(), w.endY());
+        Coordinate d = pixelToMap(w.x(), w.endY());
+        return FACTORY.createPolygon(new Coordinate[] {a, b, c, d, a.copy()});
     }
 
     /** The geotransform of {@code window}: same pixel size, origin at the window's top-left corner. */

@@ -66,8 +66,18 @@ public record ChipGrid(int size, int stride, EdgeMode edge) {
         return w.get();
     }
 
-    /** Chips inside {@code area} (a pixel window of the raster). */
+    /** Chips inside {@code area} (a pixel window of the raster), made as the list is read (see {@link #layout}). */
     public List<Chip> chips(GeoRaster raster, PixelWindow area) {
+        return layout(raster, area).asList();
+    }
+
+    /**
+     * Places the chips inside {@code area} (a pixel window of the raster) without making them: memory grows with the
+     * raster's width and height, not with its number of chips.
+     *
+     * @throws TilingException when the chip is larger than the area (and the edge mode is not PAD)
+     */
+    public GridChips layout(GeoRaster raster, PixelWindow area) {
         String name = raster.path().getFileName().toString();
         if (size > area.width() || size > area.height()) {
             if (edge != EdgeMode.PAD) {
@@ -77,18 +87,9 @@ public record ChipGrid(int size, int stride, EdgeMode edge) {
                         + Math.min(area.width(), area.height()) + " or EdgeMode.PAD");
             }
         }
-        List<Integer> xs = positions(area.x(), area.endX());
-        List<Integer> ys = positions(area.y(), area.endY());
-        List<Chip> out = new ArrayList<>(xs.size() * ys.size());
-        String stem = stem(raster.path());
-        for (int y : ys) {
-            for (int x : xs) {
-                PixelWindow w = new PixelWindow(x, y, size, size);
-                out.add(new Chip(stem + "_x" + x + "_y" + y, raster.path(), w,
-                        raster.footprint(w).getEnvelopeInternal()));
-            }
-        }
-        return out;
+        int[] xs = positions(area.x(), area.endX()).stream().mapToInt(Integer::intValue).toArray();
+        int[] ys = positions(area.y(), area.endY()).stream().mapToInt(Integer::intValue).toArray();
+        return new GridChips(raster.path(), raster.geoTransform(), size, xs, ys);
     }
 
     private List<Integer> positions(int from, int to) {

@@ -3,16 +3,12 @@ package io.geolightning.tiling;
 import io.geolightning.geo.Crs;
 import io.geolightning.geo.GeoIOException;
 import io.geolightning.geo.GeoRaster;
-import io.geolightning.geo.PixelWindow;
 import io.geolightning.geo.RasterWindow;
 import io.geolightning.tiling.labels.LabelSet;
 import io.geolightning.tiling.labels.LabelTask;
 import io.geolightning.tiling.labels.SceneLabels;
-import io.geolightning.tiling.splits.RandomSplitter;
-import io.geolightning.tiling.splits.SpatialBlockSplitter;
+import io.geolightning.tiling.splits.ItemSplits;
 import io.geolightning.tiling.splits.Split;
-import io.geolightning.tiling.splits.SplitConfig;
-import io.geolightning.tiling.splits.SplitResult;
 import io.geolightning.tiling.stats.BandStatistics;
 import io.geolightning.tiling.stats.BandStatisticsAccumulator;
 import io.geolightning.tiling.store.ChipRow;
@@ -30,7 +26,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.IdentityHashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -42,19 +38,20 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.Consumer;
 import org.locationtech.jts.geom.Geometry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Tiles scenes into a Parquet chip store: places chips (grid or random), assigns splits, reads each chip's pixels
- * (one GDAL handle per worker thread), labels it (class by area or mask through geo-io's Rasterizer, labels
- * reprojected to the raster CRS), filters nodata and negatives, and writes the rows in chip order together with the
- * training split's band statistics. Logs progress with an ETA.
+ * Tiles scenes into a Parquet chip store: places chips (grid or random) and assigns splits without listing them (a
+ * grid's chips are made as they are read and split one at a time, so memory does not grow with a raster's size), reads
+ * each chip's pixels (one GDAL handle per worker thread), labels it (class by area or mask through geo-io's Rasterizer,
+ * labels reprojected to the raster CRS), filters nodata and negatives, and writes the rows in chip order together with
+ * the training split's band statistics. Logs the progress of each long step with its rate and an ETA.
  */
 public final class Tiler {
     private static final Logger LOG = LoggerFactory.getLogger(Tiler.class);
-    private static final long PROGRESS_NANOS = 5_000_000_000L;
 
     private Tiler() {
     }
@@ -118,35 +115,23 @@ public final class Tiler {
 
     private static TilingResult tile(TilingConfig config, List<Scene> scenes, LabelSet labels,
                                      ConcurrentLinkedQueue<GeoRaster> handles, long t0) {
-        // 1. place chips
-        List<Chip> chips = new ArrayList<>();
+        // 1. place chips (on demand: a huge raster's chips are made as they are read)
         Map<Path, Scene> byPath = new HashMap<>();
-        for (Scene s : scenes) {
-            byPath.put(s.path(), s);
-            PixelWindow area = s.raster().extent();
-            if (config.region() != null) {
-                area = ChipGrid.regionWindow(s.raster(), config.region().envelope(), config.region().parsedCrs());
-            }
-            if (config.randomCount() > 0) {
-                RandomChipSampler sampler = new RandomChipSampler(config.chipSize(), config.randomCount(),
-                        config.samplingSeed() + scenes.indexOf(s));
-                chips.addAll(sampler.sample(s.raster(), area, c -> !config.requireLabelOverlap()
-                        || s.labels() == null || s.labels().overlaps(c)));
-            } else {
-                chips.addAll(new ChipGrid(config.chipSize(), config.stride(), config.edge()).chips(s.raster(), area));
-            }
-        }
-        if (chips.isEmpty()) {
+        scenes.forEach(s -> byPath.put(s.path(), s));
+        ChipCandidates candidates = ChipCandidates.place(config, scenes.stream().map(Scene::raster).toList(),
+                scenes.stream().map(Scene::labels).toList());
+        if (candidates.size() == 0) {
             throw new TilingException(scenes.get(0).path().getFileName() + ": no chip fits the "
                     + (config.region() == null ? "raster" : "region") + " with chip size " + config.chipSize()
                     + "; use a smaller chip size or a larger region");
         }
+        LOG.info("tiling {} scene(s): {} candidate chips of {} px; splitting them ({})", scenes.size(),
+                candidates.size(), config.chipSize(), config.split().kind());
         // 2. splits
-        IdentityHashMap<Chip, Split> split = assignSplits(config.split(), chips);
-        long droppedBySplit = chips.size() - split.size();
-        List<Chip> todo = chips.stream().filter(split::containsKey).toList();
-        LOG.info("tiling {} scene(s): {} candidate chips of {} px, {} after the split", scenes.size(), chips.size(),
-                config.chipSize(), todo.size());
+        KeptChips todo = KeptChips.of(candidates, ItemSplits.plan(config.split(), candidates.scenes()));
+        long droppedBySplit = todo.dropped();
+        LOG.info("tiling {} scene(s): {} candidate chips of {} px, {} after the split", scenes.size(),
+                candidates.size(), config.chipSize(), todo.size());
 
         // 3. read, label, filter, write in order
         GeoRaster first = scenes.get(0).raster();
@@ -160,32 +145,21 @@ public final class Tiler {
         BandStatisticsAccumulator stats = new BandStatisticsAccumulator(bands, dtype, nodata);
         ThreadLocal<Map<Path, GeoRaster>> local = ThreadLocal.withInitial(HashMap::new);
         AtomicLongArray counts = new AtomicLongArray(Outcome.values().length);
-        BandStatisticsAccumulator.ChipPartial[] partials = new BandStatisticsAccumulator.ChipPartial[todo.size()];
         ExecutorService pool = Executors.newFixedThreadPool(config.workers(), daemon());
-        Progress progress = new Progress(todo.size(), t0);
+        TilingProgress progress = new TilingProgress("tiling", "chips", todo.size());
         StageClock clock = new StageClock();
-        ChipWork work = (index, sink) -> {
-            Chip c = todo.get(index);
-            Split s = split.get(c);
-            Processed p = process(config, byPath.get(c.scene()), c, s, index, stats, local, handles, clock);
+        ChipWork work = k -> {
+            Processed p = process(config, byPath.get(k.chip().scene()), k.chip(), k.split(), k.index(), stats, local,
+                    handles, clock);
             counts.incrementAndGet(p.outcome().ordinal());
-            if (p.outcome() == Outcome.WRITTEN) {
-                long t = System.nanoTime();
-                sink.accept(p.row());
-                clock.write.add(System.nanoTime() - t);
-                partials[index] = p.partial();
-            }
+            return p;
         };
         try (ChipStoreWriter writer = ChipStoreWriter.open(config.store(), config.storeOptions())) {
+            // band statistics: train chips' partials added in chip order, identical to a recomputation over the store
             if (writer.layout().singleFile()) {
-                orderedIntoOneFile(todo.size(), work, writer, pool, config.workers() * 4, progress);
+                orderedIntoOneFile(todo, work, writer, pool, config.workers() * 4, progress, clock, stats);
             } else {
-                parallelParts(todo.size(), work, writer, pool, config.workers(), progress);
-            }
-            for (BandStatisticsAccumulator.ChipPartial p : partials) {
-                if (p != null) {
-                    stats.add(p); // in chip order: identical to a recomputation over the stored train chips
-                }
+                parallelParts(todo, work, writer, pool, config.workers(), progress, clock, stats);
             }
             long written = counts.get(Outcome.WRITTEN.ordinal());
             long[] c = new long[counts.length()];
@@ -203,90 +177,84 @@ public final class Tiler {
                     Math.round(written / secs), c[Outcome.NODATA.ordinal()], c[Outcome.UNLABELLED.ordinal()],
                     c[Outcome.NEGATIVE.ordinal()], droppedBySplit);
             LOG.info("tiling time: {}", clock.summary());
-            return new TilingResult(meta, chips.size(), written, c[Outcome.NODATA.ordinal()],
+            return new TilingResult(meta, candidates.size(), written, c[Outcome.NODATA.ordinal()],
                     c[Outcome.UNLABELLED.ordinal()], c[Outcome.NEGATIVE.ordinal()], droppedBySplit, secs);
         } finally {
             pool.shutdownNow();
         }
     }
 
-    /** Processes chip {@code index}, handing a kept row to {@code sink}. */
+    /** Reads, labels and filters one kept chip. */
     private interface ChipWork {
-        void run(int index, java.util.function.Consumer<ChipRow> sink);
+        Processed run(KeptChips.Kept chip);
     }
 
-    /** Logs progress with an ETA at most every five seconds. */
-    private static final class Progress {
-        private final int total;
-        private final long t0;
-        private final java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
-        private volatile long last = System.nanoTime();
-
-        Progress(int total, long t0) {
-            this.total = total;
-            this.t0 = t0;
+    /** Writes a processed chip's row (when kept) through {@code sink} and returns its statistics partial, or null. */
+    private static BandStatisticsAccumulator.ChipPartial keep(Processed p, Consumer<ChipRow> sink, StageClock clock) {
+        if (p.outcome() != Outcome.WRITTEN) {
+            return null;
         }
-
-        void step() {
-            int d = done.incrementAndGet();
-            long now = System.nanoTime();
-            if (now - last > PROGRESS_NANOS) {
-                last = now;
-                double rate = d / ((now - t0) / 1e9);
-                LOG.info("tiling: {}/{} chips ({}%), {} chips/s, ETA {} s", d, total, d * 100L / total,
-                        Math.round(rate), Math.round((total - d) / rate));
-            }
-        }
+        long t = System.nanoTime();
+        sink.accept(p.row());
+        clock.write.add(System.nanoTime() - t);
+        return p.partial();
     }
 
     /** Single-file store: workers process ahead (bounded window), one thread writes rows in chip order. */
-    private static void orderedIntoOneFile(int n, ChipWork work, ChipStoreWriter writer, ExecutorService pool,
-                                           int window, Progress progress) {
-        ArrayDeque<Future<List<ChipRow>>> pending = new ArrayDeque<>();
-        int next = 0;
-        for (int done = 0; done < n; done++) {
-            while (next < n && pending.size() < window) {
-                int index = next++;
-                pending.add(pool.submit(() -> {
-                    List<ChipRow> out = new ArrayList<>(1);
-                    work.run(index, out::add);
-                    return out;
-                }));
+    private static void orderedIntoOneFile(KeptChips todo, ChipWork work, ChipStoreWriter writer, ExecutorService pool,
+                                           int window, TilingProgress progress, StageClock clock,
+                                           BandStatisticsAccumulator stats) {
+        ArrayDeque<Future<Processed>> pending = new ArrayDeque<>();
+        Iterator<KeptChips.Kept> chips = todo.from(0);
+        while (chips.hasNext() || !pending.isEmpty()) {
+            while (chips.hasNext() && pending.size() < window) {
+                KeptChips.Kept k = chips.next();
+                pending.add(pool.submit(() -> work.run(k)));
             }
-            get(pending.poll()).forEach(writer::write);
+            BandStatisticsAccumulator.ChipPartial partial = keep(get(pending.poll()), writer::write, clock);
+            if (partial != null) {
+                stats.add(partial);
+            }
             progress.step();
         }
     }
 
     /**
-     * Folder store: the chips are cut into contiguous ranges, one Parquet part each, processed and written
+     * Folder store: the kept chips are cut into contiguous ranges, one Parquet part each, processed and written
      * concurrently (the Parquet encoding and compression run in parallel too); parts keep chip order.
      */
-    private static void parallelParts(int n, ChipWork work, ChipStoreWriter writer, ExecutorService pool, int workers,
-                                      Progress progress) {
+    private static void parallelParts(KeptChips todo, ChipWork work, ChipStoreWriter writer, ExecutorService pool,
+                                      int workers, TilingProgress progress, StageClock clock,
+                                      BandStatisticsAccumulator stats) {
+        long n = todo.size();
         long perPart = writer.options().rowsPerPart();
-        int ranges = (int) Math.max(1, Math.min(n, Math.max(workers * 2L, (n + perPart - 1) / perPart)));
-        List<Future<?>> futures = new ArrayList<>();
-        for (int r = 0; r < ranges; r++) {
-            int from = (int) ((long) r * n / ranges);
-            int to = (int) ((long) (r + 1) * n / ranges);
+        long ranges = Math.max(1, Math.min(n, Math.max(workers * 2L, (n + perPart - 1) / perPart)));
+        List<Future<List<BandStatisticsAccumulator.ChipPartial>>> futures = new ArrayList<>();
+        for (long r = 0; r < ranges; r++) {
+            long from = r * n / ranges;
+            long to = (r + 1) * n / ranges;
             ChipStoreWriter.Part part = writer.openPart();
             futures.add(pool.submit(() -> {
+                List<BandStatisticsAccumulator.ChipPartial> partials = new ArrayList<>();
                 try (part) {
-                    for (int i = from; i < to; i++) {
-                        work.run(i, part::write);
+                    Iterator<KeptChips.Kept> chips = todo.from(from);
+                    for (long i = from; i < to; i++) {
+                        BandStatisticsAccumulator.ChipPartial p = keep(work.run(chips.next()), part::write, clock);
+                        if (p != null) {
+                            partials.add(p);
+                        }
                         progress.step();
                     }
                 }
-                return null;
+                return partials;
             }));
         }
-        for (Future<?> f : futures) {
-            get(f);
+        for (Future<List<BandStatisticsAccumulator.ChipPartial>> f : futures) {
+            get(f).forEach(stats::add); // ranges in order: chip order
         }
     }
 
-    private static TilingException nothingWritten(TilingConfig config, List<Scene> scenes, int n, long[] counts) {
+    private static TilingException nothingWritten(TilingConfig config, List<Scene> scenes, long n, long[] counts) {
         String names = String.join(", ", scenes.stream().map(s -> s.path().getFileName().toString()).toList());
         if (counts[Outcome.NODATA.ordinal()] == n) {
             return new TilingException(names + ": all " + n + " chips are more than "
@@ -299,26 +267,7 @@ public final class Tiler {
                 + " cover the scene, or add a background class / lower minCoverage");
     }
 
-    private static IdentityHashMap<Chip, Split> assignSplits(SplitConfig sc, List<Chip> chips) {
-        IdentityHashMap<Chip, Split> out = new IdentityHashMap<>();
-        switch (sc.kind()) {
-            case ALL_TRAIN -> chips.forEach(c -> out.put(c, Split.TRAIN));
-            case PREDICT -> chips.forEach(c -> out.put(c, Split.PREDICT));
-            case RANDOM -> put(out, new RandomSplitter(sc.ratios(), sc.seed()).split(chips));
-            case SPATIAL -> put(out, new SpatialBlockSplitter(sc.grid(), sc.ratios(), sc.seed(), sc.strict())
-                    .split(chips));
-            default -> throw new IllegalStateException(sc.kind().name());
-        }
-        return out;
-    }
-
-    private static void put(IdentityHashMap<Chip, Split> out, SplitResult<Chip> r) {
-        for (Split s : new Split[] {Split.TRAIN, Split.VAL, Split.TEST}) {
-            r.get(s).forEach(c -> out.put(c, s));
-        }
-    }
-
-    private static Processed process(TilingConfig config, Scene scene, Chip chip, Split split, int index,
+    private static Processed process(TilingConfig config, Scene scene, Chip chip, Split split, long index,
                                      BandStatisticsAccumulator stats, ThreadLocal<Map<Path, GeoRaster>> local,
                                      ConcurrentLinkedQueue<GeoRaster> handles, StageClock clock) {
         long t0 = System.nanoTime();

@@ -1,5 +1,6 @@
 package io.geolightning.tiling.splits;
 
+import io.geolightning.tiling.TilingException;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -13,6 +14,8 @@ import java.util.function.Function;
  * stratum (class) is split on its own so every class keeps the ratios. Deterministic for a given seed and input.
  */
 public final class RandomSplitter {
+    private static final int MAX_ITEMS = Integer.MAX_VALUE - 8;
+
     private final SplitRatios ratios;
     private final long seed;
 
@@ -37,19 +40,56 @@ public final class RandomSplitter {
         Map<Split, List<T>> out = new EnumMap<>(Split.class);
         Random random = new Random(seed);
         for (List<T> g : groups.values()) {
-            List<T> shuffled = new ArrayList<>(g);
-            java.util.Collections.shuffle(shuffled, random);
-            int n = shuffled.size();
-            int nVal = (int) Math.round(ratios.val() * n);
-            int nTest = (int) Math.round(ratios.test() * n);
-            if (nVal + nTest > n) {
-                nTest = n - nVal;
+            int[] order = Shuffle.permutation(g.size(), random);
+            int[] sizes = sizes(g.size());
+            for (int p = 0; p < order.length; p++) {
+                out.computeIfAbsent(splitAt(p, sizes), k -> new ArrayList<>()).add(g.get(order[p]));
             }
-            int nTrain = n - nVal - nTest;
-            out.computeIfAbsent(Split.TRAIN, k -> new ArrayList<>()).addAll(shuffled.subList(0, nTrain));
-            out.computeIfAbsent(Split.VAL, k -> new ArrayList<>()).addAll(shuffled.subList(nTrain, nTrain + nVal));
-            out.computeIfAbsent(Split.TEST, k -> new ArrayList<>()).addAll(shuffled.subList(nTrain + nVal, n));
         }
         return new SplitResult<>(out, List.of());
+    }
+
+    /**
+     * The plain split of {@code n} items by position, as {@link #split(List)} splits a list of {@code n} items: one
+     * byte per item (and four more while shuffling), not the items themselves.
+     *
+     * @throws TilingException when {@code n} is more than an array can hold
+     */
+    public ItemSplits splitPositions(long n) {
+        if (n > MAX_ITEMS) {
+            throw new TilingException("random split of " + n + " chips: more than " + MAX_ITEMS + " to shuffle; use a"
+                    + " spatial split (--split spatial), a larger chip size or a larger stride");
+        }
+        int[] order = Shuffle.permutation((int) n, new Random(seed));
+        int[] sizes = sizes((int) n);
+        byte[] split = new byte[(int) n];
+        for (int p = 0; p < order.length; p++) {
+            split[order[p]] = (byte) splitAt(p, sizes).ordinal();
+        }
+        return new ItemSplits() {
+            @Override
+            public Split of(long index, SpatialItem item) {
+                return Split.values()[split[(int) index]];
+            }
+
+            @Override
+            public boolean drops() {
+                return false;
+            }
+        };
+    }
+
+    /** @return how many of {@code n} shuffled items go to train and to validation (the rest is test) */
+    private int[] sizes(int n) {
+        int nVal = (int) Math.round(ratios.val() * n);
+        int nTest = (int) Math.round(ratios.test() * n);
+        if (nVal + nTest > n) {
+            nTest = n - nVal;
+        }
+        return new int[] {n - nVal - nTest, nVal};
+    }
+
+    private static Split splitAt(int position, int[] sizes) {
+        return position < sizes[0] ? Split.TRAIN : position < sizes[0] + sizes[1] ? Split.VAL : Split.TEST;
     }
 }

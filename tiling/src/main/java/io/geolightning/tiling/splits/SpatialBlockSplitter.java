@@ -2,13 +2,11 @@ package io.geolightning.tiling.splits;
 
 import io.geolightning.tiling.TilingException;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * Splits items into train/val/test by spatial blocks so that no block contributes to two splits: each item goes to
@@ -47,45 +45,47 @@ public final class SpatialBlockSplitter {
 
     /** Splits {@code items}; each subset keeps input order. */
     public <T extends SpatialItem> SplitResult<T> split(List<T> items) {
-        Map<BlockKey, Split> blocks = assignBlocks(items);
-        return apply(items, blocks, grid, strict);
+        return distribute(items, assign(BlockCounts.ofItems(grid, items))::of, grid, strict);
     }
 
     /** Assigns every block holding an item's centre to a split. */
     public <T extends SpatialItem> Map<BlockKey, Split> assignBlocks(List<T> items) {
-        TreeMap<BlockKey, Integer> counts = new TreeMap<>();
-        for (T it : items) {
-            counts.merge(grid.blockOf(it), 1, Integer::sum);
-        }
-        List<BlockKey> order = new ArrayList<>(counts.keySet());
-        Collections.shuffle(order, new Random(seed));
+        return assign(BlockCounts.ofItems(grid, items)).asMap();
+    }
+
+    /**
+     * Deals the blocks: shuffled with the seed, each goes to the split furthest below its target share of items,
+     * keeping one block for every split still empty while blocks run out.
+     */
+    BlockAssignment assign(BlockCounts counts) {
         Split[] splits = {Split.TRAIN, Split.VAL, Split.TEST};
         int needed = 0;
         for (Split s : splits) {
             needed += ratios.of(s) > 0 ? 1 : 0;
         }
-        if (order.size() < needed) {
-            throw new TilingException("spatial split: only " + order.size() + " block(s) of " + grid.size()
+        if (counts.size() < needed) {
+            throw new TilingException("spatial split: only " + counts.size() + " block(s) of " + grid.size()
                     + (grid.inChips() ? " chips" : " map units") + " hold chips, fewer than the " + needed
                     + " non-empty splits requested; use a smaller block size");
         }
-        Map<Split, Double> assigned = new EnumMap<>(Split.class);
-        Map<BlockKey, Split> out = new HashMap<>();
-        int total = items.size();
-        int left = order.size();
-        for (BlockKey b : order) {
+        int[] order = Shuffle.permutation(counts.size(), new Random(seed));
+        double[] assigned = new double[Split.values().length]; // items dealt to each split, by ordinal
+        byte[] out = new byte[counts.size()];
+        long total = counts.total();
+        int left = order.length;
+        for (int b : order) {
             Split best = null;
             double bestDeficit = Double.NEGATIVE_INFINITY;
             for (Split s : splits) {
                 if (ratios.of(s) <= 0) {
                     continue;
                 }
-                double got = assigned.getOrDefault(s, 0.0);
+                double got = assigned[s.ordinal()];
                 double deficit = ratios.of(s) * total - got;
                 // keep one block for every split still empty while blocks run out
                 int emptyOthers = 0;
                 for (Split o : splits) {
-                    if (o != s && ratios.of(o) > 0 && assigned.getOrDefault(o, 0.0) == 0) {
+                    if (o != s && ratios.of(o) > 0 && assigned[o.ordinal()] == 0) {
                         emptyOthers++;
                     }
                 }
@@ -97,38 +97,29 @@ public final class SpatialBlockSplitter {
                     best = s;
                 }
             }
-            out.put(b, best);
-            assigned.merge(best, (double) counts.get(b), Double::sum);
+            out[b] = (byte) best.ordinal();
+            assigned[best.ordinal()] += counts.count(b);
             left--;
         }
-        return out;
+        return new BlockAssignment(counts, out, grid, strict);
     }
 
     /** Distributes items by a block assignment; strict drops items that reach into a block of another split. */
     static <T extends SpatialItem> SplitResult<T> apply(List<T> items, Map<BlockKey, Split> blocks, BlockGrid grid,
                                                        boolean strict) {
+        return distribute(items, blocks::get, grid, strict);
+    }
+
+    private static <T extends SpatialItem> SplitResult<T> distribute(List<T> items, Function<BlockKey, Split> blocks,
+                                                                    BlockGrid grid, boolean strict) {
         Map<Split, List<T>> subsets = new EnumMap<>(Split.class);
         List<T> dropped = new ArrayList<>();
         for (T it : items) {
-            Split s = blocks.get(grid.blockOf(it));
+            Split s = BlockAssignment.splitOf(it, blocks, grid, strict);
             if (s == null) {
                 dropped.add(it);
-                continue;
-            }
-            boolean clean = true;
-            if (strict) {
-                for (BlockKey k : grid.blocksTouched(it)) {
-                    Split other = blocks.get(k);
-                    if (other != null && other != s) {
-                        clean = false;
-                        break;
-                    }
-                }
-            }
-            if (clean) {
-                subsets.computeIfAbsent(s, k -> new ArrayList<>()).add(it);
             } else {
-                dropped.add(it);
+                subsets.computeIfAbsent(s, k -> new ArrayList<>()).add(it);
             }
         }
         return new SplitResult<>(subsets, dropped);

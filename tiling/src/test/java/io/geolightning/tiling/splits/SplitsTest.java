@@ -113,4 +113,19 @@ class SplitsTest {
             assertEquals(Math.round(all * 0.1), val);
         }
     }
+
+    @Test
+    void shuffledPositionsAreWhatCollectionsShuffleDeals() {
+        for (int n : new int[] {0, 1, 2, 4, 5, 17, 1000}) {
+            for (long seed : new long[] {0, 1, 42}) {
+                List<Integer> list = new ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    list.add(i);
+                }
+                java.util.Collections.shuffle(list, new java.util.Random(seed));
+                int[] p = Shuffle.permutation(n, new java.util.Random(seed));
+                assertEquals(list, java.util.Arrays.stream(p).boxed().toList(), "n " + n + ", seed " + seed);
+            }
+        }
+    }
 }

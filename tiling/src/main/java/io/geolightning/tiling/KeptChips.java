@@ -1,0 +1,114 @@
+package io.geolightning.tiling;
+
+import io.geolightning.tiling.splits.ItemSplits;
+import io.geolightning.tiling.splits.Split;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+
+/**
+ * The candidate chips a split keeps, numbered 0, 1, ... in candidate order (a chip's number seeds its negative
+ * sampling and places it in a part of the store). When the split may drop chips (strict spatial blocks) one pass
+ * counts them, logging its progress, and remembers where every 4096th kept chip lies among the candidates, so that a
+ * worker can start at any number; otherwise kept chip {@code k} is candidate {@code k}. Immutable.
+ */
+final class KeptChips {
+    private static final int MARK_EVERY = 4096;
+
+    /**
+     * A kept chip.
+     *
+     * @param index its number among the kept chips
+     * @param chip the chip
+     * @param split its split
+     */
+    record Kept(long index, Chip chip, Split split) {
+    }
+
+    private final ChipCandidates candidates;
+    private final ItemSplits splits;
+    private final long size;
+    private final long[] marks;
+
+    private KeptChips(ChipCandidates candidates, ItemSplits splits, long size, long[] marks) {
+        this.candidates = candidates;
+        this.splits = splits;
+        this.size = size;
+        this.marks = marks;
+    }
+
+    /** The candidates {@code splits} keeps (one counting pass when it may drop some). */
+    static KeptChips of(ChipCandidates candidates, ItemSplits splits) {
+        long n = candidates.size();
+        if (!splits.drops()) {
+            return new KeptChips(candidates, splits, n, null);
+        }
+        TilingProgress progress = new TilingProgress("splitting", "candidate chips", n);
+        long[] marks = new long[16];
+        long kept = 0;
+        for (long i = 0; i < n; i++) {
+            if (splits.of(i, candidates.get(i)) != null) {
+                if (kept % MARK_EVERY == 0) {
+                    int m = (int) (kept / MARK_EVERY);
+                    if (m == marks.length) {
+                        marks = Arrays.copyOf(marks, m * 2);
+                    }
+                    marks[m] = i;
+                }
+                kept++;
+            }
+            if ((i & 0xFFFF) == 0) {
+                progress.at(i);
+            }
+        }
+        return new KeptChips(candidates, splits, kept, marks);
+    }
+
+    /** @return the number of kept chips */
+    long size() {
+        return size;
+    }
+
+    /** @return the number of candidates the split dropped */
+    long dropped() {
+        return candidates.size() - size;
+    }
+
+    /** @return the kept chips from number {@code first} on, in order */
+    Iterator<Kept> from(long first) {
+        return new Iterator<>() {
+            private long index = first;
+            private long candidate = first >= size ? candidates.size()
+                    : marks == null ? first : marks[(int) (first / MARK_EVERY)];
+            private long skip = marks == null ? 0 : first % MARK_EVERY; // kept chips between the mark and first
+            private Kept next;
+
+            @Override
+            public boolean hasNext() {
+                while (next == null && index < size && candidate < candidates.size()) {
+                    Chip c = candidates.get(candidate);
+                    Split s = splits.of(candidate, c);
+                    candidate++;
+                    if (s != null) {
+                        if (skip > 0) {
+                            skip--;
+                        } else {
+                            next = new Kept(index++, c, s);
+                        }
+                    }
+                }
+                return next != null;
+            }
+
+            @Override
+            public Kept next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                Kept k = next;
+                next = null;
+                return k;
+            }
+        };
+    }
+}
