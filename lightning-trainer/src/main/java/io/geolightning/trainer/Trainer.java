@@ -49,7 +49,9 @@ import org.slf4j.LoggerFactory;
  * naming the epoch and step. With a seed, every RNG (DJL's engine RNG, which also drives DJL's samplers, and
  * PyTorch's) is seeded at the start of each entry point; with {@code deterministic(true)} it is also reseeded from
  * {@code (seed, epoch)} at each epoch start, so a run resumed from an end-of-epoch checkpoint replays the
- * uninterrupted run exactly (a mid-epoch resume replays the batch order, not the dropout noise).
+ * uninterrupted run exactly (a mid-epoch resume replays the batch order, not the dropout noise). Parameters
+ * initialised before {@code fit} were drawn before the trainer seeded anything; call
+ * {@link Seeding#seedEverything} before building the module.
  *
  * <p>Several devices: each batch is split across them ({@code Batch.split}), every slice runs forward/backward on its
  * device with parameter replicas kept by DJL's {@link ParameterStore}, gradients are summed on device 0, the
@@ -961,8 +963,7 @@ public final class Trainer implements AutoCloseable {
         }
         long mixed = config.seed() * 0x9E3779B97F4A7C15L + epoch * 0xBF58476D1CE4E5B9L;
         mixed ^= mixed >>> 31;
-        int seed = (int) (mixed & 0x7fffffff);
-        Engine.getInstance().setRandomSeed(seed);
+        Seeding.seedEverything((int) (mixed & 0x7fffffff));
     }
 
     private boolean maxStepsReached() {

@@ -32,6 +32,7 @@ import io.geolightning.tiling.stats.BandStatistics;
 import io.geolightning.tiling.store.ChipStoreLayout;
 import io.geolightning.tiling.store.ChipStoreMetadata;
 import io.geolightning.trainer.BatchLimit;
+import io.geolightning.trainer.Seeding;
 import io.geolightning.trainer.Trainer;
 import io.geolightning.trainer.callbacks.Callback;
 import io.geolightning.trainer.callbacks.EarlyStopping;
@@ -127,6 +128,7 @@ public final class TrainingRun {
         long t0 = System.nanoTime();
         double seconds;
         Evaluation evaluation;
+        Seeding.seedEverything(config.seed()); // the task draws its initial weights when it is built
         try (LandUseTask task = LandUseTask.create(settings);
              Trainer trainer = trainer(config.trainer(), folder, callbacks, csv, tb, hasVal)) {
             trainer.fit(task, adapter);

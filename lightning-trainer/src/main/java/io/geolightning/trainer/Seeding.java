@@ -1,0 +1,24 @@
+package io.geolightning.trainer;
+
+import ai.djl.engine.Engine;
+
+/**
+ * Seeds the random number generators a run draws from, like Lightning's {@code seed_everything}: DJL's engine RNG
+ * (which also drives DJL's samplers) and, through the engine, PyTorch's default generator (weight initialisation,
+ * dropout). The {@link Trainer} seeds them at each entry point and epoch, but a network whose parameters are
+ * initialised before {@code fit} (a module that initialises its block in its constructor) draws its weights
+ * earlier: call {@link #seedEverything} before building the module for a reproducible run.
+ *
+ * <p>Reproducible means the same numbers on the same machine and the same libtorch build: oneDNN picks kernels by
+ * CPU instruction set, and a parallel reduction may group its terms by the number of intra-op threads.
+ */
+public final class Seeding {
+
+    private Seeding() {
+    }
+
+    /** @param seed seed of DJL's and PyTorch's random number generators */
+    public static void seedEverything(int seed) {
+        Engine.getInstance().setRandomSeed(seed);
+    }
+}
