@@ -34,7 +34,8 @@ public final class TempFiles {
     private static final long PID = ProcessHandle.current().pid();
     private static final String HOST = hostName();
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final Pattern OWNED = Pattern.compile("(\\d+)@([A-Za-z0-9-]+)\\.[0-9a-f]{8}(\\..*)?");
+    /** The owner part of a temporary's name: {@code <pid>@<host>.<8 hex digits>}, then the suffix or the end. */
+    private static final Pattern OWNED = Pattern.compile("(\\d+)@([A-Za-z0-9-]+)\\.[0-9a-f]{8}(?=\\.|$)");
     private static final Set<Path> LIVE = ConcurrentHashMap.newKeySet();
 
     static {
@@ -126,12 +127,24 @@ public final class TempFiles {
      */
     public static int removeStale(Path target) {
         Path abs = target.toAbsolutePath();
-        Path dir = abs.getParent();
+        return sweep(abs.getParent(), "." + abs.getFileName() + ".");
+    }
+
+    /**
+     * Deletes every temporary in {@code dir} (not its subfolders) left by a process of this host that is gone, whatever
+     * output it stood for: for folders owned by one kind of output, such as a run's {@code checkpoints/}.
+     *
+     * @param dir the folder
+     * @return how many were deleted
+     */
+    public static int removeStaleIn(Path dir) {
+        return sweep(dir == null ? null : dir.toAbsolutePath(), ".");
+    }
+
+    private static int sweep(Path dir, String prefix) {
         if (dir == null || !Files.isDirectory(dir)) {
             return 0;
         }
-        String prefix = "." + abs.getFileName() + ".";
-        int removed = 0;
         List<Path> candidates;
         try (Stream<Path> s = Files.list(dir)) {
             candidates = s.filter(p -> p.getFileName().toString().startsWith(prefix)).toList();
@@ -139,9 +152,12 @@ public final class TempFiles {
             LOG.warn("cannot list {} for stale temporary files ({})", dir, e.getMessage());
             return 0;
         }
+        int removed = 0;
         for (Path p : candidates) {
-            Matcher m = OWNED.matcher(p.getFileName().toString().substring(prefix.length()));
-            if (!m.matches() || !m.group(2).equals(HOST) || alive(Long.parseLong(m.group(1)))) {
+            String name = p.getFileName().toString();
+            Matcher m = OWNED.matcher(name);
+            if (!m.find() || m.start() < prefix.length() || name.charAt(m.start() - 1) != '.'
+                    || !m.group(2).equals(HOST) || alive(Long.parseLong(m.group(1)))) {
                 continue;
             }
             try {

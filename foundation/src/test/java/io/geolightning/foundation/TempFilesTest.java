@@ -52,6 +52,13 @@ class TempFilesTest {
             for (Path kept : List.of(mine, ofLive, otherHost, otherOutput, userFile)) {
                 assertTrue(Files.exists(kept), kept + " must be kept");
             }
+            Path ckptOfDead = Files.writeString(dir.resolve(".epoch=3.ckpt." + dead.pid() + "@" + host + ".a1b2c3d4.tmp"), "");
+            assertEquals(2, TempFiles.removeStaleIn(dir), "the folder sweep takes any output's stale temporaries");
+            assertFalse(Files.exists(ckptOfDead));
+            assertFalse(Files.exists(otherOutput));
+            for (Path kept : List.of(mine, ofLive, otherHost, userFile)) {
+                assertTrue(Files.exists(kept), kept + " must be kept by the sweep");
+            }
             TempFiles.discard(mine);
             assertFalse(Files.exists(mine));
             assertFalse(TempFiles.live().contains(mine));

@@ -102,6 +102,7 @@ public final class TrainingRun {
         CsvLogger csv = new CsvLogger(root, config.name());
         TensorBoardLogger tb = new TensorBoardLogger(root, config.name(), csv.version());
         RunFolder folder = new RunFolder(csv.logDir());
+        folder.sweepSiblings();
         folder.create();
         String yaml = RunConfigLoader.toYaml(config);
         AtomicFiles.writeString(folder.config(), yaml);

@@ -1,8 +1,10 @@
 package io.geolightning.models.report;
 
+import io.geolightning.foundation.TempFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.slf4j.LoggerFactory;
 
 /**
  * The layout of one training run, {@code <runs>/<name>/version_N/}:
@@ -65,6 +67,27 @@ public record RunFolder(Path dir) {
     /** @return {@code report.html} */
     public Path report() {
         return dir.resolve("report.html");
+    }
+
+    /**
+     * Deletes the temporaries that runs killed with SIGKILL left in the run folders next to this one (their
+     * checkpoints/, plots/ and files): no later run writes into an earlier run's folder, so no other write cleans them.
+     */
+    public void sweepSiblings() {
+        Path experiment = dir.toAbsolutePath().getParent();
+        if (experiment == null || !Files.isDirectory(experiment)) {
+            return;
+        }
+        try (var s = Files.list(experiment)) {
+            for (Path run : s.filter(Files::isDirectory).toList()) {
+                TempFiles.removeStaleIn(run);
+                TempFiles.removeStaleIn(run.resolve("checkpoints"));
+                TempFiles.removeStaleIn(run.resolve("plots"));
+            }
+        } catch (IOException e) {
+            LoggerFactory.getLogger(RunFolder.class).warn("cannot list {} for stale temporary files ({})", experiment,
+                    e.getMessage());
+        }
     }
 
     /** Creates the folder and its sub-folders. */
