@@ -1,6 +1,8 @@
 package io.geolightning.models.cli;
 
+import io.geolightning.models.nn.ModelException;
 import io.geolightning.models.nn.ModelSpec;
+import io.geolightning.models.tasks.LandUseTask;
 import io.geolightning.models.tasks.TaskSettings;
 import io.geolightning.trainer.checkpoint.CheckpointIO;
 import io.geolightning.trainer.checkpoint.CheckpointMeta;
@@ -31,8 +33,13 @@ final class CheckpointDescriber {
         }
         Map<String, Object> hp = m.hyperparameters();
         TaskSettings settings = null;
+        String inconsistent = null;
         if (hp != null && hp.get("model") instanceof Map) {
-            settings = TaskSettings.fromMap(hp);
+            try {
+                settings = LandUseTask.settingsOf(path, m);
+            } catch (ModelException e) {
+                inconsistent = e.getMessage();
+            }
         }
         if (settings != null) {
             ModelSpec s = settings.model();
@@ -49,6 +56,8 @@ final class CheckpointDescriber {
             if (!settings.classWeights().isEmpty()) {
                 t.row("class weights", settings.classWeights());
             }
+        } else if (inconsistent != null) {
+            t.row("architecture", "unreadable: the hyperparameters are inconsistent (see below)");
         } else {
             t.row("architecture", "unknown (not written by a land-use task)");
         }
@@ -64,6 +73,10 @@ final class CheckpointDescriber {
         }
         if (hp != null && settings == null) {
             t.row("hyperparameters", hp);
+        }
+        if (inconsistent != null) {
+            out.flush();
+            throw new CliException(inconsistent);
         }
     }
 }

@@ -13,8 +13,10 @@ import io.geolightning.models.nn.ModelSpec;
 import io.geolightning.models.nn.TaskKind;
 import io.geolightning.trainer.LightningModule;
 import io.geolightning.trainer.LogOptions;
+import io.geolightning.trainer.TrainerException;
 import io.geolightning.trainer.optim.OptimizerConfig;
 import io.geolightning.trainer.checkpoint.CheckpointIO;
+import io.geolightning.trainer.checkpoint.CheckpointMeta;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
@@ -86,21 +88,52 @@ public abstract class LandUseTask extends LightningModule {
      */
     public static LandUseTask load(Path checkpoint) {
         CheckpointIO.LoadedCheckpoint ck = CheckpointIO.read(checkpoint);
-        TaskSettings settings;
-        try {
-            settings = TaskSettings.fromMap(ck.meta().hyperparameters());
-        } catch (ModelException e) {
-            throw new ModelException(checkpoint.getFileName() + ": " + e.getMessage(), e);
-        }
+        TaskSettings settings = settingsOf(checkpoint, ck.meta());
         LandUseTask task = create(settings);
         try {
             ck.restoreModel(task.getBlock(), task.getManager());
+        } catch (TrainerException e) {
+            task.close();
+            String m = e.getMessage() == null ? "" : e.getMessage();
+            int at = m.indexOf("does not fit this model: ");
+            if (at < 0) {
+                throw e;
+            }
+            int end = m.indexOf("; load it", at);
+            String detail = m.substring(at + "does not fit this model: ".length(), end < 0 ? m.length() : end);
+            throw new ModelException(checkpoint + ": checkpoint is inconsistent: its hyperparameters describe a "
+                    + settings.model().architecture().id() + " whose parameters differ from its weights (" + detail
+                    + "); pass an intact .ckpt written by 'geolightning train'", e);
         } catch (RuntimeException e) {
             task.close();
             throw e;
         }
         LOG.info("{}: restored {} (epoch {}, step {})", checkpoint, task, ck.meta().epoch(), ck.meta().globalStep());
         return task;
+    }
+
+    /**
+     * The task settings a checkpoint's hyperparameters hold.
+     *
+     * @param checkpoint the file (for messages)
+     * @param meta its metadata
+     * @return the settings
+     * @throws ModelException when they are missing (not written by a land-use task) or invalid (inconsistent)
+     */
+    public static TaskSettings settingsOf(Path checkpoint, CheckpointMeta meta) {
+        Map<String, Object> hp = meta.hyperparameters();
+        if (hp == null || !(hp.get("model") instanceof Map)) {
+            throw new ModelException(checkpoint + ": not written by a land-use task (its hyperparameters have no"
+                    + " 'model'); pass a .ckpt written by 'geolightning train' or LandUseTask");
+        }
+        try {
+            return TaskSettings.fromMap(hp);
+        } catch (RuntimeException e) {
+            throw new ModelException(checkpoint + ": checkpoint is inconsistent: its hyperparameters are invalid ("
+                    + (e instanceof ModelException ? "" : e.getClass().getSimpleName() + ": ")
+                    + String.valueOf(e.getMessage()).replaceAll("\\s*\\R\\s*", " ")
+                    + "); pass an intact .ckpt written by 'geolightning train'", e);
+        }
     }
 
     /** @return the settings (model spec, class names, normalisation, loss and optimizer options) */
