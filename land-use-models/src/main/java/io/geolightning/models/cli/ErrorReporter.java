@@ -31,7 +31,18 @@ final class ErrorReporter {
      * @return the exit code
      */
     static int report(Throwable e, PrintWriter err, boolean verbose) {
-        err.println("error: " + message(e));
+        return report(e, err, verbose, "");
+    }
+
+    /**
+     * @param e the failure
+     * @param err where to print
+     * @param verbose also print the stack trace
+     * @param command the subcommand that ran (tile, train, ...), for advice that fits it
+     * @return the exit code
+     */
+    static int report(Throwable e, PrintWriter err, boolean verbose, String command) {
+        err.println("error: " + (e instanceof OutOfMemoryError ? outOfMemory(e, command) : message(e)));
         if (verbose) {
             e.printStackTrace(err);
         }
@@ -43,6 +54,18 @@ final class ErrorReporter {
         return e instanceof ConfigException || e instanceof io.geolightning.models.predict.PredictOptionException;
     }
 
+    /** The fix for running out of heap depends on what was running. */
+    static String outOfMemory(Throwable e, String command) {
+        String fix = switch (command) {
+            case "tile" -> "tile a smaller extent or fewer --workers, or give the JVM more heap (JAVA_OPTS=-Xmx8g)";
+            case "train" -> "lower data.batchSize or data.workers, or give the JVM more heap (JAVA_OPTS=-Xmx8g)";
+            case "predict", "evaluate" -> "lower --batch-size (or --window), or give the JVM more heap"
+                    + " (JAVA_OPTS=-Xmx8g)";
+            default -> "give the JVM more heap (JAVA_OPTS=-Xmx8g)";
+        };
+        return (command.isEmpty() ? "" : command + ": ") + "out of memory (" + oneLine(e.getMessage()) + "); " + fix;
+    }
+
     /** @return the one-line message for an exception */
     static String message(Throwable e) {
         Throwable t = userFacing(e);
@@ -50,8 +73,7 @@ final class ErrorReporter {
             return oneLine(t.getMessage());
         }
         if (e instanceof OutOfMemoryError) {
-            return "out of memory (" + oneLine(e.getMessage()) + "); lower data.batchSize or give the JVM more heap"
-                    + " (JAVA_OPTS=-Xmx8g)";
+            return outOfMemory(e, "");
         }
         String detail = e.getMessage() == null ? "" : ": " + oneLine(e.getMessage());
         return "unexpected " + e.getClass().getSimpleName() + detail + "; rerun with --verbose for the stack trace"

@@ -78,7 +78,8 @@ public final class GeoLightningCli implements Runnable {
         try {
             return cl.execute(args);
         } catch (Error e) { // picocli hands Exceptions to the handler above; Errors (out of memory, linkage) end here
-            return ErrorReporter.report(e, err, verbose);
+            String command = Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().orElse("");
+            return ErrorReporter.report(e, err, verbose, command);
         } finally {
             out.flush();
             err.flush();
@@ -97,7 +98,7 @@ public final class GeoLightningCli implements Runnable {
         cl.setErr(err);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) ->
-                ErrorReporter.report(e, commandLine.getErr(), verbose));
+                ErrorReporter.report(e, commandLine.getErr(), verbose, commandLine.getCommandName()));
         cl.setParameterExceptionHandler((e, args) -> {
             PrintWriter w = e.getCommandLine().getErr();
             String cmd = e.getCommandLine().getCommandSpec().qualifiedName();
