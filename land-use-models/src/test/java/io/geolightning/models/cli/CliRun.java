@@ -29,6 +29,13 @@ record CliRun(int code, String out, String err) {
         return err.lines().filter(l -> !l.startsWith("[")).reduce((a, b) -> a + "\n" + b).orElse("");
     }
 
+    /** Tiles the Olinda sample as sample-data/run.yaml's header says (16 px chips, spatial split, seed 42). */
+    static CliRun tileOlinda(Path chips) {
+        return of("tile", "--raster", sample("olinda/L7_ETMs.tif"), "--labels", sample("olinda/olinda1.shp"),
+                "--label-field", "TIPO", "--chip", 16, "--stride", 8, "--split", "spatial", "--block", 4, "--val", 0.2,
+                "--test", 0.2, "--seed", 42, "--out", chips);
+    }
+
     static Path data(String relative) {
         return Path.of(System.getProperty("geolightning.root"), "..", "shared", "data", relative).normalize();
     }

@@ -24,9 +24,7 @@ class DeterministicTrainingTest {
     @Test
     void sameSeedWritesIdenticalMetrics(@TempDir Path tmp) throws IOException {
         Path chips = tmp.resolve("chips");
-        CliRun tile = CliRun.of("tile", "--raster", CliRun.sample("olinda/L7_ETMs.tif"), "--labels",
-                CliRun.sample("olinda/olinda1.shp"), "--label-field", "TIPO", "--chip", 16, "--stride", 8, "--split",
-                "spatial", "--block", 4, "--val", 0.2, "--test", 0.2, "--seed", 42, "--out", chips);
+        CliRun tile = CliRun.tileOlinda(chips);
         assertEquals(0, tile.code(), tile.err());
 
         String first = metrics(chips, tmp.resolve("first"), 42);
