@@ -84,7 +84,7 @@ public record ChipGrid(int size, int stride, EdgeMode edge) {
                 throw new TilingException(name + ": chip size " + size + "x" + size + " is larger than the "
                         + (area.equals(raster.extent()) ? "raster" : "region") + " (" + area.width() + "x"
                         + area.height() + " pixels); use a chip size of at most "
-                        + Math.min(area.width(), area.height()) + " or EdgeMode.PAD");
+                        + Math.min(area.width(), area.height()) + " or --edge pad (data.edge: pad)");
             }
         }
         int[] xs = positions(area.x(), area.endX()).stream().mapToInt(Integer::intValue).toArray();

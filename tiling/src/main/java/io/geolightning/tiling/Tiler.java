@@ -259,7 +259,7 @@ public final class Tiler {
         if (counts[Outcome.NODATA.ordinal()] == n) {
             return new TilingException(names + ": all " + n + " chips are more than "
                     + Math.round(config.maxNodataFraction() * 100) + "% nodata (the raster holds no valid pixels"
-                    + " there); check the raster and its nodata value, or raise maxNodataFraction");
+                    + " there); check the raster and its nodata value, or raise --max-nodata (data.maxNodata)");
         }
         return new TilingException(names + ": no chip survived the filters (" + counts[Outcome.NODATA.ordinal()]
                 + " nodata, " + counts[Outcome.UNLABELLED.ordinal()] + " without a class, "

@@ -57,7 +57,7 @@ class BadInputTest {
     void chipLargerThanTheRaster() {
         String m = oneLine(() -> Tiler.run(olinda().chipSize(512).build()));
         assertEquals("L7_ETMs.tif: chip size 512x512 is larger than the raster (349x352 pixels); use a chip size of"
-                + " at most 349 or EdgeMode.PAD", m);
+                + " at most 349 or --edge pad (data.edge: pad)", m);
     }
 
     @Test
@@ -70,7 +70,7 @@ class BadInputTest {
         String m = oneLine(() -> Tiler.run(TilingConfig.builder().scenes(empty).chipSize(20)
                 .store(tmp.resolve("e.parquet")).build()));
         assertTrue(m.startsWith("empty.tif: all 20 chips are more than 50% nodata"), m);
-        assertTrue(m.contains("raise maxNodataFraction"), m);
+        assertTrue(m.contains("raise --max-nodata (data.maxNodata)"), m);
         assertFalse(Files.exists(tmp.resolve("e.parquet")));
     }
 
