@@ -92,8 +92,9 @@ public final class ChipStoreReader {
             throw new TilingException(p + ": chip-store file is missing; delete the store and tile again");
         }
         try {
+            // page CRCs (written by ChipStoreWriter) are verified: a flipped bit in a chip fails loudly, never silently
             ParquetReadOptions opts = ParquetReadOptions.builder(new PlainParquetConfiguration())
-                    .withCodecFactory(CODECS).build();
+                    .withCodecFactory(CODECS).usePageChecksumVerification(true).build();
             return ParquetFileReader.open(new LocalInputFile(p), opts);
         } catch (RuntimeException e) {
             if (e instanceof TilingException t) {

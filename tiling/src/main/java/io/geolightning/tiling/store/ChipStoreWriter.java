@@ -200,6 +200,7 @@ public final class ChipStoreWriter implements AutoCloseable {
                 .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
                 .withRowGroupSize(options.rowGroupBytes())
                 .withPageSize(1 << 20)
+                .withPageWriteChecksumEnabled(true)
                 .withDictionaryEncoding(false)
                 .withDictionaryEncoding(ChipStoreSchema.SCENE, true)
                 .withDictionaryEncoding(ChipStoreSchema.CRS, true)
