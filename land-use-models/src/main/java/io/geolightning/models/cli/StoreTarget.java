@@ -1,5 +1,6 @@
 package io.geolightning.models.cli;
 
+import io.geolightning.tiling.store.ChipStoreLayout;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,6 +54,30 @@ final class StoreTarget {
         if (!overwrite && hasStore(out)) {
             throw new CliException(out + ": a chip store already exists there; pass --overwrite to replace it or"
                     + " choose another --out");
+        }
+    }
+
+    /**
+     * Removes what a failed {@code tile} wrote at an {@code --out} that did not exist before it started: the folder
+     * with everything in it, or the {@code .parquet} file and its {@code .chips.json} sidecar.
+     *
+     * @param out the store path
+     */
+    static void removeFailed(Path out) {
+        try {
+            if (Files.isDirectory(out)) {
+                try (Stream<Path> s = Files.walk(out)) {
+                    for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                        Files.deleteIfExists(p);
+                    }
+                }
+            } else {
+                Files.deleteIfExists(out);
+                Files.deleteIfExists(new ChipStoreLayout(out).sidecar());
+            }
+        } catch (IOException e) {
+            org.slf4j.LoggerFactory.getLogger(StoreTarget.class).warn("cannot remove the unfinished store {} ({})", out,
+                    e.getMessage());
         }
     }
 

@@ -112,6 +112,18 @@ final class TileCommand implements Callable<Integer> {
         PrintWriter w = spec.commandLine().getOut();
         checkOptions();
         StoreTarget.check(out, overwrite);
+        boolean created = !Files.exists(out);
+        try {
+            return tile(w);
+        } catch (RuntimeException | Error e) {
+            if (created) {
+                StoreTarget.removeFailed(out); // nothing of a failed run stays at --out
+            }
+            throw e;
+        }
+    }
+
+    private int tile(PrintWriter w) {
         DataSection data = new DataSection(out.toString(), raster.toString(), labels.toString(), layer, labelField,
                 mode, classes, background, ignoreValue, minCoverage, allTouched, chip, stride, edge, maxNodata, split,
                 val, test, block, seed, null, null, null, workers, null);
