@@ -7,6 +7,7 @@ import ai.djl.training.dataset.ArrayDataset;
 import ai.djl.util.Pair;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.geolightning.foundation.fuzz.ByteMutations;
+import io.geolightning.foundation.fuzz.FuzzFiles;
 import io.geolightning.foundation.fuzz.Mutant;
 import io.geolightning.foundation.fuzz.ParseContract;
 import io.geolightning.foundation.fuzz.TreeMutations;
@@ -21,11 +22,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
@@ -81,10 +80,8 @@ class CheckpointFuzzTest {
     }
 
     @AfterAll
-    static void deleteFiles() throws IOException {
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+    static void deleteFiles() {
+        FuzzFiles.deleteTree(dir);
     }
 
     /** What resuming does with a checkpoint: read it, load the weights into the model, restore Adam's state. */
@@ -109,7 +106,7 @@ class CheckpointFuzzTest {
     void mutatedArchiveBytes() {
         Path file = dir.resolve("bytes.ckpt");
         new ParseContract(TrainerException.class).forAll("mutatedArchiveBytes", ByteMutations.of(archive, 4), TRIES,
-                m -> write(file, m.value()), () -> restore(file));
+                m -> FuzzFiles.write(file, m.value()), m -> restore(file));
     }
 
     @Test
@@ -118,7 +115,7 @@ class CheckpointFuzzTest {
         new ParseContract(TrainerException.class).forAll("mutatedMetaJsonInAnIntactArchive",
                 TreeMutations.of(metaTree, 3, false), TRIES,
                 m -> zip(file, META, TreeMutations.toJson(m.value()).getBytes(StandardCharsets.UTF_8)),
-                () -> restore(file));
+                m -> restore(file));
     }
 
     @Test
@@ -127,7 +124,7 @@ class CheckpointFuzzTest {
         Gen<EntryMutant> mutants = SourceDSL.arbitrary().pick("model.params", "optimizer-0.ndlist")
                 .flatMap(n -> ByteMutations.of(entries.get(n), 3).map(m -> new EntryMutant(n, m)));
         new ParseContract(TrainerException.class).forAll("mutatedWeightsAndOptimizerStateInAnIntactArchive", mutants,
-                TRIES, m -> zip(file, m.entry(), m.mutant().value()), () -> restore(file));
+                TRIES, m -> zip(file, m.entry(), m.mutant().value()), m -> restore(file));
     }
 
     /** Inputs the properties found, each broke the reader before it was fixed. */
@@ -173,14 +170,6 @@ class CheckpointFuzzTest {
         @Override
         public String toString() {
             return entry + ": " + mutant;
-        }
-    }
-
-    private static void write(Path file, byte[] bytes) {
-        try {
-            Files.write(file, bytes);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 

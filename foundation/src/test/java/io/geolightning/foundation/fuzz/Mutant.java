@@ -14,4 +14,15 @@ public record Mutant<T>(T value, String description) {
     public String toString() {
         return description;
     }
+
+    /** By description: a value may contain itself (a YAML alias cycle), so it is never hashed or compared. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Mutant<?> m && m.description.equals(description);
+    }
+
+    @Override
+    public int hashCode() {
+        return description.hashCode();
+    }
 }

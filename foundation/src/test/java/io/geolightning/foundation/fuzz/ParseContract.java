@@ -121,16 +121,31 @@ public final class ParseContract {
      * @param property a name for the printed summary
      * @param inputs the inputs
      * @param tries how many
-     * @param prepare puts one input where {@code parse} reads it (writes the file)
-     * @param parse the parse
+     * @param prepare puts one input where {@code parse} reads it (writes the file); not timed or measured
+     * @param parse the parse of one input
      * @param <T> the input type
      */
-    public <T> void forAll(String property, Gen<T> inputs, int tries, Consumer<T> prepare, Callable<?> parse) {
+    public <T> void forAll(String property, Gen<T> inputs, int tries, Consumer<T> prepare, Parse<T> parse) {
         qt().withExamples(tries).withShrinkCycles(SHRINK_CYCLES).forAll(inputs).checkAssert(in -> {
             prepare.accept(in);
-            check(in, parse);
+            check(in, () -> parse.apply(in));
         });
         System.out.println(property + ":\n" + summary());
+    }
+
+    /**
+     * The parse of one input.
+     *
+     * @param <T> the input type
+     */
+    @FunctionalInterface
+    public interface Parse<T> {
+        /**
+         * @param input the input (its file is already written)
+         * @return the result
+         * @throws Exception anything: the contract judges it
+         */
+        Object apply(T input) throws Exception;
     }
 
     /** @return the outcomes so far, most frequent first, one per line */

@@ -37,6 +37,17 @@ public final class TreeMutations {
      * @return mutated copies, each described by its edits ({@code "$.parameters[0].shape: replaced with -1"})
      */
     public static Gen<Mutant<Object>> of(Object seed, int maxEdits, boolean cycles) {
+        return of(seed, maxEdits, cycles, MAX_DEPTH);
+    }
+
+    /**
+     * @param seed a parsed valid document (not modified)
+     * @param maxEdits the most edits applied to one document (at least 1)
+     * @param cycles whether an edit may make a node contain one of its ancestors
+     * @param maxDepth the deepest nesting an edit adds (a writer that recurses, such as SnakeYAML's, needs less)
+     * @return mutated copies, each described by its edits
+     */
+    public static Gen<Mutant<Object>> of(Object seed, int maxEdits, boolean cycles, int maxDepth) {
         return in -> {
             List<Object> root = new ArrayList<>(List.of(copy(seed, new IdentityHashMap<>())));
             List<String> edits = new ArrayList<>();
@@ -45,13 +56,13 @@ public final class TreeMutations {
                 List<Slot> slots = new ArrayList<>();
                 collect(new Slot(root, 0, "$", List.of()), slots, Collections.newSetFromMap(new IdentityHashMap<>()));
                 Slot s = slots.get(pick(in, 0, slots.size() - 1));
-                edits.add(s.path + ": " + edit(in, s, slots, cycles));
+                edits.add(s.path + ": " + edit(in, s, slots, cycles, maxDepth));
             }
             return new Mutant<>(root.get(0), String.join("; ", edits));
         };
     }
 
-    private static String edit(RandomnessSource in, Slot s, List<Slot> slots, boolean cycles) {
+    private static String edit(RandomnessSource in, Slot s, List<Slot> slots, boolean cycles, int maxDepth) {
         Object v = s.get();
         switch (pick(in, 0, 11)) {
             case 0 -> {
@@ -64,7 +75,7 @@ public final class TreeMutations {
                 return "number " + show(n);
             }
             case 2 -> {
-                int depth = pick(in, 2, MAX_DEPTH);
+                int depth = pick(in, 2, maxDepth);
                 Object nested = v;
                 for (int d = 0; d < depth; d++) {
                     nested = new ArrayList<>(Collections.singletonList(nested));
@@ -104,7 +115,7 @@ public final class TreeMutations {
                 return list ? "empty list" : "empty mapping";
             }
             case 8 -> {
-                int times = pick(in, 2, 10_000);
+                int times = pick(in, 2, 1_000); // with a long string below: 20 MB of text at most
                 List<Object> many = new ArrayList<>(Collections.nCopies(times, v instanceof List<?> l && !l.isEmpty()
                         ? l.get(0) : v));
                 s.set(many);
@@ -112,7 +123,7 @@ public final class TreeMutations {
             }
             case 9 -> {
                 String t = v instanceof String x ? x : String.valueOf(v);
-                String[] variants = {t + "\r\nsecond line", "x".repeat(100_000), t + "\u0000", t.toUpperCase(), " " + t};
+                String[] variants = {t + "\r\nsecond line", "x".repeat(20_000), t + "\u0000", t.toUpperCase(), " " + t};
                 int k = pick(in, 0, variants.length - 1);
                 s.set(variants[k]);
                 return "string variant " + k;
