@@ -134,6 +134,22 @@ class BadInputFilesTest {
         assertNoTemporaries(tmp);
     }
 
+    @Test
+    void publishedFilesFollowTheUmaskLikeAnyOtherTool() throws Exception {
+        Path run = BadInputs.checkpoint().getParent().getParent();
+        var expected = Files.getPosixFilePermissions(Files.writeString(tmp.resolve("plain.txt"), "x"));
+        try (var s = Files.walk(run)) {
+            for (Path f : s.filter(Files::isRegularFile).toList()) {
+                assertEquals(expected, Files.getPosixFilePermissions(f), f + " is not published like other files");
+            }
+        }
+        try (var s = Files.walk(BadInputs.chips())) {
+            for (Path f : s.filter(Files::isRegularFile).toList()) {
+                assertEquals(expected, Files.getPosixFilePermissions(f), f.toString());
+            }
+        }
+    }
+
     // ---- rewritten copies of a real checkpoint ----
 
     private interface ZipWriter {
