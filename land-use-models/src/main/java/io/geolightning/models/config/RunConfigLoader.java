@@ -14,9 +14,12 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -77,7 +80,9 @@ public final class RunConfigLoader {
         try {
             return MAPPER.convertValue(copy, RunConfig.class);
         } catch (IllegalArgumentException e) {
-            throw translate(e, label, overrides);
+            ConfigException c = translate(e, label, overrides);
+            // keys, values and overrides are quoted in messages: keep them on one line
+            throw c.getMessage().lines().count() <= 1 ? c : new ConfigException(oneLine(c.getMessage()), c.getCause());
         }
     }
 
@@ -89,7 +94,12 @@ public final class RunConfigLoader {
         opts.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
         opts.setIndent(2);
         opts.setPrettyFlow(true);
-        return new Yaml(new Representer(opts), opts).dump(map);
+        try {
+            return new Yaml(new Representer(opts), opts).dump(map);
+        } catch (YAMLException e) { // e.g. a string with an unpaired surrogate ("\\uD800"), which YAML cannot hold
+            throw new ConfigException(config.name() + ": the resolved configuration cannot be written as YAML ("
+                    + oneLine(e.getMessage()) + "); remove escapes of unpaired surrogates such as \"\\uD800\"", e);
+        }
     }
 
     /**
@@ -117,9 +127,13 @@ public final class RunConfigLoader {
                     + ", column " + (e.getProblemMark().getColumn() + 1);
             throw new ConfigException(name + ": not valid YAML" + where + " (" + oneLine(e.getProblem())
                     + "); fix the syntax (indent with spaces, 'key: value')", e);
-        } catch (YAMLException e) {
+        } catch (YAMLException | ClassCastException e) { // SnakeYAML casts nodes: '!!str' on a mapping
             throw new ConfigException(name + ": not valid YAML (" + oneLine(e.getMessage())
                     + "); fix the syntax (indent with spaces, 'key: value')", e);
+        }
+        String alias = aliasProblem(doc);
+        if (alias != null) {
+            throw new ConfigException(name + ": " + alias + "; write the values out instead of aliases (*name)");
         }
         if (doc == null) {
             return new LinkedHashMap<>();
@@ -139,22 +153,75 @@ public final class RunConfigLoader {
         return new Yaml(new SafeConstructor(lo));
     }
 
+    /** Most values a configuration may expand to through aliases (a real one has a few dozen). */
+    private static final int MAX_VALUES = 10_000;
+
+    /**
+     * @return what is wrong with the aliases of a parsed document, or null: SnakeYAML lets an alias refer to a node
+     *     that contains it (a cycle, which no configuration needs and which overflows the stack of every walker), and
+     *     a few nested aliases expand to millions of values ("billion laughs")
+     */
+    private static String aliasProblem(Object doc) {
+        Map<Object, Long> sizes = new IdentityHashMap<>();
+        try {
+            return size(doc, Collections.newSetFromMap(new IdentityHashMap<>()), sizes) > MAX_VALUES
+                    ? "aliases expand it to more than " + MAX_VALUES + " values" : null;
+        } catch (IllegalStateException cycle) {
+            return "an alias refers to a node that contains it";
+        }
+    }
+
+    private static long size(Object node, Set<Object> path, Map<Object, Long> sizes) {
+        if (!(node instanceof Map) && !(node instanceof List)) {
+            return 1;
+        }
+        Long known = sizes.get(node);
+        if (known != null) {
+            return known;
+        }
+        if (!path.add(node)) {
+            throw new IllegalStateException("cycle");
+        }
+        long n = 1;
+        Iterable<?> children = node instanceof Map<?, ?> m ? m.values() : (List<?>) node;
+        for (Object child : children) {
+            n = Math.min(Long.MAX_VALUE / 2, n + size(child, path, sizes));
+        }
+        if (node instanceof Map<?, ?> m) {
+            for (Object k : m.keySet()) {
+                n = Math.min(Long.MAX_VALUE / 2, n + size(k, path, sizes));
+            }
+        }
+        path.remove(node);
+        sizes.put(node, n);
+        return n;
+    }
+
     @SuppressWarnings("unchecked")
     private static void applyOverride(Map<String, Object> tree, String override) {
+        String shown = oneLine(override);
         int eq = override.indexOf('=');
         if (eq <= 0) {
-            throw new ConfigException("--set " + override + ": expected key=value; e.g. --set trainer.maxEpochs=5");
+            throw new ConfigException("--set " + shown + ": expected key=value; e.g. --set trainer.maxEpochs=5");
         }
         String key = override.substring(0, eq).trim();
         String text = override.substring(eq + 1);
+        String[] parts = key.split("\\.", -1);
+        if (Arrays.stream(parts).anyMatch(String::isBlank)) {
+            throw new ConfigException("--set " + shown + ": '" + oneLine(key) + "' is not a dotted key; write"
+                    + " section.key=value, e.g. --set trainer.maxEpochs=5");
+        }
         Object value;
         try {
             value = text.isEmpty() ? null : yaml().load(text);
-        } catch (YAMLException e) {
-            throw new ConfigException("--set " + override + ": the value is not valid YAML ("
+        } catch (YAMLException | ClassCastException e) {
+            throw new ConfigException("--set " + shown + ": the value is not valid YAML ("
                     + oneLine(e.getMessage()) + "); quote it or write e.g. 5, true, [a, b]", e);
         }
-        String[] parts = key.split("\\.");
+        String alias = aliasProblem(value);
+        if (alias != null) {
+            throw new ConfigException("--set " + shown + ": in the value, " + alias + "; write the value out");
+        }
         Map<String, Object> node = tree;
         for (int i = 0; i < parts.length - 1; i++) {
             Object child = node.get(parts[i]);
@@ -163,7 +230,7 @@ public final class RunConfigLoader {
                 node.put(parts[i], child);
             }
             if (!(child instanceof Map)) {
-                throw new ConfigException("--set " + override + ": '" + String.join(".", Arrays.copyOf(parts, i + 1))
+                throw new ConfigException("--set " + shown + ": '" + String.join(".", Arrays.copyOf(parts, i + 1))
                         + "' is a value, not a section; set it directly, e.g. --set "
                         + String.join(".", Arrays.copyOf(parts, i + 1)) + "=...");
             }
@@ -172,10 +239,10 @@ public final class RunConfigLoader {
         node.put(parts[parts.length - 1], value);
     }
 
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> deepCopy(Map<String, Object> m) {
+    /** Copies the sections; keys become text (YAML allows numbers, null and even lists as keys). */
+    private static Map<String, Object> deepCopy(Map<?, ?> m) {
         Map<String, Object> out = new LinkedHashMap<>();
-        m.forEach((k, v) -> out.put(k, v instanceof Map<?, ?> sub ? deepCopy((Map<String, Object>) sub) : v));
+        m.forEach((k, v) -> out.put(String.valueOf(k), v instanceof Map<?, ?> sub ? deepCopy(sub) : v));
         return out;
     }
 
