@@ -51,7 +51,10 @@ public final class CheckpointIO {
     static final String MODEL = "model.params";
     /** meta.json holds names, shapes, hyperparameters and small states: far below this. */
     static final long MAX_META_BYTES = 64L << 20;
-    private static final ObjectMapper JSON = new ObjectMapper()
+    /** meta.json nests a few levels: deeper input is refused while parsing, before binding could overflow a stack. */
+    private static final ObjectMapper JSON = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
+            .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder().maxNestingDepth(64)
+                    .build()).build())
             .enable(SerializationFeature.INDENT_OUTPUT)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 

@@ -13,8 +13,13 @@ import java.nio.file.Path;
 
 /** Reads and writes the {@link ChipStoreMetadata} sidecar as pretty JSON (atomically). */
 public final class SidecarJson {
-    /** Shared mapper: pretty printed, NaN written as the string "NaN". */
-    public static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /**
+     * Shared mapper: pretty printed, NaN written as the string "NaN". A sidecar nests a few levels; deeper input is
+     * refused while parsing (Jackson's default of 1000 levels can overflow a worker thread's stack while binding).
+     */
+    public static final ObjectMapper MAPPER = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
+            .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder().maxNestingDepth(64)
+                    .build()).build()).enable(SerializationFeature.INDENT_OUTPUT);
     /** Far above any sidecar (class names, statistics, fingerprints); a larger file is not read into memory. */
     static final long MAX_BYTES = 64L << 20;
 
