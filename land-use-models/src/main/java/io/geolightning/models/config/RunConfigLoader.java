@@ -127,7 +127,7 @@ public final class RunConfigLoader {
                     + ", column " + (e.getProblemMark().getColumn() + 1);
             throw new ConfigException(name + ": not valid YAML" + where + " (" + oneLine(e.getProblem())
                     + "); fix the syntax (indent with spaces, 'key: value')", e);
-        } catch (YAMLException | ClassCastException e) { // SnakeYAML casts nodes: '!!str' on a mapping
+        } catch (RuntimeException e) { // SnakeYAML casts nodes ('!!str' on a mapping), parses tagged scalars ('!!int 0xff..')
             throw new ConfigException(name + ": not valid YAML (" + oneLine(e.getMessage())
                     + "); fix the syntax (indent with spaces, 'key: value')", e);
         }
@@ -214,7 +214,7 @@ public final class RunConfigLoader {
         Object value;
         try {
             value = text.isEmpty() ? null : yaml().load(text);
-        } catch (YAMLException | ClassCastException e) {
+        } catch (RuntimeException e) { // YAMLException, or a tagged scalar SnakeYAML cannot parse ('!!int 0xfff...')
             throw new ConfigException("--set " + shown + ": the value is not valid YAML ("
                     + oneLine(e.getMessage()) + "); quote it or write e.g. 5, true, [a, b]", e);
         }

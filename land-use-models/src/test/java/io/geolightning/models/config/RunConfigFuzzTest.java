@@ -127,7 +127,8 @@ class RunConfigFuzzTest {
         for (List<String> overrides : List.of(
                 List.of(".=5"), // ArrayIndexOutOfBoundsException: the key split into no parts
                 List.of("model.options.width=\"\\uD800\""), // YAMLException writing the resolved configuration
-                List.of("trainer.maxEpochs=&a [*a]"))) { // StackOverflowError binding a list that contains itself
+                List.of("trainer.maxEpochs=&a [*a]"), // StackOverflowError binding a list that contains itself
+                List.of("seed=!!int 0x7fffffffffffffffffff"))) { // NumberFormatException from SnakeYAML's !!int
             contract.check(overrides, () -> load(sample, overrides));
             org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class, () -> load(sample, overrides));
         }
@@ -135,6 +136,8 @@ class RunConfigFuzzTest {
                 "name: &n {a: *n}", // StackOverflowError: an alias cycle
                 "model:\n  x: !!str\n    a: b", // ClassCastException inside SnakeYAML: a str tag on a mapping
                 "model:\n  ? [complex, key]\n  : value", // ClassCastException: a list as a key
+                "seed: !!int 0x7fffffffffffffffffff", // NumberFormatException: SnakeYAML parses the tagged scalar
+                "x: !!float 1.2.3", // NumberFormatException likewise
                 binaryAliasBomb(24))) { // 2^24 values from 46 aliases
             FuzzFiles.write(file, yaml.getBytes(StandardCharsets.UTF_8));
             contract.check(yaml, () -> load(file, List.of()));
