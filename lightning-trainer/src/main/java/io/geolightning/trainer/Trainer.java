@@ -75,22 +75,8 @@ public final class Trainer implements AutoCloseable {
     private List<Parameter> trainable = List.of();
     private GradientCollector collector;
     private MetricAccumulator metrics = new MetricAccumulator(true);
-    private final Map<String, Double> callbackMetrics = new LinkedHashMap<>();
-    private final Map<String, Double> progressBarMetrics = new LinkedHashMap<>();
-    private Stage stage;
-    private int currentEpoch;
-    private long globalStep;
-    private int batchIdx;
-    private int batchesDoneInEpoch;
-    private int numTrainingBatches = -1;
-    private int currentBatchSize;
     private boolean trainingStep;
-    private boolean sanityChecking;
-    private boolean shouldStop;
-    private boolean epochDone;
-    private int validationRuns;
-    private boolean hasValidation;
-    private double lastLoss = Double.NaN;
+    private final RunProgress progress = new RunProgress();
 
     private Trainer(TrainerConfig config) {
         this.config = config;
@@ -247,7 +233,7 @@ public final class Trainer implements AutoCloseable {
                 try (NDScope scope = new NDScope(); NDManager sub = rootManager.newSubManager()) {
                     scope.suppressNotUsedWarning();
                     stepManager = sub;
-                    currentBatchSize = batch.getSize();
+                    progress.currentBatchSize(batch.getSize());
                     NDList out = module.predictStep(batch, idx);
                     consumer.accept(batch, out);
                 } finally {
@@ -325,11 +311,9 @@ public final class Trainer implements AutoCloseable {
         for (LightningOptimizer o : optimizers) {
             opts.add(new CheckpointMeta.OptimizerInfo(o.getClass().getSimpleName(), o.stepCount(), o.parameterNames()));
         }
-        int resumeEpoch = epochDone ? currentEpoch + 1 : currentEpoch;
-        int resumeBatch = epochDone ? 0 : batchesDoneInEpoch;
-        CheckpointMeta meta = new CheckpointMeta(CheckpointMeta.FORMAT, CheckpointMeta.VERSION, resumeEpoch, resumeBatch,
-                globalStep, config.seed(), CheckpointIO.describe(module.getBlock()), opts,
-                module.getHyperparameters(), cbStates, extra, new LinkedHashMap<>(callbackMetrics));
+        CheckpointMeta meta = new CheckpointMeta(CheckpointMeta.FORMAT, CheckpointMeta.VERSION, progress.resumeEpoch(),
+                progress.resumeBatch(), progress.globalStep(), config.seed(), CheckpointIO.describe(module.getBlock()), opts,
+                module.getHyperparameters(), cbStates, extra, new LinkedHashMap<>(progress.callbackMetrics()));
         CheckpointIO.write(path, meta, module.getBlock(), optimizers);
         LOG.debug("saved checkpoint {}", path);
     }
@@ -338,52 +322,52 @@ public final class Trainer implements AutoCloseable {
 
     /** @return the epoch being run (0-based) */
     public int currentEpoch() {
-        return currentEpoch;
+        return progress.currentEpoch();
     }
 
     /** @return optimisation steps done */
     public long globalStep() {
-        return globalStep;
+        return progress.globalStep();
     }
 
     /** @return index of the current batch in its loop */
     public int batchIdx() {
-        return batchIdx;
+        return progress.batchIdx();
     }
 
     /** @return training batches per epoch after limits, or -1 while unknown */
     public int numTrainingBatches() {
-        return numTrainingBatches;
+        return progress.numTrainingBatches();
     }
 
     /** @return the latest value of every metric: step values as logged, epoch means once computed */
     public Map<String, Double> callbackMetrics() {
-        return Collections.unmodifiableMap(callbackMetrics);
+        return progress.callbackMetricsView();
     }
 
     /** @return metrics flagged {@code progBar} plus {@code loss} */
     public Map<String, Double> progressBarMetrics() {
-        return Collections.unmodifiableMap(progressBarMetrics);
+        return progress.progressBarMetricsView();
     }
 
     /** @return the last training loss (NaN before the first step) */
     public double lastLoss() {
-        return lastLoss;
+        return progress.lastLoss();
     }
 
     /** @return what is running, or null */
     public Stage stage() {
-        return stage;
+        return progress.stage();
     }
 
     /** @return true during the sanity validation before training */
     public boolean isSanityChecking() {
-        return sanityChecking;
+        return progress.isSanityChecking();
     }
 
     /** @return true once a stop was requested */
     public boolean shouldStop() {
-        return shouldStop;
+        return progress.shouldStop();
     }
 
     /**
@@ -392,25 +376,25 @@ public final class Trainer implements AutoCloseable {
      * @param reason logged at INFO
      */
     public void requestStop(String reason) {
-        if (!shouldStop) {
+        if (!progress.shouldStop()) {
             LOG.info("stopping: {}", reason);
         }
-        shouldStop = true;
+        progress.requestStop();
     }
 
     /** @return how many full validation loops ran in this fit (sanity check excluded) */
     public int validationRuns() {
-        return validationRuns;
+        return progress.validationRuns();
     }
 
     /** @return true when the fit has a validation loader */
     public boolean hasValidation() {
-        return hasValidation;
+        return progress.hasValidation();
     }
 
     /** @return true when the current epoch's training batches are all done */
     public boolean isEpochDone() {
-        return epochDone;
+        return progress.isEpochDone();
     }
 
     /** @return the optimizers of the running fit, in configuration order */
@@ -468,14 +452,14 @@ public final class Trainer implements AutoCloseable {
     }
 
     void record(String name, double value, LogOptions options) {
-        if (sanityChecking) {
+        if (progress.isSanityChecking()) {
             return;
         }
-        String stepKey = metrics.record(name, value, options, currentBatchSize);
+        String stepKey = metrics.record(name, value, options, progress.currentBatchSize());
         if (stepKey != null) {
-            callbackMetrics.put(stepKey, value);
+            progress.callbackMetrics().put(stepKey, value);
             if (options.progBar()) {
-                progressBarMetrics.put(stepKey, value);
+                progress.progressBarMetrics().put(stepKey, value);
             }
         }
     }
@@ -484,15 +468,7 @@ public final class Trainer implements AutoCloseable {
 
     private void runFit(Dataset train, Dataset val) {
         // every fit is a fresh run of the loop (the module's weights carry over, counters do not)
-        currentEpoch = 0;
-        globalStep = 0;
-        shouldStop = false;
-        validationRuns = 0;
-        numTrainingBatches = -1;
-        lastLoss = Double.NaN;
-        callbackMetrics.clear();
-        progressBarMetrics.clear();
-        hasValidation = val != null;
+        progress.startFit(val != null);
         int maxEpochs = config.fastDevRun() > 0 ? 1 : config.maxEpochs();
         ensureInitialized(train);
         CheckpointIO.LoadedCheckpoint ckpt = config.ckptPath() == null ? null : CheckpointIO.read(config.ckptPath());
@@ -505,7 +481,7 @@ public final class Trainer implements AutoCloseable {
         if (ckpt != null) {
             restore(ckpt);
             skipBatches = ckpt.meta().batchInEpoch();
-            LOG.info("resumed from {} at epoch {}, global step {}", ckpt.path(), currentEpoch, globalStep);
+            LOG.info("resumed from {} at epoch {}, global step {}", ckpt.path(), progress.currentEpoch(), progress.globalStep());
         }
         for (ExperimentLogger l : loggers) {
             l.logHyperparams(module.getHyperparameters());
@@ -515,17 +491,17 @@ public final class Trainer implements AutoCloseable {
             c.onFitStart(this, module);
         }
         if (val != null && config.numSanityValSteps() > 0 && config.fastDevRun() == 0 && ckpt == null) {
-            sanityChecking = true;
+            progress.sanityChecking(true);
             try {
                 runEvaluation(val, Stage.VALIDATE, config.numSanityValSteps());
             } finally {
-                sanityChecking = false;
+                progress.sanityChecking(false);
             }
         }
-        while (currentEpoch < maxEpochs && !shouldStop && !maxStepsReached()) {
+        while (progress.currentEpoch() < maxEpochs && !progress.shouldStop() && !maxStepsReached()) {
             runTrainEpoch(train, val, skipBatches);
             skipBatches = 0;
-            currentEpoch++;
+            progress.nextEpoch();
         }
         module.onFitEnd();
         for (Callback c : callbacks) {
@@ -538,23 +514,23 @@ public final class Trainer implements AutoCloseable {
 
     private void runTrainEpoch(Dataset train, Dataset val, int skipBatches) {
         if (config.deterministic()) {
-            reseed(currentEpoch);
+            reseed(progress.currentEpoch());
         }
         for (LightningOptimizer o : optimizers) {
-            o.setEpoch(currentEpoch);
+            o.setEpoch(progress.currentEpoch());
         }
-        epochDone = false;
+        progress.epochDone(false);
         metrics = new MetricAccumulator(true);
-        stage = Stage.FIT;
+        progress.stage(Stage.FIT);
         module.onTrainEpochStart();
         for (Callback c : callbacks) {
             c.onTrainEpochStart(this, module);
         }
-        boolean valThisEpoch = val != null && (currentEpoch + 1) % config.checkValEveryNEpoch() == 0;
+        boolean valThisEpoch = val != null && (progress.currentEpoch() + 1) % config.checkValEveryNEpoch() == 0;
         int accum = config.accumulateGradBatches();
         int limit = Integer.MAX_VALUE;
         int valEvery = Integer.MAX_VALUE;
-        batchesDoneInEpoch = 0;
+        progress.batchesDoneInEpoch(0);
         boolean pendingGrads = false;
         Iterator<Batch> it = iterate(train).iterator();
         int idx = 0;
@@ -562,45 +538,45 @@ public final class Trainer implements AutoCloseable {
             Batch raw = it.next();
             if (idx == 0) {
                 limit = trainLimit(raw);
-                numTrainingBatches = limit == Integer.MAX_VALUE ? -1 : limit;
+                progress.numTrainingBatches(limit == Integer.MAX_VALUE ? -1 : limit);
                 valEvery = valInterval(limit);
             }
             if (idx < skipBatches) {
                 raw.close();
                 idx++;
-                batchesDoneInEpoch = idx;
+                progress.batchesDoneInEpoch(idx);
                 continue;
             }
-            batchIdx = idx;
+            progress.batchIdx(idx);
             boolean last = idx + 1 >= limit || !it.hasNext();
             boolean stepNow = (idx + 1) % accum == 0 || last;
             trainBatch(raw, idx, stepNow);
             pendingGrads = !stepNow;
             idx++;
-            batchesDoneInEpoch = idx;
+            progress.batchesDoneInEpoch(idx);
             if (valThisEpoch && !last && idx % valEvery == 0) {
                 runEvaluation(val, Stage.VALIDATE, valLimit());
-                stage = Stage.FIT;
+                progress.stage(Stage.FIT);
             }
         }
         if (idx == 0) {
-            throw new TrainerException("the training loader produced no batch in epoch " + currentEpoch
+            throw new TrainerException("the training loader produced no batch in epoch " + progress.currentEpoch()
                     + "; check the dataset is not empty (and that limitTrainBatches/overfitBatches are > 0)");
         }
         if (pendingGrads && module.automaticOptimization()) {
             optimizerStep();
         }
-        epochDone = true;
+        progress.epochDone(true);
         if (valThisEpoch) {
             runEvaluation(val, Stage.VALIDATE, valLimit());
-            stage = Stage.FIT;
+            progress.stage(Stage.FIT);
         }
         module.onTrainEpochEnd();
         Map<String, Double> epochMetrics = metrics.epochMeans();
-        callbackMetrics.putAll(epochMetrics);
+        progress.callbackMetrics().putAll(epochMetrics);
         for (String k : metrics.progBarKeys()) {
             if (epochMetrics.containsKey(k)) {
-                progressBarMetrics.put(k, epochMetrics.get(k));
+                progress.progressBarMetrics().put(k, epochMetrics.get(k));
             }
         }
         if (!epochMetrics.isEmpty()) {
@@ -628,17 +604,14 @@ public final class Trainer implements AutoCloseable {
                 if (module.automaticOptimization() && stepNow) {
                     optimizerStep();
                 } else if (!module.automaticOptimization()) {
-                    globalStep++;
+                    progress.stepDone();
                 }
             } finally {
                 stepManager = null;
             }
-            lastLoss = loss;
-            if (!Double.isNaN(loss)) {
-                progressBarMetrics.put("loss", loss);
-            }
+            progress.lastLoss(loss);
             Map<String, Double> stepValues = metrics.stepValues();
-            if (!stepValues.isEmpty() && stepNow && globalStep % config.logEveryNSteps() == 0) {
+            if (!stepValues.isEmpty() && stepNow && progress.globalStep() % config.logEveryNSteps() == 0) {
                 sendToLoggers(stepValues);
             }
             for (Callback c : callbacks) {
@@ -663,19 +636,19 @@ public final class Trainer implements AutoCloseable {
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
             collector = gc;
             for (Batch piece : pieces) {
-                currentBatchSize = piece.getSize();
+                progress.currentBatchSize(piece.getSize());
                 NDArray loss = module.trainingStep(piece, idx);
                 double weight = pieces.length == 1 ? 1.0 : (double) piece.getSize() / batch.getSize();
                 if (loss == null) {
                     if (automatic) {
-                        throw new TrainerException("trainingStep returned null at epoch " + currentEpoch + ", batch " + idx
+                        throw new TrainerException("trainingStep returned null at epoch " + progress.currentEpoch() + ", batch " + idx
                                 + "; return the scalar loss, or override automaticOptimization() to return false");
                     }
                     continue;
                 }
                 if (loss.size() != 1) {
                     throw new TrainerException("trainingStep returned a loss of shape " + loss.getShape() + " at epoch "
-                            + currentEpoch + ", batch " + idx + "; reduce it to a scalar (e.g. loss.mean())");
+                            + progress.currentEpoch() + ", batch " + idx + "; reduce it to a scalar (e.g. loss.mean())");
                 }
                 double value = scalar(loss);
                 checkFinite(value);
@@ -708,8 +681,8 @@ public final class Trainer implements AutoCloseable {
 
     private void checkFinite(double value) {
         if (!Double.isFinite(value)) {
-            throw new TrainerException("loss is " + value + " at epoch " + currentEpoch + ", global step " + globalStep
-                    + " (batch " + batchIdx + "); training stopped: lower the learning rate, set gradientClipNorm,"
+            throw new TrainerException("loss is " + value + " at epoch " + progress.currentEpoch() + ", global step " + progress.globalStep()
+                    + " (batch " + progress.batchIdx() + "); training stopped: lower the learning rate, set gradientClipNorm,"
                     + " or check the inputs and labels for NaN/Inf");
         }
     }
@@ -728,12 +701,12 @@ public final class Trainer implements AutoCloseable {
         if (replicaSync != null) {
             replicaSync.broadcast();
         }
-        globalStep++;
+        progress.stepDone();
     }
 
     private Map<String, Double> runEvaluation(Dataset data, Stage evalStage, int limit) {
-        Stage previous = stage;
-        stage = evalStage;
+        Stage previous = progress.stage();
+        progress.stage(evalStage);
         MetricAccumulator trainMetrics = metrics;
         metrics = new MetricAccumulator(false);
         boolean validation = evalStage == Stage.VALIDATE;
@@ -742,7 +715,7 @@ public final class Trainer implements AutoCloseable {
         } else {
             module.onTestEpochStart();
         }
-        if (!sanityChecking) {
+        if (!progress.isSanityChecking()) {
             for (Callback c : callbacks) {
                 if (validation) {
                     c.onValidationStart(this, module);
@@ -762,8 +735,8 @@ public final class Trainer implements AutoCloseable {
             try (NDScope scope = new NDScope(); NDManager sub = rootManager.newSubManager()) {
                 scope.suppressNotUsedWarning();
                 stepManager = sub;
-                batchIdx = idx;
-                currentBatchSize = batch.getSize();
+                progress.batchIdx(idx);
+                progress.currentBatchSize(batch.getSize());
                 if (validation) {
                     module.validationStep(batch, idx);
                 } else {
@@ -775,7 +748,7 @@ public final class Trainer implements AutoCloseable {
             }
             idx++;
         }
-        currentBatchSize = 0;
+        progress.currentBatchSize(0);
         if (validation) {
             module.onValidationEpochEnd();
         } else {
@@ -784,19 +757,19 @@ public final class Trainer implements AutoCloseable {
         Map<String, Double> results = metrics.epochMeans();
         Set<String> bar = metrics.progBarKeys();
         metrics = trainMetrics;
-        stage = previous;
-        if (sanityChecking) {
+        progress.stage(previous);
+        if (progress.isSanityChecking()) {
             return results;
         }
-        callbackMetrics.putAll(results);
+        progress.callbackMetrics().putAll(results);
         for (String k : bar) {
-            progressBarMetrics.put(k, results.get(k));
+            progress.progressBarMetrics().put(k, results.get(k));
         }
         if (!results.isEmpty()) {
             sendToLoggers(results);
         }
         if (validation) {
-            validationRuns++;
+            progress.validationDone();
         }
         for (Callback c : callbacks) {
             if (validation) {
@@ -839,7 +812,7 @@ public final class Trainer implements AutoCloseable {
             throw new TrainerException("this Trainer is already running a module; use one Trainer per concurrent run");
         }
         module = m;
-        stage = s;
+        progress.stage(s);
         m.attach(this);
         rootManager = NDManager.newBaseManager(config.devices().get(0));
         if (config.seed() != null) {
@@ -850,7 +823,7 @@ public final class Trainer implements AutoCloseable {
     private void end() {
         module.attach(null);
         module = null;
-        stage = null;
+        progress.stage(null);
         parameterStore = null;
         if (replicaSync != null) {
             replicaSync.close();
@@ -942,10 +915,10 @@ public final class Trainer implements AutoCloseable {
         for (int i = 0; i < optimizers.size(); i++) {
             ckpt.restoreOptimizer(i, optimizers.get(i), rootManager);
         }
-        currentEpoch = meta.epoch();
-        globalStep = meta.globalStep();
+        progress.currentEpoch(meta.epoch());
+        progress.globalStep(meta.globalStep());
         if (meta.metrics() != null) {
-            callbackMetrics.putAll(meta.metrics());
+            progress.callbackMetrics().putAll(meta.metrics());
         }
         Map<String, Map<String, Object>> states = meta.callbacks() == null ? Map.of() : meta.callbacks();
         for (Callback c : callbacks) {
@@ -967,7 +940,7 @@ public final class Trainer implements AutoCloseable {
     }
 
     private boolean maxStepsReached() {
-        return config.maxSteps() > 0 && globalStep >= config.maxSteps();
+        return progress.maxStepsReached(config.maxSteps());
     }
 
     private int trainLimit(Batch first) {
@@ -993,7 +966,7 @@ public final class Trainer implements AutoCloseable {
 
     private int evalLimit(Batch first, Stage evalStage) {
         BatchLimit l = evalStage == Stage.TEST ? config.limitTestBatches() : config.limitValBatches();
-        return sanityChecking ? Integer.MAX_VALUE : l.resolve(estimateBatches(first));
+        return progress.isSanityChecking() ? Integer.MAX_VALUE : l.resolve(estimateBatches(first));
     }
 
     private int valInterval(int limit) {
@@ -1054,9 +1027,9 @@ public final class Trainer implements AutoCloseable {
             return;
         }
         Map<String, Double> row = new LinkedHashMap<>(values);
-        row.put("epoch", (double) currentEpoch);
+        row.put("epoch", (double) progress.currentEpoch());
         for (ExperimentLogger l : loggers) {
-            l.logMetrics(row, globalStep);
+            l.logMetrics(row, progress.globalStep());
         }
     }
 

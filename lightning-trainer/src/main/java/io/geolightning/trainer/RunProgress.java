@@ -1,0 +1,225 @@
+package io.geolightning.trainer;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Where a run stands, like Lightning's loop progress trackers: the epoch, the optimisation step, the batch, the stop
+ * request and the metrics seen so far. It is the one object of a {@link Trainer} that changes while a run goes on;
+ * callbacks and modules read it through the trainer's accessors ({@link Trainer#currentEpoch()},
+ * {@link Trainer#callbackMetrics()}, ...), the loops and connectors advance it, and a checkpoint saves and restores it.
+ */
+public final class RunProgress {
+
+    private Stage stage;
+    private int currentEpoch;
+    private long globalStep;
+    private int batchIdx;
+    private int batchesDoneInEpoch;
+    private int numTrainingBatches = -1;
+    private int currentBatchSize;
+    private boolean sanityChecking;
+    private boolean shouldStop;
+    private boolean epochDone;
+    private int validationRuns;
+    private boolean hasValidation;
+    private double lastLoss = Double.NaN;
+    private final Map<String, Double> callbackMetrics = new LinkedHashMap<>();
+    private final Map<String, Double> progressBarMetrics = new LinkedHashMap<>();
+    private final Map<String, Double> callbackMetricsView = Collections.unmodifiableMap(callbackMetrics);
+    private final Map<String, Double> progressBarMetricsView = Collections.unmodifiableMap(progressBarMetrics);
+
+    /**
+     * Starts a fit afresh: every fit is a new run of the loop (the module's weights carry over, the counters do not).
+     *
+     * @param withValidation whether the fit has a validation loader
+     */
+    public void startFit(boolean withValidation) {
+        currentEpoch = 0;
+        globalStep = 0;
+        shouldStop = false;
+        validationRuns = 0;
+        numTrainingBatches = -1;
+        lastLoss = Double.NaN;
+        callbackMetrics.clear();
+        progressBarMetrics.clear();
+        hasValidation = withValidation;
+    }
+
+    /** @return what is running, or null */
+    public Stage stage() {
+        return stage;
+    }
+
+    /** @param value what runs now, or null */
+    public void stage(Stage value) {
+        stage = value;
+    }
+
+    /** @return the epoch being run (0-based) */
+    public int currentEpoch() {
+        return currentEpoch;
+    }
+
+    /** @param value the epoch to run next (a resumed checkpoint's) */
+    public void currentEpoch(int value) {
+        currentEpoch = value;
+    }
+
+    /** Moves to the next epoch. */
+    public void nextEpoch() {
+        currentEpoch++;
+    }
+
+    /** @return optimisation steps done */
+    public long globalStep() {
+        return globalStep;
+    }
+
+    /** @param value optimisation steps done (a resumed checkpoint's) */
+    public void globalStep(long value) {
+        globalStep = value;
+    }
+
+    /** Counts one optimisation step. */
+    public void stepDone() {
+        globalStep++;
+    }
+
+    /**
+     * @param maxSteps the configured step limit, -1 = none
+     * @return true once {@code maxSteps} optimisation steps are done
+     */
+    public boolean maxStepsReached(long maxSteps) {
+        return maxSteps > 0 && globalStep >= maxSteps;
+    }
+
+    /** @return index of the current batch in its loop */
+    public int batchIdx() {
+        return batchIdx;
+    }
+
+    /** @param value index of the batch now running */
+    public void batchIdx(int value) {
+        batchIdx = value;
+    }
+
+    /** @return training batches done (or skipped on resume) in the current epoch */
+    public int batchesDoneInEpoch() {
+        return batchesDoneInEpoch;
+    }
+
+    /** @param value training batches done in the current epoch */
+    public void batchesDoneInEpoch(int value) {
+        batchesDoneInEpoch = value;
+    }
+
+    /** @return training batches per epoch after limits, or -1 while unknown */
+    public int numTrainingBatches() {
+        return numTrainingBatches;
+    }
+
+    /** @param value training batches per epoch, or -1 when unknown */
+    public void numTrainingBatches(int value) {
+        numTrainingBatches = value;
+    }
+
+    /** @return size of the batch (or batch slice) in its step, the default weight of logged values */
+    public int currentBatchSize() {
+        return currentBatchSize;
+    }
+
+    /** @param value size of the batch now running, 0 outside a step */
+    public void currentBatchSize(int value) {
+        currentBatchSize = value;
+    }
+
+    /** @return true during the sanity validation before training */
+    public boolean isSanityChecking() {
+        return sanityChecking;
+    }
+
+    /** @param value whether the sanity validation runs */
+    public void sanityChecking(boolean value) {
+        sanityChecking = value;
+    }
+
+    /** @return true once a stop was requested */
+    public boolean shouldStop() {
+        return shouldStop;
+    }
+
+    /** Records a stop request; the fit loop ends after the current epoch. */
+    public void requestStop() {
+        shouldStop = true;
+    }
+
+    /** @return true when the current epoch's training batches are all done */
+    public boolean isEpochDone() {
+        return epochDone;
+    }
+
+    /** @param value whether the current epoch's training batches are all done */
+    public void epochDone(boolean value) {
+        epochDone = value;
+    }
+
+    /** @return the epoch a checkpoint saved now resumes at: the next one once this epoch's batches are done */
+    public int resumeEpoch() {
+        return epochDone ? currentEpoch + 1 : currentEpoch;
+    }
+
+    /** @return the training batches of {@link #resumeEpoch()} a checkpoint saved now skips on resume */
+    public int resumeBatch() {
+        return epochDone ? 0 : batchesDoneInEpoch;
+    }
+
+    /** @return how many full validation loops ran in this fit (sanity check excluded) */
+    public int validationRuns() {
+        return validationRuns;
+    }
+
+    /** Counts one full validation loop. */
+    public void validationDone() {
+        validationRuns++;
+    }
+
+    /** @return true when the fit has a validation loader */
+    public boolean hasValidation() {
+        return hasValidation;
+    }
+
+    /** @return the last training loss (NaN before the first step) */
+    public double lastLoss() {
+        return lastLoss;
+    }
+
+    /** @param value the training loss of the step just done (NaN when the step returned none) */
+    public void lastLoss(double value) {
+        lastLoss = value;
+        if (!Double.isNaN(value)) {
+            progressBarMetrics.put("loss", value);
+        }
+    }
+
+    /** @return the latest value of every metric, modifiable: step values as logged, epoch means once computed */
+    public Map<String, Double> callbackMetrics() {
+        return callbackMetrics;
+    }
+
+    /** @return metrics flagged {@code progBar} plus {@code loss}, modifiable */
+    public Map<String, Double> progressBarMetrics() {
+        return progressBarMetrics;
+    }
+
+    /** @return a read-only view of {@link #callbackMetrics()} */
+    public Map<String, Double> callbackMetricsView() {
+        return callbackMetricsView;
+    }
+
+    /** @return a read-only view of {@link #progressBarMetrics()} */
+    public Map<String, Double> progressBarMetricsView() {
+        return progressBarMetricsView;
+    }
+}
