@@ -21,4 +21,18 @@ public final class Seeding {
     public static void seedEverything(int seed) {
         Engine.getInstance().setRandomSeed(seed);
     }
+
+    /**
+     * Seeds every generator from a base seed and an epoch, as the {@link Trainer} does at each entry point (epoch 0)
+     * and, with {@code deterministic(true)}, at each epoch start: a resumed run reseeds exactly as the uninterrupted
+     * one did.
+     *
+     * @param seed the run's base seed
+     * @param epoch the epoch
+     */
+    public static void seedEpoch(int seed, int epoch) {
+        long mixed = seed * 0x9E3779B97F4A7C15L + epoch * 0xBF58476D1CE4E5B9L;
+        mixed ^= mixed >>> 31;
+        seedEverything((int) (mixed & 0x7fffffff));
+    }
 }

@@ -6,33 +6,26 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.Dataset;
-import ai.djl.util.Pair;
 import io.geolightning.trainer.callbacks.Callback;
 import io.geolightning.trainer.callbacks.EarlyStopping;
 import io.geolightning.trainer.callbacks.ModelCheckpoint;
 import io.geolightning.trainer.callbacks.ProgressBar;
+import io.geolightning.trainer.connectors.CheckpointConnector;
+import io.geolightning.trainer.connectors.DeviceConnector;
+import io.geolightning.trainer.connectors.LoggerConnector;
+import io.geolightning.trainer.connectors.OptimizerConnector;
 import io.geolightning.trainer.checkpoint.CheckpointIO;
-import io.geolightning.trainer.checkpoint.CheckpointMeta;
 import io.geolightning.trainer.loggers.ExperimentLogger;
-import io.geolightning.trainer.optim.GradientClipping;
 import io.geolightning.trainer.optim.LightningOptimizer;
-import io.geolightning.trainer.optim.OptimizerConfig;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,20 +56,12 @@ public final class Trainer implements AutoCloseable {
 
     private final TrainerConfig config;
     private final List<Callback> callbacks;
-    private final List<ExperimentLogger> loggers;
-
-    // run state
-    private LightningModule module;
-    private NDManager rootManager;
-    private NDManager stepManager;
-    private ParameterStore parameterStore;
-    private ReplicaSync replicaSync;
-    private List<LightningOptimizer> optimizers = List.of();
-    private List<Parameter> trainable = List.of();
-    private GradientCollector collector;
-    private MetricAccumulator metrics = new MetricAccumulator(true);
-    private boolean trainingStep;
     private final RunProgress progress = new RunProgress();
+    private final DeviceConnector devices;
+    private final OptimizerConnector optimizers;
+    private final LoggerConnector logging;
+    private final CheckpointConnector checkpoints;
+    private LightningModule module;
 
     private Trainer(TrainerConfig config) {
         this.config = config;
@@ -88,7 +73,10 @@ public final class Trainer implements AutoCloseable {
             cbs.removeIf(c -> c instanceof ModelCheckpoint || c instanceof EarlyStopping);
         }
         this.callbacks = List.copyOf(cbs);
-        this.loggers = config.fastDevRun() > 0 ? List.of() : config.loggers();
+        this.devices = new DeviceConnector(config.devices());
+        this.optimizers = new OptimizerConnector(progress);
+        this.logging = new LoggerConnector(progress, config.fastDevRun() > 0 ? List.of() : config.loggers());
+        this.checkpoints = new CheckpointConnector(config.seed(), callbacks, progress, optimizers, devices);
     }
 
     /** @return a builder with Lightning's defaults */
@@ -224,21 +212,21 @@ public final class Trainer implements AutoCloseable {
         try {
             module.onPredictEpochStart();
             int idx = 0;
-            for (Batch raw : iterate(data)) {
+            for (Batch raw : devices.iterate(data)) {
                 if (idx == 0) {
-                    ensureInitialized(raw);
-                    parameterStore = newParameterStore();
+                    devices.initialize(module, raw);
+                    devices.newParameterStore(module);
                 }
-                Batch batch = onDevice(raw);
-                try (NDScope scope = new NDScope(); NDManager sub = rootManager.newSubManager()) {
-                    scope.suppressNotUsedWarning();
-                    stepManager = sub;
-                    progress.currentBatchSize(batch.getSize());
-                    NDList out = module.predictStep(batch, idx);
-                    consumer.accept(batch, out);
+                Batch batch = devices.onDevice(raw);
+                int batchIdx = idx;
+                try {
+                    devices.inStep(() -> {
+                        progress.currentBatchSize(batch.getSize());
+                        consumer.accept(batch, module.predictStep(batch, batchIdx));
+                        return null;
+                    });
                 } finally {
-                    stepManager = null;
-                    closeBatch(raw, batch);
+                    DeviceConnector.closeBatch(raw, batch);
                 }
                 idx++;
             }
@@ -295,27 +283,7 @@ public final class Trainer implements AutoCloseable {
      * @param path the .ckpt path, written atomically
      */
     public void saveCheckpoint(Path path) {
-        if (module == null || !module.getBlock().isInitialized()) {
-            throw new TrainerException(path + ": cannot save a checkpoint outside a running fit; call it from a callback or hook");
-        }
-        Map<String, Map<String, Object>> cbStates = new LinkedHashMap<>();
-        for (Callback c : callbacks) {
-            Map<String, Object> s = c.stateDict();
-            if (!s.isEmpty()) {
-                cbStates.put(c.stateKey(), s);
-            }
-        }
-        Map<String, Object> extra = new LinkedHashMap<>();
-        module.onSaveCheckpoint(extra);
-        List<CheckpointMeta.OptimizerInfo> opts = new ArrayList<>();
-        for (LightningOptimizer o : optimizers) {
-            opts.add(new CheckpointMeta.OptimizerInfo(o.getClass().getSimpleName(), o.stepCount(), o.parameterNames()));
-        }
-        CheckpointMeta meta = new CheckpointMeta(CheckpointMeta.FORMAT, CheckpointMeta.VERSION, progress.resumeEpoch(),
-                progress.resumeBatch(), progress.globalStep(), config.seed(), CheckpointIO.describe(module.getBlock()), opts,
-                module.getHyperparameters(), cbStates, extra, new LinkedHashMap<>(progress.callbackMetrics()));
-        CheckpointIO.write(path, meta, module.getBlock(), optimizers);
-        LOG.debug("saved checkpoint {}", path);
+        checkpoints.save(module, path);
     }
 
     // ------------------------------------------------------------------ state for callbacks and modules
@@ -399,7 +367,7 @@ public final class Trainer implements AutoCloseable {
 
     /** @return the optimizers of the running fit, in configuration order */
     public List<LightningOptimizer> optimizers() {
-        return optimizers;
+        return optimizers.optimizers();
     }
 
     /** @return the callbacks, in call order (including an added ProgressBar) */
@@ -409,59 +377,42 @@ public final class Trainer implements AutoCloseable {
 
     /** @return the loggers (none during fastDevRun) */
     public List<ExperimentLogger> loggers() {
-        return loggers;
+        return logging.loggers();
     }
 
     /** @return the first logger's folder, else {@code defaultRootDir} */
     public Path logDir() {
+        List<ExperimentLogger> loggers = logging.loggers();
         return loggers.isEmpty() ? config.defaultRootDir() : loggers.get(0).logDir();
     }
 
     /** @return the manager of the current step (closed after it), or null outside a step */
     public NDManager stepManager() {
-        return stepManager;
+        return devices.stepManager();
     }
 
     /** Closes the loggers. */
     @Override
     public void close() {
-        for (ExperimentLogger l : loggers) {
-            l.close();
-        }
+        logging.close();
     }
 
     // ------------------------------------------------------------------ package-private hooks for LightningModule
 
     ParameterStore parameterStore() {
-        if (parameterStore == null) {
-            parameterStore = newParameterStore();
-        }
-        return parameterStore;
+        return devices.parameterStore(module);
     }
 
     boolean isTrainingStep() {
-        return trainingStep;
+        return optimizers.inTrainingStep();
     }
 
     void backward(NDArray loss) {
-        if (collector == null) {
-            throw new TrainerException("manualBackward() called outside trainingStep; call it inside trainingStep");
-        }
-        checkFinite(scalar(loss));
-        collector.backward(loss);
+        optimizers.backward(loss);
     }
 
     void record(String name, double value, LogOptions options) {
-        if (progress.isSanityChecking()) {
-            return;
-        }
-        String stepKey = metrics.record(name, value, options, progress.currentBatchSize());
-        if (stepKey != null) {
-            progress.callbackMetrics().put(stepKey, value);
-            if (options.progBar()) {
-                progress.progressBarMetrics().put(stepKey, value);
-            }
-        }
+        logging.record(name, value, options);
     }
 
     // ------------------------------------------------------------------ the fit loop
@@ -470,22 +421,12 @@ public final class Trainer implements AutoCloseable {
         // every fit is a fresh run of the loop (the module's weights carry over, counters do not)
         progress.startFit(val != null);
         int maxEpochs = config.fastDevRun() > 0 ? 1 : config.maxEpochs();
-        ensureInitialized(train);
-        CheckpointIO.LoadedCheckpoint ckpt = config.ckptPath() == null ? null : CheckpointIO.read(config.ckptPath());
-        if (ckpt != null) {
-            ckpt.restoreModel(module.getBlock(), module.getManager());
-        }
-        parameterStore = newParameterStore();
-        bindOptimizers();
-        int skipBatches = 0;
-        if (ckpt != null) {
-            restore(ckpt);
-            skipBatches = ckpt.meta().batchInEpoch();
-            LOG.info("resumed from {} at epoch {}, global step {}", ckpt.path(), progress.currentEpoch(), progress.globalStep());
-        }
-        for (ExperimentLogger l : loggers) {
-            l.logHyperparams(module.getHyperparameters());
-        }
+        devices.initialize(module, train);
+        CheckpointIO.LoadedCheckpoint ckpt = checkpoints.restoreWeights(module, config.ckptPath());
+        devices.newParameterStore(module);
+        optimizers.bind(module);
+        int skipBatches = ckpt == null ? 0 : checkpoints.restoreRun(module, ckpt);
+        logging.logHyperparams(module.getHyperparameters());
         module.onFitStart();
         for (Callback c : callbacks) {
             c.onFitStart(this, module);
@@ -507,20 +448,16 @@ public final class Trainer implements AutoCloseable {
         for (Callback c : callbacks) {
             c.onFitEnd(this, module);
         }
-        for (ExperimentLogger l : loggers) {
-            l.flush();
-        }
+        logging.flush();
     }
 
     private void runTrainEpoch(Dataset train, Dataset val, int skipBatches) {
         if (config.deterministic()) {
-            reseed(progress.currentEpoch());
+            Seeding.seedEpoch(config.seed(), progress.currentEpoch());
         }
-        for (LightningOptimizer o : optimizers) {
-            o.setEpoch(progress.currentEpoch());
-        }
+        optimizers.setEpoch(progress.currentEpoch());
         progress.epochDone(false);
-        metrics = new MetricAccumulator(true);
+        logging.startTrainEpoch();
         progress.stage(Stage.FIT);
         module.onTrainEpochStart();
         for (Callback c : callbacks) {
@@ -532,7 +469,7 @@ public final class Trainer implements AutoCloseable {
         int valEvery = Integer.MAX_VALUE;
         progress.batchesDoneInEpoch(0);
         boolean pendingGrads = false;
-        Iterator<Batch> it = iterate(train).iterator();
+        Iterator<Batch> it = devices.iterate(train).iterator();
         int idx = 0;
         while (idx < limit && it.hasNext() && !maxStepsReached()) {
             Batch raw = it.next();
@@ -564,7 +501,7 @@ public final class Trainer implements AutoCloseable {
                     + "; check the dataset is not empty (and that limitTrainBatches/overfitBatches are > 0)");
         }
         if (pendingGrads && module.automaticOptimization()) {
-            optimizerStep();
+            optimizers.step(devices, config.gradientClipNorm());
         }
         progress.epochDone(true);
         if (valThisEpoch) {
@@ -572,69 +509,51 @@ public final class Trainer implements AutoCloseable {
             progress.stage(Stage.FIT);
         }
         module.onTrainEpochEnd();
-        Map<String, Double> epochMetrics = metrics.epochMeans();
-        progress.callbackMetrics().putAll(epochMetrics);
-        for (String k : metrics.progBarKeys()) {
-            if (epochMetrics.containsKey(k)) {
-                progress.progressBarMetrics().put(k, epochMetrics.get(k));
-            }
-        }
-        if (!epochMetrics.isEmpty()) {
-            sendToLoggers(epochMetrics);
-        }
+        logging.endTrainEpoch();
         for (Callback c : callbacks) {
             c.onTrainEpochEnd(this, module);
         }
-        for (ExperimentLogger l : loggers) {
-            l.flush();
-        }
+        logging.flush();
     }
 
     private void trainBatch(Batch raw, int idx, boolean stepNow) {
-        Batch batch = onDevice(raw);
+        Batch batch = devices.onDevice(raw);
         try {
             for (Callback c : callbacks) {
                 c.onTrainBatchStart(this, module, batch, idx);
             }
-            double loss = Double.NaN;
-            try (NDScope scope = new NDScope(); NDManager sub = rootManager.newSubManager()) {
-                scope.suppressNotUsedWarning();
-                stepManager = sub;
-                loss = forwardBackward(batch, idx);
+            double loss = devices.inStep(() -> {
+                double value = forwardBackward(batch, idx);
                 if (module.automaticOptimization() && stepNow) {
-                    optimizerStep();
+                    optimizers.step(devices, config.gradientClipNorm());
                 } else if (!module.automaticOptimization()) {
                     progress.stepDone();
                 }
-            } finally {
-                stepManager = null;
-            }
+                return value;
+            });
             progress.lastLoss(loss);
-            Map<String, Double> stepValues = metrics.stepValues();
-            if (!stepValues.isEmpty() && stepNow && progress.globalStep() % config.logEveryNSteps() == 0) {
-                sendToLoggers(stepValues);
+            if (stepNow) {
+                logging.stepDone(config.logEveryNSteps());
             }
             for (Callback c : callbacks) {
                 c.onTrainBatchEnd(this, module, loss, idx);
             }
         } finally {
-            closeBatch(raw, batch);
+            DeviceConnector.closeBatch(raw, batch);
         }
     }
 
     private double forwardBackward(Batch batch, int idx) {
-        List<Device> devices = config.devices();
         boolean automatic = module.automaticOptimization();
-        if (!automatic && devices.size() > 1) {
-            throw new TrainerException("manual optimisation runs on one device but " + devices.size()
+        if (!automatic && devices.deviceCount() > 1) {
+            throw new TrainerException("manual optimisation runs on one device but " + devices.deviceCount()
                     + " devices are configured; pass one device or use automatic optimisation");
         }
-        Batch[] pieces = devices.size() > 1 ? batch.split(devices.toArray(new Device[0]), false) : new Batch[] {batch};
+        Batch[] pieces = devices.split(batch);
         double lossValue = 0;
         boolean anyLoss = false;
-        trainingStep = true;
-        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            collector = gc;
+        GradientCollector gc = optimizers.startGradients();
+        try {
             for (Batch piece : pieces) {
                 progress.currentBatchSize(piece.getSize());
                 NDArray loss = module.trainingStep(piece, idx);
@@ -650,8 +569,8 @@ public final class Trainer implements AutoCloseable {
                     throw new TrainerException("trainingStep returned a loss of shape " + loss.getShape() + " at epoch "
                             + progress.currentEpoch() + ", batch " + idx + "; reduce it to a scalar (e.g. loss.mean())");
                 }
-                double value = scalar(loss);
-                checkFinite(value);
+                double value = OptimizerConnector.scalar(loss);
+                optimizers.checkFinite(value);
                 lossValue += value * weight;
                 anyLoss = true;
                 if (automatic) {
@@ -660,55 +579,15 @@ public final class Trainer implements AutoCloseable {
                 }
             }
         } finally {
-            collector = null;
-            trainingStep = false;
+            optimizers.endGradients();
         }
         return anyLoss ? lossValue : Double.NaN;
-    }
-
-    private static double scalar(NDArray a) {
-        switch (a.getDataType()) {
-            case FLOAT32:
-                return a.getFloat();
-            case FLOAT64:
-                return a.getDouble();
-            default:
-                try (NDArray d = a.toType(DataType.FLOAT64, false)) {
-                    return d.getDouble();
-                }
-        }
-    }
-
-    private void checkFinite(double value) {
-        if (!Double.isFinite(value)) {
-            throw new TrainerException("loss is " + value + " at epoch " + progress.currentEpoch() + ", global step " + progress.globalStep()
-                    + " (batch " + progress.batchIdx() + "); training stopped: lower the learning rate, set gradientClipNorm,"
-                    + " or check the inputs and labels for NaN/Inf");
-        }
-    }
-
-    private void optimizerStep() {
-        if (replicaSync != null) {
-            parameterStore.updateAllParameters();
-        }
-        if (config.gradientClipNorm() > 0) {
-            GradientClipping.clipGlobalNorm(trainable, config.gradientClipNorm());
-        }
-        for (LightningOptimizer o : optimizers) {
-            o.step();
-            o.zeroGrad();
-        }
-        if (replicaSync != null) {
-            replicaSync.broadcast();
-        }
-        progress.stepDone();
     }
 
     private Map<String, Double> runEvaluation(Dataset data, Stage evalStage, int limit) {
         Stage previous = progress.stage();
         progress.stage(evalStage);
-        MetricAccumulator trainMetrics = metrics;
-        metrics = new MetricAccumulator(false);
+        logging.startEvaluation();
         boolean validation = evalStage == Stage.VALIDATE;
         if (validation) {
             module.onValidationEpochStart();
@@ -725,26 +604,27 @@ public final class Trainer implements AutoCloseable {
             }
         }
         int idx = 0;
-        Iterator<Batch> it = iterate(data).iterator();
+        Iterator<Batch> it = devices.iterate(data).iterator();
         while (idx < limit && it.hasNext()) {
             Batch raw = it.next();
             if (idx == 0 && limit == Integer.MAX_VALUE) {
                 limit = evalLimit(raw, evalStage);
             }
-            Batch batch = onDevice(raw);
-            try (NDScope scope = new NDScope(); NDManager sub = rootManager.newSubManager()) {
-                scope.suppressNotUsedWarning();
-                stepManager = sub;
-                progress.batchIdx(idx);
-                progress.currentBatchSize(batch.getSize());
-                if (validation) {
-                    module.validationStep(batch, idx);
-                } else {
-                    module.testStep(batch, idx);
-                }
+            Batch batch = devices.onDevice(raw);
+            int batchIdx = idx;
+            try {
+                devices.inStep(() -> {
+                    progress.batchIdx(batchIdx);
+                    progress.currentBatchSize(batch.getSize());
+                    if (validation) {
+                        module.validationStep(batch, batchIdx);
+                    } else {
+                        module.testStep(batch, batchIdx);
+                    }
+                    return null;
+                });
             } finally {
-                stepManager = null;
-                closeBatch(raw, batch);
+                DeviceConnector.closeBatch(raw, batch);
             }
             idx++;
         }
@@ -754,19 +634,10 @@ public final class Trainer implements AutoCloseable {
         } else {
             module.onTestEpochEnd();
         }
-        Map<String, Double> results = metrics.epochMeans();
-        Set<String> bar = metrics.progBarKeys();
-        metrics = trainMetrics;
+        Map<String, Double> results = logging.endEvaluation();
         progress.stage(previous);
         if (progress.isSanityChecking()) {
             return results;
-        }
-        progress.callbackMetrics().putAll(results);
-        for (String k : bar) {
-            progress.progressBarMetrics().put(k, results.get(k));
-        }
-        if (!results.isEmpty()) {
-            sendToLoggers(results);
         }
         if (validation) {
             progress.validationDone();
@@ -784,17 +655,15 @@ public final class Trainer implements AutoCloseable {
     private Map<String, Double> evaluateOnly(LightningModule m, Dataset data, Stage evalStage, LightningDataModule dm) {
         begin(m, evalStage);
         try {
-            Iterator<Batch> peek = iterate(data).iterator();
+            Iterator<Batch> peek = devices.iterate(data).iterator();
             if (peek.hasNext()) {
                 Batch first = peek.next();
-                ensureInitialized(first);
+                devices.initialize(module, first);
                 first.close();
             }
-            parameterStore = newParameterStore();
+            devices.newParameterStore(module);
             Map<String, Double> out = runEvaluation(data, evalStage, Integer.MAX_VALUE);
-            for (ExperimentLogger l : loggers) {
-                l.flush();
-            }
+            logging.flush();
             return out;
         } finally {
             end();
@@ -814,9 +683,9 @@ public final class Trainer implements AutoCloseable {
         module = m;
         progress.stage(s);
         m.attach(this);
-        rootManager = NDManager.newBaseManager(config.devices().get(0));
+        devices.open();
         if (config.seed() != null) {
-            reseed(0);
+            Seeding.seedEpoch(config.seed(), 0);
         }
     }
 
@@ -824,119 +693,8 @@ public final class Trainer implements AutoCloseable {
         module.attach(null);
         module = null;
         progress.stage(null);
-        parameterStore = null;
-        if (replicaSync != null) {
-            replicaSync.close();
-            replicaSync = null;
-        }
-        for (LightningOptimizer o : optimizers) {
-            o.close();
-        }
-        optimizers = List.of();
-        rootManager.close();
-        rootManager = null;
-    }
-
-    private void ensureInitialized(Dataset train) {
-        if (module.getBlock().isInitialized()) {
-            return;
-        }
-        Iterator<Batch> it = iterate(train).iterator();
-        if (!it.hasNext()) {
-            throw new TrainerException("the training loader produced no batch; check the dataset is not empty");
-        }
-        try (Batch first = it.next()) {
-            ensureInitialized(first);
-        }
-    }
-
-    private void ensureInitialized(Batch first) {
-        if (!module.getBlock().isInitialized()) {
-            module.initialize(config.devices().get(0), DataType.FLOAT32, first.getData().getShapes());
-        }
-    }
-
-    private ParameterStore newParameterStore() {
-        ParameterStore store = new ParameterStore(rootManager, false);
-        if (config.devices().size() > 1) {
-            Device[] devs = config.devices().toArray(new Device[0]);
-            replicaSync = new ReplicaSync(devs);
-            store.setParameterServer(replicaSync, devs);
-            // create the replicas now, outside any step's NDScope (which would close them after the first step)
-            if (module.getBlock().isInitialized()) {
-                for (Parameter p : module.getBlock().getParameters().values()) {
-                    store.getValue(p, devs[0], true);
-                }
-            }
-        }
-        return store;
-    }
-
-    private void bindOptimizers() {
-        OptimizerConfig oc = module.configureOptimizers();
-        if (oc == null) {
-            throw new TrainerException("configureOptimizers() returned null; return e.g. OptimizerConfig.of(Adam.builder().lr(1e-3).build())");
-        }
-        List<LightningOptimizer> list = new ArrayList<>();
-        Set<Parameter> claimed = Collections.newSetFromMap(new IdentityHashMap<>());
-        List<Parameter> all = new ArrayList<>();
-        for (OptimizerConfig.Entry e : oc.entries()) {
-            Map<String, Parameter> named = new LinkedHashMap<>();
-            for (Pair<String, Parameter> p : module.getBlock().getParameters()) {
-                if (p.getValue().requiresGradient() && e.parameters().accept(p.getKey(), p.getValue())) {
-                    named.put(p.getKey(), p.getValue());
-                    if (!claimed.add(p.getValue())) {
-                        throw new TrainerException("parameter '" + p.getKey() + "' is selected by two optimizers;"
-                                + " make the ParameterFilters of configureOptimizers() disjoint");
-                    }
-                }
-            }
-            if (named.isEmpty()) {
-                throw new TrainerException("optimizer #" + list.size() + " (" + e.optimizer().getClass().getSimpleName()
-                        + ") selects no trainable parameter; fix its ParameterFilter");
-            }
-            e.optimizer().bind(named);
-            list.add(e.optimizer());
-        }
-        for (Parameter p : module.getBlock().getParameters().values()) {
-            if (p.requiresGradient()) {
-                all.add(p);
-                if (!claimed.contains(p)) {
-                    LOG.warn("parameter {} requires a gradient but no optimizer updates it", p.getName());
-                }
-            }
-        }
-        optimizers = List.copyOf(list);
-        trainable = List.copyOf(all);
-    }
-
-    private void restore(CheckpointIO.LoadedCheckpoint ckpt) {
-        CheckpointMeta meta = ckpt.meta();
-        for (int i = 0; i < optimizers.size(); i++) {
-            ckpt.restoreOptimizer(i, optimizers.get(i), rootManager);
-        }
-        progress.currentEpoch(meta.epoch());
-        progress.globalStep(meta.globalStep());
-        if (meta.metrics() != null) {
-            progress.callbackMetrics().putAll(meta.metrics());
-        }
-        Map<String, Map<String, Object>> states = meta.callbacks() == null ? Map.of() : meta.callbacks();
-        for (Callback c : callbacks) {
-            Map<String, Object> s = states.get(c.stateKey());
-            if (s != null) {
-                c.loadStateDict(s);
-            }
-        }
-        module.onLoadCheckpoint(meta.module() == null ? Map.of() : meta.module());
-    }
-
-    private void reseed(int epoch) {
-        if (config.seed() == null) {
-            return;
-        }
-        long mixed = config.seed() * 0x9E3779B97F4A7C15L + epoch * 0xBF58476D1CE4E5B9L;
-        mixed ^= mixed >>> 31;
-        Seeding.seedEverything((int) (mixed & 0x7fffffff));
+        optimizers.close();
+        devices.close();
     }
 
     private boolean maxStepsReached() {
@@ -987,50 +745,6 @@ public final class Trainer implements AutoCloseable {
             return -1;
         }
         return (total + size - 1) / size;
-    }
-
-    private Iterable<Batch> iterate(Dataset data) {
-        try {
-            return data.getData(rootManager);
-        } catch (IOException | ai.djl.translate.TranslateException e) {
-            throw new TrainerException("cannot read batches from " + data.getClass().getSimpleName() + " ("
-                    + e.getMessage() + "); check the dataset's source files", e);
-        }
-    }
-
-    private Batch onDevice(Batch batch) {
-        Device device = config.devices().get(0);
-        if (config.devices().size() > 1 || batch.getData().isEmpty()
-                || batch.getData().head().getDevice().equals(device)) {
-            return batch;
-        }
-        NDManager m = batch.getManager();
-        NDList data = batch.getData().toDevice(device, true);
-        NDList labels = batch.getLabels() == null ? null : batch.getLabels().toDevice(device, true);
-        data.attach(m);
-        if (labels != null) {
-            labels.attach(m);
-        }
-        return new Batch(m, data, labels, batch.getSize(), null, null, batch.getProgress(), batch.getProgressTotal(),
-                batch.getIndices());
-    }
-
-    private static void closeBatch(Batch raw, Batch moved) {
-        raw.close();
-        if (moved != raw) {
-            moved.close();
-        }
-    }
-
-    private void sendToLoggers(Map<String, Double> values) {
-        if (loggers.isEmpty()) {
-            return;
-        }
-        Map<String, Double> row = new LinkedHashMap<>(values);
-        row.put("epoch", (double) progress.currentEpoch());
-        for (ExperimentLogger l : loggers) {
-            l.logMetrics(row, progress.globalStep());
-        }
     }
 
     /** Builder of {@link Trainer}; defaults follow PyTorch Lightning. */

@@ -1,5 +1,7 @@
-package io.geolightning.trainer;
+package io.geolightning.trainer.connectors;
 
+import io.geolightning.trainer.LogOptions;
+import io.geolightning.trainer.TrainerException;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;

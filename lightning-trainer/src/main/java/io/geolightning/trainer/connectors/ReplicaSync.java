@@ -1,4 +1,4 @@
-package io.geolightning.trainer;
+package io.geolightning.trainer.connectors;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;

@@ -1,0 +1,150 @@
+package io.geolightning.trainer.connectors;
+
+import io.geolightning.trainer.LogOptions;
+import io.geolightning.trainer.RunProgress;
+import io.geolightning.trainer.loggers.ExperimentLogger;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Where logged values go, like Lightning's logger connector: what a module logs is collected per loop (a training
+ * epoch, or a validation/test run), its step values and epoch means are published to the run's
+ * {@link RunProgress#callbackMetrics() callback metrics} and progress-bar metrics, and sent to the experiment loggers
+ * with the epoch and global step. Nothing is recorded during the sanity validation.
+ */
+public final class LoggerConnector {
+
+    private final RunProgress progress;
+    private final List<ExperimentLogger> loggers;
+    private MetricAccumulator metrics = new MetricAccumulator(true);
+    private MetricAccumulator interrupted;
+
+    /**
+     * @param progress the run's progress, which receives the metrics
+     * @param loggers the experiment loggers
+     */
+    public LoggerConnector(RunProgress progress, List<ExperimentLogger> loggers) {
+        this.progress = progress;
+        this.loggers = List.copyOf(loggers);
+    }
+
+    /** @return the experiment loggers */
+    public List<ExperimentLogger> loggers() {
+        return loggers;
+    }
+
+    /**
+     * Records a value a module logged.
+     *
+     * @param name metric name
+     * @param value the value
+     * @param options when it is reduced and shown
+     */
+    public void record(String name, double value, LogOptions options) {
+        if (progress.isSanityChecking()) {
+            return;
+        }
+        String stepKey = metrics.record(name, value, options, progress.currentBatchSize());
+        if (stepKey != null) {
+            progress.callbackMetrics().put(stepKey, value);
+            if (options.progBar()) {
+                progress.progressBarMetrics().put(stepKey, value);
+            }
+        }
+    }
+
+    /** Starts collecting a training epoch. */
+    public void startTrainEpoch() {
+        metrics = new MetricAccumulator(true);
+    }
+
+    /**
+     * Sends the latest step values to the loggers after an optimisation step, every {@code logEveryNSteps} steps.
+     *
+     * @param logEveryNSteps the logging interval in optimisation steps
+     */
+    public void stepDone(int logEveryNSteps) {
+        Map<String, Double> stepValues = metrics.stepValues();
+        if (!stepValues.isEmpty() && progress.globalStep() % logEveryNSteps == 0) {
+            send(stepValues);
+        }
+    }
+
+    /** Publishes the training epoch's means (they replace the step values of the same name in the metrics). */
+    public void endTrainEpoch() {
+        Map<String, Double> epochMetrics = metrics.epochMeans();
+        progress.callbackMetrics().putAll(epochMetrics);
+        for (String k : metrics.progBarKeys()) {
+            if (epochMetrics.containsKey(k)) {
+                progress.progressBarMetrics().put(k, epochMetrics.get(k));
+            }
+        }
+        if (!epochMetrics.isEmpty()) {
+            send(epochMetrics);
+        }
+    }
+
+    /** Starts collecting a validation or test run, which may interrupt a training epoch's collection. */
+    public void startEvaluation() {
+        interrupted = metrics;
+        metrics = new MetricAccumulator(false);
+    }
+
+    /**
+     * Ends a validation or test run: resumes the interrupted collection and publishes the run's means (unless
+     * sanity checking).
+     *
+     * @return the run's epoch-level means
+     */
+    public Map<String, Double> endEvaluation() {
+        Map<String, Double> results = metrics.epochMeans();
+        Set<String> bar = metrics.progBarKeys();
+        metrics = interrupted;
+        interrupted = null;
+        if (progress.isSanityChecking()) {
+            return results;
+        }
+        progress.callbackMetrics().putAll(results);
+        for (String k : bar) {
+            progress.progressBarMetrics().put(k, results.get(k));
+        }
+        if (!results.isEmpty()) {
+            send(results);
+        }
+        return results;
+    }
+
+    /** @param hyperparameters the module's hyperparameters, sent to every logger */
+    public void logHyperparams(Map<String, Object> hyperparameters) {
+        for (ExperimentLogger l : loggers) {
+            l.logHyperparams(hyperparameters);
+        }
+    }
+
+    /** Flushes every logger. */
+    public void flush() {
+        for (ExperimentLogger l : loggers) {
+            l.flush();
+        }
+    }
+
+    /** Closes every logger. */
+    public void close() {
+        for (ExperimentLogger l : loggers) {
+            l.close();
+        }
+    }
+
+    private void send(Map<String, Double> values) {
+        if (loggers.isEmpty()) {
+            return;
+        }
+        Map<String, Double> row = new LinkedHashMap<>(values);
+        row.put("epoch", (double) progress.currentEpoch());
+        for (ExperimentLogger l : loggers) {
+            l.logMetrics(row, progress.globalStep());
+        }
+    }
+}
