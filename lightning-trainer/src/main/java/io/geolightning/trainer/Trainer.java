@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.Dataset;
@@ -18,12 +17,14 @@ import io.geolightning.trainer.connectors.CheckpointConnector;
 import io.geolightning.trainer.connectors.DeviceConnector;
 import io.geolightning.trainer.connectors.LoggerConnector;
 import io.geolightning.trainer.connectors.OptimizerConnector;
-import io.geolightning.trainer.checkpoint.CheckpointIO;
 import io.geolightning.trainer.loggers.ExperimentLogger;
+import io.geolightning.trainer.loops.EvaluationLoop;
+import io.geolightning.trainer.loops.FitLoop;
+import io.geolightning.trainer.loops.LoopContext;
+import io.geolightning.trainer.loops.PredictionLoop;
 import io.geolightning.trainer.optim.LightningOptimizer;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
@@ -35,16 +36,17 @@ import org.slf4j.LoggerFactory;
  * {@link #test}, {@link #predict}. Build one with {@link #builder()}; every option is described on
  * {@link TrainerConfig}.
  *
- * <p>Per training step the trainer opens an {@link NDScope} and a sub-manager, calls
- * {@link LightningModule#trainingStep}, back-propagates (loss divided by {@code accumulateGradBatches}), and every
- * {@code accumulateGradBatches} batches clips gradients by global norm, steps and zeroes every optimizer; then it
- * closes the scope and the batch so native memory stays flat. A NaN or infinite loss stops training with a message
- * naming the epoch and step. With a seed, every RNG (DJL's engine RNG, which also drives DJL's samplers, and
- * PyTorch's) is seeded at the start of each entry point; with {@code deterministic(true)} it is also reseeded from
- * {@code (seed, epoch)} at each epoch start, so a run resumed from an end-of-epoch checkpoint replays the
- * uninterrupted run exactly (a mid-epoch resume replays the batch order, not the dropout noise). Parameters
- * initialised before {@code fit} were drawn before the trainer seeded anything; call
- * {@link Seeding#seedEverything} before building the module.
+ * <p>The trainer is a dispatcher, like Lightning's: it holds the configuration, the callbacks, the run's
+ * {@link RunProgress} and its connectors ({@code connectors}: devices, optimizers, logged metrics, checkpoints), and
+ * each entry point hands a {@link LoopContext} to a loop of {@code loops} ({@link FitLoop} with its training-epoch and
+ * evaluation loops, {@link EvaluationLoop}, {@link PredictionLoop}), which describe the step in detail. Callbacks and
+ * modules see the run through the accessors below.
+ *
+ * <p>With a seed, every RNG (DJL's engine RNG, which also drives DJL's samplers, and PyTorch's) is seeded at the
+ * start of each entry point; with {@code deterministic(true)} it is also reseeded from {@code (seed, epoch)} at each
+ * epoch start, so a run resumed from an end-of-epoch checkpoint replays the uninterrupted run exactly (a mid-epoch
+ * resume replays the batch order, not the dropout noise). Parameters initialised before {@code fit} were drawn before
+ * the trainer seeded anything; call {@link Seeding#seedEverything} before building the module.
  *
  * <p>Several devices: each batch is split across them ({@code Batch.split}), every slice runs forward/backward on its
  * device with parameter replicas kept by DJL's {@link ParameterStore}, gradients are summed on device 0, the
@@ -61,7 +63,7 @@ public final class Trainer implements AutoCloseable {
     private final OptimizerConnector optimizers;
     private final LoggerConnector logging;
     private final CheckpointConnector checkpoints;
-    private LightningModule module;
+    private LoopContext run;
 
     private Trainer(TrainerConfig config) {
         this.config = config;
@@ -108,13 +110,11 @@ public final class Trainer implements AutoCloseable {
                     + " return a Dataset from trainDataLoader()");
         }
         Dataset val = config.overfitBatches() > 0 ? train : data.valDataLoader();
-        begin(module, Stage.FIT);
+        LoopContext fit = begin(module, Stage.FIT);
         try {
-            runFit(train, val);
+            new FitLoop(fit).run(train, val);
         } catch (RuntimeException | Error e) {
-            for (Callback c : callbacks) {
-                c.onException(this, module, e);
-            }
+            fit.callHooks((c, t, m) -> c.onException(t, m, e));
             throw e;
         } finally {
             end();
@@ -208,29 +208,9 @@ public final class Trainer implements AutoCloseable {
         if (data == null) {
             throw new TrainerException("predict(): dataset is null; pass the Dataset to predict on");
         }
-        begin(module, Stage.PREDICT);
+        LoopContext predict = begin(module, Stage.PREDICT);
         try {
-            module.onPredictEpochStart();
-            int idx = 0;
-            for (Batch raw : devices.iterate(data)) {
-                if (idx == 0) {
-                    devices.initialize(module, raw);
-                    devices.newParameterStore(module);
-                }
-                Batch batch = devices.onDevice(raw);
-                int batchIdx = idx;
-                try {
-                    devices.inStep(() -> {
-                        progress.currentBatchSize(batch.getSize());
-                        consumer.accept(batch, module.predictStep(batch, batchIdx));
-                        return null;
-                    });
-                } finally {
-                    DeviceConnector.closeBatch(raw, batch);
-                }
-                idx++;
-            }
-            module.onPredictEpochEnd();
+            new PredictionLoop(predict).run(data, consumer);
         } finally {
             end();
         }
@@ -283,7 +263,7 @@ public final class Trainer implements AutoCloseable {
      * @param path the .ckpt path, written atomically
      */
     public void saveCheckpoint(Path path) {
-        checkpoints.save(module, path);
+        checkpoints.save(run == null ? null : run.module(), path);
     }
 
     // ------------------------------------------------------------------ state for callbacks and modules
@@ -400,7 +380,7 @@ public final class Trainer implements AutoCloseable {
     // ------------------------------------------------------------------ package-private hooks for LightningModule
 
     ParameterStore parameterStore() {
-        return devices.parameterStore(module);
+        return devices.parameterStore(run.module());
     }
 
     boolean isTrainingStep() {
@@ -415,336 +395,41 @@ public final class Trainer implements AutoCloseable {
         logging.record(name, value, options);
     }
 
-    // ------------------------------------------------------------------ the fit loop
-
-    private void runFit(Dataset train, Dataset val) {
-        // every fit is a fresh run of the loop (the module's weights carry over, counters do not)
-        progress.startFit(val != null);
-        int maxEpochs = config.fastDevRun() > 0 ? 1 : config.maxEpochs();
-        devices.initialize(module, train);
-        CheckpointIO.LoadedCheckpoint ckpt = checkpoints.restoreWeights(module, config.ckptPath());
-        devices.newParameterStore(module);
-        optimizers.bind(module);
-        int skipBatches = ckpt == null ? 0 : checkpoints.restoreRun(module, ckpt);
-        logging.logHyperparams(module.getHyperparameters());
-        module.onFitStart();
-        for (Callback c : callbacks) {
-            c.onFitStart(this, module);
-        }
-        if (val != null && config.numSanityValSteps() > 0 && config.fastDevRun() == 0 && ckpt == null) {
-            progress.sanityChecking(true);
-            try {
-                runEvaluation(val, Stage.VALIDATE, config.numSanityValSteps());
-            } finally {
-                progress.sanityChecking(false);
-            }
-        }
-        while (progress.currentEpoch() < maxEpochs && !progress.shouldStop() && !maxStepsReached()) {
-            runTrainEpoch(train, val, skipBatches);
-            skipBatches = 0;
-            progress.nextEpoch();
-        }
-        module.onFitEnd();
-        for (Callback c : callbacks) {
-            c.onFitEnd(this, module);
-        }
-        logging.flush();
-    }
-
-    private void runTrainEpoch(Dataset train, Dataset val, int skipBatches) {
-        if (config.deterministic()) {
-            Seeding.seedEpoch(config.seed(), progress.currentEpoch());
-        }
-        optimizers.setEpoch(progress.currentEpoch());
-        progress.epochDone(false);
-        logging.startTrainEpoch();
-        progress.stage(Stage.FIT);
-        module.onTrainEpochStart();
-        for (Callback c : callbacks) {
-            c.onTrainEpochStart(this, module);
-        }
-        boolean valThisEpoch = val != null && (progress.currentEpoch() + 1) % config.checkValEveryNEpoch() == 0;
-        int accum = config.accumulateGradBatches();
-        int limit = Integer.MAX_VALUE;
-        int valEvery = Integer.MAX_VALUE;
-        progress.batchesDoneInEpoch(0);
-        boolean pendingGrads = false;
-        Iterator<Batch> it = devices.iterate(train).iterator();
-        int idx = 0;
-        while (idx < limit && it.hasNext() && !maxStepsReached()) {
-            Batch raw = it.next();
-            if (idx == 0) {
-                limit = trainLimit(raw);
-                progress.numTrainingBatches(limit == Integer.MAX_VALUE ? -1 : limit);
-                valEvery = valInterval(limit);
-            }
-            if (idx < skipBatches) {
-                raw.close();
-                idx++;
-                progress.batchesDoneInEpoch(idx);
-                continue;
-            }
-            progress.batchIdx(idx);
-            boolean last = idx + 1 >= limit || !it.hasNext();
-            boolean stepNow = (idx + 1) % accum == 0 || last;
-            trainBatch(raw, idx, stepNow);
-            pendingGrads = !stepNow;
-            idx++;
-            progress.batchesDoneInEpoch(idx);
-            if (valThisEpoch && !last && idx % valEvery == 0) {
-                runEvaluation(val, Stage.VALIDATE, valLimit());
-                progress.stage(Stage.FIT);
-            }
-        }
-        if (idx == 0) {
-            throw new TrainerException("the training loader produced no batch in epoch " + progress.currentEpoch()
-                    + "; check the dataset is not empty (and that limitTrainBatches/overfitBatches are > 0)");
-        }
-        if (pendingGrads && module.automaticOptimization()) {
-            optimizers.step(devices, config.gradientClipNorm());
-        }
-        progress.epochDone(true);
-        if (valThisEpoch) {
-            runEvaluation(val, Stage.VALIDATE, valLimit());
-            progress.stage(Stage.FIT);
-        }
-        module.onTrainEpochEnd();
-        logging.endTrainEpoch();
-        for (Callback c : callbacks) {
-            c.onTrainEpochEnd(this, module);
-        }
-        logging.flush();
-    }
-
-    private void trainBatch(Batch raw, int idx, boolean stepNow) {
-        Batch batch = devices.onDevice(raw);
-        try {
-            for (Callback c : callbacks) {
-                c.onTrainBatchStart(this, module, batch, idx);
-            }
-            double loss = devices.inStep(() -> {
-                double value = forwardBackward(batch, idx);
-                if (module.automaticOptimization() && stepNow) {
-                    optimizers.step(devices, config.gradientClipNorm());
-                } else if (!module.automaticOptimization()) {
-                    progress.stepDone();
-                }
-                return value;
-            });
-            progress.lastLoss(loss);
-            if (stepNow) {
-                logging.stepDone(config.logEveryNSteps());
-            }
-            for (Callback c : callbacks) {
-                c.onTrainBatchEnd(this, module, loss, idx);
-            }
-        } finally {
-            DeviceConnector.closeBatch(raw, batch);
-        }
-    }
-
-    private double forwardBackward(Batch batch, int idx) {
-        boolean automatic = module.automaticOptimization();
-        if (!automatic && devices.deviceCount() > 1) {
-            throw new TrainerException("manual optimisation runs on one device but " + devices.deviceCount()
-                    + " devices are configured; pass one device or use automatic optimisation");
-        }
-        Batch[] pieces = devices.split(batch);
-        double lossValue = 0;
-        boolean anyLoss = false;
-        GradientCollector gc = optimizers.startGradients();
-        try {
-            for (Batch piece : pieces) {
-                progress.currentBatchSize(piece.getSize());
-                NDArray loss = module.trainingStep(piece, idx);
-                double weight = pieces.length == 1 ? 1.0 : (double) piece.getSize() / batch.getSize();
-                if (loss == null) {
-                    if (automatic) {
-                        throw new TrainerException("trainingStep returned null at epoch " + progress.currentEpoch() + ", batch " + idx
-                                + "; return the scalar loss, or override automaticOptimization() to return false");
-                    }
-                    continue;
-                }
-                if (loss.size() != 1) {
-                    throw new TrainerException("trainingStep returned a loss of shape " + loss.getShape() + " at epoch "
-                            + progress.currentEpoch() + ", batch " + idx + "; reduce it to a scalar (e.g. loss.mean())");
-                }
-                double value = OptimizerConnector.scalar(loss);
-                optimizers.checkFinite(value);
-                lossValue += value * weight;
-                anyLoss = true;
-                if (automatic) {
-                    double scale = weight / config.accumulateGradBatches();
-                    gc.backward(scale == 1.0 ? loss : loss.mul(scale));
-                }
-            }
-        } finally {
-            optimizers.endGradients();
-        }
-        return anyLoss ? lossValue : Double.NaN;
-    }
-
-    private Map<String, Double> runEvaluation(Dataset data, Stage evalStage, int limit) {
-        Stage previous = progress.stage();
-        progress.stage(evalStage);
-        logging.startEvaluation();
-        boolean validation = evalStage == Stage.VALIDATE;
-        if (validation) {
-            module.onValidationEpochStart();
-        } else {
-            module.onTestEpochStart();
-        }
-        if (!progress.isSanityChecking()) {
-            for (Callback c : callbacks) {
-                if (validation) {
-                    c.onValidationStart(this, module);
-                } else {
-                    c.onTestStart(this, module);
-                }
-            }
-        }
-        int idx = 0;
-        Iterator<Batch> it = devices.iterate(data).iterator();
-        while (idx < limit && it.hasNext()) {
-            Batch raw = it.next();
-            if (idx == 0 && limit == Integer.MAX_VALUE) {
-                limit = evalLimit(raw, evalStage);
-            }
-            Batch batch = devices.onDevice(raw);
-            int batchIdx = idx;
-            try {
-                devices.inStep(() -> {
-                    progress.batchIdx(batchIdx);
-                    progress.currentBatchSize(batch.getSize());
-                    if (validation) {
-                        module.validationStep(batch, batchIdx);
-                    } else {
-                        module.testStep(batch, batchIdx);
-                    }
-                    return null;
-                });
-            } finally {
-                DeviceConnector.closeBatch(raw, batch);
-            }
-            idx++;
-        }
-        progress.currentBatchSize(0);
-        if (validation) {
-            module.onValidationEpochEnd();
-        } else {
-            module.onTestEpochEnd();
-        }
-        Map<String, Double> results = logging.endEvaluation();
-        progress.stage(previous);
-        if (progress.isSanityChecking()) {
-            return results;
-        }
-        if (validation) {
-            progress.validationDone();
-        }
-        for (Callback c : callbacks) {
-            if (validation) {
-                c.onValidationEnd(this, module);
-            } else {
-                c.onTestEnd(this, module);
-            }
-        }
-        return results;
-    }
+    // ------------------------------------------------------------------ a run's start and end
 
     private Map<String, Double> evaluateOnly(LightningModule m, Dataset data, Stage evalStage, LightningDataModule dm) {
-        begin(m, evalStage);
+        LoopContext evaluation = begin(m, evalStage);
         try {
-            Iterator<Batch> peek = devices.iterate(data).iterator();
-            if (peek.hasNext()) {
-                Batch first = peek.next();
-                devices.initialize(module, first);
-                first.close();
-            }
-            devices.newParameterStore(module);
-            Map<String, Double> out = runEvaluation(data, evalStage, Integer.MAX_VALUE);
-            logging.flush();
-            return out;
+            return new EvaluationLoop(evaluation).runStandalone(data, evalStage);
         } finally {
             end();
             dm.teardown(evalStage);
         }
     }
 
-    // ------------------------------------------------------------------ helpers
-
-    private void begin(LightningModule m, Stage s) {
+    private LoopContext begin(LightningModule m, Stage s) {
         if (m == null) {
             throw new TrainerException("the module is null; pass the LightningModule to run");
         }
-        if (module != null) {
+        if (run != null) {
             throw new TrainerException("this Trainer is already running a module; use one Trainer per concurrent run");
         }
-        module = m;
+        run = new LoopContext(this, m, config, callbacks, progress, devices, optimizers, logging, checkpoints);
         progress.stage(s);
         m.attach(this);
         devices.open();
         if (config.seed() != null) {
             Seeding.seedEpoch(config.seed(), 0);
         }
+        return run;
     }
 
     private void end() {
-        module.attach(null);
-        module = null;
+        run.module().attach(null);
+        run = null;
         progress.stage(null);
         optimizers.close();
         devices.close();
-    }
-
-    private boolean maxStepsReached() {
-        return progress.maxStepsReached(config.maxSteps());
-    }
-
-    private int trainLimit(Batch first) {
-        long total = estimateBatches(first);
-        if (config.fastDevRun() > 0) {
-            return config.fastDevRun();
-        }
-        if (config.overfitBatches() > 0) {
-            return config.overfitBatches();
-        }
-        return config.limitTrainBatches().resolve(total);
-    }
-
-    private int valLimit() {
-        if (config.fastDevRun() > 0) {
-            return config.fastDevRun();
-        }
-        if (config.overfitBatches() > 0) {
-            return config.overfitBatches();
-        }
-        return Integer.MAX_VALUE;
-    }
-
-    private int evalLimit(Batch first, Stage evalStage) {
-        BatchLimit l = evalStage == Stage.TEST ? config.limitTestBatches() : config.limitValBatches();
-        return progress.isSanityChecking() ? Integer.MAX_VALUE : l.resolve(estimateBatches(first));
-    }
-
-    private int valInterval(int limit) {
-        BatchLimit v = config.valCheckInterval();
-        if (v.count() > 0) {
-            return v.count();
-        }
-        if (v.fraction() >= 1.0 || limit == Integer.MAX_VALUE) {
-            return Integer.MAX_VALUE;
-        }
-        return Math.max(1, (int) Math.round(limit * v.fraction()));
-    }
-
-    private static long estimateBatches(Batch first) {
-        long total = first.getProgressTotal();
-        int size = first.getSize();
-        if (total <= 0 || size <= 0) {
-            return -1;
-        }
-        return (total + size - 1) / size;
     }
 
     /** Builder of {@link Trainer}; defaults follow PyTorch Lightning. */

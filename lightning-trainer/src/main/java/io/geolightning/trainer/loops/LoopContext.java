@@ -1,0 +1,53 @@
+package io.geolightning.trainer.loops;
+
+import io.geolightning.trainer.LightningModule;
+import io.geolightning.trainer.RunProgress;
+import io.geolightning.trainer.Trainer;
+import io.geolightning.trainer.TrainerConfig;
+import io.geolightning.trainer.callbacks.Callback;
+import io.geolightning.trainer.connectors.CheckpointConnector;
+import io.geolightning.trainer.connectors.DeviceConnector;
+import io.geolightning.trainer.connectors.LoggerConnector;
+import io.geolightning.trainer.connectors.OptimizerConnector;
+import java.util.List;
+
+/**
+ * What the loops of one run share: the trainer (handed to callbacks), the running module, the configuration, the
+ * callbacks, the progress and the trainer's connectors. The {@link Trainer} builds one when an entry point starts.
+ *
+ * @param trainer the trainer running the loops
+ * @param module the module being run
+ * @param config the trainer's configuration
+ * @param callbacks the callbacks, in call order
+ * @param progress the run's progress
+ * @param devices devices, memory and batch placement
+ * @param optimizers optimizers and the optimisation step
+ * @param logging logged metrics and experiment loggers
+ * @param checkpoints checkpoint save and restore
+ */
+public record LoopContext(Trainer trainer, LightningModule module, TrainerConfig config, List<Callback> callbacks,
+                          RunProgress progress, DeviceConnector devices, OptimizerConnector optimizers,
+                          LoggerConnector logging, CheckpointConnector checkpoints) {
+
+    /** A callback hook with the trainer and module it receives. */
+    @FunctionalInterface
+    public interface Hook {
+        /**
+         * @param callback the callback
+         * @param trainer the trainer
+         * @param module the module
+         */
+        void call(Callback callback, Trainer trainer, LightningModule module);
+    }
+
+    /**
+     * Calls a hook on every callback, in order, e.g. {@code callHooks(Callback::onFitStart)}.
+     *
+     * @param hook the hook
+     */
+    public void callHooks(Hook hook) {
+        for (Callback c : callbacks) {
+            hook.call(c, trainer, module);
+        }
+    }
+}
