@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.dataset.Batch;
+import io.geolightning.trainer.loops.LoopContext;
 import io.geolightning.trainer.optim.LightningOptimizer;
 import io.geolightning.trainer.optim.OptimizerConfig;
 import java.util.LinkedHashMap;
@@ -124,7 +125,8 @@ public abstract class LightningModule implements AutoCloseable {
      */
     public NDList forward(Block part, NDList inputs) {
         if (trainer != null) {
-            return part.forward(trainer.parameterStore(), inputs, trainer.isTrainingStep());
+            LoopContext run = trainer.run();
+            return part.forward(run.devices().parameterStore(this), inputs, run.optimizers().inTrainingStep());
         }
         if (standaloneStore == null) {
             standaloneStore = new ParameterStore(getManager(), false);
@@ -195,7 +197,7 @@ public abstract class LightningModule implements AutoCloseable {
      * @param loss a scalar loss computed in this step
      */
     public void manualBackward(NDArray loss) {
-        attachedTrainer("manualBackward()").backward(loss);
+        attachedTrainer("manualBackward()").run().optimizers().backward(loss);
     }
 
     /**
@@ -232,7 +234,7 @@ public abstract class LightningModule implements AutoCloseable {
             LOG.debug("log('{}') outside a trainer is ignored", name);
             return;
         }
-        trainer.record(name, value, options);
+        trainer.run().logging().record(name, value, options);
     }
 
     /**

@@ -3,6 +3,8 @@ package io.geolightning.trainer;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Where a run stands, like Lightning's loop progress trackers: the epoch, the optimisation step, the batch, the stop
@@ -11,6 +13,8 @@ import java.util.Map;
  * {@link Trainer#callbackMetrics()}, ...), the loops and connectors advance it, and a checkpoint saves and restores it.
  */
 public final class RunProgress {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RunProgress.class);
 
     private Stage stage;
     private int currentEpoch;
@@ -150,8 +154,15 @@ public final class RunProgress {
         return shouldStop;
     }
 
-    /** Records a stop request; the fit loop ends after the current epoch. */
-    public void requestStop() {
+    /**
+     * Records a stop request; the fit loop ends after the current epoch.
+     *
+     * @param reason logged at INFO with the first request
+     */
+    public void requestStop(String reason) {
+        if (!shouldStop) {
+            LOG.info("stopping: {}", reason);
+        }
         shouldStop = true;
     }
 

@@ -2,7 +2,6 @@ package io.geolightning.trainer;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
@@ -10,10 +9,9 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.Dataset;
 import io.geolightning.trainer.callbacks.Callback;
-import io.geolightning.trainer.callbacks.EarlyStopping;
-import io.geolightning.trainer.callbacks.ModelCheckpoint;
-import io.geolightning.trainer.callbacks.ProgressBar;
+import io.geolightning.trainer.connectors.CallbackConnector;
 import io.geolightning.trainer.connectors.CheckpointConnector;
+import io.geolightning.trainer.connectors.DataConnector;
 import io.geolightning.trainer.connectors.DeviceConnector;
 import io.geolightning.trainer.connectors.LoggerConnector;
 import io.geolightning.trainer.connectors.OptimizerConnector;
@@ -28,8 +26,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Runs a {@link LightningModule} on data, like PyTorch Lightning's {@code Trainer}: {@link #fit}, {@link #validate},
@@ -37,10 +33,10 @@ import org.slf4j.LoggerFactory;
  * {@link TrainerConfig}.
  *
  * <p>The trainer is a dispatcher, like Lightning's: it holds the configuration, the callbacks, the run's
- * {@link RunProgress} and its connectors ({@code connectors}: devices, optimizers, logged metrics, checkpoints), and
- * each entry point hands a {@link LoopContext} to a loop of {@code loops} ({@link FitLoop} with its training-epoch and
- * evaluation loops, {@link EvaluationLoop}, {@link PredictionLoop}), which describe the step in detail. Callbacks and
- * modules see the run through the accessors below.
+ * {@link RunProgress} and its connectors ({@code connectors}: data, callbacks, devices, optimizers, logged metrics,
+ * checkpoints), and each entry point hands a {@link LoopContext} to a loop of {@code loops} ({@link FitLoop} with its
+ * training-epoch and evaluation loops, {@link EvaluationLoop}, {@link PredictionLoop}), which describe the step in
+ * detail. Callbacks and modules see the run through the accessors below.
  *
  * <p>With a seed, every RNG (DJL's engine RNG, which also drives DJL's samplers, and PyTorch's) is seeded at the
  * start of each entry point; with {@code deterministic(true)} it is also reseeded from {@code (seed, epoch)} at each
@@ -54,8 +50,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Trainer implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
-
     private final TrainerConfig config;
     private final List<Callback> callbacks;
     private final RunProgress progress = new RunProgress();
@@ -67,17 +61,10 @@ public final class Trainer implements AutoCloseable {
 
     private Trainer(TrainerConfig config) {
         this.config = config;
-        List<Callback> cbs = new ArrayList<>(config.callbacks());
-        if (config.enableProgressBar() && cbs.stream().noneMatch(c -> c instanceof ProgressBar)) {
-            cbs.add(new ProgressBar());
-        }
-        if (config.fastDevRun() > 0) {
-            cbs.removeIf(c -> c instanceof ModelCheckpoint || c instanceof EarlyStopping);
-        }
-        this.callbacks = List.copyOf(cbs);
+        this.callbacks = CallbackConnector.callbacks(config);
         this.devices = new DeviceConnector(config.devices());
         this.optimizers = new OptimizerConnector(progress);
-        this.logging = new LoggerConnector(progress, config.fastDevRun() > 0 ? List.of() : config.loggers());
+        this.logging = new LoggerConnector(progress, CallbackConnector.loggers(config));
         this.checkpoints = new CheckpointConnector(config.seed(), callbacks, progress, optimizers, devices);
     }
 
@@ -102,13 +89,7 @@ public final class Trainer implements AutoCloseable {
      * @param data the data (a training loader is required)
      */
     public void fit(LightningModule module, LightningDataModule data) {
-        data.prepareData();
-        data.setup(Stage.FIT);
-        Dataset train = data.trainDataLoader();
-        if (train == null) {
-            throw new TrainerException("fit(): the data module returned no training data (trainDataLoader() is null);"
-                    + " return a Dataset from trainDataLoader()");
-        }
+        Dataset train = DataConnector.loader(data, Stage.FIT);
         Dataset val = config.overfitBatches() > 0 ? train : data.valDataLoader();
         LoopContext fit = begin(module, Stage.FIT);
         try {
@@ -141,14 +122,7 @@ public final class Trainer implements AutoCloseable {
      * @return the epoch-level validation metrics
      */
     public Map<String, Double> validate(LightningModule module, LightningDataModule data) {
-        data.prepareData();
-        data.setup(Stage.VALIDATE);
-        Dataset val = data.valDataLoader();
-        if (val == null) {
-            throw new TrainerException("validate(): the data module returned no validation data (valDataLoader() is null);"
-                    + " return a Dataset from valDataLoader()");
-        }
-        return evaluateOnly(module, val, Stage.VALIDATE, data);
+        return evaluateOnly(module, DataConnector.loader(data, Stage.VALIDATE), Stage.VALIDATE, data);
     }
 
     /**
@@ -170,14 +144,7 @@ public final class Trainer implements AutoCloseable {
      * @return the epoch-level test metrics
      */
     public Map<String, Double> test(LightningModule module, LightningDataModule data) {
-        data.prepareData();
-        data.setup(Stage.TEST);
-        Dataset test = data.testDataLoader();
-        if (test == null) {
-            throw new TrainerException("test(): the data module returned no test data (testDataLoader() is null);"
-                    + " return a Dataset from testDataLoader()");
-        }
-        return evaluateOnly(module, test, Stage.TEST, data);
+        return evaluateOnly(module, DataConnector.loader(data, Stage.TEST), Stage.TEST, data);
     }
 
     /**
@@ -243,13 +210,7 @@ public final class Trainer implements AutoCloseable {
      * @return one NDList per batch
      */
     public List<NDList> predict(LightningModule module, LightningDataModule data, NDManager into) {
-        data.prepareData();
-        data.setup(Stage.PREDICT);
-        Dataset ds = data.predictDataLoader();
-        if (ds == null) {
-            throw new TrainerException("predict(): the data module returned no prediction data"
-                    + " (predictDataLoader() is null); return a Dataset from predictDataLoader()");
-        }
+        Dataset ds = DataConnector.loader(data, Stage.PREDICT);
         try {
             return predict(module, ds, into);
         } finally {
@@ -324,10 +285,7 @@ public final class Trainer implements AutoCloseable {
      * @param reason logged at INFO
      */
     public void requestStop(String reason) {
-        if (!progress.shouldStop()) {
-            LOG.info("stopping: {}", reason);
-        }
-        progress.requestStop();
+        progress.requestStop(reason);
     }
 
     /** @return how many full validation loops ran in this fit (sanity check excluded) */
@@ -377,22 +335,9 @@ public final class Trainer implements AutoCloseable {
         logging.close();
     }
 
-    // ------------------------------------------------------------------ package-private hooks for LightningModule
-
-    ParameterStore parameterStore() {
-        return devices.parameterStore(run.module());
-    }
-
-    boolean isTrainingStep() {
-        return optimizers.inTrainingStep();
-    }
-
-    void backward(NDArray loss) {
-        optimizers.backward(loss);
-    }
-
-    void record(String name, double value, LogOptions options) {
-        logging.record(name, value, options);
+    /** @return the running run, for {@link LightningModule}'s forward, log and manual backward; null outside one */
+    LoopContext run() {
+        return run;
     }
 
     // ------------------------------------------------------------------ a run's start and end

@@ -154,8 +154,8 @@ final class TrainingEpochLoop {
                 double weight = pieces.length == 1 ? 1.0 : (double) piece.getSize() / batch.getSize();
                 if (loss == null) {
                     if (automatic) {
-                        throw new TrainerException("trainingStep returned null at epoch " + ctx.progress().currentEpoch()
-                                + ", batch " + idx + "; return the scalar loss, or override automaticOptimization()"
+                        throw new TrainerException("trainingStep returned null at epoch "
+                                + ctx.progress().currentEpoch() + ", batch " + idx + "; return the scalar loss, or override automaticOptimization()"
                                 + " to return false");
                     }
                     continue;

@@ -1,0 +1,43 @@
+package io.geolightning.trainer.connectors;
+
+import ai.djl.training.dataset.Dataset;
+import io.geolightning.trainer.LightningDataModule;
+import io.geolightning.trainer.Stage;
+import io.geolightning.trainer.TrainerException;
+
+/**
+ * Gets a run's data from a {@link LightningDataModule}, like Lightning's data connector: {@code prepareData()},
+ * {@code setup(stage)}, then the stage's loader, which must exist.
+ */
+public final class DataConnector {
+
+    private DataConnector() {
+    }
+
+    /**
+     * @param data the data module
+     * @param stage the stage about to run
+     * @return the stage's loader ({@code trainDataLoader()} for {@link Stage#FIT}, ...), not null
+     */
+    public static Dataset loader(LightningDataModule data, Stage stage) {
+        data.prepareData();
+        data.setup(stage);
+        Dataset loader = switch (stage) {
+            case FIT -> data.trainDataLoader();
+            case VALIDATE -> data.valDataLoader();
+            case TEST -> data.testDataLoader();
+            case PREDICT -> data.predictDataLoader();
+        };
+        if (loader == null) {
+            String[] names = switch (stage) { // entry point, data, loader method
+                case FIT -> new String[] {"fit", "training", "trainDataLoader"};
+                case VALIDATE -> new String[] {"validate", "validation", "valDataLoader"};
+                case TEST -> new String[] {"test", "test", "testDataLoader"};
+                case PREDICT -> new String[] {"predict", "prediction", "predictDataLoader"};
+            };
+            throw new TrainerException(names[0] + "(): the data module returned no " + names[1] + " data (" + names[2]
+                    + "() is null); return a Dataset from " + names[2] + "()");
+        }
+        return loader;
+    }
+}
