@@ -127,7 +127,8 @@ public final class TreeMutations {
                 return "list of " + times + " copies";
             }
             case 9 -> {
-                String t = v instanceof String x ? x : String.valueOf(v);
+                // a mapping or list may contain itself (a cycle edit): never print one
+                String t = v instanceof String x ? x : v instanceof Map || v instanceof List ? "value" : String.valueOf(v);
                 String[] variants = {t + "\r\nsecond line", "x".repeat(20_000), t + "\u0000", t.toUpperCase(), " " + t};
                 int k = pick(in, 0, variants.length - 1);
                 s.set(variants[k]);
