@@ -1,7 +1,5 @@
 package io.geolightning.trainer;
 
-import ai.djl.Device;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
@@ -59,7 +57,8 @@ public final class Trainer implements AutoCloseable {
     private final CheckpointConnector checkpoints;
     private LoopContext run;
 
-    private Trainer(TrainerConfig config) {
+    /** @param config every setting of the trainer */
+    public Trainer(TrainerConfig config) {
         this.config = config;
         this.callbacks = CallbackConnector.callbacks(config);
         this.devices = new DeviceConnector(config.devices());
@@ -68,7 +67,7 @@ public final class Trainer implements AutoCloseable {
         this.checkpoints = new CheckpointConnector(config.seed(), callbacks, progress, optimizers, devices);
     }
 
-    /** @return a builder with Lightning's defaults */
+    /** @return a builder of a trainer, with Lightning's defaults (the settings of {@link TrainerConfig#builder()}) */
     public static Builder builder() {
         return new Builder();
     }
@@ -377,174 +376,18 @@ public final class Trainer implements AutoCloseable {
         devices.close();
     }
 
-    /** Builder of {@link Trainer}; defaults follow PyTorch Lightning. */
-    public static final class Builder {
-        private int maxEpochs = 1000;
-        private long maxSteps = -1;
-        private List<Device> devices;
-        private double gradientClipNorm;
-        private int accumulateGradBatches = 1;
-        private int fastDevRun;
-        private int overfitBatches;
-        private BatchLimit limitTrainBatches = BatchLimit.ALL;
-        private BatchLimit limitValBatches = BatchLimit.ALL;
-        private BatchLimit limitTestBatches = BatchLimit.ALL;
-        private BatchLimit valCheckInterval = BatchLimit.ALL;
-        private int checkValEveryNEpoch = 1;
-        private int numSanityValSteps = 2;
-        private Integer seed;
-        private boolean deterministic;
-        private Path ckptPath;
-        private Path defaultRootDir = Path.of(".");
-        private final List<Callback> callbacks = new ArrayList<>();
-        private final List<ExperimentLogger> loggers = new ArrayList<>();
-        private boolean enableProgressBar = true;
-        private int logEveryNSteps = 50;
+    /**
+     * Builder of a {@link Trainer}: the {@link TrainerConfig.Settings settings} of {@link TrainerConfig#builder()},
+     * built into a trainer.
+     */
+    public static final class Builder extends TrainerConfig.Settings<Builder> {
 
-        private Builder() {}
-
-        /** @param v max epochs (default 1000) @return this */
-        public Builder maxEpochs(int v) {
-            maxEpochs = v;
-            return this;
-        }
-
-        /** @param v max optimisation steps, -1 = none @return this */
-        public Builder maxSteps(long v) {
-            maxSteps = v;
-            return this;
-        }
-
-        /** @param v devices (default: the engine's default device) @return this */
-        public Builder devices(List<Device> v) {
-            devices = v;
-            return this;
-        }
-
-        /** @param v devices @return this */
-        public Builder devices(Device... v) {
-            devices = List.of(v);
-            return this;
-        }
-
-        /** @param v global gradient L2 norm limit, 0 = off @return this */
-        public Builder gradientClipNorm(double v) {
-            gradientClipNorm = v;
-            return this;
-        }
-
-        /** @param v batches per optimizer step @return this */
-        public Builder accumulateGradBatches(int v) {
-            accumulateGradBatches = v;
-            return this;
-        }
-
-        /** @param v batches for a quick smoke run (0 = off) @return this */
-        public Builder fastDevRun(int v) {
-            fastDevRun = v;
-            return this;
-        }
-
-        /** @param v overfit on this many training batches (0 = off) @return this */
-        public Builder overfitBatches(int v) {
-            overfitBatches = v;
-            return this;
-        }
-
-        /** @param v training batch limit @return this */
-        public Builder limitTrainBatches(BatchLimit v) {
-            limitTrainBatches = v;
-            return this;
-        }
-
-        /** @param v validation batch limit @return this */
-        public Builder limitValBatches(BatchLimit v) {
-            limitValBatches = v;
-            return this;
-        }
-
-        /** @param v test batch limit @return this */
-        public Builder limitTestBatches(BatchLimit v) {
-            limitTestBatches = v;
-            return this;
-        }
-
-        /** @param v validate every N batches or fraction of an epoch @return this */
-        public Builder valCheckInterval(BatchLimit v) {
-            valCheckInterval = v;
-            return this;
-        }
-
-        /** @param v validate every N epochs @return this */
-        public Builder checkValEveryNEpoch(int v) {
-            checkValEveryNEpoch = v;
-            return this;
-        }
-
-        /** @param v sanity validation batches before training @return this */
-        public Builder numSanityValSteps(int v) {
-            numSanityValSteps = v;
-            return this;
-        }
-
-        /** @param v base seed @return this */
-        public Builder seed(int v) {
-            seed = v;
-            return this;
-        }
-
-        /** @param v reseed every epoch from (seed, epoch); requires a seed @return this */
-        public Builder deterministic(boolean v) {
-            deterministic = v;
-            return this;
-        }
-
-        /** @param v checkpoint to resume from @return this */
-        public Builder ckptPath(Path v) {
-            ckptPath = v;
-            return this;
-        }
-
-        /** @param v default output folder @return this */
-        public Builder defaultRootDir(Path v) {
-            defaultRootDir = v;
-            return this;
-        }
-
-        /** @param v callbacks to add @return this */
-        public Builder callbacks(Callback... v) {
-            callbacks.addAll(List.of(v));
-            return this;
-        }
-
-        /** @param v loggers to add @return this */
-        public Builder loggers(ExperimentLogger... v) {
-            loggers.addAll(List.of(v));
-            return this;
-        }
-
-        /** @param v add a ProgressBar when none is given (default true) @return this */
-        public Builder enableProgressBar(boolean v) {
-            enableProgressBar = v;
-            return this;
-        }
-
-        /** @param v logger write interval in steps (default 50) @return this */
-        public Builder logEveryNSteps(int v) {
-            logEveryNSteps = v;
-            return this;
+        private Builder() {
         }
 
         /** @return the trainer */
         public Trainer build() {
-            if (deterministic && seed == null) {
-                throw new TrainerException("deterministic(true) needs a seed; call seed(42) too");
-            }
-            List<Device> devs = devices == null ? List.of(Engine.getInstance().defaultDevice()) : devices;
-            return new Trainer(new TrainerConfig(maxEpochs, maxSteps, devs, gradientClipNorm, accumulateGradBatches,
-                    fastDevRun, overfitBatches, limitTrainBatches, limitValBatches, limitTestBatches, valCheckInterval,
-                    checkValEveryNEpoch, numSanityValSteps, seed, deterministic, ckptPath, defaultRootDir, callbacks,
-                    loggers, enableProgressBar, logEveryNSteps));
+            return new Trainer(toConfig());
         }
     }
 }

@@ -1,14 +1,18 @@
 package io.geolightning.trainer;
 
 import ai.djl.Device;
+import ai.djl.engine.Engine;
 import io.geolightning.trainer.callbacks.Callback;
 import io.geolightning.trainer.loggers.ExperimentLogger;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Everything a {@link Trainer} is configured with; built by {@link Trainer#builder()}. Field meanings follow
- * PyTorch Lightning's {@code Trainer} arguments of the same name.
+ * Every setting of a {@link Trainer}, as one value bound once: build it with {@link #builder()} (or
+ * {@link Trainer#builder()}, which builds the trainer from it) and run it with {@code new Trainer(config)}. Field
+ * meanings follow PyTorch Lightning's {@code Trainer} arguments of the same name; the constructor validates every
+ * field with a one-line message.
  *
  * @param maxEpochs stop after this many epochs
  * @param maxSteps stop after this many optimisation steps (-1 = no limit)
@@ -80,11 +84,226 @@ public record TrainerConfig(
         if (limitTrainBatches == null || limitValBatches == null || limitTestBatches == null || valCheckInterval == null) {
             throw new TrainerException("a batch limit is null; pass BatchLimit.ALL, BatchLimit.count(n) or BatchLimit.fraction(f)");
         }
+        if (deterministic && seed == null) {
+            throw new TrainerException("deterministic(true) needs a seed; call seed(42) too");
+        }
         if (defaultRootDir == null) {
             throw new TrainerException("defaultRootDir is null; pass a folder such as Path.of(\".\")");
         }
         callbacks = List.copyOf(callbacks);
         loggers = List.copyOf(loggers);
+    }
+
+    /** @return a builder with Lightning's defaults */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return a builder holding these settings, to change some of them */
+    public Builder toBuilder() {
+        Builder b = builder().maxEpochs(maxEpochs).maxSteps(maxSteps).devices(devices)
+                .gradientClipNorm(gradientClipNorm).accumulateGradBatches(accumulateGradBatches)
+                .fastDevRun(fastDevRun).overfitBatches(overfitBatches).limitTrainBatches(limitTrainBatches)
+                .limitValBatches(limitValBatches).limitTestBatches(limitTestBatches).valCheckInterval(valCheckInterval).checkValEveryNEpoch(checkValEveryNEpoch)
+                .numSanityValSteps(numSanityValSteps).deterministic(deterministic).ckptPath(ckptPath)
+                .defaultRootDir(defaultRootDir).callbacks(callbacks.toArray(new Callback[0]))
+                .loggers(loggers.toArray(new ExperimentLogger[0])).enableProgressBar(enableProgressBar)
+                .logEveryNSteps(logEveryNSteps);
+        if (seed != null) {
+            b.seed(seed);
+        }
+        return b;
+    }
+
+    /** Builder of a {@link TrainerConfig}; defaults follow PyTorch Lightning. */
+    public static final class Builder extends Settings<Builder> {
+
+        private Builder() {
+        }
+
+        /** @return the validated settings */
+        public TrainerConfig build() {
+            return toConfig();
+        }
+    }
+
+    /**
+     * Every trainer setting with its default, set one by one; {@link Builder} builds the {@link TrainerConfig} of them
+     * and {@link Trainer.Builder} a {@link Trainer}.
+     *
+     * @param <B> the concrete builder, returned by every setter
+     */
+    public abstract static class Settings<B extends Settings<B>> {
+        private int maxEpochs = 1000;
+        private long maxSteps = -1;
+        private List<Device> devices;
+        private double gradientClipNorm;
+        private int accumulateGradBatches = 1;
+        private int fastDevRun;
+        private int overfitBatches;
+        private BatchLimit limitTrainBatches = BatchLimit.ALL;
+        private BatchLimit limitValBatches = BatchLimit.ALL;
+        private BatchLimit limitTestBatches = BatchLimit.ALL;
+        private BatchLimit valCheckInterval = BatchLimit.ALL;
+        private int checkValEveryNEpoch = 1;
+        private int numSanityValSteps = 2;
+        private Integer seed;
+        private boolean deterministic;
+        private Path ckptPath;
+        private Path defaultRootDir = Path.of(".");
+        private final List<Callback> callbacks = new ArrayList<>();
+        private final List<ExperimentLogger> loggers = new ArrayList<>();
+        private boolean enableProgressBar = true;
+        private int logEveryNSteps = 50;
+
+        Settings() {
+        }
+
+        @SuppressWarnings("unchecked")
+        private B self() {
+            return (B) this;
+        }
+
+        /** @param v max epochs (default 1000) @return this */
+        public B maxEpochs(int v) {
+            maxEpochs = v;
+            return self();
+        }
+
+        /** @param v max optimisation steps, -1 = none @return this */
+        public B maxSteps(long v) {
+            maxSteps = v;
+            return self();
+        }
+
+        /** @param v devices (default: the engine's default device) @return this */
+        public B devices(List<Device> v) {
+            devices = v;
+            return self();
+        }
+
+        /** @param v devices @return this */
+        public B devices(Device... v) {
+            devices = List.of(v);
+            return self();
+        }
+
+        /** @param v global gradient L2 norm limit, 0 = off @return this */
+        public B gradientClipNorm(double v) {
+            gradientClipNorm = v;
+            return self();
+        }
+
+        /** @param v batches per optimizer step @return this */
+        public B accumulateGradBatches(int v) {
+            accumulateGradBatches = v;
+            return self();
+        }
+
+        /** @param v batches for a quick smoke run (0 = off) @return this */
+        public B fastDevRun(int v) {
+            fastDevRun = v;
+            return self();
+        }
+
+        /** @param v overfit on this many training batches (0 = off) @return this */
+        public B overfitBatches(int v) {
+            overfitBatches = v;
+            return self();
+        }
+
+        /** @param v training batch limit @return this */
+        public B limitTrainBatches(BatchLimit v) {
+            limitTrainBatches = v;
+            return self();
+        }
+
+        /** @param v validation batch limit @return this */
+        public B limitValBatches(BatchLimit v) {
+            limitValBatches = v;
+            return self();
+        }
+
+        /** @param v test batch limit @return this */
+        public B limitTestBatches(BatchLimit v) {
+            limitTestBatches = v;
+            return self();
+        }
+
+        /** @param v validate every N batches or fraction of an epoch @return this */
+        public B valCheckInterval(BatchLimit v) {
+            valCheckInterval = v;
+            return self();
+        }
+
+        /** @param v validate every N epochs @return this */
+        public B checkValEveryNEpoch(int v) {
+            checkValEveryNEpoch = v;
+            return self();
+        }
+
+        /** @param v sanity validation batches before training @return this */
+        public B numSanityValSteps(int v) {
+            numSanityValSteps = v;
+            return self();
+        }
+
+        /** @param v base seed @return this */
+        public B seed(int v) {
+            seed = v;
+            return self();
+        }
+
+        /** @param v reseed every epoch from (seed, epoch); requires a seed @return this */
+        public B deterministic(boolean v) {
+            deterministic = v;
+            return self();
+        }
+
+        /** @param v checkpoint to resume from @return this */
+        public B ckptPath(Path v) {
+            ckptPath = v;
+            return self();
+        }
+
+        /** @param v default output folder @return this */
+        public B defaultRootDir(Path v) {
+            defaultRootDir = v;
+            return self();
+        }
+
+        /** @param v callbacks to add @return this */
+        public B callbacks(Callback... v) {
+            callbacks.addAll(List.of(v));
+            return self();
+        }
+
+        /** @param v loggers to add @return this */
+        public B loggers(ExperimentLogger... v) {
+            loggers.addAll(List.of(v));
+            return self();
+        }
+
+        /** @param v add a ProgressBar when none is given (default true) @return this */
+        public B enableProgressBar(boolean v) {
+            enableProgressBar = v;
+            return self();
+        }
+
+        /** @param v logger write interval in steps (default 50) @return this */
+        public B logEveryNSteps(int v) {
+            logEveryNSteps = v;
+            return self();
+        }
+
+        /** @return the settings as a validated value; devices default to the engine's default device */
+        protected TrainerConfig toConfig() {
+            List<Device> devs = devices == null ? List.of(Engine.getInstance().defaultDevice()) : devices;
+            return new TrainerConfig(maxEpochs, maxSteps, devs, gradientClipNorm, accumulateGradBatches, fastDevRun,
+                    overfitBatches, limitTrainBatches, limitValBatches, limitTestBatches, valCheckInterval,
+                    checkValEveryNEpoch, numSanityValSteps, seed, deterministic, ckptPath, defaultRootDir, callbacks,
+                    loggers, enableProgressBar, logEveryNSteps);
+        }
     }
 
     private static void positive(String name, long value) {

@@ -32,7 +32,14 @@
  * }
  * }</pre>
  *
- * <p>Sub-packages: {@code optim} (state-exposing optimizers, LR schedules, global-norm clipping), {@code callbacks},
- * {@code loggers} (CSV and TensorBoard), {@code checkpoint} (the .ckpt format).
+ * <p>Every setting is one {@link io.geolightning.trainer.TrainerConfig} value ({@code TrainerConfig.builder()}, run
+ * with {@code new Trainer(config)}; {@code Trainer.builder()} builds the trainer from the same settings). The
+ * {@link io.geolightning.trainer.Trainer} is a dispatcher: its run state is one
+ * {@link io.geolightning.trainer.RunProgress}, the loops are in {@code loops} (fit, training epoch, evaluation,
+ * prediction) and what they act through in {@code connectors} (data, callbacks, devices, optimizers, logged metrics,
+ * checkpoints), as in PyTorch Lightning's {@code trainer/}.
+ *
+ * <p>Other sub-packages: {@code optim} (state-exposing optimizers, LR schedules, global-norm clipping),
+ * {@code callbacks}, {@code loggers} (CSV and TensorBoard), {@code checkpoint} (the .ckpt format).
  */
 package io.geolightning.trainer;
