@@ -129,6 +129,7 @@ class CheckpointFuzzTest {
 
     /** Inputs the properties found, each broke the reader before it was fixed. */
     @Test
+    @SuppressWarnings("unchecked")
     void inputsTheFuzzerFound() {
         ParseContract contract = new ParseContract(TrainerException.class);
         Path file = dir.resolve("found.ckpt");
@@ -140,6 +141,17 @@ class CheckpointFuzzTest {
         meta.put("optimizers", java.util.Arrays.asList((Object) null));
         zip(file, META, TreeMutations.toJson(meta).getBytes(StandardCharsets.UTF_8));
         assertMessage(contract, file, "optimizer #0 is null in the checkpoint but Adam in the module");
+        // a shape whose size overflows before a negative dimension: the message built a DJL Shape, which refused it
+        meta = new LinkedHashMap<>(JSON.convertValue(metaTree, Map.class));
+        java.util.List<Object> params = new java.util.ArrayList<>((java.util.List<?>) meta.get("parameters"));
+        Map<String, Object> p1 = new LinkedHashMap<>((Map<String, Object>) params.get(1));
+        java.util.List<Long> shape = new java.util.ArrayList<>(java.util.Collections.nCopies(469, 8L));
+        shape.set(329, -8L);
+        p1.put("shape", shape);
+        params.set(1, p1);
+        meta.put("parameters", params);
+        zip(file, META, TreeMutations.toJson(meta).getBytes(StandardCharsets.UTF_8));
+        assertMessage(contract, file, "checkpoint is inconsistent: meta.json declares parameter '");
         // a dimension count of 2^31-1 in the first array: DJL's decoder allocated long[2^31-1] (OutOfMemoryError)
         for (String entry : java.util.List.of("model.params", "optimizer-0.ndlist")) {
             byte[] bytes = entries.get(entry).clone();

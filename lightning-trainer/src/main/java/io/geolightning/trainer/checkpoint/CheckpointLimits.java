@@ -1,7 +1,6 @@
 package io.geolightning.trainer.checkpoint;
 
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import io.geolightning.trainer.TrainerException;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -50,24 +49,33 @@ record CheckpointLimits(long modelBytes, long optimizerBytes, Set<DataType> type
             }
             types.add(type);
             long n = Math.max(1, type.getNumOfBytes());
+            for (long d : p.shape()) { // every dimension first: a size that overflows may also hold a negative one
+                if (d < 0) {
+                    throw inconsistent(path, "parameter '" + CheckpointIO.quote(p.name()) + "' has shape "
+                            + shapeText(p.shape()));
+                }
+            }
             try {
                 for (long d : p.shape()) {
-                    if (d < 0) {
-                        throw inconsistent(path, "parameter '" + CheckpointIO.quote(p.name()) + "' has shape "
-                                + Arrays.toString(p.shape()));
-                    }
                     n = Math.multiplyExact(n, d);
                 }
                 data = Math.addExact(data, n);
             } catch (ArithmeticException e) {
                 throw inconsistent(path, "parameter '" + CheckpointIO.quote(p.name()) + "' has an impossible size "
-                        + new Shape(p.shape()));
+                        + shapeText(p.shape()));
             }
             names += 2L * p.name().length() + PER_ARRAY_BYTES;
         }
         long model = cap(data, names);
         long optimizer = data > HARD_CEILING / MAX_SLOTS ? HARD_CEILING : cap(MAX_SLOTS * data, MAX_SLOTS * names);
         return new CheckpointLimits(model, optimizer, types);
+    }
+
+    /** @return the shape as text, at most 8 dimensions shown */
+    private static String shapeText(long[] shape) {
+        long[] shown = Arrays.copyOf(shape, Math.min(shape.length, 8));
+        String t = Arrays.toString(shown);
+        return shape.length > 8 ? t.substring(0, t.length() - 1) + ", ... (" + shape.length + " dimensions)]" : t;
     }
 
     private static long cap(long data, long overhead) {
