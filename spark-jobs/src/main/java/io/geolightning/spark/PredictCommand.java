@@ -1,7 +1,7 @@
 package io.geolightning.spark;
 
 import io.geolightning.geo.RasterFormat;
-import io.geolightning.models.cli.WindowingOptions;
+import io.geolightning.app.cli.WindowingOptions;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;

@@ -1,6 +1,6 @@
 package io.geolightning.spark;
 
-import io.geolightning.models.data.DataModuleFactory;
+import io.geolightning.app.data.DataModuleFactory;
 import io.geolightning.tiling.Tiler;
 import io.geolightning.tiling.TilingConfig;
 import io.geolightning.tiling.TilingResult;

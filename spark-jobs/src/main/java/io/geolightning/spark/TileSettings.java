@@ -1,6 +1,6 @@
 package io.geolightning.spark;
 
-import io.geolightning.models.config.DataSection;
+import io.geolightning.app.config.DataSection;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Map;

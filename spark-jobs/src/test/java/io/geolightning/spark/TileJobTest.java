@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.geolightning.models.cli.GeoLightningCli;
+import io.geolightning.app.cli.GeoLightningCli;
 import io.geolightning.tiling.DataType;
 import io.geolightning.tiling.EdgeMode;
 import io.geolightning.tiling.Tiler;

@@ -2,7 +2,7 @@ package io.geolightning.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.geolightning.models.cli.GeoLightningCli;
+import io.geolightning.app.cli.GeoLightningCli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

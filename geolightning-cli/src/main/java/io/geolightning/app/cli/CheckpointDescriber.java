@@ -1,0 +1,82 @@
+package io.geolightning.app.cli;
+
+import io.geolightning.models.nn.ModelException;
+import io.geolightning.models.nn.ModelSpec;
+import io.geolightning.models.tasks.LandUseTask;
+import io.geolightning.models.tasks.TaskSettings;
+import io.geolightning.trainer.checkpoint.CheckpointIO;
+import io.geolightning.trainer.checkpoint.CheckpointMeta;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** Prints what {@code info} knows about a checkpoint: network, data it expects, progress, metrics, hyperparameters. */
+final class CheckpointDescriber {
+
+    private final PrintWriter out;
+
+    CheckpointDescriber(PrintWriter out) {
+        this.out = out;
+    }
+
+    void describe(Path path) {
+        CheckpointMeta m = CheckpointIO.read(path).meta();
+        Table t = new Table(out, 16);
+        t.title("checkpoint " + path);
+        long params = 0;
+        for (CheckpointMeta.ParameterInfo p : m.parameters()) {
+            long n = 1;
+            for (long d : p.shape()) {
+                n *= d;
+            }
+            params += n;
+        }
+        Map<String, Object> hp = m.hyperparameters();
+        TaskSettings settings = null;
+        String inconsistent = null;
+        if (hp != null && hp.get("model") instanceof Map) {
+            try {
+                settings = LandUseTask.settingsOf(path, m);
+            } catch (ModelException e) {
+                inconsistent = e.getMessage();
+            }
+        }
+        if (settings != null) {
+            ModelSpec s = settings.model();
+            t.row("architecture", s.architecture().id() + " (" + s.kind().name().toLowerCase(java.util.Locale.ROOT)
+                    + ")" + (s.options().isEmpty() ? "" : " " + s.options()));
+            t.row("bands", s.bands());
+            t.row("classes", s.classes() + " " + settings.classNames());
+            t.row("chip size", s.chipSize() + " pixels");
+            t.row("normalisation", "mean " + Table.nums(settings.normalization().mean()) + ", std "
+                    + Table.nums(settings.normalization().std()));
+            t.row("optimizer", settings.optimizer().optimizer() + ", lr " + Table.num(settings.optimizer().lr())
+                    + ", weight decay " + Table.num(settings.optimizer().weightDecay()) + ", schedule "
+                    + settings.optimizer().schedule());
+            if (!settings.classWeights().isEmpty()) {
+                t.row("class weights", settings.classWeights());
+            }
+        } else if (inconsistent != null) {
+            t.row("architecture", "unreadable: the hyperparameters are inconsistent (see below)");
+        } else {
+            t.row("architecture", "unknown (not written by a land-use task)");
+        }
+        t.row("parameters", String.format(java.util.Locale.ROOT, "%,d in %d tensors", params, m.parameters().size()));
+        t.row("epoch", m.epoch() + (m.batchInEpoch() > 0 ? " (batch " + m.batchInEpoch() + ")" : ""));
+        t.row("global step", m.globalStep());
+        if (m.seed() != null) {
+            t.row("seed", m.seed());
+        }
+        if (m.metrics() != null && !m.metrics().isEmpty()) {
+            t.row("metrics", "");
+            m.metrics().forEach((k, v) -> t.row("  " + k, Table.num(v)));
+        }
+        if (hp != null && settings == null) {
+            t.row("hyperparameters", hp);
+        }
+        if (inconsistent != null) {
+            out.flush();
+            throw new CliException(inconsistent);
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package io.geolightning.app.cli;
+
+import io.geolightning.models.metrics.ConfusionMatrix;
+import io.geolightning.models.nn.BandNormalization;
+import io.geolightning.models.nn.ModelSpec;
+import io.geolightning.models.tasks.LandUseTask;
+import io.geolightning.tiling.data.ChipLoader;
+import io.geolightning.tiling.data.LoaderConfig;
+import io.geolightning.tiling.data.SatelliteDataModule;
+import io.geolightning.tiling.splits.Split;
+import io.geolightning.tiling.stats.BandStatistics;
+import io.geolightning.tiling.store.ChipStoreMetadata;
+import io.geolightning.trainer.Trainer;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code geolightning evaluate}: scores a checkpoint on a split of a chip store (normalised with the checkpoint's own
+ * statistics) and prints the metrics and the confusion matrix.
+ */
+@Command(name = "evaluate", description = "Score a checkpoint on a chip store split: metrics + confusion matrix.")
+final class EvaluateCommand implements Callable<Integer> {
+
+    @Option(names = "--checkpoint", required = true, paramLabel = "CKPT", description = "Checkpoint (.ckpt).")
+    Path checkpoint;
+
+    @Option(names = "--chips", required = true, paramLabel = "STORE", description = "Chip store from 'tile'.")
+    Path chips;
+
+    @Option(names = "--split", defaultValue = "test", paramLabel = "SPLIT",
+            description = "train, val or test. Default: ${DEFAULT-VALUE}.")
+    String split;
+
+    @Option(names = "--batch-size", defaultValue = "32", paramLabel = "N", description = "Default: ${DEFAULT-VALUE}.")
+    int batchSize;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter w = spec.commandLine().getOut();
+        OptionChecks checks = new OptionChecks(spec).atLeast("--batch-size", batchSize, 1, "32");
+        Split s = checks.choice("--split", split, Map.of("train", Split.TRAIN, "val", Split.VAL, "validation",
+                Split.VAL, "test", Split.TEST), "train, val or test");
+        if (!Files.isRegularFile(checkpoint)) {
+            throw new CliException(checkpoint + ": checkpoint file not found; pass a .ckpt from a run's checkpoints/"
+                    + " folder");
+        }
+        try (LandUseTask task = LandUseTask.load(checkpoint)) {
+            ModelSpec spec = task.settings().model();
+            SatelliteDataModule data = new SatelliteDataModule(SatelliteDataModule.Config.store(chips,
+                    LoaderConfig.builder().batchSize(batchSize).build()).withStatistics(stats(task)));
+            ChipStoreMetadata m = data.metadata();
+            check(m, spec, task.settings().classNames());
+            if (m.rows(s.id()) == 0) {
+                throw new CliException(chips + ": the " + s.id() + " split holds no chip (splits: " + m.rowCounts()
+                        + "); pass another --split");
+            }
+            data.setup(s == Split.TEST ? io.geolightning.tiling.data.Stage.TEST : io.geolightning.tiling.data.Stage.FIT);
+            ChipLoader loader = switch (s) {
+                case TRAIN -> data.trainDataLoader(); // the loader config above neither shuffles nor augments
+                case VAL -> data.valDataLoader();
+                case TEST -> data.testDataLoader();
+                case PREDICT -> throw new IllegalStateException();
+            };
+            Map<String, Double> metrics;
+            try (Trainer trainer = Trainer.builder().maxEpochs(1).enableProgressBar(false).numSanityValSteps(0)
+                    .defaultRootDir(Path.of(".")).build()) {
+                metrics = trainer.test(task, loader);
+            }
+            ConfusionMatrix cm = task.testMatrix();
+            w.printf(Locale.ROOT, "%s on %s (%s split, %d chips)%n", checkpoint.getFileName(), chips, s.id(),
+                    loader.size());
+            Table t = new Table(w, 22);
+            metrics.forEach((k, v) -> t.row(k.replaceFirst("^test_", ""), Table.num(v)));
+            w.println();
+            w.print(cm.toTable(task.settings().classNames()));
+        }
+        w.flush();
+        return ExitCodes.OK;
+    }
+
+    private void check(ChipStoreMetadata m, ModelSpec spec, List<String> classes) {
+        if (m.bands() != spec.bands()) {
+            throw new CliException(chips + ": chips have " + m.bands() + " bands but " + checkpoint.getFileName()
+                    + " expects " + spec.bands() + "; evaluate on chips tiled from the same kind of imagery");
+        }
+        if (m.classNames() == null || !m.classNames().equals(classes)) {
+            throw new CliException(chips + ": classes " + m.classNames() + " differ from " + checkpoint.getFileName()
+                    + "'s " + classes + "; tile with the same labels (--classes " + String.join(",", classes) + ")");
+        }
+        String kind = spec.kind().name().toLowerCase(Locale.ROOT);
+        if (!kind.equals(m.task())) {
+            throw new CliException(chips + ": chips are labelled for " + m.task() + " but "
+                    + checkpoint.getFileName() + " is a " + kind + " model; tile in " + kind + " mode");
+        }
+        if (m.chipWidth() != spec.chipSize() || m.chipHeight() != spec.chipSize()) {
+            String sizes = chips + ": chips are " + m.chipWidth() + " x " + m.chipHeight() + " pixels but "
+                    + checkpoint.getFileName() + " was trained on " + spec.chipSize() + "-pixel chips";
+            if (spec.kind() == io.geolightning.models.nn.TaskKind.CLASSIFICATION) {
+                throw new CliException(sizes + ", so the scores would not describe it; tile with --chip "
+                        + spec.chipSize() + " to evaluate it");
+            }
+            PrintWriter err = this.spec.commandLine().getErr();
+            err.println("warning: " + sizes + "; scores of a segmenter on other chip sizes may differ from those on"
+                    + " its own (tile with --chip " + spec.chipSize() + " to compare like with like)");
+            err.flush();
+        }
+    }
+
+    /** The checkpoint's normalisation as band statistics (only mean and the divisor are used). */
+    private static BandStatistics stats(LandUseTask task) {
+        BandNormalization n = task.settings().normalization();
+        int b = n.bands();
+        long[] count = new long[b];
+        Arrays.fill(count, 1);
+        return new BandStatistics(count, n.mean(), n.std(), new double[b], new double[b]);
+    }
+}

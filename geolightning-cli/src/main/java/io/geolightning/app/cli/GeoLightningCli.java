@@ -1,0 +1,118 @@
+package io.geolightning.app.cli;
+
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/**
+ * The {@code geolightning} command line: {@code info}, {@code tile}, {@code train}, {@code predict} and
+ * {@code evaluate}. Every command has {@code --help}; {@code --version} prints the versions; {@code --progress} logs
+ * GeoLightning's progress; {@code --verbose} logs at INFO and prints stack traces. Exit codes: 0 success, 1 failure while running, 2 usage error (command line or
+ * run configuration). Errors are one line on stderr: {@code error: <file>: <problem>; <fix>}.
+ *
+ * <p>Only this package prints to the terminal; the libraries log through SLF4J (slf4j-simple, to stderr, configured
+ * here before the first logger is created).
+ */
+@Command(name = "geolightning", scope = ScopeType.INHERIT, mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "Satellite/aerial imagery + vector labels to land-use classifiers and classified rasters.",
+        subcommands = {InfoCommand.class, TileCommand.class, TrainCommand.class, PredictCommand.class,
+            EvaluateCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "Exit codes: 0 ok, 1 failure, 2 usage error. Run 'geolightning <command> --help' for details."})
+public final class GeoLightningCli implements Runnable {
+
+    @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
+            description = "Log progress and details (INFO) and print stack traces on errors.")
+    boolean verbose;
+
+    @Option(names = "--progress", scope = ScopeType.INHERIT,
+            description = "Log GeoLightning's progress messages (tiling, training, prediction, with ETA) to stderr.")
+    boolean progress;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(),
+                "no command given; use one of info, tile, train, predict, evaluate");
+    }
+
+    /**
+     * Runs the CLI and exits the JVM with its exit code.
+     *
+     * @param args command-line arguments
+     */
+    public static void main(String[] args) {
+        PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+        PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+        int code = execute(args, out, err);
+        out.flush();
+        err.flush();
+        System.exit(code);
+    }
+
+    /**
+     * Runs the CLI in-process (tests, embedding).
+     *
+     * @param args command-line arguments
+     * @param out standard output
+     * @param err standard error
+     * @return the exit code (0 ok, 1 failure, 2 usage error)
+     */
+    public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+        boolean verbose = Arrays.stream(args).anyMatch(a -> a.equals("-v") || a.equals("--verbose"));
+        boolean progress = Arrays.asList(args).contains("--progress");
+        Logging.configure(verbose, progress);
+        if (System.getProperty("java.awt.headless") == null) {
+            System.setProperty("java.awt.headless", "true");
+        }
+        if (System.getProperty("ai.djl.offline") == null) {
+            System.setProperty("ai.djl.offline", "true");
+        }
+        CommandLine cl = commandLine(out, err, verbose);
+        try {
+            return cl.execute(args);
+        } catch (Error e) { // picocli hands Exceptions to the handler above; Errors (out of memory, linkage) end here
+            String command = Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().orElse("");
+            return ErrorReporter.report(e, err, verbose, command);
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+
+    /**
+     * @param out standard output
+     * @param err standard error
+     * @param verbose stack traces on errors
+     * @return the configured picocli command line
+     */
+    static CommandLine commandLine(PrintWriter out, PrintWriter err, boolean verbose) {
+        CommandLine cl = new CommandLine(new GeoLightningCli());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setExecutionExceptionHandler((e, commandLine, parseResult) ->
+                ErrorReporter.report(e, commandLine.getErr(), verbose, commandLine.getCommandName()));
+        cl.setParameterExceptionHandler((e, args) -> {
+            PrintWriter w = e.getCommandLine().getErr();
+            String cmd = e.getCommandLine().getCommandSpec().qualifiedName();
+            String msg = ErrorReporter.oneLine(e.getMessage());
+            if (msg.endsWith(".")) {
+                msg = msg.substring(0, msg.length() - 1);
+            }
+            w.println("error: " + msg + "; see '" + cmd + " --help'");
+            if (verbose) {
+                e.printStackTrace(w);
+            }
+            w.flush();
+            return ExitCodes.USAGE;
+        });
+        return cl;
+    }
+}

@@ -1,0 +1,127 @@
+package io.geolightning.app.cli;
+
+import io.geolightning.geo.GeoIOException;
+import io.geolightning.geo.GeoRaster;
+import io.geolightning.geo.VectorSource;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code geolightning info <path>}: what a file is. Rasters (size, bands, data type, nodata, CRS and EPSG code,
+ * geotransform, bounds), vector files (layers, CRS, feature count, fields, extent), chip stores (rows per split,
+ * classes, band statistics) and checkpoints (architecture, bands, classes, epoch/step, metrics, hyperparameters).
+ */
+@Command(name = "info", description = "Describe a raster, vector file, chip store or checkpoint.")
+final class InfoCommand implements Callable<Integer> {
+
+    private static final Set<String> VECTOR_SUFFIXES = Set.of("shp", "gpkg", "geojson", "json", "fgb", "gml", "kml",
+            "tab", "mif", "sqlite", "gdb", "geojsonl", "geojsons");
+
+    @Parameters(paramLabel = "PATH", description = "A raster (GeoTIFF, ...), vector file (Shapefile, GeoPackage, ...),"
+            + " chip store (.parquet or folder with chips.json) or checkpoint (.ckpt).")
+    Path path;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        if (!Files.exists(path)) {
+            throw new CliException(path + ": file not found; check the path (working directory: "
+                    + Path.of("").toAbsolutePath() + ")");
+        }
+        switch (kind(path)) {
+            case CHIPS -> new ChipStoreDescriber(out).describe(path);
+            case CHECKPOINT -> new CheckpointDescriber(out).describe(path);
+            case VECTOR -> describeVectorOrRaster(out, true);
+            case RASTER -> describeVectorOrRaster(out, false);
+        }
+        out.flush();
+        return ExitCodes.OK;
+    }
+
+    private void describeVectorOrRaster(PrintWriter out, boolean vectorFirst) {
+        GeoIOException first;
+        try {
+            describeGeo(out, vectorFirst);
+            return;
+        } catch (GeoIOException e) {
+            first = e;
+        }
+        try {
+            describeGeo(out, !vectorFirst);
+        } catch (GeoIOException second) {
+            String msg = first.getMessage();
+            if (msg != null && (msg.contains("not a raster") || msg.contains("not a vector"))) {
+                throw new CliException(path + ": neither a raster nor a vector file GDAL can read, nor a chip store"
+                        + " or checkpoint; pass a GeoTIFF, Shapefile, GeoPackage, chip store or .ckpt file");
+            }
+            throw first;
+        }
+    }
+
+    private void describeGeo(PrintWriter out, boolean vector) {
+        if (vector) {
+            try (VectorSource v = VectorSource.open(path)) {
+                new VectorDescriber(out).describe(v);
+            }
+        } else {
+            try (GeoRaster r = GeoRaster.open(path)) {
+                new RasterDescriber(out).describe(r);
+            }
+        }
+    }
+
+    enum Kind { RASTER, VECTOR, CHIPS, CHECKPOINT }
+
+    static Kind kind(Path p) {
+        String name = p.getFileName() == null ? "" : p.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (Files.isDirectory(p)) {
+            if (Files.exists(p.resolve("chips.json")) || hasParquet(p)) {
+                return Kind.CHIPS;
+            }
+            if (name.endsWith(".gdb")) {
+                return Kind.VECTOR;
+            }
+            throw new CliException(p + ": a folder, but not a chip store (no chips.json or .parquet files); pass a"
+                    + " raster, vector file, chip store or .ckpt checkpoint");
+        }
+        if (name.endsWith(".parquet")) {
+            return Kind.CHIPS;
+        }
+        if (name.endsWith(".ckpt") || isZip(p)) {
+            return Kind.CHECKPOINT;
+        }
+        int dot = name.lastIndexOf('.');
+        return dot >= 0 && VECTOR_SUFFIXES.contains(name.substring(dot + 1)) ? Kind.VECTOR : Kind.RASTER;
+    }
+
+    private static boolean hasParquet(Path dir) {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.anyMatch(f -> f.getFileName().toString().endsWith(".parquet"));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static boolean isZip(Path p) {
+        try (InputStream in = Files.newInputStream(p)) {
+            byte[] b = in.readNBytes(4);
+            return b.length == 4 && b[0] == 'P' && b[1] == 'K' && b[2] == 3 && b[3] == 4;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package io.geolightning.app.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+
+/**
+ * Checks of option values that picocli's types cannot express (ranges, choices, outputs that would replace an
+ * input). A failure is a usage error naming the flag as typed: {@code error: --batch-size 0: must be at least 1;
+ * see 'geolightning evaluate --help'} and exit code 2.
+ */
+final class OptionChecks {
+
+    private final CommandSpec spec;
+
+    /** @param spec the command being checked (for the usage message) */
+    OptionChecks(CommandSpec spec) {
+        this.spec = spec;
+    }
+
+    /** Fails unless {@code value >= min}. */
+    OptionChecks atLeast(String flag, long value, long min, String example) {
+        if (value < min) {
+            throw usage(flag + " " + value + ": must be at least " + min + (example == null ? "" : ", e.g. " + flag
+                    + " " + example));
+        }
+        return this;
+    }
+
+    /** Fails unless {@code 0 <= value <= 1}. */
+    OptionChecks fraction(String flag, double value) {
+        if (!(value >= 0 && value <= 1)) {
+            throw usage(flag + " " + value + ": must be a fraction between 0 and 1");
+        }
+        return this;
+    }
+
+    /**
+     * @param choices lower-case names (and aliases) to values
+     * @param listed the names the message offers, e.g. "train, val or test"
+     * @return the choice {@code value} names (case-insensitive)
+     * @throws ParameterException listing the valid choices
+     */
+    <T> T choice(String flag, String value, Map<String, T> choices, String listed) {
+        T t = value == null ? null : choices.get(value.trim().toLowerCase(Locale.ROOT));
+        if (t == null) {
+            throw usage(flag + " " + value + ": unknown; use " + listed);
+        }
+        return t;
+    }
+
+    /**
+     * Fails when an output path is one of the command's inputs (the same file, through any path spelling or link).
+     *
+     * @param outFlag the output's flag
+     * @param out the output path
+     * @param inputs input flag to path
+     */
+    OptionChecks notAnInput(String outFlag, Path out, Map<String, Path> inputs) {
+        for (Map.Entry<String, Path> in : inputs.entrySet()) {
+            if (in.getValue() != null && same(out, in.getValue())) {
+                throw usage(outFlag + " " + out + ": is the file given to " + in.getKey() + "; writing it would replace"
+                        + " that input; choose another " + outFlag + " path");
+            }
+        }
+        return this;
+    }
+
+    /** @return whether two paths name the same file (existing files compared by identity) */
+    static boolean same(Path a, Path b) {
+        if (a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize())) {
+            return true;
+        }
+        try {
+            return Files.exists(a) && Files.exists(b) && Files.isSameFile(a, b);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** @return a usage error for this command */
+    ParameterException usage(String message) {
+        return new ParameterException(spec.commandLine(), message);
+    }
+}

@@ -1,0 +1,73 @@
+package io.geolightning.app.cli;
+
+import io.geolightning.geo.Crs;
+import io.geolightning.geo.GeoRaster;
+import io.geolightning.geo.GeoTransform;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalDouble;
+import org.locationtech.jts.geom.Envelope;
+
+/** Prints what {@code info} knows about a raster. */
+final class RasterDescriber {
+
+    private final PrintWriter out;
+
+    RasterDescriber(PrintWriter out) {
+        this.out = out;
+    }
+
+    void describe(GeoRaster r) {
+        Table t = new Table(out, 14);
+        t.title("raster " + r.path());
+        t.row("size", r.width() + " x " + r.height() + " pixels");
+        t.row("bands", r.bandCount() + " (" + r.dataType().name().toLowerCase(Locale.ROOT) + ")");
+        t.row("nodata", nodata(r));
+        t.row("crs", r.crs().map(RasterDescriber::crs).orElse("none (assign one with gdal_edit.py -a_srs EPSG:xxxx)"));
+        if (r.hasGeoTransform()) {
+            GeoTransform g = r.geoTransform();
+            t.row("geotransform", Table.nums(g.toGdal()));
+            t.row("pixel size", Table.num(g.pixelSizeX()) + " x " + Table.num(g.pixelSizeY())
+                    + (g.hasRotation() ? " (rotated)" : ""));
+            Envelope b = r.bounds();
+            t.row("bounds", "minx " + Table.num(b.getMinX()) + ", miny " + Table.num(b.getMinY()) + ", maxx "
+                    + Table.num(b.getMaxX()) + ", maxy " + Table.num(b.getMaxY()));
+        } else {
+            t.row("geotransform", "none (pixel coordinates only)");
+        }
+        t.row("block size", r.blockSize().width() + " x " + r.blockSize().height());
+        List<String> names = new ArrayList<>();
+        for (int b = 1; b <= r.bandCount(); b++) {
+            String d = r.bandDescription(b);
+            names.add(d == null || d.isBlank() ? "-" : d);
+        }
+        if (names.stream().anyMatch(n -> !n.equals("-"))) {
+            t.row("band names", String.join(", ", names));
+        }
+        Map<String, String> md = r.metadata();
+        if (md != null) {
+            md.forEach((k, v) -> t.row("metadata " + k, v));
+        }
+    }
+
+    static String crs(Crs c) {
+        return c.name() + c.epsg().stream().mapToObj(e -> " (EPSG:" + e + ")").findFirst().orElse(" (no EPSG code)");
+    }
+
+    private static String nodata(GeoRaster r) {
+        List<String> values = new ArrayList<>();
+        boolean any = false;
+        for (int b = 1; b <= r.bandCount(); b++) {
+            OptionalDouble nd = r.nodata(b);
+            any |= nd.isPresent();
+            values.add(nd.isPresent() ? Table.num(nd.getAsDouble()) : "none");
+        }
+        if (!any) {
+            return "none";
+        }
+        return values.stream().distinct().count() == 1 ? values.get(0) + " (all bands)" : String.join(", ", values);
+    }
+}

@@ -1,0 +1,82 @@
+package io.geolightning.app.cli;
+
+import io.geolightning.app.config.ConfigException;
+import io.geolightning.app.config.RunConfig;
+import io.geolightning.app.config.RunConfigLoader;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code geolightning train --config run.yaml [--set trainer.maxEpochs=5 ...]}: a LightningCLI-style run from a YAML
+ * file with sections model, data, trainer, callbacks and optimizer. The resolved configuration is saved as
+ * {@code config.yaml} in the run folder {@code <runs>/<name>/version_N/}, next to metrics, checkpoints and
+ * {@code report.html}.
+ */
+@Command(name = "train", description = "Train a model from a YAML run configuration.",
+        footer = {"", "Sections: model, data, trainer, callbacks, optimizer (see sample-data/run.yaml).",
+            "Unknown keys are errors that list the valid keys of their section."})
+final class TrainCommand implements Callable<Integer> {
+
+    @Option(names = "--config", required = true, paramLabel = "YAML", description = "Run configuration file.")
+    Path config;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "Override a value, e.g. --set trainer.maxEpochs=5 (repeatable; values are YAML).")
+    List<String> overrides = new ArrayList<>();
+
+    @Option(names = "--print-config", description = "Print the resolved configuration and exit.")
+    boolean printConfig;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        RunConfig rc = RunConfigLoader.load(config, overrides);
+        if (printConfig) {
+            spec.commandLine().getOut().print(RunConfigLoader.toYaml(rc));
+            spec.commandLine().getOut().flush();
+            return ExitCodes.OK;
+        }
+        try {
+            new TrainingRun(rc, spec.commandLine().getOut()).run();
+        } catch (ConfigException e) {
+            throw blame(e);
+        }
+        return ExitCodes.OK;
+    }
+
+    /**
+     * A section's checks name {@code <section>: <key> ...}; blame the {@code --set} that gave that key its value, or
+     * else the configuration file.
+     */
+    private ConfigException blame(ConfigException e) {
+        String msg = e.getMessage();
+        if (msg == null || msg.startsWith("--set ")) {
+            return e;
+        }
+        for (int i = overrides.size() - 1; i >= 0; i--) {
+            String o = overrides.get(i);
+            String key = o.contains("=") ? o.substring(0, o.indexOf('=')).trim() : "";
+            int dot = key.indexOf('.');
+            if (dot <= 0) {
+                continue;
+            }
+            boolean named = msg.startsWith(key + " ") || msg.startsWith(key + ":") || msg.startsWith(key + "'")
+                    || msg.startsWith(key.substring(0, dot) + ": ") && Pattern.compile("\\b"
+                            + Pattern.quote(key.substring(dot + 1)) + "\\b").matcher(msg).find();
+            if (named) {
+                return new ConfigException("--set " + o + ": " + msg, e);
+            }
+        }
+        return msg.matches("(model|data|trainer|callbacks|optimizer)[:.].*")
+                ? new ConfigException(config.getFileName() + ": " + msg, e) : e;
+    }
+}

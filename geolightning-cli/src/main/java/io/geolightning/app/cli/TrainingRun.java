@@ -1,0 +1,403 @@
+package io.geolightning.app.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.geolightning.app.config.CallbacksSection;
+import io.geolightning.app.config.ConfigException;
+import io.geolightning.app.config.EarlyStoppingSection;
+import io.geolightning.app.config.ModelSection;
+import io.geolightning.app.config.OptimizerSection;
+import io.geolightning.app.config.RunConfig;
+import io.geolightning.app.config.RunConfigLoader;
+import io.geolightning.app.config.TrainerSection;
+import io.geolightning.app.data.DataModuleFactory;
+import io.geolightning.models.data.LightningDataAdapter;
+import io.geolightning.models.metrics.ConfusionMatrix;
+import io.geolightning.models.nn.Architecture;
+import io.geolightning.models.nn.BandNormalization;
+import io.geolightning.models.nn.ModelSpec;
+import io.geolightning.models.nn.TaskKind;
+import io.geolightning.app.report.AtomicFiles;
+import io.geolightning.app.report.RunFolder;
+import io.geolightning.app.report.RunReport;
+import io.geolightning.app.report.RunSummary;
+import io.geolightning.models.tasks.LandUseTask;
+import io.geolightning.models.tasks.OptimizerSettings;
+import io.geolightning.models.tasks.TaskSettings;
+import io.geolightning.tiling.data.DataModule;
+import io.geolightning.tiling.data.ImageFolderDataModule;
+import io.geolightning.tiling.data.SatelliteDataModule;
+import io.geolightning.tiling.splits.Split;
+import io.geolightning.tiling.stats.BandStatistics;
+import io.geolightning.tiling.store.ChipStoreLayout;
+import io.geolightning.tiling.store.ChipStoreMetadata;
+import io.geolightning.trainer.BatchLimit;
+import io.geolightning.trainer.Seeding;
+import io.geolightning.trainer.Trainer;
+import io.geolightning.trainer.callbacks.Callback;
+import io.geolightning.trainer.callbacks.EarlyStopping;
+import io.geolightning.trainer.callbacks.LearningRateMonitor;
+import io.geolightning.trainer.callbacks.Mode;
+import io.geolightning.trainer.callbacks.ModelCheckpoint;
+import io.geolightning.trainer.loggers.CsvLogger;
+import io.geolightning.trainer.loggers.TensorBoardLogger;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * One {@code geolightning train} run: resolves the configuration into a data module, a land-use task and a trainer,
+ * creates the run folder ({@link RunFolder}), trains, evaluates the best checkpoint on the test split (the
+ * validation split when there is no test split) and writes {@code report.html}. Progress lines go to the given
+ * writer; libraries log through SLF4J.
+ */
+public final class TrainingRun {
+
+    /** Options each network reads (see ModelSpec); anything else in model.options is a typo. */
+    private static final Map<Architecture, List<String>> KNOWN_OPTIONS = Map.of(
+            Architecture.CNN, List.of("width", "stages", "convsPerStage", "dropout"),
+            Architecture.UNET, List.of("width", "depth", "upsampling"));
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final RunConfig config;
+    private final PrintWriter out;
+
+    /**
+     * @param config the resolved configuration
+     * @param out where progress lines go
+     */
+    public TrainingRun(RunConfig config, PrintWriter out) {
+        this.config = config;
+        this.out = out;
+    }
+
+    /** The final evaluation: metrics, confusion matrix and what they were computed on. */
+    private record Evaluation(Map<String, Double> metrics, ConfusionMatrix matrix, String on) {
+        static final Evaluation NONE = new Evaluation(Map.of(), null, null);
+    }
+
+    /** @return what the run produced */
+    public TrainingResult run() {
+        validate();
+        Path root = Path.of(config.runs());
+        DataModule data = DataModuleFactory.create(config.data(), root.resolve(config.name()).resolve("chips"),
+                config.seed());
+        LightningDataAdapter adapter = new LightningDataAdapter(data);
+        adapter.prepareData();
+        adapter.setup(io.geolightning.trainer.Stage.FIT);
+        TaskSettings settings = settings(data);
+        boolean hasVal = adapter.hasSamples(Split.VAL);
+        if (config.callbacks().earlyStopping().enabled() && !hasVal
+                && config.callbacks().earlyStopping().monitor().startsWith("val_")) {
+            throw new ConfigException("callbacks.earlyStopping monitors " + config.callbacks().earlyStopping()
+                    .monitor() + " but the data has no validation split; set data.val > 0 or disable early stopping");
+        }
+
+        CsvLogger csv = new CsvLogger(root, config.name());
+        TensorBoardLogger tb = new TensorBoardLogger(root, config.name(), csv.version());
+        RunFolder folder = new RunFolder(csv.logDir());
+        folder.sweepSiblings();
+        folder.create();
+        String yaml = RunConfigLoader.toYaml(config);
+        AtomicFiles.writeString(folder.config(), yaml);
+        Map<String, Object> dataFacts = dataFacts(data, adapter, settings, folder);
+        out.printf(Locale.ROOT, "run folder %s%n", folder.dir());
+        out.printf(Locale.ROOT, "data: %s%n", dataFacts.get("chips"));
+        out.printf(Locale.ROOT, "model: %s, %d bands, %d classes %s, chip %d px%n",
+                settings.model().architecture().id(), settings.model().bands(), settings.model().classes(),
+                settings.classNames(), settings.model().chipSize());
+        out.flush();
+
+        ModelCheckpoint checkpoint = checkpoint(config.callbacks(), folder, hasVal);
+        EarlyStopping early = earlyStopping();
+        EpochPrinter printer = new EpochPrinter(out, config.trainer().maxEpochs());
+        List<Callback> callbacks = new ArrayList<>(List.of(checkpoint));
+        if (early != null) {
+            callbacks.add(early);
+        }
+        if (config.callbacks().lrMonitor()) {
+            callbacks.add(new LearningRateMonitor());
+        }
+        callbacks.add(printer); // last: it sees early stopping's decision of the epoch
+
+        long t0 = System.nanoTime();
+        double seconds;
+        Evaluation evaluation;
+        Seeding.seedEverything(config.seed()); // the task draws its initial weights when it is built
+        try (LandUseTask task = LandUseTask.create(settings);
+             Trainer trainer = trainer(config.trainer(), folder, callbacks, csv, tb, hasVal)) {
+            trainer.fit(task, adapter);
+            seconds = (System.nanoTime() - t0) / 1e9;
+            out.printf(Locale.ROOT, "trained %d epoch(s) in %.1f s%n", printer.epochs(), seconds);
+            evaluation = evaluate(task, best(checkpoint), adapter, folder, csv, tb);
+        } finally {
+            csv.close();
+            tb.close();
+        }
+        Path best = best(checkpoint);
+        Path last = checkpoint.lastModelPath();
+        if (evaluation.matrix() != null) {
+            out.printf(Locale.ROOT, "evaluation on the %s:%n%s", evaluation.on(),
+                    evaluation.matrix().toTable(settings.classNames()));
+        }
+        RunSummary summary = new RunSummary(config.name() + " / " + folder.dir().getFileName(), yaml, dataFacts,
+                settings.classNames(), evaluation.matrix() == null ? null : evaluation.matrix().counts(),
+                evaluation.on(), evaluation.metrics(), best == null ? null : folder.dir().relativize(best).toString(),
+                last == null ? null : folder.dir().relativize(last).toString(), printer.epochs(), seconds,
+                early == null ? null : early.stopReason());
+        Path report = RunReport.write(folder, summary);
+        writeEvaluationJson(folder, settings, evaluation, best, printer.epochs(), seconds);
+        out.printf(Locale.ROOT, "best checkpoint %s%n", best);
+        out.printf(Locale.ROOT, "report %s%n", report);
+        out.flush();
+        return new TrainingResult(folder, best, last, evaluation.metrics(), evaluation.on(), printer.epochs(),
+                seconds);
+    }
+
+    private static Path best(ModelCheckpoint checkpoint) {
+        Path best = checkpoint.bestModelPath() != null ? checkpoint.bestModelPath() : checkpoint.lastModelPath();
+        return best != null && Files.exists(best) ? best : null;
+    }
+
+    /**
+     * Scores the best checkpoint (the in-memory weights when none was saved) on the test split, else the validation
+     * split, with a trainer without batch limits so the figures cover the whole split.
+     */
+    private Evaluation evaluate(LandUseTask trained, Path best, LightningDataAdapter adapter, RunFolder folder,
+                                CsvLogger csv, TensorBoardLogger tb) {
+        boolean test = adapter.hasSamples(Split.TEST);
+        if (!test && !adapter.hasSamples(Split.VAL)) {
+            return Evaluation.NONE;
+        }
+        try (LandUseTask loaded = best != null ? LandUseTask.load(best) : null;
+             Trainer evaluator = Trainer.builder().maxEpochs(1).numSanityValSteps(0).seed(config.seed())
+                     .enableProgressBar(false).defaultRootDir(folder.dir()).loggers(csv, tb).build()) {
+            LandUseTask t = loaded != null ? loaded : trained;
+            Map<String, Double> m = test ? evaluator.test(t, adapter) : evaluator.validate(t, adapter);
+            return new Evaluation(m, test ? t.testMatrix() : t.validationMatrix(),
+                    (test ? "test split" : "validation split") + ", "
+                            + (loaded != null ? folder.dir().relativize(best).toString() : "last weights"));
+        }
+    }
+
+    private void writeEvaluationJson(RunFolder folder, TaskSettings settings, Evaluation e, Path best, int epochs,
+                                     double seconds) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("evaluatedOn", e.on());
+        json.put("checkpoint", best == null ? null : best.toAbsolutePath().toString());
+        json.put("epochs", epochs);
+        json.put("seconds", seconds);
+        json.put("classNames", settings.classNames());
+        json.put("metrics", e.metrics());
+        json.put("confusionMatrix", e.matrix() == null ? null : e.matrix().counts());
+        AtomicFiles.write(folder.evaluationJson(), os -> JSON.writeValue(os, json));
+    }
+
+    private EarlyStopping earlyStopping() {
+        EarlyStoppingSection e = config.callbacks().earlyStopping();
+        if (!e.enabled()) {
+            return null;
+        }
+        return EarlyStopping.builder(e.monitor()).patience(e.patience()).minDelta(e.minDelta())
+                .mode(mode(e.mode(), "callbacks.earlyStopping.mode")).build();
+    }
+
+    /** Checks what can be checked before any data is read, so configuration mistakes surface at once. */
+    private void validate() {
+        TrainerSection t = config.trainer();
+        limit(t.limitTrainBatches(), "trainer.limitTrainBatches");
+        limit(t.limitValBatches(), "trainer.limitValBatches");
+        limit(t.limitTestBatches(), "trainer.limitTestBatches");
+        limit(t.valCheckInterval(), "trainer.valCheckInterval");
+        if (t.maxEpochs() < 1) {
+            throw new ConfigException("trainer.maxEpochs " + t.maxEpochs() + ": must be at least 1");
+        }
+        mode(config.callbacks().checkpoint().mode(), "callbacks.checkpoint.mode");
+        mode(config.callbacks().earlyStopping().mode(), "callbacks.earlyStopping.mode");
+        Architecture arch;
+        try {
+            arch = Architecture.parse(config.model().architecture());
+        } catch (io.geolightning.models.nn.ModelException e) {
+            throw new ConfigException("model." + e.getMessage(), e);
+        }
+        List<String> known = KNOWN_OPTIONS.getOrDefault(arch, List.of());
+        for (String key : config.model().options().keySet()) {
+            if (!known.contains(key)) {
+                throw new ConfigException("model.options." + key + ": not an option of " + arch.id() + "; "
+                        + (known.isEmpty() ? arch.id() + " takes no options" : "valid options: "
+                        + String.join(", ", known)));
+            }
+        }
+        OptimizerSection o = config.optimizer();
+        try {
+            OptimizerSettings.builder().optimizer(o.name()).lr(o.lr()).weightDecay(o.weightDecay())
+                    .schedule(o.schedule()).warmupSteps(o.warmupSteps()).totalSteps(o.warmupSteps() + 1)
+                    .stepSize(o.stepSize()).gamma(o.gamma()).build();
+        } catch (io.geolightning.models.nn.ModelException e) {
+            throw new ConfigException("optimizer: " + e.getMessage(), e);
+        }
+        if (t.ckptPath() != null && !t.ckptPath().isBlank() && !Files.isRegularFile(Path.of(t.ckptPath()))) {
+            throw new ConfigException("trainer.ckptPath " + t.ckptPath() + ": no such checkpoint; pass an existing"
+                    + " .ckpt to resume from or remove the key");
+        }
+    }
+
+    private TaskSettings settings(DataModule data) {
+        ModelSection m = config.model();
+        Architecture arch = Architecture.parse(m.architecture());
+        TaskKind dataKind = dataKind(data);
+        if (arch.kind() != dataKind) {
+            throw new ConfigException("model.architecture " + arch.id() + " " + (arch.kind() == TaskKind.SEGMENTATION
+                    ? "segments pixels" : "classifies chips") + " but the data is labelled for "
+                    + dataKind.name().toLowerCase(Locale.ROOT) + "; use " + (dataKind == TaskKind.SEGMENTATION
+                    ? "unet" : "cnn, resnet18 or resnet50") + " or tile the data in the other mode");
+        }
+        List<String> classes = data.classNames();
+        int[] size = data.chipSize();
+        Map<String, String> options = new LinkedHashMap<>();
+        m.options().forEach((k, v) -> options.put(k, String.valueOf(v)));
+        ModelSpec spec = new ModelSpec(arch, data.bandCount(), classes.size(), Math.min(size[0], size[1]), options);
+        int ignore = m.ignoreIndex();
+        if (data instanceof SatelliteDataModule s && s.metadata().ignoreValue() != null) {
+            ignore = s.metadata().ignoreValue();
+        }
+        List<Double> weights = m.classWeights().isEmpty() ? null : m.classWeights();
+        if (weights != null && weights.size() != classes.size()) {
+            throw new ConfigException("model.classWeights has " + weights.size() + " values but the data has "
+                    + classes.size() + " classes " + classes + "; give one weight per class");
+        }
+        long batches = data.trainDataLoader().batchCount();
+        TrainerSection tr = config.trainer();
+        long perEpoch = Math.max(1, (limit(tr.limitTrainBatches(), "trainer.limitTrainBatches").resolve(batches)
+                + tr.accumulateGradBatches() - 1) / tr.accumulateGradBatches());
+        OptimizerSection o = config.optimizer();
+        OptimizerSettings opt = OptimizerSettings.builder().optimizer(o.name()).lr(o.lr()).weightDecay(o.weightDecay())
+                .momentum(o.momentum()).schedule(o.schedule()).warmupSteps(o.warmupSteps())
+                .totalSteps(Math.max(o.warmupSteps() + 1, perEpoch * tr.maxEpochs())).stepSize(o.stepSize())
+                .gamma(o.gamma()).build();
+        return new TaskSettings(spec, classes, BandNormalization.of(data.bandStatistics()), weights, ignore, opt);
+    }
+
+    private static TaskKind dataKind(DataModule data) {
+        if (data instanceof SatelliteDataModule s) {
+            String task = s.metadata().task();
+            if ("segmentation".equals(task)) {
+                return TaskKind.SEGMENTATION;
+            }
+            if (!"classification".equals(task)) {
+                throw new ConfigException(s.config().store() + ": the chip store has no labels (task " + task
+                        + "); tile with --labels to train on it");
+            }
+        }
+        return TaskKind.CLASSIFICATION;
+    }
+
+    private Map<String, Object> dataFacts(DataModule data, LightningDataAdapter adapter, TaskSettings settings,
+                                          RunFolder folder) {
+        Map<String, Object> facts = new LinkedHashMap<>();
+        StringBuilder chips = new StringBuilder();
+        for (Split s : List.of(Split.TRAIN, Split.VAL, Split.TEST)) {
+            chips.append(chips.length() == 0 ? "" : ", ").append(s.id()).append(' ').append(adapter.sampleCount(s));
+        }
+        BandStatistics stats = data.bandStatistics();
+        if (data instanceof SatelliteDataModule s) {
+            facts.put("source", "chip store " + s.config().store().toAbsolutePath().normalize());
+            Path sidecar = new ChipStoreLayout(s.config().store()).sidecar();
+            if (Files.exists(sidecar)) {
+                AtomicFiles.copy(sidecar, folder.chipsJson());
+            }
+        } else if (data instanceof ImageFolderDataModule f) {
+            facts.put("source", "image folder " + f.classNames().size() + " classes");
+        }
+        facts.put("task", settings.model().kind().name().toLowerCase(Locale.ROOT));
+        facts.put("classes", settings.classNames());
+        facts.put("chips", chips.toString());
+        facts.put("bands", data.bandCount());
+        facts.put("chip size", data.chipSize()[0] + " x " + data.chipSize()[1]);
+        facts.put("band mean (train)", Table.nums(stats.mean()));
+        facts.put("band std (train)", Table.nums(stats.std()));
+        if (!(data instanceof SatelliteDataModule)) {
+            Map<String, Object> json = new LinkedHashMap<>(facts);
+            json.put("bandStatistics", stats);
+            AtomicFiles.write(folder.statsJson(), os -> JSON.writeValue(os, json));
+        }
+        return facts;
+    }
+
+    private static ModelCheckpoint checkpoint(CallbacksSection c, RunFolder folder, boolean hasVal) {
+        String monitor = c.checkpoint().monitor();
+        String filename = c.checkpoint().filename();
+        if (monitor.isBlank() || (!hasVal && monitor.startsWith("val_"))) {
+            monitor = null;
+            if (filename.contains("{val_")) {
+                filename = "epoch={epoch}-step={step}";
+            }
+        }
+        return ModelCheckpoint.builder().dirpath(folder.checkpoints()).monitor(monitor)
+                .mode(mode(c.checkpoint().mode(), "callbacks.checkpoint.mode")).saveTopK(c.checkpoint().saveTopK())
+                .saveLast(c.checkpoint().saveLast()).filename(filename).build();
+    }
+
+    private Trainer trainer(TrainerSection t, RunFolder folder, List<Callback> callbacks, CsvLogger csv,
+                            TensorBoardLogger tb, boolean hasVal) {
+        Trainer.Builder b = Trainer.builder()
+                .maxEpochs(t.maxEpochs())
+                .maxSteps(t.maxSteps())
+                .accumulateGradBatches(t.accumulateGradBatches())
+                .gradientClipNorm(t.gradientClipNorm())
+                .limitTrainBatches(limit(t.limitTrainBatches(), "trainer.limitTrainBatches"))
+                .limitValBatches(limit(t.limitValBatches(), "trainer.limitValBatches"))
+                .limitTestBatches(limit(t.limitTestBatches(), "trainer.limitTestBatches"))
+                .valCheckInterval(limit(t.valCheckInterval(), "trainer.valCheckInterval"))
+                .checkValEveryNEpoch(t.checkValEveryNEpoch())
+                .numSanityValSteps(hasVal ? t.numSanityValSteps() : 0)
+                .seed(config.seed())
+                .deterministic(t.deterministic())
+                .fastDevRun(t.fastDevRun())
+                .overfitBatches(t.overfitBatches())
+                .logEveryNSteps(t.logEveryNSteps())
+                .defaultRootDir(folder.dir())
+                .callbacks(callbacks.toArray(new Callback[0]))
+                .loggers(csv, tb)
+                .enableProgressBar(System.console() != null);
+        if (t.ckptPath() != null && !t.ckptPath().isBlank()) {
+            b.ckptPath(Path.of(t.ckptPath()));
+        }
+        return b.build();
+    }
+
+    /**
+     * @param n a whole number of batches or a fraction of the loader
+     * @param key the configuration key, for messages
+     * @return the batch limit
+     */
+    static BatchLimit limit(Number n, String key) {
+        if (n instanceof Integer || n instanceof Long) {
+            if (n.longValue() < 1) {
+                throw new ConfigException(key + " " + n + ": a batch count must be at least 1 (or use a fraction"
+                        + " such as 0.5)");
+            }
+            return BatchLimit.count(n.intValue());
+        }
+        double f = n.doubleValue();
+        if (!(f > 0 && f <= 1)) {
+            throw new ConfigException(key + " " + n + ": a fraction must be in (0, 1]; write a whole number for a"
+                    + " batch count");
+        }
+        return f == 1.0 ? BatchLimit.ALL : BatchLimit.fraction(f);
+    }
+
+    private static Mode mode(String text, String key) {
+        return switch (text.trim().toLowerCase(Locale.ROOT)) {
+            case "min" -> Mode.MIN;
+            case "max" -> Mode.MAX;
+            default -> throw new ConfigException(key + " '" + text + "': unknown; use min or max");
+        };
+    }
+}

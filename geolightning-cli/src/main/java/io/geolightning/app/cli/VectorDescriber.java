@@ -1,0 +1,43 @@
+package io.geolightning.app.cli;
+
+import io.geolightning.geo.VectorSource;
+import java.io.PrintWriter;
+import org.locationtech.jts.geom.Envelope;
+
+/** Prints what {@code info} knows about a vector file: every layer's CRS, feature count, fields and extent. */
+final class VectorDescriber {
+
+    private final PrintWriter out;
+
+    VectorDescriber(PrintWriter out) {
+        this.out = out;
+    }
+
+    void describe(VectorSource first) {
+        out.println("vector " + first.path());
+        Table t = new Table(out, 14);
+        t.row("layers", String.join(", ", first.layerNames()));
+        for (String layer : first.layerNames()) {
+            if (layer.equals(first.layerName())) {
+                layer(first);
+            } else {
+                try (VectorSource v = VectorSource.open(first.path(), layer)) {
+                    layer(v);
+                }
+            }
+        }
+    }
+
+    private void layer(VectorSource v) {
+        out.println("layer " + v.layerName());
+        Table t = new Table(out, 14);
+        t.row("crs", v.crs().map(RasterDescriber::crs).orElse("none"));
+        t.row("features", v.featureCount());
+        t.row("fields", v.fieldNames().isEmpty() ? "none" : String.join(", ", v.fieldNames()));
+        Envelope e = v.extent();
+        if (e != null && !e.isNull()) {
+            t.row("extent", "minx " + Table.num(e.getMinX()) + ", miny " + Table.num(e.getMinY()) + ", maxx "
+                    + Table.num(e.getMaxX()) + ", maxy " + Table.num(e.getMaxY()));
+        }
+    }
+}

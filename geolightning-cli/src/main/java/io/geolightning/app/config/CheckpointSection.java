@@ -1,0 +1,31 @@
+package io.geolightning.app.config;
+
+/**
+ * {@code callbacks.checkpoint}: which checkpoints the run keeps in its {@code checkpoints/} folder.
+ *
+ * @param monitor metric ranking checkpoints (default {@code val_loss}; without validation data the most recent are
+ *                kept instead)
+ * @param mode {@code min} (default) or {@code max}
+ * @param saveTopK how many best to keep, -1 = all (default 1)
+ * @param saveLast also keep {@code last.ckpt} (default true)
+ * @param filename file name template (default {@code epoch={epoch}-val_loss={val_loss:.4f}}, following the monitor)
+ */
+public record CheckpointSection(String monitor, String mode, Integer saveTopK, Boolean saveLast, String filename) {
+
+    /** Fills defaults. */
+    public CheckpointSection {
+        monitor = monitor == null ? "val_loss" : monitor;
+        mode = mode == null ? "min" : mode;
+        saveTopK = saveTopK == null ? 1 : saveTopK;
+        saveLast = saveLast == null ? Boolean.TRUE : saveLast;
+        if (filename == null) {
+            filename = monitor.isBlank() ? "epoch={epoch}-step={step}" : "epoch={epoch}-" + monitor + "={" + monitor
+                    + ":.4f}";
+        }
+    }
+
+    /** @return keep the best by val_loss plus last.ckpt */
+    public static CheckpointSection defaults() {
+        return new CheckpointSection(null, null, null, null, null);
+    }
+}

@@ -1,0 +1,27 @@
+package io.geolightning.app.config;
+
+/**
+ * {@code callbacks.earlyStopping}: stop when a metric stops improving. Absent (or {@code enabled: false}) = off.
+ *
+ * @param enabled whether to stop early (default true when the section is present)
+ * @param monitor metric to watch (default {@code val_loss})
+ * @param mode {@code min} (default) or {@code max}
+ * @param patience epochs without improvement before stopping (default 3)
+ * @param minDelta smallest change counted as an improvement (default 0)
+ */
+public record EarlyStoppingSection(Boolean enabled, String monitor, String mode, Integer patience, Double minDelta) {
+
+    /** Fills defaults. */
+    public EarlyStoppingSection {
+        enabled = enabled == null ? Boolean.TRUE : enabled;
+        monitor = monitor == null ? "val_loss" : monitor;
+        mode = mode == null ? "min" : mode;
+        patience = patience == null ? 3 : patience;
+        minDelta = minDelta == null ? 0.0 : minDelta;
+    }
+
+    /** @return early stopping switched off */
+    public static EarlyStoppingSection off() {
+        return new EarlyStoppingSection(false, null, null, null, null);
+    }
+}

@@ -1,0 +1,34 @@
+package io.geolightning.app.config;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code model} section: which network and how its loss weighs classes. Bands, classes and chip size come from the
+ * data, so they are not configured here.
+ *
+ * @param architecture {@code cnn}, {@code resnet18}, {@code resnet50} or {@code unet} (default {@code cnn})
+ * @param options architecture options, e.g. {@code {width: 16, stages: 3}} (see the models' ModelSpec)
+ * @param classWeights one loss weight per class, or empty for equal weights
+ * @param ignoreIndex label value excluded from loss and metrics (default 255)
+ */
+public record ModelSection(String architecture, Map<String, Object> options, List<Double> classWeights,
+                           Integer ignoreIndex) {
+
+    /** Fills defaults. */
+    public ModelSection {
+        if (architecture == null || architecture.isBlank()) {
+            architecture = "cnn";
+        }
+        options = options == null ? Map.of() : Map.copyOf(options);
+        classWeights = classWeights == null ? List.of() : List.copyOf(classWeights);
+        if (ignoreIndex == null) {
+            ignoreIndex = 255;
+        }
+    }
+
+    /** @return the defaults: a small CNN, equal class weights, ignore 255 */
+    public static ModelSection defaults() {
+        return new ModelSection(null, null, null, null);
+    }
+}

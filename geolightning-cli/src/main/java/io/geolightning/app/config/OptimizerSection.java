@@ -1,0 +1,35 @@
+package io.geolightning.app.config;
+
+/**
+ * The {@code optimizer} section.
+ *
+ * @param name {@code adamw} (default), {@code adam} or {@code sgd}
+ * @param lr base learning rate (default 1e-3)
+ * @param weightDecay weight decay (default 1e-4)
+ * @param momentum SGD momentum (default 0.9)
+ * @param schedule {@code constant} (default), {@code cosine} (warm-up then cosine decay over the whole run; the total
+ *                 step count is computed from the data and {@code trainer.maxEpochs}) or {@code step}
+ * @param warmupSteps warm-up optimizer steps for {@code cosine} (default 0)
+ * @param stepSize epochs between decays for {@code step} (default 10)
+ * @param gamma decay factor for {@code step} (default 0.1)
+ */
+public record OptimizerSection(String name, Double lr, Double weightDecay, Double momentum, String schedule,
+                               Long warmupSteps, Long stepSize, Double gamma) {
+
+    /** Fills defaults. */
+    public OptimizerSection {
+        name = name == null ? "adamw" : name;
+        lr = lr == null ? 1e-3 : lr;
+        weightDecay = weightDecay == null ? 1e-4 : weightDecay;
+        momentum = momentum == null ? 0.9 : momentum;
+        schedule = schedule == null ? "constant" : schedule;
+        warmupSteps = warmupSteps == null ? 0L : warmupSteps;
+        stepSize = stepSize == null ? 10L : stepSize;
+        gamma = gamma == null ? 0.1 : gamma;
+    }
+
+    /** @return AdamW, lr 1e-3, weight decay 1e-4, constant schedule */
+    public static OptimizerSection defaults() {
+        return new OptimizerSection(null, null, null, null, null, null, null, null);
+    }
+}

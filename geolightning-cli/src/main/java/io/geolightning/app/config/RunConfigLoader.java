@@ -1,0 +1,341 @@
+package io.geolightning.app.config;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import java.io.IOException;
+import java.io.Reader;
+import java.lang.reflect.RecordComponent;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.representer.Representer;
+
+/**
+ * Reads a {@link RunConfig} from YAML, applies {@code --set section.key=value} overrides and writes the resolved
+ * configuration back as YAML. YAML is parsed with SnakeYAML (safe constructor: plain maps, lists and scalars only) and
+ * bound to the section records with Jackson, which rejects unknown keys; every failure becomes a one-line
+ * {@link ConfigException} naming the file (or the override), the key and, for an unknown key, the valid keys of its
+ * section.
+ */
+public final class RunConfigLoader {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+
+    private RunConfigLoader() {
+    }
+
+    /**
+     * Reads a configuration file and applies overrides.
+     *
+     * @param file the YAML file
+     * @param overrides {@code dotted.key=value} strings; values are parsed as YAML ({@code 5}, {@code true},
+     *                  {@code [a, b]}, {@code null})
+     * @return the resolved configuration (defaults filled; a missing {@code name} becomes the file's base name)
+     * @throws ConfigException one line naming the file or override, the key and the fix
+     */
+    public static RunConfig load(Path file, List<String> overrides) {
+        Map<String, Object> tree = readTree(file);
+        String label = file.getFileName().toString();
+        if (!tree.containsKey("name")) {
+            String base = label.replaceFirst("\\.[^.]*$", "");
+            tree.put("name", base.isBlank() ? "run" : base);
+        }
+        return bind(tree, overrides, label);
+    }
+
+    /**
+     * Builds a configuration from a tree (e.g. parsed YAML) and overrides.
+     *
+     * @param tree section maps by name
+     * @param overrides {@code dotted.key=value} strings
+     * @param label name used in messages (the file name)
+     * @return the resolved configuration
+     */
+    public static RunConfig bind(Map<String, Object> tree, List<String> overrides, String label) {
+        Map<String, Object> copy = deepCopy(tree);
+        for (String o : overrides == null ? List.<String>of() : overrides) {
+            applyOverride(copy, o);
+        }
+        try {
+            return MAPPER.convertValue(copy, RunConfig.class);
+        } catch (IllegalArgumentException e) {
+            ConfigException c = translate(e, label, overrides);
+            // keys, values and overrides are quoted in messages: keep them on one line
+            throw c.getMessage().lines().count() <= 1 ? c : new ConfigException(oneLine(c.getMessage()), c.getCause());
+        }
+    }
+
+    /** @return the configuration as YAML (block style, defaults included), as saved in a run folder */
+    public static String toYaml(RunConfig config) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> map = MAPPER.convertValue(config, LinkedHashMap.class);
+        DumperOptions opts = new DumperOptions();
+        opts.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
+        opts.setIndent(2);
+        opts.setPrettyFlow(true);
+        try {
+            return new Yaml(new Representer(opts), opts).dump(map);
+        } catch (YAMLException e) { // e.g. a string with an unpaired surrogate ("\\uD800"), which YAML cannot hold
+            throw new ConfigException(config.name() + ": the resolved configuration cannot be written as YAML ("
+                    + oneLine(e.getMessage()) + "); remove escapes of unpaired surrogates such as \"\\uD800\"", e);
+        }
+    }
+
+    /**
+     * @param section a section record class
+     * @return its keys in declaration order
+     */
+    public static List<String> validKeys(Class<?> section) {
+        RecordComponent[] rc = section.getRecordComponents();
+        return rc == null ? List.of() : Arrays.stream(rc).map(RecordComponent::getName).toList();
+    }
+
+    private static Map<String, Object> readTree(Path file) {
+        String name = file.getFileName() == null ? file.toString() : file.getFileName().toString();
+        Object doc;
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            doc = yaml().load(r);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(file + ": configuration file not found; pass an existing YAML file with"
+                    + " --config (see sample-data/run.yaml)");
+        } catch (IOException e) {
+            throw new ConfigException(file + ": cannot read the configuration (" + e.getMessage()
+                    + "); check the path and its permissions", e);
+        } catch (MarkedYAMLException e) {
+            String where = e.getProblemMark() == null ? "" : " at line " + (e.getProblemMark().getLine() + 1)
+                    + ", column " + (e.getProblemMark().getColumn() + 1);
+            throw new ConfigException(name + ": not valid YAML" + where + " (" + oneLine(e.getProblem())
+                    + "); fix the syntax (indent with spaces, 'key: value')", e);
+        } catch (RuntimeException e) { // SnakeYAML casts nodes ('!!str' on a mapping), parses tagged scalars ('!!int 0xff..')
+            throw new ConfigException(name + ": not valid YAML (" + oneLine(e.getMessage())
+                    + "); fix the syntax (indent with spaces, 'key: value')", e);
+        }
+        String alias = aliasProblem(doc);
+        if (alias != null) {
+            throw new ConfigException(name + ": " + alias + "; write the values out instead of aliases (*name)");
+        }
+        if (doc == null) {
+            return new LinkedHashMap<>();
+        }
+        if (!(doc instanceof Map<?, ?> m)) {
+            throw new ConfigException(name + ": the top level is a " + kind(doc) + ", not a mapping; write sections"
+                    + " such as 'model:', 'data:', 'trainer:'");
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        m.forEach((k, v) -> out.put(String.valueOf(k), v));
+        return out;
+    }
+
+    private static Yaml yaml() {
+        LoaderOptions lo = new LoaderOptions();
+        lo.setAllowDuplicateKeys(false);
+        return new Yaml(new SafeConstructor(lo));
+    }
+
+    /** Most values a configuration may expand to through aliases (a real one has a few dozen). */
+    private static final int MAX_VALUES = 10_000;
+
+    /**
+     * @return what is wrong with the aliases of a parsed document, or null: SnakeYAML lets an alias refer to a node
+     *     that contains it (a cycle, which no configuration needs and which overflows the stack of every walker), and
+     *     a few nested aliases expand to millions of values ("billion laughs")
+     */
+    private static String aliasProblem(Object doc) {
+        Map<Object, Long> sizes = new IdentityHashMap<>();
+        try {
+            return size(doc, Collections.newSetFromMap(new IdentityHashMap<>()), sizes) > MAX_VALUES
+                    ? "aliases expand it to more than " + MAX_VALUES + " values" : null;
+        } catch (IllegalStateException cycle) {
+            return "an alias refers to a node that contains it";
+        }
+    }
+
+    private static long size(Object node, Set<Object> path, Map<Object, Long> sizes) {
+        if (!(node instanceof Map) && !(node instanceof List)) {
+            return 1;
+        }
+        Long known = sizes.get(node);
+        if (known != null) {
+            return known;
+        }
+        if (!path.add(node)) {
+            throw new IllegalStateException("cycle");
+        }
+        long n = 1;
+        Iterable<?> children = node instanceof Map<?, ?> m ? m.values() : (List<?>) node;
+        for (Object child : children) {
+            n = Math.min(Long.MAX_VALUE / 2, n + size(child, path, sizes));
+        }
+        if (node instanceof Map<?, ?> m) {
+            for (Object k : m.keySet()) {
+                n = Math.min(Long.MAX_VALUE / 2, n + size(k, path, sizes));
+            }
+        }
+        path.remove(node);
+        sizes.put(node, n);
+        return n;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void applyOverride(Map<String, Object> tree, String override) {
+        String shown = oneLine(override);
+        int eq = override.indexOf('=');
+        if (eq <= 0) {
+            throw new ConfigException("--set " + shown + ": expected key=value; e.g. --set trainer.maxEpochs=5");
+        }
+        String key = override.substring(0, eq).trim();
+        String text = override.substring(eq + 1);
+        String[] parts = key.split("\\.", -1);
+        if (Arrays.stream(parts).anyMatch(String::isBlank)) {
+            throw new ConfigException("--set " + shown + ": '" + oneLine(key) + "' is not a dotted key; write"
+                    + " section.key=value, e.g. --set trainer.maxEpochs=5");
+        }
+        Object value;
+        try {
+            value = text.isEmpty() ? null : yaml().load(text);
+        } catch (RuntimeException e) { // YAMLException, or a tagged scalar SnakeYAML cannot parse ('!!int 0xfff...')
+            throw new ConfigException("--set " + shown + ": the value is not valid YAML ("
+                    + oneLine(e.getMessage()) + "); quote it or write e.g. 5, true, [a, b]", e);
+        }
+        String alias = aliasProblem(value);
+        if (alias != null) {
+            throw new ConfigException("--set " + shown + ": in the value, " + alias + "; write the value out");
+        }
+        Map<String, Object> node = tree;
+        for (int i = 0; i < parts.length - 1; i++) {
+            Object child = node.get(parts[i]);
+            if (child == null) {
+                child = new LinkedHashMap<String, Object>();
+                node.put(parts[i], child);
+            }
+            if (!(child instanceof Map)) {
+                throw new ConfigException("--set " + shown + ": '" + String.join(".", Arrays.copyOf(parts, i + 1))
+                        + "' is a value, not a section; set it directly, e.g. --set "
+                        + String.join(".", Arrays.copyOf(parts, i + 1)) + "=...");
+            }
+            node = (Map<String, Object>) child;
+        }
+        node.put(parts[parts.length - 1], value);
+    }
+
+    /** Copies the sections; keys become text (YAML allows numbers, null and even lists as keys). */
+    private static Map<String, Object> deepCopy(Map<?, ?> m) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        m.forEach((k, v) -> out.put(String.valueOf(k), v instanceof Map<?, ?> sub ? deepCopy(sub) : v));
+        return out;
+    }
+
+    private static ConfigException translate(IllegalArgumentException e, String label, List<String> overrides) {
+        Throwable c = e.getCause();
+        if (c instanceof ValueInstantiationException vi && vi.getCause() instanceof ConfigException ce) {
+            String origin = origin(path(vi), label, overrides);
+            return new ConfigException(origin + ": " + ce.getMessage(), ce);
+        }
+        if (c instanceof ValueInstantiationException vi && vi.getCause() != null) {
+            return new ConfigException(label + ": " + path(vi) + ": " + oneLine(vi.getCause().getMessage())
+                    + "; fix that value", vi);
+        }
+        if (c instanceof UnrecognizedPropertyException u) {
+            String key = path(u);
+            String origin = origin(key, label, overrides);
+            Class<?> section = u.getReferringClass();
+            String parent = key.contains(".") ? key.substring(0, key.lastIndexOf('.')) : "";
+            String valid = String.join(", ", validKeys(section));
+            return new ConfigException(origin + ": unknown key '" + key + "'; valid keys of "
+                    + (parent.isEmpty() ? "the top level" : "'" + parent + "'") + ": " + valid, u);
+        }
+        if (c instanceof MismatchedInputException mi) {
+            String key = path(mi);
+            return new ConfigException(origin(key, label, overrides) + ": '" + key + "' " + expected(mi.getTargetType())
+                    + "; fix its value", mi);
+        }
+        if (c instanceof JsonMappingException jm) {
+            return new ConfigException(label + ": " + path(jm) + ": " + oneLine(jm.getOriginalMessage())
+                    + "; fix that value", jm);
+        }
+        return new ConfigException(label + ": " + oneLine(e.getMessage()) + "; fix the configuration", e);
+    }
+
+    /**
+     * @return the last {@code --set} whose key and {@code key} are the same or one contains the other as a dotted
+     *     prefix (it introduced or changed that key), else the file's label
+     */
+    private static String origin(String key, String label, List<String> overrides) {
+        String blamed = label;
+        if (overrides != null && !key.isEmpty()) {
+            for (String o : overrides) {
+                int eq = o.indexOf('=');
+                String k = eq > 0 ? o.substring(0, eq).trim() : "";
+                if (!k.isEmpty() && (k.equals(key) || k.startsWith(key + ".") || key.startsWith(k + "."))) {
+                    blamed = "--set " + o;
+                }
+            }
+        }
+        return blamed;
+    }
+
+    private static String path(JsonMappingException e) {
+        return e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                .collect(Collectors.joining(".")).replace(".[", "[");
+    }
+
+    private static String expected(Class<?> type) {
+        if (type == null) {
+            return "has a value of the wrong type";
+        }
+        if (type == Integer.class || type == Long.class || type == int.class || type == long.class) {
+            return "must be a whole number";
+        }
+        if (type == Double.class || type == double.class || Number.class.isAssignableFrom(type)) {
+            return "must be a number";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "must be true or false";
+        }
+        if (type == String.class) {
+            return "must be a single value (text or number), not a list or mapping";
+        }
+        if (List.class.isAssignableFrom(type)) {
+            return "must be a list, e.g. [a, b]";
+        }
+        if (Map.class.isAssignableFrom(type)) {
+            return "must be a mapping, e.g. {width: 16}";
+        }
+        if (type.isRecord()) {
+            return "must be a mapping of keys (" + String.join(", ", validKeys(type)) + ")";
+        }
+        return "must be a " + type.getSimpleName();
+    }
+
+    private static String kind(Object o) {
+        return o instanceof List ? "list" : o.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private static String oneLine(String s) {
+        if (s == null) {
+            return "no detail";
+        }
+        return s.replaceAll("\\s*\\R\\s*", " ").trim();
+    }
+}

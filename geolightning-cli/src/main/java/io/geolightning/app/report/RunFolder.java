@@ -1,0 +1,103 @@
+package io.geolightning.app.report;
+
+import io.geolightning.foundation.TempFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The layout of one training run, {@code <runs>/<name>/version_N/}:
+ * <pre>
+ *   config.yaml                  resolved configuration (defaults and --set overrides applied)
+ *   chips.json | stats.json      the data: chip-store sidecar copy, or class names and band statistics
+ *   hparams.yaml                 hyperparameters (model spec, classes, normalisation, optimizer)
+ *   metrics.csv                  every logged metric (Lightning's CSVLogger layout)
+ *   events.out.tfevents.*        the same metrics for TensorBoard
+ *   checkpoints/                 best-k and last checkpoints (.ckpt)
+ *   plots/*.png                  loss and metric curves, confusion matrix
+ *   evaluation.json              final metrics of the best checkpoint (test split, else validation split)
+ *   report.html                  summary page showing all of the above
+ * </pre>
+ *
+ * @param dir the version folder
+ */
+public record RunFolder(Path dir) {
+
+    /** @return {@code config.yaml} */
+    public Path config() {
+        return dir.resolve("config.yaml");
+    }
+
+    /** @return {@code chips.json} (copy of the chip store's sidecar) */
+    public Path chipsJson() {
+        return dir.resolve("chips.json");
+    }
+
+    /** @return {@code stats.json} (data summary when the data is not a chip store) */
+    public Path statsJson() {
+        return dir.resolve("stats.json");
+    }
+
+    /** @return {@code metrics.csv} */
+    public Path metrics() {
+        return dir.resolve("metrics.csv");
+    }
+
+    /** @return {@code hparams.yaml} */
+    public Path hparams() {
+        return dir.resolve("hparams.yaml");
+    }
+
+    /** @return the checkpoint folder */
+    public Path checkpoints() {
+        return dir.resolve("checkpoints");
+    }
+
+    /** @return the plot folder */
+    public Path plots() {
+        return dir.resolve("plots");
+    }
+
+    /** @return {@code evaluation.json} */
+    public Path evaluationJson() {
+        return dir.resolve("evaluation.json");
+    }
+
+    /** @return {@code report.html} */
+    public Path report() {
+        return dir.resolve("report.html");
+    }
+
+    /**
+     * Deletes the temporaries that runs killed with SIGKILL left in the run folders next to this one (their
+     * checkpoints/, plots/ and files): no later run writes into an earlier run's folder, so no other write cleans them.
+     */
+    public void sweepSiblings() {
+        Path experiment = dir.toAbsolutePath().getParent();
+        if (experiment == null || !Files.isDirectory(experiment)) {
+            return;
+        }
+        try (var s = Files.list(experiment)) {
+            for (Path run : s.filter(Files::isDirectory).toList()) {
+                TempFiles.removeStaleIn(run);
+                TempFiles.removeStaleIn(run.resolve("checkpoints"));
+                TempFiles.removeStaleIn(run.resolve("plots"));
+            }
+        } catch (IOException e) {
+            LoggerFactory.getLogger(RunFolder.class).warn("cannot list {} for stale temporary files ({})", experiment,
+                    e.getMessage());
+        }
+    }
+
+    /** Creates the folder and its sub-folders. */
+    public void create() {
+        try {
+            Files.createDirectories(checkpoints());
+            Files.createDirectories(plots());
+        } catch (IOException e) {
+            throw new ReportException(dir + ": cannot create the run folder (" + e.getMessage()
+                    + "); pass a writable 'runs' folder", e);
+        }
+    }
+}

@@ -1,0 +1,197 @@
+package io.geolightning.app.cli;
+
+import static io.geolightning.app.cli.BadInputs.RASTER;
+import static io.geolightning.app.cli.BadInputs.LABELS;
+import static io.geolightning.app.cli.BadInputs.assertNoTemporaries;
+import static io.geolightning.app.cli.BadInputs.fails;
+import static io.geolightning.app.cli.BadInputs.snapshot;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.geolightning.geo.GeoRaster;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The bad-input suite, part 1: nothing the user has is ever lost or replaced - inputs given as outputs, existing chip
+ * stores and folders, earlier runs' checkpoints on resume, full disks, path-traversal archives.
+ */
+class BadInputDataLossTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void predictNeverWritesOverItsInputs() throws Exception {
+        Path ckpt = BadInputs.checkpoint();
+        Path raster = Files.copy(RASTER, tmp.resolve("scene.tif"));
+        Map<String, String> before = snapshot(ckpt, raster);
+        fails(2, CliRun.of("predict", "--checkpoint", ckpt, "--raster", raster, "--out", ckpt, "--overwrite"),
+                "--out", "is the file given to --checkpoint");
+        fails(2, CliRun.of("predict", "--checkpoint", ckpt, "--raster", raster, "--out", raster, "--overwrite"),
+                "is the file given to --raster");
+        Path link = Files.createSymbolicLink(tmp.resolve("link.tif"), raster);
+        fails(2, CliRun.of("predict", "--checkpoint", ckpt, "--raster", raster, "--out", link, "--overwrite"),
+                "is the file given to --raster");
+        fails(2, CliRun.of("predict", "--checkpoint", ckpt, "--raster", raster, "--out", tmp.resolve("o.tif"),
+                "--probabilities", ckpt, "--overwrite"), "--probabilities", "--checkpoint");
+        fails(2, CliRun.of("predict", "--checkpoint", ckpt, "--raster", raster, "--out", tmp.resolve("o.tif"),
+                "--probabilities", tmp.resolve("o.tif")), "--probabilities", "is also --out");
+        assertEquals(before, snapshot(ckpt, raster));
+        assertFalse(Files.exists(tmp.resolve("o.tif")));
+        assertNoTemporaries(tmp);
+    }
+
+    @Test
+    void tileReplacesAStoreOnlyWithOverwriteAndNeverAForeignFolder() throws Exception {
+        Object[] base = {"tile", "--raster", RASTER, "--labels", LABELS, "--label-field", "TIPO"};
+        Path store = tmp.resolve("store");
+        assertEquals(0, CliRun.of(concat(base, "--chip", 16, "--out", store)).code());
+        Map<String, String> before = snapshot(store);
+        fails(1, CliRun.of(concat(base, "--chip", 32, "--out", store)), "a chip store already exists", "--overwrite");
+        assertEquals(before, snapshot(store));
+
+        Path file = tmp.resolve("chips.parquet");
+        assertEquals(0, CliRun.of(concat(base, "--chip", 16, "--out", file)).code());
+        Map<String, String> fileBefore = snapshot(file);
+        fails(1, CliRun.of(concat(base, "--out", file)), "already exists", "--overwrite");
+        assertEquals(fileBefore, snapshot(file));
+        assertEquals(0, CliRun.of(concat(base, "--chip", 32, "--out", file, "--overwrite")).code());
+        assertTrue(CliRun.of("info", file).out().contains("32 x 32 pixels"));
+
+        Path foreign = Files.createDirectories(tmp.resolve("photos"));
+        Files.writeString(foreign.resolve("holiday.jpg"), "not a chip");
+        Files.writeString(foreign.resolve("notes.parquet.txt"), "mine");
+        Map<String, String> foreignBefore = snapshot(foreign);
+        fails(1, CliRun.of(concat(base, "--out", foreign, "--overwrite")), "not empty and is not a chip store",
+                "holiday.jpg");
+        assertEquals(foreignBefore, snapshot(foreign));
+
+        Path notParquet = Files.writeString(tmp.resolve("report.txt"), "mine");
+        fails(1, CliRun.of(concat(base, "--out", notParquet, "--overwrite")), "exists and is not a chip store");
+        assertEquals("mine", Files.readString(notParquet));
+
+        Path labelsCopy = tmp.resolve("labels");
+        Files.createDirectories(labelsCopy);
+        for (String ext : List.of("shp", "shx", "dbf", "prj")) {
+            Files.copy(LABELS.resolveSibling("olinda1." + ext), labelsCopy.resolve("olinda1." + ext));
+        }
+        Map<String, String> labelsBefore = snapshot(labelsCopy);
+        fails(2, CliRun.of("tile", "--raster", RASTER, "--labels", labelsCopy.resolve("olinda1.shp"), "--label-field",
+                "TIPO", "--out", labelsCopy, "--overwrite"), "--out", "holds the input");
+        fails(2, CliRun.of("tile", "--raster", RASTER, "--labels", labelsCopy.resolve("olinda1.shp"), "--label-field",
+                "TIPO", "--out", labelsCopy.resolve("olinda1.shp"), "--overwrite"), "is the file given to --labels");
+        assertEquals(labelsBefore, snapshot(labelsCopy));
+        assertNoTemporaries(tmp);
+    }
+
+    @Test
+    void resumingNeverDeletesTheEarlierRunsCheckpoints() throws Exception {
+        Path ckpt = BadInputs.checkpoint();
+        Path earlier = ckpt.getParent();
+        Path victim = Files.writeString(tmp.resolve("thesis.txt"), "precious");
+        Map<String, String> before = snapshot(earlier, victim);
+        CliRun r = CliRun.of("train", "--config", CliRun.sample("run.yaml"), "--set", "data.chips=" + BadInputs.chips(),
+                "--set", "runs=" + tmp.resolve("runs"), "--set", "trainer.maxEpochs=4", "--set",
+                "trainer.ckptPath=" + ckpt, "--set", "data.augment=false");
+        assertEquals(0, r.code(), r.err());
+        assertEquals(before, snapshot(earlier, victim), "the resumed run changed or deleted an earlier file");
+        try (var s = Files.list(tmp.resolve("runs/olinda/version_0/checkpoints"))) {
+            assertTrue(s.anyMatch(p -> p.getFileName().toString().endsWith(".ckpt")), "the resumed run saves its own");
+        }
+    }
+
+    @Test
+    void aFullDiskKeepsThePreviousOutputAndSaysSo() throws Exception {
+        Path disk = Files.createTempDirectory("geolightning-full-disk"); // outside @TempDir: unmounted before cleanup
+        Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", disk.toString())
+                .redirectErrorStream(true).start();
+        boolean mounted = mount.waitFor() == 0;
+        if (!mounted) {
+            Files.deleteIfExists(disk);
+        }
+        Assumptions.assumeTrue(mounted, "cannot mount a small tmpfs here (needs root)");
+        try {
+            Path out = disk.resolve("classes.tif");
+            assertEquals(0, CliRun.of("predict", "--checkpoint", BadInputs.checkpoint(), "--raster", RASTER, "--out",
+                    out).code());
+            long free = Files.getFileStore(disk).getUsableSpace();
+            Path fill = disk.resolve("fill");
+            try (var os = Files.newOutputStream(fill)) {
+                os.write(new byte[(int) Math.max(0, free - 4096)]);
+            } catch (java.io.IOException full) {
+                // filled up
+            }
+            Map<String, String> before = snapshot(out);
+            fails(1, CliRun.of("predict", "--checkpoint", BadInputs.checkpoint(), "--raster", RASTER, "--out", out,
+                    "--overwrite"), "no space left on device");
+            assertEquals(before, snapshot(out), "the previous output was damaged");
+            assertNoTemporaries(disk);
+            fails(1, CliRun.of("tile", "--raster", RASTER, "--labels", LABELS, "--label-field", "TIPO", "--chip", 16,
+                    "--out", disk.resolve("chips")), "space");
+            assertFalse(Files.exists(disk.resolve("chips/chips.json")));
+            assertNoTemporaries(disk);
+        } finally {
+            if (new ProcessBuilder("umount", disk.toString()).start().waitFor() != 0) {
+                new ProcessBuilder("umount", "-l", disk.toString()).start().waitFor();
+            }
+            Files.deleteIfExists(disk);
+        }
+    }
+
+    @Test
+    void archivesWithTraversalEntriesAreNeverExtracted() throws Exception {
+        Path zip = tmp.resolve("inner/labels.zip");
+        Files.createDirectories(zip.getParent());
+        try (ZipOutputStream z = new ZipOutputStream(Files.newOutputStream(zip))) {
+            for (String ext : List.of("shp", "shx", "dbf", "prj")) {
+                z.putNextEntry(new ZipEntry("../../escaped." + ext));
+                z.write(Files.readAllBytes(LABELS.resolveSibling("olinda1." + ext)));
+                z.closeEntry();
+            }
+        }
+        CliRun r = CliRun.of("tile", "--raster", RASTER, "--labels", zip, "--label-field", "TIPO", "--chip", 16,
+                "--out", tmp.resolve("inner/chips"));
+        if (r.code() != 0) {
+            fails(r.code(), r);
+        }
+        try (var s = Files.walk(tmp)) {
+            assertEquals(List.of(), s.filter(p -> p.getFileName().toString().startsWith("escaped")).toList(),
+                    "an archive entry was extracted");
+        }
+        assertFalse(Files.exists(tmp.getParent().resolve("escaped.shp")));
+    }
+
+    @Test
+    void concurrentWritersOfOneOutputLeaveOneValidRaster() throws Exception {
+        Path out = tmp.resolve("same.tif");
+        Path a = Files.createDirectories(tmp.resolve("a"));
+        Path b = Files.createDirectories(tmp.resolve("b"));
+        Object[] args = {"predict", "--checkpoint", BadInputs.checkpoint(), "--raster", RASTER, "--out", out,
+            "--overwrite"};
+        Process p1 = BadInputs.start(a, args);
+        Process p2 = BadInputs.start(b, args);
+        int c1 = p1.waitFor();
+        int c2 = p2.waitFor();
+        assertTrue(c1 == 0 || c2 == 0, "one writer at least succeeds: " + Files.readString(a.resolve("child.err"))
+                + Files.readString(b.resolve("child.err")));
+        try (GeoRaster r = GeoRaster.open(out)) {
+            assertEquals(349, r.width());
+        }
+        assertNoTemporaries(tmp);
+    }
+
+    static Object[] concat(Object[] a, Object... b) {
+        Object[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+}

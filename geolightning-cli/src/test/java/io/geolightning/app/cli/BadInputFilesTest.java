@@ -1,0 +1,201 @@
+package io.geolightning.app.cli;
+
+import static io.geolightning.app.cli.BadInputs.LABELS;
+import static io.geolightning.app.cli.BadInputs.RASTER;
+import static io.geolightning.app.cli.BadInputs.assertNoTemporaries;
+import static io.geolightning.app.cli.BadInputs.fails;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
+import java.util.Enumeration;
+import java.util.function.Consumer;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The bad-input suite, part 4: damaged or crafted checkpoints and chip stores, mismatched inputs and unusable output
+ * folders. Each case: the exit code, one {@code error:} line naming the file, no stack trace, nothing left behind.
+ */
+class BadInputFilesTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path tmp;
+
+    private CliRun predictWith(Path ckpt) {
+        return CliRun.of("predict", "--checkpoint", ckpt, "--raster", RASTER, "--out", tmp.resolve("out.tif"));
+    }
+
+    @Test
+    void damagedAndCraftedCheckpoints() throws Exception {
+        Path good = BadInputs.checkpoint();
+        byte[] bytes = Files.readAllBytes(good);
+        Path garbage = Files.write(tmp.resolve("garbage.ckpt"), "PK\u0003\u0004 not really".getBytes());
+        fails(1, predictWith(garbage), "garbage.ckpt", "checkpoint");
+        fails(1, CliRun.of("info", garbage), "garbage.ckpt");
+        Path truncated = Files.write(tmp.resolve("truncated.ckpt"), Arrays.copyOf(bytes, bytes.length / 2));
+        fails(1, predictWith(truncated), "truncated.ckpt", "not a readable checkpoint");
+        Path random = tmp.resolve("random.ckpt");
+        byte[] noise = new byte[4096];
+        new java.util.Random(7).nextBytes(noise);
+        Files.write(random, noise);
+        fails(1, predictWith(random), "random.ckpt");
+
+        Path threeBands = rewrite(good, "three-bands.ckpt", meta -> ((ObjectNode) meta.get("hyperparameters")
+                .get("model")).put("bands", 3));
+        fails(1, predictWith(threeBands), "three-bands.ckpt", "checkpoint is inconsistent");
+        CliRun info = CliRun.of("info", threeBands);
+        fails(1, info, "checkpoint is inconsistent");
+        assertTrue(info.out().contains("global step"), "info still describes what it can: " + info.out());
+        Path wider = rewrite(good, "wider.ckpt", meta -> ((ObjectNode) meta.get("hyperparameters").get("model")
+                .get("options")).put("width", "32"));
+        fails(1, predictWith(wider), "wider.ckpt", "checkpoint is inconsistent", "differ from its weights");
+
+        Path padded = tmp.resolve("padded.ckpt");
+        copy(good, padded, null, zip -> zeros(zip, "junk.bin", 512L << 20));
+        assertTrue(Files.size(padded) < 4L << 20);
+        CliRun described = CliRun.of("info", padded);
+        assertEquals(0, described.code(), described.err());
+        Path bomb = tmp.resolve("bomb.ckpt");
+        copy(good, bomb, "optimizer-0.ndlist", zip -> zeros(zip, "optimizer-0.ndlist", 512L << 20));
+        fails(1, CliRun.of("train", "--config", CliRun.sample("run.yaml"), "--set", "data.chips=" + BadInputs.chips(),
+                "--set", "runs=" + tmp.resolve("runs"), "--set", "trainer.ckptPath=" + bomb), "bomb.ckpt",
+                "not a valid checkpoint");
+        assertFalse(Files.exists(tmp.resolve("out.tif")));
+        assertNoTemporaries(tmp);
+    }
+
+    @Test
+    void damagedChipStores() throws Exception {
+        Path store = tmp.resolve("store");
+        assertEquals(0, CliRun.of("tile", "--raster", RASTER, "--labels", LABELS, "--label-field", "TIPO", "--chip", 16,
+                "--val", 0.2, "--test", 0.2, "--out", store).code());
+        Path part = store.resolve("part-00000.parquet");
+        byte[] bytes = Files.readAllBytes(part);
+        for (int i = bytes.length / 3; i < bytes.length / 3 + 64; i++) {
+            bytes[i] ^= (byte) 0x5a;
+        }
+        Files.write(part, bytes);
+        fails(1, CliRun.of("evaluate", "--checkpoint", BadInputs.checkpoint(), "--chips", store), "part-00000.parquet");
+
+        Path noSidecar = tmp.resolve("no-sidecar");
+        assertEquals(0, CliRun.of("tile", "--raster", RASTER, "--labels", LABELS, "--label-field", "TIPO", "--chip", 16,
+                "--out", noSidecar).code());
+        Files.delete(noSidecar.resolve("chips.json"));
+        fails(1, CliRun.of("evaluate", "--checkpoint", BadInputs.checkpoint(), "--chips", noSidecar), "no-sidecar");
+        Path cut = tmp.resolve("cut-sidecar");
+        assertEquals(0, CliRun.of("tile", "--raster", RASTER, "--labels", LABELS, "--label-field", "TIPO", "--chip", 16,
+                "--out", cut).code());
+        String json = Files.readString(cut.resolve("chips.json"));
+        Files.writeString(cut.resolve("chips.json"), json.substring(0, json.length() / 2));
+        fails(1, CliRun.of("info", cut), "chips.json");
+        fails(1, CliRun.of("evaluate", "--checkpoint", BadInputs.checkpoint(), "--chips", cut), "chips.json");
+
+        Path chips32 = tmp.resolve("chips32");
+        assertEquals(0, CliRun.of("tile", "--raster", RASTER, "--labels", LABELS, "--label-field", "TIPO", "--chip", 32,
+                "--out", chips32).code());
+        fails(1, CliRun.of("evaluate", "--checkpoint", BadInputs.checkpoint(), "--chips", chips32), "32 x 32 pixels",
+                "16-pixel chips", "--chip 16");
+    }
+
+    @Test
+    void unusableOutputFolders() throws Exception {
+        fails(1, CliRun.of("predict", "--checkpoint", BadInputs.checkpoint(), "--raster", RASTER, "--out",
+                tmp.resolve("missing/out.tif")), "does not exist", "mkdir -p");
+        fails(1, CliRun.of("tile", "--raster", RASTER, "--labels", LABELS, "--label-field", "TIPO", "--out",
+                tmp.resolve("missing/chips.parquet")), "does not exist");
+        Path locked = Files.createDirectories(tmp.resolve("locked"));
+        Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("r-xr-xr-x"));
+        try {
+            if (!Files.isWritable(locked)) { // root writes anywhere: the case only exists for other users
+                fails(1, CliRun.of("predict", "--checkpoint", BadInputs.checkpoint(), "--raster", RASTER, "--out",
+                        locked.resolve("out.tif")), "out.tif");
+                fails(1, CliRun.of("tile", "--raster", RASTER, "--labels", LABELS, "--label-field", "TIPO", "--out",
+                        locked.resolve("chips")), "chips");
+            }
+        } finally {
+            Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        try (var s = Files.list(locked)) {
+            assertEquals(0, s.count());
+        }
+        assertNoTemporaries(tmp);
+    }
+
+    @Test
+    void publishedFilesFollowTheUmaskLikeAnyOtherTool() throws Exception {
+        Path run = BadInputs.checkpoint().getParent().getParent();
+        var expected = Files.getPosixFilePermissions(Files.writeString(tmp.resolve("plain.txt"), "x"));
+        try (var s = Files.walk(run)) {
+            for (Path f : s.filter(Files::isRegularFile).toList()) {
+                assertEquals(expected, Files.getPosixFilePermissions(f), f + " is not published like other files");
+            }
+        }
+        try (var s = Files.walk(BadInputs.chips())) {
+            for (Path f : s.filter(Files::isRegularFile).toList()) {
+                assertEquals(expected, Files.getPosixFilePermissions(f), f.toString());
+            }
+        }
+    }
+
+    // ---- rewritten copies of a real checkpoint ----
+
+    private interface ZipWriter {
+        void write(ZipOutputStream zip) throws Exception;
+    }
+
+    private Path rewrite(Path from, String name, Consumer<ObjectNode> edit) throws Exception {
+        ObjectNode meta;
+        try (ZipFile in = new ZipFile(from.toFile()); InputStream is = in.getInputStream(in.getEntry("meta.json"))) {
+            meta = (ObjectNode) JSON.readTree(is);
+        }
+        edit.accept(meta);
+        byte[] bytes = JSON.writeValueAsBytes(meta);
+        Path to = tmp.resolve(name);
+        copy(from, to, "meta.json", zip -> {
+            zip.putNextEntry(new ZipEntry("meta.json"));
+            zip.write(bytes);
+            zip.closeEntry();
+        });
+        return to;
+    }
+
+    private static void zeros(ZipOutputStream zip, String name, long bytes) throws Exception {
+        zip.putNextEntry(new ZipEntry(name));
+        byte[] z = new byte[1 << 20];
+        for (long w = 0; w < bytes; w += z.length) {
+            zip.write(z);
+        }
+        zip.closeEntry();
+    }
+
+    private static void copy(Path from, Path to, String skip, ZipWriter extra) throws Exception {
+        try (ZipFile in = new ZipFile(from.toFile()); ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(to))) {
+            zip.setLevel(9);
+            Enumeration<? extends ZipEntry> en = in.entries();
+            while (en.hasMoreElements()) {
+                ZipEntry e = en.nextElement();
+                if (!e.getName().equals(skip)) {
+                    zip.putNextEntry(new ZipEntry(e.getName()));
+                    try (InputStream is = in.getInputStream(e)) {
+                        is.transferTo(zip);
+                    }
+                    zip.closeEntry();
+                }
+            }
+            extra.write(zip);
+        }
+    }
+}

@@ -1,0 +1,228 @@
+package io.geolightning.app.cli;
+
+import static io.geolightning.app.cli.BadInputs.LABELS;
+import static io.geolightning.app.cli.BadInputs.RASTER;
+import static io.geolightning.app.cli.BadInputs.assertNoTemporaries;
+import static io.geolightning.app.cli.BadInputs.fails;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.geolightning.geo.Gdal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Vector;
+import org.gdal.gdal.Dataset;
+import org.gdal.gdal.TranslateOptions;
+import org.gdal.gdal.gdal;
+import org.gdal.ogr.DataSource;
+import org.gdal.ogr.Feature;
+import org.gdal.ogr.FieldDefn;
+import org.gdal.ogr.Geometry;
+import org.gdal.ogr.Layer;
+import org.gdal.ogr.ogr;
+import org.gdal.ogr.ogrConstants;
+import org.gdal.osr.SpatialReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The bad-input suite, part 3: broken rasters, vectors and option values. Each case: the exit code (1 failure,
+ * 2 usage), one {@code error:} line naming the file or flag and the fix, no stack trace, and nothing left at
+ * {@code --out}. Fixtures are derived from the shipped Olinda scene with GDAL inside the test.
+ */
+class BadInputMessagesTest {
+
+    /** Java names that must never reach a user. */
+    private static final List<String> JAVA_NAMES = List.of("batchSize", "windowSize", "probabilitiesPath",
+            "EdgeMode", "maxNodataFraction", "chipSize =", "Exception");
+
+    @TempDir
+    Path tmp;
+
+    private CliRun tile(Path raster, Path labels, Object... more) {
+        Object[] base = {"tile", "--raster", raster, "--labels", labels, "--label-field", "TIPO", "--chip", 16, "--out",
+            tmp.resolve("out")};
+        Object[] all = Arrays.copyOf(base, base.length + more.length);
+        System.arraycopy(more, 0, all, base.length, more.length);
+        return CliRun.of(all);
+    }
+
+    private CliRun predict(Path raster, Object... more) {
+        Object[] base = {"predict", "--checkpoint", BadInputs.checkpoint(), "--raster", raster, "--out",
+            tmp.resolve("out.tif")};
+        Object[] all = Arrays.copyOf(base, base.length + more.length);
+        System.arraycopy(more, 0, all, base.length, more.length);
+        return CliRun.of(all);
+    }
+
+    private void nothingLeft() {
+        assertFalse(Files.exists(tmp.resolve("out")), "a failed tile left --out behind");
+        assertFalse(Files.exists(tmp.resolve("out.tif")), "a failed predict left --out behind");
+        assertNoTemporaries(tmp);
+    }
+
+    private static Path translate(Path src, Path dst, String... options) {
+        Gdal.ensureInitialised();
+        Dataset in = gdal.Open(src.toString());
+        Dataset out = gdal.Translate(dst.toString(), in, new TranslateOptions(new Vector<>(List.of(options))));
+        out.delete();
+        in.delete();
+        return dst;
+    }
+
+    @Test
+    void brokenRasters() throws Exception {
+        byte[] bytes = Files.readAllBytes(RASTER);
+        Path truncated = Files.write(tmp.resolve("truncated.tif"), Arrays.copyOf(bytes, bytes.length / 3));
+        fails(1, tile(truncated, LABELS), "truncated.tif", "truncated or corrupt");
+        fails(1, predict(truncated), "truncated.tif", "truncated or corrupt");
+        Path empty = Files.write(tmp.resolve("empty.tif"), new byte[0]);
+        fails(1, predict(empty), "empty.tif", "not a raster GDAL can read");
+        Path renamed = Files.writeString(tmp.resolve("notes.tif"), "meeting notes");
+        fails(1, tile(renamed, LABELS), "notes.tif", "not a raster GDAL can read");
+        fails(1, predict(tmp.resolve("missing.tif")), "missing.tif", "not found");
+        Path noCrs = translate(RASTER, tmp.resolve("no-crs.tif"), "-of", "GTiff");
+        Dataset d = gdal.Open(noCrs.toString(), org.gdal.gdalconst.gdalconstConstants.GA_Update);
+        d.SetProjection("");
+        d.delete();
+        fails(1, predict(noCrs), "no-crs.tif", "CRS");
+        fails(1, tile(noCrs, LABELS), "no-crs.tif", "CRS");
+        Path allNodata = translate(RASTER, tmp.resolve("all-nodata.tif"), "-scale", "0", "255", "0", "0", "-a_nodata",
+                "0");
+        fails(1, tile(allNodata, LABELS), "all-nodata.tif", "nodata", "--max-nodata");
+        Path nan = translate(RASTER, tmp.resolve("nan.tif"), "-ot", "Float32", "-scale", "0", "255", "0", "0",
+                "-a_nodata", "0");
+        fails(1, tile(nan, LABELS), "nan.tif", "nodata");
+        fails(1, predict(CliRun.data("rgb-byte/RGB.byte.tif")), "RGB.byte.tif", "3", "6");
+        fails(1, predict(RASTER, "--bands", "1,2,3,4,5,9"), "band 9", "1..6");
+        Path small = translate(RASTER, tmp.resolve("small.tif"), "-srcwin", "100", "100", "10", "10");
+        fails(1, predict(small), "small.tif", "10 x 10 pixels is smaller than", "--allow-padding");
+        assertEquals(0, predict(small, "--allow-padding").code());
+        Files.delete(tmp.resolve("out.tif"));
+        nothingLeft();
+    }
+
+    @Test
+    void brokenVectors() throws Exception {
+        Path noDbf = copyShapefile("no-dbf", "shp", "shx", "prj");
+        fails(1, tile(RASTER, noDbf), ".dbf", "missing", "olinda1.shp");
+        Path noShx = copyShapefile("no-shx", "shp", "dbf", "prj");
+        fails(1, tile(RASTER, noShx), ".shx");
+        Path emptyLayer = layer("empty.gpkg", 0, null);
+        fails(1, tile(RASTER, emptyLayer), "empty.gpkg");
+        Path points = layer("points.gpkg", ogrConstants.wkbPoint, "POINT (-34.85 -7.99)");
+        fails(1, tile(RASTER, points), "points.gpkg", "polygons");
+        Path elsewhere = layer("elsewhere.gpkg", ogrConstants.wkbPolygon,
+                "POLYGON ((10 50, 11 50, 11 51, 10 51, 10 50))");
+        fails(1, tile(RASTER, elsewhere), "elsewhere.gpkg");
+        Path bowtie = layer("bowtie.gpkg", ogrConstants.wkbPolygon,
+                "POLYGON ((-34.9 -8.05, -34.8 -7.95, -34.8 -8.05, -34.9 -7.95, -34.9 -8.05))");
+        CliRun r = tile(RASTER, bowtie); // GDAL rasterises a self-intersecting ring by its outline: either is fine
+        if (r.code() != 0) {
+            fails(1, r, "bowtie.gpkg");
+        } else {
+            StoreTarget.removeFailed(tmp.resolve("out"));
+        }
+        fails(1, tile(RASTER, tmp.resolve("nowhere.shp")), "nowhere.shp");
+        nothingLeft();
+    }
+
+    @Test
+    void optionValuesAreUsageErrorsNamingTheFlag() {
+        Path ckpt = BadInputs.checkpoint();
+        Path chips = BadInputs.chips();
+        List<Object[]> cases = List.of(
+                new Object[] {"--batch-size 0", "predict", "--checkpoint", ckpt, "--raster", RASTER, "--out",
+                    tmp.resolve("o.tif"), "--batch-size", 0},
+                new Object[] {"--window -5", "predict", "--checkpoint", ckpt, "--raster", RASTER, "--out",
+                    tmp.resolve("o.tif"), "--window=-5"},
+                new Object[] {"--window 20", "predict", "--checkpoint", ckpt, "--raster", RASTER, "--out",
+                    tmp.resolve("o.tif"), "--window", 20},
+                new Object[] {"--overlap 16", "predict", "--checkpoint", ckpt, "--raster", RASTER, "--out",
+                    tmp.resolve("o.tif"), "--window", 16, "--overlap", 16},
+                new Object[] {"--probability-type int4", "predict", "--checkpoint", ckpt, "--raster", RASTER, "--out",
+                    tmp.resolve("o.tif"), "--probabilities", tmp.resolve("p.tif"), "--probability-type", "int4"},
+                new Object[] {"--split training", "evaluate", "--checkpoint", ckpt, "--chips", chips, "--split",
+                    "training"},
+                new Object[] {"--batch-size 0", "evaluate", "--checkpoint", ckpt, "--chips", chips, "--batch-size", 0},
+                new Object[] {"--chip 0", "tile", "--raster", RASTER, "--labels", LABELS, "--label-field", "TIPO",
+                    "--chip", 0, "--out", tmp.resolve("c")},
+                new Object[] {"--split training", "tile", "--raster", RASTER, "--labels", LABELS, "--label-field",
+                    "TIPO", "--split", "training", "--out", tmp.resolve("c")},
+                new Object[] {"--max-nodata 2", "tile", "--raster", RASTER, "--labels", LABELS, "--label-field", "TIPO",
+                    "--max-nodata", 2, "--out", tmp.resolve("c")},
+                new Object[] {"--edge wrap", "tile", "--raster", RASTER, "--labels", LABELS, "--label-field", "TIPO",
+                    "--edge", "wrap", "--out", tmp.resolve("c")},
+                new Object[] {"--val 0.7 --test 0.5", "tile", "--raster", RASTER, "--labels", LABELS, "--label-field",
+                    "TIPO", "--val", 0.7, "--test", 0.5, "--out", tmp.resolve("c")},
+                new Object[] {"--set foo.bar=1", "train", "--config", CliRun.sample("run.yaml"), "--set", "foo.bar=1"},
+                new Object[] {"--set data.batchSize=0", "train", "--config", CliRun.sample("run.yaml"), "--set",
+                    "data.chips=" + chips, "--set", "data.batchSize=0", "--set", "runs=" + tmp.resolve("runs")},
+                new Object[] {"--set model.architecture=vgg", "train", "--config", CliRun.sample("run.yaml"), "--set",
+                    "data.chips=" + chips, "--set", "model.architecture=vgg", "--set", "runs=" + tmp.resolve("runs")});
+        for (Object[] c : cases) {
+            String line = fails(2, CliRun.of(Arrays.copyOfRange(c, 1, c.length)), (String) c[0]);
+            for (String javaName : line.startsWith("error: --set ") ? List.<String>of() : JAVA_NAMES) {
+                assertFalse(line.contains(javaName), "'" + javaName + "' in: " + line);
+            }
+        }
+        assertFalse(Files.exists(tmp.resolve("runs")), "a refused configuration created a run folder");
+        assertFalse(Files.exists(tmp.resolve("c")));
+        assertFalse(Files.exists(tmp.resolve("o.tif")));
+    }
+
+    @Test
+    void badRunConfigurations() throws Exception {
+        String chips = "data:\n  chips: " + BadInputs.chips() + "\nruns: " + tmp.resolve("runs") + "\n";
+        List<String[]> cases = List.of(
+                new String[] {"syntax.yaml", chips + "trainer:\n  maxEpochs: [1\n", "not valid YAML"},
+                new String[] {"bomb.yaml", "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a]\n"
+                    + "c: &c [*b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c]\n"
+                    + "e: &e [*d, *d, *d, *d, *d, *d, *d, *d]\nf: [*e, *e, *e, *e, *e, *e, *e, *e]\n", "bomb.yaml"},
+                new String[] {"tag.yaml", chips + "model: !!javax.script.ScriptEngineManager [x]\n", "tag.yaml"},
+                new String[] {"unknown.yaml", chips + "trainer:\n  maxEpocs: 3\n", "unknown key 'trainer.maxEpocs'"},
+                new String[] {"type.yaml", chips + "trainer:\n  maxEpochs: many\n", "whole number"},
+                new String[] {"list.yaml", "- a\n- b\n", "not a mapping"},
+                new String[] {"fractions.yaml", "data:\n  raster: " + RASTER + "\n  labels: " + LABELS
+                    + "\n  labelField: TIPO\n  chipSize: 16\n  val: 0.7\n  test: 0.5\nruns: " + tmp.resolve("runs")
+                    + "\n", "fractions"});
+        for (String[] c : cases) {
+            Path cfg = Files.writeString(tmp.resolve(c[0]), c[1]);
+            fails(2, CliRun.of("train", "--config", cfg), c[2]);
+        }
+        fails(2, CliRun.of("train", "--config", tmp.resolve("absent.yaml")), "absent.yaml", "not found");
+        assertFalse(Files.exists(tmp.resolve("runs")), "a refused configuration created a run folder");
+    }
+
+    private Path copyShapefile(String folder, String... exts) throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve(folder));
+        for (String ext : exts) {
+            Files.copy(LABELS.resolveSibling("olinda1." + ext), dir.resolve("olinda1." + ext));
+        }
+        return dir.resolve("olinda1.shp");
+    }
+
+    /** A GeoPackage layer in WGS 84 with a TIPO field and one feature (none when {@code wkt} is null). */
+    private Path layer(String name, int type, String wkt) {
+        Gdal.ensureInitialised();
+        Path path = tmp.resolve(name);
+        DataSource ds = ogr.GetDriverByName("GPKG").CreateDataSource(path.toString());
+        SpatialReference wgs84 = new SpatialReference();
+        wgs84.SetWellKnownGeogCS("WGS84");
+        wgs84.SetAxisMappingStrategy(org.gdal.osr.osrConstants.OAMS_TRADITIONAL_GIS_ORDER);
+        Layer l = ds.CreateLayer("labels", wgs84, type == 0 ? ogrConstants.wkbPolygon : type);
+        l.CreateField(new FieldDefn("TIPO", ogrConstants.OFTString));
+        if (wkt != null) {
+            Feature f = new Feature(l.GetLayerDefn());
+            f.SetField("TIPO", "URBANO");
+            f.SetGeometry(Geometry.CreateFromWkt(wkt));
+            l.CreateFeature(f);
+            f.delete();
+        }
+        ds.delete();
+        return path;
+    }
+}

@@ -1,0 +1,286 @@
+package io.geolightning.app.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.geolightning.geo.GeoRaster;
+import io.geolightning.geo.PixelWindow;
+import io.geolightning.geo.RasterDataType;
+import io.geolightning.geo.RasterFormat;
+import io.geolightning.geo.RasterWindow;
+import io.geolightning.geo.RasterWriter;
+import io.geolightning.geo.RasterizeOptions;
+import io.geolightning.geo.Rasterizer;
+import io.geolightning.geo.VectorSource;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The README's demo as a test, through the CLI's main entry in-process: Olinda (Landsat-7, 6 bands) + census polygons
+ * (URBANO / RURAL) -> tile -> train -> predict, then the classified COG is checked against the input (CRS,
+ * geotransform, size, COG layout) and against the rasterised URBANO polygons (urban IoU and Cohen's kappa, compared
+ * with what a random map of the same urban share would get). The trained checkpoint also serves the predict/evaluate
+ * bad-input tests.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class CliEndToEndTest {
+
+    static final int EPOCHS = 4;
+
+    Path tmp;
+
+    Path raster = CliRun.sample("olinda/L7_ETMs.tif");
+    Path labels = CliRun.sample("olinda/olinda1.shp");
+    Path chips;
+    Path runDir;
+    Path checkpoint;
+    Path classified;
+    CliRun tile;
+    CliRun train;
+    CliRun predict;
+
+    @BeforeAll
+    void tileTrainPredict(@TempDir Path dir) throws IOException {
+        tmp = dir;
+        chips = tmp.resolve("chips");
+        tile = CliRun.of("tile", "--raster", raster, "--labels", labels, "--label-field", "TIPO", "--chip", 16,
+                "--stride", 8, "--split", "spatial", "--block", 4, "--val", 0.2, "--test", 0.2, "--seed", 42,
+                "--out", chips);
+        assertEquals(0, tile.code(), tile.err());
+        train = CliRun.of("train", "--config", CliRun.sample("run.yaml"), "--set", "data.chips=" + chips, "--set",
+                "runs=" + tmp.resolve("runs"), "--set", "trainer.maxEpochs=" + EPOCHS, "--set",
+                "callbacks.earlyStopping.enabled=false");
+        assertEquals(0, train.code(), train.err());
+        runDir = tmp.resolve("runs/olinda/version_0");
+        try (Stream<Path> s = Files.list(runDir.resolve("checkpoints"))) {
+            checkpoint = s.filter(p -> !p.getFileName().toString().equals("last.ckpt")).findFirst().orElseThrow();
+        }
+        classified = tmp.resolve("olinda-classified.tif");
+        predict = CliRun.of("predict", "--checkpoint", checkpoint, "--raster", raster, "--out", classified,
+                "--probabilities", tmp.resolve("probs.tif"));
+        assertEquals(0, predict.code(), predict.err());
+    }
+
+    @Test
+    void classifiedCogKeepsTheInputGridAndFindsTheCity() throws Exception {
+        assertTrue(predict.out().contains("classified GeoTIFF: " + classified.toAbsolutePath()), predict.out());
+        try (GeoRaster in = GeoRaster.open(raster); GeoRaster out = GeoRaster.open(classified)) {
+            assertEquals(in.width(), out.width());
+            assertEquals(in.height(), out.height());
+            assertEquals(1, out.bandCount());
+            assertEquals(RasterDataType.UINT8, out.dataType());
+            assertTrue(out.requireCrs().isEquivalent(in.requireCrs()), out.requireCrs() + " vs " + in.requireCrs());
+            assertEquals(31985, out.requireCrs().epsg().orElse(-1));
+            assertArrayEquals(in.geoTransform().toGdal(), out.geoTransform().toGdal(), 1e-9);
+
+            JsonNode info = new ObjectMapper().readTree(run("gdalinfo", "-json", classified.toString()));
+            assertEquals("COG", info.at("/metadata/IMAGE_STRUCTURE/LAYOUT").asText(), "gdalinfo: " + info);
+            assertTrue(info.at("/coordinateSystem/wkt").asText().contains("31985"));
+
+            // truth: URBANO/RURAL polygons burnt on the raster grid (0 = no polygon, e.g. the sea)
+            byte[] truth;
+            try (VectorSource v = VectorSource.open(labels)) {
+                truth = Rasterizer.rasterize(v, RasterizeOptions.builder()
+                        .classMap("TIPO", Map.of("RURAL", 1, "URBANO", 2)).background(0).build(), in).bytes();
+            }
+            byte[] pred = out.readAll().bytes();
+            long n = 0;
+            long tp = 0;
+            long predUrban = 0;
+            long trueUrban = 0;
+            for (int i = 0; i < pred.length; i++) {
+                int t = truth[i] & 0xFF;
+                int p = pred[i] & 0xFF;
+                if (t == 0 || p == 255) {
+                    continue;
+                }
+                n++;
+                boolean pu = p == 1;
+                boolean tu = t == 2;
+                predUrban += pu ? 1 : 0;
+                trueUrban += tu ? 1 : 0;
+                tp += pu && tu ? 1 : 0;
+            }
+            assertTrue(n > 0.3 * pred.length, "labelled, predicted pixels: " + n);
+            double p = (double) predUrban / n;
+            double q = (double) trueUrban / n;
+            double iou = (double) tp / (predUrban + trueUrban - tp);
+            double randomIou = p * q / (p + q - p * q);
+            double agreement = (double) (tp + (n - predUrban - trueUrban + tp)) / n;
+            double chance = p * q + (1 - p) * (1 - q);
+            double kappa = (agreement - chance) / (1 - chance);
+            System.out.printf("olinda e2e: urban IoU %.3f vs %.3f for a random map of the same urban share"
+                    + " (%.2f predicted, %.2f true); accuracy %.3f, kappa %.3f over %d px%n",
+                    iou, randomIou, p, q, agreement, kappa, n);
+            assertTrue(iou > randomIou + 0.05, "urban IoU " + iou + " vs random " + randomIou);
+            assertTrue(kappa > 0.2, "Cohen's kappa " + kappa);
+        }
+        try (GeoRaster probs = GeoRaster.open(tmp.resolve("probs.tif"))) {
+            assertEquals(2, probs.bandCount());
+            assertEquals(RasterDataType.FLOAT32, probs.dataType());
+        }
+    }
+
+    @Test
+    void runFolderHoldsConfigStatsMetricsEventsCheckpointsAndReport() throws Exception {
+        for (String f : List.of("config.yaml", "chips.json", "metrics.csv", "hparams.yaml", "report.html",
+                "plots/loss.png", "plots/metrics.png", "plots/confusion.png", "checkpoints/last.ckpt")) {
+            assertTrue(Files.isRegularFile(runDir.resolve(f)), f);
+        }
+        try (Stream<Path> s = Files.list(runDir)) {
+            assertTrue(s.anyMatch(p -> p.getFileName().toString().startsWith("events.out.tfevents.")));
+        }
+        String config = Files.readString(runDir.resolve("config.yaml"));
+        assertTrue(config.contains("maxEpochs: " + EPOCHS) && config.contains("chips: " + chips), config);
+        String html = Files.readString(runDir.resolve("report.html"));
+        assertTrue(html.contains("plots/confusion.png") && html.contains("RURAL") && html.contains("URBANO"));
+        assertTrue(train.out().contains("report " + runDir.resolve("report.html")), train.out());
+
+        // every training batch of every epoch ran: the last global step is epochs x batches per epoch
+        long trainChips = new ObjectMapper().readTree(runDir.resolve("chips.json").toFile())
+                .at("/rowCounts/train").asLong();
+        long batches = (trainChips + 31) / 32;
+        List<String> lines = Files.readAllLines(runDir.resolve("metrics.csv"));
+        List<String> header = List.of(lines.get(0).split(","));
+        int valLoss = header.indexOf("val_loss");
+        long validationRows = lines.stream().skip(1).filter(l -> !l.split(",", -1)[valLoss].isEmpty()).count();
+        assertEquals(EPOCHS, validationRows, "one validation per epoch");
+        long lastStep = lines.stream().skip(1).mapToLong(l -> Long.parseLong(l.split(",")[0])).max().orElse(0);
+        assertEquals(EPOCHS * batches, lastStep, "global step after " + EPOCHS + " epochs of " + batches + " batches");
+        assertTrue(header.contains("test_acc"), "the best checkpoint is evaluated on the test split");
+    }
+
+    @Test
+    void infoDescribesTheChipStoreAndTheCheckpoint() {
+        CliRun r = CliRun.of("info", chips);
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("classification") && r.out().contains("[RURAL, URBANO]")
+                && r.out().contains("band 6:"), r.out());
+        r = CliRun.of("info", checkpoint);
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("cnn (classification)") && r.out().matches("(?s).*bands: +6\\n.*")
+                && r.out().contains("[RURAL, URBANO]") && r.out().contains("val_loss"), r.out());
+    }
+
+    @Test
+    void trainTilesTheSceneItselfWhenTheConfigNamesARaster() throws Exception {
+        Path cfg = tmp.resolve("inline.yaml");
+        Files.writeString(cfg, "name: inline\nruns: " + tmp.resolve("inline-runs") + "\n"
+                + "model: {architecture: cnn, options: {width: 8, stages: 2}}\n"
+                + "data: {raster: " + raster + ", labels: " + labels + ", labelField: TIPO, chipSize: 32,"
+                + " split: random, val: 0.25, test: 0.0}\n"
+                + "trainer: {maxEpochs: 1, limitTrainBatches: 2, numSanityValSteps: 0}\n");
+        CliRun r = CliRun.of("train", "--config", cfg);
+        assertEquals(0, r.code(), r.err());
+        Path store = tmp.resolve("inline-runs/inline/chips");
+        assertTrue(Files.isRegularFile(store.resolve("chips.json")), "tiled into <runs>/<name>/chips");
+        assertTrue(r.out().contains("evaluation on the validation split"), r.out());
+        long before = Files.getLastModifiedTime(store.resolve("chips.json")).toMillis();
+        CliRun again = CliRun.of("train", "--config", cfg);
+        assertEquals(0, again.code(), again.err());
+        assertEquals(before, Files.getLastModifiedTime(store.resolve("chips.json")).toMillis(),
+                "an unchanged scene and tiling configuration are not tiled again");
+        assertTrue(Files.isDirectory(tmp.resolve("inline-runs/inline/version_1")), "second run, second version");
+    }
+
+    @Test
+    void evaluatePrintsMetricsAndTheConfusionMatrix() {
+        CliRun r = CliRun.of("evaluate", "--checkpoint", checkpoint, "--chips", chips, "--split", "test");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("acc:") && r.out().contains("truth\\pred") && r.out().contains("URBANO"),
+                r.out());
+        CliRun val = CliRun.of("evaluate", "--checkpoint", checkpoint, "--chips", chips, "--split", "val");
+        assertEquals(0, val.code(), val.err());
+    }
+
+    /** A user-facing failure: the exit code, one line on stderr starting with "error: ", no stack trace. */
+    private static String fails(CliRun r) {
+        assertEquals(1, r.code(), "exit code; stderr: " + r.err());
+        String line = r.errorLine();
+        assertFalse(line.contains("\n"), "one line: " + line);
+        assertTrue(line.startsWith("error: "), line);
+        assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+        return line;
+    }
+
+    @Test
+    void predictRejectsBadInputsWithOneLine() throws Exception {
+        Path rgb = CliRun.data("rgb-byte/RGB.byte.tif");
+        Path threeBands = Files.exists(rgb) ? rgb : null;
+        if (threeBands == null) {
+            threeBands = tmp.resolve("three.tif");
+            try (GeoRaster in = GeoRaster.open(raster)) {
+                RasterWindow w = in.read(new PixelWindow(0, 0, 64, 64), 1, 2, 3);
+                RasterWriter.builder(threeBands, w).format(RasterFormat.GTIFF).build().write(w);
+            }
+        }
+        String line = fails(CliRun.of("predict", "--checkpoint", checkpoint, "--raster", threeBands, "--out",
+                tmp.resolve("x.tif")));
+        assertTrue(line.contains(threeBands.getFileName().toString()) && line.contains("3") && line.contains("6"),
+                "names the file and both band counts: " + line);
+
+        Path noCrs = tmp.resolve("no-crs.tif");
+        try (GeoRaster in = GeoRaster.open(raster)) {
+            RasterWindow all = in.readAll();
+            RasterWriter.builder(noCrs).format(RasterFormat.GTIFF).size(in.width(), in.height())
+                    .bandCount(in.bandCount()).dataType(in.dataType()).geoTransform(in.geoTransform()).build()
+                    .write(all);
+        }
+        try (GeoRaster check = GeoRaster.open(noCrs)) {
+            assertTrue(check.crs().isEmpty(), "fixture has no CRS");
+        }
+        line = fails(CliRun.of("predict", "--checkpoint", checkpoint, "--raster", noCrs, "--out",
+                tmp.resolve("y.tif")));
+        assertTrue(line.contains("no-crs.tif") && line.contains("CRS"), line);
+        assertFalse(Files.exists(tmp.resolve("y.tif")), "no output left behind");
+
+        line = fails(CliRun.of("predict", "--checkpoint", checkpoint, "--raster", raster, "--out",
+                tmp.resolve("missing/folder/z.tif")));
+        assertTrue(line.contains("does not exist"), line);
+
+        line = fails(CliRun.of("predict", "--checkpoint", checkpoint, "--raster", raster, "--out", classified));
+        assertTrue(line.contains("output exists; pass --overwrite"), line);
+
+        Path notCkpt = tmp.resolve("notes.ckpt");
+        Files.writeString(notCkpt, "not a checkpoint", StandardCharsets.UTF_8);
+        line = fails(CliRun.of("predict", "--checkpoint", notCkpt, "--raster", raster, "--out", tmp.resolve("w.tif")));
+        assertTrue(line.contains("notes.ckpt"), line);
+    }
+
+    @Test
+    void evaluateRejectsChipsThatDoNotFitTheCheckpoint() {
+        Path massachusetts = CliRun.data("massachusetts/22978945_15.tif");
+        if (!Files.exists(massachusetts)) {
+            return;
+        }
+        Path other = tmp.resolve("ma-chips");
+        CliRun t = CliRun.of("tile", "--raster", massachusetts, "--labels",
+                CliRun.data("massachusetts/buildings_22978945_15.gpkg"), "--mode", "segmentation", "--chip", 128,
+                "--split", "random", "--out", other);
+        assertEquals(0, t.code(), t.err());
+        String line = fails(CliRun.of("evaluate", "--checkpoint", checkpoint, "--chips", other));
+        assertTrue(line.contains("3 bands") && line.contains("expects 6"), line);
+    }
+
+    private static String run(String... cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), out);
+        assertNotNull(out);
+        return out;
+    }
+}

@@ -1,0 +1,109 @@
+package io.geolightning.app.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RunConfigLoaderTest {
+
+    @TempDir
+    Path tmp;
+
+    private Path yaml(String name, String text) throws Exception {
+        Path p = tmp.resolve(name);
+        Files.writeString(p, text);
+        return p;
+    }
+
+    private static void oneLine(String m) {
+        assertFalse(m.contains("\n"), "one line: " + m);
+    }
+
+    @Test
+    void sampleRunConfigLoadsWithDefaultsAndOverrides() {
+        Path sample = Path.of(System.getProperty("geolightning.root"), "sample-data", "run.yaml");
+        RunConfig rc = RunConfigLoader.load(sample, List.of("trainer.maxEpochs=3", "optimizer.lr=1e-2",
+                "data.batchSize=8", "model.options.width=8", "trainer.limitTrainBatches=2"));
+        assertEquals("olinda", rc.name());
+        assertEquals(3, rc.trainer().maxEpochs());
+        assertEquals(0.01, rc.optimizer().lr(), 1e-12, "YAML 1.1 reads 1e-2 as text; Jackson coerces it");
+        assertEquals(8, rc.data().batchSize());
+        assertEquals(8, ((Number) rc.model().options().get("width")).intValue());
+        assertEquals(2, rc.model().options().get("stages"));
+        assertEquals(2, rc.trainer().limitTrainBatches(), "a whole number is a batch count");
+        assertEquals(1.0, rc.trainer().limitValBatches(), "default: all batches");
+        assertEquals("cnn", rc.model().architecture());
+        assertTrue(rc.callbacks().earlyStopping().enabled());
+        assertEquals(-1L, rc.trainer().maxSteps());
+    }
+
+    @Test
+    void resolvedConfigRoundTripsThroughYaml() throws Exception {
+        RunConfig rc = RunConfigLoader.load(yaml("a.yaml", "model:\n  architecture: resnet18\ndata:\n  chips: c\n"),
+                List.of("callbacks.checkpoint.saveTopK=3"));
+        assertEquals("a", rc.name(), "the name defaults to the file's base name");
+        String text = RunConfigLoader.toYaml(rc);
+        assertTrue(text.contains("architecture: resnet18") && text.contains("saveTopK: 3"), text);
+        RunConfig again = RunConfigLoader.load(yaml("b.yaml", text), List.of());
+        assertEquals(rc, again);
+    }
+
+    @Test
+    void unknownKeyNamesTheKeyAndListsTheValidKeysOfItsSection() throws Exception {
+        Path p = yaml("run.yaml", "trainer:\n  maxEpoch: 5\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> RunConfigLoader.load(p, List.of()));
+        oneLine(e.getMessage());
+        assertTrue(e.getMessage().startsWith("run.yaml: unknown key 'trainer.maxEpoch'; valid keys of 'trainer': "
+                + "maxEpochs, maxSteps, accumulateGradBatches"), e.getMessage());
+
+        e = assertThrows(ConfigException.class, () -> RunConfigLoader.load(yaml("t.yaml", "modle: {}\n"), List.of()));
+        assertTrue(e.getMessage().contains("unknown key 'modle'; valid keys of the top level: name, runs, seed, model,"
+                + " data, trainer, callbacks, optimizer"), e.getMessage());
+
+        e = assertThrows(ConfigException.class, () -> RunConfigLoader.load(yaml("n.yaml", "callbacks:\n"
+                + "  checkpoint:\n    monitr: val_acc\n"), List.of()));
+        assertTrue(e.getMessage().contains("unknown key 'callbacks.checkpoint.monitr'; valid keys of "
+                + "'callbacks.checkpoint': monitor, mode, saveTopK, saveLast, filename"), e.getMessage());
+
+        e = assertThrows(ConfigException.class, () -> RunConfigLoader.load(p.resolveSibling("t.yaml"),
+                List.of("data.batchSise=4")));
+        assertTrue(e.getMessage().startsWith("--set data.batchSise=4: unknown key 'data.batchSise'; valid keys of"
+                + " 'data': chips, raster"), e.getMessage());
+    }
+
+    @Test
+    void wrongTypesAndBadSyntaxAreExplained() throws Exception {
+        ConfigException e = assertThrows(ConfigException.class, () -> RunConfigLoader.load(
+                yaml("r.yaml", "trainer:\n  maxEpochs: five\n"), List.of()));
+        oneLine(e.getMessage());
+        assertTrue(e.getMessage().contains("r.yaml: 'trainer.maxEpochs' must be a whole number"), e.getMessage());
+        e = assertThrows(ConfigException.class, () -> RunConfigLoader.load(yaml("r2.yaml", "trainer:\n"
+                + "  maxEpochs: 2.5\n"), List.of()));
+        assertTrue(e.getMessage().contains("'trainer.maxEpochs' must be a whole number"), e.getMessage());
+        e = assertThrows(ConfigException.class, () -> RunConfigLoader.load(yaml("r3.yaml", "data: [1, 2]\n"),
+                List.of()));
+        assertTrue(e.getMessage().contains("'data' must be a mapping of keys (chips, raster"), e.getMessage());
+        e = assertThrows(ConfigException.class, () -> RunConfigLoader.load(yaml("bad.yaml", "trainer:\n"
+                + "  maxEpochs: 1\n   x: [\n"), List.of()));
+        oneLine(e.getMessage());
+        assertTrue(e.getMessage().startsWith("bad.yaml: not valid YAML at line"), e.getMessage());
+        e = assertThrows(ConfigException.class, () -> RunConfigLoader.load(yaml("list.yaml", "- a\n- b\n"),
+                List.of()));
+        assertTrue(e.getMessage().contains("top level is a list, not a mapping"), e.getMessage());
+        e = assertThrows(ConfigException.class, () -> RunConfigLoader.load(yaml("ok.yaml", ""),
+                List.of("trainer.maxEpochs")));
+        assertTrue(e.getMessage().contains("expected key=value"), e.getMessage());
+        e = assertThrows(ConfigException.class, () -> RunConfigLoader.load(yaml("ok2.yaml", ""),
+                List.of("name=a/b")));
+        assertTrue(e.getMessage().contains("name 'a/b'"), e.getMessage());
+        e = assertThrows(ConfigException.class, () -> RunConfigLoader.load(tmp.resolve("missing.yaml"), List.of()));
+        assertTrue(e.getMessage().contains("missing.yaml: configuration file not found"), e.getMessage());
+    }
+}

@@ -1,0 +1,84 @@
+package io.geolightning.app.data;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.geolightning.app.config.ConfigException;
+import io.geolightning.app.config.DataSection;
+import io.geolightning.app.config.RunConfigLoader;
+import io.geolightning.tiling.EdgeMode;
+import io.geolightning.tiling.TilingConfig;
+import io.geolightning.tiling.data.ImageFolderDataModule;
+import io.geolightning.tiling.data.SatelliteDataModule;
+import io.geolightning.tiling.labels.LabelTask;
+import io.geolightning.tiling.splits.BlockGrid;
+import io.geolightning.tiling.splits.SplitConfig;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class DataModuleFactoryTest {
+
+    private static DataSection data(String... kv) {
+        Map<String, Object> tree = new java.util.LinkedHashMap<>();
+        return RunConfigLoader.bind(tree, java.util.Arrays.stream(kv).map(s -> "data." + s).toList(), "t").data();
+    }
+
+    @Test
+    void tilingSettingsBecomeATilingConfig() {
+        DataSection d = data("raster=scene.tif", "labels=l.shp", "labelField=TIPO", "chipSize=32", "stride=16",
+                "split=spatial", "block=5000m", "val=0.25", "test=0.25", "edge=shift", "classes=[RURAL, URBANO]");
+        TilingConfig c = DataModuleFactory.tilingConfig(d, Path.of("store"), 7);
+        assertEquals(32, c.chipSize());
+        assertEquals(16, c.stride());
+        assertEquals(EdgeMode.SHIFT, c.edge());
+        assertEquals(SplitConfig.Kind.SPATIAL, c.split().kind());
+        assertEquals(BlockGrid.mapUnits(5000), c.split().grid());
+        assertEquals(0.5, c.split().ratios().train(), 1e-12);
+        assertEquals(7, c.split().seed());
+        assertEquals(LabelTask.CLASSIFICATION, c.task());
+        assertEquals(List.of("RURAL", "URBANO"), c.labels().classNames());
+        assertEquals(BlockGrid.chips(4), DataModuleFactory.block("4"));
+        assertEquals(BlockGrid.chips(3), DataModuleFactory.block("3 chips"));
+        assertEquals(SplitConfig.Kind.ALL_TRAIN, DataModuleFactory.split(data("split=none"), 1).kind());
+    }
+
+    @Test
+    void sourcesPickTheRightDataModule() {
+        assertTrue(DataModuleFactory.create(data("chips=store.parquet"), Path.of("d"), 1)
+                instanceof SatelliteDataModule);
+        assertTrue(DataModuleFactory.create(data("imageFolder=/aid", "resize=64"), Path.of("d"), 1)
+                instanceof ImageFolderDataModule);
+        SatelliteDataModule tiled = (SatelliteDataModule) DataModuleFactory.create(data("raster=a.tif",
+                "labels=b.gpkg", "mode=segmentation"), Path.of("runs/x/chips"), 1);
+        assertEquals(Path.of("runs/x/chips").toAbsolutePath().normalize(), tiled.config().store()
+                .toAbsolutePath().normalize(), "tiles into the default store when data.chips is not set");
+    }
+
+    @Test
+    void badValuesNameTheKeyAndTheAcceptedValues() {
+        assertMessage(() -> DataModuleFactory.create(data("batchSize=4"), Path.of("d"), 1),
+                "data: no source; set 'chips'");
+        assertMessage(() -> DataModuleFactory.tilingConfig(data("raster=a.tif", "labels=b", "labelField=F",
+                "mode=regression"), Path.of("s"), 1), "mode 'regression': unknown; use classification or segmentation");
+        assertMessage(() -> DataModuleFactory.tilingConfig(data("raster=a.tif", "labels=b", "labelField=F",
+                "split=kfold"), Path.of("s"), 1), "split 'kfold': unknown; use spatial, random or none");
+        assertMessage(() -> DataModuleFactory.tilingConfig(data("raster=a.tif", "labels=b", "labelField=F",
+                "val=0.6", "test=0.5"), Path.of("s"), 1), "split fractions val 0.6 / test 0.5");
+        assertMessage(() -> DataModuleFactory.tilingConfig(data("raster=a.tif", "labels=b"), Path.of("s"), 1),
+                "'labelField' is not set");
+        assertMessage(() -> DataModuleFactory.block("big"), "block 'big': not a block size");
+        assertMessage(() -> DataModuleFactory.block("-3"), "block '-3'");
+        assertMessage(() -> DataModuleFactory.edge("wrap"), "edge 'wrap': unknown; use drop, shift or pad");
+        assertMessage(() -> DataModuleFactory.create(data("raster=a", "imageFolder=b"), Path.of("d"), 1),
+                "both 'raster' and 'imageFolder'");
+    }
+
+    private static void assertMessage(org.junit.jupiter.api.function.Executable e, String part) {
+        ConfigException x = assertThrows(ConfigException.class, e);
+        assertTrue(x.getMessage().contains(part), x.getMessage());
+        assertTrue(!x.getMessage().contains("\n"), x.getMessage());
+    }
+}
