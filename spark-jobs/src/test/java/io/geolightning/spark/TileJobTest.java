@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.geolightning.app.cli.GeoLightningCli;
-import io.geolightning.tiling.DataType;
+import io.geolightning.tiling.ChipDataType;
 import io.geolightning.tiling.EdgeMode;
 import io.geolightning.tiling.Tiler;
 import io.geolightning.tiling.TilingConfig;
@@ -140,7 +140,7 @@ class TileJobTest {
         assertEquals(missingError, scenes.get(1).get("error"));
 
         // merged train statistics = a recomputation over the store's train chips
-        BandStatisticsAccumulator acc = new BandStatisticsAccumulator(m.bands(), DataType.parse(m.dtype()),
+        BandStatisticsAccumulator acc = new BandStatisticsAccumulator(m.bands(), ChipDataType.parse(m.dtype()),
                 m.nodataArray());
         ChipStoreReader.open(store).forEach(row -> {
             if (row.split() == Split.TRAIN) {

@@ -29,8 +29,8 @@ public final class NodataScan {
     }
 
     /** @return nodata pixels / all pixels, 0..1 */
-    public static double fraction(byte[] px, DataType dtype, int bands, int pixelsPerBand, Double[] nodata) {
-        boolean floating = dtype == DataType.FLOAT32 || dtype == DataType.FLOAT64;
+    public static double fraction(byte[] px, ChipDataType dtype, int bands, int pixelsPerBand, Double[] nodata) {
+        boolean floating = dtype == ChipDataType.FLOAT32 || dtype == ChipDataType.FLOAT64;
         boolean any = floating;
         for (int b = 0; b < bands; b++) {
             any |= nodata != null && nodata[b] != null;
@@ -38,7 +38,7 @@ public final class NodataScan {
         if (!any || pixelsPerBand == 0) {
             return pixelsPerBand == 0 ? 1 : 0;
         }
-        if (dtype == DataType.UINT8) {
+        if (dtype == ChipDataType.UINT8) {
             if (someBandNeverNodata(px, bands, pixelsPerBand, nodata)) {
                 return 0;
             }

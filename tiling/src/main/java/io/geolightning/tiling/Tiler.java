@@ -136,7 +136,7 @@ public final class Tiler {
         // 3. read, label, filter, write in order
         GeoRaster first = scenes.get(0).raster();
         int bands = first.bandCount();
-        DataType dtype = DataType.parse(first.dataType().name());
+        ChipDataType dtype = ChipDataType.parse(first.dataType().name());
         Double[] nodata = new Double[bands];
         for (int b = 0; b < bands; b++) {
             var nd = first.nodata(b + 1);
@@ -286,7 +286,7 @@ public final class Tiler {
         clock.read.add(t1 - t0);
         byte[] pixels = w.dataType().bytes() == 1 ? w.bytes() : w.asBytes(); // uint8: the window's own array
         int ppb = chip.width() * chip.height();
-        DataType dtype = DataType.parse(w.dataType().name());
+        ChipDataType dtype = ChipDataType.parse(w.dataType().name());
         double nodataFraction = w.isFullyCovered()
                 ? NodataScan.fraction(pixels, dtype, w.bandCount(), ppb, nodataOf(w)) : w.nodataFraction();
         long t2 = System.nanoTime();
@@ -348,7 +348,7 @@ public final class Tiler {
         }
     }
 
-    private static ChipStoreMetadata metadata(TilingConfig config, LabelSet labels, int bands, DataType dtype,
+    private static ChipStoreMetadata metadata(TilingConfig config, LabelSet labels, int bands, ChipDataType dtype,
                                               Double[] nodata, BandStatistics stats) {
         List<InputFingerprint> inputs = new ArrayList<>();
         config.scenes().forEach(p -> inputs.add(InputFingerprint.of(p)));

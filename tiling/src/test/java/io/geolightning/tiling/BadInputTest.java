@@ -116,6 +116,6 @@ class BadInputTest {
         assertTrue(oneLine(() -> olinda().chipSize(0).build()).startsWith("chip size 0: must be at least 1"));
         assertTrue(oneLine(() -> olinda().maxNodataFraction(2).build()).startsWith("max nodata fraction 2.0"));
         assertTrue(oneLine(() -> new Region(5, 0, 1, 1, null)).startsWith("region [5.0, 0.0, 1.0, 1.0]"));
-        assertTrue(oneLine(() -> DataType.parse("complex64")).startsWith("dtype 'complex64': unknown"));
+        assertTrue(oneLine(() -> ChipDataType.parse("complex64")).startsWith("dtype 'complex64': unknown"));
     }
 }

@@ -53,7 +53,7 @@ class FiltersTest {
             int partial = 0;
             for (Chip c : new ChipGrid(48, 40, EdgeMode.DROP).chips(r)) {
                 io.geolightning.geo.RasterWindow w = r.read(c.window());
-                double ours = NodataScan.fraction(w.bytes(), DataType.UINT8, 3, 48 * 48, nd);
+                double ours = NodataScan.fraction(w.bytes(), ChipDataType.UINT8, 3, 48 * 48, nd);
                 assertEquals(w.nodataFraction(), ours, 1e-12, c.id());
                 partial += ours > 0 && ours < 1 ? 1 : 0;
             }

@@ -142,7 +142,7 @@ class MassachusettsSegmentationTest {
 
     @Test
     void parallelPartsKeepChipOrderAndTrainOnlyStatistics() {
-        BandStatisticsAccumulator train = new BandStatisticsAccumulator(3, io.geolightning.tiling.DataType.UINT8,
+        BandStatisticsAccumulator train = new BandStatisticsAccumulator(3, io.geolightning.tiling.ChipDataType.UINT8,
                 dm.metadata().nodataArray());
         for (ChipRow r : rows) {
             if (r.split() == Split.TRAIN) {

@@ -93,8 +93,8 @@ class OlindaClassificationTest {
     @Test
     void statisticsComeFromTrainChipsOnly() {
         BandStatistics saved = result.metadata().bandStatistics();
-        BandStatisticsAccumulator train = new BandStatisticsAccumulator(6, DataType.UINT8, null);
-        BandStatisticsAccumulator all = new BandStatisticsAccumulator(6, DataType.UINT8, null);
+        BandStatisticsAccumulator train = new BandStatisticsAccumulator(6, ChipDataType.UINT8, null);
+        BandStatisticsAccumulator all = new BandStatisticsAccumulator(6, ChipDataType.UINT8, null);
         for (ChipRow r : rows) {
             all.add(r.pixels(), 32 * 32);
             if (r.split() == Split.TRAIN) {

@@ -5,7 +5,7 @@ import io.geolightning.geo.GeoRaster;
 import io.geolightning.geo.RasterWindow;
 import io.geolightning.tiling.Chip;
 import io.geolightning.tiling.ChipGrid;
-import io.geolightning.tiling.DataType;
+import io.geolightning.tiling.ChipDataType;
 import io.geolightning.tiling.EdgeMode;
 import io.geolightning.tiling.data.ChipLoader;
 import io.geolightning.tiling.data.ChipSample;
@@ -86,7 +86,7 @@ public record SceneChips(List<ChipSample> train, List<ChipSample> val, List<Stri
             }
             List<ChipSample> train = new ArrayList<>();
             List<ChipSample> val = new ArrayList<>();
-            BandStatisticsAccumulator acc = new BandStatisticsAccumulator(bands, DataType.UINT8, nodata);
+            BandStatisticsAccumulator acc = new BandStatisticsAccumulator(bands, ChipDataType.UINT8, nodata);
             int i = 0;
             for (Chip chip : new ChipGrid(size, stride, EdgeMode.DROP).chips(raster)) {
                 if (!labels.overlaps(chip) && !masks) {
@@ -104,7 +104,7 @@ public record SceneChips(List<ChipSample> train, List<ChipSample> val, List<Stri
                     label = c.get();
                 }
                 RasterWindow w = raster.read(chip.window());
-                ChipSample s = new ChipSample(w.asBytes(), DataType.UINT8, bands, size, size, label, mask);
+                ChipSample s = new ChipSample(w.asBytes(), ChipDataType.UINT8, bands, size, size, label, mask);
                 if (i++ % 5 == 4) {
                     val.add(s);
                 } else {

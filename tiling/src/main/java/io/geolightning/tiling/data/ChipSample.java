@@ -1,6 +1,6 @@
 package io.geolightning.tiling.data;
 
-import io.geolightning.tiling.DataType;
+import io.geolightning.tiling.ChipDataType;
 
 /**
  * One training sample before normalisation: raw little-endian band-major pixels plus a class label or a mask.
@@ -13,5 +13,5 @@ import io.geolightning.tiling.DataType;
  * @param label class id (classification) or null
  * @param mask per-pixel class ids, height x width unsigned bytes (segmentation) or null
  */
-public record ChipSample(byte[] pixels, DataType dtype, int bands, int height, int width, Integer label, byte[] mask) {
+public record ChipSample(byte[] pixels, ChipDataType dtype, int bands, int height, int width, Integer label, byte[] mask) {
 }

@@ -1,6 +1,6 @@
 package io.geolightning.tiling.data;
 
-import io.geolightning.tiling.DataType;
+import io.geolightning.tiling.ChipDataType;
 import io.geolightning.tiling.TilingException;
 import io.geolightning.tiling.splits.RandomSplitter;
 import io.geolightning.tiling.splits.Split;
@@ -163,7 +163,7 @@ public final class ImageFolderDataModule implements DataModule {
         if (train.isEmpty()) {
             throw new TilingException(config.root() + ": the training split is empty; lower the val/test ratios or add images");
         }
-        BandStatisticsAccumulator acc = new BandStatisticsAccumulator(3, DataType.UINT8, null);
+        BandStatisticsAccumulator acc = new BandStatisticsAccumulator(3, ChipDataType.UINT8, null);
         int step = Math.max(1, train.size() / config.statsSample());
         for (int i = 0; i < train.size(); i += step) {
             ChipSample s = decode(train.get(i));
@@ -212,7 +212,7 @@ public final class ImageFolderDataModule implements DataModule {
             px[n + i] = (byte) (v >> 8);
             px[2 * n + i] = (byte) v;
         }
-        return new ChipSample(px, DataType.UINT8, 3, h, w, e.label(), null);
+        return new ChipSample(px, ChipDataType.UINT8, 3, h, w, e.label(), null);
     }
 
     private ChipLoader loader(Split split, boolean training) {

@@ -3,7 +3,7 @@ package io.geolightning.tiling.data;
 import io.geolightning.tiling.Tiler;
 import io.geolightning.tiling.TilingConfig;
 import io.geolightning.tiling.TilingException;
-import io.geolightning.tiling.DataType;
+import io.geolightning.tiling.ChipDataType;
 import io.geolightning.tiling.splits.BlockGrid;
 import io.geolightning.tiling.splits.SpatialItem;
 import io.geolightning.tiling.splits.SpatialKFold;
@@ -262,7 +262,7 @@ public final class SatelliteDataModule implements DataModule {
             List<ChipSample> train = folds.get(f).get(Split.TRAIN).stream().map(it -> s.get(it.index())).toList();
             List<ChipSample> val = folds.get(f).get(Split.VAL).stream().map(it -> s.get(it.index())).toList();
             BandStatisticsAccumulator acc = new BandStatisticsAccumulator(metadata.bands(),
-                    DataType.parse(metadata.dtype()), metadata.nodataArray());
+                    ChipDataType.parse(metadata.dtype()), metadata.nodataArray());
             train.forEach(t -> acc.add(t.pixels(), t.width() * t.height()));
             BandStatistics st = acc.result();
             Normalization norm = Normalization.of(st, metadata.nodataArray());

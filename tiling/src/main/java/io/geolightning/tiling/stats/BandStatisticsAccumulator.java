@@ -1,6 +1,6 @@
 package io.geolightning.tiling.stats;
 
-import io.geolightning.tiling.DataType;
+import io.geolightning.tiling.ChipDataType;
 import java.util.Arrays;
 
 /**
@@ -10,7 +10,7 @@ import java.util.Arrays;
  */
 public final class BandStatisticsAccumulator {
     private final int bands;
-    private final DataType dtype;
+    private final ChipDataType dtype;
     private final Double[] nodata;
     private final long[] count;
     private final double[] mean;
@@ -23,7 +23,7 @@ public final class BandStatisticsAccumulator {
      * @param dtype pixel type of the chips to add
      * @param nodata nodata value per band (null entries, or a null array, for none)
      */
-    public BandStatisticsAccumulator(int bands, DataType dtype, Double[] nodata) {
+    public BandStatisticsAccumulator(int bands, ChipDataType dtype, Double[] nodata) {
         this.bands = bands;
         this.dtype = dtype;
         this.nodata = nodata == null ? new Double[bands] : nodata.clone();
@@ -61,7 +61,7 @@ public final class BandStatisticsAccumulator {
         double[] lo = new double[bands];
         double[] hi = new double[bands];
         for (int b = 0; b < bands; b++) {
-            if (dtype == DataType.UINT8) {
+            if (dtype == ChipDataType.UINT8) {
                 summarizeUint8(pixels, b, pixelsPerBand, cnt, mn, ss2, lo, hi);
             } else {
                 summarizeAny(pixels, b, pixelsPerBand, cnt, mn, ss2, lo, hi);

@@ -1,6 +1,6 @@
 package io.geolightning.tiling.store;
 
-import io.geolightning.tiling.DataType;
+import io.geolightning.tiling.ChipDataType;
 import io.geolightning.tiling.splits.Split;
 
 /**
@@ -28,7 +28,7 @@ import io.geolightning.tiling.splits.Split;
  */
 public record ChipRow(String chipId, String scene, String crs, int x, int y, int width, int height,
                       double minx, double miny, double maxx, double maxy, Split split, Integer label, byte[] mask,
-                      int bands, DataType dtype, byte[] pixels) implements io.geolightning.tiling.splits.SpatialItem {
+                      int bands, ChipDataType dtype, byte[] pixels) implements io.geolightning.tiling.splits.SpatialItem {
 
     /** Checks that pixel and mask sizes agree with the window. */
     public ChipRow {

@@ -1,6 +1,6 @@
 package io.geolightning.tiling.store;
 
-import io.geolightning.tiling.DataType;
+import io.geolightning.tiling.ChipDataType;
 import io.geolightning.tiling.TilingException;
 import io.geolightning.tiling.splits.Split;
 import java.io.IOException;
@@ -236,8 +236,8 @@ public final class ChipStoreReader {
 
     private static ChipRow toRow(Group g) {
         MessageType t = (MessageType) g.getType();
-        DataType dtype = has(g, t, ChipStoreSchema.DTYPE) ? DataType.parse(g.getString(ChipStoreSchema.DTYPE, 0))
-                : DataType.UINT8;
+        ChipDataType dtype = has(g, t, ChipStoreSchema.DTYPE) ? ChipDataType.parse(g.getString(ChipStoreSchema.DTYPE, 0))
+                : ChipDataType.UINT8;
         return new ChipRow(
                 str(g, t, ChipStoreSchema.CHIP_ID), str(g, t, ChipStoreSchema.SCENE), str(g, t, ChipStoreSchema.CRS),
                 integer(g, t, ChipStoreSchema.X), integer(g, t, ChipStoreSchema.Y),

@@ -33,7 +33,7 @@ class ChipLoaderTest {
                 px[64 + i] = (byte) s;
                 mask[i] = px[i];
             }
-            out.add(new ChipSample(px, io.geolightning.tiling.DataType.UINT8, 2, 8, 8, s % 5, mask));
+            out.add(new ChipSample(px, io.geolightning.tiling.ChipDataType.UINT8, 2, 8, 8, s % 5, mask));
         }
         return out;
     }
@@ -155,7 +155,7 @@ class ChipLoaderTest {
     @Test
     void mismatchedSampleSizesFailWithOneLine() {
         List<ChipSample> s = new ArrayList<>(samples(2));
-        s.add(new ChipSample(new byte[2 * 16], io.geolightning.tiling.DataType.UINT8, 2, 4, 4, 0, null));
+        s.add(new ChipSample(new byte[2 * 16], io.geolightning.tiling.ChipDataType.UINT8, 2, 4, 4, 0, null));
         ChipLoader loader = new ChipLoader(new ListChipSource(s), Normalization.identity(2),
                 LoaderConfig.builder().batchSize(3).build(), ChipLoader.LabelKind.CLASS);
         try (NDManager m = NDManager.newBaseManager("PyTorch")) {

@@ -4,7 +4,7 @@ import io.geolightning.foundation.fuzz.ByteMutations;
 import io.geolightning.foundation.fuzz.FuzzFiles;
 import io.geolightning.foundation.fuzz.ParseContract;
 import io.geolightning.foundation.fuzz.TreeMutations;
-import io.geolightning.tiling.DataType;
+import io.geolightning.tiling.ChipDataType;
 import io.geolightning.tiling.TilingException;
 import io.geolightning.tiling.stats.BandStatistics;
 import java.io.IOException;
@@ -37,8 +37,8 @@ class ChipStoreFuzzTest {
         dir = Files.createTempDirectory("chip-store-fuzz");
         Path seed = dir.resolve("seed");
         try (ChipStoreWriter w = ChipStoreWriter.open(seed, ChipStoreOptions.defaults().withRowsPerPart(8))) {
-            ChipStoreTest.rows(6, DataType.UINT16, true).forEach(w::write);
-            ChipStoreTest.rows(6, DataType.UINT16, false).forEach(w::write);
+            ChipStoreTest.rows(6, ChipDataType.UINT16, true).forEach(w::write);
+            ChipStoreTest.rows(6, ChipDataType.UINT16, false).forEach(w::write);
             BandStatistics stats = new BandStatistics(new long[] {64, 64, 64}, new double[] {1, 2, 3},
                     new double[] {0.5, 0.5, 0.5}, new double[] {0, 0, 0}, new double[] {9, 9, 9});
             w.commit(new ChipStoreMetadata(0, "segmentation", List.of("water", "urban"), 255, 3, "uint16", 8, 8,

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.geolightning.tiling.DataType;
+import io.geolightning.tiling.ChipDataType;
 import io.geolightning.tiling.TilingException;
 import io.geolightning.tiling.splits.Split;
 import java.io.IOException;
@@ -27,7 +27,7 @@ class ChipStoreTest {
     @TempDir
     Path tmp;
 
-    static List<ChipRow> rows(int n, DataType dtype, boolean segmentation) {
+    static List<ChipRow> rows(int n, ChipDataType dtype, boolean segmentation) {
         Random r = new Random(7);
         List<ChipRow> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -53,7 +53,7 @@ class ChipStoreTest {
     @ParameterizedTest
     @EnumSource(value = CompressionCodecName.class, names = {"SNAPPY", "ZSTD", "GZIP", "UNCOMPRESSED"})
     void roundTripsEveryColumnExactly(CompressionCodecName codec) {
-        List<ChipRow> in = rows(50, DataType.UINT16, false);
+        List<ChipRow> in = rows(50, ChipDataType.UINT16, false);
         Path store = tmp.resolve("s.parquet");
         try (ChipStoreWriter w = ChipStoreWriter.open(store, ChipStoreOptions.defaults().withCodec(codec))) {
             in.forEach(w::write);
@@ -83,7 +83,7 @@ class ChipStoreTest {
 
     @Test
     void folderStoreRotatesPartsAndProjectsColumns() throws IOException {
-        List<ChipRow> in = rows(25, DataType.UINT8, true);
+        List<ChipRow> in = rows(25, ChipDataType.UINT8, true);
         Path store = tmp.resolve("folder");
         try (ChipStoreWriter w = ChipStoreWriter.open(store, ChipStoreOptions.defaults().withRowsPerPart(10)
                 .withCodec(CompressionCodecName.ZSTD))) {
@@ -118,7 +118,7 @@ class ChipStoreTest {
     void abandonedWriterPublishesNothing() throws IOException {
         Path store = tmp.resolve("never.parquet");
         try (ChipStoreWriter w = ChipStoreWriter.open(store, ChipStoreOptions.defaults())) {
-            rows(5, DataType.UINT8, false).forEach(w::write);
+            rows(5, ChipDataType.UINT8, false).forEach(w::write);
         }
         assertFalse(Files.exists(store));
         try (var s = Files.list(tmp)) {
@@ -130,7 +130,7 @@ class ChipStoreTest {
     void truncatedStoreFailsWithOneLine() throws IOException {
         Path store = tmp.resolve("t.parquet");
         try (ChipStoreWriter w = ChipStoreWriter.open(store, ChipStoreOptions.defaults())) {
-            rows(20, DataType.UINT8, false).forEach(w::write);
+            rows(20, ChipDataType.UINT8, false).forEach(w::write);
             w.commit(meta());
         }
         byte[] all = Files.readAllBytes(store);
@@ -146,7 +146,7 @@ class ChipStoreTest {
         Path store = tmp.resolve("parts");
         try (ChipStoreWriter w = ChipStoreWriter.open(store, ChipStoreOptions.defaults().withRowsPerPart(10)
                 .withCodec(CompressionCodecName.UNCOMPRESSED))) {
-            rows(40, DataType.UINT8, false).forEach(w::write);
+            rows(40, ChipDataType.UINT8, false).forEach(w::write);
             w.commit(meta());
         }
         ChipStoreReader r = ChipStoreReader.open(store);

@@ -7,12 +7,12 @@ import java.util.Locale;
  * Pixel data types a chip can carry, named as in NumPy ("uint8", "float32", ...). Pixels are stored raw,
  * little-endian, band-major; this type knows how to read one value back as a double.
  */
-public enum DataType {
+public enum ChipDataType {
     UINT8(1), INT8(1), UINT16(2), INT16(2), UINT32(4), INT32(4), FLOAT32(4), FLOAT64(8);
 
     private final int bytes;
 
-    DataType(int bytes) {
+    ChipDataType(int bytes) {
         this.bytes = bytes;
     }
 
@@ -27,14 +27,14 @@ public enum DataType {
     }
 
     /** Parses a NumPy-style name ("uint8", "float32", ...), failing with a one-line message. */
-    public static DataType parse(String id) {
-        for (DataType t : values()) {
+    public static ChipDataType parse(String id) {
+        for (ChipDataType t : values()) {
             if (t.id().equalsIgnoreCase(id)) {
                 return t;
             }
         }
         throw new TilingException("dtype '" + id + "': unknown pixel data type; use one of "
-                + Arrays.stream(values()).map(DataType::id).toList());
+                + Arrays.stream(values()).map(ChipDataType::id).toList());
     }
 
     /** Reads value {@code index} (not byte offset) of a little-endian buffer as a double. */
