@@ -189,8 +189,8 @@ final class ChipStoreMerge {
         if (m.chipWidth() != ref.chipWidth() || m.chipHeight() != ref.chipHeight()) {
             return m.chipWidth() + "x" + m.chipHeight() + " px but %s has " + ref.chipWidth() + "x" + ref.chipHeight();
         }
-        if (!m.task().equals(ref.task())) {
-            return "task " + m.task() + " but %s has " + ref.task();
+        if (m.task() != ref.task()) {
+            return "task " + m.task().id() + " but %s has " + ref.task().id();
         }
         if (!Objects.equals(m.classNames(), ref.classNames())) {
             return "classes " + m.classNames() + " but %s has " + ref.classNames();

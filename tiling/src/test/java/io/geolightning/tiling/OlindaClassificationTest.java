@@ -1,5 +1,6 @@
 package io.geolightning.tiling;
 
+import io.geolightning.tiling.labels.LabelTask;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -64,7 +65,7 @@ class OlindaClassificationTest {
         }
         ChipStoreMetadata m = result.metadata();
         assertEquals(List.of("RURAL", "URBANO"), m.classNames());
-        assertEquals("classification", m.task());
+        assertEquals(LabelTask.CLASSIFICATION, m.task());
         assertEquals(10 * 11, result.candidates());
         assertEquals(rows.size(), result.written());
         long urban = rows.stream().filter(r -> r.label() == 1).count();

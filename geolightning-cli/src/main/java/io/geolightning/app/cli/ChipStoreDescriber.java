@@ -1,5 +1,6 @@
 package io.geolightning.app.cli;
 
+import io.geolightning.tiling.labels.LabelTask;
 import io.geolightning.tiling.stats.BandStatistics;
 import io.geolightning.tiling.store.ChipCursor;
 import io.geolightning.tiling.store.ChipRow;
@@ -26,7 +27,7 @@ final class ChipStoreDescriber {
         ChipStoreMetadata m = reader.requireMetadata();
         Table t = new Table(out, 14);
         t.title("chip store " + reader.layout().root());
-        t.row("task", m.task());
+        t.row("task", m.task().id());
         t.row("classes", m.classNames() == null ? "none" : m.classNames().size() + " " + m.classNames());
         if (m.ignoreValue() != null) {
             t.row("ignore value", m.ignoreValue());
@@ -42,7 +43,7 @@ final class ChipStoreDescriber {
             });
             t.row("splits", sb.length() == 0 ? "none" : sb.toString());
         }
-        if ("classification".equals(m.task()) && m.classNames() != null) {
+        if (m.task() == LabelTask.CLASSIFICATION && m.classNames() != null) {
             classCounts(reader, m.classNames(), t);
         }
         if (m.nodata() != null) {

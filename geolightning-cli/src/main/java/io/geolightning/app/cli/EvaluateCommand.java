@@ -1,5 +1,6 @@
 package io.geolightning.app.cli;
 
+import io.geolightning.tiling.labels.LabelTask;
 import io.geolightning.models.metrics.ConfusionMatrix;
 import io.geolightning.models.nn.BandNormalization;
 import io.geolightning.models.nn.ModelSpec;
@@ -100,15 +101,15 @@ final class EvaluateCommand implements Callable<Integer> {
             throw new CliException(chips + ": classes " + m.classNames() + " differ from " + checkpoint.getFileName()
                     + "'s " + classes + "; tile with the same labels (--classes " + String.join(",", classes) + ")");
         }
-        String kind = spec.kind().name().toLowerCase(Locale.ROOT);
-        if (!kind.equals(m.task())) {
-            throw new CliException(chips + ": chips are labelled for " + m.task() + " but "
+        String kind = spec.kind().id();
+        if (spec.kind() != m.task()) {
+            throw new CliException(chips + ": chips are labelled for " + m.task().id() + " but "
                     + checkpoint.getFileName() + " is a " + kind + " model; tile in " + kind + " mode");
         }
         if (m.chipWidth() != spec.chipSize() || m.chipHeight() != spec.chipSize()) {
             String sizes = chips + ": chips are " + m.chipWidth() + " x " + m.chipHeight() + " pixels but "
                     + checkpoint.getFileName() + " was trained on " + spec.chipSize() + "-pixel chips";
-            if (spec.kind() == io.geolightning.models.nn.TaskKind.CLASSIFICATION) {
+            if (spec.kind() == LabelTask.CLASSIFICATION) {
                 throw new CliException(sizes + ", so the scores would not describe it; tile with --chip "
                         + spec.chipSize() + " to evaluate it");
             }

@@ -16,7 +16,7 @@ import io.geolightning.models.metrics.ConfusionMatrix;
 import io.geolightning.models.nn.Architecture;
 import io.geolightning.models.nn.BandNormalization;
 import io.geolightning.models.nn.ModelSpec;
-import io.geolightning.models.nn.TaskKind;
+import io.geolightning.tiling.labels.LabelTask;
 import io.geolightning.app.report.AtomicFiles;
 import io.geolightning.app.report.RunFolder;
 import io.geolightning.app.report.RunReport;
@@ -251,11 +251,11 @@ public final class TrainingRun {
     private TaskSettings settings(DataModule data) {
         ModelSection m = config.model();
         Architecture arch = Architecture.parse(m.architecture());
-        TaskKind dataKind = dataKind(data);
+        LabelTask dataKind = dataKind(data);
         if (arch.kind() != dataKind) {
-            throw new ConfigException("model.architecture " + arch.id() + " " + (arch.kind() == TaskKind.SEGMENTATION
+            throw new ConfigException("model.architecture " + arch.id() + " " + (arch.kind() == LabelTask.SEGMENTATION
                     ? "segments pixels" : "classifies chips") + " but the data is labelled for "
-                    + dataKind.name().toLowerCase(Locale.ROOT) + "; use " + (dataKind == TaskKind.SEGMENTATION
+                    + dataKind.name().toLowerCase(Locale.ROOT) + "; use " + (dataKind == LabelTask.SEGMENTATION
                     ? "unet" : "cnn, resnet18 or resnet50") + " or tile the data in the other mode");
         }
         List<String> classes = data.classNames();
@@ -284,18 +284,16 @@ public final class TrainingRun {
         return new TaskSettings(spec, classes, BandNormalization.of(data.bandStatistics()), weights, ignore, opt);
     }
 
-    private static TaskKind dataKind(DataModule data) {
+    private static LabelTask dataKind(DataModule data) {
         if (data instanceof SatelliteDataModule s) {
-            String task = s.metadata().task();
-            if ("segmentation".equals(task)) {
-                return TaskKind.SEGMENTATION;
-            }
-            if (!"classification".equals(task)) {
-                throw new ConfigException(s.config().store() + ": the chip store has no labels (task " + task
+            LabelTask task = s.metadata().task();
+            if (task == LabelTask.NONE) {
+                throw new ConfigException(s.config().store() + ": the chip store has no labels (task " + task.id()
                         + "); tile with --labels to train on it");
             }
+            return task;
         }
-        return TaskKind.CLASSIFICATION;
+        return LabelTask.CLASSIFICATION;
     }
 
     private Map<String, Object> dataFacts(DataModule data, LightningDataAdapter adapter, TaskSettings settings,

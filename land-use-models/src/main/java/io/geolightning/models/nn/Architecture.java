@@ -1,5 +1,6 @@
 package io.geolightning.models.nn;
 
+import io.geolightning.tiling.labels.LabelTask;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -7,19 +8,19 @@ import java.util.stream.Collectors;
 /** The networks {@link ModelFactory} can build, with the name used in configuration and checkpoints. */
 public enum Architecture {
     /** {@link LandUseCnn}: a small conv-bn-relu-pool classifier sized for CPUs. */
-    CNN("cnn", TaskKind.CLASSIFICATION, 16),
+    CNN("cnn", LabelTask.CLASSIFICATION, 16),
     /** torchvision-layout ResNet-18 (BasicBlock [2,2,2,2]). */
-    RESNET18("resnet18", TaskKind.CLASSIFICATION, 32),
+    RESNET18("resnet18", LabelTask.CLASSIFICATION, 32),
     /** torchvision-layout ResNet-50 (Bottleneck [3,4,6,3], stride on the 3x3 conv, v1.5). */
-    RESNET50("resnet50", TaskKind.CLASSIFICATION, 32),
+    RESNET50("resnet50", LabelTask.CLASSIFICATION, 32),
     /** {@link UNet} segmenter. */
-    UNET("unet", TaskKind.SEGMENTATION, 16);
+    UNET("unet", LabelTask.SEGMENTATION, 16);
 
     private final String id;
-    private final TaskKind kind;
+    private final LabelTask kind;
     private final int minChipSize;
 
-    Architecture(String id, TaskKind kind, int minChipSize) {
+    Architecture(String id, LabelTask kind, int minChipSize) {
         this.id = id;
         this.kind = kind;
         this.minChipSize = minChipSize;
@@ -31,7 +32,7 @@ public enum Architecture {
     }
 
     /** @return whether the network classifies chips or segments pixels */
-    public TaskKind kind() {
+    public LabelTask kind() {
         return kind;
     }
 

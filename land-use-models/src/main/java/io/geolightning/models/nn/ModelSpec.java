@@ -1,5 +1,6 @@
 package io.geolightning.models.nn;
 
+import io.geolightning.tiling.labels.LabelTask;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -67,7 +68,7 @@ public record ModelSpec(Architecture architecture, int bands, int classes, int c
     }
 
     /** @return whether the network classifies chips or segments pixels */
-    public TaskKind kind() {
+    public LabelTask kind() {
         return architecture.kind();
     }
 

@@ -2,7 +2,7 @@ package io.geolightning.models.predict;
 
 import io.geolightning.models.nn.ModelException;
 import io.geolightning.models.nn.ModelSpec;
-import io.geolightning.models.nn.TaskKind;
+import io.geolightning.tiling.labels.LabelTask;
 
 /**
  * What scene prediction needs to know about a network: what it outputs, its input bands, its classes and the chip
@@ -15,13 +15,13 @@ import io.geolightning.models.nn.TaskKind;
  * @param chipSize training chip side in pixels (the default window)
  * @param minWindow the smallest window the network accepts
  */
-public record ModelSignature(String architecture, TaskKind kind, int bands, int classes, int chipSize,
+public record ModelSignature(String architecture, LabelTask kind, int bands, int classes, int chipSize,
                              int minWindow) {
 
     /** Validates the values. */
     public ModelSignature {
-        if (kind == null) {
-            throw new ModelException("model signature: kind is missing; pass CLASSIFICATION or SEGMENTATION");
+        if (kind == null || kind == LabelTask.NONE) {
+            throw new ModelException("model signature: kind is missing or none; pass CLASSIFICATION or SEGMENTATION");
         }
         if (bands < 1 || classes < 2 || chipSize < 1 || minWindow < 1) {
             throw new ModelException("model signature: bands " + bands + ", classes " + classes + ", chip size "

@@ -9,7 +9,7 @@ import io.geolightning.geo.RasterWriter;
 import io.geolightning.geo.StreamingRasterWriter;
 import io.geolightning.models.nn.BandNormalization;
 import io.geolightning.models.nn.ModelException;
-import io.geolightning.models.nn.TaskKind;
+import io.geolightning.tiling.labels.LabelTask;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -82,7 +82,7 @@ public final class ScenePredictor {
             throw new ModelException(model.source() + ": " + spec.classes() + " classes do not fit a uint8 class "
                     + "raster (255 is nodata); use a model with at most 255 classes");
         }
-        boolean classifier = spec.kind() == TaskKind.CLASSIFICATION;
+        boolean classifier = spec.kind() == LabelTask.CLASSIFICATION;
         int size = options.resolvedWindow(spec.chipSize());
         if (classifier && size != spec.chipSize()) {
             throw new PredictOptionException("--window " + size + ": does not match the classifier's chip size "

@@ -2,7 +2,7 @@ package io.geolightning.models.tasks;
 
 import ai.djl.ndarray.NDArray;
 import io.geolightning.models.nn.ModelException;
-import io.geolightning.models.nn.TaskKind;
+import io.geolightning.tiling.labels.LabelTask;
 
 /**
  * Chip classification (one land-use class per chip), like TorchGeo's {@code ClassificationTask}: network output
@@ -16,7 +16,7 @@ public class ClassificationTask extends LandUseTask {
     }
 
     private static TaskSettings requireKind(TaskSettings settings) {
-        if (settings.model().kind() != TaskKind.CLASSIFICATION) {
+        if (settings.model().kind() != LabelTask.CLASSIFICATION) {
             throw new ModelException("architecture " + settings.model().architecture().id()
                     + " segments pixels, not chips; use SegmentationTask or a classifier (cnn, resnet18, resnet50)");
         }

@@ -10,7 +10,7 @@ import io.geolightning.models.metrics.ConfusionMatrix;
 import io.geolightning.models.nn.ModelException;
 import io.geolightning.models.nn.ModelFactory;
 import io.geolightning.models.nn.ModelSpec;
-import io.geolightning.models.nn.TaskKind;
+import io.geolightning.tiling.labels.LabelTask;
 import io.geolightning.trainer.LightningModule;
 import io.geolightning.trainer.LogOptions;
 import io.geolightning.trainer.TrainerException;
@@ -73,7 +73,7 @@ public abstract class LandUseTask extends LightningModule {
      * @return a {@link ClassificationTask} or {@link SegmentationTask}, by the architecture's kind
      */
     public static LandUseTask create(TaskSettings settings) {
-        return settings.model().kind() == TaskKind.SEGMENTATION
+        return settings.model().kind() == LabelTask.SEGMENTATION
                 ? new SegmentationTask(settings) : new ClassificationTask(settings);
     }
 

@@ -3,7 +3,7 @@ package io.geolightning.models.tasks;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import io.geolightning.models.nn.ModelException;
-import io.geolightning.models.nn.TaskKind;
+import io.geolightning.tiling.labels.LabelTask;
 
 /**
  * Semantic segmentation (one land-use class per pixel), like TorchGeo's {@code SemanticSegmentationTask}: network
@@ -18,7 +18,7 @@ public class SegmentationTask extends LandUseTask {
     }
 
     private static TaskSettings requireKind(TaskSettings settings) {
-        if (settings.model().kind() != TaskKind.SEGMENTATION) {
+        if (settings.model().kind() != LabelTask.SEGMENTATION) {
             throw new ModelException("architecture " + settings.model().architecture().id()
                     + " classifies whole chips; use ClassificationTask or a segmenter (unet)");
         }

@@ -12,7 +12,7 @@ import io.geolightning.models.nn.BandNormalization;
 import io.geolightning.models.nn.ModelException;
 import io.geolightning.models.nn.ModelFactory;
 import io.geolightning.models.nn.NativeCpuGuard;
-import io.geolightning.models.nn.TaskKind;
+import io.geolightning.tiling.labels.LabelTask;
 import io.geolightning.models.predict.InferenceModel;
 import io.geolightning.models.predict.ModelSignature;
 import java.io.IOException;
@@ -96,7 +96,7 @@ public final class TorchScriptModel implements InferenceModel {
             throw new ModelException(source + ": running it on a 1 x " + spec.bands() + " x " + s + " x " + s
                     + " float32 input failed (" + firstLine(e) + "); check the band count and chip size", e);
         }
-        Shape expected = spec.kind() == TaskKind.CLASSIFICATION ? new Shape(1, spec.classes())
+        Shape expected = spec.kind() == LabelTask.CLASSIFICATION ? new Shape(1, spec.classes())
                 : new Shape(1, spec.classes(), s, s);
         if (!out.equals(expected)) {
             throw new ModelException(source + ": output shape " + out + " for a 1 x " + spec.bands() + " x " + s + " x "

@@ -2,7 +2,7 @@ package io.geolightning.models.torchscript;
 
 import io.geolightning.models.nn.BandNormalization;
 import io.geolightning.models.nn.ModelException;
-import io.geolightning.models.nn.TaskKind;
+import io.geolightning.tiling.labels.LabelTask;
 import io.geolightning.models.predict.ModelSignature;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,13 +19,13 @@ import java.util.List;
  * @param normalization per-band mean/std applied before the network (null = identity)
  * @param outputsProbabilities true when the network's output is already a probability (softmax applied)
  */
-public record TorchScriptSpec(TaskKind kind, int bands, int classes, int chipSize, List<String> classNames,
+public record TorchScriptSpec(LabelTask kind, int bands, int classes, int chipSize, List<String> classNames,
                               BandNormalization normalization, boolean outputsProbabilities) {
 
     /** Fills defaults and validates. */
     public TorchScriptSpec {
-        if (kind == null) {
-            throw new ModelException("TorchScript spec: kind is missing; pass CLASSIFICATION (N x C output) or "
+        if (kind == null || kind == LabelTask.NONE) {
+            throw new ModelException("TorchScript spec: kind is missing or none; pass CLASSIFICATION (N x C output) or "
                     + "SEGMENTATION (N x C x H x W output)");
         }
         if (bands < 1 || classes < 2 || chipSize < 1) {

@@ -15,7 +15,7 @@ import io.geolightning.models.nn.Architecture;
 import io.geolightning.models.nn.BandNormalization;
 import io.geolightning.models.nn.ModelException;
 import io.geolightning.models.nn.ModelSpec;
-import io.geolightning.models.nn.TaskKind;
+import io.geolightning.tiling.labels.LabelTask;
 import io.geolightning.models.tasks.LandUseTask;
 import io.geolightning.models.tasks.SceneChips;
 import io.geolightning.models.tasks.TaskSettings;
@@ -41,13 +41,13 @@ class ScenePredictorTest {
 
     private TorchScriptModel segmenter(int bands, BandNormalization norm) throws IOException {
         Path pt = TorchScriptArchives.firstTwoBandsSegmenter(tmp.resolve("seg-" + bands + ".pt"));
-        return TorchScriptModel.load(pt, new TorchScriptSpec(TaskKind.SEGMENTATION, bands, 2, 32,
+        return TorchScriptModel.load(pt, new TorchScriptSpec(LabelTask.SEGMENTATION, bands, 2, 32,
                 List.of("dark", "bright"), norm, false));
     }
 
     private TorchScriptModel classifier(int chip) throws IOException {
         Path pt = TorchScriptArchives.meanOfFirstTwoBandsClassifier(tmp.resolve("cls.pt"));
-        return TorchScriptModel.load(pt, new TorchScriptSpec(TaskKind.CLASSIFICATION, 6, 2, chip,
+        return TorchScriptModel.load(pt, new TorchScriptSpec(LabelTask.CLASSIFICATION, 6, 2, chip,
                 List.of("RURAL", "URBANO"), OLINDA_NORM, false));
     }
 

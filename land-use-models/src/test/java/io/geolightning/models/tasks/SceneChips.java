@@ -1,5 +1,6 @@
 package io.geolightning.models.tasks;
 
+import io.geolightning.tiling.labels.LabelTask;
 import ai.djl.training.dataset.Dataset;
 import io.geolightning.geo.GeoRaster;
 import io.geolightning.geo.RasterWindow;
@@ -130,6 +131,6 @@ public record SceneChips(List<ChipSample> train, List<ChipSample> val, List<Stri
     public Dataset loader(List<ChipSample> samples, int batchSize, boolean shuffle) {
         return new ChipLoader(new ListChipSource(samples), normalization(),
                 LoaderConfig.builder().batchSize(batchSize).shuffle(shuffle).dropLast(false).seed(7).workers(1).build(),
-                samples.get(0).mask() != null ? ChipLoader.LabelKind.MASK : ChipLoader.LabelKind.CLASS);
+                samples.get(0).mask() != null ? LabelTask.SEGMENTATION : LabelTask.CLASSIFICATION);
     }
 }

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.geolightning.models.nn.BandNormalization;
 import io.geolightning.models.nn.ModelException;
-import io.geolightning.models.nn.TaskKind;
+import io.geolightning.tiling.labels.LabelTask;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,7 +19,7 @@ class TorchScriptModelTest {
     Path tmp;
 
     private static TorchScriptSpec segSpec(int classes) {
-        return new TorchScriptSpec(TaskKind.SEGMENTATION, 3, classes, 8, List.of(), null, false);
+        return new TorchScriptSpec(LabelTask.SEGMENTATION, 3, classes, 8, List.of(), null, false);
     }
 
     @Test
@@ -27,7 +27,7 @@ class TorchScriptModelTest {
         Path pt = TorchScriptArchives.firstTwoBandsSegmenter(tmp.resolve("seg.pt"));
         try (TorchScriptModel model = TorchScriptModel.load(pt, segSpec(2))) {
             assertEquals("seg.pt", model.source());
-            assertEquals(TaskKind.SEGMENTATION, model.signature().kind());
+            assertEquals(LabelTask.SEGMENTATION, model.signature().kind());
             // one 3 x 1 x 2 window: band 0 = [0, 1], band 1 = [0.5, 0], band 2 ignored
             float[] p = model.probabilities(new float[] {0, 1, 0.5f, 0, 9, 9}, 1, 1, 2);
             assertEquals(4, p.length);
@@ -42,7 +42,7 @@ class TorchScriptModelTest {
     @Test
     void classifierAndAnyFileExtension() throws Exception {
         Path pt = TorchScriptArchives.meanOfFirstTwoBandsClassifier(tmp.resolve("cls.torchscript"));
-        TorchScriptSpec spec = new TorchScriptSpec(TaskKind.CLASSIFICATION, 2, 2, 4, List.of("water", "land"),
+        TorchScriptSpec spec = new TorchScriptSpec(LabelTask.CLASSIFICATION, 2, 2, 4, List.of("water", "land"),
                 new BandNormalization(new double[] {1, 1}, new double[] {2, 2}), false);
         try (TorchScriptModel model = TorchScriptModel.load(pt, spec)) {
             float[] batch = new float[2 * 2 * 2 * 2];
@@ -71,10 +71,10 @@ class TorchScriptModelTest {
         e = assertThrows(ModelException.class, () -> TorchScriptModel.load(seg, segSpec(3)));
         assertTrue(e.getMessage().contains("(1, 2, 8, 8)") && e.getMessage().contains("(1, 3, 8, 8)"), e.getMessage());
         e = assertThrows(ModelException.class, () -> TorchScriptModel.load(seg,
-                new TorchScriptSpec(TaskKind.CLASSIFICATION, 3, 2, 8, null, null, false)));
+                new TorchScriptSpec(LabelTask.CLASSIFICATION, 3, 2, 8, null, null, false)));
         assertTrue(e.getMessage().contains("CLASSIFICATION"), e.getMessage());
         e = assertThrows(ModelException.class, () -> TorchScriptModel.load(seg,
-                new TorchScriptSpec(TaskKind.SEGMENTATION, 1, 2, 8, null, null, false)));
+                new TorchScriptSpec(LabelTask.SEGMENTATION, 1, 2, 8, null, null, false)));
         assertTrue(e.getMessage().contains("seg.pt: output shape (1, 1, 8, 8) for a 1 x 1 x 8 x 8 input"),
                 e.getMessage());
         Path broken = TorchScriptArchives.write(tmp.resolve("broken.pt"), "Broken",
@@ -84,7 +84,7 @@ class TorchScriptModelTest {
                 e.getMessage());
         assertEquals(1, e.getMessage().lines().count(), e.getMessage());
         e = assertThrows(ModelException.class,
-                () -> new TorchScriptSpec(TaskKind.SEGMENTATION, 3, 2, 8, List.of("a"), null, false));
+                () -> new TorchScriptSpec(LabelTask.SEGMENTATION, 3, 2, 8, List.of("a"), null, false));
         assertTrue(e.getMessage().contains("1 class names for 2 classes"), e.getMessage());
     }
 }

@@ -9,6 +9,7 @@ import ai.djl.training.dataset.Dataset;
 import ai.djl.translate.Batchifier;
 import ai.djl.util.Progress;
 import io.geolightning.tiling.TilingException;
+import io.geolightning.tiling.labels.LabelTask;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
@@ -36,26 +37,17 @@ public final class ChipLoader implements Dataset {
     private final ChipSource source;
     private final Normalization normalization;
     private final LoaderConfig config;
-    private final LabelKind labels;
+    private final LabelTask labels;
     private final AtomicInteger epoch = new AtomicInteger();
-
-    /** What the loader puts in a batch's labels. */
-    public enum LabelKind {
-        /** one int64 class id per sample, shape (N) */
-        CLASS,
-        /** one int64 class id per pixel, shape (N, H, W) */
-        MASK,
-        /** no labels (prediction) */
-        NONE
-    }
 
     /**
      * @param source samples
      * @param normalization per-band normalisation
      * @param config batching configuration
-     * @param labels label kind
+     * @param labels what the loader puts in a batch's labels: one int64 class id per sample, shape (N)
+     *     (classification), one per pixel, shape (N, H, W) (segmentation), or none (prediction)
      */
-    public ChipLoader(ChipSource source, Normalization normalization, LoaderConfig config, LabelKind labels) {
+    public ChipLoader(ChipSource source, Normalization normalization, LoaderConfig config, LabelTask labels) {
         this.source = source;
         this.normalization = normalization;
         this.config = config;
@@ -145,8 +137,8 @@ public final class ChipLoader implements Dataset {
         int plane = bands * h * w;
         float[] images = new float[n * plane];
         long[] lab = switch (labels) {
-            case CLASS -> new long[n];
-            case MASK -> new long[n * h * w];
+            case CLASSIFICATION -> new long[n];
+            case SEGMENTATION -> new long[n * h * w];
             case NONE -> null;
         };
         for (int i = 0; i < n; i++) {
@@ -158,13 +150,13 @@ public final class ChipLoader implements Dataset {
                         + " a size (resize them or tile with one chip size)");
             }
             normalization.apply(s, images, i * plane);
-            if (labels == LabelKind.CLASS) {
+            if (labels == LabelTask.CLASSIFICATION) {
                 if (s.label() == null) {
                     throw new TilingException("sample " + index + ": has no class label; tile in classification mode"
                             + " or load it for prediction");
                 }
                 lab[i] = s.label();
-            } else if (labels == LabelKind.MASK) {
+            } else if (labels == LabelTask.SEGMENTATION) {
                 if (s.mask() == null) {
                     throw new TilingException("sample " + index + ": has no mask; tile in segmentation mode or load it"
                             + " for prediction");
@@ -176,7 +168,7 @@ public final class ChipLoader implements Dataset {
             if (!config.augmentation().isNone()) {
                 SplittableRandom r = new SplittableRandom(config.seed() * 1_000_003L + ep * 65_537L + index);
                 config.augmentation().apply(r, images, i * plane, bands, h, w,
-                        labels == LabelKind.MASK ? lab : null, i * h * w);
+                        labels == LabelTask.SEGMENTATION ? lab : null, i * h * w);
             }
         }
         return new HostBatch(images, lab, n, bands, h, w);
@@ -253,9 +245,9 @@ public final class ChipLoader implements Dataset {
             NDManager sub = manager.newSubManager();
             NDArray x = sub.create(hb.images(), new Shape(hb.n(), hb.bands(), hb.h(), hb.w()));
             NDList labelList = new NDList();
-            if (labels == LabelKind.CLASS) {
+            if (labels == LabelTask.CLASSIFICATION) {
                 labelList.add(sub.create(hb.labels(), new Shape(hb.n())));
-            } else if (labels == LabelKind.MASK) {
+            } else if (labels == LabelTask.SEGMENTATION) {
                 labelList.add(sub.create(hb.labels(), new Shape(hb.n(), hb.h(), hb.w())));
             }
             delivered++;

@@ -1,5 +1,6 @@
 package io.geolightning.tiling.data;
 
+import io.geolightning.tiling.labels.LabelTask;
 import io.geolightning.tiling.ChipDataType;
 import io.geolightning.tiling.TilingException;
 import io.geolightning.tiling.splits.RandomSplitter;
@@ -233,7 +234,7 @@ public final class ImageFolderDataModule implements DataModule {
         };
         LoaderConfig lc = training ? config.loader() : config.loader().toBuilder().shuffle(false).dropLast(false)
                 .augmentation(Augmentation.none()).build();
-        return new ChipLoader(src, Normalization.of(stats, null), lc, ChipLoader.LabelKind.CLASS);
+        return new ChipLoader(src, Normalization.of(stats, null), lc, LabelTask.CLASSIFICATION);
     }
 
     @Override

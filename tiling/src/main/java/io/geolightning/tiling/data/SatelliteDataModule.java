@@ -1,5 +1,6 @@
 package io.geolightning.tiling.data;
 
+import io.geolightning.tiling.labels.LabelTask;
 import io.geolightning.tiling.Tiler;
 import io.geolightning.tiling.TilingConfig;
 import io.geolightning.tiling.TilingException;
@@ -211,7 +212,7 @@ public final class SatelliteDataModule implements DataModule {
         return List.copyOf(l);
     }
 
-    private ChipLoader loader(Split split, boolean training, ChipLoader.LabelKind kind) {
+    private ChipLoader loader(Split split, boolean training, LabelTask kind) {
         List<ChipSample> l = samples.get(split);
         if (l == null) {
             throw new IllegalStateException("split " + split.id() + " is not loaded; call setup() with its stage first");
@@ -313,12 +314,8 @@ public final class SatelliteDataModule implements DataModule {
         }
     }
 
-    private ChipLoader.LabelKind labelKind() {
-        return switch (metadata().task()) {
-            case "classification" -> ChipLoader.LabelKind.CLASS;
-            case "segmentation" -> ChipLoader.LabelKind.MASK;
-            default -> ChipLoader.LabelKind.NONE;
-        };
+    private LabelTask labelKind() {
+        return metadata().task();
     }
 
     @Override
@@ -338,7 +335,7 @@ public final class SatelliteDataModule implements DataModule {
 
     @Override
     public ChipLoader predictDataLoader() {
-        return loader(Split.PREDICT, false, ChipLoader.LabelKind.NONE);
+        return loader(Split.PREDICT, false, LabelTask.NONE);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.geolightning.tiling.store;
 
+import io.geolightning.tiling.labels.LabelTask;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import io.geolightning.tiling.stats.BandStatistics;
 import java.util.List;
@@ -9,7 +10,7 @@ import java.util.Map;
  * The chip store's JSON sidecar ({@code chips.json}): everything a model needs besides the pixels.
  *
  * @param schemaVersion version of the Parquet schema and of this sidecar ({@link ChipStoreSchema#VERSION})
- * @param task "classification", "segmentation" or "none"
+ * @param task what the labels are; written as "classification", "segmentation" or "none"
  * @param classNames class names indexed by class id
  * @param ignoreValue mask value meaning "ignore this pixel" (segmentation), or null
  * @param bands number of bands
@@ -26,7 +27,7 @@ import java.util.Map;
  * @param codec Parquet compression codec
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record ChipStoreMetadata(int schemaVersion, String task, List<String> classNames, Integer ignoreValue,
+public record ChipStoreMetadata(int schemaVersion, LabelTask task, List<String> classNames, Integer ignoreValue,
                                 int bands, String dtype, int chipWidth, int chipHeight, List<Double> nodata,
                                 BandStatistics bandStatistics, Map<String, Long> rowCounts, List<String> parts,
                                 String configHash, Map<String, Object> tilingConfig, List<InputFingerprint> inputs,

@@ -1,5 +1,6 @@
 package io.geolightning.tiling.data;
 
+import io.geolightning.tiling.labels.LabelTask;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -46,7 +47,7 @@ class ChipLoaderTest {
     @Test
     void batchesHaveShapesDtypesAndNormalisedValues() {
         ChipLoader loader = new ChipLoader(new ListChipSource(samples(20)), Normalization.of(stats(), null),
-                LoaderConfig.builder().batchSize(8).workers(2).build(), ChipLoader.LabelKind.CLASS);
+                LoaderConfig.builder().batchSize(8).workers(2).build(), LabelTask.CLASSIFICATION);
         assertEquals(3, loader.batchCount());
         try (NDManager m = NDManager.newBaseManager("PyTorch")) {
             int seen = 0;
@@ -79,9 +80,9 @@ class ChipLoaderTest {
     void seededShuffleIsReproducibleAndChangesPerEpoch() {
         LoaderConfig c = LoaderConfig.builder().batchSize(4).shuffle(true).seed(11).dropLast(true).build();
         ChipLoader a = new ChipLoader(new ListChipSource(samples(18)), Normalization.identity(2), c,
-                ChipLoader.LabelKind.CLASS);
+                LabelTask.CLASSIFICATION);
         ChipLoader b = new ChipLoader(new ListChipSource(samples(18)), Normalization.identity(2), c,
-                ChipLoader.LabelKind.CLASS);
+                LabelTask.CLASSIFICATION);
         assertEquals(4, a.batchCount());
         try (NDManager m = NDManager.newBaseManager("PyTorch")) {
             List<Integer> a0 = ids(a, m);
@@ -111,7 +112,7 @@ class ChipLoaderTest {
     void flipsAndRotationsMoveImageAndMaskTogether() {
         LoaderConfig c = LoaderConfig.builder().batchSize(5).augmentation(Augmentation.flipsAndRotations()).build();
         ChipLoader loader = new ChipLoader(new ListChipSource(samples(20)), Normalization.identity(2), c,
-                ChipLoader.LabelKind.MASK);
+                LabelTask.SEGMENTATION);
         int changed = 0;
         try (NDManager m = NDManager.newBaseManager("PyTorch")) {
             int s = 0;
@@ -138,7 +139,7 @@ class ChipLoaderTest {
     @Test
     void abandonedIterationStopsItsWorkers() throws InterruptedException {
         ChipLoader loader = new ChipLoader(new ListChipSource(samples(20)), Normalization.identity(2),
-                LoaderConfig.builder().batchSize(2).prefetch(2).workers(2).build(), ChipLoader.LabelKind.CLASS);
+                LoaderConfig.builder().batchSize(2).prefetch(2).workers(2).build(), LabelTask.CLASSIFICATION);
         try (NDManager m = NDManager.newBaseManager("PyTorch")) {
             Iterator<Batch> it = loader.getData(m).iterator();
             it.next().close();
@@ -157,7 +158,7 @@ class ChipLoaderTest {
         List<ChipSample> s = new ArrayList<>(samples(2));
         s.add(new ChipSample(new byte[2 * 16], io.geolightning.tiling.ChipDataType.UINT8, 2, 4, 4, 0, null));
         ChipLoader loader = new ChipLoader(new ListChipSource(s), Normalization.identity(2),
-                LoaderConfig.builder().batchSize(3).build(), ChipLoader.LabelKind.CLASS);
+                LoaderConfig.builder().batchSize(3).build(), LabelTask.CLASSIFICATION);
         try (NDManager m = NDManager.newBaseManager("PyTorch")) {
             TilingException e = assertThrows(TilingException.class, () -> loader.getData(m).iterator().next());
             assertTrue(e.getMessage().contains("sample 2") && e.getMessage().contains("2x4x4"), e.getMessage());

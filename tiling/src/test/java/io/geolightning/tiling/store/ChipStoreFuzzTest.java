@@ -1,5 +1,6 @@
 package io.geolightning.tiling.store;
 
+import io.geolightning.tiling.labels.LabelTask;
 import io.geolightning.foundation.fuzz.ByteMutations;
 import io.geolightning.foundation.fuzz.FuzzFiles;
 import io.geolightning.foundation.fuzz.ParseContract;
@@ -41,7 +42,7 @@ class ChipStoreFuzzTest {
             ChipStoreTest.rows(6, ChipDataType.UINT16, false).forEach(w::write);
             BandStatistics stats = new BandStatistics(new long[] {64, 64, 64}, new double[] {1, 2, 3},
                     new double[] {0.5, 0.5, 0.5}, new double[] {0, 0, 0}, new double[] {9, 9, 9});
-            w.commit(new ChipStoreMetadata(0, "segmentation", List.of("water", "urban"), 255, 3, "uint16", 8, 8,
+            w.commit(new ChipStoreMetadata(0, LabelTask.SEGMENTATION, List.of("water", "urban"), 255, 3, "uint16", 8, 8,
                     java.util.Arrays.asList(0.0, null, -9999.0), stats, null, null, "hash",
                     Map.of("chipSize", 8, "stride", 8), List.of(), null));
         }

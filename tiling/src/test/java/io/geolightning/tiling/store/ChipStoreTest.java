@@ -1,5 +1,6 @@
 package io.geolightning.tiling.store;
 
+import io.geolightning.tiling.labels.LabelTask;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -46,7 +47,7 @@ class ChipStoreTest {
     }
 
     static ChipStoreMetadata meta() {
-        return new ChipStoreMetadata(0, "classification", List.of("a", "b", "c", "d"), null, 3, "uint8", 8, 8,
+        return new ChipStoreMetadata(0, LabelTask.CLASSIFICATION, List.of("a", "b", "c", "d"), null, 3, "uint8", 8, 8,
                 null, null, null, null, "hash", Map.of("k", "v"), List.of(), null);
     }
 
