@@ -2,7 +2,7 @@ package io.geolightning.app.cli;
 
 import io.geolightning.tiling.labels.LabelTask;
 import io.geolightning.models.metrics.ConfusionMatrix;
-import io.geolightning.models.nn.BandNormalization;
+import io.geolightning.tiling.data.BandNormalization;
 import io.geolightning.models.nn.ModelSpec;
 import io.geolightning.models.tasks.LandUseTask;
 import io.geolightning.tiling.data.ChipLoader;

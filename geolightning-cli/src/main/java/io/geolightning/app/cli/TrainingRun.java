@@ -14,7 +14,7 @@ import io.geolightning.app.data.DataModuleFactory;
 import io.geolightning.models.data.LightningDataAdapter;
 import io.geolightning.models.metrics.ConfusionMatrix;
 import io.geolightning.models.nn.Architecture;
-import io.geolightning.models.nn.BandNormalization;
+import io.geolightning.tiling.data.BandNormalization;
 import io.geolightning.models.nn.ModelSpec;
 import io.geolightning.tiling.labels.LabelTask;
 import io.geolightning.app.report.AtomicFiles;

@@ -1,6 +1,6 @@
 package io.geolightning.models.predict;
 
-import io.geolightning.models.nn.BandNormalization;
+import io.geolightning.tiling.data.BandNormalization;
 import java.util.List;
 
 /**

@@ -3,7 +3,7 @@ package io.geolightning.models.predict;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import io.geolightning.models.nn.BandNormalization;
+import io.geolightning.tiling.data.BandNormalization;
 import io.geolightning.models.tasks.LandUseTask;
 import java.nio.file.Path;
 import java.util.List;

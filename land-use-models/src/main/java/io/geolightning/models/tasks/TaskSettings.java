@@ -1,9 +1,10 @@
 package io.geolightning.models.tasks;
 
 import io.geolightning.models.nn.Architecture;
-import io.geolightning.models.nn.BandNormalization;
+import io.geolightning.tiling.data.BandNormalization;
 import io.geolightning.models.nn.ModelException;
 import io.geolightning.models.nn.ModelSpec;
+import io.geolightning.tiling.TilingException;
 import io.geolightning.tiling.data.DataModule;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -167,8 +168,13 @@ public record TaskSettings(ModelSpec model, List<String> classNames, BandNormali
         Object ignore = m.get("ignoreIndex");
         Object norm = m.get("normalization");
         Object opt = m.get("optimizer");
-        return new TaskSettings(ModelSpec.fromMap((Map<String, ?>) m.get("model")), names,
-                norm instanceof Map ? BandNormalization.fromMap((Map<String, ?>) norm) : null, weights,
+        BandNormalization normalization;
+        try {
+            normalization = norm instanceof Map ? BandNormalization.fromMap((Map<String, ?>) norm) : null;
+        } catch (TilingException e) {
+            throw new ModelException(e.getMessage(), e);
+        }
+        return new TaskSettings(ModelSpec.fromMap((Map<String, ?>) m.get("model")), names, normalization, weights,
                 ignore instanceof Number n ? n.intValue() : DEFAULT_IGNORE_INDEX,
                 opt instanceof Map ? OptimizerSettings.fromMap((Map<String, ?>) opt) : null);
     }

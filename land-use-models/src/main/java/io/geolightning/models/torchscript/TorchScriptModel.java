@@ -8,7 +8,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
-import io.geolightning.models.nn.BandNormalization;
+import io.geolightning.tiling.data.BandNormalization;
 import io.geolightning.models.nn.ModelException;
 import io.geolightning.models.nn.ModelFactory;
 import io.geolightning.models.nn.NativeCpuGuard;

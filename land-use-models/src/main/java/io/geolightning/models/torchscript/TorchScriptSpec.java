@@ -1,6 +1,6 @@
 package io.geolightning.models.torchscript;
 
-import io.geolightning.models.nn.BandNormalization;
+import io.geolightning.tiling.data.BandNormalization;
 import io.geolightning.models.nn.ModelException;
 import io.geolightning.tiling.labels.LabelTask;
 import io.geolightning.models.predict.ModelSignature;

@@ -12,7 +12,7 @@ import io.geolightning.geo.RasterDataType;
 import io.geolightning.geo.RasterWindow;
 import io.geolightning.geo.RasterWriter;
 import io.geolightning.models.nn.Architecture;
-import io.geolightning.models.nn.BandNormalization;
+import io.geolightning.tiling.data.BandNormalization;
 import io.geolightning.models.nn.ModelException;
 import io.geolightning.models.nn.ModelSpec;
 import io.geolightning.tiling.labels.LabelTask;

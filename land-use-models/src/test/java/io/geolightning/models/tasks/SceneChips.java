@@ -12,7 +12,7 @@ import io.geolightning.tiling.data.ChipLoader;
 import io.geolightning.tiling.data.ChipSample;
 import io.geolightning.tiling.data.ListChipSource;
 import io.geolightning.tiling.data.LoaderConfig;
-import io.geolightning.tiling.data.Normalization;
+import io.geolightning.tiling.data.BandNormalization;
 import io.geolightning.tiling.labels.LabelConfig;
 import io.geolightning.tiling.labels.LabelSet;
 import io.geolightning.tiling.labels.SceneLabels;
@@ -118,8 +118,8 @@ public record SceneChips(List<ChipSample> train, List<ChipSample> val, List<Stri
     }
 
     /** @return the tiling normalisation of these chips */
-    public Normalization normalization() {
-        return Normalization.of(stats, nodata);
+    public BandNormalization normalization() {
+        return BandNormalization.of(stats, nodata);
     }
 
     /**

@@ -35,7 +35,7 @@ public final class ChipLoader implements Dataset {
     private static final AtomicInteger POOLS = new AtomicInteger();
 
     private final ChipSource source;
-    private final Normalization normalization;
+    private final BandNormalization normalization;
     private final LoaderConfig config;
     private final LabelTask labels;
     private final AtomicInteger epoch = new AtomicInteger();
@@ -47,7 +47,7 @@ public final class ChipLoader implements Dataset {
      * @param labels what the loader puts in a batch's labels: one int64 class id per sample, shape (N)
      *     (classification), one per pixel, shape (N, H, W) (segmentation), or none (prediction)
      */
-    public ChipLoader(ChipSource source, Normalization normalization, LoaderConfig config, LabelTask labels) {
+    public ChipLoader(ChipSource source, BandNormalization normalization, LoaderConfig config, LabelTask labels) {
         this.source = source;
         this.normalization = normalization;
         this.config = config;

@@ -234,7 +234,7 @@ public final class ImageFolderDataModule implements DataModule {
         };
         LoaderConfig lc = training ? config.loader() : config.loader().toBuilder().shuffle(false).dropLast(false)
                 .augmentation(Augmentation.none()).build();
-        return new ChipLoader(src, Normalization.of(stats, null), lc, LabelTask.CLASSIFICATION);
+        return new ChipLoader(src, BandNormalization.of(stats, null), lc, LabelTask.CLASSIFICATION);
     }
 
     @Override

@@ -223,7 +223,7 @@ public final class SatelliteDataModule implements DataModule {
         }
         LoaderConfig lc = training ? config.loader() : config.loader().toBuilder().shuffle(false).dropLast(false)
                 .augmentation(Augmentation.none()).build();
-        return new ChipLoader(new ListChipSource(l), Normalization.of(bandStatistics(), metadata.nodataArray()), lc,
+        return new ChipLoader(new ListChipSource(l), BandNormalization.of(bandStatistics(), metadata.nodataArray()), lc,
                 kind);
     }
 
@@ -266,7 +266,7 @@ public final class SatelliteDataModule implements DataModule {
                     ChipDataType.parse(metadata.dtype()), metadata.nodataArray());
             train.forEach(t -> acc.add(t.pixels(), t.width() * t.height()));
             BandStatistics st = acc.result();
-            Normalization norm = Normalization.of(st, metadata.nodataArray());
+            BandNormalization norm = BandNormalization.of(st, metadata.nodataArray());
             LoaderConfig evalConfig = config.loader().toBuilder().shuffle(false).dropLast(false)
                     .augmentation(Augmentation.none()).build();
             out.add(new Fold(f, new ChipLoader(new ListChipSource(train), norm, config.loader(), labelKind()),

@@ -22,7 +22,7 @@ public record BandStatistics(long[] count, double[] mean, double[] std, double[]
     /** The divisor used for normalisation: std, or 1 where a band is constant (avoids dividing by zero). */
     public double scale(int band) {
         double s = std[band];
-        return s > 1e-12 && Double.isFinite(s) ? s : 1.0;
+        return io.geolightning.tiling.data.BandNormalization.divisor(s);
     }
 
     @Override

@@ -46,7 +46,7 @@ class ChipLoaderTest {
 
     @Test
     void batchesHaveShapesDtypesAndNormalisedValues() {
-        ChipLoader loader = new ChipLoader(new ListChipSource(samples(20)), Normalization.of(stats(), null),
+        ChipLoader loader = new ChipLoader(new ListChipSource(samples(20)), BandNormalization.of(stats(), null),
                 LoaderConfig.builder().batchSize(8).workers(2).build(), LabelTask.CLASSIFICATION);
         assertEquals(3, loader.batchCount());
         try (NDManager m = NDManager.newBaseManager("PyTorch")) {
@@ -79,9 +79,9 @@ class ChipLoaderTest {
     @Test
     void seededShuffleIsReproducibleAndChangesPerEpoch() {
         LoaderConfig c = LoaderConfig.builder().batchSize(4).shuffle(true).seed(11).dropLast(true).build();
-        ChipLoader a = new ChipLoader(new ListChipSource(samples(18)), Normalization.identity(2), c,
+        ChipLoader a = new ChipLoader(new ListChipSource(samples(18)), BandNormalization.identity(2), c,
                 LabelTask.CLASSIFICATION);
-        ChipLoader b = new ChipLoader(new ListChipSource(samples(18)), Normalization.identity(2), c,
+        ChipLoader b = new ChipLoader(new ListChipSource(samples(18)), BandNormalization.identity(2), c,
                 LabelTask.CLASSIFICATION);
         assertEquals(4, a.batchCount());
         try (NDManager m = NDManager.newBaseManager("PyTorch")) {
@@ -111,7 +111,7 @@ class ChipLoaderTest {
     @Test
     void flipsAndRotationsMoveImageAndMaskTogether() {
         LoaderConfig c = LoaderConfig.builder().batchSize(5).augmentation(Augmentation.flipsAndRotations()).build();
-        ChipLoader loader = new ChipLoader(new ListChipSource(samples(20)), Normalization.identity(2), c,
+        ChipLoader loader = new ChipLoader(new ListChipSource(samples(20)), BandNormalization.identity(2), c,
                 LabelTask.SEGMENTATION);
         int changed = 0;
         try (NDManager m = NDManager.newBaseManager("PyTorch")) {
@@ -138,7 +138,7 @@ class ChipLoaderTest {
 
     @Test
     void abandonedIterationStopsItsWorkers() throws InterruptedException {
-        ChipLoader loader = new ChipLoader(new ListChipSource(samples(20)), Normalization.identity(2),
+        ChipLoader loader = new ChipLoader(new ListChipSource(samples(20)), BandNormalization.identity(2),
                 LoaderConfig.builder().batchSize(2).prefetch(2).workers(2).build(), LabelTask.CLASSIFICATION);
         try (NDManager m = NDManager.newBaseManager("PyTorch")) {
             Iterator<Batch> it = loader.getData(m).iterator();
@@ -157,7 +157,7 @@ class ChipLoaderTest {
     void mismatchedSampleSizesFailWithOneLine() {
         List<ChipSample> s = new ArrayList<>(samples(2));
         s.add(new ChipSample(new byte[2 * 16], io.geolightning.tiling.ChipDataType.UINT8, 2, 4, 4, 0, null));
-        ChipLoader loader = new ChipLoader(new ListChipSource(s), Normalization.identity(2),
+        ChipLoader loader = new ChipLoader(new ListChipSource(s), BandNormalization.identity(2),
                 LoaderConfig.builder().batchSize(3).build(), LabelTask.CLASSIFICATION);
         try (NDManager m = NDManager.newBaseManager("PyTorch")) {
             TilingException e = assertThrows(TilingException.class, () -> loader.getData(m).iterator().next());

@@ -2,7 +2,7 @@ package io.geolightning.app.cli.bench;
 
 import io.geolightning.geo.GeoRaster;
 import io.geolightning.models.nn.Architecture;
-import io.geolightning.models.nn.BandNormalization;
+import io.geolightning.tiling.data.BandNormalization;
 import io.geolightning.models.nn.ModelSpec;
 import io.geolightning.models.predict.PredictOptions;
 import io.geolightning.models.predict.PredictionResult;
