@@ -1,5 +1,6 @@
 package io.geolightning.spark;
 
+import io.geolightning.tiling.TilingSettings;
 import java.io.Serializable;
 
 /**
@@ -10,6 +11,6 @@ import java.io.Serializable;
  * @param where the list row it came from, for messages ("scenes.csv row 3")
  * @param settings how to tile it
  */
-public record SceneTileSpec(int index, String raster, String where, TileSettings settings) implements Serializable {
+public record SceneTileSpec(int index, String raster, String where, TilingSettings settings) implements Serializable {
     private static final long serialVersionUID = 1L;
 }

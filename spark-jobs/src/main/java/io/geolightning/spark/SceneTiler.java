@@ -1,9 +1,9 @@
 package io.geolightning.spark;
 
-import io.geolightning.app.data.DataModuleFactory;
 import io.geolightning.tiling.Tiler;
 import io.geolightning.tiling.TilingConfig;
 import io.geolightning.tiling.TilingResult;
+import io.geolightning.tiling.TilingSettings;
 import io.geolightning.tiling.store.ChipStoreMetadata;
 import io.geolightning.tiling.store.SidecarJson;
 import java.io.IOException;
@@ -50,8 +50,8 @@ final class SceneTiler {
         try {
             deleteTree(staging);
             Files.createDirectories(staging);
-            TilingConfig config = DataModuleFactory.tilingConfig(spec.settings().toDataSection(spec.raster(), workers),
-                    staging, spec.settings().resolvedSeed());
+            TilingConfig config = spec.settings().toTilingConfig(Path.of(spec.raster()), staging,
+                    TilingSettings.DEFAULT_SEED, workers);
             TilingResult r = Tiler.run(config);
             ChipStoreMetadata m = r.metadata();
             List<String> names = new ArrayList<>();

@@ -1,9 +1,10 @@
 package io.geolightning.spark;
 
+import io.geolightning.app.cli.TilingOptions;
+import io.geolightning.tiling.TilingSettings;
 import io.geolightning.tiling.store.ChipStoreMetadata;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -33,56 +34,8 @@ final class TileCommand implements Callable<Integer> {
     @Option(names = "--labels", paramLabel = "VECTOR", description = "Label polygons for rows without a labels column.")
     String labels;
 
-    @Option(names = "--layer", paramLabel = "LAYER", description = "Vector layer (default: the first).")
-    String layer;
-
-    @Option(names = "--label-field", paramLabel = "FIELD", description = "Attribute holding the class.")
-    String labelField;
-
-    @Option(names = "--mode", paramLabel = "MODE", description = "classification (default) or segmentation.")
-    String mode;
-
-    @Option(names = "--chip", paramLabel = "PIXELS", description = "Chip side (default 64).")
-    Integer chip;
-
-    @Option(names = "--stride", paramLabel = "PIXELS", description = "Grid step (default: the chip side).")
-    Integer stride;
-
-    @Option(names = "--edge", paramLabel = "MODE", description = "drop (default), shift or pad.")
-    String edge;
-
-    @Option(names = "--max-nodata", paramLabel = "FRACTION", description = "Skip chips with more nodata (default 0.5).")
-    Double maxNodata;
-
-    @Option(names = "--classes", split = ",", paramLabel = "NAME", description = "Class names in id order.")
-    List<String> classes;
-
-    @Option(names = "--background", paramLabel = "NAME", description = "Class of unlabelled chips/pixels.")
-    String background;
-
-    @Option(names = "--ignore-value", paramLabel = "N", description = "Mask value meaning 'ignore' (segmentation).")
-    Integer ignoreValue;
-
-    @Option(names = "--min-coverage", paramLabel = "FRACTION", description = "Share of a chip its class must cover.")
-    Double minCoverage;
-
-    @Option(names = "--all-touched", description = "Burn every pixel a polygon touches (segmentation).")
-    Boolean allTouched;
-
-    @Option(names = "--split", paramLabel = "KIND", description = "spatial (default), random or none.")
-    String split;
-
-    @Option(names = "--val", paramLabel = "FRACTION", description = "Validation fraction (default 0.2).")
-    Double val;
-
-    @Option(names = "--test", paramLabel = "FRACTION", description = "Test fraction (default 0.1).")
-    Double test;
-
-    @Option(names = "--block", paramLabel = "SIZE", description = "Spatial block: 4 = 4 chips (default), 5000m.")
-    String block;
-
-    @Option(names = "--seed", description = "Split seed (default 42).")
-    Long seed;
+    @Mixin
+    TilingOptions tiling;
 
     @Option(names = "--workers-per-task", defaultValue = "1", paramLabel = "N",
             description = "Reading threads inside each task. Default: ${DEFAULT-VALUE}.")
@@ -97,8 +50,8 @@ final class TileCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter w = spec.commandLine().getOut();
-        TileSettings defaults = new TileSettings(labels, layer, labelField, mode, classes, background, ignoreValue,
-                minCoverage, allTouched, chip, stride, edge, maxNodata, split, val, test, block, seed);
+        tiling.validate(spec);
+        TilingSettings defaults = tiling.settings(labels);
         TileJob.Result r;
         try (Sessions.Opened s = Sessions.open("geolightning tile", spark.master, spark.conf)) {
             r = TileJob.run(s.session(), new TileJob.Config(scenes, out, defaults, workersPerTask));

@@ -1,7 +1,7 @@
 package io.geolightning.spark;
 
-import io.geolightning.app.data.DataModuleFactory;
 import io.geolightning.tiling.TilingConfig;
+import io.geolightning.tiling.TilingSettings;
 import io.geolightning.tiling.store.ChipStoreLayout;
 import io.geolightning.tiling.store.ChipStoreMetadata;
 import java.io.IOException;
@@ -44,12 +44,12 @@ public final class TileJob {
      * @param defaults tiling settings for cells the list leaves empty
      * @param workersPerTask reading threads per task (Spark runs one task per core; default 1)
      */
-    public record Config(Path scenes, Path store, TileSettings defaults, int workersPerTask) {
+    public record Config(Path scenes, Path store, TilingSettings defaults, int workersPerTask) {
         /** Validates. */
         public Config {
             Objects.requireNonNull(scenes, "scenes");
             Objects.requireNonNull(store, "store");
-            defaults = defaults == null ? TileSettings.defaults() : defaults;
+            defaults = defaults == null ? TilingSettings.defaults() : defaults;
             if (workersPerTask < 1) {
                 workersPerTask = 1;
             }
@@ -170,11 +170,10 @@ public final class TileJob {
                 throw new JobUsageException(e.where() + ": repeats the raster of row " + before.row() + " ("
                         + raster.getFileName() + "); list each scene once");
             }
-            TileSettings s = config.defaults().overriddenBy(e);
+            TilingSettings s = TileSettings.overriddenBy(config.defaults(), e);
             TilingConfig tc;
             try {
-                tc = DataModuleFactory.tilingConfig(s.toDataSection(raster.toString(), config.workersPerTask()),
-                        store, s.resolvedSeed());
+                tc = s.toTilingConfig(raster, store, TilingSettings.DEFAULT_SEED, config.workersPerTask());
             } catch (RuntimeException ex) {
                 throw new JobUsageException(e.where() + " (" + raster.getFileName() + "): "
                         + OneLine.of(ex.getMessage()), ex);

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.geolightning.tiling.TilingSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -26,8 +27,8 @@ class JobUsageTest {
     private final Path olinda = data("olinda/L7_ETMs.tif");
     private final Path shp = data("olinda/olinda1.shp");
 
-    private TileSettings olindaDefaults() {
-        return new TileSettings(shp.toString(), null, "TIPO", null, null, null, null, null, null, 32, null, null,
+    private TilingSettings olindaDefaults() {
+        return new TilingSettings(shp.toString(), null, "TIPO", null, null, null, null, null, null, 32, null, null,
                 null, null, null, null, null, null);
     }
 
@@ -95,7 +96,7 @@ class JobUsageTest {
         assertEquals(tmp.resolve("missing.tif"), e.path("raster"));
         assertEquals(List.of("RURAL", "URBANO"), e.list("classes"));
         assertEquals(32L, e.integer("chipSize"));
-        TileSettings s = TileSettings.defaults().overriddenBy(e);
+        TilingSettings s = TileSettings.overriddenBy(TilingSettings.defaults(), e);
         assertEquals(List.of("RURAL", "URBANO"), s.classes());
         assertEquals(32, s.chipSize());
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.geolightning.geo.GeoRaster;
+import io.geolightning.tiling.TilingSettings;
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -58,7 +59,7 @@ class SparkSubmitTest {
         assertEquals(0, tile.code(), tile.log());
         assertTrue(tile.out().contains("FAILED  ") && tile.out().contains("missing.tif: file not found"), tile.out());
         Path ref = tmp.resolve("ref-chips");
-        TileJob.run(SparkTestSupport.spark(), new TileJob.Config(list, ref, new TileSettings(
+        TileJob.run(SparkTestSupport.spark(), new TileJob.Config(list, ref, new TilingSettings(
                 SparkTestSupport.nbLabels().toString(), null, "Quatreclasses", "segmentation",
                 List.of("1", "2", "3", "4"), null, 255, null, null, 64, null, null, null, "random", null, null, null,
                 null), 1));

@@ -16,6 +16,7 @@ import io.geolightning.tiling.ChipDataType;
 import io.geolightning.tiling.EdgeMode;
 import io.geolightning.tiling.Tiler;
 import io.geolightning.tiling.TilingConfig;
+import io.geolightning.tiling.TilingSettings;
 import io.geolightning.tiling.labels.ClassificationRule;
 import io.geolightning.tiling.labels.LabelConfig;
 import io.geolightning.tiling.labels.LabelTask;
@@ -90,7 +91,7 @@ class TileJobTest {
         Path corrupt = SparkTestSupport.corruptTif(tmp);
         Path list = csv(tmp.resolve("scenes.csv"), "raster,seed", List.of(nbClip(1) + ",", "missing.tif,",
                 "corrupt.tif,", nbClip(2) + ",7"));
-        TileSettings defaults = new TileSettings(nbLabels().toString(), null, "Quatreclasses", "segmentation",
+        TilingSettings defaults = new TilingSettings(nbLabels().toString(), null, "Quatreclasses", "segmentation",
                 List.of("1", "2", "3", "4"), null, 255, null, null, 64, 48, null, null, null, null, null, "1", null);
         Path store = tmp.resolve("nb");
         TileJob.Result r = TileJob.run(spark(), new TileJob.Config(list, store, defaults, 1));

@@ -3,6 +3,7 @@ package io.geolightning.spark;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.geolightning.app.cli.GeoLightningCli;
+import io.geolightning.tiling.TilingSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -41,7 +42,7 @@ final class TinyCheckpoint {
     static Path train(Path dir) throws IOException {
         Path list = SparkTestSupport.csv(dir.resolve("nb.csv"), "raster",
                 List.of(SparkTestSupport.nbClip(1).toString(), SparkTestSupport.nbClip(2).toString()));
-        TileSettings nb = new TileSettings(SparkTestSupport.nbLabels().toString(), null, "Quatreclasses",
+        TilingSettings nb = new TilingSettings(SparkTestSupport.nbLabels().toString(), null, "Quatreclasses",
                 "segmentation", List.of("1", "2", "3", "4"), null, 255, null, null, 64, 32, null, null, "random",
                 null, null, null, null);
         Path chips = dir.resolve("nb-chips");

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import io.geolightning.tiling.TilingSettings;
 import java.io.IOException;
 import java.io.Reader;
 import java.lang.reflect.RecordComponent;
@@ -77,6 +78,7 @@ public final class RunConfigLoader {
         for (String o : overrides == null ? List.<String>of() : overrides) {
             applyOverride(copy, o);
         }
+        nestTilingKeys(copy, label, overrides);
         try {
             return MAPPER.convertValue(copy, RunConfig.class);
         } catch (IllegalArgumentException e) {
@@ -90,6 +92,7 @@ public final class RunConfigLoader {
     public static String toYaml(RunConfig config) {
         @SuppressWarnings("unchecked")
         Map<String, Object> map = MAPPER.convertValue(config, LinkedHashMap.class);
+        flattenTilingKeys(map);
         DumperOptions opts = new DumperOptions();
         opts.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
         opts.setIndent(2);
@@ -108,7 +111,59 @@ public final class RunConfigLoader {
      */
     public static List<String> validKeys(Class<?> section) {
         RecordComponent[] rc = section.getRecordComponents();
-        return rc == null ? List.of() : Arrays.stream(rc).map(RecordComponent::getName).toList();
+        if (rc == null) {
+            return List.of();
+        }
+        List<String> keys = new java.util.ArrayList<>();
+        for (RecordComponent c : rc) {
+            if (section == DataSection.class && c.getName().equals(DataSection.TILING)) {
+                keys.addAll(validKeys(TilingSettings.class)); // written flat in the section
+            } else {
+                keys.add(c.getName());
+            }
+        }
+        return keys;
+    }
+
+    /**
+     * The tiling keys of {@code data} are written flat in the section but bound whole as {@link TilingSettings}: moves
+     * them into the {@code data.tiling} mapping Jackson binds.
+     */
+    @SuppressWarnings("unchecked")
+    private static void nestTilingKeys(Map<String, Object> tree, String label, List<String> overrides) {
+        if (!(tree.get("data") instanceof Map<?, ?> data)) {
+            return;
+        }
+        Map<String, Object> d = (Map<String, Object>) data;
+        if (d.containsKey(DataSection.TILING)) {
+            throw new ConfigException(origin("data." + DataSection.TILING, label, overrides) + ": unknown key 'data."
+                    + DataSection.TILING + "'; valid keys of 'data': " + String.join(", ", validKeys(DataSection.class)));
+        }
+        Map<String, Object> tiling = new LinkedHashMap<>();
+        Map<String, Object> rest = new LinkedHashMap<>();
+        List<String> keys = validKeys(TilingSettings.class);
+        d.forEach((k, v) -> (keys.contains(k) ? tiling : rest).put(k, v));
+        if (!tiling.isEmpty()) {
+            rest.put(DataSection.TILING, tiling);
+        }
+        tree.put("data", rest);
+    }
+
+    /** Writes the tiling keys flat in {@code data} again, where {@code tiling} stood. */
+    @SuppressWarnings("unchecked")
+    private static void flattenTilingKeys(Map<String, Object> tree) {
+        if (!(tree.get("data") instanceof Map<?, ?> data)) {
+            return;
+        }
+        Map<String, Object> flat = new LinkedHashMap<>();
+        ((Map<String, Object>) data).forEach((k, v) -> {
+            if (k.equals(DataSection.TILING) && v instanceof Map<?, ?> t) {
+                ((Map<String, Object>) t).forEach(flat::put);
+            } else {
+                flat.put(k, v);
+            }
+        });
+        tree.put("data", flat);
     }
 
     private static Map<String, Object> readTree(Path file) {
@@ -296,8 +351,10 @@ public final class RunConfigLoader {
     }
 
     private static String path(JsonMappingException e) {
-        return e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+        String p = e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
                 .collect(Collectors.joining(".")).replace(".[", "[");
+        String nested = "data." + DataSection.TILING;
+        return p.equals(nested) ? "data" : p.startsWith(nested + ".") ? "data." + p.substring(nested.length() + 1) : p;
     }
 
     private static String expected(Class<?> type) {

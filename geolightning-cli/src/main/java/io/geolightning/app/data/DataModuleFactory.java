@@ -4,19 +4,18 @@ import io.geolightning.app.config.ConfigException;
 import io.geolightning.app.config.DataSection;
 import io.geolightning.tiling.EdgeMode;
 import io.geolightning.tiling.TilingConfig;
+import io.geolightning.tiling.TilingException;
+import io.geolightning.tiling.TilingSettings;
 import io.geolightning.tiling.data.Augmentation;
 import io.geolightning.tiling.data.DataModule;
 import io.geolightning.tiling.data.ImageFolderDataModule;
 import io.geolightning.tiling.data.LoaderConfig;
 import io.geolightning.tiling.data.SatelliteDataModule;
-import io.geolightning.tiling.labels.ClassificationRule;
-import io.geolightning.tiling.labels.LabelConfig;
-import io.geolightning.tiling.labels.LabelTask;
 import io.geolightning.tiling.splits.BlockGrid;
 import io.geolightning.tiling.splits.SplitConfig;
 import io.geolightning.tiling.splits.SplitRatios;
 import java.nio.file.Path;
-import java.util.Locale;
+import java.util.function.Supplier;
 
 /**
  * Turns a {@link DataSection} into a tiling data module: a {@link SatelliteDataModule} over an existing chip store or
@@ -62,47 +61,20 @@ public final class DataModuleFactory {
     }
 
     /**
-     * @param data the data section (raster, labels and tiling keys)
+     * @param data the data section (raster and tiling keys)
      * @param store where the chips go
-     * @param seed split seed
+     * @param seed split seed when {@code data.seed} is not set
      * @return the tiling configuration
      */
     public static TilingConfig tilingConfig(DataSection data, Path store, long seed) {
         if (!data.tilesScene()) {
             throw new ConfigException("data: 'raster' is not set; pass the scene to tile");
         }
-        LabelTask task = mode(data.mode());
-        if (data.labels() == null || data.labels().isBlank()) {
-            throw new ConfigException("data: 'labels' is not set; pass the vector file with the label polygons");
+        try {
+            return data.tiling().toTilingConfig(Path.of(data.raster()), store, seed, data.workers());
+        } catch (TilingException e) {
+            throw new ConfigException("data: " + e.getMessage(), e);
         }
-        if (task == LabelTask.CLASSIFICATION && (data.labelField() == null || data.labelField().isBlank())) {
-            throw new ConfigException("data: 'labelField' is not set; classification needs the attribute holding the"
-                    + " class, e.g. labelField: TIPO");
-        }
-        if (data.chipSize() < 1 || data.stride() < 1) {
-            throw new ConfigException("data: chipSize " + data.chipSize() + " / stride " + data.stride()
-                    + ": both must be positive pixel counts, e.g. chipSize: 64");
-        }
-        if (!(data.minCoverage() >= 0 && data.minCoverage() <= 1)) {
-            throw new ConfigException("data: minCoverage " + data.minCoverage() + ": must be between 0 and 1");
-        }
-        if (!(data.maxNodata() >= 0 && data.maxNodata() <= 1)) {
-            throw new ConfigException("data: maxNodata " + data.maxNodata() + ": must be between 0 and 1");
-        }
-        LabelConfig labels = new LabelConfig(Path.of(data.labels()), blankToNull(data.layer()),
-                blankToNull(data.labelField()), data.classes(), data.background(), data.ignoreValue(),
-                ClassificationRule.minCoverage(data.minCoverage()), data.allTouched(), task);
-        return TilingConfig.builder()
-                .scenes(Path.of(data.raster()))
-                .labels(labels)
-                .chipSize(data.chipSize())
-                .stride(data.stride())
-                .edge(edge(data.edge()))
-                .maxNodataFraction(data.maxNodata())
-                .split(split(data, seed))
-                .store(store)
-                .workers(Math.max(1, data.workers()))
-                .build();
     }
 
     /**
@@ -120,43 +92,16 @@ public final class DataModuleFactory {
     }
 
     /**
-     * @param mode {@code classification} or {@code segmentation}
-     * @return the label task
-     */
-    public static LabelTask mode(String mode) {
-        return switch (mode == null ? "" : mode.trim().toLowerCase(Locale.ROOT)) {
-            case "classification" -> LabelTask.CLASSIFICATION;
-            case "segmentation" -> LabelTask.SEGMENTATION;
-            default -> throw new ConfigException("mode '" + mode + "': unknown; use classification or segmentation");
-        };
-    }
-
-    /**
      * @param data split kind, ratios and block size
      * @param seed split seed
      * @return the split configuration
      */
     public static SplitConfig split(DataSection data, long seed) {
-        String kind = data.split().trim().toLowerCase(Locale.ROOT);
-        if (kind.equals("none")) {
-            return SplitConfig.allTrain();
-        }
-        SplitRatios ratios = ratios(data);
-        return switch (kind) {
-            case "spatial" -> SplitConfig.spatial(block(data.block()), ratios, seed);
-            case "random" -> SplitConfig.random(ratios, seed);
-            default -> throw new ConfigException("split '" + data.split() + "': unknown; use spatial, random or none");
-        };
+        return config(() -> data.tiling().splitConfig(seed));
     }
 
     private static SplitRatios ratios(DataSection data) {
-        double val = data.val();
-        double test = data.test();
-        if (!(val >= 0 && test >= 0 && val + test < 1)) {
-            throw new ConfigException("split fractions val " + val + " / test " + test + ": each must be >= 0 and"
-                    + " together below 1, e.g. val 0.2, test 0.1");
-        }
-        return new SplitRatios(1 - val - test, val, test);
+        return config(() -> data.tiling().ratios());
     }
 
     /**
@@ -164,25 +109,7 @@ public final class DataModuleFactory {
      * @return the block grid
      */
     public static BlockGrid block(String text) {
-        String t = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
-        try {
-            if (t.endsWith("m")) {
-                double units = Double.parseDouble(t.substring(0, t.length() - 1).trim());
-                if (units > 0 && Double.isFinite(units)) {
-                    return BlockGrid.mapUnits(units);
-                }
-            } else {
-                String n = t.endsWith("chips") ? t.substring(0, t.length() - 5).trim() : t;
-                int chips = Integer.parseInt(n);
-                if (chips > 0) {
-                    return BlockGrid.chips(chips);
-                }
-            }
-        } catch (NumberFormatException e) {
-            // explained below
-        }
-        throw new ConfigException("block '" + text + "': not a block size; write a whole number of chips (e.g. 4) or"
-                + " map units with an m suffix (e.g. 5000m)");
+        return config(() -> TilingSettings.blockGrid(text));
     }
 
     /**
@@ -190,14 +117,15 @@ public final class DataModuleFactory {
      * @return the edge mode
      */
     public static EdgeMode edge(String text) {
-        try {
-            return EdgeMode.valueOf(text.trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException | NullPointerException e) {
-            throw new ConfigException("edge '" + text + "': unknown; use drop, shift or pad");
-        }
+        return config(() -> TilingSettings.builder().edge(text).build().edgeMode());
     }
 
-    private static String blankToNull(String s) {
-        return s == null || s.isBlank() ? null : s;
+    /** @return the value, a {@link TilingException} as the {@link ConfigException} of the same message */
+    private static <T> T config(Supplier<T> value) {
+        try {
+            return value.get();
+        } catch (TilingException e) {
+            throw new ConfigException(e.getMessage(), e);
+        }
     }
 }

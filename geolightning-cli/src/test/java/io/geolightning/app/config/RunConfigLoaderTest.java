@@ -79,6 +79,29 @@ class RunConfigLoaderTest {
     }
 
     @Test
+    void tilingKeysAreWrittenFlatAndBoundWhole() throws Exception {
+        RunConfig rc = RunConfigLoader.load(yaml("t.yaml", "data:\n  raster: a.tif\n  labels: l.shp\n  chipSize: 32\n"
+                + "  block: 5000m\n  batchSize: 4\n"), List.of("data.seed=7"));
+        assertEquals(32, rc.data().tiling().chipSize());
+        assertEquals(32, rc.data().tiling().stride(), "an unset stride is the chip size");
+        assertEquals("5000m", rc.data().tiling().block());
+        assertEquals(7L, rc.data().seed());
+        assertEquals(4, rc.data().batchSize());
+        String text = RunConfigLoader.toYaml(rc);
+        assertTrue(text.contains("\n  chipSize: 32\n") && !text.contains("tiling"), text);
+        ConfigException e = assertThrows(ConfigException.class, () -> RunConfigLoader.bind(new java.util.HashMap<>(),
+                List.of("data.chipSise=4"), "t"));
+        assertTrue(e.getMessage().startsWith("--set data.chipSise=4: unknown key 'data.chipSise'; valid keys of 'data':"
+                + " chips, raster, labels, layer, labelField,"), e.getMessage());
+        e = assertThrows(ConfigException.class, () -> RunConfigLoader.bind(new java.util.HashMap<>(),
+                List.of("data.chipSize=big"), "t"));
+        assertEquals("--set data.chipSize=big: 'data.chipSize' must be a whole number; fix its value", e.getMessage());
+        e = assertThrows(ConfigException.class, () -> RunConfigLoader.bind(new java.util.HashMap<>(),
+                List.of("data.tiling={chipSize: 4}"), "t"));
+        assertTrue(e.getMessage().startsWith("--set data.tiling={chipSize: 4}: unknown key 'data.tiling'"), e.getMessage());
+    }
+
+    @Test
     void wrongTypesAndBadSyntaxAreExplained() throws Exception {
         ConfigException e = assertThrows(ConfigException.class, () -> RunConfigLoader.load(
                 yaml("r.yaml", "trainer:\n  maxEpochs: five\n"), List.of()));

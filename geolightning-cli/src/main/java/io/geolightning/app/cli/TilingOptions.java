@@ -1,0 +1,110 @@
+package io.geolightning.app.cli;
+
+import io.geolightning.tiling.TilingSettings;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+
+/**
+ * The tiling options, shared as a picocli mixin by {@code geolightning tile} and the Spark tile job so both read them
+ * the same way; {@link #settings(String)} makes them a {@link TilingSettings}, where the defaults live.
+ */
+public final class TilingOptions {
+
+    @Option(names = "--layer", paramLabel = "LAYER", description = "Vector layer (default: the first).")
+    String layer;
+
+    @Option(names = "--label-field", paramLabel = "FIELD",
+            description = "Attribute holding the class (required for classification).")
+    String labelField;
+
+    @Option(names = "--mode", defaultValue = TilingSettings.DEFAULT_MODE, paramLabel = "MODE",
+            description = "classification (a class per chip) or segmentation (a mask per chip). Default: ${DEFAULT-VALUE}.")
+    String mode;
+
+    @Option(names = "--chip", defaultValue = "" + TilingSettings.DEFAULT_CHIP_SIZE, paramLabel = "PIXELS",
+            description = "Chip side. Default: ${DEFAULT-VALUE}.")
+    int chip;
+
+    @Option(names = "--stride", paramLabel = "PIXELS", description = "Grid step (default: the chip side).")
+    Integer stride;
+
+    @Option(names = "--edge", defaultValue = TilingSettings.DEFAULT_EDGE, paramLabel = "MODE",
+            description = "Chips at the right/bottom edges: drop, shift or pad. Default: ${DEFAULT-VALUE}.")
+    String edge;
+
+    @Option(names = "--max-nodata", defaultValue = "" + TilingSettings.DEFAULT_MAX_NODATA, paramLabel = "FRACTION",
+            description = "Skip chips with more nodata than this. Default: ${DEFAULT-VALUE}.")
+    double maxNodata;
+
+    @Option(names = "--classes", split = ",", paramLabel = "NAME",
+            description = "Class names in id order (default: the field's values, sorted).")
+    List<String> classes;
+
+    @Option(names = "--background", paramLabel = "NAME",
+            description = "Class of unlabelled chips/pixels (segmentation default: background; classification: skip).")
+    String background;
+
+    @Option(names = "--ignore-value", paramLabel = "N", description = "Mask value meaning 'ignore' (segmentation).")
+    Integer ignoreValue;
+
+    @Option(names = "--min-coverage", defaultValue = "" + TilingSettings.DEFAULT_MIN_COVERAGE, paramLabel = "FRACTION",
+            description = "Share of a chip its class must cover (classification). Default: ${DEFAULT-VALUE}.")
+    double minCoverage;
+
+    @Option(names = "--all-touched", description = "Burn every pixel a polygon touches (segmentation).")
+    boolean allTouched;
+
+    @Option(names = "--split", defaultValue = TilingSettings.DEFAULT_SPLIT, paramLabel = "KIND",
+            description = "spatial (blocks), random or none. Default: ${DEFAULT-VALUE}.")
+    String split;
+
+    @Option(names = "--val", defaultValue = "" + TilingSettings.DEFAULT_VAL, paramLabel = "FRACTION",
+            description = "Default: ${DEFAULT-VALUE}.")
+    double val;
+
+    @Option(names = "--test", defaultValue = "" + TilingSettings.DEFAULT_TEST, paramLabel = "FRACTION",
+            description = "Default: ${DEFAULT-VALUE}.")
+    double test;
+
+    @Option(names = "--block", defaultValue = TilingSettings.DEFAULT_BLOCK, paramLabel = "SIZE",
+            description = "Spatial block: 4 = 4 chips, 5000m = 5000 map units. Default: ${DEFAULT-VALUE}.")
+    String block;
+
+    @Option(names = "--seed", defaultValue = "" + TilingSettings.DEFAULT_SEED,
+            description = "Split seed. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    /**
+     * Checks ranges and choices as usage errors naming the flags.
+     *
+     * @param spec the command (CLI tile or the Spark tile job)
+     */
+    public void validate(CommandSpec spec) {
+        OptionChecks c = new OptionChecks(spec).atLeast("--chip", chip, 1, "" + TilingSettings.DEFAULT_CHIP_SIZE)
+                .fraction("--max-nodata", maxNodata).fraction("--min-coverage", minCoverage).fraction("--val", val)
+                .fraction("--test", test);
+        if (stride != null) {
+            c.atLeast("--stride", stride, 1, String.valueOf(chip));
+        }
+        c.choice("--mode", mode, Map.of("classification", 1, "segmentation", 2), "classification or segmentation");
+        c.choice("--edge", edge, Map.of("drop", 1, "shift", 2, "pad", 3), "drop, shift or pad");
+        c.choice("--split", split, Map.of("spatial", 1, "random", 2, "none", 3), "spatial, random or none");
+        if (val + test >= 1) {
+            throw c.usage("--val " + val + " --test " + test + ": together they must stay below 1 so that chips are"
+                    + " left for training, e.g. --val 0.2 --test 0.1");
+        }
+    }
+
+    /**
+     * @param labels the label polygons (may be null where each scene names its own)
+     * @return the options as tiling settings
+     */
+    public TilingSettings settings(String labels) {
+        return TilingSettings.builder().labels(labels).layer(layer).labelField(labelField).mode(mode).classes(classes)
+                .background(background).ignoreValue(ignoreValue).minCoverage(minCoverage).allTouched(allTouched)
+                .chipSize(chip).stride(stride).edge(edge).maxNodata(maxNodata).split(split).val(val).test(test)
+                .block(block).seed(seed).build();
+    }
+}

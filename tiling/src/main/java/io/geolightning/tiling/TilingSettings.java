@@ -1,0 +1,389 @@
+package io.geolightning.tiling;
+
+import io.geolightning.tiling.labels.ClassificationRule;
+import io.geolightning.tiling.labels.LabelConfig;
+import io.geolightning.tiling.labels.LabelTask;
+import io.geolightning.tiling.splits.BlockGrid;
+import io.geolightning.tiling.splits.SplitConfig;
+import io.geolightning.tiling.splits.SplitRatios;
+import java.io.Serializable;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * How a scene is tiled, as the user spells it: the one home of the tiling settings of {@code geolightning tile}, the
+ * Spark {@code tile} job (options and scene-list columns) and the run configuration's {@code data} section (its keys
+ * are these component names). The defaults live here and only here; {@link #toTilingConfig} checks every value and
+ * builds the {@link Tiler}'s {@link TilingConfig}, with {@link TilingException}s naming the command-line flag and the
+ * YAML key ({@code --chip 0 (data.chipSize): ...}). Serializable: it travels to Spark executors.
+ *
+ * @param labels vector labels file (Shapefile, GeoPackage, GeoJSON, ...)
+ * @param layer vector layer (null: the first)
+ * @param labelField attribute holding the class (segmentation: optional, every polygon is foreground without it)
+ * @param mode {@code classification} (default) or {@code segmentation}
+ * @param classes class names in id order (null: the field's distinct values, sorted)
+ * @param background class of chips/pixels no polygon covers (segmentation default {@code background}; classification
+ *                   default: such chips are skipped)
+ * @param ignoreValue mask value meaning "ignore" (segmentation)
+ * @param minCoverage fraction of a chip the winning class must cover (classification, default 0 = majority)
+ * @param allTouched burn every pixel a polygon touches (segmentation, default false)
+ * @param chipSize chip side in pixels (default 64)
+ * @param stride grid step in pixels (null: the chip size; see {@link #resolvedStride()})
+ * @param edge {@code drop} (default), {@code shift} or {@code pad}: chips at the right/bottom edges
+ * @param maxNodata skip chips with more nodata than this fraction (default 0.5)
+ * @param split {@code spatial} (default), {@code random} or {@code none} (everything trains)
+ * @param val validation fraction (default 0.2)
+ * @param test test fraction (default 0.1)
+ * @param block spatial block side: {@code 4} = 4 chips (default), {@code 5000m} = 5000 map units of the raster CRS
+ * @param seed split seed (null: the caller's, e.g. the run's seed or {@link #DEFAULT_SEED})
+ */
+public record TilingSettings(String labels, String layer, String labelField, String mode, List<String> classes,
+                             String background, Integer ignoreValue, Double minCoverage, Boolean allTouched,
+                             Integer chipSize, Integer stride, String edge, Double maxNodata, String split, Double val,
+                             Double test, String block, Long seed) implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    /** Default {@code mode}. */
+    public static final String DEFAULT_MODE = "classification";
+    /** Default {@code chipSize}. */
+    public static final int DEFAULT_CHIP_SIZE = 64;
+    /** Default {@code edge}. */
+    public static final String DEFAULT_EDGE = "drop";
+    /** Default {@code maxNodata}. */
+    public static final double DEFAULT_MAX_NODATA = 0.5;
+    /** Default {@code minCoverage}. */
+    public static final double DEFAULT_MIN_COVERAGE = 0;
+    /** Default {@code split}. */
+    public static final String DEFAULT_SPLIT = "spatial";
+    /** Default {@code val}. */
+    public static final double DEFAULT_VAL = 0.2;
+    /** Default {@code test}. */
+    public static final double DEFAULT_TEST = 0.1;
+    /** Default {@code block}. */
+    public static final String DEFAULT_BLOCK = "4";
+    /** The split seed of the command-line tools when none is given. */
+    public static final long DEFAULT_SEED = 42;
+
+    /** Fills the defaults (all but {@code stride} and {@code seed}, which depend on others) and copies the classes. */
+    public TilingSettings {
+        mode = mode == null ? DEFAULT_MODE : mode;
+        classes = classes == null ? null : List.copyOf(classes);
+        minCoverage = minCoverage == null ? DEFAULT_MIN_COVERAGE : minCoverage;
+        allTouched = allTouched == null ? Boolean.FALSE : allTouched;
+        chipSize = chipSize == null ? DEFAULT_CHIP_SIZE : chipSize;
+        edge = edge == null ? DEFAULT_EDGE : edge;
+        maxNodata = maxNodata == null ? DEFAULT_MAX_NODATA : maxNodata;
+        split = split == null ? DEFAULT_SPLIT : split;
+        val = val == null ? DEFAULT_VAL : val;
+        test = test == null ? DEFAULT_TEST : test;
+        block = block == null ? DEFAULT_BLOCK : block;
+    }
+
+    /** @return every default, no labels */
+    public static TilingSettings defaults() {
+        return builder().build();
+    }
+
+    /** @return a builder holding the defaults */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return a builder holding these settings ({@code stride} and {@code seed} as given, possibly unset) */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.labels = labels;
+        b.layer = layer;
+        b.labelField = labelField;
+        b.mode = mode;
+        b.classes = classes;
+        b.background = background;
+        b.ignoreValue = ignoreValue;
+        b.minCoverage = minCoverage;
+        b.allTouched = allTouched;
+        b.chipSize = chipSize;
+        b.stride = stride;
+        b.edge = edge;
+        b.maxNodata = maxNodata;
+        b.split = split;
+        b.val = val;
+        b.test = test;
+        b.block = block;
+        b.seed = seed;
+        return b;
+    }
+
+    /** @return the grid step: {@code stride}, or the chip size when it is not set */
+    public int resolvedStride() {
+        return stride != null ? stride : chipSize;
+    }
+
+    /**
+     * @param defaultSeed the seed when {@code seed} is not set
+     * @return the split seed
+     */
+    public long resolvedSeed(long defaultSeed) {
+        return seed != null ? seed : defaultSeed;
+    }
+
+    /**
+     * Checks every value and builds the tiling of one scene.
+     *
+     * @param raster the scene
+     * @param store where the chips go
+     * @param defaultSeed the split seed when {@code seed} is not set
+     * @param workers reading threads (at least 1 is used)
+     * @return the configuration of the {@link Tiler}
+     * @throws TilingException naming the flag and the key of a value that is missing, out of range or unknown
+     */
+    public TilingConfig toTilingConfig(Path raster, Path store, long defaultSeed, int workers) {
+        LabelTask task = task();
+        if (labels == null || labels.isBlank()) {
+            throw new TilingException("'labels' is not set; pass the vector file with the label polygons");
+        }
+        if (task == LabelTask.CLASSIFICATION && (labelField == null || labelField.isBlank())) {
+            throw new TilingException("'labelField' is not set (--label-field); classification needs the attribute"
+                    + " holding the class, e.g. labelField: TIPO");
+        }
+        if (chipSize < 1) {
+            throw new TilingException("--chip " + chipSize + " (data.chipSize): must be at least 1 pixel, e.g. 64");
+        }
+        if (resolvedStride() < 1) {
+            throw new TilingException("--stride " + stride + " (data.stride): must be at least 1 pixel, e.g. "
+                    + chipSize);
+        }
+        if (!(minCoverage >= 0 && minCoverage <= 1)) {
+            throw new TilingException("--min-coverage " + minCoverage + " (data.minCoverage): must be between 0 and 1");
+        }
+        if (!(maxNodata >= 0 && maxNodata <= 1)) {
+            throw new TilingException("--max-nodata " + maxNodata + " (data.maxNodata): must be between 0 and 1");
+        }
+        LabelConfig lc = new LabelConfig(Path.of(labels), blankToNull(layer), blankToNull(labelField), classes,
+                background, ignoreValue, ClassificationRule.minCoverage(minCoverage), allTouched, task);
+        return TilingConfig.builder()
+                .scenes(raster)
+                .labels(lc)
+                .chipSize(chipSize)
+                .stride(resolvedStride())
+                .edge(edgeMode())
+                .maxNodataFraction(maxNodata)
+                .split(splitConfig(resolvedSeed(defaultSeed)))
+                .store(store)
+                .workers(Math.max(1, workers))
+                .build();
+    }
+
+    /** @return the label task of {@code mode} */
+    public LabelTask task() {
+        return switch (mode.trim().toLowerCase(Locale.ROOT)) {
+            case "classification" -> LabelTask.CLASSIFICATION;
+            case "segmentation" -> LabelTask.SEGMENTATION;
+            default -> throw new TilingException("mode '" + mode + "': unknown; use classification or segmentation");
+        };
+    }
+
+    /** @return the edge mode of {@code edge} */
+    public EdgeMode edgeMode() {
+        try {
+            return EdgeMode.valueOf(edge.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new TilingException("edge '" + edge + "': unknown; use drop, shift or pad");
+        }
+    }
+
+    /** @return train/val/test fractions of {@code val} and {@code test} */
+    public SplitRatios ratios() {
+        if (!(val >= 0 && test >= 0 && val + test < 1)) {
+            throw new TilingException("split fractions val " + val + " / test " + test + ": each must be >= 0 and"
+                    + " together below 1, e.g. val 0.2, test 0.1");
+        }
+        return new SplitRatios(1 - val - test, val, test);
+    }
+
+    /**
+     * @param splitSeed the split seed
+     * @return the split of {@code split}, {@code val}, {@code test} and {@code block}
+     */
+    public SplitConfig splitConfig(long splitSeed) {
+        String kind = split.trim().toLowerCase(Locale.ROOT);
+        if (kind.equals("none")) {
+            return SplitConfig.allTrain();
+        }
+        return switch (kind) {
+            case "spatial" -> SplitConfig.spatial(blockGrid(block), ratios(), splitSeed);
+            case "random" -> SplitConfig.random(ratios(), splitSeed);
+            default -> throw new TilingException("split '" + split + "': unknown; use spatial, random or none");
+        };
+    }
+
+    /**
+     * @param text {@code 4} (chips) or {@code 5000m} (map units of the raster CRS)
+     * @return the block grid
+     */
+    public static BlockGrid blockGrid(String text) {
+        String t = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
+        try {
+            if (t.endsWith("m")) {
+                double units = Double.parseDouble(t.substring(0, t.length() - 1).trim());
+                if (units > 0 && Double.isFinite(units)) {
+                    return BlockGrid.mapUnits(units);
+                }
+            } else {
+                String n = t.endsWith("chips") ? t.substring(0, t.length() - 5).trim() : t;
+                int chips = Integer.parseInt(n);
+                if (chips > 0) {
+                    return BlockGrid.chips(chips);
+                }
+            }
+        } catch (NumberFormatException e) {
+            // explained below
+        }
+        throw new TilingException("block '" + text + "': not a block size; write a whole number of chips (e.g. 4) or"
+                + " map units with an m suffix (e.g. 5000m)");
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+
+    /** Builder of {@link TilingSettings}; every value unset means its default. */
+    public static final class Builder {
+        private String labels;
+        private String layer;
+        private String labelField;
+        private String mode;
+        private List<String> classes;
+        private String background;
+        private Integer ignoreValue;
+        private Double minCoverage;
+        private Boolean allTouched;
+        private Integer chipSize;
+        private Integer stride;
+        private String edge;
+        private Double maxNodata;
+        private String split;
+        private Double val;
+        private Double test;
+        private String block;
+        private Long seed;
+
+        private Builder() {
+        }
+
+        /** @param v vector labels file @return this */
+        public Builder labels(String v) {
+            labels = v;
+            return this;
+        }
+
+        /** @param v vector layer @return this */
+        public Builder layer(String v) {
+            layer = v;
+            return this;
+        }
+
+        /** @param v attribute holding the class @return this */
+        public Builder labelField(String v) {
+            labelField = v;
+            return this;
+        }
+
+        /** @param v classification or segmentation @return this */
+        public Builder mode(String v) {
+            mode = v;
+            return this;
+        }
+
+        /** @param v class names in id order @return this */
+        public Builder classes(List<String> v) {
+            classes = v;
+            return this;
+        }
+
+        /** @param v class of uncovered chips/pixels @return this */
+        public Builder background(String v) {
+            background = v;
+            return this;
+        }
+
+        /** @param v mask value meaning "ignore" @return this */
+        public Builder ignoreValue(Integer v) {
+            ignoreValue = v;
+            return this;
+        }
+
+        /** @param v share of a chip its class must cover @return this */
+        public Builder minCoverage(Double v) {
+            minCoverage = v;
+            return this;
+        }
+
+        /** @param v burn every touched pixel @return this */
+        public Builder allTouched(Boolean v) {
+            allTouched = v;
+            return this;
+        }
+
+        /** @param v chip side in pixels @return this */
+        public Builder chipSize(Integer v) {
+            chipSize = v;
+            return this;
+        }
+
+        /** @param v grid step in pixels (null: the chip size) @return this */
+        public Builder stride(Integer v) {
+            stride = v;
+            return this;
+        }
+
+        /** @param v drop, shift or pad @return this */
+        public Builder edge(String v) {
+            edge = v;
+            return this;
+        }
+
+        /** @param v nodata threshold @return this */
+        public Builder maxNodata(Double v) {
+            maxNodata = v;
+            return this;
+        }
+
+        /** @param v spatial, random or none @return this */
+        public Builder split(String v) {
+            split = v;
+            return this;
+        }
+
+        /** @param v validation fraction @return this */
+        public Builder val(Double v) {
+            val = v;
+            return this;
+        }
+
+        /** @param v test fraction @return this */
+        public Builder test(Double v) {
+            test = v;
+            return this;
+        }
+
+        /** @param v spatial block size @return this */
+        public Builder block(String v) {
+            block = v;
+            return this;
+        }
+
+        /** @param v split seed @return this */
+        public Builder seed(Long v) {
+            seed = v;
+            return this;
+        }
+
+        /** @return the settings, defaults filled */
+        public TilingSettings build() {
+            return new TilingSettings(labels, layer, labelField, mode, classes, background, ignoreValue, minCoverage,
+                    allTouched, chipSize, stride, edge, maxNodata, split, val, test, block, seed);
+        }
+    }
+}
