@@ -1,5 +1,7 @@
 package io.geolightning.geo;
 
+import io.geolightning.foundation.GeoLightningException;
+import io.geolightning.foundation.OneLine;
 import java.nio.file.Path;
 
 /**
@@ -7,7 +9,7 @@ import java.nio.file.Path;
  * and the fix, e.g. {@code "L7.tif: not a raster GDAL can read (format not recognised); pass a GeoTIFF or another
  * GDAL raster"}.
  */
-public class GeoIOException extends RuntimeException {
+public class GeoIOException extends GeoLightningException {
     private static final long serialVersionUID = 1L;
 
     /** @param message one line: what (file or value), the problem, the fix */
@@ -31,9 +33,6 @@ public class GeoIOException extends RuntimeException {
     }
 
     static String oneLine(String s) {
-        if (s == null) {
-            return "unknown error";
-        }
-        return s.replaceAll("\\s*[\\r\\n]+\\s*", " ").trim();
+        return OneLine.of(s, "unknown error");
     }
 }

@@ -1,11 +1,13 @@
 package io.geolightning.trainer;
 
+import io.geolightning.foundation.GeoLightningException;
+
 /**
  * The one unchecked exception of the lightning-trainer module. Its message is a single line naming the offending
  * value or file, the problem and the fix, e.g. {@code "monitor 'val_acc' was never logged (logged: val_loss,
  * train_loss); log it with log(\"val_acc\", ...) or monitor one of those"}.
  */
-public class TrainerException extends RuntimeException {
+public class TrainerException extends GeoLightningException {
 
     private static final long serialVersionUID = 1L;
 

@@ -1,9 +1,12 @@
 package io.geolightning.spark;
 
+import io.geolightning.foundation.GeoLightningException;
+
 /**
  * Turns a Spark job failure (a task failed for good, e.g. a node without GDAL) back into the one line the failing
  * task threw: Spark wraps it into a {@code SparkException} whose cause is the original exception when it could be
- * shipped back, and whose message holds its {@code toString()} otherwise.
+ * shipped back, and whose message holds its {@code toString()} otherwise. Any {@link GeoLightningException} in the
+ * chain is the user's line (and keeps its kind, so a usage error still exits with 2).
  */
 final class JobFailures {
     private static final String MARKER = SparkJobException.class.getName() + ": ";
@@ -17,10 +20,12 @@ final class JobFailures {
      * @return the exception to report
      */
     static SparkJobException translate(String what, Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof SparkJobException s) {
-                return s;
-            }
+        GeoLightningException g = GeoLightningException.find(e);
+        if (g instanceof SparkJobException s) {
+            return s;
+        }
+        if (g != null) {
+            return new SparkJobException(g.kind(), g.getMessage(), e);
         }
         String m = e.getMessage() == null ? "" : e.getMessage();
         int i = m.indexOf(MARKER);

@@ -9,7 +9,7 @@ public final class JobUsageException extends SparkJobException {
 
     /** @param message the one-line message */
     public JobUsageException(String message) {
-        super(message);
+        super(Kind.USAGE, message, null);
     }
 
     /**
@@ -17,6 +17,6 @@ public final class JobUsageException extends SparkJobException {
      * @param cause what went wrong underneath
      */
     public JobUsageException(String message, Throwable cause) {
-        super(message, cause);
+        super(Kind.USAGE, message, cause);
     }
 }

@@ -1,16 +1,16 @@
 package io.geolightning.spark;
 
-/** Turns exception messages into the single line a user sees (jobs report per-scene errors as one line each). */
+/**
+ * Turns exception messages into the single line a user sees (jobs report per-scene errors as one line each): the
+ * collapsing is {@link io.geolightning.foundation.OneLine}'s; this adds naming the scene a failure belongs to.
+ */
 final class OneLine {
     private OneLine() {
     }
 
     /** @return {@code s} with line breaks and runs of blanks collapsed to single spaces ("no detail" for null) */
     static String of(String s) {
-        if (s == null || s.isBlank()) {
-            return "no detail";
-        }
-        return s.replaceAll("\\s*[\\r\\n]+\\s*", " ").replaceAll("[ \\t]{2,}", " ").trim();
+        return io.geolightning.foundation.OneLine.of(s);
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.geolightning.spark;
 
+import io.geolightning.foundation.ExitCodes;
+import io.geolightning.foundation.GeoLightningException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -30,11 +32,11 @@ import picocli.CommandLine.ScopeType;
 public final class SparkJobs implements Runnable {
 
     /** Exit code: success. */
-    public static final int OK = 0;
+    public static final int OK = ExitCodes.OK;
     /** Exit code: failure while running. */
-    public static final int FAILURE = 1;
+    public static final int FAILURE = ExitCodes.FAILURE;
     /** Exit code: bad command line, scene list or settings. */
-    public static final int USAGE = 2;
+    public static final int USAGE = ExitCodes.USAGE;
 
     @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT, description = "Print stack traces on errors.")
     boolean verbose;
@@ -85,7 +87,8 @@ public final class SparkJobs implements Runnable {
                 e.printStackTrace(w);
             }
             w.flush();
-            return e instanceof JobUsageException ? USAGE : FAILURE;
+            GeoLightningException g = GeoLightningException.find(e);
+            return g == null ? FAILURE : g.exitCode();
         });
         cl.setParameterExceptionHandler((e, a) -> {
             PrintWriter w = e.getCommandLine().getErr();
@@ -104,10 +107,9 @@ public final class SparkJobs implements Runnable {
 
     /** @return the one-line message of a failure: the project's own line, or the type and a hint */
     static String message(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t.getMessage() != null && t.getClass().getName().startsWith("io.geolightning.")) {
-                return OneLine.of(t.getMessage());
-            }
+        GeoLightningException g = GeoLightningException.find(e);
+        if (g != null) {
+            return OneLine.of(g.getMessage());
         }
         return "unexpected " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": "
                 + OneLine.of(e.getMessage())) + "; rerun with --verbose for the stack trace and report it";

@@ -1,25 +1,17 @@
 package io.geolightning.app.cli;
 
-import io.geolightning.app.config.ConfigException;
+import io.geolightning.foundation.ExitCodes;
+import io.geolightning.foundation.GeoLightningException;
+import io.geolightning.foundation.OneLine;
 import java.io.PrintWriter;
-import java.util.Set;
 
 /**
  * Turns an exception into the CLI's one-line error ({@code error: <file>: <problem>; <fix>}) and an exit code. The
- * project's exceptions already carry such a line; anything else (a bug, an engine failure) is reported with its type
- * and a hint to rerun with {@code --verbose}, which also prints the stack trace.
+ * project's exceptions ({@link GeoLightningException}s, found anywhere in the cause chain) already carry such a line
+ * and say whether they are a usage error (exit code 2) or a failure (1); anything else (a bug, an engine failure) is
+ * reported with its type and a hint to rerun with {@code --verbose}, which also prints the stack trace.
  */
 final class ErrorReporter {
-
-    /** Exception types whose message is written for users. */
-    private static final Set<String> USER_FACING = Set.of(
-            "io.geolightning.geo.GeoIOException",
-            "io.geolightning.tiling.TilingException",
-            "io.geolightning.trainer.TrainerException",
-            "io.geolightning.models.nn.ModelException",
-            "io.geolightning.app.config.ConfigException",
-            "io.geolightning.app.report.ReportException",
-            "io.geolightning.app.cli.CliException");
 
     private ErrorReporter() {
     }
@@ -47,11 +39,8 @@ final class ErrorReporter {
             e.printStackTrace(err);
         }
         err.flush();
-        return isUsage(e) ? ExitCodes.USAGE : ExitCodes.FAILURE;
-    }
-
-    static boolean isUsage(Throwable e) {
-        return e instanceof ConfigException || e instanceof io.geolightning.models.predict.PredictOptionException;
+        GeoLightningException g = GeoLightningException.find(e);
+        return g == null ? ExitCodes.FAILURE : g.exitCode();
     }
 
     /** The fix for running out of heap depends on what was running. */
@@ -68,7 +57,7 @@ final class ErrorReporter {
 
     /** @return the one-line message for an exception */
     static String message(Throwable e) {
-        Throwable t = userFacing(e);
+        Throwable t = GeoLightningException.find(e);
         if (t != null) {
             return oneLine(t.getMessage());
         }
@@ -80,21 +69,7 @@ final class ErrorReporter {
                 + " and report it";
     }
 
-    private static Throwable userFacing(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            for (Class<?> c = t.getClass(); c != null; c = c.getSuperclass()) {
-                if (USER_FACING.contains(c.getName()) && t.getMessage() != null) {
-                    return t;
-                }
-            }
-            if (t.getCause() == t) {
-                break;
-            }
-        }
-        return null;
-    }
-
     static String oneLine(String s) {
-        return s == null ? "no detail" : s.replaceAll("\\s*\\R\\s*", " ").trim();
+        return OneLine.of(s);
     }
 }

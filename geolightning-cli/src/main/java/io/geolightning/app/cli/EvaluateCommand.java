@@ -1,5 +1,6 @@
 package io.geolightning.app.cli;
 
+import io.geolightning.foundation.ExitCodes;
 import io.geolightning.tiling.labels.LabelTask;
 import io.geolightning.models.metrics.ConfusionMatrix;
 import io.geolightning.tiling.data.BandNormalization;

@@ -1,5 +1,6 @@
 package io.geolightning.app.cli;
 
+import io.geolightning.foundation.ExitCodes;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;

@@ -1,5 +1,6 @@
 package io.geolightning.app.cli;
 
+import io.geolightning.foundation.ExitCodes;
 import io.geolightning.geo.GeoIOException;
 import io.geolightning.geo.GeoRaster;
 import io.geolightning.geo.VectorSource;

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import io.geolightning.foundation.OneLine;
 import io.geolightning.tiling.TilingSettings;
 import java.io.IOException;
 import java.io.Reader;
@@ -390,9 +391,6 @@ public final class RunConfigLoader {
     }
 
     private static String oneLine(String s) {
-        if (s == null) {
-            return "no detail";
-        }
-        return s.replaceAll("\\s*\\R\\s*", " ").trim();
+        return OneLine.of(s);
     }
 }

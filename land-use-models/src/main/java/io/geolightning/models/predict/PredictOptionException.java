@@ -13,6 +13,6 @@ public class PredictOptionException extends ModelException {
 
     /** @param message one line: the flag and value, the problem, the fix */
     public PredictOptionException(String message) {
-        super(message);
+        super(Kind.USAGE, message);
     }
 }

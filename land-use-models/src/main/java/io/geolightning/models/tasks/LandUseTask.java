@@ -6,6 +6,7 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.initializer.XavierInitializer;
+import io.geolightning.foundation.OneLine;
 import io.geolightning.models.metrics.ConfusionMatrix;
 import io.geolightning.models.nn.ModelException;
 import io.geolightning.models.nn.ModelFactory;
@@ -131,7 +132,7 @@ public abstract class LandUseTask extends LightningModule {
         } catch (RuntimeException e) {
             throw new ModelException(checkpoint + ": checkpoint is inconsistent: its hyperparameters are invalid ("
                     + (e instanceof ModelException ? "" : e.getClass().getSimpleName() + ": ")
-                    + String.valueOf(e.getMessage()).replaceAll("\\s*\\R\\s*", " ")
+                    + OneLine.of(e.getMessage())
                     + "); pass an intact .ckpt written by 'geolightning train'", e);
         }
     }
