@@ -31,7 +31,6 @@ import io.geolightning.tiling.splits.Split;
 import io.geolightning.tiling.stats.BandStatistics;
 import io.geolightning.tiling.store.ChipStoreLayout;
 import io.geolightning.tiling.store.ChipStoreMetadata;
-import io.geolightning.trainer.BatchLimit;
 import io.geolightning.trainer.Seeding;
 import io.geolightning.trainer.Trainer;
 import io.geolightning.trainer.callbacks.Callback;
@@ -211,13 +210,14 @@ public final class TrainingRun {
     /** Checks what can be checked before any data is read, so configuration mistakes surface at once. */
     private void validate() {
         TrainerSection t = config.trainer();
-        limit(t.limitTrainBatches(), "trainer.limitTrainBatches");
-        limit(t.limitValBatches(), "trainer.limitValBatches");
-        limit(t.limitTestBatches(), "trainer.limitTestBatches");
-        limit(t.valCheckInterval(), "trainer.valCheckInterval");
+        TrainerSection.batchLimit(t.limitTrainBatches(), "trainer.limitTrainBatches");
+        TrainerSection.batchLimit(t.limitValBatches(), "trainer.limitValBatches");
+        TrainerSection.batchLimit(t.limitTestBatches(), "trainer.limitTestBatches");
+        TrainerSection.batchLimit(t.valCheckInterval(), "trainer.valCheckInterval");
         if (t.maxEpochs() < 1) {
             throw new ConfigException("trainer.maxEpochs " + t.maxEpochs() + ": must be at least 1");
         }
+        t.deviceList();
         mode(config.callbacks().checkpoint().mode(), "callbacks.checkpoint.mode");
         mode(config.callbacks().earlyStopping().mode(), "callbacks.earlyStopping.mode");
         Architecture arch;
@@ -274,8 +274,8 @@ public final class TrainingRun {
         }
         long batches = data.trainDataLoader().batchCount();
         TrainerSection tr = config.trainer();
-        long perEpoch = Math.max(1, (limit(tr.limitTrainBatches(), "trainer.limitTrainBatches").resolve(batches)
-                + tr.accumulateGradBatches() - 1) / tr.accumulateGradBatches());
+        long perEpoch = Math.max(1, (TrainerSection.batchLimit(tr.limitTrainBatches(), "trainer.limitTrainBatches")
+                .resolve(batches) + tr.accumulateGradBatches() - 1) / tr.accumulateGradBatches());
         OptimizerSection o = config.optimizer();
         OptimizerSettings opt = OptimizerSettings.builder().optimizer(o.name()).lr(o.lr()).weightDecay(o.weightDecay())
                 .momentum(o.momentum()).schedule(o.schedule()).warmupSteps(o.warmupSteps())
@@ -344,51 +344,14 @@ public final class TrainingRun {
 
     private Trainer trainer(TrainerSection t, RunFolder folder, List<Callback> callbacks, CsvLogger csv,
                             TensorBoardLogger tb, boolean hasVal) {
-        Trainer.Builder b = Trainer.builder()
-                .maxEpochs(t.maxEpochs())
-                .maxSteps(t.maxSteps())
-                .accumulateGradBatches(t.accumulateGradBatches())
-                .gradientClipNorm(t.gradientClipNorm())
-                .limitTrainBatches(limit(t.limitTrainBatches(), "trainer.limitTrainBatches"))
-                .limitValBatches(limit(t.limitValBatches(), "trainer.limitValBatches"))
-                .limitTestBatches(limit(t.limitTestBatches(), "trainer.limitTestBatches"))
-                .valCheckInterval(limit(t.valCheckInterval(), "trainer.valCheckInterval"))
-                .checkValEveryNEpoch(t.checkValEveryNEpoch())
+        return t.applyTo(Trainer.builder())
                 .numSanityValSteps(hasVal ? t.numSanityValSteps() : 0)
                 .seed(config.seed())
-                .deterministic(t.deterministic())
-                .fastDevRun(t.fastDevRun())
-                .overfitBatches(t.overfitBatches())
-                .logEveryNSteps(t.logEveryNSteps())
                 .defaultRootDir(folder.dir())
                 .callbacks(callbacks.toArray(new Callback[0]))
                 .loggers(csv, tb)
-                .enableProgressBar(System.console() != null);
-        if (t.ckptPath() != null && !t.ckptPath().isBlank()) {
-            b.ckptPath(Path.of(t.ckptPath()));
-        }
-        return b.build();
-    }
-
-    /**
-     * @param n a whole number of batches or a fraction of the loader
-     * @param key the configuration key, for messages
-     * @return the batch limit
-     */
-    static BatchLimit limit(Number n, String key) {
-        if (n instanceof Integer || n instanceof Long) {
-            if (n.longValue() < 1) {
-                throw new ConfigException(key + " " + n + ": a batch count must be at least 1 (or use a fraction"
-                        + " such as 0.5)");
-            }
-            return BatchLimit.count(n.intValue());
-        }
-        double f = n.doubleValue();
-        if (!(f > 0 && f <= 1)) {
-            throw new ConfigException(key + " " + n + ": a fraction must be in (0, 1]; write a whole number for a"
-                    + " batch count");
-        }
-        return f == 1.0 ? BatchLimit.ALL : BatchLimit.fraction(f);
+                .enableProgressBar(System.console() != null)
+                .build();
     }
 
     private static Mode mode(String text, String key) {
