@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.geolightning.geo.GeoRaster;
-import io.geolightning.models.data.LightningDataAdapter;
 import io.geolightning.models.nn.Architecture;
 import io.geolightning.models.predict.PredictOptions;
 import io.geolightning.models.predict.ScenePredictor;
@@ -40,7 +39,7 @@ class ReadmeExampleTest {
                 .labels(LabelConfig.classification(labels, "TIPO")).chipSize(16).store(chips).build(),
                 LoaderConfig.builder().batchSize(32).build()));
         var task = LandUseTask.create(TaskSettings.forData(Architecture.CNN, data));
-        Trainer.builder().maxEpochs(2).build().fit(task, new LightningDataAdapter(data));
+        Trainer.builder().maxEpochs(2).build().fit(task, data);
         try (GeoRaster raster = GeoRaster.open(scene)) {
             new ScenePredictor(new TaskInferenceModel(task, "olinda")).predict(raster, out, PredictOptions.defaults());
         }

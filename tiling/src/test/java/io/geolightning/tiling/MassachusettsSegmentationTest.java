@@ -20,7 +20,7 @@ import io.geolightning.geo.VectorSource;
 import io.geolightning.tiling.data.Augmentation;
 import io.geolightning.tiling.data.LoaderConfig;
 import io.geolightning.tiling.data.SatelliteDataModule;
-import io.geolightning.tiling.data.Stage;
+import io.geolightning.trainer.Stage;
 import io.geolightning.tiling.labels.LabelConfig;
 import io.geolightning.tiling.splits.BlockGrid;
 import io.geolightning.tiling.splits.Split;

@@ -12,6 +12,7 @@ import io.geolightning.tiling.data.SatelliteDataModule;
 import io.geolightning.tiling.splits.Split;
 import io.geolightning.tiling.stats.BandStatistics;
 import io.geolightning.tiling.store.ChipStoreMetadata;
+import io.geolightning.trainer.Stage;
 import io.geolightning.trainer.Trainer;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -69,7 +70,7 @@ final class EvaluateCommand implements Callable<Integer> {
                 throw new CliException(chips + ": the " + s.id() + " split holds no chip (splits: " + m.rowCounts()
                         + "); pass another --split");
             }
-            data.setup(s == Split.TEST ? io.geolightning.tiling.data.Stage.TEST : io.geolightning.tiling.data.Stage.FIT);
+            data.setup(s == Split.TEST ? Stage.TEST : Stage.FIT);
             ChipLoader loader = switch (s) {
                 case TRAIN -> data.trainDataLoader(); // the loader config above neither shuffles nor augments
                 case VAL -> data.valDataLoader();

@@ -11,7 +11,6 @@ import io.geolightning.app.config.RunConfig;
 import io.geolightning.app.config.RunConfigLoader;
 import io.geolightning.app.config.TrainerSection;
 import io.geolightning.app.data.DataModuleFactory;
-import io.geolightning.models.data.LightningDataAdapter;
 import io.geolightning.models.metrics.ConfusionMatrix;
 import io.geolightning.models.nn.Architecture;
 import io.geolightning.tiling.data.BandNormalization;
@@ -24,7 +23,7 @@ import io.geolightning.app.report.RunSummary;
 import io.geolightning.models.tasks.LandUseTask;
 import io.geolightning.models.tasks.OptimizerSettings;
 import io.geolightning.models.tasks.TaskSettings;
-import io.geolightning.tiling.data.DataModule;
+import io.geolightning.tiling.data.ChipDataModule;
 import io.geolightning.tiling.data.ImageFolderDataModule;
 import io.geolightning.tiling.data.SatelliteDataModule;
 import io.geolightning.tiling.splits.Split;
@@ -85,13 +84,12 @@ public final class TrainingRun {
     public TrainingResult run() {
         validate();
         Path root = Path.of(config.runs());
-        DataModule data = DataModuleFactory.create(config.data(), root.resolve(config.name()).resolve("chips"),
+        ChipDataModule data = DataModuleFactory.create(config.data(), root.resolve(config.name()).resolve("chips"),
                 config.seed());
-        LightningDataAdapter adapter = new LightningDataAdapter(data);
-        adapter.prepareData();
-        adapter.setup(io.geolightning.trainer.Stage.FIT);
+        data.prepareData();
+        data.setup(io.geolightning.trainer.Stage.FIT);
         TaskSettings settings = settings(data);
-        boolean hasVal = adapter.hasSamples(Split.VAL);
+        boolean hasVal = data.hasSamples(Split.VAL);
         if (config.callbacks().earlyStopping().enabled() && !hasVal
                 && config.callbacks().earlyStopping().monitor().startsWith("val_")) {
             throw new ConfigException("callbacks.earlyStopping monitors " + config.callbacks().earlyStopping()
@@ -105,7 +103,7 @@ public final class TrainingRun {
         folder.create();
         String yaml = RunConfigLoader.toYaml(config);
         AtomicFiles.writeString(folder.config(), yaml);
-        Map<String, Object> dataFacts = dataFacts(data, adapter, settings, folder);
+        Map<String, Object> dataFacts = dataFacts(data, settings, folder);
         out.printf(Locale.ROOT, "run folder %s%n", folder.dir());
         out.printf(Locale.ROOT, "data: %s%n", dataFacts.get("chips"));
         out.printf(Locale.ROOT, "model: %s, %d bands, %d classes %s, chip %d px%n",
@@ -131,10 +129,10 @@ public final class TrainingRun {
         Seeding.seedEverything(config.seed()); // the task draws its initial weights when it is built
         try (LandUseTask task = LandUseTask.create(settings);
              Trainer trainer = trainer(config.trainer(), folder, callbacks, csv, tb, hasVal)) {
-            trainer.fit(task, adapter);
+            trainer.fit(task, data);
             seconds = (System.nanoTime() - t0) / 1e9;
             out.printf(Locale.ROOT, "trained %d epoch(s) in %.1f s%n", printer.epochs(), seconds);
-            evaluation = evaluate(task, best(checkpoint), adapter, folder, csv, tb);
+            evaluation = evaluate(task, best(checkpoint), data, folder, csv, tb);
         } finally {
             csv.close();
             tb.close();
@@ -168,17 +166,17 @@ public final class TrainingRun {
      * Scores the best checkpoint (the in-memory weights when none was saved) on the test split, else the validation
      * split, with a trainer without batch limits so the figures cover the whole split.
      */
-    private Evaluation evaluate(LandUseTask trained, Path best, LightningDataAdapter adapter, RunFolder folder,
+    private Evaluation evaluate(LandUseTask trained, Path best, ChipDataModule data, RunFolder folder,
                                 CsvLogger csv, TensorBoardLogger tb) {
-        boolean test = adapter.hasSamples(Split.TEST);
-        if (!test && !adapter.hasSamples(Split.VAL)) {
+        boolean test = data.hasSamples(Split.TEST);
+        if (!test && !data.hasSamples(Split.VAL)) {
             return Evaluation.NONE;
         }
         try (LandUseTask loaded = best != null ? LandUseTask.load(best) : null;
              Trainer evaluator = Trainer.builder().maxEpochs(1).numSanityValSteps(0).seed(config.seed())
                      .enableProgressBar(false).defaultRootDir(folder.dir()).loggers(csv, tb).build()) {
             LandUseTask t = loaded != null ? loaded : trained;
-            Map<String, Double> m = test ? evaluator.test(t, adapter) : evaluator.validate(t, adapter);
+            Map<String, Double> m = test ? evaluator.test(t, data) : evaluator.validate(t, data);
             return new Evaluation(m, test ? t.testMatrix() : t.validationMatrix(),
                     (test ? "test split" : "validation split") + ", "
                             + (loaded != null ? folder.dir().relativize(best).toString() : "last weights"));
@@ -248,7 +246,7 @@ public final class TrainingRun {
         }
     }
 
-    private TaskSettings settings(DataModule data) {
+    private TaskSettings settings(ChipDataModule data) {
         ModelSection m = config.model();
         Architecture arch = Architecture.parse(m.architecture());
         LabelTask dataKind = dataKind(data);
@@ -284,7 +282,7 @@ public final class TrainingRun {
         return new TaskSettings(spec, classes, BandNormalization.of(data.bandStatistics()), weights, ignore, opt);
     }
 
-    private static LabelTask dataKind(DataModule data) {
+    private static LabelTask dataKind(ChipDataModule data) {
         if (data instanceof SatelliteDataModule s) {
             LabelTask task = s.metadata().task();
             if (task == LabelTask.NONE) {
@@ -296,12 +294,11 @@ public final class TrainingRun {
         return LabelTask.CLASSIFICATION;
     }
 
-    private Map<String, Object> dataFacts(DataModule data, LightningDataAdapter adapter, TaskSettings settings,
-                                          RunFolder folder) {
+    private Map<String, Object> dataFacts(ChipDataModule data, TaskSettings settings, RunFolder folder) {
         Map<String, Object> facts = new LinkedHashMap<>();
         StringBuilder chips = new StringBuilder();
         for (Split s : List.of(Split.TRAIN, Split.VAL, Split.TEST)) {
-            chips.append(chips.length() == 0 ? "" : ", ").append(s.id()).append(' ').append(adapter.sampleCount(s));
+            chips.append(chips.length() == 0 ? "" : ", ").append(s.id()).append(' ').append(data.sampleCount(s));
         }
         BandStatistics stats = data.bandStatistics();
         if (data instanceof SatelliteDataModule s) {

@@ -7,7 +7,7 @@ import io.geolightning.tiling.TilingConfig;
 import io.geolightning.tiling.TilingException;
 import io.geolightning.tiling.TilingSettings;
 import io.geolightning.tiling.data.Augmentation;
-import io.geolightning.tiling.data.DataModule;
+import io.geolightning.tiling.data.ChipDataModule;
 import io.geolightning.tiling.data.ImageFolderDataModule;
 import io.geolightning.tiling.data.LoaderConfig;
 import io.geolightning.tiling.data.SatelliteDataModule;
@@ -34,7 +34,7 @@ public final class DataModuleFactory {
      * @param seed the seed when {@code data.seed} is not set
      * @return the data module (nothing is read or tiled yet)
      */
-    public static DataModule create(DataSection data, Path defaultStore, long seed) {
+    public static ChipDataModule create(DataSection data, Path defaultStore, long seed) {
         long s = data.seed() != null ? data.seed() : seed;
         int sources = (data.tilesScene() ? 1 : 0) + (data.readsImageFolder() ? 1 : 0);
         if (sources > 1) {

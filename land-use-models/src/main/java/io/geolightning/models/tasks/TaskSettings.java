@@ -5,7 +5,7 @@ import io.geolightning.tiling.data.BandNormalization;
 import io.geolightning.models.nn.ModelException;
 import io.geolightning.models.nn.ModelSpec;
 import io.geolightning.tiling.TilingException;
-import io.geolightning.tiling.data.DataModule;
+import io.geolightning.tiling.data.ChipDataModule;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -77,14 +77,14 @@ public record TaskSettings(ModelSpec model, List<String> classNames, BandNormali
 
     /**
      * Settings for a network of {@code architecture} sized to a data module: bands, classes and chip size, class names
-     * and the training split's band statistics all come from the data. Calls {@link DataModule#prepareData()} first
+     * and the training split's band statistics all come from the data. Calls {@link ChipDataModule#prepareData()} first
      * (tiling once; skipped when the chip store is current).
      *
      * @param architecture the network family (a segmentation architecture needs a segmentation chip store)
      * @param data the data module the task will be trained on
      * @return settings with the default optimizer and ignore index
      */
-    public static TaskSettings forData(Architecture architecture, DataModule data) {
+    public static TaskSettings forData(Architecture architecture, ChipDataModule data) {
         data.prepareData();
         List<String> classes = data.classNames();
         ModelSpec spec = ModelSpec.of(architecture, data.bandCount(), classes.size(), data.chipSize()[0]);

@@ -1,6 +1,7 @@
 package io.geolightning.tiling.data;
 
 import io.geolightning.tiling.labels.LabelTask;
+import io.geolightning.trainer.Stage;
 import io.geolightning.tiling.ChipDataType;
 import io.geolightning.tiling.TilingException;
 import io.geolightning.tiling.splits.RandomSplitter;
@@ -32,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * (optionally resized), split at random per class (stratified, seeded) and normalised with statistics of (a sample
  * of) the training images.
  */
-public final class ImageFolderDataModule implements DataModule {
+public final class ImageFolderDataModule implements ChipDataModule {
     private static final Logger LOG = LoggerFactory.getLogger(ImageFolderDataModule.class);
     private static final Set<String> SUFFIXES = Set.of("jpg", "jpeg", "png", "bmp", "gif", "tif", "tiff");
 
@@ -239,23 +240,28 @@ public final class ImageFolderDataModule implements DataModule {
 
     @Override
     public ChipLoader trainDataLoader() {
-        return loader(Split.TRAIN, true);
+        return hasSamples(Split.TRAIN) ? loader(Split.TRAIN, true) : null;
     }
 
     @Override
     public ChipLoader valDataLoader() {
-        return loader(Split.VAL, false);
+        return hasSamples(Split.VAL) ? loader(Split.VAL, false) : null;
     }
 
     @Override
     public ChipLoader testDataLoader() {
-        return loader(Split.TEST, false);
+        return hasSamples(Split.TEST) ? loader(Split.TEST, false) : null;
     }
 
     /** Prediction on an image folder runs over the test images. */
     @Override
     public ChipLoader predictDataLoader() {
-        return loader(Split.TEST, false);
+        return hasSamples(Split.TEST) ? loader(Split.TEST, false) : null;
+    }
+
+    @Override
+    public long sampleCount(Split split) {
+        return entries(split).size();
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.geolightning.tiling.data;
 
 import io.geolightning.tiling.labels.LabelTask;
+import io.geolightning.trainer.Stage;
 import io.geolightning.tiling.Tiler;
 import io.geolightning.tiling.TilingConfig;
 import io.geolightning.tiling.TilingException;
@@ -36,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * loads the splits a stage needs, and the loaders batch them normalised with the training statistics. Also works on
  * an existing chip store without any tiling configuration.
  */
-public final class SatelliteDataModule implements DataModule {
+public final class SatelliteDataModule implements ChipDataModule {
     private static final Logger LOG = LoggerFactory.getLogger(SatelliteDataModule.class);
 
     private final Config config;
@@ -325,17 +326,23 @@ public final class SatelliteDataModule implements DataModule {
 
     @Override
     public ChipLoader valDataLoader() {
-        return loader(Split.VAL, false, labelKind());
+        return hasSamples(Split.VAL) ? loader(Split.VAL, false, labelKind()) : null;
     }
 
     @Override
     public ChipLoader testDataLoader() {
-        return loader(Split.TEST, false, labelKind());
+        return hasSamples(Split.TEST) ? loader(Split.TEST, false, labelKind()) : null;
     }
 
     @Override
     public ChipLoader predictDataLoader() {
-        return loader(Split.PREDICT, false, LabelTask.NONE);
+        ChipLoader l = loader(Split.PREDICT, false, LabelTask.NONE);
+        return l.size() == 0 ? null : l;
+    }
+
+    @Override
+    public long sampleCount(Split split) {
+        return metadata().rows(split.id());
     }
 
     @Override

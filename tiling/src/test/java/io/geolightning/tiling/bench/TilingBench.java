@@ -10,7 +10,7 @@ import io.geolightning.tiling.data.Augmentation;
 import io.geolightning.tiling.data.ChipLoader;
 import io.geolightning.tiling.data.LoaderConfig;
 import io.geolightning.tiling.data.SatelliteDataModule;
-import io.geolightning.tiling.data.Stage;
+import io.geolightning.trainer.Stage;
 import io.geolightning.tiling.labels.LabelConfig;
 import java.nio.file.Path;
 import java.util.Locale;

@@ -1,5 +1,6 @@
 package io.geolightning.tiling.data;
 
+import io.geolightning.trainer.Stage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
