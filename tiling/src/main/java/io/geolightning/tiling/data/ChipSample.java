@@ -13,5 +13,6 @@ import io.geolightning.tiling.ChipDataType;
  * @param label class id (classification) or null
  * @param mask per-pixel class ids, height x width unsigned bytes (segmentation) or null
  */
-public record ChipSample(byte[] pixels, ChipDataType dtype, int bands, int height, int width, Integer label, byte[] mask) {
+public record ChipSample(byte[] pixels, ChipDataType dtype, int bands, int height, int width, Integer label,
+                         byte[] mask) {
 }
