@@ -1,11 +1,13 @@
 package io.geolightning.geo;
 
+import io.geolightning.foundation.Progress;
 import org.gdal.gdal.ProgressCallback;
 import org.slf4j.Logger;
 
 /**
  * A GDAL progress callback that logs at INFO every 10% with elapsed time and an ETA, for long GDAL operations (COG
- * translation of big rasters). Quiet for operations that finish within two seconds.
+ * translation of big rasters), e.g. {@code "L7.tif: COG: 40% after 12s, ETA 18s"} ({@link Progress#fractionLine}).
+ * Quiet for operations that finish within two seconds.
  */
 final class ProgressLog extends ProgressCallback {
     private final Logger log;
@@ -23,10 +25,8 @@ final class ProgressLog extends ProgressCallback {
         if (complete * 10 >= nextDecile) {
             nextDecile = (int) Math.floor(complete * 10) + 1;
             double elapsed = (System.nanoTime() - start) / 1e9;
-            if (elapsed >= 2 && complete > 0 && complete < 1) {
-                double eta = elapsed * (1 - complete) / complete;
-                log.info("{}: {}% after {}s, about {}s left", what, Math.round(complete * 100), Math.round(elapsed),
-                        Math.round(eta));
+            if (elapsed >= 2 && complete > 0 && complete < 1 && log.isInfoEnabled()) {
+                log.info(Progress.fractionLine(what, complete, elapsed));
             }
         }
         return 1;

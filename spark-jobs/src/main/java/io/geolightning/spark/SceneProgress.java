@@ -1,6 +1,6 @@
 package io.geolightning.spark;
 
-import java.util.Locale;
+import io.geolightning.foundation.Progress;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -12,7 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Logs a job's progress on the driver, one line per finished scene task with the rate and an ETA. Attach around the
+ * Logs a job's progress on the driver, one line per finished scene task with the rate and an ETA
+ * ({@link Progress}, e.g. {@code "tile: 3/40 scenes (7%), 1.5/min, ETA 24m40s"}). Attach around the
  * Spark action; the job is recognised by a job group set while attached.
  */
 final class SceneProgress extends SparkListener implements AutoCloseable {
@@ -20,17 +21,13 @@ final class SceneProgress extends SparkListener implements AutoCloseable {
     private static final AtomicInteger GROUPS = new AtomicInteger();
 
     private final SparkContext sc;
-    private final String label;
-    private final int total;
     private final String group;
-    private final long t0 = System.nanoTime();
+    private final Progress progress;
     private final Set<Integer> stages = ConcurrentHashMap.newKeySet();
-    private final AtomicInteger done = new AtomicInteger();
 
     private SceneProgress(SparkContext sc, String label, int total) {
         this.sc = sc;
-        this.label = label;
-        this.total = total;
+        this.progress = new Progress(LOG, label, "scenes", total, 0);
         this.group = "geolightning-" + label + "-" + GROUPS.incrementAndGet();
     }
 
@@ -60,11 +57,7 @@ final class SceneProgress extends SparkListener implements AutoCloseable {
         if (!stages.contains(end.stageId()) || !end.taskInfo().successful()) {
             return;
         }
-        int d = done.incrementAndGet();
-        double elapsed = (System.nanoTime() - t0) / 1e9;
-        double eta = elapsed / d * (total - d);
-        LOG.info("{}: {}/{} scenes done ({}%), {} scenes/min, ETA {} s", label, d, total, d * 100 / total,
-                String.format(Locale.ROOT, "%.1f", d * 60 / elapsed), String.format(Locale.ROOT, "%.0f", eta));
+        progress.step();
     }
 
     @Override

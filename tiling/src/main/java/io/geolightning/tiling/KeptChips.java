@@ -1,10 +1,12 @@
 package io.geolightning.tiling;
 
+import io.geolightning.foundation.Progress;
 import io.geolightning.tiling.splits.ItemSplits;
 import io.geolightning.tiling.splits.Split;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
+import org.slf4j.LoggerFactory;
 
 /**
  * The candidate chips a split keeps, numbered 0, 1, ... in candidate order (a chip's number seeds its negative
@@ -43,7 +45,7 @@ final class KeptChips {
         if (!splits.drops()) {
             return new KeptChips(candidates, splits, n, null);
         }
-        TilingProgress progress = new TilingProgress("splitting", "candidate chips", n);
+        Progress progress = new Progress(LoggerFactory.getLogger(Tiler.class), "splitting", "candidate chips", n);
         long[] marks = new long[16];
         long kept = 0;
         for (long i = 0; i < n; i++) {

@@ -1,5 +1,6 @@
 package io.geolightning.tiling;
 
+import io.geolightning.foundation.Progress;
 import io.geolightning.geo.Crs;
 import io.geolightning.geo.GeoIOException;
 import io.geolightning.geo.GeoRaster;
@@ -146,7 +147,7 @@ public final class Tiler {
         ThreadLocal<Map<Path, GeoRaster>> local = ThreadLocal.withInitial(HashMap::new);
         AtomicLongArray counts = new AtomicLongArray(Outcome.values().length);
         ExecutorService pool = Executors.newFixedThreadPool(config.workers(), daemon());
-        TilingProgress progress = new TilingProgress("tiling", "chips", todo.size());
+        Progress progress = new Progress(LOG, "tiling", "chips", todo.size());
         StageClock clock = new StageClock();
         ChipWork work = k -> {
             Processed p = process(config, byPath.get(k.chip().scene()), k.chip(), k.split(), k.index(), stats, local,
@@ -202,7 +203,7 @@ public final class Tiler {
 
     /** Single-file store: workers process ahead (bounded window), one thread writes rows in chip order. */
     private static void orderedIntoOneFile(KeptChips todo, ChipWork work, ChipStoreWriter writer, ExecutorService pool,
-                                           int window, TilingProgress progress, StageClock clock,
+                                           int window, Progress progress, StageClock clock,
                                            BandStatisticsAccumulator stats) {
         ArrayDeque<Future<Processed>> pending = new ArrayDeque<>();
         Iterator<KeptChips.Kept> chips = todo.from(0);
@@ -224,7 +225,7 @@ public final class Tiler {
      * concurrently (the Parquet encoding and compression run in parallel too); parts keep chip order.
      */
     private static void parallelParts(KeptChips todo, ChipWork work, ChipStoreWriter writer, ExecutorService pool,
-                                      int workers, TilingProgress progress, StageClock clock,
+                                      int workers, Progress progress, StageClock clock,
                                       BandStatisticsAccumulator stats) {
         long n = todo.size();
         long perPart = writer.options().rowsPerPart();

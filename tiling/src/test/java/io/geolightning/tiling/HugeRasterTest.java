@@ -127,8 +127,8 @@ class HugeRasterTest {
     /** Tiling the whole raster in a child JVM with a 160 MB heap: it must be tiling and logging within seconds. */
     @Test
     void tilingStartsAtOnceAndLogsProgressInASmallHeap() throws Exception {
-        List<String> log = tileInChildJvm("predict", Pattern.compile("tiling: \\d+/" + CHIPS + " chips \\(\\d+%\\), \\d+"
-                + " chips/s, ETA \\d+ s"));
+        List<String> log = tileInChildJvm("predict", Pattern.compile("tiling: [\\d,]+/" + grouped(CHIPS)
+                + " chips \\(\\d+%\\), [\\d.,]+/(s|min), ETA \\S+"));
         assertTrue(log.stream().anyMatch(l -> l.contains(CHIPS + " candidate chips of 16 px, " + CHIPS
                 + " after the split")), String.join("\n", log));
     }
@@ -136,8 +136,13 @@ class HugeRasterTest {
     /** A strict spatial split counts the kept chips in one pass first: that pass logs its progress too. */
     @Test
     void aStrictSpatialSplitLogsItsCountingPass() throws Exception {
-        tileInChildJvm("spatial", Pattern.compile("splitting: \\d+/" + CHIPS + " candidate chips \\(\\d+%\\), \\d+"
-                + " candidate chips/s, ETA \\d+ s"));
+        tileInChildJvm("spatial", Pattern.compile("splitting: [\\d,]+/" + grouped(CHIPS)
+                + " candidate chips \\(\\d+%\\), [\\d.,]+/(s|min), ETA \\S+"));
+    }
+
+    /** @return {@code n} as the progress lines print it, e.g. {@code "1,000,000"} */
+    private static String grouped(long n) {
+        return String.format(java.util.Locale.ROOT, "%,d", n);
     }
 
     /** Runs {@link Child} until its log shows {@code awaited}, then stops it; fails if it dies or is too slow. */

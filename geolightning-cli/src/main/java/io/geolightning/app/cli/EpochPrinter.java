@@ -1,5 +1,6 @@
 package io.geolightning.app.cli;
 
+import io.geolightning.foundation.Progress;
 import io.geolightning.trainer.LightningModule;
 import io.geolightning.trainer.Trainer;
 import io.geolightning.trainer.callbacks.Callback;
@@ -74,7 +75,7 @@ final class EpochPrinter implements Callback {
         int left = maxEpochs - epoch;
         sb.append(String.format(Locale.ROOT, "  (%.1f s", secs));
         if (left > 0 && !trainer.shouldStop()) {
-            sb.append(String.format(Locale.ROOT, ", ETA %.0f s", elapsed / epoch * left));
+            sb.append(", ETA ").append(Progress.duration(Progress.etaSeconds(epoch, maxEpochs, elapsed)));
         }
         sb.append(')');
         out.println(sb);

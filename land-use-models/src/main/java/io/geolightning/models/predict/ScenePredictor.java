@@ -1,5 +1,6 @@
 package io.geolightning.models.predict;
 
+import io.geolightning.foundation.Progress;
 import io.geolightning.geo.Crs;
 import io.geolightning.geo.GeoRaster;
 import io.geolightning.geo.PixelWindow;
@@ -128,17 +129,12 @@ public final class ScenePredictor {
              StreamingRasterWriter probs = probPath == null ? null
                      : probabilityWriter(probPath, in, crs, options, metadata).open()) {
             Batcher batcher = new Batcher(in, bands, size, classifier, options.batchSize(), strip, weight, height);
-            long done = 0;
-            long lastLog = System.nanoTime();
+            Progress progress = new Progress(LOG, file, "windows", total, PROGRESS_EVERY_NANOS);
             for (int r = 0; r < ys.length; r++) {
                 int y = ys[r];
                 for (int x : xs) {
                     batcher.add(x, y);
-                    done++;
-                    if (System.nanoTime() - lastLog > PROGRESS_EVERY_NANOS) {
-                        lastLog = System.nanoTime();
-                        logProgress(file, done, total, start);
-                    }
+                    progress.step();
                 }
                 batcher.flush();
                 int end = r + 1 < ys.length ? ys[r + 1] : Math.min(height, strip.top() + size);
@@ -156,13 +152,6 @@ public final class ScenePredictor {
             return new PredictionResult(written, probWritten, width, height, size, overlap, total, batcher.skipped,
                     strip.bufferBytes(), seconds);
         }
-    }
-
-    private static void logProgress(String file, long done, long total, long start) {
-        double elapsed = (System.nanoTime() - start) / 1e9;
-        double eta = done == 0 ? Double.NaN : elapsed * (total - done) / done;
-        LOG.info("{}: {}/{} windows ({}%), ETA {} s", file, done, total, 100 * done / Math.max(1, total),
-                String.format(Locale.ROOT, "%.0f", eta));
     }
 
     private void writeRows(StripAccumulator strip, int rows, int width, StreamingRasterWriter classes,

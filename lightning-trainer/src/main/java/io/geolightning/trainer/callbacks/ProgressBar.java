@@ -1,5 +1,6 @@
 package io.geolightning.trainer.callbacks;
 
+import io.geolightning.foundation.Progress;
 import io.geolightning.trainer.LightningModule;
 import io.geolightning.trainer.Trainer;
 import java.io.PrintStream;
@@ -87,7 +88,7 @@ public final class ProgressBar implements Callback {
         sb.append("Epoch ").append(trainer.currentEpoch()).append(": ").append(batches);
         if (total > 0) {
             sb.append('/').append(total);
-            double eta = itPerSec > 0 ? Math.max(0, total - batches) / itPerSec : 0;
+            double eta = Progress.etaSeconds(batches, total, secs);
             sb.append(String.format(Locale.ROOT, " [%s<%s, %.2f it/s]", clock(secs), clock(eta), itPerSec));
         } else {
             sb.append(String.format(Locale.ROOT, " [%s, %.2f it/s]", clock(secs), itPerSec));
@@ -109,7 +110,7 @@ public final class ProgressBar implements Callback {
     }
 
     private static String clock(double seconds) {
-        long s = Math.round(seconds);
+        long s = Double.isFinite(seconds) ? Math.round(seconds) : 0;
         return s >= 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, (s / 60) % 60, s % 60)
                 : String.format(Locale.ROOT, "%02d:%02d", s / 60, s % 60);
     }
