@@ -356,7 +356,7 @@ public final class Tiler {
         if (config.labels() != null) {
             inputs.addAll(vectorFingerprints(config.labels().vector()));
         }
-        return new ChipStoreMetadata(ChipStoreSchema.VERSION, config.task().id(),
+        return new ChipStoreMetadata(ChipStoreSchema.VERSION, config.task(),
                 labels == null ? List.of() : labels.classNames(),
                 config.labels() == null ? null : config.labels().ignoreValue(), bands, dtype.id(), config.chipSize(),
                 config.chipSize(), Arrays.asList(nodata), stats, null, null, configHash(config), config.describe(),
