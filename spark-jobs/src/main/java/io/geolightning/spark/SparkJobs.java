@@ -27,7 +27,7 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "geolightning-spark", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT,
         version = "geolightning-spark 0.1.0",
         description = "GeoLightning batch jobs on Apache Spark: distributed tiling and scene prediction.",
-        subcommands = {TileCommand.class, PredictCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {TileJobCommand.class, PredictJobCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 failure, 2 usage error."})
 public final class SparkJobs implements Runnable {
 

@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
     "Scene list: CSV with a header, JSON or Parquet; column 'raster' (alias 'scene') and optional columns named like"
         + " the options below (labels, layer, labelField, mode, classes, chipSize, stride, split, val, test, block,"
         + " seed, ...) that override them per scene. Relative paths resolve against the list's folder."})
-final class TileCommand implements Callable<Integer> {
+final class TileJobCommand implements Callable<Integer> {
 
     @Option(names = "--scenes", required = true, paramLabel = "LIST", description = "Scene list (.csv, .json, .parquet).")
     Path scenes;

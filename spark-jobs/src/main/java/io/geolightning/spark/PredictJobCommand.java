@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "predict", description = {"Classify a list of scenes with a checkpoint: one class COG per scene and a"
         + " Parquet summary (scene, status, error, pixels and area per class, seconds).",
     "Scene list: CSV with a header, JSON or Parquet; column 'raster' (alias 'scene'), optional 'output'."})
-final class PredictCommand implements Callable<Integer> {
+final class PredictJobCommand implements Callable<Integer> {
 
     @Option(names = "--checkpoint", required = true, paramLabel = "CKPT", description = "Checkpoint (.ckpt) from train.")
     Path checkpoint;
