@@ -16,7 +16,6 @@ import io.geolightning.models.nn.Architecture;
 import io.geolightning.tiling.data.BandNormalization;
 import io.geolightning.models.nn.ModelSpec;
 import io.geolightning.tiling.labels.LabelTask;
-import io.geolightning.app.report.AtomicFiles;
 import io.geolightning.app.report.RunFolder;
 import io.geolightning.app.report.RunReport;
 import io.geolightning.app.report.RunSummary;
@@ -102,7 +101,7 @@ public final class TrainingRun {
         folder.sweepSiblings();
         folder.create();
         String yaml = RunConfigLoader.toYaml(config);
-        AtomicFiles.writeString(folder.config(), yaml);
+        folder.writeString(folder.config(), yaml);
         Map<String, Object> dataFacts = dataFacts(data, settings, folder);
         out.printf(Locale.ROOT, "run folder %s%n", folder.dir());
         out.printf(Locale.ROOT, "data: %s%n", dataFacts.get("chips"));
@@ -193,7 +192,7 @@ public final class TrainingRun {
         json.put("classNames", settings.classNames());
         json.put("metrics", e.metrics());
         json.put("confusionMatrix", e.matrix() == null ? null : e.matrix().counts());
-        AtomicFiles.write(folder.evaluationJson(), os -> JSON.writeValue(os, json));
+        folder.write(folder.evaluationJson(), os -> JSON.writeValue(os, json));
     }
 
     private EarlyStopping earlyStopping() {
@@ -305,7 +304,7 @@ public final class TrainingRun {
             facts.put("source", "chip store " + s.config().store().toAbsolutePath().normalize());
             Path sidecar = new ChipStoreLayout(s.config().store()).sidecar();
             if (Files.exists(sidecar)) {
-                AtomicFiles.copy(sidecar, folder.chipsJson());
+                folder.copy(sidecar, folder.chipsJson());
             }
         } else if (data instanceof ImageFolderDataModule f) {
             facts.put("source", "image folder " + f.classNames().size() + " classes");
@@ -320,7 +319,7 @@ public final class TrainingRun {
         if (!(data instanceof SatelliteDataModule)) {
             Map<String, Object> json = new LinkedHashMap<>(facts);
             json.put("bandStatistics", stats);
-            AtomicFiles.write(folder.statsJson(), os -> JSON.writeValue(os, json));
+            folder.write(folder.statsJson(), os -> JSON.writeValue(os, json));
         }
         return facts;
     }

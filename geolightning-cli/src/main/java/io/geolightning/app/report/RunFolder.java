@@ -1,9 +1,13 @@
 package io.geolightning.app.report;
 
+import io.geolightning.foundation.AtomicFiles;
 import io.geolightning.foundation.TempFiles;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import javax.imageio.ImageIO;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -99,5 +103,52 @@ public record RunFolder(Path dir) {
             throw new ReportException(dir + ": cannot create the run folder (" + e.getMessage()
                     + "); pass a writable 'runs' folder", e);
         }
+    }
+
+    // ---- publishing files of the run: hidden temporary + atomic rename (foundation's AtomicFiles), report errors
+
+    /**
+     * @param target final path (its folder must exist)
+     * @param writer writes the content
+     */
+    public void write(Path target, AtomicFiles.Writer writer) {
+        Path dir = target.toAbsolutePath().getParent();
+        if (dir == null || !Files.isDirectory(dir)) {
+            throw new ReportException(target + ": the folder " + dir + " does not exist; create it first");
+        }
+        try {
+            AtomicFiles.write(target, writer);
+        } catch (IOException e) {
+            throw new ReportException(target + ": cannot write (" + e.getMessage()
+                    + "); check the folder is writable and the disk has space", e);
+        }
+    }
+
+    /**
+     * @param target final path
+     * @param text UTF-8 text
+     */
+    public void writeString(Path target, String text) {
+        write(target, out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * @param target final path
+     * @param image the image, written as PNG by javax.imageio
+     */
+    public void writePng(Path target, BufferedImage image) {
+        write(target, out -> {
+            if (!ImageIO.write(image, "png", out)) {
+                throw new IOException("no PNG writer in javax.imageio");
+            }
+        });
+    }
+
+    /**
+     * @param source file to copy
+     * @param target final path
+     */
+    public void copy(Path source, Path target) {
+        write(target, out -> Files.copy(source, out));
     }
 }

@@ -35,7 +35,7 @@ public final class RunReport {
         addSeries(loss, history, "train_loss", "train (epoch mean)");
         addSeries(loss, history, "val_loss", "validation");
         if (!loss.isEmpty()) {
-            AtomicFiles.writePng(folder.plots().resolve("loss.png"), loss.render(720, 400));
+            folder.writePng(folder.plots().resolve("loss.png"), loss.render(720, 400));
             images.add("plots/loss.png");
         }
         LineChart scores = new LineChart("Metrics", "epoch", "score");
@@ -43,17 +43,17 @@ public final class RunReport {
             addSeries(scores, history, m, m);
         }
         if (!scores.isEmpty()) {
-            AtomicFiles.writePng(folder.plots().resolve("metrics.png"), scores.render(720, 400));
+            folder.writePng(folder.plots().resolve("metrics.png"), scores.render(720, 400));
             images.add("plots/metrics.png");
         }
         if (summary.confusion() != null) {
             BufferedImage cm = ConfusionMatrixChart.render("Confusion matrix\n" + summary.confusionLabel(),
                     summary.confusion(), summary.classNames());
-            AtomicFiles.writePng(folder.plots().resolve("confusion.png"), cm);
+            folder.writePng(folder.plots().resolve("confusion.png"), cm);
             images.add("plots/confusion.png");
         }
         Path out = folder.report();
-        AtomicFiles.writeString(out, html(summary, history, images));
+        folder.writeString(out, html(summary, history, images));
         return out;
     }
 
