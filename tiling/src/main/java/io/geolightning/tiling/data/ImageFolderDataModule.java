@@ -240,7 +240,11 @@ public final class ImageFolderDataModule implements ChipDataModule {
 
     @Override
     public ChipLoader trainDataLoader() {
-        return hasSamples(Split.TRAIN) ? loader(Split.TRAIN, true) : null;
+        if (!hasSamples(Split.TRAIN)) {
+            throw new TilingException(config.root() + ": the train split holds no image; add images to the class"
+                    + " folders or lower the val/test fractions");
+        }
+        return loader(Split.TRAIN, true);
     }
 
     @Override
