@@ -1,5 +1,6 @@
 package io.geolightning.app.cli;
 
+import io.geolightning.app.report.Numbers;
 import io.geolightning.models.nn.ModelException;
 import io.geolightning.models.nn.ModelSpec;
 import io.geolightning.models.tasks.LandUseTask;
@@ -48,10 +49,10 @@ final class CheckpointDescriber {
             t.row("bands", s.bands());
             t.row("classes", s.classes() + " " + settings.classNames());
             t.row("chip size", s.chipSize() + " pixels");
-            t.row("normalisation", "mean " + Table.nums(settings.normalization().mean()) + ", std "
-                    + Table.nums(settings.normalization().std()));
-            t.row("optimizer", settings.optimizer().optimizer() + ", lr " + Table.num(settings.optimizer().lr())
-                    + ", weight decay " + Table.num(settings.optimizer().weightDecay()) + ", schedule "
+            t.row("normalisation", "mean " + Numbers.nums(settings.normalization().mean()) + ", std "
+                    + Numbers.nums(settings.normalization().std()));
+            t.row("optimizer", settings.optimizer().optimizer() + ", lr " + Numbers.num(settings.optimizer().lr())
+                    + ", weight decay " + Numbers.num(settings.optimizer().weightDecay()) + ", schedule "
                     + settings.optimizer().schedule());
             if (!settings.classWeights().isEmpty()) {
                 t.row("class weights", settings.classWeights());
@@ -69,7 +70,7 @@ final class CheckpointDescriber {
         }
         if (m.metrics() != null && !m.metrics().isEmpty()) {
             t.row("metrics", "");
-            m.metrics().forEach((k, v) -> t.row("  " + k, Table.num(v)));
+            m.metrics().forEach((k, v) -> t.row("  " + k, Numbers.num(v)));
         }
         if (hp != null && settings == null) {
             t.row("hyperparameters", hp);

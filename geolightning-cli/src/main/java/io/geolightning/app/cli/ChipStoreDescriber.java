@@ -1,5 +1,6 @@
 package io.geolightning.app.cli;
 
+import io.geolightning.app.report.Numbers;
 import io.geolightning.tiling.labels.LabelTask;
 import io.geolightning.tiling.stats.BandStatistics;
 import io.geolightning.tiling.store.ChipCursor;
@@ -55,8 +56,8 @@ final class ChipStoreDescriber {
         } else {
             t.row("band stats", "computed on the train split (normalisation)");
             for (int b = 0; b < s.bands(); b++) {
-                t.row("  band " + (b + 1), "mean " + Table.num(s.mean()[b]) + ", std " + Table.num(s.std()[b])
-                        + ", min " + Table.num(s.min()[b]) + ", max " + Table.num(s.max()[b]));
+                t.row("  band " + (b + 1), "mean " + Numbers.num(s.mean()[b]) + ", std " + Numbers.num(s.std()[b])
+                        + ", min " + Numbers.num(s.min()[b]) + ", max " + Numbers.num(s.max()[b]));
             }
         }
         if (m.tilingConfig() != null && m.tilingConfig().get("scenes") != null) {

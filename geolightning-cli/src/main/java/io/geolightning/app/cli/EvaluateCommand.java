@@ -1,5 +1,6 @@
 package io.geolightning.app.cli;
 
+import io.geolightning.app.report.Numbers;
 import io.geolightning.foundation.ExitCodes;
 import io.geolightning.tiling.labels.LabelTask;
 import io.geolightning.models.metrics.ConfusionMatrix;
@@ -86,7 +87,7 @@ final class EvaluateCommand implements Callable<Integer> {
             w.printf(Locale.ROOT, "%s on %s (%s split, %d chips)%n", checkpoint.getFileName(), chips, s.id(),
                     loader.size());
             Table t = new Table(w, 22);
-            metrics.forEach((k, v) -> t.row(k.replaceFirst("^test_", ""), Table.num(v)));
+            metrics.forEach((k, v) -> t.row(k.replaceFirst("^test_", ""), Numbers.num(v)));
             w.println();
             w.print(cm.toTable(task.settings().classNames()));
         }

@@ -1,5 +1,6 @@
 package io.geolightning.app.cli;
 
+import io.geolightning.app.report.Numbers;
 import io.geolightning.geo.Crs;
 import io.geolightning.geo.GeoRaster;
 import io.geolightning.geo.GeoTransform;
@@ -29,12 +30,12 @@ final class RasterDescriber {
         t.row("crs", r.crs().map(RasterDescriber::crs).orElse("none (assign one with gdal_edit.py -a_srs EPSG:xxxx)"));
         if (r.hasGeoTransform()) {
             GeoTransform g = r.geoTransform();
-            t.row("geotransform", Table.nums(g.toGdal()));
-            t.row("pixel size", Table.num(g.pixelSizeX()) + " x " + Table.num(g.pixelSizeY())
+            t.row("geotransform", Numbers.nums(g.toGdal()));
+            t.row("pixel size", Numbers.num(g.pixelSizeX()) + " x " + Numbers.num(g.pixelSizeY())
                     + (g.hasRotation() ? " (rotated)" : ""));
             Envelope b = r.bounds();
-            t.row("bounds", "minx " + Table.num(b.getMinX()) + ", miny " + Table.num(b.getMinY()) + ", maxx "
-                    + Table.num(b.getMaxX()) + ", maxy " + Table.num(b.getMaxY()));
+            t.row("bounds", "minx " + Numbers.num(b.getMinX()) + ", miny " + Numbers.num(b.getMinY()) + ", maxx "
+                    + Numbers.num(b.getMaxX()) + ", maxy " + Numbers.num(b.getMaxY()));
         } else {
             t.row("geotransform", "none (pixel coordinates only)");
         }
@@ -63,7 +64,7 @@ final class RasterDescriber {
         for (int b = 1; b <= r.bandCount(); b++) {
             OptionalDouble nd = r.nodata(b);
             any |= nd.isPresent();
-            values.add(nd.isPresent() ? Table.num(nd.getAsDouble()) : "none");
+            values.add(nd.isPresent() ? Numbers.num(nd.getAsDouble()) : "none");
         }
         if (!any) {
             return "none";

@@ -3,6 +3,7 @@ package io.geolightning.app.cli;
 import io.geolightning.app.config.ConfigException;
 import io.geolightning.app.config.RunConfig;
 import io.geolightning.app.config.RunConfigLoader;
+import io.geolightning.app.run.TrainingRun;
 import io.geolightning.foundation.ExitCodes;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package io.geolightning.app.cli;
 
+import io.geolightning.app.report.Numbers;
 import io.geolightning.geo.VectorSource;
 import java.io.PrintWriter;
 import org.locationtech.jts.geom.Envelope;
@@ -36,8 +37,8 @@ final class VectorDescriber {
         t.row("fields", v.fieldNames().isEmpty() ? "none" : String.join(", ", v.fieldNames()));
         Envelope e = v.extent();
         if (e != null && !e.isNull()) {
-            t.row("extent", "minx " + Table.num(e.getMinX()) + ", miny " + Table.num(e.getMinY()) + ", maxx "
-                    + Table.num(e.getMaxX()) + ", maxy " + Table.num(e.getMaxY()));
+            t.row("extent", "minx " + Numbers.num(e.getMinX()) + ", miny " + Numbers.num(e.getMinY()) + ", maxx "
+                    + Numbers.num(e.getMaxX()) + ", maxy " + Numbers.num(e.getMaxY()));
         }
     }
 }

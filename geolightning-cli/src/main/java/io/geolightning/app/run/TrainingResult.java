@@ -1,4 +1,4 @@
-package io.geolightning.app.cli;
+package io.geolightning.app.run;
 
 import io.geolightning.app.report.RunFolder;
 import java.nio.file.Path;

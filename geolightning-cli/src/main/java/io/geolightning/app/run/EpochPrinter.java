@@ -1,4 +1,4 @@
-package io.geolightning.app.cli;
+package io.geolightning.app.run;
 
 import io.geolightning.foundation.Progress;
 import io.geolightning.trainer.LightningModule;

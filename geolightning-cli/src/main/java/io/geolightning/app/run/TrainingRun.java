@@ -1,4 +1,4 @@
-package io.geolightning.app.cli;
+package io.geolightning.app.run;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -16,6 +16,7 @@ import io.geolightning.models.nn.Architecture;
 import io.geolightning.tiling.data.BandNormalization;
 import io.geolightning.models.nn.ModelSpec;
 import io.geolightning.tiling.labels.LabelTask;
+import io.geolightning.app.report.Numbers;
 import io.geolightning.app.report.RunFolder;
 import io.geolightning.app.report.RunReport;
 import io.geolightning.app.report.RunSummary;
@@ -314,8 +315,8 @@ public final class TrainingRun {
         facts.put("chips", chips.toString());
         facts.put("bands", data.bandCount());
         facts.put("chip size", data.chipSize()[0] + " x " + data.chipSize()[1]);
-        facts.put("band mean (train)", Table.nums(stats.mean()));
-        facts.put("band std (train)", Table.nums(stats.std()));
+        facts.put("band mean (train)", Numbers.nums(stats.mean()));
+        facts.put("band std (train)", Numbers.nums(stats.std()));
         if (!(data instanceof SatelliteDataModule)) {
             Map<String, Object> json = new LinkedHashMap<>(facts);
             json.put("bandStatistics", stats);
