@@ -10,21 +10,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.geolightning.trainer.callbacks.Mode;
 import io.geolightning.trainer.callbacks.ModelCheckpoint;
+import io.geolightning.foundation.fuzz.ZipEdits;
 import io.geolightning.trainer.checkpoint.CheckpointIO;
 import io.geolightning.trainer.optim.Adam;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
-import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -141,7 +137,7 @@ class CheckpointSafetyTest {
     void unknownEntriesAreNeverRead(@TempDir Path tmp) throws IOException {
         Path best = firstRun(tmp.resolve("run"));
         Path padded = tmp.resolve("padded.ckpt");
-        copyWith(best, padded, null, zip -> zeros(zip, "junk.bin", 512L << 20));
+        ZipEdits.copy(best, padded, null, zip -> ZipEdits.zeros(zip, "junk.bin", 512L << 20));
         assertTrue(Files.size(padded) < 4L << 20, "the bomb should be small on disk");
         Runtime rt = Runtime.getRuntime();
         long usedBefore = rt.totalMemory() - rt.freeMemory();
@@ -156,7 +152,7 @@ class CheckpointSafetyTest {
     void oversizedKnownEntriesFailWithOneLine(@TempDir Path tmp) throws IOException {
         Path best = firstRun(tmp.resolve("run"));
         Path bomb = tmp.resolve("bomb.ckpt");
-        copyWith(best, bomb, "model.params", zip -> zeros(zip, "model.params", 512L << 20));
+        ZipEdits.copy(best, bomb, "model.params", zip -> ZipEdits.zeros(zip, "model.params", 512L << 20));
         TrainerException e = assertThrows(TrainerException.class, () -> fit(checkpoint(tmp.resolve("r2")), 3, bomb));
         assertEquals(1, e.getMessage().lines().count());
         // the weights are streamed: a zero-filled entry fails at its first array header, before any allocation
@@ -165,13 +161,13 @@ class CheckpointSafetyTest {
                 e.getMessage());
 
         Path optBomb = tmp.resolve("optbomb.ckpt");
-        copyWith(best, optBomb, "optimizer-0.ndlist", zip -> zeros(zip, "optimizer-0.ndlist", 512L << 20));
+        ZipEdits.copy(best, optBomb, "optimizer-0.ndlist", zip -> ZipEdits.zeros(zip, "optimizer-0.ndlist", 512L << 20));
         e = assertThrows(TrainerException.class, () -> fit(checkpoint(tmp.resolve("r3")), 3, optBomb));
         assertTrue(e.getMessage().startsWith(optBomb + ": not a valid checkpoint: entry optimizer-0.ndlist holds"),
                 e.getMessage());
 
         Path metaBomb = tmp.resolve("metabomb.ckpt");
-        copyWith(best, metaBomb, "meta.json", zip -> {
+        ZipEdits.copy(best, metaBomb, "meta.json", zip -> {
             zip.putNextEntry(new ZipEntry("meta.json"));
             byte[] spaces = new byte[1 << 20];
             java.util.Arrays.fill(spaces, (byte) ' ');
@@ -208,50 +204,8 @@ class CheckpointSafetyTest {
 
     // ---- fixtures: rewritten copies of a real checkpoint ----
 
-    private interface ZipWriter {
-        void write(ZipOutputStream zip) throws IOException;
-    }
-
-    private static void zeros(ZipOutputStream zip, String name, long bytes) throws IOException {
-        zip.putNextEntry(new ZipEntry(name));
-        byte[] z = new byte[1 << 20];
-        for (long w = 0; w < bytes; w += z.length) {
-            zip.write(z);
-        }
-        zip.closeEntry();
-    }
-
-    /** Copies every entry except {@code skip}, then lets {@code extra} add entries. */
-    static void copyWith(Path from, Path to, String skip, ZipWriter extra) throws IOException {
-        try (ZipFile in = new ZipFile(from.toFile()); OutputStream os = Files.newOutputStream(to);
-                ZipOutputStream zip = new ZipOutputStream(os)) {
-            zip.setLevel(9);
-            Enumeration<? extends ZipEntry> en = in.entries();
-            while (en.hasMoreElements()) {
-                ZipEntry e = en.nextElement();
-                if (e.getName().equals(skip)) {
-                    continue;
-                }
-                zip.putNextEntry(new ZipEntry(e.getName()));
-                try (InputStream is = in.getInputStream(e)) {
-                    is.transferTo(zip);
-                }
-                zip.closeEntry();
-            }
-            extra.write(zip);
-        }
-    }
-
     static void rewriteMeta(Path from, Path to, UnaryOperator<ObjectNode> edit) throws IOException {
-        ObjectNode meta;
-        try (ZipFile in = new ZipFile(from.toFile()); InputStream is = in.getInputStream(in.getEntry("meta.json"))) {
-            meta = (ObjectNode) JSON.readTree(is);
-        }
-        byte[] bytes = JSON.writeValueAsBytes(edit.apply(meta));
-        copyWith(from, to, "meta.json", zip -> {
-            zip.putNextEntry(new ZipEntry("meta.json"));
-            zip.write(bytes);
-            zip.closeEntry();
-        });
+        ObjectNode meta = (ObjectNode) JSON.readTree(ZipEdits.read(from, "meta.json"));
+        ZipEdits.replace(from, to, "meta.json", JSON.writeValueAsBytes(edit.apply(meta)));
     }
 }

@@ -10,16 +10,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.InputStream;
+import io.geolightning.foundation.fuzz.ZipEdits;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
-import java.util.Enumeration;
 import java.util.function.Consumer;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
-import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -64,12 +60,12 @@ class BadInputFilesTest {
         fails(1, predictWith(wider), "wider.ckpt", "checkpoint is inconsistent", "differ from its weights");
 
         Path padded = tmp.resolve("padded.ckpt");
-        copy(good, padded, null, zip -> zeros(zip, "junk.bin", 512L << 20));
+        ZipEdits.copy(good, padded, null, zip -> ZipEdits.zeros(zip, "junk.bin", 512L << 20));
         assertTrue(Files.size(padded) < 4L << 20);
         CliRun described = CliRun.of("info", padded);
         assertEquals(0, described.code(), described.err());
         Path bomb = tmp.resolve("bomb.ckpt");
-        copy(good, bomb, "optimizer-0.ndlist", zip -> zeros(zip, "optimizer-0.ndlist", 512L << 20));
+        ZipEdits.copy(good, bomb, "optimizer-0.ndlist", zip -> ZipEdits.zeros(zip, "optimizer-0.ndlist", 512L << 20));
         fails(1, CliRun.of("train", "--config", CliRun.sample("run.yaml"), "--set", "data.chips=" + BadInputs.chips(),
                 "--set", "runs=" + tmp.resolve("runs"), "--set", "trainer.ckptPath=" + bomb), "bomb.ckpt",
                 "not a valid checkpoint");
@@ -152,50 +148,11 @@ class BadInputFilesTest {
 
     // ---- rewritten copies of a real checkpoint ----
 
-    private interface ZipWriter {
-        void write(ZipOutputStream zip) throws Exception;
-    }
-
     private Path rewrite(Path from, String name, Consumer<ObjectNode> edit) throws Exception {
-        ObjectNode meta;
-        try (ZipFile in = new ZipFile(from.toFile()); InputStream is = in.getInputStream(in.getEntry("meta.json"))) {
-            meta = (ObjectNode) JSON.readTree(is);
-        }
+        ObjectNode meta = (ObjectNode) JSON.readTree(ZipEdits.read(from, "meta.json"));
         edit.accept(meta);
-        byte[] bytes = JSON.writeValueAsBytes(meta);
         Path to = tmp.resolve(name);
-        copy(from, to, "meta.json", zip -> {
-            zip.putNextEntry(new ZipEntry("meta.json"));
-            zip.write(bytes);
-            zip.closeEntry();
-        });
+        ZipEdits.replace(from, to, "meta.json", JSON.writeValueAsBytes(meta));
         return to;
-    }
-
-    private static void zeros(ZipOutputStream zip, String name, long bytes) throws Exception {
-        zip.putNextEntry(new ZipEntry(name));
-        byte[] z = new byte[1 << 20];
-        for (long w = 0; w < bytes; w += z.length) {
-            zip.write(z);
-        }
-        zip.closeEntry();
-    }
-
-    private static void copy(Path from, Path to, String skip, ZipWriter extra) throws Exception {
-        try (ZipFile in = new ZipFile(from.toFile()); ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(to))) {
-            zip.setLevel(9);
-            Enumeration<? extends ZipEntry> en = in.entries();
-            while (en.hasMoreElements()) {
-                ZipEntry e = en.nextElement();
-                if (!e.getName().equals(skip)) {
-                    zip.putNextEntry(new ZipEntry(e.getName()));
-                    try (InputStream is = in.getInputStream(e)) {
-                        is.transferTo(zip);
-                    }
-                    zip.closeEntry();
-                }
-            }
-            extra.write(zip);
-        }
     }
 }
