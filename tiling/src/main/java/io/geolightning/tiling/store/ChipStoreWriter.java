@@ -58,6 +58,13 @@ public final class ChipStoreWriter implements AutoCloseable {
             throw new TilingException(layout.folder() + ": cannot create the chip-store folder (" + e.getMessage()
                     + "); choose a writable location", e);
         }
+        // temporaries a run killed with SIGKILL left (dead processes only), swept once rather than per part:
+        // a folder store owns its folder; a single-file store shares its folder with other files
+        if (layout.singleFile()) {
+            TempFiles.removeStale(layout.root());
+        } else {
+            TempFiles.removeStaleIn(layout.folder());
+        }
         return new ChipStoreWriter(layout, options);
     }
 
@@ -143,7 +150,6 @@ public final class ChipStoreWriter implements AutoCloseable {
             try {
                 if (writer == null) {
                     Path target = layout.folder().resolve(layout.partName(index));
-                    TempFiles.removeStale(target); // left by a run killed with SIGKILL
                     temp = TempFiles.reserve(target, ".tmp");
                     writer = newWriter(temp);
                 }
