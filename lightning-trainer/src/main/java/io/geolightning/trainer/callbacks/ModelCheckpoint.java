@@ -310,7 +310,7 @@ public final class ModelCheckpoint implements Callback {
         }
         String s = p.toString().replace('\\', '/');
         String name = s.substring(s.lastIndexOf('/') + 1);
-        return name.endsWith(".ckpt") && !name.equals(".ckpt") && !name.equals("..") ? name : null;
+        return name.endsWith(".ckpt") && !name.equals(".ckpt") ? name : null;
     }
 
     /** Builder of {@link ModelCheckpoint}. */

@@ -23,7 +23,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -149,13 +148,10 @@ public final class CheckpointIO {
                 throw new TrainerException(path + ": checkpoint meta.json is damaged (" + firstLine(e.getMessage())
                         + "); pass an intact .ckpt", e);
             }
-        } catch (NoSuchFileException | java.io.FileNotFoundException e) {
-            throw new TrainerException(path + ": checkpoint file not found; pass the path of an existing .ckpt"
-                    + " (ModelCheckpoint writes them under <dirpath>)", e);
         } catch (ZipException | java.io.EOFException e) {
             throw new TrainerException(path + ": not a readable checkpoint (corrupt or truncated archive: "
                     + firstLine(e.getMessage()) + "); pass a .ckpt written by the GeoLightning Trainer", e);
-        } catch (IOException e) {
+        } catch (IOException e) { // NoSuchFileException, or the file vanished while being read
             if (!Files.exists(path)) {
                 throw new TrainerException(path + ": checkpoint file not found; pass the path of an existing .ckpt"
                         + " (ModelCheckpoint writes them under <dirpath>)", e);
