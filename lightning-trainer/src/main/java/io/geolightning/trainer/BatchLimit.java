@@ -40,6 +40,37 @@ public record BatchLimit(double fraction, int count) {
     }
 
     /**
+     * Reads a limit as Lightning does: a whole number is a count of batches, any other number a fraction of the loader.
+     *
+     * @param n a whole number of batches ({@code 10}) or a fraction ({@code 0.25}, {@code 1.0} = all)
+     * @return the limit
+     * @throws TrainerException one line starting with the value, for a count below 1 or a fraction outside (0, 1]
+     */
+    public static BatchLimit of(Number n) {
+        if (n == null) {
+            throw new TrainerException("null: a batch limit is a whole number of batches or a fraction such as 0.5");
+        }
+        if (n instanceof Integer || n instanceof Long || n instanceof Short || n instanceof Byte
+                || n instanceof java.math.BigInteger) {
+            if (n.longValue() < 1 || n.longValue() > Integer.MAX_VALUE || n instanceof java.math.BigInteger b
+                    && b.bitLength() > 31) {
+                throw new TrainerException(n + ": a batch count must be at least 1 (or use a fraction such as 0.5)");
+            }
+            return count(n.intValue());
+        }
+        double f = n.doubleValue();
+        if (!(f > 0 && f <= 1)) {
+            throw new TrainerException(n + ": a fraction must be in (0, 1]; write a whole number for a batch count");
+        }
+        return f == 1.0 ? ALL : fraction(f);
+    }
+
+    /** @return the limit as {@link #of(Number)} reads it: an Integer count or a Double fraction */
+    public Number value() {
+        return count > 0 ? Integer.valueOf(count) : Double.valueOf(fraction);
+    }
+
+    /**
      * Resolves the limit against a loader's size.
      *
      * @param total batches in the loader, or -1 when unknown

@@ -61,7 +61,7 @@ public final class Trainer implements AutoCloseable {
     public Trainer(TrainerConfig config) {
         this.config = config;
         this.callbacks = CallbackConnector.callbacks(config);
-        this.devices = new DeviceConnector(config.devices());
+        this.devices = new DeviceConnector(config.resolvedDevices());
         this.optimizers = new OptimizerConnector(progress);
         this.logging = new LoggerConnector(progress, CallbackConnector.loggers(config));
         this.checkpoints = new CheckpointConnector(config.seed(), callbacks, progress, optimizers, devices);

@@ -16,7 +16,8 @@ import java.util.List;
  *
  * @param maxEpochs stop after this many epochs
  * @param maxSteps stop after this many optimisation steps (-1 = no limit)
- * @param devices devices; several = data parallel, each batch split across them
+ * @param devices devices; several = data parallel, each batch split across them; null = the engine's default device,
+ *                chosen when the {@link Trainer} is made (so a config can be built and checked without loading an engine)
  * @param gradientClipNorm clip gradients to this global L2 norm (0 = off)
  * @param accumulateGradBatches batches whose gradients add up before one optimizer step
  * @param fastDevRun if &gt; 0: run this many train/val/test batches, one epoch, no loggers/checkpoints/early stop
@@ -65,11 +66,11 @@ public record TrainerConfig(
         if (maxSteps == 0 || maxSteps < -1) {
             throw new TrainerException("maxSteps " + maxSteps + " is invalid; pass -1 (no limit) or a positive count");
         }
-        if (devices == null || devices.isEmpty()) {
+        if (devices != null && devices.isEmpty()) {
             throw new TrainerException("devices is empty; pass e.g. List.of(Device.cpu())");
         }
-        devices = List.copyOf(devices);
-        if (devices.stream().distinct().count() != devices.size()) {
+        devices = devices == null ? null : List.copyOf(devices);
+        if (devices != null && devices.stream().distinct().count() != devices.size()) {
             throw new TrainerException("devices " + devices + " lists a device twice; list each device once");
         }
         if (!(gradientClipNorm >= 0) || Double.isInfinite(gradientClipNorm)) {
@@ -97,6 +98,16 @@ public record TrainerConfig(
     /** @return a builder with Lightning's defaults */
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** @return Lightning's defaults (no seed, the engine's default device), the one place they are written */
+    public static TrainerConfig defaults() {
+        return builder().build();
+    }
+
+    /** @return the configured devices, or the engine's default device when none are configured */
+    public List<Device> resolvedDevices() {
+        return devices != null ? devices : List.of(Engine.getInstance().defaultDevice());
     }
 
     /** @return a builder holding these settings, to change some of them */
@@ -296,10 +307,9 @@ public record TrainerConfig(
             return self();
         }
 
-        /** @return the settings as a validated value; devices default to the engine's default device */
+        /** @return the settings as a validated value */
         protected TrainerConfig toConfig() {
-            List<Device> devs = devices == null ? List.of(Engine.getInstance().defaultDevice()) : devices;
-            return new TrainerConfig(maxEpochs, maxSteps, devs, gradientClipNorm, accumulateGradBatches, fastDevRun,
+            return new TrainerConfig(maxEpochs, maxSteps, devices, gradientClipNorm, accumulateGradBatches, fastDevRun,
                     overfitBatches, limitTrainBatches, limitValBatches, limitTestBatches, valCheckInterval,
                     checkValEveryNEpoch, numSanityValSteps, seed, deterministic, ckptPath, defaultRootDir, callbacks,
                     loggers, enableProgressBar, logEveryNSteps);

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -50,35 +49,8 @@ final class TrainCommand implements Callable<Integer> {
         try {
             new TrainingRun(rc, spec.commandLine().getOut()).run();
         } catch (ConfigException e) {
-            throw blame(e);
+            throw RunConfigLoader.attribute(e, config.getFileName().toString(), overrides);
         }
         return ExitCodes.OK;
-    }
-
-    /**
-     * A section's checks name {@code <section>: <key> ...}; blame the {@code --set} that gave that key its value, or
-     * else the configuration file.
-     */
-    private ConfigException blame(ConfigException e) {
-        String msg = e.getMessage();
-        if (msg == null || msg.startsWith("--set ")) {
-            return e;
-        }
-        for (int i = overrides.size() - 1; i >= 0; i--) {
-            String o = overrides.get(i);
-            String key = o.contains("=") ? o.substring(0, o.indexOf('=')).trim() : "";
-            int dot = key.indexOf('.');
-            if (dot <= 0) {
-                continue;
-            }
-            boolean named = msg.startsWith(key + " ") || msg.startsWith(key + ":") || msg.startsWith(key + "'")
-                    || msg.startsWith(key.substring(0, dot) + ": ") && Pattern.compile("\\b"
-                            + Pattern.quote(key.substring(dot + 1)) + "\\b").matcher(msg).find();
-            if (named) {
-                return new ConfigException("--set " + o + ": " + msg, e);
-            }
-        }
-        return msg.matches("(model|data|trainer|callbacks|optimizer)[:.].*")
-                ? new ConfigException(config.getFileName() + ": " + msg, e) : e;
     }
 }

@@ -1,5 +1,8 @@
 package io.geolightning.app.config;
 
+import io.geolightning.trainer.callbacks.Mode;
+import java.util.Locale;
+
 /**
  * {@code callbacks.checkpoint}: which checkpoints the run keeps in its {@code checkpoints/} folder.
  *
@@ -22,6 +25,25 @@ public record CheckpointSection(String monitor, String mode, Integer saveTopK, B
             filename = monitor.isBlank() ? "epoch={epoch}-step={step}" : "epoch={epoch}-" + monitor + "={" + monitor
                     + ":.4f}";
         }
+        mode(mode, "callbacks.checkpoint.mode");
+    }
+
+    /** @return whether a smaller or a larger monitored value is better */
+    public Mode monitorMode() {
+        return mode(mode, "callbacks.checkpoint.mode");
+    }
+
+    /**
+     * @param text {@code min} or {@code max}, any case
+     * @param key the key, for the message
+     * @return the mode
+     */
+    static Mode mode(String text, String key) {
+        return switch (text.trim().toLowerCase(Locale.ROOT)) {
+            case "min" -> Mode.MIN;
+            case "max" -> Mode.MAX;
+            default -> throw new ConfigException(key + " '" + text + "': unknown; use min or max");
+        };
     }
 
     /** @return keep the best by val_loss plus last.ckpt */

@@ -1,5 +1,7 @@
 package io.geolightning.app.config;
 
+import io.geolightning.trainer.callbacks.Mode;
+
 /**
  * {@code callbacks.earlyStopping}: stop when a metric stops improving. Absent (or {@code enabled: false}) = off.
  *
@@ -18,6 +20,12 @@ public record EarlyStoppingSection(Boolean enabled, String monitor, String mode,
         mode = mode == null ? "min" : mode;
         patience = patience == null ? 3 : patience;
         minDelta = minDelta == null ? 0.0 : minDelta;
+        CheckpointSection.mode(mode, "callbacks.earlyStopping.mode");
+    }
+
+    /** @return whether a smaller or a larger monitored value is better */
+    public Mode monitorMode() {
+        return CheckpointSection.mode(mode, "callbacks.earlyStopping.mode");
     }
 
     /** @return early stopping switched off */

@@ -1,5 +1,7 @@
 package io.geolightning.app.config;
 
+import io.geolightning.models.nn.Architecture;
+import io.geolightning.models.nn.ModelException;
 import java.util.List;
 import java.util.Map;
 
@@ -24,6 +26,27 @@ public record ModelSection(String architecture, Map<String, Object> options, Lis
         classWeights = classWeights == null ? List.of() : List.copyOf(classWeights);
         if (ignoreIndex == null) {
             ignoreIndex = 255;
+        }
+        Architecture arch = network(architecture);
+        for (String key : options.keySet()) {
+            if (!arch.options().contains(key)) {
+                throw new ConfigException("model.options." + key + ": not an option of " + arch.id() + "; "
+                        + (arch.options().isEmpty() ? arch.id() + " takes no options" : "valid options: "
+                        + String.join(", ", arch.options())));
+            }
+        }
+    }
+
+    /** @return the network {@code architecture} names */
+    public Architecture network() {
+        return network(architecture);
+    }
+
+    private static Architecture network(String architecture) {
+        try {
+            return Architecture.parse(architecture);
+        } catch (ModelException e) {
+            throw new ConfigException("model." + e.getMessage(), e);
         }
     }
 

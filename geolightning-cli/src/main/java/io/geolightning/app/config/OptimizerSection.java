@@ -1,5 +1,8 @@
 package io.geolightning.app.config;
 
+import io.geolightning.models.nn.ModelException;
+import io.geolightning.models.tasks.OptimizerSettings;
+
 /**
  * The {@code optimizer} section.
  *
@@ -26,6 +29,28 @@ public record OptimizerSection(String name, Double lr, Double weightDecay, Doubl
         warmupSteps = warmupSteps == null ? 0L : warmupSteps;
         stepSize = stepSize == null ? 10L : stepSize;
         gamma = gamma == null ? 0.1 : gamma;
+        settings(name, lr, weightDecay, momentum, schedule, warmupSteps, stepSize, gamma, warmupSteps + 1);
+    }
+
+    /**
+     * @param totalSteps optimisation steps of the whole run (the schedule's length)
+     * @return the section bound into the task's optimizer settings, whose checks are the only ones
+     */
+    public OptimizerSettings settings(long totalSteps) {
+        return settings(name, lr, weightDecay, momentum, schedule, warmupSteps, stepSize, gamma,
+                Math.max(warmupSteps + 1, totalSteps));
+    }
+
+    private static OptimizerSettings settings(String name, double lr, double weightDecay, double momentum,
+                                              String schedule, long warmupSteps, long stepSize, double gamma,
+                                              long totalSteps) {
+        try {
+            return OptimizerSettings.builder().optimizer(name).lr(lr).weightDecay(weightDecay).momentum(momentum)
+                    .schedule(schedule).warmupSteps(warmupSteps).totalSteps(totalSteps).stepSize(stepSize)
+                    .gamma(gamma).build();
+        } catch (ModelException e) {
+            throw new ConfigException("optimizer: " + e.getMessage(), e);
+        }
     }
 
     /** @return AdamW, lr 1e-3, weight decay 1e-4, constant schedule */

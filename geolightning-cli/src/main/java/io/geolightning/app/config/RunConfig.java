@@ -38,5 +38,6 @@ public record RunConfig(String name, String runs, Integer seed, ModelSection mod
         trainer = trainer == null ? TrainerSection.defaults() : trainer;
         callbacks = callbacks == null ? CallbacksSection.defaults() : callbacks;
         optimizer = optimizer == null ? OptimizerSection.defaults() : optimizer;
+        trainer.check(seed);
     }
 }

@@ -22,6 +22,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -305,8 +307,10 @@ public final class RunConfigLoader {
     private static ConfigException translate(IllegalArgumentException e, String label, List<String> overrides) {
         Throwable c = e.getCause();
         if (c instanceof ValueInstantiationException vi && vi.getCause() instanceof ConfigException ce) {
-            String origin = origin(path(vi), label, overrides);
-            return new ConfigException(origin + ": " + ce.getMessage(), ce);
+            String at = path(vi);
+            String named = keyOf(ce.getMessage(), overrides);
+            String key = named != null && (at.isEmpty() || named.startsWith(at)) ? named : at;
+            return new ConfigException(origin(key, label, overrides) + ": " + ce.getMessage(), ce);
         }
         if (c instanceof ValueInstantiationException vi && vi.getCause() != null) {
             return new ConfigException(label + ": " + path(vi) + ": " + oneLine(vi.getCause().getMessage())
@@ -331,6 +335,51 @@ public final class RunConfigLoader {
                     + "; fix that value", jm);
         }
         return new ConfigException(label + ": " + oneLine(e.getMessage()) + "; fix the configuration", e);
+    }
+
+    /**
+     * Says where the value a message is about came from, for a check made after binding (one that needs the data or the
+     * engine): the {@code --set} that gave the key the message starts with its value, else the configuration file.
+     * Binding's own messages are attributed the same way.
+     *
+     * @param e a message starting with the key it is about ({@code trainer.ckptPath ...}, {@code model.classWeights
+     *          ...}, or {@code optimizer: ...} naming the key further on)
+     * @param label the file's name
+     * @param overrides the {@code --set} values
+     * @return {@code e} prefixed with the origin; {@code e} itself when it names no key or is attributed already
+     */
+    public static ConfigException attribute(ConfigException e, String label, List<String> overrides) {
+        String msg = e.getMessage();
+        String key = msg == null || msg.startsWith("--set ") || msg.startsWith(label + ": ") ? null
+                : keyOf(msg, overrides);
+        return key == null ? e : new ConfigException(origin(key, label, overrides) + ": " + msg, e);
+    }
+
+    private static final Pattern LEADING_KEY = Pattern.compile("^([A-Za-z_]\\w*(?:\\.\\w+)*)(?=[ :'\\[]|$)");
+    private static final Set<String> TOP_LEVEL = Set.of("name", "runs", "seed", "model", "data", "trainer", "callbacks",
+            "optimizer");
+
+    /**
+     * @return the key a message starts with ({@code trainer.maxEpochs 0 ...}), refined for a section-level message
+     *     ({@code optimizer: lr ...}) to the overridden key of that section it names; null when it starts with none
+     */
+    private static String keyOf(String msg, List<String> overrides) {
+        Matcher m = LEADING_KEY.matcher(msg);
+        if (!m.find() || !TOP_LEVEL.contains(m.group(1).split("\\.")[0])) {
+            return null;
+        }
+        String key = m.group(1);
+        if (!key.contains(".") && msg.startsWith(key + ": ") && overrides != null) {
+            for (int i = overrides.size() - 1; i >= 0; i--) {
+                String o = overrides.get(i);
+                String k = o.indexOf('=') > 0 ? o.substring(0, o.indexOf('=')).trim() : "";
+                if (k.startsWith(key + ".") && Pattern.compile("\\b" + Pattern.quote(k.substring(key.length() + 1))
+                        + "\\b").matcher(msg.substring(key.length())).find()) {
+                    return k;
+                }
+            }
+        }
+        return key;
     }
 
     /**

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import io.geolightning.trainer.BatchLimit;
 import io.geolightning.trainer.TrainerConfig;
+import io.geolightning.trainer.TrainerException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +14,10 @@ import java.util.regex.Pattern;
 
 /**
  * The {@code trainer} section; names and meanings follow PyTorch Lightning's {@code Trainer} arguments. Batch limits
- * are a whole number of batches ({@code 10}) or a fraction of the loader ({@code 0.25}).
+ * are a whole number of batches ({@code 10}) or a fraction of the loader ({@code 0.25}). The section is only the YAML's
+ * shape: its values are bound into the library's {@link TrainerConfig} in one place ({@link #applyTo}), whose checks
+ * and defaults are the only ones, except the three defaults a training run sets differently from Lightning
+ * ({@link #RUN_MAX_EPOCHS}, {@link #RUN_DETERMINISTIC}, {@link #RUN_LOG_EVERY_N_STEPS}).
  *
  * @param maxEpochs epochs to train (default 10)
  * @param maxSteps optimisation steps to stop after, -1 for no limit (default)
@@ -40,25 +44,34 @@ public record TrainerSection(Integer maxEpochs, Long maxSteps, Integer accumulat
                              Boolean deterministic, Integer fastDevRun, Integer overfitBatches, Integer logEveryNSteps,
                              String ckptPath, Object devices) {
 
-    /** Fills defaults. */
+    /** A run trains 10 epochs unless told otherwise (Lightning's 1000 suits no configuration file). */
+    public static final int RUN_MAX_EPOCHS = 10;
+    /** A run replays exactly from its seed (Lightning's default is not to). */
+    public static final boolean RUN_DETERMINISTIC = true;
+    /** A run's curves have a point every 10 steps (Lightning's 50 leaves short runs with none). */
+    public static final int RUN_LOG_EVERY_N_STEPS = 10;
+
+    /** Fills defaults: the run's three, and Lightning's from {@link TrainerConfig#defaults()} for the others. */
     public TrainerSection {
-        maxEpochs = maxEpochs == null ? 10 : maxEpochs;
-        maxSteps = maxSteps == null ? -1L : maxSteps;
-        accumulateGradBatches = accumulateGradBatches == null ? 1 : accumulateGradBatches;
-        gradientClipNorm = gradientClipNorm == null ? 0.0 : gradientClipNorm;
-        limitTrainBatches = limitTrainBatches == null ? 1.0 : limitTrainBatches;
-        limitValBatches = limitValBatches == null ? 1.0 : limitValBatches;
-        limitTestBatches = limitTestBatches == null ? 1.0 : limitTestBatches;
-        valCheckInterval = valCheckInterval == null ? 1.0 : valCheckInterval;
-        checkValEveryNEpoch = checkValEveryNEpoch == null ? 1 : checkValEveryNEpoch;
-        numSanityValSteps = numSanityValSteps == null ? 2 : numSanityValSteps;
-        deterministic = deterministic == null ? Boolean.TRUE : deterministic;
-        fastDevRun = fastDevRun == null ? 0 : fastDevRun;
-        overfitBatches = overfitBatches == null ? 0 : overfitBatches;
-        logEveryNSteps = logEveryNSteps == null ? 10 : logEveryNSteps;
+        TrainerConfig lightning = TrainerConfig.defaults();
+        maxEpochs = maxEpochs == null ? RUN_MAX_EPOCHS : maxEpochs;
+        maxSteps = maxSteps == null ? lightning.maxSteps() : maxSteps;
+        accumulateGradBatches = accumulateGradBatches == null ? lightning.accumulateGradBatches()
+                : accumulateGradBatches;
+        gradientClipNorm = gradientClipNorm == null ? lightning.gradientClipNorm() : gradientClipNorm;
+        limitTrainBatches = limitTrainBatches == null ? lightning.limitTrainBatches().value() : limitTrainBatches;
+        limitValBatches = limitValBatches == null ? lightning.limitValBatches().value() : limitValBatches;
+        limitTestBatches = limitTestBatches == null ? lightning.limitTestBatches().value() : limitTestBatches;
+        valCheckInterval = valCheckInterval == null ? lightning.valCheckInterval().value() : valCheckInterval;
+        checkValEveryNEpoch = checkValEveryNEpoch == null ? lightning.checkValEveryNEpoch() : checkValEveryNEpoch;
+        numSanityValSteps = numSanityValSteps == null ? lightning.numSanityValSteps() : numSanityValSteps;
+        deterministic = deterministic == null ? RUN_DETERMINISTIC : deterministic;
+        fastDevRun = fastDevRun == null ? lightning.fastDevRun() : fastDevRun;
+        overfitBatches = overfitBatches == null ? lightning.overfitBatches() : overfitBatches;
+        logEveryNSteps = logEveryNSteps == null ? RUN_LOG_EVERY_N_STEPS : logEveryNSteps;
     }
 
-    /** @return Lightning's defaults, 10 epochs */
+    /** @return the run's defaults */
     public static TrainerSection defaults() {
         return new TrainerSection(null, null, null, null, null, null, null, null, null, null, null, null, null, null,
                 null, null);
@@ -66,7 +79,8 @@ public record TrainerSection(Integer maxEpochs, Long maxSteps, Integer accumulat
 
     /**
      * Binds every key of the section into trainer settings, in this one place; the run adds what the YAML does not
-     * hold (seed, root folder, callbacks, loggers).
+     * hold (seed, root folder, callbacks, loggers). A device count ({@code devices: 2}) asks the engine for its
+     * devices.
      *
      * @param b a {@link TrainerConfig#builder()} or {@link io.geolightning.trainer.Trainer#builder()}
      * @param <B> the builder type
@@ -74,44 +88,60 @@ public record TrainerSection(Integer maxEpochs, Long maxSteps, Integer accumulat
      * @throws ConfigException naming the key of a value the trainer cannot take
      */
     public <B extends TrainerConfig.Settings<B>> B applyTo(B b) {
-        b.maxEpochs(maxEpochs).maxSteps(maxSteps).accumulateGradBatches(accumulateGradBatches)
-                .gradientClipNorm(gradientClipNorm)
-                .limitTrainBatches(batchLimit(limitTrainBatches, "trainer.limitTrainBatches"))
-                .limitValBatches(batchLimit(limitValBatches, "trainer.limitValBatches"))
-                .limitTestBatches(batchLimit(limitTestBatches, "trainer.limitTestBatches"))
-                .valCheckInterval(batchLimit(valCheckInterval, "trainer.valCheckInterval"))
-                .checkValEveryNEpoch(checkValEveryNEpoch).numSanityValSteps(numSanityValSteps)
-                .deterministic(deterministic).fastDevRun(fastDevRun).overfitBatches(overfitBatches)
-                .logEveryNSteps(logEveryNSteps);
+        return bind(b, true);
+    }
+
+    /**
+     * Checks every key by binding the section into the trainer's own {@link TrainerConfig}, without loading an engine
+     * (a device count is checked, not resolved).
+     *
+     * @param seed the run's seed (a deterministic run needs one)
+     * @throws ConfigException {@code trainer.<key> ...}: the trainer's own one-line message, naming the key
+     */
+    public void check(int seed) {
+        TrainerConfig.Builder b = bind(TrainerConfig.builder(), false).seed(seed);
+        try {
+            b.build();
+        } catch (TrainerException e) {
+            throw new ConfigException("trainer." + e.getMessage(), e);
+        }
+    }
+
+    private <B extends TrainerConfig.Settings<B>> B bind(B b, boolean resolveDevices) {
+        try {
+            b.maxEpochs(maxEpochs).maxSteps(maxSteps).accumulateGradBatches(accumulateGradBatches)
+                    .gradientClipNorm(gradientClipNorm)
+                    .limitTrainBatches(limit(limitTrainBatches, "limitTrainBatches"))
+                    .limitValBatches(limit(limitValBatches, "limitValBatches"))
+                    .limitTestBatches(limit(limitTestBatches, "limitTestBatches"))
+                    .valCheckInterval(limit(valCheckInterval, "valCheckInterval"))
+                    .checkValEveryNEpoch(checkValEveryNEpoch).numSanityValSteps(numSanityValSteps)
+                    .deterministic(deterministic).fastDevRun(fastDevRun).overfitBatches(overfitBatches)
+                    .logEveryNSteps(logEveryNSteps);
+        } catch (TrainerException e) {
+            throw new ConfigException("trainer." + e.getMessage(), e);
+        }
         if (ckptPath != null && !ckptPath.isBlank()) {
             b.ckptPath(Path.of(ckptPath));
         }
-        List<Device> d = deviceList();
+        List<Device> d = devices(resolveDevices);
         if (d != null) {
             b.devices(d);
         }
         return b;
     }
 
-    /**
-     * @param n a whole number of batches or a fraction of the loader
-     * @param key the configuration key, for messages
-     * @return the batch limit
-     */
-    public static BatchLimit batchLimit(Number n, String key) {
-        if (n instanceof Integer || n instanceof Long) {
-            if (n.longValue() < 1) {
-                throw new ConfigException(key + " " + n + ": a batch count must be at least 1 (or use a fraction"
-                        + " such as 0.5)");
-            }
-            return BatchLimit.count(n.intValue());
+    private static BatchLimit limit(Number n, String key) {
+        try {
+            return BatchLimit.of(n);
+        } catch (TrainerException e) {
+            throw new TrainerException(key + " " + e.getMessage(), e);
         }
-        double f = n.doubleValue();
-        if (!(f > 0 && f <= 1)) {
-            throw new ConfigException(key + " " + n + ": a fraction must be in (0, 1]; write a whole number for a"
-                    + " batch count");
-        }
-        return f == 1.0 ? BatchLimit.ALL : BatchLimit.fraction(f);
+    }
+
+    /** @return the training batch limit, as the trainer reads it */
+    public BatchLimit trainBatches() {
+        return limit(limitTrainBatches, "limitTrainBatches");
     }
 
     private static final Pattern DEVICE = Pattern.compile("(cpu|gpu)\\(?(\\d{0,4})\\)?");
@@ -121,6 +151,10 @@ public record TrainerSection(Integer maxEpochs, Long maxSteps, Integer accumulat
      * @throws ConfigException for a count below 1, an unknown device name or a device listed twice
      */
     public List<Device> deviceList() {
+        return devices(true);
+    }
+
+    private List<Device> devices(boolean resolveCount) {
         if (devices == null) {
             return null;
         }
@@ -130,7 +164,7 @@ public record TrainerSection(Integer maxEpochs, Long maxSteps, Integer accumulat
                 throw new ConfigException("trainer.devices " + n + ": a device count must be at least 1; or list the"
                         + " devices, e.g. devices: [cpu()]");
             }
-            return List.of(Engine.getInstance().getDevices((int) n));
+            return resolveCount ? List.of(Engine.getInstance().getDevices((int) n)) : null;
         }
         List<?> names = devices instanceof List<?> l ? l : List.of(devices);
         List<Device> out = new ArrayList<>();

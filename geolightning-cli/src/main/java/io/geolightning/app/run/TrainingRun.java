@@ -6,7 +6,6 @@ import io.geolightning.app.config.CallbacksSection;
 import io.geolightning.app.config.ConfigException;
 import io.geolightning.app.config.EarlyStoppingSection;
 import io.geolightning.app.config.ModelSection;
-import io.geolightning.app.config.OptimizerSection;
 import io.geolightning.app.config.RunConfig;
 import io.geolightning.app.config.RunConfigLoader;
 import io.geolightning.app.config.TrainerSection;
@@ -35,7 +34,6 @@ import io.geolightning.trainer.Trainer;
 import io.geolightning.trainer.callbacks.Callback;
 import io.geolightning.trainer.callbacks.EarlyStopping;
 import io.geolightning.trainer.callbacks.LearningRateMonitor;
-import io.geolightning.trainer.callbacks.Mode;
 import io.geolightning.trainer.callbacks.ModelCheckpoint;
 import io.geolightning.trainer.loggers.CsvLogger;
 import io.geolightning.trainer.loggers.TensorBoardLogger;
@@ -55,11 +53,6 @@ import java.util.Map;
  * writer; libraries log through SLF4J.
  */
 public final class TrainingRun {
-
-    /** Options each network reads (see ModelSpec); anything else in model.options is a typo. */
-    private static final Map<Architecture, List<String>> KNOWN_OPTIONS = Map.of(
-            Architecture.CNN, List.of("width", "stages", "convsPerStage", "dropout"),
-            Architecture.UNET, List.of("width", "depth", "upsampling"));
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -202,44 +195,16 @@ public final class TrainingRun {
             return null;
         }
         return EarlyStopping.builder(e.monitor()).patience(e.patience()).minDelta(e.minDelta())
-                .mode(mode(e.mode(), "callbacks.earlyStopping.mode")).build();
+                .mode(e.monitorMode()).build();
     }
 
-    /** Checks what can be checked before any data is read, so configuration mistakes surface at once. */
+    /**
+     * Checks what binding could not: the checkpoint to resume from exists, a device count names devices the engine has.
+     * Every other key was checked when the configuration was read.
+     */
     private void validate() {
         TrainerSection t = config.trainer();
-        TrainerSection.batchLimit(t.limitTrainBatches(), "trainer.limitTrainBatches");
-        TrainerSection.batchLimit(t.limitValBatches(), "trainer.limitValBatches");
-        TrainerSection.batchLimit(t.limitTestBatches(), "trainer.limitTestBatches");
-        TrainerSection.batchLimit(t.valCheckInterval(), "trainer.valCheckInterval");
-        if (t.maxEpochs() < 1) {
-            throw new ConfigException("trainer.maxEpochs " + t.maxEpochs() + ": must be at least 1");
-        }
         t.deviceList();
-        mode(config.callbacks().checkpoint().mode(), "callbacks.checkpoint.mode");
-        mode(config.callbacks().earlyStopping().mode(), "callbacks.earlyStopping.mode");
-        Architecture arch;
-        try {
-            arch = Architecture.parse(config.model().architecture());
-        } catch (io.geolightning.models.nn.ModelException e) {
-            throw new ConfigException("model." + e.getMessage(), e);
-        }
-        List<String> known = KNOWN_OPTIONS.getOrDefault(arch, List.of());
-        for (String key : config.model().options().keySet()) {
-            if (!known.contains(key)) {
-                throw new ConfigException("model.options." + key + ": not an option of " + arch.id() + "; "
-                        + (known.isEmpty() ? arch.id() + " takes no options" : "valid options: "
-                        + String.join(", ", known)));
-            }
-        }
-        OptimizerSection o = config.optimizer();
-        try {
-            OptimizerSettings.builder().optimizer(o.name()).lr(o.lr()).weightDecay(o.weightDecay())
-                    .schedule(o.schedule()).warmupSteps(o.warmupSteps()).totalSteps(o.warmupSteps() + 1)
-                    .stepSize(o.stepSize()).gamma(o.gamma()).build();
-        } catch (io.geolightning.models.nn.ModelException e) {
-            throw new ConfigException("optimizer: " + e.getMessage(), e);
-        }
         if (t.ckptPath() != null && !t.ckptPath().isBlank() && !Files.isRegularFile(Path.of(t.ckptPath()))) {
             throw new ConfigException("trainer.ckptPath " + t.ckptPath() + ": no such checkpoint; pass an existing"
                     + " .ckpt to resume from or remove the key");
@@ -248,7 +213,7 @@ public final class TrainingRun {
 
     private TaskSettings settings(ChipDataModule data) {
         ModelSection m = config.model();
-        Architecture arch = Architecture.parse(m.architecture());
+        Architecture arch = m.network();
         LabelTask dataKind = dataKind(data);
         if (arch.kind() != dataKind) {
             throw new ConfigException("model.architecture " + arch.id() + " " + (arch.kind() == LabelTask.SEGMENTATION
@@ -272,13 +237,8 @@ public final class TrainingRun {
         }
         long batches = data.trainDataLoader().batchCount();
         TrainerSection tr = config.trainer();
-        long perEpoch = Math.max(1, (TrainerSection.batchLimit(tr.limitTrainBatches(), "trainer.limitTrainBatches")
-                .resolve(batches) + tr.accumulateGradBatches() - 1) / tr.accumulateGradBatches());
-        OptimizerSection o = config.optimizer();
-        OptimizerSettings opt = OptimizerSettings.builder().optimizer(o.name()).lr(o.lr()).weightDecay(o.weightDecay())
-                .momentum(o.momentum()).schedule(o.schedule()).warmupSteps(o.warmupSteps())
-                .totalSteps(Math.max(o.warmupSteps() + 1, perEpoch * tr.maxEpochs())).stepSize(o.stepSize())
-                .gamma(o.gamma()).build();
+        long perEpoch = Math.max(1, (tr.trainBatches().resolve(batches) + tr.accumulateGradBatches() - 1) / tr.accumulateGradBatches());
+        OptimizerSettings opt = config.optimizer().settings(perEpoch * tr.maxEpochs());
         return new TaskSettings(spec, classes, BandNormalization.of(data.bandStatistics()), weights, ignore, opt);
     }
 
@@ -335,7 +295,7 @@ public final class TrainingRun {
             }
         }
         return ModelCheckpoint.builder().dirpath(folder.checkpoints()).monitor(monitor)
-                .mode(mode(c.checkpoint().mode(), "callbacks.checkpoint.mode")).saveTopK(c.checkpoint().saveTopK())
+                .mode(c.checkpoint().monitorMode()).saveTopK(c.checkpoint().saveTopK())
                 .saveLast(c.checkpoint().saveLast()).filename(filename).build();
     }
 
@@ -349,13 +309,5 @@ public final class TrainingRun {
                 .loggers(csv, tb)
                 .enableProgressBar(System.console() != null)
                 .build();
-    }
-
-    private static Mode mode(String text, String key) {
-        return switch (text.trim().toLowerCase(Locale.ROOT)) {
-            case "min" -> Mode.MIN;
-            case "max" -> Mode.MAX;
-            default -> throw new ConfigException(key + " '" + text + "': unknown; use min or max");
-        };
     }
 }

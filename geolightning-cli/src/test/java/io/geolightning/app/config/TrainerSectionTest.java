@@ -37,16 +37,67 @@ class TrainerSectionTest {
     }
 
     @Test
-    void badDevicesNameTheKey() {
-        ConfigException e = assertThrows(ConfigException.class, () -> trainer("trainer.devices=[tpu()]").deviceList());
-        assertTrue(e.getMessage().startsWith("trainer.devices 'tpu()': unknown device; write cpu(), gpu(0)"),
-                e.getMessage());
-        e = assertThrows(ConfigException.class, () -> trainer("trainer.devices=[cpu(), cpu]").deviceList());
+    void badValuesAreRefusedWhenTheConfigurationIsReadNamingTheSetThatGaveThem() {
+        ConfigException e = assertThrows(ConfigException.class, () -> trainer("trainer.devices=[tpu()]"));
+        assertTrue(e.getMessage().startsWith("--set trainer.devices=[tpu()]: trainer.devices 'tpu()': unknown device;"
+                + " write cpu(), gpu(0)"), e.getMessage());
+        e = assertThrows(ConfigException.class, () -> trainer("trainer.devices=[cpu(), cpu]"));
         assertTrue(e.getMessage().contains("lists cpu() twice"), e.getMessage());
-        e = assertThrows(ConfigException.class, () -> trainer("trainer.devices=0").deviceList());
-        assertTrue(e.getMessage().startsWith("trainer.devices 0: a device count must be at least 1"), e.getMessage());
+        e = assertThrows(ConfigException.class, () -> trainer("trainer.devices=0"));
+        assertTrue(e.getMessage().startsWith("--set trainer.devices=0: trainer.devices 0: a device count must be at"
+                + " least 1"), e.getMessage());
         e = assertThrows(ConfigException.class, () -> trainer("trainer.device=2"));
         assertTrue(e.getMessage().contains("unknown key 'trainer.device'; valid keys of 'trainer': maxEpochs,")
                 && e.getMessage().endsWith("ckptPath, devices"), e.getMessage());
+        // the trainer's own checks, through TrainerConfig, blamed on the --set that gave the value and not a later one
+        e = assertThrows(ConfigException.class, () -> trainer("trainer.maxEpochs=0", "trainer.maxSteps=5"));
+        assertEquals("--set trainer.maxEpochs=0: trainer.maxEpochs 0 must be > 0; pass a positive count",
+                e.getMessage());
+        e = assertThrows(ConfigException.class, () -> trainer("trainer.limitValBatches=1.5", "trainer.maxEpochs=2"));
+        assertEquals("--set trainer.limitValBatches=1.5: trainer.limitValBatches 1.5: a fraction must be in (0, 1];"
+                + " write a whole number for a batch count", e.getMessage());
+        e = assertThrows(ConfigException.class, () -> trainer("trainer.maxSteps=0"));
+        assertTrue(e.getMessage().startsWith("--set trainer.maxSteps=0: trainer.maxSteps 0 is invalid"),
+                e.getMessage());
+    }
+
+    @Test
+    void theRunsOwnDefaultsAreTheOnlyOnesThatDifferFromLightnings() {
+        TrainerConfig run = TrainerSection.defaults().applyTo(TrainerConfig.builder()).seed(1).build();
+        TrainerConfig lightning = TrainerConfig.builder().seed(1).build();
+        assertEquals(TrainerSection.RUN_MAX_EPOCHS, run.maxEpochs());
+        assertEquals(TrainerSection.RUN_LOG_EVERY_N_STEPS, run.logEveryNSteps());
+        assertTrue(run.deterministic());
+        assertEquals(lightning.toBuilder().maxEpochs(TrainerSection.RUN_MAX_EPOCHS)
+                .logEveryNSteps(TrainerSection.RUN_LOG_EVERY_N_STEPS).deterministic(true).build(), run);
+    }
+
+    @Test
+    void laterChecksAreAttributedByTheOneRuleOfBinding() {
+        List<String> sets = List.of("trainer.ckptPath=a.ckpt", "optimizer.lr=2", "trainer.maxEpochs=3");
+        assertEquals("--set trainer.ckptPath=a.ckpt: trainer.ckptPath a.ckpt: no such checkpoint", RunConfigLoader
+                .attribute(new ConfigException("trainer.ckptPath a.ckpt: no such checkpoint"), "r.yaml", sets)
+                .getMessage());
+        assertEquals("r.yaml: model.classWeights has 2 values", RunConfigLoader.attribute(
+                new ConfigException("model.classWeights has 2 values"), "r.yaml", sets).getMessage());
+        assertEquals("--set optimizer.lr=2: optimizer: lr 2 is too large", RunConfigLoader.attribute(
+                new ConfigException("optimizer: lr 2 is too large"), "r.yaml", sets).getMessage());
+        assertEquals("/data/chips: the chip store has no labels", RunConfigLoader.attribute(
+                new ConfigException("/data/chips: the chip store has no labels"), "r.yaml", sets).getMessage());
+    }
+
+    @Test
+    void modesOptionsAndOptimizerAreCheckedWhenRead() {
+        ConfigException e = assertThrows(ConfigException.class, () -> RunConfigLoader.bind(new HashMap<>(),
+                List.of("callbacks.checkpoint.mode=up"), "r.yaml"));
+        assertEquals("--set callbacks.checkpoint.mode=up: callbacks.checkpoint.mode 'up': unknown; use min or max",
+                e.getMessage());
+        e = assertThrows(ConfigException.class, () -> RunConfigLoader.bind(new HashMap<>(),
+                List.of("model.architecture=resnet18", "model.options.width=8"), "r.yaml"));
+        assertEquals("--set model.options.width=8: model.options.width: not an option of resnet18; resnet18 takes no"
+                + " options", e.getMessage());
+        e = assertThrows(ConfigException.class, () -> RunConfigLoader.bind(new HashMap<>(),
+                List.of("optimizer.name=adagrad"), "r.yaml"));
+        assertTrue(e.getMessage().startsWith("--set optimizer.name=adagrad: optimizer: "), e.getMessage());
     }
 }

@@ -2,28 +2,36 @@ package io.geolightning.models.nn;
 
 import io.geolightning.tiling.labels.LabelTask;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
 /** The networks {@link ModelFactory} can build, with the name used in configuration and checkpoints. */
 public enum Architecture {
     /** {@link LandUseCnn}: a small conv-bn-relu-pool classifier sized for CPUs. */
-    CNN("cnn", LabelTask.CLASSIFICATION, 16),
+    CNN("cnn", LabelTask.CLASSIFICATION, 16, "width", "stages", "convsPerStage", "dropout"),
     /** torchvision-layout ResNet-18 (BasicBlock [2,2,2,2]). */
     RESNET18("resnet18", LabelTask.CLASSIFICATION, 32),
     /** torchvision-layout ResNet-50 (Bottleneck [3,4,6,3], stride on the 3x3 conv, v1.5). */
     RESNET50("resnet50", LabelTask.CLASSIFICATION, 32),
     /** {@link UNet} segmenter. */
-    UNET("unet", LabelTask.SEGMENTATION, 16);
+    UNET("unet", LabelTask.SEGMENTATION, 16, "width", "depth", "upsampling");
 
     private final String id;
     private final LabelTask kind;
     private final int minChipSize;
+    private final List<String> options;
 
-    Architecture(String id, LabelTask kind, int minChipSize) {
+    Architecture(String id, LabelTask kind, int minChipSize, String... options) {
         this.id = id;
         this.kind = kind;
         this.minChipSize = minChipSize;
+        this.options = List.of(options);
+    }
+
+    /** @return the {@link ModelSpec} options the network reads; any other option is a mistake */
+    public List<String> options() {
+        return options;
     }
 
     /** @return the lower-case name used in configuration files and checkpoints */
