@@ -147,19 +147,7 @@ public record TilingSettings(String labels, String layer, String labelField, Str
             throw new TilingException("'labelField' is not set (--label-field); classification needs the attribute"
                     + " holding the class, e.g. labelField: TIPO");
         }
-        if (chipSize < 1) {
-            throw new TilingException("--chip " + chipSize + " (data.chipSize): must be at least 1 pixel, e.g. 64");
-        }
-        if (resolvedStride() < 1) {
-            throw new TilingException("--stride " + stride + " (data.stride): must be at least 1 pixel, e.g. "
-                    + chipSize);
-        }
-        if (!(minCoverage >= 0 && minCoverage <= 1)) {
-            throw new TilingException("--min-coverage " + minCoverage + " (data.minCoverage): must be between 0 and 1");
-        }
-        if (!(maxNodata >= 0 && maxNodata <= 1)) {
-            throw new TilingException("--max-nodata " + maxNodata + " (data.maxNodata): must be between 0 and 1");
-        }
+        check();
         LabelConfig lc = new LabelConfig(Path.of(labels), blankToNull(layer), blankToNull(labelField), classes,
                 background, ignoreValue, ClassificationRule.minCoverage(minCoverage), allTouched, task);
         return TilingConfig.builder()
@@ -175,12 +163,51 @@ public record TilingSettings(String labels, String layer, String labelField, Str
                 .build();
     }
 
+    /**
+     * Checks every value that needs no file: ranges and choices. Each failure is a {@link TilingException} with its
+     * {@link TilingException#setting()}, so the command line names the flag, the YAML the key and Spark the column.
+     *
+     * @return this
+     * @throws TilingException naming the setting, the value and the accepted values
+     */
+    public TilingSettings check() {
+        if (chipSize < 1) {
+            throw invalid("chipSize", chipSize, "must be at least 1 pixel, e.g. 64", "--chip " + chipSize
+                    + " (data.chipSize)");
+        }
+        if (resolvedStride() < 1) {
+            throw invalid("stride", stride, "must be at least 1 pixel, e.g. " + chipSize, "--stride " + stride
+                    + " (data.stride)");
+        }
+        if (!(minCoverage >= 0 && minCoverage <= 1)) {
+            throw invalid("minCoverage", minCoverage, "must be between 0 and 1", "--min-coverage " + minCoverage
+                    + " (data.minCoverage)");
+        }
+        if (!(maxNodata >= 0 && maxNodata <= 1)) {
+            throw invalid("maxNodata", maxNodata, "must be between 0 and 1", "--max-nodata " + maxNodata
+                    + " (data.maxNodata)");
+        }
+        task();
+        edgeMode();
+        splitConfig(0);
+        return this;
+    }
+
+    /** A bad value: the message is {@code named: problem}; front ends rename it from {@code setting}. */
+    private static TilingException invalid(String setting, Object value, String problem, String named) {
+        return new TilingException(setting, value, problem, named + ": " + problem);
+    }
+
+    private static TilingException unknown(String setting, String value, String problem) {
+        return invalid(setting, value, problem, setting + " '" + value + "'");
+    }
+
     /** @return the label task of {@code mode} */
     public LabelTask task() {
         return switch (mode.trim().toLowerCase(Locale.ROOT)) {
             case "classification" -> LabelTask.CLASSIFICATION;
             case "segmentation" -> LabelTask.SEGMENTATION;
-            default -> throw new TilingException("mode '" + mode + "': unknown; use classification or segmentation");
+            default -> throw unknown("mode", mode, "unknown; use classification or segmentation");
         };
     }
 
@@ -189,15 +216,16 @@ public record TilingSettings(String labels, String layer, String labelField, Str
         try {
             return EdgeMode.valueOf(edge.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new TilingException("edge '" + edge + "': unknown; use drop, shift or pad");
+            throw unknown("edge", edge, "unknown; use drop, shift or pad");
         }
     }
 
     /** @return train/val/test fractions of {@code val} and {@code test} */
     public SplitRatios ratios() {
         if (!(val >= 0 && test >= 0 && val + test < 1)) {
-            throw new TilingException("split fractions val " + val + " / test " + test + ": each must be >= 0 and"
-                    + " together below 1, e.g. val 0.2, test 0.1");
+            throw invalid("val", val, "val and test must each be >= 0 and sum below 1 (here " + (val + test)
+                    + ") so that chips are left for training, e.g. val 0.2, test 0.1", "split fractions val " + val
+                    + " / test " + test);
         }
         return new SplitRatios(1 - val - test, val, test);
     }
@@ -214,7 +242,7 @@ public record TilingSettings(String labels, String layer, String labelField, Str
         return switch (kind) {
             case "spatial" -> SplitConfig.spatial(blockGrid(block), ratios(), splitSeed);
             case "random" -> SplitConfig.random(ratios(), splitSeed);
-            default -> throw new TilingException("split '" + split + "': unknown; use spatial, random or none");
+            default -> throw unknown("split", split, "unknown; use spatial, random or none");
         };
     }
 
@@ -240,8 +268,8 @@ public record TilingSettings(String labels, String layer, String labelField, Str
         } catch (NumberFormatException e) {
             // explained below
         }
-        throw new TilingException("block '" + text + "': not a block size; write a whole number of chips (e.g. 4) or"
-                + " map units with an m suffix (e.g. 5000m)");
+        throw unknown("block", text, "not a block size; write a whole number of chips (e.g. 4) or map units with an m"
+                + " suffix (e.g. 5000m)");
     }
 
     private static String blankToNull(String s) {

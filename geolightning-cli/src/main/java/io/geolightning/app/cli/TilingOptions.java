@@ -1,5 +1,6 @@
 package io.geolightning.app.cli;
 
+import io.geolightning.tiling.TilingException;
 import io.geolightning.tiling.TilingSettings;
 import java.util.List;
 import java.util.Map;
@@ -76,24 +77,26 @@ public final class TilingOptions {
             description = "Split seed. Default: ${DEFAULT-VALUE}.")
     long seed;
 
+    /** The flag of each tiling setting whose value is checked. */
+    private static final Map<String, String> FLAGS = Map.of("chipSize", "--chip", "stride", "--stride",
+            "minCoverage", "--min-coverage", "maxNodata", "--max-nodata", "mode", "--mode", "edge", "--edge",
+            "split", "--split", "val", "--val", "block", "--block");
+
     /**
-     * Checks ranges and choices as usage errors naming the flags.
+     * Checks ranges and choices ({@link TilingSettings#check()}, their one home) as usage errors naming the flag.
      *
      * @param spec the command (CLI tile or the Spark tile job)
      */
     public void validate(CommandSpec spec) {
-        OptionChecks c = new OptionChecks(spec).atLeast("--chip", chip, 1, "" + TilingSettings.DEFAULT_CHIP_SIZE)
-                .fraction("--max-nodata", maxNodata).fraction("--min-coverage", minCoverage).fraction("--val", val)
-                .fraction("--test", test);
-        if (stride != null) {
-            c.atLeast("--stride", stride, 1, String.valueOf(chip));
-        }
-        c.choice("--mode", mode, Map.of("classification", 1, "segmentation", 2), "classification or segmentation");
-        c.choice("--edge", edge, Map.of("drop", 1, "shift", 2, "pad", 3), "drop, shift or pad");
-        c.choice("--split", split, Map.of("spatial", 1, "random", 2, "none", 3), "spatial, random or none");
-        if (val + test >= 1) {
-            throw c.usage("--val " + val + " --test " + test + ": together they must stay below 1 so that chips are"
-                    + " left for training, e.g. --val 0.2 --test 0.1");
+        try {
+            settings(null).check();
+        } catch (TilingException e) {
+            if (e.setting() == null || !FLAGS.containsKey(e.setting())) {
+                throw e;
+            }
+            String named = e.setting().equals("val") ? "--val " + val + " --test " + test
+                    : FLAGS.get(e.setting()) + " " + e.value();
+            throw new OptionChecks(spec).usage(named + ": " + e.problem());
         }
     }
 

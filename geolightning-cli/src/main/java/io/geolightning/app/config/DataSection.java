@@ -1,5 +1,6 @@
 package io.geolightning.app.config;
 
+import io.geolightning.tiling.TilingException;
 import io.geolightning.tiling.TilingSettings;
 
 /**
@@ -39,6 +40,24 @@ public record DataSection(String chips, String raster, TilingSettings tiling, St
         batchSize = batchSize == null ? 32 : batchSize;
         workers = workers == null ? 2 : workers;
         augment = augment == null ? Boolean.FALSE : augment;
+        atLeast("batchSize", batchSize, 1, "");
+        atLeast("workers", workers, 1, "");
+        atLeast("resize", resize, 0, " (0 keeps the images' size)");
+        try {
+            tiling.check();
+        } catch (TilingException e) {
+            if (e.setting() == null) {
+                throw e;
+            }
+            throw new ConfigException("data." + e.setting() + " " + (e.value() instanceof String v ? "'" + v + "'"
+                    : e.value()) + ": " + e.problem(), e);
+        }
+    }
+
+    private static void atLeast(String key, int value, int min, String note) {
+        if (value < min) {
+            throw new ConfigException("data." + key + " " + value + ": must be at least " + min + note);
+        }
     }
 
     /** @return a section with every default and no source (a run must name one) */

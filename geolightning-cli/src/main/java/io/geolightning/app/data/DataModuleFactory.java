@@ -2,26 +2,19 @@ package io.geolightning.app.data;
 
 import io.geolightning.app.config.ConfigException;
 import io.geolightning.app.config.DataSection;
-import io.geolightning.tiling.EdgeMode;
 import io.geolightning.tiling.TilingConfig;
 import io.geolightning.tiling.TilingException;
-import io.geolightning.tiling.TilingSettings;
 import io.geolightning.tiling.data.Augmentation;
 import io.geolightning.tiling.data.ChipDataModule;
 import io.geolightning.tiling.data.ImageFolderDataModule;
 import io.geolightning.tiling.data.LoaderConfig;
 import io.geolightning.tiling.data.SatelliteDataModule;
-import io.geolightning.tiling.splits.BlockGrid;
-import io.geolightning.tiling.splits.SplitConfig;
-import io.geolightning.tiling.splits.SplitRatios;
 import java.nio.file.Path;
-import java.util.function.Supplier;
 
 /**
  * Turns a {@link DataSection} into a tiling data module: a {@link SatelliteDataModule} over an existing chip store or
- * over a scene tiled into one, or an {@link ImageFolderDataModule}. Values that cannot be understood (an unknown mode,
- * split or edge, ratios out of range, a malformed block size, no source at all) are {@link ConfigException}s naming the
- * key and the accepted values.
+ * over a scene tiled into one, or an {@link ImageFolderDataModule}. The section's values were checked when it was read
+ * ({@link DataSection}); what is left are the sources: none, or two at once, is a {@link ConfigException}.
  */
 public final class DataModuleFactory {
 
@@ -47,7 +40,7 @@ public final class DataModuleFactory {
                         + " directly, remove 'chips'");
             }
             return new ImageFolderDataModule(new ImageFolderDataModule.Config(Path.of(data.imageFolder()),
-                    ratios(data), s, data.resize(), 512, loader));
+                    data.tiling().ratios(), s, data.resize(), 512, loader));
         }
         if (data.tilesScene()) {
             Path store = data.chips() != null ? Path.of(data.chips()) : defaultStore;
@@ -83,49 +76,7 @@ public final class DataModuleFactory {
      * @return the training loader configuration (evaluation loaders derive from it)
      */
     public static LoaderConfig loader(DataSection data, long seed) {
-        if (data.batchSize() < 1 || data.workers() < 1) {
-            throw new ConfigException("data: batchSize " + data.batchSize() + " / workers " + data.workers()
-                    + ": both must be at least 1");
-        }
         return LoaderConfig.builder().batchSize(data.batchSize()).shuffle(true).seed(seed).workers(data.workers())
                 .augmentation(data.augment() ? Augmentation.flipsAndRotations() : Augmentation.none()).build();
-    }
-
-    /**
-     * @param data split kind, ratios and block size
-     * @param seed split seed
-     * @return the split configuration
-     */
-    public static SplitConfig split(DataSection data, long seed) {
-        return config(() -> data.tiling().splitConfig(seed));
-    }
-
-    private static SplitRatios ratios(DataSection data) {
-        return config(() -> data.tiling().ratios());
-    }
-
-    /**
-     * @param text {@code 4} (chips) or {@code 5000m} (map units of the raster CRS)
-     * @return the block grid
-     */
-    public static BlockGrid block(String text) {
-        return config(() -> TilingSettings.blockGrid(text));
-    }
-
-    /**
-     * @param text {@code drop}, {@code shift} or {@code pad}
-     * @return the edge mode
-     */
-    public static EdgeMode edge(String text) {
-        return config(() -> TilingSettings.builder().edge(text).build().edgeMode());
-    }
-
-    /** @return the value, a {@link TilingException} as the {@link ConfigException} of the same message */
-    private static <T> T config(Supplier<T> value) {
-        try {
-            return value.get();
-        } catch (TilingException e) {
-            throw new ConfigException(e.getMessage(), e);
-        }
     }
 }

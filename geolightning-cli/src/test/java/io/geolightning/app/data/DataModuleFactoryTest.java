@@ -9,6 +9,7 @@ import io.geolightning.app.config.DataSection;
 import io.geolightning.app.config.RunConfigLoader;
 import io.geolightning.tiling.EdgeMode;
 import io.geolightning.tiling.TilingConfig;
+import io.geolightning.tiling.TilingSettings;
 import io.geolightning.tiling.data.ImageFolderDataModule;
 import io.geolightning.tiling.data.SatelliteDataModule;
 import io.geolightning.tiling.labels.LabelTask;
@@ -40,9 +41,9 @@ class DataModuleFactoryTest {
         assertEquals(7, c.split().seed());
         assertEquals(LabelTask.CLASSIFICATION, c.task());
         assertEquals(List.of("RURAL", "URBANO"), c.labels().classNames());
-        assertEquals(BlockGrid.chips(4), DataModuleFactory.block("4"));
-        assertEquals(BlockGrid.chips(3), DataModuleFactory.block("3 chips"));
-        assertEquals(SplitConfig.Kind.ALL_TRAIN, DataModuleFactory.split(data("split=none"), 1).kind());
+        assertEquals(BlockGrid.chips(4), TilingSettings.blockGrid("4"));
+        assertEquals(BlockGrid.chips(3), TilingSettings.blockGrid("3 chips"));
+        assertEquals(SplitConfig.Kind.ALL_TRAIN, data("split=none").tiling().splitConfig(1).kind());
     }
 
     @Test
@@ -58,22 +59,26 @@ class DataModuleFactoryTest {
     }
 
     @Test
-    void badValuesNameTheKeyAndTheAcceptedValues() {
+    void badValuesAreRefusedWhenReadNamingTheKeyAndTheAcceptedValues() {
         assertMessage(() -> DataModuleFactory.create(data("batchSize=4"), Path.of("d"), 1),
                 "data: no source; set 'chips'");
-        assertMessage(() -> DataModuleFactory.tilingConfig(data("raster=a.tif", "labels=b", "labelField=F",
-                "mode=regression"), Path.of("s"), 1), "mode 'regression': unknown; use classification or segmentation");
-        assertMessage(() -> DataModuleFactory.tilingConfig(data("raster=a.tif", "labels=b", "labelField=F",
-                "split=kfold"), Path.of("s"), 1), "split 'kfold': unknown; use spatial, random or none");
-        assertMessage(() -> DataModuleFactory.tilingConfig(data("raster=a.tif", "labels=b", "labelField=F",
-                "val=0.6", "test=0.5"), Path.of("s"), 1), "split fractions val 0.6 / test 0.5");
         assertMessage(() -> DataModuleFactory.tilingConfig(data("raster=a.tif", "labels=b"), Path.of("s"), 1),
                 "'labelField' is not set");
-        assertMessage(() -> DataModuleFactory.block("big"), "block 'big': not a block size");
-        assertMessage(() -> DataModuleFactory.block("-3"), "block '-3'");
-        assertMessage(() -> DataModuleFactory.edge("wrap"), "edge 'wrap': unknown; use drop, shift or pad");
         assertMessage(() -> DataModuleFactory.create(data("raster=a", "imageFolder=b"), Path.of("d"), 1),
                 "both 'raster' and 'imageFolder'");
+        // ranges and choices: TilingSettings.check() is their one home; binding names the key and the --set
+        assertMessage(() -> data("mode=regression"), "--set data.mode=regression: data.mode 'regression': unknown;"
+                + " use classification or segmentation");
+        assertMessage(() -> data("split=kfold"), "data.split 'kfold': unknown; use spatial, random or none");
+        assertMessage(() -> data("val=0.6", "test=0.5"), "data.val 0.6: val and test must each be >= 0 and sum below 1");
+        assertMessage(() -> data("block=big"), "data.block 'big': not a block size");
+        assertMessage(() -> data("block=-3"), "data.block '-3'");
+        assertMessage(() -> data("edge=wrap"), "--set data.edge=wrap: data.edge 'wrap': unknown; use drop, shift or"
+                + " pad");
+        assertMessage(() -> data("chipSize=0"), "--set data.chipSize=0: data.chipSize 0: must be at least 1 pixel");
+        assertMessage(() -> data("maxNodata=1.5"), "data.maxNodata 1.5: must be between 0 and 1");
+        assertMessage(() -> data("batchSize=0"), "--set data.batchSize=0: data.batchSize 0: must be at least 1");
+        assertEquals("big", data("split=random", "block=big").tiling().block(), "only a spatial split reads the block");
     }
 
     private static void assertMessage(org.junit.jupiter.api.function.Executable e, String part) {
