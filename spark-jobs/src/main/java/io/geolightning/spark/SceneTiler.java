@@ -4,6 +4,7 @@ import io.geolightning.tiling.Tiler;
 import io.geolightning.tiling.TilingConfig;
 import io.geolightning.tiling.TilingResult;
 import io.geolightning.tiling.TilingSettings;
+import io.geolightning.tiling.store.ChipStoreLayout;
 import io.geolightning.tiling.store.ChipStoreMetadata;
 import io.geolightning.tiling.store.SidecarJson;
 import java.io.IOException;
@@ -31,7 +32,7 @@ final class SceneTiler {
     private static final Logger LOG = LoggerFactory.getLogger(SceneTiler.class);
 
     /** Folder of the stores' staging areas, ignored by readers (leading underscore). */
-    static final String STAGING = "_temporary";
+    static final String STAGING = ChipStoreLayout.STAGING;
 
     private SceneTiler() {
     }

@@ -3,6 +3,7 @@ package io.geolightning.spark;
 import io.geolightning.tiling.TilingConfig;
 import io.geolightning.tiling.TilingSettings;
 import io.geolightning.tiling.store.ChipStoreLayout;
+import io.geolightning.tiling.store.StoreTarget;
 import io.geolightning.tiling.store.ChipStoreMetadata;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -43,8 +44,9 @@ public final class TileJob {
      * @param store the chip-store folder to write (on a file system every node sees)
      * @param defaults tiling settings for cells the list leaves empty
      * @param workersPerTask reading threads per task (Spark runs one task per core; default 1)
+     * @param overwrite replace a chip store (finished or left unfinished) already at {@code store}
      */
-    public record Config(Path scenes, Path store, TilingSettings defaults, int workersPerTask) {
+    public record Config(Path scenes, Path store, TilingSettings defaults, int workersPerTask, boolean overwrite) {
         /** Validates. */
         public Config {
             Objects.requireNonNull(scenes, "scenes");
@@ -98,6 +100,7 @@ public final class TileJob {
         if (Files.exists(store) && !Files.isDirectory(store)) {
             throw new JobUsageException(config.store() + ": exists and is not a folder; pass a folder for the store");
         }
+        StoreTarget.check(store, config.overwrite());
         SceneList list = SceneList.read(spark, config.scenes(), COLUMNS, aliases(), List.of("raster"));
         List<SceneTileSpec> specs = plan(list, config, store);
         Path sidecar = new ChipStoreLayout(store).sidecar();

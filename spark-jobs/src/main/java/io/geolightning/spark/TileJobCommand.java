@@ -31,6 +31,10 @@ final class TileJobCommand implements Callable<Integer> {
             description = "Chip-store folder to write (on a file system all nodes share).")
     Path out;
 
+    @Option(names = "--overwrite", description = "Replace a chip store already at --out (finished, or left by an"
+            + " interrupted run).")
+    boolean overwrite;
+
     @Option(names = "--labels", paramLabel = "VECTOR", description = "Label polygons for rows without a labels column.")
     String labels;
 
@@ -54,7 +58,7 @@ final class TileJobCommand implements Callable<Integer> {
         TilingSettings defaults = tiling.settings(labels);
         TileJob.Result r;
         try (Sessions.Opened s = Sessions.open("geolightning tile", spark.master, spark.conf)) {
-            r = TileJob.run(s.session(), new TileJob.Config(scenes, out, defaults, workersPerTask));
+            r = TileJob.run(s.session(), new TileJob.Config(scenes, out, defaults, workersPerTask, overwrite));
         }
         for (SceneTileOutcome o : r.scenes()) {
             if (o.status() == SceneStatus.OK) {

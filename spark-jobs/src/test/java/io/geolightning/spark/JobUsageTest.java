@@ -34,7 +34,7 @@ class JobUsageTest {
 
     private String tileError(Path list, Path store) {
         JobUsageException e = assertThrows(JobUsageException.class,
-                () -> TileJob.run(spark(), new TileJob.Config(list, store, olindaDefaults(), 1)));
+                () -> TileJob.run(spark(), new TileJob.Config(list, store, olindaDefaults(), 1, false)));
         assertFalse(e.getMessage().contains("\n"), e.getMessage());
         return e.getMessage();
     }

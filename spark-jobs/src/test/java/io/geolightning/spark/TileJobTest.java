@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.geolightning.app.cli.GeoLightningCli;
@@ -16,6 +17,7 @@ import io.geolightning.tiling.ChipDataType;
 import io.geolightning.tiling.EdgeMode;
 import io.geolightning.tiling.Tiler;
 import io.geolightning.tiling.TilingConfig;
+import io.geolightning.tiling.TilingException;
 import io.geolightning.tiling.TilingSettings;
 import io.geolightning.tiling.labels.ClassificationRule;
 import io.geolightning.tiling.labels.LabelConfig;
@@ -94,7 +96,7 @@ class TileJobTest {
         TilingSettings defaults = new TilingSettings(nbLabels().toString(), null, "Quatreclasses", "segmentation",
                 List.of("1", "2", "3", "4"), null, 255, null, null, 64, 48, null, null, null, null, null, "1", null);
         Path store = tmp.resolve("nb");
-        TileJob.Result r = TileJob.run(spark(), new TileJob.Config(list, store, defaults, 1));
+        TileJob.Result r = TileJob.run(spark(), new TileJob.Config(list, store, defaults, 1, false));
 
         assertEquals(4, r.scenes().size());
         assertEquals(List.of(SceneStatus.OK, SceneStatus.FAILED, SceneStatus.FAILED, SceneStatus.OK),
@@ -170,7 +172,19 @@ class TileJobTest {
         Files.createDirectories(store.resolve("_temporary/scene-00000/attempt-old"));
         Files.copy(store.resolve(m.parts().get(0)), store.resolve("_temporary/scene-00000/attempt-old/part-00000.parquet"));
         Files.copy(store.resolve(m.parts().get(0)), store.resolve("part-00009-00000.parquet"));
-        TileJob.Result again = TileJob.run(spark(), new TileJob.Config(list, store, defaults, 2));
+        Map<String, Long> before = fileSizes(store);
+        TilingException refused = assertThrows(TilingException.class,
+                () -> TileJob.run(spark(), new TileJob.Config(list, store, defaults, 2, false)));
+        assertTrue(refused.getMessage().contains("pass --overwrite to replace it"), refused.getMessage());
+        assertEquals(before, fileSizes(store), "without --overwrite the leftovers are not touched");
+        Path foreign = Files.writeString(tmp.resolve("notes.txt"), "field notes");
+        Files.createDirectories(tmp.resolve("mine"));
+        Files.copy(foreign, tmp.resolve("mine/notes.txt"));
+        TilingException notAStore = assertThrows(TilingException.class,
+                () -> TileJob.run(spark(), new TileJob.Config(list, tmp.resolve("mine"), defaults, 1, true)));
+        assertTrue(notAStore.getMessage().contains("is not a chip store (it holds notes.txt)"), notAStore.getMessage());
+        assertEquals("field notes", Files.readString(tmp.resolve("mine/notes.txt")), "a user's folder is never replaced");
+        TileJob.Result again = TileJob.run(spark(), new TileJob.Config(list, store, defaults, 2, true));
         assertEquals(r.scenes().stream().map(SceneTileOutcome::status).toList(),
                 again.scenes().stream().map(SceneTileOutcome::status).toList());
         assertEquals(job, StoreDigest.of(store), "same chips, no duplicates");
@@ -178,6 +192,16 @@ class TileJobTest {
         assertEquals(8, again.metadata().parts().size());
         assertFalse(Files.exists(store.resolve(SceneTiler.STAGING)));
         assertEquals(m.configHash(), again.metadata().configHash(), "deterministic description");
+    }
+
+    private static Map<String, Long> fileSizes(Path dir) throws Exception {
+        Map<String, Long> sizes = new TreeMap<>();
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.filter(Files::isRegularFile).toList()) {
+                sizes.put(dir.relativize(p).toString(), Files.size(p));
+            }
+        }
+        return sizes;
     }
 
     private static List<String> partFiles(Path store) throws Exception {

@@ -6,6 +6,7 @@ import io.geolightning.tiling.TilingConfig;
 import io.geolightning.tiling.TilingResult;
 import io.geolightning.tiling.TilingSettings;
 import io.geolightning.tiling.store.ChipStoreMetadata;
+import io.geolightning.tiling.store.StoreTarget;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;

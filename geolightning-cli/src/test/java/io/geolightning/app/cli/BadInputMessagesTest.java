@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.geolightning.geo.Gdal;
+import io.geolightning.tiling.store.StoreTarget;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;

@@ -12,6 +12,8 @@ import java.nio.file.Path;
 public record ChipStoreLayout(Path root) {
     /** Name of the sidecar inside a folder store. */
     public static final String SIDECAR = "chips.json";
+    /** Folder inside a folder store where a distributed writer stages its parts before they are published. */
+    public static final String STAGING = "_temporary";
 
     /** Normalises the path. */
     public ChipStoreLayout {

@@ -1,6 +1,6 @@
-package io.geolightning.app.cli;
+package io.geolightning.tiling.store;
 
-import io.geolightning.tiling.store.ChipStoreLayout;
+import io.geolightning.tiling.TilingException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,11 +9,12 @@ import java.util.Locale;
 import java.util.stream.Stream;
 
 /**
- * Where {@code tile} may write a chip store: a new path; an existing store (a {@code .parquet} file, or a folder of
- * {@code chips.json} and {@code part-*.parquet}) only with {@code --overwrite}; never an existing folder holding
- * anything else, nor a file that is not Parquet - those are the user's files.
+ * Where a tile command ({@code geolightning tile}, the Spark {@code tile} job) may write a chip store: a new path; an
+ * existing store (a {@code .parquet} file, or a folder of {@code chips.json} and {@code part-*.parquet}, finished or
+ * left unfinished by an interrupted run) only with {@code --overwrite}; never an existing folder holding anything else,
+ * nor a file that is not Parquet - those are the user's files.
  */
-final class StoreTarget {
+public final class StoreTarget {
 
     private StoreTarget() {
     }
@@ -21,38 +22,38 @@ final class StoreTarget {
     /**
      * @param out the store path given to {@code --out}
      * @param overwrite whether {@code --overwrite} was passed
-     * @throws CliException when writing there could lose data
+     * @throws TilingException when writing there could lose data
      */
-    static void check(Path out, boolean overwrite) {
+    public static void check(Path out, boolean overwrite) {
         boolean file = out.getFileName() != null
                 && out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".parquet");
         Path parent = out.toAbsolutePath().getParent();
         if (file && parent != null && !Files.isDirectory(parent)) {
-            throw new CliException(out + ": the folder " + parent + " does not exist; create it or choose another"
+            throw new TilingException(out + ": the folder " + parent + " does not exist; create it or choose another"
                     + " --out");
         }
         if (!Files.exists(out)) {
             return;
         }
         if (file != Files.isRegularFile(out) || !(file || Files.isDirectory(out))) {
-            throw new CliException(out + ": exists and is not a chip store; pass a new folder or .parquet file as"
+            throw new TilingException(out + ": exists and is not a chip store; pass a new folder or .parquet file as"
                     + " --out");
         }
         if (file) {
             if (!overwrite) {
-                throw new CliException(out + ": a chip store already exists there; pass --overwrite to replace it or"
+                throw new TilingException(out + ": a chip store already exists there; pass --overwrite to replace it or"
                         + " choose another --out");
             }
             return;
         }
         List<String> foreign = foreignEntries(out);
         if (!foreign.isEmpty()) {
-            throw new CliException(out + ": the folder is not empty and is not a chip store (it holds "
+            throw new TilingException(out + ": the folder is not empty and is not a chip store (it holds "
                     + String.join(", ", foreign.subList(0, Math.min(3, foreign.size())))
                     + (foreign.size() > 3 ? ", ..." : "") + "); pass a new or empty folder as --out");
         }
         if (!overwrite && hasStore(out)) {
-            throw new CliException(out + ": a chip store already exists there; pass --overwrite to replace it or"
+            throw new TilingException(out + ": a chip store already exists there; pass --overwrite to replace it or"
                     + " choose another --out");
         }
     }
@@ -63,7 +64,7 @@ final class StoreTarget {
      *
      * @param out the store path
      */
-    static void removeFailed(Path out) {
+    public static void removeFailed(Path out) {
         try {
             if (Files.isDirectory(out)) {
                 try (Stream<Path> s = Files.walk(out)) {
@@ -81,15 +82,16 @@ final class StoreTarget {
         }
     }
 
-    /** @return names in a folder that no chip store writes (its sidecar, parts and hidden temporaries) */
+    /** @return names in a folder that no chip store writes (its sidecar, parts, staging and hidden temporaries) */
     private static List<String> foreignEntries(Path dir) {
         try (Stream<Path> s = Files.list(dir)) {
             return s.map(p -> p.getFileName().toString())
-                    .filter(n -> !n.equals("chips.json") && !(n.startsWith("part-") && n.endsWith(".parquet"))
+                    .filter(n -> !n.equals(ChipStoreLayout.SIDECAR) && !n.equals(ChipStoreLayout.STAGING)
+                            && !(n.startsWith("part-") && n.endsWith(".parquet"))
                             && !(n.startsWith(".") && (n.endsWith(".tmp") || n.endsWith(".crc"))))
                     .sorted().toList();
         } catch (IOException e) {
-            throw new CliException(dir + ": cannot list the folder (" + e.getMessage() + "); check its permissions");
+            throw new TilingException(dir + ": cannot list the folder (" + e.getMessage() + "); check its permissions");
         }
     }
 
