@@ -273,12 +273,12 @@ public final class GeoRaster implements AutoCloseable {
         }
         PixelWindow in = inside.get();
         if (in.equals(window)) {
-            Object a = RasterWindow.allocate(dataType, bandList.length * (int) window.area());
+            Object a = SampleArrays.allocate(dataType, bandList.length * (int) window.area());
             readInto(ds, in, bandList, a);
             return builder.data(a).build();
         }
         RasterWindow out = builder.build();
-        Object tmp = RasterWindow.allocate(dataType, bandList.length * (int) in.area());
+        Object tmp = SampleArrays.allocate(dataType, bandList.length * (int) in.area());
         readInto(ds, in, bandList, tmp);
         int outN = window.width() * window.height();
         int inN = in.width() * in.height();

@@ -1,7 +1,5 @@
 package io.geolightning.geo;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -138,99 +136,54 @@ public final class RasterWindow {
 
     /** Backing array of a UINT8 or INT8 window. */
     public byte[] bytes() {
-        requireCarrier(byte[].class);
-        return (byte[]) data;
+        return SampleArrays.require(data, dataType, byte[].class);
     }
 
     /** Backing array of a UINT16 or INT16 window. */
     public short[] shorts() {
-        requireCarrier(short[].class);
-        return (short[]) data;
+        return SampleArrays.require(data, dataType, short[].class);
     }
 
     /** Backing array of a UINT32 or INT32 window. */
     public int[] ints() {
-        requireCarrier(int[].class);
-        return (int[]) data;
+        return SampleArrays.require(data, dataType, int[].class);
     }
 
     /** Backing array of a FLOAT32 window. */
     public float[] floats() {
-        requireCarrier(float[].class);
-        return (float[]) data;
+        return SampleArrays.require(data, dataType, float[].class);
     }
 
     /** Backing array of a FLOAT64 window. */
     public double[] doubles() {
-        requireCarrier(double[].class);
-        return (double[]) data;
+        return SampleArrays.require(data, dataType, double[].class);
     }
 
     /** The true value of band {@code band0} at column {@code x}, row {@code y} of this window (unsigned-aware). */
     public double getDouble(int band0, int x, int y) {
-        return valueAt(index(band0, x, y));
+        return SampleArrays.get(data, dataType, index(band0, x, y));
     }
 
     /** Sets band {@code band0} at ({@code x}, {@code y}) to {@code value}, cast to the data type. */
     public void setDouble(int band0, int x, int y, double value) {
-        setAt(index(band0, x, y), value);
+        SampleArrays.set(data, dataType, index(band0, x, y), value);
     }
 
     /** Sets every pixel of band {@code band0} to {@code value}, cast to the data type. */
     public void fill(int band0, double value) {
         checkBand(band0);
         int n = pixelsPerBand();
-        fillRange(data, dataType, band0 * n, (band0 + 1) * n, value);
+        SampleArrays.fillRange(data, dataType, band0 * n, (band0 + 1) * n, value);
     }
 
     /** All bands as floats, band-major (CHW), unsigned values converted to their true value. */
     public float[] toFloatArray() {
-        int n = bandCount * pixelsPerBand();
-        float[] out = new float[n];
-        switch (dataType) {
-            case UINT8 -> {
-                byte[] a = (byte[]) data;
-                for (int i = 0; i < n; i++) {
-                    out[i] = a[i] & 0xFF;
-                }
-            }
-            case INT8 -> {
-                byte[] a = (byte[]) data;
-                for (int i = 0; i < n; i++) {
-                    out[i] = a[i];
-                }
-            }
-            case UINT16 -> {
-                short[] a = (short[]) data;
-                for (int i = 0; i < n; i++) {
-                    out[i] = a[i] & 0xFFFF;
-                }
-            }
-            case FLOAT32 -> System.arraycopy(data, 0, out, 0, n);
-            default -> {
-                for (int i = 0; i < n; i++) {
-                    out[i] = (float) valueAt(i);
-                }
-            }
-        }
-        return out;
+        return SampleArrays.toFloats(data, dataType, bandCount * pixelsPerBand());
     }
 
     /** The raw samples, little-endian, band-major: what {@link #fromBytes} reads back. */
     public byte[] asBytes() {
-        int n = bandCount * pixelsPerBand();
-        if (dataType.bytes() == 1) {
-            return ((byte[]) data).clone();
-        }
-        ByteBuffer buf = ByteBuffer.allocate(n * dataType.bytes()).order(ByteOrder.LITTLE_ENDIAN);
-        switch (dataType) {
-            case UINT16, INT16 -> buf.asShortBuffer().put((short[]) data);
-            case UINT32, INT32 -> buf.asIntBuffer().put((int[]) data);
-            case FLOAT32 -> buf.asFloatBuffer().put((float[]) data);
-            case FLOAT64 -> buf.asDoubleBuffer().put((double[]) data);
-            default -> throw new IllegalStateException(dataType.name());
-        }
-        return buf.array();
+        return SampleArrays.toLittleEndian(data, dataType, bandCount * pixelsPerBand());
     }
 
     /**
@@ -239,51 +192,13 @@ public final class RasterWindow {
      * - GDAL's per-dataset mask semantics. Bands without nodata never make a covered pixel invalid.
      */
     public boolean[] validMask() {
-        int n = pixelsPerBand();
-        boolean[] valid = new boolean[n];
-        boolean anyNodata = dataType.isFloatingPoint();
-        for (boolean h : hasNodata) {
-            anyNodata |= h;
-        }
-        int w = width();
-        for (int y = 0; y < height(); y++) {
-            for (int x = 0; x < w; x++) {
-                int p = y * w + x;
-                if (!coverage.contains(window.x() + x, window.y() + y)) {
-                    continue;
-                }
-                if (!anyNodata) {
-                    valid[p] = true;
-                    continue;
-                }
-                boolean ok = false;
-                for (int b = 0; b < bandCount && !ok; b++) {
-                    double v = valueAt(b * n + p);
-                    boolean isNodata = Double.isNaN(v) || (hasNodata[b] && v == nodata[b]);
-                    ok = !isNodata;
-                }
-                valid[p] = ok;
-            }
-        }
-        return valid;
+        return validMask(0, bandCount);
     }
 
     /** True where band {@code band0} is valid: inside coverage and not its nodata (nor NaN). */
     public boolean[] validMask(int band0) {
         checkBand(band0);
-        int n = pixelsPerBand();
-        boolean[] valid = new boolean[n];
-        int w = width();
-        for (int y = 0; y < height(); y++) {
-            for (int x = 0; x < w; x++) {
-                int p = y * w + x;
-                if (coverage.contains(window.x() + x, window.y() + y)) {
-                    double v = valueAt(band0 * n + p);
-                    valid[p] = !(Double.isNaN(v) || (hasNodata[band0] && v == nodata[band0]));
-                }
-            }
-        }
-        return valid;
+        return validMask(band0, band0 + 1);
     }
 
     /** Share of pixels that are not valid (see {@link #validMask()}), 0..1; 1 for an empty window. */
@@ -322,58 +237,30 @@ public final class RasterWindow {
         }
     }
 
-    private void requireCarrier(Class<?> carrier) {
-        if (data.getClass() != carrier) {
-            throw new GeoIOException("raster window of " + dataType + ": has no " + carrier.getSimpleName()
-                    + " backing array; use the accessor of its type or toFloatArray()");
+    /** Valid where covered and some band in {@code fromBand..toBand-1} holds neither its nodata nor NaN. */
+    private boolean[] validMask(int fromBand, int toBand) {
+        int n = pixelsPerBand();
+        boolean[] valid = new boolean[n];
+        boolean anyNodata = dataType.isFloatingPoint();
+        for (int b = fromBand; b < toBand; b++) {
+            anyNodata |= hasNodata[b];
         }
-    }
-
-    double valueAt(int i) {
-        return switch (dataType) {
-            case UINT8 -> ((byte[]) data)[i] & 0xFF;
-            case INT8 -> ((byte[]) data)[i];
-            case UINT16 -> ((short[]) data)[i] & 0xFFFF;
-            case INT16 -> ((short[]) data)[i];
-            case UINT32 -> ((int[]) data)[i] & 0xFFFFFFFFL;
-            case INT32 -> ((int[]) data)[i];
-            case FLOAT32 -> ((float[]) data)[i];
-            case FLOAT64 -> ((double[]) data)[i];
-        };
-    }
-
-    private void setAt(int i, double v) {
-        switch (dataType) {
-            case UINT8, INT8 -> ((byte[]) data)[i] = (byte) (long) v;
-            case UINT16, INT16 -> ((short[]) data)[i] = (short) (long) v;
-            case UINT32, INT32 -> ((int[]) data)[i] = (int) (long) v;
-            case FLOAT32 -> ((float[]) data)[i] = (float) v;
-            case FLOAT64 -> ((double[]) data)[i] = v;
+        int w = width();
+        for (int y = 0; y < height(); y++) {
+            for (int x = 0; x < w; x++) {
+                int p = y * w + x;
+                if (!coverage.contains(window.x() + x, window.y() + y)) {
+                    continue;
+                }
+                boolean ok = !anyNodata;
+                for (int b = fromBand; b < toBand && !ok; b++) {
+                    double v = SampleArrays.get(data, dataType, b * n + p);
+                    ok = !(Double.isNaN(v) || (hasNodata[b] && v == nodata[b]));
+                }
+                valid[p] = ok;
+            }
         }
-    }
-
-    static Object allocate(RasterDataType type, int n) {
-        return switch (type) {
-            case UINT8, INT8 -> new byte[n];
-            case UINT16, INT16 -> new short[n];
-            case UINT32, INT32 -> new int[n];
-            case FLOAT32 -> new float[n];
-            case FLOAT64 -> new double[n];
-        };
-    }
-
-    static void fillRange(Object array, RasterDataType type, int from, int to, double v) {
-        switch (type) {
-            case UINT8, INT8 -> Arrays.fill((byte[]) array, from, to, (byte) (long) v);
-            case UINT16, INT16 -> Arrays.fill((short[]) array, from, to, (short) (long) v);
-            case UINT32, INT32 -> Arrays.fill((int[]) array, from, to, (int) (long) v);
-            case FLOAT32 -> Arrays.fill((float[]) array, from, to, (float) v);
-            case FLOAT64 -> Arrays.fill((double[]) array, from, to, v);
-        }
-    }
-
-    static int length(Object array) {
-        return java.lang.reflect.Array.getLength(array);
+        return valid;
     }
 
     /** Builds a {@link RasterWindow}; unset data is allocated and filled with each band's nodata (or 0). */
@@ -465,18 +352,7 @@ public final class RasterWindow {
 
         /** Uses {@code array} (byte[]/short[]/int[]/float[]/double[] of the type's carrier, CHW) as backing store. */
         public Builder data(Object array) {
-            Object probe = allocate(dataType, 0);
-            if (array == null || array.getClass() != probe.getClass()) {
-                throw new GeoIOException("raster window data " + (array == null ? "null" : array.getClass().getSimpleName())
-                        + ": wrong array type for " + dataType + "; pass a " + probe.getClass().getSimpleName());
-            }
-            long expected = (long) bandCount * window.area();
-            if (length(array) != expected) {
-                throw new GeoIOException("raster window data of " + length(array) + " samples: expected " + expected
-                        + " (" + bandCount + " bands x " + window.width() + "x" + window.height() + "); pass a"
-                        + " band-major array of that length");
-            }
-            this.data = array;
+            this.data = SampleArrays.requireWindowArray(array, dataType, bandCount, window);
             return this;
         }
 
@@ -488,32 +364,14 @@ public final class RasterWindow {
                         + expected + " (" + bandCount + " bands x " + window.width() + "x" + window.height() + " x "
                         + dataType.bytes() + " bytes); pass the output of asBytes() for the same shape and type");
             }
-            int n = (int) (expected / dataType.bytes());
-            ByteBuffer buf = ByteBuffer.wrap(le).order(ByteOrder.LITTLE_ENDIAN);
-            Object a = allocate(dataType, n);
-            switch (dataType) {
-                case UINT8, INT8 -> System.arraycopy(le, 0, a, 0, n);
-                case UINT16, INT16 -> buf.asShortBuffer().get((short[]) a);
-                case UINT32, INT32 -> buf.asIntBuffer().get((int[]) a);
-                case FLOAT32 -> buf.asFloatBuffer().get((float[]) a);
-                case FLOAT64 -> buf.asDoubleBuffer().get((double[]) a);
-            }
-            this.data = a;
+            this.data = SampleArrays.fromLittleEndian(le, dataType, (int) (expected / dataType.bytes()));
             return this;
         }
 
         /** The window; allocates a nodata-filled (or zero) array when no data was given. */
         public RasterWindow build() {
-            Object a = data;
-            if (a == null) {
-                int n = (int) window.area();
-                a = allocate(dataType, bandCount * n);
-                for (int b = 0; b < bandCount; b++) {
-                    if (hasNodata[b] && nodata[b] != 0) {
-                        fillRange(a, dataType, b * n, (b + 1) * n, nodata[b]);
-                    }
-                }
-            }
+            Object a = data != null ? data : SampleArrays.allocateBands(dataType, bandCount, (int) window.area(),
+                    hasNodata, nodata);
             return new RasterWindow(this, a);
         }
     }

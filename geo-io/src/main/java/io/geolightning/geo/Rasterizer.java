@@ -154,7 +154,7 @@ public final class Rasterizer {
                     grid.width(), grid.height());
             RasterWindow.Builder b = RasterWindow.builder(type, 1, grid.width(), grid.height())
                     .geoTransform(grid.geoTransform()).crs(grid.crs());
-            Object data = RasterWindow.allocate(type, grid.width() * grid.height());
+            Object data = SampleArrays.allocate(type, grid.width() * grid.height());
             readBand(band, grid, type, data);
             return b.data(data).build();
         } catch (RuntimeException e) {

@@ -130,14 +130,14 @@ public final class StreamingRasterWriter implements AutoCloseable {
      * all bands at {@code target}; the part outside the raster is skipped.
      */
     public synchronized void writeWindow(PixelWindow target, Object bandMajorArray) {
-        Object probe = RasterWindow.allocate(spec.dataType(), 0);
+        Object probe = SampleArrays.allocate(spec.dataType(), 0);
         if (bandMajorArray == null || bandMajorArray.getClass() != probe.getClass()) {
             throw GeoIOException.of(spec.path(), "window array of type " + (bandMajorArray == null ? "null"
                     : bandMajorArray.getClass().getSimpleName()) + " does not match " + spec.dataType(),
                     "pass a " + probe.getClass().getSimpleName());
         }
-        if (RasterWindow.length(bandMajorArray) != (long) spec.bandCount() * target.area()) {
-            throw GeoIOException.of(spec.path(), "window array of " + RasterWindow.length(bandMajorArray)
+        if (SampleArrays.length(bandMajorArray) != (long) spec.bandCount() * target.area()) {
+            throw GeoIOException.of(spec.path(), "window array of " + SampleArrays.length(bandMajorArray)
                     + " samples does not match " + spec.bandCount() + " bands x " + target.width() + "x"
                     + target.height(), "pass a band-major array of exactly that length");
         }
@@ -157,7 +157,7 @@ public final class StreamingRasterWriter implements AutoCloseable {
         }
         Object src = array;
         if (!in.equals(target)) {
-            src = RasterWindow.allocate(type, bands * (int) in.area());
+            src = SampleArrays.allocate(type, bands * (int) in.area());
             int tN = (int) target.area();
             int iN = (int) in.area();
             for (int b = 0; b < bands; b++) {
