@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
-import ai.djl.training.dataset.ArrayDataset;
 import io.geolightning.trainer.callbacks.EarlyStopping;
 import io.geolightning.trainer.callbacks.Mode;
 import io.geolightning.trainer.callbacks.ModelCheckpoint;
@@ -22,28 +20,14 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class CheckpointResumeTest {
 
-    static NDManager data;
-    static ArrayDataset train;
-    static ArrayDataset val;
-
-    @BeforeAll
-    static void init() {
-        data = NDManager.newBaseManager();
-        train = Blobs.make(data, 256, 4, 1.5, 11, 32, true);
-        val = Blobs.make(data, 128, 4, 1.5, 12, 64, false);
-    }
-
-    @AfterAll
-    static void done() {
-        data.close();
-    }
+    @RegisterExtension
+    static final BlobsData BLOBS = new BlobsData(4, 1.5).trainSplit(256, 11, 32).valSplit(128, 12, 64);
 
     private static List<float[]> weights(LightningModule m) {
         List<float[]> out = new ArrayList<>();
@@ -62,7 +46,7 @@ class CheckpointResumeTest {
             Trainer t = Trainer.builder().maxEpochs(4).seed(7).deterministic(true).callbacks(full, everyEpoch)
                     .enableProgressBar(false).build();
             m.saveHyperparameters(Map.of("hidden", 8));
-            t.fit(m, train, val);
+            t.fit(m, BLOBS.train(), BLOBS.val());
             fullWeights = weights(m);
         }
         assertTrue(Files.exists(tmp.resolve("epoch=1.ckpt")));
@@ -71,7 +55,7 @@ class CheckpointResumeTest {
         try (MlpModule m = new MlpModule(8, 2, () -> Adam.builder().lr(0.02).build())) {
             Trainer t = Trainer.builder().maxEpochs(4).seed(7).deterministic(true).callbacks(resumed)
                     .ckptPath(tmp.resolve("epoch=1.ckpt")).enableProgressBar(false).build();
-            t.fit(m, train, val);
+            t.fit(m, BLOBS.train(), BLOBS.val());
             assertEquals(List.of(2, 3), resumed.epochNumbers);
             for (int e = 0; e < 2; e++) {
                 Map<String, Double> a = full.epochs.get(e + 2);
@@ -102,7 +86,7 @@ class CheckpointResumeTest {
         try (MlpModule m = new ScriptedModule(script)) {
             Trainer t = Trainer.builder().maxEpochs(script.length).callbacks(ckpt).numSanityValSteps(0)
                     .limitTrainBatches(BatchLimit.count(1)).enableProgressBar(false).build();
-            t.fit(m, train, val);
+            t.fit(m, BLOBS.train(), BLOBS.val());
         }
         TreeSet<String> files;
         try (Stream<Path> s = Files.list(tmp)) {
@@ -125,7 +109,7 @@ class CheckpointResumeTest {
         try (MlpModule m = new ScriptedModule(script)) {
             Trainer t = Trainer.builder().maxEpochs(script.length).callbacks(es, rec).numSanityValSteps(0)
                     .limitTrainBatches(BatchLimit.count(1)).enableProgressBar(false).build();
-            t.fit(m, train, val);
+            t.fit(m, BLOBS.train(), BLOBS.val());
             assertTrue(t.shouldStop());
         }
         assertEquals(4, es.stoppedEpoch());
@@ -141,7 +125,7 @@ class CheckpointResumeTest {
         try (MlpModule m = new MlpModule(4, 2, () -> Sgd.builder().lr(0.1).build())) {
             Trainer t = Trainer.builder().maxEpochs(2).callbacks(ckpt).limitTrainBatches(BatchLimit.count(2))
                     .enableProgressBar(false).build();
-            TrainerException e = assertThrows(TrainerException.class, () -> t.fit(m, train, val));
+            TrainerException e = assertThrows(TrainerException.class, () -> t.fit(m, BLOBS.train(), BLOBS.val()));
             assertTrue(e.getMessage().startsWith("ModelCheckpoint monitor 'val_f1' was never logged (logged metrics: ["),
                     e.getMessage());
             assertTrue(e.getMessage().contains("val_acc") && e.getMessage().contains("val_loss"), e.getMessage());
@@ -150,7 +134,7 @@ class CheckpointResumeTest {
         try (MlpModule m = new MlpModule(4, 2, () -> Sgd.builder().lr(0.1).build())) {
             Trainer t = Trainer.builder().maxEpochs(2).callbacks(es).limitTrainBatches(BatchLimit.count(2))
                     .enableProgressBar(false).build();
-            TrainerException e = assertThrows(TrainerException.class, () -> t.fit(m, train, val));
+            TrainerException e = assertThrows(TrainerException.class, () -> t.fit(m, BLOBS.train(), BLOBS.val()));
             assertTrue(e.getMessage().contains("EarlyStopping monitor 'val_f1' was never logged"), e.getMessage());
         }
     }
@@ -172,7 +156,7 @@ class CheckpointResumeTest {
         ModelCheckpoint ckpt = ModelCheckpoint.builder().dirpath(tmp).filename("good").build();
         try (MlpModule m = new MlpModule(8, 2, () -> Adam.builder().lr(0.01).build())) {
             Trainer.builder().maxEpochs(1).callbacks(ckpt).limitTrainBatches(BatchLimit.count(2))
-                    .enableProgressBar(false).build().fit(m, train, val);
+                    .enableProgressBar(false).build().fit(m, BLOBS.train(), BLOBS.val());
         }
         Path good = tmp.resolve("good.ckpt");
         byte[] bytes = Files.readAllBytes(good);
@@ -208,7 +192,7 @@ class CheckpointResumeTest {
     private static TrainerException fitFrom(Path ckpt, int hidden) {
         try (MlpModule m = new MlpModule(hidden, 2, () -> Adam.builder().lr(0.01).build())) {
             Trainer t = Trainer.builder().maxEpochs(2).ckptPath(ckpt).enableProgressBar(false).build();
-            return assertThrows(TrainerException.class, () -> t.fit(m, train, val));
+            return assertThrows(TrainerException.class, () -> t.fit(m, BLOBS.train(), BLOBS.val()));
         }
     }
 

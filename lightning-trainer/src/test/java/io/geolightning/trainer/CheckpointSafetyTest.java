@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.ndarray.NDManager;
-import ai.djl.training.dataset.ArrayDataset;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.geolightning.trainer.callbacks.Mode;
@@ -21,9 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import java.util.zip.ZipEntry;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -38,21 +35,8 @@ class CheckpointSafetyTest {
     private static final String TEMPLATE = "epoch={epoch}-score={score:.2f}";
     private static final String STATE_KEY = "ModelCheckpoint{score," + TEMPLATE + "}";
 
-    static NDManager data;
-    static ArrayDataset train;
-    static ArrayDataset val;
-
-    @BeforeAll
-    static void init() {
-        data = NDManager.newBaseManager();
-        train = Blobs.make(data, 64, 4, 1.5, 21, 32, true);
-        val = Blobs.make(data, 32, 4, 1.5, 22, 32, false);
-    }
-
-    @AfterAll
-    static void done() {
-        data.close();
-    }
+    @RegisterExtension
+    static final BlobsData BLOBS = new BlobsData(4, 1.5).trainSplit(64, 21, 32).valSplit(32, 22, 32);
 
     private static ModelCheckpoint checkpoint(Path dir) {
         return ModelCheckpoint.builder().dirpath(dir).monitor("score").mode(Mode.MIN).saveTopK(1).saveLast(true)
@@ -62,7 +46,8 @@ class CheckpointSafetyTest {
     private static void fit(ModelCheckpoint ckpt, int epochs, Path resumeFrom) {
         try (MlpModule m = new CheckpointResumeTest.ScriptedModule(SCRIPT)) {
             Trainer.builder().maxEpochs(epochs).callbacks(ckpt).numSanityValSteps(0).ckptPath(resumeFrom)
-                    .limitTrainBatches(BatchLimit.count(1)).enableProgressBar(false).build().fit(m, train, val);
+                    .limitTrainBatches(BatchLimit.count(1)).enableProgressBar(false).build()
+                    .fit(m, BLOBS.train(), BLOBS.val());
         }
     }
 

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.training.dataset.ArrayDataset;
 import ai.djl.training.dataset.Dataset;
 import io.geolightning.trainer.callbacks.LearningRateMonitor;
 import io.geolightning.trainer.callbacks.ModelCheckpoint;
@@ -24,28 +23,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class LoopsAndCallbacksTest {
 
-    static NDManager data;
-    static ArrayDataset train;
-    static ArrayDataset val;
-
-    @BeforeAll
-    static void init() {
-        data = NDManager.newBaseManager();
-        train = Blobs.make(data, 128, 3, 1.0, 1, 16, true);
-        val = Blobs.make(data, 64, 3, 1.0, 2, 32, false);
-    }
-
-    @AfterAll
-    static void done() {
-        data.close();
-    }
+    @RegisterExtension
+    static final BlobsData BLOBS = new BlobsData(3, 1.0).trainSplit(128, 1, 16).valSplit(64, 2, 32);
 
     /** Records the data-module life cycle. */
     static final class RecordingData implements LightningDataModule {
@@ -63,22 +48,22 @@ class LoopsAndCallbacksTest {
 
         @Override
         public Dataset trainDataLoader() {
-            return train;
+            return BLOBS.train();
         }
 
         @Override
         public Dataset valDataLoader() {
-            return val;
+            return BLOBS.val();
         }
 
         @Override
         public Dataset testDataLoader() {
-            return val;
+            return BLOBS.val();
         }
 
         @Override
         public Dataset predictDataLoader() {
-            return val;
+            return BLOBS.val();
         }
 
         @Override
@@ -126,7 +111,7 @@ class LoopsAndCallbacksTest {
                 () -> Sgd.builder().schedule(new StepLr(0.4, 1, 0.5, true)).build())) {
             Trainer t = Trainer.builder().maxEpochs(2).callbacks(bar, lrm, ckpt).loggers(csv)
                     .valCheckInterval(BatchLimit.fraction(0.5)).build();
-            t.fit(m, train, val);
+            t.fit(m, BLOBS.train(), BLOBS.val());
             t.close();
         }
         String text = bytes.toString(StandardCharsets.UTF_8);
@@ -151,7 +136,7 @@ class LoopsAndCallbacksTest {
                 () -> Sgd.builder().schedule(new StepLr(0.4, 1, 0.5, true)).build())) {
             Trainer t = Trainer.builder().maxEpochs(2).ckptPath(tmp.resolve("e0-s4.ckpt"))
                     .enableProgressBar(false).build();
-            t.fit(m, train, val);
+            t.fit(m, BLOBS.train(), BLOBS.val());
             assertEquals(16, t.globalStep());
         }
     }
