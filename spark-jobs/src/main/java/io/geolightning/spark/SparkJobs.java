@@ -3,7 +3,6 @@ package io.geolightning.spark;
 import io.geolightning.foundation.ExitCodes;
 import io.geolightning.foundation.GeoLightningException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -55,12 +54,7 @@ public final class SparkJobs implements Runnable {
      * @param args command-line arguments
      */
     public static void main(String[] args) {
-        PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
-        PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
-        int code = execute(args, out, err);
-        out.flush();
-        err.flush();
-        System.exit(code);
+        ExitCodes.runAndExit(SparkJobs::execute, args);
     }
 
     /**

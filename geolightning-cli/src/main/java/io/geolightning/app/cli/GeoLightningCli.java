@@ -2,7 +2,6 @@ package io.geolightning.app.cli;
 
 import io.geolightning.foundation.ExitCodes;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -49,12 +48,7 @@ public final class GeoLightningCli implements Runnable {
      * @param args command-line arguments
      */
     public static void main(String[] args) {
-        PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
-        PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
-        int code = execute(args, out, err);
-        out.flush();
-        err.flush();
-        System.exit(code);
+        ExitCodes.runAndExit(GeoLightningCli::execute, args);
     }
 
     /**
