@@ -90,9 +90,14 @@ public final class Gdal {
 
     /** GDAL's message with the file's full path shortened to its name (the message names the file already). */
     static String lastError(Throwable t, String fallback, java.nio.file.Path file) {
+        return lastError(t, fallback, GdalPath.of(file));
+    }
+
+    /** Same as {@link #lastError(Throwable, String)}, with the path GDAL quotes shortened to the file's name. */
+    static String lastError(Throwable t, String fallback, GdalPath file) {
         String msg = lastError(t, fallback);
-        String full = file.toString();
-        String name = file.getFileName() == null ? full : file.getFileName().toString();
+        String full = file.text();
+        String name = file.fileName().isEmpty() ? full : file.fileName();
         return msg.replace("`" + full + "'", name).replace(full + ": ", "").replace(full, name);
     }
 

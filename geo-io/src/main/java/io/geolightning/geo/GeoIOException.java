@@ -23,6 +23,16 @@ public class GeoIOException extends GeoLightningException {
     }
 
     /** Builds {@code "<file>: <problem>; <fix>"}. */
+    public static GeoIOException of(GdalPath file, String problem, String fix) {
+        return new GeoIOException(file + ": " + problem + "; " + fix);
+    }
+
+    /** Builds {@code "<file>: <problem>; <fix>"} keeping the cause. */
+    public static GeoIOException of(GdalPath file, String problem, String fix, Throwable cause) {
+        return new GeoIOException(file + ": " + problem + "; " + fix, cause);
+    }
+
+    /** Builds {@code "<file>: <problem>; <fix>"}. */
     public static GeoIOException of(Path file, String problem, String fix) {
         return new GeoIOException(file + ": " + problem + "; " + fix);
     }

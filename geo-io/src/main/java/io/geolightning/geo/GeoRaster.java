@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
 public final class GeoRaster implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GeoRaster.class);
 
-    private final Path path;
+    private final GdalPath path;
     private Dataset dataset;
     private final int width;
     private final int height;
@@ -40,7 +40,7 @@ public final class GeoRaster implements AutoCloseable {
     private final Crs crs;
     private final Double[] nodata;
 
-    private GeoRaster(Path path, Dataset ds) {
+    private GeoRaster(GdalPath path, Dataset ds) {
         this.path = path;
         this.dataset = ds;
         this.width = ds.getRasterXSize();
@@ -74,28 +74,46 @@ public final class GeoRaster implements AutoCloseable {
     }
 
     /**
-     * Opens a raster read-only.
+     * Opens a local raster read-only.
      *
      * @throws GeoIOException when the file is missing, is not a raster GDAL can read, or is unreadable
      */
     public static GeoRaster open(Path path) {
+        return open(GdalPath.of(path));
+    }
+
+    /**
+     * Opens a raster read-only: a local file or any path GDAL opens ({@code /vsizip/...}, {@code /vsicurl/...}).
+     *
+     * @throws GeoIOException when the file is missing, is not a raster GDAL can read, or is unreadable
+     */
+    public static GeoRaster open(GdalPath path) {
         Gdal.quietThread();
-        if (!Files.exists(path)) {
-            throw GeoIOException.of(path, "file not found", "check the path (working directory: "
-                    + Path.of("").toAbsolutePath() + ")");
-        }
-        if (Files.isDirectory(path)) {
-            throw GeoIOException.of(path, "is a folder, not a raster file", "pass a GeoTIFF or another GDAL raster file");
+        if (!path.isVirtual()) {
+            Path local = path.local();
+            if (!Files.exists(local)) {
+                throw notFound(path);
+            }
+            if (Files.isDirectory(local)) {
+                throw GeoIOException.of(path, "is a folder, not a raster file",
+                        "pass a GeoTIFF or another GDAL raster file");
+            }
         }
         Dataset ds;
         gdal.ErrorReset();
         try {
-            ds = gdal.OpenEx(path.toString(), gdalconstConstants.OF_RASTER | gdalconstConstants.OF_READONLY
+            ds = gdal.OpenEx(path.text(), gdalconstConstants.OF_RASTER | gdalconstConstants.OF_READONLY
                     | gdalconstConstants.OF_VERBOSE_ERROR);
         } catch (RuntimeException e) {
+            if (path.isVirtual() && VirtualFiles.missing(path)) {
+                throw notFound(path);
+            }
             throw notRaster(path, Gdal.lastError(e, "format not recognised", path), e);
         }
         if (ds == null) {
+            if (path.isVirtual() && VirtualFiles.missing(path)) {
+                throw notFound(path);
+            }
             throw notRaster(path, Gdal.lastError(null, "format not recognised", path), null);
         }
         if (ds.getRasterCount() < 1 || ds.getRasterXSize() < 1 || ds.getRasterYSize() < 1) {
@@ -114,13 +132,17 @@ public final class GeoRaster implements AutoCloseable {
         }
     }
 
-    private static GeoIOException notRaster(Path path, String why, Throwable cause) {
+    private static GeoIOException notFound(GdalPath path) {
+        return GeoIOException.of(path, "file not found", VirtualFiles.checkHint(path));
+    }
+
+    private static GeoIOException notRaster(GdalPath path, String why, Throwable cause) {
         return GeoIOException.of(path, "not a raster GDAL can read (" + why + ")",
                 "pass a GeoTIFF or another GDAL raster", cause);
     }
 
-    /** The file. */
-    public Path path() {
+    /** The file, as GDAL opened it. */
+    public GdalPath path() {
         return path;
     }
 

@@ -17,11 +17,13 @@ import java.util.stream.Stream;
  */
 record ShapefileSidecars(Path shp) {
 
-    /** @return the sidecars of {@code path} when it is a Shapefile ({@code .shp}, any case) */
-    static Optional<ShapefileSidecars> of(Path path) {
-        Path name = path.getFileName();
-        return name != null && name.toString().toLowerCase(Locale.ROOT).endsWith(".shp")
-                ? Optional.of(new ShapefileSidecars(path)) : Optional.empty();
+    /**
+     * @return the sidecars of {@code path} when it is a local Shapefile ({@code .shp}, any case); a Shapefile inside
+     *     an archive or behind a URL is left to GDAL's own message
+     */
+    static Optional<ShapefileSidecars> of(GdalPath path) {
+        return !path.isVirtual() && path.fileName().toLowerCase(Locale.ROOT).endsWith(".shp")
+                ? Optional.of(new ShapefileSidecars(path.local())) : Optional.empty();
     }
 
     /**

@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
 public final class VectorSource implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(VectorSource.class);
 
-    private final Path path;
+    private final GdalPath path;
     private DataSource dataSource;
     private final Layer layer;
     private final String layerName;
@@ -48,7 +48,7 @@ public final class VectorSource implements AutoCloseable {
     private final Set<Long> repaired = new HashSet<>();
     private final GeometryFactory factory = new GeometryFactory();
 
-    private VectorSource(Path path, DataSource ds, Layer layer, List<String> layerNames) {
+    private VectorSource(GdalPath path, DataSource ds, Layer layer, List<String> layerNames) {
         this.path = path;
         this.dataSource = ds;
         this.layer = layer;
@@ -69,7 +69,21 @@ public final class VectorSource implements AutoCloseable {
 
     /** Opens the first layer of a vector file (logged when the file has several). */
     public static VectorSource open(Path path) {
+        return open(GdalPath.of(path), null);
+    }
+
+    /** Opens the first layer of a vector file or GDAL path (logged when the file has several). */
+    public static VectorSource open(GdalPath path) {
         return open(path, null);
+    }
+
+    /**
+     * Opens layer {@code layerName} (null = the first) of a local vector file.
+     *
+     * @throws GeoIOException when the file is missing, not a vector file, or has no such layer
+     */
+    public static VectorSource open(Path path, String layerName) {
+        return open(GdalPath.of(path), layerName);
     }
 
     /**
@@ -78,20 +92,25 @@ public final class VectorSource implements AutoCloseable {
      * @throws GeoIOException when the file is missing, not a vector file, or has no such layer (the message lists
      *                        the layers)
      */
-    public static VectorSource open(Path path, String layerName) {
+    public static VectorSource open(GdalPath path, String layerName) {
         Gdal.quietThread();
-        if (!Files.exists(path)) {
-            throw GeoIOException.of(path, "file not found", "check the path (working directory: "
-                    + Path.of("").toAbsolutePath() + ")");
+        if (!path.isVirtual() && !Files.exists(path.local())) {
+            throw notFound(path);
         }
         DataSource ds;
         org.gdal.gdal.gdal.ErrorReset();
         try {
-            ds = ogr.Open(path.toString(), 0);
+            ds = ogr.Open(path.text(), 0);
         } catch (RuntimeException e) {
+            if (path.isVirtual() && VirtualFiles.missing(path)) {
+                throw notFound(path);
+            }
             throw notOpened(path, Gdal.lastError(e, "format not recognised", path), e);
         }
         if (ds == null) {
+            if (path.isVirtual() && VirtualFiles.missing(path)) {
+                throw notFound(path);
+            }
             throw notOpened(path, Gdal.lastError(null, "format not recognised", path), null);
         }
         List<String> names = new ArrayList<>();
@@ -126,7 +145,11 @@ public final class VectorSource implements AutoCloseable {
     }
 
     /** GDAL could not open the file: a Shapefile without its .shx is named as such, anything else is not a vector. */
-    private static GeoIOException notOpened(Path path, String why, Throwable cause) {
+    private static GeoIOException notFound(GdalPath path) {
+        return GeoIOException.of(path, "file not found", VirtualFiles.checkHint(path));
+    }
+
+    private static GeoIOException notOpened(GdalPath path, String why, Throwable cause) {
         Optional<String> shx = ShapefileSidecars.of(path).flatMap(s -> s.problem("shx", "the shape index"));
         if (shx.isPresent()) {
             return new GeoIOException(path + ": " + shx.get(), cause);
@@ -134,13 +157,13 @@ public final class VectorSource implements AutoCloseable {
         return notVector(path, why, cause);
     }
 
-    private static GeoIOException notVector(Path path, String why, Throwable cause) {
+    private static GeoIOException notVector(GdalPath path, String why, Throwable cause) {
         return GeoIOException.of(path, "not a vector file GDAL can read (" + why + ")",
                 "pass a Shapefile, GeoPackage, GeoJSON or another OGR vector file", cause);
     }
 
-    /** The file. */
-    public Path path() {
+    /** The file, as GDAL opened it. */
+    public GdalPath path() {
         return path;
     }
 

@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.geolightning.app.cli.GeoLightningCli;
+import io.geolightning.geo.GdalPath;
 import io.geolightning.tiling.ChipDataType;
 import io.geolightning.tiling.EdgeMode;
 import io.geolightning.tiling.Tiler;
@@ -67,7 +68,7 @@ class TileJobTest {
         assertTrue(run.out().contains("OK      " + raster), run.out());
 
         Path ref = tmp.resolve("ref.parquet");
-        LabelConfig labels = new LabelConfig(shp, null, "TIPO", null, null, null, ClassificationRule.minCoverage(0),
+        LabelConfig labels = new LabelConfig(GdalPath.of(shp), null, "TIPO", null, null, null, ClassificationRule.minCoverage(0),
                 false, LabelTask.CLASSIFICATION);
         Tiler.run(TilingConfig.builder().scenes(raster).labels(labels).chipSize(32).stride(32).edge(EdgeMode.DROP)
                 .maxNodataFraction(0.5).split(SplitConfig.spatial(BlockGrid.chips(4),

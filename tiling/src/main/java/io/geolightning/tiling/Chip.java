@@ -1,8 +1,8 @@
 package io.geolightning.tiling;
 
+import io.geolightning.geo.GdalPath;
 import io.geolightning.geo.PixelWindow;
 import io.geolightning.tiling.splits.SpatialItem;
-import java.nio.file.Path;
 import org.locationtech.jts.geom.Envelope;
 
 /**
@@ -14,7 +14,7 @@ import org.locationtech.jts.geom.Envelope;
  * @param window pixel window in the scene
  * @param bounds bounding box of the window in the scene CRS
  */
-public record Chip(String id, Path scene, PixelWindow window, Envelope bounds) implements SpatialItem {
+public record Chip(String id, GdalPath scene, PixelWindow window, Envelope bounds) implements SpatialItem {
 
     @Override
     public String sceneKey() {

@@ -1,10 +1,10 @@
 package io.geolightning.tiling;
 
+import io.geolightning.geo.GdalPath;
 import io.geolightning.geo.Crs;
 import io.geolightning.geo.CrsTransform;
 import io.geolightning.geo.GeoRaster;
 import io.geolightning.geo.PixelWindow;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -59,7 +59,7 @@ public record ChipGrid(int size, int stride, EdgeMode edge) {
         }
         Optional<PixelWindow> w = raster.windowFor(inRaster).intersection(raster.extent());
         if (w.isEmpty()) {
-            throw new TilingException(raster.path().getFileName() + ": region " + fmt(region) + " in "
+            throw new TilingException(raster.path().fileName() + ": region " + fmt(region) + " in "
                     + (regionCrs == null ? rasterCrs : regionCrs) + " does not overlap the raster extent "
                     + fmt(raster.bounds()) + " in " + rasterCrs + "; pass a region inside the raster");
         }
@@ -78,7 +78,7 @@ public record ChipGrid(int size, int stride, EdgeMode edge) {
      * @throws TilingException when the chip is larger than the area (and the edge mode is not PAD)
      */
     public GridChips layout(GeoRaster raster, PixelWindow area) {
-        String name = raster.path().getFileName().toString();
+        String name = raster.path().fileName();
         if (size > area.width() || size > area.height()) {
             if (edge != EdgeMode.PAD) {
                 throw new TilingException(name + ": chip size " + size + "x" + size + " is larger than the "
@@ -117,8 +117,8 @@ public record ChipGrid(int size, int stride, EdgeMode edge) {
         return p;
     }
 
-    static String stem(Path p) {
-        String n = p.getFileName().toString();
+    static String stem(GdalPath p) {
+        String n = p.fileName();
         int dot = n.lastIndexOf('.');
         return dot > 0 ? n.substring(0, dot) : n;
     }

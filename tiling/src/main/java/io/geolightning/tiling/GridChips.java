@@ -1,9 +1,9 @@
 package io.geolightning.tiling;
 
+import io.geolightning.geo.GdalPath;
 import io.geolightning.geo.GeoTransform;
 import io.geolightning.geo.PixelWindow;
 import io.geolightning.tiling.splits.ItemSequence;
-import java.nio.file.Path;
 import java.util.AbstractList;
 import java.util.List;
 import java.util.RandomAccess;
@@ -15,7 +15,7 @@ import java.util.RandomAccess;
  * (row by row, from the top-left). Immutable.
  */
 public final class GridChips implements ItemSequence.Grid<Chip> {
-    private final Path scene;
+    private final GdalPath scene;
     private final String stem;
     private final GeoTransform transform;
     private final int size;
@@ -29,7 +29,7 @@ public final class GridChips implements ItemSequence.Grid<Chip> {
      * @param xs chip origins along x (columns), ascending
      * @param ys chip origins along y (rows), ascending
      */
-    GridChips(Path scene, GeoTransform transform, int size, int[] xs, int[] ys) {
+    GridChips(GdalPath scene, GeoTransform transform, int size, int[] xs, int[] ys) {
         this.scene = scene;
         this.stem = ChipGrid.stem(scene);
         this.transform = transform;
@@ -69,7 +69,7 @@ public final class GridChips implements ItemSequence.Grid<Chip> {
     public List<Chip> asList() {
         long n = size();
         if (n > Integer.MAX_VALUE) {
-            throw new TilingException(scene.getFileName() + ": " + n + " chips are more than a list can hold; iterate"
+            throw new TilingException(scene.fileName() + ": " + n + " chips are more than a list can hold; iterate"
                     + " them by index (GridChips.get), or use a larger chip size or stride");
         }
         return new Listed((int) n);

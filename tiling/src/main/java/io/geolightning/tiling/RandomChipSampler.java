@@ -37,7 +37,7 @@ public record RandomChipSampler(int size, int count, long seed) {
 
     /** Samples over {@code area}, keeping candidates {@code accept} approves (duplicates are redrawn). */
     public List<Chip> sample(GeoRaster raster, PixelWindow area, Predicate<Chip> accept) {
-        String name = raster.path().getFileName().toString();
+        String name = raster.path().fileName();
         if (size > area.width() || size > area.height()) {
             throw new TilingException(name + ": chip size " + size + "x" + size + " is larger than the sampled area ("
                     + area.width() + "x" + area.height() + " pixels); use a chip size of at most "

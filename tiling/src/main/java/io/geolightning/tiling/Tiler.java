@@ -2,6 +2,7 @@ package io.geolightning.tiling;
 
 import io.geolightning.foundation.Progress;
 import io.geolightning.geo.Crs;
+import io.geolightning.geo.GdalPath;
 import io.geolightning.geo.GeoIOException;
 import io.geolightning.geo.GeoRaster;
 import io.geolightning.geo.RasterWindow;
@@ -75,7 +76,7 @@ public final class Tiler {
     private record Processed(Outcome outcome, ChipRow row, BandStatisticsAccumulator.ChipPartial partial) {
     }
 
-    private record Scene(Path path, GeoRaster raster, String crs, SceneLabels labels) {
+    private record Scene(GdalPath path, GeoRaster raster, String crs, SceneLabels labels) {
     }
 
     /** Runs the tiling and publishes the store; nothing is published when it fails. */
@@ -85,7 +86,7 @@ public final class Tiler {
         ConcurrentLinkedQueue<GeoRaster> handles = new ConcurrentLinkedQueue<>();
         try {
             LabelSet labels = config.labels() == null ? null : LabelSet.load(config.labels());
-            for (Path p : config.scenes()) {
+            for (GdalPath p : config.scenes()) {
                 GeoRaster r = open(p);
                 handles.add(r);
                 Crs crs = r.crs().orElse(null);
@@ -95,8 +96,8 @@ public final class Tiler {
             GeoRaster first = scenes.get(0).raster();
             for (Scene s : scenes) {
                 if (s.raster().bandCount() != first.bandCount() || s.raster().dataType() != first.dataType()) {
-                    throw new TilingException(s.path().getFileName() + ": " + s.raster().bandCount() + " bands of "
-                            + s.raster().dataType() + " but " + first.path().getFileName() + " has "
+                    throw new TilingException(s.path().fileName() + ": " + s.raster().bandCount() + " bands of "
+                            + s.raster().dataType() + " but " + first.path().fileName() + " has "
                             + first.bandCount() + " of " + first.dataType() + "; tile scenes of one sensor together");
                 }
             }
@@ -106,7 +107,7 @@ public final class Tiler {
         }
     }
 
-    private static GeoRaster open(Path p) {
+    private static GeoRaster open(GdalPath p) {
         try {
             return GeoRaster.open(p);
         } catch (GeoIOException e) {
@@ -117,12 +118,12 @@ public final class Tiler {
     private static TilingResult tile(TilingConfig config, List<Scene> scenes, LabelSet labels,
                                      ConcurrentLinkedQueue<GeoRaster> handles, long t0) {
         // 1. place chips (on demand: a huge raster's chips are made as they are read)
-        Map<Path, Scene> byPath = new HashMap<>();
+        Map<GdalPath, Scene> byPath = new HashMap<>();
         scenes.forEach(s -> byPath.put(s.path(), s));
         ChipCandidates candidates = ChipCandidates.place(config, scenes.stream().map(Scene::raster).toList(),
                 scenes.stream().map(Scene::labels).toList());
         if (candidates.size() == 0) {
-            throw new TilingException(scenes.get(0).path().getFileName() + ": no chip fits the "
+            throw new TilingException(scenes.get(0).path().fileName() + ": no chip fits the "
                     + (config.region() == null ? "raster" : "region") + " with chip size " + config.chipSize()
                     + "; use a smaller chip size or a larger region");
         }
@@ -144,7 +145,7 @@ public final class Tiler {
             nodata[b] = nd.isPresent() ? nd.getAsDouble() : null;
         }
         BandStatisticsAccumulator stats = new BandStatisticsAccumulator(bands, dtype, nodata);
-        ThreadLocal<Map<Path, GeoRaster>> local = ThreadLocal.withInitial(HashMap::new);
+        ThreadLocal<Map<GdalPath, GeoRaster>> local = ThreadLocal.withInitial(HashMap::new);
         AtomicLongArray counts = new AtomicLongArray(Outcome.values().length);
         ExecutorService pool = Executors.newFixedThreadPool(config.workers(), daemon());
         Progress progress = new Progress(LOG, "tiling", "chips", todo.size());
@@ -256,7 +257,7 @@ public final class Tiler {
     }
 
     private static TilingException nothingWritten(TilingConfig config, List<Scene> scenes, long n, long[] counts) {
-        String names = String.join(", ", scenes.stream().map(s -> s.path().getFileName().toString()).toList());
+        String names = String.join(", ", scenes.stream().map(s -> s.path().fileName()).toList());
         if (counts[Outcome.NODATA.ordinal()] == n) {
             return new TilingException(names + ": all " + n + " chips are more than "
                     + Math.round(config.maxNodataFraction() * 100) + "% nodata (the raster holds no valid pixels"
@@ -269,7 +270,7 @@ public final class Tiler {
     }
 
     private static Processed process(TilingConfig config, Scene scene, Chip chip, Split split, long index,
-                                     BandStatisticsAccumulator stats, ThreadLocal<Map<Path, GeoRaster>> local,
+                                     BandStatisticsAccumulator stats, ThreadLocal<Map<GdalPath, GeoRaster>> local,
                                      ConcurrentLinkedQueue<GeoRaster> handles, StageClock clock) {
         long t0 = System.nanoTime();
         GeoRaster raster = local.get().computeIfAbsent(scene.path(), p -> {
@@ -363,10 +364,14 @@ public final class Tiler {
                 inputs, null);
     }
 
-    /** Fingerprints a vector file and, for a Shapefile, its .dbf/.shx/.prj/.cpg companions. */
-    public static List<InputFingerprint> vectorFingerprints(Path vector) {
+    /** Fingerprints a vector file and, for a local Shapefile, its .dbf/.shx/.prj/.cpg companions. */
+    public static List<InputFingerprint> vectorFingerprints(GdalPath labels) {
         List<InputFingerprint> out = new ArrayList<>();
-        out.add(InputFingerprint.of(vector));
+        out.add(InputFingerprint.of(labels));
+        if (labels.isVirtual()) {
+            return out; // an archive is fingerprinted whole; a remote file by its path
+        }
+        Path vector = labels.local();
         String n = vector.getFileName().toString();
         if (n.toLowerCase(java.util.Locale.ROOT).endsWith(".shp")) {
             String stem = n.substring(0, n.length() - 4);

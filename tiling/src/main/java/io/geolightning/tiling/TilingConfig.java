@@ -4,6 +4,7 @@ import io.geolightning.tiling.labels.LabelConfig;
 import io.geolightning.tiling.labels.LabelTask;
 import io.geolightning.tiling.splits.SplitConfig;
 import io.geolightning.tiling.store.ChipStoreOptions;
+import io.geolightning.geo.GdalPath;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,7 +32,7 @@ import java.util.Map;
  * @param storeOptions Parquet options
  * @param workers reading/labelling threads
  */
-public record TilingConfig(List<Path> scenes, LabelConfig labels, int chipSize, int stride, EdgeMode edge,
+public record TilingConfig(List<GdalPath> scenes, LabelConfig labels, int chipSize, int stride, EdgeMode edge,
                            int randomCount, long samplingSeed, boolean requireLabelOverlap, Region region,
                            double maxNodataFraction, double negativeSurvivalProbability, long filterSeed,
                            SplitConfig split, Path store, ChipStoreOptions storeOptions, int workers) {
@@ -41,7 +42,7 @@ public record TilingConfig(List<Path> scenes, LabelConfig labels, int chipSize, 
         if (scenes == null || scenes.isEmpty()) {
             throw new TilingException("tiling config: no scene; pass at least one raster");
         }
-        scenes = scenes.stream().map(p -> p.toAbsolutePath().normalize()).toList();
+        scenes = scenes.stream().map(GdalPath::absolute).toList();
         if (store == null) {
             throw new TilingException("tiling config: no chip store path; pass a .parquet file or a folder");
         }
@@ -92,10 +93,10 @@ public record TilingConfig(List<Path> scenes, LabelConfig labels, int chipSize, 
      */
     public Map<String, Object> describe() {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("scenes", scenes.stream().map(Path::toString).toList());
+        m.put("scenes", scenes.stream().map(GdalPath::text).toList());
         if (labels != null) {
             Map<String, Object> l = new LinkedHashMap<>();
-            l.put("vector", labels.vector().toAbsolutePath().normalize().toString());
+            l.put("vector", labels.vector().absolute().text());
             l.put("layer", labels.layer());
             l.put("attribute", labels.attribute());
             l.put("classNames", labels.classNames());
@@ -132,7 +133,7 @@ public record TilingConfig(List<Path> scenes, LabelConfig labels, int chipSize, 
     /** Builder of {@link TilingConfig}; defaults: 256 px chips, stride = size, DROP edges, grid sampling, max nodata
      * 0.5, keep every negative, all chips to train, 2 threads per core at most the core count. */
     public static final class Builder {
-        private List<Path> scenes;
+        private List<GdalPath> scenes;
         private LabelConfig labels;
         private int chipSize = 256;
         private int stride;
@@ -149,15 +150,20 @@ public record TilingConfig(List<Path> scenes, LabelConfig labels, int chipSize, 
         private ChipStoreOptions storeOptions = ChipStoreOptions.defaults();
         private int workers;
 
-        /** @param v rasters */
+        /** @param v local rasters */
         public Builder scenes(Path... v) {
-            scenes = List.of(v);
+            return scenes(List.of(v));
+        }
+
+        /** @param v local rasters */
+        public Builder scenes(List<Path> v) {
+            scenes = v.stream().map(GdalPath::of).toList();
             return this;
         }
 
-        /** @param v rasters */
-        public Builder scenes(List<Path> v) {
-            scenes = List.copyOf(v);
+        /** @param v rasters: local files or any path GDAL opens ({@code /vsizip/...}, {@code /vsicurl/...}) */
+        public Builder scenes(GdalPath... v) {
+            scenes = List.of(v);
             return this;
         }
 

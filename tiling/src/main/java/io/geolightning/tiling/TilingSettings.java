@@ -1,5 +1,6 @@
 package io.geolightning.tiling;
 
+import io.geolightning.geo.GdalPath;
 import io.geolightning.tiling.labels.ClassificationRule;
 import io.geolightning.tiling.labels.LabelConfig;
 import io.geolightning.tiling.labels.LabelTask;
@@ -139,6 +140,20 @@ public record TilingSettings(String labels, String layer, String labelField, Str
      * @throws TilingException naming the flag and the key of a value that is missing, out of range or unknown
      */
     public TilingConfig toTilingConfig(Path raster, Path store, long defaultSeed, int workers) {
+        return toTilingConfig(GdalPath.of(raster), store, defaultSeed, workers);
+    }
+
+    /**
+     * Checks every value and builds the tiling of one scene.
+     *
+     * @param raster the scene: a local file or any path GDAL opens
+     * @param store where the chips go
+     * @param defaultSeed the split seed when {@code seed} is not set
+     * @param workers reading threads (at least 1 is used)
+     * @return the configuration of the {@link Tiler}
+     * @throws TilingException naming the flag and the key of a value that is missing, out of range or unknown
+     */
+    public TilingConfig toTilingConfig(GdalPath raster, Path store, long defaultSeed, int workers) {
         LabelTask task = task();
         if (labels == null || labels.isBlank()) {
             throw new TilingException("'labels' is not set; pass the vector file with the label polygons");
@@ -148,7 +163,7 @@ public record TilingSettings(String labels, String layer, String labelField, Str
                     + " holding the class, e.g. labelField: TIPO");
         }
         check();
-        LabelConfig lc = new LabelConfig(Path.of(labels), blankToNull(layer), blankToNull(labelField), classes,
+        LabelConfig lc = new LabelConfig(GdalPath.of(labels), blankToNull(layer), blankToNull(labelField), classes,
                 background, ignoreValue, ClassificationRule.minCoverage(minCoverage), allTouched, task);
         return TilingConfig.builder()
                 .scenes(raster)

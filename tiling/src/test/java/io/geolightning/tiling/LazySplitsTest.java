@@ -1,5 +1,6 @@
 package io.geolightning.tiling;
 
+import io.geolightning.geo.GdalPath;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.geolightning.geo.Gdal;
@@ -93,11 +94,11 @@ class LazySplitsTest {
     private static List<ItemSequence<Chip>> scenes() {
         int[] xs = IntStream.range(0, 70).map(i -> i * 12).toArray();
         int[] ys = IntStream.range(0, 90).map(i -> i * 12).toArray();
-        GridChips north = new GridChips(Path.of("/s/north.tif"), GeoTransform.northUp(300000, 9000000, 10, 10), 16,
+        GridChips north = new GridChips(GdalPath.of("/s/north.tif"), GeoTransform.northUp(300000, 9000000, 10, 10), 16,
                 xs, ys);
-        GridChips west = new GridChips(Path.of("/s/west.tif"), new GeoTransform(310000, -10, 0, 9000000, 0, -10), 16,
+        GridChips west = new GridChips(GdalPath.of("/s/west.tif"), new GeoTransform(310000, -10, 0, 9000000, 0, -10), 16,
                 xs, ys);
-        GridChips rotated = new GridChips(Path.of("/s/rot.tif"), new GeoTransform(305000, 9.8, 1.5, 9001000, 1.5,
+        GridChips rotated = new GridChips(GdalPath.of("/s/rot.tif"), new GeoTransform(305000, 9.8, 1.5, 9001000, 1.5,
                 -9.8), 16, xs, ys);
         ItemSequence<Chip> list = ItemSequence.of(new ArrayList<>(north.asList()).subList(1000, 1400));
         return List.of(north, rotated, west, list);

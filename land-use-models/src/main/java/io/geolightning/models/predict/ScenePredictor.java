@@ -1,5 +1,6 @@
 package io.geolightning.models.predict;
 
+import io.geolightning.geo.GdalPath;
 import io.geolightning.foundation.Progress;
 import io.geolightning.geo.Crs;
 import io.geolightning.geo.GeoRaster;
@@ -71,7 +72,7 @@ public final class ScenePredictor {
     public PredictionResult predict(GeoRaster in, Path out, PredictOptions options) {
         long start = System.nanoTime();
         ModelSignature spec = model.signature();
-        String file = in.path().getFileName().toString();
+        String file = in.path().fileName();
         int[] bands = checkBands(in, options, spec, file);
         Crs crs = in.crs().orElseThrow(() -> new ModelException(file + ": has no CRS, so the classified raster could "
                 + "not be placed on a map; assign one (gdal_edit.py -a_srs EPSG:<code> " + file + ") and retry"));
@@ -203,14 +204,14 @@ public final class ScenePredictor {
         return bands;
     }
 
-    private static void checkOutput(Path out, Path input, boolean overwrite) {
+    private static void checkOutput(Path out, GdalPath input, boolean overwrite) {
         Path abs = out.toAbsolutePath().normalize();
         Path parent = abs.getParent();
         if (parent == null || !Files.isDirectory(parent)) {
             throw new ModelException(out + ": output folder " + parent + " does not exist; create it first (mkdir -p "
                     + parent + ") or choose another output path");
         }
-        if (abs.equals(input.toAbsolutePath().normalize())) {
+        if (!input.isVirtual() && abs.equals(input.local().toAbsolutePath().normalize())) {
             throw new ModelException(out + ": is the input raster; choose a different output path");
         }
         if (Files.isDirectory(abs)) {

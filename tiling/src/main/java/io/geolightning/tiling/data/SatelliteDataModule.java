@@ -1,5 +1,6 @@
 package io.geolightning.tiling.data;
 
+import io.geolightning.geo.GdalPath;
 import io.geolightning.tiling.labels.LabelTask;
 import io.geolightning.trainer.Stage;
 import io.geolightning.tiling.Tiler;
@@ -138,12 +139,13 @@ public final class SatelliteDataModule implements ChipDataModule {
             return "no input fingerprints";
         }
         for (InputFingerprint f : m.inputs()) {
-            Path p = Path.of(f.path());
-            if (!Files.exists(p)) {
-                return "input " + p + " is gone";
+            GdalPath p = GdalPath.of(f.path());
+            Path onDisk = p.isVirtual() ? p.localArchive().orElse(null) : p.local();
+            if (onDisk != null && !Files.exists(onDisk)) {
+                return "input " + onDisk + " is gone";
             }
-            if (!InputFingerprint.of(p).equals(f)) {
-                return "input " + p.getFileName() + " changed";
+            if (!f.unchecked() && !InputFingerprint.of(p).equals(f)) {
+                return "input " + p.fileName() + " changed";
             }
         }
         try {

@@ -1,5 +1,6 @@
 package io.geolightning.tiling.labels;
 
+import io.geolightning.geo.GdalPath;
 import io.geolightning.tiling.TilingException;
 import java.nio.file.Path;
 import java.util.List;
@@ -7,7 +8,7 @@ import java.util.List;
 /**
  * Where labels come from and how they become classes.
  *
- * @param vector vector file (Shapefile, GeoPackage, GeoJSON, ...)
+ * @param vector vector file (Shapefile, GeoPackage, GeoJSON, ...), local or any path GDAL opens
  * @param layer layer name, or null for the first layer
  * @param attribute field holding the class (text or number), or null to burn every polygon as "foreground"
  * @param classNames the classes in id order; null derives them from the field's distinct values (sorted). Any value
@@ -19,7 +20,7 @@ import java.util.List;
  * @param allTouched burn every pixel a polygon touches rather than those whose centre it covers (segmentation)
  * @param task classification or segmentation
  */
-public record LabelConfig(Path vector, String layer, String attribute, List<String> classNames, String background,
+public record LabelConfig(GdalPath vector, String layer, String attribute, List<String> classNames, String background,
                           Integer ignoreValue, ClassificationRule rule, boolean allTouched, LabelTask task) {
 
     /** Validates. */
@@ -28,7 +29,7 @@ public record LabelConfig(Path vector, String layer, String attribute, List<Stri
             throw new TilingException("label config: no vector file; pass the labels' Shapefile/GeoPackage path");
         }
         if (task == null || task == LabelTask.NONE) {
-            throw new TilingException("label config for " + vector.getFileName() + ": task must be CLASSIFICATION or"
+            throw new TilingException("label config for " + vector.fileName() + ": task must be CLASSIFICATION or"
                     + " SEGMENTATION");
         }
         if (rule == null) {
@@ -45,13 +46,13 @@ public record LabelConfig(Path vector, String layer, String attribute, List<Stri
 
     /** Classification from {@code attribute} of {@code vector}, majority by area, no background. */
     public static LabelConfig classification(Path vector, String attribute) {
-        return new LabelConfig(vector, null, attribute, null, null, null, ClassificationRule.majority(), false,
+        return new LabelConfig(GdalPath.of(vector), null, attribute, null, null, null, ClassificationRule.majority(), false,
                 LabelTask.CLASSIFICATION);
     }
 
     /** Segmentation from {@code attribute} (or null: every polygon is "foreground"), background "background". */
     public static LabelConfig segmentation(Path vector, String attribute) {
-        return new LabelConfig(vector, null, attribute, null, "background", null, null, false, LabelTask.SEGMENTATION);
+        return new LabelConfig(GdalPath.of(vector), null, attribute, null, "background", null, null, false, LabelTask.SEGMENTATION);
     }
 
     /** @return a copy with explicit class names */

@@ -38,7 +38,7 @@ public final class LabelSet {
         this.classNames = classNames;
         this.classMap = classMap;
         this.backgroundId = backgroundId;
-        this.source = config.vector().getFileName().toString();
+        this.source = config.vector().fileName();
     }
 
     /** Reads and checks the labels. */
@@ -47,7 +47,7 @@ public final class LabelSet {
                 : VectorSource.open(config.vector(), config.layer())) {
             src.requireNonEmpty();
             Crs crs = src.requireCrs();
-            String name = config.vector().getFileName().toString();
+            String name = config.vector().fileName();
             if (config.attribute() != null) {
                 src.requireField(config.attribute());
             }

@@ -42,7 +42,7 @@ public final class SceneLabels {
      */
     public SceneLabels(LabelSet labels, GeoRaster raster) {
         this.labels = labels;
-        String rasterName = raster.path().getFileName().toString();
+        String rasterName = raster.path().fileName();
         this.rasterCrs = raster.crs().orElseThrow(() -> new TilingException(rasterName + ": raster has no CRS, so "
                 + labels.sourceName() + " cannot be placed on it; assign one with gdal_edit.py -a_srs EPSG:<code>"));
         CrsTransform t = CrsTransform.of(labels.crs(), rasterCrs);

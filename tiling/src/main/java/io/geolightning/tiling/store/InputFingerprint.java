@@ -1,5 +1,6 @@
 package io.geolightning.tiling.store;
 
+import io.geolightning.geo.GdalPath;
 import io.geolightning.tiling.TilingException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -7,13 +8,34 @@ import java.nio.file.Path;
 
 /**
  * Size and modification time of one input file (raster or labels), recorded in the sidecar so that a data module can
- * tell whether an existing chip store is still current.
+ * tell whether an existing chip store is still current. A file inside an archive ({@code /vsizip/...}) is fingerprinted
+ * by its archive on this machine; a remote file ({@code /vsicurl/...}, {@code /vsis3/...}) by its path alone (size and
+ * time -1): it is taken as unchanged, so re-tile into a new store when it changes.
  *
- * @param path absolute path
+ * @param path absolute path, or the GDAL path as written
  * @param size size in bytes
  * @param modifiedMillis last-modified time in milliseconds since the epoch
  */
 public record InputFingerprint(String path, long size, long modifiedMillis) {
+
+    /**
+     * @param input a local file or a GDAL path
+     * @return its fingerprint (see the class comment for archives and remote files)
+     */
+    public static InputFingerprint of(GdalPath input) {
+        if (!input.isVirtual()) {
+            return of(input.local());
+        }
+        return input.localArchive().map(a -> {
+            InputFingerprint archive = of(a);
+            return new InputFingerprint(input.text(), archive.size(), archive.modifiedMillis());
+        }).orElse(new InputFingerprint(input.text(), -1, -1));
+    }
+
+    /** @return true when the input's fingerprint cannot change (a remote file) */
+    public boolean unchecked() {
+        return size < 0 && modifiedMillis < 0;
+    }
 
     /** Fingerprints an existing file; a shapefile's .dbf/.shx companions are fingerprinted by the caller. */
     public static InputFingerprint of(Path file) {
