@@ -1,5 +1,6 @@
 package io.geolightning.spark;
 
+import io.geolightning.geo.GdalPath;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -126,29 +127,33 @@ public final class PredictJob {
     /** Resolves outputs and checks the list before any work: duplicates, outputs that exist, missing folders. */
     private static List<PredictSceneSpec> plan(SceneList list, Config config) {
         Path outDir = config.outDir() == null ? null : config.outDir().toAbsolutePath().normalize();
-        Map<Path, SceneList.Entry> rasters = new HashMap<>();
+        Map<GdalPath, SceneList.Entry> rasters = new HashMap<>();
         Map<Path, SceneList.Entry> outputs = new HashMap<>();
         List<PredictSceneSpec> specs = new ArrayList<>();
         List<Path> existing = new ArrayList<>();
         for (SceneList.Entry e : list.entries()) {
-            Path raster = e.path("raster");
+            GdalPath raster = e.input("raster");
             if (raster == null) {
                 throw new JobUsageException(e.where() + ": no raster; give every row the path of its scene");
             }
             SceneList.Entry before = rasters.putIfAbsent(raster, e);
             if (before != null) {
                 throw new JobUsageException(e.where() + ": repeats the raster of row " + before.row() + " ("
-                        + raster.getFileName() + "); list each scene once");
+                        + raster.fileName() + "); list each scene once");
             }
             Path out = e.path("output");
             if (out == null) {
                 if (outDir == null) {
-                    throw new JobUsageException(e.where() + ": no output for " + raster.getFileName() + "; pass"
+                    throw new JobUsageException(e.where() + ": no output for " + raster.fileName() + "; pass"
                             + " --out-dir or give the row an 'output' path");
                 }
                 out = outDir.resolve(stem(raster) + ".tif");
             }
-            if (out.equals(raster)) {
+            if (GdalPath.isVirtual(out.toString())) {
+                throw new JobUsageException(e.where() + ": the output " + out + " is a GDAL virtual path; outputs are"
+                        + " written to local files (or a shared file system), so give a local 'output' path");
+            }
+            if (!raster.isVirtual() && out.equals(raster.local())) {
                 throw new JobUsageException(e.where() + ": the output " + out + " is the scene itself; choose"
                         + " another --out-dir or output");
             }
@@ -160,7 +165,7 @@ public final class PredictJob {
             if (Files.exists(out)) {
                 existing.add(out);
             }
-            specs.add(new PredictSceneSpec(specs.size(), raster.toString(), out.toString()));
+            specs.add(new PredictSceneSpec(specs.size(), raster.text(), out.toString()));
         }
         if (!existing.isEmpty() && !config.settings().overwrite()) {
             throw new JobUsageException(existing.get(0) + ": output exists" + (existing.size() > 1 ? " (and "
@@ -178,8 +183,8 @@ public final class PredictJob {
         return specs;
     }
 
-    private static String stem(Path p) {
-        String n = p.getFileName().toString();
+    private static String stem(GdalPath p) {
+        String n = p.fileName();
         int dot = n.lastIndexOf('.');
         return dot > 0 ? n.substring(0, dot) : n;
     }

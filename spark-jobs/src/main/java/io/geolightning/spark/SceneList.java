@@ -1,5 +1,6 @@
 package io.geolightning.spark;
 
+import io.geolightning.geo.GdalPath;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -53,6 +54,15 @@ public record SceneList(Path file, List<Entry> entries) {
         /** @return the cell as text, or null when empty */
         public String string(String key) {
             return has(key) ? String.valueOf(values.get(key)).trim() : null;
+        }
+
+        /**
+         * @return the cell as an input GDAL opens: a GDAL path ({@code /vsizip/...}, {@code /vsicurl/...}) as written,
+         *     any other path resolved against the list's folder; null when empty
+         */
+        public GdalPath input(String key) {
+            String s = string(key);
+            return s == null ? null : GdalPath.isVirtual(s) ? GdalPath.of(s) : GdalPath.of(path(key));
         }
 
         /** @return the cell as a path resolved against the list's folder, or null when empty */

@@ -1,5 +1,6 @@
 package io.geolightning.spark;
 
+import io.geolightning.geo.GdalPath;
 import io.geolightning.geo.GeoRaster;
 import io.geolightning.models.predict.PredictOptions;
 import io.geolightning.models.predict.PredictionResult;
@@ -61,7 +62,7 @@ final class ScenePredictionTask {
     private static ScenePredictionOutcome predict(TaskInferenceModel model, PredictSceneSpec s, PredictOptions options) {
         long t0 = System.nanoTime();
         List<String> classes = model.classNames();
-        try (GeoRaster in = GeoRaster.open(Path.of(s.raster()))) {
+        try (GeoRaster in = GeoRaster.open(GdalPath.of(s.raster()))) {
             PredictionResult r = new ScenePredictor(model).predict(in, Path.of(s.output()), options);
             ClassCounts c = ClassCounts.of(r.classes());
             List<Long> perClass = new ArrayList<>();

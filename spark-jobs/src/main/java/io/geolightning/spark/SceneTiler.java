@@ -1,5 +1,6 @@
 package io.geolightning.spark;
 
+import io.geolightning.geo.GdalPath;
 import io.geolightning.tiling.Tiler;
 import io.geolightning.tiling.TilingConfig;
 import io.geolightning.tiling.TilingResult;
@@ -51,7 +52,7 @@ final class SceneTiler {
         try {
             deleteTree(staging);
             Files.createDirectories(staging);
-            TilingConfig config = spec.settings().toTilingConfig(Path.of(spec.raster()), staging,
+            TilingConfig config = spec.settings().toTilingConfig(GdalPath.of(spec.raster()), staging,
                     TilingSettings.DEFAULT_SEED, workers);
             TilingResult r = Tiler.run(config);
             ChipStoreMetadata m = r.metadata();

@@ -2,12 +2,13 @@ package io.geolightning.spark;
 
 import io.geolightning.foundation.ExitCodes;
 import io.geolightning.foundation.GeoLightningException;
+import io.geolightning.geo.GdalPath;
 import java.io.PrintWriter;
 import java.util.Arrays;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
+import picocli.CommandLine;
 
 /**
  * Entry point of the Spark jobs, usable unchanged with spark-submit
@@ -71,6 +72,7 @@ public final class SparkJobs implements Runnable {
             System.setProperty("ai.djl.offline", "true");
         }
         CommandLine cl = new CommandLine(new SparkJobs());
+        cl.registerConverter(GdalPath.class, GdalPath::of);
         cl.setOut(out);
         cl.setErr(err);
         cl.setCaseInsensitiveEnumValuesAllowed(true);

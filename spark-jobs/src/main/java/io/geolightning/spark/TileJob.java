@@ -1,10 +1,11 @@
 package io.geolightning.spark;
 
+import io.geolightning.geo.GdalPath;
 import io.geolightning.tiling.TilingConfig;
 import io.geolightning.tiling.TilingSettings;
 import io.geolightning.tiling.store.ChipStoreLayout;
-import io.geolightning.tiling.store.StoreTarget;
 import io.geolightning.tiling.store.ChipStoreMetadata;
+import io.geolightning.tiling.store.StoreTarget;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -160,25 +161,25 @@ public final class TileJob {
     /** Builds the tasks, checking every row's settings the way the single-machine CLI would, before any work. */
     private static List<SceneTileSpec> plan(SceneList list, Config config, Path store) {
         List<SceneTileSpec> specs = new ArrayList<>();
-        Map<Path, SceneList.Entry> seen = new HashMap<>();
+        Map<GdalPath, SceneList.Entry> seen = new HashMap<>();
         TilingConfig first = null;
         SceneList.Entry firstEntry = null;
         for (SceneList.Entry e : list.entries()) {
-            Path raster = e.path("raster");
+            GdalPath raster = e.input("raster");
             if (raster == null) {
                 throw new JobUsageException(e.where() + ": no raster; give every row the path of its scene");
             }
             SceneList.Entry before = seen.putIfAbsent(raster, e);
             if (before != null) {
                 throw new JobUsageException(e.where() + ": repeats the raster of row " + before.row() + " ("
-                        + raster.getFileName() + "); list each scene once");
+                        + raster.fileName() + "); list each scene once");
             }
             TilingSettings s = TileSettings.overriddenBy(config.defaults(), e);
             TilingConfig tc;
             try {
                 tc = s.toTilingConfig(raster, store, TilingSettings.DEFAULT_SEED, config.workersPerTask());
             } catch (RuntimeException ex) {
-                throw new JobUsageException(e.where() + " (" + raster.getFileName() + "): "
+                throw new JobUsageException(e.where() + " (" + raster.fileName() + "): "
                         + OneLine.of(ex.getMessage()), ex);
             }
             if (first == null) {
@@ -189,7 +190,7 @@ public final class TileJob {
                         + " px, but row " + firstEntry.row() + " asks for " + first.task().id() + " chips of "
                         + first.chipSize() + " px; one store holds one kind of chip, run one job per kind");
             }
-            specs.add(new SceneTileSpec(specs.size(), raster.toString(), e.where(), s));
+            specs.add(new SceneTileSpec(specs.size(), raster.text(), e.where(), s));
         }
         return specs;
     }

@@ -30,7 +30,7 @@ final class TileSettings {
      */
     static TilingSettings overriddenBy(TilingSettings defaults, SceneList.Entry e) {
         TilingSettings.Builder b = defaults.toBuilder();
-        set(e, "labels", k -> Objects.toString(e.path(k), null), b::labels);
+        set(e, "labels", k -> Objects.toString(e.input(k), null), b::labels);
         set(e, "layer", e::string, b::layer);
         set(e, "labelField", e::string, b::labelField);
         set(e, "mode", e::string, b::mode);

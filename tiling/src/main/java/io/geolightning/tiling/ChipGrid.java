@@ -1,8 +1,8 @@
 package io.geolightning.tiling;
 
-import io.geolightning.geo.GdalPath;
 import io.geolightning.geo.Crs;
 import io.geolightning.geo.CrsTransform;
+import io.geolightning.geo.GdalPath;
 import io.geolightning.geo.GeoRaster;
 import io.geolightning.geo.PixelWindow;
 import java.util.ArrayList;

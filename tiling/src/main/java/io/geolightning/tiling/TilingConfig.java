@@ -1,10 +1,10 @@
 package io.geolightning.tiling;
 
+import io.geolightning.geo.GdalPath;
 import io.geolightning.tiling.labels.LabelConfig;
 import io.geolightning.tiling.labels.LabelTask;
 import io.geolightning.tiling.splits.SplitConfig;
 import io.geolightning.tiling.store.ChipStoreOptions;
-import io.geolightning.geo.GdalPath;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,12 +1,13 @@
 package io.geolightning.app.cli;
 
 import io.geolightning.foundation.ExitCodes;
+import io.geolightning.geo.GdalPath;
 import java.io.PrintWriter;
 import java.util.Arrays;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
+import picocli.CommandLine;
 
 /**
  * The {@code geolightning} command line: {@code info}, {@code tile}, {@code train}, {@code predict} and
@@ -89,6 +90,7 @@ public final class GeoLightningCli implements Runnable {
      */
     static CommandLine commandLine(PrintWriter out, PrintWriter err, boolean verbose) {
         CommandLine cl = new CommandLine(new GeoLightningCli());
+        cl.registerConverter(GdalPath.class, GdalPath::of); // before picocli would make it a Path and collapse its //
         cl.setOut(out);
         cl.setErr(err);
         cl.setCaseInsensitiveEnumValuesAllowed(true);

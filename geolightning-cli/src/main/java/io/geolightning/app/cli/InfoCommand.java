@@ -1,6 +1,7 @@
 package io.geolightning.app.cli;
 
 import io.geolightning.foundation.ExitCodes;
+import io.geolightning.geo.GdalPath;
 import io.geolightning.geo.GeoIOException;
 import io.geolightning.geo.GeoRaster;
 import io.geolightning.geo.VectorSource;
@@ -14,9 +15,9 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code geolightning info <path>}: what a file is. Rasters (size, bands, data type, nodata, CRS and EPSG code,
@@ -30,8 +31,9 @@ final class InfoCommand implements Callable<Integer> {
             "tab", "mif", "sqlite", "gdb", "geojsonl", "geojsons");
 
     @Parameters(paramLabel = "PATH", description = "A raster (GeoTIFF, ...), vector file (Shapefile, GeoPackage, ...),"
-            + " chip store (.parquet or folder with chips.json) or checkpoint (.ckpt).")
-    Path path;
+            + " chip store (.parquet or folder with chips.json) or checkpoint (.ckpt); rasters and vectors also as GDAL"
+            + " paths (/vsizip/labels.zip/a.shp, /vsicurl/https://host/scene.tif).")
+    GdalPath path;
 
     @Spec
     CommandSpec spec;
@@ -39,13 +41,19 @@ final class InfoCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        if (!Files.exists(path)) {
+        if (path.isVirtual()) { // only GDAL reads these: a vector by its suffix, anything else a raster
+            describeVectorOrRaster(out, isVectorName(path.fileName()));
+            out.flush();
+            return ExitCodes.OK;
+        }
+        Path local = path.local();
+        if (!Files.exists(local)) {
             throw new CliException(path + ": file not found; check the path (working directory: "
                     + Path.of("").toAbsolutePath() + ")");
         }
-        switch (kind(path)) {
-            case CHIPS -> new ChipStoreDescriber(out).describe(path);
-            case CHECKPOINT -> new CheckpointDescriber(out).describe(path);
+        switch (kind(local)) {
+            case CHIPS -> new ChipStoreDescriber(out).describe(local);
+            case CHECKPOINT -> new CheckpointDescriber(out).describe(local);
             case VECTOR -> describeVectorOrRaster(out, true);
             case RASTER -> describeVectorOrRaster(out, false);
         }
@@ -105,8 +113,13 @@ final class InfoCommand implements Callable<Integer> {
         if (name.endsWith(".ckpt") || isZip(p)) {
             return Kind.CHECKPOINT;
         }
+        return isVectorName(name) ? Kind.VECTOR : Kind.RASTER;
+    }
+
+    private static boolean isVectorName(String fileName) {
+        String name = fileName.toLowerCase(Locale.ROOT);
         int dot = name.lastIndexOf('.');
-        return dot >= 0 && VECTOR_SUFFIXES.contains(name.substring(dot + 1)) ? Kind.VECTOR : Kind.RASTER;
+        return dot >= 0 && VECTOR_SUFFIXES.contains(name.substring(dot + 1));
     }
 
     private static boolean hasParquet(Path dir) {

@@ -1,5 +1,6 @@
 package io.geolightning.app.cli;
 
+import io.geolightning.geo.GdalPath;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,6 +69,26 @@ final class OptionChecks {
             }
         }
         return this;
+    }
+
+    /**
+     * Fails when an output is a GDAL virtual path: inputs may be read from archives and URLs, outputs are local files.
+     *
+     * @param flag the output's flag
+     * @param out the output path (null: not given)
+     * @return this
+     */
+    OptionChecks localOutput(String flag, Path out) {
+        if (out != null && GdalPath.isVirtual(out.toString())) {
+            throw usage(flag + " " + out + ": outputs are written to local files, not to GDAL virtual paths; write to a"
+                    + " local path and copy it with your storage's tools");
+        }
+        return this;
+    }
+
+    /** @return the local file of an input, or null for a GDAL virtual path (which no output can be) */
+    static Path local(GdalPath input) {
+        return input == null || input.isVirtual() ? null : input.local();
     }
 
     /** @return whether two paths name the same file (existing files compared by identity) */

@@ -1,6 +1,7 @@
 package io.geolightning.app.cli;
 
 import io.geolightning.foundation.ExitCodes;
+import io.geolightning.geo.GdalPath;
 import io.geolightning.geo.GeoRaster;
 import io.geolightning.geo.RasterFormat;
 import io.geolightning.models.predict.PredictOptions;
@@ -34,8 +35,9 @@ final class PredictCommand implements Callable<Integer> {
     Path checkpoint;
 
     @Option(names = "--raster", required = true, paramLabel = "RASTER",
-            description = "Scene to classify: same bands as the training data, with a CRS.")
-    Path raster;
+            description = "Scene to classify: same bands as the training data, with a CRS (a file or any GDAL path:"
+                    + " /vsizip/..., /vsicurl/https://...).")
+    GdalPath raster;
 
     @Option(names = "--out", required = true, paramLabel = "TIF", description = "Class raster to write (COG).")
     Path out;
@@ -78,9 +80,10 @@ final class PredictCommand implements Callable<Integer> {
         if (probabilities == null) {
             po = ProbabilityOutput.NONE;
         }
+        checks.localOutput("--out", out).localOutput("--probabilities", probabilities);
         Map<String, Path> inputs = new LinkedHashMap<>();
         inputs.put("--checkpoint", checkpoint);
-        inputs.put("--raster", raster);
+        inputs.put("--raster", OptionChecks.local(raster));
         checks.notAnInput("--out", out, inputs);
         if (probabilities != null) {
             checks.notAnInput("--probabilities", probabilities, inputs);
@@ -89,7 +92,9 @@ final class PredictCommand implements Callable<Integer> {
             }
         }
         requireFile(checkpoint, "checkpoint", "pass a .ckpt from a run's checkpoints/ folder");
-        requireFile(raster, "raster", "check the path");
+        if (!raster.isVirtual()) {
+            requireFile(raster.local(), "raster", "check the path");
+        }
         checkOutput(out);
         if (probabilities != null) {
             checkOutput(probabilities);
@@ -102,7 +107,7 @@ final class PredictCommand implements Callable<Integer> {
              GeoRaster in = GeoRaster.open(raster)) {
             PredictionResult r = new ScenePredictor(model).predict(in, out, options);
             w.printf(Locale.ROOT, "classified %s (%d x %d px) with %s (%s, classes %s): %d windows of %d px, overlap %d,"
-                    + " %.1f s%n", raster.getFileName(), r.width(), r.height(), checkpoint.getFileName(),
+                    + " %.1f s%n", raster.fileName(), r.width(), r.height(), checkpoint.getFileName(),
                     model.signature().architecture(), model.classNames(), r.windows(), r.windowSize(), r.overlap(),
                     r.seconds());
             w.printf(Locale.ROOT, "classified GeoTIFF: %s%n", r.classes().toAbsolutePath());

@@ -1,6 +1,7 @@
 package io.geolightning.app.cli;
 
 import io.geolightning.foundation.ExitCodes;
+import io.geolightning.geo.GdalPath;
 import io.geolightning.tiling.Tiler;
 import io.geolightning.tiling.TilingConfig;
 import io.geolightning.tiling.TilingResult;
@@ -29,12 +30,14 @@ import picocli.CommandLine.Spec;
 @Command(name = "tile", description = "Cut a raster + vector labels into a Parquet chip store (train/val/test).")
 final class TileCommand implements Callable<Integer> {
 
-    @Option(names = "--raster", required = true, paramLabel = "RASTER", description = "Scene to tile (any GDAL raster).")
-    Path raster;
+    @Option(names = "--raster", required = true, paramLabel = "RASTER",
+            description = "Scene to tile: any GDAL raster, a file or a GDAL path (/vsizip/..., /vsicurl/https://...).")
+    GdalPath raster;
 
     @Option(names = "--labels", required = true, paramLabel = "VECTOR",
-            description = "Label polygons (Shapefile, GeoPackage, GeoJSON, ...); reprojected to the raster CRS.")
-    Path labels;
+            description = "Label polygons (Shapefile, GeoPackage, GeoJSON, ..., also inside /vsizip/...); reprojected to"
+                    + " the raster CRS.")
+    GdalPath labels;
 
     @Mixin
     TilingOptions tiling;
@@ -69,13 +72,13 @@ final class TileCommand implements Callable<Integer> {
     }
 
     private int tile(PrintWriter w) {
-        TilingSettings settings = tiling.settings(labels.toString());
+        TilingSettings settings = tiling.settings(labels.text());
         TilingConfig config = settings.toTilingConfig(raster, out, settings.resolvedSeed(TilingSettings.DEFAULT_SEED),
                 workers);
         TilingResult r = Tiler.run(config);
         ChipStoreMetadata m = r.metadata();
-        w.printf(Locale.ROOT, "tiled %s with %s into %s in %.1f s (%.0f chips/s)%n", raster.getFileName(),
-                labels.getFileName(), out, r.seconds(), r.chipsPerSecond());
+        w.printf(Locale.ROOT, "tiled %s with %s into %s in %.1f s (%.0f chips/s)%n", raster.fileName(),
+                labels.fileName(), out, r.seconds(), r.chipsPerSecond());
         Table t = new Table(w, 12);
         t.row("chips", r.written() + " written of " + r.candidates() + " placed; skipped: " + r.skippedNodata()
                 + " nodata, " + r.skippedUnlabelled() + " unlabelled, " + r.droppedNegatives() + " negatives, "
@@ -100,12 +103,13 @@ final class TileCommand implements Callable<Integer> {
     private void checkOptions() {
         tiling.validate(spec);
         OptionChecks c = new OptionChecks(spec).atLeast("--workers", workers, 0, "2");
+        c.localOutput("--out", out);
         Map<String, Path> inputs = new LinkedHashMap<>();
-        inputs.put("--raster", raster);
-        inputs.put("--labels", labels);
+        inputs.put("--raster", OptionChecks.local(raster));
+        inputs.put("--labels", OptionChecks.local(labels));
         c.notAnInput("--out", out, inputs);
         for (Path in : inputs.values()) {
-            if (Files.isDirectory(out) && in.toAbsolutePath().normalize().startsWith(out.toAbsolutePath().normalize())) {
+            if (in != null && Files.isDirectory(out) && in.toAbsolutePath().normalize().startsWith(out.toAbsolutePath().normalize())) {
                 throw c.usage("--out " + out + ": holds the input " + in + "; choose an empty or new folder for the chip"
                         + " store");
             }

@@ -2,6 +2,7 @@ package io.geolightning.app.data;
 
 import io.geolightning.app.config.ConfigException;
 import io.geolightning.app.config.DataSection;
+import io.geolightning.geo.GdalPath;
 import io.geolightning.tiling.TilingConfig;
 import io.geolightning.tiling.TilingException;
 import io.geolightning.tiling.data.Augmentation;
@@ -64,7 +65,8 @@ public final class DataModuleFactory {
             throw new ConfigException("data: 'raster' is not set; pass the scene to tile");
         }
         try {
-            return data.tiling().toTilingConfig(Path.of(data.raster()), store, seed, data.workers());
+            return data.tiling().toTilingConfig(GdalPath.of(data.raster()), store, seed,
+                    data.workers());
         } catch (TilingException e) {
             throw new ConfigException("data: " + e.getMessage(), e);
         }

@@ -59,6 +59,15 @@ class DataModuleFactoryTest {
     }
 
     @Test
+    void gdalPathsInTheYamlReachTheTilerVerbatim() {
+        DataSection d = data("raster=/vsicurl/https://example.org/scenes/a.tif",
+                "labels=/vsizip//data/labels.zip/olinda1.shp", "labelField=TIPO");
+        TilingConfig c = DataModuleFactory.tilingConfig(d, Path.of("store"), 7);
+        assertEquals("/vsicurl/https://example.org/scenes/a.tif", c.scenes().get(0).text());
+        assertEquals("/vsizip//data/labels.zip/olinda1.shp", c.labels().vector().text());
+    }
+
+    @Test
     void badValuesAreRefusedWhenReadNamingTheKeyAndTheAcceptedValues() {
         assertMessage(() -> DataModuleFactory.create(data("batchSize=4"), Path.of("d"), 1),
                 "data: no source; set 'chips'");

@@ -1,16 +1,16 @@
 package io.geolightning.models.predict;
 
-import io.geolightning.geo.GdalPath;
 import io.geolightning.foundation.Progress;
 import io.geolightning.geo.Crs;
+import io.geolightning.geo.GdalPath;
 import io.geolightning.geo.GeoRaster;
 import io.geolightning.geo.PixelWindow;
 import io.geolightning.geo.RasterDataType;
 import io.geolightning.geo.RasterWindow;
 import io.geolightning.geo.RasterWriter;
 import io.geolightning.geo.StreamingRasterWriter;
-import io.geolightning.tiling.data.BandNormalization;
 import io.geolightning.models.nn.ModelException;
+import io.geolightning.tiling.data.BandNormalization;
 import io.geolightning.tiling.labels.LabelTask;
 import java.nio.file.Files;
 import java.nio.file.Path;
