@@ -1,0 +1,229 @@
+package io.geolightning.geo;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.OptionalDouble;
+import java.util.Vector;
+import java.util.concurrent.atomic.AtomicLong;
+import org.gdal.gdal.BuildVRTOptions;
+import org.gdal.gdal.Dataset;
+import org.gdal.gdal.WarpOptions;
+import org.gdal.gdal.gdal;
+import org.locationtech.jts.geom.Envelope;
+
+/**
+ * A {@link RasterCatalog} read as one raster on a {@link TargetGrid}, through GDAL's own mosaicking and never by
+ * copying pixels: every raster already on the grid (same CRS, pixel size and grid lines) is referenced as it is, every
+ * other one through a warped VRT ({@code gdal.Warp -of VRT}, the grid's resampling), and {@code gdal.BuildVRT} lays
+ * them out over the union of their footprints. The VRTs live in GDAL's memory file system ({@code /vsimem/}) until
+ * {@link #close()}; {@link #path()} opens with {@link GeoRaster#open(GdalPath)} from any thread of this process. Where
+ * rasters overlap, a raster already on the grid wins over a warped one (whose resampled edge spills half a pixel), and
+ * otherwise the later one in the catalog (a warped raster's empty corners are transparent); where none
+ * covers, pixels are the rasters' nodata (0 when they declare none). The mosaic spans the union of the footprints'
+ * envelopes on the grid.
+ */
+public final class RasterMosaic implements AutoCloseable {
+
+    private static final AtomicLong COUNTER = new AtomicLong();
+
+    private final RasterCatalog catalog;
+    private final String folder;
+    private final GdalPath path;
+    private final Crs crs;
+    private final double resolution;
+    private final int warped;
+
+    private RasterMosaic(RasterCatalog catalog, String folder, GdalPath path, Crs crs, double resolution, int warped) {
+        this.catalog = catalog;
+        this.folder = folder;
+        this.path = path;
+        this.crs = crs;
+        this.resolution = resolution;
+        this.warped = warped;
+    }
+
+    /**
+     * Builds the mosaic.
+     *
+     * @param catalog the rasters (checked: one band count and data type, each with a CRS)
+     * @param grid the target grid
+     * @return the mosaic; close it to free its VRTs
+     * @throws GeoIOException naming the raster GDAL cannot warp, or a grid CRS it does not know
+     */
+    public static RasterMosaic build(RasterCatalog catalog, TargetGrid grid) {
+        Gdal.quietThread();
+        catalog.check();
+        String folder = "/vsimem/geolightning/mosaic-" + ProcessHandle.current().pid() + "-"
+                + COUNTER.incrementAndGet() + "/";
+        List<GdalPath> files = catalog.files();
+        Crs crs;
+        double res;
+        double originX;
+        double originY;
+        OptionalDouble nodata;
+        try (GeoRaster first = GeoRaster.open(files.get(0))) {
+            Crs firstCrs = first.requireCrs();
+            crs = grid.crs() == null ? firstCrs : grid.parsedCrs();
+            boolean sameCrs = crs.isEquivalent(firstCrs);
+            res = grid.resolution() != null ? grid.resolution()
+                    : sameCrs ? first.geoTransform().pixelSizeX() : estimatedResolution(first, crs, folder);
+            boolean firstLines = sameCrs && Math.abs(res - first.geoTransform().pixelSizeX()) <= 1e-9 * res
+                    && !first.geoTransform().hasRotation();
+            originX = firstLines ? first.geoTransform().originX() : 0;
+            originY = firstLines ? first.geoTransform().originY() : 0;
+            nodata = first.nodata(1);
+        }
+        List<String> parts = new ArrayList<>(); // on the grid: drawn last, their exact pixels win
+        List<String> warpedParts = new ArrayList<>();
+        Envelope union = new Envelope();
+        int warped = 0;
+        try {
+            for (int i = 0; i < files.size(); i++) {
+                GdalPath f = files.get(i);
+                try (GeoRaster r = GeoRaster.open(f)) {
+                    Crs rc = r.requireCrs();
+                    Envelope inGrid = rc.isEquivalent(crs) ? r.bounds() : CrsTransform.of(rc, crs).transform(r.bounds());
+                    Envelope snapped = snap(inGrid, originX, originY, res);
+                    union.expandToInclude(snapped);
+                    if (onGrid(r, crs, originX, originY, res)) {
+                        parts.add(f.text());
+                    } else {
+                        warpedParts.add(warp(f, r, folder + "part-" + i + ".vrt", crs, snapped, res,
+                                grid.resampling(), nodata));
+                        warped++;
+                    }
+                }
+            }
+            GdalPath vrt = GdalPath.of(folder + "region.vrt");
+            Vector<String> o = new Vector<>(List.of("-te", num(union.getMinX()), num(union.getMinY()),
+                    num(union.getMaxX()), num(union.getMaxY()), "-tr", num(res), num(res), "-r", grid.resampling()));
+            gdal.ErrorReset();
+            Vector<String> layers = new Vector<>(warpedParts);
+            layers.addAll(parts);
+            Dataset d = gdal.BuildVRT(vrt.text(), layers, new BuildVRTOptions(o));
+            if (d == null) {
+                throw new GeoIOException(catalog + ": GDAL could not build the mosaic (" + Gdal.lastError("unknown error")
+                        + "); check that the rasters overlap the grid");
+            }
+            d.delete(); // flushes the VRT
+            return new RasterMosaic(catalog, folder, vrt, crs, res, warped);
+        } catch (RuntimeException e) {
+            gdal.RmdirRecursive(folder);
+            throw e;
+        }
+    }
+
+    /** The pixel size GDAL would choose for the first raster in another CRS (gdalwarp's default). */
+    private static double estimatedResolution(GeoRaster first, Crs crs, String folder) {
+        String probe = folder + "probe.vrt";
+        Dataset src = gdal.OpenEx(first.path().text());
+        try {
+            Dataset d = gdal.Warp(probe, new Dataset[] {src}, new WarpOptions(new Vector<>(List.of("-of", "VRT",
+                    "-t_srs", crs.wkt()))));
+            if (d == null) {
+                throw GeoIOException.of(first.path(), "GDAL cannot warp it to " + crs.name() + " ("
+                        + Gdal.lastError("unknown error") + ")", "pass the grid's pixel size (--resolution)");
+            }
+            double[] gt = d.GetGeoTransform();
+            d.delete();
+            return Math.abs(gt[1]);
+        } finally {
+            src.delete();
+            gdal.Unlink(probe);
+        }
+    }
+
+    private static boolean onGrid(GeoRaster r, Crs crs, double originX, double originY, double res) {
+        GeoTransform gt = r.geoTransform();
+        if (gt.hasRotation() || !r.requireCrs().isEquivalent(crs)) {
+            return false;
+        }
+        double tol = 1e-6 * res;
+        return Math.abs(gt.pixelSizeX() - res) <= 1e-9 * res && Math.abs(gt.pixelSizeY() - res) <= 1e-9 * res
+                && offGrid(gt.originX() - originX, res) <= tol && offGrid(gt.originY() - originY, res) <= tol;
+    }
+
+    private static double offGrid(double offset, double res) {
+        double k = offset / res;
+        return Math.abs(k - Math.rint(k)) * res;
+    }
+
+    /** @return {@code e} grown outward to the grid's lines */
+    static Envelope snap(Envelope e, double originX, double originY, double res) {
+        double minx = originX + Math.floor((e.getMinX() - originX) / res + 1e-9) * res;
+        double maxx = originX + Math.ceil((e.getMaxX() - originX) / res - 1e-9) * res;
+        double miny = originY + Math.floor((e.getMinY() - originY) / res + 1e-9) * res;
+        double maxy = originY + Math.ceil((e.getMaxY() - originY) / res - 1e-9) * res;
+        return new Envelope(minx, maxx, miny, maxy);
+    }
+
+    private static String warp(GdalPath f, GeoRaster r, String out, Crs crs, Envelope extent, double res,
+                               String resampling, OptionalDouble nodata) {
+        List<String> o = new ArrayList<>(List.of("-of", "VRT", "-t_srs", crs.wkt(), "-te", num(extent.getMinX()),
+                num(extent.getMinY()), num(extent.getMaxX()), num(extent.getMaxY()), "-tr", num(res), num(res), "-r",
+                resampling));
+        if (nodata.isPresent()) {
+            o.addAll(List.of("-srcnodata", num(nodata.getAsDouble()), "-dstnodata", num(nodata.getAsDouble())));
+        } else { // the warped frame's corners hold no data: transparent, so neighbours show through them
+            o.addAll(List.of("-dstnodata", "0"));
+        }
+        Dataset src = gdal.OpenEx(f.text());
+        if (src == null) {
+            throw GeoIOException.of(f, "GDAL cannot open it for warping (" + Gdal.lastError("unknown error") + ")",
+                    "check the file");
+        }
+        try {
+            gdal.ErrorReset();
+            Dataset d = gdal.Warp(out, new Dataset[] {src}, new WarpOptions(new Vector<>(o)));
+            if (d == null) {
+                throw GeoIOException.of(f, "GDAL cannot warp it onto the grid (" + Gdal.lastError("unknown error")
+                        + ")", "check its CRS and the grid's (--crs, --resolution)");
+            }
+            d.delete();
+            return out;
+        } finally {
+            src.delete();
+        }
+    }
+
+    private static String num(double v) {
+        return String.format(Locale.ROOT, "%.17g", v);
+    }
+
+    /** @return the mosaic's VRT, for {@link GeoRaster#open(GdalPath)} */
+    public GdalPath path() {
+        return path;
+    }
+
+    /** @return the rasters it reads */
+    public RasterCatalog catalog() {
+        return catalog;
+    }
+
+    /** @return the grid's CRS */
+    public Crs crs() {
+        return crs;
+    }
+
+    /** @return the grid's pixel size */
+    public double resolution() {
+        return resolution;
+    }
+
+    /** @return how many rasters are read through a warped VRT (not already on the grid) */
+    public int warpedCount() {
+        return warped;
+    }
+
+    /** Frees the VRTs. Readers opened on {@link #path()} must be closed first. */
+    @Override
+    public void close() {
+        gdal.RmdirRecursive(folder);
+    }
+
+    @Override
+    public String toString() {
+        return "RasterMosaic[" + catalog + " on " + crs.name() + " at " + resolution + ", " + warped + " warped]";
+    }
+}

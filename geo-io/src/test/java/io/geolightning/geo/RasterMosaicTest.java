@@ -1,0 +1,104 @@
+package io.geolightning.geo;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Massachusetts scene (1182 x 901 px, EPSG:26986, 1 m) cut into four quadrant files with gdal_translate, the
+ * fourth reprojected to EPSG:32619 at 1.2 m with gdalwarp: the catalog's mosaic on the first file's grid (the original
+ * one, EPSG:26986 at 0.999 m) gives back the original raster, with a margin where the reprojected frame reaches out.
+ */
+class RasterMosaicTest {
+
+    @TempDir
+    Path tmp;
+
+    static List<Path> quadrants(Path dir) {
+        int w = 1182;
+        int h = 901;
+        int[][] q = {{0, 0, 591, 450}, {591, 0, w - 591, 450}, {0, 450, 591, h - 450}, {591, 450, w - 591, h - 450}};
+        List<Path> out = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            Path f = dir.resolve("q" + (i + 1) + ".tif");
+            TestData.run("gdal_translate", "-q", "-srcwin", "" + q[i][0], "" + q[i][1], "" + q[i][2], "" + q[i][3],
+                    TestData.MASS_TIF.toString(), f.toString());
+            out.add(f);
+        }
+        Path utm = dir.resolve("q4-utm19.tif");
+        TestData.run("gdalwarp", "-q", "-t_srs", "EPSG:32619", "-tr", "1.2", "1.2", "-r", "bilinear",
+                out.get(3).toString(), utm.toString());
+        out.set(3, utm);
+        return out;
+    }
+
+    @Test
+    void fourQuadrantFilesOneReprojectedReadBackAsTheOriginalGrid() throws Exception {
+        List<Path> files = quadrants(Files.createDirectories(tmp.resolve("tiles")));
+        RasterCatalog catalog = RasterCatalog.expand(List.of(tmp.resolve("tiles") + "/q[123].tif",
+                tmp.resolve("tiles/q4-utm19.tif").toString()));
+        assertEquals(files.stream().map(GdalPath::of).toList(), catalog.files());
+        try (RasterMosaic m = RasterMosaic.build(catalog, new TargetGrid(null, null, "bilinear"));
+             GeoRaster region = GeoRaster.open(m.path()); GeoRaster original = GeoRaster.open(TestData.MASS_TIF)) {
+            assertEquals(1, m.warpedCount(), "only the reprojected quadrant is warped");
+            assertEquals(26986, region.requireCrs().epsg().orElseThrow());
+            double[] ga = original.geoTransform().toGdal();
+            double[] gb = region.geoTransform().toGdal();
+            assertEquals(ga[1], gb[1], 1e-12, "the original pixel size");
+            double dx = (ga[0] - gb[0]) / ga[1];
+            double dy = (ga[3] - gb[3]) / ga[5];
+            assertEquals(Math.rint(dx), dx, 1e-6, "on the original grid lines");
+            assertEquals(Math.rint(dy), dy, 1e-6);
+            assertTrue(dx >= 0 && dy >= 0 && region.width() >= original.width() + dx
+                    && region.height() >= original.height() + dy, "the mosaic covers the original");
+            assertTrue(region.width() < original.width() * 1.05, "the reprojected quadrant's frame adds a margin only");
+            RasterWindow a = original.readAll();
+            RasterWindow b = region.read(new PixelWindow((int) Math.rint(dx), (int) Math.rint(dy), original.width(),
+                    original.height()));
+            int w = original.width();
+            long zeroHoles = 0;
+            double diff = 0;
+            long n4 = 0;
+            for (int band = 0; band < 3; band++) {
+                for (int y = 0; y < original.height(); y++) {
+                    for (int x = 0; x < w; x++) {
+                        double va = a.getDouble(band, x, y);
+                        double vb = b.getDouble(band, x, y);
+                        if (x < 591 || y < 450) {
+                            assertEquals(va, vb, "quadrants 1-3 are read unchanged, band " + band + " at " + x + "," + y);
+                        } else {
+                            diff += Math.abs(va - vb);
+                            n4++;
+                        }
+                        if (vb == 0 && va != 0) {
+                            zeroHoles++;
+                        }
+                    }
+                }
+            }
+            assertEquals(0, zeroHoles, "no holes along the seams");
+            assertTrue(diff / n4 < 12, "quadrant 4, resampled twice, stays close: mean |diff| " + diff / n4);
+        }
+        assertEquals(0, org.gdal.gdal.gdal.ReadDirRecursive("/vsimem/geolightning") == null ? 0
+                : org.gdal.gdal.gdal.ReadDirRecursive("/vsimem/geolightning").size(), "closing frees the VRTs");
+    }
+
+    @Test
+    void catalogsNameWhatIsWrong() {
+        GeoIOException e = assertThrows(GeoIOException.class, () -> RasterCatalog.expand(List.of(tmp + "/*.tif")));
+        assertTrue(e.getMessage().startsWith(tmp + "/*.tif: the pattern matches no file"), e.getMessage());
+        e = assertThrows(GeoIOException.class, () -> RasterCatalog.expand(List.of(TestData.RGB.toString(),
+                TestData.L7.toString())).check());
+        assertTrue(e.getMessage().startsWith(TestData.L7 + ": 6 bands of UINT8 but RGB.byte.tif has 3 of UINT8;"),
+                e.getMessage());
+        e = assertThrows(GeoIOException.class, () -> RasterCatalog.expand(List.of(tmp.toString())));
+        assertTrue(e.getMessage().startsWith(tmp + ": the folder holds no raster file"), e.getMessage());
+    }
+}
