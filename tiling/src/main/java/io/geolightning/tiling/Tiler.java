@@ -5,6 +5,8 @@ import io.geolightning.geo.Crs;
 import io.geolightning.geo.GdalPath;
 import io.geolightning.geo.GeoIOException;
 import io.geolightning.geo.GeoRaster;
+import io.geolightning.geo.RasterCatalog;
+import io.geolightning.geo.RasterMosaic;
 import io.geolightning.geo.RasterWindow;
 import io.geolightning.tiling.labels.LabelSet;
 import io.geolightning.tiling.labels.LabelTask;
@@ -84,9 +86,11 @@ public final class Tiler {
         long t0 = System.nanoTime();
         List<Scene> scenes = new ArrayList<>();
         ConcurrentLinkedQueue<GeoRaster> handles = new ConcurrentLinkedQueue<>();
+        RasterMosaic mosaic = null;
         try {
             LabelSet labels = config.labels() == null ? null : LabelSet.load(config.labels());
-            for (GdalPath p : config.scenes()) {
+            mosaic = config.grid() == null ? null : mosaic(config);
+            for (GdalPath p : mosaic == null ? config.scenes() : List.of(mosaic.path())) {
                 GeoRaster r = open(p);
                 handles.add(r);
                 Crs crs = r.crs().orElse(null);
@@ -104,6 +108,21 @@ public final class Tiler {
             return tile(config, scenes, labels, handles, t0);
         } finally {
             handles.forEach(GeoRaster::close);
+            if (mosaic != null) {
+                mosaic.close();
+            }
+        }
+    }
+
+    /** The scenes as one raster on the config's grid: chips are cut from the region's grid, across file seams. */
+    private static RasterMosaic mosaic(TilingConfig config) {
+        try {
+            RasterMosaic m = RasterMosaic.build(RasterCatalog.of(config.scenes()), config.grid());
+            LOG.info("tiling a region of {} raster(s) on {} at {} ({} warped)", config.scenes().size(), m.crs().name(),
+                    m.resolution(), m.warpedCount());
+            return m;
+        } catch (GeoIOException e) {
+            throw new TilingException(e.getMessage(), e);
         }
     }
 
@@ -355,34 +374,13 @@ public final class Tiler {
         List<InputFingerprint> inputs = new ArrayList<>();
         config.scenes().forEach(p -> inputs.add(InputFingerprint.of(p)));
         if (config.labels() != null) {
-            inputs.addAll(vectorFingerprints(config.labels().vector()));
+            inputs.addAll(InputFingerprint.ofVector(config.labels().vector()));
         }
         return new ChipStoreMetadata(ChipStoreSchema.VERSION, config.task(),
                 labels == null ? List.of() : labels.classNames(),
                 config.labels() == null ? null : config.labels().ignoreValue(), bands, dtype.id(), config.chipSize(),
                 config.chipSize(), Arrays.asList(nodata), stats, null, null, configHash(config), config.describe(),
                 inputs, null);
-    }
-
-    /** Fingerprints a vector file and, for a local Shapefile, its .dbf/.shx/.prj/.cpg companions. */
-    public static List<InputFingerprint> vectorFingerprints(GdalPath labels) {
-        List<InputFingerprint> out = new ArrayList<>();
-        out.add(InputFingerprint.of(labels));
-        if (labels.isVirtual()) {
-            return out; // an archive is fingerprinted whole; a remote file by its path
-        }
-        Path vector = labels.local();
-        String n = vector.getFileName().toString();
-        if (n.toLowerCase(java.util.Locale.ROOT).endsWith(".shp")) {
-            String stem = n.substring(0, n.length() - 4);
-            for (String ext : new String[] {".dbf", ".shx", ".prj", ".cpg"}) {
-                Path c = vector.resolveSibling(stem + ext);
-                if (Files.exists(c)) {
-                    out.add(InputFingerprint.of(c));
-                }
-            }
-        }
-        return out;
     }
 
     /** SHA-256 of the configuration's description and the store schema version. */

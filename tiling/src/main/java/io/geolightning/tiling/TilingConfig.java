@@ -1,11 +1,13 @@
 package io.geolightning.tiling;
 
 import io.geolightning.geo.GdalPath;
+import io.geolightning.geo.TargetGrid;
 import io.geolightning.tiling.labels.LabelConfig;
 import io.geolightning.tiling.labels.LabelTask;
 import io.geolightning.tiling.splits.SplitConfig;
 import io.geolightning.tiling.store.ChipStoreOptions;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,11 +33,14 @@ import java.util.Map;
  * @param store chip store path (".parquet" file or folder)
  * @param storeOptions Parquet options
  * @param workers reading/labelling threads
+ * @param grid read the scenes as one mosaic on this grid, chips cut from the region's grid across file seams and
+ *             spatial blocks region-wide; null = each scene tiled on its own grid
  */
 public record TilingConfig(List<GdalPath> scenes, LabelConfig labels, int chipSize, int stride, EdgeMode edge,
                            int randomCount, long samplingSeed, boolean requireLabelOverlap, Region region,
                            double maxNodataFraction, double negativeSurvivalProbability, long filterSeed,
-                           SplitConfig split, Path store, ChipStoreOptions storeOptions, int workers) {
+                           SplitConfig split, Path store, ChipStoreOptions storeOptions, int workers,
+                           TargetGrid grid) {
 
     /** Validates. */
     public TilingConfig {
@@ -75,6 +80,16 @@ public record TilingConfig(List<GdalPath> scenes, LabelConfig labels, int chipSi
         if (workers < 1) {
             workers = Math.max(1, Runtime.getRuntime().availableProcessors());
         }
+    }
+
+    /**
+     * @param area the area to tile (an envelope in any CRS), or null for everything
+     * @return a copy tiling only {@code area}
+     */
+    public TilingConfig withRegion(Region area) {
+        return new TilingConfig(scenes, labels, chipSize, stride, edge, randomCount, samplingSeed, requireLabelOverlap,
+                area, maxNodataFraction, negativeSurvivalProbability, filterSeed, split, store, storeOptions, workers,
+                grid);
     }
 
     /** @return the label task (NONE without labels) */
@@ -127,6 +142,9 @@ public record TilingConfig(List<GdalPath> scenes, LabelConfig labels, int chipSi
         s.put("strict", split.strict());
         m.put("split", s);
         m.put("codec", storeOptions.codec().name());
+        if (grid != null) { // absent for scene-by-scene tiling, so stores tiled before regions existed stay current
+            m.put("grid", Arrays.asList(grid.crs(), grid.resolution(), grid.resampling()));
+        }
         return m;
     }
 
@@ -149,6 +167,7 @@ public record TilingConfig(List<GdalPath> scenes, LabelConfig labels, int chipSi
         private Path store;
         private ChipStoreOptions storeOptions = ChipStoreOptions.defaults();
         private int workers;
+        private TargetGrid grid;
 
         /** @param v local rasters */
         public Builder scenes(Path... v) {
@@ -158,6 +177,15 @@ public record TilingConfig(List<GdalPath> scenes, LabelConfig labels, int chipSi
         /** @param v local rasters */
         public Builder scenes(List<Path> v) {
             scenes = v.stream().map(GdalPath::of).toList();
+            return this;
+        }
+
+        /**
+         * @param v read the scenes as one mosaic on this grid (a region), or null (default) to tile each on its own
+         * @return this
+         */
+        public Builder grid(TargetGrid v) {
+            grid = v;
             return this;
         }
 
@@ -246,7 +274,7 @@ public record TilingConfig(List<GdalPath> scenes, LabelConfig labels, int chipSi
         public TilingConfig build() {
             return new TilingConfig(scenes, labels, chipSize, stride, edge, randomCount, samplingSeed,
                     requireLabelOverlap, region, maxNodataFraction, negativeSurvivalProbability, filterSeed, split,
-                    store, storeOptions, workers);
+                    store, storeOptions, workers, grid);
         }
     }
 }

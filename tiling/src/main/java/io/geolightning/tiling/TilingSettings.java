@@ -1,6 +1,7 @@
 package io.geolightning.tiling;
 
 import io.geolightning.geo.GdalPath;
+import io.geolightning.geo.TargetGrid;
 import io.geolightning.tiling.labels.ClassificationRule;
 import io.geolightning.tiling.labels.LabelConfig;
 import io.geolightning.tiling.labels.LabelTask;
@@ -154,6 +155,22 @@ public record TilingSettings(String labels, String layer, String labelField, Str
      * @throws TilingException naming the flag and the key of a value that is missing, out of range or unknown
      */
     public TilingConfig toTilingConfig(GdalPath raster, Path store, long defaultSeed, int workers) {
+        return toTilingConfig(List.of(raster), null, store, defaultSeed, workers);
+    }
+
+    /**
+     * Checks every value and builds the tiling of a region: several rasters read as one mosaic on {@code grid}.
+     *
+     * @param rasters the region's rasters (a {@link io.geolightning.geo.RasterCatalog}'s files)
+     * @param grid the grid the region is read on, or null to tile each raster on its own grid
+     * @param store where the chips go
+     * @param defaultSeed the split seed when {@code seed} is not set
+     * @param workers reading threads (at least 1 is used)
+     * @return the configuration of the {@link Tiler}
+     * @throws TilingException naming the flag and the key of a value that is missing, out of range or unknown
+     */
+    public TilingConfig toTilingConfig(List<GdalPath> rasters, TargetGrid grid, Path store, long defaultSeed,
+                                       int workers) {
         LabelTask task = task();
         if (labels == null || labels.isBlank()) {
             throw new TilingException("'labels' is not set; pass the vector file with the label polygons");
@@ -166,7 +183,8 @@ public record TilingSettings(String labels, String layer, String labelField, Str
         LabelConfig lc = new LabelConfig(GdalPath.of(labels), blankToNull(layer), blankToNull(labelField), classes,
                 background, ignoreValue, ClassificationRule.minCoverage(minCoverage), allTouched, task);
         return TilingConfig.builder()
-                .scenes(raster)
+                .scenes(rasters.toArray(new GdalPath[0]))
+                .grid(grid)
                 .labels(lc)
                 .chipSize(chipSize)
                 .stride(resolvedStride())

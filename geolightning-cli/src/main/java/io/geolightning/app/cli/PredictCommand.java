@@ -1,8 +1,8 @@
 package io.geolightning.app.cli;
 
 import io.geolightning.foundation.ExitCodes;
-import io.geolightning.geo.GdalPath;
 import io.geolightning.geo.GeoRaster;
+import io.geolightning.geo.RasterMosaic;
 import io.geolightning.geo.RasterFormat;
 import io.geolightning.models.predict.PredictOptions;
 import io.geolightning.models.predict.PredictionResult;
@@ -34,10 +34,8 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--checkpoint", required = true, paramLabel = "CKPT", description = "Checkpoint (.ckpt) from train.")
     Path checkpoint;
 
-    @Option(names = "--raster", required = true, paramLabel = "RASTER",
-            description = "Scene to classify: same bands as the training data, with a CRS (a file or any GDAL path:"
-                    + " /vsizip/..., /vsicurl/https://...).")
-    GdalPath raster;
+    @Mixin
+    RegionOptions region;
 
     @Option(names = "--out", required = true, paramLabel = "TIF", description = "Class raster to write (COG).")
     Path out;
@@ -83,7 +81,7 @@ final class PredictCommand implements Callable<Integer> {
         checks.localOutput("--out", out).localOutput("--probabilities", probabilities);
         Map<String, Path> inputs = new LinkedHashMap<>();
         inputs.put("--checkpoint", checkpoint);
-        inputs.put("--raster", OptionChecks.local(raster));
+        inputs.putAll(region.localInputs());
         checks.notAnInput("--out", out, inputs);
         if (probabilities != null) {
             checks.notAnInput("--probabilities", probabilities, inputs);
@@ -92,8 +90,8 @@ final class PredictCommand implements Callable<Integer> {
             }
         }
         requireFile(checkpoint, "checkpoint", "pass a .ckpt from a run's checkpoints/ folder");
-        if (!raster.isVirtual()) {
-            requireFile(raster.local(), "raster", "check the path");
+        for (Path local : region.localInputs().values()) {
+            requireFile(local, "raster", "check the path");
         }
         checkOutput(out);
         if (probabilities != null) {
@@ -104,10 +102,11 @@ final class PredictCommand implements Callable<Integer> {
                 .probabilitiesPath(probabilities).bands(bands)
                 .format(format).overwrite(overwrite).allowPadding(allowPadding).build();
         try (TaskInferenceModel model = TaskInferenceModel.fromCheckpoint(checkpoint);
-             GeoRaster in = GeoRaster.open(raster)) {
+             RasterMosaic mosaic = region.isRegion() ? RasterMosaic.build(region.catalog(), region.grid()) : null;
+             GeoRaster in = GeoRaster.open(mosaic != null ? mosaic.path() : region.single())) {
             PredictionResult r = new ScenePredictor(model).predict(in, out, options);
             w.printf(Locale.ROOT, "classified %s (%d x %d px) with %s (%s, classes %s): %d windows of %d px, overlap %d,"
-                    + " %.1f s%n", raster.fileName(), r.width(), r.height(), checkpoint.getFileName(),
+                    + " %.1f s%n", region.describe(), r.width(), r.height(), checkpoint.getFileName(),
                     model.signature().architecture(), model.classNames(), r.windows(), r.windowSize(), r.overlap(),
                     r.seconds());
             w.printf(Locale.ROOT, "classified GeoTIFF: %s%n", r.classes().toAbsolutePath());

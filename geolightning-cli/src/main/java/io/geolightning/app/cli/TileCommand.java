@@ -30,9 +30,12 @@ import picocli.CommandLine.Spec;
 @Command(name = "tile", description = "Cut a raster + vector labels into a Parquet chip store (train/val/test).")
 final class TileCommand implements Callable<Integer> {
 
-    @Option(names = "--raster", required = true, paramLabel = "RASTER",
-            description = "Scene to tile: any GDAL raster, a file or a GDAL path (/vsizip/..., /vsicurl/https://...).")
-    GdalPath raster;
+    @Mixin
+    RegionOptions region;
+
+    @Option(names = "--bbox", paramLabel = "MINX,MINY,MAXX,MAXY[,CRS]",
+            description = "Tile only this box (in CRS, e.g. EPSG:4326; default the rasters' CRS).")
+    String bbox;
 
     @Option(names = "--labels", required = true, paramLabel = "VECTOR",
             description = "Label polygons (Shapefile, GeoPackage, GeoJSON, ..., also inside /vsizip/...); reprojected to"
@@ -73,11 +76,14 @@ final class TileCommand implements Callable<Integer> {
 
     private int tile(PrintWriter w) {
         TilingSettings settings = tiling.settings(labels.text());
-        TilingConfig config = settings.toTilingConfig(raster, out, settings.resolvedSeed(TilingSettings.DEFAULT_SEED),
-                workers);
+        TilingConfig config = settings.toTilingConfig(region.catalog().files(), region.grid(), out,
+                settings.resolvedSeed(TilingSettings.DEFAULT_SEED), workers);
+        if (bbox != null) {
+            config = config.withRegion(RegionOptions.box(bbox));
+        }
         TilingResult r = Tiler.run(config);
         ChipStoreMetadata m = r.metadata();
-        w.printf(Locale.ROOT, "tiled %s with %s into %s in %.1f s (%.0f chips/s)%n", raster.fileName(),
+        w.printf(Locale.ROOT, "tiled %s with %s into %s in %.1f s (%.0f chips/s)%n", region.describe(),
                 labels.fileName(), out, r.seconds(), r.chipsPerSecond());
         Table t = new Table(w, 12);
         t.row("chips", r.written() + " written of " + r.candidates() + " placed; skipped: " + r.skippedNodata()
@@ -104,9 +110,15 @@ final class TileCommand implements Callable<Integer> {
         tiling.validate(spec);
         OptionChecks c = new OptionChecks(spec).atLeast("--workers", workers, 0, "2");
         c.localOutput("--out", out);
-        Map<String, Path> inputs = new LinkedHashMap<>();
-        inputs.put("--raster", OptionChecks.local(raster));
+        Map<String, Path> inputs = new LinkedHashMap<>(region.localInputs());
         inputs.put("--labels", OptionChecks.local(labels));
+        if (bbox != null) {
+            try {
+                RegionOptions.box(bbox);
+            } catch (RuntimeException e) {
+                throw c.usage("--bbox " + bbox + ": " + e.getMessage());
+            }
+        }
         c.notAnInput("--out", out, inputs);
         for (Path in : inputs.values()) {
             if (in != null && Files.isDirectory(out) && in.toAbsolutePath().normalize().startsWith(out.toAbsolutePath().normalize())) {

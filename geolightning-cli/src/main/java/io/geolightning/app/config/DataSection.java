@@ -1,14 +1,19 @@
 package io.geolightning.app.config;
 
+import io.geolightning.geo.TargetGrid;
 import io.geolightning.tiling.TilingException;
 import io.geolightning.tiling.TilingSettings;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The {@code data} section: where the chips come from and how they are batched. Three sources, exactly one of them:
  * <ul>
  *   <li>an existing chip store ({@code chips}), e.g. written by {@code geolightning tile};</li>
  *   <li>a scene and its labels ({@code raster} + {@code labels} + {@code labelField}), tiled into {@code chips}
- *       (default {@code <runs>/<name>/chips}) once and reused while the inputs and tiling settings are unchanged;</li>
+ *       (default {@code <runs>/<name>/chips}) once and reused while the inputs and tiling settings are unchanged; or
+ *       a region of several rasters ({@code rasters}: a list of files, globs, folders or lists, read as one mosaic on
+ *       {@code grid});</li>
  *   <li>pre-chipped images in class folders ({@code imageFolder}, e.g. AID), split per class at random.</li>
  * </ul>
  * Relative paths are resolved against the working directory.
@@ -19,6 +24,9 @@ import io.geolightning.tiling.TilingSettings;
  *
  * @param chips chip store to read, or to write when tiling
  * @param raster scene to tile
+ * @param rasters the rasters of a region to tile: files, GDAL paths, globs, folders or list files
+ * @param grid the grid a region is read on ({@code {crs: EPSG:32619, resolution: 10, resampling: bilinear}}); unset
+ *             values, or the whole key, default to the first raster's grid
  * @param tiling how the scene is tiled (the section's tiling keys; {@code seed} also seeds the loaders)
  * @param imageFolder folder of class folders of images
  * @param resize resize images to this square side (image folders; default 0 = keep)
@@ -26,8 +34,8 @@ import io.geolightning.tiling.TilingSettings;
  * @param workers decoding threads of the loaders (default 2)
  * @param augment random flips and 90 degree rotations of training chips (default false)
  */
-public record DataSection(String chips, String raster, TilingSettings tiling, String imageFolder, Integer resize,
-                          Integer batchSize, Integer workers, Boolean augment) {
+public record DataSection(String chips, String raster, List<String> rasters, TargetGrid grid, TilingSettings tiling,
+                          String imageFolder, Integer resize, Integer batchSize, Integer workers, Boolean augment) {
 
     /** The component that holds the tiling keys; in YAML they are written flat in the section. */
     public static final String TILING = "tiling";
@@ -35,6 +43,7 @@ public record DataSection(String chips, String raster, TilingSettings tiling, St
     /** Fills defaults; an unset stride becomes the chip size, so the resolved configuration shows it. */
     public DataSection {
         tiling = tiling == null ? TilingSettings.defaults() : tiling;
+        rasters = rasters == null ? List.of() : List.copyOf(rasters);
         tiling = tiling.stride() != null ? tiling : tiling.toBuilder().stride(tiling.chipSize()).build();
         resize = resize == null ? 0 : resize;
         batchSize = batchSize == null ? 32 : batchSize;
@@ -62,7 +71,7 @@ public record DataSection(String chips, String raster, TilingSettings tiling, St
 
     /** @return a section with every default and no source (a run must name one) */
     public static DataSection defaults() {
-        return new DataSection(null, null, null, null, null, null, null, null);
+        return new DataSection(null, null, null, null, null, null, null, null, null, null);
     }
 
     /** @return the split and shuffle seed, or null for the run's seed */
@@ -70,9 +79,19 @@ public record DataSection(String chips, String raster, TilingSettings tiling, St
         return tiling.seed();
     }
 
-    /** @return true when this section tiles a scene (raster given) */
+    /** @return true when this section tiles a scene or a region ({@code raster} or {@code rasters} given) */
     public boolean tilesScene() {
-        return raster != null && !raster.isBlank();
+        return raster != null && !raster.isBlank() || !rasters.isEmpty();
+    }
+
+    /** @return what {@code raster} and {@code rasters} name, in that order */
+    public List<String> rasterSpecs() {
+        List<String> all = new ArrayList<>();
+        if (raster != null && !raster.isBlank()) {
+            all.add(raster);
+        }
+        all.addAll(rasters);
+        return all;
     }
 
     /** @return true when this section reads class folders of images */

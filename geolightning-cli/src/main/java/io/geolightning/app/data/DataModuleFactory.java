@@ -3,6 +3,9 @@ package io.geolightning.app.data;
 import io.geolightning.app.config.ConfigException;
 import io.geolightning.app.config.DataSection;
 import io.geolightning.geo.GdalPath;
+import io.geolightning.geo.GeoIOException;
+import io.geolightning.geo.RasterCatalog;
+import io.geolightning.geo.TargetGrid;
 import io.geolightning.tiling.TilingConfig;
 import io.geolightning.tiling.TilingException;
 import io.geolightning.tiling.data.Augmentation;
@@ -11,6 +14,7 @@ import io.geolightning.tiling.data.ImageFolderDataModule;
 import io.geolightning.tiling.data.LoaderConfig;
 import io.geolightning.tiling.data.SatelliteDataModule;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Turns a {@link DataSection} into a tiling data module: a {@link SatelliteDataModule} over an existing chip store or
@@ -62,11 +66,17 @@ public final class DataModuleFactory {
      */
     public static TilingConfig tilingConfig(DataSection data, Path store, long seed) {
         if (!data.tilesScene()) {
-            throw new ConfigException("data: 'raster' is not set; pass the scene to tile");
+            throw new ConfigException("data: 'raster' is not set; pass the scene to tile (or 'rasters' for a region)");
         }
+        List<GdalPath> files;
         try {
-            return data.tiling().toTilingConfig(GdalPath.of(data.raster()), store, seed,
-                    data.workers());
+            files = RasterCatalog.expand(data.rasterSpecs()).files();
+        } catch (GeoIOException e) {
+            throw new ConfigException("data.rasters: " + e.getMessage(), e);
+        }
+        TargetGrid grid = data.grid() != null ? data.grid() : files.size() > 1 ? TargetGrid.ofFirstRaster() : null;
+        try {
+            return data.tiling().toTilingConfig(files, grid, store, seed, data.workers());
         } catch (TilingException e) {
             throw new ConfigException("data: " + e.getMessage(), e);
         }

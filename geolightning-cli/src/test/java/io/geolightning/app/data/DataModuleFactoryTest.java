@@ -68,6 +68,24 @@ class DataModuleFactoryTest {
     }
 
     @Test
+    void aRegionInTheYamlIsACatalogOnAGrid() throws Exception {
+        Path dir = java.nio.file.Files.createTempDirectory("region");
+        for (String n : new String[] {"b.tif", "a.tif", "notes.txt"}) {
+            java.nio.file.Files.writeString(dir.resolve(n), "");
+        }
+        TilingConfig c = DataModuleFactory.tilingConfig(data("rasters=[" + dir + "/*.tif]", "labels=l.gpkg",
+                "labelField=F"), Path.of("store"), 7);
+        assertEquals(List.of(dir.resolve("a.tif").toString(), dir.resolve("b.tif").toString()),
+                c.scenes().stream().map(io.geolightning.geo.GdalPath::text).toList());
+        assertEquals(io.geolightning.geo.TargetGrid.ofFirstRaster(), c.grid(), "several rasters: one mosaic");
+        c = DataModuleFactory.tilingConfig(data("raster=" + dir.resolve("a.tif"), "grid={crs: EPSG:32619,"
+                + " resolution: 10, resampling: bilinear}", "labels=l.gpkg", "labelField=F"), Path.of("store"), 7);
+        assertEquals(new io.geolightning.geo.TargetGrid("EPSG:32619", 10.0, "bilinear"), c.grid());
+        assertMessage(() -> DataModuleFactory.tilingConfig(data("rasters=[" + dir + "/*.jp2]", "labels=l.gpkg",
+                "labelField=F"), Path.of("store"), 7), "data.rasters: " + dir + "/*.jp2: the pattern matches no file");
+    }
+
+    @Test
     void badValuesAreRefusedWhenReadNamingTheKeyAndTheAcceptedValues() {
         assertMessage(() -> DataModuleFactory.create(data("batchSize=4"), Path.of("d"), 1),
                 "data: no source; set 'chips'");

@@ -5,6 +5,8 @@ import io.geolightning.tiling.TilingException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Size and modification time of one input file (raster or labels), recorded in the sidecar so that a data module can
@@ -46,5 +48,26 @@ public record InputFingerprint(String path, long size, long modifiedMillis) {
             throw new TilingException(file + ": cannot read its size or modification time (" + e.getMessage()
                     + "); check that the file exists and is readable", e);
         }
+    }
+
+    /** Fingerprints a vector file and, for a local Shapefile, its .dbf/.shx/.prj/.cpg companions. */
+    public static List<InputFingerprint> ofVector(GdalPath labels) {
+        List<InputFingerprint> out = new ArrayList<>();
+        out.add(of(labels));
+        if (labels.isVirtual()) {
+            return out; // an archive is fingerprinted whole; a remote file by its path
+        }
+        Path vector = labels.local();
+        String n = vector.getFileName().toString();
+        if (n.toLowerCase(java.util.Locale.ROOT).endsWith(".shp")) {
+            String stem = n.substring(0, n.length() - 4);
+            for (String ext : new String[] {".dbf", ".shx", ".prj", ".cpg"}) {
+                Path c = vector.resolveSibling(stem + ext);
+                if (Files.exists(c)) {
+                    out.add(of(c));
+                }
+            }
+        }
+        return out;
     }
 }

@@ -1,0 +1,107 @@
+package io.geolightning.app.cli;
+
+import io.geolightning.geo.Crs;
+import io.geolightning.geo.GdalPath;
+import io.geolightning.geo.RasterCatalog;
+import io.geolightning.geo.TargetGrid;
+import io.geolightning.tiling.Region;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/**
+ * The rasters a command reads, shared by {@code tile} and {@code predict}: one scene, or a region of several rasters
+ * (repeated {@code --raster}, globs, folders, lists) read as one mosaic on a grid ({@code --crs}, {@code --resolution},
+ * {@code --resampling}; default the first raster's).
+ */
+public final class RegionOptions {
+
+    @Option(names = "--raster", required = true, paramLabel = "RASTER",
+            description = {"Raster(s) to read: a file, a GDAL path (/vsizip/..., /vsicurl/https://...), a glob"
+                + " ('tiles/*.tif', quoted), a folder or a .txt/.csv list. Repeat it for a region: the rasters are read"
+                + " as one mosaic (they may differ in CRS and resolution)."})
+    List<String> rasters = new ArrayList<>();
+
+    @Option(names = "--crs", paramLabel = "CRS",
+            description = "Grid CRS of a region, e.g. EPSG:32619. Default: the first raster's.")
+    String crs;
+
+    @Option(names = "--resolution", paramLabel = "SIZE",
+            description = "Grid pixel size of a region, in the grid CRS's units. Default: the first raster's.")
+    Double resolution;
+
+    @Option(names = "--resampling", paramLabel = "METHOD", defaultValue = "nearest",
+            description = "Resampling of rasters off the grid: nearest, bilinear, cubic, lanczos, average, mode."
+                    + " Default: ${DEFAULT-VALUE}.")
+    String resampling;
+
+    private RasterCatalog catalog;
+
+    /** @return the rasters named, expanded (once) */
+    public RasterCatalog catalog() {
+        if (catalog == null) {
+            catalog = RasterCatalog.expand(rasters);
+        }
+        return catalog;
+    }
+
+    /** @return true when the rasters are read as a region: several of them, or a grid was asked for */
+    public boolean isRegion() {
+        return catalog().files().size() > 1 || crs != null || resolution != null;
+    }
+
+    /** @return the region's grid, or null for one raster read as it is */
+    public TargetGrid grid() {
+        return isRegion() ? new TargetGrid(crs, resolution, resampling) : null;
+    }
+
+    /** @return the only raster (not a region) */
+    public GdalPath single() {
+        return catalog().files().get(0);
+    }
+
+    /** @return the local input files by a label for {@link OptionChecks#notAnInput} (GDAL virtual paths left out) */
+    Map<String, Path> localInputs() {
+        Map<String, Path> out = new LinkedHashMap<>();
+        for (GdalPath f : catalog().files()) {
+            if (!f.isVirtual()) {
+                out.put(out.isEmpty() ? "--raster" : "--raster (" + f.fileName() + ")", f.local());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * @param text {@code minx,miny,maxx,maxy} or {@code minx,miny,maxx,maxy,EPSG:4326}
+     * @return the box as a tiling region (in the rasters' CRS when none is given)
+     * @throws IllegalArgumentException saying what is wrong with the text
+     */
+    static Region box(String text) {
+        String[] p = text.split(",");
+        if (p.length != 4 && p.length != 5) {
+            throw new IllegalArgumentException("write minx,miny,maxx,maxy or minx,miny,maxx,maxy,EPSG:n");
+        }
+        double[] v = new double[4];
+        for (int i = 0; i < 4; i++) {
+            try {
+                v[i] = Double.parseDouble(p[i].trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("'" + p[i].trim() + "' is not a number; write minx,miny,maxx,maxy");
+            }
+        }
+        String crs = p.length == 5 ? p[4].trim() : null;
+        if (crs != null) {
+            Crs.fromUserInput(crs); // an unknown CRS is named now, not when tiling starts
+        }
+        return new Region(v[0], v[1], v[2], v[3], crs);
+    }
+
+    /** @return how the rasters are named in summaries: the file, or "N rasters" */
+    String describe() {
+        List<GdalPath> f = catalog().files();
+        return f.size() == 1 ? f.get(0).fileName() : f.size() + " rasters";
+    }
+}

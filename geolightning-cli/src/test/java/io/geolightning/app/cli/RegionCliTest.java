@@ -1,0 +1,187 @@
+package io.geolightning.app.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.geolightning.geo.GeoRaster;
+import io.geolightning.geo.PixelWindow;
+import io.geolightning.geo.RasterWindow;
+import io.geolightning.tiling.store.ChipRow;
+import io.geolightning.tiling.store.ChipStoreReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A region of four files: the Massachusetts scene cut into quadrants with gdal_translate, the fourth reprojected to
+ * EPSG:32619 at 1.2 m with gdalwarp. Tiled and predicted as one region on the first file's grid (the original one),
+ * it gives what the original file gives.
+ */
+class RegionCliTest {
+
+    static final Path SCENE = CliRun.data("massachusetts/22978945_15.tif");
+    static final Path BUILDINGS = CliRun.data("massachusetts/buildings_22978945_15.gpkg");
+
+    @TempDir
+    static Path tmp;
+
+    @BeforeAll
+    static void quadrants() throws Exception {
+        Path tiles = Files.createDirectories(tmp.resolve("tiles"));
+        int[][] q = {{0, 0, 591, 450}, {591, 0, 591, 450}, {0, 450, 591, 451}, {591, 450, 591, 451}};
+        for (int i = 0; i < 4; i++) {
+            gdal("gdal_translate", "-q", "-srcwin", "" + q[i][0], "" + q[i][1], "" + q[i][2], "" + q[i][3],
+                    SCENE.toString(), tiles.resolve("q" + (i + 1) + ".tif").toString());
+        }
+        gdal("gdalwarp", "-q", "-t_srs", "EPSG:32619", "-tr", "1.2", "1.2", "-r", "bilinear",
+                tiles.resolve("q4.tif").toString(), tmp.resolve("q4-utm19.tif").toString());
+        Files.delete(tiles.resolve("q4.tif"));
+        Files.move(tmp.resolve("q4-utm19.tif"), tiles.resolve("q4-utm19.tif"));
+    }
+
+    private static void gdal(String... cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), String.join(" ", cmd) + ": " + out);
+    }
+
+    private static long buildingPixels(Path store) {
+        long[] n = {0};
+        ChipStoreReader.open(store).forEach(r -> {
+            for (byte b : r.mask()) {
+                n[0] += b == 1 ? 1 : 0;
+            }
+        });
+        return n[0];
+    }
+
+    @Test
+    void theFourFileRegionTilesLikeTheOriginalScene() throws Exception {
+        Path orig = tmp.resolve("orig-chips");
+        Path region = tmp.resolve("region-chips");
+        List<Object> common = List.of("--labels", BUILDINGS, "--mode", "segmentation", "--chip", 64, "--edge", "pad",
+                "--max-nodata", 1, "--split", "none");
+        List<Object> a = new ArrayList<>(List.of("tile", "--raster", SCENE));
+        a.addAll(common);
+        a.addAll(List.of("--out", orig));
+        CliRun r = CliRun.of(a.toArray());
+        assertEquals(0, r.code(), r.err());
+        List<Object> b = new ArrayList<>(List.of("tile", "--raster", tmp.resolve("tiles") + "/q[123].tif", "--raster",
+                tmp.resolve("tiles/q4-utm19.tif")));
+        b.addAll(common);
+        b.addAll(List.of("--out", region));
+        r = CliRun.of(b.toArray());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().startsWith("tiled 4 rasters with buildings_22978945_15.gpkg into "), r.out());
+
+        long expected = buildingPixels(orig);
+        long got = buildingPixels(region);
+        assertTrue(expected > 10_000, "buildings present: " + expected);
+        assertTrue(Math.abs(got - expected) <= 0.01 * expected, "building pixels " + got + " vs " + expected);
+
+        // chips along the seams: no pixel is empty where the scene has data
+        long holes = 0;
+        long checked = 0;
+        try (GeoRaster scene = GeoRaster.open(SCENE)) {
+            double[] gt = scene.geoTransform().toGdal();
+            for (ChipRow c : rows(region)) {
+                int x0 = (int) Math.round((c.minx() - gt[0]) / gt[1]);
+                int y0 = (int) Math.round((c.maxy() - gt[3]) / gt[5]);
+                boolean nearSeam = Math.abs(x0 + 32 - 591) < 96 || Math.abs(y0 + 32 - 450) < 96;
+                if (!nearSeam || x0 < 0 || y0 < 0 || x0 + 64 > scene.width() || y0 + 64 > scene.height()) {
+                    continue;
+                }
+                RasterWindow s = scene.read(new PixelWindow(x0, y0, 64, 64));
+                byte[] px = c.pixels();
+                for (int i = 0; i < 64 * 64; i++) {
+                    boolean empty = px[i] == 0 && px[4096 + i] == 0 && px[8192 + i] == 0;
+                    boolean data = s.getDouble(0, i % 64, i / 64) != 0 || s.getDouble(1, i % 64, i / 64) != 0;
+                    holes += empty && data ? 1 : 0;
+                    checked++;
+                }
+            }
+        }
+        assertTrue(checked > 20 * 4096, "seam chips checked: " + checked);
+        assertEquals(0, holes, "no holes along the seams");
+    }
+
+    @Test
+    void theFourFileRegionPredictsLikeTheOriginalScene() throws Exception {
+        Path chips = tmp.resolve("train-chips");
+        CliRun t = CliRun.of("tile", "--raster", SCENE, "--labels", BUILDINGS, "--mode", "segmentation", "--chip", 64,
+                "--split", "random", "--val", 0.2, "--test", 0, "--out", chips);
+        assertEquals(0, t.code(), t.err());
+        Path yaml = Files.writeString(tmp.resolve("run.yaml"), String.join("\n",
+                "name: ma", "runs: " + tmp.resolve("runs"), "seed: 7",
+                "model: {architecture: unet, options: {width: 8, depth: 2}}",
+                "data: {chips: " + chips + ", batchSize: 16}",
+                "trainer: {maxEpochs: 2, numSanityValSteps: 0}",
+                "callbacks: {earlyStopping: {enabled: false}}", ""));
+        CliRun train = CliRun.of("train", "--config", yaml);
+        assertEquals(0, train.code(), train.err());
+        Path ckpt = tmp.resolve("runs/ma/version_0/checkpoints/last.ckpt");
+        Path fromScene = tmp.resolve("scene-classes.tif");
+        Path fromRegion = tmp.resolve("region-classes.tif");
+        CliRun a = CliRun.of("predict", "--checkpoint", ckpt, "--raster", SCENE, "--out", fromScene);
+        assertEquals(0, a.code(), a.err());
+        CliRun b = CliRun.of("predict", "--checkpoint", ckpt, "--raster", tmp.resolve("tiles"), "--out", fromRegion);
+        assertEquals(0, b.code(), b.err());
+        assertTrue(b.out().startsWith("classified 4 rasters "), b.out());
+        try (GeoRaster x = GeoRaster.open(fromScene); GeoRaster y = GeoRaster.open(fromRegion)) {
+            double[] gx = x.geoTransform().toGdal();
+            double[] gy = y.geoTransform().toGdal();
+            int dx = (int) Math.round((gx[0] - gy[0]) / gx[1]);
+            int dy = (int) Math.round((gx[3] - gy[3]) / gx[5]);
+            RasterWindow p = x.readAll();
+            RasterWindow q = y.read(new PixelWindow(dx, dy, x.width(), x.height()));
+            long same = 0;
+            long n = (long) x.width() * x.height();
+            long both = 0;
+            long either = 0;
+            for (int i = 0; i < n; i++) {
+                byte u = p.bytes()[i];
+                byte v = q.bytes()[i];
+                same += u == v ? 1 : 0;
+                both += u != 0 && v != 0 ? 1 : 0;
+                either += u != 0 || v != 0 ? 1 : 0;
+            }
+            assertTrue(either > 0.01 * n, "the model finds buildings, so agreement is not all background");
+            assertTrue(both >= 0.8 * either, "building pixels agree: IoU " + (double) both / either);
+            assertTrue(same >= 0.995 * n, "agreement " + (double) same / n);
+        }
+    }
+
+    private static List<ChipRow> rows(Path store) {
+        List<ChipRow> out = new ArrayList<>();
+        ChipStoreReader.open(store).forEach(out::add);
+        return out;
+    }
+
+    @Test
+    void badRegionsAreOneLineAndWriteNothing() {
+        CliRun r = CliRun.of("tile", "--raster", tmp.resolve("tiles") + "/*.jp2", "--labels", BUILDINGS, "--mode",
+                "segmentation", "--out", tmp.resolve("never"));
+        assertEquals(1, r.code());
+        assertTrue(r.errorLine().startsWith("error: " + tmp.resolve("tiles") + "/*.jp2: the pattern matches no file"),
+                r.errorLine());
+        r = CliRun.of("tile", "--raster", SCENE, "--raster", CliRun.sample("olinda/L7_ETMs.tif"), "--labels",
+                BUILDINGS, "--mode", "segmentation", "--out", tmp.resolve("never"));
+        assertEquals(1, r.code());
+        assertTrue(r.errorLine().contains("L7_ETMs.tif: 6 bands of UINT8 but 22978945_15.tif has 3 of UINT8"),
+                r.errorLine());
+        r = CliRun.of("tile", "--raster", SCENE, "--labels", BUILDINGS, "--mode", "segmentation", "--bbox",
+                "-71.0,42.0,-70.9,42.1,EPSG:4326", "--out", tmp.resolve("never"));
+        assertEquals(1, r.code());
+        assertTrue(r.errorLine().contains("does not overlap"), r.errorLine());
+        assertFalse(Files.exists(tmp.resolve("never")));
+    }
+}
