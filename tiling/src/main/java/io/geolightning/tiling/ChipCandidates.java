@@ -1,11 +1,16 @@
 package io.geolightning.tiling;
 
+import io.geolightning.geo.Crs;
+import io.geolightning.geo.CrsTransform;
 import io.geolightning.geo.GeoRaster;
 import io.geolightning.geo.PixelWindow;
 import io.geolightning.tiling.labels.SceneLabels;
 import io.geolightning.tiling.splits.ItemSequence;
 import java.util.ArrayList;
 import java.util.List;
+import org.locationtech.jts.geom.Geometry;
+import org.locationtech.jts.geom.prep.PreparedGeometry;
+import org.locationtech.jts.geom.prep.PreparedGeometryFactory;
 
 /**
  * The candidate chips of a tiling run, scene after scene in the configuration's order: a scene's grid chips row by
@@ -48,11 +53,25 @@ final class ChipCandidates {
                         config.samplingSeed() + i);
                 out.add(ItemSequence.of(sampler.sample(r, area, c -> !config.requireLabelOverlap() || l == null
                         || l.overlaps(c))));
+            } else if (config.region() != null && config.region().aoi() != null) {
+                out.add(ItemSequence.of(inside(new ChipGrid(config.chipSize(), config.stride(), config.edge())
+                        .chips(r, area), r, config.region())));
             } else {
                 out.add(new ChipGrid(config.chipSize(), config.stride(), config.edge()).layout(r, area));
             }
         }
         return of(out);
+    }
+
+    /** @return the chips that meet the region's area of interest (its polygons in the raster's CRS) */
+    private static List<Chip> inside(List<Chip> chips, GeoRaster r, Region region) {
+        Crs rasterCrs = r.crs().orElse(null);
+        Geometry aoi = region.aoiGeometry();
+        if (region.crs() != null && rasterCrs != null) {
+            aoi = CrsTransform.of(region.parsedCrs(), rasterCrs).transform(aoi);
+        }
+        PreparedGeometry p = PreparedGeometryFactory.prepare(aoi);
+        return chips.stream().filter(c -> p.intersects(r.footprint(c.window()))).toList();
     }
 
     /** The candidates of scenes already placed, in order. */

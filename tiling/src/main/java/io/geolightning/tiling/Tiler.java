@@ -107,6 +107,7 @@ public final class Tiler {
             }
             return tile(config, scenes, labels, handles, t0);
         } finally {
+            scenes.stream().map(Scene::labels).filter(java.util.Objects::nonNull).forEach(SceneLabels::close);
             handles.forEach(GeoRaster::close);
             if (mosaic != null) {
                 mosaic.close();

@@ -128,8 +128,9 @@ public record TilingConfig(List<GdalPath> scenes, LabelConfig labels, int chipSi
         m.put("randomCount", randomCount);
         m.put("samplingSeed", samplingSeed);
         m.put("requireLabelOverlap", requireLabelOverlap);
-        m.put("region", region == null ? null : List.of(region.minx(), region.miny(), region.maxx(), region.maxy(),
-                String.valueOf(region.crs())));
+        m.put("region", region == null ? null : region.aoi() == null ? List.of(region.minx(), region.miny(),
+                region.maxx(), region.maxy(), String.valueOf(region.crs())) : List.of(region.minx(), region.miny(),
+                region.maxx(), region.maxy(), String.valueOf(region.crs()), region.aoi()));
         m.put("maxNodataFraction", maxNodataFraction);
         m.put("negativeSurvivalProbability", negativeSurvivalProbability);
         m.put("filterSeed", filterSeed);

@@ -5,6 +5,7 @@ import io.geolightning.geo.TargetGrid;
 import io.geolightning.tiling.labels.ClassificationRule;
 import io.geolightning.tiling.labels.LabelConfig;
 import io.geolightning.tiling.labels.LabelTask;
+import io.geolightning.tiling.labels.RasterLabelSource;
 import io.geolightning.tiling.splits.BlockGrid;
 import io.geolightning.tiling.splits.SplitConfig;
 import io.geolightning.tiling.splits.SplitRatios;
@@ -20,7 +21,7 @@ import java.util.Locale;
  * builds the {@link Tiler}'s {@link TilingConfig}, with {@link TilingException}s naming the command-line flag and the
  * YAML key ({@code --chip 0 (data.chipSize): ...}). Serializable: it travels to Spark executors.
  *
- * @param labels vector labels file (Shapefile, GeoPackage, GeoJSON, ...)
+ * @param labels label polygons (Shapefile, GeoPackage, GeoJSON, ...) or a label raster (each value a class)
  * @param layer vector layer (null: the first)
  * @param labelField attribute holding the class (segmentation: optional, every polygon is foreground without it)
  * @param mode {@code classification} (default) or {@code segmentation}
@@ -173,9 +174,10 @@ public record TilingSettings(String labels, String layer, String labelField, Str
                                        int workers) {
         LabelTask task = task();
         if (labels == null || labels.isBlank()) {
-            throw new TilingException("'labels' is not set; pass the vector file with the label polygons");
+            throw new TilingException("'labels' is not set; pass the label polygons (a vector layer) or a label raster");
         }
-        if (task == LabelTask.CLASSIFICATION && (labelField == null || labelField.isBlank())) {
+        if (task == LabelTask.CLASSIFICATION && (labelField == null || labelField.isBlank())
+                && !RasterLabelSource.isRaster(GdalPath.of(labels))) {
             throw new TilingException("'labelField' is not set (--label-field); classification needs the attribute"
                     + " holding the class, e.g. labelField: TIPO");
         }

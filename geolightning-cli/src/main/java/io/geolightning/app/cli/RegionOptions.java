@@ -2,14 +2,19 @@ package io.geolightning.app.cli;
 
 import io.geolightning.geo.Crs;
 import io.geolightning.geo.GdalPath;
+import io.geolightning.geo.GeoIOException;
 import io.geolightning.geo.RasterCatalog;
 import io.geolightning.geo.TargetGrid;
+import io.geolightning.geo.VectorFeature;
+import io.geolightning.geo.VectorSource;
 import io.geolightning.tiling.Region;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.locationtech.jts.geom.Geometry;
+import org.locationtech.jts.operation.union.UnaryUnionOp;
 import picocli.CommandLine.Option;
 
 /**
@@ -97,6 +102,28 @@ public final class RegionOptions {
             Crs.fromUserInput(crs); // an unknown CRS is named now, not when tiling starts
         }
         return new Region(v[0], v[1], v[2], v[3], crs);
+    }
+
+    /**
+     * @param file a vector layer of polygons (any CRS)
+     * @return the region of their union, keeping chips that meet it
+     */
+    static Region areaOfInterest(GdalPath file) {
+        try (VectorSource v = VectorSource.open(file)) {
+            List<Geometry> polygons = new ArrayList<>();
+            for (VectorFeature f : v.features()) {
+                if (f.geometry().getDimension() == 2 && !f.geometry().isEmpty()) {
+                    polygons.add(f.geometry());
+                }
+            }
+            if (polygons.isEmpty()) {
+                throw GeoIOException.of(file, "has no polygons, so it bounds no area", "pass the polygons of the area"
+                        + " of interest as --aoi");
+            }
+            Crs crs = v.requireCrs();
+            String text = crs.epsg().isPresent() ? "EPSG:" + crs.epsg().getAsInt() : crs.wkt();
+            return Region.of(UnaryUnionOp.union(polygons), text);
+        }
     }
 
     /** @return how the rasters are named in summaries: the file, or "N rasters" */

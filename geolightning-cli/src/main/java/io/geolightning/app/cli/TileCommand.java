@@ -37,9 +37,14 @@ final class TileCommand implements Callable<Integer> {
             description = "Tile only this box (in CRS, e.g. EPSG:4326; default the rasters' CRS).")
     String bbox;
 
-    @Option(names = "--labels", required = true, paramLabel = "VECTOR",
-            description = "Label polygons (Shapefile, GeoPackage, GeoJSON, ..., also inside /vsizip/...); reprojected to"
-                    + " the raster CRS.")
+    @Option(names = "--aoi", paramLabel = "VECTOR",
+            description = "Tile only chips that meet this area of interest: the polygons of a vector layer, any CRS.")
+    GdalPath aoi;
+
+    @Option(names = "--labels", required = true, paramLabel = "LABELS",
+            description = "Label polygons (Shapefile, GeoPackage, GeoJSON, ..., also inside /vsizip/...) or a label"
+                    + " raster (each value a class; read nearest-neighbour on the raster's grid); reprojected to the"
+                    + " raster CRS.")
     GdalPath labels;
 
     @Mixin
@@ -78,7 +83,9 @@ final class TileCommand implements Callable<Integer> {
         TilingSettings settings = tiling.settings(labels.text());
         TilingConfig config = settings.toTilingConfig(region.catalog().files(), region.grid(), out,
                 settings.resolvedSeed(TilingSettings.DEFAULT_SEED), workers);
-        if (bbox != null) {
+        if (aoi != null) {
+            config = config.withRegion(RegionOptions.areaOfInterest(aoi));
+        } else if (bbox != null) {
             config = config.withRegion(RegionOptions.box(bbox));
         }
         TilingResult r = Tiler.run(config);
@@ -112,6 +119,9 @@ final class TileCommand implements Callable<Integer> {
         c.localOutput("--out", out);
         Map<String, Path> inputs = new LinkedHashMap<>(region.localInputs());
         inputs.put("--labels", OptionChecks.local(labels));
+        if (bbox != null && aoi != null) {
+            throw c.usage("--aoi " + aoi + " --bbox " + bbox + ": pass one area, the polygons or the box");
+        }
         if (bbox != null) {
             try {
                 RegionOptions.box(bbox);

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.geolightning.geo.Crs;
+import io.geolightning.geo.CrsTransform;
 import io.geolightning.geo.GeoRaster;
 import io.geolightning.geo.PixelWindow;
 import io.geolightning.geo.RasterWindow;
@@ -15,10 +17,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.locationtech.jts.geom.Envelope;
 
 /**
  * A region of four files: the Massachusetts scene cut into quadrants with gdal_translate, the fourth reprojected to
@@ -167,7 +171,58 @@ class RegionCliTest {
     }
 
     @Test
-    void badRegionsAreOneLineAndWriteNothing() {
+    void anAreaOfInterestOrABoxInAnotherCrsLimitsTheChips() throws Exception {
+        Envelope half;
+        double mid;
+        try (GeoRaster scene = GeoRaster.open(SCENE)) {
+            Envelope b = scene.bounds();
+            mid = (b.getMinX() + b.getMaxX()) / 2;
+            Envelope left = new Envelope(b.getMinX(), mid, b.getMinY(), b.getMaxY());
+            half = CrsTransform.of(scene.requireCrs(), Crs.fromEpsg(4326)).transform(left);
+        }
+        Path aoi = Files.writeString(tmp.resolve("west.geojson"), String.format(Locale.ROOT,
+                "{\"type\": \"FeatureCollection\", \"features\": [{\"type\": \"Feature\", \"properties\": {},"
+                        + " \"geometry\": {\"type\": \"Polygon\", \"coordinates\": [[[%.9f, %.9f], [%.9f, %.9f],"
+                        + " [%.9f, %.9f], [%.9f, %.9f], [%.9f, %.9f]]]}}]}", half.getMinX(), half.getMinY(),
+                half.getMaxX(), half.getMinY(), half.getMaxX(), half.getMaxY(), half.getMinX(), half.getMaxY(),
+                half.getMinX(), half.getMinY()));
+        List<Object> common = List.of("--raster", SCENE, "--labels", BUILDINGS, "--mode", "segmentation", "--chip",
+                64, "--split", "none", "--max-nodata", 1);
+        long all = tileCount(common, tmp.resolve("all"));
+        List<Object> withAoi = new ArrayList<>(common);
+        withAoi.addAll(List.of("--aoi", aoi));
+        List<Object> withBox = new ArrayList<>(common);
+        withBox.addAll(List.of("--bbox", String.format(Locale.ROOT, "%.9f,%.9f,%.9f,%.9f,EPSG:4326",
+                half.getMinX(), half.getMinY(), half.getMaxX(), half.getMaxY())));
+        for (Object[] c : List.of(new Object[] {withAoi, tmp.resolve("aoi")}, new Object[] {withBox,
+            tmp.resolve("box")})) {
+            @SuppressWarnings("unchecked")
+            long n = tileCount((List<Object>) c[0], (Path) c[1]);
+            assertTrue(n >= 0.4 * all && n <= 0.65 * all, n + " of " + all + " chips");
+            for (ChipRow row : rows((Path) c[1])) {
+                assertTrue(row.minx() < mid + 1, "chip west of the middle: " + row.chipId());
+            }
+        }
+        CliRun both = CliRun.of(concat(withAoi, "--bbox", "0,0,1,1", "--out", tmp.resolve("never")));
+        assertEquals(2, both.code());
+        assertTrue(both.errorLine().contains("pass one area"), both.errorLine());
+    }
+
+    private static long tileCount(List<Object> args, Path out) {
+        CliRun r = CliRun.of(concat(args, "--out", out));
+        assertEquals(0, r.code(), r.err());
+        return ChipStoreReader.open(out).rowCount();
+    }
+
+    private static Object[] concat(List<Object> args, Object... more) {
+        List<Object> all = new ArrayList<>(List.of("tile"));
+        all.addAll(args);
+        all.addAll(List.of(more));
+        return all.toArray();
+    }
+
+    @Test
+    void badRegionsAreOneLineAndWriteNothing() throws Exception {
         CliRun r = CliRun.of("tile", "--raster", tmp.resolve("tiles") + "/*.jp2", "--labels", BUILDINGS, "--mode",
                 "segmentation", "--out", tmp.resolve("never"));
         assertEquals(1, r.code());
@@ -182,6 +237,13 @@ class RegionCliTest {
                 "-71.0,42.0,-70.9,42.1,EPSG:4326", "--out", tmp.resolve("never"));
         assertEquals(1, r.code());
         assertTrue(r.errorLine().contains("does not overlap"), r.errorLine());
+        Path far = Files.writeString(tmp.resolve("far.geojson"), "{\"type\": \"FeatureCollection\", \"features\":"
+                + " [{\"type\": \"Feature\", \"properties\": {}, \"geometry\": {\"type\": \"Polygon\","
+                + " \"coordinates\": [[[10, 50], [11, 50], [11, 51], [10, 51], [10, 50]]]}}]}");
+        r = CliRun.of("tile", "--raster", SCENE, "--labels", BUILDINGS, "--mode", "segmentation", "--aoi", far,
+                "--out", tmp.resolve("never"));
+        assertEquals(1, r.code());
+        assertTrue(r.errorLine().contains("does not overlap the raster extent"), r.errorLine());
         assertFalse(Files.exists(tmp.resolve("never")));
     }
 }

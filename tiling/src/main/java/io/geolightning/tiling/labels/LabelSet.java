@@ -28,9 +28,10 @@ public final class LabelSet {
     private final Map<String, Integer> classMap;
     private final Integer backgroundId;
     private final String source;
+    private final boolean raster;
 
-    private LabelSet(LabelConfig config, List<VectorFeature> features, Crs crs, Envelope extent,
-                     List<String> classNames, Map<String, Integer> classMap, Integer backgroundId) {
+    LabelSet(LabelConfig config, List<VectorFeature> features, Crs crs, Envelope extent,
+             List<String> classNames, Map<String, Integer> classMap, Integer backgroundId, boolean raster) {
         this.config = config;
         this.features = features;
         this.crs = crs;
@@ -39,10 +40,14 @@ public final class LabelSet {
         this.classMap = classMap;
         this.backgroundId = backgroundId;
         this.source = config.vector().fileName();
+        this.raster = raster;
     }
 
-    /** Reads and checks the labels. */
+    /** Reads and checks the labels: a vector layer, or a label raster when that is what GDAL opens. */
     public static LabelSet load(LabelConfig config) {
+        if (RasterLabelSource.isRaster(config.vector())) {
+            return RasterLabelSource.load(config);
+        }
         try (VectorSource src = config.layer() == null ? VectorSource.open(config.vector())
                 : VectorSource.open(config.vector(), config.layer())) {
             src.requireNonEmpty();
@@ -88,26 +93,37 @@ public final class LabelSet {
                     classes.addAll(values);
                 }
             }
-            Integer bg = null;
-            if (config.background() != null) {
-                if (!classes.contains(config.background())) {
-                    classes.add(0, config.background());
-                }
-                bg = classes.indexOf(config.background());
-            }
-            if (classes.size() > 255 || (config.ignoreValue() != null && config.ignoreValue() < classes.size())) {
-                throw new TilingException(name + ": " + classes.size() + " classes" + (config.ignoreValue() == null ? ""
-                        : " and ignore value " + config.ignoreValue()) + " do not fit one-byte masks; use at most 255"
-                        + " classes and an ignore value above the last class id");
-            }
-            Map<String, Integer> map = new LinkedHashMap<>();
-            for (int i = 0; i < classes.size(); i++) {
-                map.put(classes.get(i), i);
-            }
-            return new LabelSet(config, List.copyOf(features), crs, extent, List.copyOf(classes), map, bg);
+            return of(config, List.copyOf(features), crs, extent, classes, false);
         } catch (GeoIOException e) {
             throw new TilingException(e.getMessage(), e);
         }
+    }
+
+    /**
+     * Adds the background class (first, when it is not a class already), checks that class ids and the ignore value fit
+     * one-byte masks and maps class names to ids.
+     */
+    static LabelSet of(LabelConfig config, List<VectorFeature> features, Crs crs, Envelope extent,
+                       List<String> classNames, boolean raster) {
+        String name = config.vector().fileName();
+        List<String> classes = new ArrayList<>(classNames);
+        Integer bg = null;
+        if (config.background() != null) {
+            if (!classes.contains(config.background())) {
+                classes.add(0, config.background());
+            }
+            bg = classes.indexOf(config.background());
+        }
+        if (classes.size() > 255 || (config.ignoreValue() != null && config.ignoreValue() < classes.size())) {
+            throw new TilingException(name + ": " + classes.size() + " classes" + (config.ignoreValue() == null ? ""
+                    : " and ignore value " + config.ignoreValue()) + " do not fit one-byte masks; use at most 255"
+                    + " classes and an ignore value above the last class id");
+        }
+        Map<String, Integer> map = new LinkedHashMap<>();
+        for (int i = 0; i < classes.size(); i++) {
+            map.put(classes.get(i), i);
+        }
+        return new LabelSet(config, features, crs, extent, List.copyOf(classes), map, bg, raster);
     }
 
     /**
@@ -192,6 +208,11 @@ public final class LabelSet {
         }
         Object v = f.attribute(config.attribute());
         return v == null ? null : classMap.get(asText(v));
+    }
+
+    /** @return true for labels read from a raster (no features; see {@link RasterLabelSource}) */
+    public boolean isRaster() {
+        return raster;
     }
 
     /** @return the file name, for messages */

@@ -26,14 +26,16 @@ import org.locationtech.jts.operation.overlayng.OverlayNGRobust;
 
 /**
  * A {@link LabelSet} reprojected into one raster's CRS and indexed (STR-tree), answering per chip: its class
- * (classification) or its mask (segmentation, burnt by geo-io's {@link Rasterizer}). Thread-safe after construction.
+ * (classification) or its mask (segmentation, burnt by geo-io's {@link Rasterizer}); raster labels are read on the
+ * raster's grid instead ({@link RasterLabelSource}). Thread-safe after construction; close it when the scene is done.
  */
-public final class SceneLabels {
+public final class SceneLabels implements AutoCloseable {
     private final LabelSet labels;
     private final Crs rasterCrs;
     private final STRtree index = new STRtree();
     private final RasterizeOptions rasterize;
     private final GeometryFactory factory = new GeometryFactory();
+    private final RasterLabelSource rasterSource;
 
     /**
      * Reprojects the labels into {@code raster}'s CRS.
@@ -91,6 +93,7 @@ public final class SceneLabels {
         } else {
             rasterize = null;
         }
+        rasterSource = labels.isRaster() ? RasterLabelSource.onGrid(labels, raster) : null;
     }
 
     /** @return the labels */
@@ -111,6 +114,15 @@ public final class SceneLabels {
 
     /** True when some label polygon intersects the chip. */
     public boolean overlaps(Chip chip) {
+        if (rasterSource != null) {
+            int ignore = labels.config().ignoreValue() != null ? labels.config().ignoreValue() : 255;
+            for (byte b : rasterSource.mask(chip.window())) {
+                if ((b & 0xFF) != ignore) {
+                    return true;
+                }
+            }
+            return false;
+        }
         Geometry box = factory.toGeometry(chip.bounds());
         for (VectorFeature f : candidates(chip.bounds())) {
             if (f.geometry().intersects(box)) {
@@ -127,6 +139,15 @@ public final class SceneLabels {
     public Optional<Integer> classify(Chip chip, Geometry footprint) {
         double chipArea = footprint.getArea();
         Map<Integer, Double> area = new java.util.HashMap<>();
+        if (rasterSource != null) { // pixels stand for area: a chip's class by the pixels of each class
+            byte[] m = rasterSource.mask(chip.window());
+            int ignore = labels.config().ignoreValue() != null ? labels.config().ignoreValue() : 255;
+            for (byte b : m) {
+                if ((b & 0xFF) != ignore) {
+                    area.merge(b & 0xFF, chipArea / m.length, Double::sum);
+                }
+            }
+        }
         for (VectorFeature f : candidates(footprint.getEnvelopeInternal())) {
             Integer cls = labels.classOf(f);
             if (cls == null) {
@@ -159,6 +180,9 @@ public final class SceneLabels {
 
     /** The chip's mask (height x width class ids, one byte each) burnt by geo-io's Rasterizer. */
     public byte[] mask(GeoRaster raster, Chip chip) {
+        if (rasterSource != null) {
+            return rasterSource.mask(chip.window());
+        }
         List<VectorFeature> feats = new ArrayList<>(candidates(chip.bounds()));
         feats.sort(java.util.Comparator.comparingLong(VectorFeature::fid)); // layer order decides overlaps, as in GDAL
         try {
@@ -188,6 +212,13 @@ public final class SceneLabels {
             return "[empty]";
         }
         return String.format(Locale.ROOT, "[%.6g, %.6g, %.6g, %.6g]", e.getMinX(), e.getMinY(), e.getMaxX(), e.getMaxY());
+    }
+
+    @Override
+    public void close() {
+        if (rasterSource != null) {
+            rasterSource.close();
+        }
     }
 
     @Override

@@ -1,0 +1,58 @@
+package io.geolightning.app.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.geolightning.geo.GeoRaster;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.locationtech.jts.geom.Envelope;
+
+/** A land-cover raster as labels, through the CLI and a YAML run: New Brunswick's polygons rasterised in the test. */
+class RasterLabelsCliTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aLabelRasterTilesAndTrainsASegmentationRun() throws Exception {
+        Path clip = CliRun.data("new-brunswick/23322E759967N_clipped_1m_1of2.tif");
+        Path labels = tmp.resolve("landcover.tif");
+        try (GeoRaster r = GeoRaster.open(clip)) {
+            Envelope b = r.bounds();
+            Process p = new ProcessBuilder("gdal_rasterize", "-q", "-a", "Quatreclasses", "-init", "0", "-ot", "Byte",
+                    "-te", "" + b.getMinX(), "" + b.getMinY(), "" + b.getMaxX(), "" + b.getMaxY(), "-ts",
+                    "" + r.width(), "" + r.height(), CliRun.data("new-brunswick/BakerLake_2017_clipped.gpkg").toString(),
+                    labels.toString()).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(0, p.exitValue(), out);
+        }
+        CliRun t = CliRun.of("tile", "--raster", clip, "--labels", labels, "--mode", "segmentation", "--classes",
+                "1,2,3,4", "--ignore-value", 255, "--chip", 64, "--split", "random", "--out", tmp.resolve("chips"));
+        assertEquals(0, t.code(), t.err());
+        assertTrue(t.out().contains("classes:    [background, 1, 2, 3, 4]"), t.out());
+
+        Path yaml = Files.writeString(tmp.resolve("run.yaml"), String.join("\n",
+                "name: nb", "runs: " + tmp.resolve("runs"), "seed: 3",
+                "model: {architecture: unet, options: {width: 8, depth: 2}}",
+                "data: {raster: " + clip + ", labels: " + labels + ", mode: segmentation, classes: ['1', '2', '3',"
+                        + " '4'], ignoreValue: 255, chipSize: 64, split: random, batchSize: 8}",
+                "trainer: {maxEpochs: 1, numSanityValSteps: 0}", ""));
+        CliRun train = CliRun.of("train", "--config", yaml);
+        assertEquals(0, train.code(), train.err());
+        assertTrue(Files.exists(tmp.resolve("runs/nb/version_0/checkpoints/last.ckpt")), train.out());
+
+        CliRun bad = CliRun.of("tile", "--raster", clip, "--labels", labels, "--mode", "segmentation", "--classes",
+                "1,2", "--out", tmp.resolve("never"));
+        assertEquals(1, bad.code());
+        assertTrue(bad.errorLine().startsWith("error: landcover.tif: the label raster holds values [3, 4] not among"
+                + " the classes [1, 2]"), bad.errorLine());
+        assertFalse(Files.exists(tmp.resolve("never")));
+    }
+}

@@ -1,0 +1,183 @@
+package io.geolightning.tiling.labels;
+
+import io.geolightning.foundation.OneLine;
+import io.geolightning.geo.Crs;
+import io.geolightning.geo.GdalPath;
+import io.geolightning.geo.GeoIOException;
+import io.geolightning.geo.GeoRaster;
+import io.geolightning.geo.PixelWindow;
+import io.geolightning.geo.RasterWindow;
+import io.geolightning.tiling.TilingException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.TreeSet;
+import java.util.Vector;
+import java.util.concurrent.atomic.AtomicLong;
+import org.gdal.gdal.Dataset;
+import org.gdal.gdal.WarpOptions;
+import org.gdal.gdal.gdal;
+import org.locationtech.jts.geom.Envelope;
+
+/**
+ * Labels from a raster (a land-cover map such as NLCD or WorldCover, last year's classified output, a rasterised
+ * layer): each pixel's value is a class. A value maps to the class of the same name ({@code --classes 1,2,3,4}, or
+ * every value found, in numeric order); a value that is no class name and is 0 goes to the background class when there
+ * is one (0 is what rasterisers burn where nothing is); the raster's nodata and the ignore value become the ignore
+ * index; any other value is an error listing them. Per scene the label raster is read nearest-neighbour on the scene's
+ * pixel grid (a warped VRT, reprojected when the CRSs differ), so a mask is a window read.
+ */
+public final class RasterLabelSource implements AutoCloseable {
+
+    private static final AtomicLong COUNTER = new AtomicLong();
+
+    private final String vrt;
+    private final GeoRaster onGrid;
+    private final Map<Double, Integer> ids;
+    private final int ignore;
+    private final Double nodata;
+
+    private RasterLabelSource(String vrt, GeoRaster onGrid, Map<Double, Integer> ids, int ignore, Double nodata) {
+        this.vrt = vrt;
+        this.onGrid = onGrid;
+        this.ids = ids;
+        this.ignore = ignore;
+        this.nodata = nodata;
+    }
+
+    /**
+     * @param labels a label source
+     * @return true when GDAL opens it as a raster (a vector layer, or a missing file, is not)
+     */
+    public static boolean isRaster(GdalPath labels) {
+        try (GeoRaster r = GeoRaster.open(labels)) {
+            return r.bandCount() >= 1;
+        } catch (GeoIOException e) {
+            return false;
+        }
+    }
+
+    /** Reads the raster's values once and resolves the classes (see the class comment). */
+    static LabelSet load(LabelConfig config) {
+        String name = config.vector().fileName();
+        try (GeoRaster r = GeoRaster.open(config.vector())) {
+            Crs crs = r.crs().orElseThrow(() -> new TilingException(name + ": the label raster has no CRS, so it"
+                    + " cannot be placed on the scene; assign one with gdal_edit.py -a_srs EPSG:<code>"));
+            OptionalDouble nd = r.nodata(1);
+            TreeSet<Double> values = new TreeSet<>();
+            int rows = Math.max(1, (1 << 22) / Math.max(1, r.width()));
+            for (int y = 0; y < r.height(); y += rows) {
+                RasterWindow w = r.read(new PixelWindow(0, y, r.width(), Math.min(rows, r.height() - y)), 1);
+                for (int i = 0; i < w.pixelsPerBand(); i++) {
+                    double v = w.getDouble(0, i % w.width(), i / w.width());
+                    if (!Double.isNaN(v) && !(nd.isPresent() && v == nd.getAsDouble())
+                            && !(config.ignoreValue() != null && v == config.ignoreValue())) {
+                        values.add(v);
+                    }
+                }
+                if (values.size() > 1024) {
+                    throw new TilingException(name + ": more than 1024 distinct values; a label raster holds class"
+                            + " values (integers), not measurements - pass a classified raster");
+                }
+            }
+            List<String> classes = config.classNames() != null ? new ArrayList<>(config.classNames())
+                    : new ArrayList<>(values.stream().map(LabelSet::asText).toList());
+            List<String> unknown = new ArrayList<>();
+            for (double v : values) {
+                String t = LabelSet.asText(v);
+                if (!classes.contains(t) && !(v == 0 && config.background() != null)) {
+                    unknown.add(t);
+                }
+            }
+            if (!unknown.isEmpty()) {
+                throw new TilingException(name + ": the label raster holds value" + (unknown.size() > 1 ? "s " : " ")
+                        + unknown.subList(0, Math.min(10, unknown.size())) + (unknown.size() > 10 ? "..." : "")
+                        + " not among the classes " + classes + "; add them to --classes (data.classes), or make them"
+                        + " the raster's nodata or the ignore value (--ignore-value)");
+            }
+            return LabelSet.of(config, List.of(), crs, r.bounds(), classes, true);
+        } catch (GeoIOException e) {
+            throw new TilingException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The label raster on {@code scene}'s pixel grid.
+     *
+     * @param labels raster labels ({@link LabelSet#isRaster()})
+     * @param scene the raster to label
+     * @return the source; close it when the scene is done
+     */
+    static RasterLabelSource onGrid(LabelSet labels, GeoRaster scene) {
+        LabelConfig c = labels.config();
+        String vrt = "/vsimem/geolightning/labels-" + ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet()
+                + ".vrt";
+        int ignore = c.ignoreValue() != null ? c.ignoreValue() : 255;
+        Double nodata;
+        Dataset src = gdal.OpenEx(c.vector().text());
+        try (GeoRaster lr = GeoRaster.open(c.vector())) {
+            nodata = lr.nodata(1).isPresent() ? lr.nodata(1).getAsDouble() : null;
+            Envelope b = scene.bounds();
+            List<String> o = new ArrayList<>(List.of("-of", "VRT", "-t_srs", scene.requireCrs().wkt(),
+                    "-te", num(b.getMinX()), num(b.getMinY()), num(b.getMaxX()), num(b.getMaxY()), "-ts",
+                    "" + scene.width(), "" + scene.height(), "-r", "near"));
+            // where the label raster does not reach: its nodata, else the ignore value (nothing is known there)
+            o.addAll(List.of("-dstnodata", num(nodata != null ? nodata : ignore)));
+            Dataset d;
+            try {
+                d = gdal.Warp(vrt, new Dataset[] {src}, new WarpOptions(new Vector<>(o)));
+            } catch (RuntimeException e) {
+                d = null;
+            }
+            if (d == null) {
+                throw new TilingException(labels.sourceName() + ": GDAL cannot warp the label raster onto "
+                        + scene.path().fileName() + " (" + OneLine.of(gdal.GetLastErrorMsg(), "unknown error")
+                        + "); check both CRSs");
+            }
+            d.delete();
+        } finally {
+            src.delete();
+        }
+        Map<Double, Integer> ids = new HashMap<>();
+        labels.classMap().forEach((name, id) -> {
+            try {
+                ids.put(Double.parseDouble(name), id);
+            } catch (NumberFormatException e) {
+                // a class no raster value names (e.g. "background")
+            }
+        });
+        if (labels.backgroundId() != null) {
+            ids.putIfAbsent(0.0, labels.backgroundId());
+        }
+        return new RasterLabelSource(vrt, GeoRaster.open(GdalPath.of(vrt)), ids, ignore,
+                nodata != null ? nodata : (double) ignore);
+    }
+
+    /**
+     * @param window a chip's window of the scene
+     * @return its mask: class ids, the ignore index where the raster has nodata, the ignore value or no value
+     */
+    byte[] mask(PixelWindow window) {
+        RasterWindow w = onGrid.read(window, 1);
+        byte[] out = new byte[w.pixelsPerBand()];
+        for (int i = 0; i < out.length; i++) {
+            double v = w.getDouble(0, i % w.width(), i / w.width());
+            Integer id = Double.isNaN(v) || v == nodata ? null : ids.get(v);
+            out[i] = (byte) (id == null ? ignore : id);
+        }
+        return out;
+    }
+
+    private static String num(double v) {
+        return String.format(Locale.ROOT, "%.17g", v);
+    }
+
+    @Override
+    public void close() {
+        onGrid.close();
+        gdal.Unlink(vrt);
+    }
+}

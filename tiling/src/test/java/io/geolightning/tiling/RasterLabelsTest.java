@@ -1,0 +1,112 @@
+package io.geolightning.tiling;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.geolightning.geo.GdalPath;
+import io.geolightning.geo.GeoRaster;
+import io.geolightning.tiling.labels.LabelConfig;
+import io.geolightning.tiling.labels.LabelTask;
+import io.geolightning.tiling.store.ChipRow;
+import io.geolightning.tiling.store.ChipStoreReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.locationtech.jts.geom.Envelope;
+
+/**
+ * New Brunswick's land-cover polygons rasterised with gdal_rasterize (Quatreclasses, 0 where no polygon, 255 =
+ * ignore) and used as labels: the same masks as tiling with the polygons.
+ */
+class RasterLabelsTest {
+
+    @TempDir
+    Path tmp;
+
+    private static final Path CLIP = TestData.data("new-brunswick/23322E759967N_clipped_1m_1of2.tif");
+    private static final Path GPKG = TestData.data("new-brunswick/BakerLake_2017_clipped.gpkg");
+    private static final List<String> CLASSES = List.of("1", "2", "3", "4");
+
+    static Path rasterise(Path out) throws IOException, InterruptedException {
+        try (GeoRaster r = GeoRaster.open(CLIP)) {
+            Envelope b = r.bounds();
+            run("gdal_rasterize", "-q", "-a", "Quatreclasses", "-init", "0", "-ot", "Byte", "-te", "" + b.getMinX(),
+                    "" + b.getMinY(), "" + b.getMaxX(), "" + b.getMaxY(), "-ts", "" + r.width(), "" + r.height(),
+                    GPKG.toString(), out.toString());
+        }
+        return out;
+    }
+
+    static void run(String... cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), String.join(" ", cmd) + ": " + text);
+    }
+
+    private static LabelConfig rasterLabels(Path labels, List<String> classes) {
+        return new LabelConfig(GdalPath.of(labels), null, null, classes, "background", 255, null, false,
+                LabelTask.SEGMENTATION);
+    }
+
+    private static Map<String, byte[]> masks(Path store) {
+        Map<String, byte[]> out = new HashMap<>();
+        ChipStoreReader.open(store).forEach(r -> out.put(r.chipId(), r.mask()));
+        return out;
+    }
+
+    @Test
+    void aRasterisedLabelLayerGivesThePolygonsMasks() throws Exception {
+        Path labels = rasterise(tmp.resolve("labels.tif"));
+        TilingResult v = Tiler.run(TilingConfig.builder().scenes(CLIP).labels(LabelConfig.segmentation(GPKG,
+                "Quatreclasses").withIgnoreValue(255).withClassNames(CLASSES)).chipSize(64).store(tmp.resolve("v"))
+                .workers(2).build());
+        TilingResult r = Tiler.run(TilingConfig.builder().scenes(CLIP).labels(rasterLabels(labels, CLASSES))
+                .chipSize(64).store(tmp.resolve("r")).workers(2).build());
+        assertEquals(v.metadata().classNames(), r.metadata().classNames());
+        Map<String, byte[]> a = masks(tmp.resolve("v"));
+        Map<String, byte[]> b = masks(tmp.resolve("r"));
+        long labelled = 0;
+        long same = 0;
+        for (Map.Entry<String, byte[]> e : a.entrySet()) {
+            byte[] m = b.get(e.getKey());
+            if (m == null) {
+                continue;
+            }
+            for (int i = 0; i < m.length; i++) {
+                if ((e.getValue()[i] & 0xFF) != 255) {
+                    labelled++;
+                    same += e.getValue()[i] == m[i] ? 1 : 0;
+                }
+            }
+        }
+        assertTrue(b.keySet().containsAll(a.keySet()) || a.size() - b.size() <= a.size() / 100,
+                "the same chips: " + a.size() + " vs " + b.size());
+        assertTrue(labelled > 50_000, "labelled pixels " + labelled);
+        assertTrue(same >= 0.995 * labelled, "equal labelled pixels " + (double) same / labelled);
+    }
+
+    @Test
+    void labelRastersThatDoNotFitAreOneLine() throws Exception {
+        Path labels = rasterise(tmp.resolve("labels.tif"));
+        TilingException e = assertThrows(TilingException.class, () -> Tiler.run(TilingConfig.builder().scenes(CLIP)
+                .labels(rasterLabels(labels, List.of("1", "2", "3"))).chipSize(64).store(tmp.resolve("x")).build()));
+        assertTrue(e.getMessage().startsWith("labels.tif: the label raster holds value [4] not among the classes"
+                + " [1, 2, 3]"), e.getMessage());
+        Path png = tmp.resolve("nocrs.png");
+        run("gdal_translate", "-q", "-of", "PNG", labels.toString(), png.toString());
+        Files.deleteIfExists(tmp.resolve("nocrs.png.aux.xml"));
+        e = assertThrows(TilingException.class, () -> Tiler.run(TilingConfig.builder().scenes(CLIP)
+                .labels(rasterLabels(png, CLASSES)).chipSize(64).store(tmp.resolve("x")).build()));
+        assertTrue(e.getMessage().startsWith("nocrs.png: the label raster has no CRS"), e.getMessage());
+        assertTrue(!Files.exists(tmp.resolve("x")), "nothing written");
+    }
+}
