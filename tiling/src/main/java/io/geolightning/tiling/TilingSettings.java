@@ -131,19 +131,6 @@ public record TilingSettings(String labels, String layer, String labelField, Str
         return seed != null ? seed : defaultSeed;
     }
 
-    /**
-     * Checks every value and builds the tiling of one scene.
-     *
-     * @param raster the scene
-     * @param store where the chips go
-     * @param defaultSeed the split seed when {@code seed} is not set
-     * @param workers reading threads (at least 1 is used)
-     * @return the configuration of the {@link Tiler}
-     * @throws TilingException naming the flag and the key of a value that is missing, out of range or unknown
-     */
-    public TilingConfig toTilingConfig(Path raster, Path store, long defaultSeed, int workers) {
-        return toTilingConfig(GdalPath.of(raster), store, defaultSeed, workers);
-    }
 
     /**
      * Checks every value and builds the tiling of one scene.
@@ -275,36 +262,10 @@ public record TilingSettings(String labels, String layer, String labelField, Str
             return SplitConfig.allTrain();
         }
         return switch (kind) {
-            case "spatial" -> SplitConfig.spatial(blockGrid(block), ratios(), splitSeed);
+            case "spatial" -> SplitConfig.spatial(BlockGrid.parse(block), ratios(), splitSeed);
             case "random" -> SplitConfig.random(ratios(), splitSeed);
             default -> throw unknown("split", split, "unknown; use spatial, random or none");
         };
-    }
-
-    /**
-     * @param text {@code 4} (chips) or {@code 5000m} (map units of the raster CRS)
-     * @return the block grid
-     */
-    public static BlockGrid blockGrid(String text) {
-        String t = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
-        try {
-            if (t.endsWith("m")) {
-                double units = Double.parseDouble(t.substring(0, t.length() - 1).trim());
-                if (units > 0 && Double.isFinite(units)) {
-                    return BlockGrid.mapUnits(units);
-                }
-            } else {
-                String n = t.endsWith("chips") ? t.substring(0, t.length() - 5).trim() : t;
-                int chips = Integer.parseInt(n);
-                if (chips > 0) {
-                    return BlockGrid.chips(chips);
-                }
-            }
-        } catch (NumberFormatException e) {
-            // explained below
-        }
-        throw unknown("block", text, "not a block size; write a whole number of chips (e.g. 4) or map units with an m"
-                + " suffix (e.g. 5000m)");
     }
 
     private static String blankToNull(String s) {

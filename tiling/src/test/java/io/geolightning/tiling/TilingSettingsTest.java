@@ -3,6 +3,7 @@ package io.geolightning.tiling;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.geolightning.geo.GdalPath;
 import io.geolightning.tiling.splits.BlockGrid;
 import io.geolightning.tiling.splits.SplitConfig;
 import java.nio.file.Path;
@@ -18,7 +19,7 @@ class TilingSettingsTest {
         assertEquals(32, d.toBuilder().chipSize(32).build().resolvedStride(), "an unset stride follows the chip");
         assertEquals(42, d.resolvedSeed(TilingSettings.DEFAULT_SEED));
         TilingConfig c = d.toBuilder().labels("l.shp").labelField("F").block("5000m").build()
-                .toTilingConfig(Path.of("a.tif"), Path.of("s"), 7, 0);
+                .toTilingConfig(GdalPath.of("a.tif"), Path.of("s"), 7, 0);
         assertEquals(SplitConfig.Kind.SPATIAL, c.split().kind());
         assertEquals(BlockGrid.mapUnits(5000), c.split().grid());
         assertEquals(7, c.split().seed());
@@ -29,10 +30,10 @@ class TilingSettingsTest {
     void messagesNameTheFlagAndTheKey() {
         TilingSettings s = TilingSettings.builder().labels("l.shp").labelField("F").chipSize(0).build();
         TilingException e = assertThrows(TilingException.class,
-                () -> s.toTilingConfig(Path.of("a.tif"), Path.of("s"), 1, 1));
+                () -> s.toTilingConfig(GdalPath.of("a.tif"), Path.of("s"), 1, 1));
         assertEquals("--chip 0 (data.chipSize): must be at least 1 pixel, e.g. 64", e.getMessage());
         TilingSettings n = TilingSettings.builder().labels("l.shp").labelField("F").maxNodata(2.0).build();
         assertEquals("--max-nodata 2.0 (data.maxNodata): must be between 0 and 1", assertThrows(TilingException.class,
-                () -> n.toTilingConfig(Path.of("a.tif"), Path.of("s"), 1, 1)).getMessage());
+                () -> n.toTilingConfig(GdalPath.of("a.tif"), Path.of("s"), 1, 1)).getMessage());
     }
 }

@@ -3,6 +3,7 @@ package io.geolightning.app.cli;
 import io.geolightning.app.config.ConfigException;
 import io.geolightning.app.config.RunConfig;
 import io.geolightning.app.config.RunConfigLoader;
+import io.geolightning.app.config.ValueOrigins;
 import io.geolightning.app.run.TrainingRun;
 import io.geolightning.foundation.ExitCodes;
 import java.nio.file.Path;
@@ -49,7 +50,7 @@ final class TrainCommand implements Callable<Integer> {
         try {
             new TrainingRun(rc, spec.commandLine().getOut()).run();
         } catch (ConfigException e) {
-            throw RunConfigLoader.attribute(e, config.getFileName().toString(), overrides);
+            throw ValueOrigins.attribute(e, config.getFileName().toString(), overrides);
         }
         return ExitCodes.OK;
     }

@@ -16,14 +16,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -139,8 +134,9 @@ public final class RunConfigLoader {
         }
         Map<String, Object> d = (Map<String, Object>) data;
         if (d.containsKey(DataSection.TILING)) {
-            throw new ConfigException(origin("data." + DataSection.TILING, label, overrides) + ": unknown key 'data."
-                    + DataSection.TILING + "'; valid keys of 'data': " + String.join(", ", validKeys(DataSection.class)));
+            throw new ConfigException(ValueOrigins.origin("data." + DataSection.TILING, label, overrides)
+                    + ": unknown key 'data." + DataSection.TILING + "'; valid keys of 'data': "
+                    + String.join(", ", validKeys(DataSection.class)));
         }
         Map<String, Object> tiling = new LinkedHashMap<>();
         Map<String, Object> rest = new LinkedHashMap<>();
@@ -189,7 +185,7 @@ public final class RunConfigLoader {
             throw new ConfigException(name + ": not valid YAML (" + oneLine(e.getMessage())
                     + "); fix the syntax (indent with spaces, 'key: value')", e);
         }
-        String alias = aliasProblem(doc);
+        String alias = YamlAliases.problem(doc);
         if (alias != null) {
             throw new ConfigException(name + ": " + alias + "; write the values out instead of aliases (*name)");
         }
@@ -209,50 +205,6 @@ public final class RunConfigLoader {
         LoaderOptions lo = new LoaderOptions();
         lo.setAllowDuplicateKeys(false);
         return new Yaml(new SafeConstructor(lo));
-    }
-
-    /** Most values a configuration may expand to through aliases (a real one has a few dozen). */
-    private static final int MAX_VALUES = 10_000;
-
-    /**
-     * @return what is wrong with the aliases of a parsed document, or null: SnakeYAML lets an alias refer to a node
-     *     that contains it (a cycle, which no configuration needs and which overflows the stack of every walker), and
-     *     a few nested aliases expand to millions of values ("billion laughs")
-     */
-    private static String aliasProblem(Object doc) {
-        Map<Object, Long> sizes = new IdentityHashMap<>();
-        try {
-            return size(doc, Collections.newSetFromMap(new IdentityHashMap<>()), sizes) > MAX_VALUES
-                    ? "aliases expand it to more than " + MAX_VALUES + " values" : null;
-        } catch (IllegalStateException cycle) {
-            return "an alias refers to a node that contains it";
-        }
-    }
-
-    private static long size(Object node, Set<Object> path, Map<Object, Long> sizes) {
-        if (!(node instanceof Map) && !(node instanceof List)) {
-            return 1;
-        }
-        Long known = sizes.get(node);
-        if (known != null) {
-            return known;
-        }
-        if (!path.add(node)) {
-            throw new IllegalStateException("cycle");
-        }
-        long n = 1;
-        Iterable<?> children = node instanceof Map<?, ?> m ? m.values() : (List<?>) node;
-        for (Object child : children) {
-            n = Math.min(Long.MAX_VALUE / 2, n + size(child, path, sizes));
-        }
-        if (node instanceof Map<?, ?> m) {
-            for (Object k : m.keySet()) {
-                n = Math.min(Long.MAX_VALUE / 2, n + size(k, path, sizes));
-            }
-        }
-        path.remove(node);
-        sizes.put(node, n);
-        return n;
     }
 
     @SuppressWarnings("unchecked")
@@ -276,7 +228,7 @@ public final class RunConfigLoader {
             throw new ConfigException("--set " + shown + ": the value is not valid YAML ("
                     + oneLine(e.getMessage()) + "); quote it or write e.g. 5, true, [a, b]", e);
         }
-        String alias = aliasProblem(value);
+        String alias = YamlAliases.problem(value);
         if (alias != null) {
             throw new ConfigException("--set " + shown + ": in the value, " + alias + "; write the value out");
         }
@@ -308,9 +260,9 @@ public final class RunConfigLoader {
         Throwable c = e.getCause();
         if (c instanceof ValueInstantiationException vi && vi.getCause() instanceof ConfigException ce) {
             String at = path(vi);
-            String named = keyOf(ce.getMessage(), overrides);
+            String named = ValueOrigins.keyOf(ce.getMessage(), overrides);
             String key = named != null && (at.isEmpty() || named.startsWith(at)) ? named : at;
-            return new ConfigException(origin(key, label, overrides) + ": " + ce.getMessage(), ce);
+            return new ConfigException(ValueOrigins.origin(key, label, overrides) + ": " + ce.getMessage(), ce);
         }
         if (c instanceof ValueInstantiationException vi && vi.getCause() != null) {
             return new ConfigException(label + ": " + path(vi) + ": " + oneLine(vi.getCause().getMessage())
@@ -318,7 +270,7 @@ public final class RunConfigLoader {
         }
         if (c instanceof UnrecognizedPropertyException u) {
             String key = path(u);
-            String origin = origin(key, label, overrides);
+            String origin = ValueOrigins.origin(key, label, overrides);
             Class<?> section = u.getReferringClass();
             String parent = key.contains(".") ? key.substring(0, key.lastIndexOf('.')) : "";
             String valid = String.join(", ", validKeys(section));
@@ -327,77 +279,14 @@ public final class RunConfigLoader {
         }
         if (c instanceof MismatchedInputException mi) {
             String key = path(mi);
-            return new ConfigException(origin(key, label, overrides) + ": '" + key + "' " + expected(mi.getTargetType())
-                    + "; fix its value", mi);
+            return new ConfigException(ValueOrigins.origin(key, label, overrides) + ": '" + key + "' "
+                    + expected(mi.getTargetType()) + "; fix its value", mi);
         }
         if (c instanceof JsonMappingException jm) {
             return new ConfigException(label + ": " + path(jm) + ": " + oneLine(jm.getOriginalMessage())
                     + "; fix that value", jm);
         }
         return new ConfigException(label + ": " + oneLine(e.getMessage()) + "; fix the configuration", e);
-    }
-
-    /**
-     * Says where the value a message is about came from, for a check made after binding (one that needs the data or the
-     * engine): the {@code --set} that gave the key the message starts with its value, else the configuration file.
-     * Binding's own messages are attributed the same way.
-     *
-     * @param e a message starting with the key it is about ({@code trainer.ckptPath ...}, {@code model.classWeights
-     *          ...}, or {@code optimizer: ...} naming the key further on)
-     * @param label the file's name
-     * @param overrides the {@code --set} values
-     * @return {@code e} prefixed with the origin; {@code e} itself when it names no key or is attributed already
-     */
-    public static ConfigException attribute(ConfigException e, String label, List<String> overrides) {
-        String msg = e.getMessage();
-        String key = msg == null || msg.startsWith("--set ") || msg.startsWith(label + ": ") ? null
-                : keyOf(msg, overrides);
-        return key == null ? e : new ConfigException(origin(key, label, overrides) + ": " + msg, e);
-    }
-
-    private static final Pattern LEADING_KEY = Pattern.compile("^([A-Za-z_]\\w*(?:\\.\\w+)*)(?=[ :'\\[]|$)");
-    private static final Set<String> TOP_LEVEL = Set.of("name", "runs", "seed", "model", "data", "trainer", "callbacks",
-            "optimizer");
-
-    /**
-     * @return the key a message starts with ({@code trainer.maxEpochs 0 ...}), refined for a section-level message
-     *     ({@code optimizer: lr ...}) to the overridden key of that section it names; null when it starts with none
-     */
-    private static String keyOf(String msg, List<String> overrides) {
-        Matcher m = LEADING_KEY.matcher(msg);
-        if (!m.find() || !TOP_LEVEL.contains(m.group(1).split("\\.")[0])) {
-            return null;
-        }
-        String key = m.group(1);
-        if (!key.contains(".") && msg.startsWith(key + ": ") && overrides != null) {
-            for (int i = overrides.size() - 1; i >= 0; i--) {
-                String o = overrides.get(i);
-                String k = o.indexOf('=') > 0 ? o.substring(0, o.indexOf('=')).trim() : "";
-                if (k.startsWith(key + ".") && Pattern.compile("\\b" + Pattern.quote(k.substring(key.length() + 1))
-                        + "\\b").matcher(msg.substring(key.length())).find()) {
-                    return k;
-                }
-            }
-        }
-        return key;
-    }
-
-    /**
-     * @return the last {@code --set} whose key and {@code key} are the same or one contains the other as a dotted
-     *     prefix (it introduced or changed that key), else the file's label
-     */
-    private static String origin(String key, String label, List<String> overrides) {
-        String blamed = label;
-        if (overrides != null && !key.isEmpty()) {
-            for (String o : overrides) {
-                int eq = o.indexOf('=');
-                String k = eq > 0 ? o.substring(0, eq).trim() : "";
-                if (!k.isEmpty() && (k.equals(key) || k.startsWith(key + ".") || key.startsWith(k + "."))) {
-                    blamed = "--set " + o;
-                }
-            }
-        }
-        return blamed;
     }
 
     private static String path(JsonMappingException e) {

@@ -75,14 +75,14 @@ class TrainerSectionTest {
     @Test
     void laterChecksAreAttributedByTheOneRuleOfBinding() {
         List<String> sets = List.of("trainer.ckptPath=a.ckpt", "optimizer.lr=2", "trainer.maxEpochs=3");
-        assertEquals("--set trainer.ckptPath=a.ckpt: trainer.ckptPath a.ckpt: no such checkpoint", RunConfigLoader
+        assertEquals("--set trainer.ckptPath=a.ckpt: trainer.ckptPath a.ckpt: no such checkpoint", ValueOrigins
                 .attribute(new ConfigException("trainer.ckptPath a.ckpt: no such checkpoint"), "r.yaml", sets)
                 .getMessage());
-        assertEquals("r.yaml: model.classWeights has 2 values", RunConfigLoader.attribute(
+        assertEquals("r.yaml: model.classWeights has 2 values", ValueOrigins.attribute(
                 new ConfigException("model.classWeights has 2 values"), "r.yaml", sets).getMessage());
-        assertEquals("--set optimizer.lr=2: optimizer: lr 2 is too large", RunConfigLoader.attribute(
+        assertEquals("--set optimizer.lr=2: optimizer: lr 2 is too large", ValueOrigins.attribute(
                 new ConfigException("optimizer: lr 2 is too large"), "r.yaml", sets).getMessage());
-        assertEquals("/data/chips: the chip store has no labels", RunConfigLoader.attribute(
+        assertEquals("/data/chips: the chip store has no labels", ValueOrigins.attribute(
                 new ConfigException("/data/chips: the chip store has no labels"), "r.yaml", sets).getMessage());
     }
 

@@ -9,7 +9,6 @@ import io.geolightning.app.config.DataSection;
 import io.geolightning.app.config.RunConfigLoader;
 import io.geolightning.tiling.EdgeMode;
 import io.geolightning.tiling.TilingConfig;
-import io.geolightning.tiling.TilingSettings;
 import io.geolightning.tiling.data.ImageFolderDataModule;
 import io.geolightning.tiling.data.SatelliteDataModule;
 import io.geolightning.tiling.labels.LabelTask;
@@ -41,8 +40,8 @@ class DataModuleFactoryTest {
         assertEquals(7, c.split().seed());
         assertEquals(LabelTask.CLASSIFICATION, c.task());
         assertEquals(List.of("RURAL", "URBANO"), c.labels().classNames());
-        assertEquals(BlockGrid.chips(4), TilingSettings.blockGrid("4"));
-        assertEquals(BlockGrid.chips(3), TilingSettings.blockGrid("3 chips"));
+        assertEquals(BlockGrid.chips(4), BlockGrid.parse("4"));
+        assertEquals(BlockGrid.chips(3), BlockGrid.parse("3 chips"));
         assertEquals(SplitConfig.Kind.ALL_TRAIN, data("split=none").tiling().splitConfig(1).kind());
     }
 

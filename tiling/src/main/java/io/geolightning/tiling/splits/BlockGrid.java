@@ -3,6 +3,7 @@ package io.geolightning.tiling.splits;
 import io.geolightning.tiling.TilingException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * A grid of square blocks laid over each scene, either in map units of the scene CRS (grid anchored at the CRS
@@ -70,5 +71,33 @@ public record BlockGrid(double size, boolean inChips) {
             }
         }
         return out;
+    }
+
+    /**
+     * @param text {@code 4} or {@code 4 chips} (chips), {@code 5000m} (map units of the raster CRS)
+     * @return the block grid
+     * @throws TilingException for the setting {@code block}, when the text is no block size
+     */
+    public static BlockGrid parse(String text) {
+        String t = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
+        try {
+            if (t.endsWith("m")) {
+                double units = Double.parseDouble(t.substring(0, t.length() - 1).trim());
+                if (units > 0 && Double.isFinite(units)) {
+                    return mapUnits(units);
+                }
+            } else {
+                String n = t.endsWith("chips") ? t.substring(0, t.length() - 5).trim() : t;
+                int chips = Integer.parseInt(n);
+                if (chips > 0) {
+                    return chips(chips);
+                }
+            }
+        } catch (NumberFormatException e) {
+            // explained below
+        }
+        String problem = "not a block size; write a whole number of chips (e.g. 4) or map units with an m suffix"
+                + " (e.g. 5000m)";
+        throw new TilingException("block", text, problem, "block '" + text + "': " + problem);
     }
 }
