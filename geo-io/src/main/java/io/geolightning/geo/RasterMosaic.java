@@ -59,6 +59,7 @@ public final class RasterMosaic implements AutoCloseable {
         List<GdalPath> files = catalog.files();
         Crs crs;
         double res;
+        double resY;
         double originX;
         double originY;
         OptionalDouble nodata;
@@ -66,9 +67,13 @@ public final class RasterMosaic implements AutoCloseable {
             Crs firstCrs = first.requireCrs();
             crs = grid.crs() == null ? firstCrs : grid.parsedCrs();
             boolean sameCrs = crs.isEquivalent(firstCrs);
-            res = grid.resolution() != null ? grid.resolution()
-                    : sameCrs ? first.geoTransform().pixelSizeX() : estimatedResolution(first, crs, folder);
+            double[] firstRes = grid.resolution() != null ? new double[] {grid.resolution(), grid.resolution()}
+                    : sameCrs ? new double[] {first.geoTransform().pixelSizeX(), first.geoTransform().pixelSizeY()}
+                    : estimatedResolution(first, crs, folder);
+            res = firstRes[0];
+            resY = firstRes[1];
             boolean firstLines = sameCrs && Math.abs(res - first.geoTransform().pixelSizeX()) <= 1e-9 * res
+                    && Math.abs(resY - first.geoTransform().pixelSizeY()) <= 1e-9 * resY
                     && !first.geoTransform().hasRotation();
             originX = firstLines ? first.geoTransform().originX() : 0;
             originY = firstLines ? first.geoTransform().originY() : 0;
@@ -84,12 +89,12 @@ public final class RasterMosaic implements AutoCloseable {
                 try (GeoRaster r = GeoRaster.open(f)) {
                     Crs rc = r.requireCrs();
                     Envelope inGrid = rc.isEquivalent(crs) ? r.bounds() : CrsTransform.of(rc, crs).transform(r.bounds());
-                    Envelope snapped = snap(inGrid, originX, originY, res);
+                    Envelope snapped = snap(inGrid, originX, originY, res, resY);
                     union.expandToInclude(snapped);
-                    if (onGrid(r, crs, originX, originY, res)) {
+                    if (onGrid(r, crs, originX, originY, res, resY)) {
                         parts.add(f.text());
                     } else {
-                        warpedParts.add(warp(f, r, folder + "part-" + i + ".vrt", crs, snapped, res,
+                        warpedParts.add(warp(f, r, folder + "part-" + i + ".vrt", crs, snapped, res, resY,
                                 grid.resampling(), nodata));
                         warped++;
                     }
@@ -97,7 +102,7 @@ public final class RasterMosaic implements AutoCloseable {
             }
             GdalPath vrt = GdalPath.of(folder + "region.vrt");
             Vector<String> o = new Vector<>(List.of("-te", num(union.getMinX()), num(union.getMinY()),
-                    num(union.getMaxX()), num(union.getMaxY()), "-tr", num(res), num(res), "-r", grid.resampling()));
+                    num(union.getMaxX()), num(union.getMaxY()), "-tr", num(res), num(resY), "-r", grid.resampling()));
             gdal.ErrorReset();
             Vector<String> layers = new Vector<>(warpedParts);
             layers.addAll(parts);
@@ -114,8 +119,8 @@ public final class RasterMosaic implements AutoCloseable {
         }
     }
 
-    /** The pixel size GDAL would choose for the first raster in another CRS (gdalwarp's default). */
-    private static double estimatedResolution(GeoRaster first, Crs crs, String folder) {
+    /** The pixel size (x, y) GDAL would choose for the first raster in another CRS (gdalwarp's default). */
+    private static double[] estimatedResolution(GeoRaster first, Crs crs, String folder) {
         String probe = folder + "probe.vrt";
         Dataset src = gdal.OpenEx(first.path().text());
         try {
@@ -127,21 +132,21 @@ public final class RasterMosaic implements AutoCloseable {
             }
             double[] gt = d.GetGeoTransform();
             d.delete();
-            return Math.abs(gt[1]);
+            return new double[] {Math.abs(gt[1]), Math.abs(gt[5])};
         } finally {
             src.delete();
             gdal.Unlink(probe);
         }
     }
 
-    private static boolean onGrid(GeoRaster r, Crs crs, double originX, double originY, double res) {
+    private static boolean onGrid(GeoRaster r, Crs crs, double originX, double originY, double res, double resY) {
         GeoTransform gt = r.geoTransform();
         if (gt.hasRotation() || !r.requireCrs().isEquivalent(crs)) {
             return false;
         }
-        double tol = 1e-6 * res;
-        return Math.abs(gt.pixelSizeX() - res) <= 1e-9 * res && Math.abs(gt.pixelSizeY() - res) <= 1e-9 * res
-                && offGrid(gt.originX() - originX, res) <= tol && offGrid(gt.originY() - originY, res) <= tol;
+        return Math.abs(gt.pixelSizeX() - res) <= 1e-9 * res && Math.abs(gt.pixelSizeY() - resY) <= 1e-9 * resY
+                && offGrid(gt.originX() - originX, res) <= 1e-6 * res
+                && offGrid(gt.originY() - originY, resY) <= 1e-6 * resY;
     }
 
     private static double offGrid(double offset, double res) {
@@ -150,18 +155,18 @@ public final class RasterMosaic implements AutoCloseable {
     }
 
     /** @return {@code e} grown outward to the grid's lines */
-    static Envelope snap(Envelope e, double originX, double originY, double res) {
+    static Envelope snap(Envelope e, double originX, double originY, double res, double resY) {
         double minx = originX + Math.floor((e.getMinX() - originX) / res + 1e-9) * res;
         double maxx = originX + Math.ceil((e.getMaxX() - originX) / res - 1e-9) * res;
-        double miny = originY + Math.floor((e.getMinY() - originY) / res + 1e-9) * res;
-        double maxy = originY + Math.ceil((e.getMaxY() - originY) / res - 1e-9) * res;
+        double miny = originY + Math.floor((e.getMinY() - originY) / resY + 1e-9) * resY;
+        double maxy = originY + Math.ceil((e.getMaxY() - originY) / resY - 1e-9) * resY;
         return new Envelope(minx, maxx, miny, maxy);
     }
 
     private static String warp(GdalPath f, GeoRaster r, String out, Crs crs, Envelope extent, double res,
-                               String resampling, OptionalDouble nodata) {
+                               double resY, String resampling, OptionalDouble nodata) {
         List<String> o = new ArrayList<>(List.of("-of", "VRT", "-t_srs", crs.wkt(), "-te", num(extent.getMinX()),
-                num(extent.getMinY()), num(extent.getMaxX()), num(extent.getMaxY()), "-tr", num(res), num(res), "-r",
+                num(extent.getMinY()), num(extent.getMaxX()), num(extent.getMaxY()), "-tr", num(res), num(resY), "-r",
                 resampling));
         if (nodata.isPresent()) {
             o.addAll(List.of("-srcnodata", num(nodata.getAsDouble()), "-dstnodata", num(nodata.getAsDouble())));
@@ -206,7 +211,7 @@ public final class RasterMosaic implements AutoCloseable {
         return crs;
     }
 
-    /** @return the grid's pixel size */
+    /** @return the grid's pixel width (the height may differ when the first raster's pixels are not square) */
     public double resolution() {
         return resolution;
     }

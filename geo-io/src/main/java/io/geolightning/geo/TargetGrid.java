@@ -9,7 +9,8 @@ import java.util.Set;
  * not already on it. Unset values come from the catalog's first raster (its CRS, its pixel size and its grid lines).
  *
  * @param crs the grid's CRS as the user wrote it ({@code EPSG:32619}, WKT...), or null for the first raster's
- * @param resolution pixel size in CRS units, or null for the first raster's (estimated by GDAL in another CRS)
+ * @param resolution square pixel size in CRS units, or null for the first raster's pixel width and height (estimated
+ *                   by GDAL in another CRS)
  * @param resampling GDAL resampling of rasters off the grid: {@code nearest} (default), {@code bilinear},
  *                   {@code cubic}, {@code cubicspline}, {@code lanczos}, {@code average}, {@code mode}
  */

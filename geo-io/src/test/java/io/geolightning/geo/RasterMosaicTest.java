@@ -91,6 +91,29 @@ class RasterMosaicTest {
     }
 
     @Test
+    void rastersOnTheFirstGridWithNonSquarePixelsAreReadAsTheyAre() throws Exception {
+        Path west = tmp.resolve("west.tif");
+        Path east = tmp.resolve("east.tif");
+        try (GeoRaster rgb = GeoRaster.open(TestData.RGB)) {
+            int w = rgb.width();
+            assertTrue(Math.abs(rgb.geoTransform().pixelSizeX() - rgb.geoTransform().pixelSizeY()) > 1e-3,
+                    "RGB.byte.tif's pixels are not square");
+            TestData.run("gdal_translate", "-q", "-srcwin", "0", "0", "" + w / 2, "" + rgb.height(),
+                    TestData.RGB.toString(), west.toString());
+            TestData.run("gdal_translate", "-q", "-srcwin", "" + w / 2, "0", "" + (w - w / 2), "" + rgb.height(),
+                    TestData.RGB.toString(), east.toString());
+            try (RasterMosaic m = RasterMosaic.build(RasterCatalog.of(List.of(GdalPath.of(west), GdalPath.of(east))),
+                    TargetGrid.ofFirstRaster()); GeoRaster region = GeoRaster.open(m.path())) {
+                assertEquals(0, m.warpedCount(), "both halves are on the grid");
+                assertEquals(rgb.width(), region.width());
+                assertEquals(rgb.height(), region.height());
+                assertArrayEquals(rgb.geoTransform().toGdal(), region.geoTransform().toGdal(), 1e-6);
+                assertArrayEquals(rgb.readAll().bytes(), region.readAll().bytes());
+            }
+        }
+    }
+
+    @Test
     void catalogsNameWhatIsWrong() {
         GeoIOException e = assertThrows(GeoIOException.class, () -> RasterCatalog.expand(List.of(tmp + "/*.tif")));
         assertTrue(e.getMessage().startsWith(tmp + "/*.tif: the pattern matches no file"), e.getMessage());
