@@ -52,8 +52,31 @@ public final class RasterMosaic implements AutoCloseable {
      * @throws GeoIOException naming the raster GDAL cannot warp, or a grid CRS it does not know
      */
     public static RasterMosaic build(RasterCatalog catalog, TargetGrid grid) {
-        Gdal.quietThread();
         catalog.check();
+        return build(catalog, grid, false);
+    }
+
+    /**
+     * Stacks single-band files as the bands of one raster on a grid (the Landsat/Sentinel-2 layout: one file per band,
+     * bands at 10 and 20 m): each file's first band, in the catalog's order, those off the grid resampled onto it with
+     * the grid's resampling ({@code gdal.BuildVRT -separate}).
+     *
+     * @param bands the band files, in band order
+     * @param grid the target grid (default: the first file's, e.g. the finest band's)
+     * @return the stack; close it to free its VRTs
+     * @throws GeoIOException naming a file without CRS or one GDAL cannot warp
+     */
+    public static RasterMosaic stack(RasterCatalog bands, TargetGrid grid) {
+        for (GdalPath f : bands.files()) {
+            try (GeoRaster r = GeoRaster.open(f)) {
+                r.requireCrs();
+            }
+        }
+        return build(bands, grid, true);
+    }
+
+    private static RasterMosaic build(RasterCatalog catalog, TargetGrid grid, boolean separate) {
+        Gdal.quietThread();
         String folder = "/vsimem/geolightning/mosaic-" + ProcessHandle.current().pid() + "-"
                 + COUNTER.incrementAndGet() + "/";
         List<GdalPath> files = catalog.files();
@@ -93,6 +116,10 @@ public final class RasterMosaic implements AutoCloseable {
                     union.expandToInclude(snapped);
                     if (onGrid(r, crs, originX, originY, res, resY)) {
                         parts.add(f.text());
+                    } else if (separate) { // band order is file order
+                        parts.add(warp(f, r, folder + "part-" + i + ".vrt", crs, snapped, res, resY,
+                                grid.resampling(), r.nodata(1)));
+                        warped++;
                     } else {
                         warpedParts.add(warp(f, r, folder + "part-" + i + ".vrt", crs, snapped, res, resY,
                                 grid.resampling(), nodata));
@@ -103,6 +130,9 @@ public final class RasterMosaic implements AutoCloseable {
             GdalPath vrt = GdalPath.of(folder + "region.vrt");
             Vector<String> o = new Vector<>(List.of("-te", num(union.getMinX()), num(union.getMinY()),
                     num(union.getMaxX()), num(union.getMaxY()), "-tr", num(res), num(resY), "-r", grid.resampling()));
+            if (separate) {
+                o.add("-separate");
+            }
             gdal.ErrorReset();
             Vector<String> layers = new Vector<>(warpedParts);
             layers.addAll(parts);

@@ -73,6 +73,7 @@ final class PredictCommand implements Callable<Integer> {
         PrintWriter w = spec.commandLine().getOut();
         windowing.validate(spec);
         OptionChecks checks = new OptionChecks(spec);
+        region.check(checks);
         ProbabilityOutput po = checks.choice("--probability-type", probabilityType, Map.of(
                 "float32", ProbabilityOutput.FLOAT32, "uint8", ProbabilityOutput.UINT8_PERCENT), "float32 or uint8");
         if (probabilities == null) {
@@ -102,7 +103,8 @@ final class PredictCommand implements Callable<Integer> {
                 .probabilitiesPath(probabilities).bands(bands)
                 .format(format).overwrite(overwrite).allowPadding(allowPadding).build();
         try (TaskInferenceModel model = TaskInferenceModel.fromCheckpoint(checkpoint);
-             RasterMosaic mosaic = region.isRegion() ? RasterMosaic.build(region.catalog(), region.grid()) : null;
+             RasterMosaic mosaic = region.isStack() ? region.stack()
+                     : region.isRegion() ? RasterMosaic.build(region.catalog(), region.grid()) : null;
              GeoRaster in = GeoRaster.open(mosaic != null ? mosaic.path() : region.single())) {
             PredictionResult r = new ScenePredictor(model).predict(in, out, options);
             w.printf(Locale.ROOT, "classified %s (%d x %d px) with %s (%s, classes %s): %d windows of %d px, overlap %d,"

@@ -4,6 +4,7 @@ import io.geolightning.geo.Crs;
 import io.geolightning.geo.GdalPath;
 import io.geolightning.geo.GeoIOException;
 import io.geolightning.geo.RasterCatalog;
+import io.geolightning.geo.RasterMosaic;
 import io.geolightning.geo.TargetGrid;
 import io.geolightning.geo.VectorFeature;
 import io.geolightning.geo.VectorSource;
@@ -24,11 +25,17 @@ import picocli.CommandLine.Option;
  */
 public final class RegionOptions {
 
-    @Option(names = "--raster", required = true, paramLabel = "RASTER",
+    @Option(names = "--raster", paramLabel = "RASTER",
             description = {"Raster(s) to read: a file, a GDAL path (/vsizip/..., /vsicurl/https://...), a glob"
                 + " ('tiles/*.tif', quoted), a folder or a .txt/.csv list. Repeat it for a region: the rasters are read"
                 + " as one mosaic (they may differ in CRS and resolution)."})
     List<String> rasters = new ArrayList<>();
+
+    @Option(names = "--bands-from", split = ",", paramLabel = "FILE",
+            description = {"Instead of --raster: single-band files stacked as the bands of one raster, in this order"
+                + " (B02.jp2,B03.jp2,B04.jp2,B08.jp2); bands off the grid (coarser ones) are resampled onto it"
+                + " (--resampling)."})
+    List<String> bandsFrom = new ArrayList<>();
 
     @Option(names = "--crs", paramLabel = "CRS",
             description = "Grid CRS of a region, e.g. EPSG:32619. Default: the first raster's.")
@@ -45,17 +52,39 @@ public final class RegionOptions {
 
     private RasterCatalog catalog;
 
-    /** @return the rasters named, expanded (once) */
+    /**
+     * @param checks the command's usage checks
+     * @throws picocli.CommandLine.ParameterException unless exactly one of --raster and --bands-from is given
+     */
+    void check(OptionChecks checks) {
+        if (rasters.isEmpty() == bandsFrom.isEmpty()) {
+            throw checks.usage(rasters.isEmpty() ? "pass the raster(s) to read: --raster FILE (repeatable) or"
+                    + " --bands-from B1.tif,B2.tif,..." : "--raster and --bands-from: pass one of them; --bands-from"
+                    + " stacks single-band files, --raster reads whole rasters");
+        }
+    }
+
+    /** @return the rasters (or band files) named, expanded (once) */
     public RasterCatalog catalog() {
         if (catalog == null) {
-            catalog = RasterCatalog.expand(rasters);
+            catalog = RasterCatalog.expand(bandsFrom.isEmpty() ? rasters : bandsFrom);
         }
         return catalog;
     }
 
+    /** @return true when single-band files are stacked ({@code --bands-from}) */
+    public boolean isStack() {
+        return !bandsFrom.isEmpty();
+    }
+
+    /** @return the band stack on the grid; close it when done */
+    public RasterMosaic stack() {
+        return RasterMosaic.stack(catalog(), new TargetGrid(crs, resolution, resampling));
+    }
+
     /** @return true when the rasters are read as a region: several of them, or a grid was asked for */
     public boolean isRegion() {
-        return catalog().files().size() > 1 || crs != null || resolution != null;
+        return !isStack() && (catalog().files().size() > 1 || crs != null || resolution != null);
     }
 
     /** @return the region's grid, or null for one raster read as it is */
@@ -129,6 +158,7 @@ public final class RegionOptions {
     /** @return how the rasters are named in summaries: the file, or "N rasters" */
     String describe() {
         List<GdalPath> f = catalog().files();
-        return f.size() == 1 ? f.get(0).fileName() : f.size() + " rasters";
+        return isStack() ? "a stack of " + f.size() + " band files" : f.size() == 1 ? f.get(0).fileName()
+                : f.size() + " rasters";
     }
 }

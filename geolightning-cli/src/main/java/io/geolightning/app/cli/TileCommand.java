@@ -2,6 +2,7 @@ package io.geolightning.app.cli;
 
 import io.geolightning.foundation.ExitCodes;
 import io.geolightning.geo.GdalPath;
+import io.geolightning.geo.RasterMosaic;
 import io.geolightning.tiling.Tiler;
 import io.geolightning.tiling.TilingConfig;
 import io.geolightning.tiling.TilingResult;
@@ -81,14 +82,18 @@ final class TileCommand implements Callable<Integer> {
 
     private int tile(PrintWriter w) {
         TilingSettings settings = tiling.settings(labels.text());
-        TilingConfig config = settings.toTilingConfig(region.catalog().files(), region.grid(), out,
-                settings.resolvedSeed(TilingSettings.DEFAULT_SEED), workers);
-        if (aoi != null) {
-            config = config.withRegion(RegionOptions.areaOfInterest(aoi));
-        } else if (bbox != null) {
-            config = config.withRegion(RegionOptions.box(bbox));
+        TilingResult r;
+        try (RasterMosaic stack = region.isStack() ? region.stack() : null) {
+            List<GdalPath> rasters = stack != null ? List.of(stack.path()) : region.catalog().files();
+            TilingConfig config = settings.toTilingConfig(rasters, region.grid(), out,
+                    settings.resolvedSeed(TilingSettings.DEFAULT_SEED), workers);
+            if (aoi != null) {
+                config = config.withRegion(RegionOptions.areaOfInterest(aoi));
+            } else if (bbox != null) {
+                config = config.withRegion(RegionOptions.box(bbox));
+            }
+            r = Tiler.run(config);
         }
-        TilingResult r = Tiler.run(config);
         ChipStoreMetadata m = r.metadata();
         w.printf(Locale.ROOT, "tiled %s with %s into %s in %.1f s (%.0f chips/s)%n", region.describe(),
                 labels.fileName(), out, r.seconds(), r.chipsPerSecond());
@@ -116,6 +121,7 @@ final class TileCommand implements Callable<Integer> {
     private void checkOptions() {
         tiling.validate(spec);
         OptionChecks c = new OptionChecks(spec).atLeast("--workers", workers, 0, "2");
+        region.check(c);
         c.localOutput("--out", out);
         Map<String, Path> inputs = new LinkedHashMap<>(region.localInputs());
         inputs.put("--labels", OptionChecks.local(labels));

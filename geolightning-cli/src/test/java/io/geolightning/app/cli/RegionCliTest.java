@@ -208,6 +208,61 @@ class RegionCliTest {
         assertTrue(both.errorLine().contains("pass one area"), both.errorLine());
     }
 
+    @Test
+    void bandsFromSeparateFilesStackOnTheFinestBandsGrid() throws Exception {
+        Path bands = Files.createDirectories(tmp.resolve("bands"));
+        for (int b = 1; b <= 3; b++) {
+            List<String> cmd = new ArrayList<>(List.of("gdal_translate", "-q", "-b", "" + b));
+            if (b == 3) { // the third band at half the resolution, as Sentinel-2's 20 m bands beside its 10 m ones
+                cmd.addAll(List.of("-outsize", "50%", "50%", "-r", "average"));
+            }
+            cmd.addAll(List.of(SCENE.toString(), bands.resolve("b" + b + ".tif").toString()));
+            gdal(cmd.toArray(new String[0]));
+        }
+        Path stacked = tmp.resolve("stack-chips");
+        Path orig = tmp.resolve("stack-orig");
+        List<Object> common = List.of("--labels", BUILDINGS, "--mode", "segmentation", "--chip", 64, "--edge", "pad",
+                "--max-nodata", 1, "--split", "none");
+        CliRun r = CliRun.of(concatTile(List.of("--bands-from", bands.resolve("b1.tif") + "," + bands.resolve("b2.tif")
+                + "," + bands.resolve("b3.tif")), common, "--resampling", "bilinear", "--out", stacked));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().startsWith("tiled a stack of 3 band files with "), r.out());
+        assertEquals(0, CliRun.of(concatTile(List.of("--raster", SCENE), common, "--out", orig)).code());
+        assertEquals(buildingPixels(orig), buildingPixels(stacked));
+        java.util.Map<String, ChipRow> byWindow = new java.util.HashMap<>();
+        rows(orig).forEach(c -> byWindow.put(c.x() + "," + c.y(), c));
+        List<ChipRow> got = rows(stacked);
+        assertEquals(byWindow.size(), got.size());
+        double diff = 0;
+        long n = 0;
+        for (ChipRow c : got) {
+            ChipRow o = byWindow.get(c.x() + "," + c.y());
+            assertEquals(3, c.bands());
+            assertTrue(java.util.Arrays.equals(o.pixels(), 0, 2 * 4096, c.pixels(), 0, 2 * 4096),
+                    "bands 1 and 2 are the original's: " + c.chipId());
+            for (int i = 2 * 4096; i < 3 * 4096; i++) {
+                if (o.pixels()[i] != 0) { // inside the scene (PAD chips hang over its edges)
+                    diff += Math.abs((o.pixels()[i] & 0xFF) - (c.pixels()[i] & 0xFF));
+                    n++;
+                }
+            }
+        }
+        assertTrue(n > 500_000 && diff / n < 12, "band 3, at half resolution, resampled back: mean |diff| "
+                + diff / n + " over " + n + " pixels");
+        CliRun both = CliRun.of("tile", "--raster", SCENE, "--bands-from", bands.resolve("b1.tif"), "--labels",
+                BUILDINGS, "--mode", "segmentation", "--out", tmp.resolve("never"));
+        assertEquals(2, both.code());
+        assertTrue(both.errorLine().contains("--raster and --bands-from: pass one of them"), both.errorLine());
+    }
+
+    private static Object[] concatTile(List<Object> first, List<Object> common, Object... more) {
+        List<Object> all = new ArrayList<>(List.of("tile"));
+        all.addAll(first);
+        all.addAll(common);
+        all.addAll(List.of(more));
+        return all.toArray();
+    }
+
     private static long tileCount(List<Object> args, Path out) {
         CliRun r = CliRun.of(concat(args, "--out", out));
         assertEquals(0, r.code(), r.err());
