@@ -80,13 +80,23 @@ public record GdalPath(String text) implements Serializable {
      */
     public Optional<Path> localArchive() {
         String t = text.toLowerCase(Locale.ROOT);
-        for (String[] fs : new String[][] {{"/vsizip/", ".zip"}, {"/vsitar/", ".tar"}, {"/vsitar/", ".tgz"},
-            {"/vsitar/", ".tar.gz"}, {"/vsigzip/", ".gz"}}) {
-            if (t.startsWith(fs[0])) {
-                String rest = text.substring(fs[0].length());
-                int end = rest.toLowerCase(Locale.ROOT).indexOf(fs[1]);
-                if (end > 0 && !isVirtual(rest)) {
-                    return Optional.of(Path.of(rest.substring(0, end + fs[1].length())));
+        String[][] kinds = {{"/vsizip/", ".zip"}, {"/vsitar/", ".tar.gz"}, {"/vsitar/", ".tgz"}, {"/vsitar/", ".tar"},
+            {"/vsigzip/", ".gz"}};
+        for (String[] fs : kinds) {
+            if (!t.startsWith(fs[0])) {
+                continue;
+            }
+            String rest = text.substring(fs[0].length());
+            if (rest.startsWith("{")) { // /vsizip/{/d/a.zip}/x.shp: the archive in braces
+                int close = rest.indexOf('}');
+                return close > 1 && !isVirtual(rest.substring(1)) ? Optional.of(Path.of(rest.substring(1, close)))
+                        : Optional.empty();
+            }
+            String lower = rest.toLowerCase(Locale.ROOT);
+            for (int at = lower.indexOf(fs[1]); at > 0; at = lower.indexOf(fs[1], at + 1)) {
+                int end = at + fs[1].length();
+                if ((end == rest.length() || rest.charAt(end) == '/') && !isVirtual(rest)) {
+                    return Optional.of(Path.of(rest.substring(0, end)));
                 }
             }
         }

@@ -66,10 +66,10 @@ public final class RasterCatalog {
         if (GdalPath.isVirtual(spec)) {
             return List.of(GdalPath.of(spec));
         }
-        if (spec.chars().anyMatch(c -> c == '*' || c == '?' || c == '[' || c == '{')) {
+        Path p = Path.of(spec);
+        if (!Files.exists(p) && spec.chars().anyMatch(c -> c == '*' || c == '?' || c == '[' || c == '{')) {
             return glob(spec);
         }
-        Path p = Path.of(spec);
         if (Files.isDirectory(p)) {
             return folder(p);
         }
@@ -88,7 +88,11 @@ public final class RasterCatalog {
         Path base = slash < 0 ? Path.of(".") : Path.of(slash == 0 ? "/" : normalised.substring(0, slash));
         Path absBase = base.toAbsolutePath().normalize();
         String rest = slash < 0 ? normalised : normalised.substring(slash + 1);
-        PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + rest);
+        PathMatcher deep = FileSystems.getDefault().getPathMatcher("glob:" + rest);
+        // Java's "**/" needs a folder; a shell's also matches the top level (tiles/**/*.tif holds tiles/a.tif)
+        PathMatcher top = rest.startsWith("**/") ? FileSystems.getDefault().getPathMatcher("glob:"
+                + rest.substring(3)) : deep;
+        PathMatcher m = f -> deep.matches(f) || top.matches(f);
         int maxDepth = rest.contains("**") ? Integer.MAX_VALUE : rest.split("/").length;
         List<GdalPath> out = new ArrayList<>();
         if (Files.isDirectory(absBase)) {

@@ -67,9 +67,18 @@ public final class RasterMosaic implements AutoCloseable {
      * @throws GeoIOException naming a file without CRS or one GDAL cannot warp
      */
     public static RasterMosaic stack(RasterCatalog bands, TargetGrid grid) {
+        RasterDataType type = null;
+        GdalPath first = null;
         for (GdalPath f : bands.files()) {
             try (GeoRaster r = GeoRaster.open(f)) {
                 r.requireCrs();
+                if (type == null) {
+                    type = r.dataType();
+                    first = f;
+                } else if (r.dataType() != type) {
+                    throw GeoIOException.of(f, r.dataType() + " but " + first.fileName() + " is " + type,
+                            "stack bands of one data type (a band stack is read as one raster of one type)");
+                }
             }
         }
         return build(bands, grid, true);
@@ -118,11 +127,11 @@ public final class RasterMosaic implements AutoCloseable {
                         parts.add(f.text());
                     } else if (separate) { // band order is file order
                         parts.add(warp(f, r, folder + "part-" + i + ".vrt", crs, snapped, res, resY,
-                                grid.resampling(), r.nodata(1)));
+                                grid.resampling(), r.nodata(1), r.nodata(1)));
                         warped++;
                     } else {
                         warpedParts.add(warp(f, r, folder + "part-" + i + ".vrt", crs, snapped, res, resY,
-                                grid.resampling(), nodata));
+                                grid.resampling(), r.nodata(1), nodata));
                         warped++;
                     }
                 }
@@ -132,6 +141,8 @@ public final class RasterMosaic implements AutoCloseable {
                     num(union.getMaxX()), num(union.getMaxY()), "-tr", num(res), num(resY), "-r", grid.resampling()));
             if (separate) {
                 o.add("-separate");
+            } else if (nodata.isPresent()) { // the mosaic's nodata is the first raster's
+                o.addAll(List.of("-vrtnodata", num(nodata.getAsDouble())));
             }
             gdal.ErrorReset();
             Vector<String> layers = new Vector<>(warpedParts);
@@ -140,6 +151,11 @@ public final class RasterMosaic implements AutoCloseable {
             if (d == null) {
                 throw new GeoIOException(catalog + ": GDAL could not build the mosaic (" + Gdal.lastError("unknown error")
                         + "); check that the rasters overlap the grid");
+            }
+            if (!separate && nodata.isEmpty()) { // none, not a warped part's transparent 0: 0 is data there
+                for (int b = 1; b <= d.getRasterCount(); b++) {
+                    d.GetRasterBand(b).DeleteNoDataValue();
+                }
             }
             d.delete(); // flushes the VRT
             return new RasterMosaic(catalog, folder, vrt, crs, res, warped);
@@ -194,15 +210,15 @@ public final class RasterMosaic implements AutoCloseable {
     }
 
     private static String warp(GdalPath f, GeoRaster r, String out, Crs crs, Envelope extent, double res,
-                               double resY, String resampling, OptionalDouble nodata) {
+                               double resY, String resampling, OptionalDouble srcNodata, OptionalDouble nodata) {
         List<String> o = new ArrayList<>(List.of("-of", "VRT", "-t_srs", crs.wkt(), "-te", num(extent.getMinX()),
                 num(extent.getMinY()), num(extent.getMaxX()), num(extent.getMaxY()), "-tr", num(res), num(resY), "-r",
                 resampling));
-        if (nodata.isPresent()) {
-            o.addAll(List.of("-srcnodata", num(nodata.getAsDouble()), "-dstnodata", num(nodata.getAsDouble())));
-        } else { // the warped frame's corners hold no data: transparent, so neighbours show through them
-            o.addAll(List.of("-dstnodata", "0"));
+        if (srcNodata.isPresent()) {
+            o.addAll(List.of("-srcnodata", num(srcNodata.getAsDouble())));
         }
+        // the warped frame's corners hold no data: transparent (the mosaic's nodata, else 0), so neighbours show through
+        o.addAll(List.of("-dstnodata", num(nodata.isPresent() ? nodata.getAsDouble() : 0)));
         Dataset src = gdal.OpenEx(f.text());
         if (src == null) {
             throw GeoIOException.of(f, "GDAL cannot open it for warping (" + Gdal.lastError("unknown error") + ")",

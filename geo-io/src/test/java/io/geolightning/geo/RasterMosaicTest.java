@@ -48,6 +48,7 @@ class RasterMosaicTest {
         try (RasterMosaic m = RasterMosaic.build(catalog, new TargetGrid(null, null, "bilinear"));
              GeoRaster region = GeoRaster.open(m.path()); GeoRaster original = GeoRaster.open(TestData.MASS_TIF)) {
             assertEquals(1, m.warpedCount(), "only the reprojected quadrant is warped");
+            assertEquals(original.nodata(1), region.nodata(1), "the first raster's nodata (255)");
             assertEquals(26986, region.requireCrs().epsg().orElseThrow());
             double[] ga = original.geoTransform().toGdal();
             double[] gb = region.geoTransform().toGdal();
@@ -111,6 +112,41 @@ class RasterMosaicTest {
                 assertArrayEquals(rgb.readAll().bytes(), region.readAll().bytes());
             }
         }
+    }
+
+    @Test
+    void aMosaicOfRastersWithoutNodataDeclaresNone() throws Exception {
+        Path west = tmp.resolve("l7-west.tif");
+        Path eastUtm = tmp.resolve("l7-east.tif");
+        Path east = tmp.resolve("l7-east-32725.tif");
+        try (GeoRaster l7 = GeoRaster.open(TestData.L7)) {
+            assertTrue(l7.nodata(1).isEmpty(), "L7_ETMs.tif declares no nodata");
+            int w = l7.width();
+            TestData.run("gdal_translate", "-q", "-srcwin", "0", "0", "" + w / 2, "" + l7.height(),
+                    TestData.L7.toString(), west.toString());
+            TestData.run("gdal_translate", "-q", "-srcwin", "" + w / 2, "0", "" + (w - w / 2), "" + l7.height(),
+                    TestData.L7.toString(), eastUtm.toString());
+        }
+        TestData.run("gdalwarp", "-q", "-t_srs", "EPSG:32725", eastUtm.toString(), east.toString());
+        try (RasterMosaic m = RasterMosaic.build(RasterCatalog.of(List.of(GdalPath.of(west), GdalPath.of(east))),
+                TargetGrid.ofFirstRaster()); GeoRaster region = GeoRaster.open(m.path())) {
+            assertEquals(1, m.warpedCount());
+            assertTrue(region.nodata(1).isEmpty(), "0 stays data: the warped part's transparent 0 is not the mosaic's"
+                    + " nodata");
+        }
+    }
+
+    @Test
+    void globsFindFilesAsAShellWould() throws Exception {
+        Path tiles = Files.createDirectories(tmp.resolve("tiles/sub"));
+        for (Path f : List.of(tmp.resolve("tiles/a.tif"), tiles.resolve("b.tif"), tmp.resolve("tiles/c[1].tif"))) {
+            Files.writeString(f, "");
+        }
+        assertEquals(List.of(GdalPath.of(tmp.resolve("tiles/a.tif")), GdalPath.of(tmp.resolve("tiles/c[1].tif")),
+                GdalPath.of(tiles.resolve("b.tif"))), RasterCatalog.expand(List.of(tmp + "/tiles/**/*.tif")).files(),
+                "** also matches the top folder");
+        assertEquals(List.of(GdalPath.of(tmp.resolve("tiles/c[1].tif"))),
+                RasterCatalog.expand(List.of(tmp + "/tiles/c[1].tif")).files(), "an existing name is not a pattern");
     }
 
     @Test

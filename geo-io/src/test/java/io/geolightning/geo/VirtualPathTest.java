@@ -93,5 +93,11 @@ class VirtualPathTest {
                 e.getMessage());
         assertEquals(Path.of("a/b.tif"), GdalPath.of("a/b.tif").local());
         assertEquals("/vsizip//d/a.zip/b.dbf", GdalPath.of("/vsizip//d/a.zip/b.shp").sibling("b.dbf").text());
+        assertEquals(Path.of("/d/a.tar.gz"), GdalPath.of("/vsitar//d/a.tar.gz/x.shp").localArchive().orElseThrow());
+        assertEquals(Path.of("/d/a.tar"), GdalPath.of("/vsitar//d/a.tar/x.shp").localArchive().orElseThrow());
+        assertEquals(Path.of("/d/a.zip"), GdalPath.of("/vsizip/{/d/a.zip}/x.shp").localArchive().orElseThrow());
+        assertEquals(Path.of("/d/x.zipper/a.zip"), GdalPath.of("/vsizip//d/x.zipper/a.zip/x.shp").localArchive()
+                .orElseThrow());
+        assertTrue(GdalPath.of("/vsicurl/https://h/a.zip").localArchive().isEmpty());
     }
 }

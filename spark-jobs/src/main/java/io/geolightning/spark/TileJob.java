@@ -2,6 +2,7 @@ package io.geolightning.spark;
 
 import io.geolightning.geo.GdalPath;
 import io.geolightning.tiling.TilingConfig;
+import io.geolightning.tiling.TilingException;
 import io.geolightning.tiling.TilingSettings;
 import io.geolightning.tiling.store.ChipStoreLayout;
 import io.geolightning.tiling.store.ChipStoreMetadata;
@@ -178,6 +179,10 @@ public final class TileJob {
             TilingConfig tc;
             try {
                 tc = s.toTilingConfig(raster, store, TilingSettings.DEFAULT_SEED, config.workersPerTask());
+            } catch (TilingException ex) {
+                String named = ex.setting() == null ? OneLine.of(ex.getMessage()) // a bad cell: its column
+                        : "column " + ex.setting() + " '" + ex.value() + "': " + ex.problem();
+                throw new JobUsageException(e.where() + " (" + raster.fileName() + "): " + named, ex);
             } catch (RuntimeException ex) {
                 throw new JobUsageException(e.where() + " (" + raster.fileName() + "): "
                         + OneLine.of(ex.getMessage()), ex);

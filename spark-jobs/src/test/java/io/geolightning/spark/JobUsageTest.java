@@ -62,8 +62,8 @@ class JobUsageTest {
         assertEquals("chip.csv row 1: chipSize 'big' is not a whole number; write e.g. 64",
                 tileError(chip, tmp.resolve("chips")));
         Path mode = csv(tmp.resolve("mode.csv"), "raster,mode", List.of(olinda + ",segmentaton"));
-        assertEquals("mode.csv row 1 (L7_ETMs.tif): mode 'segmentaton': unknown; use classification or segmentation",
-                tileError(mode, tmp.resolve("chips")));
+        assertEquals("mode.csv row 1 (L7_ETMs.tif): column mode 'segmentaton': unknown; use classification or"
+                + " segmentation", tileError(mode, tmp.resolve("chips")));
         Path mixed = csv(tmp.resolve("mixed.csv"), "raster,chip", List.of(olinda + ",32",
                 data("rgb-byte/RGB.byte.tif") + ",64"));
         String m = tileError(mixed, tmp.resolve("chips"));

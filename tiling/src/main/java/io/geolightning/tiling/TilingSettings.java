@@ -10,6 +10,7 @@ import io.geolightning.tiling.splits.BlockGrid;
 import io.geolightning.tiling.splits.SplitConfig;
 import io.geolightning.tiling.splits.SplitRatios;
 import java.io.Serializable;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -163,8 +164,13 @@ public record TilingSettings(String labels, String layer, String labelField, Str
         if (labels == null || labels.isBlank()) {
             throw new TilingException("'labels' is not set; pass the label polygons (a vector layer) or a label raster");
         }
-        if (task == LabelTask.CLASSIFICATION && (labelField == null || labelField.isBlank())
-                && !RasterLabelSource.isRaster(GdalPath.of(labels))) {
+        GdalPath labelPath = GdalPath.of(labels);
+        boolean noField = task == LabelTask.CLASSIFICATION && (labelField == null || labelField.isBlank());
+        if (noField && !labelPath.isVirtual() && !Files.exists(labelPath.local())) { // not "no --label-field"
+            throw new TilingException(labels + ": file not found; check the path (working directory: "
+                    + Path.of("").toAbsolutePath() + ")");
+        }
+        if (noField && !RasterLabelSource.isRaster(labelPath)) {
             throw new TilingException("'labelField' is not set (--label-field); classification needs the attribute"
                     + " holding the class, e.g. labelField: TIPO");
         }

@@ -72,6 +72,10 @@ class RasterLabelsTest {
         TilingResult r = Tiler.run(TilingConfig.builder().scenes(CLIP).labels(rasterLabels(labels, CLASSES))
                 .chipSize(64).store(tmp.resolve("r")).workers(2).build());
         assertEquals(v.metadata().classNames(), r.metadata().classNames());
+        TilingResult found = Tiler.run(TilingConfig.builder().scenes(CLIP).labels(rasterLabels(labels, null))
+                .chipSize(64).store(tmp.resolve("f")).workers(2).build());
+        assertEquals(List.of("background", "1", "2", "3", "4"), found.metadata().classNames(),
+                "without --classes: the values found, 0 the background class");
         Map<String, byte[]> a = masks(tmp.resolve("v"));
         Map<String, byte[]> b = masks(tmp.resolve("r"));
         long labelled = 0;

@@ -62,6 +62,18 @@ public final class RegionOptions {
                     + " --bands-from B1.tif,B2.tif,..." : "--raster and --bands-from: pass one of them; --bands-from"
                     + " stacks single-band files, --raster reads whole rasters");
         }
+        try {
+            new TargetGrid(null, resolution, resampling);
+        } catch (GeoIOException e) {
+            throw checks.usage("--" + e.getMessage());
+        }
+        if (crs != null) {
+            try {
+                Crs.fromUserInput(crs);
+            } catch (RuntimeException e) {
+                throw checks.usage("--crs " + crs + ": not a CRS GDAL knows; pass e.g. EPSG:32619");
+            }
+        }
     }
 
     /** @return the rasters (or band files) named, expanded (once) */

@@ -13,6 +13,7 @@ import io.geolightning.tiling.data.ChipDataModule;
 import io.geolightning.tiling.data.ImageFolderDataModule;
 import io.geolightning.tiling.data.LoaderConfig;
 import io.geolightning.tiling.data.SatelliteDataModule;
+import io.geolightning.tiling.splits.SplitRatios;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -44,8 +45,14 @@ public final class DataModuleFactory {
                 throw new ConfigException("data: 'chips' and 'imageFolder' are both set; an image folder is read"
                         + " directly, remove 'chips'");
             }
+            SplitRatios ratios;
+            try {
+                ratios = data.tiling().ratios();
+            } catch (TilingException e) { // checked at binding only for a split that uses them
+                throw new ConfigException("data." + e.setting() + " " + e.value() + ": " + e.problem(), e);
+            }
             return new ImageFolderDataModule(new ImageFolderDataModule.Config(Path.of(data.imageFolder()),
-                    data.tiling().ratios(), s, data.resize(), 512, loader));
+                    ratios, s, data.resize(), 512, loader));
         }
         if (data.tilesScene()) {
             Path store = data.chips() != null ? Path.of(data.chips()) : defaultStore;

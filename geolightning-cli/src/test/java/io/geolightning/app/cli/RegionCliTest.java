@@ -292,6 +292,14 @@ class RegionCliTest {
                 "-71.0,42.0,-70.9,42.1,EPSG:4326", "--out", tmp.resolve("never"));
         assertEquals(1, r.code());
         assertTrue(r.errorLine().contains("does not overlap"), r.errorLine());
+        r = CliRun.of("tile", "--raster", SCENE, "--resolution", -5, "--labels", BUILDINGS, "--mode", "segmentation",
+                "--out", tmp.resolve("never"));
+        assertEquals(2, r.code());
+        assertTrue(r.errorLine().startsWith("error: --resolution -5.0: must be a positive pixel size"), r.errorLine());
+        r = CliRun.of("predict", "--checkpoint", SCENE, "--raster", SCENE, "--crs", "EPSG:99999", "--out",
+                tmp.resolve("never.tif"));
+        assertEquals(2, r.code());
+        assertTrue(r.errorLine().startsWith("error: --crs EPSG:99999: not a CRS GDAL knows"), r.errorLine());
         Path far = Files.writeString(tmp.resolve("far.geojson"), "{\"type\": \"FeatureCollection\", \"features\":"
                 + " [{\"type\": \"Feature\", \"properties\": {}, \"geometry\": {\"type\": \"Polygon\","
                 + " \"coordinates\": [[[10, 50], [11, 50], [11, 51], [10, 51], [10, 50]]]}}]}");

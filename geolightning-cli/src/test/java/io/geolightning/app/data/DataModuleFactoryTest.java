@@ -89,6 +89,9 @@ class DataModuleFactoryTest {
         assertMessage(() -> DataModuleFactory.create(data("batchSize=4"), Path.of("d"), 1),
                 "data: no source; set 'chips'");
         assertMessage(() -> DataModuleFactory.tilingConfig(data("raster=a.tif", "labels=b"), Path.of("s"), 1),
+                "b: file not found");
+        String shp = Path.of(System.getProperty("geolightning.root"), "sample-data/olinda/olinda1.shp").toString();
+        assertMessage(() -> DataModuleFactory.tilingConfig(data("raster=a.tif", "labels=" + shp), Path.of("s"), 1),
                 "'labelField' is not set");
         assertMessage(() -> DataModuleFactory.create(data("raster=a", "imageFolder=b"), Path.of("d"), 1),
                 "both 'raster' and 'imageFolder'");

@@ -84,7 +84,8 @@ public final class RasterLabelSource implements AutoCloseable {
                 }
             }
             List<String> classes = config.classNames() != null ? new ArrayList<>(config.classNames())
-                    : new ArrayList<>(values.stream().map(LabelSet::asText).toList());
+                    : new ArrayList<>(values.stream().filter(v -> !(v == 0 && config.background() != null))
+                    .map(LabelSet::asText).toList()); // 0 is the background class when there is one
             List<String> unknown = new ArrayList<>();
             for (double v : values) {
                 String t = LabelSet.asText(v);
@@ -152,8 +153,14 @@ public final class RasterLabelSource implements AutoCloseable {
         if (labels.backgroundId() != null) {
             ids.putIfAbsent(0.0, labels.backgroundId());
         }
-        return new RasterLabelSource(vrt, GeoRaster.open(GdalPath.of(vrt)), ids, ignore,
-                nodata != null ? nodata : (double) ignore);
+        GeoRaster onGrid;
+        try {
+            onGrid = GeoRaster.open(GdalPath.of(vrt));
+        } catch (GeoIOException e) {
+            gdal.Unlink(vrt);
+            throw new TilingException(e.getMessage(), e);
+        }
+        return new RasterLabelSource(vrt, onGrid, ids, ignore, nodata != null ? nodata : (double) ignore);
     }
 
     /**
