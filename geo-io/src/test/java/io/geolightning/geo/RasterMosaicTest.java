@@ -150,14 +150,23 @@ class RasterMosaicTest {
     }
 
     @Test
-    void catalogsNameWhatIsWrong() {
+    void catalogsNameWhatIsWrong() throws Exception {
         GeoIOException e = assertThrows(GeoIOException.class, () -> RasterCatalog.expand(List.of(tmp + "/*.tif")));
         assertTrue(e.getMessage().startsWith(tmp + "/*.tif: the pattern matches no file"), e.getMessage());
         e = assertThrows(GeoIOException.class, () -> RasterCatalog.expand(List.of(TestData.RGB.toString(),
                 TestData.L7.toString())).check());
         assertTrue(e.getMessage().startsWith(TestData.L7 + ": 6 bands of UINT8 but RGB.byte.tif has 3 of UINT8;"),
                 e.getMessage());
-        e = assertThrows(GeoIOException.class, () -> RasterCatalog.expand(List.of(tmp.toString())));
-        assertTrue(e.getMessage().startsWith(tmp + ": the folder holds no raster file"), e.getMessage());
+        Path b1 = tmp.resolve("b1.tif");
+        Path b2 = tmp.resolve("b2-uint16.tif");
+        TestData.run("gdal_translate", "-q", "-b", "1", TestData.RGB.toString(), b1.toString());
+        TestData.run("gdal_translate", "-q", "-b", "2", "-ot", "UInt16", TestData.RGB.toString(), b2.toString());
+        e = assertThrows(GeoIOException.class, () -> RasterMosaic.stack(RasterCatalog.of(List.of(GdalPath.of(b1),
+                GdalPath.of(b2))), TargetGrid.ofFirstRaster()));
+        assertTrue(e.getMessage().startsWith(b2 + ": UINT16 but b1.tif is UINT8; stack bands of one data type"),
+                e.getMessage());
+        Path empty = Files.createDirectories(tmp.resolve("empty"));
+        e = assertThrows(GeoIOException.class, () -> RasterCatalog.expand(List.of(empty.toString())));
+        assertTrue(e.getMessage().startsWith(empty + ": the folder holds no raster file"), e.getMessage());
     }
 }
