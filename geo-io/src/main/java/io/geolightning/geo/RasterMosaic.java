@@ -136,7 +136,9 @@ public final class RasterMosaic implements AutoCloseable {
                     }
                 }
             }
-            GdalPath vrt = GdalPath.of(folder + "region.vrt");
+            // named after its first file, so messages about the mosaic ("q1-region.vrt: ...") point at the user's data
+            String stem = files.get(0).fileName().replaceFirst("\\.[^.]*$", "").replaceAll("[^A-Za-z0-9._-]", "_");
+            GdalPath vrt = GdalPath.of(folder + stem + (separate ? "-stack.vrt" : "-region.vrt"));
             Vector<String> o = new Vector<>(List.of("-te", num(union.getMinX()), num(union.getMinY()),
                     num(union.getMaxX()), num(union.getMaxY()), "-tr", num(res), num(resY), "-r", grid.resampling()));
             if (separate) {
