@@ -99,6 +99,30 @@ class RasterLabelsTest {
     }
 
     @Test
+    void categoryNamesNameTheClasses() throws Exception {
+        Path labels = rasterise(tmp.resolve("named.tif"));
+        org.gdal.gdal.Dataset ds = org.gdal.gdal.gdal.Open(labels.toString(),
+                org.gdal.gdalconst.gdalconstConstants.GA_Update);
+        ds.GetRasterBand(1).SetCategoryNames(new java.util.Vector<>(List.of("", "wetland", "forest", "water", "open")));
+        ds.delete(); // GDAL keeps the names in named.tif.aux.xml
+        TilingResult named = Tiler.run(TilingConfig.builder().scenes(CLIP).labels(rasterLabels(labels, null))
+                .chipSize(64).store(tmp.resolve("n")).workers(2).build());
+        assertEquals(List.of("background", "wetland", "forest", "water", "open"), named.metadata().classNames(),
+                "the raster's category names, an unnamed 0 the background");
+        TilingResult byValue = Tiler.run(TilingConfig.builder().scenes(CLIP).labels(rasterLabels(rasterise(
+                tmp.resolve("plain.tif")), null)).chipSize(64).store(tmp.resolve("p")).workers(2).build());
+        Map<String, byte[]> a = masks(tmp.resolve("n"));
+        Map<String, byte[]> b = masks(tmp.resolve("p"));
+        assertEquals(b.keySet(), a.keySet());
+        b.forEach((id, m) -> assertTrue(java.util.Arrays.equals(m, a.get(id)), "same class ids: " + id));
+        TilingException e = assertThrows(TilingException.class, () -> Tiler.run(TilingConfig.builder().scenes(CLIP)
+                .labels(rasterLabels(labels, List.of("wetland", "forest"))).chipSize(64).store(tmp.resolve("x"))
+                .build()));
+        assertTrue(e.getMessage().startsWith("named.tif: the label raster holds values [water, open] not among the"
+                + " classes [wetland, forest]"), e.getMessage());
+    }
+
+    @Test
     void labelRastersThatDoNotFitAreOneLine() throws Exception {
         Path labels = rasterise(tmp.resolve("labels.tif"));
         TilingException e = assertThrows(TilingException.class, () -> Tiler.run(TilingConfig.builder().scenes(CLIP)

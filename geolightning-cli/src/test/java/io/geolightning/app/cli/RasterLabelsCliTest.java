@@ -48,6 +48,16 @@ class RasterLabelsCliTest {
         assertEquals(0, train.code(), train.err());
         assertTrue(Files.exists(tmp.resolve("runs/nb/version_0/checkpoints/last.ckpt")), train.out());
 
+        // last year's classified output as this year's labels: the class names come from its CLASS_n tags
+        Path classified = tmp.resolve("olinda-classes.tif");
+        CliRun p = CliRun.of("predict", "--checkpoint", BadInputs.checkpoint(), "--raster", BadInputs.RASTER, "--out",
+                classified);
+        assertEquals(0, p.code(), p.err());
+        CliRun again = CliRun.of("tile", "--raster", BadInputs.RASTER, "--labels", classified, "--chip", 16, "--out",
+                tmp.resolve("olinda-chips"));
+        assertEquals(0, again.code(), again.err());
+        assertTrue(again.out().contains("classes:    [RURAL, URBANO]"), again.out());
+
         CliRun bad = CliRun.of("tile", "--raster", clip, "--labels", labels, "--mode", "segmentation", "--classes",
                 "1,2", "--out", tmp.resolve("never"));
         assertEquals(1, bad.code());

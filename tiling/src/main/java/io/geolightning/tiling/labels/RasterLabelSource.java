@@ -24,8 +24,10 @@ import org.locationtech.jts.geom.Envelope;
 
 /**
  * Labels from a raster (a land-cover map such as NLCD or WorldCover, last year's classified output, a rasterised
- * layer): each pixel's value is a class. A value maps to the class of the same name ({@code --classes 1,2,3,4}, or
- * every value found, in numeric order); a value that is no class name and is 0 goes to the background class when there
+ * layer): each pixel's value is a class. A value's name is its category name or raster-attribute-table name when the
+ * raster has them, or the {@code CLASS_<value>} tag of a classified GeoTIFF written by {@code geolightning predict},
+ * else the value itself; it maps to the class of that name
+ * ({@code --classes}, or every value found, in numeric order); an unnamed 0 goes to the background class when there
  * is one (0 is what rasterisers burn where nothing is); the raster's nodata and the ignore value become the ignore
  * index; any other value is an error listing them. Per scene the label raster is read nearest-neighbour on the scene's
  * pixel grid (a warped VRT, reprojected when the CRSs differ), so a mask is a window read.
@@ -67,6 +69,7 @@ public final class RasterLabelSource implements AutoCloseable {
             Crs crs = r.crs().orElseThrow(() -> new TilingException(name + ": the label raster has no CRS, so it"
                     + " cannot be placed on the scene; assign one with gdal_edit.py -a_srs EPSG:<code>"));
             OptionalDouble nd = r.nodata(1);
+            Map<Integer, String> names = valueNames(r);
             TreeSet<Double> values = new TreeSet<>();
             int rows = Math.max(1, (1 << 22) / Math.max(1, r.width()));
             for (int y = 0; y < r.height(); y += rows) {
@@ -83,13 +86,14 @@ public final class RasterLabelSource implements AutoCloseable {
                             + " values (integers), not measurements - pass a classified raster");
                 }
             }
+            boolean unnamedZeroIsBackground = config.background() != null && !names.containsKey(0);
             List<String> classes = config.classNames() != null ? new ArrayList<>(config.classNames())
-                    : new ArrayList<>(values.stream().filter(v -> !(v == 0 && config.background() != null))
-                    .map(LabelSet::asText).toList()); // 0 is the background class when there is one
+                    : new ArrayList<>(values.stream().filter(v -> !(v == 0 && unnamedZeroIsBackground))
+                    .map(v -> nameOf(v, names)).distinct().toList());
             List<String> unknown = new ArrayList<>();
             for (double v : values) {
-                String t = LabelSet.asText(v);
-                if (!classes.contains(t) && !(v == 0 && config.background() != null)) {
+                String t = nameOf(v, names);
+                if (!classes.contains(t) && !t.equals(config.background()) && !(v == 0 && unnamedZeroIsBackground)) {
                     unknown.add(t);
                 }
             }
@@ -143,14 +147,26 @@ public final class RasterLabelSource implements AutoCloseable {
             src.delete();
         }
         Map<Double, Integer> ids = new HashMap<>();
-        labels.classMap().forEach((name, id) -> {
-            try {
-                ids.put(Double.parseDouble(name), id);
-            } catch (NumberFormatException e) {
-                // a class no raster value names (e.g. "background")
+        Map<Integer, String> names;
+        try (GeoRaster lr = GeoRaster.open(c.vector())) {
+            names = valueNames(lr);
+        }
+        names.forEach((value, name) -> {
+            if (labels.classMap().containsKey(name)) {
+                ids.put((double) value, labels.classMap().get(name));
             }
         });
-        if (labels.backgroundId() != null) {
+        labels.classMap().forEach((name, id) -> {
+            try {
+                double v = Double.parseDouble(name);
+                if (!(v == Math.rint(v) && names.containsKey((int) v))) { // a value without a category name
+                    ids.putIfAbsent(v, id);
+                }
+            } catch (NumberFormatException e) {
+                // a class no raster value is called (e.g. "background")
+            }
+        });
+        if (labels.backgroundId() != null && !names.containsKey(0)) {
             ids.putIfAbsent(0.0, labels.backgroundId());
         }
         GeoRaster onGrid;
@@ -176,6 +192,24 @@ public final class RasterLabelSource implements AutoCloseable {
             out[i] = (byte) (id == null ? ignore : id);
         }
         return out;
+    }
+
+    /** @return value -> name: the band's category names or RAT, else the CLASS_n tags of a predicted class raster */
+    private static Map<Integer, String> valueNames(GeoRaster r) {
+        Map<Integer, String> names = r.categoryNames(1);
+        if (names.isEmpty()) {
+            Map<String, String> tags = r.metadata();
+            for (int i = 0; tags.containsKey("CLASS_" + i); i++) {
+                names.put(i, tags.get("CLASS_" + i));
+            }
+        }
+        return names;
+    }
+
+    /** @return the value's category name, else the value as text ({@code 3}, not {@code 3.0}) */
+    private static String nameOf(double v, Map<Integer, String> names) {
+        String n = v == Math.rint(v) && Math.abs(v) < Integer.MAX_VALUE ? names.get((int) v) : null;
+        return n != null ? n : LabelSet.asText(v);
     }
 
     private static String num(double v) {
