@@ -8,6 +8,7 @@ import java.util.Vector;
 import java.util.concurrent.atomic.AtomicLong;
 import org.gdal.gdal.BuildVRTOptions;
 import org.gdal.gdal.Dataset;
+import org.gdal.gdal.TranslateOptions;
 import org.gdal.gdal.WarpOptions;
 import org.gdal.gdal.gdal;
 import org.locationtech.jts.geom.Envelope;
@@ -164,6 +165,42 @@ public final class RasterMosaic implements AutoCloseable {
         } catch (RuntimeException e) {
             gdal.RmdirRecursive(folder);
             throw e;
+        }
+    }
+
+    /**
+     * A window of a raster as a raster of its own ({@code gdal.Translate -of VRT -srcwin}), e.g. the box to predict.
+     *
+     * @param source the raster (a file, a GDAL path or a mosaic's VRT)
+     * @param window the window, inside the raster
+     * @return the window; close it to free its VRT
+     */
+    public static RasterMosaic crop(GdalPath source, PixelWindow window) {
+        Gdal.quietThread();
+        String folder = "/vsimem/geolightning/crop-" + ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet()
+                + "/";
+        String stem = source.fileName().replaceFirst("\\.[^.]*$", "").replaceAll("[^A-Za-z0-9._-]", "_");
+        GdalPath vrt = GdalPath.of(folder + stem + "-window.vrt");
+        Dataset src = gdal.OpenEx(source.text());
+        if (src == null) {
+            throw GeoIOException.of(source, "GDAL cannot open it to cut a window (" + Gdal.lastError("unknown error")
+                    + ")", "check the file");
+        }
+        try (GeoRaster r = GeoRaster.open(source)) {
+            Dataset d = gdal.Translate(vrt.text(), src, new TranslateOptions(new Vector<>(List.of("-of", "VRT",
+                    "-srcwin", "" + window.x(), "" + window.y(), "" + window.width(), "" + window.height()))));
+            if (d == null) {
+                throw GeoIOException.of(source, "GDAL cannot cut the window " + window + " (" + Gdal.lastError(
+                        "unknown error") + ")", "pass an area inside the raster");
+            }
+            d.delete();
+            return new RasterMosaic(RasterCatalog.of(List.of(source)), folder, vrt, r.requireCrs(),
+                    r.geoTransform().pixelSizeX(), 0);
+        } catch (RuntimeException e) {
+            gdal.RmdirRecursive(folder);
+            throw e;
+        } finally {
+            src.delete();
         }
     }
 

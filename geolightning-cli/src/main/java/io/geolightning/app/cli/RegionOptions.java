@@ -50,6 +50,15 @@ public final class RegionOptions {
                     + " Default: ${DEFAULT-VALUE}.")
     String resampling;
 
+    @Option(names = "--bbox", paramLabel = "MINX,MINY,MAXX,MAXY[,CRS]",
+            description = "Only this box (in CRS, e.g. EPSG:4326; default the rasters' CRS).")
+    String bbox;
+
+    @Option(names = "--aoi", paramLabel = "VECTOR",
+            description = "Only this area of interest, the polygons of a vector layer (any CRS): tile keeps the chips"
+                    + " that meet them, predict classifies their bounding box.")
+    GdalPath aoi;
+
     private RasterCatalog catalog;
 
     /**
@@ -74,6 +83,21 @@ public final class RegionOptions {
                 throw checks.usage("--crs " + crs + ": not a CRS GDAL knows; pass e.g. EPSG:32619");
             }
         }
+        if (bbox != null && aoi != null) {
+            throw checks.usage("--aoi " + aoi + " --bbox " + bbox + ": pass one area, the polygons or the box");
+        }
+        if (bbox != null) {
+            try {
+                box(bbox);
+            } catch (RuntimeException e) {
+                throw checks.usage("--bbox " + bbox + ": " + e.getMessage());
+            }
+        }
+    }
+
+    /** @return the area asked for ({@code --aoi} or {@code --bbox}), or null for all of the rasters */
+    public Region area() {
+        return aoi != null ? areaOfInterest(aoi) : bbox != null ? box(bbox) : null;
     }
 
     /** @return the rasters (or band files) named, expanded (once) */

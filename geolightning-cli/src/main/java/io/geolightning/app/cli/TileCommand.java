@@ -34,14 +34,6 @@ final class TileCommand implements Callable<Integer> {
     @Mixin
     RegionOptions region;
 
-    @Option(names = "--bbox", paramLabel = "MINX,MINY,MAXX,MAXY[,CRS]",
-            description = "Tile only this box (in CRS, e.g. EPSG:4326; default the rasters' CRS).")
-    String bbox;
-
-    @Option(names = "--aoi", paramLabel = "VECTOR",
-            description = "Tile only chips that meet this area of interest: the polygons of a vector layer, any CRS.")
-    GdalPath aoi;
-
     @Option(names = "--labels", required = true, paramLabel = "LABELS",
             description = "Label polygons (Shapefile, GeoPackage, GeoJSON, ..., also inside /vsizip/...) or a label"
                     + " raster (each value a class; read nearest-neighbour on the raster's grid); reprojected to the"
@@ -87,10 +79,8 @@ final class TileCommand implements Callable<Integer> {
             List<GdalPath> rasters = stack != null ? List.of(stack.path()) : region.catalog().files();
             TilingConfig config = settings.toTilingConfig(rasters, region.grid(), out,
                     settings.resolvedSeed(TilingSettings.DEFAULT_SEED), workers);
-            if (aoi != null) {
-                config = config.withRegion(RegionOptions.areaOfInterest(aoi));
-            } else if (bbox != null) {
-                config = config.withRegion(RegionOptions.box(bbox));
+            if (region.area() != null) {
+                config = config.withRegion(region.area());
             }
             r = Tiler.run(config);
         }
@@ -125,16 +115,6 @@ final class TileCommand implements Callable<Integer> {
         c.localOutput("--out", out);
         Map<String, Path> inputs = new LinkedHashMap<>(region.localInputs());
         inputs.put("--labels", OptionChecks.local(labels));
-        if (bbox != null && aoi != null) {
-            throw c.usage("--aoi " + aoi + " --bbox " + bbox + ": pass one area, the polygons or the box");
-        }
-        if (bbox != null) {
-            try {
-                RegionOptions.box(bbox);
-            } catch (RuntimeException e) {
-                throw c.usage("--bbox " + bbox + ": " + e.getMessage());
-            }
-        }
         c.notAnInput("--out", out, inputs);
         for (Path in : inputs.values()) {
             if (in != null && Files.isDirectory(out) && in.toAbsolutePath().normalize().startsWith(out.toAbsolutePath().normalize())) {

@@ -162,6 +162,36 @@ class RegionCliTest {
             assertTrue(both >= 0.8 * either, "building pixels agree: IoU " + (double) both / either);
             assertTrue(same >= 0.995 * n, "agreement " + (double) same / n);
         }
+
+        // only a box, given in EPSG:4326: the west half of the scene, on the scene's grid
+        Envelope west;
+        try (GeoRaster scene = GeoRaster.open(SCENE)) {
+            Envelope e = scene.bounds();
+            west = CrsTransform.of(scene.requireCrs(), Crs.fromEpsg(4326)).transform(new Envelope(e.getMinX() + 1,
+                    (e.getMinX() + e.getMaxX()) / 2, e.getMinY() + 1, e.getMaxY() - 1));
+        }
+        Path box = tmp.resolve("west-classes.tif");
+        CliRun c = CliRun.of("predict", "--checkpoint", ckpt, "--raster", SCENE, "--bbox", String.format(Locale.ROOT,
+                "%.9f,%.9f,%.9f,%.9f,EPSG:4326", west.getMinX(), west.getMinY(), west.getMaxX(), west.getMaxY()),
+                "--out", box);
+        assertEquals(0, c.code(), c.err());
+        try (GeoRaster x = GeoRaster.open(fromScene); GeoRaster y = GeoRaster.open(box)) {
+            double[] gx = x.geoTransform().toGdal();
+            double[] gy = y.geoTransform().toGdal();
+            int dx = (int) Math.round((gy[0] - gx[0]) / gx[1]);
+            int dy = (int) Math.round((gy[3] - gx[3]) / gx[5]);
+            assertEquals(gx[1], gy[1], 1e-9, "the scene's grid");
+            assertTrue(dx >= 0 && dx <= 2 && y.width() > 0.45 * x.width() && y.width() < 0.6 * x.width(),
+                    "the west half: x offset " + dx + ", width " + y.width() + " of " + x.width());
+            RasterWindow p = x.read(new PixelWindow(dx, dy, y.width(), y.height()));
+            RasterWindow q = y.readAll();
+            long same = 0;
+            for (int i = 0; i < q.pixelsPerBand(); i++) {
+                same += p.bytes()[i] == q.bytes()[i] ? 1 : 0;
+            }
+            assertTrue(same >= 0.95 * q.pixelsPerBand(), "the same area: agreement " + (double) same
+                    / q.pixelsPerBand());
+        }
     }
 
     private static List<ChipRow> rows(Path store) {
