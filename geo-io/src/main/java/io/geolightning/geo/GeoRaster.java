@@ -265,40 +265,7 @@ public final class GeoRaster implements AutoCloseable {
      */
     public synchronized Map<Integer, String> categoryNames(int band1) {
         checkBand(band1);
-        org.gdal.gdal.Band band = dataset().GetRasterBand(band1);
-        Map<Integer, String> out = new java.util.TreeMap<>();
-        java.util.Vector<?> names = band.GetCategoryNames();
-        if (names != null) {
-            for (int v = 0; v < names.size(); v++) {
-                String n = names.get(v) == null ? "" : names.get(v).toString().trim();
-                if (!n.isEmpty()) {
-                    out.put(v, n);
-                }
-            }
-        }
-        org.gdal.gdal.RasterAttributeTable rat = out.isEmpty() ? band.GetDefaultRAT() : null;
-        if (rat != null) {
-            int value = -1;
-            int name = -1;
-            for (int c = 0; c < rat.GetColumnCount(); c++) {
-                int usage = rat.GetUsageOfCol(c);
-                if (value < 0 && (usage == org.gdal.gdalconst.gdalconstConstants.GFU_MinMax
-                        || usage == org.gdal.gdalconst.gdalconstConstants.GFU_Min)) {
-                    value = c;
-                } else if (name < 0 && (usage == org.gdal.gdalconst.gdalconstConstants.GFU_Name
-                        || rat.GetTypeOfCol(c) == org.gdal.gdalconst.gdalconstConstants.GFT_String)) {
-                    name = c;
-                }
-            }
-            for (int row = 0; name >= 0 && row < rat.GetRowCount(); row++) {
-                String n = rat.GetValueAsString(row, name);
-                int v = value >= 0 ? rat.GetValueAsInt(row, value) : row;
-                if (n != null && !n.isBlank()) {
-                    out.put(v, n.trim());
-                }
-            }
-        }
-        return out;
+        return BandCategories.of(dataset().GetRasterBand(band1));
     }
 
     /** Dataset metadata of the default domain. */

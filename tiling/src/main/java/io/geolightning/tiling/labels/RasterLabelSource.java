@@ -122,9 +122,11 @@ public final class RasterLabelSource implements AutoCloseable {
                 + ".vrt";
         int ignore = c.ignoreValue() != null ? c.ignoreValue() : 255;
         Double nodata;
+        Map<Integer, String> names;
         Dataset src = gdal.OpenEx(c.vector().text());
         try (GeoRaster lr = GeoRaster.open(c.vector())) {
             nodata = lr.nodata(1).isPresent() ? lr.nodata(1).getAsDouble() : null;
+            names = valueNames(lr);
             Envelope b = scene.bounds();
             List<String> o = new ArrayList<>(List.of("-of", "VRT", "-t_srs", scene.requireCrs().wkt(),
                     "-te", num(b.getMinX()), num(b.getMinY()), num(b.getMaxX()), num(b.getMaxY()), "-ts",
@@ -147,10 +149,6 @@ public final class RasterLabelSource implements AutoCloseable {
             src.delete();
         }
         Map<Double, Integer> ids = new HashMap<>();
-        Map<Integer, String> names;
-        try (GeoRaster lr = GeoRaster.open(c.vector())) {
-            names = valueNames(lr);
-        }
         names.forEach((value, name) -> {
             if (labels.classMap().containsKey(name)) {
                 ids.put((double) value, labels.classMap().get(name));
