@@ -6,12 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.geolightning.foundation.fuzz.ZipEdits;
 import io.geolightning.foundation.testing.RangeHttpServer;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,21 +20,9 @@ class VirtualPathTest {
     @TempDir
     Path tmp;
 
-    private Path zipOlinda() throws Exception {
-        Path zip = tmp.resolve("labels.zip");
-        try (ZipOutputStream z = new ZipOutputStream(Files.newOutputStream(zip))) {
-            for (String ext : new String[] {"shp", "shx", "dbf", "prj"}) {
-                z.putNextEntry(new ZipEntry("olinda1." + ext));
-                Files.copy(TestData.OLINDA_SHP.resolveSibling("olinda1." + ext), z);
-                z.closeEntry();
-            }
-        }
-        return zip;
-    }
-
     @Test
     void aShapefileInsideAZipReadsAsTheShapefileItself() throws Exception {
-        Path zip = zipOlinda().toAbsolutePath();
+        Path zip = ZipEdits.zipShapefile(TestData.OLINDA_SHP, tmp.resolve("labels.zip"));
         GdalPath inZip = GdalPath.of("/vsizip/" + zip + "/olinda1.shp");
         assertTrue(inZip.text().startsWith("/vsizip//"), "an absolute archive path keeps its double slash");
         assertEquals("olinda1.shp", inZip.fileName());

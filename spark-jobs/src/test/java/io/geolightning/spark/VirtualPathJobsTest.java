@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.geolightning.foundation.fuzz.ZipEdits;
 import io.geolightning.foundation.testing.RangeHttpServer;
 import io.geolightning.geo.GeoRaster;
 import io.geolightning.models.predict.PredictOptions;
@@ -22,8 +23,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,14 +44,7 @@ class VirtualPathJobsTest {
         Path www = Files.createDirectories(tmp.resolve("www"));
         Files.copy(data("olinda/L7_ETMs.tif"), www.resolve("L7_ETMs.tif"));
         Files.copy(nbClip(1), www.resolve("nb1.tif"));
-        Path zip = tmp.resolve("labels.zip").toAbsolutePath();
-        try (ZipOutputStream z = new ZipOutputStream(Files.newOutputStream(zip))) {
-            for (String ext : new String[] {"shp", "shx", "dbf", "prj"}) {
-                z.putNextEntry(new ZipEntry("olinda1." + ext));
-                Files.copy(data("olinda/olinda1." + ext), z);
-                z.closeEntry();
-            }
-        }
+        Path zip = ZipEdits.zipShapefile(data("olinda/olinda1.shp"), tmp.resolve("labels.zip"));
         try (RangeHttpServer http = new RangeHttpServer(www)) {
             String raster = "/vsicurl/" + http.url("L7_ETMs.tif");
             String labels = "/vsizip/" + zip + "/olinda1.shp";

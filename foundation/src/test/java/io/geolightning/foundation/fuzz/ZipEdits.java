@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Enumeration;
+import java.util.List;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
@@ -62,6 +63,39 @@ public final class ZipEdits {
             }
             extra.write(zip);
         }
+    }
+
+    /**
+     * Zips files into a new archive, each entry named by its file name (e.g. a Shapefile's .shp, .shx, .dbf, .prj to
+     * read through GDAL's {@code /vsizip/}).
+     *
+     * @param archive the zip to write
+     * @param files the files, in entry order
+     * @return {@code archive}
+     */
+    public static Path zipFiles(Path archive, List<Path> files) throws IOException {
+        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(archive))) {
+            for (Path f : files) {
+                zip.putNextEntry(new ZipEntry(f.getFileName().toString()));
+                Files.copy(f, zip);
+                zip.closeEntry();
+            }
+        }
+        return archive;
+    }
+
+    /**
+     * Zips a Shapefile with the companions GDAL reads beside it (.shp, .shx, .dbf, .prj).
+     *
+     * @param shp the .shp file
+     * @param archive the zip to write
+     * @return {@code archive}, absolute (so {@code "/vsizip/" + archive} starts with {@code /vsizip//})
+     */
+    public static Path zipShapefile(Path shp, Path archive) throws IOException {
+        String stem = shp.getFileName().toString().replaceFirst("\\.shp$", "");
+        return zipFiles(archive.toAbsolutePath(), List.of(shp.resolveSibling(stem + ".shp"),
+                shp.resolveSibling(stem + ".shx"), shp.resolveSibling(stem + ".dbf"),
+                shp.resolveSibling(stem + ".prj")));
     }
 
     /** Copies {@code from} with {@code entry} replaced by {@code bytes}. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.geolightning.foundation.fuzz.ZipEdits;
 import io.geolightning.foundation.testing.RangeHttpServer;
 import io.geolightning.geo.GeoRaster;
 import io.geolightning.tiling.store.ChipStoreReader;
@@ -15,8 +16,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,18 +29,6 @@ class VirtualPathsCliTest {
     @TempDir
     Path tmp;
 
-    private Path zipOlinda() throws Exception {
-        Path zip = tmp.resolve("labels.zip");
-        try (ZipOutputStream z = new ZipOutputStream(Files.newOutputStream(zip))) {
-            for (String ext : new String[] {"shp", "shx", "dbf", "prj"}) {
-                z.putNextEntry(new ZipEntry("olinda1." + ext));
-                Files.copy(BadInputs.LABELS.resolveSibling("olinda1." + ext), z);
-                z.closeEntry();
-            }
-        }
-        return zip.toAbsolutePath();
-    }
-
     /** @return chip id -> split, label and the pixels' hash: what tiling produced, whatever the scene's path */
     private static Map<String, String> chips(Path store) {
         Map<String, String> out = new TreeMap<>();
@@ -52,7 +39,7 @@ class VirtualPathsCliTest {
 
     @Test
     void zippedLabelsAndAnHttpSceneTileAndPredictLikeTheLocalFiles() throws Exception {
-        Path zip = zipOlinda();
+        Path zip = ZipEdits.zipShapefile(BadInputs.LABELS, tmp.resolve("labels.zip"));
         Path served = Files.createDirectories(tmp.resolve("www"));
         Files.copy(BadInputs.RASTER, served.resolve("L7_ETMs.tif"));
         try (RangeHttpServer http = new RangeHttpServer(served)) {
