@@ -60,6 +60,7 @@ public final class RegionOptions {
     GdalPath aoi;
 
     private RasterCatalog catalog;
+    private Region area;
 
     /**
      * @param checks the command's usage checks
@@ -95,9 +96,12 @@ public final class RegionOptions {
         }
     }
 
-    /** @return the area asked for ({@code --aoi} or {@code --bbox}), or null for all of the rasters */
+    /** @return the area asked for ({@code --aoi} or {@code --bbox}, read once), or null for all of the rasters */
     public Region area() {
-        return aoi != null ? areaOfInterest(aoi) : bbox != null ? box(bbox) : null;
+        if (area == null && (aoi != null || bbox != null)) {
+            area = aoi != null ? areaOfInterest(aoi) : box(bbox);
+        }
+        return area;
     }
 
     /** @return the rasters (or band files) named, expanded (once) */
