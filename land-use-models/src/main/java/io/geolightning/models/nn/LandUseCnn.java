@@ -24,7 +24,7 @@ public final class LandUseCnn {
      * @return the network
      */
     public static Block build(ModelSpec spec) {
-        int width = positive(spec, "width", 32);
+        int width = width(spec);
         int stages = positive(spec, "stages", 4);
         int convs = positive(spec, "convsPerStage", 1);
         double dropout = spec.doubleOption("dropout", 0.2);
@@ -50,6 +50,26 @@ public final class LandUseCnn {
         }
         net.add(Linear.builder().setUnits(spec.classes()).build());
         return net;
+    }
+
+    /**
+     * The {@code width} option (channels of the first stage; later stages double it). It must be a multiple of 8:
+     * libtorch 2.7.1's oneDNN convolutions (AVX2 kernels, 8 channels per vector) return sporadic NaN for channel
+     * counts that are not, on the AMD AVX-512 machines GeoLightning is tested on. Measured with a U-Net predicting
+     * RGB.byte.tif four times per width: widths 4 and 12 gave 1,250-347,098 NaN pixels per run, 8, 16 and 24 none.
+     *
+     * @param spec the model spec
+     * @return the width
+     * @throws ModelException one line naming the option and the fix
+     */
+    static int width(ModelSpec spec) {
+        int width = positive(spec, "width", 32);
+        if (width % 8 != 0) {
+            throw new ModelException("model option width = " + width + " is not a multiple of 8; pass e.g. "
+                    + Math.max(8, Math.round(width / 8f) * 8) + " (PyTorch's CPU convolutions return sporadic NaN for"
+                    + " other channel counts)");
+        }
+        return width;
     }
 
     static int positive(ModelSpec spec, String key, int fallback) {

@@ -71,7 +71,7 @@ public final class UNet extends AbstractBlock {
             throw new ModelException("model spec: chipSize = " + spec.chipSize() + " is too small for a U-Net of depth "
                     + depth + "; use chips of at least " + (1 << depth) + " pixels or a smaller depth");
         }
-        return new UNet(spec.classes(), LandUseCnn.positive(spec, "width", 32), depth,
+        return new UNet(spec.classes(), LandUseCnn.width(spec), depth,
                 Upsampling.parse(spec.stringOption("upsampling", "bilinear")));
     }
 

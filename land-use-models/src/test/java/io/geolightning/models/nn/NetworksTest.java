@@ -11,6 +11,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import java.util.Map;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -139,5 +140,11 @@ class NetworksTest {
         e = assertThrows(ModelException.class,
                 () -> ModelFactory.build(ModelSpec.of(Architecture.UNET, 3, 2, 32).withOption("depth", 6)));
         assertTrue(e.getMessage().contains("at least 64"), e.getMessage());
+        for (Architecture a : List.of(Architecture.UNET, Architecture.CNN)) {
+            e = assertThrows(ModelException.class,
+                    () -> ModelFactory.build(ModelSpec.of(a, 3, 2, 32).withOption("width", 12)));
+            assertTrue(e.getMessage().startsWith("model option width = 12 is not a multiple of 8; pass e.g. 16"),
+                    e.getMessage());
+        }
     }
 }
