@@ -4,17 +4,16 @@ import io.geolightning.foundation.Progress;
 import io.geolightning.geo.Crs;
 import io.geolightning.geo.GdalPath;
 import io.geolightning.geo.GeoRaster;
+import io.geolightning.geo.GeoTransform;
 import io.geolightning.geo.PixelWindow;
 import io.geolightning.geo.RasterDataType;
-import io.geolightning.geo.RasterWindow;
 import io.geolightning.geo.RasterWriter;
 import io.geolightning.geo.StreamingRasterWriter;
 import io.geolightning.models.nn.ModelException;
-import io.geolightning.tiling.data.BandNormalization;
 import io.geolightning.tiling.labels.LabelTask;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -70,9 +69,31 @@ public final class ScenePredictor {
      *     geotransform, a missing output folder, or an existing output without {@code overwrite}
      */
     public PredictionResult predict(GeoRaster in, Path out, PredictOptions options) {
+        return predict(in, PixelWindow.full(in.width(), in.height()), out, options);
+    }
+
+    /**
+     * Predicts one block of a scene: its pixels get exactly the values {@link #predict(GeoRaster, Path,
+     * PredictOptions)} of the whole raster gives them (the same windows of the whole raster's window grid, blended in
+     * the same order), written to a raster covering only the block (its geotransform moved to the block). Blocks that
+     * tile a raster therefore assemble into the whole-raster prediction; this is how a region is split across
+     * machines.
+     *
+     * @param in the whole input raster
+     * @param block the pixels to classify, inside {@code in}
+     * @param out the class raster of the block
+     * @param options window, overlap, blending, outputs
+     * @return what was written ({@code windows} counts the windows run for the block)
+     * @throws ModelException as for a whole scene, or when the block is not inside the raster
+     */
+    public PredictionResult predict(GeoRaster in, PixelWindow block, Path out, PredictOptions options) {
         long start = System.nanoTime();
         ModelSignature spec = model.signature();
         String file = in.path().fileName();
+        if (!PixelWindow.full(in.width(), in.height()).contains(block) || block.isEmpty()) {
+            throw new ModelException(file + ": block " + block + " is not inside the raster's " + in.width() + " x "
+                    + in.height() + " pixels; pass a block of its pixel grid");
+        }
         int[] bands = checkBands(in, options, spec, file);
         Crs crs = in.crs().orElseThrow(() -> new ModelException(file + ": has no CRS, so the classified raster could "
                 + "not be placed on a map; assign one (gdal_edit.py -a_srs EPSG:<code> " + file + ") and retry"));
@@ -117,31 +138,43 @@ public final class ScenePredictor {
                     + " anyway");
         }
         int stride = size - overlap;
-        int[] xs = WindowGrid.starts(width, size, stride);
-        int[] ys = WindowGrid.starts(height, size, stride);
+        // the windows meeting the block; a row's windows go through the model in batches of batchSize consecutive
+        // windows of the whole raster's grid, so a block's windows are widened to whole batches: each window then
+        // sees the same batch as in the whole-raster run, and a block's values are bit for bit the same
+        int batch = options.batchSize();
+        int[] xs = wholeBatches(meeting(WindowGrid.starts(width, size, stride), size, block.x(), block.endX()), batch,
+                WindowGrid.starts(width, size, stride));
+        int[] ys = meeting(WindowGrid.starts(height, size, stride), size, block.y(), block.endY());
         long total = (long) xs.length * ys.length;
         float[] weight = BlendWeights.window(options.blending(), size, overlap);
-        StripAccumulator strip = new StripAccumulator(spec.classes(), width, size);
-        LOG.info("{}: predicting {}x{} px with {} ({}), {} windows of {} px, overlap {}, {} blending", file, width,
-                height, spec.architecture(), model.source(), total, size, overlap, options.blending());
+        StripAccumulator strip = new StripAccumulator(spec.classes(), block.x(), block.width(), size, ys[0]);
+        boolean whole = block.width() == width && block.height() == height;
+        LOG.info("{}: predicting {}x{} px{} with {} ({}), {} windows of {} px, overlap {}, {} blending", file,
+                block.width(), block.height(), whole ? "" : " (block " + block + ")", spec.architecture(),
+                model.source(), total, size, overlap, options.blending());
 
         Map<String, String> metadata = metadata(spec, size, overlap, options);
-        try (StreamingRasterWriter classes = classWriter(out, in, crs, options, metadata).open();
+        GeoTransform gt = in.geoTransform().forWindow(block);
+        try (StreamingRasterWriter classes = classWriter(out, block, gt, crs, options, metadata).open();
              StreamingRasterWriter probs = probPath == null ? null
-                     : probabilityWriter(probPath, in, crs, options, metadata).open()) {
-            Batcher batcher = new Batcher(in, bands, size, classifier, options.batchSize(), strip, weight, height);
+                     : probabilityWriter(probPath, block, gt, crs, options, metadata).open()) {
+            WindowBatcher batcher = new WindowBatcher(model, in, bands, size, classifier, options.batchSize(), strip,
+                    weight);
             Progress progress = new Progress(LOG, file, "windows", total, PROGRESS_EVERY_NANOS);
             for (int r = 0; r < ys.length; r++) {
-                int y = ys[r];
-                for (int x : xs) {
-                    batcher.add(x, y);
+                for (int i = 0; i < xs.length; i++) {
+                    if (i % batch == 0) {
+                        batcher.flush();
+                    }
+                    batcher.add(xs[i], ys[r]);
                     progress.step();
                 }
                 batcher.flush();
+                // rows above the next row of windows are final: no later window reaches them
                 int end = r + 1 < ys.length ? ys[r + 1] : Math.min(height, strip.top() + size);
                 int rows = end - strip.top();
                 if (rows > 0) {
-                    writeRows(strip, rows, width, classes, probs, options.probabilities());
+                    writeRows(strip, rows, block, classes, probs, options.probabilities());
                     strip.advance(Math.min(rows, size));
                 }
             }
@@ -149,30 +182,64 @@ public final class ScenePredictor {
             Path written = classes.commit();
             double seconds = (System.nanoTime() - start) / 1e9;
             LOG.info("{}: wrote {} in {} s ({} windows, {} skipped as nodata)", file, written,
-                    String.format(Locale.ROOT, "%.1f", seconds), total, batcher.skipped);
-            return new PredictionResult(written, probWritten, width, height, size, overlap, total, batcher.skipped,
-                    strip.bufferBytes(), seconds);
+                    String.format(Locale.ROOT, "%.1f", seconds), total, batcher.skipped());
+            return new PredictionResult(written, probWritten, block.width(), block.height(), size, overlap, total,
+                    batcher.skipped(), strip.bufferBytes(), seconds);
         }
     }
 
-    private void writeRows(StripAccumulator strip, int rows, int width, StreamingRasterWriter classes,
+    /** @return the window starts whose windows of {@code size} meet {@code [from, to)} (never empty) */
+    private static int[] meeting(int[] starts, int size, int from, int to) {
+        int[] out = Arrays.stream(starts).filter(s -> s < to && s + size > from).toArray();
+        return out.length > 0 ? out : new int[] {starts[0]};
+    }
+
+    /** @return {@code some} of {@code all} (consecutive) widened to whole batches of {@code batch} from the first */
+    private static int[] wholeBatches(int[] some, int batch, int[] all) {
+        int first = Arrays.binarySearch(all, some[0]);
+        int last = first + some.length - 1;
+        first = first / batch * batch;
+        last = Math.min(all.length - 1, (last / batch + 1) * batch - 1);
+        return Arrays.copyOfRange(all, first, last + 1);
+    }
+
+    /** Finishes the strip's first {@code rows} rows and writes the ones inside the block. */
+    private void writeRows(StripAccumulator strip, int rows, PixelWindow block, StreamingRasterWriter classes,
                            StreamingRasterWriter probs, ProbabilityOutput kind) {
+        int width = block.width();
+        int classCount = model.signature().classes();
         byte[] classOut = new byte[rows * width];
-        float[] probOut = probs == null ? null : new float[model.signature().classes() * rows * width];
+        float[] probOut = probs == null ? null : new float[classCount * rows * width];
         strip.finish(rows, (byte) NODATA, classOut, probOut);
-        PixelWindow target = new PixelWindow(0, strip.top(), width, rows);
-        classes.writeWindow(target, classOut);
-        if (probs != null) {
-            if (kind == ProbabilityOutput.UINT8_PERCENT) {
-                byte[] pct = new byte[probOut.length];
-                for (int i = 0; i < pct.length; i++) {
-                    float p = probOut[i];
-                    pct[i] = Float.isNaN(p) ? (byte) NODATA : (byte) Math.round(Math.min(1f, Math.max(0f, p)) * 100);
-                }
-                probs.writeWindow(target, pct);
-            } else {
-                probs.writeWindow(target, probOut);
+        int first = Math.max(strip.top(), block.y());
+        int last = Math.min(strip.top() + rows, block.endY());
+        if (last <= first) {
+            return;
+        }
+        int n = (last - first) * width;
+        int skip = (first - strip.top()) * width;
+        PixelWindow target = new PixelWindow(0, first - block.y(), width, last - first);
+        classes.writeWindow(target, n == classOut.length ? classOut
+                : Arrays.copyOfRange(classOut, skip, skip + n));
+        if (probs == null) {
+            return;
+        }
+        float[] kept = probOut;
+        if (n != classOut.length) {
+            kept = new float[classCount * n];
+            for (int c = 0; c < classCount; c++) {
+                System.arraycopy(probOut, c * rows * width + skip, kept, c * n, n);
             }
+        }
+        if (kind == ProbabilityOutput.UINT8_PERCENT) {
+            byte[] pct = new byte[kept.length];
+            for (int i = 0; i < pct.length; i++) {
+                float p = kept[i];
+                pct[i] = Float.isNaN(p) ? (byte) NODATA : (byte) Math.round(Math.min(1f, Math.max(0f, p)) * 100);
+            }
+            probs.writeWindow(target, pct);
+        } else {
+            probs.writeWindow(target, kept);
         }
     }
 
@@ -250,106 +317,23 @@ public final class ScenePredictor {
         return m;
     }
 
-    private RasterWriter classWriter(Path out, GeoRaster in, Crs crs, PredictOptions options,
+    private RasterWriter classWriter(Path out, PixelWindow block, GeoTransform gt, Crs crs, PredictOptions options,
                                      Map<String, String> metadata) {
-        return RasterWriter.builder(out).format(options.format()).size(in.width(), in.height()).bandCount(1)
-                .dataType(RasterDataType.UINT8).crs(crs).geoTransform(in.geoTransform()).nodata(NODATA)
+        return RasterWriter.builder(out).format(options.format()).size(block.width(), block.height()).bandCount(1)
+                .dataType(RasterDataType.UINT8).crs(crs).geoTransform(gt).nodata(NODATA)
                 .colorTable(ClassPalette.of(model.signature().classes(), options.colors(), NODATA))
                 .bandDescriptions(List.of("class")).metadata(metadata).build();
     }
 
-    private RasterWriter probabilityWriter(Path out, GeoRaster in, Crs crs, PredictOptions options,
-                                           Map<String, String> metadata) {
+    private RasterWriter probabilityWriter(Path out, PixelWindow block, GeoTransform gt, Crs crs,
+                                           PredictOptions options, Map<String, String> metadata) {
         boolean percent = options.probabilities() == ProbabilityOutput.UINT8_PERCENT;
         Map<String, String> m = new LinkedHashMap<>(metadata);
         m.put("PROBABILITY_UNITS", percent ? "percent" : "fraction");
-        return RasterWriter.builder(out).format(options.format()).size(in.width(), in.height())
+        return RasterWriter.builder(out).format(options.format()).size(block.width(), block.height())
                 .bandCount(model.signature().classes())
                 .dataType(percent ? RasterDataType.UINT8 : RasterDataType.FLOAT32).crs(crs)
-                .geoTransform(in.geoTransform()).nodata(percent ? NODATA : Double.NaN)
+                .geoTransform(gt).nodata(percent ? NODATA : Double.NaN)
                 .bandDescriptions(model.classNames()).metadata(m).build();
-    }
-
-    /** Reads windows, batches them through the model and adds the results to the strip. */
-    private final class Batcher {
-        private final GeoRaster in;
-        private final int[] bands;
-        private final int size;
-        private final boolean classifier;
-        private final int capacity;
-        private final StripAccumulator strip;
-        private final float[] weight;
-        private final int height;
-        private final BandNormalization norm;
-        private final float[] batch;
-        private final List<int[]> positions = new ArrayList<>();
-        private final List<boolean[]> masks = new ArrayList<>();
-        private long skipped;
-
-        Batcher(GeoRaster in, int[] bands, int size, boolean classifier, int capacity, StripAccumulator strip,
-                float[] weight, int height) {
-            this.in = in;
-            this.bands = bands;
-            this.size = size;
-            this.classifier = classifier;
-            this.capacity = capacity;
-            this.strip = strip;
-            this.weight = weight;
-            this.height = height;
-            this.norm = model.normalization();
-            this.batch = new float[capacity * bands.length * size * size];
-        }
-
-        void add(int x, int y) {
-            RasterWindow w = in.read(new PixelWindow(x, y, size, size), bands);
-            boolean[] valid = w.validMask();
-            boolean any = false;
-            for (boolean v : valid) {
-                if (v) {
-                    any = true;
-                    break;
-                }
-            }
-            if (!any) {
-                skipped++;
-                return;
-            }
-            int plane = size * size;
-            int offset = positions.size() * bands.length * plane;
-            float[] raw = w.toFloatArray();
-            for (int b = 0; b < bands.length; b++) {
-                boolean[] bandValid = w.validMask(b);
-                for (int i = 0; i < plane; i++) {
-                    batch[offset + b * plane + i] = bandValid[i] ? norm.apply(b, raw[b * plane + i]) : 0f;
-                }
-            }
-            positions.add(new int[] {x, y});
-            masks.add(valid);
-            if (positions.size() == capacity) {
-                flush();
-            }
-        }
-
-        void flush() {
-            int n = positions.size();
-            if (n == 0) {
-                return;
-            }
-            float[] input = n == capacity ? batch : java.util.Arrays.copyOf(batch, n * bands.length * size * size);
-            float[] probs = model.probabilities(input, n, size, size);
-            int classes = model.signature().classes();
-            int per = classifier ? classes : classes * size * size;
-            if (probs.length != (long) n * per) {
-                throw new ModelException(model.source() + ": returned " + probs.length + " values for " + n
-                        + " windows of " + size + " px, expected " + (long) n * per + " (" + classes + " classes, "
-                        + (classifier ? "one per window" : "per pixel") + "); check the model's classes and kind");
-            }
-            for (int i = 0; i < n; i++) {
-                int[] p = positions.get(i);
-                strip.add(p[0], p[1], size, height, masks.get(i), weight, probs, i * per, !classifier);
-            }
-            positions.clear();
-            masks.clear();
-        }
     }
 }

@@ -3,14 +3,16 @@ package io.geolightning.models.predict;
 import java.util.Arrays;
 
 /**
- * Weighted sums of class probabilities for a horizontal strip of the scene, one window-height tall and the whole
- * raster wide: the only place predictions are held, so memory is {@code (classes + 1) x 4 + 1} bytes per pixel of
- * the strip whatever the raster's height. Windows add into it; rows no later window can touch are finished (arg-max,
+ * Weighted sums of class probabilities for a horizontal strip of the scene, one window-height tall and as wide as the
+ * columns being predicted (the raster, or one block of it): the only place predictions are held, so memory is
+ * {@code (classes + 1) x 4 + 1} bytes per pixel of the strip whatever the raster's height. Windows add into it (the
+ * parts of them outside the strip's columns are dropped); rows no later window can touch are finished (arg-max,
  * probabilities) and the strip slides down.
  */
 final class StripAccumulator {
 
     private final int classes;
+    private final int left;
     private final int width;
     private final int height;
     private final float[][] sums;
@@ -20,12 +22,16 @@ final class StripAccumulator {
 
     /**
      * @param classes number of classes
-     * @param width raster width
+     * @param left raster column of the strip's first column
+     * @param width columns held (at most the raster's width minus {@code left})
      * @param height strip height (the window side)
+     * @param top raster row of the strip's first row
      */
-    StripAccumulator(int classes, int width, int height) {
+    StripAccumulator(int classes, int left, int width, int height, int top) {
         this.classes = classes;
+        this.left = left;
         this.width = width;
+        this.top = top;
         this.height = height;
         this.sums = new float[classes][width * height];
         this.weights = new float[width * height];
@@ -45,7 +51,7 @@ final class StripAccumulator {
     /**
      * Adds one window.
      *
-     * @param wx window column in the raster
+     * @param wx window column in the raster (columns outside the strip's are dropped)
      * @param wy window row in the raster (top() &lt;= wy, wy + size &lt;= top() + height for rows inside the raster)
      * @param size window side
      * @param rasterHeight rows of the raster (rows below are ignored)
@@ -65,7 +71,10 @@ final class StripAccumulator {
             }
             int sy = ry - top;
             for (int x = 0; x < size; x++) {
-                int rx = wx + x;
+                int rx = wx + x - left;
+                if (rx < 0) {
+                    continue;
+                }
                 if (rx >= width) {
                     break;
                 }

@@ -63,7 +63,7 @@ class ScenePredictorTest {
         Path out = tmp.resolve("olinda_classes.tif");
         try (GeoRaster in = GeoRaster.open(SceneChips.olindaRaster()); TorchScriptModel model = segmenter(6, OLINDA_NORM)) {
             PredictionResult r = new ScenePredictor(model).predict(in, out, PredictOptions.builder()
-                    .windowSize(64).overlap(16).batchSize(4).build());
+                    .windowSize(64).overlap(16).batchSize(3).build());
             assertEquals(out, r.classes());
             assertEquals(64, r.windowSize());
             assertEquals(16, r.overlap());
@@ -210,6 +210,68 @@ class ScenePredictorTest {
                     assertTrue(b == 0 || b == 1, "class " + b);
                 }
             }
+        }
+    }
+
+    @Test
+    void blocksOfARasterAssembleIntoTheWholeRastersPredictionExactly() throws Exception {
+        // a U-Net sees context, windows overlap with tapered weights, the collar is nodata, the blocks (3 x 3 of
+        // 300 x 250 px, the last ones shorter) line up neither with the 64-px windows nor with batches of 3: each
+        // block must still get exactly the whole raster's values, classes and probabilities (a window's output
+        // depends slightly, ~1e-7, on the other windows of its batch, so blocks must batch as the whole run does)
+        Path rgb = SceneChips.data().resolve("rgb-byte/RGB.byte.tif");
+        TaskSettings settings = TaskSettings.of(ModelSpec.of(Architecture.UNET, 3, 3, 64).withOption("width", 8)
+                .withOption("depth", 2)).withClassNames(List.of("a", "b", "c"))
+                .withNormalization(new BandNormalization(new double[] {90, 90, 90}, new double[] {40, 40, 40}));
+        PredictOptions options = PredictOptions.builder().windowSize(64).overlap(16).batchSize(3)
+                .probabilities(ProbabilityOutput.FLOAT32).format(io.geolightning.geo.RasterFormat.GTIFF).build();
+        try (LandUseTask task = LandUseTask.create(settings); GeoRaster in = GeoRaster.open(rgb);
+             InferenceModel model = new TaskInferenceModel(task, "untrained-unet")) {
+            ScenePredictor predictor = new ScenePredictor(model);
+            PredictionResult whole = predictor.predict(in, tmp.resolve("whole.tif"), options);
+            RasterWindow wholeClasses;
+            RasterWindow wholeProbs;
+            try (GeoRaster c = GeoRaster.open(whole.classes()); GeoRaster p = GeoRaster.open(whole.probabilities())) {
+                wholeClasses = c.readAll();
+                wholeProbs = p.readAll();
+            }
+            int w = in.width();
+            int h = in.height();
+            byte[] classes = new byte[w * h];
+            float[] probs = new float[3 * w * h];
+            for (int by = 0; by < h; by += 250) {
+                for (int bx = 0; bx < w; bx += 300) {
+                    io.geolightning.geo.PixelWindow block = new io.geolightning.geo.PixelWindow(bx, by,
+                            Math.min(300, w - bx), Math.min(250, h - by));
+                    PredictionResult r = predictor.predict(in, block, tmp.resolve("b" + bx + "_" + by + ".tif"),
+                            options);
+                    assertEquals(block.width(), r.width());
+                    try (GeoRaster c = GeoRaster.open(r.classes()); GeoRaster p = GeoRaster.open(r.probabilities())) {
+                        assertEquals(in.geoTransform().forWindow(block), c.geoTransform(), "block " + block);
+                        byte[] bc = c.readAll().bytes();
+                        float[] bp = p.readAll().toFloatArray();
+                        int n = block.width() * block.height();
+                        for (int y = 0; y < block.height(); y++) {
+                            System.arraycopy(bc, y * block.width(), classes, (by + y) * w + bx, block.width());
+                            for (int k = 0; k < 3; k++) {
+                                System.arraycopy(bp, k * n + y * block.width(), probs, k * w * h + (by + y) * w + bx,
+                                        block.width());
+                            }
+                        }
+                    }
+                }
+            }
+            float[] expected = wholeProbs.toFloatArray();
+            assertArrayEquals(wholeClasses.bytes(), classes, "block classes differ from the whole raster's");
+            int differ = 0;
+            for (int i = 0; i < expected.length; i++) {
+                if (Float.floatToIntBits(expected[i]) != Float.floatToIntBits(probs[i])) {
+                    differ++;
+                }
+            }
+            assertEquals(0, differ, "probabilities that differ from the whole raster's");
+            assertThrows(ModelException.class, () -> predictor.predict(in, new io.geolightning.geo.PixelWindow(700, 0,
+                    200, 10), tmp.resolve("outside.tif"), options));
         }
     }
 
