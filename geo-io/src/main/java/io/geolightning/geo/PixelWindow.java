@@ -1,12 +1,15 @@
 package io.geolightning.geo;
 
+import java.io.Serializable;
 import java.util.Optional;
 
 /**
  * A rectangle of pixels: column {@code x}, row {@code y} of its top-left pixel, and its size. May lie partly or fully
  * outside a raster (reads pad such pixels with nodata).
  */
-public record PixelWindow(int x, int y, int width, int height) {
+public record PixelWindow(int x, int y, int width, int height) implements Serializable {
+    private static final long serialVersionUID = 1L;
+
 
     public PixelWindow {
         if (width < 0 || height < 0) {

@@ -84,11 +84,7 @@ public final class PredictJob {
      */
     public static Result run(SparkSession spark, Config config) {
         long t0 = System.nanoTime();
-        Path checkpoint = config.checkpoint().toAbsolutePath().normalize();
-        if (!Files.isRegularFile(checkpoint)) {
-            throw new JobUsageException(config.checkpoint() + ": checkpoint not found; pass a .ckpt from a training"
-                    + " run's checkpoints/ folder");
-        }
+        Path checkpoint = requireCheckpoint(config.checkpoint());
         SceneList list = SceneList.read(spark, config.scenes(), COLUMNS,
                 Map.of("scene", "raster", "image", "raster", "path", "raster", "out", "output"), List.of("raster"));
         List<PredictSceneSpec> specs = plan(list, config);
@@ -122,6 +118,20 @@ public final class PredictJob {
                 outcomes.size() - r.failed().size(), outcomes.size(), String.format(Locale.ROOT, "%.1f", secs),
                 String.format(Locale.ROOT, "%.1f", r.scenesPerMinute()), config.summary());
         return r;
+    }
+
+    /**
+     * @param checkpoint the checkpoint given
+     * @return its absolute path
+     * @throws JobUsageException when it is not a file
+     */
+    static Path requireCheckpoint(Path checkpoint) {
+        Path abs = checkpoint.toAbsolutePath().normalize();
+        if (!Files.isRegularFile(abs)) {
+            throw new JobUsageException(checkpoint + ": checkpoint not found; pass a .ckpt from a training run's"
+                    + " checkpoints/ folder");
+        }
+        return abs;
     }
 
     /** Resolves outputs and checks the list before any work: duplicates, outputs that exist, missing folders. */

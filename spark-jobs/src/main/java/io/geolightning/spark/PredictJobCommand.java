@@ -1,6 +1,7 @@
 package io.geolightning.spark;
 
 import io.geolightning.geo.RasterFormat;
+import io.geolightning.app.cli.RegionOptions;
 import io.geolightning.app.cli.WindowingOptions;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -16,14 +17,28 @@ import picocli.CommandLine.Spec;
 /** {@code predict}: a checkpoint and a scene list into class COGs and a Parquet summary table. */
 @Command(name = "predict", description = {"Classify a list of scenes with a checkpoint: one class COG per scene and a"
         + " Parquet summary (scene, status, error, pixels and area per class, seconds).",
-    "Scene list: CSV with a header, JSON or Parquet; column 'raster' (alias 'scene'), optional 'output'."})
+    "Scene list: CSV with a header, JSON or Parquet; column 'raster' (alias 'scene'), optional 'output'.",
+    "Or classify ONE region (--raster, repeatable, globs, lists; --bands-from; --crs/--resolution; --bbox/--aoi) into"
+        + " one class COG (--out), split into --block-size blocks, one task each: the same pixels as the"
+        + " single-machine 'geolightning predict' of the region."})
 final class PredictJobCommand implements Callable<Integer> {
 
     @Option(names = "--checkpoint", required = true, paramLabel = "CKPT", description = "Checkpoint (.ckpt) from train.")
     Path checkpoint;
 
-    @Option(names = "--scenes", required = true, paramLabel = "LIST", description = "Scene list (.csv, .json, .parquet).")
+    @Option(names = "--scenes", paramLabel = "LIST", description = "Scene list (.csv, .json, .parquet).")
     Path scenes;
+
+    @Mixin
+    RegionOptions region;
+
+    @Option(names = "--out", paramLabel = "TIF", description = "With --raster: the region's class raster to write.")
+    Path out;
+
+    @Option(names = "--block-size", defaultValue = "4096", paramLabel = "PX",
+            description = "With --raster: block side in pixels of the region's grid, one task per block."
+                    + " Default: ${DEFAULT-VALUE}.")
+    int blockSize;
 
     @Option(names = "--out-dir", paramLabel = "FOLDER",
             description = "Folder for the class rasters (<scene name>.tif) of rows without an 'output'.")
@@ -54,19 +69,25 @@ final class PredictJobCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if ((scenes == null) == !region.given()) {
+            throw new ParameterException(spec.commandLine(), scenes == null ? "pass --scenes LIST (one output per"
+                    + " scene) or --raster RASTER (one region into --out)" : "--scenes and --raster: pass one of them;"
+                    + " --scenes classifies each listed scene, --raster one region");
+        }
+        if (scenes == null) {
+            return region();
+        }
+        if (out != null) {
+            throw new ParameterException(spec.commandLine(), "--out " + out + ": is for a region (--raster); a scene"
+                    + " list writes into --out-dir or each row's 'output'");
+        }
         if (summary == null && outDir == null) {
             throw new ParameterException(spec.commandLine(), "pass --out-dir or --summary (where the summary goes)");
         }
         windowing.validate(spec);
         Path table = summary != null ? summary : outDir.resolve("summary.parquet");
         PrintWriter w = spec.commandLine().getOut();
-        PredictSettings settings;
-        try {
-            settings = new PredictSettings(windowing.window(), windowing.overlap(), windowing.batchSize(),
-                    windowing.blending(), format, overwrite);
-        } catch (RuntimeException e) {
-            throw new ParameterException(spec.commandLine(), OneLine.of(e.getMessage()), e);
-        }
+        PredictSettings settings = settings();
         PredictJob.Result r;
         try (Sessions.Opened s = Sessions.open("geolightning predict", spark.master, spark.conf)) {
             r = PredictJob.run(s.session(), new PredictJob.Config(checkpoint, scenes, outDir, table, settings,
@@ -88,5 +109,42 @@ final class PredictJobCommand implements Callable<Integer> {
             return SparkJobs.FAILURE;
         }
         return spark.failOnSceneError && !r.failed().isEmpty() ? SparkJobs.FAILURE : SparkJobs.OK;
+    }
+
+    private PredictSettings settings() {
+        try {
+            return new PredictSettings(windowing.window(), windowing.overlap(), windowing.batchSize(),
+                    windowing.blending(), format, overwrite);
+        } catch (RuntimeException e) {
+            throw new ParameterException(spec.commandLine(), OneLine.of(e.getMessage()), e);
+        }
+    }
+
+    private int region() {
+        if (out == null) {
+            throw new ParameterException(spec.commandLine(), "pass --out TIF: where the region's class raster goes");
+        }
+        if (outDir != null || summary != null) {
+            throw new ParameterException(spec.commandLine(), (outDir != null ? "--out-dir" : "--summary") + ": is for"
+                    + " a scene list (--scenes); a region writes one raster, --out");
+        }
+        if (blockSize < 1) {
+            throw new ParameterException(spec.commandLine(), "--block-size " + blockSize + ": must be positive; pass"
+                    + " e.g. 4096");
+        }
+        region.validate(spec);
+        windowing.validate(spec);
+        PredictSettings settings = settings();
+        PrintWriter w = spec.commandLine().getOut();
+        RegionPredictJob.Result r;
+        try (Sessions.Opened s = Sessions.open("geolightning predict", spark.master, spark.conf)) {
+            r = RegionPredictJob.run(s.session(), new RegionPredictJob.Config(checkpoint, region.raster(), out,
+                    blockSize, settings, torchThreads));
+        }
+        w.printf(Locale.ROOT, "classified %s (%d x %d px) in %d block(s), %d windows, %.1f s%n", region.describe(),
+                r.width(), r.height(), r.blocks(), r.windows(), r.seconds());
+        w.printf(Locale.ROOT, "classified GeoTIFF: %s%n", r.out());
+        w.flush();
+        return SparkJobs.OK;
     }
 }

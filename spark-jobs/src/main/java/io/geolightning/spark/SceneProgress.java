@@ -25,9 +25,9 @@ final class SceneProgress extends SparkListener implements AutoCloseable {
     private final Progress progress;
     private final Set<Integer> stages = ConcurrentHashMap.newKeySet();
 
-    private SceneProgress(SparkContext sc, String label, int total) {
+    private SceneProgress(SparkContext sc, String label, String unit, int total) {
         this.sc = sc;
-        this.progress = new Progress(LOG, label, "scenes", total, 0);
+        this.progress = new Progress(LOG, label, unit, total, 0);
         this.group = "geolightning-" + label + "-" + GROUPS.incrementAndGet();
     }
 
@@ -39,7 +39,19 @@ final class SceneProgress extends SparkListener implements AutoCloseable {
      * @return the attached listener; close it after the action
      */
     static SceneProgress attach(SparkContext sc, String label, int total, String description) {
-        SceneProgress p = new SceneProgress(sc, label, total);
+        return attach(sc, label, "scenes", total, description);
+    }
+
+    /**
+     * @param sc the context
+     * @param label the job, e.g. "predict"
+     * @param unit what a task is, e.g. "blocks"
+     * @param total tasks
+     * @param description shown in the Spark UI
+     * @return the attached listener; close it after the action
+     */
+    static SceneProgress attach(SparkContext sc, String label, String unit, int total, String description) {
+        SceneProgress p = new SceneProgress(sc, label, unit, total);
         sc.setJobGroup(p.group, description, true);
         sc.addSparkListener(p);
         return p;

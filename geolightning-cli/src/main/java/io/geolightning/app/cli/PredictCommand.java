@@ -3,13 +3,12 @@ package io.geolightning.app.cli;
 import io.geolightning.foundation.ExitCodes;
 import io.geolightning.geo.GeoRaster;
 import io.geolightning.geo.RasterFormat;
-import io.geolightning.geo.RasterMosaic;
 import io.geolightning.models.predict.PredictOptions;
 import io.geolightning.models.predict.PredictionResult;
 import io.geolightning.models.predict.ProbabilityOutput;
 import io.geolightning.models.predict.ScenePredictor;
 import io.geolightning.models.predict.TaskInferenceModel;
-import io.geolightning.tiling.ChipGrid;
+import io.geolightning.tiling.RegionRaster;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -104,13 +103,8 @@ final class PredictCommand implements Callable<Integer> {
                 .probabilitiesPath(probabilities).bands(bands)
                 .format(format).overwrite(overwrite).allowPadding(allowPadding).build();
         try (TaskInferenceModel model = TaskInferenceModel.fromCheckpoint(checkpoint);
-             RasterMosaic mosaic = region.isStack() ? region.stack()
-                     : region.isRegion() ? RasterMosaic.build(region.catalog(), region.grid()) : null;
-             GeoRaster whole = GeoRaster.open(mosaic != null ? mosaic.path() : region.single());
-             RasterMosaic area = region.area() == null ? null : RasterMosaic.crop(whole.path(),
-                     ChipGrid.regionWindow(whole, region.area().envelope(), region.area().parsedCrs()));
-             GeoRaster cropped = area == null ? null : GeoRaster.open(area.path())) {
-            GeoRaster in = cropped != null ? cropped : whole;
+             RegionRaster.Opened opened = region.raster().open()) {
+            GeoRaster in = opened.raster();
             PredictionResult r = new ScenePredictor(model).predict(in, out, options);
             w.printf(Locale.ROOT, "classified %s (%d x %d px) with %s (%s, classes %s): %d windows of %d px, overlap %d,"
                     + " %.1f s%n", region.describe(), r.width(), r.height(), checkpoint.getFileName(),

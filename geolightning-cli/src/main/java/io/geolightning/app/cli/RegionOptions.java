@@ -9,6 +9,7 @@ import io.geolightning.geo.TargetGrid;
 import io.geolightning.geo.VectorFeature;
 import io.geolightning.geo.VectorSource;
 import io.geolightning.tiling.Region;
+import io.geolightning.tiling.RegionRaster;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -61,6 +62,21 @@ public final class RegionOptions {
 
     private RasterCatalog catalog;
     private Region area;
+
+    /** @return true when --raster or --bands-from was given */
+    public boolean given() {
+        return !rasters.isEmpty() || !bandsFrom.isEmpty();
+    }
+
+    /**
+     * Checks the options as usage errors (for commands outside this package, such as the Spark jobs).
+     *
+     * @param spec the command
+     * @throws picocli.CommandLine.ParameterException as {@link #check(OptionChecks)}
+     */
+    public void validate(picocli.CommandLine.Model.CommandSpec spec) {
+        check(new OptionChecks(spec));
+    }
 
     /**
      * @param checks the command's usage checks
@@ -132,6 +148,16 @@ public final class RegionOptions {
         return isRegion() ? new TargetGrid(crs, resolution, resampling) : null;
     }
 
+    /**
+     * @return the raster to read, as a value: one file, the mosaic or the stack, cut to the box of --bbox or --aoi
+     * @throws io.geolightning.tiling.TilingException when the area does not overlap the rasters
+     */
+    public RegionRaster raster() {
+        RegionRaster r = isStack() ? RegionRaster.stack(catalog(), new TargetGrid(crs, resolution, resampling))
+                : RegionRaster.of(catalog(), grid());
+        return area() == null ? r : r.within(area());
+    }
+
     /** @return the only raster (not a region) */
     public GdalPath single() {
         return catalog().files().get(0);
@@ -196,7 +222,7 @@ public final class RegionOptions {
     }
 
     /** @return how the rasters are named in summaries: the file, or "N rasters" */
-    String describe() {
+    public String describe() {
         List<GdalPath> f = catalog().files();
         return isStack() ? "a stack of " + f.size() + " band files" : f.size() == 1 ? f.get(0).fileName()
                 : f.size() + " rasters";

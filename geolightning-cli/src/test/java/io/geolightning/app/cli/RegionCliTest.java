@@ -12,13 +12,12 @@ import io.geolightning.geo.RasterWindow;
 import io.geolightning.tiling.store.ChipRow;
 import io.geolightning.tiling.store.ChipStoreReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
+import io.geolightning.foundation.testing.Quadrants;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,23 +38,11 @@ class RegionCliTest {
 
     @BeforeAll
     static void quadrants() throws Exception {
-        Path tiles = Files.createDirectories(tmp.resolve("tiles"));
-        int[][] q = {{0, 0, 591, 450}, {591, 0, 591, 450}, {0, 450, 591, 451}, {591, 450, 591, 451}};
-        for (int i = 0; i < 4; i++) {
-            gdal("gdal_translate", "-q", "-srcwin", "" + q[i][0], "" + q[i][1], "" + q[i][2], "" + q[i][3],
-                    SCENE.toString(), tiles.resolve("q" + (i + 1) + ".tif").toString());
-        }
-        gdal("gdalwarp", "-q", "-t_srs", "EPSG:32619", "-tr", "1.2", "1.2", "-r", "bilinear",
-                tiles.resolve("q4.tif").toString(), tmp.resolve("q4-utm19.tif").toString());
-        Files.delete(tiles.resolve("q4.tif"));
-        Files.move(tmp.resolve("q4-utm19.tif"), tiles.resolve("q4-utm19.tif"));
+        Quadrants.cut(SCENE, tmp.resolve("tiles"));
     }
 
     private static void gdal(String... cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
-        assertEquals(0, p.exitValue(), String.join(" ", cmd) + ": " + out);
+        Quadrants.gdal(cmd);
     }
 
     private static long buildingPixels(Path store) {

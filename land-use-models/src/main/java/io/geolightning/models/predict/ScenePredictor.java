@@ -188,6 +188,54 @@ public final class ScenePredictor {
         }
     }
 
+    /**
+     * Writes the class raster of {@code in} from the class rasters of its blocks (written by
+     * {@link #predict(GeoRaster, PixelWindow, Path, PredictOptions)} with the same options): the same size,
+     * geotransform, metadata, colour table and format as predicting it whole, and, as each block holds the whole
+     * prediction's values, the same pixels. Streams one block at a time; the output appears atomically.
+     *
+     * @param in the whole input raster
+     * @param blocks each block and its class raster; together they must cover the raster once
+     * @param out the class raster to write
+     * @param options the options the blocks were predicted with (window, overlap, blending, format, overwrite)
+     * @return the path written
+     * @throws ModelException when the blocks do not cover the raster or a block file does not match its block
+     */
+    public Path assemble(GeoRaster in, Map<PixelWindow, Path> blocks, Path out, PredictOptions options) {
+        PixelWindow whole = PixelWindow.full(in.width(), in.height());
+        long area = 0;
+        for (PixelWindow b : blocks.keySet()) {
+            if (!whole.contains(b)) {
+                throw new ModelException(in.path().fileName() + ": block " + b + " is outside the raster's " + whole);
+            }
+            area += b.area();
+        }
+        if (area != whole.area()) {
+            throw new ModelException(in.path().fileName() + ": the blocks cover " + area + " of " + whole.area()
+                    + " pixels; predict every block of the raster before assembling them");
+        }
+        checkOutput(out, in.path(), options.overwrite());
+        ModelSignature spec = model.signature();
+        boolean classifier = spec.kind() == LabelTask.CLASSIFICATION;
+        int size = options.resolvedWindow(spec.chipSize());
+        Crs crs = in.crs().orElseThrow(() -> new ModelException(in.path().fileName() + ": has no CRS"));
+        Map<String, String> metadata = metadata(spec, size, options.resolvedOverlap(size, classifier), options);
+        try (StreamingRasterWriter classes = classWriter(out, whole, in.geoTransform(), crs, options, metadata).open()) {
+            for (Map.Entry<PixelWindow, Path> e : blocks.entrySet()) {
+                PixelWindow b = e.getKey();
+                try (GeoRaster part = GeoRaster.open(e.getValue())) {
+                    if (part.width() != b.width() || part.height() != b.height() || part.bandCount() != 1) {
+                        throw new ModelException(e.getValue() + ": " + part.width() + " x " + part.height() + " x "
+                                + part.bandCount() + " is not the class raster of block " + b + "; predict the block"
+                                + " again");
+                    }
+                    classes.writeWindow(b, part.readAll().bytes());
+                }
+            }
+            return classes.commit();
+        }
+    }
+
     /** @return the window starts whose windows of {@code size} meet {@code [from, to)} (never empty) */
     private static int[] meeting(int[] starts, int size, int from, int to) {
         int[] out = Arrays.stream(starts).filter(s -> s < to && s + size > from).toArray();
