@@ -6,18 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.geolightning.geo.GeoRaster;
 import io.geolightning.tiling.TilingSettings;
-import java.io.File;
-import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,24 +19,10 @@ import org.junit.jupiter.api.io.TempDir;
  * The jobs as a user deploys them: Spark's own launcher class ({@code org.apache.spark.deploy.SparkSubmit}, what
  * {@code bin/spark-submit} runs) in a child JVM whose classpath is Spark's jars only (with Spark's log4j binding),
  * the application jar, and the project's runtime jars passed with {@code --jars} (minus Parquet, Hadoop, Jackson and
- * SLF4J, which Spark ships). So GDAL, DJL/PyTorch and tiling's Parquet writer are loaded through Spark's user class
- * loader, against Spark's Parquet and Hadoop, as on a cluster.
+ * SLF4J, which Spark ships; see {@link SparkDistribution}). So GDAL, DJL/PyTorch and tiling's Parquet writer are
+ * loaded through Spark's user class loader, against Spark's Parquet and Hadoop, as on a cluster.
  */
 class SparkSubmitTest {
-
-    /**
-     * The project's runtime artifacts that a Spark 4.2.0 distribution ships itself, in the same versions (this
-     * module pins Parquet and Hadoop to Spark's; the rest agree already): the overlap of {@code mvn dependency:list}
-     * of spark-sql_2.13:4.2.0 with this module's runtime classpath. They are not passed with --jars.
-     */
-    static final List<String> SHIPPED_BY_SPARK = List.of("org.apache.parquet:parquet-hadoop",
-            "org.apache.parquet:parquet-column", "org.apache.parquet:parquet-common", "org.apache.parquet:parquet-encoding",
-            "org.apache.parquet:parquet-format-structures", "org.apache.parquet:parquet-jackson",
-            "org.apache.hadoop:hadoop-client-api", "org.locationtech.jts:jts-core", "org.yaml:snakeyaml",
-            "com.fasterxml.jackson.core:jackson-databind", "com.fasterxml.jackson.core:jackson-annotations",
-            "com.fasterxml.jackson.core:jackson-core", "com.google.code.gson:gson", "commons-codec:commons-codec",
-            "org.apache.commons:commons-compress", "org.xerial.snappy:snappy-java", "com.github.luben:zstd-jni",
-            "io.airlift:aircompressor", "javax.annotation:javax.annotation-api", "org.slf4j:slf4j-api");
 
     @TempDir
     Path tmp;
@@ -87,30 +67,11 @@ class SparkSubmitTest {
     }
 
     private Submitted submit(String... jobArgs) throws Exception {
-        List<String> runtime = List.of(Files.readString(Path.of("target/runtime-classpath.txt")).trim()
-                .split(File.pathSeparator));
-        List<String> userJars = runtime.stream().filter(j -> !SHIPPED_BY_SPARK.contains(groupArtifact(j))).toList();
-        List<String> spark = new ArrayList<>();
-        for (String e : testClasspath()) {
-            String n = Path.of(e).getFileName().toString();
-            if (userJars.contains(e) || e.endsWith("classes") || n.startsWith("junit-") || n.startsWith("opentest4j")
-                    || n.startsWith("apiguardian") || n.startsWith("surefire") || n.startsWith("slf4j-simple")) {
-                continue;
-            }
-            spark.add(e);
-            if (n.startsWith("log4j-api-")) { // Spark's distribution binds SLF4J to log4j 2
-                spark.add(e.replace("log4j-api", "log4j-slf4j2-impl"));
-            }
-        }
-        Path app = appJar();
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx2g", "-cp", String.join(File.pathSeparator, spark),
-                "-Djava.library.path=" + Path.of(System.getProperty("geolightning.root"), "build", "native"),
-                "-Dai.djl.offline=true"));
-        cmd.addAll(ManagementArgs.addOpens());
+        SparkDistribution d = SparkDistribution.fromTestClasspath();
+        List<String> cmd = new ArrayList<>(d.java("-Xmx2g"));
         cmd.addAll(List.of("org.apache.spark.deploy.SparkSubmit", "--master", "local[2]", "--class",
-                SparkJobs.class.getName(), "--jars", String.join(",", userJars), "--conf", "spark.ui.enabled=false",
-                app.toString()));
+                SparkJobs.class.getName(), "--jars", String.join(",", d.userJars()), "--conf", "spark.ui.enabled=false",
+                d.appJar(tmp).toString()));
         cmd.addAll(List.of(jobArgs));
         Path out = tmp.resolve(jobArgs[0] + ".out");
         Path log = tmp.resolve(jobArgs[0] + ".log");
@@ -120,47 +81,5 @@ class SparkSubmitTest {
         String logText = Files.readString(log, StandardCharsets.UTF_8);
         return new Submitted(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
                 logText.length() > 4000 ? logText.substring(logText.length() - 4000) : logText);
-    }
-
-    /** @return "groupId:artifactId" of a jar in a Maven repository */
-    static String groupArtifact(String jar) {
-        Path artifactDir = Path.of(jar).getParent().getParent();
-        String dir = artifactDir.getParent().toString();
-        int repo = dir.indexOf("/repository/");
-        String group = repo < 0 ? "" : dir.substring(repo + "/repository/".length()).replace('/', '.');
-        return group + ":" + artifactDir.getFileName();
-    }
-
-    /** The test JVM's classpath entries, expanding surefire's manifest-only booter jar. */
-    static List<String> testClasspath() throws IOException {
-        List<String> out = new ArrayList<>();
-        for (String e : System.getProperty("java.class.path").split(File.pathSeparator)) {
-            if (Path.of(e).getFileName().toString().startsWith("surefirebooter")) {
-                try (java.util.jar.JarFile jf = new java.util.jar.JarFile(e)) {
-                    String cp = jf.getManifest().getMainAttributes().getValue("Class-Path");
-                    for (String u : cp.trim().split("\\s+")) {
-                        out.add(Path.of(java.net.URI.create(u)).toString());
-                    }
-                }
-            } else {
-                out.add(e);
-            }
-        }
-        return out;
-    }
-
-    /** The application jar: this module's classes. */
-    private Path appJar() throws IOException {
-        Path classes = Path.of("target/classes");
-        Path jar = tmp.resolve("spark-jobs.jar");
-        try (OutputStream os = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(os);
-             Stream<Path> files = Files.walk(classes)) {
-            for (Path f : files.filter(Files::isRegularFile).toList()) {
-                j.putNextEntry(new JarEntry(classes.relativize(f).toString().replace(File.separatorChar, '/')));
-                Files.copy(f, j);
-                j.closeEntry();
-            }
-        }
-        return jar;
     }
 }
