@@ -52,8 +52,7 @@ final class SceneTiler {
         try {
             deleteTree(staging);
             Files.createDirectories(staging);
-            TilingConfig config = spec.settings().toTilingConfig(GdalPath.of(spec.raster()), staging,
-                    TilingSettings.DEFAULT_SEED, workers);
+            TilingConfig config = config(spec, staging, workers);
             TilingResult r = Tiler.run(config);
             ChipStoreMetadata m = r.metadata();
             List<String> names = new ArrayList<>();
@@ -83,6 +82,17 @@ final class SceneTiler {
                 LOG.warn("could not remove the staging folder {}: {}", staging, e.toString());
             }
         }
+    }
+
+    private static TilingConfig config(SceneTileSpec spec, Path staging, int workers) {
+        SceneTileSpec.RegionBlock b = spec.block();
+        if (b == null) {
+            return spec.settings().toTilingConfig(GdalPath.of(spec.raster()), staging, TilingSettings.DEFAULT_SEED,
+                    workers);
+        }
+        TilingConfig c = spec.settings().toTilingConfig(b.files().stream().map(GdalPath::of).toList(), b.grid(),
+                staging, TilingSettings.DEFAULT_SEED, workers).withOriginBlock(b.window());
+        return b.area() == null ? c : c.withRegion(b.area());
     }
 
     /** @return the name of part {@code k} of scene {@code index} */

@@ -1,6 +1,10 @@
 package io.geolightning.spark;
 
 import io.geolightning.geo.GdalPath;
+import io.geolightning.geo.PixelWindow;
+import io.geolightning.geo.TargetGrid;
+import io.geolightning.tiling.Region;
+import io.geolightning.tiling.RegionRaster;
 import io.geolightning.tiling.TilingConfig;
 import io.geolightning.tiling.TilingException;
 import io.geolightning.tiling.TilingSettings;
@@ -61,6 +65,30 @@ public final class TileJob {
     }
 
     /**
+     * @param files the region's rasters (GDAL paths, globs expanded)
+     * @param grid the grid they are read on (null: one raster on its own grid)
+     * @param area the box or AOI chips must meet, or null
+     * @param store the chip-store folder to write (on a file system every node sees)
+     * @param settings how to tile
+     * @param blockSize block side in pixels of the region's grid, one task per block
+     * @param workersPerTask reading threads per task
+     * @param overwrite replace a chip store already at {@code store}
+     */
+    public record RegionConfig(List<String> files, TargetGrid grid, Region area, Path store, TilingSettings settings,
+                               int blockSize, int workersPerTask, boolean overwrite) {
+        /** Validates. */
+        public RegionConfig {
+            files = List.copyOf(files);
+            Objects.requireNonNull(store, "store");
+            settings = settings == null ? TilingSettings.defaults() : settings;
+            if (blockSize < 1) {
+                throw new JobUsageException("--block-size " + blockSize + ": must be positive; pass e.g. 4096");
+            }
+            workersPerTask = Math.max(1, workersPerTask);
+        }
+    }
+
+    /**
      * @param store the store folder
      * @param metadata its sidecar
      * @param scenes every scene's outcome in list order
@@ -95,16 +123,81 @@ public final class TileJob {
     public static Result run(SparkSession spark, Config config) {
         long t0 = System.nanoTime();
         Path store = config.store().toAbsolutePath().normalize();
+        checkStore(config.store(), store, config.overwrite());
+        SceneList list = SceneList.read(spark, config.scenes(), COLUMNS, aliases(), List.of("raster"));
+        List<SceneTileSpec> specs = plan(list, config, store);
+        Map<String, Object> description = new LinkedHashMap<>();
+        description.put("job", "spark tile");
+        description.put("sceneList", config.scenes().toAbsolutePath().normalize().toString());
+        return execute(spark, store, specs, config.workersPerTask(), description, t0, config.scenes().getFileName()
+                + ": none of the " + specs.size() + " scene(s) could be tiled");
+    }
+
+    /**
+     * Tiles ONE region split into blocks of its pixel grid, one task per block: every task places and splits the
+     * whole region's chips (so splits and spatial blocks are region-wide) and writes those whose top-left pixel lies
+     * in its block, so the store holds exactly the chips of the single-machine {@code geolightning tile} of the
+     * region.
+     *
+     * @param spark the session
+     * @param config the region and how to tile it
+     * @return the outcome, one entry per block (a block without chips is OK with no part)
+     * @throws SparkJobException for a bad setting or region (before any work), or when every block failed
+     */
+    public static Result run(SparkSession spark, RegionConfig config) {
+        long t0 = System.nanoTime();
+        Path store = config.store().toAbsolutePath().normalize();
+        checkStore(config.store(), store, config.overwrite());
+        List<GdalPath> files = config.files().stream().map(GdalPath::of).toList();
+        try {
+            config.settings().toTilingConfig(files, config.grid(), store, TilingSettings.DEFAULT_SEED,
+                    config.workersPerTask()); // checks every setting before any work
+        } catch (TilingException ex) {
+            String named = ex.setting() == null ? OneLine.of(ex.getMessage())
+                    : "--" + ex.setting() + " '" + ex.value() + "': " + ex.problem();
+            throw new JobUsageException(named, ex);
+        }
+        NativeLibraries.requireGdal();
+        RegionRaster region = config.grid() == null && files.size() == 1
+                ? new RegionRaster(config.files(), RegionRaster.Kind.SINGLE, null, null)
+                : new RegionRaster(config.files(), RegionRaster.Kind.MOSAIC, config.grid(), null);
+        int width;
+        int height;
+        try (RegionRaster.Opened in = region.open()) {
+            width = in.raster().width();
+            height = in.raster().height();
+        } catch (RuntimeException e) {
+            throw new JobUsageException(OneLine.of(e.getMessage()), e);
+        }
+        List<SceneTileSpec> specs = new ArrayList<>();
+        for (PixelWindow w : RegionPredictJob.split(width, height, config.blockSize())) {
+            String name = "block x" + w.x() + "_y" + w.y();
+            specs.add(new SceneTileSpec(specs.size(), name, name + " (" + w.width() + " x " + w.height() + " px)",
+                    config.settings(), new SceneTileSpec.RegionBlock(config.files(), config.grid(), config.area(), w)));
+        }
+        LOG.info("tile: a {} x {} px region of {} raster(s) in {} block(s)", width, height, files.size(),
+                specs.size());
+        Map<String, Object> description = new LinkedHashMap<>();
+        description.put("job", "spark tile");
+        description.put("rasters", config.files());
+        description.put("blockSize", config.blockSize());
+        return execute(spark, store, specs, config.workersPerTask(), description, t0, "none of the " + specs.size()
+                + " block(s) of the region could be tiled");
+    }
+
+    private static void checkStore(Path given, Path store, boolean overwrite) {
         if (new ChipStoreLayout(store).singleFile()) {
-            throw new JobUsageException(config.store() + ": the Spark tile job writes a folder of Parquet parts, not"
+            throw new JobUsageException(given + ": the Spark tile job writes a folder of Parquet parts, not"
                     + " one .parquet file; pass a folder, e.g. " + store.resolveSibling("chips"));
         }
         if (Files.exists(store) && !Files.isDirectory(store)) {
-            throw new JobUsageException(config.store() + ": exists and is not a folder; pass a folder for the store");
+            throw new JobUsageException(given + ": exists and is not a folder; pass a folder for the store");
         }
-        StoreTarget.check(store, config.overwrite());
-        SceneList list = SceneList.read(spark, config.scenes(), COLUMNS, aliases(), List.of("raster"));
-        List<SceneTileSpec> specs = plan(list, config, store);
+        StoreTarget.check(store, overwrite);
+    }
+
+    private static Result execute(SparkSession spark, Path store, List<SceneTileSpec> specs, int workers,
+                                  Map<String, Object> description, long t0, String nothing) {
         Path sidecar = new ChipStoreLayout(store).sidecar();
         try {
             Files.createDirectories(store);
@@ -114,29 +207,24 @@ public final class TileJob {
                     + "); choose a writable location", e);
         }
         String storeText = store.toString();
-        int workers = config.workersPerTask();
-        LOG.info("tile: {} scene(s) from {} into {}", specs.size(), config.scenes(), store);
+        String unit = specs.get(0).block() == null ? "scenes" : "blocks";
         List<SceneTileOutcome> outcomes;
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        try (SceneProgress progress = SceneProgress.attach(spark.sparkContext(), "tile", specs.size(),
-                "geolightning tile: " + specs.size() + " scenes into " + store)) {
+        try (SceneProgress progress = SceneProgress.attach(spark.sparkContext(), "tile", unit, specs.size(),
+                "geolightning tile: " + specs.size() + " " + unit + " into " + store)) {
             outcomes = jsc.parallelize(specs, specs.size())
                     .map(spec -> SceneTiler.tile(spec, Path.of(storeText), workers))
                     .collect();
         } catch (Exception e) { // SparkException is checked but thrown undeclared from Scala
             throw JobFailures.translate("tile job", e);
         }
-        Map<String, Object> description = new LinkedHashMap<>();
-        description.put("job", "spark tile");
-        description.put("sceneList", config.scenes().toAbsolutePath().normalize().toString());
         ChipStoreMerge.Result merged = ChipStoreMerge.merge(outcomes, description);
         try {
             if (merged.merged() == null) {
                 ChipStoreMerge.removePartsExcept(store, List.of());
                 SceneTiler.deleteTree(store.resolve(SceneTiler.STAGING));
                 SceneTileOutcome first = merged.outcomes().get(0);
-                throw new SparkJobException(config.scenes().getFileName() + ": none of the " + specs.size()
-                        + " scene(s) could be tiled, nothing was written; first error: " + first.error());
+                throw new SparkJobException(nothing + ", nothing was written; first error: " + first.error());
             }
             ChipStoreMerge.publish(store, merged.merged());
             SceneTiler.deleteTree(store.resolve(SceneTiler.STAGING));
@@ -146,8 +234,8 @@ public final class TileJob {
         }
         double secs = (System.nanoTime() - t0) / 1e9;
         Result r = new Result(store, merged.merged(), merged.outcomes(), secs);
-        LOG.info("tile: {} chips from {} of {} scene(s) into {} in {} s", merged.merged().rows("total"),
-                specs.size() - r.failed().size(), specs.size(), store, String.format(Locale.ROOT, "%.1f", secs));
+        LOG.info("tile: {} chips from {} of {} {} into {} in {} s", merged.merged().rows("total"),
+                specs.size() - r.failed().size(), specs.size(), unit, store, String.format(Locale.ROOT, "%.1f", secs));
         return r;
     }
 
@@ -195,7 +283,7 @@ public final class TileJob {
                         + " px, but row " + firstEntry.row() + " asks for " + first.task().id() + " chips of "
                         + first.chipSize() + " px; one store holds one kind of chip, run one job per kind");
             }
-            specs.add(new SceneTileSpec(specs.size(), raster.text(), e.where(), s));
+            specs.add(new SceneTileSpec(specs.size(), raster.text(), e.where(), s, null));
         }
         return specs;
     }

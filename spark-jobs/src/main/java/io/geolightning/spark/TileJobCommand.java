@@ -1,5 +1,6 @@
 package io.geolightning.spark;
 
+import io.geolightning.app.cli.RegionOptions;
 import io.geolightning.app.cli.TilingOptions;
 import io.geolightning.tiling.TilingSettings;
 import io.geolightning.tiling.store.ChipStoreMetadata;
@@ -11,6 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -21,11 +23,21 @@ import picocli.CommandLine.Spec;
 @Command(name = "tile", description = {"Tile a list of scenes (+ labels) into ONE partitioned Parquet chip store.",
     "Scene list: CSV with a header, JSON or Parquet; column 'raster' (alias 'scene') and optional columns named like"
         + " the options below (labels, layer, labelField, mode, classes, chipSize, stride, split, val, test, block,"
-        + " seed, ...) that override them per scene. Relative paths resolve against the list's folder."})
+        + " seed, ...) that override them per scene. Relative paths resolve against the list's folder.",
+    "Or tile ONE region (--raster, repeatable, globs, lists; --crs/--resolution; --bbox/--aoi) split into --block-size"
+        + " blocks, one task each: the same chips as the single-machine 'geolightning tile' of the region."})
 final class TileJobCommand implements Callable<Integer> {
 
-    @Option(names = "--scenes", required = true, paramLabel = "LIST", description = "Scene list (.csv, .json, .parquet).")
+    @Option(names = "--scenes", paramLabel = "LIST", description = "Scene list (.csv, .json, .parquet).")
     Path scenes;
+
+    @Mixin
+    RegionOptions region;
+
+    @Option(names = "--block-size", defaultValue = "4096", paramLabel = "PX",
+            description = "With --raster: block side in pixels of the region's grid, one task per block."
+                    + " Default: ${DEFAULT-VALUE}.")
+    int blockSize;
 
     @Option(names = "--out", required = true, paramLabel = "FOLDER",
             description = "Chip-store folder to write (on a file system all nodes share).")
@@ -54,11 +66,33 @@ final class TileJobCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter w = spec.commandLine().getOut();
+        if ((scenes == null) == !region.given()) {
+            throw new ParameterException(spec.commandLine(), scenes == null ? "pass --scenes LIST (scenes tiled one"
+                    + " per task) or --raster RASTER (one region in blocks)" : "--scenes and --raster: pass one of"
+                    + " them; --scenes tiles each listed scene, --raster one region");
+        }
         tiling.validate(spec);
         TilingSettings defaults = tiling.settings(labels);
         TileJob.Result r;
+        if (scenes == null) {
+            if (region.isStack()) {
+                throw new ParameterException(spec.commandLine(), "--bands-from: not in the Spark tile job yet; stack"
+                        + " the bands into one raster first (gdalbuildvrt -separate) and pass it as --raster");
+            }
+            if (labels == null) {
+                throw new ParameterException(spec.commandLine(), "pass --labels (label polygons or a label raster)");
+            }
+            if (blockSize < 1) {
+                throw new ParameterException(spec.commandLine(), "--block-size " + blockSize + ": must be positive;"
+                        + " pass e.g. 4096");
+            }
+            region.validate(spec);
+        }
         try (Sessions.Opened s = Sessions.open("geolightning tile", spark.master, spark.conf)) {
-            r = TileJob.run(s.session(), new TileJob.Config(scenes, out, defaults, workersPerTask, overwrite));
+            r = scenes != null ? TileJob.run(s.session(), new TileJob.Config(scenes, out, defaults, workersPerTask,
+                    overwrite)) : TileJob.run(s.session(), new TileJob.RegionConfig(region.catalog().files().stream()
+                    .map(io.geolightning.geo.GdalPath::text).toList(), region.grid(), region.area(), out, defaults,
+                    blockSize, workersPerTask, overwrite));
         }
         for (SceneTileOutcome o : r.scenes()) {
             if (o.status() == SceneStatus.OK) {
@@ -68,9 +102,10 @@ final class TileJobCommand implements Callable<Integer> {
             }
         }
         ChipStoreMetadata m = r.metadata();
-        w.printf(Locale.ROOT, "chip store %s: %d chips (train %d, val %d, test %d) from %d of %d scene(s), classes %s,"
+        w.printf(Locale.ROOT, "chip store %s: %d chips (train %d, val %d, test %d) from %d of %d %s, classes %s,"
                         + " in %.1f s%n", r.store(), m.rows("total"), m.rows("train"), m.rows("val"), m.rows("test"),
-                r.scenes().size() - r.failed().size(), r.scenes().size(), m.classNames(), r.seconds());
+                r.scenes().size() - r.failed().size(), r.scenes().size(), scenes != null ? "scene(s)" : "block(s)",
+                m.classNames(), r.seconds());
         w.flush();
         return spark.failOnSceneError && !r.failed().isEmpty() ? SparkJobs.FAILURE : SparkJobs.OK;
     }

@@ -114,7 +114,8 @@ class JobUsageTest {
         assertTrue(noJob.err().startsWith("error: no job given; use tile or predict"), noJob.err());
         SparkTestSupport.Run missingOption = SparkTestSupport.jobs("tile", "--out", tmp.resolve("chips"));
         assertEquals(SparkJobs.USAGE, missingOption.code());
-        assertTrue(missingOption.err().contains("Missing required option: '--scenes=LIST'"), missingOption.err());
+        assertTrue(missingOption.err().startsWith("error: pass --scenes LIST (scenes tiled one per task) or --raster"
+                + " RASTER (one region in blocks)"), missingOption.err());
         assertEquals(1, missingOption.err().lines().count(), missingOption.err());
     }
 }

@@ -3,6 +3,7 @@ package io.geolightning.tiling;
 import io.geolightning.foundation.Progress;
 import io.geolightning.tiling.splits.ItemSplits;
 import io.geolightning.tiling.splits.Split;
+import io.geolightning.geo.PixelWindow;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
@@ -29,27 +30,36 @@ final class KeptChips {
 
     private final ChipCandidates candidates;
     private final ItemSplits splits;
+    private final PixelWindow block;
     private final long size;
     private final long[] marks;
 
-    private KeptChips(ChipCandidates candidates, ItemSplits splits, long size, long[] marks) {
+    private KeptChips(ChipCandidates candidates, ItemSplits splits, PixelWindow block, long size, long[] marks) {
         this.candidates = candidates;
         this.splits = splits;
+        this.block = block;
         this.size = size;
         this.marks = marks;
     }
 
-    /** The candidates {@code splits} keeps (one counting pass when it may drop some). */
-    static KeptChips of(ChipCandidates candidates, ItemSplits splits) {
+    /**
+     * The candidates {@code splits} keeps (one counting pass when it may drop some).
+     *
+     * @param candidates all chips placed
+     * @param splits their splits (null for a chip dropped)
+     * @param block keep only chips whose top-left pixel lies in it, or null for all
+     * @return the kept chips
+     */
+    static KeptChips of(ChipCandidates candidates, ItemSplits splits, PixelWindow block) {
         long n = candidates.size();
-        if (!splits.drops()) {
-            return new KeptChips(candidates, splits, n, null);
+        if (!splits.drops() && block == null) {
+            return new KeptChips(candidates, splits, null, n, null);
         }
         Progress progress = new Progress(LoggerFactory.getLogger(Tiler.class), "splitting", "candidate chips", n);
         long[] marks = new long[16];
         long kept = 0;
         for (long i = 0; i < n; i++) {
-            if (splits.of(i, candidates.get(i)) != null) {
+            if (keep(splits, block, i, candidates.get(i)) != null) {
                 if (kept % MARK_EVERY == 0) {
                     int m = (int) (kept / MARK_EVERY);
                     if (m == marks.length) {
@@ -63,7 +73,14 @@ final class KeptChips {
                 progress.at(i);
             }
         }
-        return new KeptChips(candidates, splits, kept, marks);
+        return new KeptChips(candidates, splits, block, kept, marks);
+    }
+
+    private static Split keep(ItemSplits splits, PixelWindow block, long i, Chip c) {
+        if (block != null && !block.contains(c.window().x(), c.window().y())) {
+            return null;
+        }
+        return splits.of(i, c);
     }
 
     /** @return the number of kept chips */
@@ -71,7 +88,7 @@ final class KeptChips {
         return size;
     }
 
-    /** @return the number of candidates the split dropped */
+    /** @return the number of candidates the split dropped (and those outside the block) */
     long dropped() {
         return candidates.size() - size;
     }
@@ -89,7 +106,7 @@ final class KeptChips {
             public boolean hasNext() {
                 while (next == null && index < size && candidate < candidates.size()) {
                     Chip c = candidates.get(candidate);
-                    Split s = splits.of(candidate, c);
+                    Split s = keep(splits, block, candidate, c);
                     candidate++;
                     if (s != null) {
                         if (skip > 0) {

@@ -17,7 +17,10 @@ import org.locationtech.jts.io.WKTReader;
  * @param crs the envelope's CRS as "EPSG:n", WKT or anything GDAL accepts; null = the raster's CRS
  * @param aoi the area of interest's polygons as WKT in {@code crs}, or null for the whole envelope
  */
-public record Region(double minx, double miny, double maxx, double maxy, String crs, String aoi) {
+public record Region(double minx, double miny, double maxx, double maxy, String crs, String aoi)
+        implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
 
     /** A box: the whole envelope. */
     public Region(double minx, double miny, double maxx, double maxy, String crs) {

@@ -127,6 +127,14 @@ public final class Tiler {
         }
     }
 
+    /**
+     * @return the scene column of a chip: the raster's path, or for a region's mosaic (a VRT in GDAL's memory, a path
+     *     no other process can open and that changes from run to run) its name, {@code <first raster>-region.vrt}
+     */
+    static String sceneKey(GdalPath scene) {
+        return scene.text().startsWith("/vsimem/") ? scene.fileName() : scene.toString();
+    }
+
     private static GeoRaster open(GdalPath p) {
         try {
             return GeoRaster.open(p);
@@ -150,7 +158,8 @@ public final class Tiler {
         LOG.info("tiling {} scene(s): {} candidate chips of {} px; splitting them ({})", scenes.size(),
                 candidates.size(), config.chipSize(), config.split().kind());
         // 2. splits
-        KeptChips todo = KeptChips.of(candidates, ItemSplits.plan(config.split(), candidates.scenes()));
+        KeptChips todo = KeptChips.of(candidates, ItemSplits.plan(config.split(), candidates.scenes()),
+                config.originBlock());
         long droppedBySplit = todo.dropped();
         LOG.info("tiling {} scene(s): {} candidate chips of {} px, {} after the split", scenes.size(),
                 candidates.size(), config.chipSize(), todo.size());
@@ -188,7 +197,7 @@ public final class Tiler {
             for (int i = 0; i < c.length; i++) {
                 c[i] = counts.get(i);
             }
-            if (written == 0) {
+            if (written == 0 && config.originBlock() == null) { // a block of a region may hold no chip
                 throw nothingWritten(config, scenes, todo.size(), c);
             }
             ChipStoreMetadata meta = writer.commit(metadata(config, labels, bands, dtype, nodata,
@@ -339,7 +348,7 @@ public final class Tiler {
                 return new Processed(Outcome.NEGATIVE, null, null);
             }
         }
-        ChipRow row = new ChipRow(chip.id(), scene.path().toString(), scene.crs(), chip.x(), chip.y(), chip.width(),
+        ChipRow row = new ChipRow(chip.id(), sceneKey(scene.path()), scene.crs(), chip.x(), chip.y(), chip.width(),
                 chip.height(), chip.minx(), chip.miny(), chip.maxx(), chip.maxy(), split, label, mask,
                 w.bandCount(), dtype, pixels);
         BandStatisticsAccumulator.ChipPartial partial = split == Split.TRAIN ? stats.summarize(pixels, ppb) : null;

@@ -1,6 +1,7 @@
 package io.geolightning.tiling;
 
 import io.geolightning.geo.GdalPath;
+import io.geolightning.geo.PixelWindow;
 import io.geolightning.geo.TargetGrid;
 import io.geolightning.tiling.labels.LabelConfig;
 import io.geolightning.tiling.labels.LabelTask;
@@ -35,12 +36,15 @@ import java.util.Map;
  * @param workers reading/labelling threads
  * @param grid read the scenes as one mosaic on this grid, chips cut from the region's grid across file seams and
  *             spatial blocks region-wide; null = each scene tiled on its own grid
+ * @param originBlock write only the chips whose top-left pixel lies in this block of the (region's) grid, after
+ *                    placing and splitting all of them: one machine's share of a region tiled by several (the Spark
+ *                    tile job); the blocks of a partition together write exactly the chips of one run. Null = all
  */
 public record TilingConfig(List<GdalPath> scenes, LabelConfig labels, int chipSize, int stride, EdgeMode edge,
                            int randomCount, long samplingSeed, boolean requireLabelOverlap, Region region,
                            double maxNodataFraction, double negativeSurvivalProbability, long filterSeed,
                            SplitConfig split, Path store, ChipStoreOptions storeOptions, int workers,
-                           TargetGrid grid) {
+                           TargetGrid grid, PixelWindow originBlock) {
 
     /** Validates. */
     public TilingConfig {
@@ -89,7 +93,17 @@ public record TilingConfig(List<GdalPath> scenes, LabelConfig labels, int chipSi
     public TilingConfig withRegion(Region area) {
         return new TilingConfig(scenes, labels, chipSize, stride, edge, randomCount, samplingSeed, requireLabelOverlap,
                 area, maxNodataFraction, negativeSurvivalProbability, filterSeed, split, store, storeOptions, workers,
-                grid);
+                grid, originBlock);
+    }
+
+    /**
+     * @param block a block of the (region's) pixel grid, or null for all chips
+     * @return a copy writing only the chips whose top-left pixel lies in {@code block} (see the record's doc)
+     */
+    public TilingConfig withOriginBlock(PixelWindow block) {
+        return new TilingConfig(scenes, labels, chipSize, stride, edge, randomCount, samplingSeed, requireLabelOverlap,
+                region, maxNodataFraction, negativeSurvivalProbability, filterSeed, split, store, storeOptions, workers,
+                grid, block);
     }
 
     /** @return the label task (NONE without labels) */
@@ -275,7 +289,7 @@ public record TilingConfig(List<GdalPath> scenes, LabelConfig labels, int chipSi
         public TilingConfig build() {
             return new TilingConfig(scenes, labels, chipSize, stride, edge, randomCount, samplingSeed,
                     requireLabelOverlap, region, maxNodataFraction, negativeSurvivalProbability, filterSeed, split,
-                    store, storeOptions, workers, grid);
+                    store, storeOptions, workers, grid, null);
         }
     }
 }

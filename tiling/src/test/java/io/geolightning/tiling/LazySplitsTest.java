@@ -134,7 +134,7 @@ class LazySplitsTest {
                     kept.add(all.get(i));
                 }
             }
-            KeptChips todo = KeptChips.of(ChipCandidates.of(scenes), planned);
+            KeptChips todo = KeptChips.of(ChipCandidates.of(scenes), planned, null);
             assertEquals(kept.size(), todo.size());
             assertEquals(all.size() - kept.size(), todo.dropped());
             for (long first : new long[] {0, 1, 4095, 4096, 4097, 9000, kept.size() - 1, kept.size()}) {
