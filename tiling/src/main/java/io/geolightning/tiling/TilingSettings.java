@@ -26,7 +26,8 @@ import java.util.Locale;
  * @param layer vector layer (null: the first)
  * @param labelField attribute holding the class (segmentation: optional, every polygon is foreground without it)
  * @param mode {@code classification} (default) or {@code segmentation}
- * @param classes class names in id order (null: the field's distinct values, sorted)
+ * @param classes class names in id order (null: the field's distinct values, sorted), or values with their names
+ *                ({@code 1=wetland}: a label value read as its class name; YAML {@code classes: {1: wetland}})
  * @param background class of chips/pixels no polygon covers (segmentation default {@code background}; classification
  *                   default: such chips are skipped)
  * @param ignoreValue mask value meaning "ignore" (segmentation)
@@ -175,8 +176,10 @@ public record TilingSettings(String labels, String layer, String labelField, Str
                     + " holding the class, e.g. labelField: TIPO");
         }
         check();
-        LabelConfig lc = new LabelConfig(GdalPath.of(labels), blankToNull(layer), blankToNull(labelField), classes,
-                background, ignoreValue, ClassificationRule.minCoverage(minCoverage), allTouched, task);
+        LabelConfig.Classes named = LabelConfig.Classes.parse(classes);
+        LabelConfig lc = new LabelConfig(GdalPath.of(labels), blankToNull(layer), blankToNull(labelField),
+                named.names(), background, ignoreValue, ClassificationRule.minCoverage(minCoverage), allTouched, task,
+                named.valueNames());
         return TilingConfig.builder()
                 .scenes(rasters.toArray(new GdalPath[0]))
                 .grid(grid)
@@ -199,6 +202,7 @@ public record TilingSettings(String labels, String layer, String labelField, Str
      * @throws TilingException naming the setting, the value and the accepted values
      */
     public TilingSettings check() {
+        LabelConfig.Classes.parse(classes); // value=name entries are well formed
         if (chipSize < 1) {
             throw invalid("chipSize", chipSize, "must be at least 1 pixel, e.g. 64", "--chip " + chipSize
                     + " (data.chipSize)");

@@ -123,6 +123,47 @@ class RasterLabelsTest {
     }
 
     @Test
+    void valuesNamedWithTheClassesNameRasterAndVectorLabels() throws Exception {
+        // --classes 1=wetland,2=forest,3=water,4=open (YAML classes: {1: wetland, ...}) on the raster and on the
+        // polygons' Quatreclasses codes: named classes, the same masks as by value
+        LabelConfig.Classes named = LabelConfig.Classes.parse(List.of("1=wetland", "2=forest", "3=water", "4=open"));
+        assertEquals(List.of("wetland", "forest", "water", "open"), named.names());
+        Path labels = rasterise(tmp.resolve("coded.tif"));
+        TilingResult raster = Tiler.run(TilingConfig.builder().scenes(CLIP).labels(new LabelConfig(GdalPath.of(labels),
+                null, null, named.names(), "background", 255, null, false, LabelTask.SEGMENTATION, named.valueNames()))
+                .chipSize(64).store(tmp.resolve("rn")).workers(2).build());
+        TilingResult vector = Tiler.run(TilingConfig.builder().scenes(CLIP).labels(new LabelConfig(GdalPath.of(GPKG),
+                null, "Quatreclasses", named.names(), "background", 255, null, false, LabelTask.SEGMENTATION,
+                named.valueNames())).chipSize(64).store(tmp.resolve("vn")).workers(2).build());
+        List<String> expected = List.of("background", "wetland", "forest", "water", "open");
+        assertEquals(expected, raster.metadata().classNames());
+        assertEquals(expected, vector.metadata().classNames());
+        Tiler.run(TilingConfig.builder().scenes(CLIP).labels(rasterLabels(labels, CLASSES)).chipSize(64)
+                .store(tmp.resolve("rv")).workers(2).build());
+        Map<String, byte[]> byName = masks(tmp.resolve("rn"));
+        Map<String, byte[]> byValue = masks(tmp.resolve("rv"));
+        assertEquals(byValue.keySet(), byName.keySet());
+        byValue.forEach((id, m) -> assertTrue(java.util.Arrays.equals(m, byName.get(id)), "same class ids: " + id));
+        long named1 = masks(tmp.resolve("vn")).values().stream().mapToLong(m -> count(m, 1)).sum();
+        assertTrue(named1 > 1000, "the polygons of code 1 burn as class 1 (wetland): " + named1 + " px");
+
+        TilingException e = assertThrows(TilingException.class,
+                () -> LabelConfig.Classes.parse(List.of("1=wetland", "forest")));
+        assertEquals("classes", e.setting());
+        assertTrue(e.problem().startsWith("'forest' is not value=name"), e.problem());
+        e = assertThrows(TilingException.class, () -> LabelConfig.Classes.parse(List.of("1=wetland", "1=forest")));
+        assertTrue(e.problem().startsWith("value 1 is named twice"), e.problem());
+    }
+
+    private static long count(byte[] mask, int value) {
+        long n = 0;
+        for (byte b : mask) {
+            n += (b & 0xFF) == value ? 1 : 0;
+        }
+        return n;
+    }
+
+    @Test
     void labelRastersThatDoNotFitAreOneLine() throws Exception {
         Path labels = rasterise(tmp.resolve("labels.tif"));
         TilingException e = assertThrows(TilingException.class, () -> Tiler.run(TilingConfig.builder().scenes(CLIP)

@@ -80,7 +80,7 @@ public final class TilingOptions {
     /** The flag of each tiling setting whose value is checked. */
     private static final Map<String, String> FLAGS = Map.of("chipSize", "--chip", "stride", "--stride",
             "minCoverage", "--min-coverage", "maxNodata", "--max-nodata", "mode", "--mode", "edge", "--edge",
-            "split", "--split", "val", "--val", "block", "--block");
+            "split", "--split", "val", "--val", "block", "--block", "classes", "--classes");
 
     /**
      * Checks ranges and choices ({@link TilingSettings#check()}, their one home) as usage errors naming the flag.

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -142,6 +143,11 @@ public final class RunConfigLoader {
         Map<String, Object> rest = new LinkedHashMap<>();
         List<String> keys = validKeys(TilingSettings.class);
         d.forEach((k, v) -> (keys.contains(k) ? tiling : rest).put(k, v));
+        if (tiling.get("classes") instanceof Map<?, ?> named) { // {1: wetland, 2: forest}: values with their names
+            List<String> entries = new ArrayList<>();
+            named.forEach((value, name) -> entries.add(value + "=" + name));
+            tiling.put("classes", entries);
+        }
         if (!tiling.isEmpty()) {
             rest.put(DataSection.TILING, tiling);
         }

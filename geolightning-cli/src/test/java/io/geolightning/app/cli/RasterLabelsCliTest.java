@@ -41,12 +41,24 @@ class RasterLabelsCliTest {
         Path yaml = Files.writeString(tmp.resolve("run.yaml"), String.join("\n",
                 "name: nb", "runs: " + tmp.resolve("runs"), "seed: 3",
                 "model: {architecture: unet, options: {width: 8, depth: 2}}",
-                "data: {raster: " + clip + ", labels: " + labels + ", mode: segmentation, classes: ['1', '2', '3',"
-                        + " '4'], ignoreValue: 255, chipSize: 64, split: random, batchSize: 8}",
+                "data: {raster: " + clip + ", labels: " + labels + ", mode: segmentation, classes: {1: wetland, 2:"
+                        + " forest, 3: water, 4: open}, ignoreValue: 255, chipSize: 64, split: random, batchSize: 8}",
                 "trainer: {maxEpochs: 1, numSanityValSteps: 0}", ""));
         CliRun train = CliRun.of("train", "--config", yaml);
         assertEquals(0, train.code(), train.err());
         assertTrue(Files.exists(tmp.resolve("runs/nb/version_0/checkpoints/last.ckpt")), train.out());
+        CliRun info = CliRun.of("info", tmp.resolve("runs/nb/version_0/checkpoints/last.ckpt"));
+        assertTrue(info.out().contains("[background, wetland, forest, water, open]"), "YAML value names: " + info.out());
+        CliRun byName = CliRun.of("tile", "--raster", clip, "--labels", labels, "--mode", "segmentation", "--classes",
+                "1=wetland,2=forest,3=water,4=open", "--ignore-value", 255, "--chip", 64, "--split", "random", "--out",
+                tmp.resolve("named-chips"));
+        assertEquals(0, byName.code(), byName.err());
+        assertTrue(byName.out().contains("classes:    [background, wetland, forest, water, open]"), byName.out());
+        CliRun mixed = CliRun.of("tile", "--raster", clip, "--labels", labels, "--mode", "segmentation", "--classes",
+                "1=wetland,forest", "--out", tmp.resolve("never"));
+        assertEquals(2, mixed.code(), mixed.err());
+        assertTrue(mixed.errorLine().contains("--classes 1=wetland,forest: 'forest' is not value=name"),
+                mixed.errorLine());
 
         // last year's classified output as this year's labels: the class names come from its CLASS_n tags
         Path classified = tmp.resolve("olinda-classes.tif");

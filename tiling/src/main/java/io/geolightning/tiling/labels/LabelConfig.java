@@ -3,7 +3,11 @@ package io.geolightning.tiling.labels;
 import io.geolightning.geo.GdalPath;
 import io.geolightning.tiling.TilingException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Where labels come from and how they become classes.
@@ -19,9 +23,19 @@ import java.util.List;
  * @param rule how a chip's class is chosen (classification)
  * @param allTouched burn every pixel a polygon touches rather than those whose centre it covers (segmentation)
  * @param task classification or segmentation
+ * @param valueNames names of label values (a field's values, or a label raster's), e.g. {@code 1 -> wetland}: a value
+ *                   is read as its name, so {@code classNames} name classes by these names; null = values are names
+ *                   (a label raster's own category names still apply)
  */
 public record LabelConfig(GdalPath vector, String layer, String attribute, List<String> classNames, String background,
-                          Integer ignoreValue, ClassificationRule rule, boolean allTouched, LabelTask task) {
+                          Integer ignoreValue, ClassificationRule rule, boolean allTouched, LabelTask task,
+                          Map<String, String> valueNames) {
+
+    /** Labels whose values are their class names. */
+    public LabelConfig(GdalPath vector, String layer, String attribute, List<String> classNames, String background,
+                       Integer ignoreValue, ClassificationRule rule, boolean allTouched, LabelTask task) {
+        this(vector, layer, attribute, classNames, background, ignoreValue, rule, allTouched, task, null);
+    }
 
     /** Validates. */
     public LabelConfig {
@@ -42,6 +56,58 @@ public record LabelConfig(GdalPath vector, String layer, String attribute, List<
             throw new TilingException("ignore value " + ignoreValue + ": masks are one byte per pixel; use 0..255");
         }
         classNames = classNames == null ? null : List.copyOf(classNames);
+        valueNames = valueNames == null || valueNames.isEmpty() ? null
+                : Collections.unmodifiableMap(new LinkedHashMap<>(valueNames));
+    }
+
+    /**
+     * The classes as given on the command line or in YAML: names ({@code wetland,forest}), or values with their names
+     * ({@code 1=wetland,2=forest}, a YAML map {@code {1: wetland, 2: forest}}), never a mix.
+     *
+     * @param names the class names in id order, null for the labels' own
+     * @param valueNames value to name, null when the classes are names
+     */
+    public record Classes(List<String> names, Map<String, String> valueNames) {
+
+        /**
+         * @param entries the classes setting, or null
+         * @return the names (in order, first appearance) and the value names
+         * @throws TilingException (setting {@code classes}) for a mix of both forms, an empty value or name, or a value
+         *     given twice
+         */
+        public static Classes parse(List<String> entries) {
+            if (entries == null || entries.stream().noneMatch(e -> e.contains("="))) {
+                return new Classes(entries, null);
+            }
+            Map<String, String> map = new LinkedHashMap<>();
+            List<String> names = new ArrayList<>();
+            for (String e : entries) {
+                int eq = e.indexOf('=');
+                String value = eq < 0 ? "" : e.substring(0, eq).trim();
+                String name = eq < 0 ? "" : e.substring(eq + 1).trim();
+                if (value.isEmpty() || name.isEmpty()) {
+                    String problem = "'" + e + "' is not value=name; write every class as value=name"
+                            + " (1=wetland,2=forest) or every class as a name";
+                    throw new TilingException("classes", String.join(",", entries), problem, "classes: " + problem);
+                }
+                if (map.put(value, name) != null) {
+                    String problem = "value " + value + " is named twice; name each value once";
+                    throw new TilingException("classes", String.join(",", entries), problem, "classes: " + problem);
+                }
+                if (!names.contains(name)) {
+                    names.add(name);
+                }
+            }
+            return new Classes(List.copyOf(names), map);
+        }
+    }
+
+    /**
+     * @param value a label value as text ("1", "URBANO")
+     * @return its name from {@link #valueNames()}, or the value itself
+     */
+    public String nameOf(String value) {
+        return valueNames == null ? value : valueNames.getOrDefault(value, value);
     }
 
     /** Classification from {@code attribute} of {@code vector}, majority by area, no background. */
@@ -57,31 +123,31 @@ public record LabelConfig(GdalPath vector, String layer, String attribute, List<
 
     /** @return a copy with explicit class names */
     public LabelConfig withClassNames(List<String> names) {
-        return new LabelConfig(vector, layer, attribute, names, background, ignoreValue, rule, allTouched, task);
+        return new LabelConfig(vector, layer, attribute, names, background, ignoreValue, rule, allTouched, task, valueNames);
     }
 
     /** @return a copy with a background class name (null: none, classification only) */
     public LabelConfig withBackground(String name) {
-        return new LabelConfig(vector, layer, attribute, classNames, name, ignoreValue, rule, allTouched, task);
+        return new LabelConfig(vector, layer, attribute, classNames, name, ignoreValue, rule, allTouched, task, valueNames);
     }
 
     /** @return a copy with an ignore value */
     public LabelConfig withIgnoreValue(Integer v) {
-        return new LabelConfig(vector, layer, attribute, classNames, background, v, rule, allTouched, task);
+        return new LabelConfig(vector, layer, attribute, classNames, background, v, rule, allTouched, task, valueNames);
     }
 
     /** @return a copy with another classification rule */
     public LabelConfig withRule(ClassificationRule r) {
-        return new LabelConfig(vector, layer, attribute, classNames, background, ignoreValue, r, allTouched, task);
+        return new LabelConfig(vector, layer, attribute, classNames, background, ignoreValue, r, allTouched, task, valueNames);
     }
 
     /** @return a copy with a layer name */
     public LabelConfig withLayer(String name) {
-        return new LabelConfig(vector, name, attribute, classNames, background, ignoreValue, rule, allTouched, task);
+        return new LabelConfig(vector, name, attribute, classNames, background, ignoreValue, rule, allTouched, task, valueNames);
     }
 
     /** @return a copy with all-touched burning */
     public LabelConfig withAllTouched(boolean v) {
-        return new LabelConfig(vector, layer, attribute, classNames, background, ignoreValue, rule, v, task);
+        return new LabelConfig(vector, layer, attribute, classNames, background, ignoreValue, rule, v, task, valueNames);
     }
 }

@@ -82,7 +82,8 @@ public final class LabelSet {
                 }
                 if (config.classNames() != null) {
                     classes.addAll(config.classNames());
-                    List<String> unknown = values.stream().filter(v -> !config.classNames().contains(v)).toList();
+                    List<String> unknown = values.stream().filter(v -> !config.classNames().contains(config.nameOf(v)))
+                            .toList();
                     if (!unknown.isEmpty()) {
                         throw new TilingException(name + ": field '" + config.attribute() + "' holds value"
                                 + (unknown.size() > 1 ? "s " : " ") + quote(unknown) + " not among the known classes "
@@ -90,7 +91,7 @@ public final class LabelSet {
                                 + " to the class names" + (ignoreText == null ? "" : " or set it to " + ignoreText));
                     }
                 } else {
-                    classes.addAll(values);
+                    values.stream().map(config::nameOf).distinct().forEach(classes::add);
                 }
             }
             return of(config, List.copyOf(features), crs, extent, classes, false);
@@ -191,7 +192,25 @@ public final class LabelSet {
         return classNames;
     }
 
-    /** @return attribute value (text) to class id */
+    /**
+     * @return the class id of each label value as the label source holds it: {@link #classMap()}, plus the values
+     *     named with the classes ({@code 1=wetland}: "1" -> the id of wetland)
+     */
+    public Map<String, Integer> valueClassMap() {
+        if (config.valueNames() == null) {
+            return classMap;
+        }
+        Map<String, Integer> out = new java.util.LinkedHashMap<>(classMap);
+        config.valueNames().forEach((value, name) -> {
+            Integer id = classMap.get(name);
+            if (id != null) {
+                out.put(value, id);
+            }
+        });
+        return out;
+    }
+
+    /** @return class name (a label value itself unless named with the classes) to class id */
     public Map<String, Integer> classMap() {
         return classMap;
     }
@@ -207,7 +226,7 @@ public final class LabelSet {
             return classMap.get(classNames.get(classNames.size() - 1));
         }
         Object v = f.attribute(config.attribute());
-        return v == null ? null : classMap.get(asText(v));
+        return v == null ? null : classMap.get(config.nameOf(asText(v)));
     }
 
     /** @return true for labels read from a raster (no features; see {@link RasterLabelSource}) */

@@ -69,7 +69,7 @@ public final class RasterLabelSource implements AutoCloseable {
             Crs crs = r.crs().orElseThrow(() -> new TilingException(name + ": the label raster has no CRS, so it"
                     + " cannot be placed on the scene; assign one with gdal_edit.py -a_srs EPSG:<code>"));
             OptionalDouble nd = r.nodata(1);
-            Map<Integer, String> names = valueNames(r);
+            Map<Integer, String> names = valueNames(r, config);
             TreeSet<Double> values = new TreeSet<>();
             int rows = Math.max(1, (1 << 22) / Math.max(1, r.width()));
             for (int y = 0; y < r.height(); y += rows) {
@@ -126,7 +126,7 @@ public final class RasterLabelSource implements AutoCloseable {
         Dataset src = gdal.OpenEx(c.vector().text());
         try (GeoRaster lr = GeoRaster.open(c.vector())) {
             nodata = lr.nodata(1).isPresent() ? lr.nodata(1).getAsDouble() : null;
-            names = valueNames(lr);
+            names = valueNames(lr, c);
             Envelope b = scene.bounds();
             List<String> o = new ArrayList<>(List.of("-of", "VRT", "-t_srs", scene.requireCrs().wkt(),
                     "-te", num(b.getMinX()), num(b.getMinY()), num(b.getMaxX()), num(b.getMaxY()), "-ts",
@@ -192,14 +192,27 @@ public final class RasterLabelSource implements AutoCloseable {
         return out;
     }
 
-    /** @return value -> name: the band's category names or RAT, else the CLASS_n tags of a predicted class raster */
-    private static Map<Integer, String> valueNames(GeoRaster r) {
-        Map<Integer, String> names = r.categoryNames(1);
+    /**
+     * @return value -> name: the band's category names or RAT, else the CLASS_n tags of a predicted class raster;
+     *     the names given with the classes ({@code 1=wetland}) override them
+     */
+    private static Map<Integer, String> valueNames(GeoRaster r, LabelConfig config) {
+        Map<Integer, String> names = new java.util.HashMap<>(r.categoryNames(1));
         if (names.isEmpty()) {
             Map<String, String> tags = r.metadata();
             for (int i = 0; tags.containsKey("CLASS_" + i); i++) {
                 names.put(i, tags.get("CLASS_" + i));
             }
+        }
+        if (config.valueNames() != null) {
+            config.valueNames().forEach((value, name) -> {
+                try {
+                    names.put(Integer.parseInt(value.trim()), name);
+                } catch (NumberFormatException e) {
+                    throw new TilingException(config.vector().fileName() + ": class value '" + value + "' is not an"
+                            + " integer; a label raster holds integer values, name them as 1=wetland");
+                }
+            });
         }
         return names;
     }

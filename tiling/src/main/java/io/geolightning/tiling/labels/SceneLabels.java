@@ -84,7 +84,7 @@ public final class SceneLabels implements AutoCloseable {
             if (c.attribute() == null) {
                 b.burnValue((double) labels.classNames().size() - 1);
             } else {
-                b.classMap(c.attribute(), labels.classMap());
+                b.classMap(c.attribute(), labels.valueClassMap());
             }
             if (c.ignoreValue() != null) {
                 b.ignoreValue(c.ignoreValue());
