@@ -27,9 +27,10 @@ public record SceneTileSpec(int index, String raster, String where, TilingSettin
      * @param files the region's rasters (GDAL paths)
      * @param grid the grid they are read on (null: one raster on its own grid)
      * @param area the box or AOI chips must meet, or null
+     * @param stackBands the files are single-band files stacked as bands
      * @param window the block, in pixels of the region's grid
      */
-    public record RegionBlock(List<String> files, TargetGrid grid, Region area, PixelWindow window)
+    public record RegionBlock(List<String> files, TargetGrid grid, Region area, boolean stackBands, PixelWindow window)
             implements Serializable {
         private static final long serialVersionUID = 1L;
 

@@ -91,7 +91,8 @@ final class SceneTiler {
                     workers);
         }
         TilingConfig c = spec.settings().toTilingConfig(b.files().stream().map(GdalPath::of).toList(), b.grid(),
-                staging, TilingSettings.DEFAULT_SEED, workers).withOriginBlock(b.window());
+                staging, TilingSettings.DEFAULT_SEED, workers).withStackBands(b.stackBands())
+                .withOriginBlock(b.window());
         return b.area() == null ? c : c.withRegion(b.area());
     }
 

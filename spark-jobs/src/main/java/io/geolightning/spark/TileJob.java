@@ -68,14 +68,15 @@ public final class TileJob {
      * @param files the region's rasters (GDAL paths, globs expanded)
      * @param grid the grid they are read on (null: one raster on its own grid)
      * @param area the box or AOI chips must meet, or null
+     * @param stackBands the files are single-band files stacked as the bands of one raster on {@code grid}
      * @param store the chip-store folder to write (on a file system every node sees)
      * @param settings how to tile
      * @param blockSize block side in pixels of the region's grid, one task per block
      * @param workersPerTask reading threads per task
      * @param overwrite replace a chip store already at {@code store}
      */
-    public record RegionConfig(List<String> files, TargetGrid grid, Region area, Path store, TilingSettings settings,
-                               int blockSize, int workersPerTask, boolean overwrite) {
+    public record RegionConfig(List<String> files, TargetGrid grid, Region area, boolean stackBands, Path store,
+                               TilingSettings settings, int blockSize, int workersPerTask, boolean overwrite) {
         /** Validates. */
         public RegionConfig {
             files = List.copyOf(files);
@@ -158,9 +159,9 @@ public final class TileJob {
             throw new JobUsageException(named, ex);
         }
         NativeLibraries.requireGdal();
-        RegionRaster region = config.grid() == null && files.size() == 1
-                ? new RegionRaster(config.files(), RegionRaster.Kind.SINGLE, null, null)
-                : new RegionRaster(config.files(), RegionRaster.Kind.MOSAIC, config.grid(), null);
+        RegionRaster.Kind kind = config.stackBands() ? RegionRaster.Kind.STACK
+                : config.grid() == null && files.size() == 1 ? RegionRaster.Kind.SINGLE : RegionRaster.Kind.MOSAIC;
+        RegionRaster region = new RegionRaster(config.files(), kind, config.grid(), null);
         int width;
         int height;
         try (RegionRaster.Opened in = region.open()) {
@@ -173,7 +174,8 @@ public final class TileJob {
         for (PixelWindow w : RegionPredictJob.split(width, height, config.blockSize())) {
             String name = "block x" + w.x() + "_y" + w.y();
             specs.add(new SceneTileSpec(specs.size(), name, name + " (" + w.width() + " x " + w.height() + " px)",
-                    config.settings(), new SceneTileSpec.RegionBlock(config.files(), config.grid(), config.area(), w)));
+                    config.settings(), new SceneTileSpec.RegionBlock(config.files(), config.grid(), config.area(),
+                    config.stackBands(), w)));
         }
         LOG.info("tile: a {} x {} px region of {} raster(s) in {} block(s)", width, height, files.size(),
                 specs.size());

@@ -24,8 +24,9 @@ import picocli.CommandLine.Spec;
     "Scene list: CSV with a header, JSON or Parquet; column 'raster' (alias 'scene') and optional columns named like"
         + " the options below (labels, layer, labelField, mode, classes, chipSize, stride, split, val, test, block,"
         + " seed, ...) that override them per scene. Relative paths resolve against the list's folder.",
-    "Or tile ONE region (--raster, repeatable, globs, lists; --crs/--resolution; --bbox/--aoi) split into --block-size"
-        + " blocks, one task each: the same chips as the single-machine 'geolightning tile' of the region."})
+    "Or tile ONE region (--raster, repeatable, globs, lists, or --bands-from; --crs/--resolution; --bbox/--aoi)"
+        + " split into --block-size blocks, one task each: the same chips as the single-machine 'geolightning tile'"
+        + " of the region."})
 final class TileJobCommand implements Callable<Integer> {
 
     @Option(names = "--scenes", paramLabel = "LIST", description = "Scene list (.csv, .json, .parquet).")
@@ -75,10 +76,6 @@ final class TileJobCommand implements Callable<Integer> {
         TilingSettings defaults = tiling.settings(labels);
         TileJob.Result r;
         if (scenes == null) {
-            if (region.isStack()) {
-                throw new ParameterException(spec.commandLine(), "--bands-from: not in the Spark tile job yet; stack"
-                        + " the bands into one raster first (gdalbuildvrt -separate) and pass it as --raster");
-            }
             if (labels == null) {
                 throw new ParameterException(spec.commandLine(), "pass --labels (label polygons or a label raster)");
             }
@@ -91,8 +88,8 @@ final class TileJobCommand implements Callable<Integer> {
         try (Sessions.Opened s = Sessions.open("geolightning tile", spark.master, spark.conf)) {
             r = scenes != null ? TileJob.run(s.session(), new TileJob.Config(scenes, out, defaults, workersPerTask,
                     overwrite)) : TileJob.run(s.session(), new TileJob.RegionConfig(region.catalog().files().stream()
-                    .map(io.geolightning.geo.GdalPath::text).toList(), region.grid(), region.area(), out, defaults,
-                    blockSize, workersPerTask, overwrite));
+                    .map(io.geolightning.geo.GdalPath::text).toList(), region.grid(), region.area(), region.isStack(),
+                    out, defaults, blockSize, workersPerTask, overwrite));
         }
         for (SceneTileOutcome o : r.scenes()) {
             if (o.status() == SceneStatus.OK) {

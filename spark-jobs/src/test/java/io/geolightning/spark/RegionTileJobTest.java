@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The Spark tile job on a region split into blocks (local[2]): the four-file Massachusetts catalog (one file in
  * EPSG:32619 at 1.2 m) with the building footprints, tiled in blocks of 200 px that line up with neither the 64-px
  * chips nor the files, holds exactly the chips of the single-machine CLI tiling of the region: same chips, splits,
- * masks and pixels (a spatial split, so splits are region-wide), same band statistics; with an AOI too.
+ * masks and pixels (a spatial split, so splits are region-wide), same band statistics; in a box given in another CRS,
+ * and for a band stack of single-band files at two resolutions ({@code --bands-from}) too.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RegionTileJobTest {
@@ -41,20 +42,34 @@ class RegionTileJobTest {
 
     @Test
     void blocksOfARegionHoldTheChipsOfTheSingleMachineTiling() throws Exception {
-        assertSameChips("whole", 30, List.of());
+        assertSameChips("whole", 30, List.of("--raster", tiles.resolve("*.tif")));
+    }
+
+    @Test
+    void blocksOfABandStackHoldTheChipsOfTheSingleMachineTiling() throws Exception {
+        // three single-band files, the third at half the resolution (Sentinel-2's 20 m beside its 10 m bands)
+        Path bands = Files.createDirectories(tmp.resolve("bands"));
+        Path scene = data("massachusetts/22978945_15.tif");
+        Quadrants.gdal("gdal_translate", "-q", "-b", "1", scene.toString(), bands.resolve("b1.tif").toString());
+        Quadrants.gdal("gdal_translate", "-q", "-b", "2", scene.toString(), bands.resolve("b2.tif").toString());
+        Quadrants.gdal("gdal_translate", "-q", "-b", "3", "-outsize", "50%", "50%", "-r", "average",
+                scene.toString(), bands.resolve("b3.tif").toString());
+        assertSameChips("stack", 30, List.of("--bands-from", bands.resolve("b1.tif") + "," + bands.resolve("b2.tif")
+                + "," + bands.resolve("b3.tif"), "--resampling", "bilinear"));
     }
 
     @Test
     void blocksOfARegionInABoxHoldTheChipsOfTheSingleMachineTiling() throws Exception {
         // a box in EPSG:4326 (another CRS) over the middle of the scene, across the four files
-        assertSameChips("bbox", 30, List.of("--bbox", "-71.1440,42.2975,-71.1380,42.3020,EPSG:4326"));
+        assertSameChips("bbox", 30, List.of("--raster", tiles.resolve("*.tif"), "--bbox",
+                "-71.1440,42.2975,-71.1380,42.3020,EPSG:4326"));
     }
 
-    private void assertSameChips(String name, int blocks, List<Object> more) throws Exception {
-        List<Object> common = new ArrayList<>(List.of("--raster", tiles.resolve("*.tif"), "--labels",
+    private void assertSameChips(String name, int blocks, List<Object> rasters) throws Exception {
+        List<Object> common = new ArrayList<>(rasters);
+        common.addAll(List.of("--labels",
                 data("massachusetts/buildings_22978945_15.gpkg"), "--mode", "segmentation", "--chip", 64, "--stride",
                 48, "--split", "spatial", "--val", 0.2, "--test", 0.1, "--block", 3));
-        common.addAll(more);
         Path single = tmp.resolve(name + "-single-chips");
         List<Object> a = new ArrayList<>(List.of("tile"));
         a.addAll(common);
@@ -73,7 +88,7 @@ class RegionTileJobTest {
         StoreDigest expected = StoreDigest.of(single);
         assertEquals(expected, StoreDigest.of(spark));
         long chips = ChipStoreReader.open(single).rowCount();
-        assertTrue(chips > (more.isEmpty() ? 300 : 10), "a real tiling: " + chips + " chips");
+        assertTrue(chips > (name.equals("bbox") ? 10 : 300), "a real tiling: " + chips + " chips");
         // the same train pixels; the blocks' partial sums are merged in another order (last bits of a double)
         var x = ChipStoreReader.open(single).requireMetadata().bandStatistics();
         var y = ChipStoreReader.open(spark).requireMetadata().bandStatistics();

@@ -7,6 +7,7 @@ import io.geolightning.geo.GeoIOException;
 import io.geolightning.geo.GeoRaster;
 import io.geolightning.geo.RasterCatalog;
 import io.geolightning.geo.RasterMosaic;
+import io.geolightning.geo.TargetGrid;
 import io.geolightning.geo.RasterWindow;
 import io.geolightning.tiling.labels.LabelSet;
 import io.geolightning.tiling.labels.LabelTask;
@@ -89,7 +90,7 @@ public final class Tiler {
         RasterMosaic mosaic = null;
         try {
             LabelSet labels = config.labels() == null ? null : LabelSet.load(config.labels());
-            mosaic = config.grid() == null ? null : mosaic(config);
+            mosaic = config.grid() == null && !config.stackBands() ? null : mosaic(config);
             for (GdalPath p : mosaic == null ? config.scenes() : List.of(mosaic.path())) {
                 GeoRaster r = open(p);
                 handles.add(r);
@@ -118,7 +119,9 @@ public final class Tiler {
     /** The scenes as one raster on the config's grid: chips are cut from the region's grid, across file seams. */
     private static RasterMosaic mosaic(TilingConfig config) {
         try {
-            RasterMosaic m = RasterMosaic.build(RasterCatalog.of(config.scenes()), config.grid());
+            TargetGrid grid = config.grid() == null ? TargetGrid.ofFirstRaster() : config.grid();
+            RasterMosaic m = config.stackBands() ? RasterMosaic.stack(RasterCatalog.of(config.scenes()), grid)
+                    : RasterMosaic.build(RasterCatalog.of(config.scenes()), grid);
             LOG.info("tiling a region of {} raster(s) on {} at {} ({} warped)", config.scenes().size(), m.crs().name(),
                     m.resolution(), m.warpedCount());
             return m;

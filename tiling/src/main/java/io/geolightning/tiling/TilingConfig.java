@@ -36,6 +36,8 @@ import java.util.Map;
  * @param workers reading/labelling threads
  * @param grid read the scenes as one mosaic on this grid, chips cut from the region's grid across file seams and
  *             spatial blocks region-wide; null = each scene tiled on its own grid
+ * @param stackBands the scenes are single-band files stacked as the bands of one raster on {@code grid} (null grid: the
+ *                   first file's), coarser bands resampled with the grid's resampling: the Landsat/Sentinel-2 layout
  * @param originBlock write only the chips whose top-left pixel lies in this block of the (region's) grid, after
  *                    placing and splitting all of them: one machine's share of a region tiled by several (the Spark
  *                    tile job); the blocks of a partition together write exactly the chips of one run. Null = all
@@ -44,7 +46,7 @@ public record TilingConfig(List<GdalPath> scenes, LabelConfig labels, int chipSi
                            int randomCount, long samplingSeed, boolean requireLabelOverlap, Region region,
                            double maxNodataFraction, double negativeSurvivalProbability, long filterSeed,
                            SplitConfig split, Path store, ChipStoreOptions storeOptions, int workers,
-                           TargetGrid grid, PixelWindow originBlock) {
+                           TargetGrid grid, boolean stackBands, PixelWindow originBlock) {
 
     /** Validates. */
     public TilingConfig {
@@ -93,7 +95,17 @@ public record TilingConfig(List<GdalPath> scenes, LabelConfig labels, int chipSi
     public TilingConfig withRegion(Region area) {
         return new TilingConfig(scenes, labels, chipSize, stride, edge, randomCount, samplingSeed, requireLabelOverlap,
                 area, maxNodataFraction, negativeSurvivalProbability, filterSeed, split, store, storeOptions, workers,
-                grid, originBlock);
+                grid, stackBands, originBlock);
+    }
+
+    /**
+     * @param stack true to read the scenes as single-band files stacked on the grid (see the record's doc)
+     * @return a copy
+     */
+    public TilingConfig withStackBands(boolean stack) {
+        return new TilingConfig(scenes, labels, chipSize, stride, edge, randomCount, samplingSeed, requireLabelOverlap,
+                region, maxNodataFraction, negativeSurvivalProbability, filterSeed, split, store, storeOptions, workers,
+                grid, stack, originBlock);
     }
 
     /**
@@ -103,7 +115,7 @@ public record TilingConfig(List<GdalPath> scenes, LabelConfig labels, int chipSi
     public TilingConfig withOriginBlock(PixelWindow block) {
         return new TilingConfig(scenes, labels, chipSize, stride, edge, randomCount, samplingSeed, requireLabelOverlap,
                 region, maxNodataFraction, negativeSurvivalProbability, filterSeed, split, store, storeOptions, workers,
-                grid, block);
+                grid, stackBands, block);
     }
 
     /** @return the label task (NONE without labels) */
@@ -159,6 +171,9 @@ public record TilingConfig(List<GdalPath> scenes, LabelConfig labels, int chipSi
         m.put("codec", storeOptions.codec().name());
         if (grid != null) { // absent for scene-by-scene tiling, so stores tiled before regions existed stay current
             m.put("grid", Arrays.asList(grid.crs(), grid.resolution(), grid.resampling()));
+        }
+        if (stackBands) {
+            m.put("stackBands", true);
         }
         return m;
     }
@@ -289,7 +304,7 @@ public record TilingConfig(List<GdalPath> scenes, LabelConfig labels, int chipSi
         public TilingConfig build() {
             return new TilingConfig(scenes, labels, chipSize, stride, edge, randomCount, samplingSeed,
                     requireLabelOverlap, region, maxNodataFraction, negativeSurvivalProbability, filterSeed, split,
-                    store, storeOptions, workers, grid, null);
+                    store, storeOptions, workers, grid, false, null);
         }
     }
 }

@@ -103,7 +103,7 @@ class MassachusettsSegmentationTest {
         again.prepareData();
         assertFalse(again.tiledThisRun(), "same config, same inputs: store is current");
         TilingConfig changed = new TilingConfig(tiling.scenes(), tiling.labels(), 64, 64, tiling.edge(), 0, 0, false,
-                null, 0.4, 1.0, 0, tiling.split(), tiling.store(), tiling.storeOptions(), 2, null, null);
+                null, 0.4, 1.0, 0, tiling.split(), tiling.store(), tiling.storeOptions(), 2, null, false, null);
         SatelliteDataModule other = new SatelliteDataModule(SatelliteDataModule.Config.tile(changed, null));
         other.prepareData();
         assertTrue(other.tiledThisRun(), "changed nodata threshold: tiled again");

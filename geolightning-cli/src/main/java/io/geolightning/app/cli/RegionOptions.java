@@ -4,7 +4,6 @@ import io.geolightning.geo.Crs;
 import io.geolightning.geo.GdalPath;
 import io.geolightning.geo.GeoIOException;
 import io.geolightning.geo.RasterCatalog;
-import io.geolightning.geo.RasterMosaic;
 import io.geolightning.geo.TargetGrid;
 import io.geolightning.geo.VectorFeature;
 import io.geolightning.geo.VectorSource;
@@ -133,19 +132,14 @@ public final class RegionOptions {
         return !bandsFrom.isEmpty();
     }
 
-    /** @return the band stack on the grid; close it when done */
-    public RasterMosaic stack() {
-        return RasterMosaic.stack(catalog(), new TargetGrid(crs, resolution, resampling));
-    }
-
     /** @return true when the rasters are read as a region: several of them, or a grid was asked for */
     public boolean isRegion() {
         return !isStack() && (catalog().files().size() > 1 || crs != null || resolution != null);
     }
 
-    /** @return the region's grid, or null for one raster read as it is */
+    /** @return the grid of a region or a band stack, or null for one raster read as it is */
     public TargetGrid grid() {
-        return isRegion() ? new TargetGrid(crs, resolution, resampling) : null;
+        return isRegion() || isStack() ? new TargetGrid(crs, resolution, resampling) : null;
     }
 
     /**
@@ -153,8 +147,7 @@ public final class RegionOptions {
      * @throws io.geolightning.tiling.TilingException when the area does not overlap the rasters
      */
     public RegionRaster raster() {
-        RegionRaster r = isStack() ? RegionRaster.stack(catalog(), new TargetGrid(crs, resolution, resampling))
-                : RegionRaster.of(catalog(), grid());
+        RegionRaster r = isStack() ? RegionRaster.stack(catalog(), grid()) : RegionRaster.of(catalog(), grid());
         return area() == null ? r : r.within(area());
     }
 

@@ -2,7 +2,6 @@ package io.geolightning.app.cli;
 
 import io.geolightning.foundation.ExitCodes;
 import io.geolightning.geo.GdalPath;
-import io.geolightning.geo.RasterMosaic;
 import io.geolightning.tiling.Tiler;
 import io.geolightning.tiling.TilingConfig;
 import io.geolightning.tiling.TilingResult;
@@ -75,15 +74,12 @@ final class TileCommand implements Callable<Integer> {
     private int tile(PrintWriter w) {
         TilingSettings settings = tiling.settings(labels.text());
         TilingResult r;
-        try (RasterMosaic stack = region.isStack() ? region.stack() : null) {
-            List<GdalPath> rasters = stack != null ? List.of(stack.path()) : region.catalog().files();
-            TilingConfig config = settings.toTilingConfig(rasters, region.grid(), out,
-                    settings.resolvedSeed(TilingSettings.DEFAULT_SEED), workers);
-            if (region.area() != null) {
-                config = config.withRegion(region.area());
-            }
-            r = Tiler.run(config);
+        TilingConfig config = settings.toTilingConfig(region.catalog().files(), region.grid(), out,
+                settings.resolvedSeed(TilingSettings.DEFAULT_SEED), workers).withStackBands(region.isStack());
+        if (region.area() != null) {
+            config = config.withRegion(region.area());
         }
+        r = Tiler.run(config);
         ChipStoreMetadata m = r.metadata();
         w.printf(Locale.ROOT, "tiled %s with %s into %s in %.1f s (%.0f chips/s)%n", region.describe(),
                 labels.fileName(), out, r.seconds(), r.chipsPerSecond());

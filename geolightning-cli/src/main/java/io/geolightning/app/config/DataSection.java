@@ -13,7 +13,8 @@ import java.util.List;
  *   <li>a scene and its labels ({@code raster} + {@code labels} + {@code labelField}), tiled into {@code chips}
  *       (default {@code <runs>/<name>/chips}) once and reused while the inputs and tiling settings are unchanged; or
  *       a region of several rasters ({@code rasters}: a list of files, globs, folders or lists, read as one mosaic on
- *       {@code grid});</li>
+ *       {@code grid}); or single-band files stacked as the bands of one raster ({@code bandsFrom}: [B02.tif, B03.tif,
+ *       B04.tif, B08.tif], on {@code grid}, default the first file's);</li>
  *   <li>pre-chipped images in class folders ({@code imageFolder}, e.g. AID), split per class at random.</li>
  * </ul>
  * Relative paths are resolved against the working directory.
@@ -25,6 +26,7 @@ import java.util.List;
  * @param chips chip store to read, or to write when tiling
  * @param raster scene to tile
  * @param rasters the rasters of a region to tile: files, GDAL paths, globs, folders or list files
+ * @param bandsFrom single-band files to stack as the bands of the raster to tile, in band order
  * @param grid the grid a region is read on ({@code {crs: EPSG:32619, resolution: 10, resampling: bilinear}}); unset
  *             values, or the whole key, default to the first raster's grid
  * @param tiling how the scene is tiled (the section's tiling keys; {@code seed} also seeds the loaders)
@@ -34,7 +36,8 @@ import java.util.List;
  * @param workers decoding threads of the loaders (default 2)
  * @param augment random flips and 90 degree rotations of training chips (default false)
  */
-public record DataSection(String chips, String raster, List<String> rasters, TargetGrid grid, TilingSettings tiling,
+public record DataSection(String chips, String raster, List<String> rasters, List<String> bandsFrom, TargetGrid grid,
+                          TilingSettings tiling,
                           String imageFolder, Integer resize, Integer batchSize, Integer workers, Boolean augment) {
 
     /** The component that holds the tiling keys; in YAML they are written flat in the section. */
@@ -44,6 +47,11 @@ public record DataSection(String chips, String raster, List<String> rasters, Tar
     public DataSection {
         tiling = tiling == null ? TilingSettings.defaults() : tiling;
         rasters = rasters == null ? List.of() : List.copyOf(rasters);
+        bandsFrom = bandsFrom == null ? List.of() : List.copyOf(bandsFrom);
+        if (!bandsFrom.isEmpty() && (raster != null && !raster.isBlank() || !rasters.isEmpty())) {
+            throw new ConfigException("data.bandsFrom and data." + (rasters.isEmpty() ? "raster" : "rasters") + ": pass"
+                    + " one of them; bandsFrom stacks single-band files, raster(s) read whole rasters");
+        }
         tiling = tiling.stride() != null ? tiling : tiling.toBuilder().stride(tiling.chipSize()).build();
         resize = resize == null ? 0 : resize;
         batchSize = batchSize == null ? 32 : batchSize;
@@ -71,7 +79,7 @@ public record DataSection(String chips, String raster, List<String> rasters, Tar
 
     /** @return a section with every default and no source (a run must name one) */
     public static DataSection defaults() {
-        return new DataSection(null, null, null, null, null, null, null, null, null, null);
+        return new DataSection(null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** @return the split and shuffle seed, or null for the run's seed */
@@ -79,13 +87,16 @@ public record DataSection(String chips, String raster, List<String> rasters, Tar
         return tiling.seed();
     }
 
-    /** @return true when this section tiles a scene or a region ({@code raster} or {@code rasters} given) */
+    /** @return true when this section tiles a scene or a region ({@code raster}, {@code rasters} or {@code bandsFrom}) */
     public boolean tilesScene() {
-        return raster != null && !raster.isBlank() || !rasters.isEmpty();
+        return raster != null && !raster.isBlank() || !rasters.isEmpty() || !bandsFrom.isEmpty();
     }
 
-    /** @return what {@code raster} and {@code rasters} name, in that order */
+    /** @return what {@code raster} and {@code rasters} name, in that order, or the {@code bandsFrom} files */
     public List<String> rasterSpecs() {
+        if (!bandsFrom.isEmpty()) {
+            return bandsFrom;
+        }
         List<String> all = new ArrayList<>();
         if (raster != null && !raster.isBlank()) {
             all.add(raster);

@@ -73,17 +73,21 @@ public final class DataModuleFactory {
      */
     public static TilingConfig tilingConfig(DataSection data, Path store, long seed) {
         if (!data.tilesScene()) {
-            throw new ConfigException("data: 'raster' is not set; pass the scene to tile (or 'rasters' for a region)");
+            throw new ConfigException("data: 'raster' is not set; pass the scene to tile (or 'rasters' for a region,"
+                    + " 'bandsFrom' for a stack of band files)");
         }
         List<GdalPath> files;
         try {
             files = RasterCatalog.expand(data.rasterSpecs()).files();
         } catch (GeoIOException e) {
-            throw new ConfigException("data.rasters: " + e.getMessage(), e);
+            throw new ConfigException("data." + (data.bandsFrom().isEmpty() ? "rasters" : "bandsFrom") + ": "
+                    + e.getMessage(), e);
         }
-        TargetGrid grid = data.grid() != null ? data.grid() : files.size() > 1 ? TargetGrid.ofFirstRaster() : null;
+        boolean stack = !data.bandsFrom().isEmpty();
+        TargetGrid grid = data.grid() != null ? data.grid()
+                : files.size() > 1 || stack ? TargetGrid.ofFirstRaster() : null;
         try {
-            return data.tiling().toTilingConfig(files, grid, store, seed, data.workers());
+            return data.tiling().toTilingConfig(files, grid, store, seed, data.workers()).withStackBands(stack);
         } catch (TilingException e) {
             throw new ConfigException("data: " + e.getMessage(), e);
         }

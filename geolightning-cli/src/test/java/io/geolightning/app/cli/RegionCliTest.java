@@ -266,6 +266,24 @@ class RegionCliTest {
         }
         assertTrue(n > 500_000 && diff / n < 12, "band 3, at half resolution, resampled back: mean |diff| "
                 + diff / n + " over " + n + " pixels");
+        // the same stack from a YAML run's data section (data.bandsFrom), tiled as a run tiles it
+        Path yaml = Files.writeString(tmp.resolve("stack.yaml"), String.join("\n", "name: stack",
+                "model: {architecture: unet, options: {width: 8, depth: 2}}",
+                "data: {bandsFrom: [" + bands.resolve("b1.tif") + ", " + bands.resolve("b2.tif") + ", "
+                        + bands.resolve("b3.tif") + "], grid: {resampling: bilinear}, labels: " + BUILDINGS
+                        + ", mode: segmentation, chipSize: 64, edge: pad, maxNodata: 1, split: none}", ""));
+        io.geolightning.app.config.RunConfig run = io.geolightning.app.config.RunConfigLoader.load(yaml, List.of());
+        Path fromYaml = tmp.resolve("stack-yaml");
+        io.geolightning.tiling.Tiler.run(io.geolightning.app.data.DataModuleFactory.tilingConfig(run.data(), fromYaml,
+                42));
+        java.util.Map<String, ChipRow> yamlByWindow = new java.util.HashMap<>();
+        rows(fromYaml).forEach(c -> yamlByWindow.put(c.x() + "," + c.y(), c));
+        assertEquals(got.size(), yamlByWindow.size());
+        for (ChipRow c : got) {
+            assertTrue(java.util.Arrays.equals(c.pixels(), yamlByWindow.get(c.x() + "," + c.y()).pixels()),
+                    "data.bandsFrom tiles the --bands-from pixels: " + c.chipId());
+        }
+        assertEquals("b1-stack.vrt", got.get(0).scene(), "a stack's chips name it, not its /vsimem path");
         CliRun both = CliRun.of("tile", "--raster", SCENE, "--bands-from", bands.resolve("b1.tif"), "--labels",
                 BUILDINGS, "--mode", "segmentation", "--out", tmp.resolve("never"));
         assertEquals(2, both.code());
