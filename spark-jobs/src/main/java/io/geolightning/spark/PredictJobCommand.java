@@ -138,7 +138,7 @@ final class PredictJobCommand implements Callable<Integer> {
         PrintWriter w = spec.commandLine().getOut();
         RegionPredictJob.Result r;
         try (Sessions.Opened s = Sessions.open("geolightning predict", spark.master, spark.conf)) {
-            r = RegionPredictJob.run(s.session(), new RegionPredictJob.Config(checkpoint, region.raster(), out,
+            r = RegionPredictJob.run(s.session(), new RegionPredictJob.Config(checkpoint, region.raster(), region.area(), out,
                     blockSize, settings, torchThreads));
         }
         w.printf(Locale.ROOT, "classified %s (%d x %d px) in %d block(s), %d windows, %.1f s%n", region.describe(),

@@ -42,6 +42,15 @@ public record PredictSettings(int windowSize, int overlap, int batchSize, Blendi
         return options(windowSize, overlap, batchSize, blending, format, overwrite);
     }
 
+    /**
+     * @param area an area of interest whose polygons mask the output, or null
+     * @return the predictor's options with it
+     */
+    public PredictOptions toOptions(io.geolightning.tiling.Region area) {
+        return PredictOptions.builder().windowSize(windowSize).overlap(overlap).batchSize(batchSize)
+                .blending(blending).format(format).overwrite(overwrite).area(area).build();
+    }
+
     private static PredictOptions options(int window, int overlap, int batch, Blending blending, RasterFormat format,
                                           boolean overwrite) {
         return PredictOptions.builder().windowSize(window).overlap(overlap).batchSize(batch).blending(blending)

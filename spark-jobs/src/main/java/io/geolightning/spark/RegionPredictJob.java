@@ -6,6 +6,7 @@ import io.geolightning.geo.PixelWindow;
 import io.geolightning.geo.RasterFormat;
 import io.geolightning.models.predict.ScenePredictor;
 import io.geolightning.models.predict.TaskInferenceModel;
+import io.geolightning.tiling.Region;
 import io.geolightning.tiling.RegionRaster;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -45,13 +46,14 @@ public final class RegionPredictJob {
     /**
      * @param checkpoint the .ckpt (on a file system every node sees)
      * @param region the raster to classify (its files readable from every node)
+     * @param area the area of interest whose polygons mask the output (the region is already cut to its box), or null
      * @param out the class raster to write (local or shared file system)
      * @param blockSize block side in pixels
      * @param settings window, overlap, batch, blending, format, overwrite
      * @param torchThreads PyTorch intra-op threads per executor JVM (0 = PyTorch's default)
      */
-    public record Config(Path checkpoint, RegionRaster region, Path out, int blockSize, PredictSettings settings,
-                         int torchThreads) {
+    public record Config(Path checkpoint, RegionRaster region, Region area, Path out, int blockSize,
+                         PredictSettings settings, int torchThreads) {
         /** Validates. */
         public Config {
             Objects.requireNonNull(checkpoint, "checkpoint");
@@ -109,6 +111,7 @@ public final class RegionPredictJob {
         PredictSettings blockSettings = new PredictSettings(set.windowSize(), set.overlap(), set.batchSize(),
                 set.blending(), RasterFormat.GTIFF, true);
         RegionRaster region = config.region();
+        Region area = config.area();
         String ckpt = checkpoint.toString();
         int threads = config.torchThreads();
         LOG.info("predict: {} x {} px region in {} block(s) of {} px with {}", width, height, blocks.size(),
@@ -123,7 +126,7 @@ public final class RegionPredictJob {
                             + " region with " + checkpoint.getFileName())) {
                 done = jsc.parallelize(blocks, blocks.size())
                         .mapPartitions(it -> RegionBlockTask.run(it, region, Path.of(ckpt),
-                                blockSettings.toOptions(), threads))
+                                blockSettings.toOptions(area), threads))
                         .collect();
             } catch (Exception e) { // SparkException is checked but thrown undeclared from Scala
                 throw JobFailures.translate("predict job", e);

@@ -85,6 +85,33 @@ class RegionPredictJobTest {
     }
 
     @Test
+    void anAreaOfInterestMasksTheSparkPredictionAsItMasksTheSingleMachineOne() throws Exception {
+        Path triangle = Files.writeString(tmp.resolve("triangle.geojson"), "{\"type\": \"FeatureCollection\","
+                + " \"features\": [{\"type\": \"Feature\", \"properties\": {}, \"geometry\": {\"type\": \"Polygon\","
+                + " \"coordinates\": [[[-71.146, 42.297], [-71.136, 42.297], [-71.146, 42.302], [-71.146, 42.297]]]}}]}");
+        Path single = tmp.resolve("aoi-single.tif");
+        StringWriter err = new StringWriter();
+        assertEquals(0, GeoLightningCli.execute(new String[] {"predict", "--checkpoint", checkpoint.toString(),
+            "--raster", tiles.resolve("*.tif").toString(), "--aoi", triangle.toString(), "--out", single.toString()},
+                new PrintWriter(new StringWriter()), new PrintWriter(err)), err.toString());
+        Path spark = tmp.resolve("aoi-spark.tif");
+        SparkTestSupport.Run r = jobs("predict", "--checkpoint", checkpoint, "--raster", tiles.resolve("*.tif"),
+                "--aoi", triangle, "--out", spark, "--block-size", 256, "--master", "local[2]");
+        assertEquals(0, r.code(), r.err());
+        try (GeoRaster a = GeoRaster.open(single); GeoRaster b = GeoRaster.open(spark)) {
+            assertEquals(a.geoTransform(), b.geoTransform());
+            byte[] x = a.readAll().bytes();
+            assertArrayEquals(x, b.readAll().bytes());
+            long masked = 0;
+            for (byte v : x) {
+                masked += (v & 0xFF) == 255 ? 1 : 0;
+            }
+            assertTrue(masked > 0.3 * x.length && masked < 0.7 * x.length, "outside the triangle: " + masked + " of "
+                    + x.length);
+        }
+    }
+
+    @Test
     void badRegionsAreOneLineErrorsWithNothingWritten() throws Exception {
         Path never = tmp.resolve("never.tif");
         SparkTestSupport.Run r = jobs("predict", "--checkpoint", checkpoint, "--raster", tmp.resolve("nothing/*.tif"),

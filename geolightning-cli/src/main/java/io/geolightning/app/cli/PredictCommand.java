@@ -101,7 +101,7 @@ final class PredictCommand implements Callable<Integer> {
         PredictOptions options = PredictOptions.builder().windowSize(windowing.window()).overlap(windowing.overlap())
                 .batchSize(windowing.batchSize()).blending(windowing.blending()).probabilities(po)
                 .probabilitiesPath(probabilities).bands(bands)
-                .format(format).overwrite(overwrite).allowPadding(allowPadding).build();
+                .format(format).overwrite(overwrite).allowPadding(allowPadding).area(region.area()).build();
         try (TaskInferenceModel model = TaskInferenceModel.fromCheckpoint(checkpoint);
              RegionRaster.Opened opened = region.raster().open()) {
             GeoRaster in = opened.raster();

@@ -179,6 +179,30 @@ class RegionCliTest {
             assertTrue(same >= 0.95 * q.pixelsPerBand(), "the same area: agreement " + (double) same
                     / q.pixelsPerBand());
         }
+        // an AOI triangle over the west half (EPSG:4326): its box is classified, pixels outside the triangle are
+        // nodata, those inside have the box's classes (the input is not masked, only the output)
+        Path triangle = Files.writeString(tmp.resolve("triangle.geojson"), String.format(Locale.ROOT,
+                "{\"type\": \"FeatureCollection\", \"features\": [{\"type\": \"Feature\", \"properties\": {},"
+                        + " \"geometry\": {\"type\": \"Polygon\", \"coordinates\": [[[%.9f, %.9f], [%.9f, %.9f],"
+                        + " [%.9f, %.9f], [%.9f, %.9f]]]}}]}", west.getMinX(), west.getMinY(), west.getMaxX(),
+                west.getMinY(), west.getMinX(), west.getMaxY(), west.getMinX(), west.getMinY()));
+        Path masked = tmp.resolve("triangle-classes.tif");
+        CliRun m = CliRun.of("predict", "--checkpoint", ckpt, "--raster", SCENE, "--aoi", triangle, "--out", masked);
+        assertEquals(0, m.code(), m.err());
+        try (GeoRaster bx = GeoRaster.open(box); GeoRaster tr = GeoRaster.open(masked)) {
+            assertEquals(bx.geoTransform(), tr.geoTransform(), "the triangle's box is the bbox");
+            byte[] inBox = bx.readAll().bytes();
+            byte[] inTriangle = tr.readAll().bytes();
+            long inside = 0;
+            for (int i = 0; i < inBox.length; i++) {
+                if ((inTriangle[i] & 0xFF) != 255) {
+                    inside++;
+                    assertEquals(inBox[i], inTriangle[i], "pixel " + i + " inside the triangle");
+                }
+            }
+            double share = (double) inside / inBox.length;
+            assertTrue(share > 0.45 && share < 0.55, "about half the box lies in the triangle: " + share);
+        }
     }
 
     private static List<ChipRow> rows(Path store) {

@@ -3,6 +3,7 @@ package io.geolightning.models.predict;
 import io.geolightning.geo.RasterFormat;
 import io.geolightning.models.nn.ModelException;
 import java.awt.Color;
+import io.geolightning.tiling.Region;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -23,11 +24,13 @@ import java.util.Map;
  * @param format COG (default) or GTIFF
  * @param overwrite replace existing outputs
  * @param allowPadding classify a raster smaller than the window (mostly padding) instead of refusing it
+ * @param area an area of interest: with polygons ({@link Region#aoi()}), pixels outside them are nodata and windows
+ *     that miss them are not run; null (or a box) = every pixel of the raster
  */
 public record PredictOptions(int windowSize, int overlap, int batchSize, Blending blending,
                              ProbabilityOutput probabilities, Path probabilitiesPath, List<Integer> bands,
                              Map<Integer, Color> colors, RasterFormat format, boolean overwrite,
-                             boolean allowPadding) {
+                             boolean allowPadding, Region area) {
 
     /** Validates the values. */
     public PredictOptions {
@@ -103,6 +106,7 @@ public record PredictOptions(int windowSize, int overlap, int batchSize, Blendin
         private RasterFormat format = RasterFormat.COG;
         private boolean overwrite;
         private boolean allowPadding;
+        private Region area;
 
         private Builder() {
         }
@@ -173,10 +177,16 @@ public record PredictOptions(int windowSize, int overlap, int batchSize, Blendin
             return this;
         }
 
+        /** @param v an area of interest whose polygons mask the output (null: none) @return this */
+        public Builder area(Region v) {
+            area = v;
+            return this;
+        }
+
         /** @return the validated options */
         public PredictOptions build() {
             return new PredictOptions(windowSize, overlap, batchSize, blending, probabilities, probabilitiesPath,
-                    bands, colors, format, overwrite, allowPadding);
+                    bands, colors, format, overwrite, allowPadding, area);
         }
     }
 }

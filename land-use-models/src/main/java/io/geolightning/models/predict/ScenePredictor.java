@@ -137,6 +137,7 @@ public final class ScenePredictor {
                     + (classifier ? "" : " or pass a smaller --window") + ", or pass --allow-padding to classify it"
                     + " anyway");
         }
+        AreaMask mask = AreaMask.of(in, options.area());
         int stride = size - overlap;
         // the windows meeting the block; a row's windows go through the model in batches of batchSize consecutive
         // windows of the whole raster's grid, so a block's windows are widened to whole batches: each window then
@@ -159,7 +160,7 @@ public final class ScenePredictor {
              StreamingRasterWriter probs = probPath == null ? null
                      : probabilityWriter(probPath, block, gt, crs, options, metadata).open()) {
             WindowBatcher batcher = new WindowBatcher(model, in, bands, size, classifier, options.batchSize(), strip,
-                    weight);
+                    weight, mask);
             Progress progress = new Progress(LOG, file, "windows", total, PROGRESS_EVERY_NANOS);
             for (int r = 0; r < ys.length; r++) {
                 for (int i = 0; i < xs.length; i++) {
@@ -174,7 +175,7 @@ public final class ScenePredictor {
                 int end = r + 1 < ys.length ? ys[r + 1] : Math.min(height, strip.top() + size);
                 int rows = end - strip.top();
                 if (rows > 0) {
-                    writeRows(strip, rows, block, classes, probs, options.probabilities());
+                    writeRows(strip, rows, block, mask, classes, probs, options.probabilities());
                     strip.advance(Math.min(rows, size));
                 }
             }
@@ -251,9 +252,12 @@ public final class ScenePredictor {
         return Arrays.copyOfRange(all, first, last + 1);
     }
 
-    /** Finishes the strip's first {@code rows} rows and writes the ones inside the block. */
-    private void writeRows(StripAccumulator strip, int rows, PixelWindow block, StreamingRasterWriter classes,
-                           StreamingRasterWriter probs, ProbabilityOutput kind) {
+    /**
+     * Finishes the strip's first {@code rows} rows and writes the ones inside the block, nodata outside the area's
+     * polygons.
+     */
+    private void writeRows(StripAccumulator strip, int rows, PixelWindow block, AreaMask mask,
+                           StreamingRasterWriter classes, StreamingRasterWriter probs, ProbabilityOutput kind) {
         int width = block.width();
         int classCount = model.signature().classes();
         byte[] classOut = new byte[rows * width];
@@ -267,17 +271,28 @@ public final class ScenePredictor {
         int n = (last - first) * width;
         int skip = (first - strip.top()) * width;
         PixelWindow target = new PixelWindow(0, first - block.y(), width, last - first);
-        classes.writeWindow(target, n == classOut.length ? classOut
-                : Arrays.copyOfRange(classOut, skip, skip + n));
-        if (probs == null) {
-            return;
-        }
+        byte[] cls = n == classOut.length ? classOut : Arrays.copyOfRange(classOut, skip, skip + n);
         float[] kept = probOut;
-        if (n != classOut.length) {
+        if (probOut != null && n != classOut.length) {
             kept = new float[classCount * n];
             for (int c = 0; c < classCount; c++) {
                 System.arraycopy(probOut, c * rows * width + skip, kept, c * n, n);
             }
+        }
+        if (mask != null) {
+            boolean[] inside = mask.inside(new PixelWindow(block.x(), first, width, last - first));
+            for (int i = 0; i < n; i++) {
+                if (!inside[i]) {
+                    cls[i] = (byte) NODATA;
+                    for (int c = 0; kept != null && c < classCount; c++) {
+                        kept[c * n + i] = Float.NaN;
+                    }
+                }
+            }
+        }
+        classes.writeWindow(target, cls);
+        if (probs == null) {
+            return;
         }
         if (kind == ProbabilityOutput.UINT8_PERCENT) {
             byte[] pct = new byte[kept.length];

@@ -23,6 +23,7 @@ final class WindowBatcher {
     private final int capacity;
     private final StripAccumulator strip;
     private final float[] weight;
+    private final AreaMask mask;
     private final BandNormalization norm;
     private final float[] batch;
     private final List<int[]> positions = new ArrayList<>();
@@ -38,9 +39,10 @@ final class WindowBatcher {
      * @param capacity windows per forward pass
      * @param strip where probabilities are added
      * @param weight per-pixel blend weight of a window
+     * @param mask the area's polygons (windows that miss them are skipped), or null
      */
     WindowBatcher(InferenceModel model, GeoRaster in, int[] bands, int size, boolean classifier, int capacity,
-                  StripAccumulator strip, float[] weight) {
+                  StripAccumulator strip, float[] weight, AreaMask mask) {
         this.model = model;
         this.in = in;
         this.bands = bands;
@@ -49,11 +51,12 @@ final class WindowBatcher {
         this.capacity = capacity;
         this.strip = strip;
         this.weight = weight;
+        this.mask = mask;
         this.norm = model.normalization();
         this.batch = new float[capacity * bands.length * size * size];
     }
 
-    /** @return windows skipped because every pixel was nodata */
+    /** @return windows skipped because every pixel was nodata or the window missed the area */
     long skipped() {
         return skipped;
     }
@@ -65,7 +68,12 @@ final class WindowBatcher {
      * @param y window row in the raster
      */
     void add(int x, int y) {
-        RasterWindow w = in.read(new PixelWindow(x, y, size, size), bands);
+        PixelWindow window = new PixelWindow(x, y, size, size);
+        if (mask != null && !mask.meets(window)) {
+            skipped++;
+            return;
+        }
+        RasterWindow w = in.read(window, bands);
         boolean[] valid = w.validMask();
         boolean any = false;
         for (boolean v : valid) {
