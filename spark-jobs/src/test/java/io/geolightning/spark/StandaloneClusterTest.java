@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * their executors as Spark does; the job is sent with {@code spark-submit --master spark://127.0.0.1:PORT}. While the
  * region's blocks are being predicted one worker is killed with its executor (SIGKILL); Spark reruns the lost tasks on
  * the other executor, the job completes, and the class raster equals the single-machine prediction pixel for pixel.
- * Every process is stopped at the end, whatever happens.
+ * Before that, the tile job tiles the same region in blocks on the cluster into the chips of the single-machine
+ * tiling. Every process is stopped at the end, whatever happens.
  */
 class StandaloneClusterTest {
 
@@ -40,7 +41,7 @@ class StandaloneClusterTest {
     private final List<Process> started = new ArrayList<>();
 
     @Test
-    void regionPredictCompletesWhenAWorkerDiesMidJob() throws Exception {
+    void regionJobsRunOnTheClusterAndPredictSurvivesALostWorker() throws Exception {
         Path checkpoint = TinyCheckpoint.shared();
         Path tiles = Quadrants.cut(SparkTestSupport.data("massachusetts/22978945_15.tif"), tmp.resolve("tiles"));
         Path single = tmp.resolve("single.tif");
@@ -66,19 +67,32 @@ class StandaloneClusterTest {
             for (Path log : workerLogs) {
                 awaitLog(log, "Successfully registered with master", 90);
             }
+            // tile the region on the cluster: the chips of the single-machine tiling
+            List<String> tiling = List.of("--raster", tiles.resolve("*.tif").toString(), "--labels",
+                    SparkTestSupport.data("massachusetts/buildings_22978945_15.gpkg").toString(), "--mode",
+                    "segmentation", "--chip", "64", "--split", "spatial", "--val", "0.2", "--block", "3");
+            Path cliChips = tmp.resolve("cli-chips");
+            List<String> cliTile = new ArrayList<>(List.of("tile", "--out", cliChips.toString()));
+            cliTile.addAll(tiling);
+            assertEquals(0, GeoLightningCli.execute(cliTile.toArray(String[]::new), new PrintWriter(new StringWriter()),
+                    new PrintWriter(err)), err.toString());
+            Path clusterChips = tmp.resolve("cluster-chips");
+            List<String> tileJob = new ArrayList<>(List.of("tile", "--out", clusterChips.toString(), "--block-size",
+                    "300"));
+            tileJob.addAll(tiling);
+            Path tileLog = submit(d, home, "tile-driver", master, tileJob);
+            Process tileDriver = started.get(started.size() - 1);
+            assertTrue(tileDriver.waitFor(300, TimeUnit.SECONDS), "the tile job finished: " + tail(tileLog));
+            assertEquals(0, tileDriver.exitValue(), tail(tileLog));
+            assertEquals(StoreDigest.of(cliChips), StoreDigest.of(clusterChips));
+
             Path out = tmp.resolve("cluster.tif");
-            Path driverLog = start(d, home, "driver", "-Xmx2g", "org.apache.spark.deploy.SparkSubmit", "--master",
-                    master, "--deploy-mode", "client", "--class", SparkJobs.class.getName(), "--jars",
-                    String.join(",", d.userJars()), "--conf", "spark.ui.enabled=false", "--conf",
-                    "spark.executor.memory=1g", "--conf", "spark.executor.cores=1", "--conf", "spark.task.maxFailures=8",
-                    "--conf", "spark.executor.extraJavaOptions=-Djava.library.path=" + SparkDistribution.nativeLibraries()
-                            + " -Dai.djl.offline=true",
-                    "--conf", "spark.executor.extraLibraryPath=" + SparkDistribution.nativeLibraries(),
-                    d.appJar(tmp).toString(), "predict", "--checkpoint", checkpoint.toString(), "--raster",
-                    tiles.resolve("*.tif").toString(), "--out", out.toString(), "--block-size", "128",
+            Path driverLog = submit(d, home, "driver", master, List.of("predict", "--checkpoint",
+                    checkpoint.toString(), "--raster", tiles.resolve("*.tif").toString(), "--out", out.toString(),
+                    "--block-size", "128",
                     // the test JVM's PyTorch threads: oneDNN's sums depend on the thread count in the last bits (with
                     // the executors' default, 1 of the region's 1.1 million pixels came out another class)
-                    "--torch-threads", "" + ai.djl.pytorch.jni.JniUtils.getNumThreads());
+                    "--torch-threads", "" + ai.djl.pytorch.jni.JniUtils.getNumThreads()));
             Process driver = started.get(started.size() - 1);
 
             // kill worker 1 and its executor once blocks are being written, before the job is done
@@ -122,6 +136,21 @@ class StandaloneClusterTest {
                 p.waitFor(30, TimeUnit.SECONDS);
             }
         }
+    }
+
+    /** Sends a job to the cluster with spark-submit (client mode, the project's jars with --jars). */
+    private Path submit(SparkDistribution d, Path home, String name, String master, List<String> job)
+            throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("org.apache.spark.deploy.SparkSubmit", "--master", master,
+                "--deploy-mode", "client", "--class", SparkJobs.class.getName(), "--jars",
+                String.join(",", d.userJars()), "--conf", "spark.ui.enabled=false", "--conf", "spark.executor.memory=1g",
+                "--conf", "spark.executor.cores=1", "--conf", "spark.task.maxFailures=8", "--conf",
+                "spark.executor.extraJavaOptions=-Djava.library.path=" + SparkDistribution.nativeLibraries()
+                        + " -Dai.djl.offline=true",
+                "--conf", "spark.executor.extraLibraryPath=" + SparkDistribution.nativeLibraries(),
+                d.appJar(tmp).toString()));
+        cmd.addAll(job);
+        return start(d, home, name, "-Xmx2g", cmd.toArray(String[]::new));
     }
 
     /** Starts a JVM on Spark's jars with SPARK_HOME set; stdout to NAME.out, stderr (Spark's log) to NAME.log. */

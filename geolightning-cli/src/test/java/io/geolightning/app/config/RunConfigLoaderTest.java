@@ -92,7 +92,7 @@ class RunConfigLoaderTest {
         ConfigException e = assertThrows(ConfigException.class, () -> RunConfigLoader.bind(new java.util.HashMap<>(),
                 List.of("data.chipSise=4"), "t"));
         assertTrue(e.getMessage().startsWith("--set data.chipSise=4: unknown key 'data.chipSise'; valid keys of 'data':"
-                + " chips, raster, rasters, grid, labels, layer, labelField,"), e.getMessage());
+                + " chips, raster, rasters, bandsFrom, grid, labels, layer, labelField,"), e.getMessage());
         e = assertThrows(ConfigException.class, () -> RunConfigLoader.bind(new java.util.HashMap<>(),
                 List.of("data.chipSize=big"), "t"));
         assertEquals("--set data.chipSize=big: 'data.chipSize' must be a whole number; fix its value", e.getMessage());

@@ -175,7 +175,8 @@ public final class ScenePredictor {
                 int end = r + 1 < ys.length ? ys[r + 1] : Math.min(height, strip.top() + size);
                 int rows = end - strip.top();
                 if (rows > 0) {
-                    writeRows(strip, rows, block, mask, classes, probs, options.probabilities());
+                    StripRows.write(strip, rows, block, mask, classes, probs, options.probabilities(),
+                            spec.classes());
                     strip.advance(Math.min(rows, size));
                 }
             }
@@ -250,60 +251,6 @@ public final class ScenePredictor {
         first = first / batch * batch;
         last = Math.min(all.length - 1, (last / batch + 1) * batch - 1);
         return Arrays.copyOfRange(all, first, last + 1);
-    }
-
-    /**
-     * Finishes the strip's first {@code rows} rows and writes the ones inside the block, nodata outside the area's
-     * polygons.
-     */
-    private void writeRows(StripAccumulator strip, int rows, PixelWindow block, AreaMask mask,
-                           StreamingRasterWriter classes, StreamingRasterWriter probs, ProbabilityOutput kind) {
-        int width = block.width();
-        int classCount = model.signature().classes();
-        byte[] classOut = new byte[rows * width];
-        float[] probOut = probs == null ? null : new float[classCount * rows * width];
-        strip.finish(rows, (byte) NODATA, classOut, probOut);
-        int first = Math.max(strip.top(), block.y());
-        int last = Math.min(strip.top() + rows, block.endY());
-        if (last <= first) {
-            return;
-        }
-        int n = (last - first) * width;
-        int skip = (first - strip.top()) * width;
-        PixelWindow target = new PixelWindow(0, first - block.y(), width, last - first);
-        byte[] cls = n == classOut.length ? classOut : Arrays.copyOfRange(classOut, skip, skip + n);
-        float[] kept = probOut;
-        if (probOut != null && n != classOut.length) {
-            kept = new float[classCount * n];
-            for (int c = 0; c < classCount; c++) {
-                System.arraycopy(probOut, c * rows * width + skip, kept, c * n, n);
-            }
-        }
-        if (mask != null) {
-            boolean[] inside = mask.inside(new PixelWindow(block.x(), first, width, last - first));
-            for (int i = 0; i < n; i++) {
-                if (!inside[i]) {
-                    cls[i] = (byte) NODATA;
-                    for (int c = 0; kept != null && c < classCount; c++) {
-                        kept[c * n + i] = Float.NaN;
-                    }
-                }
-            }
-        }
-        classes.writeWindow(target, cls);
-        if (probs == null) {
-            return;
-        }
-        if (kind == ProbabilityOutput.UINT8_PERCENT) {
-            byte[] pct = new byte[kept.length];
-            for (int i = 0; i < pct.length; i++) {
-                float p = kept[i];
-                pct[i] = Float.isNaN(p) ? (byte) NODATA : (byte) Math.round(Math.min(1f, Math.max(0f, p)) * 100);
-            }
-            probs.writeWindow(target, pct);
-        } else {
-            probs.writeWindow(target, kept);
-        }
     }
 
     private int[] checkBands(GeoRaster in, PredictOptions options, ModelSignature spec, String file) {
