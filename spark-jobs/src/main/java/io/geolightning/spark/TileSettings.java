@@ -48,6 +48,7 @@ final class TileSettings {
         set(e, "test", e::number, b::test);
         set(e, "block", e::string, b::block);
         set(e, "seed", e::integer, b::seed);
+        set(e, "unknown", e::string, b::unknown);
         return b.build();
     }
 

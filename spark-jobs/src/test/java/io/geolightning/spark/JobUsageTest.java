@@ -29,7 +29,7 @@ class JobUsageTest {
 
     private TilingSettings olindaDefaults() {
         return new TilingSettings(shp.toString(), null, "TIPO", null, null, null, null, null, null, 32, null, null,
-                null, null, null, null, null, null);
+                null, null, null, null, null, null, null);
     }
 
     private String tileError(Path list, Path store) {

@@ -42,7 +42,7 @@ class SparkSubmitTest {
         TileJob.run(SparkTestSupport.spark(), new TileJob.Config(list, ref, new TilingSettings(
                 SparkTestSupport.nbLabels().toString(), null, "Quatreclasses", "segmentation",
                 List.of("1", "2", "3", "4"), null, 255, null, null, 64, null, null, null, "random", null, null, null,
-                null), 1, false));
+                null, null), 1, false));
         assertEquals(StoreDigest.of(ref), StoreDigest.of(tmp.resolve("chips")));
 
         Submitted predict = submit("predict", "--checkpoint", checkpoint.toString(), "--scenes", list.toString(),

@@ -95,7 +95,7 @@ class TileJobTest {
         Path list = csv(tmp.resolve("scenes.csv"), "raster,seed", List.of(nbClip(1) + ",", "missing.tif,",
                 "corrupt.tif,", nbClip(2) + ",7"));
         TilingSettings defaults = new TilingSettings(nbLabels().toString(), null, "Quatreclasses", "segmentation",
-                List.of("1", "2", "3", "4"), null, 255, null, null, 64, 48, null, null, null, null, null, "1", null);
+                List.of("1", "2", "3", "4"), null, 255, null, null, 64, 48, null, null, null, null, null, "1", null, null);
         Path store = tmp.resolve("nb");
         TileJob.Result r = TileJob.run(spark(), new TileJob.Config(list, store, defaults, 1, false));
 

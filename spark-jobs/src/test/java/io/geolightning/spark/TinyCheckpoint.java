@@ -44,7 +44,7 @@ final class TinyCheckpoint {
                 List.of(SparkTestSupport.nbClip(1).toString(), SparkTestSupport.nbClip(2).toString()));
         TilingSettings nb = new TilingSettings(SparkTestSupport.nbLabels().toString(), null, "Quatreclasses",
                 "segmentation", List.of("1", "2", "3", "4"), null, 255, null, null, 64, 32, null, null, "random",
-                null, null, null, null);
+                null, null, null, null, null);
         Path chips = dir.resolve("nb-chips");
         TileJob.run(SparkTestSupport.spark(), new TileJob.Config(list, chips, nb, 1, false));
         Path yaml = Files.writeString(dir.resolve("run.yaml"), String.join("\n",

@@ -42,11 +42,13 @@ import java.util.Locale;
  * @param test test fraction (default 0.1)
  * @param block spatial block side: {@code 4} = 4 chips (default), {@code 5000m} = 5000 map units of the raster CRS
  * @param seed split seed (null: the caller's, e.g. the run's seed or {@link #DEFAULT_SEED})
+ * @param unknown label values that are not classes: {@code error} (default, listing them) or {@code ignore} (their
+ *                pixels and polygons become the ignore value)
  */
 public record TilingSettings(String labels, String layer, String labelField, String mode, List<String> classes,
                              String background, Integer ignoreValue, Double minCoverage, Boolean allTouched,
                              Integer chipSize, Integer stride, String edge, Double maxNodata, String split, Double val,
-                             Double test, String block, Long seed) implements Serializable {
+                             Double test, String block, Long seed, String unknown) implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
@@ -70,6 +72,8 @@ public record TilingSettings(String labels, String layer, String labelField, Str
     public static final String DEFAULT_BLOCK = "4";
     /** The split seed of the command-line tools when none is given. */
     public static final long DEFAULT_SEED = 42;
+    /** Default {@code unknown}. */
+    public static final String DEFAULT_UNKNOWN = "error";
 
     /** Fills the defaults (all but {@code stride} and {@code seed}, which depend on others) and copies the classes. */
     public TilingSettings {
@@ -84,6 +88,7 @@ public record TilingSettings(String labels, String layer, String labelField, Str
         val = val == null ? DEFAULT_VAL : val;
         test = test == null ? DEFAULT_TEST : test;
         block = block == null ? DEFAULT_BLOCK : block;
+        unknown = unknown == null ? DEFAULT_UNKNOWN : unknown;
     }
 
     /** @return every default, no labels */
@@ -108,6 +113,7 @@ public record TilingSettings(String labels, String layer, String labelField, Str
         b.ignoreValue = ignoreValue;
         b.minCoverage = minCoverage;
         b.allTouched = allTouched;
+        b.unknown = unknown;
         b.chipSize = chipSize;
         b.stride = stride;
         b.edge = edge;
@@ -179,7 +185,7 @@ public record TilingSettings(String labels, String layer, String labelField, Str
         LabelConfig.Classes named = LabelConfig.Classes.parse(classes);
         LabelConfig lc = new LabelConfig(GdalPath.of(labels), blankToNull(layer), blankToNull(labelField),
                 named.names(), background, ignoreValue, ClassificationRule.minCoverage(minCoverage), allTouched, task,
-                named.valueNames());
+                named.valueNames(), unknown.equals("ignore"));
         return TilingConfig.builder()
                 .scenes(rasters.toArray(new GdalPath[0]))
                 .grid(grid)
@@ -203,6 +209,9 @@ public record TilingSettings(String labels, String layer, String labelField, Str
      */
     public TilingSettings check() {
         LabelConfig.Classes.parse(classes); // value=name entries are well formed
+        if (!unknown.equals("error") && !unknown.equals("ignore")) {
+            throw invalid("unknown", unknown, "use error or ignore", "--unknown " + unknown + " (data.unknown)");
+        }
         if (chipSize < 1) {
             throw invalid("chipSize", chipSize, "must be at least 1 pixel, e.g. 64", "--chip " + chipSize
                     + " (data.chipSize)");
@@ -298,6 +307,7 @@ public record TilingSettings(String labels, String layer, String labelField, Str
         private String edge;
         private Double maxNodata;
         private String split;
+        private String unknown;
         private Double val;
         private Double test;
         private String block;
@@ -414,10 +424,16 @@ public record TilingSettings(String labels, String layer, String labelField, Str
             return this;
         }
 
+        /** @param v unknown label values: error or ignore @return this */
+        public Builder unknown(String v) {
+            unknown = v;
+            return this;
+        }
+
         /** @return the settings, defaults filled */
         public TilingSettings build() {
             return new TilingSettings(labels, layer, labelField, mode, classes, background, ignoreValue, minCoverage,
-                    allTouched, chipSize, stride, edge, maxNodata, split, val, test, block, seed);
+                    allTouched, chipSize, stride, edge, maxNodata, split, val, test, block, seed, unknown);
         }
     }
 }

@@ -170,6 +170,29 @@ class RasterLabelsTest {
                 .labels(rasterLabels(labels, List.of("1", "2", "3"))).chipSize(64).store(tmp.resolve("x")).build()));
         assertTrue(e.getMessage().startsWith("labels.tif: the label raster holds value [4] not among the classes"
                 + " [1, 2, 3]"), e.getMessage());
+        // --unknown ignore: value 4's pixels (raster) and code 4's polygons (vector) become the ignore value
+        Tiler.run(TilingConfig.builder().scenes(CLIP).labels(rasterLabels(labels, CLASSES)).chipSize(64)
+                .store(tmp.resolve("all")).workers(2).build());
+        Tiler.run(TilingConfig.builder().scenes(CLIP).labels(rasterLabels(labels, List.of("1", "2", "3"))
+                .withIgnoreUnknown(true)).chipSize(64).store(tmp.resolve("three")).workers(2).build());
+        Tiler.run(TilingConfig.builder().scenes(CLIP).labels(LabelConfig.segmentation(GPKG, "Quatreclasses")
+                .withIgnoreValue(255).withClassNames(List.of("1", "2", "3")).withIgnoreUnknown(true)).chipSize(64)
+                .store(tmp.resolve("three-vector")).workers(2).build());
+        Map<String, byte[]> all = masks(tmp.resolve("all"));
+        Map<String, byte[]> three = masks(tmp.resolve("three"));
+        Map<String, byte[]> threeVector = masks(tmp.resolve("three-vector"));
+        long fours = 0;
+        for (Map.Entry<String, byte[]> x : all.entrySet()) {
+            byte[] t = three.get(x.getKey());
+            for (int i = 0; t != null && i < t.length; i++) {
+                int before = x.getValue()[i] & 0xFF;
+                assertEquals(before == 4 ? 255 : before, t[i] & 0xFF, "pixel " + i + " of " + x.getKey());
+                fours += before == 4 ? 1 : 0;
+            }
+        }
+        assertTrue(fours > 1000, "class 4 pixels became ignored: " + fours);
+        long ignoredVector = threeVector.values().stream().mapToLong(m -> count(m, 255)).sum();
+        assertTrue(ignoredVector >= fours / 2, "code 4 polygons burn the ignore value: " + ignoredVector);
         Path png = tmp.resolve("nocrs.png");
         run("gdal_translate", "-q", "-of", "PNG", labels.toString(), png.toString());
         Files.deleteIfExists(tmp.resolve("nocrs.png.aux.xml"));

@@ -77,10 +77,17 @@ public final class TilingOptions {
             description = "Split seed. Default: ${DEFAULT-VALUE}.")
     long seed;
 
+    @Option(names = "--unknown", defaultValue = TilingSettings.DEFAULT_UNKNOWN, paramLabel = "WHAT",
+            description = "Label values that are not classes: error (listing them) or ignore (their pixels and"
+                    + " polygons become the ignore value). Default: ${DEFAULT-VALUE}.")
+    String unknown;
+
     /** The flag of each tiling setting whose value is checked. */
-    private static final Map<String, String> FLAGS = Map.of("chipSize", "--chip", "stride", "--stride",
-            "minCoverage", "--min-coverage", "maxNodata", "--max-nodata", "mode", "--mode", "edge", "--edge",
-            "split", "--split", "val", "--val", "block", "--block", "classes", "--classes");
+    private static final Map<String, String> FLAGS = Map.ofEntries(Map.entry("chipSize", "--chip"),
+            Map.entry("stride", "--stride"), Map.entry("minCoverage", "--min-coverage"),
+            Map.entry("maxNodata", "--max-nodata"), Map.entry("mode", "--mode"), Map.entry("edge", "--edge"),
+            Map.entry("split", "--split"), Map.entry("val", "--val"), Map.entry("block", "--block"),
+            Map.entry("classes", "--classes"), Map.entry("unknown", "--unknown"));
 
     /**
      * Checks ranges and choices ({@link TilingSettings#check()}, their one home) as usage errors naming the flag.
@@ -108,6 +115,6 @@ public final class TilingOptions {
         return TilingSettings.builder().labels(labels).layer(layer).labelField(labelField).mode(mode).classes(classes)
                 .background(background).ignoreValue(ignoreValue).minCoverage(minCoverage).allTouched(allTouched)
                 .chipSize(chip).stride(stride).edge(edge).maxNodata(maxNodata).split(split).val(val).test(test)
-                .block(block).seed(seed).build();
+                .block(block).seed(seed).unknown(unknown).build();
     }
 }

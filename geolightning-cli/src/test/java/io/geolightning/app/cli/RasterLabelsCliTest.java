@@ -76,5 +76,15 @@ class RasterLabelsCliTest {
         assertTrue(bad.errorLine().startsWith("error: landcover.tif: the label raster holds values [3, 4] not among"
                 + " the classes [1, 2]"), bad.errorLine());
         assertFalse(Files.exists(tmp.resolve("never")));
+        CliRun ignored = CliRun.of("tile", "--raster", clip, "--labels", labels, "--mode", "segmentation", "--classes",
+                "1,2", "--unknown", "ignore", "--ignore-value", 255, "--chip", 64, "--split", "random", "--out",
+                tmp.resolve("two-classes"));
+        assertEquals(0, ignored.code(), ignored.err());
+        assertTrue(ignored.out().contains("classes:    [background, 1, 2]"), ignored.out());
+        CliRun maybe = CliRun.of("tile", "--raster", clip, "--labels", labels, "--mode", "segmentation", "--unknown",
+                "maybe", "--out", tmp.resolve("never"));
+        assertEquals(2, maybe.code());
+        assertTrue(maybe.errorLine().contains("--unknown maybe: use error or ignore"), maybe.errorLine());
+        assertFalse(Files.exists(tmp.resolve("never")));
     }
 }

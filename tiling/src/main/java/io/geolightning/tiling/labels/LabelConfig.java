@@ -26,15 +26,30 @@ import java.util.Map;
  * @param valueNames names of label values (a field's values, or a label raster's), e.g. {@code 1 -> wetland}: a value
  *                   is read as its name, so {@code classNames} name classes by these names; null = values are names
  *                   (a label raster's own category names still apply)
+ * @param ignoreUnknown label values that are not classes are ignored (their pixels and polygons burn the ignore
+ *                      value; classification leaves their polygons out) instead of being an error
  */
 public record LabelConfig(GdalPath vector, String layer, String attribute, List<String> classNames, String background,
                           Integer ignoreValue, ClassificationRule rule, boolean allTouched, LabelTask task,
-                          Map<String, String> valueNames) {
+                          Map<String, String> valueNames, boolean ignoreUnknown) {
 
-    /** Labels whose values are their class names. */
+    /** Labels whose values are their class names; other values are an error. */
     public LabelConfig(GdalPath vector, String layer, String attribute, List<String> classNames, String background,
                        Integer ignoreValue, ClassificationRule rule, boolean allTouched, LabelTask task) {
-        this(vector, layer, attribute, classNames, background, ignoreValue, rule, allTouched, task, null);
+        this(vector, layer, attribute, classNames, background, ignoreValue, rule, allTouched, task, null, false);
+    }
+
+    /** Labels with named values; other values are an error. */
+    public LabelConfig(GdalPath vector, String layer, String attribute, List<String> classNames, String background,
+                       Integer ignoreValue, ClassificationRule rule, boolean allTouched, LabelTask task,
+                       Map<String, String> valueNames) {
+        this(vector, layer, attribute, classNames, background, ignoreValue, rule, allTouched, task, valueNames, false);
+    }
+
+    /** @return a copy that ignores label values that are not classes (or, with false, refuses them) */
+    public LabelConfig withIgnoreUnknown(boolean v) {
+        return new LabelConfig(vector, layer, attribute, classNames, background, ignoreValue, rule, allTouched, task,
+                valueNames, v);
     }
 
     /** Validates. */
@@ -123,31 +138,37 @@ public record LabelConfig(GdalPath vector, String layer, String attribute, List<
 
     /** @return a copy with explicit class names */
     public LabelConfig withClassNames(List<String> names) {
-        return new LabelConfig(vector, layer, attribute, names, background, ignoreValue, rule, allTouched, task, valueNames);
+        return new LabelConfig(vector, layer, attribute, names, background, ignoreValue, rule, allTouched, task,
+                valueNames, ignoreUnknown);
     }
 
     /** @return a copy with a background class name (null: none, classification only) */
     public LabelConfig withBackground(String name) {
-        return new LabelConfig(vector, layer, attribute, classNames, name, ignoreValue, rule, allTouched, task, valueNames);
+        return new LabelConfig(vector, layer, attribute, classNames, name, ignoreValue, rule, allTouched, task,
+                valueNames, ignoreUnknown);
     }
 
     /** @return a copy with an ignore value */
     public LabelConfig withIgnoreValue(Integer v) {
-        return new LabelConfig(vector, layer, attribute, classNames, background, v, rule, allTouched, task, valueNames);
+        return new LabelConfig(vector, layer, attribute, classNames, background, v, rule, allTouched, task,
+                valueNames, ignoreUnknown);
     }
 
     /** @return a copy with another classification rule */
     public LabelConfig withRule(ClassificationRule r) {
-        return new LabelConfig(vector, layer, attribute, classNames, background, ignoreValue, r, allTouched, task, valueNames);
+        return new LabelConfig(vector, layer, attribute, classNames, background, ignoreValue, r, allTouched, task,
+                valueNames, ignoreUnknown);
     }
 
     /** @return a copy with a layer name */
     public LabelConfig withLayer(String name) {
-        return new LabelConfig(vector, name, attribute, classNames, background, ignoreValue, rule, allTouched, task, valueNames);
+        return new LabelConfig(vector, name, attribute, classNames, background, ignoreValue, rule, allTouched, task,
+                valueNames, ignoreUnknown);
     }
 
     /** @return a copy with all-touched burning */
     public LabelConfig withAllTouched(boolean v) {
-        return new LabelConfig(vector, layer, attribute, classNames, background, ignoreValue, rule, v, task, valueNames);
+        return new LabelConfig(vector, layer, attribute, classNames, background, ignoreValue, rule, v, task,
+                valueNames, ignoreUnknown);
     }
 }

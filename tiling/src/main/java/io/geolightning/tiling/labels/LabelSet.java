@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.locationtech.jts.geom.Envelope;
 import org.locationtech.jts.geom.Geometry;
 
@@ -20,6 +22,7 @@ import org.locationtech.jts.geom.Geometry;
  * the known classes.
  */
 public final class LabelSet {
+    private static final Logger LOG = LoggerFactory.getLogger(LabelSet.class);
     private final LabelConfig config;
     private final List<VectorFeature> features;
     private final Crs crs;
@@ -29,9 +32,11 @@ public final class LabelSet {
     private final Integer backgroundId;
     private final String source;
     private final boolean raster;
+    private final List<String> unknownValues;
 
     LabelSet(LabelConfig config, List<VectorFeature> features, Crs crs, Envelope extent,
-             List<String> classNames, Map<String, Integer> classMap, Integer backgroundId, boolean raster) {
+             List<String> classNames, Map<String, Integer> classMap, Integer backgroundId, boolean raster,
+             List<String> unknownValues) {
         this.config = config;
         this.features = features;
         this.crs = crs;
@@ -41,6 +46,7 @@ public final class LabelSet {
         this.backgroundId = backgroundId;
         this.source = config.vector().fileName();
         this.raster = raster;
+        this.unknownValues = unknownValues;
     }
 
     /** Reads and checks the labels: a vector layer, or a label raster when that is what GDAL opens. */
@@ -84,17 +90,23 @@ public final class LabelSet {
                     classes.addAll(config.classNames());
                     List<String> unknown = values.stream().filter(v -> !config.classNames().contains(config.nameOf(v)))
                             .toList();
+                    if (!unknown.isEmpty() && config.ignoreUnknown()) {
+                        LOG.warn("{}: field '{}' holds value(s) {} that are not classes; their polygons are ignored",
+                                name, config.attribute(), quote(unknown));
+                        return of(config, List.copyOf(features), crs, extent, classes, false, unknown);
+                    }
                     if (!unknown.isEmpty()) {
                         throw new TilingException(name + ": field '" + config.attribute() + "' holds value"
                                 + (unknown.size() > 1 ? "s " : " ") + quote(unknown) + " not among the known classes "
                                 + quote(config.classNames()) + "; add " + (unknown.size() > 1 ? "them" : "it")
-                                + " to the class names" + (ignoreText == null ? "" : " or set it to " + ignoreText));
+                                + " to the class names" + (ignoreText == null ? "" : " or set it to " + ignoreText)
+                                + ", or pass --unknown ignore");
                     }
                 } else {
                     values.stream().map(config::nameOf).distinct().forEach(classes::add);
                 }
             }
-            return of(config, List.copyOf(features), crs, extent, classes, false);
+            return of(config, List.copyOf(features), crs, extent, classes, false, List.of());
         } catch (GeoIOException e) {
             throw new TilingException(e.getMessage(), e);
         }
@@ -105,7 +117,7 @@ public final class LabelSet {
      * one-byte masks and maps class names to ids.
      */
     static LabelSet of(LabelConfig config, List<VectorFeature> features, Crs crs, Envelope extent,
-                       List<String> classNames, boolean raster) {
+                       List<String> classNames, boolean raster, List<String> unknownValues) {
         String name = config.vector().fileName();
         List<String> classes = new ArrayList<>(classNames);
         Integer bg = null;
@@ -124,7 +136,8 @@ public final class LabelSet {
         for (int i = 0; i < classes.size(); i++) {
             map.put(classes.get(i), i);
         }
-        return new LabelSet(config, features, crs, extent, List.copyOf(classes), map, bg, raster);
+        return new LabelSet(config, features, crs, extent, List.copyOf(classes), map, bg, raster,
+                List.copyOf(unknownValues));
     }
 
     /**
@@ -194,19 +207,24 @@ public final class LabelSet {
 
     /**
      * @return the class id of each label value as the label source holds it: {@link #classMap()}, plus the values
-     *     named with the classes ({@code 1=wetland}: "1" -> the id of wetland)
+     *     named with the classes ({@code 1=wetland}: "1" -> the id of wetland) and the ignore value for values that
+     *     are not classes when they are ignored ({@code --unknown ignore})
      */
     public Map<String, Integer> valueClassMap() {
-        if (config.valueNames() == null) {
+        if (config.valueNames() == null && unknownValues.isEmpty()) {
             return classMap;
         }
         Map<String, Integer> out = new java.util.LinkedHashMap<>(classMap);
-        config.valueNames().forEach((value, name) -> {
-            Integer id = classMap.get(name);
-            if (id != null) {
-                out.put(value, id);
-            }
-        });
+        int ignore = config.ignoreValue() != null ? config.ignoreValue() : 255;
+        unknownValues.forEach(v -> out.put(v, ignore)); // --unknown ignore: burnt as "ignore"
+        if (config.valueNames() != null) {
+            config.valueNames().forEach((value, name) -> {
+                Integer id = classMap.get(name);
+                if (id != null) {
+                    out.put(value, id);
+                }
+            });
+        }
         return out;
     }
 

@@ -33,6 +33,7 @@ import org.locationtech.jts.geom.Envelope;
  * pixel grid (a warped VRT, reprojected when the CRSs differ), so a mask is a window read.
  */
 public final class RasterLabelSource implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RasterLabelSource.class);
 
     private static final AtomicLong COUNTER = new AtomicLong();
 
@@ -97,13 +98,16 @@ public final class RasterLabelSource implements AutoCloseable {
                     unknown.add(t);
                 }
             }
-            if (!unknown.isEmpty()) {
+            if (!unknown.isEmpty() && config.ignoreUnknown()) {
+                LOG.warn("{}: the label raster holds value(s) {} that are not classes; their pixels are ignored", name,
+                        unknown.subList(0, Math.min(10, unknown.size())));
+            } else if (!unknown.isEmpty()) {
                 throw new TilingException(name + ": the label raster holds value" + (unknown.size() > 1 ? "s " : " ")
                         + unknown.subList(0, Math.min(10, unknown.size())) + (unknown.size() > 10 ? "..." : "")
                         + " not among the classes " + classes + "; add them to --classes (data.classes), or make them"
-                        + " the raster's nodata or the ignore value (--ignore-value)");
+                        + " the raster's nodata or the ignore value (--ignore-value), or pass --unknown ignore");
             }
-            return LabelSet.of(config, List.of(), crs, r.bounds(), classes, true);
+            return LabelSet.of(config, List.of(), crs, r.bounds(), classes, true, List.of());
         } catch (GeoIOException e) {
             throw new TilingException(e.getMessage(), e);
         }
