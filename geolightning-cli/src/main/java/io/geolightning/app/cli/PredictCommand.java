@@ -1,7 +1,9 @@
 package io.geolightning.app.cli;
 
 import io.geolightning.foundation.ExitCodes;
+import io.geolightning.geo.GdalPath;
 import io.geolightning.geo.GeoRaster;
+import io.geolightning.geo.RasterCatalog;
 import io.geolightning.geo.RasterFormat;
 import io.geolightning.models.predict.PredictOptions;
 import io.geolightning.models.predict.PredictionResult;
@@ -9,6 +11,7 @@ import io.geolightning.models.predict.ProbabilityOutput;
 import io.geolightning.models.predict.ScenePredictor;
 import io.geolightning.models.predict.TaskInferenceModel;
 import io.geolightning.tiling.RegionRaster;
+import io.geolightning.tiling.TilingException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,8 +40,13 @@ final class PredictCommand implements Callable<Integer> {
     @Mixin
     RegionOptions region;
 
-    @Option(names = "--out", required = true, paramLabel = "TIF", description = "Class raster to write (COG).")
+    @Option(names = "--out", paramLabel = "TIF",
+            description = "Class raster to write (COG): one for the raster or the region.")
     Path out;
+
+    @Option(names = "--out-dir", paramLabel = "FOLDER",
+            description = "Instead of --out: one class raster per input raster, <name>.tif in this folder.")
+    Path outDir;
 
     @Option(names = "--probabilities", paramLabel = "TIF", description = "Also write per-class probabilities here.")
     Path probabilities;
@@ -74,10 +82,26 @@ final class PredictCommand implements Callable<Integer> {
         windowing.validate(spec);
         OptionChecks checks = new OptionChecks(spec);
         region.check(checks);
+        if ((out == null) == (outDir == null)) {
+            throw checks.usage(out == null ? "pass --out TIF (one class raster) or --out-dir FOLDER (one per input"
+                    + " raster)" : "--out and --out-dir: pass one of them");
+        }
+        if (outDir != null) {
+            if (probabilities != null || region.isStack()) {
+                throw checks.usage("--out-dir " + outDir + ": classifies each --raster on its own; "
+                        + (region.isStack() ? "a --bands-from stack is one raster, pass --out" : "--probabilities"
+                        + " needs one output, pass --out"));
+            }
+            checks.localOutput("--out-dir", outDir);
+        }
         ProbabilityOutput po = checks.choice("--probability-type", probabilityType, Map.of(
                 "float32", ProbabilityOutput.FLOAT32, "uint8", ProbabilityOutput.UINT8_PERCENT), "float32 or uint8");
         if (probabilities == null) {
             po = ProbabilityOutput.NONE;
+        }
+        requireFile(checkpoint, "checkpoint", "pass a .ckpt from a run's checkpoints/ folder");
+        if (outDir != null) {
+            return eachRaster(w, po);
         }
         checks.localOutput("--out", out).localOutput("--probabilities", probabilities);
         Map<String, Path> inputs = new LinkedHashMap<>();
@@ -90,7 +114,6 @@ final class PredictCommand implements Callable<Integer> {
                 throw checks.usage("--probabilities " + probabilities + ": is also --out; pass another path");
             }
         }
-        requireFile(checkpoint, "checkpoint", "pass a .ckpt from a run's checkpoints/ folder");
         for (Path local : region.localInputs().values()) {
             requireFile(local, "raster", "check the path");
         }
@@ -98,10 +121,7 @@ final class PredictCommand implements Callable<Integer> {
         if (probabilities != null) {
             checkOutput(probabilities);
         }
-        PredictOptions options = PredictOptions.builder().windowSize(windowing.window()).overlap(windowing.overlap())
-                .batchSize(windowing.batchSize()).blending(windowing.blending()).probabilities(po)
-                .probabilitiesPath(probabilities).bands(bands)
-                .format(format).overwrite(overwrite).allowPadding(allowPadding).area(region.area()).build();
+        PredictOptions options = options(po);
         try (TaskInferenceModel model = TaskInferenceModel.fromCheckpoint(checkpoint);
              RegionRaster.Opened opened = region.raster().open()) {
             GeoRaster in = opened.raster();
@@ -115,6 +135,69 @@ final class PredictCommand implements Callable<Integer> {
                 w.printf(Locale.ROOT, "probabilities: %s%n", r.probabilities().toAbsolutePath());
             }
         }
+        w.flush();
+        return ExitCodes.OK;
+    }
+
+    private PredictOptions options(ProbabilityOutput po) {
+        return PredictOptions.builder().windowSize(windowing.window()).overlap(windowing.overlap())
+                .batchSize(windowing.batchSize()).blending(windowing.blending()).probabilities(po)
+                .probabilitiesPath(probabilities).bands(bands)
+                .format(format).overwrite(overwrite).allowPadding(allowPadding).area(region.area()).build();
+    }
+
+    /** {@code --out-dir}: every raster of the catalog on its own grid into {@code <name>.tif}, checked first. */
+    private int eachRaster(PrintWriter w, ProbabilityOutput po) {
+        List<GdalPath> rasters = region.catalog().files();
+        Map<Path, GdalPath> outputs = new LinkedHashMap<>();
+        for (GdalPath r : rasters) {
+            Path o = outDir.resolve(r.fileName().replaceFirst("\\.[^.]*$", "") + ".tif");
+            GdalPath clash = outputs.put(o, r);
+            if (clash != null) {
+                throw new CliException(o + ": both " + clash + " and " + r + " would be classified into it; give the"
+                        + " rasters distinct names or predict them with --out one by one");
+            }
+            if (!r.isVirtual() && OptionChecks.same(o, r.local())) {
+                throw new CliException(o + ": is the input raster " + r + "; choose another --out-dir");
+            }
+            if (Files.exists(o) && !overwrite) {
+                throw new CliException(o + ": output exists; pass --overwrite to replace it or choose another"
+                        + " --out-dir");
+            }
+        }
+        try {
+            Files.createDirectories(outDir);
+        } catch (java.io.IOException e) {
+            throw new CliException(outDir + ": cannot create the output folder (" + e.getMessage() + "); choose a"
+                    + " writable --out-dir");
+        }
+        int written = 0;
+        try (TaskInferenceModel model = TaskInferenceModel.fromCheckpoint(checkpoint)) {
+            ScenePredictor predictor = new ScenePredictor(model);
+            for (Map.Entry<Path, GdalPath> e : outputs.entrySet()) {
+                RegionRaster one = RegionRaster.of(RasterCatalog.of(List.of(e.getValue())), null);
+                if (region.area() != null) {
+                    try {
+                        one = one.within(region.area());
+                    } catch (TilingException outside) {
+                        w.printf(Locale.ROOT, "skipped %s: outside the area%n", e.getValue().fileName());
+                        continue;
+                    }
+                }
+                try (RegionRaster.Opened in = one.open()) {
+                    PredictionResult r = predictor.predict(in.raster(), e.getKey(), options(po));
+                    w.printf(Locale.ROOT, "classified %s (%d x %d px) into %s, %.1f s%n", e.getValue().fileName(),
+                            r.width(), r.height(), r.classes().toAbsolutePath(), r.seconds());
+                    written++;
+                }
+            }
+        }
+        if (written == 0) {
+            throw new CliException("--out-dir " + outDir + ": none of the " + rasters.size() + " raster(s) meets the"
+                    + " area; pass an area that overlaps them");
+        }
+        w.printf(Locale.ROOT, "classified %d of %d raster(s) into %s%n", written, rasters.size(),
+                outDir.toAbsolutePath());
         w.flush();
         return ExitCodes.OK;
     }

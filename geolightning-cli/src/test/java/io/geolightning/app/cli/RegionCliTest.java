@@ -179,6 +179,28 @@ class RegionCliTest {
             assertTrue(same >= 0.95 * q.pixelsPerBand(), "the same area: agreement " + (double) same
                     / q.pixelsPerBand());
         }
+        // --out-dir: one class raster per input raster, each on its own grid, as predicting it alone
+        Path each = tmp.resolve("each");
+        CliRun d = CliRun.of("predict", "--checkpoint", ckpt, "--raster", tmp.resolve("tiles"), "--out-dir", each);
+        assertEquals(0, d.code(), d.err());
+        assertTrue(d.out().contains("classified 4 of 4 raster(s) into"), d.out());
+        Path alone = tmp.resolve("q4-alone.tif");
+        assertEquals(0, CliRun.of("predict", "--checkpoint", ckpt, "--raster", tmp.resolve("tiles/q4-utm19.tif"),
+                "--out", alone).code());
+        try (GeoRaster x = GeoRaster.open(alone); GeoRaster y = GeoRaster.open(each.resolve("q4-utm19.tif"))) {
+            assertEquals(x.geoTransform(), y.geoTransform(), "q4 on its own grid (EPSG:32619, 1.2 m)");
+            assertTrue(java.util.Arrays.equals(x.readAll().bytes(), y.readAll().bytes()));
+        }
+        byte[] before = Files.readAllBytes(each.resolve("q1.tif"));
+        CliRun again = CliRun.of("predict", "--checkpoint", ckpt, "--raster", tmp.resolve("tiles"), "--out-dir", each);
+        assertEquals(1, again.code());
+        assertTrue(again.errorLine().contains("q1.tif: output exists; pass --overwrite"), again.errorLine());
+        assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(each.resolve("q1.tif"))), "left as it was");
+        CliRun both = CliRun.of("predict", "--checkpoint", ckpt, "--raster", tmp.resolve("tiles"), "--out-dir", each,
+                "--out", tmp.resolve("x.tif"));
+        assertEquals(2, both.code());
+        assertTrue(both.errorLine().contains("--out and --out-dir: pass one of them"), both.errorLine());
+
         // an AOI triangle over the west half (EPSG:4326): its box is classified, pixels outside the triangle are
         // nodata, those inside have the box's classes (the input is not masked, only the output)
         Path triangle = Files.writeString(tmp.resolve("triangle.geojson"), String.format(Locale.ROOT,
