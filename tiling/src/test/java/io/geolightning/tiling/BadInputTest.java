@@ -79,7 +79,7 @@ class BadInputTest {
         String m = oneLine(() -> Tiler.run(olinda().labels(LabelConfig.classification(OLINDA_SHP, "TIPO")
                 .withClassNames(List.of("URBANO", "AGUA"))).build()));
         assertEquals("olinda1.shp: field 'TIPO' holds value ['RURAL'] not among the known classes ['URBANO', 'AGUA'];"
-                + " add it to the class names", m);
+                + " add it to the class names, or pass --unknown ignore", m);
     }
 
     @Test
