@@ -39,6 +39,7 @@ public final class GeoRaster implements AutoCloseable {
     private final boolean hasGeoTransform;
     private final Crs crs;
     private final Double[] nodata;
+    private final boolean masked;
 
     private GeoRaster(GdalPath path, Dataset ds) {
         this.path = path;
@@ -71,6 +72,7 @@ public final class GeoRaster implements AutoCloseable {
             }
             nodata[i] = v[0];
         }
+        this.masked = DatasetMask.present(ds);
     }
 
     /**
@@ -306,6 +308,13 @@ public final class GeoRaster implements AutoCloseable {
             return builder.build();
         }
         PixelWindow in = inside.get();
+        if (masked) {
+            try {
+                builder.mask(DatasetMask.read(ds, in, window));
+            } catch (RuntimeException e) {
+                throw unreadable(in, Gdal.lastError(e, "mask read failed", path), e);
+            }
+        }
         if (in.equals(window)) {
             Object a = SampleArrays.allocate(dataType, bandList.length * (int) window.area());
             readInto(ds, in, bandList, a);

@@ -1,5 +1,6 @@
 package io.geolightning.geo;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -96,6 +97,7 @@ public final class RasterMosaic implements AutoCloseable {
         double originX;
         double originY;
         OptionalDouble nodata;
+        int bands;
         try (GeoRaster first = GeoRaster.open(files.get(0))) {
             Crs firstCrs = first.requireCrs();
             crs = grid.crs() == null ? firstCrs : grid.parsedCrs();
@@ -111,7 +113,10 @@ public final class RasterMosaic implements AutoCloseable {
             originX = firstLines ? first.geoTransform().originX() : 0;
             originY = firstLines ? first.geoTransform().originY() : 0;
             nodata = first.nodata(1);
+            bands = first.bandCount();
         }
+        // without a nodata value, where the mosaic is covered is told by a mask (warped parts carry an alpha band)
+        boolean masked = !separate && nodata.isEmpty();
         List<String> parts = new ArrayList<>(); // on the grid: drawn last, their exact pixels win
         List<String> warpedParts = new ArrayList<>();
         Envelope union = new Envelope();
@@ -132,7 +137,7 @@ public final class RasterMosaic implements AutoCloseable {
                         warped++;
                     } else {
                         warpedParts.add(warp(f, r, folder + "part-" + i + ".vrt", crs, snapped, res, resY,
-                                grid.resampling(), r.nodata(1), nodata));
+                                grid.resampling(), r.nodata(1), masked ? null : nodata));
                         warped++;
                     }
                 }
@@ -146,6 +151,10 @@ public final class RasterMosaic implements AutoCloseable {
                 o.add("-separate");
             } else if (nodata.isPresent()) { // the mosaic's nodata is the first raster's
                 o.addAll(List.of("-vrtnodata", num(nodata.getAsDouble())));
+            } else {
+                for (int b = 1; b <= bands; b++) { // the rasters' bands, not the warped parts' alpha
+                    o.addAll(List.of("-b", Integer.toString(b)));
+                }
             }
             gdal.ErrorReset();
             Vector<String> layers = new Vector<>(warpedParts);
@@ -155,12 +164,17 @@ public final class RasterMosaic implements AutoCloseable {
                 throw new GeoIOException(catalog + ": GDAL could not build the mosaic (" + Gdal.lastError("unknown error")
                         + "); check that the rasters overlap the grid");
             }
-            if (!separate && nodata.isEmpty()) { // none, not a warped part's transparent 0: 0 is data there
+            String xml = null;
+            if (masked) { // none, not a warped part's transparent 0: 0 is data there
                 for (int b = 1; b <= d.getRasterCount(); b++) {
                     d.GetRasterBand(b).DeleteNoDataValue();
                 }
+                xml = String.join("\n", d.GetMetadata_List("xml:VRT").stream().map(Object::toString).toList());
             }
             d.delete(); // flushes the VRT
+            if (xml != null) {
+                gdal.FileFromMemBuffer(vrt.text(), MosaicMask.withMask(xml).getBytes(StandardCharsets.UTF_8));
+            }
             return new RasterMosaic(catalog, folder, vrt, crs, res, warped);
         } catch (RuntimeException e) {
             gdal.RmdirRecursive(folder);
@@ -248,6 +262,7 @@ public final class RasterMosaic implements AutoCloseable {
         return new Envelope(minx, maxx, miny, maxy);
     }
 
+    /** Warps a raster onto the grid as a VRT; {@code nodata} null = mark its coverage with an alpha band instead. */
     private static String warp(GdalPath f, GeoRaster r, String out, Crs crs, Envelope extent, double res,
                                double resY, String resampling, OptionalDouble srcNodata, OptionalDouble nodata) {
         List<String> o = new ArrayList<>(List.of("-of", "VRT", "-t_srs", crs.wkt(), "-te", num(extent.getMinX()),
@@ -256,8 +271,13 @@ public final class RasterMosaic implements AutoCloseable {
         if (srcNodata.isPresent()) {
             o.addAll(List.of("-srcnodata", num(srcNodata.getAsDouble())));
         }
-        // the warped frame's corners hold no data: transparent (the mosaic's nodata, else 0), so neighbours show through
-        o.addAll(List.of("-dstnodata", num(nodata.isPresent() ? nodata.getAsDouble() : 0)));
+        // the warped frame's corners hold no data: transparent (the mosaic's nodata, or an alpha band when it has none;
+        // a band stack's parts use their own nodata, else 0), so neighbours show through
+        if (nodata == null) {
+            o.add("-dstalpha");
+        } else {
+            o.addAll(List.of("-dstnodata", num(nodata.isPresent() ? nodata.getAsDouble() : 0)));
+        }
         Dataset src = gdal.OpenEx(f.text());
         if (src == null) {
             throw GeoIOException.of(f, "GDAL cannot open it for warping (" + Gdal.lastError("unknown error") + ")",

@@ -11,7 +11,9 @@ import java.util.OptionalDouble;
  * carrier bit for bit; the typed getters ({@link #getDouble}, {@link #toFloatArray()}) return their true values.
  * <p>Coordinates: {@link #window()} is where the pixels sit in the source raster's pixel grid; pixel (x, y) of this
  * object is (window.x + x, window.y + y) there. {@link #coverage()} is the part of the window that the source really
- * covered; pixels outside it were padded with the band's nodata (0 when there is none) and are never valid.
+ * covered; pixels outside it were padded with the band's nodata (0 when there is none) and are never valid. A window
+ * read from a raster with a per-dataset mask (an alpha band, an internal {@code .msk}, a mosaic's coverage) also
+ * carries that mask: its masked pixels are never valid either.
  * <p>Not thread-safe for writes; the raw arrays are the live backing store, not copies.
  */
 public final class RasterWindow {
@@ -23,6 +25,7 @@ public final class RasterWindow {
     private final int bandCount;
     private final double[] nodata;
     private final boolean[] hasNodata;
+    private final boolean[] mask;
     private final Object data;
 
     private RasterWindow(Builder b, Object data) {
@@ -34,6 +37,7 @@ public final class RasterWindow {
         this.bandCount = b.bandCount;
         this.nodata = b.nodata.clone();
         this.hasNodata = b.hasNodata.clone();
+        this.mask = b.mask;
         this.data = data;
     }
 
@@ -50,6 +54,7 @@ public final class RasterWindow {
     /** A builder pre-filled with this window's metadata (data not copied). */
     public Builder toBuilder() {
         Builder b = new Builder(dataType, bandCount, width(), height()).window(window).coverage(coverage);
+        b.mask = mask;
         b.geoTransform = geoTransform;
         b.crs = crs;
         for (int i = 0; i < bandCount; i++) {
@@ -249,7 +254,7 @@ public final class RasterWindow {
         for (int y = 0; y < height(); y++) {
             for (int x = 0; x < w; x++) {
                 int p = y * w + x;
-                if (!coverage.contains(window.x() + x, window.y() + y)) {
+                if (!coverage.contains(window.x() + x, window.y() + y) || mask != null && !mask[p]) {
                     continue;
                 }
                 boolean ok = !anyNodata;
@@ -273,6 +278,7 @@ public final class RasterWindow {
         private Crs crs;
         private final double[] nodata;
         private final boolean[] hasNodata;
+        private boolean[] mask;
         private Object data;
 
         private Builder(RasterDataType dataType, int bandCount, int width, int height) {
@@ -306,6 +312,19 @@ public final class RasterWindow {
         /** The part of the window backed by real pixels (same coordinates as window); clipped to the window. */
         public Builder coverage(PixelWindow c) {
             this.coverage = c.intersection(window).orElse(new PixelWindow(window.x(), window.y(), 0, 0));
+            return this;
+        }
+
+        /**
+         * The source's per-dataset mask over the window (row-major, true = valid), or null for none; masked pixels
+         * are never valid.
+         */
+        public Builder mask(boolean[] valid) {
+            if (valid != null && valid.length != window.width() * window.height()) {
+                throw new GeoIOException("raster window mask of " + valid.length + " pixels for a " + window.width()
+                        + "x" + window.height() + " window; pass one value per pixel");
+            }
+            this.mask = valid;
             return this;
         }
 

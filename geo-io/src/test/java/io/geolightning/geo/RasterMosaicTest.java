@@ -137,6 +137,66 @@ class RasterMosaicTest {
     }
 
     @Test
+    void whereNoRasterWithoutNodataReachesTheMosaicIsMaskedNotZero() throws Exception {
+        // the west and east thirds of L7_ETMs.tif (no nodata), the east one reprojected: the middle third and the
+        // reprojected frame's corners are no data (GDAL's per-dataset mask), not zeros that look like data
+        Path west = tmp.resolve("west.tif");
+        Path eastSrc = tmp.resolve("east-src.tif");
+        Path east = tmp.resolve("east-32725.tif");
+        int w;
+        int h;
+        try (GeoRaster l7 = GeoRaster.open(TestData.L7)) {
+            w = l7.width();
+            h = l7.height();
+            TestData.run("gdal_translate", "-q", "-srcwin", "0", "0", "" + w / 3, "" + h, TestData.L7.toString(),
+                    west.toString());
+            TestData.run("gdal_translate", "-q", "-srcwin", "" + 2 * w / 3, "0", "" + (w - 2 * w / 3), "" + h,
+                    TestData.L7.toString(), eastSrc.toString());
+        }
+        TestData.run("gdalwarp", "-q", "-t_srs", "EPSG:32725", eastSrc.toString(), east.toString());
+        try (RasterMosaic m = RasterMosaic.build(RasterCatalog.of(List.of(GdalPath.of(west), GdalPath.of(east))),
+                TargetGrid.ofFirstRaster()); GeoRaster region = GeoRaster.open(m.path());
+             GeoRaster l7 = GeoRaster.open(TestData.L7)) {
+            assertEquals(6, region.bandCount(), "the warped part's alpha band is not a band of the mosaic");
+            RasterWindow all = region.readAll();
+            boolean[] valid = all.validMask();
+            int rw = region.width();
+            long westValid = 0;
+            long middleValid = 0;
+            long middle = 0;
+            for (int y = 0; y < region.height(); y++) {
+                for (int x = 0; x < rw; x++) {
+                    if (x < w / 3) {
+                        westValid += valid[y * rw + x] ? 1 : 0;
+                    } else if (x >= w / 3 + 2 && x < 2 * w / 3 - 2) {
+                        middle++;
+                        middleValid += valid[y * rw + x] ? 1 : 0;
+                    }
+                }
+            }
+            assertEquals((long) (w / 3) * h, westValid, "the west third is all data");
+            assertTrue(middle > 10_000, "a real gap: " + middle);
+            assertEquals(0, middleValid, "the gap between the thirds is no data");
+            long eastValid = 0;
+            for (boolean v : valid) {
+                eastValid += v ? 1 : 0;
+            }
+            eastValid -= westValid;
+            assertTrue(eastValid > 0.95 * (w - 2 * w / 3) * h && eastValid < 1.05 * (w - 2 * w / 3) * h,
+                    "the reprojected third's footprint is data: " + eastValid);
+            RasterWindow src = l7.read(new PixelWindow(0, 0, w / 3, h));
+            RasterWindow got = region.read(new PixelWindow(0, 0, w / 3, h));
+            assertArrayEquals(src.bytes(), got.bytes(), "the west third's pixels");
+            // a window cut from the mosaic keeps its mask
+            try (RasterMosaic cut = RasterMosaic.crop(m.path(), new PixelWindow(w / 3 - 10, 0, 40, h));
+                 GeoRaster c = GeoRaster.open(cut.path())) {
+                boolean[] cv = c.readAll().validMask();
+                assertTrue(cv[5] && !cv[30], "west of the gap data, inside it none");
+            }
+        }
+    }
+
+    @Test
     void globsFindFilesAsAShellWould() throws Exception {
         Path tiles = Files.createDirectories(tmp.resolve("tiles/sub"));
         for (Path f : List.of(tmp.resolve("tiles/a.tif"), tiles.resolve("b.tif"), tmp.resolve("tiles/c[1].tif"))) {
