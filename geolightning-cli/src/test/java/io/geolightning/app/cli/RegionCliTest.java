@@ -201,6 +201,25 @@ class RegionCliTest {
         assertEquals(2, both.code());
         assertTrue(both.errorLine().contains("--out and --out-dir: pass one of them"), both.errorLine());
 
+        // rasters without nodata, diagonal quadrants: the two quadrants no raster covers are nodata in the prediction
+        Path bare = Files.createDirectories(tmp.resolve("bare"));
+        for (String q : List.of("q1.tif", "q4-utm19.tif")) {
+            Quadrants.gdal("gdal_translate", "-q", "-a_nodata", "none", tmp.resolve("tiles").resolve(q).toString(),
+                    bare.resolve(q).toString());
+        }
+        Path gaps = tmp.resolve("gaps.tif");
+        CliRun g = CliRun.of("predict", "--checkpoint", ckpt, "--raster", bare, "--out", gaps);
+        assertEquals(0, g.code(), g.err());
+        try (GeoRaster x = GeoRaster.open(gaps)) {
+            byte[] cls = x.readAll().bytes();
+            long nodata = 0;
+            for (byte v : cls) {
+                nodata += (v & 0xFF) == 255 ? 1 : 0;
+            }
+            double share = (double) nodata / cls.length;
+            assertTrue(share > 0.45 && share < 0.55, "the uncovered half is nodata: " + share);
+        }
+
         // an AOI triangle over the west half (EPSG:4326): its box is classified, pixels outside the triangle are
         // nodata, those inside have the box's classes (the input is not masked, only the output)
         Path triangle = Files.writeString(tmp.resolve("triangle.geojson"), String.format(Locale.ROOT,
