@@ -13,9 +13,12 @@ import java.util.Map;
  * @param options architecture options, e.g. {@code {width: 16, stages: 3}} (see the models' ModelSpec)
  * @param classWeights one loss weight per class, or empty for equal weights
  * @param ignoreIndex label value excluded from loss and metrics (default 255)
+ * @param weights pretrained weights to start from (a torchvision/timm ResNet state dict as .safetensors or .npz;
+ *     resnet18 and resnet50), or null to train from scratch
+ * @param weightsPrefix the prefix of the weights' names ({@code backbone.}), or null to detect it
  */
 public record ModelSection(String architecture, Map<String, Object> options, List<Double> classWeights,
-                           Integer ignoreIndex) {
+                           Integer ignoreIndex, String weights, String weightsPrefix) {
 
     /** Fills defaults. */
     public ModelSection {
@@ -28,6 +31,10 @@ public record ModelSection(String architecture, Map<String, Object> options, Lis
             ignoreIndex = 255;
         }
         Architecture arch = network(architecture);
+        if (weights != null && !weights.isBlank() && arch != Architecture.RESNET18 && arch != Architecture.RESNET50) {
+            throw new ConfigException("model.weights: pretrained weights load into resnet18 and resnet50, not "
+                    + arch.id() + "; set model.architecture to a ResNet or remove model.weights");
+        }
         for (String key : options.keySet()) {
             if (!arch.options().contains(key)) {
                 throw new ConfigException("model.options." + key + ": not an option of " + arch.id() + "; "
@@ -52,6 +59,6 @@ public record ModelSection(String architecture, Map<String, Object> options, Lis
 
     /** @return the defaults: a small CNN, equal class weights, ignore 255 */
     public static ModelSection defaults() {
-        return new ModelSection(null, null, null, null);
+        return new ModelSection(null, null, null, null, null, null);
     }
 }

@@ -22,6 +22,8 @@ import io.geolightning.app.report.RunSummary;
 import io.geolightning.models.tasks.LandUseTask;
 import io.geolightning.models.tasks.OptimizerSettings;
 import io.geolightning.models.tasks.TaskSettings;
+import io.geolightning.models.weights.PretrainedWeights;
+import io.geolightning.models.weights.WeightLoadReport;
 import io.geolightning.tiling.data.ChipDataModule;
 import io.geolightning.tiling.data.ImageFolderDataModule;
 import io.geolightning.tiling.data.SatelliteDataModule;
@@ -122,6 +124,11 @@ public final class TrainingRun {
         Seeding.seedEverything(config.seed()); // the task draws its initial weights when it is built
         try (LandUseTask task = LandUseTask.create(settings);
              Trainer trainer = trainer(config.trainer(), folder, callbacks, csv, tb, hasVal)) {
+            if (config.model().weights() != null && !config.model().weights().isBlank()) {
+                WeightLoadReport loaded = PretrainedWeights.load(task.getBlock(), Path.of(config.model().weights()),
+                        config.model().weightsPrefix());
+                out.printf(Locale.ROOT, "weights: %s%n", loaded.summary());
+            }
             trainer.fit(task, data);
             seconds = (System.nanoTime() - t0) / 1e9;
             out.printf(Locale.ROOT, "trained %d epoch(s) in %.1f s%n", printer.epochs(), seconds);

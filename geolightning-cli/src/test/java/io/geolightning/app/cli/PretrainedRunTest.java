@@ -1,0 +1,55 @@
+package io.geolightning.app.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A run that starts from pretrained weights ({@code model.weights}): torchvision's ResNet-18 (random initialisation
+ * stands in for ImageNet's; saved by PyTorch as an .npz state dict) fine-tuned on the 6-band Olinda scene: the first
+ * convolution is adapted from RGB to 6 bands, the 1000-class head re-initialised for 2 classes, and the run trains.
+ */
+class PretrainedRunTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aRunStartsFromTorchvisionWeights() throws Exception {
+        Path weights = tmp.resolve("resnet18.npz");
+        Process p = new ProcessBuilder("/usr/bin/python3", "-c", "import sys, numpy as np, torch, torchvision;"
+                + " torch.manual_seed(0); sd = torchvision.models.resnet18().state_dict();"
+                + " np.savez(sys.argv[1], **{k: v.numpy() for k, v in sd.items()})", weights.toString())
+                .redirectErrorStream(true).start();
+        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), "Debian's python3-torch (scripts/setup --tests installs it): " + log);
+
+        Path yaml = Files.writeString(tmp.resolve("run.yaml"), String.join("\n", "name: pretrained",
+                "runs: " + tmp.resolve("runs"), "seed: 5",
+                "model: {architecture: resnet18, weights: " + weights + "}",
+                "data: {raster: " + BadInputs.RASTER + ", labels: " + BadInputs.LABELS + ", labelField: TIPO,"
+                        + " chipSize: 32, split: random, batchSize: 16}",
+                "trainer: {maxEpochs: 1, numSanityValSteps: 0}", ""));
+        CliRun run = CliRun.of("train", "--config", yaml);
+        assertEquals(0, run.code(), run.err());
+        assertTrue(run.out().contains("weights: " + weights + ": 99 tensors loaded, 1 adapted [conv1.weight 64x3x7x7"
+                + " -> 64x6x7x7], 2 re-initialised [fc.weight, fc.bias], 20 unused"), run.out());
+        assertTrue(Files.exists(tmp.resolve("runs/pretrained/version_0/checkpoints/last.ckpt")));
+
+        Path unet = Files.writeString(tmp.resolve("unet.yaml"), "model: {architecture: unet, weights: " + weights
+                + "}\ndata: {chips: " + tmp.resolve("none") + "}\n");
+        CliRun bad = CliRun.of("train", "--config", unet);
+        assertEquals(2, bad.code(), bad.err());
+        assertTrue(bad.errorLine().contains("model.weights: pretrained weights load into resnet18 and resnet50, not"
+                + " unet"), bad.errorLine());
+        assertFalse(Files.exists(tmp.resolve("runs/unet")));
+    }
+}

@@ -1,0 +1,179 @@
+package io.geolightning.models.weights;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import io.geolightning.models.nn.ModelException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Loads pretrained ResNet weights (torchvision's or timm's names, e.g. TorchGeo's ResNets) from {@code .safetensors}
+ * or {@code .npz} into a GeoLightning ResNet, as Lightning users load a state dict:
+ * <ul>
+ *   <li>names may carry a prefix ({@code backbone.}, {@code model.}, {@code encoder.}, {@code module.}): detected, or
+ *       given;</li>
+ *   <li>a classifier ({@code fc}) of another class count, or one the file lacks, keeps its fresh initialisation
+ *       (reported);</li>
+ *   <li>a first convolution for another band count is adapted by timm's rule: 1 band sums the RGB kernels, other
+ *       counts repeat them and scale by 3 / bands;</li>
+ *   <li>any other difference is an error naming the tensor and both shapes; nothing is half loaded (the file is
+ *       checked whole before any tensor is copied).</li>
+ * </ul>
+ */
+public final class PretrainedWeights {
+    private static final Logger LOG = LoggerFactory.getLogger(PretrainedWeights.class);
+    private static final List<String> PREFIXES = List.of("", "backbone.", "model.", "encoder.", "module.",
+            "module.backbone.", "model.backbone.");
+
+    private PretrainedWeights() {
+    }
+
+    /**
+     * @param resnet a GeoLightning ResNet, initialised
+     * @param file {@code .safetensors} or {@code .npz} weights
+     * @param prefix the names' prefix (e.g. {@code backbone.}), or null to detect it
+     * @return what was loaded, adapted and re-initialised
+     * @throws ModelException one line naming the file and the fix: unreadable, not a ResNet state dict, a missing
+     *     tensor, or a tensor of the wrong shape
+     */
+    public static WeightLoadReport load(Block resnet, Path file, String prefix) {
+        Map<String, Parameter> model = TorchvisionNames.of(resnet);
+        String name = file.getFileName().toString();
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Map<String, NDArray> tensors = read(file, manager);
+            String p = prefix != null ? prefix : detectPrefix(tensors, name);
+            List<String> loaded = new ArrayList<>();
+            List<String> adapted = new ArrayList<>();
+            List<String> reinitialised = new ArrayList<>();
+            Map<Parameter, float[]> copies = new LinkedHashMap<>();
+            for (Map.Entry<String, Parameter> e : model.entrySet()) {
+                String key = e.getKey();
+                NDArray target = e.getValue().getArray();
+                if (target == null) {
+                    throw new ModelException(name + ": the model is not initialised; create the task (or initialise"
+                            + " the block) before loading weights");
+                }
+                NDArray src = tensors.get(p + key);
+                Shape want = target.getShape();
+                if (src == null || key.startsWith("fc.") && !src.getShape().equals(want)) {
+                    if (key.startsWith("fc.")) {
+                        reinitialised.add(key);
+                        continue;
+                    }
+                    throw new ModelException(name + ": has no tensor '" + p + key + "' for the model's " + shape(want)
+                            + " " + key + "; pass the weights of a torchvision/timm ResNet of the same depth, or the"
+                            + " prefix of its names (model.weightsPrefix)");
+                }
+                if (src.getShape().equals(want)) {
+                    copies.put(e.getValue(), src.toType(DataType.FLOAT32, false).toFloatArray());
+                    loaded.add(key);
+                } else if (key.equals("conv1.weight") && sameExceptBands(src.getShape(), want)) {
+                    copies.put(e.getValue(), adaptBands(src.toType(DataType.FLOAT32, false), (int) want.get(1))
+                            .toFloatArray());
+                    adapted.add(key + " " + shape(src.getShape()) + " -> " + shape(want));
+                } else {
+                    throw new ModelException(name + ": tensor '" + p + key + "' is " + shape(src.getShape())
+                            + " but the model's is " + shape(want) + "; pass the weights of a ResNet of the same depth"
+                            + " (only the first convolution's bands and the classifier's classes may differ)");
+                }
+            }
+            copies.forEach((param, values) -> param.getArray().set(FloatBuffer.wrap(values)));
+            List<String> unused = new ArrayList<>();
+            for (String k : tensors.keySet()) {
+                if (!k.startsWith(p) || !model.containsKey(k.substring(p.length()))) {
+                    unused.add(k);
+                }
+            }
+            WeightLoadReport r = new WeightLoadReport(file.toString(), loaded, adapted, reinitialised, unused);
+            LOG.info("{}", r.summary());
+            return r;
+        }
+    }
+
+    /** @return the file's tensors by name */
+    static Map<String, NDArray> read(Path file, NDManager manager) {
+        String name = file.getFileName().toString();
+        String lower = name.toLowerCase(Locale.ROOT);
+        if (lower.endsWith(".pth") || lower.endsWith(".pt")) {
+            throw new ModelException(name + ": a PyTorch pickle, which is not read yet; save the state dict as"
+                    + " .safetensors or .npz (numpy.savez(path, **{k: v.numpy() for k, v in sd.items()}))");
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new ModelException(file + ": weights file not found; check the path");
+        }
+        NDList list;
+        try (InputStream in = Files.newInputStream(file)) {
+            list = NDList.decode(manager, in);
+        } catch (IOException | RuntimeException e) {
+            throw new ModelException(name + ": not readable as .safetensors or .npz weights (" + e.getMessage()
+                    + "); export the state dict with safetensors.torch.save_file or numpy.savez", e);
+        }
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        for (NDArray a : list) {
+            if (a.getName() == null) {
+                throw new ModelException(name + ": holds tensors without names; save a state dict (name -> tensor)");
+            }
+            out.put(a.getName(), a);
+        }
+        return out;
+    }
+
+    private static String detectPrefix(Map<String, NDArray> tensors, String name) {
+        for (String p : PREFIXES) {
+            if (tensors.containsKey(p + "conv1.weight") && tensors.containsKey(p + "layer1.0.conv1.weight")) {
+                return p;
+            }
+        }
+        for (String k : tensors.keySet()) {
+            if (k.endsWith("layer1.0.conv1.weight")) {
+                return k.substring(0, k.length() - "layer1.0.conv1.weight".length());
+            }
+        }
+        throw new ModelException(name + ": holds no ResNet tensors (no 'layer1.0.conv1.weight' under any prefix; first"
+                + " names " + tensors.keySet().stream().limit(5).toList() + "); pass the weights of a torchvision or"
+                + " timm ResNet");
+    }
+
+    private static boolean sameExceptBands(Shape a, Shape b) {
+        return a.dimension() == 4 && b.dimension() == 4 && a.get(0) == b.get(0) && a.get(2) == b.get(2)
+                && a.get(3) == b.get(3);
+    }
+
+    /** timm's adapt_input_conv: 1 band sums the RGB kernels; other counts repeat them and scale by 3 / bands. */
+    static NDArray adaptBands(NDArray rgb, int bands) {
+        long in = rgb.getShape().get(1);
+        if (in != 3) {
+            throw new ModelException("first convolution of " + in + " bands: only 3-band (RGB) weights adapt to"
+                    + " another band count; pass weights for " + bands + " bands");
+        }
+        if (bands == 1) {
+            return rgb.sum(new int[] {1}, true);
+        }
+        int repeat = (bands + 2) / 3;
+        NDArray tiled = rgb.tile(new long[] {1, repeat, 1, 1});
+        return tiled.get(":, :" + bands + ", :, :").mul(3f / bands);
+    }
+
+    private static String shape(Shape s) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < s.dimension(); i++) {
+            b.append(i == 0 ? "" : "x").append(s.get(i));
+        }
+        return b.toString();
+    }
+}
