@@ -14,7 +14,7 @@ import java.util.Map;
  * @param classWeights one loss weight per class, or empty for equal weights
  * @param ignoreIndex label value excluded from loss and metrics (default 255)
  * @param weights pretrained weights to start from (a torchvision/timm ResNet state dict as .safetensors or .npz;
- *     resnet18 and resnet50), or null to train from scratch
+ *     resnet18, resnet34 and resnet50), or null to train from scratch
  * @param weightsPrefix the prefix of the weights' names ({@code backbone.}), or null to detect it
  */
 public record ModelSection(String architecture, Map<String, Object> options, List<Double> classWeights,
@@ -31,8 +31,9 @@ public record ModelSection(String architecture, Map<String, Object> options, Lis
             ignoreIndex = 255;
         }
         Architecture arch = network(architecture);
-        if (weights != null && !weights.isBlank() && arch != Architecture.RESNET18 && arch != Architecture.RESNET50) {
-            throw new ConfigException("model.weights: pretrained weights load into resnet18 and resnet50, not "
+        if (weights != null && !weights.isBlank() && !arch.id().startsWith("resnet")) {
+            throw new ConfigException("model.weights: pretrained weights load into resnet18, resnet34 and resnet50,"
+                    + " not "
                     + arch.id() + "; set model.architecture to a ResNet or remove model.weights");
         }
         for (String key : options.keySet()) {

@@ -48,7 +48,7 @@ class PretrainedRunTest {
                 + "}\ndata: {chips: " + tmp.resolve("none") + "}\n");
         CliRun bad = CliRun.of("train", "--config", unet);
         assertEquals(2, bad.code(), bad.err());
-        assertTrue(bad.errorLine().contains("model.weights: pretrained weights load into resnet18 and resnet50, not"
+        assertTrue(bad.errorLine().contains("model.weights: pretrained weights load into resnet18, resnet34 and resnet50, not"
                 + " unet"), bad.errorLine());
         assertFalse(Files.exists(tmp.resolve("runs/unet")));
     }

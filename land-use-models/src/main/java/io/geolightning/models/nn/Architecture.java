@@ -12,6 +12,8 @@ public enum Architecture {
     CNN("cnn", LabelTask.CLASSIFICATION, 16, "width", "stages", "convsPerStage", "dropout"),
     /** torchvision-layout ResNet-18 (BasicBlock [2,2,2,2]). */
     RESNET18("resnet18", LabelTask.CLASSIFICATION, 32),
+    /** torchvision-layout ResNet-34 (BasicBlock [3,4,6,3]). */
+    RESNET34("resnet34", LabelTask.CLASSIFICATION, 32),
     /** torchvision-layout ResNet-50 (Bottleneck [3,4,6,3], stride on the 3x3 conv, v1.5). */
     RESNET50("resnet50", LabelTask.CLASSIFICATION, 32),
     /** {@link UNet} segmenter. */

@@ -30,6 +30,7 @@ public final class ModelFactory {
         return switch (spec.architecture()) {
             case CNN -> LandUseCnn.build(spec);
             case RESNET18 -> ResNet.resnet18(spec.bands(), spec.classes());
+            case RESNET34 -> ResNet.resnet34(spec.bands(), spec.classes());
             case RESNET50 -> ResNet.resnet50(spec.bands(), spec.classes());
             case UNET -> UNet.build(spec);
         };

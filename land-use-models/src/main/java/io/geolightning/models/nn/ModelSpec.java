@@ -30,7 +30,7 @@ public record ModelSpec(Architecture architecture, int bands, int classes, int c
     /** Validates every field and copies the options. */
     public ModelSpec {
         if (architecture == null) {
-            throw new ModelException("model spec: architecture is missing; set one of cnn, resnet18, resnet50, unet");
+            throw new ModelException("model spec: architecture is missing; set one of cnn, resnet18, resnet34, resnet50, unet");
         }
         if (bands < 1) {
             throw new ModelException("model spec: bands = " + bands + " is not a band count; pass 1 or more");

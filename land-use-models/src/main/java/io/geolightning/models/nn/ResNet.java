@@ -36,6 +36,15 @@ public final class ResNet {
     /**
      * @param bands ignored by the layers (inferred at initialisation), kept for symmetry with the spec
      * @param classes output classes
+     * @return ResNet-34: BasicBlock x [3, 4, 6, 3]
+     */
+    public static Block resnet34(int bands, int classes) {
+        return build(new int[] {3, 4, 6, 3}, false, classes);
+    }
+
+    /**
+     * @param bands ignored by the layers (inferred at initialisation), kept for symmetry with the spec
+     * @param classes output classes
      * @return ResNet-50: Bottleneck x [3, 4, 6, 3], expansion 4
      */
     public static Block resnet50(int bands, int classes) {

@@ -10,7 +10,7 @@ import io.geolightning.tiling.labels.LabelTask;
  */
 public class ClassificationTask extends LandUseTask {
 
-    /** @param settings task settings whose model is a classifier (cnn, resnet18, resnet50) */
+    /** @param settings task settings whose model is a classifier (cnn, resnet18, resnet34, resnet50) */
     public ClassificationTask(TaskSettings settings) {
         super(requireKind(settings));
     }
@@ -18,7 +18,8 @@ public class ClassificationTask extends LandUseTask {
     private static TaskSettings requireKind(TaskSettings settings) {
         if (settings.model().kind() != LabelTask.CLASSIFICATION) {
             throw new ModelException("architecture " + settings.model().architecture().id()
-                    + " segments pixels, not chips; use SegmentationTask or a classifier (cnn, resnet18, resnet50)");
+                    + " segments pixels, not chips; use SegmentationTask or a classifier (cnn, resnet18, resnet34,"
+                    + " resnet50)");
         }
         return settings;
     }

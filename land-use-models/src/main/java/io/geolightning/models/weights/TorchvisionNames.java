@@ -41,8 +41,8 @@ final class TorchvisionNames {
         List<Block> residual = top.stream().filter(b -> b instanceof ParallelBlock).toList();
         int[] layers = LAYERS.get(residual.size());
         if (!(resnet instanceof SequentialBlock) || layers == null || !(top.get(0) instanceof Conv2d)) {
-            throw new ModelException("pretrained weights load into the ResNets (resnet18, resnet50); this network is"
-                    + " not one of them");
+            throw new ModelException("pretrained weights load into the ResNets (resnet18, resnet34, resnet50); this"
+                    + " network is not one of them");
         }
         Map<String, Parameter> out = new LinkedHashMap<>();
         add(out, "conv1", top.get(0));

@@ -43,6 +43,14 @@ class NetworksTest {
     }
 
     @Test
+    void resnet34MatchesTorchvisionParameterCount() {
+        try (NDManager m = manager.newSubManager()) {
+            Block b = ModelFactory.buildInitialized(ModelSpec.of(Architecture.RESNET34, 3, 1000, 64), m);
+            assertEquals(21_797_672L, ModelFactory.trainableParameterCount(b)); // torchvision.models.resnet34()
+        }
+    }
+
+    @Test
     void resnet50MatchesTorchvisionParameterCount() {
         try (NDManager m = manager.newSubManager()) {
             Block b = ModelFactory.buildInitialized(ModelSpec.of(Architecture.RESNET50, 3, 1000, 64), m);

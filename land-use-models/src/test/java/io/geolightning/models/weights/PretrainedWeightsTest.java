@@ -60,6 +60,8 @@ class PretrainedWeightsTest {
             save(r18, out + '/backbone-resnet18.npz', 'backbone.')
             r50 = prepared(torchvision.models.resnet50(num_classes=7))
             save(r50, out + '/resnet50.npz')
+            r34 = prepared(torchvision.models.resnet34(num_classes=4))
+            save(r34, out + '/resnet34.npz')
             # timm's adapt_input_conv for 6 bands, done by PyTorch
             w = r18.conv1.weight.data
             r18_6 = torchvision.models.resnet18(num_classes=10)
@@ -68,7 +70,7 @@ class PretrainedWeightsTest {
             r18_6.conv1.weight.data = w.repeat(1, math.ceil(6 / 3), 1, 1)[:, :6] * (3 / 6)
             r18_6.eval()
             with torch.no_grad():
-                np.savez(out + '/io.npz', x3=x3.numpy(), x6=x6.numpy(), r18=r18(x3).numpy(), r50=r50(x3).numpy(),
+                np.savez(out + '/io.npz', x3=x3.numpy(), x6=x6.numpy(), r18=r18(x3).numpy(), r50=r50(x3).numpy(), r34=r34(x3).numpy(),
                          r18_6=r18_6(x6).numpy())
             """;
 
@@ -109,6 +111,12 @@ class PretrainedWeightsTest {
         return b;
     }
 
+    private static Block resnet34(NDManager m, int classes) {
+        Block b = ResNet.resnet34(3, classes);
+        b.initialize(m, DataType.FLOAT32, new Shape(1, 3, 64, 64));
+        return b;
+    }
+
     @Test
     void torchvisionWeightsGiveTorchvisionsLogits() throws Exception {
         try (NDManager m = NDManager.newBaseManager()) {
@@ -130,8 +138,12 @@ class PretrainedWeightsTest {
             float d50 = maxDiff(r50, m, io.get("x3"), io.get("r50"));
             assertTrue(d50 <= 1e-4, "ResNet-50 logits (up to ~300 with random weights) differ from torchvision's by"
                     + " (relative) " + d50);
-            System.out.printf("torchvision eval logits: resnet18 max |diff| / max |logit| %.2e, resnet50 %.2e%n", d18,
-                    d50);
+            Block r34 = resnet34(m, 4);
+            assertEquals(182, PretrainedWeights.load(r34, dir.resolve("resnet34.npz"), null).loaded().size());
+            float d34 = maxDiff(r34, m, io.get("x3"), io.get("r34"));
+            assertTrue(d34 <= 1e-4, "ResNet-34 logits differ from torchvision's by (relative) " + d34);
+            System.out.printf("torchvision eval logits: max |diff| / max |logit|: resnet18 %.2e, resnet34 %.2e,"
+                    + " resnet50 %.2e%n", d18, d34, d50);
         }
     }
 
