@@ -22,8 +22,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Loads pretrained ResNet weights (torchvision's or timm's names, e.g. TorchGeo's ResNets) from {@code .safetensors}
- * or {@code .npz} into a GeoLightning ResNet, as Lightning users load a state dict:
+ * Loads pretrained ResNet weights (torchvision's or timm's names, e.g. TorchGeo's ResNets) from {@code .safetensors},
+ * {@code .npz} or a {@code torch.save}d {@code .pth} state dict (read without Python, refusing any pickle global a
+ * state dict does not need: {@link TorchPickle}) into a GeoLightning ResNet, as Lightning users load a state dict:
  * <ul>
  *   <li>names may carry a prefix ({@code backbone.}, {@code model.}, {@code encoder.}, {@code module.}): detected, or
  *       given;</li>
@@ -45,7 +46,7 @@ public final class PretrainedWeights {
 
     /**
      * @param resnet a GeoLightning ResNet, initialised
-     * @param file {@code .safetensors} or {@code .npz} weights
+     * @param file {@code .safetensors}, {@code .npz} or {@code .pth}/{@code .pt} weights
      * @param prefix the names' prefix (e.g. {@code backbone.}), or null to detect it
      * @return what was loaded, adapted and re-initialised
      * @throws ModelException one line naming the file and the fix: unreadable, not a ResNet state dict, a missing
@@ -109,12 +110,11 @@ public final class PretrainedWeights {
     static Map<String, NDArray> read(Path file, NDManager manager) {
         String name = file.getFileName().toString();
         String lower = name.toLowerCase(Locale.ROOT);
-        if (lower.endsWith(".pth") || lower.endsWith(".pt")) {
-            throw new ModelException(name + ": a PyTorch pickle, which is not read yet; save the state dict as"
-                    + " .safetensors or .npz (numpy.savez(path, **{k: v.numpy() for k, v in sd.items()}))");
-        }
         if (!Files.isRegularFile(file)) {
             throw new ModelException(file + ": weights file not found; check the path");
+        }
+        if (lower.endsWith(".pth") || lower.endsWith(".pt")) {
+            return TorchPickle.read(file, manager);
         }
         NDList list;
         try (InputStream in = Files.newInputStream(file)) {

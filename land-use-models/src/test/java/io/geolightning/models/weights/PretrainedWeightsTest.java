@@ -29,10 +29,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * torchvision's own ResNets as the reference (Debian's python3-torch 1.13 and python3-torchvision 0.14, installed by
  * the test set-up): weights with random initialisation and non-trivial batch-norm statistics, saved by PyTorch as
- * .npz state dicts (plain, under a {@code backbone.} prefix), load into GeoLightning's ResNet-18/50 and give
+ * .npz state dicts (plain, under a {@code backbone.} prefix) and with torch.save (.pth, read without Python), load into GeoLightning's ResNet-18/50 and give
  * torchvision's eval logits; the first convolution adapts to 6 bands by timm's rule (checked against PyTorch doing the
  * same), a classifier of another class count is re-initialised, and a ResNet-50 file in a ResNet-18 is refused naming
- * the tensor and both shapes, with nothing loaded.
+ * the tensor and both shapes, with nothing loaded; a .pth whose pickle would run a shell command is refused.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PretrainedWeightsTest {
@@ -58,6 +58,13 @@ class PretrainedWeightsTest {
             r18 = prepared(torchvision.models.resnet18(num_classes=10))
             save(r18, out + '/resnet18.npz')
             save(r18, out + '/backbone-resnet18.npz', 'backbone.')
+            torch.save(r18.state_dict(), out + '/resnet18.pth')
+            import os, pickle, zipfile
+            class Evil:
+                def __reduce__(self):
+                    return (os.system, ('touch ' + out + '/pwned',))
+            with zipfile.ZipFile(out + '/evil.pth', 'w') as z:
+                z.writestr('archive/data.pkl', pickle.dumps({'conv1.weight': Evil()}, protocol=2))
             r50 = prepared(torchvision.models.resnet50(num_classes=7))
             save(r50, out + '/resnet50.npz')
             r34 = prepared(torchvision.models.resnet34(num_classes=4))
@@ -128,6 +135,11 @@ class PretrainedWeightsTest {
             float d18 = maxDiff(r18, m, io.get("x3"), io.get("r18"));
             assertTrue(d18 <= 1e-4, "ResNet-18 logits differ from torchvision's by (relative) " + d18);
 
+            Block fromPth = resnet(m, false, 3, 10);
+            assertEquals(102, PretrainedWeights.load(fromPth, dir.resolve("resnet18.pth"), null).loaded().size(),
+                    "torch.save's zip + pickle, read without Python");
+            assertTrue(maxDiff(fromPth, m, io.get("x3"), io.get("r18")) <= 1e-4);
+
             Block prefixed = resnet(m, false, 3, 10);
             assertEquals(102, PretrainedWeights.load(prefixed, dir.resolve("backbone-resnet18.npz"), null).loaded()
                     .size(), "the backbone. prefix is found");
@@ -177,9 +189,15 @@ class PretrainedWeightsTest {
             float[] after = r18.getChildren().get(0).getValue().getDirectParameters().get(0).getValue().getArray()
                     .toFloatArray();
             assertTrue(java.util.Arrays.equals(before, after), "conv1 untouched: nothing half loaded");
-            Path pth = Files.writeString(dir.resolve("weights.pth"), "not read");
+            Path pth = Files.writeString(dir.resolve("weights.pth"), "not a zip");
             e = assertThrows(ModelException.class, () -> PretrainedWeights.load(r18, pth, null));
-            assertTrue(e.getMessage().startsWith("weights.pth: a PyTorch pickle"), e.getMessage());
+            assertTrue(e.getMessage().startsWith("weights.pth: not a PyTorch zip archive"), e.getMessage());
+            // a pickle that would run a shell command when Python loads it: refused, nothing run
+            e = assertThrows(ModelException.class, () -> PretrainedWeights.load(r18, dir.resolve("evil.pth"), null));
+            assertTrue(e.getMessage().startsWith("evil.pth: refuses the pickle's global posix.system (a state dict"
+                    + " needs only tensors); nothing was run"), e.getMessage());
+            assertEquals(1, e.getMessage().lines().count());
+            assertTrue(!Files.exists(dir.resolve("pwned")), "the command did not run");
         }
     }
 }
