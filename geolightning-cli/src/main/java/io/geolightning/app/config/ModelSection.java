@@ -2,6 +2,7 @@ package io.geolightning.app.config;
 
 import io.geolightning.models.nn.Architecture;
 import io.geolightning.models.nn.ModelException;
+import io.geolightning.tiling.data.BandNormalization;
 import java.util.List;
 import java.util.Map;
 
@@ -16,9 +17,14 @@ import java.util.Map;
  * @param weights pretrained weights to start from (a torchvision/timm ResNet state dict as .safetensors or .npz;
  *     resnet18, resnet34 and resnet50), or null to train from scratch
  * @param weightsPrefix the prefix of the weights' names ({@code backbone.}), or null to detect it
+ * @param normalization the input normalisation the weights expect, instead of the chips' band statistics:
+ *     {@code {mean: [...], std: [...], scale: 255}} means {@code (x / scale - mean) / std} per band (one value for
+ *     every band, or one per band; scale default 1), e.g. ImageNet's, or {@code {scale: 10000}} for TorchGeo's
+ *     Sentinel-2 weights; stored in the checkpoint and used at prediction
  */
 public record ModelSection(String architecture, Map<String, Object> options, List<Double> classWeights,
-                           Integer ignoreIndex, String weights, String weightsPrefix) {
+                           Integer ignoreIndex, String weights, String weightsPrefix,
+                           Map<String, Object> normalization) {
 
     /** Fills defaults. */
     public ModelSection {
@@ -29,6 +35,10 @@ public record ModelSection(String architecture, Map<String, Object> options, Lis
         classWeights = classWeights == null ? List.of() : List.copyOf(classWeights);
         if (ignoreIndex == null) {
             ignoreIndex = 255;
+        }
+        normalization = normalization == null ? null : Map.copyOf(normalization);
+        if (normalization != null) {
+            normalization(0); // checks the keys and values now (the band count is the data's, known later)
         }
         Architecture arch = network(architecture);
         if (weights != null && !weights.isBlank() && !arch.id().startsWith("resnet")) {
@@ -43,6 +53,64 @@ public record ModelSection(String architecture, Map<String, Object> options, Lis
                         + String.join(", ", arch.options())));
             }
         }
+    }
+
+    /**
+     * @param bands the data's band count (0: any, to check the values alone)
+     * @return {@code model.normalization} as the per-band (mean, std) applied to raw pixels, or null when unset
+     * @throws ConfigException naming the key for unknown keys, non-numbers, a non-positive std or scale, or a count
+     *     that is neither 1 nor {@code bands}
+     */
+    public BandNormalization normalization(int bands) {
+        if (normalization == null) {
+            return null;
+        }
+        for (String k : normalization.keySet()) {
+            if (!List.of("mean", "std", "scale").contains(k)) {
+                throw new ConfigException("model.normalization." + k + ": unknown key; use mean, std and scale");
+            }
+        }
+        double scale = number("scale", normalization.getOrDefault("scale", 1));
+        if (!(scale > 0)) {
+            throw new ConfigException("model.normalization.scale " + scale + ": must be positive, e.g. 255 or 10000");
+        }
+        Object meanValue = normalization.getOrDefault("mean", List.of(0));
+        Object stdValue = normalization.getOrDefault("std", List.of(1));
+        int n = bands > 0 ? bands : Math.max(count(meanValue), count(stdValue));
+        double[] mean = perBand("mean", meanValue, n);
+        double[] std = perBand("std", stdValue, n);
+        for (int b = 0; b < mean.length; b++) {
+            if (!(std[b] > 0)) {
+                throw new ConfigException("model.normalization.std " + std[b] + ": must be positive");
+            }
+            mean[b] *= scale;
+            std[b] *= scale;
+        }
+        return new BandNormalization(mean, std);
+    }
+
+    private static double number(String key, Object v) {
+        if (v instanceof Number n) {
+            return n.doubleValue();
+        }
+        throw new ConfigException("model.normalization." + key + " '" + v + "': not a number");
+    }
+
+    private static int count(Object v) {
+        return v instanceof List<?> l ? l.size() : 1;
+    }
+
+    private static double[] perBand(String key, Object v, int bands) {
+        List<?> values = v instanceof List<?> l ? l : List.of(v);
+        if (values.isEmpty() || values.size() != 1 && values.size() != bands) {
+            throw new ConfigException("model.normalization." + key + " has " + values.size() + " values but the data"
+                    + " has " + bands + " bands; give one value for every band or one per band");
+        }
+        double[] out = new double[bands];
+        for (int b = 0; b < bands; b++) {
+            out[b] = number(key, values.get(values.size() == 1 ? 0 : b));
+        }
+        return out;
     }
 
     /** @return the network {@code architecture} names */
@@ -60,6 +128,6 @@ public record ModelSection(String architecture, Map<String, Object> options, Lis
 
     /** @return the defaults: a small CNN, equal class weights, ignore 255 */
     public static ModelSection defaults() {
-        return new ModelSection(null, null, null, null, null, null);
+        return new ModelSection(null, null, null, null, null, null, null);
     }
 }

@@ -246,7 +246,9 @@ public final class TrainingRun {
         TrainerSection tr = config.trainer();
         long perEpoch = Math.max(1, (tr.trainBatches().resolve(batches) + tr.accumulateGradBatches() - 1) / tr.accumulateGradBatches());
         OptimizerSettings opt = config.optimizer().settings(perEpoch * tr.maxEpochs());
-        return new TaskSettings(spec, classes, BandNormalization.of(data.bandStatistics()), weights, ignore, opt);
+        BandNormalization declared = m.normalization(data.bandCount());
+        return new TaskSettings(spec, classes, declared != null ? declared : BandNormalization.of(data.bandStatistics()),
+                weights, ignore, opt);
     }
 
     private static LabelTask dataKind(ChipDataModule data) {

@@ -34,7 +34,8 @@ class PretrainedRunTest {
 
         Path yaml = Files.writeString(tmp.resolve("run.yaml"), String.join("\n", "name: pretrained",
                 "runs: " + tmp.resolve("runs"), "seed: 5",
-                "model: {architecture: resnet18, weights: " + weights + "}",
+                "model: {architecture: resnet18, weights: " + weights + ", normalization: {mean: [0.5], std: [0.25],"
+                        + " scale: 255}}",
                 "data: {raster: " + BadInputs.RASTER + ", labels: " + BadInputs.LABELS + ", labelField: TIPO,"
                         + " chipSize: 32, split: random, batchSize: 16}",
                 "trainer: {maxEpochs: 1, numSanityValSteps: 0}", ""));
@@ -42,7 +43,21 @@ class PretrainedRunTest {
         assertEquals(0, run.code(), run.err());
         assertTrue(run.out().contains("weights: " + weights + ": 99 tensors loaded, 1 adapted [conv1.weight 64x3x7x7"
                 + " -> 64x6x7x7], 2 re-initialised [fc.weight, fc.bias], 20 unused"), run.out());
-        assertTrue(Files.exists(tmp.resolve("runs/pretrained/version_0/checkpoints/last.ckpt")));
+        Path ckpt = tmp.resolve("runs/pretrained/version_0/checkpoints/last.ckpt");
+        try (var task = io.geolightning.models.tasks.LandUseTask.load(ckpt)) {
+            var norm = task.settings().normalization();
+            assertEquals(6, norm.bands());
+            assertEquals(127.5, norm.mean()[5], 1e-9, "the declared normalisation, stored for prediction");
+            assertEquals(63.75, norm.std()[0], 1e-9);
+        }
+        Path badNorm = Files.writeString(tmp.resolve("norm.yaml"), "model: {architecture: resnet18, normalization:"
+                + " {mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225], scale: 255}}\ndata: {raster: "
+                + BadInputs.RASTER + ", labels: " + BadInputs.LABELS + ", labelField: TIPO, chipSize: 32}\nruns: "
+                + tmp.resolve("runs") + "\n");
+        CliRun rgbOn6 = CliRun.of("train", "--config", badNorm);
+        assertEquals(2, rgbOn6.code(), rgbOn6.err());
+        assertTrue(rgbOn6.errorLine().contains("model.normalization.mean has 3 values but the data has 6 bands"),
+                rgbOn6.errorLine());
 
         Path unet = Files.writeString(tmp.resolve("unet.yaml"), "model: {architecture: unet, weights: " + weights
                 + "}\ndata: {chips: " + tmp.resolve("none") + "}\n");
