@@ -67,6 +67,25 @@ public abstract class LightningModule implements AutoCloseable {
     }
 
     /**
+     * The parameters of the network's backbone, which {@link io.geolightning.trainer.callbacks.BackboneFinetuning}
+     * freezes for the first epochs (Lightning's {@code pl_module.backbone}). Default: every parameter but those of
+     * the network's last layer (its classifier) when the network is a sequence of layers, else none.
+     *
+     * @return the backbone's parameters (empty: no backbone)
+     */
+    public java.util.List<ai.djl.nn.Parameter> backboneParameters() {
+        if (!(block instanceof ai.djl.nn.SequentialBlock) || block.getChildren().size() < 2) {
+            return java.util.List.of();
+        }
+        java.util.List<ai.djl.nn.Parameter> out = new java.util.ArrayList<>();
+        var children = block.getChildren().values();
+        for (int i = 0; i < children.size() - 1; i++) {
+            children.get(i).getParameters().values().forEach(out::add);
+        }
+        return out;
+    }
+
+    /**
      * Returns the manager owning the parameters (created on first use, on the default device).
      *
      * @return the module's manager

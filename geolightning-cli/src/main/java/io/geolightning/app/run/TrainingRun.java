@@ -33,6 +33,7 @@ import io.geolightning.tiling.store.ChipStoreLayout;
 import io.geolightning.tiling.store.ChipStoreMetadata;
 import io.geolightning.trainer.Seeding;
 import io.geolightning.trainer.Trainer;
+import io.geolightning.trainer.callbacks.BackboneFinetuning;
 import io.geolightning.trainer.callbacks.Callback;
 import io.geolightning.trainer.callbacks.EarlyStopping;
 import io.geolightning.trainer.callbacks.LearningRateMonitor;
@@ -112,6 +113,9 @@ public final class TrainingRun {
         List<Callback> callbacks = new ArrayList<>(List.of(checkpoint));
         if (early != null) {
             callbacks.add(early);
+        }
+        if (config.callbacks().unfreezeBackboneAtEpoch() != null) {
+            callbacks.add(new BackboneFinetuning(config.callbacks().unfreezeBackboneAtEpoch()));
         }
         if (config.callbacks().lrMonitor()) {
             callbacks.add(new LearningRateMonitor());

@@ -38,7 +38,7 @@ class PretrainedRunTest {
                         + " scale: 255}}",
                 "data: {raster: " + BadInputs.RASTER + ", labels: " + BadInputs.LABELS + ", labelField: TIPO,"
                         + " chipSize: 32, split: random, batchSize: 16}",
-                "trainer: {maxEpochs: 1, numSanityValSteps: 0}", ""));
+                "trainer: {maxEpochs: 1, numSanityValSteps: 0}", "callbacks: {unfreezeBackboneAtEpoch: 1}", ""));
         CliRun run = CliRun.of("train", "--config", yaml);
         assertEquals(0, run.code(), run.err());
         assertTrue(run.out().contains("weights: " + weights + ": 99 tensors loaded, 1 adapted [conv1.weight 64x3x7x7"
@@ -49,6 +49,20 @@ class PretrainedRunTest {
             assertEquals(6, norm.bands());
             assertEquals(127.5, norm.mean()[5], 1e-9, "the declared normalisation, stored for prediction");
             assertEquals(63.75, norm.std()[0], 1e-9);
+            // the backbone stayed frozen through epoch 0 (unfreezeBackboneAtEpoch: 1): its weights are the file's
+            var trained = io.geolightning.models.weights.PretrainedWeights.tensors(task.getBlock());
+            try (var m = ai.djl.ndarray.NDManager.newBaseManager();
+                 var in = Files.newInputStream(weights)) {
+                java.util.Map<String, float[]> file = new java.util.HashMap<>();
+                for (var a : ai.djl.ndarray.NDList.decode(m, in)) {
+                    if (a.getName().endsWith(".weight")) {
+                        file.put(a.getName(), a.toFloatArray());
+                    }
+                }
+                assertTrue(java.util.Arrays.equals(file.get("layer4.1.conv2.weight"),
+                        trained.get("layer4.1.conv2.weight").toFloatArray()), "a frozen backbone weight");
+                assertFalse(java.util.Arrays.equals(new float[0], trained.get("fc.weight").toFloatArray()));
+            }
         }
         Path badNorm = Files.writeString(tmp.resolve("norm.yaml"), "model: {architecture: resnet18, normalization:"
                 + " {mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225], scale: 255}}\ndata: {raster: "

@@ -106,6 +106,17 @@ public final class PretrainedWeights {
         }
     }
 
+    /**
+     * @param resnet a GeoLightning ResNet, initialised
+     * @return its parameters under torchvision's names, in order (the arrays themselves, not copies)
+     * @throws ModelException when the block is not a ResNet
+     */
+    public static Map<String, NDArray> tensors(Block resnet) {
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        TorchvisionNames.of(resnet).forEach((k, p) -> out.put(k, p.getArray()));
+        return out;
+    }
+
     /** @return the file's tensors by name */
     static Map<String, NDArray> read(Path file, NDManager manager) {
         String name = file.getFileName().toString();
