@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.training.dataset.ArrayDataset;
 import io.geolightning.trainer.callbacks.BackboneFinetuning;
@@ -14,9 +13,8 @@ import io.geolightning.trainer.callbacks.Callback;
 import io.geolightning.trainer.optim.Adam;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Lightning's BackboneFinetuning on an MLP (backbone = every layer but the last): while frozen the backbone's weights
@@ -24,17 +22,8 @@ import org.junit.jupiter.api.Test;
  */
 class BackboneFinetuningTest {
 
-    static NDManager data;
-
-    @BeforeAll
-    static void init() {
-        data = NDManager.newBaseManager();
-    }
-
-    @AfterAll
-    static void done() {
-        data.close();
-    }
+    @RegisterExtension
+    static final BlobsData BLOBS = new BlobsData(3, 1.0).trainSplit(128, 1, 16).valSplit(32, 2, 32);
 
     /** Weights of the backbone's first array and the head's at every epoch start and at the end of fit. */
     private static final class Snapshots implements Callback {
@@ -60,7 +49,7 @@ class BackboneFinetuningTest {
 
     @Test
     void theBackboneLearnsOnlyFromTheUnfreezeEpoch() {
-        ArrayDataset train = Blobs.make(data, 128, 3, 1.0, 1, 16, true);
+        ArrayDataset train = BLOBS.train();
         Snapshots s = new Snapshots();
         try (MlpModule module = new MlpModule(8, 3, () -> Adam.builder().lr(0.05).build())) {
             Trainer trainer = Trainer.builder().maxEpochs(3).enableProgressBar(false)
