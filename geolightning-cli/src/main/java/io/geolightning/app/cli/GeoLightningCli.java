@@ -22,7 +22,7 @@ import picocli.CommandLine;
         versionProvider = VersionProvider.class,
         description = "Satellite/aerial imagery + vector labels to land-use classifiers and classified rasters.",
         subcommands = {InfoCommand.class, TileCommand.class, TrainCommand.class, PredictCommand.class,
-            EvaluateCommand.class, CommandLine.HelpCommand.class},
+            EvaluateCommand.class, ExportCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 failure, 2 usage error. Run 'geolightning <command> --help' for details."})
 public final class GeoLightningCli implements Runnable {
 

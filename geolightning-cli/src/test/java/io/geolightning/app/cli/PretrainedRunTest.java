@@ -64,6 +64,38 @@ class PretrainedRunTest {
                 assertFalse(java.util.Arrays.equals(new float[0], trained.get("fc.weight").toFloatArray()));
             }
         }
+        // export for Python: torchvision's resnet18 (conv1 for 6 bands) loads the weights strictly and gives the
+        // checkpoint's logits
+        Path export = tmp.resolve("export");
+        CliRun ex = CliRun.of("export", "--checkpoint", ckpt, "--out", export);
+        assertEquals(0, ex.code(), ex.err());
+        assertTrue(Files.readString(export.resolve("model.json")).contains("\"classNames\": [\"RURAL\", \"URBANO\"]"));
+        Path xy = tmp.resolve("io.npz");
+        try (var task = io.geolightning.models.tasks.LandUseTask.load(ckpt);
+             var m = ai.djl.ndarray.NDManager.newBaseManager()) {
+            var x = m.randomNormal(new ai.djl.ndarray.types.Shape(2, 6, 32, 32));
+            x.setName("x");
+            var logits = task.logits(x.duplicate());
+            logits.setName("java");
+            Files.write(xy, new ai.djl.ndarray.NDList(x, logits).encode(ai.djl.ndarray.NDList.Encoding.NPZ));
+        }
+        Process py = new ProcessBuilder("/usr/bin/python3", "-c", String.join("\n",
+                "import sys, json, numpy as np, torch, torchvision",
+                "d = sys.argv[1]; card = json.load(open(d + '/model.json'))",
+                "m = torchvision.models.resnet18(num_classes=card['classes'])",
+                "m.conv1 = torch.nn.Conv2d(card['bands'], 64, 7, 2, 3, bias=False)",
+                "m.load_state_dict({k: torch.from_numpy(v) for k, v in np.load(d + '/model.npz').items()}, strict=True)",
+                "io = np.load(sys.argv[2]); out = m.eval()(torch.from_numpy(io['x'])).detach().numpy()",
+                "diff = np.abs(out - io['java']).max() / max(1.0, np.abs(out).max())",
+                "print('relative', diff); sys.exit(0 if diff <= 1e-4 else 1)"), export.toString(), xy.toString())
+                .redirectErrorStream(true).start();
+        String pyOut = new String(py.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(py.waitFor(120, TimeUnit.SECONDS));
+        assertEquals(0, py.exitValue(), "torchvision with the exported weights: " + pyOut);
+        CliRun again = CliRun.of("export", "--checkpoint", ckpt, "--out", export);
+        assertEquals(1, again.code());
+        assertTrue(again.errorLine().contains("model.npz: exists; pass --overwrite"), again.errorLine());
+
         Path badNorm = Files.writeString(tmp.resolve("norm.yaml"), "model: {architecture: resnet18, normalization:"
                 + " {mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225], scale: 255}}\ndata: {raster: "
                 + BadInputs.RASTER + ", labels: " + BadInputs.LABELS + ", labelField: TIPO, chipSize: 32}\nruns: "

@@ -1,0 +1,69 @@
+package io.geolightning.app.cli;
+
+import io.geolightning.foundation.ExitCodes;
+import io.geolightning.models.tasks.LandUseTask;
+import io.geolightning.models.weights.ModelExport;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code geolightning export}: a trained ResNet's weights under torchvision's names ({@code model.npz} or
+ * {@code model.safetensors}) and a model card ({@code model.json}), for Python.
+ */
+@Command(name = "export", description = "Write a trained ResNet for Python: torchvision-named weights (.npz or"
+        + " .safetensors) and a model card (model.json: architecture, bands, classes, normalisation).")
+final class ExportCommand implements Callable<Integer> {
+
+    @Option(names = "--checkpoint", required = true, paramLabel = "CKPT", description = "Checkpoint (.ckpt) from train.")
+    Path checkpoint;
+
+    @Option(names = "--format", defaultValue = "npz", paramLabel = "FORMAT",
+            description = "npz or safetensors. Default: ${DEFAULT-VALUE}.")
+    String format;
+
+    @Option(names = "--out", required = true, paramLabel = "FOLDER", description = "Folder to write into.")
+    Path out;
+
+    @Option(names = "--overwrite", description = "Replace an earlier export in the folder.")
+    boolean overwrite;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        OptionChecks checks = new OptionChecks(spec);
+        ModelExport.Format f;
+        try {
+            f = ModelExport.Format.parse(format);
+        } catch (RuntimeException e) {
+            throw checks.usage(e.getMessage());
+        }
+        checks.localOutput("--out", out);
+        if (!Files.isRegularFile(checkpoint)) {
+            throw new CliException(checkpoint + ": checkpoint file not found; pass a .ckpt from a run's checkpoints/"
+                    + " folder");
+        }
+        for (Path existing : List.of(out.resolve("model." + format.toLowerCase(java.util.Locale.ROOT)),
+                out.resolve("model.json"))) {
+            if (Files.exists(existing) && !overwrite) {
+                throw new CliException(existing + ": exists; pass --overwrite to replace it or choose another --out");
+            }
+        }
+        List<Path> written;
+        try (LandUseTask task = LandUseTask.load(checkpoint)) {
+            written = ModelExport.export(task, out, f);
+        }
+        PrintWriter w = spec.commandLine().getOut();
+        written.forEach(p -> w.println("wrote " + p.toAbsolutePath()));
+        w.flush();
+        return ExitCodes.OK;
+    }
+}
