@@ -40,7 +40,7 @@ class RasterLabelsCliTest {
 
         Path yaml = Files.writeString(tmp.resolve("run.yaml"), String.join("\n",
                 "name: nb", "runs: " + tmp.resolve("runs"), "seed: 3",
-                "model: {architecture: unet, options: {width: 8, depth: 2}}",
+                "model: {architecture: unet, options: {width: 8, depth: 2, loss: dice_ce}}",
                 "data: {raster: " + clip + ", labels: " + labels + ", mode: segmentation, classes: {1: wetland, 2:"
                         + " forest, 3: water, 4: open}, ignoreValue: 255, chipSize: 64, split: random, batchSize: 8}",
                 "trainer: {maxEpochs: 1, numSanityValSteps: 0}", ""));

@@ -17,7 +17,7 @@ public enum Architecture {
     /** torchvision-layout ResNet-50 (Bottleneck [3,4,6,3], stride on the 3x3 conv, v1.5). */
     RESNET50("resnet50", LabelTask.CLASSIFICATION, 32),
     /** {@link UNet} segmenter. */
-    UNET("unet", LabelTask.SEGMENTATION, 16, "width", "depth", "upsampling");
+    UNET("unet", LabelTask.SEGMENTATION, 16, "width", "depth", "upsampling", "loss", "focalGamma");
 
     private final String id;
     private final LabelTask kind;

@@ -45,6 +45,7 @@ public abstract class LandUseTask extends LightningModule {
 
     private final TaskSettings settings;
     private final WeightedCrossEntropy loss;
+    private final SegmentationLoss objective;
     private final ConfusionMatrix valMatrix;
     private final ConfusionMatrix testMatrix;
 
@@ -55,6 +56,7 @@ public abstract class LandUseTask extends LightningModule {
         super(initializedLater(settings.model()));
         this.settings = settings;
         this.loss = new WeightedCrossEntropy(settings.classWeightArray(), settings.ignoreIndex());
+        this.objective = SegmentationLoss.of(settings.model(), loss);
         int ignore = settings.ignoreIndex() < 0 ? ConfusionMatrix.NO_IGNORE : settings.ignoreIndex();
         this.valMatrix = new ConfusionMatrix(settings.model().classes(), ignore);
         this.testMatrix = new ConfusionMatrix(settings.model().classes(), ignore);
@@ -142,9 +144,14 @@ public abstract class LandUseTask extends LightningModule {
         return settings;
     }
 
-    /** @return the loss function */
+    /** @return the cross-entropy (class weights, ignore label) */
     public WeightedCrossEntropy lossFunction() {
         return loss;
+    }
+
+    /** @return the training loss (the model option {@code loss}: cross-entropy, Dice + cross-entropy or focal) */
+    public SegmentationLoss objective() {
+        return objective;
     }
 
     /** @return a copy of the confusion matrix of the last validation epoch */
@@ -190,7 +197,7 @@ public abstract class LandUseTask extends LightningModule {
         NDArray labels = batch.getLabels().head();
         NDArray logits = logits(batch.getData().head());
         checkLabels(logits, labels);
-        NDArray value = loss.compute(logits, labels);
+        NDArray value = objective.compute(logits, labels);
         log("train_loss", value, LogOptions.PROG_BAR);
         log("train_acc", batchAccuracy(logits, labels), LogOptions.DEFAULT);
         return value;
@@ -211,7 +218,7 @@ public abstract class LandUseTask extends LightningModule {
         NDArray logits = logits(batch.getData().head());
         checkLabels(logits, labels);
         int n = (int) logits.getShape().get(0);
-        log(prefix + "_loss", loss.compute(logits, labels).getFloat(),
+        log(prefix + "_loss", objective.compute(logits, labels).getFloat(),
                 LogOptions.builder().progBar(true).batchSize(Math.max(1, n)).build());
         matrix.addLogits(labels, logits);
     }

@@ -1,0 +1,94 @@
+package io.geolightning.models.tasks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import io.geolightning.models.nn.Architecture;
+import io.geolightning.models.nn.ModelException;
+import io.geolightning.models.nn.ModelSpec;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The segmentation losses against PyTorch 1.13 (Debian's python3-torch) computing the same formulas on the same
+ * logits and labels: class-weighted cross-entropy ({@code F.cross_entropy}), soft Dice over the classes present,
+ * and focal loss with the class weights as alpha; gamma 0 gives cross-entropy. Labels include ignored pixels.
+ */
+class SegmentationLossTest {
+
+    private static final String PYTHON = """
+            import sys, numpy as np, torch
+            import torch.nn.functional as F
+            torch.manual_seed(0)
+            logits = torch.randn(2, 3, 8, 8) * 2
+            labels = torch.randint(0, 2, (2, 8, 8))
+            labels[0, :2] = 255
+            labels[1, 5:] = 2
+            w = torch.tensor([0.5, 1.0, 2.0])
+            ce = F.cross_entropy(logits, labels, weight=w, ignore_index=255)
+            valid = labels != 255
+            safe = torch.where(valid, labels, torch.zeros_like(labels))
+            onehot = F.one_hot(safe, 3).permute(0, 3, 1, 2).float() * valid[:, None]
+            p = logits.softmax(1) * valid[:, None]
+            inter = (p * onehot).sum((0, 2, 3)); card = (p + onehot).sum((0, 2, 3))
+            present = onehot.sum((0, 2, 3)) > 0
+            dice = 1 - (2 * inter / card.clamp_min(1e-7))[present].mean()
+            logp = F.log_softmax(logits, 1).gather(1, safe[:, None]).squeeze(1)
+            wk = w[safe] * valid
+            focal = -((1 - logp.exp()) ** 2 * logp * wk).sum() / wk.sum()
+            np.savez(sys.argv[1], logits=logits.numpy(), labels=labels.numpy().astype(np.int64), ce=ce.numpy(),
+                     dice=dice.numpy(), focal=focal.numpy())
+            """;
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void lossesMatchPytorch() throws Exception {
+        Path script = Files.writeString(tmp.resolve("losses.py"), PYTHON);
+        Path out = tmp.resolve("losses.npz");
+        Process p = new ProcessBuilder("/usr/bin/python3", script.toString(), out.toString()).redirectErrorStream(true)
+                .start();
+        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), "Debian's python3-torch (scripts/setup --tests): " + log);
+        try (NDManager m = NDManager.newBaseManager(); InputStream in = Files.newInputStream(out)) {
+            Map<String, NDArray> r = new HashMap<>();
+            for (NDArray a : NDList.decode(m, in)) {
+                r.put(a.getName(), a);
+            }
+            WeightedCrossEntropy ce = new WeightedCrossEntropy(new float[] {0.5f, 1f, 2f}, 255);
+            NDArray logits = r.get("logits");
+            NDArray labels = r.get("labels");
+            float ceRef = r.get("ce").getFloat();
+            float diceRef = r.get("dice").getFloat();
+            float focalRef = r.get("focal").getFloat();
+            float dice = new SegmentationLoss(SegmentationLoss.Kind.DICE_CE, ce, 2f).compute(logits, labels)
+                    .getFloat();
+            float focal = new SegmentationLoss(SegmentationLoss.Kind.FOCAL, ce, 2f).compute(logits, labels).getFloat();
+            float focal0 = new SegmentationLoss(SegmentationLoss.Kind.FOCAL, ce, 0f).compute(logits, labels).getFloat();
+            assertEquals(ceRef + diceRef, dice, 1e-5, "cross-entropy + Dice");
+            assertEquals(focalRef, focal, 1e-5, "focal, gamma 2");
+            assertEquals(ceRef, focal0, 1e-5, "focal with gamma 0 is cross-entropy");
+            assertTrue(diceRef > 0.05 && focalRef < ceRef, "non-trivial values: dice " + diceRef + ", focal "
+                    + focalRef + " < ce " + ceRef);
+        }
+        ModelException e = assertThrows(ModelException.class, () -> SegmentationLoss.of(ModelSpec.of(Architecture.UNET,
+                3, 2, 32).withOption("loss", "lovasz"), new WeightedCrossEntropy(null, 255)));
+        assertTrue(e.getMessage().startsWith("model option loss = 'lovasz' is unknown; use ce, dice_ce or focal"),
+                e.getMessage());
+        assertEquals(SegmentationLoss.Kind.DICE_CE, SegmentationLoss.of(ModelSpec.of(Architecture.UNET, 3, 2, 32)
+                .withOption("loss", "dice_ce"), new WeightedCrossEntropy(null, 255)).kind());
+    }
+}
