@@ -65,6 +65,10 @@ final class PredictCommand implements Callable<Integer> {
     @Mixin
     WindowingOptions windowing;
 
+    @Option(names = "--tta", description = "Test-time augmentation: average each window over its 8 flips and quarter"
+            + " turns (8 times the compute).")
+    boolean tta;
+
     @Option(names = "--bands", split = ",", paramLabel = "BAND",
             description = "1-based raster bands to feed the model, in model order (default: all).")
     List<Integer> bands;
@@ -143,7 +147,7 @@ final class PredictCommand implements Callable<Integer> {
         return PredictOptions.builder().windowSize(windowing.window()).overlap(windowing.overlap())
                 .batchSize(windowing.batchSize()).blending(windowing.blending()).probabilities(po)
                 .probabilitiesPath(probabilities).bands(bands)
-                .format(format).overwrite(overwrite).allowPadding(allowPadding).area(region.area()).build();
+                .format(format).overwrite(overwrite).allowPadding(allowPadding).tta(tta).area(region.area()).build();
     }
 
     /** {@code --out-dir}: every raster of the catalog on its own grid into {@code <name>.tif}, checked first. */

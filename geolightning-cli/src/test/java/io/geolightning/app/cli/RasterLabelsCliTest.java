@@ -65,6 +65,19 @@ class RasterLabelsCliTest {
         CliRun p = CliRun.of("predict", "--checkpoint", BadInputs.checkpoint(), "--raster", BadInputs.RASTER, "--out",
                 classified);
         assertEquals(0, p.code(), p.err());
+        Path tta = tmp.resolve("olinda-tta.tif");
+        CliRun t8 = CliRun.of("predict", "--checkpoint", BadInputs.checkpoint(), "--raster", BadInputs.RASTER, "--out",
+                tta, "--tta");
+        assertEquals(0, t8.code(), t8.err());
+        try (GeoRaster a = GeoRaster.open(classified); GeoRaster b = GeoRaster.open(tta)) {
+            byte[] x = a.readAll().bytes();
+            byte[] y = b.readAll().bytes();
+            long same = 0;
+            for (int i = 0; i < x.length; i++) {
+                same += x[i] == y[i] ? 1 : 0;
+            }
+            assertTrue(same > 0.8 * x.length, "test-time augmentation mostly agrees: " + (double) same / x.length);
+        }
         CliRun again = CliRun.of("tile", "--raster", BadInputs.RASTER, "--labels", classified, "--chip", 16, "--out",
                 tmp.resolve("olinda-chips"));
         assertEquals(0, again.code(), again.err());

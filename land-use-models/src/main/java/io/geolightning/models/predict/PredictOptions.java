@@ -24,13 +24,15 @@ import java.util.Map;
  * @param format COG (default) or GTIFF
  * @param overwrite replace existing outputs
  * @param allowPadding classify a raster smaller than the window (mostly padding) instead of refusing it
+ * @param tta average each window's probabilities over its eight flips and quarter turns (test-time augmentation,
+ *     eight times the compute)
  * @param area an area of interest: with polygons ({@link Region#aoi()}), pixels outside them are nodata and windows
  *     that miss them are not run; null (or a box) = every pixel of the raster
  */
 public record PredictOptions(int windowSize, int overlap, int batchSize, Blending blending,
                              ProbabilityOutput probabilities, Path probabilitiesPath, List<Integer> bands,
                              Map<Integer, Color> colors, RasterFormat format, boolean overwrite,
-                             boolean allowPadding, Region area) {
+                             boolean allowPadding, boolean tta, Region area) {
 
     /** Validates the values. */
     public PredictOptions {
@@ -107,6 +109,7 @@ public record PredictOptions(int windowSize, int overlap, int batchSize, Blendin
         private boolean overwrite;
         private boolean allowPadding;
         private Region area;
+        private boolean tta;
 
         private Builder() {
         }
@@ -177,6 +180,12 @@ public record PredictOptions(int windowSize, int overlap, int batchSize, Blendin
             return this;
         }
 
+        /** @param v average over the eight flips and quarter turns of each window @return this */
+        public Builder tta(boolean v) {
+            tta = v;
+            return this;
+        }
+
         /** @param v an area of interest whose polygons mask the output (null: none) @return this */
         public Builder area(Region v) {
             area = v;
@@ -186,7 +195,7 @@ public record PredictOptions(int windowSize, int overlap, int batchSize, Blendin
         /** @return the validated options */
         public PredictOptions build() {
             return new PredictOptions(windowSize, overlap, batchSize, blending, probabilities, probabilitiesPath,
-                    bands, colors, format, overwrite, allowPadding, area);
+                    bands, colors, format, overwrite, allowPadding, tta, area);
         }
     }
 }

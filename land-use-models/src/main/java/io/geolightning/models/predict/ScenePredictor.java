@@ -159,8 +159,8 @@ public final class ScenePredictor {
         try (StreamingRasterWriter classes = classWriter(out, block, gt, crs, options, metadata).open();
              StreamingRasterWriter probs = probPath == null ? null
                      : probabilityWriter(probPath, block, gt, crs, options, metadata).open()) {
-            WindowBatcher batcher = new WindowBatcher(model, in, bands, size, classifier, options.batchSize(), strip,
-                    weight, mask);
+            WindowBatcher batcher = new WindowBatcher(options.tta() ? new TestTimeAugmentation(model) : model, in,
+                    bands, size, classifier, options.batchSize(), strip, weight, mask);
             Progress progress = new Progress(LOG, file, "windows", total, PROGRESS_EVERY_NANOS);
             for (int r = 0; r < ys.length; r++) {
                 for (int i = 0; i < xs.length; i++) {

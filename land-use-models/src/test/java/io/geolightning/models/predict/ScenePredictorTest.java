@@ -276,6 +276,42 @@ class ScenePredictorTest {
     }
 
     @Test
+    void testTimeAugmentationTurnsEveryWindowBackBeforeAveraging() throws Exception {
+        // the eight symmetries of a square, each undone by its inverse, all different on a non-symmetric plane
+        float[] plane = new float[2 * 5 * 5];
+        for (int i = 0; i < plane.length; i++) {
+            plane[i] = i * 0.37f - (i % 7);
+        }
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (int t = 0; t < 8; t++) {
+            float[] f = TestTimeAugmentation.transform(plane, 2, 5, t, false);
+            assertArrayEquals(plane, TestTimeAugmentation.transform(f, 2, 5, t, true), "transform " + t + " undone");
+            seen.add(java.util.Arrays.toString(f));
+        }
+        assertEquals(8, seen.size(), "eight different symmetries");
+        // a segmenter that looks at each pixel alone predicts the same with the eight turned windows averaged: any
+        // pixel turned back to the wrong place would change it
+        Path rgb = SceneChips.data().resolve("rgb-byte/RGB.byte.tif");
+        BandNormalization norm = new BandNormalization(new double[] {90, 90, 90}, new double[] {40, 40, 40});
+        try (GeoRaster in = GeoRaster.open(rgb); TorchScriptModel model = segmenter(3, norm)) {
+            PredictOptions.Builder o = PredictOptions.builder().windowSize(64).overlap(16)
+                    .probabilities(ProbabilityOutput.FLOAT32).format(io.geolightning.geo.RasterFormat.GTIFF);
+            PredictionResult plain = new ScenePredictor(model).predict(in, tmp.resolve("plain.tif"), o.build());
+            PredictionResult tta = new ScenePredictor(model).predict(in, tmp.resolve("tta.tif"), o.tta(true).build());
+            try (GeoRaster a = GeoRaster.open(plain.classes()); GeoRaster b = GeoRaster.open(tta.classes());
+                 GeoRaster pa = GeoRaster.open(plain.probabilities());
+                 GeoRaster pb = GeoRaster.open(tta.probabilities())) {
+                assertArrayEquals(a.readAll().bytes(), b.readAll().bytes());
+                float[] x = pa.readAll().toFloatArray();
+                float[] y = pb.readAll().toFloatArray();
+                for (int i = 0; i < x.length; i++) {
+                    assertTrue(Float.isNaN(x[i]) ? Float.isNaN(y[i]) : Math.abs(x[i] - y[i]) < 1e-5, "pixel " + i);
+                }
+            }
+        }
+    }
+
+    @Test
     void badInputsAreExplainedInOneLine() throws Exception {
         Path rgb = SceneChips.data().resolve("rgb-byte/RGB.byte.tif");
         try (TorchScriptModel model = segmenter(6, OLINDA_NORM); GeoRaster olinda = GeoRaster.open(SceneChips.olindaRaster());
