@@ -24,7 +24,7 @@ public record PredictSettings(int windowSize, int overlap, int batchSize, Blendi
     public PredictSettings {
         blending = blending == null ? Blending.TAPERED : blending;
         format = format == null ? RasterFormat.COG : format;
-        options(windowSize, overlap, batchSize, blending, format, overwrite);
+        options(windowSize, overlap, batchSize, blending, format, overwrite, null);
     }
 
     /** @return the CLI's defaults: automatic window and overlap, batch 8, tapered blending, COG, no overwrite */
@@ -39,7 +39,7 @@ public record PredictSettings(int windowSize, int overlap, int batchSize, Blendi
 
     /** @return the predictor's options */
     public PredictOptions toOptions() {
-        return options(windowSize, overlap, batchSize, blending, format, overwrite);
+        return toOptions(null);
     }
 
     /**
@@ -47,13 +47,12 @@ public record PredictSettings(int windowSize, int overlap, int batchSize, Blendi
      * @return the predictor's options with it
      */
     public PredictOptions toOptions(io.geolightning.tiling.Region area) {
-        return PredictOptions.builder().windowSize(windowSize).overlap(overlap).batchSize(batchSize)
-                .blending(blending).format(format).overwrite(overwrite).area(area).build();
+        return options(windowSize, overlap, batchSize, blending, format, overwrite, area);
     }
 
     private static PredictOptions options(int window, int overlap, int batch, Blending blending, RasterFormat format,
-                                          boolean overwrite) {
+                                          boolean overwrite, io.geolightning.tiling.Region area) {
         return PredictOptions.builder().windowSize(window).overlap(overlap).batchSize(batch).blending(blending)
-                .format(format).overwrite(overwrite).build();
+                .format(format).overwrite(overwrite).area(area).build();
     }
 }
