@@ -1,6 +1,7 @@
 package io.geolightning.spark;
 
 import io.geolightning.tiling.TilingSettings;
+import io.geolightning.tiling.TilingSettingsBuilder;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -29,7 +30,7 @@ final class TileSettings {
      * @return the settings with the row's non-empty cells in place of the defaults
      */
     static TilingSettings overriddenBy(TilingSettings defaults, SceneList.Entry e) {
-        TilingSettings.Builder b = defaults.toBuilder();
+        TilingSettingsBuilder b = defaults.toBuilder();
         set(e, "labels", k -> Objects.toString(e.input(k), null), b::labels);
         set(e, "layer", e::string, b::layer);
         set(e, "labelField", e::string, b::labelField);

@@ -97,33 +97,13 @@ public record TilingSettings(String labels, String layer, String labelField, Str
     }
 
     /** @return a builder holding the defaults */
-    public static Builder builder() {
-        return new Builder();
+    public static TilingSettingsBuilder builder() {
+        return new TilingSettingsBuilder();
     }
 
     /** @return a builder holding these settings ({@code stride} and {@code seed} as given, possibly unset) */
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.labels = labels;
-        b.layer = layer;
-        b.labelField = labelField;
-        b.mode = mode;
-        b.classes = classes;
-        b.background = background;
-        b.ignoreValue = ignoreValue;
-        b.minCoverage = minCoverage;
-        b.allTouched = allTouched;
-        b.unknown = unknown;
-        b.chipSize = chipSize;
-        b.stride = stride;
-        b.edge = edge;
-        b.maxNodata = maxNodata;
-        b.split = split;
-        b.val = val;
-        b.test = test;
-        b.block = block;
-        b.seed = seed;
-        return b;
+    public TilingSettingsBuilder toBuilder() {
+        return new TilingSettingsBuilder(this);
     }
 
     /** @return the grid step: {@code stride}, or the chip size when it is not set */
@@ -289,151 +269,5 @@ public record TilingSettings(String labels, String layer, String labelField, Str
 
     private static String blankToNull(String s) {
         return s == null || s.isBlank() ? null : s;
-    }
-
-    /** Builder of {@link TilingSettings}; every value unset means its default. */
-    public static final class Builder {
-        private String labels;
-        private String layer;
-        private String labelField;
-        private String mode;
-        private List<String> classes;
-        private String background;
-        private Integer ignoreValue;
-        private Double minCoverage;
-        private Boolean allTouched;
-        private Integer chipSize;
-        private Integer stride;
-        private String edge;
-        private Double maxNodata;
-        private String split;
-        private String unknown;
-        private Double val;
-        private Double test;
-        private String block;
-        private Long seed;
-
-        private Builder() {
-        }
-
-        /** @param v vector labels file @return this */
-        public Builder labels(String v) {
-            labels = v;
-            return this;
-        }
-
-        /** @param v vector layer @return this */
-        public Builder layer(String v) {
-            layer = v;
-            return this;
-        }
-
-        /** @param v attribute holding the class @return this */
-        public Builder labelField(String v) {
-            labelField = v;
-            return this;
-        }
-
-        /** @param v classification or segmentation @return this */
-        public Builder mode(String v) {
-            mode = v;
-            return this;
-        }
-
-        /** @param v class names in id order @return this */
-        public Builder classes(List<String> v) {
-            classes = v;
-            return this;
-        }
-
-        /** @param v class of uncovered chips/pixels @return this */
-        public Builder background(String v) {
-            background = v;
-            return this;
-        }
-
-        /** @param v mask value meaning "ignore" @return this */
-        public Builder ignoreValue(Integer v) {
-            ignoreValue = v;
-            return this;
-        }
-
-        /** @param v share of a chip its class must cover @return this */
-        public Builder minCoverage(Double v) {
-            minCoverage = v;
-            return this;
-        }
-
-        /** @param v burn every touched pixel @return this */
-        public Builder allTouched(Boolean v) {
-            allTouched = v;
-            return this;
-        }
-
-        /** @param v chip side in pixels @return this */
-        public Builder chipSize(Integer v) {
-            chipSize = v;
-            return this;
-        }
-
-        /** @param v grid step in pixels (null: the chip size) @return this */
-        public Builder stride(Integer v) {
-            stride = v;
-            return this;
-        }
-
-        /** @param v drop, shift or pad @return this */
-        public Builder edge(String v) {
-            edge = v;
-            return this;
-        }
-
-        /** @param v nodata threshold @return this */
-        public Builder maxNodata(Double v) {
-            maxNodata = v;
-            return this;
-        }
-
-        /** @param v spatial, random or none @return this */
-        public Builder split(String v) {
-            split = v;
-            return this;
-        }
-
-        /** @param v validation fraction @return this */
-        public Builder val(Double v) {
-            val = v;
-            return this;
-        }
-
-        /** @param v test fraction @return this */
-        public Builder test(Double v) {
-            test = v;
-            return this;
-        }
-
-        /** @param v spatial block size @return this */
-        public Builder block(String v) {
-            block = v;
-            return this;
-        }
-
-        /** @param v split seed @return this */
-        public Builder seed(Long v) {
-            seed = v;
-            return this;
-        }
-
-        /** @param v unknown label values: error or ignore @return this */
-        public Builder unknown(String v) {
-            unknown = v;
-            return this;
-        }
-
-        /** @return the settings, defaults filled */
-        public TilingSettings build() {
-            return new TilingSettings(labels, layer, labelField, mode, classes, background, ignoreValue, minCoverage,
-                    allTouched, chipSize, stride, edge, maxNodata, split, val, test, block, seed, unknown);
-        }
     }
 }
