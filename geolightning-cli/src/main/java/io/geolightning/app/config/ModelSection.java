@@ -38,7 +38,7 @@ public record ModelSection(String architecture, Map<String, Object> options, Lis
         }
         normalization = normalization == null ? null : Map.copyOf(normalization);
         if (normalization != null) {
-            normalization(0); // checks the keys and values now (the band count is the data's, known later)
+            normalization(normalization, 0); // checks the values now (the band count is the data's, known later)
         }
         Architecture arch = network(architecture);
         if (weights != null && !weights.isBlank() && !arch.id().startsWith("resnet")) {
@@ -62,6 +62,10 @@ public record ModelSection(String architecture, Map<String, Object> options, Lis
      *     that is neither 1 nor {@code bands}
      */
     public BandNormalization normalization(int bands) {
+        return normalization(normalization, bands);
+    }
+
+    private static BandNormalization normalization(Map<String, Object> normalization, int bands) {
         if (normalization == null) {
             return null;
         }

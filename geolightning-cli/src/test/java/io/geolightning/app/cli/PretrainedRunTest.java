@@ -92,6 +92,11 @@ class PretrainedRunTest {
         String pyOut = new String(py.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(py.waitFor(120, TimeUnit.SECONDS));
         assertEquals(0, py.exitValue(), "torchvision with the exported weights: " + pyOut);
+        CliRun cnn = CliRun.of("export", "--checkpoint", BadInputs.checkpoint(), "--out", tmp.resolve("cnn-export"));
+        assertEquals(1, cnn.code());
+        assertTrue(cnn.errorLine().contains("export writes torchvision ResNets (resnet18, resnet34, resnet50); this"
+                + " model is a cnn"), cnn.errorLine());
+        assertFalse(Files.exists(tmp.resolve("cnn-export/model.npz")));
         CliRun again = CliRun.of("export", "--checkpoint", ckpt, "--out", export);
         assertEquals(1, again.code());
         assertTrue(again.errorLine().contains("model.npz: exists; pass --overwrite"), again.errorLine());
@@ -100,6 +105,18 @@ class PretrainedRunTest {
                 + " {mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225], scale: 255}}\ndata: {raster: "
                 + BadInputs.RASTER + ", labels: " + BadInputs.LABELS + ", labelField: TIPO, chipSize: 32}\nruns: "
                 + tmp.resolve("runs") + "\n");
+        Path typo = Files.writeString(tmp.resolve("typo.yaml"), "model: {architecture: resnet18, normalization: {mean:"
+                + " [0.5], scal: 255}}\ndata: {chips: " + tmp + "}\n");
+        CliRun typoRun = CliRun.of("train", "--config", typo, "--print-config");
+        assertEquals(2, typoRun.code());
+        assertTrue(typoRun.errorLine().contains("model.normalization.scal: unknown key; use mean, std and scale"),
+                typoRun.errorLine());
+        Path early = Files.writeString(tmp.resolve("early.yaml"), "model: {architecture: resnet18}\ncallbacks:"
+                + " {unfreezeBackboneAtEpoch: -1}\ndata: {chips: " + tmp + "}\n");
+        CliRun earlyRun = CliRun.of("train", "--config", early, "--print-config");
+        assertEquals(2, earlyRun.code());
+        assertTrue(earlyRun.errorLine().contains("callbacks.unfreezeBackboneAtEpoch -1: must be at least 0"),
+                earlyRun.errorLine());
         CliRun rgbOn6 = CliRun.of("train", "--config", badNorm);
         assertEquals(2, rgbOn6.code(), rgbOn6.err());
         assertTrue(rgbOn6.errorLine().contains("model.normalization.mean has 3 values but the data has 6 bands"),
