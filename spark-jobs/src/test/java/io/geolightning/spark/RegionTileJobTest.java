@@ -112,6 +112,10 @@ class RegionTileJobTest {
                 "--master", "local[2]");
         assertTrue(r.code() == 1 || r.code() == 2, r.err());
         assertTrue(r.err().strip().lines().count() == 1 && r.err().contains("matches no file"), r.err());
+        r = jobs("tile", "--raster", tiles.resolve("q1.tif"), "--labels", data("massachusetts/buildings_22978945_15.gpkg"),
+                "--mode", "segmentation", "--block-size", 0, "--out", never);
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("--block-size 0: must be positive"), r.err());
         r = jobs("tile", "--raster", tiles.resolve("q1.tif"), "--mode", "segmentation", "--out", never);
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains("pass --labels"), r.err());

@@ -219,6 +219,16 @@ class RegionCliTest {
             double share = (double) nodata / cls.length;
             assertTrue(share > 0.45 && share < 0.55, "the uncovered half is nodata: " + share);
         }
+        CliRun clash = CliRun.of("predict", "--checkpoint", ckpt, "--raster", tmp.resolve("tiles/q1.tif"), "--raster",
+                bare.resolve("q1.tif"), "--out-dir", tmp.resolve("clash"));
+        assertEquals(1, clash.code());
+        assertTrue(clash.errorLine().contains("q1.tif would be classified into it; give the rasters distinct names"),
+                clash.errorLine());
+        CliRun probs = CliRun.of("predict", "--checkpoint", ckpt, "--raster", bare, "--out-dir", tmp.resolve("clash"),
+                "--probabilities", tmp.resolve("p.tif"));
+        assertEquals(2, probs.code());
+        assertTrue(probs.errorLine().contains("--probabilities needs one output, pass --out"), probs.errorLine());
+        assertFalse(Files.exists(tmp.resolve("clash")), "nothing written");
 
         // an AOI triangle over the west half (EPSG:4326): its box is classified, pixels outside the triangle are
         // nodata, those inside have the box's classes (the input is not masked, only the output)

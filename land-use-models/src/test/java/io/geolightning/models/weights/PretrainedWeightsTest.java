@@ -58,6 +58,8 @@ class PretrainedWeightsTest {
             r18 = prepared(torchvision.models.resnet18(num_classes=10))
             save(r18, out + '/resnet18.npz')
             save(r18, out + '/backbone-resnet18.npz', 'backbone.')
+            np.savez(out + '/no-layer4.npz', **{k: v.numpy() for k, v in r18.state_dict().items()
+                                                if not k.startswith('layer4')})
             torch.save(r18.state_dict(), out + '/resnet18.pth')
             import os, pickle, zipfile
             class Evil:
@@ -189,6 +191,10 @@ class PretrainedWeightsTest {
             float[] after = r18.getChildren().get(0).getValue().getDirectParameters().get(0).getValue().getArray()
                     .toFloatArray();
             assertTrue(java.util.Arrays.equals(before, after), "conv1 untouched: nothing half loaded");
+            e = assertThrows(ModelException.class,
+                    () -> PretrainedWeights.load(r18, dir.resolve("no-layer4.npz"), null));
+            assertTrue(e.getMessage().startsWith("no-layer4.npz: has no tensor 'layer4.0.conv1.weight' for the model's"
+                    + " 512x256x3x3"), e.getMessage());
             Path pth = Files.writeString(dir.resolve("weights.pth"), "not a zip");
             e = assertThrows(ModelException.class, () -> PretrainedWeights.load(r18, pth, null));
             assertTrue(e.getMessage().startsWith("weights.pth: not a PyTorch zip archive"), e.getMessage());
