@@ -52,9 +52,15 @@ class BackboneFinetuningTest {
         ArrayDataset train = BLOBS.train();
         Snapshots s = new Snapshots();
         try (MlpModule module = new MlpModule(8, 3, () -> Adam.builder().lr(0.05).build())) {
+            // a backbone array that was not trainable before (as batch-norm running statistics are not) must stay so:
+            // unfreezing gives gradients back only to what the callback froze
+            Parameter fixed = module.backboneParameters().get(1);
+            fixed.freeze(true);
             Trainer trainer = Trainer.builder().maxEpochs(3).enableProgressBar(false)
                     .callbacks(new BackboneFinetuning(2), s).build();
             trainer.fit(module, train, null);
+            assertFalse(fixed.requiresGradient(), "left as it was: " + fixed.getName());
+            fixed.freeze(false);
             // snapshots: start of epochs 0, 1, 2 and the end
             assertArrayEquals(s.backbone.get(0), s.backbone.get(1), "epoch 0: backbone frozen");
             assertArrayEquals(s.backbone.get(1), s.backbone.get(2), "epoch 1: backbone frozen");

@@ -101,6 +101,58 @@ class OptimizersTest {
     }
 
     @Test
+    void aParameterGroupsOwnLearningRateScalesItsStepsAndDecay() {
+        // PyTorch param groups: {"params": backbone, "lr": 0.005}, {"params": head} at lr 0.05, AdamW decay 0.1
+        double lr = 0.05, b1 = 0.9, b2 = 0.999, eps = 1e-8, wd = 0.1, factor = 0.1;
+        double[][] w = {{W0, W0, W0}, {W0, W0, W0}};
+        double[][] m = new double[2][3];
+        double[][] v = new double[2][3];
+        for (int t = 1; t <= 6; t++) {
+            for (int p = 0; p < 2; p++) {
+                double groupLr = p == 0 ? lr * factor : lr;
+                for (int i = 0; i < 3; i++) {
+                    double g = C[i] * w[p][i];
+                    w[p][i] *= 1 - groupLr * wd;
+                    m[p][i] = b1 * m[p][i] + (1 - b1) * g;
+                    v[p][i] = b2 * v[p][i] + (1 - b2) * g * g;
+                    w[p][i] -= groupLr * (m[p][i] / (1 - Math.pow(b1, t)))
+                            / (Math.sqrt(v[p][i] / (1 - Math.pow(b2, t))) + eps);
+                }
+            }
+        }
+        try (NDManager nd = NDManager.newBaseManager()) {
+            Parameter backbone = Parameter.builder().setName("b").setType(Parameter.Type.WEIGHT)
+                    .optShape(new Shape(3)).build();
+            Parameter head = Parameter.builder().setName("h").setType(Parameter.Type.WEIGHT)
+                    .optShape(new Shape(3)).build();
+            for (Parameter p : new Parameter[] {backbone, head}) {
+                p.setInitializer(new ConstantInitializer((float) W0));
+                p.initialize(nd, DataType.FLOAT32);
+            }
+            LightningOptimizer opt = AdamW.builder().lr(lr).weightDecay(wd).build();
+            opt.bind(new java.util.LinkedHashMap<>(Map.of("b", backbone, "h", head)));
+            opt.lrFactor(java.util.List.of(backbone), factor);
+            assertEquals(factor, opt.lrFactor(backbone));
+            assertEquals(1.0, opt.lrFactor(head));
+            NDArray c = nd.create(new float[] {(float) C[0], (float) C[1], (float) C[2]});
+            for (int s = 0; s < 6; s++) {
+                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    gc.backward(backbone.getArray().square().mul(c).sum().div(2)
+                            .add(head.getArray().square().mul(c).sum().div(2)));
+                }
+                opt.step();
+                opt.zeroGrad();
+            }
+            float[] gotB = backbone.getArray().toFloatArray();
+            float[] gotH = head.getArray().toFloatArray();
+            assertClose(w[0], new double[] {gotB[0], gotB[1], gotB[2]});
+            assertClose(w[1], new double[] {gotH[0], gotH[1], gotH[2]});
+            assertThrows(TrainerException.class, () -> opt.lrFactor(java.util.List.of(head), 0));
+            opt.close();
+        }
+    }
+
+    @Test
     void stateRoundTripsThroughNdListEncoding() {
         try (NDManager m = NDManager.newBaseManager()) {
             Parameter p = Parameter.builder().setName("w").setType(Parameter.Type.WEIGHT).optShape(new Shape(3)).build();

@@ -10,12 +10,13 @@ import java.util.Map;
  * The {@code model} section: which network and how its loss weighs classes. Bands, classes and chip size come from the
  * data, so they are not configured here.
  *
- * @param architecture {@code cnn}, {@code resnet18}, {@code resnet50} or {@code unet} (default {@code cnn})
+ * @param architecture {@code cnn}, {@code resnet18}, {@code resnet34}, {@code resnet50}, {@code unet} or
+ *     {@code unet_resnet18}, {@code unet_resnet34}, {@code unet_resnet50} (default {@code cnn})
  * @param options architecture options, e.g. {@code {width: 16, stages: 3}} (see the models' ModelSpec)
  * @param classWeights one loss weight per class, or empty for equal weights
  * @param ignoreIndex label value excluded from loss and metrics (default 255)
- * @param weights pretrained weights to start from (a torchvision/timm ResNet state dict as .safetensors or .npz;
- *     resnet18, resnet34 and resnet50), or null to train from scratch
+ * @param weights pretrained weights to start from (a torchvision/timm ResNet state dict as .safetensors, .npz or
+ *     .pth; for the ResNets and the ResNet U-Nets' encoders), or null to train from scratch
  * @param weightsPrefix the prefix of the weights' names ({@code backbone.}), or null to detect it
  * @param normalization the input normalisation the weights expect, instead of the chips' band statistics:
  *     {@code {mean: [...], std: [...], scale: 255}} means {@code (x / scale - mean) / std} per band (one value for
@@ -41,10 +42,10 @@ public record ModelSection(String architecture, Map<String, Object> options, Lis
             normalization(normalization, 0); // checks the values now (the band count is the data's, known later)
         }
         Architecture arch = network(architecture);
-        if (weights != null && !weights.isBlank() && !arch.id().startsWith("resnet")) {
-            throw new ConfigException("model.weights: pretrained weights load into resnet18, resnet34 and resnet50,"
-                    + " not "
-                    + arch.id() + "; set model.architecture to a ResNet or remove model.weights");
+        if (weights != null && !weights.isBlank() && !arch.hasResNetBackbone()) {
+            throw new ConfigException("model.weights: pretrained weights load into resnet18/34/50 and"
+                    + " unet_resnet18/34/50, not " + arch.id() + "; set model.architecture to one of them or remove"
+                    + " model.weights");
         }
         for (String key : options.keySet()) {
             if (!arch.options().contains(key)) {

@@ -15,9 +15,10 @@ import io.geolightning.models.tasks.OptimizerSettings;
  * @param warmupSteps warm-up optimizer steps for {@code cosine} (default 0)
  * @param stepSize epochs between decays for {@code step} (default 10)
  * @param gamma decay factor for {@code step} (default 0.1)
+ * @param backboneLr the pretrained backbone's own base learning rate, following the same schedule (default: lr)
  */
 public record OptimizerSection(String name, Double lr, Double weightDecay, Double momentum, String schedule,
-                               Long warmupSteps, Long stepSize, Double gamma) {
+                               Long warmupSteps, Long stepSize, Double gamma, Double backboneLr) {
 
     /** Fills defaults. */
     public OptimizerSection {
@@ -29,7 +30,11 @@ public record OptimizerSection(String name, Double lr, Double weightDecay, Doubl
         warmupSteps = warmupSteps == null ? 0L : warmupSteps;
         stepSize = stepSize == null ? 10L : stepSize;
         gamma = gamma == null ? 0.1 : gamma;
-        settings(name, lr, weightDecay, momentum, schedule, warmupSteps, stepSize, gamma, warmupSteps + 1);
+        backboneLr = backboneLr == null ? 0.0 : backboneLr;
+        // the fields are not assigned yet in a compact constructor: check the parameters
+        settings(OptimizerSettings.builder().optimizer(name).lr(lr).weightDecay(weightDecay).momentum(momentum)
+                .schedule(schedule).warmupSteps(warmupSteps).totalSteps(warmupSteps + 1).stepSize(stepSize).gamma(gamma)
+                .backboneLr(backboneLr));
     }
 
     /**
@@ -37,17 +42,14 @@ public record OptimizerSection(String name, Double lr, Double weightDecay, Doubl
      * @return the section bound into the task's optimizer settings, whose checks are the only ones
      */
     public OptimizerSettings settings(long totalSteps) {
-        return settings(name, lr, weightDecay, momentum, schedule, warmupSteps, stepSize, gamma,
-                Math.max(warmupSteps + 1, totalSteps));
+        return settings(OptimizerSettings.builder().optimizer(name).lr(lr).weightDecay(weightDecay).momentum(momentum)
+                .schedule(schedule).warmupSteps(warmupSteps).totalSteps(Math.max(warmupSteps + 1, totalSteps))
+                .stepSize(stepSize).gamma(gamma).backboneLr(backboneLr));
     }
 
-    private static OptimizerSettings settings(String name, double lr, double weightDecay, double momentum,
-                                              String schedule, long warmupSteps, long stepSize, double gamma,
-                                              long totalSteps) {
+    private static OptimizerSettings settings(OptimizerSettings.Builder b) {
         try {
-            return OptimizerSettings.builder().optimizer(name).lr(lr).weightDecay(weightDecay).momentum(momentum)
-                    .schedule(schedule).warmupSteps(warmupSteps).totalSteps(totalSteps).stepSize(stepSize)
-                    .gamma(gamma).build();
+            return b.build();
         } catch (ModelException e) {
             throw new ConfigException("optimizer: " + e.getMessage(), e);
         }
@@ -55,6 +57,6 @@ public record OptimizerSection(String name, Double lr, Double weightDecay, Doubl
 
     /** @return AdamW, lr 1e-3, weight decay 1e-4, constant schedule */
     public static OptimizerSection defaults() {
-        return new OptimizerSection(null, null, null, null, null, null, null, null);
+        return new OptimizerSection(null, null, null, null, null, null, null, null, null);
     }
 }

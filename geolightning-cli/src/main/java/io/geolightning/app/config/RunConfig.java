@@ -1,5 +1,7 @@
 package io.geolightning.app.config;
 
+import io.geolightning.models.nn.Architecture;
+
 /**
  * A training run, LightningCLI-style: one YAML file with the sections {@code model}, {@code data}, {@code trainer},
  * {@code callbacks} and {@code optimizer}, plus the run's name, the root of its run folders and the global seed.
@@ -39,5 +41,11 @@ public record RunConfig(String name, String runs, Integer seed, ModelSection mod
         callbacks = callbacks == null ? CallbacksSection.defaults() : callbacks;
         optimizer = optimizer == null ? OptimizerSection.defaults() : optimizer;
         trainer.check(seed);
+        if (model.network() == Architecture.UNET && (optimizer.backboneLr() > 0
+                || callbacks.unfreezeBackboneAtEpoch() != null)) {
+            throw new ConfigException((optimizer.backboneLr() > 0 ? "optimizer.backboneLr" : "callbacks."
+                    + "unfreezeBackboneAtEpoch") + ": the plain unet has no pretrained backbone; use unet_resnet18/34/50"
+                    + " (whose encoder is one) or remove the setting");
+        }
     }
 }

@@ -230,7 +230,7 @@ public final class TrainingRun {
             throw new ConfigException("model.architecture " + arch.id() + " " + (arch.kind() == LabelTask.SEGMENTATION
                     ? "segments pixels" : "classifies chips") + " but the data is labelled for "
                     + dataKind.name().toLowerCase(Locale.ROOT) + "; use " + (dataKind == LabelTask.SEGMENTATION
-                    ? "unet" : "cnn, resnet18, resnet34 or resnet50") + " or tile the data in the other mode");
+                    ? "unet or unet_resnet18/34/50" : "cnn, resnet18, resnet34 or resnet50") + " or tile the data in the other mode");
         }
         List<String> classes = data.classNames();
         int[] size = data.chipSize();

@@ -126,8 +126,71 @@ class PretrainedRunTest {
                 + "}\ndata: {chips: " + tmp.resolve("none") + "}\n");
         CliRun bad = CliRun.of("train", "--config", unet);
         assertEquals(2, bad.code(), bad.err());
-        assertTrue(bad.errorLine().contains("model.weights: pretrained weights load into resnet18, resnet34 and resnet50, not"
-                + " unet"), bad.errorLine());
+        assertTrue(bad.errorLine().contains("model.weights: pretrained weights load into resnet18/34/50 and"
+                + " unet_resnet18/34/50, not unet"), bad.errorLine());
         assertFalse(Files.exists(tmp.resolve("runs/unet")));
+    }
+
+    /**
+     * A ResNet-18-encoder U-Net segmenting Olinda's 6 bands from a torch.save'd torchvision state dict (.pth): the
+     * encoder loads it (conv1 adapted, the classifier unused), stays frozen for epoch 0, then trains at its own
+     * learning rate ({@code optimizer.backboneLr}) while the decoder trains at {@code lr}; the checkpoint predicts.
+     */
+    @Test
+    void aResNetUNetFineTunesItsEncoderAtItsOwnLearningRate() throws Exception {
+        Path weights = tmp.resolve("resnet18.pth");
+        Process p = new ProcessBuilder("/usr/bin/python3", "-c", "import sys, torch, torchvision;"
+                + " torch.manual_seed(0); torch.save(torchvision.models.resnet18().state_dict(), sys.argv[1])",
+                weights.toString()).redirectErrorStream(true).start();
+        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), "Debian's python3-torch (scripts/setup --tests installs it): " + log);
+        Path yaml = Files.writeString(tmp.resolve("seg.yaml"), String.join("\n", "name: seg",
+                "runs: " + tmp.resolve("runs"), "seed: 3",
+                "model: {architecture: unet_resnet18, weights: " + weights + ", options: {decoderWidth: 8, loss:"
+                        + " dice_ce}}",
+                "data: {raster: " + BadInputs.RASTER + ", labels: " + BadInputs.LABELS + ", labelField: TIPO,"
+                        + " mode: segmentation, chipSize: 32, split: random, batchSize: 16}",
+                "trainer: {maxEpochs: 2, numSanityValSteps: 0}", "callbacks: {unfreezeBackboneAtEpoch: 1}",
+                "optimizer: {lr: 0.01, backboneLr: 0.001}", ""));
+        CliRun run = CliRun.of("train", "--config", yaml);
+        assertEquals(0, run.code(), run.err());
+        assertTrue(run.out().contains("weights: " + weights + ": 99 tensors loaded, 1 adapted [conv1.weight 64x3x7x7"
+                + " -> 64x6x7x7], 0 re-initialised, 22 unused"), run.out());
+        Path ckpt = tmp.resolve("runs/seg/version_0/checkpoints/last.ckpt");
+        try (var task = io.geolightning.models.tasks.LandUseTask.load(ckpt);
+             var m = ai.djl.ndarray.NDManager.newBaseManager()) {
+            assertEquals(0.001, task.settings().optimizer().backboneLr(), 1e-12, "stored in the checkpoint");
+            var trained = io.geolightning.models.weights.PretrainedWeights.tensors(task.getBlock());
+            assertEquals(100, trained.size(), "the encoder carries torchvision's names, without fc");
+            var reference = io.geolightning.models.nn.ResNet.resnet18(3, 1000);
+            reference.initialize(m, ai.djl.ndarray.types.DataType.FLOAT32,
+                    new ai.djl.ndarray.types.Shape(1, 3, 64, 64));
+            io.geolightning.models.weights.PretrainedWeights.load(reference, weights, null);
+            var file = io.geolightning.models.weights.PretrainedWeights.tensors(reference);
+            assertFalse(java.util.Arrays.equals(file.get("layer4.1.conv2.weight").toFloatArray(),
+                    trained.get("layer4.1.conv2.weight").toFloatArray()), "the encoder trained in epoch 1");
+            float[] a = file.get("layer1.0.conv1.weight").toFloatArray();
+            float[] b = trained.get("layer1.0.conv1.weight").toFloatArray();
+            double change = 0;
+            double norm = 0;
+            for (int i = 0; i < a.length; i++) {
+                change += (a[i] - b[i]) * (a[i] - b[i]);
+                norm += a[i] * a[i];
+            }
+            assertTrue(change > 0 && Math.sqrt(change / norm) < 0.5, "a small step away from the file's weights: "
+                    + Math.sqrt(change / norm));
+        }
+        CliRun predict = CliRun.of("predict", "--checkpoint", ckpt, "--raster", BadInputs.RASTER, "--out",
+                tmp.resolve("seg.tif"));
+        assertEquals(0, predict.code(), predict.err());
+        assertTrue(Files.size(tmp.resolve("seg.tif")) > 0);
+
+        Path noBackbone = Files.writeString(tmp.resolve("plain.yaml"), "model: {architecture: unet}\noptimizer:"
+                + " {backboneLr: 0.001}\ndata: {chips: " + tmp.resolve("none") + "}\n");
+        CliRun plain = CliRun.of("train", "--config", noBackbone, "--print-config");
+        assertEquals(2, plain.code(), plain.err());
+        assertTrue(plain.errorLine().contains("optimizer.backboneLr: the plain unet has no pretrained backbone; use"
+                + " unet_resnet18/34/50"), plain.errorLine());
     }
 }

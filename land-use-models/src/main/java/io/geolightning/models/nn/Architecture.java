@@ -17,7 +17,13 @@ public enum Architecture {
     /** torchvision-layout ResNet-50 (Bottleneck [3,4,6,3], stride on the 3x3 conv, v1.5). */
     RESNET50("resnet50", LabelTask.CLASSIFICATION, 32),
     /** {@link UNet} segmenter. */
-    UNET("unet", LabelTask.SEGMENTATION, 16, "width", "depth", "upsampling", "loss", "focalGamma");
+    UNET("unet", LabelTask.SEGMENTATION, 16, "width", "depth", "upsampling", "loss", "focalGamma"),
+    /** {@link ResNetUNet}: U-Net whose encoder is a torchvision-layout ResNet-18 (pretrained weights load into it). */
+    UNET_RESNET18("unet_resnet18", LabelTask.SEGMENTATION, 32, "decoderWidth", "upsampling", "loss", "focalGamma"),
+    /** {@link ResNetUNet} with a ResNet-34 encoder. */
+    UNET_RESNET34("unet_resnet34", LabelTask.SEGMENTATION, 32, "decoderWidth", "upsampling", "loss", "focalGamma"),
+    /** {@link ResNetUNet} with a ResNet-50 encoder. */
+    UNET_RESNET50("unet_resnet50", LabelTask.SEGMENTATION, 32, "decoderWidth", "upsampling", "loss", "focalGamma");
 
     private final String id;
     private final LabelTask kind;
@@ -41,6 +47,11 @@ public enum Architecture {
         return id;
     }
 
+    /** @return whether torchvision/timm ResNet weights load into it (the ResNets and the ResNet U-Nets' encoders) */
+    public boolean hasResNetBackbone() {
+        return id.contains("resnet");
+    }
+
     /** @return whether the network classifies chips or segments pixels */
     public LabelTask kind() {
         return kind;
@@ -52,20 +63,25 @@ public enum Architecture {
     }
 
     /**
-     * @param name an architecture name, case-insensitive ("resnet18", "ResNet-18" and "resnet_18" all work)
+     * @param name an architecture name, case-insensitive, with or without dashes and underscores ("resnet18",
+     *     "ResNet-18", "unet_resnet34" and "UNet-ResNet34" all work)
      * @return the architecture
      * @throws ModelException naming the value and the known names when it is unknown
      */
     public static Architecture parse(String name) {
         if (name != null) {
-            String key = name.trim().toLowerCase(Locale.ROOT).replace("-", "").replace("_", "");
+            String key = plain(name);
             for (Architecture a : values()) {
-                if (a.id.equals(key)) {
+                if (plain(a.id).equals(key)) {
                     return a;
                 }
             }
         }
         throw new ModelException("architecture '" + name + "': unknown network; use one of "
                 + Arrays.stream(values()).map(Architecture::id).collect(Collectors.joining(", ")));
+    }
+
+    private static String plain(String name) {
+        return name.trim().toLowerCase(Locale.ROOT).replace("-", "").replace("_", "");
     }
 }

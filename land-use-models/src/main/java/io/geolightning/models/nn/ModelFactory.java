@@ -33,6 +33,7 @@ public final class ModelFactory {
             case RESNET34 -> ResNet.resnet34(spec.bands(), spec.classes());
             case RESNET50 -> ResNet.resnet50(spec.bands(), spec.classes());
             case UNET -> UNet.build(spec);
+            case UNET_RESNET18, UNET_RESNET34, UNET_RESNET50 -> ResNetUNet.build(spec);
         };
     }
 

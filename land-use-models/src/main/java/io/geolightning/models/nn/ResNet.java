@@ -30,7 +30,7 @@ public final class ResNet {
      * @return ResNet-18: BasicBlock x [2, 2, 2, 2]
      */
     public static Block resnet18(int bands, int classes) {
-        return build(new int[] {2, 2, 2, 2}, false, classes);
+        return build(layers(Architecture.RESNET18), false, classes);
     }
 
     /**
@@ -39,7 +39,7 @@ public final class ResNet {
      * @return ResNet-34: BasicBlock x [3, 4, 6, 3]
      */
     public static Block resnet34(int bands, int classes) {
-        return build(new int[] {3, 4, 6, 3}, false, classes);
+        return build(layers(Architecture.RESNET34), false, classes);
     }
 
     /**
@@ -48,10 +48,38 @@ public final class ResNet {
      * @return ResNet-50: Bottleneck x [3, 4, 6, 3], expansion 4
      */
     public static Block resnet50(int bands, int classes) {
-        return build(new int[] {3, 4, 6, 3}, true, classes);
+        return build(layers(Architecture.RESNET50), true, classes);
     }
 
     private static Block build(int[] blocks, boolean bottleneck, int classes) {
+        return encoder(blocks, bottleneck).add(Pool.globalAvgPool2dBlock())
+                .add(Blocks.batchFlattenBlock())
+                .add(Linear.builder().setUnits(classes).build());
+    }
+
+    /** Residual blocks per layer of ResNet-18, -34 and -50. */
+    static int[] layers(Architecture depth) {
+        return switch (depth) {
+            case RESNET18, UNET_RESNET18 -> new int[] {2, 2, 2, 2};
+            case RESNET34, UNET_RESNET34, RESNET50, UNET_RESNET50 -> new int[] {3, 4, 6, 3};
+            default -> throw new ModelException(depth.id() + " has no ResNet encoder");
+        };
+    }
+
+    /** @return whether the architecture's residual blocks are bottlenecks (ResNet-50) */
+    static boolean usesBottleneck(Architecture depth) {
+        return depth == Architecture.RESNET50 || depth == Architecture.UNET_RESNET50;
+    }
+
+    /**
+     * The ResNet without its head: stem (conv1, bn1, relu, maxpool) then the residual blocks of layer1..layer4, as
+     * one flat sequence (the layout whose parameters carry torchvision's names).
+     *
+     * @param blocks residual blocks per layer
+     * @param bottleneck Bottleneck (expansion 4) rather than BasicBlock
+     * @return the encoder: stride 32, 512 (or 2048) channels out
+     */
+    static SequentialBlock encoder(int[] blocks, boolean bottleneck) {
         SequentialBlock net = new SequentialBlock()
                 .add(Layers.conv(64, 7, 2, 3))
                 .add(Layers.batchNorm())
@@ -69,9 +97,7 @@ public final class ResNet {
                 inChannels = outChannels;
             }
         }
-        return net.add(Pool.globalAvgPool2dBlock())
-                .add(Blocks.batchFlattenBlock())
-                .add(Linear.builder().setUnits(classes).build());
+        return net;
     }
 
     /** BasicBlock main path: 3x3 (stride) - bn - relu - 3x3 - bn. */

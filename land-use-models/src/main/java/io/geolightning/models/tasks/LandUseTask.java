@@ -11,14 +11,17 @@ import io.geolightning.models.metrics.ConfusionMatrix;
 import io.geolightning.models.nn.ModelException;
 import io.geolightning.models.nn.ModelFactory;
 import io.geolightning.models.nn.ModelSpec;
+import io.geolightning.models.nn.ResNetUNet;
 import io.geolightning.tiling.labels.LabelTask;
 import io.geolightning.trainer.LightningModule;
 import io.geolightning.trainer.LogOptions;
 import io.geolightning.trainer.TrainerException;
+import io.geolightning.trainer.optim.LightningOptimizer;
 import io.geolightning.trainer.optim.OptimizerConfig;
 import io.geolightning.trainer.checkpoint.CheckpointIO;
 import io.geolightning.trainer.checkpoint.CheckpointMeta;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -293,7 +296,31 @@ public abstract class LandUseTask extends LightningModule {
 
     @Override
     public OptimizerConfig configureOptimizers() {
-        return OptimizerConfig.of(settings.optimizer().build());
+        LightningOptimizer optimizer = settings.optimizer().build();
+        double factor = settings.optimizer().backboneLrFactor();
+        if (factor != 1.0) {
+            List<Parameter> backbone = backboneParameters();
+            if (backbone.isEmpty()) {
+                throw new ModelException("optimizer.backboneLr: " + settings.model().architecture().id() + " has no"
+                        + " pretrained backbone; remove backboneLr or use a ResNet or unet_resnet architecture");
+            }
+            optimizer.lrFactor(backbone, factor);
+            LOG.info("backbone: {} parameter arrays at lr x {}", backbone.size(), factor);
+        }
+        return OptimizerConfig.of(optimizer);
+    }
+
+    /**
+     * The encoder of a ResNet U-Net, every layer but the classifier of a ResNet or the CNN.
+     *
+     * @return the backbone's parameters
+     */
+    @Override
+    public List<Parameter> backboneParameters() {
+        if (getBlock() instanceof ResNetUNet unet) {
+            return List.copyOf(unet.encoder().getParameters().values());
+        }
+        return super.backboneParameters();
     }
 
     @Override

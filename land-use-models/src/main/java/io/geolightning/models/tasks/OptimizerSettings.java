@@ -26,9 +26,11 @@ import java.util.Map;
  * @param totalSteps total optimizer steps for {@code cosine} (epochs x batches per epoch)
  * @param stepSize epochs between decays for {@code step}
  * @param gamma decay factor for {@code step}
+ * @param backboneLr the backbone's own base learning rate (a pretrained encoder is usually tuned at a tenth of the
+ *     head's), following the same schedule; 0: the backbone uses {@code lr}
  */
 public record OptimizerSettings(String optimizer, double lr, double weightDecay, double momentum, String schedule,
-                                long warmupSteps, long totalSteps, long stepSize, double gamma) {
+                                long warmupSteps, long totalSteps, long stepSize, double gamma, double backboneLr) {
 
     /** Normalises names and validates values. */
     public OptimizerSettings {
@@ -45,6 +47,10 @@ public record OptimizerSettings(String optimizer, double lr, double weightDecay,
         }
         if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
             throw new ModelException("weight decay " + weightDecay + " is not a number >= 0; pass e.g. 1e-4");
+        }
+        if (!(backboneLr >= 0) || Double.isInfinite(backboneLr)) {
+            throw new ModelException("backboneLr " + backboneLr + " is not a number >= 0; pass e.g. 1e-4, or 0 to"
+                    + " train the backbone at lr");
         }
         if (schedule.equals("cosine") && totalSteps <= warmupSteps) {
             throw new ModelException("cosine schedule: totalSteps " + totalSteps + " must exceed warmupSteps "
@@ -77,6 +83,7 @@ public record OptimizerSettings(String optimizer, double lr, double weightDecay,
         b.totalSteps = totalSteps;
         b.stepSize = stepSize;
         b.gamma = gamma;
+        b.backboneLr = backboneLr;
         return b;
     }
 
@@ -87,6 +94,11 @@ public record OptimizerSettings(String optimizer, double lr, double weightDecay,
             case "step" -> new StepLr(lr, stepSize, gamma, true);
             default -> new ConstantLr(lr);
         };
+    }
+
+    /** @return the backbone's learning rate divided by {@code lr} (1 when {@code backboneLr} is 0) */
+    public double backboneLrFactor() {
+        return backboneLr > 0 ? backboneLr / lr : 1.0;
     }
 
     /** @return a new optimizer for the trainer */
@@ -111,6 +123,7 @@ public record OptimizerSettings(String optimizer, double lr, double weightDecay,
         m.put("totalSteps", totalSteps);
         m.put("stepSize", stepSize);
         m.put("gamma", gamma);
+        m.put("backboneLr", backboneLr);
         return m;
     }
 
@@ -133,7 +146,8 @@ public record OptimizerSettings(String optimizer, double lr, double weightDecay,
                 .momentum(number(m, "momentum", b.momentum))
                 .warmupSteps((long) number(m, "warmupSteps", b.warmupSteps))
                 .totalSteps((long) number(m, "totalSteps", b.totalSteps))
-                .stepSize((long) number(m, "stepSize", b.stepSize)).gamma(number(m, "gamma", b.gamma));
+                .stepSize((long) number(m, "stepSize", b.stepSize)).gamma(number(m, "gamma", b.gamma))
+                .backboneLr(number(m, "backboneLr", b.backboneLr));
         return b.build();
     }
 
@@ -163,6 +177,7 @@ public record OptimizerSettings(String optimizer, double lr, double weightDecay,
         private long totalSteps;
         private long stepSize = 10;
         private double gamma = 0.1;
+        private double backboneLr;
 
         private Builder() {
         }
@@ -221,10 +236,16 @@ public record OptimizerSettings(String optimizer, double lr, double weightDecay,
             return this;
         }
 
+        /** @param v the backbone's base learning rate, 0 for {@code lr} @return this */
+        public Builder backboneLr(double v) {
+            backboneLr = v;
+            return this;
+        }
+
         /** @return the validated settings */
         public OptimizerSettings build() {
             return new OptimizerSettings(optimizer, lr, weightDecay, momentum, schedule, warmupSteps, totalSteps,
-                    stepSize, gamma);
+                    stepSize, gamma, backboneLr);
         }
     }
 }

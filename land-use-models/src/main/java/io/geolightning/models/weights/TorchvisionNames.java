@@ -9,6 +9,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.util.Pair;
 import io.geolightning.models.nn.ModelException;
+import io.geolightning.models.nn.ResNetUNet;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,7 +19,7 @@ import java.util.Map;
  * The torchvision name of every parameter of a GeoLightning ResNet ({@link io.geolightning.models.nn.ResNet}), found by
  * walking the block: its stem is {@code conv1}/{@code bn1}, its residual blocks {@code layer<L>.<B>} with
  * {@code conv1..3}/{@code bn1..3} on the main path and {@code downsample.0}/{@code .1} on a projecting shortcut, its
- * classifier {@code fc}. timm's ResNets (TorchGeo's pretrained ones) use the same names. DJL's batch-norm
+ * classifier {@code fc} (a {@link ResNetUNet}'s encoder has none). timm's ResNets (TorchGeo's pretrained ones) use the same names. DJL's batch-norm
  * {@code gamma, beta, runningMean, runningVar} are torchvision's {@code weight, bias, running_mean, running_var}.
  */
 final class TorchvisionNames {
@@ -36,13 +37,17 @@ final class TorchvisionNames {
      * @throws ModelException when the block is not a GeoLightning ResNet
      */
     static Map<String, Parameter> of(Block resnet) {
+        if (resnet instanceof ResNetUNet unet) {
+            return of(unet.encoder());
+        }
         List<Block> top = new ArrayList<>();
         resnet.getChildren().values().forEach(top::add);
         List<Block> residual = top.stream().filter(b -> b instanceof ParallelBlock).toList();
         int[] layers = LAYERS.get(residual.size());
         if (!(resnet instanceof SequentialBlock) || layers == null || !(top.get(0) instanceof Conv2d)) {
-            throw new ModelException("pretrained weights load into the ResNets (resnet18, resnet34, resnet50); this"
-                    + " network is not one of them");
+            throw new ModelException("pretrained weights load into the ResNets (resnet18, resnet34, resnet50) and the"
+                    + " U-Nets with a ResNet encoder (unet_resnet18, unet_resnet34, unet_resnet50); this network is not"
+                    + " one of them");
         }
         Map<String, Parameter> out = new LinkedHashMap<>();
         add(out, "conv1", top.get(0));
@@ -67,7 +72,9 @@ final class TorchvisionNames {
                 }
             }
         }
-        add(out, "fc", top.get(top.size() - 1));
+        if (top.get(top.size() - 1) instanceof Linear fc) { // a classifier; an encoder ends with its last block
+            add(out, "fc", fc);
+        }
         return out;
     }
 

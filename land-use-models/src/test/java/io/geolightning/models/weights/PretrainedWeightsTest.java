@@ -13,6 +13,8 @@ import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import io.geolightning.models.nn.ModelException;
 import io.geolightning.models.nn.ResNet;
+import io.geolightning.models.nn.ResNetUNet;
+import io.geolightning.models.nn.Upsampling;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -78,9 +80,20 @@ class PretrainedWeightsTest {
             r18_6.conv1 = torch.nn.Conv2d(6, 64, 7, 2, 3, bias=False)
             r18_6.conv1.weight.data = w.repeat(1, math.ceil(6 / 3), 1, 1)[:, :6] * (3 / 6)
             r18_6.eval()
+            def features(m, x):  # what a U-Net's encoder hands its decoder: strides 2, 4, 8, 16, 32
+                x = m.relu(m.bn1(m.conv1(x)))
+                f = [x]
+                x = m.maxpool(x)
+                for layer in (m.layer1, m.layer2, m.layer3, m.layer4):
+                    x = layer(x)
+                    f.append(x)
+                return f
+            x45 = torch.randn(1, 3, 45, 50, generator=torch.Generator().manual_seed(4))
             with torch.no_grad():
+                feats = {f'r{d}_f{i}': f.numpy() for d, m in ((34, r34), (50, r50))
+                         for i, f in enumerate(features(m, x45))}
                 np.savez(out + '/io.npz', x3=x3.numpy(), x6=x6.numpy(), r18=r18(x3).numpy(), r50=r50(x3).numpy(), r34=r34(x3).numpy(),
-                         r18_6=r18_6(x6).numpy())
+                         r18_6=r18_6(x6).numpy(), x45=x45.numpy(), **feats)
             """;
 
     Path dir;
@@ -158,6 +171,33 @@ class PretrainedWeightsTest {
             assertTrue(d34 <= 1e-4, "ResNet-34 logits differ from torchvision's by (relative) " + d34);
             System.out.printf("torchvision eval logits: max |diff| / max |logit|: resnet18 %.2e, resnet34 %.2e,"
                     + " resnet50 %.2e%n", d18, d34, d50);
+        }
+    }
+
+    @Test
+    void torchvisionWeightsLoadIntoAResNetUNetsEncoder() throws Exception {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Map<String, NDArray> io = io(m, dir);
+            NDArray x = io.get("x45"); // 45 x 50: odd sizes, as torchvision's own rounding
+            for (boolean fifty : new boolean[] {false, true}) {
+                ResNetUNet unet = new ResNetUNet(new int[] {3, 4, 6, 3}, fifty, 2, 16, Upsampling.BILINEAR);
+                unet.initialize(m, DataType.FLOAT32, new Shape(1, 3, 64, 64));
+                String name = fifty ? "resnet50" : "resnet34";
+                WeightLoadReport r = PretrainedWeights.load(unet, dir.resolve(name + ".npz"), null);
+                assertEquals(fifty ? 265 : 180, r.loaded().size(), r.summary());
+                assertEquals(List.of("fc.weight", "fc.bias"), r.unused(), "a segmenter has no classifier");
+                List<NDArray> features = unet.encode(new ParameterStore(m, false), x, false);
+                for (int i = 0; i < 5; i++) {
+                    NDArray want = io.get("r" + (fifty ? 50 : 34) + "_f" + i);
+                    assertEquals(want.getShape(), features.get(i).getShape(), name + " feature " + i);
+                    float d = features.get(i).sub(want).abs().max().getFloat()
+                            / Math.max(1f, want.abs().max().getFloat());
+                    assertTrue(d <= 1e-4, name + " encoder feature " + i + " differs from torchvision's by " + d);
+                }
+                NDArray out = unet.forward(new ParameterStore(m, false), new NDList(x), false).singletonOrThrow();
+                assertEquals(new Shape(1, 2, 45, 50), out.getShape(), "logits at the input's size");
+                assertTrue(unet.encoder().getParameters().size() < unet.getParameters().size(), "and a decoder");
+            }
         }
     }
 

@@ -4,7 +4,10 @@ import ai.djl.nn.Parameter;
 import io.geolightning.trainer.LightningModule;
 import io.geolightning.trainer.Trainer;
 import io.geolightning.trainer.TrainerException;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,6 +22,8 @@ public final class BackboneFinetuning implements Callback {
 
     private final int unfreezeAtEpoch;
     private Boolean frozen;
+    /** The backbone's parameters that were trainable when frozen: only these are unfrozen (not running stats). */
+    private final Set<Parameter> frozenByUs = Collections.newSetFromMap(new IdentityHashMap<>());
 
     /**
      * @param unfreezeAtEpoch the first epoch (0-based) that trains the backbone; 0 never freezes it
@@ -48,10 +53,15 @@ public final class BackboneFinetuning implements Callback {
             throw new TrainerException("backboneFinetuning: the module has no backbone to freeze (a network that is not"
                     + " a sequence of layers); remove the callback or give the module backboneParameters()");
         }
-        for (Parameter p : backbone) {
-            if (p.isInitialized()) {
-                p.freeze(freeze);
+        if (freeze) {
+            for (Parameter p : backbone) {
+                if (p.isInitialized() && p.requiresGradient()) {
+                    p.freeze(true);
+                    frozenByUs.add(p);
+                }
             }
+        } else {
+            unfreeze();
         }
         frozen = freeze;
         LOG.info("epoch {}: backbone {} ({} parameter arrays)", trainer.currentEpoch(), freeze ? "frozen" : "trained",
@@ -61,8 +71,13 @@ public final class BackboneFinetuning implements Callback {
     @Override
     public void onFitEnd(Trainer trainer, LightningModule module) {
         if (Boolean.TRUE.equals(frozen)) { // leave the network trainable for whatever comes next
-            module.backboneParameters().forEach(p -> p.freeze(false));
+            unfreeze();
             frozen = false;
         }
+    }
+
+    private void unfreeze() {
+        frozenByUs.forEach(p -> p.freeze(false));
+        frozenByUs.clear();
     }
 }

@@ -7,7 +7,9 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.nn.Parameter;
 import io.geolightning.trainer.TrainerException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +33,7 @@ public abstract class LightningOptimizer implements AutoCloseable {
     private final LrSchedule schedule;
     private final Map<String, Parameter> parameters = new LinkedHashMap<>();
     private final Map<String, NDArray> state = new LinkedHashMap<>();
+    private final Map<Parameter, Double> lrFactors = new IdentityHashMap<>();
     private NDManager stateManager;
     private long stepCount;
     private int epoch;
@@ -55,6 +58,33 @@ public abstract class LightningOptimizer implements AutoCloseable {
     public void bind(Map<String, Parameter> named) {
         parameters.clear();
         parameters.putAll(named);
+    }
+
+    /**
+     * Gives some parameters their own learning rate, a constant multiple of the schedule's (PyTorch's parameter
+     * groups with their own {@code lr}, e.g. a pretrained backbone at a tenth of the head's rate). Weight decay
+     * scales with it, as in a PyTorch group. Not part of the checkpointed state: the module sets it again when it
+     * configures its optimizer.
+     *
+     * @param group the parameters (identity matters, not names; call before or after {@link #bind})
+     * @param factor their learning rate divided by the schedule's, &gt; 0
+     * @return this
+     * @throws TrainerException for a factor that is not a positive number
+     */
+    public LightningOptimizer lrFactor(Collection<Parameter> group, double factor) {
+        if (!(factor > 0) || Double.isInfinite(factor)) {
+            throw new TrainerException("learning-rate factor " + factor + " is not a positive number; pass e.g. 0.1");
+        }
+        group.forEach(p -> lrFactors.put(p, factor));
+        return this;
+    }
+
+    /**
+     * @param parameter a bound parameter
+     * @return its learning rate divided by the schedule's (1 unless set by {@link #lrFactor})
+     */
+    public double lrFactor(Parameter parameter) {
+        return lrFactors.getOrDefault(parameter, 1.0);
     }
 
     /** @return names of the bound parameters, in order */
@@ -104,7 +134,7 @@ public abstract class LightningOptimizer implements AutoCloseable {
                 NDArray array = p.getArray();
                 NDArray grad = array.getGradient();
                 NDArray weight = array.stopGradient();
-                update(e.getKey(), weight, grad, lr, t);
+                update(e.getKey(), weight, grad, lr * lrFactor(p), t);
             }
         }
         stepCount = t;
