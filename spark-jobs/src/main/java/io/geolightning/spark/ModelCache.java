@@ -2,7 +2,8 @@ package io.geolightning.spark;
 
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
-import io.geolightning.models.predict.TaskInferenceModel;
+import io.geolightning.models.predict.InferenceModel;
+import io.geolightning.models.torchscript.ModelFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +24,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ModelCache {
     private static final Logger LOG = LoggerFactory.getLogger(ModelCache.class);
-    private static final Map<Key, Deque<TaskInferenceModel>> IDLE = new ConcurrentHashMap<>();
+    private static final Map<Key, Deque<InferenceModel>> IDLE = new ConcurrentHashMap<>();
     private static final AtomicInteger LOADS = new AtomicInteger();
     private static final ThreadLocal<Integer> THREADS = new ThreadLocal<>();
 
@@ -36,16 +37,16 @@ public final class ModelCache {
     /** A borrowed model; closing returns it to the pool. */
     public static final class Lease implements AutoCloseable {
         private final Key key;
-        private final TaskInferenceModel model;
+        private final InferenceModel model;
         private boolean returned;
 
-        private Lease(Key key, TaskInferenceModel model) {
+        private Lease(Key key, InferenceModel model) {
             this.key = key;
             this.model = model;
         }
 
         /** @return the model, for this task only */
-        public TaskInferenceModel model() {
+        public InferenceModel model() {
             return model;
         }
 
@@ -77,11 +78,11 @@ public final class ModelCache {
         }
         setThreads(torchThreads);
         evictStale(key);
-        Deque<TaskInferenceModel> idle = IDLE.computeIfAbsent(key, k -> new ConcurrentLinkedDeque<>());
-        TaskInferenceModel m = idle.poll();
+        Deque<InferenceModel> idle = IDLE.computeIfAbsent(key, k -> new ConcurrentLinkedDeque<>());
+        InferenceModel m = idle.poll();
         if (m == null) {
             long t0 = System.nanoTime();
-            m = TaskInferenceModel.fromCheckpoint(abs);
+            m = ModelFiles.open(abs, null);
             int n = LOADS.incrementAndGet();
             LOG.info("loaded {} in {} ms ({} load(s) in this JVM)", abs.getFileName(),
                     (System.nanoTime() - t0) / 1_000_000, n);
@@ -105,9 +106,9 @@ public final class ModelCache {
     private static void evictStale(Key current) {
         for (Key k : IDLE.keySet()) {
             if (k.path().equals(current.path()) && !k.equals(current)) {
-                Deque<TaskInferenceModel> old = IDLE.remove(k);
+                Deque<InferenceModel> old = IDLE.remove(k);
                 if (old != null) {
-                    old.forEach(TaskInferenceModel::close);
+                    old.forEach(InferenceModel::close);
                 }
             }
         }
@@ -121,9 +122,9 @@ public final class ModelCache {
     /** Closes every idle model and resets the load counter (tests, benchmarks). */
     public static synchronized void clear() {
         for (Key k : IDLE.keySet()) {
-            Deque<TaskInferenceModel> d = IDLE.remove(k);
+            Deque<InferenceModel> d = IDLE.remove(k);
             if (d != null) {
-                d.forEach(TaskInferenceModel::close);
+                d.forEach(InferenceModel::close);
             }
         }
         LOADS.set(0);

@@ -5,7 +5,8 @@ import io.geolightning.geo.GdalPath;
 import io.geolightning.geo.PixelWindow;
 import io.geolightning.geo.RasterFormat;
 import io.geolightning.models.predict.ScenePredictor;
-import io.geolightning.models.predict.TaskInferenceModel;
+import io.geolightning.models.predict.InferenceModel;
+import io.geolightning.models.torchscript.ModelFiles;
 import io.geolightning.tiling.Region;
 import io.geolightning.tiling.RegionRaster;
 import java.io.IOException;
@@ -136,7 +137,7 @@ public final class RegionPredictJob {
             }
             Map<PixelWindow, Path> files = new LinkedHashMap<>();
             blocks.forEach(b -> files.put(b.window(), Path.of(b.output())));
-            try (TaskInferenceModel model = TaskInferenceModel.fromCheckpoint(checkpoint);
+            try (InferenceModel model = ModelFiles.open(checkpoint, null);
                  RegionRaster.Opened in = region.open()) {
                 new ScenePredictor(model).assemble(in.raster(), files, out, config.settings().toOptions());
             }

@@ -5,7 +5,8 @@ import io.geolightning.geo.GeoRaster;
 import io.geolightning.models.predict.PredictOptions;
 import io.geolightning.models.predict.PredictionResult;
 import io.geolightning.models.predict.ScenePredictor;
-import io.geolightning.models.predict.TaskInferenceModel;
+import io.geolightning.models.predict.InferenceModel;
+import io.geolightning.models.torchscript.ModelFiles;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -59,7 +60,7 @@ final class ScenePredictionTask {
         return out.iterator();
     }
 
-    private static ScenePredictionOutcome predict(TaskInferenceModel model, PredictSceneSpec s, PredictOptions options) {
+    private static ScenePredictionOutcome predict(InferenceModel model, PredictSceneSpec s, PredictOptions options) {
         long t0 = System.nanoTime();
         List<String> classes = model.classNames();
         try (GeoRaster in = GeoRaster.open(GdalPath.of(s.raster()))) {

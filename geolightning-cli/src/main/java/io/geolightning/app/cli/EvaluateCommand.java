@@ -5,8 +5,16 @@ import io.geolightning.foundation.ExitCodes;
 import io.geolightning.tiling.labels.LabelTask;
 import io.geolightning.models.metrics.ConfusionMatrix;
 import io.geolightning.tiling.data.BandNormalization;
-import io.geolightning.models.nn.ModelSpec;
-import io.geolightning.models.tasks.LandUseTask;
+import io.geolightning.models.predict.InferenceModel;
+import io.geolightning.models.predict.ModelSignature;
+import io.geolightning.models.predict.TaskInferenceModel;
+import io.geolightning.models.torchscript.ModelFiles;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.dataset.Batch;
+import java.util.LinkedHashMap;
 import io.geolightning.tiling.data.ChipLoader;
 import io.geolightning.tiling.data.LoaderConfig;
 import io.geolightning.tiling.data.SatelliteDataModule;
@@ -32,11 +40,16 @@ import picocli.CommandLine.Spec;
  * {@code geolightning evaluate}: scores a checkpoint on a split of a chip store (normalised with the checkpoint's own
  * statistics) and prints the metrics and the confusion matrix.
  */
-@Command(name = "evaluate", description = "Score a checkpoint on a chip store split: metrics + confusion matrix.")
+@Command(name = "evaluate", description = "Score a checkpoint or TorchScript model on a chip store split: metrics + confusion matrix.")
 final class EvaluateCommand implements Callable<Integer> {
 
-    @Option(names = "--checkpoint", required = true, paramLabel = "CKPT", description = "Checkpoint (.ckpt).")
+    @Option(names = "--checkpoint", required = true, paramLabel = "MODEL", description = "Checkpoint (.ckpt), or a"
+            + " TorchScript model (.pt) with its model card.")
     Path checkpoint;
+
+    @Option(names = "--model-card", paramLabel = "JSON", description = "The card of a TorchScript --checkpoint."
+            + " Default: <model>.json, else model.json, beside it.")
+    Path modelCard;
 
     @Option(names = "--chips", required = true, paramLabel = "STORE", description = "Chip store from 'tile'.")
     Path chips;
@@ -61,12 +74,16 @@ final class EvaluateCommand implements Callable<Integer> {
             throw new CliException(checkpoint + ": checkpoint file not found; pass a .ckpt from a run's checkpoints/"
                     + " folder");
         }
-        try (LandUseTask task = LandUseTask.load(checkpoint)) {
-            ModelSpec spec = task.settings().model();
+        if (modelCard != null && !Files.isRegularFile(modelCard)) {
+            throw new CliException(modelCard + ": model card file not found; pass the JSON card of the TorchScript"
+                    + " model");
+        }
+        try (InferenceModel model = ModelFiles.open(checkpoint, modelCard)) {
+            ModelSignature sig = model.signature();
             SatelliteDataModule data = new SatelliteDataModule(SatelliteDataModule.Config.store(chips,
-                    LoaderConfig.builder().batchSize(batchSize).build()).withStatistics(stats(task)));
+                    LoaderConfig.builder().batchSize(batchSize).build()).withStatistics(stats(model.normalization())));
             ChipStoreMetadata m = data.metadata();
-            check(m, spec, task.settings().classNames());
+            check(m, sig, model.classNames());
             if (m.rows(s.id()) == 0) {
                 throw new CliException(chips + ": the " + s.id() + " split holds no chip (splits: " + m.rowCounts()
                         + "); pass another --split");
@@ -79,23 +96,68 @@ final class EvaluateCommand implements Callable<Integer> {
                 case PREDICT -> throw new IllegalStateException();
             };
             Map<String, Double> metrics;
-            try (Trainer trainer = Trainer.builder().maxEpochs(1).enableProgressBar(false).numSanityValSteps(0)
-                    .defaultRootDir(Path.of(".")).build()) {
-                metrics = trainer.test(task, loader);
+            ConfusionMatrix cm;
+            if (model instanceof TaskInferenceModel t) { // the task's own test step: loss and metrics as in training
+                try (Trainer trainer = Trainer.builder().maxEpochs(1).enableProgressBar(false).numSanityValSteps(0)
+                        .defaultRootDir(Path.of(".")).build()) {
+                    metrics = trainer.test(t.task(), loader);
+                }
+                cm = t.task().testMatrix();
+            } else {
+                cm = new ConfusionMatrix(sig.classes(), m.ignoreValue() == null ? ConfusionMatrix.NO_IGNORE
+                        : m.ignoreValue());
+                metrics = score(model, loader, cm);
             }
-            ConfusionMatrix cm = task.testMatrix();
             w.printf(Locale.ROOT, "%s on %s (%s split, %d chips)%n", checkpoint.getFileName(), chips, s.id(),
                     loader.size());
             Table t = new Table(w, 22);
             metrics.forEach((k, v) -> t.row(k.replaceFirst("^test_", ""), Numbers.num(v)));
             w.println();
-            w.print(cm.toTable(task.settings().classNames()));
+            w.print(cm.toTable(model.classNames()));
         }
         w.flush();
         return ExitCodes.OK;
     }
 
-    private void check(ChipStoreMetadata m, ModelSpec spec, List<String> classes) {
+    /** Runs an {@link InferenceModel} (a TorchScript model) over the loader: accuracy, mean IoU and macro F1. */
+    private static Map<String, Double> score(InferenceModel model, ChipLoader loader, ConfusionMatrix cm) {
+        boolean perPixel = model.signature().kind() == LabelTask.SEGMENTATION;
+        int classes = model.signature().classes();
+        try (NDManager manager = NDManager.newBaseManager()) {
+            for (Batch b : loader.getData(manager)) {
+                try (b) {
+                    NDArray x = b.getData().head();
+                    Shape shape = x.getShape();
+                    int n = (int) shape.get(0);
+                    int h = (int) shape.get(2);
+                    int wd = (int) shape.get(3);
+                    float[] p = model.probabilities(x.toFloatArray(), n, h, wd);
+                    int[] truth = b.getLabels().head().toType(DataType.INT32, false).toIntArray();
+                    int per = perPixel ? h * wd : 1;
+                    int[] predicted = new int[n * per];
+                    for (int i = 0; i < n; i++) {
+                        for (int px = 0; px < per; px++) {
+                            int best = 0;
+                            for (int c = 1; c < classes; c++) {
+                                if (p[(i * classes + c) * per + px] > p[(i * classes + best) * per + px]) {
+                                    best = c;
+                                }
+                            }
+                            predicted[i * per + px] = best;
+                        }
+                    }
+                    cm.add(truth, predicted);
+                }
+            }
+        }
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        metrics.put("acc", cm.accuracy());
+        metrics.put("miou", cm.meanIoU());
+        metrics.put("f1", cm.macroF1());
+        return metrics;
+    }
+
+    private void check(ChipStoreMetadata m, ModelSignature spec, List<String> classes) {
         if (m.bands() != spec.bands()) {
             throw new CliException(chips + ": chips have " + m.bands() + " bands but " + checkpoint.getFileName()
                     + " expects " + spec.bands() + "; evaluate on chips tiled from the same kind of imagery");
@@ -123,9 +185,8 @@ final class EvaluateCommand implements Callable<Integer> {
         }
     }
 
-    /** The checkpoint's normalisation as band statistics (only mean and the divisor are used). */
-    private static BandStatistics stats(LandUseTask task) {
-        BandNormalization n = task.settings().normalization();
+    /** The model's normalisation as band statistics (only mean and the divisor are used). */
+    private static BandStatistics stats(BandNormalization n) {
         int b = n.bands();
         long[] count = new long[b];
         Arrays.fill(count, 1);

@@ -1,10 +1,15 @@
 package io.geolightning.app.cli;
 
+import io.geolightning.app.report.Numbers;
 import io.geolightning.foundation.ExitCodes;
 import io.geolightning.geo.GdalPath;
 import io.geolightning.geo.GeoIOException;
 import io.geolightning.geo.GeoRaster;
 import io.geolightning.geo.VectorSource;
+import io.geolightning.models.torchscript.ModelCard;
+import io.geolightning.models.torchscript.ModelFiles;
+import io.geolightning.models.torchscript.TorchScriptModel;
+import io.geolightning.models.torchscript.TorchScriptSpec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -16,6 +21,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -24,16 +30,20 @@ import picocli.CommandLine.Spec;
  * geotransform, bounds), vector files (layers, CRS, feature count, fields, extent), chip stores (rows per split,
  * classes, band statistics) and checkpoints (architecture, bands, classes, epoch/step, metrics, hyperparameters).
  */
-@Command(name = "info", description = "Describe a raster, vector file, chip store or checkpoint.")
+@Command(name = "info", description = "Describe a raster, vector file, chip store, checkpoint or TorchScript model.")
 final class InfoCommand implements Callable<Integer> {
 
     private static final Set<String> VECTOR_SUFFIXES = Set.of("shp", "gpkg", "geojson", "json", "fgb", "gml", "kml",
             "tab", "mif", "sqlite", "gdb", "geojsonl", "geojsons");
 
     @Parameters(paramLabel = "PATH", description = "A raster (GeoTIFF, ...), vector file (Shapefile, GeoPackage, ...),"
-            + " chip store (.parquet or folder with chips.json) or checkpoint (.ckpt); rasters and vectors also as GDAL"
+            + " chip store (.parquet or folder with chips.json), checkpoint (.ckpt) or TorchScript model (.pt); rasters and vectors also as GDAL"
             + " paths (/vsizip/labels.zip/a.shp, /vsicurl/https://host/scene.tif).")
     GdalPath path;
+
+    @Option(names = "--model-card", paramLabel = "JSON", description = "The card of a TorchScript model (.pt)."
+            + " Default: <model>.json, else model.json, beside it.")
+    Path modelCard;
 
     @Spec
     CommandSpec spec;
@@ -54,6 +64,7 @@ final class InfoCommand implements Callable<Integer> {
         switch (kind(local)) {
             case CHIPS -> new ChipStoreDescriber(out).describe(local);
             case CHECKPOINT -> new CheckpointDescriber(out).describe(local);
+            case TORCHSCRIPT -> describeTorchScript(out, local);
             case VECTOR -> describeVectorOrRaster(out, true);
             case RASTER -> describeVectorOrRaster(out, false);
         }
@@ -93,7 +104,26 @@ final class InfoCommand implements Callable<Integer> {
         }
     }
 
-    enum Kind { RASTER, VECTOR, CHIPS, CHECKPOINT }
+    /** A TorchScript model, described by its card and checked by running it once on a zero chip of its size. */
+    private void describeTorchScript(PrintWriter out, Path file) {
+        Path card = modelCard != null ? modelCard : ModelCard.beside(file);
+        TorchScriptSpec ts = ModelCard.read(card);
+        try (TorchScriptModel model = TorchScriptModel.load(file, ts)) {
+            Table t = new Table(out, 16);
+            t.title("TorchScript model " + file);
+            t.row("model card", card);
+            t.row("task", ts.kind().id() + (ts.outputsProbabilities() ? " (outputs probabilities)" : " (outputs logits)"));
+            t.row("bands", ts.bands());
+            t.row("classes", ts.classes() + " " + ts.classNames());
+            t.row("chip size", ts.chipSize() + " pixels");
+            t.row("normalisation", "mean " + Numbers.nums(ts.normalization().mean()) + ", std "
+                    + Numbers.nums(ts.normalization().std()));
+            t.row("check", "runs on a 1 x " + ts.bands() + " x " + ts.chipSize() + " x " + ts.chipSize()
+                    + " input with the card's output shape");
+        }
+    }
+
+    enum Kind { RASTER, VECTOR, CHIPS, CHECKPOINT, TORCHSCRIPT }
 
     static Kind kind(Path p) {
         String name = p.getFileName() == null ? "" : p.getFileName().toString().toLowerCase(Locale.ROOT);
@@ -109,6 +139,9 @@ final class InfoCommand implements Callable<Integer> {
         }
         if (name.endsWith(".parquet")) {
             return Kind.CHIPS;
+        }
+        if (ModelFiles.isTorchScript(p)) {
+            return Kind.TORCHSCRIPT;
         }
         if (name.endsWith(".ckpt") || isZip(p)) {
             return Kind.CHECKPOINT;

@@ -9,7 +9,8 @@ import io.geolightning.models.predict.PredictOptions;
 import io.geolightning.models.predict.PredictionResult;
 import io.geolightning.models.predict.ProbabilityOutput;
 import io.geolightning.models.predict.ScenePredictor;
-import io.geolightning.models.predict.TaskInferenceModel;
+import io.geolightning.models.predict.InferenceModel;
+import io.geolightning.models.torchscript.ModelFiles;
 import io.geolightning.tiling.RegionRaster;
 import io.geolightning.tiling.TilingException;
 import java.io.PrintWriter;
@@ -34,8 +35,13 @@ import picocli.CommandLine.Spec;
 @Command(name = "predict", description = "Classify a raster with a trained checkpoint into a class COG.")
 final class PredictCommand implements Callable<Integer> {
 
-    @Option(names = "--checkpoint", required = true, paramLabel = "CKPT", description = "Checkpoint (.ckpt) from train.")
+    @Option(names = "--checkpoint", required = true, paramLabel = "MODEL", description = "Checkpoint (.ckpt) from"
+            + " train, or a TorchScript model (.pt) with its model card.")
     Path checkpoint;
+
+    @Option(names = "--model-card", paramLabel = "JSON", description = "The card of a TorchScript --checkpoint (task,"
+            + " bands, classes, chip size, normalisation). Default: <model>.json, else model.json, beside it.")
+    Path modelCard;
 
     @Mixin
     RegionOptions region;
@@ -103,13 +109,19 @@ final class PredictCommand implements Callable<Integer> {
         if (probabilities == null) {
             po = ProbabilityOutput.NONE;
         }
-        requireFile(checkpoint, "checkpoint", "pass a .ckpt from a run's checkpoints/ folder");
+        requireFile(checkpoint, "checkpoint", "pass a .ckpt from a run's checkpoints/ folder or a TorchScript .pt");
+        if (modelCard != null) {
+            requireFile(modelCard, "model card", "pass the JSON card of the TorchScript model");
+        }
         if (outDir != null) {
             return eachRaster(w, po);
         }
         checks.localOutput("--out", out).localOutput("--probabilities", probabilities);
         Map<String, Path> inputs = new LinkedHashMap<>();
         inputs.put("--checkpoint", checkpoint);
+        if (modelCard != null) {
+            inputs.put("--model-card", modelCard);
+        }
         inputs.putAll(region.localInputs());
         checks.notAnInput("--out", out, inputs);
         if (probabilities != null) {
@@ -126,7 +138,7 @@ final class PredictCommand implements Callable<Integer> {
             checkOutput(probabilities);
         }
         PredictOptions options = options(po);
-        try (TaskInferenceModel model = TaskInferenceModel.fromCheckpoint(checkpoint);
+        try (InferenceModel model = ModelFiles.open(checkpoint, modelCard);
              RegionRaster.Opened opened = region.raster().open()) {
             GeoRaster in = opened.raster();
             PredictionResult r = new ScenePredictor(model).predict(in, out, options);
@@ -176,7 +188,7 @@ final class PredictCommand implements Callable<Integer> {
                     + " writable --out-dir");
         }
         int written = 0;
-        try (TaskInferenceModel model = TaskInferenceModel.fromCheckpoint(checkpoint)) {
+        try (InferenceModel model = ModelFiles.open(checkpoint, modelCard)) {
             ScenePredictor predictor = new ScenePredictor(model);
             for (Map.Entry<Path, GdalPath> e : outputs.entrySet()) {
                 RegionRaster one = RegionRaster.of(RasterCatalog.of(List.of(e.getValue())), null);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.geolightning.geo.GeoRaster;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +38,7 @@ class PretrainedRunTest {
                 "model: {architecture: resnet18, weights: " + weights + ", normalization: {mean: [0.5], std: [0.25],"
                         + " scale: 255}}",
                 "data: {raster: " + BadInputs.RASTER + ", labels: " + BadInputs.LABELS + ", labelField: TIPO,"
-                        + " chipSize: 32, split: random, batchSize: 16}",
+                        + " chipSize: 32, split: random, batchSize: 16, chips: " + tmp.resolve("chips") + "}",
                 "trainer: {maxEpochs: 1, numSanityValSteps: 0}", "callbacks: {unfreezeBackboneAtEpoch: 1}", ""));
         CliRun run = CliRun.of("train", "--config", yaml);
         assertEquals(0, run.code(), run.err());
@@ -87,11 +88,14 @@ class PretrainedRunTest {
                 "m.load_state_dict({k: torch.from_numpy(v) for k, v in np.load(d + '/model.npz').items()}, strict=True)",
                 "io = np.load(sys.argv[2]); out = m.eval()(torch.from_numpy(io['x'])).detach().numpy()",
                 "diff = np.abs(out - io['java']).max() / max(1.0, np.abs(out).max())",
-                "print('relative', diff); sys.exit(0 if diff <= 1e-4 else 1)"), export.toString(), xy.toString())
+                "print('relative', diff)",
+                "torch.jit.trace(m, torch.zeros(1, card['bands'], card['chipSize'], card['chipSize'])).save(d + '/model.pt')",
+                "sys.exit(0 if diff <= 1e-4 else 1)"), export.toString(), xy.toString())
                 .redirectErrorStream(true).start();
         String pyOut = new String(py.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(py.waitFor(120, TimeUnit.SECONDS));
         assertEquals(0, py.exitValue(), "torchvision with the exported weights: " + pyOut);
+        torchScriptFromTheExport(ckpt, export.resolve("model.pt"));
         CliRun cnn = CliRun.of("export", "--checkpoint", BadInputs.checkpoint(), "--out", tmp.resolve("cnn-export"));
         assertEquals(1, cnn.code());
         assertTrue(cnn.errorLine().contains("export writes torchvision ResNets (resnet18, resnet34, resnet50); this"
@@ -129,6 +133,64 @@ class PretrainedRunTest {
         assertTrue(bad.errorLine().contains("model.weights: pretrained weights load into resnet18/34/50 and"
                 + " unet_resnet18/34/50, not unet"), bad.errorLine());
         assertFalse(Files.exists(tmp.resolve("runs/unet")));
+    }
+
+    /**
+     * The exported weights traced by PyTorch into TorchScript, beside the export's model card: predict, evaluate and
+     * info take the .pt as they take the checkpoint, with the same classes and scores.
+     */
+    private void torchScriptFromTheExport(Path ckpt, Path pt) throws Exception {
+        Path fromCkpt = tmp.resolve("ckpt.tif");
+        Path fromPt = tmp.resolve("pt.tif");
+        CliRun a = CliRun.of("predict", "--checkpoint", ckpt, "--raster", BadInputs.RASTER, "--out", fromCkpt);
+        assertEquals(0, a.code(), a.err());
+        CliRun b = CliRun.of("predict", "--checkpoint", pt, "--raster", BadInputs.RASTER, "--out", fromPt);
+        assertEquals(0, b.code(), b.err());
+        try (GeoRaster x = GeoRaster.open(fromCkpt); GeoRaster y = GeoRaster.open(fromPt)) {
+            byte[] p = x.readAll().bytes();
+            byte[] q = y.readAll().bytes();
+            long differ = 0;
+            for (int i = 0; i < p.length; i++) {
+                differ += p[i] != q[i] ? 1 : 0;
+            }
+            assertTrue(differ <= p.length / 1000, differ + " of " + p.length + " pixels differ between the checkpoint"
+                    + " and its TorchScript");
+            assertEquals(x.metadata().get("CLASS_1"), y.metadata().get("CLASS_1"));
+            assertEquals("URBANO", y.metadata().get("CLASS_1"));
+        }
+        CliRun e1 = CliRun.of("evaluate", "--checkpoint", ckpt, "--chips", tmp.resolve("chips"), "--split", "val");
+        CliRun e2 = CliRun.of("evaluate", "--checkpoint", pt, "--chips", tmp.resolve("chips"), "--split", "val");
+        assertEquals(0, e1.code(), e1.err());
+        assertEquals(0, e2.code(), e2.err());
+        assertEquals(row(e1.out(), "accuracy"), row(e2.out(), "accuracy"), "accuracy, macro F1, mIoU and n:\n"
+                + e1.out() + "\n" + e2.out());
+        assertEquals(row(e1.out(), "acc:"), row(e2.out(), "acc:"));
+        CliRun info = CliRun.of("info", pt);
+        assertEquals(0, info.code(), info.err());
+        assertTrue(info.out().contains("TorchScript model") && info.out().contains("2 [RURAL, URBANO]"), info.out());
+
+        Path alone = Files.createDirectories(tmp.resolve("alone")).resolve("model.pt");
+        Files.copy(pt, alone);
+        CliRun noCard = CliRun.of("predict", "--checkpoint", alone, "--raster", BadInputs.RASTER, "--out",
+                tmp.resolve("alone/out.tif"));
+        assertEquals(1, noCard.code());
+        assertTrue(noCard.errorLine().contains("model.pt: a TorchScript model needs a model card"), noCard.errorLine());
+        assertFalse(Files.exists(tmp.resolve("alone/out.tif")));
+        Files.writeString(tmp.resolve("alone/model.json"), Files.readString(pt.resolveSibling("model.json"))
+                .replace("\"classes\"", "\"clases\""));
+        CliRun typo = CliRun.of("info", alone);
+        assertEquals(1, typo.code());
+        assertTrue(typo.errorLine().contains("model.json: unknown key 'clases'"), typo.errorLine());
+    }
+
+    /** @return the line starting with {@code key} (after indentation) */
+    private static String row(String out, String key) {
+        for (String line : out.split("\n")) {
+            if (line.trim().startsWith(key + " ")) {
+                return line.trim();
+            }
+        }
+        throw new AssertionError("no row " + key + " in\n" + out);
     }
 
     /**

@@ -98,6 +98,7 @@ public final class ModelExport {
         String arch = s.model().architecture().id();
         return "{\n"
                 + "  \"format\": \"geolightning-model-card/1\",\n"
+                + "  \"task\": \"classification\",\n"
                 + "  \"architecture\": \"" + arch + "\",\n"
                 + "  \"layout\": \"torchvision\",\n"
                 + "  \"weights\": \"" + weights + "\",\n"
