@@ -129,7 +129,7 @@ public final class PredictJob {
         Path abs = checkpoint.toAbsolutePath().normalize();
         if (!Files.isRegularFile(abs)) {
             throw new JobUsageException(checkpoint + ": checkpoint not found; pass a .ckpt from a training run's"
-                    + " checkpoints/ folder");
+                    + " checkpoints/ folder, or a TorchScript .pt with its model card beside it");
         }
         return abs;
     }

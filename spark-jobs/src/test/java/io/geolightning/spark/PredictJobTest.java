@@ -13,7 +13,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.geolightning.geo.GeoRaster;
 import io.geolightning.models.predict.PredictOptions;
 import io.geolightning.models.predict.ScenePredictor;
+import io.geolightning.models.predict.InferenceModel;
 import io.geolightning.models.predict.TaskInferenceModel;
+import io.geolightning.models.torchscript.ModelFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -145,6 +147,48 @@ class PredictJobTest {
         assertEquals(scenes.size(), spark().read().parquet(summary.toString()).count(), "still one row per scene");
         assertArrayEquals(classes(tmp.resolve("ref-" + stem(scenes.get(2)) + ".tif")),
                 classes(out.resolve(stem(scenes.get(2)) + ".tif")));
+    }
+
+    /**
+     * A TorchScript segmenter traced by Debian's torch 1.13, with its model card beside it, predicted by the job
+     * exactly as by the single-machine predictor with the same file.
+     */
+    @Test
+    void aTorchScriptModelWithItsCardPredictsLikeTheSingleMachinePredictor() throws Exception {
+        Path pt = tmp.resolve("ts/segmenter.pt");
+        Files.createDirectories(pt.getParent());
+        Process p = new ProcessBuilder("/usr/bin/python3", "-c", String.join("\n",
+                "import sys, torch",
+                "torch.manual_seed(0)",
+                "m = torch.nn.Sequential(torch.nn.Conv2d(3, 8, 3, padding=1), torch.nn.ReLU(), torch.nn.Conv2d(8, 2, 1))",
+                "torch.jit.trace(m.eval(), torch.zeros(1, 3, 64, 64)).save(sys.argv[1])"), pt.toString())
+                .redirectErrorStream(true).start();
+        String log = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), "Debian's python3-torch (scripts/setup --tests installs it): " + log);
+        Files.writeString(pt.resolveSibling("segmenter.json"), "{\"format\": \"geolightning-model-card/1\","
+                + " \"task\": \"segmentation\", \"bands\": 3, \"classes\": 2, \"classNames\": [\"dark\","
+                + " \"bright\"], \"chipSize\": 64, \"normalization\": {\"mean\": [0.4], \"std\": [0.2],"
+                + " \"scale\": 255}}");
+        Path scene = data("massachusetts/22978945_15.tif");
+        Path one = csv(tmp.resolve("ts/list.csv"), "scene", List.of(scene.toString()));
+        Path out = tmp.resolve("ts/out");
+        ModelCache.clear();
+        PredictJob.Result r = PredictJob.run(spark(), new PredictJob.Config(pt, one, out, tmp.resolve("ts/sum.parquet"),
+                PredictSettings.defaults(), 0));
+        assertEquals(SceneStatus.OK, r.scenes().get(0).status(), String.valueOf(r.scenes().get(0).error()));
+        assertEquals(List.of("dark", "bright"), r.scenes().get(0).classNames());
+        Path ref = tmp.resolve("ts/ref.tif");
+        try (InferenceModel model = ModelFiles.open(pt, null); GeoRaster in = GeoRaster.open(scene)) {
+            new ScenePredictor(model).predict(in, ref, PredictOptions.defaults());
+        }
+        byte[] single = classes(ref);
+        assertArrayEquals(single, classes(Path.of(r.scenes().get(0).output())), "pixel-identical");
+        long bright = 0;
+        for (byte b : single) {
+            bright += b == 1 ? 1 : 0;
+        }
+        assertTrue(bright > 0 && bright < single.length, "both classes occur: " + bright + " of " + single.length);
     }
 
     private static byte[] classes(Path raster) {

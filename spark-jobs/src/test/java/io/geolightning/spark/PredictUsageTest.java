@@ -32,7 +32,8 @@ class PredictUsageTest {
         Path ckpt = Files.writeString(tmp.resolve("model.ckpt"), "not read before the list is checked");
         Path list = csv(tmp.resolve("scenes.csv"), "raster", List.of(data("olinda/L7_ETMs.tif").toString()));
         assertEquals(tmp.resolve("nope.ckpt") + ": checkpoint not found; pass a .ckpt from a training run's"
-                + " checkpoints/ folder", error(tmp.resolve("nope.ckpt"), list, tmp.resolve("out")));
+                + " checkpoints/ folder, or a TorchScript .pt with its model card beside it",
+                error(tmp.resolve("nope.ckpt"), list, tmp.resolve("out")));
 
         Files.createDirectories(tmp.resolve("a"));
         Files.createDirectories(tmp.resolve("b"));
