@@ -10,7 +10,6 @@ import ai.djl.nn.Parameter;
 import io.geolightning.models.nn.ModelException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -93,7 +92,7 @@ public final class PretrainedWeights {
                             + " (only the first convolution's bands and the classifier's classes may differ)");
                 }
             }
-            copies.forEach((param, values) -> param.getArray().set(FloatBuffer.wrap(values)));
+            copies.forEach((param, values) -> copyInto(param.getArray(), values));
             List<String> unused = new ArrayList<>();
             for (String k : tensors.keySet()) {
                 if (!k.startsWith(p) || !model.containsKey(k.substring(p.length()))) {
@@ -103,6 +102,20 @@ public final class PretrainedWeights {
             WeightLoadReport r = new WeightLoadReport(file.toString(), loaded, adapted, reinitialised, unused);
             LOG.info("{}", r.summary());
             return r;
+        }
+    }
+
+    /**
+     * Writes values into a parameter's own storage. Not {@code NDArray.set(Buffer)}: DJL's PyTorch engine then points
+     * the tensor at a Java direct buffer (no copy), so the weights would live in memory libtorch did not allocate,
+     * kept alive only by a Java reference, unlike every parameter initialised or restored from a checkpoint.
+     */
+    private static void copyInto(NDArray target, float[] values) {
+        try (NDManager scratch = target.getManager().newSubManager()) {
+            NDArray source = scratch.create(values, target.getShape());
+            NDArray storage = target.stopGradient(); // a view of the same storage, outside autograd
+            storage.attach(scratch); // the view goes with the scratch manager; the storage stays the parameter's
+            storage.muli(0f).addi(source);
         }
     }
 
