@@ -160,7 +160,8 @@ class PredictJobTest {
         Process p = new ProcessBuilder("/usr/bin/python3", "-c", String.join("\n",
                 "import sys, torch",
                 "torch.manual_seed(0)",
-                "m = torch.nn.Sequential(torch.nn.Conv2d(3, 8, 3, padding=1), torch.nn.ReLU(), torch.nn.Conv2d(8, 2, 1))",
+                "m = torch.nn.Sequential(torch.nn.Conv2d(3, 8, 3, padding=1), torch.nn.ReLU(),",
+                "                        torch.nn.Conv2d(8, 2, 1))",
                 "torch.jit.trace(m.eval(), torch.zeros(1, 3, 64, 64)).save(sys.argv[1])"), pt.toString())
                 .redirectErrorStream(true).start();
         String log = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);

@@ -1,5 +1,10 @@
 package io.geolightning.app.cli;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.dataset.Batch;
 import io.geolightning.app.report.Numbers;
 import io.geolightning.foundation.ExitCodes;
 import io.geolightning.tiling.labels.LabelTask;
@@ -9,12 +14,6 @@ import io.geolightning.models.predict.InferenceModel;
 import io.geolightning.models.predict.ModelSignature;
 import io.geolightning.models.predict.TaskInferenceModel;
 import io.geolightning.models.torchscript.ModelFiles;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.training.dataset.Batch;
-import java.util.LinkedHashMap;
 import io.geolightning.tiling.data.ChipLoader;
 import io.geolightning.tiling.data.LoaderConfig;
 import io.geolightning.tiling.data.SatelliteDataModule;
@@ -27,6 +26,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -40,7 +40,8 @@ import picocli.CommandLine.Spec;
  * {@code geolightning evaluate}: scores a checkpoint on a split of a chip store (normalised with the checkpoint's own
  * statistics) and prints the metrics and the confusion matrix.
  */
-@Command(name = "evaluate", description = "Score a checkpoint or TorchScript model on a chip store split: metrics + confusion matrix.")
+@Command(name = "evaluate", description = "Score a checkpoint or TorchScript model on a chip store split: metrics"
+        + " + confusion matrix.")
 final class EvaluateCommand implements Callable<Integer> {
 
     @Option(names = "--checkpoint", required = true, paramLabel = "MODEL", description = "Checkpoint (.ckpt), or a"

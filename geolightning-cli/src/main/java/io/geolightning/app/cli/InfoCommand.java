@@ -37,8 +37,8 @@ final class InfoCommand implements Callable<Integer> {
             "tab", "mif", "sqlite", "gdb", "geojsonl", "geojsons");
 
     @Parameters(paramLabel = "PATH", description = "A raster (GeoTIFF, ...), vector file (Shapefile, GeoPackage, ...),"
-            + " chip store (.parquet or folder with chips.json), checkpoint (.ckpt) or TorchScript model (.pt); rasters and vectors also as GDAL"
-            + " paths (/vsizip/labels.zip/a.shp, /vsicurl/https://host/scene.tif).")
+            + " chip store (.parquet or folder with chips.json), checkpoint (.ckpt) or TorchScript model (.pt); rasters"
+            + " and vectors also as GDAL paths (/vsizip/labels.zip/a.shp, /vsicurl/https://host/scene.tif).")
     GdalPath path;
 
     @Option(names = "--model-card", paramLabel = "JSON", description = "The card of a TorchScript model (.pt)."
@@ -112,7 +112,8 @@ final class InfoCommand implements Callable<Integer> {
             Table t = new Table(out, 16);
             t.title("TorchScript model " + file);
             t.row("model card", card);
-            t.row("task", ts.kind().id() + (ts.outputsProbabilities() ? " (outputs probabilities)" : " (outputs logits)"));
+            t.row("task", ts.kind().id() + (ts.outputsProbabilities() ? " (outputs probabilities)"
+                    : " (outputs logits)"));
             t.row("bands", ts.bands());
             t.row("classes", ts.classes() + " " + ts.classNames());
             t.row("chip size", ts.chipSize() + " pixels");

@@ -44,8 +44,8 @@ public record RunConfig(String name, String runs, Integer seed, ModelSection mod
         if (model.network() == Architecture.UNET && (optimizer.backboneLr() > 0
                 || callbacks.unfreezeBackboneAtEpoch() != null)) {
             throw new ConfigException((optimizer.backboneLr() > 0 ? "optimizer.backboneLr" : "callbacks."
-                    + "unfreezeBackboneAtEpoch") + ": the plain unet has no pretrained backbone; use unet_resnet18/34/50"
-                    + " (whose encoder is one) or remove the setting");
+                    + "unfreezeBackboneAtEpoch") + ": the plain unet has no pretrained backbone; use"
+                    + " unet_resnet18/34/50 (whose encoder is one) or remove the setting");
         }
     }
 }

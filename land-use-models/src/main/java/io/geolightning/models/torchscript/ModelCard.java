@@ -75,7 +75,8 @@ public final class ModelCard {
                     e);
         }
         if (root == null || !root.isObject()) {
-            throw new ModelException(card + ": not a JSON object; write {\"format\": \"" + FORMAT + "1\", \"task\": ...}");
+            throw new ModelException(card + ": not a JSON object; write {\"format\": \"" + FORMAT + "1\","
+                    + " \"task\": ...}");
         }
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
             String key = it.next();

@@ -31,7 +31,8 @@ import java.util.TreeMap;
 /**
  * Fine-tuning from a weights file against training from scratch: the same ResNet-18 task (64 x 64 RGB, batch 64, 30
  * classes, AdamW), the same in-memory batches and seed, trained by the {@link Trainer} for {@code warmup + steps}
- * batches; the timed figure is images/s over the last {@code steps} batches. Modes: {@code scratch} (Xavier
+ * batches; the timed figures, over the last {@code steps} batches, are images/s (wall clock) and images per CPU-second
+ * of the process (time stolen by other machines' guests is not counted). Modes: {@code scratch} (Xavier
  * initialisation), {@code weights} (torchvision's weights loaded from the file, everything trained),
  * {@code weights+backboneLr} (the same, backbone at a tenth of the head's rate: the per-parameter learning rates'
  * cost). The modes run interleaved, in a rotating order, {@code rounds} times; the load average is printed beside
@@ -48,21 +49,30 @@ public final class FineTuneBench {
     private FineTuneBench() {
     }
 
-    /** Times the batches after the warm-up ones. */
+    /** Times the batches after the warm-up ones: wall clock and the process's CPU time (all threads). */
     private static final class Clock implements Callback {
         long start;
         long end;
+        long cpuStart;
+        long cpuEnd;
 
         @Override
         public void onTrainBatchStart(Trainer trainer, LightningModule module, Batch batch, int batchIdx) {
             if (batchIdx == WARMUP) {
                 start = System.nanoTime();
+                cpuStart = cpu();
             }
         }
 
         @Override
         public void onTrainBatchEnd(Trainer trainer, LightningModule module, double loss, int batchIdx) {
             end = System.nanoTime();
+            cpuEnd = cpu();
+        }
+
+        private static long cpu() {
+            return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                    .getProcessCpuTime();
         }
     }
 
@@ -79,6 +89,7 @@ public final class FineTuneBench {
         }
         OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
         Map<String, List<Double>> rates = new TreeMap<>();
+        Map<String, List<Double>> perCpu = new TreeMap<>();
         int n = (WARMUP + steps) * BATCH;
         try (NDManager data = NDManager.newBaseManager()) {
             data.getEngine().setRandomSeed(7);
@@ -89,10 +100,11 @@ public final class FineTuneBench {
                 List<String> order = new ArrayList<>(MODES);
                 Collections.rotate(order, round);
                 for (String mode : order) {
-                    double rate = run(mode, weights, train, steps);
-                    rates.computeIfAbsent(mode, k -> new ArrayList<>()).add(rate);
-                    System.out.printf(Locale.ROOT, "round %d %-19s %6.1f img/s   (load %.2f)%n", round + 1, mode,
-                            rate, os.getSystemLoadAverage());
+                    double[] rate = run(mode, weights, train, steps);
+                    rates.computeIfAbsent(mode, k -> new ArrayList<>()).add(rate[0]);
+                    perCpu.computeIfAbsent(mode, k -> new ArrayList<>()).add(rate[1]);
+                    System.out.printf(Locale.ROOT, "round %d %-19s %6.1f img/s, %6.1f img per CPU-s   (load %.2f)%n",
+                            round + 1, mode, rate[0], rate[1], os.getSystemLoadAverage());
                 }
             }
         }
@@ -100,15 +112,19 @@ public final class FineTuneBench {
         System.out.printf(Locale.ROOT, "%nResNet-18 64x64 batch %d, %d timed steps, median of %d rounds (load %.2f):%n",
                 BATCH, steps, rounds, os.getSystemLoadAverage());
         double scratchBest = Collections.max(rates.get("scratch"));
+        double scratchCpu = median(perCpu.get("scratch"));
         for (String mode : MODES) {
             double m = median(rates.get(mode));
             double best = Collections.max(rates.get(mode));
+            double c = median(perCpu.get(mode));
             System.out.printf(Locale.ROOT, "  %-19s median %6.1f img/s = %.3fx scratch; best round %6.1f img/s ="
-                    + " %.3fx%n", mode, m, m / scratch, best, best / scratchBest);
+                    + " %.3fx; median %5.1f img per CPU-s = %.3fx%n", mode, m, m / scratch, best, best / scratchBest,
+                    c, c / scratchCpu);
         }
     }
 
-    private static double run(String mode, Path weights, ArrayDataset train, int steps) {
+    /** @return images/s (wall) and images per CPU-second of the timed batches */
+    private static double[] run(String mode, Path weights, ArrayDataset train, int steps) {
         ModelSpec spec = ModelSpec.of(Architecture.RESNET18, 3, CLASSES, SIZE);
         OptimizerSettings.Builder opt = OptimizerSettings.builder().optimizer("adamw").lr(1e-3).weightDecay(1e-4);
         if (mode.endsWith("backboneLr")) {
@@ -125,7 +141,8 @@ public final class FineTuneBench {
             }
             trainer.fit(task, train, null);
         }
-        return steps * BATCH / ((clock.end - clock.start) / 1e9);
+        return new double[] {steps * BATCH / ((clock.end - clock.start) / 1e9),
+            steps * BATCH / ((clock.cpuEnd - clock.cpuStart) / 1e9)};
     }
 
     private static double median(List<Double> v) {
