@@ -58,7 +58,7 @@ class CliUsageTest {
         Files.writeString(cfg, "data:\n  chips: x\noptimizer:\n  learningRate: 0.1\n");
         String line = fails(2, CliRun.of("train", "--config", cfg));
         assertEquals("error: run.yaml: unknown key 'optimizer.learningRate'; valid keys of 'optimizer': name, lr,"
-                + " weightDecay, momentum, schedule, warmupSteps, stepSize, gamma", line);
+                + " weightDecay, momentum, schedule, warmupSteps, stepSize, gamma, backboneLr", line);
         Files.writeString(cfg, "data:\n  chips: x\n");
         line = fails(2, CliRun.of("train", "--config", cfg, "--set", "trainer.maxEpocs=3"));
         assertTrue(line.startsWith("error: --set trainer.maxEpocs=3: unknown key 'trainer.maxEpocs'; valid keys of"
