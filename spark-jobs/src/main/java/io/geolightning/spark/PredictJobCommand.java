@@ -23,7 +23,8 @@ import picocli.CommandLine.Spec;
         + " single-machine 'geolightning predict' of the region."})
 final class PredictJobCommand implements Callable<Integer> {
 
-    @Option(names = "--checkpoint", required = true, paramLabel = "CKPT", description = "Checkpoint (.ckpt) from train.")
+    @Option(names = "--checkpoint", required = true, paramLabel = "MODEL", description = "Checkpoint (.ckpt) from"
+            + " train, or a TorchScript model (.pt) with its model card (<name>.json or model.json) beside it.")
     Path checkpoint;
 
     @Option(names = "--scenes", paramLabel = "LIST", description = "Scene list (.csv, .json, .parquet).")
@@ -56,6 +57,10 @@ final class PredictJobCommand implements Callable<Integer> {
 
     @Option(names = "--format", defaultValue = "COG", paramLabel = "FORMAT", description = "COG or GTIFF.")
     RasterFormat format;
+
+    @Option(names = "--tta", description = "Test-time augmentation: average each window over its 8 flips and quarter"
+            + " turns (8x the compute).")
+    boolean tta;
 
     @Option(names = "--torch-threads", defaultValue = "0", paramLabel = "N",
             description = "PyTorch threads per executor JVM (0 = PyTorch's default). Default: ${DEFAULT-VALUE}.")
@@ -114,7 +119,7 @@ final class PredictJobCommand implements Callable<Integer> {
     private PredictSettings settings() {
         try {
             return new PredictSettings(windowing.window(), windowing.overlap(), windowing.batchSize(),
-                    windowing.blending(), format, overwrite);
+                    windowing.blending(), format, overwrite, tta);
         } catch (RuntimeException e) {
             throw new ParameterException(spec.commandLine(), OneLine.of(e.getMessage()), e);
         }

@@ -15,26 +15,35 @@ import java.io.Serializable;
  * @param blending how overlapping windows are combined
  * @param format COG or GTIFF
  * @param overwrite replace class rasters that exist before the job starts
+ * @param tta average each window over its eight flips and quarter turns (test-time augmentation)
  */
 public record PredictSettings(int windowSize, int overlap, int batchSize, Blending blending, RasterFormat format,
-                              boolean overwrite) implements Serializable {
+                              boolean overwrite, boolean tta) implements Serializable {
     private static final long serialVersionUID = 1L;
 
     /** Validates through {@link PredictOptions} (one-line errors for bad values). */
     public PredictSettings {
         blending = blending == null ? Blending.TAPERED : blending;
         format = format == null ? RasterFormat.COG : format;
-        options(windowSize, overlap, batchSize, blending, format, overwrite, null);
+        options(windowSize, overlap, batchSize, blending, format, overwrite, tta, null);
     }
 
-    /** @return the CLI's defaults: automatic window and overlap, batch 8, tapered blending, COG, no overwrite */
+    /**
+     * @return the CLI's defaults: automatic window and overlap, batch 8, tapered blending, COG, no overwrite, no
+     *     test-time augmentation
+     */
     public static PredictSettings defaults() {
-        return new PredictSettings(0, -1, 8, Blending.TAPERED, RasterFormat.COG, false);
+        return new PredictSettings(0, -1, 8, Blending.TAPERED, RasterFormat.COG, false, false);
     }
 
     /** @return a copy with {@code overwrite} set */
     public PredictSettings withOverwrite(boolean v) {
-        return new PredictSettings(windowSize, overlap, batchSize, blending, format, v);
+        return new PredictSettings(windowSize, overlap, batchSize, blending, format, v, tta);
+    }
+
+    /** @return a copy with test-time augmentation on or off */
+    public PredictSettings withTta(boolean v) {
+        return new PredictSettings(windowSize, overlap, batchSize, blending, format, overwrite, v);
     }
 
     /** @return the predictor's options */
@@ -47,12 +56,12 @@ public record PredictSettings(int windowSize, int overlap, int batchSize, Blendi
      * @return the predictor's options with it
      */
     public PredictOptions toOptions(io.geolightning.tiling.Region area) {
-        return options(windowSize, overlap, batchSize, blending, format, overwrite, area);
+        return options(windowSize, overlap, batchSize, blending, format, overwrite, tta, area);
     }
 
     private static PredictOptions options(int window, int overlap, int batch, Blending blending, RasterFormat format,
-                                          boolean overwrite, io.geolightning.tiling.Region area) {
+                                          boolean overwrite, boolean tta, io.geolightning.tiling.Region area) {
         return PredictOptions.builder().windowSize(window).overlap(overlap).batchSize(batch).blending(blending)
-                .format(format).overwrite(overwrite).area(area).build();
+                .format(format).overwrite(overwrite).tta(tta).area(area).build();
     }
 }

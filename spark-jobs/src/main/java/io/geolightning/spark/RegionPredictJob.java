@@ -110,7 +110,7 @@ public final class RegionPredictJob {
         // tasks write GeoTIFF blocks and may replace their own (a retried task); the output's format comes last
         PredictSettings set = config.settings();
         PredictSettings blockSettings = new PredictSettings(set.windowSize(), set.overlap(), set.batchSize(),
-                set.blending(), RasterFormat.GTIFF, true);
+                set.blending(), RasterFormat.GTIFF, true, set.tta());
         RegionRaster region = config.region();
         Region area = config.area();
         String ckpt = checkpoint.toString();

@@ -190,6 +190,20 @@ class PredictJobTest {
             bright += b == 1 ? 1 : 0;
         }
         assertTrue(bright > 0 && bright < single.length, "both classes occur: " + bright + " of " + single.length);
+
+        // --tta: the job averages the eight flips/turns exactly as the single-machine predictor does
+        Path ttaOut = tmp.resolve("ts/tta");
+        PredictJob.Result t = PredictJob.run(spark(), new PredictJob.Config(pt, one, ttaOut,
+                tmp.resolve("ts/tta-sum.parquet"), PredictSettings.defaults().withTta(true), 0));
+        assertEquals(SceneStatus.OK, t.scenes().get(0).status(), String.valueOf(t.scenes().get(0).error()));
+        Path ttaRef = tmp.resolve("ts/tta-ref.tif");
+        try (InferenceModel model = ModelFiles.open(pt, null); GeoRaster in = GeoRaster.open(scene)) {
+            new ScenePredictor(model).predict(in, ttaRef, PredictOptions.builder().tta(true).build());
+        }
+        byte[] tta = classes(ttaRef);
+        assertArrayEquals(tta, classes(Path.of(t.scenes().get(0).output())), "pixel-identical with --tta");
+        assertFalse(java.util.Arrays.equals(single, tta), "a 3x3 convolution is not flip-invariant: TTA changes"
+                + " some pixels");
     }
 
     private static byte[] classes(Path raster) {
