@@ -9,21 +9,21 @@ import java.util.stream.Collectors;
 /** The networks {@link ModelFactory} can build, with the name used in configuration and checkpoints. */
 public enum Architecture {
     /** {@link LandUseCnn}: a small conv-bn-relu-pool classifier sized for CPUs. */
-    CNN("cnn", LabelTask.CLASSIFICATION, 16, "width", "stages", "convsPerStage", "dropout"),
+    CNN("cnn", LabelTask.CLASSIFICATION, 16, "width", "stages", "convsPerStage", "dropout", "labelSmoothing"),
     /** torchvision-layout ResNet-18 (BasicBlock [2,2,2,2]). */
-    RESNET18("resnet18", LabelTask.CLASSIFICATION, 32),
+    RESNET18("resnet18", LabelTask.CLASSIFICATION, 32, "labelSmoothing"),
     /** torchvision-layout ResNet-34 (BasicBlock [3,4,6,3]). */
-    RESNET34("resnet34", LabelTask.CLASSIFICATION, 32),
+    RESNET34("resnet34", LabelTask.CLASSIFICATION, 32, "labelSmoothing"),
     /** torchvision-layout ResNet-50 (Bottleneck [3,4,6,3], stride on the 3x3 conv, v1.5). */
-    RESNET50("resnet50", LabelTask.CLASSIFICATION, 32),
+    RESNET50("resnet50", LabelTask.CLASSIFICATION, 32, "labelSmoothing"),
     /** {@link UNet} segmenter. */
-    UNET("unet", LabelTask.SEGMENTATION, 16, "width", "depth", "upsampling", "loss", "focalGamma"),
+    UNET("unet", LabelTask.SEGMENTATION, 16, "width", "depth", "upsampling", "loss", "focalGamma", "labelSmoothing"),
     /** {@link ResNetUNet}: U-Net whose encoder is a torchvision-layout ResNet-18 (pretrained weights load into it). */
-    UNET_RESNET18("unet_resnet18", LabelTask.SEGMENTATION, 32, "decoderWidth", "upsampling", "loss", "focalGamma"),
+    UNET_RESNET18("unet_resnet18", LabelTask.SEGMENTATION, 32, "decoderWidth", "upsampling", "loss", "focalGamma", "labelSmoothing"),
     /** {@link ResNetUNet} with a ResNet-34 encoder. */
-    UNET_RESNET34("unet_resnet34", LabelTask.SEGMENTATION, 32, "decoderWidth", "upsampling", "loss", "focalGamma"),
+    UNET_RESNET34("unet_resnet34", LabelTask.SEGMENTATION, 32, "decoderWidth", "upsampling", "loss", "focalGamma", "labelSmoothing"),
     /** {@link ResNetUNet} with a ResNet-50 encoder. */
-    UNET_RESNET50("unet_resnet50", LabelTask.SEGMENTATION, 32, "decoderWidth", "upsampling", "loss", "focalGamma");
+    UNET_RESNET50("unet_resnet50", LabelTask.SEGMENTATION, 32, "decoderWidth", "upsampling", "loss", "focalGamma", "labelSmoothing");
 
     private final String id;
     private final LabelTask kind;

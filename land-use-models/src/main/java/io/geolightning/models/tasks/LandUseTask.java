@@ -58,7 +58,8 @@ public abstract class LandUseTask extends LightningModule {
     protected LandUseTask(TaskSettings settings) {
         super(initializedLater(settings.model()));
         this.settings = settings;
-        this.loss = new WeightedCrossEntropy(settings.classWeightArray(), settings.ignoreIndex());
+        this.loss = new WeightedCrossEntropy(settings.classWeightArray(), settings.ignoreIndex(),
+                settings.model().doubleOption("labelSmoothing", 0));
         this.objective = SegmentationLoss.of(settings.model(), loss);
         int ignore = settings.ignoreIndex() < 0 ? ConfusionMatrix.NO_IGNORE : settings.ignoreIndex();
         this.valMatrix = new ConfusionMatrix(settings.model().classes(), ignore);

@@ -15,18 +15,36 @@ import java.util.Arrays;
  * </pre>
  * Logits are N x C (classification) or N x C x H x W (segmentation); labels N or N x H x W (any numeric type).
  * When every label is ignored the loss is 0 (PyTorch would return NaN), so a fully unlabelled chip cannot
- * poison training.
+ * poison training. With {@code labelSmoothing} s it is PyTorch's {@code label_smoothing=s}: {@code (1 - s) * loss +
+ * s / C * smooth}, where {@code smooth} sums {@code -w[c] * log_softmax(z_k)[c]} over the classes of each sample
+ * that is not ignored and divides by the same {@code sum_k w[y_k]} (the count of such samples when unweighted).
  */
 public final class WeightedCrossEntropy {
 
     private final float[] classWeights;
     private final int ignoreIndex;
+    private final float labelSmoothing;
 
     /**
      * @param classWeights one non-negative weight per class, or null for equal weights
      * @param ignoreIndex the label to skip, e.g. 255; any value outside 0..C-1 (use -1 for "none")
      */
     public WeightedCrossEntropy(float[] classWeights, int ignoreIndex) {
+        this(classWeights, ignoreIndex, 0);
+    }
+
+    /**
+     * @param classWeights one non-negative weight per class, or null for equal weights
+     * @param ignoreIndex the label to skip, e.g. 255; any value outside 0..C-1 (use -1 for "none")
+     * @param labelSmoothing PyTorch's {@code label_smoothing}, in [0, 1)
+     * @throws ModelException for a negative or infinite weight, or a smoothing outside [0, 1)
+     */
+    public WeightedCrossEntropy(float[] classWeights, int ignoreIndex, double labelSmoothing) {
+        if (!(labelSmoothing >= 0 && labelSmoothing < 1)) {
+            throw new ModelException("model option labelSmoothing = " + labelSmoothing + " is outside [0, 1); pass"
+                    + " e.g. 0.1");
+        }
+        this.labelSmoothing = (float) labelSmoothing;
         if (classWeights != null) {
             for (float w : classWeights) {
                 if (!(w >= 0) || Float.isInfinite(w)) {
@@ -42,6 +60,11 @@ public final class WeightedCrossEntropy {
     /** @return the class weights, or null when all classes weigh 1 */
     public float[] classWeights() {
         return classWeights == null ? null : classWeights.clone();
+    }
+
+    /** @return PyTorch's label_smoothing (0 = none) */
+    public double labelSmoothing() {
+        return labelSmoothing;
     }
 
     /** @return the ignored label */
@@ -89,9 +112,17 @@ public final class WeightedCrossEntropy {
         NDArray weight = classWeights == null
                 ? mask
                 : logits.getManager().create(classWeights).take(safe).mul(mask);
-        NDArray picked = flatLogits.logSoftmax(1).gather(safe.reshape(-1, 1), 1).reshape(-1);
+        NDArray logp = flatLogits.logSoftmax(1);
+        NDArray picked = logp.gather(safe.reshape(-1, 1), 1).reshape(-1);
         NDArray numerator = picked.mul(weight).sum().neg();
         NDArray denominator = weight.sum().maximum(1e-12f);
-        return numerator.div(denominator);
+        NDArray nll = numerator.div(denominator);
+        if (labelSmoothing == 0) {
+            return nll;
+        }
+        NDArray perClass = classWeights == null ? logp
+                : logp.mul(logits.getManager().create(classWeights).reshape(1, classes));
+        NDArray smooth = perClass.sum(new int[] {1}).neg().mul(mask).sum().div(denominator);
+        return nll.mul(1 - labelSmoothing).add(smooth.mul(labelSmoothing / classes));
     }
 }

@@ -47,8 +47,15 @@ class SegmentationLossTest {
             logp = F.log_softmax(logits, 1).gather(1, safe[:, None]).squeeze(1)
             wk = w[safe] * valid
             focal = -((1 - logp.exp()) ** 2 * logp * wk).sum() / wk.sum()
+            smooth_w = F.cross_entropy(logits, labels, weight=w, ignore_index=255, label_smoothing=0.1)
+            smooth = F.cross_entropy(logits, labels, ignore_index=255, label_smoothing=0.1)
+            chips = torch.randn(6, 4) * 3
+            chip_labels = torch.tensor([0, 3, 255, 1, 2, 2])
+            smooth_chips = F.cross_entropy(chips, chip_labels, ignore_index=255, label_smoothing=0.2)
             np.savez(sys.argv[1], logits=logits.numpy(), labels=labels.numpy().astype(np.int64), ce=ce.numpy(),
-                     dice=dice.numpy(), focal=focal.numpy())
+                     dice=dice.numpy(), focal=focal.numpy(), smooth_w=smooth_w.numpy(), smooth=smooth.numpy(),
+                     chips=chips.numpy(), chip_labels=chip_labels.numpy().astype(np.int64),
+                     smooth_chips=smooth_chips.numpy())
             """;
 
     @TempDir
@@ -83,7 +90,20 @@ class SegmentationLossTest {
             assertEquals(ceRef, focal0, 1e-5, "focal with gamma 0 is cross-entropy");
             assertTrue(diceRef > 0.05 && focalRef < ceRef, "non-trivial values: dice " + diceRef + ", focal "
                     + focalRef + " < ce " + ceRef);
+            // label smoothing (model option labelSmoothing): PyTorch's, weighted and not, pixels and chips
+            float smoothW = new WeightedCrossEntropy(new float[] {0.5f, 1f, 2f}, 255, 0.1).compute(logits, labels)
+                    .getFloat();
+            float smooth = new WeightedCrossEntropy(null, 255, 0.1).compute(logits, labels).getFloat();
+            float chips = new WeightedCrossEntropy(null, 255, 0.2).compute(r.get("chips"), r.get("chip_labels"))
+                    .getFloat();
+            assertEquals(r.get("smooth_w").getFloat(), smoothW, 1e-5, "weighted, label_smoothing 0.1");
+            assertEquals(r.get("smooth").getFloat(), smooth, 1e-5, "unweighted with ignored pixels");
+            assertEquals(r.get("smooth_chips").getFloat(), chips, 1e-5, "N x C logits, label_smoothing 0.2");
+            assertTrue(Math.abs(smoothW - ceRef) > 1e-3, "smoothing changes the loss: " + smoothW + " vs " + ceRef);
         }
+        ModelException bad = assertThrows(ModelException.class, () -> new WeightedCrossEntropy(null, 255, 1.0));
+        assertTrue(bad.getMessage().startsWith("model option labelSmoothing = 1.0 is outside [0, 1)"),
+                bad.getMessage());
         ModelException e = assertThrows(ModelException.class, () -> SegmentationLoss.of(ModelSpec.of(Architecture.UNET,
                 3, 2, 32).withOption("loss", "lovasz"), new WeightedCrossEntropy(null, 255)));
         assertTrue(e.getMessage().startsWith("model option loss = 'lovasz' is unknown; use ce, dice_ce or focal"),
