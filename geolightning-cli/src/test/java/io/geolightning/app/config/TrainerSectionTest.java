@@ -94,8 +94,8 @@ class TrainerSectionTest {
                 e.getMessage());
         e = assertThrows(ConfigException.class, () -> RunConfigLoader.bind(new HashMap<>(),
                 List.of("model.architecture=resnet18", "model.options.width=8"), "r.yaml"));
-        assertEquals("--set model.options.width=8: model.options.width: not an option of resnet18; resnet18 takes no"
-                + " options", e.getMessage());
+        assertEquals("--set model.options.width=8: model.options.width: not an option of resnet18; valid options:"
+                + " labelSmoothing", e.getMessage());
         e = assertThrows(ConfigException.class, () -> RunConfigLoader.bind(new HashMap<>(),
                 List.of("optimizer.name=adagrad"), "r.yaml"));
         assertTrue(e.getMessage().startsWith("--set optimizer.name=adagrad: optimizer: "), e.getMessage());
