@@ -129,4 +129,81 @@ class TrainerFitTest {
         e = assertThrows(TrainerException.class, () -> BatchLimit.fraction(1.5));
         assertTrue(e.getMessage().contains("fraction 1.5"), e.getMessage());
     }
+
+    /**
+     * A value logged on step and on epoch: the epoch mean covers every batch weighted by its size (the 100-sample
+     * epoch ends with a 4-sample batch), however rarely steps are written ({@code logEveryNSteps} 50); the callback
+     * metrics hold it under the plain name too, and metrics.csv's epoch row carries it at the epoch's last step.
+     */
+    @Test
+    void epochMeanCoversEveryBatchWeightedBySize(@TempDir Path tmp) throws Exception {
+        ArrayDataset train = Blobs.make(data, 100, 4, 1.0, 1, 32, true);
+        java.util.List<double[]> seen = new java.util.ArrayList<>();
+        java.util.List<double[]> means = new java.util.ArrayList<>();
+        io.geolightning.trainer.callbacks.Callback watcher = new io.geolightning.trainer.callbacks.Callback() {
+            private long size;
+
+            @Override
+            public void onTrainBatchStart(Trainer t, LightningModule m, Batch batch, int idx) {
+                size = batch.getSize();
+            }
+
+            @Override
+            public void onTrainBatchEnd(Trainer t, LightningModule m, double loss, int idx) {
+                seen.add(new double[] {t.currentEpoch(), loss, size});
+            }
+
+            @Override
+            public void onTrainEpochEnd(Trainer t, LightningModule m) {
+                means.add(new double[] {t.callbackMetrics().get("train_loss"),
+                    t.callbackMetrics().get("train_loss_epoch"), t.globalStep()});
+            }
+        };
+        CsvLogger csv = new CsvLogger(tmp, "mean");
+        try (MlpModule module = new MlpModule(8, 2, () -> Adam.builder().lr(0.01).build());
+                Trainer trainer = Trainer.builder().maxEpochs(2).seed(5).callbacks(watcher).loggers(csv)
+                        .logEveryNSteps(50).enableProgressBar(false).build()) {
+            trainer.fit(module, train, null);
+        }
+        assertEquals(8, seen.size());
+        assertEquals(4.0, seen.get(3)[2], "the leftover batch");
+        List<String> lines = Files.readAllLines(tmp.resolve("mean/version_0/metrics.csv"));
+        List<String> header = List.of(lines.get(0).split(",", -1));
+        int col = header.indexOf("train_loss_epoch");
+        for (int epoch = 0; epoch < 2; epoch++) {
+            double sum = 0;
+            double n = 0;
+            for (double[] b : seen) {
+                if (b[0] == epoch) {
+                    sum += b[1] * b[2];
+                    n += b[2];
+                }
+            }
+            double expected = sum / n;
+            assertEquals(expected, means.get(epoch)[1], 1e-6, "epoch " + epoch);
+            assertEquals(expected, means.get(epoch)[0], 1e-6, "callback metrics' plain name after the epoch");
+            String row = lines.get(1 + epoch);
+            String[] cells = row.split(",", -1);
+            assertEquals(expected, Double.parseDouble(cells[col]), 1e-6, row);
+            assertEquals((long) means.get(epoch)[2], Long.parseLong(cells[0]), "the epoch's last step: " + row);
+            assertEquals(epoch, Integer.parseInt(cells[1]), row);
+        }
+        assertEquals(3, lines.size(), "logEveryNSteps 50 writes no step row in 8 steps: " + lines);
+    }
+
+    /** Lightning's {@code trainer.validate} saves no checkpoint, even on a trainer with a ModelCheckpoint. */
+    @Test
+    void standaloneValidationSavesNoCheckpoint(@TempDir Path tmp) throws Exception {
+        ArrayDataset val = Blobs.make(data, 64, 4, 1.0, 2, 32, false);
+        io.geolightning.trainer.callbacks.ModelCheckpoint ckpt = io.geolightning.trainer.callbacks.ModelCheckpoint
+                .builder().dirpath(tmp.resolve("ckpt")).build();
+        try (MlpModule module = new MlpModule(8, 2, () -> Adam.builder().lr(0.01).build());
+                Trainer trainer = Trainer.builder().maxEpochs(1).seed(5).callbacks(ckpt).enableProgressBar(false)
+                        .build()) {
+            Map<String, Double> m = trainer.validate(module, val);
+            assertTrue(m.containsKey("val_acc"), m.toString());
+        }
+        assertTrue(!Files.exists(tmp.resolve("ckpt")) || Files.list(tmp.resolve("ckpt")).findAny().isEmpty(),
+                "a checkpoint was saved by validate()");
+    }
 }

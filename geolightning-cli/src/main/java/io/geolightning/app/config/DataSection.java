@@ -4,7 +4,9 @@ import io.geolightning.geo.TargetGrid;
 import io.geolightning.tiling.TilingException;
 import io.geolightning.tiling.TilingSettings;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The {@code data} section: where the chips come from and how they are batched. Three sources, exactly one of them:
@@ -103,6 +105,32 @@ public record DataSection(String chips, String raster, List<String> rasters, Lis
         }
         all.addAll(rasters);
         return all;
+    }
+
+    /**
+     * The keys this section's source does not read, left out of the resolved configuration a run writes and prints
+     * (so its {@code config.yaml} and report show what was used): an existing chip store reads none of the raster,
+     * grid, image-folder or tiling keys but {@code seed}; an image folder none of the raster, grid and tiling keys but
+     * {@code val}, {@code test} and {@code seed}; a scene to tile none of the image-folder keys. Without a source
+     * nothing is left out.
+     *
+     * @return the unused keys of {@code data}
+     */
+    public Set<String> unusedKeys() {
+        Set<String> unused = new LinkedHashSet<>();
+        if (tilesScene()) {
+            unused.addAll(List.of("imageFolder", "resize"));
+        } else if (readsImageFolder() || chips != null && !chips.isBlank()) {
+            unused.addAll(List.of("raster", "rasters", "bandsFrom", "grid"));
+            unused.addAll(RunConfigLoader.validKeys(TilingSettings.class));
+            unused.remove("seed");
+            if (readsImageFolder()) {
+                unused.removeAll(List.of("val", "test"));
+            } else {
+                unused.addAll(List.of("imageFolder", "resize"));
+            }
+        }
+        return unused;
     }
 
     /** @return true when this section reads class folders of images */

@@ -87,11 +87,18 @@ public final class RunConfigLoader {
         }
     }
 
-    /** @return the configuration as YAML (block style, defaults included), as saved in a run folder */
+    /**
+     * @param config a resolved configuration
+     * @return it as YAML (block style, defaults included, without the {@code data} keys its source does not read:
+     *     {@link DataSection#unusedKeys()}), as saved in a run folder
+     */
     public static String toYaml(RunConfig config) {
         @SuppressWarnings("unchecked")
         Map<String, Object> map = MAPPER.convertValue(config, LinkedHashMap.class);
         flattenTilingKeys(map);
+        if (map.get("data") instanceof Map<?, ?> data) {
+            data.keySet().removeAll(config.data().unusedKeys());
+        }
         DumperOptions opts = new DumperOptions();
         opts.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
         opts.setIndent(2);

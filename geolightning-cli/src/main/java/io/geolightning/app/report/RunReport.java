@@ -16,7 +16,7 @@ import java.util.Map;
  */
 public final class RunReport {
 
-    private static final List<String> SCORE_METRICS = List.of("val_acc", "val_miou", "val_f1", "train_acc");
+    private static final List<String> SCORE_METRICS = List.of("val_acc", "val_miou", "val_f1", "train_acc_epoch");
 
     private RunReport() {
     }
@@ -32,7 +32,7 @@ public final class RunReport {
         List<String> images = new ArrayList<>();
 
         LineChart loss = new LineChart("Loss", "epoch", "cross-entropy");
-        addSeries(loss, history, "train_loss", "train (epoch mean)");
+        addSeries(loss, history, "train_loss_epoch", "train (epoch mean)");
         addSeries(loss, history, "val_loss", "validation");
         if (!loss.isEmpty()) {
             folder.writePng(folder.plots().resolve("loss.png"), loss.render(720, 400));

@@ -10,19 +10,19 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Prints one line per training epoch to the CLI's output: epoch, mean training loss, validation loss and scores,
- * epoch time and an ETA for the remaining epochs.
+ * Prints one line per training epoch to the CLI's output: epoch (numbered from 0 as in Lightning, metrics.csv,
+ * checkpoint names and the report: "epoch 0/9" is the first of 10), training loss (the epoch mean over every batch,
+ * weighted by batch size: the {@code train_loss_epoch} of metrics.csv), validation loss and scores, epoch time and an
+ * ETA for the remaining epochs.
  */
 final class EpochPrinter implements Callback {
 
-    private static final List<String> SHOWN = List.of("val_loss", "val_acc", "val_miou", "val_f1");
+    private static final List<String> SHOWN = List.of("train_loss_epoch", "val_loss", "val_acc", "val_miou", "val_f1");
 
     private final PrintWriter out;
     private final int maxEpochs;
     private long fitStart;
     private long epochStart;
-    private double lossSum;
-    private int lossCount;
     private int epochs;
 
     EpochPrinter(PrintWriter out, int maxEpochs) {
@@ -43,27 +43,14 @@ final class EpochPrinter implements Callback {
     @Override
     public void onTrainEpochStart(Trainer trainer, LightningModule module) {
         epochStart = System.nanoTime();
-        lossSum = 0;
-        lossCount = 0;
-    }
-
-    @Override
-    public void onTrainBatchEnd(Trainer trainer, LightningModule module, double loss, int batchIdx) {
-        if (Double.isFinite(loss)) {
-            lossSum += loss;
-            lossCount++;
-        }
     }
 
     @Override
     public void onTrainEpochEnd(Trainer trainer, LightningModule module) {
-        int epoch = trainer.currentEpoch() + 1;
+        int epoch = trainer.currentEpoch();
         epochs++;
         double secs = (System.nanoTime() - epochStart) / 1e9;
-        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "epoch %d/%d", epoch, maxEpochs));
-        if (lossCount > 0) {
-            sb.append(String.format(Locale.ROOT, "  train_loss %.4f", lossSum / lossCount));
-        }
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "epoch %d/%d", epoch, maxEpochs - 1));
         Map<String, Double> m = trainer.callbackMetrics();
         for (String k : SHOWN) {
             Double v = m.get(k);
@@ -72,10 +59,10 @@ final class EpochPrinter implements Callback {
             }
         }
         double elapsed = (System.nanoTime() - fitStart) / 1e9;
-        int left = maxEpochs - epoch;
+        int done = epoch + 1;
         sb.append(String.format(Locale.ROOT, "  (%.1f s", secs));
-        if (left > 0 && !trainer.shouldStop()) {
-            sb.append(", ETA ").append(Progress.duration(Progress.etaSeconds(epoch, maxEpochs, elapsed)));
+        if (done < maxEpochs && !trainer.shouldStop()) {
+            sb.append(", ETA ").append(Progress.duration(Progress.etaSeconds(done, maxEpochs, elapsed)));
         }
         sb.append(')');
         out.println(sb);

@@ -136,7 +136,7 @@ public final class TrainingRun {
             trainer.fit(task, data);
             seconds = (System.nanoTime() - t0) / 1e9;
             out.printf(Locale.ROOT, "trained %d epoch(s) in %.1f s%n", printer.epochs(), seconds);
-            evaluation = evaluate(task, best(checkpoint), data, folder, csv, tb);
+            evaluation = evaluate(trainer, task, best(checkpoint), data, folder);
         } finally {
             csv.close();
             tb.close();
@@ -168,19 +168,19 @@ public final class TrainingRun {
 
     /**
      * Scores the best checkpoint (the in-memory weights when none was saved) on the test split, else the validation
-     * split, with a trainer without batch limits so the figures cover the whole split.
+     * split, with the trainer that fitted it, as Lightning's {@code trainer.test(ckpt_path="best")}: its loggers write
+     * the figures at the run's last epoch and global step, and {@code trainer.limitTestBatches} (or
+     * {@code limitValBatches}) applies.
      */
-    private Evaluation evaluate(LandUseTask trained, Path best, ChipDataModule data, RunFolder folder,
-                                CsvLogger csv, TensorBoardLogger tb) {
+    private static Evaluation evaluate(Trainer trainer, LandUseTask trained, Path best, ChipDataModule data,
+                                       RunFolder folder) {
         boolean test = data.hasSamples(Split.TEST);
         if (!test && !data.hasSamples(Split.VAL)) {
             return Evaluation.NONE;
         }
-        try (LandUseTask loaded = best != null ? LandUseTask.load(best) : null;
-             Trainer evaluator = Trainer.builder().maxEpochs(1).numSanityValSteps(0).seed(config.seed())
-                     .enableProgressBar(false).defaultRootDir(folder.dir()).loggers(csv, tb).build()) {
+        try (LandUseTask loaded = best != null ? LandUseTask.load(best) : null) {
             LandUseTask t = loaded != null ? loaded : trained;
-            Map<String, Double> m = test ? evaluator.test(t, data) : evaluator.validate(t, data);
+            Map<String, Double> m = test ? trainer.test(t, data) : trainer.validate(t, data);
             return new Evaluation(m, test ? t.testMatrix() : t.validationMatrix(),
                     (test ? "test split" : "validation split") + ", "
                             + (loaded != null ? folder.dir().relativize(best).toString() : "last weights"));

@@ -164,6 +164,51 @@ class CliEndToEndTest {
         assertTrue(header.contains("test_acc"), "the best checkpoint is evaluated on the test split");
     }
 
+    /**
+     * The console, metrics.csv and the report agree, in Lightning's conventions: epochs are numbered from 0 everywhere,
+     * each epoch's training loss is the mean over every batch (not over the logged steps), the report's curve ends on
+     * the console's last figure, the test metrics are logged at the run's last step, and the resolved configuration
+     * shows no tiling keys for a run that read an existing chip store.
+     */
+    @Test
+    void consoleMetricsAndReportAgreeOnEpochsAndTrainingLoss() throws Exception {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^epoch (\\d+)/(\\d+)  train_loss_epoch (\\S+)")
+                .matcher(train.out());
+        List<double[]> console = new java.util.ArrayList<>();
+        while (m.find()) {
+            assertEquals(EPOCHS - 1, Integer.parseInt(m.group(2)), m.group());
+            console.add(new double[] {Integer.parseInt(m.group(1)), Double.parseDouble(m.group(3))});
+        }
+        assertEquals(EPOCHS, console.size(), train.out());
+        assertEquals(0, console.get(0)[0], "the first epoch is epoch 0");
+        io.geolightning.app.report.MetricsHistory history = io.geolightning.app.report.MetricsHistory.read(
+                runDir.resolve("metrics.csv"));
+        double[][] curve = history.perEpoch("train_loss_epoch");
+        assertEquals(EPOCHS, curve[0].length);
+        for (int e = 0; e < EPOCHS; e++) {
+            assertEquals(console.get(e)[0], curve[0][e], "epoch numbers of the console and metrics.csv");
+            assertEquals(console.get(e)[1], curve[1][e], 5e-5, "epoch " + e + ": console vs report curve");
+        }
+        double[][] steps = history.perEpoch("train_loss_step");
+        assertTrue(Math.abs(steps[1][EPOCHS - 1] - curve[1][EPOCHS - 1]) > 1e-6,
+                "the mean of the logged steps is not the epoch mean (else this test could not fail)");
+
+        List<String> lines = Files.readAllLines(runDir.resolve("metrics.csv"));
+        List<String> header = List.of(lines.get(0).split(","));
+        int testAcc = header.indexOf("test_acc");
+        String testRow = lines.stream().skip(1).filter(l -> !l.split(",", -1)[testAcc].isEmpty()).findFirst()
+                .orElseThrow();
+        long lastTrainStep = lines.stream().skip(1).filter(l -> l.split(",", -1)[testAcc].isEmpty())
+                .mapToLong(l -> Long.parseLong(l.split(",")[0])).max().orElseThrow();
+        assertEquals(lastTrainStep, Long.parseLong(testRow.split(",")[0]), "test metrics at the run's last step");
+
+        String config = Files.readString(runDir.resolve("config.yaml"));
+        for (String unused : List.of("chipSize:", "labelField:", "stride:", "raster:", "imageFolder:")) {
+            assertFalse(config.contains(unused), unused + " was not used by a run on an existing store:\n" + config);
+        }
+        assertTrue(config.contains("batchSize: 32") && config.contains("augment: true"), config);
+    }
+
     @Test
     void infoDescribesTheChipStoreAndTheCheckpoint() {
         CliRun r = CliRun.of("info", chips);

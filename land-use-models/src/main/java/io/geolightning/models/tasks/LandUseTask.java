@@ -37,7 +37,10 @@ import org.slf4j.LoggerFactory;
  * or {@code [N x H x W]} (segmentation), integer class values with {@link TaskSettings#ignoreIndex()} for
  * "unlabelled".
  *
- * <p>Logged per step: {@code train_loss}, {@code train_acc}; per epoch: {@code val_loss}, {@code val_acc},
+ * <p>Logged per step and per epoch (means over every batch, weighted by batch size, as Lightning's
+ * {@code on_step=True, on_epoch=True}): {@code train_loss_step}/{@code train_loss_epoch},
+ * {@code train_acc_step}/{@code train_acc_epoch} ({@code train_loss} and {@code train_acc} in the callback metrics);
+ * per epoch: {@code val_loss}, {@code val_acc},
  * {@code val_miou}, {@code val_f1} (macro), and per class {@code val_precision_<name>}, {@code val_recall_<name>},
  * {@code val_f1_<name>}, {@code val_iou_<name>} (likewise {@code test_*}); the confusion matrix table goes to the
  * SLF4J log at INFO and is available from {@link #validationMatrix()}.
@@ -45,6 +48,9 @@ import org.slf4j.LoggerFactory;
 public abstract class LandUseTask extends LightningModule {
 
     private static final Logger LOG = LoggerFactory.getLogger(LandUseTask.class);
+    private static final LogOptions STEP_AND_EPOCH = LogOptions.builder().onStep(true).onEpoch(true).build();
+    private static final LogOptions STEP_AND_EPOCH_BAR = LogOptions.builder().onStep(true).onEpoch(true).progBar(true)
+            .build();
 
     private final TaskSettings settings;
     private final WeightedCrossEntropy loss;
@@ -202,8 +208,8 @@ public abstract class LandUseTask extends LightningModule {
         NDArray logits = logits(batch.getData().head());
         checkLabels(logits, labels);
         NDArray value = objective.compute(logits, labels);
-        log("train_loss", value, LogOptions.PROG_BAR);
-        log("train_acc", batchAccuracy(logits, labels), LogOptions.DEFAULT);
+        log("train_loss", value, STEP_AND_EPOCH_BAR);
+        log("train_acc", batchAccuracy(logits, labels), STEP_AND_EPOCH);
         return value;
     }
 

@@ -1,6 +1,7 @@
 package io.geolightning.trainer.callbacks;
 
 import io.geolightning.trainer.LightningModule;
+import io.geolightning.trainer.Stage;
 import io.geolightning.trainer.Trainer;
 import io.geolightning.trainer.TrainerException;
 import java.io.IOException;
@@ -84,7 +85,7 @@ public final class ModelCheckpoint implements Callback {
 
     @Override
     public void onValidationEnd(Trainer trainer, LightningModule module) {
-        if (!trainer.isEpochDone()) {
+        if (trainer.stage() == Stage.FIT && !trainer.isEpochDone()) { // mid-epoch validation; not Trainer.validate
             save(trainer);
         }
     }

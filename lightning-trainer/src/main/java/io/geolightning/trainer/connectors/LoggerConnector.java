@@ -11,7 +11,8 @@ import java.util.Set;
 /**
  * Where logged values go, like Lightning's logger connector: what a module logs is collected per loop (a training
  * epoch, or a validation/test run), its step values and epoch means are published to the run's
- * {@link RunProgress#callbackMetrics() callback metrics} and progress-bar metrics, and sent to the experiment loggers
+ * {@link RunProgress#callbackMetrics() callback metrics} and progress-bar metrics (a value logged on step and on epoch
+ * also under its plain name: the latest step value during the epoch, the epoch mean after it, as in Lightning), and sent to the experiment loggers
  * with the epoch and global step. Nothing is recorded during the sanity validation.
  */
 public final class LoggerConnector {
@@ -49,6 +50,10 @@ public final class LoggerConnector {
         String stepKey = metrics.record(name, value, options, progress.currentBatchSize());
         if (stepKey != null) {
             progress.callbackMetrics().put(stepKey, value);
+            String plain = metrics.plainName(stepKey);
+            if (plain != null) {
+                progress.callbackMetrics().put(plain, value);
+            }
             if (options.progBar()) {
                 progress.progressBarMetrics().put(stepKey, value);
             }
@@ -76,6 +81,12 @@ public final class LoggerConnector {
     public void endTrainEpoch() {
         Map<String, Double> epochMetrics = metrics.epochMeans();
         progress.callbackMetrics().putAll(epochMetrics);
+        epochMetrics.forEach((k, v) -> {
+            String plain = metrics.plainName(k);
+            if (plain != null) {
+                progress.callbackMetrics().put(plain, v);
+            }
+        });
         for (String k : metrics.progBarKeys()) {
             if (epochMetrics.containsKey(k)) {
                 progress.progressBarMetrics().put(k, epochMetrics.get(k));

@@ -16,6 +16,7 @@ final class MetricAccumulator {
     private final Map<String, Double> stepValues = new LinkedHashMap<>();
     private final Map<String, double[]> epochSums = new LinkedHashMap<>();
     private final Set<String> progBar = new LinkedHashSet<>();
+    private final Map<String, String> plainNames = new LinkedHashMap<>();
     private final boolean training;
 
     MetricAccumulator(boolean training) {
@@ -43,6 +44,10 @@ final class MetricAccumulator {
         String stepKey = both ? name + "_step" : name;
         String epochKey = both ? name + "_epoch" : name;
         double weight = options.batchSize() > 0 ? options.batchSize() : Math.max(1, currentBatchSize);
+        if (both) {
+            plainNames.put(stepKey, name);
+            plainNames.put(epochKey, name);
+        }
         if (onStep) {
             stepValues.put(stepKey, value);
         }
@@ -67,6 +72,15 @@ final class MetricAccumulator {
         Map<String, Double> out = new LinkedHashMap<>();
         epochSums.forEach((k, v) -> out.put(k, v[0] / v[1]));
         return out;
+    }
+
+    /**
+     * @param key a step or epoch key
+     * @return the name a module logged under both {@code onStep} and {@code onEpoch} that the key stands for (the
+     *     callback metrics hold it too, like Lightning's), or null
+     */
+    String plainName(String key) {
+        return plainNames.get(key);
     }
 
     /** @return keys flagged for the progress bar */
