@@ -5,9 +5,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 
 /**
- * Counts work done of a known total and logs, at INFO and at most every {@code everyNanos} (the first line one
- * interval after the start), how far it has come with its rate and an ETA, e.g.
- * {@code "tiling: 1,234/56,789 chips (2%), 850/s, ETA 1m05s"}. Thread-safe: any thread may count.
+ * Counts work done of a known total and logs, at INFO, how far it has come with its rate and an ETA, e.g.
+ * {@code "tiling: 1,234/56,789 chips (2%), 850/s, ETA 1m05s"}: the first count at once (so short work shows it
+ * started), then at most every {@code everyNanos}; {@link #finish()} logs the summary line,
+ * {@code "tiling: 56,789 chips in 1m07s (848/s)"}. Thread-safe: any thread may count.
  */
 public final class Progress {
     /** The default interval between two lines: five seconds. */
@@ -20,7 +21,8 @@ public final class Progress {
     private final long everyNanos;
     private final long start = System.nanoTime();
     private final AtomicLong done = new AtomicLong();
-    private final AtomicLong last = new AtomicLong(start);
+    private final AtomicLong last;
+    private final java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
 
     /**
      * Logs at most every five seconds.
@@ -47,6 +49,7 @@ public final class Progress {
         this.unit = unit;
         this.total = total;
         this.everyNanos = everyNanos;
+        this.last = new AtomicLong(start - everyNanos); // the first count logs at once
     }
 
     /** One more done. */
@@ -63,6 +66,26 @@ public final class Progress {
     public void at(long n) {
         done.set(n);
         report(n);
+    }
+
+    /** Logs the summary line (once): how many were done, in how long, at what rate. */
+    public void finish() {
+        if (finished.compareAndSet(false, true) && log.isInfoEnabled()) {
+            log.info(summary(what, unit, done.get(), elapsedSeconds()));
+        }
+    }
+
+    /**
+     * @param what what was under way
+     * @param unit what was counted
+     * @param done how many were done
+     * @param elapsedSeconds how long it took
+     * @return e.g. {@code "tiling: 56,789 chips in 1m07s (848/s)"}
+     */
+    public static String summary(String what, String unit, long done, double elapsedSeconds) {
+        return String.format(Locale.ROOT, "%s: %,d %s in %s (%s)", what, done, unit,
+                elapsedSeconds < 10 ? String.format(Locale.ROOT, "%.1fs", elapsedSeconds) : duration(elapsedSeconds),
+                rate(elapsedSeconds > 0 ? done / elapsedSeconds : 0));
     }
 
     /** @return how many are done */

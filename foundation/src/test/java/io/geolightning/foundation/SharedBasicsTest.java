@@ -39,6 +39,8 @@ class SharedBasicsTest {
         assertEquals("x: 0/10 scenes (0%), 0/s, ETA ?", Progress.line("x", "scenes", 0, 10, 3));
         assertEquals("x: 5/0 scenes (100%), 0/s, ETA 0s", Progress.line("x", "scenes", 5, 0, 0));
         assertEquals("f: COG: 40% after 12s, ETA 18s", Progress.fractionLine("f: COG", 0.4, 12));
+        assertEquals("tiling: 1,664 chips in 1.9s (876/s)", Progress.summary("tiling", "chips", 1664, 1.9));
+        assertEquals("x: 90,000 windows in 1m05s (1,385/s)", Progress.summary("x", "windows", 90000, 65));
         assertEquals("1.2/min", Progress.rate(0.02));
         assertEquals("2.5/s", Progress.rate(2.5));
         assertEquals("42s", Progress.duration(42.2));

@@ -69,10 +69,12 @@ final class KeptChips {
                 }
                 kept++;
             }
-            if ((i & 0xFFFF) == 0) {
+            if (i > 0 && (i & 0xFFFF) == 0) {
                 progress.at(i);
             }
         }
+        progress.at(n);
+        progress.finish();
         return new KeptChips(candidates, splits, block, kept, marks);
     }
 

@@ -195,6 +195,7 @@ public final class Tiler {
             } else {
                 parallelParts(todo, work, writer, pool, config.workers(), progress, clock, stats);
             }
+            progress.finish();
             long written = counts.get(Outcome.WRITTEN.ordinal());
             long[] c = new long[counts.length()];
             for (int i = 0; i < c.length; i++) {

@@ -5,14 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.File;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,9 +25,6 @@ class NativeLogTest {
     /** c10's log line: [W or [I, month and day, space, time, source file and line]. */
     private static final Pattern NATIVE = Pattern.compile("(?m)^\\[[IW]\\d{4} \\d\\d:\\d\\d:\\d\\d\\.\\d+ [^]]+\\] ");
 
-    private record Launch(int code, String out, String err) {
-    }
-
     @Test
     void nativeWarningsOnlyWithVerbose(@TempDir Path tmp) throws Exception {
         Path chips = tmp.resolve("chips");
@@ -39,7 +32,7 @@ class NativeLogTest {
         assertEquals(0, tile.code(), tile.err());
         assertTrue(tile.out().contains("val 233"), tile.out());
 
-        Launch quiet = train(tmp, chips, "quiet", "--progress");
+        Launcher.Launch quiet = train(tmp, chips, "quiet", "--progress");
         assertEquals(0, quiet.code(), quiet.err());
         assertTrue(quiet.out().contains("trained 1 epoch(s)"), quiet.out());
         assertFalse(NATIVE.matcher(quiet.err()).find(), "native log lines on stderr:\n" + quiet.err());
@@ -47,37 +40,23 @@ class NativeLogTest {
         assertTrue(quiet.err().contains("[INFO] "), "the launcher's filter dropped GeoLightning's own log lines:\n"
                 + quiet.err());
 
-        Launch verbose = train(tmp, chips, "verbose", "--verbose");
+        Launcher.Launch verbose = train(tmp, chips, "verbose", "--verbose");
         assertEquals(0, verbose.code(), verbose.err());
         assumeTrue(verbose.err().contains("Could not initialize NNPACK"),
                 "this CPU initialises NNPACK, so libtorch printed no warning to keep off stderr");
         assertTrue(NATIVE.matcher(verbose.err()).find(), verbose.err());
     }
 
-    private static Launch train(Path tmp, Path chips, String name, String flag)
+    private static Launcher.Launch train(Path tmp, Path chips, String name, String flag)
             throws IOException, InterruptedException {
         Path root = Path.of(System.getProperty("geolightning.root"));
-        List<String> cmd = new ArrayList<>(List.of("bash", root.resolve("scripts/geolightning").toString(), "train",
-                "--config", root.resolve("sample-data/run.yaml").toString(), flag));
+        List<String> args = new ArrayList<>(List.of("train", "--config", root.resolve("sample-data/run.yaml")
+                .toString(), flag));
         for (String set : List.of("data.chips=" + chips, "runs=" + tmp.resolve(name), "data.batchSize=232",
                 "trainer.maxEpochs=1", "trainer.numSanityValSteps=0", "callbacks.earlyStopping.enabled=false")) {
-            cmd.add("--set");
-            cmd.add(set);
+            args.add("--set");
+            args.add(set);
         }
-        Path out = tmp.resolve(name + ".out");
-        Path err = tmp.resolve(name + ".err");
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(root.toFile()).redirectOutput(out.toFile())
-                .redirectError(err.toFile());
-        Map<String, String> env = pb.environment();
-        env.put("GEOLIGHTNING_CLASSPATH", System.getProperty("surefire.test.class.path",
-                System.getProperty("java.class.path")));
-        env.put("PATH", Path.of(System.getProperty("java.home"), "bin") + File.pathSeparator + env.get("PATH"));
-        env.put("JAVA_OPTS", "-Xmx2g");
-        Process p = pb.start();
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("the launcher did not finish in 120 s: " + Files.readString(err));
-        }
-        return new Launch(p.exitValue(), Files.readString(out), Files.readString(err));
+        return Launcher.run(tmp, name, args);
     }
 }

@@ -180,6 +180,7 @@ public final class ScenePredictor {
                     strip.advance(Math.min(rows, size));
                 }
             }
+            progress.finish();
             Path probWritten = probs == null ? null : probs.commit();
             Path written = classes.commit();
             double seconds = (System.nanoTime() - start) / 1e9;
