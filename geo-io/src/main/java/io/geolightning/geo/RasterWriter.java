@@ -29,6 +29,7 @@ public final class RasterWriter {
     private final GeoTransform geoTransform;
     private final Double nodata;
     private final Map<Integer, Color> colorTable;
+    private final ClassLegend legend;
     private final List<String> bandDescriptions;
     private final Map<String, String> metadata;
     private final Map<String, String> creationOptions;
@@ -45,6 +46,7 @@ public final class RasterWriter {
         this.geoTransform = b.geoTransform;
         this.nodata = b.nodata;
         this.colorTable = b.colorTable == null ? null : Collections.unmodifiableMap(new TreeMap<>(b.colorTable));
+        this.legend = b.legend;
         this.bandDescriptions = List.copyOf(b.bandDescriptions);
         this.metadata = Collections.unmodifiableMap(new LinkedHashMap<>(b.metadata));
         Map<String, String> co = new LinkedHashMap<>();
@@ -129,6 +131,11 @@ public final class RasterWriter {
         return colorTable;
     }
 
+    /** @return the class legend of band 1, or null */
+    ClassLegend legend() {
+        return legend;
+    }
+
     /** Band descriptions (may be fewer than bands). */
     List<String> bandDescriptions() {
         return bandDescriptions;
@@ -181,6 +188,7 @@ public final class RasterWriter {
         private GeoTransform geoTransform;
         private Double nodata;
         private Map<Integer, Color> colorTable;
+        private ClassLegend legend;
         private final List<String> bandDescriptions = new ArrayList<>();
         private final Map<String, String> metadata = new LinkedHashMap<>();
         private final Map<String, String> creationOptions = new LinkedHashMap<>();
@@ -249,6 +257,16 @@ public final class RasterWriter {
             return colorTable(m);
         }
 
+        /**
+         * The classes of a class raster (single band UINT8/UINT16): written as GDAL category names and raster
+         * attribute table (the {@code .aux.xml} sidecar) and as a QGIS style ({@code <name>.qml}) beside it, each
+         * committed with the raster. The colour table is set separately ({@link #colorTable(Map)}).
+         */
+        public Builder legend(ClassLegend classes) {
+            this.legend = classes;
+            return this;
+        }
+
         /** Descriptions of bands 1.. in order. */
         public Builder bandDescriptions(List<String> descriptions) {
             this.bandDescriptions.clear();
@@ -313,6 +331,13 @@ public final class RasterWriter {
                     || (dataType != RasterDataType.UINT8 && dataType != RasterDataType.UINT16))) {
                 throw GeoIOException.of(path, "a colour table needs one UINT8 or UINT16 band, not " + bandCount + " x "
                         + dataType, "drop the colour table or write a single-band UINT8/UINT16 class map");
+            }
+            if (legend != null && (bandCount != 1
+                    || (dataType != RasterDataType.UINT8 && dataType != RasterDataType.UINT16)
+                    || !legend.entries().isEmpty() && !dataType.canHold(legend.entries().get(legend.entries().size() - 1)
+                    .value()))) {
+                throw GeoIOException.of(path, "class names need one UINT8 or UINT16 band holding every class value,"
+                        + " not " + bandCount + " x " + dataType, "drop the legend or write a single-band class map");
             }
             if (bandDescriptions.size() > bandCount) {
                 throw GeoIOException.of(path, bandDescriptions.size() + " band descriptions for " + bandCount + " bands",

@@ -192,7 +192,8 @@ public final class StreamingRasterWriter implements AutoCloseable {
     }
 
     /**
-     * Finishes the raster and moves it onto the final path (atomically replacing an existing file).
+     * Finishes the raster and moves it onto the final path (atomically replacing an existing file); a raster with a
+     * {@link ClassLegend} gets its {@code .aux.xml} (category names, attribute table) and {@code .qml} first.
      *
      * @return the final path
      */
@@ -210,6 +211,13 @@ public final class StreamingRasterWriter implements AutoCloseable {
                 cog = TempFiles.reserve(target, ".cog.tif");
                 translateToCog(cog);
                 finished = cog;
+            }
+            Path aux = LegendFiles.auxOf(target);
+            if (spec.legend() != null) { // sidecars first: the raster's rename is the commit
+                AtomicFiles.commit(LegendFiles.writeAux(finished, spec.legend()), aux);
+                LegendFiles.writeQml(LegendFiles.qmlOf(target), spec.legend());
+            } else {
+                deleteQuietly(aux); // GDAL's sidecar of the file being replaced
             }
             AtomicFiles.commit(finished, target);
             committed = true;
@@ -229,6 +237,7 @@ public final class StreamingRasterWriter implements AutoCloseable {
                 discard();
             }
             deleteQuietly(tiff);
+            deleteQuietly(LegendFiles.auxOf(tiff));
             if (cog != null && !committed) {
                 deleteQuietly(cog);
             }

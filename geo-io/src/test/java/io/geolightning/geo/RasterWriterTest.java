@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,8 +15,12 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
 
 class RasterWriterTest {
 
@@ -89,6 +94,70 @@ class RasterWriterTest {
                 assertEquals("land use", back.bandDescription(1));
             }
         }
+    }
+
+    /**
+     * A class COG with a legend: GDAL reads the category names and the raster attribute table back (from the
+     * .aux.xml sidecar), GDAL's COG validator still passes, the QGIS style parses with a paletted renderer holding
+     * every class with its label and colour (names with XML's special characters included), and a second write
+     * replaces all three files.
+     */
+    @Test
+    void classLegendReachesGdalAndQgisAndTheCogStaysValid() throws Exception {
+        Path out = tmp.resolve("landuse.tif");
+        RasterWindow map = RasterWindow.builder(RasterDataType.UINT8, 1, 700, 600).build();
+        for (int y = 0; y < map.height(); y++) {
+            for (int x = 0; x < map.width(); x++) {
+                map.setDouble(0, x, y, (x / 70 + y / 90) % 3);
+            }
+        }
+        ClassLegend legend = ClassLegend.of(List.of("water", "forest & <woods>", "built \"up\""),
+                Map.of(0, new Color(0, 100, 255), 1, new Color(38, 115, 0), 2, ClassLegend.parseHex("#e60000")));
+        RasterWriter.builder(out, map).format(RasterFormat.COG).nodata(255)
+                .colorTable(Map.of(0, new Color(0, 100, 255), 1, new Color(38, 115, 0), 2, new Color(230, 0, 0)))
+                .legend(legend).build().write(map);
+        assertEquals(List.of("landuse.qml", "landuse.tif", "landuse.tif.aux.xml"), filesIn(tmp));
+
+        JsonNode info = TestData.gdalinfo(out);
+        assertEquals(List.of("water", "forest & <woods>", "built \"up\""),
+                new ObjectMapper().convertValue(info.at("/bands/0/categories"), List.class));
+        JsonNode rows = info.at("/rat/row");
+        assertEquals(3, rows.size(), info.at("/rat").toString());
+        assertEquals("[2,\"built \\\"up\\\"\",230,0,0,255]", rows.get(2).get("f").toString());
+        assertEquals("thematic", info.at("/rat/tableType").asText());
+        String validation = TestData.run("/usr/bin/python3", "-c", "import sys\n"
+                + "from osgeo_utils.samples.validate_cloud_optimized_geotiff import validate\n"
+                + "errors, warnings, _ = validate(sys.argv[1], full_check=True)\n"
+                + "print('errors', errors, 'warnings', warnings)", out.toString());
+        assertEquals("errors [] warnings []", validation.strip());
+
+        Document qml = DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                .parse(tmp.resolve("landuse.qml").toFile());
+        Element renderer = (Element) qml.getElementsByTagName("rasterrenderer").item(0);
+        assertEquals("paletted", renderer.getAttribute("type"));
+        assertEquals("1", renderer.getAttribute("band"));
+        NodeList entries = qml.getElementsByTagName("paletteEntry");
+        assertEquals(3, entries.getLength());
+        Element forest = (Element) entries.item(1);
+        assertEquals("1", forest.getAttribute("value"));
+        assertEquals("forest & <woods>", forest.getAttribute("label"));
+        assertEquals("#267300", forest.getAttribute("color"));
+
+        RasterWriter.builder(out, map).format(RasterFormat.GTIFF).legend(ClassLegend.of(List.of("a", "b", "c"),
+                Map.of(0, Color.RED, 1, Color.GREEN, 2, Color.BLUE))).build().write(map);
+        assertEquals(List.of("a", "b", "c"), new ObjectMapper().convertValue(TestData.gdalinfo(out)
+                .at("/bands/0/categories"), List.class), "the sidecar follows the new file");
+        assertTrue(Files.readString(tmp.resolve("landuse.qml")).contains("label=\"c\""));
+        RasterWriter.builder(out, map).build().write(map);
+        assertEquals(List.of("landuse.qml", "landuse.tif"), filesIn(tmp), "no stale sidecar of the replaced file");
+        assertTrue(TestData.gdalinfo(out).at("/bands/0/categories").isMissingNode());
+
+        GeoIOException e = assertThrows(GeoIOException.class, () -> RasterWriter.builder(out, map)
+                .dataType(RasterDataType.FLOAT32).legend(legend).build());
+        TestData.assertOneLine(e, "class names need one UINT8 or UINT16 band");
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                () -> ClassLegend.parseHex("green"));
+        assertEquals("'green' is not a colour; write it as #rrggbb (e.g. #d62728)", bad.getMessage());
     }
 
     @Test

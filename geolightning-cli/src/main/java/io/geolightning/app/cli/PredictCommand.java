@@ -1,10 +1,13 @@
 package io.geolightning.app.cli;
 
 import io.geolightning.foundation.ExitCodes;
+import io.geolightning.geo.ClassLegend;
 import io.geolightning.geo.GdalPath;
 import io.geolightning.geo.GeoRaster;
 import io.geolightning.geo.RasterCatalog;
 import io.geolightning.geo.RasterFormat;
+import io.geolightning.models.nn.ModelException;
+import io.geolightning.models.predict.ClassPalette;
 import io.geolightning.models.predict.PredictOptions;
 import io.geolightning.models.predict.PredictionResult;
 import io.geolightning.models.predict.ProbabilityOutput;
@@ -13,6 +16,7 @@ import io.geolightning.models.predict.InferenceModel;
 import io.geolightning.models.torchscript.ModelFiles;
 import io.geolightning.tiling.RegionRaster;
 import io.geolightning.tiling.TilingException;
+import java.awt.Color;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,6 +83,11 @@ final class PredictCommand implements Callable<Integer> {
             description = "1-based raster bands to feed the model, in model order (default: all).")
     List<Integer> bands;
 
+    @Option(names = "--colors", split = ",", paramLabel = "CLASS=#RRGGBB", description = "Class colours of the"
+            + " palette, legend and QGIS style (by class name or value), e.g. --colors URBANO=#d62728,RURAL=#2ca02c;"
+            + " other classes keep the default palette.")
+    Map<String, String> colors = new LinkedHashMap<>();
+
     @Option(names = "--format", defaultValue = "COG", paramLabel = "FORMAT",
             description = "COG or GTIFF. Default: ${DEFAULT-VALUE}.")
     RasterFormat format;
@@ -137,9 +146,9 @@ final class PredictCommand implements Callable<Integer> {
         if (probabilities != null) {
             checkOutput(probabilities);
         }
-        PredictOptions options = options(po);
         try (InferenceModel model = ModelFiles.open(checkpoint, modelCard);
              RegionRaster.Opened opened = region.raster().open()) {
+            PredictOptions options = options(po, model, checks);
             GeoRaster in = opened.raster();
             PredictionResult r = new ScenePredictor(model).predict(in, out, options);
             w.printf(Locale.ROOT, "classified %s (%d x %d px) with %s (%s, classes %s): %d windows of %d px, overlap %d,"
@@ -155,8 +164,21 @@ final class PredictCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private PredictOptions options(ProbabilityOutput po) {
-        return PredictOptions.builder().windowSize(windowing.window()).overlap(windowing.overlap())
+    private PredictOptions options(ProbabilityOutput po, InferenceModel model, OptionChecks checks) {
+        Map<String, Color> palette = new LinkedHashMap<>();
+        colors.forEach((k, v) -> {
+            try {
+                palette.put(k, ClassLegend.parseHex(v));
+            } catch (IllegalArgumentException e) {
+                throw checks.usage("--colors " + k + "=" + v + ": " + e.getMessage());
+            }
+        });
+        try {
+            ClassPalette.of(model.classNames(), palette, 255);
+        } catch (ModelException e) {
+            throw checks.usage("--colors: " + e.getMessage());
+        }
+        return PredictOptions.builder().colors(palette).windowSize(windowing.window()).overlap(windowing.overlap())
                 .batchSize(windowing.batchSize()).blending(windowing.blending()).probabilities(po)
                 .probabilitiesPath(probabilities).bands(bands)
                 .format(format).overwrite(overwrite).allowPadding(allowPadding).tta(tta).area(region.area()).build();
@@ -190,6 +212,7 @@ final class PredictCommand implements Callable<Integer> {
         int written = 0;
         try (InferenceModel model = ModelFiles.open(checkpoint, modelCard)) {
             ScenePredictor predictor = new ScenePredictor(model);
+            PredictOptions options = options(po, model, new OptionChecks(spec));
             for (Map.Entry<Path, GdalPath> e : outputs.entrySet()) {
                 RegionRaster one = RegionRaster.of(RasterCatalog.of(List.of(e.getValue())), null);
                 if (region.area() != null) {
@@ -201,7 +224,7 @@ final class PredictCommand implements Callable<Integer> {
                     }
                 }
                 try (RegionRaster.Opened in = one.open()) {
-                    PredictionResult r = predictor.predict(in.raster(), e.getKey(), options(po));
+                    PredictionResult r = predictor.predict(in.raster(), e.getKey(), options);
                     w.printf(Locale.ROOT, "classified %s (%d x %d px) into %s, %.1f s%n", e.getValue().fileName(),
                             r.width(), r.height(), r.classes().toAbsolutePath(), r.seconds());
                     written++;

@@ -71,7 +71,7 @@ class CliEndToEndTest {
         }
         classified = tmp.resolve("olinda-classified.tif");
         predict = CliRun.of("predict", "--checkpoint", checkpoint, "--raster", raster, "--out", classified,
-                "--probabilities", tmp.resolve("probs.tif"));
+                "--probabilities", tmp.resolve("probs.tif"), "--colors", "URBANO=#d62728,0=#2ca02c");
         assertEquals(0, predict.code(), predict.err());
     }
 
@@ -207,6 +207,38 @@ class CliEndToEndTest {
             assertFalse(config.contains(unused), unused + " was not used by a run on an existing store:\n" + config);
         }
         assertTrue(config.contains("batchSize: 32") && config.contains("augment: true"), config);
+    }
+
+    /**
+     * QGIS and GDAL see the class names and colours: category names and a raster attribute table (value, class,
+     * red, green, blue, alpha) read back by gdalinfo, the --colors given by class name and by value in the colour
+     * table, and a QGIS style beside the COG with one paletted entry per class; a bad --colors is a usage error that
+     * writes nothing.
+     */
+    @Test
+    void classNamesAndColoursReachGdalAndQgis() throws Exception {
+        JsonNode info = new ObjectMapper().readTree(run("gdalinfo", "-json", classified.toString()));
+        assertEquals("[\"RURAL\",\"URBANO\"]", info.at("/bands/0/categories").toString());
+        assertEquals("[0,\"RURAL\",44,160,44,255]", info.at("/rat/row/0/f").toString(), info.at("/rat").toString());
+        assertEquals("[1,\"URBANO\",214,39,40,255]", info.at("/rat/row/1/f").toString());
+        assertEquals("[214,39,40,255]", info.at("/bands/0/colorTable/entries/1").toString());
+        String qml = Files.readString(tmp.resolve("olinda-classified.qml"));
+        assertTrue(qml.contains("type=\"paletted\"") && qml.contains("color=\"#d62728\" label=\"URBANO\" value=\"1\"")
+                && qml.contains("label=\"RURAL\" value=\"0\""), qml);
+
+        CliRun bad = CliRun.of("predict", "--checkpoint", checkpoint, "--raster", raster, "--out",
+                tmp.resolve("colours.tif"), "--colors", "forest=#00ff00");
+        assertEquals(2, bad.code(), bad.err());
+        assertEquals("error: --colors: colour for 'forest': the model has no such class; its classes are [RURAL,"
+                + " URBANO] (values 0..1); see 'geolightning predict --help'", bad.err().strip());
+        bad = CliRun.of("predict", "--checkpoint", checkpoint, "--raster", raster, "--out",
+                tmp.resolve("colours.tif"), "--colors", "URBANO=red");
+        assertEquals(2, bad.code(), bad.err());
+        assertTrue(bad.err().strip().startsWith("error: --colors URBANO=red: 'red' is not a colour; write it as"
+                + " #rrggbb"), bad.err());
+        try (Stream<Path> s = Files.list(tmp)) {
+            assertTrue(s.noneMatch(p -> p.getFileName().toString().startsWith("colours")), "nothing written");
+        }
     }
 
     @Test

@@ -1,11 +1,17 @@
 package io.geolightning.models.predict;
 
+import io.geolightning.models.nn.ModelException;
 import java.awt.Color;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
-/** Colours of the class raster's palette: the user's where given, otherwise a fixed set of distinct colours. */
-final class ClassPalette {
+/**
+ * Colours of the class raster's palette: the user's where given (by class name or value), otherwise Tableau's
+ * qualitative colours (the default of matplotlib and QGIS's "Random colors" alternative that stays readable on maps).
+ */
+public final class ClassPalette {
 
     /** Tableau-like qualitative colours, then repeated with varied brightness. */
     private static final int[] BASE = {
@@ -17,15 +23,18 @@ final class ClassPalette {
     }
 
     /**
-     * @param classes number of classes
-     * @param custom user colours by class value
+     * @param classNames the model's classes (class {@code i} has value {@code i})
+     * @param custom user colours by class name or value
      * @param nodata the nodata value (transparent black)
      * @return value to colour for every class and nodata
+     * @throws ModelException when a key names no class
      */
-    static Map<Integer, Color> of(int classes, Map<Integer, Color> custom, int nodata) {
+    public static Map<Integer, Color> of(List<String> classNames, Map<String, Color> custom, int nodata) {
+        Map<Integer, Color> byValue = new HashMap<>();
+        custom.forEach((key, color) -> byValue.put(classValue(key, classNames), color));
         Map<Integer, Color> table = new LinkedHashMap<>();
-        for (int c = 0; c < classes; c++) {
-            Color color = custom.get(c);
+        for (int c = 0; c < classNames.size(); c++) {
+            Color color = byValue.get(c);
             if (color == null) {
                 Color base = new Color(BASE[c % BASE.length]);
                 int round = c / BASE.length;
@@ -35,5 +44,17 @@ final class ClassPalette {
         }
         table.put(nodata, new Color(0, 0, 0, 0));
         return table;
+    }
+
+    private static int classValue(String key, List<String> classNames) {
+        int i = classNames.indexOf(key);
+        if (i >= 0) {
+            return i;
+        }
+        if (key.matches("\\d{1,5}") && Integer.parseInt(key) < classNames.size()) {
+            return Integer.parseInt(key);
+        }
+        throw new ModelException("colour for '" + key + "': the model has no such class; its classes are "
+                + classNames + " (values 0.." + (classNames.size() - 1) + ")");
     }
 }

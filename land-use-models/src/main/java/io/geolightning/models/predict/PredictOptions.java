@@ -20,7 +20,9 @@ import java.util.Map;
  * @param probabilities whether to write a per-class probability raster as well
  * @param probabilitiesPath where to write it; null = next to the output, {@code <name>_probabilities.tif}
  * @param bands 1-based raster bands to feed the model, in model order; empty = all bands
- * @param colors class value to colour for the palette; classes not listed get a default colour
+ * @param colors colours of the class raster's palette, legend and QGIS style, by class name or class value ("URBANO" or
+ *     "1"); classes not listed get the default palette's colour; a key naming no class of the model is refused when
+ *     predicting
  * @param format COG (default) or GTIFF
  * @param overwrite replace existing outputs
  * @param allowPadding classify a raster smaller than the window (mostly padding) instead of refusing it
@@ -31,7 +33,7 @@ import java.util.Map;
  */
 public record PredictOptions(int windowSize, int overlap, int batchSize, Blending blending,
                              ProbabilityOutput probabilities, Path probabilitiesPath, List<Integer> bands,
-                             Map<Integer, Color> colors, RasterFormat format, boolean overwrite,
+                             Map<String, Color> colors, RasterFormat format, boolean overwrite,
                              boolean allowPadding, boolean tta, Region area) {
 
     /** Validates the values. */
@@ -104,7 +106,7 @@ public record PredictOptions(int windowSize, int overlap, int batchSize, Blendin
         private ProbabilityOutput probabilities = ProbabilityOutput.NONE;
         private Path probabilitiesPath;
         private List<Integer> bands = List.of();
-        private Map<Integer, Color> colors = Map.of();
+        private Map<String, Color> colors = Map.of();
         private RasterFormat format = RasterFormat.COG;
         private boolean overwrite;
         private boolean allowPadding;
@@ -157,7 +159,7 @@ public record PredictOptions(int windowSize, int overlap, int batchSize, Blendin
         }
 
         /** @param v class colours @return this */
-        public Builder colors(Map<Integer, Color> v) {
+        public Builder colors(Map<String, Color> v) {
             colors = v;
             return this;
         }

@@ -1,6 +1,7 @@
 package io.geolightning.models.predict;
 
 import io.geolightning.foundation.Progress;
+import io.geolightning.geo.ClassLegend;
 import io.geolightning.geo.Crs;
 import io.geolightning.geo.GdalPath;
 import io.geolightning.geo.GeoRaster;
@@ -11,6 +12,7 @@ import io.geolightning.geo.RasterWriter;
 import io.geolightning.geo.StreamingRasterWriter;
 import io.geolightning.models.nn.ModelException;
 import io.geolightning.tiling.labels.LabelTask;
+import java.awt.Color;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -330,9 +332,10 @@ public final class ScenePredictor {
 
     private RasterWriter classWriter(Path out, PixelWindow block, GeoTransform gt, Crs crs, PredictOptions options,
                                      Map<String, String> metadata) {
+        Map<Integer, Color> palette = ClassPalette.of(model.classNames(), options.colors(), NODATA);
         return RasterWriter.builder(out).format(options.format()).size(block.width(), block.height()).bandCount(1)
                 .dataType(RasterDataType.UINT8).crs(crs).geoTransform(gt).nodata(NODATA)
-                .colorTable(ClassPalette.of(model.signature().classes(), options.colors(), NODATA))
+                .colorTable(palette).legend(ClassLegend.of(model.classNames(), palette))
                 .bandDescriptions(List.of("class")).metadata(metadata).build();
     }
 
