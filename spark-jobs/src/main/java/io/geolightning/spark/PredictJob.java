@@ -98,7 +98,7 @@ public final class PredictJob {
         try (SceneProgress progress = SceneProgress.attach(spark.sparkContext(), "predict", specs.size(),
                 "geolightning predict: " + specs.size() + " scenes with " + checkpoint.getFileName())) {
             outcomes = new ArrayList<>(jsc.parallelize(specs, specs.size())
-                    .mapPartitions(it -> ScenePredictionTask.run(it, Path.of(ckpt), settings.toOptions(), threads))
+                    .mapPartitions(it -> ScenePredictionTask.run(it, Path.of(ckpt), settings, threads))
                     .collect());
         } catch (Exception e) { // SparkException is checked but thrown undeclared from Scala
             throw JobFailures.translate("predict job", e);
@@ -174,6 +174,10 @@ public final class PredictJob {
             }
             if (Files.exists(out)) {
                 existing.add(out);
+            }
+            Path polygons = config.settings().polygonsFor(out);
+            if (polygons != null && Files.exists(polygons)) {
+                existing.add(polygons);
             }
             specs.add(new PredictSceneSpec(specs.size(), raster.text(), out.toString()));
         }

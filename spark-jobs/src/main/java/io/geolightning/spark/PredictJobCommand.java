@@ -1,8 +1,10 @@
 package io.geolightning.spark;
 
 import io.geolightning.geo.RasterFormat;
+import io.geolightning.app.cli.PolygonOptions;
 import io.geolightning.app.cli.RegionOptions;
 import io.geolightning.app.cli.WindowingOptions;
+import io.geolightning.geo.Polygonizer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -62,6 +64,13 @@ final class PredictJobCommand implements Callable<Integer> {
             + " turns (8x the compute).")
     boolean tta;
 
+    @Option(names = "--polygons", description = "Also polygonize each class raster into <name>.gpkg beside it (one"
+            + " feature per region with its class value, name and area).")
+    boolean polygons;
+
+    @Mixin
+    PolygonOptions polygonShapes;
+
     @Option(names = "--torch-threads", defaultValue = "0", paramLabel = "N",
             description = "PyTorch threads per executor JVM (0 = PyTorch's default). Default: ${DEFAULT-VALUE}.")
     int torchThreads;
@@ -117,9 +126,10 @@ final class PredictJobCommand implements Callable<Integer> {
     }
 
     private PredictSettings settings() {
+        Polygonizer.Options shapes = polygonShapes.resolve(spec, polygons);
         try {
             return new PredictSettings(windowing.window(), windowing.overlap(), windowing.batchSize(),
-                    windowing.blending(), format, overwrite, tta);
+                    windowing.blending(), format, overwrite, tta, polygons ? shapes : null);
         } catch (RuntimeException e) {
             throw new ParameterException(spec.commandLine(), OneLine.of(e.getMessage()), e);
         }

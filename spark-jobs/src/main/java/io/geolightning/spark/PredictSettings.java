@@ -1,9 +1,11 @@
 package io.geolightning.spark;
 
+import io.geolightning.geo.Polygonizer;
 import io.geolightning.geo.RasterFormat;
 import io.geolightning.models.predict.Blending;
 import io.geolightning.models.predict.PredictOptions;
 import java.io.Serializable;
+import java.nio.file.Path;
 
 /**
  * The prediction options of the predict job (the single-machine {@code geolightning predict} options), serializable
@@ -16,16 +18,18 @@ import java.io.Serializable;
  * @param format COG or GTIFF
  * @param overwrite replace class rasters that exist before the job starts
  * @param tta average each window over its eight flips and quarter turns (test-time augmentation)
+ * @param polygons also polygonize each class raster into {@code <name>.gpkg} beside it, with these options; null =
+ *     no polygons
  */
 public record PredictSettings(int windowSize, int overlap, int batchSize, Blending blending, RasterFormat format,
-                              boolean overwrite, boolean tta) implements Serializable {
+                              boolean overwrite, boolean tta, Polygonizer.Options polygons) implements Serializable {
     private static final long serialVersionUID = 1L;
 
     /** Validates through {@link PredictOptions} (one-line errors for bad values). */
     public PredictSettings {
         blending = blending == null ? Blending.TAPERED : blending;
         format = format == null ? RasterFormat.COG : format;
-        options(windowSize, overlap, batchSize, blending, format, overwrite, tta, null);
+        options(windowSize, overlap, batchSize, blending, format, overwrite, tta, null).build();
     }
 
     /**
@@ -33,17 +37,40 @@ public record PredictSettings(int windowSize, int overlap, int batchSize, Blendi
      *     test-time augmentation
      */
     public static PredictSettings defaults() {
-        return new PredictSettings(0, -1, 8, Blending.TAPERED, RasterFormat.COG, false, false);
+        return new PredictSettings(0, -1, 8, Blending.TAPERED, RasterFormat.COG, false, false, null);
     }
 
     /** @return a copy with {@code overwrite} set */
     public PredictSettings withOverwrite(boolean v) {
-        return new PredictSettings(windowSize, overlap, batchSize, blending, format, v, tta);
+        return new PredictSettings(windowSize, overlap, batchSize, blending, format, v, tta, polygons);
     }
 
     /** @return a copy with test-time augmentation on or off */
     public PredictSettings withTta(boolean v) {
-        return new PredictSettings(windowSize, overlap, batchSize, blending, format, overwrite, v);
+        return new PredictSettings(windowSize, overlap, batchSize, blending, format, overwrite, v, polygons);
+    }
+
+    /** @return a copy that polygonizes each class raster with these options (null: no polygons) */
+    public PredictSettings withPolygons(Polygonizer.Options v) {
+        return new PredictSettings(windowSize, overlap, batchSize, blending, format, overwrite, tta, v);
+    }
+
+    /**
+     * @param classRaster a class raster the options are for
+     * @return the polygon file of that raster, or null when the settings make none
+     */
+    public Path polygonsFor(Path classRaster) {
+        return polygons == null ? null : Polygonizer.besideRaster(classRaster);
+    }
+
+    /**
+     * @param area an area of interest whose polygons mask the output, or null
+     * @param classRaster the class raster the options write (its polygons go beside it)
+     * @return the predictor's options for it
+     */
+    public PredictOptions toOptions(io.geolightning.tiling.Region area, Path classRaster) {
+        return options(windowSize, overlap, batchSize, blending, format, overwrite, tta, area)
+                .polygons(polygonsFor(classRaster)).polygonOptions(polygons).build();
     }
 
     /** @return the predictor's options */
@@ -56,12 +83,12 @@ public record PredictSettings(int windowSize, int overlap, int batchSize, Blendi
      * @return the predictor's options with it
      */
     public PredictOptions toOptions(io.geolightning.tiling.Region area) {
-        return options(windowSize, overlap, batchSize, blending, format, overwrite, tta, area);
+        return options(windowSize, overlap, batchSize, blending, format, overwrite, tta, area).build();
     }
 
-    private static PredictOptions options(int window, int overlap, int batch, Blending blending, RasterFormat format,
+    private static PredictOptions.Builder options(int window, int overlap, int batch, Blending blending, RasterFormat format,
                                           boolean overwrite, boolean tta, io.geolightning.tiling.Region area) {
         return PredictOptions.builder().windowSize(window).overlap(overlap).batchSize(batch).blending(blending)
-                .format(format).overwrite(overwrite).tta(tta).area(area).build();
+                .format(format).overwrite(overwrite).tta(tta).area(area);
     }
 }

@@ -92,6 +92,11 @@ public final class RegionPredictJob {
         long t0 = System.nanoTime();
         Path checkpoint = PredictJob.requireCheckpoint(config.checkpoint());
         Path out = checkOutput(config.out(), config.settings().overwrite());
+        Path polygons = config.settings().polygonsFor(out);
+        if (polygons != null && Files.exists(polygons) && !config.settings().overwrite()) {
+            throw new JobUsageException("--polygons: " + polygons + " exists; pass --overwrite to replace it or choose"
+                    + " another --out");
+        }
         NativeLibraries.requireGdal();
         int width;
         int height;
@@ -110,7 +115,7 @@ public final class RegionPredictJob {
         // tasks write GeoTIFF blocks and may replace their own (a retried task); the output's format comes last
         PredictSettings set = config.settings();
         PredictSettings blockSettings = new PredictSettings(set.windowSize(), set.overlap(), set.batchSize(),
-                set.blending(), RasterFormat.GTIFF, true, set.tta());
+                set.blending(), RasterFormat.GTIFF, true, set.tta(), null);
         RegionRaster region = config.region();
         Region area = config.area();
         String ckpt = checkpoint.toString();
@@ -139,7 +144,7 @@ public final class RegionPredictJob {
             blocks.forEach(b -> files.put(b.window(), Path.of(b.output())));
             try (InferenceModel model = ModelFiles.open(checkpoint, null);
                  RegionRaster.Opened in = region.open()) {
-                new ScenePredictor(model).assemble(in.raster(), files, out, config.settings().toOptions());
+                new ScenePredictor(model).assemble(in.raster(), files, out, config.settings().toOptions(null, out));
             }
         } catch (IOException e) {
             throw new SparkJobException(folder + ": cannot create the block folder (" + e.getMessage() + "); check"

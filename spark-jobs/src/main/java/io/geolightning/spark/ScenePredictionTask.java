@@ -31,12 +31,12 @@ final class ScenePredictionTask {
     /**
      * @param scenes the partition's scenes
      * @param checkpoint the checkpoint
-     * @param options prediction options (overwrite set: a retry replaces its own earlier output)
+     * @param settings prediction settings (overwrite set: a retry replaces its own earlier output)
      * @param torchThreads PyTorch intra-op threads (0 = default)
      * @return one outcome per scene
      */
     static Iterator<ScenePredictionOutcome> run(Iterator<PredictSceneSpec> scenes, Path checkpoint,
-                                                 PredictOptions options, int torchThreads) {
+                                                 PredictSettings settings, int torchThreads) {
         List<PredictSceneSpec> todo = new ArrayList<>();
         scenes.forEachRemaining(todo::add);
         List<ScenePredictionOutcome> out = new ArrayList<>();
@@ -54,7 +54,7 @@ final class ScenePredictionTask {
         }
         try (lease) {
             for (PredictSceneSpec s : todo) {
-                out.add(predict(lease.model(), s, options));
+                out.add(predict(lease.model(), s, settings.toOptions(null, Path.of(s.output()))));
             }
         }
         return out.iterator();

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.geolightning.geo.GeoRaster;
+import io.geolightning.geo.VectorSource;
 import io.geolightning.models.predict.PredictOptions;
 import io.geolightning.models.predict.ScenePredictor;
 import io.geolightning.models.predict.InferenceModel;
@@ -139,8 +140,25 @@ class PredictJobTest {
         Path stale = out.resolve("." + stem(scenes.get(0)) + ".tif.0badc0de.part.tif");
         Files.writeString(stale, "left by a killed attempt");
         SparkTestSupport.Run again = SparkTestSupport.jobs("predict", "--checkpoint", checkpoint, "--scenes", list,
-                "--out-dir", out, "--summary", summary, "--overwrite", "--master", "local[2]");
+                "--out-dir", out, "--summary", summary, "--overwrite", "--master", "local[2]", "--polygons");
         assertEquals(SparkJobs.OK, again.code(), again.err());
+        // --polygons: <name>.gpkg beside each class raster, covering each class's pixels; the class names reach GIS
+        Path polygons = out.resolve(stem(scenes.get(2)) + ".gpkg");
+        long[] hist = new long[256];
+        for (byte b : classes(out.resolve(stem(scenes.get(2)) + ".tif"))) {
+            hist[b & 0xFF]++;
+        }
+        try (VectorSource v = VectorSource.open(polygons); GeoRaster mass = GeoRaster.open(scenes.get(2))) {
+            double pixelArea = Math.abs(mass.geoTransform().pixelWidth() * mass.geoTransform().pixelHeight());
+            double[] area = new double[5];
+            for (var f : v.features()) {
+                area[((Number) f.attribute("class")).intValue()] += f.geometry().getArea();
+            }
+            for (int c = 0; c < 5; c++) {
+                assertEquals(hist[c] * pixelArea, area[c], 1e-3 + hist[c] * pixelArea * 1e-9, "class " + c);
+            }
+        }
+        assertTrue(Files.isRegularFile(out.resolve(stem(scenes.get(2)) + ".qml")));
         assertTrue(again.out().contains("classified 3 of 6 scene(s)"), again.out());
         assertTrue(again.out().contains("FAILED  L7_ETMs.tif: has 6 bands"), again.out());
         assertFalse(Files.exists(stale), "temporary of a killed attempt removed");

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.geolightning.app.cli.GeoLightningCli;
 import io.geolightning.foundation.testing.Quadrants;
 import io.geolightning.geo.GeoRaster;
+import io.geolightning.geo.VectorSource;
 import io.geolightning.geo.PixelWindow;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -50,12 +51,13 @@ class RegionPredictJobTest {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int code = GeoLightningCli.execute(new String[] {"predict", "--checkpoint", checkpoint.toString(), "--raster",
-            tiles.resolve("*.tif").toString(), "--out", single.toString()}, new PrintWriter(out), new PrintWriter(err));
+            tiles.resolve("*.tif").toString(), "--out", single.toString(), "--polygons",
+            tmp.resolve("single.gpkg").toString(), "--connectivity", "8"}, new PrintWriter(out), new PrintWriter(err));
         assertEquals(0, code, err.toString());
 
         Path spark = tmp.resolve("spark.tif");
         SparkTestSupport.Run r = jobs("predict", "--checkpoint", checkpoint, "--raster", tiles.resolve("*.tif"),
-                "--out", spark, "--block-size", 300, "--master", "local[2]");
+                "--out", spark, "--block-size", 300, "--master", "local[2]", "--polygons", "--connectivity", 8);
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().startsWith("classified 4 rasters (1196 x 919 px) in 16 block(s)"), r.out());
         try (GeoRaster a = GeoRaster.open(single); GeoRaster b = GeoRaster.open(spark)) {
@@ -80,8 +82,17 @@ class RegionPredictJobTest {
             assertTrue(classes.size() >= 3, "a real prediction has several classes (and nodata): " + classes);
             assertArrayEquals(x, y);
         }
-        assertEquals(List.of("q1.tif", "q2.tif", "q3.tif", "q4-utm19.tif", "single.tif", "spark.tif", "tiles"),
-                leftovers(), "no block folder or temporary file left");
+        // the polygons of the assembled region: the same regions as the single machine's
+        try (VectorSource a = VectorSource.open(tmp.resolve("single.gpkg"));
+             VectorSource b = VectorSource.open(tmp.resolve("spark.gpkg"))) {
+            assertEquals(a.featureCount(), b.featureCount());
+            assertTrue(a.featureCount() > 10, "polygons: " + a.featureCount());
+            assertEquals(a.features().stream().mapToDouble(f -> f.geometry().getArea()).sum(),
+                    b.features().stream().mapToDouble(f -> f.geometry().getArea()).sum(), 1e-3);
+        }
+        assertEquals(List.of("q1.tif", "q2.tif", "q3.tif", "q4-utm19.tif", "single.gpkg", "single.qml", "single.tif",
+                "single.tif.aux.xml", "spark.gpkg", "spark.qml", "spark.tif", "spark.tif.aux.xml", "tiles"), leftovers(),
+                "no block folder or temporary file left");
     }
 
     @Test

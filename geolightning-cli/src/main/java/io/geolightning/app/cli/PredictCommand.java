@@ -3,6 +3,7 @@ package io.geolightning.app.cli;
 import io.geolightning.foundation.ExitCodes;
 import io.geolightning.geo.ClassLegend;
 import io.geolightning.geo.GdalPath;
+import io.geolightning.geo.Polygonizer;
 import io.geolightning.geo.GeoRaster;
 import io.geolightning.geo.RasterCatalog;
 import io.geolightning.geo.RasterFormat;
@@ -83,6 +84,16 @@ final class PredictCommand implements Callable<Integer> {
             description = "1-based raster bands to feed the model, in model order (default: all).")
     List<Integer> bands;
 
+    @Option(names = "--polygons", paramLabel = "VECTOR", description = "Also polygonize the class raster into this"
+            + " .gpkg, .geojson or .fgb: one feature per region with its class value, name and area, in the raster's"
+            + " CRS.")
+    Path polygons;
+
+    @Mixin
+    PolygonOptions polygonShapes;
+
+    private Polygonizer.Options shapes;
+
     @Option(names = "--colors", split = ",", paramLabel = "CLASS=#RRGGBB", description = "Class colours of the"
             + " palette, legend and QGIS style (by class name or value), e.g. --colors URBANO=#d62728,RURAL=#2ca02c;"
             + " other classes keep the default palette.")
@@ -105,7 +116,11 @@ final class PredictCommand implements Callable<Integer> {
             throw checks.usage(out == null ? "pass --out TIF (one class raster) or --out-dir FOLDER (one per input"
                     + " raster)" : "--out and --out-dir: pass one of them");
         }
+        shapes = polygonShapes.resolve(spec, polygons != null);
         if (outDir != null) {
+            if (polygons != null) {
+                throw checks.usage("--polygons " + polygons + ": makes one file of one class raster; pass --out");
+            }
             if (probabilities != null || region.isStack()) {
                 throw checks.usage("--out-dir " + outDir + ": classifies each --raster on its own; "
                         + (region.isStack() ? "a --bands-from stack is one raster, pass --out" : "--probabilities"
@@ -133,6 +148,11 @@ final class PredictCommand implements Callable<Integer> {
         }
         inputs.putAll(region.localInputs());
         checks.notAnInput("--out", out, inputs);
+        if (polygons != null) {
+            checks.localOutput("--polygons", polygons);
+            checks.notAnInput("--polygons", polygons, inputs);
+            checkOutput(polygons);
+        }
         if (probabilities != null) {
             checks.notAnInput("--probabilities", probabilities, inputs);
             if (OptionChecks.same(probabilities, out)) {
@@ -159,6 +179,9 @@ final class PredictCommand implements Callable<Integer> {
             if (r.probabilities() != null) {
                 w.printf(Locale.ROOT, "probabilities: %s%n", r.probabilities().toAbsolutePath());
             }
+            if (r.polygons() != null) {
+                w.printf(Locale.ROOT, "polygons: %s%n", r.polygons().toAbsolutePath());
+            }
         }
         w.flush();
         return ExitCodes.OK;
@@ -178,7 +201,8 @@ final class PredictCommand implements Callable<Integer> {
         } catch (ModelException e) {
             throw checks.usage("--colors: " + e.getMessage());
         }
-        return PredictOptions.builder().colors(palette).windowSize(windowing.window()).overlap(windowing.overlap())
+        return PredictOptions.builder().colors(palette).polygons(polygons).polygonOptions(shapes)
+                .windowSize(windowing.window()).overlap(windowing.overlap())
                 .batchSize(windowing.batchSize()).blending(windowing.blending()).probabilities(po)
                 .probabilitiesPath(probabilities).bands(bands)
                 .format(format).overwrite(overwrite).allowPadding(allowPadding).tta(tta).area(region.area()).build();

@@ -16,6 +16,7 @@ import io.geolightning.geo.RasterWindow;
 import io.geolightning.geo.RasterWriter;
 import io.geolightning.geo.RasterizeOptions;
 import io.geolightning.geo.Rasterizer;
+import io.geolightning.geo.VectorFeature;
 import io.geolightning.geo.VectorSource;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -71,7 +72,7 @@ class CliEndToEndTest {
         }
         classified = tmp.resolve("olinda-classified.tif");
         predict = CliRun.of("predict", "--checkpoint", checkpoint, "--raster", raster, "--out", classified,
-                "--probabilities", tmp.resolve("probs.tif"), "--colors", "URBANO=#d62728,0=#2ca02c");
+                "--probabilities", tmp.resolve("probs.tif"), "--colors", "URBANO=#d62728,0=#2ca02c", "--polygons", tmp.resolve("olinda.gpkg"), "--connectivity", 8);
         assertEquals(0, predict.code(), predict.err());
     }
 
@@ -238,6 +239,56 @@ class CliEndToEndTest {
                 + " #rrggbb"), bad.err());
         try (Stream<Path> s = Files.list(tmp)) {
             assertTrue(s.noneMatch(p -> p.getFileName().toString().startsWith("colours")), "nothing written");
+        }
+    }
+
+    /**
+     * predict --polygons: one feature per 8-connected region of a class, named, in the raster's CRS; each class's
+     * polygons cover exactly its pixels' area; polygon flags without --polygons, a shapefile and an existing file are
+     * refused and leave everything as it was.
+     */
+    @Test
+    void polygonsCoverEachClassesPixels() throws Exception {
+        assertTrue(predict.out().contains("polygons: " + tmp.resolve("olinda.gpkg").toAbsolutePath()), predict.out());
+        long[] pixels = new long[2];
+        double pixelArea;
+        try (GeoRaster out = GeoRaster.open(classified)) {
+            for (byte b : out.readAll().bytes()) {
+                if ((b & 0xff) < 2) {
+                    pixels[b & 0xff]++;
+                }
+            }
+            double[] gt = out.geoTransform().toGdal();
+            pixelArea = Math.abs(gt[1] * gt[5]);
+        }
+        try (VectorSource v = VectorSource.open(tmp.resolve("olinda.gpkg")); GeoRaster in = GeoRaster.open(raster)) {
+            assertTrue(v.requireCrs().isEquivalent(in.requireCrs()));
+            assertEquals(List.of("class", "name", "area"), v.fieldNames());
+            double[] area = new double[2];
+            for (VectorFeature f : v.features()) {
+                int c = ((Number) f.attribute("class")).intValue();
+                assertEquals(c == 0 ? "RURAL" : "URBANO", f.attribute("name"));
+                area[c] += f.geometry().getArea();
+            }
+            for (int c = 0; c < 2; c++) {
+                assertEquals(pixels[c] * pixelArea, area[c], pixels[c] * pixelArea * 1e-9, "class " + c);
+            }
+        }
+        long before = Files.getLastModifiedTime(tmp.resolve("olinda.gpkg")).toMillis();
+        CliRun bad = CliRun.of("predict", "--checkpoint", checkpoint, "--raster", raster, "--out",
+                tmp.resolve("shapes.tif"), "--min-area", 100);
+        assertEquals(2, bad.code(), bad.err());
+        assertTrue(bad.err().startsWith("error: --min-area shapes polygons; pass --polygons too"), bad.err());
+        bad = CliRun.of("predict", "--checkpoint", checkpoint, "--raster", raster, "--out", tmp.resolve("shapes.tif"),
+                "--polygons", tmp.resolve("shapes.shp"));
+        assertEquals(2, bad.code(), bad.err());
+        assertTrue(bad.err().contains("shapes.shp: is not a .gpkg, .geojson or .fgb file"), bad.err());
+        String line = fails(CliRun.of("predict", "--checkpoint", checkpoint, "--raster", raster, "--out",
+                tmp.resolve("shapes.tif"), "--polygons", tmp.resolve("olinda.gpkg")));
+        assertTrue(line.contains("olinda.gpkg: output exists; pass --overwrite"), line);
+        assertEquals(before, Files.getLastModifiedTime(tmp.resolve("olinda.gpkg")).toMillis());
+        try (Stream<Path> files = Files.list(tmp)) {
+            assertTrue(files.noneMatch(p -> p.getFileName().toString().contains("shapes")), "nothing written");
         }
     }
 

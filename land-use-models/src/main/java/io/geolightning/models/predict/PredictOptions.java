@@ -1,5 +1,7 @@
 package io.geolightning.models.predict;
 
+import io.geolightning.geo.GeoIOException;
+import io.geolightning.geo.Polygonizer;
 import io.geolightning.geo.RasterFormat;
 import io.geolightning.models.nn.ModelException;
 import java.awt.Color;
@@ -30,11 +32,17 @@ import java.util.Map;
  *     eight times the compute)
  * @param area an area of interest: with polygons ({@link Region#aoi()}), pixels outside them are nodata and windows
  *     that miss them are not run; null (or a box) = every pixel of the raster
+ * @param polygons also polygonize the class raster into this vector file (.gpkg, .geojson or .fgb; one feature per
+ *     region with its class and name, {@link Polygonizer}); null = no polygons. Made by the whole-scene
+ *     {@link ScenePredictor#predict(io.geolightning.geo.GeoRaster, Path, PredictOptions)} and by
+ *     {@link ScenePredictor#assemble}, not per block
+ * @param polygonOptions connectivity, minimum area and simplification of the polygons
  */
 public record PredictOptions(int windowSize, int overlap, int batchSize, Blending blending,
                              ProbabilityOutput probabilities, Path probabilitiesPath, List<Integer> bands,
                              Map<String, Color> colors, RasterFormat format, boolean overwrite,
-                             boolean allowPadding, boolean tta, Region area) {
+                             boolean allowPadding, boolean tta, Region area, Path polygons,
+                             Polygonizer.Options polygonOptions) {
 
     /** Validates the values. */
     public PredictOptions {
@@ -61,6 +69,14 @@ public record PredictOptions(int windowSize, int overlap, int batchSize, Blendin
         }
         colors = colors == null ? Map.of() : Map.copyOf(colors);
         format = format == null ? RasterFormat.COG : format;
+        polygonOptions = polygonOptions == null ? Polygonizer.Options.DEFAULTS : polygonOptions;
+        if (polygons != null) {
+            try {
+                Polygonizer.checkOutput(polygons);
+            } catch (GeoIOException e) {
+                throw new PredictOptionException("--polygons " + e.getMessage());
+            }
+        }
     }
 
     /** @return automatic window and overlap, batch 8, tapered blending, no probabilities, COG, no overwrite */
@@ -108,6 +124,8 @@ public record PredictOptions(int windowSize, int overlap, int batchSize, Blendin
         private List<Integer> bands = List.of();
         private Map<String, Color> colors = Map.of();
         private RasterFormat format = RasterFormat.COG;
+        private Path polygons;
+        private Polygonizer.Options polygonOptions = Polygonizer.Options.DEFAULTS;
         private boolean overwrite;
         private boolean allowPadding;
         private Region area;
@@ -194,10 +212,22 @@ public record PredictOptions(int windowSize, int overlap, int batchSize, Blendin
             return this;
         }
 
+        /** @param v vector file to polygonize the class raster into (null: none) @return this */
+        public Builder polygons(Path v) {
+            polygons = v;
+            return this;
+        }
+
+        /** @param v connectivity, minimum area and simplification of the polygons @return this */
+        public Builder polygonOptions(Polygonizer.Options v) {
+            polygonOptions = v;
+            return this;
+        }
+
         /** @return the validated options */
         public PredictOptions build() {
             return new PredictOptions(windowSize, overlap, batchSize, blending, probabilities, probabilitiesPath,
-                    bands, colors, format, overwrite, allowPadding, tta, area);
+                    bands, colors, format, overwrite, allowPadding, tta, area, polygons, polygonOptions);
         }
     }
 }

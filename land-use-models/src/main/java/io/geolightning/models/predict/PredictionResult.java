@@ -7,6 +7,7 @@ import java.nio.file.Path;
  *
  * @param classes the class raster (uint8, nodata 255)
  * @param probabilities the probability raster, or null
+ * @param polygons the class raster's polygons, or null
  * @param width raster columns
  * @param height raster rows
  * @param windowSize window side used
@@ -16,6 +17,16 @@ import java.nio.file.Path;
  * @param stripBufferBytes bytes of the prediction strip (the largest buffer; independent of the raster's height)
  * @param seconds wall time
  */
-public record PredictionResult(Path classes, Path probabilities, int width, int height, int windowSize, int overlap,
-                               long windows, long windowsSkipped, long stripBufferBytes, double seconds) {
+public record PredictionResult(Path classes, Path probabilities, Path polygons, int width, int height,
+                               int windowSize, int overlap, long windows, long windowsSkipped, long stripBufferBytes,
+                               double seconds) {
+
+    /**
+     * @param path the polygons written
+     * @return this result with them
+     */
+    PredictionResult withPolygons(Path path) {
+        return new PredictionResult(classes, probabilities, path, width, height, windowSize, overlap, windows,
+                windowsSkipped, stripBufferBytes, seconds);
+    }
 }

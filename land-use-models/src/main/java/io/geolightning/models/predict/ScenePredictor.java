@@ -7,6 +7,7 @@ import io.geolightning.geo.GdalPath;
 import io.geolightning.geo.GeoRaster;
 import io.geolightning.geo.GeoTransform;
 import io.geolightning.geo.PixelWindow;
+import io.geolightning.geo.Polygonizer;
 import io.geolightning.geo.RasterDataType;
 import io.geolightning.geo.RasterWriter;
 import io.geolightning.geo.StreamingRasterWriter;
@@ -71,7 +72,17 @@ public final class ScenePredictor {
      *     geotransform, a missing output folder, or an existing output without {@code overwrite}
      */
     public PredictionResult predict(GeoRaster in, Path out, PredictOptions options) {
-        return predict(in, PixelWindow.full(in.width(), in.height()), out, options);
+        if (options.polygons() != null) {
+            checkOutput(options.polygons(), in.path(), options.overwrite());
+        }
+        PredictionResult r = predict(in, PixelWindow.full(in.width(), in.height()), out, options);
+        return options.polygons() == null ? r : r.withPolygons(polygonize(r.classes(), options));
+    }
+
+    /** @return the polygons of a finished class raster, when the options ask for them */
+    private Path polygonize(Path classes, PredictOptions options) {
+        return Polygonizer.polygonize(classes, options.polygons(), model.classNames(), options.polygonOptions())
+                .path();
     }
 
     /**
@@ -188,7 +199,7 @@ public final class ScenePredictor {
             double seconds = (System.nanoTime() - start) / 1e9;
             LOG.info("{}: wrote {} in {} s ({} windows, {} skipped as nodata)", file, written,
                     String.format(Locale.ROOT, "%.1f", seconds), total, batcher.skipped());
-            return new PredictionResult(written, probWritten, block.width(), block.height(), size, overlap, total,
+            return new PredictionResult(written, probWritten, null, block.width(), block.height(), size, overlap, total,
                     batcher.skipped(), strip.bufferBytes(), seconds);
         }
     }
@@ -202,7 +213,8 @@ public final class ScenePredictor {
      * @param in the whole input raster
      * @param blocks each block and its class raster; together they must cover the raster once
      * @param out the class raster to write
-     * @param options the options the blocks were predicted with (window, overlap, blending, format, overwrite)
+     * @param options the options the blocks were predicted with (window, overlap, blending, format, overwrite), and
+     *     the polygons to make of the whole raster
      * @return the path written
      * @throws ModelException when the blocks do not cover the raster or a block file does not match its block
      */
@@ -220,6 +232,9 @@ public final class ScenePredictor {
                     + " pixels; predict every block of the raster before assembling them");
         }
         checkOutput(out, in.path(), options.overwrite());
+        if (options.polygons() != null) {
+            checkOutput(options.polygons(), in.path(), options.overwrite());
+        }
         ModelSignature spec = model.signature();
         boolean classifier = spec.kind() == LabelTask.CLASSIFICATION;
         int size = options.resolvedWindow(spec.chipSize());
@@ -237,7 +252,11 @@ public final class ScenePredictor {
                     classes.writeWindow(b, part.readAll().bytes());
                 }
             }
-            return classes.commit();
+            Path written = classes.commit();
+            if (options.polygons() != null) {
+                polygonize(written, options);
+            }
+            return written;
         }
     }
 

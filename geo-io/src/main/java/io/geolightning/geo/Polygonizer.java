@@ -1,0 +1,236 @@
+package io.geolightning.geo;
+
+import io.geolightning.foundation.AtomicFiles;
+import io.geolightning.foundation.TempFiles;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Vector;
+import org.gdal.gdal.Band;
+import org.gdal.gdal.Dataset;
+import org.gdal.gdal.gdal;
+import org.gdal.gdalconst.gdalconstConstants;
+import org.gdal.ogr.DataSource;
+import org.gdal.ogr.Feature;
+import org.gdal.ogr.FieldDefn;
+import org.gdal.ogr.Geometry;
+import org.gdal.ogr.Layer;
+import org.gdal.ogr.ogr;
+import org.gdal.ogr.ogrConstants;
+import org.gdal.osr.SpatialReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns a class raster into polygons with GDAL's {@code Polygonize}: one feature per connected region of one class
+ * (4- or 8-connected), with its class value, class name and area, in the raster's CRS; nodata pixels (the band's
+ * mask) make no polygon. Regions smaller than {@code minArea} (map units squared) are dropped, and
+ * {@code simplify} (map units) simplifies each polygon on its own with topology preserved within it (neighbouring
+ * polygons may then no longer share their edges exactly). The output (GeoPackage, GeoJSON or FlatGeobuf, by its
+ * extension: single files, so they can appear atomically) is written to a temporary file and renamed.
+ */
+public final class Polygonizer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Polygonizer.class);
+    private static final Map<String, String> DRIVERS = Map.of("gpkg", "GPKG", "geojson", "GeoJSON", "json",
+            "GeoJSON", "fgb", "FlatGeobuf");
+
+    /**
+     * How regions become polygons.
+     *
+     * @param eightConnected diagonal neighbours belong to the same region (GDAL's {@code 8CONNECTED=8})
+     * @param minArea drop polygons smaller than this, in map units squared (0 keeps all)
+     * @param simplify simplification tolerance in map units (0 keeps the pixel edges)
+     */
+    public record Options(boolean eightConnected, double minArea, double simplify) implements java.io.Serializable {
+
+        /** 4-connected, nothing dropped, no simplification. */
+        public static final Options DEFAULTS = new Options(false, 0, 0);
+
+        /** Checks the values. */
+        public Options {
+            if (!(minArea >= 0) || Double.isInfinite(minArea)) {
+                throw new GeoIOException("minimum polygon area " + minArea + " is invalid; pass 0 or more (map units"
+                        + " squared)");
+            }
+            if (!(simplify >= 0) || Double.isInfinite(simplify)) {
+                throw new GeoIOException("simplification tolerance " + simplify + " is invalid; pass 0 or more (map"
+                        + " units)");
+            }
+        }
+    }
+
+    /**
+     * What was written.
+     *
+     * @param path the vector file
+     * @param features polygons written
+     * @param dropped polygons dropped as smaller than the minimum area
+     * @param seconds time taken
+     */
+    public record Result(Path path, long features, long dropped, double seconds) {
+    }
+
+    private Polygonizer() {
+    }
+
+    /**
+     * @param raster a class raster
+     * @return the GeoPackage beside it that the polygons of a front end without an explicit path go to,
+     *     {@code <stem>.gpkg}
+     */
+    public static Path besideRaster(Path raster) {
+        return raster.resolveSibling(layerName(raster) + ".gpkg");
+    }
+
+    /**
+     * @param out a vector file path
+     * @throws GeoIOException when its extension names no single-file vector format this class writes
+     */
+    public static void checkOutput(Path out) {
+        driverName(out);
+    }
+
+    /**
+     * @param classRaster a single-band integer class raster
+     * @param out the vector file to write (.gpkg, .geojson or .fgb); replaced if it exists
+     * @param classNames the name of class value {@code i} at index {@code i} (values beyond get no name)
+     * @param options connectivity, minimum area and simplification
+     * @return what was written
+     */
+    public static Result polygonize(Path classRaster, Path out, List<String> classNames, Options options) {
+        Gdal.ensureInitialised();
+        Gdal.quietThread();
+        long start = System.nanoTime();
+        String driverName = driverName(out);
+        Dataset raster = gdal.Open(classRaster.toString(), gdalconstConstants.GA_ReadOnly);
+        if (raster == null) {
+            throw GeoIOException.of(classRaster, "cannot open the class raster (" + Gdal.lastError("open failed")
+                    + ")", "check the file");
+        }
+        DataSource memory = null;
+        Path tmp = TempFiles.reserve(out, ".part." + extension(out));
+        try {
+            Band band = raster.GetRasterBand(1);
+            if (band.getDataType() == gdalconstConstants.GDT_Float32
+                    || band.getDataType() == gdalconstConstants.GDT_Float64) {
+                throw GeoIOException.of(classRaster, "holds floating-point values, not classes",
+                        "polygonize a class raster (integer values)");
+            }
+            SpatialReference srs = raster.GetSpatialRef();
+            memory = ogr.GetDriverByName("Memory").CreateDataSource("polygons");
+            Layer regions = memory.CreateLayer("regions", srs, ogrConstants.wkbPolygon);
+            regions.CreateField(new FieldDefn("class", ogrConstants.OFTInteger));
+            Vector<String> polygonizeOptions = new Vector<>();
+            if (options.eightConnected()) {
+                polygonizeOptions.add("8CONNECTED=8");
+            }
+            int rc = gdal.Polygonize(band, band.GetMaskBand(), regions, 0, polygonizeOptions,
+                    new ProgressLog(LOG, classRaster.getFileName() + ": polygonize"));
+            if (rc != gdalconstConstants.CE_None) {
+                throw new IllegalStateException(Gdal.lastError("Polygonize failed"));
+            }
+            long[] counts = write(regions, tmp, driverName, layerName(out), srs, classNames, options);
+            AtomicFiles.commit(tmp, out);
+            double secs = (System.nanoTime() - start) / 1e9;
+            LOG.info("{}: {} polygons from {} ({} smaller than {} dropped) in {} s", out, counts[0],
+                    classRaster.getFileName(), counts[1], options.minArea(), String.format(Locale.ROOT, "%.1f", secs));
+            return new Result(out, counts[0], counts[1], secs);
+        } catch (IOException e) {
+            throw GeoIOException.of(out, "cannot move the finished polygons into place (" + e.getMessage() + ")",
+                    "check write permission of the folder", e);
+        } catch (RuntimeException e) {
+            if (e instanceof GeoIOException g) {
+                throw g;
+            }
+            throw GeoIOException.of(out, "cannot polygonize " + classRaster.getFileName() + " ("
+                    + Gdal.lastError(e, "unknown error") + ")", "check free disk space and the class raster", e);
+        } finally {
+            if (memory != null) {
+                memory.delete();
+            }
+            raster.delete();
+            TempFiles.discard(tmp);
+        }
+    }
+
+    /** @return {features written, features dropped} */
+    private static long[] write(Layer regions, Path tmp, String driverName, String layerName, SpatialReference srs,
+                                List<String> classNames, Options options) {
+        DataSource ds = ogr.GetDriverByName(driverName).CreateDataSource(tmp.toString());
+        if (ds == null) {
+            throw new IllegalStateException(Gdal.lastError("cannot create " + tmp));
+        }
+        long written = 0;
+        long dropped = 0;
+        try {
+            Layer layer = ds.CreateLayer(layerName, srs, ogrConstants.wkbPolygon);
+            if (layer == null) {
+                throw new IllegalStateException(Gdal.lastError("cannot create the layer " + layerName));
+            }
+            layer.CreateField(new FieldDefn("class", ogrConstants.OFTInteger));
+            layer.CreateField(new FieldDefn("name", ogrConstants.OFTString));
+            layer.CreateField(new FieldDefn("area", ogrConstants.OFTReal));
+            layer.StartTransaction();
+            regions.ResetReading();
+            for (Feature f = regions.GetNextFeature(); f != null; f = regions.GetNextFeature()) {
+                try {
+                    Geometry g = f.GetGeometryRef();
+                    if (g.GetArea() < options.minArea()) {
+                        dropped++;
+                        continue;
+                    }
+                    Geometry shape = options.simplify() > 0 ? g.SimplifyPreserveTopology(options.simplify()) : g;
+                    if (shape == null || shape.IsEmpty()) {
+                        dropped++;
+                        continue;
+                    }
+                    int value = f.GetFieldAsInteger(0);
+                    Feature out = new Feature(layer.GetLayerDefn());
+                    out.SetField("class", value);
+                    out.SetField("name", value >= 0 && value < classNames.size() ? classNames.get(value) : "");
+                    out.SetField("area", shape.GetArea());
+                    out.SetGeometry(shape);
+                    if (layer.CreateFeature(out) != ogrConstants.OGRERR_NONE) {
+                        throw new IllegalStateException(Gdal.lastError("cannot write a polygon"));
+                    }
+                    out.delete();
+                    written++;
+                } finally {
+                    f.delete();
+                }
+            }
+            if (layer.CommitTransaction() != ogrConstants.OGRERR_NONE) {
+                throw new IllegalStateException(Gdal.lastError("cannot commit the polygons"));
+            }
+            ds.FlushCache();
+        } finally {
+            ds.delete();
+        }
+        return new long[] {written, dropped};
+    }
+
+    private static String driverName(Path out) {
+        String driver = DRIVERS.get(extension(out));
+        if (driver == null) {
+            throw GeoIOException.of(out, "is not a .gpkg, .geojson or .fgb file", "name the polygon output"
+                    + " .gpkg (GeoPackage), .geojson or .fgb (shapefiles are several files and cannot be written"
+                    + " atomically)");
+        }
+        return driver;
+    }
+
+    private static String extension(Path out) {
+        String name = out.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
+    }
+
+    private static String layerName(Path out) {
+        String name = out.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return dot > 0 ? name.substring(0, dot) : name;
+    }
+}

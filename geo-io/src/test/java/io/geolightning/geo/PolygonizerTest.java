@@ -1,0 +1,170 @@
+package io.geolightning.geo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Polygons from a class raster, checked against the raster itself: the Massachusetts building footprints burnt on
+ * the 1 m aerial grid (with a nodata strip) are polygonized; the building polygons number the raster's 4- or
+ * 8-connected building regions (counted here by a flood fill), their area is the building pixels' area, nodata makes
+ * no polygon, the minimum area drops exactly the small regions, and the file carries the raster's CRS and the class
+ * names.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PolygonizerTest {
+
+    private static final int NODATA = 255;
+
+    Path tmp;
+    Path classes;
+    byte[] pixels;
+    int width;
+    int height;
+    double pixelArea;
+    double pixelWidth;
+    double originX;
+    Crs crs;
+
+    @BeforeAll
+    void burnBuildings(@TempDir Path dir) {
+        tmp = dir;
+        assumeTrue(Files.exists(TestData.MASS_TIF), "Massachusetts data not present");
+        try (GeoRaster aerial = GeoRaster.open(TestData.MASS_TIF); VectorSource buildings =
+                VectorSource.open(TestData.MASS_GPKG)) {
+            RasterWindow burnt = Rasterizer.rasterize(buildings, RasterizeOptions.builder().burnValue(1).background(0)
+                    .build(), aerial);
+            width = burnt.width();
+            height = burnt.height();
+            for (int y = 0; y < height; y++) {
+                for (int x = 0; x < 40; x++) {
+                    burnt.setDouble(0, x, y, NODATA); // a nodata strip down the left edge
+                }
+            }
+            pixels = burnt.bytes();
+            double[] gt = aerial.geoTransform().toGdal();
+            pixelArea = Math.abs(gt[1] * gt[5]);
+            pixelWidth = gt[1];
+            originX = gt[0];
+            crs = aerial.requireCrs();
+            classes = tmp.resolve("buildings.tif");
+            RasterWriter.builder(classes, burnt).format(RasterFormat.COG).nodata(NODATA).build().write(burnt);
+        }
+    }
+
+    @Test
+    void buildingPolygonsMatchTheRastersRegionsAndArea() throws IOException {
+        for (boolean eight : List.of(true, false)) {
+            Path out = tmp.resolve(eight ? "eight.gpkg" : "four.gpkg");
+            Polygonizer.Result r = Polygonizer.polygonize(classes, out, List.of("background", "building"),
+                    new Polygonizer.Options(eight, 0, 0));
+            List<Integer> regions = regionSizes(1, eight);
+            try (VectorSource v = VectorSource.open(out)) {
+                assertTrue(v.requireCrs().isEquivalent(crs), v.requireCrs() + " vs " + crs);
+                assertEquals(eight ? "eight" : "four", v.layerName());
+                List<VectorFeature> buildings = v.features().stream()
+                        .filter(f -> ((Number) f.attribute("class")).intValue() == 1).toList();
+                assertEquals(regions.size(), buildings.size(), (eight ? "8" : "4") + "-connected building regions");
+                assertTrue(regions.size() > 100, "a real scene: " + regions.size());
+                double area = buildings.stream().mapToDouble(f -> f.geometry().getArea()).sum();
+                long buildingPixels = regions.stream().mapToLong(Integer::longValue).sum();
+                assertEquals(buildingPixels * pixelArea, area, buildingPixels * pixelArea * 0.005,
+                        "polygon area vs pixel area");
+                assertTrue(buildings.stream().allMatch(f -> "building".equals(f.attribute("name"))
+                        && Math.abs(((Number) f.attribute("area")).doubleValue() - f.geometry().getArea()) < 1e-6));
+                double minX = v.features().stream().mapToDouble(f -> f.geometry().getEnvelopeInternal().getMinX())
+                        .min().orElseThrow();
+                assertEquals(originX + 40 * pixelWidth, minX, 1e-6, "no polygon over the nodata strip");
+                assertEquals(r.features(), v.featureCount());
+            }
+        }
+        try (Stream<Path> s = Files.list(tmp)) {
+            assertTrue(s.noneMatch(p -> p.getFileName().toString().startsWith(".")), "no temporary left");
+        }
+    }
+
+    @Test
+    void minimumAreaDropsTheSmallRegionsAndSimplifyKeepsTheRest() {
+        List<Integer> regions = regionSizes(1, true);
+        double minArea = 30.5 * pixelArea; // between whole pixel counts: no region sits on the threshold
+        long big = regions.stream().filter(n -> n * pixelArea >= minArea).count();
+        Path out = tmp.resolve("big.geojson");
+        Polygonizer.Result r = Polygonizer.polygonize(classes, out, List.of("background", "building"),
+                new Polygonizer.Options(true, minArea, 0));
+        try (VectorSource v = VectorSource.open(out)) {
+            assertEquals(big, v.features().stream().filter(f -> ((Number) f.attribute("class")).intValue() == 1)
+                    .count());
+            assertTrue(r.dropped() >= regions.size() - big, r.toString());
+        }
+        Path simple = tmp.resolve("simple.fgb");
+        Polygonizer.Result s = Polygonizer.polygonize(classes, simple, List.of("background", "building"),
+                new Polygonizer.Options(true, minArea, 1.0));
+        try (VectorSource v = VectorSource.open(simple)) {
+            long vertices = v.features().stream().mapToLong(f -> f.geometry().getNumPoints()).sum();
+            try (VectorSource full = VectorSource.open(out)) {
+                long before = full.features().stream().mapToLong(f -> f.geometry().getNumPoints()).sum();
+                assertTrue(vertices < before * 0.8, "simplified " + before + " -> " + vertices + " vertices");
+            }
+            assertEquals(r.features(), s.features(), "a 1-pixel tolerance keeps every polygon over 30 pixels");
+        }
+    }
+
+    @Test
+    void badOutputsAreRefusedWithOneLine() {
+        GeoIOException e = assertThrows(GeoIOException.class, () -> Polygonizer.polygonize(classes,
+                tmp.resolve("out.shp"), List.of(), Polygonizer.Options.DEFAULTS));
+        TestData.assertOneLine(e, "out.shp", ".gpkg");
+        e = assertThrows(GeoIOException.class, () -> new Polygonizer.Options(true, -1, 0));
+        TestData.assertOneLine(e, "-1");
+        assertTrue(Files.notExists(tmp.resolve("out.shp")));
+    }
+
+    /** Sizes (pixels) of the connected regions of one class value, by flood fill. */
+    private List<Integer> regionSizes(int value, boolean eight) {
+        boolean[] seen = new boolean[pixels.length];
+        List<Integer> sizes = new java.util.ArrayList<>();
+        ArrayDeque<Integer> queue = new ArrayDeque<>();
+        for (int start = 0; start < pixels.length; start++) {
+            if (seen[start] || (pixels[start] & 0xff) != value) {
+                continue;
+            }
+            int size = 0;
+            seen[start] = true;
+            queue.add(start);
+            while (!queue.isEmpty()) {
+                int p = queue.poll();
+                size++;
+                int px = p % width;
+                int py = p / width;
+                for (int dy = -1; dy <= 1; dy++) {
+                    for (int dx = -1; dx <= 1; dx++) {
+                        if ((dx == 0 && dy == 0) || (!eight && dx != 0 && dy != 0)) {
+                            continue;
+                        }
+                        int x = px + dx;
+                        int y = py + dy;
+                        int q = y * width + x;
+                        if (x >= 0 && y >= 0 && x < width && y < height && !seen[q] && (pixels[q] & 0xff) == value) {
+                            seen[q] = true;
+                            queue.add(q);
+                        }
+                    }
+                }
+            }
+            sizes.add(size);
+        }
+        return sizes;
+    }
+}
