@@ -40,8 +40,9 @@ import picocli.CommandLine.Spec;
  * {@code geolightning evaluate}: scores a checkpoint on a split of a chip store (normalised with the checkpoint's own
  * statistics) and prints the metrics and the confusion matrix.
  */
-@Command(name = "evaluate", description = "Score a checkpoint or TorchScript model on a chip store split: metrics"
-        + " + confusion matrix.")
+@Command(name = "evaluate", aliases = {"validate", "test"}, description = "Score a checkpoint or TorchScript model on"
+        + " a chip store split: metrics + confusion matrix (LightningCLI's names: 'validate' scores the val split and"
+        + " 'test' the test split unless --split says otherwise).")
 final class EvaluateCommand implements Callable<Integer> {
 
     @Option(names = "--checkpoint", required = true, paramLabel = "MODEL", description = "Checkpoint (.ckpt), or a"
@@ -56,7 +57,7 @@ final class EvaluateCommand implements Callable<Integer> {
     Path chips;
 
     @Option(names = "--split", defaultValue = "test", paramLabel = "SPLIT",
-            description = "train, val or test. Default: ${DEFAULT-VALUE}.")
+            description = "train, val or test. Default: ${DEFAULT-VALUE} (val when run as 'validate').")
     String split;
 
     @Option(names = "--batch-size", defaultValue = "32", paramLabel = "N", description = "Default: ${DEFAULT-VALUE}.")
@@ -69,6 +70,11 @@ final class EvaluateCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter w = spec.commandLine().getOut();
         OptionChecks checks = new OptionChecks(spec).atLeast("--batch-size", batchSize, 1, "32");
+        if (!spec.commandLine().getParseResult().hasMatchedOption("--split") && spec.commandLine().getParent() != null
+                && spec.commandLine().getParent().getParseResult().originalArgs().stream()
+                .filter(a -> !a.startsWith("-")).findFirst().orElse("").equals("validate")) { // the name it ran as
+            split = "val";
+        }
         Split s = checks.choice("--split", split, Map.of("train", Split.TRAIN, "val", Split.VAL, "validation",
                 Split.VAL, "test", Split.TEST), "train, val or test");
         if (!Files.isRegularFile(checkpoint)) {

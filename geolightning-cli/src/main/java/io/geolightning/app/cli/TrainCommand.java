@@ -21,12 +21,14 @@ import picocli.CommandLine.Spec;
  * {@code config.yaml} in the run folder {@code <runs>/<name>/version_N/}, next to metrics, checkpoints and
  * {@code report.html}.
  */
-@Command(name = "train", description = "Train a model from a YAML run configuration.",
+@Command(name = "train", aliases = "fit", description = "Train a model from a YAML run configuration (alias: fit,"
+        + " as in LightningCLI).",
         footer = {"", "Sections: model, data, trainer, callbacks, optimizer (see sample-data/run.yaml).",
             "Unknown keys are errors that list the valid keys of their section."})
 final class TrainCommand implements Callable<Integer> {
 
-    @Option(names = "--config", required = true, paramLabel = "YAML", description = "Run configuration file.")
+    @Option(names = "--config", paramLabel = "YAML", description = "Run configuration file (required unless"
+            + " --print-config, which then prints the defaults).")
     Path config;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE",
@@ -41,7 +43,12 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        RunConfig rc = RunConfigLoader.load(config, overrides);
+        if (config == null && !printConfig) {
+            throw new OptionChecks(spec).usage("pass --config YAML (a run configuration such as sample-data/run.yaml),"
+                    + " or --print-config alone to print the defaults");
+        }
+        RunConfig rc = config == null ? RunConfigLoader.bind(new java.util.LinkedHashMap<>(java.util.Map.of("name",
+                "run")), overrides, "defaults") : RunConfigLoader.load(config, overrides);
         if (printConfig) {
             spec.commandLine().getOut().print(RunConfigLoader.toYaml(rc));
             spec.commandLine().getOut().flush();

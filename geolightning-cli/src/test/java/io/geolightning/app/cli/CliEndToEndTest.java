@@ -326,6 +326,19 @@ class CliEndToEndTest {
     }
 
     @Test
+    void validateAndTestAreEvaluateOnTheirSplits() {
+        CliRun val = CliRun.of("validate", "--checkpoint", checkpoint, "--chips", chips);
+        assertEquals(0, val.code(), val.err());
+        assertTrue(val.out().contains("(val split, "), val.out());
+        CliRun test = CliRun.of("test", "--checkpoint", checkpoint, "--chips", chips);
+        assertEquals(0, test.code(), test.err());
+        assertTrue(test.out().contains("(test split, "), test.out());
+        CliRun train = CliRun.of("validate", "--checkpoint", checkpoint, "--chips", chips, "--split", "train");
+        assertEquals(0, train.code(), train.err());
+        assertTrue(train.out().contains("(train split, "), train.out());
+    }
+
+    @Test
     void evaluatePrintsMetricsAndTheConfusionMatrix() {
         CliRun r = CliRun.of("evaluate", "--checkpoint", checkpoint, "--chips", chips, "--split", "test");
         assertEquals(0, r.code(), r.err());

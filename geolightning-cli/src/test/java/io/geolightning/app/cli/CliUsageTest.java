@@ -69,6 +69,33 @@ class CliUsageTest {
         assertTrue(printed.out().contains("maxEpochs: 2"), printed.out());
     }
 
+    /**
+     * LightningCLI's names and defaults: {@code fit} is {@code train}, {@code validate}/{@code test} are
+     * {@code evaluate}; {@code --print-config} without {@code --config} prints the defaults (which load back), and
+     * {@code train} with neither is a usage error.
+     */
+    @Test
+    void lightningCliNamesAndPrintingTheDefaults() throws Exception {
+        for (String alias : List.of("fit", "validate", "test")) {
+            CliRun r = CliRun.of(alias, "--help");
+            assertEquals(0, r.code(), alias);
+            assertTrue(r.out().startsWith("Usage: geolightning " + (alias.equals("fit") ? "train" : "evaluate")),
+                    r.out());
+        }
+        CliRun defaults = CliRun.of("fit", "--print-config", "--set", "trainer.maxEpochs=3");
+        assertEquals(0, defaults.code(), defaults.err());
+        assertTrue(defaults.out().contains("maxEpochs: 3") && defaults.out().contains("architecture: cnn")
+                && defaults.out().contains("chipSize: 64"), defaults.out());
+        Path cfg = tmp.resolve("defaults.yaml");
+        Files.writeString(cfg, defaults.out());
+        CliRun again = CliRun.of("train", "--config", cfg, "--print-config");
+        assertEquals(0, again.code(), again.err());
+        assertEquals(defaults.out().replace("name: run", "name: defaults"), again.out().replace("name: run",
+                "name: defaults"));
+        String line = fails(2, CliRun.of("train"));
+        assertTrue(line.startsWith("error: pass --config YAML"), line);
+    }
+
     @Test
     void badValuesInTheConfigAreUsageErrors() throws Exception {
         Path cfg = tmp.resolve("r.yaml");
