@@ -11,7 +11,7 @@ import java.util.Optional;
 import org.locationtech.jts.geom.Envelope;
 
 /**
- * A regular grid of {@code size x size} chips moving by {@code stride} pixels (stride < size overlaps chips), in
+ * A regular grid of {@code size x size} chips moving by {@code stride} pixels (stride {@literal <} size overlaps chips), in
  * pixel space aligned to the source raster: chip origins are multiples of the stride from the raster's top-left
  * pixel. Optionally restricted to a region, an envelope in any CRS transformed into the raster CRS.
  *
