@@ -97,7 +97,7 @@ class VirtualPathsCliTest {
             assertFalse(Files.exists(tmp.resolve("never")));
             try (Stream<Path> s = Files.list(tmp)) {
                 assertEquals(Set.of("labels.zip", "www", "local-chips", "virtual-chips", "from-file.tif",
-                        "from-url.tif"), s.map(f -> f.getFileName().toString()).filter(n -> !n.endsWith(".aux.xml"))
+                        "from-file.qml", "from-url.tif", "from-url.qml"), s.map(f -> f.getFileName().toString()).filter(n -> !n.endsWith(".aux.xml"))
                         .collect(java.util.stream.Collectors.toSet()), "no temporaries or half-written outputs");
             }
         }
