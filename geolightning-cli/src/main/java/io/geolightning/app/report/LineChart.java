@@ -93,18 +93,17 @@ public final class LineChart {
         g.drawString(title, (width - tf.stringWidth(title)) / 2, 22);
         g.setFont(font);
         FontMetrics fm = g.getFontMetrics();
-        int left = 70;
-        int right = width - 20;
-        int top = 40;
-        int bottom = height - 50;
-        double[] xr = range(true);
-        double[] yr = range(false);
-        double[] xt = ticks(xr[0], xr[1], 8, true);
-        double[] yt = ticks(yr[0], yr[1], 6, false);
-        double x0 = Math.min(xr[0], xt[0]);
-        double x1 = Math.max(xr[1], xt[xt.length - 1]);
-        double y0 = Math.min(yr[0], yt[0]);
-        double y1 = Math.max(yr[1], yt[yt.length - 1]);
+        Frame f = frame(width, height);
+        int left = f.left();
+        int right = f.right();
+        int top = f.top();
+        int bottom = f.bottom();
+        double[] xt = f.xTicks();
+        double[] yt = f.yTicks();
+        double x0 = f.x0();
+        double x1 = f.x1();
+        double y0 = f.y0();
+        double y1 = f.y1();
         // grid and tick labels
         g.setStroke(new BasicStroke(1f));
         for (double t : yt) {
@@ -168,6 +167,47 @@ public final class LineChart {
             g.setColor(Color.BLACK);
             g.drawString(series.get(s).name, lx + 24, ly + s * 18 + 6);
         }
+    }
+
+    /** The plot area in pixels and the data ranges it shows. */
+    private record Frame(int left, int right, int top, int bottom, double x0, double x1, double y0, double y1,
+                         double[] xTicks, double[] yTicks) {
+    }
+
+    private Frame frame(int width, int height) {
+        double[] xr = range(true);
+        double[] yr = range(false);
+        double[] xt = ticks(xr[0], xr[1], 8, true);
+        double[] yt = ticks(yr[0], yr[1], 6, false);
+        return new Frame(70, width - 20, 40, height - 50, Math.min(xr[0], xt[0]), Math.max(xr[1], xt[xt.length - 1]),
+                Math.min(yr[0], yt[0]), Math.max(yr[1], yt[yt.length - 1]), xt, yt);
+    }
+
+    /**
+     * Where a data point is drawn in {@link #render(int, int)}'s image, so a test can find it in a screenshot.
+     *
+     * @param x a data x value
+     * @param y a data y value
+     * @param width the image's width
+     * @param height the image's height
+     * @return {pixel x, pixel y}
+     */
+    int[] pixelOf(double x, double y, int width, int height) {
+        Frame f = frame(width, height);
+        return new int[] {px(x, f.x0(), f.x1(), f.left(), f.right()), py(y, f.y0(), f.y1(), f.top(), f.bottom())};
+    }
+
+    /**
+     * The data value of a pixel row of {@link #render(int, int)}'s image (the inverse of {@link #pixelOf}'s y).
+     *
+     * @param py a pixel row
+     * @param width the image's width
+     * @param height the image's height
+     * @return the y value it stands for
+     */
+    double valueOfRow(double py, int width, int height) {
+        Frame f = frame(width, height);
+        return f.y0() + (f.bottom() - py) / (f.bottom() - f.top()) * (f.y1() - f.y0());
     }
 
     private static int px(double x, double x0, double x1, int left, int right) {

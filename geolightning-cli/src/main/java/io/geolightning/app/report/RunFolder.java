@@ -63,6 +63,11 @@ public record RunFolder(Path dir) {
         return dir.resolve("plots");
     }
 
+    /** @return the validation predictions' drawings, {@code predictions/epoch=E-step=S.png} */
+    public Path predictions() {
+        return dir.resolve("predictions");
+    }
+
     /** @return {@code evaluation.json} */
     public Path evaluationJson() {
         return dir.resolve("evaluation.json");

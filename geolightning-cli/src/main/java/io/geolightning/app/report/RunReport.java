@@ -10,12 +10,15 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Writes a run folder's {@code report.html}: run facts, data, final metrics, loss and metric curves and the confusion
- * matrix as PNG plots (drawn by {@link LineChart} and {@link ConfusionMatrixChart} into {@code plots/}), the
+ * Writes a run folder's {@code report.html}: run facts, data, final metrics, loss and metric curves, the gallery of
+ * validation predictions ({@link PredictionGallery}) and the confusion matrix as PNG plots (drawn by {@link LineChart} and {@link ConfusionMatrixChart} into {@code plots/}), the
  * confusion matrix as a table and the resolved configuration. Every file is written atomically.
  */
 public final class RunReport {
 
+    /** Size of the plots in pixels. */
+    static final int PLOT_WIDTH = 720;
+    static final int PLOT_HEIGHT = 400;
     private static final List<String> SCORE_METRICS = List.of("val_acc", "val_miou", "val_f1", "train_acc_epoch");
 
     private RunReport() {
@@ -31,11 +34,9 @@ public final class RunReport {
         MetricsHistory history = MetricsHistory.read(folder.metrics());
         List<String> images = new ArrayList<>();
 
-        LineChart loss = new LineChart("Loss", "epoch", "cross-entropy");
-        addSeries(loss, history, "train_loss_epoch", "train (epoch mean)");
-        addSeries(loss, history, "val_loss", "validation");
+        LineChart loss = lossChart(history);
         if (!loss.isEmpty()) {
-            folder.writePng(folder.plots().resolve("loss.png"), loss.render(720, 400));
+            folder.writePng(folder.plots().resolve("loss.png"), loss.render(PLOT_WIDTH, PLOT_HEIGHT));
             images.add("plots/loss.png");
         }
         LineChart scores = new LineChart("Metrics", "epoch", "score");
@@ -43,7 +44,7 @@ public final class RunReport {
             addSeries(scores, history, m, m);
         }
         if (!scores.isEmpty()) {
-            folder.writePng(folder.plots().resolve("metrics.png"), scores.render(720, 400));
+            folder.writePng(folder.plots().resolve("metrics.png"), scores.render(PLOT_WIDTH, PLOT_HEIGHT));
             images.add("plots/metrics.png");
         }
         if (summary.confusion() != null) {
@@ -53,8 +54,19 @@ public final class RunReport {
             images.add("plots/confusion.png");
         }
         Path out = folder.report();
-        folder.writeString(out, html(summary, history, images));
+        folder.writeString(out, html(summary, history, images, PredictionGallery.of(folder)));
         return out;
+    }
+
+    /**
+     * @param history a run's metrics
+     * @return the loss chart of {@code plots/loss.png}: the training loss's epoch means and the validation loss
+     */
+    static LineChart lossChart(MetricsHistory history) {
+        LineChart loss = new LineChart("Loss", "epoch", "cross-entropy");
+        addSeries(loss, history, "train_loss_epoch", "train (epoch mean)");
+        addSeries(loss, history, "val_loss", "validation");
+        return loss;
     }
 
     private static void addSeries(LineChart chart, MetricsHistory h, String metric, String name) {
@@ -64,7 +76,7 @@ public final class RunReport {
         }
     }
 
-    static String html(RunSummary s, MetricsHistory h, List<String> images) {
+    static String html(RunSummary s, MetricsHistory h, List<String> images, PredictionGallery gallery) {
         StringBuilder b = new StringBuilder();
         b.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>")
                 .append(esc(s.title())).append("</title>\n<style>")
@@ -73,6 +85,7 @@ public final class RunReport {
                 .append("td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}")
                 .append("th{background:#f3f3f3}td.k,th.k{text-align:left}")
                 .append("pre{background:#f7f7f7;padding:1em;overflow:auto}img{margin:0.5em 0;border:1px solid #ddd}")
+                .append(".gallery{display:flex;flex-wrap:wrap;gap:1em}figure{margin:0}figcaption{color:#555}")
                 .append("</style></head><body>\n");
         b.append("<h1>").append(esc(s.title())).append("</h1>\n");
         b.append("<p>Generated ").append(esc(ZonedDateTime.now().format(DateTimeFormatter.RFC_1123_DATE_TIME)))
@@ -118,6 +131,8 @@ public final class RunReport {
                         .append("\"></div>\n");
             }
         }
+
+        gallery.appendHtml(b);
 
         if (s.confusion() != null) {
             b.append("<h2>Confusion matrix (").append(esc(s.confusionLabel()))

@@ -10,6 +10,7 @@ import io.geolightning.app.config.RunConfig;
 import io.geolightning.app.config.RunConfigLoader;
 import io.geolightning.app.config.TrainerSection;
 import io.geolightning.app.data.DataModuleFactory;
+import io.geolightning.models.callbacks.ImagePredictionLogger;
 import io.geolightning.models.metrics.ConfusionMatrix;
 import io.geolightning.models.nn.Architecture;
 import io.geolightning.tiling.data.BandNormalization;
@@ -119,6 +120,10 @@ public final class TrainingRun {
         }
         if (config.callbacks().lrMonitor()) {
             callbacks.add(new LearningRateMonitor());
+        }
+        if (hasVal && config.callbacks().imagePredictions() > 0) {
+            callbacks.add(new ImagePredictionLogger(data.valDataLoader(), config.callbacks().imagePredictions(),
+                    config.callbacks().imageBands(), folder.predictions()));
         }
         callbacks.add(printer); // last: it sees early stopping's decision of the epoch
 

@@ -149,6 +149,14 @@ class CliEndToEndTest {
         assertTrue(config.contains("maxEpochs: " + EPOCHS) && config.contains("chips: " + chips), config);
         String html = Files.readString(runDir.resolve("report.html"));
         assertTrue(html.contains("plots/confusion.png") && html.contains("RURAL") && html.contains("URBANO"));
+        for (int e = 0; e < EPOCHS; e++) { // the image-prediction callback: one drawing per validation, in the gallery
+            String drawing = "predictions/epoch=" + e + "-step=";
+            try (Stream<Path> s = Files.list(runDir.resolve("predictions"))) {
+                String name = s.map(p -> "predictions/" + p.getFileName()).filter(n -> n.startsWith(drawing))
+                        .findFirst().orElseThrow(() -> new AssertionError("no " + drawing + "*.png"));
+                assertTrue(html.contains("<img src=\"" + name + "\""), name);
+            }
+        }
         assertTrue(train.out().contains("report " + runDir.resolve("report.html")), train.out());
 
         // every training batch of every epoch ran: the last global step is epochs x batches per epoch

@@ -5,15 +5,16 @@ import java.io.StringWriter;
 import java.nio.file.Path;
 
 /**
- * One in-process run of the CLI's main entry.
+ * One in-process run of the CLI's main entry (public for the tests of the other packages).
  *
  * @param code exit code
  * @param out standard output
  * @param err standard error
  */
-record CliRun(int code, String out, String err) {
+public record CliRun(int code, String out, String err) {
 
-    static CliRun of(Object... args) {
+    /** @param args the command line (paths and numbers as they print) @return what the run did */
+    public static CliRun of(Object... args) {
         String[] a = new String[args.length];
         for (int i = 0; i < args.length; i++) {
             a[i] = args[i] instanceof Path p ? p.toString() : String.valueOf(args[i]);
@@ -30,7 +31,7 @@ record CliRun(int code, String out, String err) {
     }
 
     /** Tiles the Olinda sample as sample-data/run.yaml's header says (16 px chips, spatial split, seed 42). */
-    static CliRun tileOlinda(Path chips) {
+    public static CliRun tileOlinda(Path chips) {
         return of("tile", "--raster", sample("olinda/L7_ETMs.tif"), "--labels", sample("olinda/olinda1.shp"),
                 "--label-field", "TIPO", "--chip", 16, "--stride", 8, "--split", "spatial", "--block", 4, "--val", 0.2,
                 "--test", 0.2, "--seed", 42, "--out", chips);
@@ -40,7 +41,8 @@ record CliRun(int code, String out, String err) {
         return Path.of(System.getProperty("geolightning.root"), "..", "shared", "data", relative).normalize();
     }
 
-    static Path sample(String relative) {
+    /** @return a file of sample-data/ */
+    public static Path sample(String relative) {
         return Path.of(System.getProperty("geolightning.root"), "sample-data", relative);
     }
 }

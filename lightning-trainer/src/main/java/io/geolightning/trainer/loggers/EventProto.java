@@ -4,9 +4,11 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Hand-written protobuf encoding of the two TensorFlow messages TensorBoard scalars need:
+ * Hand-written protobuf encoding of the two TensorFlow messages TensorBoard scalars and images need:
  * {@code Event {double wall_time = 1; int64 step = 2; string file_version = 3; Summary summary = 5;}} and
- * {@code Summary {repeated Value value = 1;}} with {@code Value {string tag = 1; float simple_value = 2;}}.
+ * {@code Summary {repeated Value value = 1;}} with {@code Value {string tag = 1; float simple_value = 2;
+ * Image image = 4;}} and {@code Image {int32 height = 1; int32 width = 2; int32 colorspace = 3;
+ * bytes encoded_image_string = 4;}}.
  */
 final class EventProto {
 
@@ -23,6 +25,28 @@ final class EventProto {
         Buf v = new Buf();
         v.bytesField(1, tag.getBytes(StandardCharsets.UTF_8));
         v.fixed32Field(2, Float.floatToIntBits(value));
+        Buf summary = new Buf();
+        summary.bytesField(1, v.toByteArray());
+        Buf e = new Buf();
+        e.fixed64Field(1, Double.doubleToLongBits(wallTime));
+        e.varintField(2, step);
+        e.bytesField(5, summary.toByteArray());
+        return e.toByteArray();
+    }
+
+    /**
+     * @param png the PNG-encoded image
+     * @param colorspace 3 for RGB, 4 for RGBA
+     */
+    static byte[] image(double wallTime, long step, String tag, byte[] png, int width, int height, int colorspace) {
+        Buf image = new Buf();
+        image.varintField(1, height);
+        image.varintField(2, width);
+        image.varintField(3, colorspace);
+        image.bytesField(4, png);
+        Buf v = new Buf();
+        v.bytesField(1, tag.getBytes(StandardCharsets.UTF_8));
+        v.bytesField(4, image.toByteArray());
         Buf summary = new Buf();
         summary.bytesField(1, v.toByteArray());
         Buf e = new Buf();

@@ -33,6 +33,17 @@ public interface ExperimentLogger extends AutoCloseable {
      */
     void logMetrics(Map<String, Double> metrics, long step);
 
+    /**
+     * Records an image at a global step, like a TensorBoard image summary; loggers that hold no images ignore it.
+     *
+     * @param tag the image's name, e.g. {@code val_predictions}
+     * @param png the image, PNG-encoded
+     * @param width its width in pixels
+     * @param height its height in pixels
+     * @param step the global step
+     */
+    default void logImage(String tag, byte[] png, int width, int height, long step) {}
+
     /** Writes buffered data to disk. */
     default void flush() {}
 

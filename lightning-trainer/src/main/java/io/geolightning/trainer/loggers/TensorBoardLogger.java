@@ -11,7 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Writes scalars as real TensorBoard event files, {@code <root>/<name>/version_<N>/events.out.tfevents.<ts>.<host>}:
+ * Writes scalars and images as real TensorBoard event files, {@code <root>/<name>/version_<N>/events.out.tfevents.<ts>.<host>}:
  * TFRecord framing with masked CRC32C ({@link TfRecordWriter}) around hand-encoded {@code Event}/{@code Summary}
  * protobufs ({@link EventProto}); hyperparameters go to {@code hparams.yaml} beside it, as Lightning does. Event
  * files are append-only logs by design (TensorBoard ignores a truncated last record), so they are streamed rather
@@ -77,6 +77,18 @@ public final class TensorBoardLogger extends VersionedFolderLogger {
                     TfRecordWriter.write(os, EventProto.scalar(wall, step, e.getKey(), e.getValue().floatValue()));
                 }
             }
+        } catch (IOException e) {
+            throw new TrainerException(logDir() + ": cannot write TensorBoard events (" + e.getMessage()
+                    + "); check the folder is writable and the disk has space", e);
+        }
+    }
+
+    /** Writes an image summary (shown in TensorBoard's Images tab); the PNG is stored as given, RGB. */
+    @Override
+    public synchronized void logImage(String tag, byte[] png, int width, int height, long step) {
+        try {
+            TfRecordWriter.write(stream(), EventProto.image(System.currentTimeMillis() / 1000.0, step, tag, png, width,
+                    height, 3));
         } catch (IOException e) {
             throw new TrainerException(logDir() + ": cannot write TensorBoard events (" + e.getMessage()
                     + "); check the folder is writable and the disk has space", e);

@@ -59,6 +59,74 @@ class TensorBoardLoggerTest {
         assertEquals(new Scalar("val_acc", 20, 0.875f), scalars.get(2));
     }
 
+    /**
+     * An image summary: a framed Event at its step whose Summary.Value holds the tag and an Image (height, width,
+     * colorspace RGB, the PNG), which decodes back to the same pixels; TensorBoard's image plugin reads this form.
+     */
+    @Test
+    void imageSummaryHoldsThePngAtItsStep(@TempDir Path tmp) throws Exception {
+        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(5, 3,
+                java.awt.image.BufferedImage.TYPE_INT_RGB);
+        img.setRGB(4, 2, 0x12ab34);
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(img, "png", png);
+        TensorBoardLogger tb = new TensorBoardLogger(tmp, "img");
+        tb.logImage("val_predictions", png.toByteArray(), 5, 3, 42);
+        tb.close();
+        ByteBuffer buf = ByteBuffer.wrap(Files.readAllBytes(tb.eventFile())).order(ByteOrder.LITTLE_ENDIAN);
+        List<byte[]> records = new ArrayList<>();
+        while (buf.hasRemaining()) {
+            byte[] lenBytes = new byte[8];
+            buf.get(lenBytes);
+            long len = ByteBuffer.wrap(lenBytes).order(ByteOrder.LITTLE_ENDIAN).getLong();
+            assertEquals(maskedCrc(lenBytes), buf.getInt(), "length CRC");
+            byte[] data = new byte[(int) len];
+            buf.get(data);
+            assertEquals(maskedCrc(data), buf.getInt(), "data CRC");
+            records.add(data);
+        }
+        assertEquals(2, records.size());
+        Reader event = new Reader(records.get(1));
+        long step = -1;
+        byte[] value = null;
+        while (event.more()) {
+            long key = event.varint();
+            if (key == (1 << 3 | 1)) {
+                event.fixed64();
+            } else if (key == (2 << 3)) {
+                step = event.varint();
+            } else if (key == (5 << 3 | 2)) {
+                Reader summary = new Reader(event.bytes());
+                assertEquals(1 << 3 | 2, summary.varint());
+                value = summary.bytes();
+            } else {
+                throw new AssertionError("unexpected Event field " + key);
+            }
+        }
+        assertEquals(42, step);
+        Reader v = new Reader(value);
+        assertEquals(1 << 3 | 2, v.varint());
+        assertEquals("val_predictions", new String(v.bytes(), StandardCharsets.UTF_8));
+        assertEquals(4 << 3 | 2, v.varint(), "Value.image");
+        Reader image = new Reader(v.bytes());
+        long[] dims = new long[4];
+        byte[] encoded = null;
+        while (image.more()) {
+            long key = image.varint();
+            int field = (int) (key >>> 3);
+            if (field == 4) {
+                encoded = image.bytes();
+            } else {
+                dims[field] = image.varint();
+            }
+        }
+        assertEquals(3, dims[1], "height");
+        assertEquals(5, dims[2], "width");
+        assertEquals(3, dims[3], "colorspace RGB");
+        java.awt.image.BufferedImage back = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(encoded));
+        assertEquals(0x12ab34, back.getRGB(4, 2) & 0xffffff);
+    }
+
     /** CRC32C computed bit by bit (Castagnoli polynomial 0x82F63B78), masked as TFRecord does. */
     static int maskedCrc(byte[] data) {
         int crc = 0xFFFFFFFF;
