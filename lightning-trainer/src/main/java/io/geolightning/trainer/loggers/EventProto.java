@@ -25,6 +25,11 @@ final class EventProto {
         Buf v = new Buf();
         v.bytesField(1, tag.getBytes(StandardCharsets.UTF_8));
         v.fixed32Field(2, Float.floatToIntBits(value));
+        return event(wallTime, step, v);
+    }
+
+    /** @return an Event at {@code step} whose Summary holds the one Value {@code v} */
+    private static byte[] event(double wallTime, long step, Buf v) {
         Buf summary = new Buf();
         summary.bytesField(1, v.toByteArray());
         Buf e = new Buf();
@@ -47,13 +52,7 @@ final class EventProto {
         Buf v = new Buf();
         v.bytesField(1, tag.getBytes(StandardCharsets.UTF_8));
         v.bytesField(4, image.toByteArray());
-        Buf summary = new Buf();
-        summary.bytesField(1, v.toByteArray());
-        Buf e = new Buf();
-        e.fixed64Field(1, Double.doubleToLongBits(wallTime));
-        e.varintField(2, step);
-        e.bytesField(5, summary.toByteArray());
-        return e.toByteArray();
+        return event(wallTime, step, v);
     }
 
     /** Minimal protobuf writer. */

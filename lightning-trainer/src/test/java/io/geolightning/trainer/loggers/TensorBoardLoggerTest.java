@@ -36,18 +36,7 @@ class TensorBoardLoggerTest {
         assertEquals(tmp.resolve("exp").resolve("version_0"), file.getParent());
         assertTrue(Files.exists(file.getParent().resolve("hparams.yaml")));
 
-        ByteBuffer buf = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
-        List<byte[]> records = new ArrayList<>();
-        while (buf.hasRemaining()) {
-            byte[] lenBytes = new byte[8];
-            buf.get(lenBytes);
-            long len = ByteBuffer.wrap(lenBytes).order(ByteOrder.LITTLE_ENDIAN).getLong();
-            assertEquals(maskedCrc(lenBytes), buf.getInt(), "length CRC");
-            byte[] data = new byte[(int) len];
-            buf.get(data);
-            assertEquals(maskedCrc(data), buf.getInt(), "data CRC");
-            records.add(data);
-        }
+        List<byte[]> records = records(file);
         assertEquals(4, records.size());
         assertTrue(new String(records.get(0), StandardCharsets.ISO_8859_1).contains("brain.Event:2"));
         List<Scalar> scalars = new ArrayList<>();
@@ -73,18 +62,7 @@ class TensorBoardLoggerTest {
         TensorBoardLogger tb = new TensorBoardLogger(tmp, "img");
         tb.logImage("val_predictions", png.toByteArray(), 5, 3, 42);
         tb.close();
-        ByteBuffer buf = ByteBuffer.wrap(Files.readAllBytes(tb.eventFile())).order(ByteOrder.LITTLE_ENDIAN);
-        List<byte[]> records = new ArrayList<>();
-        while (buf.hasRemaining()) {
-            byte[] lenBytes = new byte[8];
-            buf.get(lenBytes);
-            long len = ByteBuffer.wrap(lenBytes).order(ByteOrder.LITTLE_ENDIAN).getLong();
-            assertEquals(maskedCrc(lenBytes), buf.getInt(), "length CRC");
-            byte[] data = new byte[(int) len];
-            buf.get(data);
-            assertEquals(maskedCrc(data), buf.getInt(), "data CRC");
-            records.add(data);
-        }
+        List<byte[]> records = records(tb.eventFile());
         assertEquals(2, records.size());
         Reader event = new Reader(records.get(1));
         long step = -1;
@@ -125,6 +103,23 @@ class TensorBoardLoggerTest {
         assertEquals(3, dims[3], "colorspace RGB");
         java.awt.image.BufferedImage back = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(encoded));
         assertEquals(0x12ab34, back.getRGB(4, 2) & 0xffffff);
+    }
+
+    /** @return the records of an event file, each frame's length and data CRCs checked */
+    static List<byte[]> records(Path file) throws java.io.IOException {
+        ByteBuffer buf = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
+        List<byte[]> records = new ArrayList<>();
+        while (buf.hasRemaining()) {
+            byte[] lenBytes = new byte[8];
+            buf.get(lenBytes);
+            long len = ByteBuffer.wrap(lenBytes).order(ByteOrder.LITTLE_ENDIAN).getLong();
+            assertEquals(maskedCrc(lenBytes), buf.getInt(), "length CRC");
+            byte[] data = new byte[(int) len];
+            buf.get(data);
+            assertEquals(maskedCrc(data), buf.getInt(), "data CRC");
+            records.add(data);
+        }
+        return records;
     }
 
     /** CRC32C computed bit by bit (Castagnoli polynomial 0x82F63B78), masked as TFRecord does. */
