@@ -53,8 +53,25 @@ final class EvaluateCommand implements Callable<Integer> {
             + " Default: <model>.json, else model.json, beside it.")
     Path modelCard;
 
-    @Option(names = "--chips", required = true, paramLabel = "STORE", description = "Chip store from 'tile'.")
+    @Option(names = "--chips", paramLabel = "STORE", description = "Chip store from 'tile' (one of --chips, --images,"
+            + " --raster).")
     Path chips;
+
+    @Option(names = "--images", paramLabel = "FOLDER", description = "A folder of class folders of images (e.g. AID):"
+            + " every image is scored, its folder naming its class.")
+    Path images;
+
+    @Option(names = "--raster", paramLabel = "RASTER", description = "A raster to score on --labels: cut into chips of"
+            + " the model's size (stride = chip size), every chip scored.")
+    Path raster;
+
+    @Option(names = "--labels", paramLabel = "VECTOR", description = "With --raster: labelled polygons or a label"
+            + " raster, named by --label-field; their classes must be the model's.")
+    Path labels;
+
+    @Option(names = "--label-field", paramLabel = "FIELD", description = "With --raster: the attribute holding the"
+            + " class (optional for segmentation labels without one).")
+    String labelField;
 
     @Option(names = "--split", defaultValue = "test", paramLabel = "SPLIT",
             description = "train, val or test. Default: ${DEFAULT-VALUE} (val when run as 'validate').")
@@ -85,12 +102,34 @@ final class EvaluateCommand implements Callable<Integer> {
             throw new CliException(modelCard + ": model card file not found; pass the JSON card of the TorchScript"
                     + " model");
         }
+        int sources = (chips != null ? 1 : 0) + (images != null ? 1 : 0) + (raster != null ? 1 : 0);
+        if (sources != 1) {
+            throw checks.usage(sources == 0 ? "pass what to score: --chips STORE, --images FOLDER or --raster RASTER"
+                    + " --labels VECTOR" : "--chips, --images and --raster: pass one of them");
+        }
+        if ((labels != null || labelField != null) && raster == null) {
+            throw checks.usage((labels != null ? "--labels" : "--label-field") + " goes with --raster; pass the raster"
+                    + " the labels describe");
+        }
+        if (raster != null && labels == null) {
+            throw checks.usage("--raster " + raster + ": pass --labels VECTOR (and --label-field FIELD) to score it");
+        }
         try (InferenceModel model = ModelFiles.open(checkpoint, modelCard)) {
-            ModelSignature sig = model.signature();
-            SatelliteDataModule data = new SatelliteDataModule(SatelliteDataModule.Config.store(chips,
-                    LoaderConfig.builder().batchSize(batchSize).build()).withStatistics(stats(model.normalization())));
+            if (images != null) {
+                return report(w, model, EvaluationSources.imageFolder(images, model, batchSize), images + " (class"
+                        + " folders, ", null);
+            }
+            if (raster != null) {
+                try (EvaluationSources.TiledRaster tiled = EvaluationSources.tile(raster, labels, labelField, model)) {
+                    chips = tiled.store();
+                    SatelliteDataModule data = storeData(model);
+                    data.setup(Stage.FIT);
+                    return report(w, model, data.trainDataLoader(), raster.getFileName() + " on "
+                            + labels.getFileName() + " (", data.metadata().ignoreValue());
+                }
+            }
+            SatelliteDataModule data = storeData(model);
             ChipStoreMetadata m = data.metadata();
-            check(m, sig, model.classNames());
             if (m.rows(s.id()) == 0) {
                 throw new CliException(chips + ": the " + s.id() + " split holds no chip (splits: " + m.rowCounts()
                         + "); pass another --split");
@@ -102,26 +141,38 @@ final class EvaluateCommand implements Callable<Integer> {
                 case TEST -> data.testDataLoader();
                 case PREDICT -> throw new IllegalStateException();
             };
-            Map<String, Double> metrics;
-            ConfusionMatrix cm;
-            if (model instanceof TaskInferenceModel t) { // the task's own test step: loss and metrics as in training
-                try (Trainer trainer = Trainer.builder().maxEpochs(1).enableProgressBar(false).numSanityValSteps(0)
-                        .defaultRootDir(Path.of(".")).build()) {
-                    metrics = trainer.test(t.task(), loader);
-                }
-                cm = t.task().testMatrix();
-            } else {
-                cm = new ConfusionMatrix(sig.classes(), m.ignoreValue() == null ? ConfusionMatrix.NO_IGNORE
-                        : m.ignoreValue());
-                metrics = score(model, loader, cm);
-            }
-            w.printf(Locale.ROOT, "%s on %s (%s split, %d chips)%n", checkpoint.getFileName(), chips, s.id(),
-                    loader.size());
-            Table t = new Table(w, 22);
-            metrics.forEach((k, v) -> t.row(k.replaceFirst("^test_", ""), Numbers.num(v)));
-            w.println();
-            w.print(cm.toTable(model.classNames()));
+            return report(w, model, loader, chips + " (" + s.id() + " split, ", m.ignoreValue());
         }
+    }
+
+    private SatelliteDataModule storeData(InferenceModel model) {
+        SatelliteDataModule data = new SatelliteDataModule(SatelliteDataModule.Config.store(chips,
+                LoaderConfig.builder().batchSize(batchSize).build()).withStatistics(
+                EvaluationSources.statistics(model.normalization())));
+        check(data.metadata(), model.signature(), model.classNames());
+        return data;
+    }
+
+    /** Scores the model on the loader and prints the metrics and the confusion matrix. */
+    private int report(PrintWriter w, InferenceModel model, ChipLoader loader, String what, Integer ignore) {
+        ModelSignature sig = model.signature();
+        Map<String, Double> metrics;
+        ConfusionMatrix cm;
+        if (model instanceof TaskInferenceModel t) { // the task's own test step: loss and metrics as in training
+            try (Trainer trainer = Trainer.builder().maxEpochs(1).enableProgressBar(false).numSanityValSteps(0)
+                    .defaultRootDir(Path.of(".")).build()) {
+                metrics = trainer.test(t.task(), loader);
+            }
+            cm = t.task().testMatrix();
+        } else {
+            cm = new ConfusionMatrix(sig.classes(), ignore == null ? ConfusionMatrix.NO_IGNORE : ignore);
+            metrics = score(model, loader, cm);
+        }
+        w.printf(Locale.ROOT, "%s on %s%d chips)%n", checkpoint.getFileName(), what, loader.size());
+        Table t = new Table(w, 22);
+        metrics.forEach((k, v) -> t.row(k.replaceFirst("^test_", ""), Numbers.num(v)));
+        w.println();
+        w.print(cm.toTable(model.classNames()));
         w.flush();
         return ExitCodes.OK;
     }
@@ -192,11 +243,4 @@ final class EvaluateCommand implements Callable<Integer> {
         }
     }
 
-    /** The model's normalisation as band statistics (only mean and the divisor are used). */
-    private static BandStatistics stats(BandNormalization n) {
-        int b = n.bands();
-        long[] count = new long[b];
-        Arrays.fill(count, 1);
-        return new BandStatistics(count, n.mean(), n.std(), new double[b], new double[b]);
-    }
 }

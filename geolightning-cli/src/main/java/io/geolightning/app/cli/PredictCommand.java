@@ -9,6 +9,7 @@ import io.geolightning.geo.RasterCatalog;
 import io.geolightning.geo.RasterFormat;
 import io.geolightning.models.nn.ModelException;
 import io.geolightning.models.predict.ClassPalette;
+import io.geolightning.models.predict.ImageFolderPredictor;
 import io.geolightning.models.predict.PredictOptions;
 import io.geolightning.models.predict.PredictionResult;
 import io.geolightning.models.predict.ProbabilityOutput;
@@ -84,6 +85,11 @@ final class PredictCommand implements Callable<Integer> {
             description = "1-based raster bands to feed the model, in model order (default: all).")
     List<Integer> bands;
 
+    @Option(names = "--images", paramLabel = "FOLDER", description = "Instead of --raster: classify every image under"
+            + " this folder (JPEG, PNG, ...; sub-folders too) with a chip classifier into --out FILE.csv"
+            + " (file,class,probability).")
+    Path images;
+
     @Option(names = "--polygons", paramLabel = "VECTOR", description = "Also polygonize the class raster into this"
             + " .gpkg, .geojson or .fgb: one feature per region with its class value, name and area, in the raster's"
             + " CRS.")
@@ -111,6 +117,9 @@ final class PredictCommand implements Callable<Integer> {
         PrintWriter w = spec.commandLine().getOut();
         windowing.validate(spec);
         OptionChecks checks = new OptionChecks(spec);
+        if (images != null) {
+            return predictImages(w, checks);
+        }
         region.check(checks);
         if ((out == null) == (outDir == null)) {
             throw checks.usage(out == null ? "pass --out TIF (one class raster) or --out-dir FOLDER (one per input"
@@ -206,6 +215,35 @@ final class PredictCommand implements Callable<Integer> {
                 .batchSize(windowing.batchSize()).blending(windowing.blending()).probabilities(po)
                 .probabilitiesPath(probabilities).bands(bands)
                 .format(format).overwrite(overwrite).allowPadding(allowPadding).tta(tta).area(region.area()).build();
+    }
+
+    /** {@code --images}: every image of a folder into a CSV of file, class and probability. */
+    private int predictImages(PrintWriter w, OptionChecks checks) {
+        if (region.given() || outDir != null || probabilities != null || polygons != null) {
+            throw checks.usage("--images " + images + ": classifies images into --out FILE.csv; leave out --raster,"
+                    + " --out-dir, --probabilities and --polygons");
+        }
+        if (out == null || !out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".csv")) {
+            throw checks.usage("--images " + images + ": pass --out FILE.csv (one row per image: file, class,"
+                    + " probability)");
+        }
+        if (!Files.isDirectory(images)) {
+            throw new CliException(images + ": not a folder; pass the folder of the images to classify");
+        }
+        requireFile(checkpoint, "checkpoint", "pass a .ckpt from a run's checkpoints/ folder or a TorchScript .pt");
+        checks.localOutput("--out", out);
+        checkOutput(out);
+        try (InferenceModel model = ModelFiles.open(checkpoint, modelCard)) {
+            long start = System.nanoTime();
+            List<ImageFolderPredictor.Prediction> p = new ImageFolderPredictor(model).predict(images,
+                    windowing.batchSize());
+            ImageFolderPredictor.writeCsv(p, out);
+            w.printf(Locale.ROOT, "classified %d images of %s with %s (classes %s) in %.1f s%n", p.size(), images,
+                    checkpoint.getFileName(), model.classNames(), (System.nanoTime() - start) / 1e9);
+            w.printf(Locale.ROOT, "predictions: %s%n", out.toAbsolutePath());
+        }
+        w.flush();
+        return ExitCodes.OK;
     }
 
     /** {@code --out-dir}: every raster of the catalog on its own grid into {@code <name>.tif}, checked first. */

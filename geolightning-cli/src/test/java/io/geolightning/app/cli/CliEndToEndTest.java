@@ -346,6 +346,35 @@ class CliEndToEndTest {
         assertTrue(train.out().contains("(train split, "), train.out());
     }
 
+    /**
+     * evaluate --raster --labels: the scene cut into chips of the model's size (stride = chip size) and scored, exactly
+     * as tiling it that way and evaluating the store; no temporary chips are left; --labels without --raster is a
+     * usage error.
+     */
+    @Test
+    void evaluateScoresARasterOnItsLabels() throws Exception {
+        CliRun direct = CliRun.of("evaluate", "--checkpoint", checkpoint, "--raster", raster, "--labels", labels,
+                "--label-field", "TIPO");
+        assertEquals(0, direct.code(), direct.err());
+        Path grid = tmp.resolve("grid-chips");
+        CliRun tiled = CliRun.of("tile", "--raster", raster, "--labels", labels, "--label-field", "TIPO", "--chip", 16,
+                "--stride", 16, "--split", "none", "--out", grid);
+        assertEquals(0, tiled.code(), tiled.err());
+        CliRun stored = CliRun.of("evaluate", "--checkpoint", checkpoint, "--chips", grid, "--split", "train");
+        assertEquals(0, stored.code(), stored.err());
+        String tables = direct.out().substring(direct.out().indexOf('\n'));
+        assertEquals(stored.out().substring(stored.out().indexOf('\n')), tables, "same chips, same scores");
+        assertTrue(direct.out().startsWith(checkpoint.getFileName() + " on L7_ETMs.tif on olinda1.shp ("),
+                direct.out());
+        try (Stream<Path> s = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            assertTrue(s.noneMatch(p -> p.getFileName().toString().startsWith("geolightning-evaluate-")),
+                    "temporary chips left");
+        }
+        CliRun usage = CliRun.of("evaluate", "--checkpoint", checkpoint, "--chips", chips, "--labels", labels);
+        assertEquals(2, usage.code(), usage.err());
+        assertTrue(usage.errorLine().startsWith("error: --labels goes with --raster"), usage.errorLine());
+    }
+
     @Test
     void evaluatePrintsMetricsAndTheConfusionMatrix() {
         CliRun r = CliRun.of("evaluate", "--checkpoint", checkpoint, "--chips", chips, "--split", "test");

@@ -56,8 +56,13 @@ public final class ImageFolderDataModule implements ChipDataModule {
      * @param resize side to resize every image to (square), or 0 to keep the size (all images must then agree)
      * @param statsSample at most this many training images are decoded to compute band statistics
      * @param loader loader configuration of the training loader (evaluation loaders drop shuffle/augmentation)
+     * @param classNames the classes and their order (a model's), or null for the sorted folder names; a folder that
+     *     names no class is refused, a class without a folder has no image
+     * @param statistics the band statistics to normalise with (a model's), or null to compute them from the
+     *     training images
      */
-    public record Config(Path root, SplitRatios ratios, long seed, int resize, int statsSample, LoaderConfig loader) {
+    public record Config(Path root, SplitRatios ratios, long seed, int resize, int statsSample, LoaderConfig loader,
+                         List<String> classNames, BandStatistics statistics) {
         /** Validates. */
         public Config {
             if (root == null) {
@@ -69,10 +74,25 @@ public final class ImageFolderDataModule implements ChipDataModule {
             if (loader == null) {
                 loader = LoaderConfig.builder().build();
             }
+            classNames = classNames == null ? null : List.copyOf(classNames);
             if (resize < 0 || statsSample < 1) {
                 throw new TilingException("image folder: resize " + resize + " / statsSample " + statsSample
                         + ": resize must be >= 0 and statsSample >= 1");
             }
+        }
+
+        /**
+         * Classes from the folder names, statistics from the training images.
+         *
+         * @param root folder of class folders
+         * @param ratios train/val/test fractions (per class)
+         * @param seed split seed
+         * @param resize side to resize every image to, or 0
+         * @param statsSample images decoded for the band statistics
+         * @param loader the training loader's configuration
+         */
+        public Config(Path root, SplitRatios ratios, long seed, int resize, int statsSample, LoaderConfig loader) {
+            this(root, ratios, seed, resize, statsSample, loader, null, null);
         }
 
         /** Defaults: 70/15/15, seed 42, no resize, 512 images for statistics, default loader. */
@@ -80,19 +100,32 @@ public final class ImageFolderDataModule implements ChipDataModule {
             return new Config(root, SplitRatios.defaults(), 42, 0, 512, null);
         }
 
+        /**
+         * For scoring a model on the folder: every image in the test split, labelled in the model's class order and
+         * normalised with its statistics.
+         *
+         * @param classNames the model's classes
+         * @param statistics the model's normalisation as band statistics
+         * @return the configuration
+         */
+        public Config forModel(List<String> classNames, BandStatistics statistics) {
+            return new Config(root, new SplitRatios(0, 0, 1), seed, resize, statsSample, loader, classNames,
+                    statistics);
+        }
+
         /** @return a copy with another resize side */
         public Config withResize(int side) {
-            return new Config(root, ratios, seed, side, statsSample, loader);
+            return new Config(root, ratios, seed, side, statsSample, loader, classNames, statistics);
         }
 
         /** @return a copy with another loader configuration */
         public Config withLoader(LoaderConfig l) {
-            return new Config(root, ratios, seed, resize, statsSample, l);
+            return new Config(root, ratios, seed, resize, statsSample, l, classNames, statistics);
         }
 
         /** @return a copy with other ratios and seed */
         public Config withSplit(SplitRatios r, long s) {
-            return new Config(root, r, s, resize, statsSample, loader);
+            return new Config(root, r, s, resize, statsSample, loader, classNames, statistics);
         }
     }
 
@@ -122,6 +155,9 @@ public final class ImageFolderDataModule implements ChipDataModule {
             throw new TilingException(root + ": no class sub-folders; put the images of each class in root/<class>/");
         }
         List<String> names = new ArrayList<>();
+        if (config.classNames() != null) {
+            names.addAll(config.classNames());
+        }
         List<Entry> entries = new ArrayList<>();
         for (Path dir : classDirs) {
             List<Path> images;
@@ -134,8 +170,15 @@ public final class ImageFolderDataModule implements ChipDataModule {
                 throw new TilingException(dir + ": class folder holds no image (" + SUFFIXES
                         + "); remove the folder or add its images");
             }
-            int label = names.size();
-            names.add(dir.getFileName().toString());
+            String name = dir.getFileName().toString();
+            if (config.classNames() != null && !names.contains(name)) {
+                throw new TilingException(dir + ": '" + name + "' is not one of the classes " + names + "; name the"
+                        + " class folders after them (or remove this one)");
+            }
+            if (config.classNames() == null) {
+                names.add(name);
+            }
+            int label = names.indexOf(name);
             images.forEach(p -> entries.add(new Entry(p, label)));
         }
         classNames = List.copyOf(names);
@@ -148,17 +191,18 @@ public final class ImageFolderDataModule implements ChipDataModule {
                 entries.size(), r.get(Split.TRAIN).size(), r.get(Split.VAL).size(), r.get(Split.TEST).size());
     }
 
-    private static boolean isImage(Path p) {
-        String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
-        int dot = n.lastIndexOf('.');
-        return Files.isRegularFile(p) && dot > 0 && SUFFIXES.contains(n.substring(dot + 1));
-    }
-
     /** Computes the band statistics from (a sample of) the training images. */
     @Override
     public void setup(Stage stage) {
         prepareData();
         if (stats != null) {
+            return;
+        }
+        if (config.statistics() != null) {
+            Entry any = splits.values().stream().flatMap(List::stream).findFirst().orElseThrow();
+            ChipSample s = decode(any);
+            size = new int[] {s.width(), s.height()};
+            stats = config.statistics();
             return;
         }
         List<Entry> train = splits.get(Split.TRAIN);
@@ -185,21 +229,32 @@ public final class ImageFolderDataModule implements ChipDataModule {
 
     /** Decodes one image into a 3-band uint8 band-major sample (resized when configured). */
     public ChipSample decode(Entry e) {
+        return decodeImage(e.path(), config.resize(), e.label());
+    }
+
+    /**
+     * @param image a JPEG, PNG, BMP, GIF or TIFF that javax.imageio reads
+     * @param resize the square side to resize it to (bilinear), or 0 to keep its size
+     * @param label the sample's class
+     * @return the image as a 3-band uint8 band-major sample (red, green, blue)
+     * @throws TilingException one line naming the file, when it cannot be decoded
+     */
+    public static ChipSample decodeImage(Path image, int resize, int label) {
         BufferedImage img;
         try {
-            img = ImageIO.read(e.path().toFile());
+            img = ImageIO.read(image.toFile());
         } catch (IOException ex) {
-            throw new TilingException(e.path() + ": cannot decode the image (" + ex.getMessage()
+            throw new TilingException(image + ": cannot decode the image (" + ex.getMessage()
                     + "); remove or replace the file", ex);
         }
         if (img == null) {
-            throw new TilingException(e.path() + ": not an image javax.imageio can read; convert it to JPEG or PNG");
+            throw new TilingException(image + ": not an image javax.imageio can read; convert it to JPEG or PNG");
         }
-        if (config.resize() > 0 && (img.getWidth() != config.resize() || img.getHeight() != config.resize())) {
-            BufferedImage r = new BufferedImage(config.resize(), config.resize(), BufferedImage.TYPE_INT_RGB);
+        if (resize > 0 && (img.getWidth() != resize || img.getHeight() != resize)) {
+            BufferedImage r = new BufferedImage(resize, resize, BufferedImage.TYPE_INT_RGB);
             Graphics2D g = r.createGraphics();
             g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-            g.drawImage(img, 0, 0, config.resize(), config.resize(), null);
+            g.drawImage(img, 0, 0, resize, resize, null);
             g.dispose();
             img = r;
         }
@@ -214,7 +269,18 @@ public final class ImageFolderDataModule implements ChipDataModule {
             px[n + i] = (byte) (v >> 8);
             px[2 * n + i] = (byte) v;
         }
-        return new ChipSample(px, ChipDataType.UINT8, 3, h, w, e.label(), null);
+        return new ChipSample(px, ChipDataType.UINT8, 3, h, w, label, null);
+    }
+
+    /**
+     * @param p a file
+     * @return whether its name ends with an image suffix this module reads ({@code jpg, jpeg, png, bmp, gif, tif,
+     *     tiff})
+     */
+    public static boolean isImage(Path p) {
+        String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
+        int dot = n.lastIndexOf('.');
+        return Files.isRegularFile(p) && dot > 0 && SUFFIXES.contains(n.substring(dot + 1));
     }
 
     private ChipLoader loader(Split split, boolean training) {

@@ -1,0 +1,122 @@
+package io.geolightning.app.cli;
+
+import io.geolightning.geo.GdalPath;
+import io.geolightning.geo.GeoRaster;
+import io.geolightning.models.predict.InferenceModel;
+import io.geolightning.models.predict.ModelSignature;
+import io.geolightning.tiling.Tiler;
+import io.geolightning.tiling.TilingConfig;
+import io.geolightning.tiling.data.BandNormalization;
+import io.geolightning.tiling.data.ChipLoader;
+import io.geolightning.tiling.data.ImageFolderDataModule;
+import io.geolightning.tiling.data.LoaderConfig;
+import io.geolightning.tiling.labels.LabelConfig;
+import io.geolightning.tiling.labels.LabelTask;
+import io.geolightning.tiling.splits.Split;
+import io.geolightning.tiling.splits.SplitConfig;
+import io.geolightning.tiling.stats.BandStatistics;
+import io.geolightning.trainer.Stage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/**
+ * What {@code geolightning evaluate} scores besides a chip store: a folder of class folders of images, labelled in the
+ * model's class order and normalised with its statistics; and a raster with its labels, cut into a temporary chip
+ * store of the model's chip size (stride = chip size, every chip in one split, classes forced to the model's) that
+ * is deleted afterwards.
+ */
+final class EvaluationSources {
+
+    private EvaluationSources() {
+    }
+
+    /**
+     * @param n a model's normalisation
+     * @return it as band statistics (only the mean and the divisor are used)
+     */
+    static BandStatistics statistics(BandNormalization n) {
+        int b = n.bands();
+        long[] count = new long[b];
+        Arrays.fill(count, 1);
+        return new BandStatistics(count, n.mean(), n.std(), new double[b], new double[b]);
+    }
+
+    /**
+     * @param folder the class folders
+     * @param model the model (its classes, chip size, bands and normalisation)
+     * @param batchSize images per batch
+     * @return a loader over every image
+     */
+    static ChipLoader imageFolder(Path folder, InferenceModel model, int batchSize) {
+        ModelSignature sig = model.signature();
+        if (sig.kind() != LabelTask.CLASSIFICATION || sig.bands() != 3) {
+            throw new CliException("--images " + folder + ": image folders hold RGB images of one class each, but the"
+                    + " model is a " + sig.bands() + "-band " + sig.kind().id() + " model; score it on --chips or"
+                    + " --raster");
+        }
+        ImageFolderDataModule data = new ImageFolderDataModule(ImageFolderDataModule.Config.of(folder)
+                .withResize(sig.chipSize()).withLoader(LoaderConfig.builder().batchSize(batchSize).build())
+                .forModel(model.classNames(), statistics(model.normalization())));
+        data.setup(Stage.TEST);
+        if (data.sampleCount(Split.TEST) == 0) {
+            throw new CliException("--images " + folder + ": no image to score");
+        }
+        return data.testDataLoader();
+    }
+
+    /** A raster cut into a temporary chip store; closing deletes it. @param store the store */
+    record TiledRaster(Path store) implements AutoCloseable {
+        @Override
+        public void close() {
+            deleteTree(store.getParent());
+        }
+    }
+
+    /**
+     * @param raster the raster
+     * @param labels polygons or a label raster
+     * @param field the attribute naming the class, or null
+     * @param model the model (chip size, task, classes, bands)
+     * @return the temporary store (its train split holds every chip)
+     */
+    static TiledRaster tile(Path raster, Path labels, String field, InferenceModel model) {
+        ModelSignature sig = model.signature();
+        try (GeoRaster in = GeoRaster.open(GdalPath.of(raster.toString()))) {
+            if (in.bandCount() != sig.bands()) {
+                throw new CliException(raster + ": has " + in.bandCount() + " bands but the model expects "
+                        + sig.bands() + "; score it on imagery of the kind it was trained on");
+            }
+        }
+        LabelConfig lc = (sig.kind() == LabelTask.SEGMENTATION ? LabelConfig.segmentation(labels, field)
+                : LabelConfig.classification(labels, field)).withClassNames(model.classNames());
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("geolightning-evaluate-");
+        } catch (IOException e) {
+            throw new CliException("cannot create a temporary folder for the chips (" + e.getMessage() + "); free"
+                    + " space in " + System.getProperty("java.io.tmpdir") + " or set -Djava.io.tmpdir");
+        }
+        Path store = dir.resolve("chips");
+        try {
+            Tiler.run(TilingConfig.builder().scenes(GdalPath.of(raster.toString())).labels(lc)
+                    .chipSize(sig.chipSize()).stride(sig.chipSize()).split(SplitConfig.allTrain()).store(store)
+                    .build());
+        } catch (RuntimeException e) {
+            deleteTree(dir);
+            throw e;
+        }
+        return new TiledRaster(store);
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a temporary folder left in java.io.tmpdir; nothing the user has to act on
+        }
+    }
+}

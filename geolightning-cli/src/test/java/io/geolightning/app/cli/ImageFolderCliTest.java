@@ -1,0 +1,91 @@
+package io.geolightning.app.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Evaluate and predict what users have: a small AID classifier (three classes, 36 images each, 32 px) trained from
+ * an image folder, then scored on a folder of class folders ({@code evaluate --images}) and run over it
+ * ({@code predict --images} into a CSV): the CSV's accuracy against the folder names equals the evaluation's, and
+ * folders, outputs and models that do not fit are one-line errors that write nothing.
+ */
+class ImageFolderCliTest {
+
+    private static final List<String> CLASSES = List.of("Beach", "Forest", "Parking");
+
+    @Test
+    void evaluateAndPredictAFolderOfImages(@TempDir Path tmp) throws Exception {
+        Path aid = CliRun.data("aid150");
+        assumeTrue(Files.isDirectory(aid), "AID-150 not present");
+        Path folder = tmp.resolve("aid");
+        for (String c : CLASSES) {
+            Files.createDirectories(folder.resolve(c));
+            try (Stream<Path> s = Files.list(aid.resolve(c))) {
+                for (Path p : s.sorted().limit(36).toList()) {
+                    Files.createSymbolicLink(folder.resolve(c).resolve(p.getFileName()), p);
+                }
+            }
+        }
+        Path cfg = tmp.resolve("aid.yaml");
+        Files.writeString(cfg, "name: aid\nruns: " + tmp.resolve("runs") + "\n"
+                + "model: {architecture: cnn, options: {width: 8, stages: 3}}\n"
+                + "data: {imageFolder: " + folder + ", resize: 32, batchSize: 16, val: 0.2, test: 0.2}\n"
+                + "trainer: {maxEpochs: 8, numSanityValSteps: 0}\ncallbacks: {imagePredictions: 0}\n"
+                + "optimizer: {lr: 0.005}\n");
+        CliRun train = CliRun.of("train", "--config", cfg);
+        assertEquals(0, train.code(), train.err());
+        Path ckpt = tmp.resolve("runs/aid/version_0/checkpoints/last.ckpt");
+
+        CliRun eval = CliRun.of("evaluate", "--checkpoint", ckpt, "--images", folder);
+        assertEquals(0, eval.code(), eval.err());
+        assertTrue(eval.out().contains("(class folders, 108 chips)"), eval.out());
+        Matcher acc = Pattern.compile("(?m)^  acc: +(\\S+)").matcher(eval.out());
+        assertTrue(acc.find(), eval.out());
+        double evaluated = Double.parseDouble(acc.group(1));
+
+        Path csv = tmp.resolve("predictions.csv");
+        CliRun predict = CliRun.of("predict", "--checkpoint", ckpt, "--images", folder, "--out", csv);
+        assertEquals(0, predict.code(), predict.err());
+        assertTrue(predict.out().contains("classified 108 images"), predict.out());
+        List<String> rows = Files.readAllLines(csv);
+        assertEquals("file,class,probability", rows.get(0));
+        assertEquals(109, rows.size());
+        long right = 0;
+        for (String row : rows.subList(1, rows.size())) {
+            String[] f = row.split(",");
+            assertTrue(CLASSES.contains(f[1]), row);
+            double p = Double.parseDouble(f[2]);
+            assertTrue(p >= 1.0 / 3 && p <= 1, row);
+            right += f[0].startsWith(f[1] + "/") ? 1 : 0;
+        }
+        assertEquals(evaluated, right / 108.0, 1e-4, "the CSV's accuracy is the evaluation's");
+        assertTrue(evaluated > 0.5, "a trained classifier: " + evaluated);
+
+        // a class folder the model does not know; an output that is not a CSV; a raster model: one line, nothing written
+        Files.createDirectories(folder.resolve("Desert"));
+        Files.createSymbolicLink(folder.resolve("Desert/d.jpg"), aid.resolve("Desert").resolve(
+                Files.list(aid.resolve("Desert")).sorted().findFirst().orElseThrow().getFileName()));
+        CliRun unknown = CliRun.of("evaluate", "--checkpoint", ckpt, "--images", folder);
+        assertEquals(1, unknown.code(), unknown.err());
+        assertTrue(unknown.errorLine().startsWith("error: " + folder.resolve("Desert") + ": 'Desert' is not one of"
+                + " the classes [Beach, Forest, Parking]"), unknown.errorLine());
+        CliRun notCsv = CliRun.of("predict", "--checkpoint", ckpt, "--images", folder, "--out", tmp.resolve("p.tif"));
+        assertEquals(2, notCsv.code(), notCsv.err());
+        assertTrue(notCsv.errorLine().contains("pass --out FILE.csv"), notCsv.errorLine());
+        CliRun exists = CliRun.of("predict", "--checkpoint", ckpt, "--images", folder, "--out", csv);
+        assertEquals(1, exists.code(), exists.err());
+        assertTrue(exists.errorLine().contains("output exists; pass --overwrite"), exists.errorLine());
+        assertFalse(Files.exists(tmp.resolve("p.tif")));
+    }
+}

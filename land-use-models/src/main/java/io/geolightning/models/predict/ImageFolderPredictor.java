@@ -1,0 +1,129 @@
+package io.geolightning.models.predict;
+
+import io.geolightning.foundation.AtomicFiles;
+import io.geolightning.foundation.Progress;
+import io.geolightning.models.nn.ModelException;
+import io.geolightning.tiling.data.BandNormalization;
+import io.geolightning.tiling.data.ChipSample;
+import io.geolightning.tiling.data.ImageFolderDataModule;
+import io.geolightning.tiling.labels.LabelTask;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Classifies every image under a folder (sub-folders included, in path order) with a chip classifier: each image is
+ * resized to the model's chip size, normalised with the model's statistics and given its most probable class. The
+ * results are written as a CSV ({@code file,class,probability}, file relative to the folder) atomically.
+ */
+public final class ImageFolderPredictor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ImageFolderPredictor.class);
+
+    /**
+     * One image's class.
+     *
+     * @param file the image, relative to the folder
+     * @param classValue the predicted class
+     * @param className its name
+     * @param probability its probability
+     */
+    public record Prediction(Path file, int classValue, String className, float probability) {
+    }
+
+    private final InferenceModel model;
+
+    /** @param model an RGB chip classifier */
+    public ImageFolderPredictor(InferenceModel model) {
+        ModelSignature sig = model.signature();
+        if (sig.kind() != LabelTask.CLASSIFICATION || sig.bands() != 3) {
+            throw new PredictOptionException("--images: classifies RGB images, but " + model.source() + " is a "
+                    + sig.bands() + "-band " + sig.kind().id() + " model; predict rasters with --raster");
+        }
+        this.model = model;
+    }
+
+    /**
+     * @param folder the images (any depth)
+     * @param batchSize images per forward pass
+     * @return one prediction per image, in path order
+     */
+    public List<Prediction> predict(Path folder, int batchSize) {
+        List<Path> images;
+        try (Stream<Path> s = Files.walk(folder)) {
+            images = s.filter(ImageFolderDataModule::isImage).sorted().toList();
+        } catch (IOException e) {
+            throw new ModelException(folder + ": cannot list the images (" + e.getMessage() + "); check the folder");
+        }
+        if (images.isEmpty()) {
+            throw new ModelException(folder + ": holds no image (jpg, jpeg, png, bmp, gif, tif, tiff); pass the folder"
+                    + " of the images to classify");
+        }
+        int size = model.signature().chipSize();
+        int plane = 3 * size * size;
+        BandNormalization norm = model.normalization();
+        List<String> names = model.classNames();
+        List<Prediction> out = new ArrayList<>(images.size());
+        Progress progress = new Progress(LOG, folder.getFileName() + "", "images", images.size());
+        for (int from = 0; from < images.size(); from += batchSize) {
+            int n = Math.min(batchSize, images.size() - from);
+            float[] batch = new float[n * plane];
+            for (int i = 0; i < n; i++) {
+                ChipSample sample = ImageFolderDataModule.decodeImage(images.get(from + i), size, 0);
+                norm.apply(sample, batch, i * plane);
+            }
+            float[] p = model.probabilities(batch, n, size, size);
+            int classes = names.size();
+            for (int i = 0; i < n; i++) {
+                int best = 0;
+                for (int c = 1; c < classes; c++) {
+                    if (p[i * classes + c] > p[i * classes + best]) {
+                        best = c;
+                    }
+                }
+                out.add(new Prediction(folder.relativize(images.get(from + i)), best, names.get(best),
+                        p[i * classes + best]));
+            }
+            progress.add(n);
+        }
+        progress.finish();
+        return out;
+    }
+
+    /**
+     * Writes predictions as {@code file,class,probability} (RFC 4180 quoting), atomically.
+     *
+     * @param predictions the predictions
+     * @param csv the file to write
+     */
+    public static void writeCsv(List<Prediction> predictions, Path csv) {
+        try {
+            AtomicFiles.write(csv, os -> {
+                Writer w = new OutputStreamWriter(os, StandardCharsets.UTF_8);
+                w.write("file,class,probability\n");
+                for (Prediction p : predictions) {
+                    w.write(quote(p.file().toString().replace('\\', '/')) + "," + quote(p.className()) + ","
+                            + String.format(Locale.ROOT, "%.6f", p.probability()) + "\n");
+                }
+                w.flush();
+            });
+        } catch (IOException e) {
+            throw new ModelException(csv + ": cannot write the predictions (" + e.getMessage() + "); check the"
+                    + " folder is writable");
+        }
+    }
+
+    private static String quote(String field) {
+        return field.contains(",") || field.contains("\"") || field.contains("\n")
+                ? "\"" + field.replace("\"", "\"\"") + "\"" : field;
+    }
+}
