@@ -22,10 +22,13 @@ import java.util.Map;
  *     {@code {mean: [...], std: [...], scale: 255}} means {@code (x / scale - mean) / std} per band (one value for
  *     every band, or one per band; scale default 1), e.g. ImageNet's, or {@code {scale: 10000}} for TorchGeo's
  *     Sentinel-2 weights; stored in the checkpoint and used at prediction
+ * @param classColors the classes' colours by class name or value ({@code {URBANO: "#d62728", 0: "#2ca02c"}}),
+ *     stored in the checkpoint: predictions use them for the palette, legend and QGIS style (a {@code --colors}
+ *     wins); classes not listed keep the default palette
  */
 public record ModelSection(String architecture, Map<String, Object> options, List<Double> classWeights,
                            Integer ignoreIndex, String weights, String weightsPrefix,
-                           Map<String, Object> normalization) {
+                           Map<String, Object> normalization, Map<String, String> classColors) {
 
     /** Fills defaults. */
     public ModelSection {
@@ -33,6 +36,15 @@ public record ModelSection(String architecture, Map<String, Object> options, Lis
             architecture = "cnn";
         }
         options = options == null ? Map.of() : Map.copyOf(options);
+        classColors = classColors == null ? Map.of() : java.util.Collections.unmodifiableMap(
+                new java.util.LinkedHashMap<>(classColors));
+        classColors.forEach((k, v) -> {
+            try {
+                io.geolightning.geo.ClassLegend.parseHex(v);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("model.classColors." + k + ": " + e.getMessage());
+            }
+        });
         classWeights = classWeights == null ? List.of() : List.copyOf(classWeights);
         if (ignoreIndex == null) {
             ignoreIndex = 255;
@@ -133,6 +145,6 @@ public record ModelSection(String architecture, Map<String, Object> options, Lis
 
     /** @return the defaults: a small CNN, equal class weights, ignore 255 */
     public static ModelSection defaults() {
-        return new ModelSection(null, null, null, null, null, null, null);
+        return new ModelSection(null, null, null, null, null, null, null, null);
     }
 }

@@ -256,8 +256,15 @@ public final class TrainingRun {
         long perEpoch = Math.max(1, (tr.trainBatches().resolve(batches) + tr.accumulateGradBatches() - 1) / tr.accumulateGradBatches());
         OptimizerSettings opt = config.optimizer().settings(perEpoch * tr.maxEpochs());
         BandNormalization declared = m.normalization(data.bandCount());
+        for (String key : m.classColors().keySet()) {
+            boolean value = key.matches("\\d{1,5}") && Integer.parseInt(key) < classes.size();
+            if (!classes.contains(key) && !value) {
+                throw new ConfigException("model.classColors." + key + ": the data has no such class; its classes are "
+                        + classes + " (values 0.." + (classes.size() - 1) + ")");
+            }
+        }
         return new TaskSettings(spec, classes, declared != null ? declared : BandNormalization.of(data.bandStatistics()),
-                weights, ignore, opt);
+                weights, ignore, opt, m.classColors());
     }
 
     private static LabelTask dataKind(ChipDataModule data) {

@@ -251,6 +251,43 @@ class CliEndToEndTest {
     }
 
     /**
+     * model.classColors: colours chosen at training travel in the checkpoint to every prediction's palette, legend
+     * and QGIS style; --colors still wins; a class the data lacks and a colour that is not one are usage errors.
+     */
+    @Test
+    void classColoursChosenInYamlTravelInTheCheckpoint() throws Exception {
+        Path runs = tmp.resolve("colour-runs");
+        CliRun train = CliRun.of("train", "--config", CliRun.sample("run.yaml"), "--set", "data.chips=" + chips,
+                "--set", "runs=" + runs, "--set", "trainer.maxEpochs=1", "--set",
+                "model.classColors={URBANO: \"#aa0000\", 0: \"#00aa00\"}");
+        assertEquals(0, train.code(), train.err());
+        Path ckpt = runs.resolve("olinda/version_0/checkpoints/last.ckpt");
+        Path out = tmp.resolve("coloured.tif");
+        CliRun p = CliRun.of("predict", "--checkpoint", ckpt, "--raster", raster, "--out", out);
+        assertEquals(0, p.code(), p.err());
+        JsonNode info = new ObjectMapper().readTree(run("gdalinfo", "-json", out.toString()));
+        assertEquals("[0,170,0,255]", info.at("/bands/0/colorTable/entries/0").toString());
+        assertEquals("[1,\"URBANO\",170,0,0,255]", info.at("/rat/row/1/f").toString());
+        assertTrue(Files.readString(tmp.resolve("coloured.qml")).contains("color=\"#aa0000\" label=\"URBANO\""));
+        p = CliRun.of("predict", "--checkpoint", ckpt, "--raster", raster, "--out", out, "--overwrite", "--colors",
+                "URBANO=#0000ff");
+        assertEquals(0, p.code(), p.err());
+        assertTrue(Files.readString(tmp.resolve("coloured.qml")).contains("color=\"#0000ff\" label=\"URBANO\""));
+
+        CliRun bad = CliRun.of("train", "--config", CliRun.sample("run.yaml"), "--set", "data.chips=" + chips, "--set",
+                "runs=" + runs, "--set", "model.classColors={forest: \"#aa0000\"}");
+        assertEquals(2, bad.code(), bad.err());
+        assertTrue(bad.errorLine().endsWith("model.classColors.forest: the data has no such class; its classes are"
+                + " [RURAL, URBANO] (values 0..1)"), bad.errorLine());
+        assertFalse(Files.exists(runs.resolve("olinda/version_1")), "no run folder for a refused configuration");
+        bad = CliRun.of("train", "--config", CliRun.sample("run.yaml"), "--print-config", "--set",
+                "model.classColors={URBANO: red}");
+        assertEquals(2, bad.code(), bad.err());
+        assertTrue(bad.errorLine().endsWith("model.classColors.URBANO: 'red' is not a colour; write it as #rrggbb"
+                + " (e.g. #d62728)"), bad.errorLine());
+    }
+
+    /**
      * predict --polygons: one feature per 8-connected region of a class, named, in the raster's CRS; each class's
      * polygons cover exactly its pixels' area; polygon flags without --polygons, a shapefile and an existing file are
      * refused and leave everything as it was.

@@ -139,7 +139,8 @@ public final class ImagePredictionLogger implements Callback {
             confidence = per == 1 ? top : null;
         }
         List<String> names = task.settings().classNames();
-        Map<Integer, Color> colors = ClassPalette.of(names, Map.of(), 255);
+        Map<Integer, Color> colors = ClassPalette.of(names, ClassPalette.merge(task.settings().classColors(),
+                Map.of()), 255);
         BufferedImage image = ChipGallery.render(chips, displayBands(c), h, w, truth, predicted, confidence, names,
                 colors, task.settings().ignoreIndex());
         byte[] png = png(image);

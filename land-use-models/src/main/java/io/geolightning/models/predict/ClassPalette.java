@@ -46,6 +46,18 @@ public final class ClassPalette {
         return table;
     }
 
+    /**
+     * @param trained the colours a model was trained with ({@code #rrggbb} by class name)
+     * @param given the colours asked for now, by class name or value; they win
+     * @return both, as one map for {@link #of}
+     */
+    public static Map<String, Color> merge(Map<String, String> trained, Map<String, Color> given) {
+        Map<String, Color> out = new LinkedHashMap<>();
+        trained.forEach((name, hex) -> out.put(name, io.geolightning.geo.ClassLegend.parseHex(hex)));
+        out.putAll(given);
+        return out;
+    }
+
     private static int classValue(String key, List<String> classNames) {
         int i = classNames.indexOf(key);
         if (i >= 0) {

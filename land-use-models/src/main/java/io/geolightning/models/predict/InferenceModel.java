@@ -22,6 +22,14 @@ public interface InferenceModel extends AutoCloseable {
     /** @return the per-band normalisation the network was trained with */
     BandNormalization normalization();
 
+    /**
+     * @return the colours the model's classes were given at training ({@code #rrggbb} by class name), which
+     *     predictions use unless told otherwise; empty when none were
+     */
+    default java.util.Map<String, String> classColors() {
+        return java.util.Map.of();
+    }
+
     /** @return where the model came from (a checkpoint or .pt file name), for messages and metadata */
     String source();
 

@@ -351,7 +351,8 @@ public final class ScenePredictor {
 
     private RasterWriter classWriter(Path out, PixelWindow block, GeoTransform gt, Crs crs, PredictOptions options,
                                      Map<String, String> metadata) {
-        Map<Integer, Color> palette = ClassPalette.of(model.classNames(), options.colors(), NODATA);
+        Map<Integer, Color> palette = ClassPalette.of(model.classNames(), ClassPalette.merge(model.classColors(),
+                options.colors()), NODATA);
         return RasterWriter.builder(out).format(options.format()).size(block.width(), block.height()).bandCount(1)
                 .dataType(RasterDataType.UINT8).crs(crs).geoTransform(gt).nodata(NODATA)
                 .colorTable(palette).legend(ClassLegend.of(model.classNames(), palette))

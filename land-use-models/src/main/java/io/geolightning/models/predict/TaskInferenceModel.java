@@ -53,6 +53,11 @@ public final class TaskInferenceModel implements InferenceModel {
     }
 
     @Override
+    public java.util.Map<String, String> classColors() {
+        return task.settings().classColors();
+    }
+
+    @Override
     public BandNormalization normalization() {
         return task.settings().normalization();
     }

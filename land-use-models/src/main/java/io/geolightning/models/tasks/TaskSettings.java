@@ -1,5 +1,6 @@
 package io.geolightning.models.tasks;
 
+import io.geolightning.geo.ClassLegend;
 import io.geolightning.models.nn.Architecture;
 import io.geolightning.tiling.data.BandNormalization;
 import io.geolightning.models.nn.ModelException;
@@ -22,9 +23,12 @@ import java.util.Map;
  * @param classWeights one loss weight per class, or empty for equal weights
  * @param ignoreIndex label excluded from loss and metrics (255 by convention)
  * @param optimizer optimizer and learning-rate schedule
+ * @param classColors colours of the classes ({@code #rrggbb} by class name; given by name or value) that predictions
+ *     use for the palette, legend and QGIS style unless told otherwise; empty = the default palette
  */
 public record TaskSettings(ModelSpec model, List<String> classNames, BandNormalization normalization,
-                           List<Double> classWeights, int ignoreIndex, OptimizerSettings optimizer) {
+                           List<Double> classWeights, int ignoreIndex, OptimizerSettings optimizer,
+                           Map<String, String> classColors) {
 
     /** Default ignore label: 255, the nodata value of the uint8 label rasters. */
     public static final int DEFAULT_IGNORE_INDEX = 255;
@@ -65,6 +69,46 @@ public record TaskSettings(ModelSpec model, List<String> classNames, BandNormali
         if (optimizer == null) {
             optimizer = OptimizerSettings.defaults();
         }
+        classColors = canonicalColors(classColors, classNames);
+    }
+
+    /**
+     * Settings without class colours.
+     *
+     * @param model the network
+     * @param classNames one name per class
+     * @param normalization band normalisation
+     * @param classWeights per-class loss weights
+     * @param ignoreIndex ignored label
+     * @param optimizer optimizer settings
+     */
+    public TaskSettings(ModelSpec model, List<String> classNames, BandNormalization normalization,
+                        List<Double> classWeights, int ignoreIndex, OptimizerSettings optimizer) {
+        this(model, classNames, normalization, classWeights, ignoreIndex, optimizer, null);
+    }
+
+    /** @return colours keyed by class name (a key may name the class or its value), as {@code #rrggbb} */
+    private static Map<String, String> canonicalColors(Map<String, String> colors, List<String> classNames) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (colors == null) {
+            return Map.of();
+        }
+        colors.forEach((key, value) -> {
+            int c = classNames.indexOf(key);
+            if (c < 0 && key.matches("\\d{1,5}") && Integer.parseInt(key) < classNames.size()) {
+                c = Integer.parseInt(key);
+            }
+            if (c < 0) {
+                throw new ModelException("class colour for '" + key + "': no such class; the classes are "
+                        + classNames);
+            }
+            try {
+                out.put(classNames.get(c), ClassLegend.hex(ClassLegend.parseHex(String.valueOf(value))));
+            } catch (IllegalArgumentException e) {
+                throw new ModelException("class colour for '" + key + "': " + e.getMessage());
+            }
+        });
+        return java.util.Collections.unmodifiableMap(out);
     }
 
     /**
@@ -72,7 +116,7 @@ public record TaskSettings(ModelSpec model, List<String> classNames, BandNormali
      * @return settings with default names, identity normalisation, no weights, ignore 255, default optimizer
      */
     public static TaskSettings of(ModelSpec model) {
-        return new TaskSettings(model, null, null, null, DEFAULT_IGNORE_INDEX, null);
+        return new TaskSettings(model, null, null, null, DEFAULT_IGNORE_INDEX, null, null);
     }
 
     /**
@@ -93,27 +137,36 @@ public record TaskSettings(ModelSpec model, List<String> classNames, BandNormali
 
     /** @param names class names @return a copy with these class names */
     public TaskSettings withClassNames(List<String> names) {
-        return new TaskSettings(model, names, normalization, classWeights, ignoreIndex, optimizer);
+        return new TaskSettings(model, names, normalization, classWeights, ignoreIndex, optimizer, null);
     }
 
     /** @param n band normalisation @return a copy with it */
     public TaskSettings withNormalization(BandNormalization n) {
-        return new TaskSettings(model, classNames, n, classWeights, ignoreIndex, optimizer);
+        return new TaskSettings(model, classNames, n, classWeights, ignoreIndex, optimizer, classColors);
     }
 
     /** @param weights per-class loss weights @return a copy with them */
     public TaskSettings withClassWeights(List<Double> weights) {
-        return new TaskSettings(model, classNames, normalization, weights, ignoreIndex, optimizer);
+        return new TaskSettings(model, classNames, normalization, weights, ignoreIndex, optimizer, classColors);
     }
 
     /** @param index ignored label @return a copy with it */
     public TaskSettings withIgnoreIndex(int index) {
-        return new TaskSettings(model, classNames, normalization, classWeights, index, optimizer);
+        return new TaskSettings(model, classNames, normalization, classWeights, index, optimizer, classColors);
     }
 
     /** @param o optimizer settings @return a copy with them */
     public TaskSettings withOptimizer(OptimizerSettings o) {
-        return new TaskSettings(model, classNames, normalization, classWeights, ignoreIndex, o);
+        return new TaskSettings(model, classNames, normalization, classWeights, ignoreIndex, o, classColors);
+    }
+
+    /**
+     * @param colors colours by class name or value ({@code #rrggbb}) for the class rasters' palette, legend and QGIS
+     *     style
+     * @return a copy with them
+     */
+    public TaskSettings withClassColors(Map<String, String> colors) {
+        return new TaskSettings(model, classNames, normalization, classWeights, ignoreIndex, optimizer, colors);
     }
 
     /** @return the class weights as a float array, or null when all classes weigh 1 */
@@ -128,7 +181,10 @@ public record TaskSettings(ModelSpec model, List<String> classNames, BandNormali
         return w;
     }
 
-    /** @return the hyperparameter map: model, classNames, normalization, classWeights, ignoreIndex, optimizer */
+    /**
+     * @return the hyperparameter map: model, classNames, normalization, classWeights, ignoreIndex, optimizer and
+     *     classColors (when any)
+     */
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("model", model.toMap());
@@ -137,6 +193,9 @@ public record TaskSettings(ModelSpec model, List<String> classNames, BandNormali
         m.put("classWeights", classWeights);
         m.put("ignoreIndex", ignoreIndex);
         m.put("optimizer", optimizer.toMap());
+        if (!classColors.isEmpty()) {
+            m.put("classColors", classColors);
+        }
         return m;
     }
 
@@ -176,6 +235,14 @@ public record TaskSettings(ModelSpec model, List<String> classNames, BandNormali
         }
         return new TaskSettings(ModelSpec.fromMap((Map<String, ?>) m.get("model")), names, normalization, weights,
                 ignore instanceof Number n ? n.intValue() : DEFAULT_IGNORE_INDEX,
-                opt instanceof Map ? OptimizerSettings.fromMap((Map<String, ?>) opt) : null);
+                opt instanceof Map ? OptimizerSettings.fromMap((Map<String, ?>) opt) : null, colors(m.get("classColors")));
+    }
+
+    private static Map<String, String> colors(Object v) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (v instanceof Map<?, ?> map) {
+            map.forEach((k, c) -> out.put(String.valueOf(k), String.valueOf(c)));
+        }
+        return out;
     }
 }
