@@ -11,6 +11,7 @@ import io.geolightning.models.nn.ModelException;
 import io.geolightning.models.predict.ClassPalette;
 import io.geolightning.models.tasks.LandUseTask;
 import io.geolightning.trainer.LightningModule;
+import io.geolightning.trainer.Stage;
 import io.geolightning.trainer.Trainer;
 import io.geolightning.trainer.callbacks.Callback;
 import io.geolightning.trainer.loggers.ExperimentLogger;
@@ -115,8 +116,8 @@ public final class ImagePredictionLogger implements Callback {
 
     @Override
     public void onValidationEnd(Trainer trainer, LightningModule module) {
-        if (chips.isEmpty() || !(module instanceof LandUseTask task)) {
-            return;
+        if (chips.isEmpty() || !(module instanceof LandUseTask task) || trainer.stage() != Stage.FIT) {
+            return; // validations of a fit only: a later Trainer.validate would draw the last epoch again
         }
         int n = chips.size();
         int c = (int) chipShape[0];

@@ -51,6 +51,7 @@ class ImagePredictionLoggerTest {
                      .defaultRootDir(tmp).callbacks(images).loggers(tb).build()) {
             trainer.fit(task, chips.loader(chips.train().subList(0, 24), 8, true),
                     chips.loader(chips.val().subList(0, 12), 6, false));
+            trainer.validate(task, chips.loader(chips.val().subList(0, 12), 6, false)); // not a fit's: no drawing
         }
         tb.close();
         List<String> files;
