@@ -184,19 +184,28 @@ public final class Polygonizer {
                     }
                     Geometry shape = options.simplify() > 0 ? g.SimplifyPreserveTopology(options.simplify()) : g;
                     if (shape == null || shape.IsEmpty()) {
+                        if (shape != null && shape != g) {
+                            shape.delete();
+                        }
                         dropped++;
                         continue;
                     }
                     int value = f.GetFieldAsInteger(0);
                     Feature out = new Feature(layer.GetLayerDefn());
-                    out.SetField("class", value);
-                    out.SetField("name", value >= 0 && value < classNames.size() ? classNames.get(value) : "");
-                    out.SetField("area", shape.GetArea());
-                    out.SetGeometry(shape);
-                    if (layer.CreateFeature(out) != ogrConstants.OGRERR_NONE) {
-                        throw new IllegalStateException(Gdal.lastError("cannot write a polygon"));
+                    try {
+                        out.SetField("class", value);
+                        out.SetField("name", value >= 0 && value < classNames.size() ? classNames.get(value) : "");
+                        out.SetField("area", shape.GetArea());
+                        out.SetGeometry(shape);
+                        if (layer.CreateFeature(out) != ogrConstants.OGRERR_NONE) {
+                            throw new IllegalStateException(Gdal.lastError("cannot write a polygon"));
+                        }
+                    } finally {
+                        out.delete();
+                        if (shape != g) {
+                            shape.delete();
+                        }
                     }
-                    out.delete();
                     written++;
                 } finally {
                     f.delete();

@@ -333,11 +333,16 @@ public final class RasterWriter {
                         + dataType, "drop the colour table or write a single-band UINT8/UINT16 class map");
             }
             if (legend != null && (bandCount != 1
-                    || (dataType != RasterDataType.UINT8 && dataType != RasterDataType.UINT16)
-                    || !legend.entries().isEmpty() && !dataType.canHold(legend.entries().get(legend.entries().size() - 1)
-                    .value()))) {
-                throw GeoIOException.of(path, "class names need one UINT8 or UINT16 band holding every class value,"
-                        + " not " + bandCount + " x " + dataType, "drop the legend or write a single-band class map");
+                    || (dataType != RasterDataType.UINT8 && dataType != RasterDataType.UINT16))) {
+                throw GeoIOException.of(path, "class names need one UINT8 or UINT16 band, not " + bandCount + " x "
+                        + dataType, "drop the legend or write a single-band class map");
+            }
+            if (legend != null && !legend.entries().isEmpty()) {
+                int top = legend.entries().get(legend.entries().size() - 1).value();
+                if (!dataType.canHold(top)) {
+                    throw GeoIOException.of(path, "class value " + top + " does not fit " + dataType,
+                            "write the class map as UINT16");
+                }
             }
             if (bandDescriptions.size() > bandCount) {
                 throw GeoIOException.of(path, bandDescriptions.size() + " band descriptions for " + bandCount + " bands",

@@ -217,7 +217,8 @@ public final class StreamingRasterWriter implements AutoCloseable {
                 AtomicFiles.commit(LegendFiles.writeAux(finished, spec.legend()), aux);
                 LegendFiles.writeQml(LegendFiles.qmlOf(target), spec.legend());
             } else {
-                deleteQuietly(aux); // GDAL's sidecar of the file being replaced
+                deleteQuietly(aux); // the sidecars of the file being replaced: GDAL's and its QGIS style
+                deleteQuietly(LegendFiles.qmlOf(target));
             }
             AtomicFiles.commit(finished, target);
             committed = true;

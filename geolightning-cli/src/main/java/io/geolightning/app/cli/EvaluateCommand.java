@@ -111,6 +111,10 @@ final class EvaluateCommand implements Callable<Integer> {
             throw checks.usage((labels != null ? "--labels" : "--label-field") + " goes with --raster; pass the raster"
                     + " the labels describe");
         }
+        if (chips == null && spec.commandLine().getParseResult().hasMatchedOption("--split")) {
+            throw checks.usage("--split " + split + ": splits are a chip store's; --images and --raster score every"
+                    + " image or chip");
+        }
         if (raster != null && labels == null) {
             throw checks.usage("--raster " + raster + ": pass --labels VECTOR (and --label-field FIELD) to score it");
         }

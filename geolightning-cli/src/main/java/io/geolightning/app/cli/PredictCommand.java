@@ -219,10 +219,12 @@ final class PredictCommand implements Callable<Integer> {
 
     /** {@code --images}: every image of a folder into a CSV of file, class and probability. */
     private int predictImages(PrintWriter w, OptionChecks checks) {
-        if (region.given() || outDir != null || probabilities != null || polygons != null) {
+        if (region.given() || outDir != null || probabilities != null || polygons != null || tta
+                || (bands != null && !bands.isEmpty()) || !colors.isEmpty()) {
             throw checks.usage("--images " + images + ": classifies images into --out FILE.csv; leave out --raster,"
-                    + " --out-dir, --probabilities and --polygons");
+                    + " --out-dir, --probabilities, --polygons, --tta, --bands and --colors");
         }
+        polygonShapes.resolve(spec, false); // --connectivity, --min-area, --simplify shape polygons: refused here
         if (out == null || !out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".csv")) {
             throw checks.usage("--images " + images + ": pass --out FILE.csv (one row per image: file, class,"
                     + " probability)");

@@ -25,6 +25,10 @@ public record CallbacksSection(CheckpointSection checkpoint, EarlyStoppingSectio
         earlyStopping = earlyStopping == null ? EarlyStoppingSection.off() : earlyStopping;
         lrMonitor = lrMonitor == null ? Boolean.FALSE : lrMonitor;
         imagePredictions = imagePredictions == null ? 8 : imagePredictions;
+        if (imageBands != null && imageBands.stream().anyMatch(java.util.Objects::isNull)) {
+            throw new ConfigException("callbacks.imageBands " + imageBands + ": a band is empty; give band numbers,"
+                    + " e.g. [3, 2, 1]");
+        }
         imageBands = imageBands == null ? List.of() : List.copyOf(imageBands);
         if (imagePredictions < 0) {
             throw new ConfigException("callbacks.imagePredictions " + imagePredictions + ": must be at least 0 (0 draws"

@@ -39,6 +39,10 @@ public record ModelSection(String architecture, Map<String, Object> options, Lis
         classColors = classColors == null ? Map.of() : java.util.Collections.unmodifiableMap(
                 new java.util.LinkedHashMap<>(classColors));
         classColors.forEach((k, v) -> {
+            if (v == null) {
+                throw new ConfigException("model.classColors." + k + ": no colour (an unquoted #... is a YAML"
+                        + " comment); quote it, e.g. \"#d62728\"");
+            }
             try {
                 io.geolightning.geo.ClassLegend.parseHex(v);
             } catch (IllegalArgumentException e) {

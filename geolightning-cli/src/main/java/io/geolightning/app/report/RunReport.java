@@ -41,7 +41,7 @@ public final class RunReport {
         }
         LineChart scores = new LineChart("Metrics", "epoch", "score");
         for (String m : SCORE_METRICS) {
-            addSeries(scores, history, m, m);
+            addSeries(scores, history, m, m, lastTrainedEpoch(history));
         }
         if (!scores.isEmpty()) {
             folder.writePng(folder.plots().resolve("metrics.png"), scores.render(PLOT_WIDTH, PLOT_HEIGHT));
@@ -64,15 +64,30 @@ public final class RunReport {
      */
     static LineChart lossChart(MetricsHistory history) {
         LineChart loss = new LineChart("Loss", "epoch", "cross-entropy");
-        addSeries(loss, history, "train_loss_epoch", "train (epoch mean)");
-        addSeries(loss, history, "val_loss", "validation");
+        double last = lastTrainedEpoch(history);
+        addSeries(loss, history, "train_loss_epoch", "train (epoch mean)", last);
+        addSeries(loss, history, "val_loss", "validation", last);
         return loss;
     }
 
-    private static void addSeries(LineChart chart, MetricsHistory h, String metric, String name) {
+    /**
+     * @return the last epoch with a training loss: the final evaluation of the best checkpoint on the validation
+     *     split is logged after it (at the next epoch number, as Lightning's {@code trainer.validate} after a fit), and
+     *     belongs to the evaluation table, not to the curves
+     */
+    private static double lastTrainedEpoch(MetricsHistory h) {
+        double[] epochs = h.perEpoch("train_loss_epoch")[0];
+        return epochs.length == 0 ? Double.POSITIVE_INFINITY : epochs[epochs.length - 1];
+    }
+
+    private static void addSeries(LineChart chart, MetricsHistory h, String metric, String name, double lastEpoch) {
         double[][] s = h.perEpoch(metric);
-        if (s[0].length > 0) {
-            chart.add(name, s[0], s[1]);
+        int n = 0;
+        while (n < s[0].length && s[0][n] <= lastEpoch) {
+            n++;
+        }
+        if (n > 0) {
+            chart.add(name, java.util.Arrays.copyOf(s[0], n), java.util.Arrays.copyOf(s[1], n));
         }
     }
 

@@ -174,8 +174,8 @@ public final class TrainingRun {
     /**
      * Scores the best checkpoint (the in-memory weights when none was saved) on the test split, else the validation
      * split, with the trainer that fitted it, as Lightning's {@code trainer.test(ckpt_path="best")}: its loggers write
-     * the figures at the run's last epoch and global step, and {@code trainer.limitTestBatches} (or
-     * {@code limitValBatches}) applies.
+     * the figures at the run's last global step with the epoch count as their epoch (one past the last epoch
+     * trained), and {@code trainer.limitTestBatches} (or {@code limitValBatches}) applies.
      */
     private static Evaluation evaluate(Trainer trainer, LandUseTask trained, Path best, ChipDataModule data,
                                        RunFolder folder) {

@@ -94,6 +94,12 @@ class CliUsageTest {
                 "name: defaults"));
         String line = fails(2, CliRun.of("train"));
         assertTrue(line.startsWith("error: pass --config YAML"), line);
+        line = fails(2, CliRun.of("train", "--print-config", "--set", "model.classColors={URBANO: }"));
+        assertTrue(line.endsWith("model.classColors.URBANO: no colour (an unquoted #... is a YAML comment); quote it,"
+                + " e.g. \"#d62728\""), line);
+        line = fails(2, CliRun.of("train", "--print-config", "--set", "callbacks.imageBands=[1, ~, 3]"));
+        assertTrue(line.endsWith("callbacks.imageBands [1, null, 3]: a band is empty; give band numbers, e.g."
+                + " [3, 2, 1]"), line);
     }
 
     @Test

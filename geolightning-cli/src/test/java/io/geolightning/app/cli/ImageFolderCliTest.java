@@ -87,5 +87,14 @@ class ImageFolderCliTest {
         assertEquals(1, exists.code(), exists.err());
         assertTrue(exists.errorLine().contains("output exists; pass --overwrite"), exists.errorLine());
         assertFalse(Files.exists(tmp.resolve("p.tif")));
+        CliRun tta = CliRun.of("predict", "--checkpoint", ckpt, "--images", folder, "--out", tmp.resolve("t.csv"),
+                "--tta");
+        assertEquals(2, tta.code(), tta.err());
+        assertTrue(tta.errorLine().contains("leave out --raster, --out-dir, --probabilities, --polygons, --tta"),
+                tta.errorLine());
+        CliRun split = CliRun.of("evaluate", "--checkpoint", ckpt, "--images", folder, "--split", "val");
+        assertEquals(2, split.code(), split.err());
+        assertTrue(split.errorLine().startsWith("error: --split val: splits are a chip store's"), split.errorLine());
+        assertFalse(Files.exists(tmp.resolve("t.csv")));
     }
 }

@@ -83,19 +83,31 @@ public final class ImagePredictionLogger implements Callback {
             return;
         }
         try (NDManager manager = NDManager.newBaseManager()) {
-            for (Batch b : validation.getData(manager)) {
-                try (b) {
-                    take(b);
+            java.util.Iterator<Batch> it = validation.getData(manager).iterator();
+            try {
+                while (chips.size() < count && it.hasNext()) {
+                    try (Batch b = it.next()) {
+                        take(b);
+                    }
                 }
-                if (chips.size() >= count) {
-                    break;
-                }
+            } finally {
+                closeQuietly(it); // a loader's prefetching stops with its iterator
             }
         } catch (IOException | ai.djl.translate.TranslateException e) {
             throw new ModelException("image predictions: cannot read the validation chips (" + e.getMessage() + ")", e);
         }
         if (chipShape != null) {
             displayBands((int) chipShape[0]); // a band the chips lack is refused before training, not after an epoch
+        }
+    }
+
+    private static void closeQuietly(Object iterator) {
+        if (iterator instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.debug("closing the validation iterator: {}", e.toString());
+            }
         }
     }
 

@@ -137,7 +137,13 @@ public record TaskSettings(ModelSpec model, List<String> classNames, BandNormali
 
     /** @param names class names @return a copy with these class names */
     public TaskSettings withClassNames(List<String> names) {
-        return new TaskSettings(model, names, normalization, classWeights, ignoreIndex, optimizer, null);
+        Map<String, String> kept = new LinkedHashMap<>(); // colours of the classes that keep their name
+        classColors.forEach((name, hex) -> {
+            if (names != null && names.contains(name)) {
+                kept.put(name, hex);
+            }
+        });
+        return new TaskSettings(model, names, normalization, classWeights, ignoreIndex, optimizer, kept);
     }
 
     /** @param n band normalisation @return a copy with it */
