@@ -10,6 +10,7 @@ import io.geolightning.foundation.ExitCodes;
 import io.geolightning.tiling.labels.LabelTask;
 import io.geolightning.models.metrics.ConfusionMatrix;
 import io.geolightning.tiling.data.BandNormalization;
+import io.geolightning.models.predict.ClassScores;
 import io.geolightning.models.predict.InferenceModel;
 import io.geolightning.models.predict.ModelSignature;
 import io.geolightning.models.predict.TaskInferenceModel;
@@ -195,20 +196,7 @@ final class EvaluateCommand implements Callable<Integer> {
                     int wd = (int) shape.get(3);
                     float[] p = model.probabilities(x.toFloatArray(), n, h, wd);
                     int[] truth = b.getLabels().head().toType(DataType.INT32, false).toIntArray();
-                    int per = perPixel ? h * wd : 1;
-                    int[] predicted = new int[n * per];
-                    for (int i = 0; i < n; i++) {
-                        for (int px = 0; px < per; px++) {
-                            int best = 0;
-                            for (int c = 1; c < classes; c++) {
-                                if (p[(i * classes + c) * per + px] > p[(i * classes + best) * per + px]) {
-                                    best = c;
-                                }
-                            }
-                            predicted[i * per + px] = best;
-                        }
-                    }
-                    cm.add(truth, predicted);
+                    cm.add(truth, ClassScores.argmax(p, n, classes, perPixel ? h * wd : 1));
                 }
             }
         }

@@ -83,13 +83,9 @@ public final class ImageFolderPredictor {
             }
             float[] p = model.probabilities(batch, n, size, size);
             int classes = names.size();
+            int[] top = ClassScores.argmax(p, n, classes, 1);
             for (int i = 0; i < n; i++) {
-                int best = 0;
-                for (int c = 1; c < classes; c++) {
-                    if (p[i * classes + c] > p[i * classes + best]) {
-                        best = c;
-                    }
-                }
+                int best = top[i];
                 out.add(new Prediction(folder.relativize(images.get(from + i)), best, names.get(best),
                         p[i * classes + best]));
             }
