@@ -38,9 +38,7 @@ final class LegendFiles {
 
     /** @return the QGIS style file QGIS applies to a raster, {@code <stem>.qml} */
     static Path qmlOf(Path raster) {
-        String name = raster.getFileName().toString();
-        int dot = name.lastIndexOf('.');
-        return raster.resolveSibling((dot > 0 ? name.substring(0, dot) : name) + ".qml");
+        return raster.resolveSibling(Polygonizer.stem(raster) + ".qml");
     }
 
     /**

@@ -82,7 +82,7 @@ public final class Polygonizer {
      *     {@code <stem>.gpkg}
      */
     public static Path besideRaster(Path raster) {
-        return raster.resolveSibling(layerName(raster) + ".gpkg");
+        return raster.resolveSibling(stem(raster) + ".gpkg");
     }
 
     /**
@@ -132,7 +132,7 @@ public final class Polygonizer {
             if (rc != gdalconstConstants.CE_None) {
                 throw new IllegalStateException(Gdal.lastError("Polygonize failed"));
             }
-            long[] counts = write(regions, tmp, driverName, layerName(out), srs, classNames, options);
+            long[] counts = write(regions, tmp, driverName, stem(out), srs, classNames, options);
             AtomicFiles.commit(tmp, out);
             double secs = (System.nanoTime() - start) / 1e9;
             LOG.info("{}: {} polygons from {} ({} smaller than {} dropped) in {} s", out, counts[0],
@@ -237,7 +237,8 @@ public final class Polygonizer {
         return dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
     }
 
-    private static String layerName(Path out) {
+    /** @return a file's name without its extension: the layer name of a vector output, the base of sidecars */
+    static String stem(Path out) {
         String name = out.getFileName().toString();
         int dot = name.lastIndexOf('.');
         return dot > 0 ? name.substring(0, dot) : name;

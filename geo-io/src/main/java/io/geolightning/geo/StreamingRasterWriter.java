@@ -237,8 +237,7 @@ public final class StreamingRasterWriter implements AutoCloseable {
             if (!committed) {
                 discard();
             }
-            deleteQuietly(tiff);
-            deleteQuietly(LegendFiles.auxOf(tiff));
+            deleteQuietly(tiff); // and the .aux.xml GDAL may have written beside it
             if (cog != null && !committed) {
                 deleteQuietly(cog);
             }

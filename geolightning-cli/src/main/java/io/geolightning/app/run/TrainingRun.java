@@ -257,8 +257,7 @@ public final class TrainingRun {
         OptimizerSettings opt = config.optimizer().settings(perEpoch * tr.maxEpochs());
         BandNormalization declared = m.normalization(data.bandCount());
         for (String key : m.classColors().keySet()) {
-            boolean value = key.matches("\\d{1,5}") && Integer.parseInt(key) < classes.size();
-            if (!classes.contains(key) && !value) {
+            if (TaskSettings.classValue(key, classes) < 0) {
                 throw new ConfigException("model.classColors." + key + ": the data has no such class; its classes are "
                         + classes + " (values 0.." + (classes.size() - 1) + ")");
             }

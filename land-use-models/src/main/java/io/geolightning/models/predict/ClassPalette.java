@@ -1,6 +1,7 @@
 package io.geolightning.models.predict;
 
 import io.geolightning.models.nn.ModelException;
+import io.geolightning.models.tasks.TaskSettings;
 import java.awt.Color;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -59,12 +60,9 @@ public final class ClassPalette {
     }
 
     private static int classValue(String key, List<String> classNames) {
-        int i = classNames.indexOf(key);
-        if (i >= 0) {
-            return i;
-        }
-        if (key.matches("\\d{1,5}") && Integer.parseInt(key) < classNames.size()) {
-            return Integer.parseInt(key);
+        int c = TaskSettings.classValue(key, classNames);
+        if (c >= 0) {
+            return c;
         }
         throw new ModelException("colour for '" + key + "': the model has no such class; its classes are "
                 + classNames + " (values 0.." + (classNames.size() - 1) + ")");

@@ -87,6 +87,22 @@ public record TaskSettings(ModelSpec model, List<String> classNames, BandNormali
         this(model, classNames, normalization, classWeights, ignoreIndex, optimizer, null);
     }
 
+    /**
+     * The class a user's key names, as colours, weights by name and the like are keyed: a class name, or a class
+     * value written as a number.
+     *
+     * @param key a class name or value
+     * @param classNames the classes (class {@code i} has value {@code i})
+     * @return the class value, or -1 when the key names no class
+     */
+    public static int classValue(String key, List<String> classNames) {
+        int c = classNames.indexOf(key);
+        if (c < 0 && key.matches("\\d{1,5}") && Integer.parseInt(key) < classNames.size()) {
+            c = Integer.parseInt(key);
+        }
+        return c;
+    }
+
     /** @return colours keyed by class name (a key may name the class or its value), as {@code #rrggbb} */
     private static Map<String, String> canonicalColors(Map<String, String> colors, List<String> classNames) {
         Map<String, String> out = new LinkedHashMap<>();
@@ -94,10 +110,7 @@ public record TaskSettings(ModelSpec model, List<String> classNames, BandNormali
             return Map.of();
         }
         colors.forEach((key, value) -> {
-            int c = classNames.indexOf(key);
-            if (c < 0 && key.matches("\\d{1,5}") && Integer.parseInt(key) < classNames.size()) {
-                c = Integer.parseInt(key);
-            }
+            int c = classValue(key, classNames);
             if (c < 0) {
                 throw new ModelException("class colour for '" + key + "': no such class; the classes are "
                         + classNames);
