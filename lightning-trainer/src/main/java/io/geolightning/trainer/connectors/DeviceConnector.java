@@ -9,6 +9,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.Dataset;
+import io.geolightning.trainer.EpochDataset;
 import io.geolightning.trainer.LightningModule;
 import io.geolightning.trainer.TrainerException;
 import java.io.IOException;
@@ -85,8 +86,19 @@ public final class DeviceConnector {
      * @return its batches, on the root manager
      */
     public Iterable<Batch> iterate(Dataset data) {
+        return iterate(data, 0, 0);
+    }
+
+    /**
+     * @param data a dataset
+     * @param epoch the epoch, for an {@link EpochDataset}
+     * @param fromBatch the first batch an {@link EpochDataset} delivers (0 for all)
+     * @return the epoch's batches, on the root manager; a plain dataset delivers all of them
+     */
+    public Iterable<Batch> iterate(Dataset data, int epoch, int fromBatch) {
         try {
-            return data.getData(rootManager);
+            return data instanceof EpochDataset e ? e.epochData(rootManager, epoch, fromBatch)
+                    : data.getData(rootManager);
         } catch (IOException | ai.djl.translate.TranslateException e) {
             throw new TrainerException("cannot read batches from " + data.getClass().getSimpleName() + " ("
                     + e.getMessage() + "); check the dataset's source files", e);

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.Dataset;
+import io.geolightning.trainer.EpochDataset;
 import io.geolightning.trainer.LightningModule;
 import io.geolightning.trainer.RunProgress;
 import io.geolightning.trainer.Seeding;
@@ -58,13 +59,17 @@ final class TrainingEpochLoop {
         int accum = config.accumulateGradBatches();
         int limit = LoopLimits.ALL;
         int valEvery = LoopLimits.ALL;
-        progress.batchesDoneInEpoch(0);
         boolean pendingGrads = false;
-        Iterator<Batch> it = ctx.devices().iterate(train).iterator();
-        int idx = 0;
+        // an EpochDataset starts at the resumed batch itself; another dataset's skipped batches are produced and dropped
+        boolean seeks = train instanceof EpochDataset;
+        Iterator<Batch> it = ctx.devices().iterate(train, progress.currentEpoch(), seeks ? skipBatches : 0).iterator();
+        int idx = seeks ? skipBatches : 0;
+        boolean first = true;
+        progress.batchesDoneInEpoch(idx);
         while (idx < limit && it.hasNext() && !progress.maxStepsReached(config.maxSteps())) {
             Batch raw = it.next();
-            if (idx == 0) {
+            if (first) {
+                first = false;
                 limit = LoopLimits.train(config, raw);
                 progress.numTrainingBatches(limit == LoopLimits.ALL ? -1 : limit);
                 valEvery = LoopLimits.validationInterval(config, limit);
@@ -86,7 +91,7 @@ final class TrainingEpochLoop {
                 validate(val);
             }
         }
-        if (idx == 0) {
+        if (first) {
             throw new TrainerException("the training loader produced no batch in epoch " + progress.currentEpoch()
                     + "; check the dataset is not empty (and that limitTrainBatches/overfitBatches are > 0)");
         }
@@ -127,6 +132,8 @@ final class TrainingEpochLoop {
             if (stepNow) {
                 ctx.logging().stepDone(ctx.config().logEveryNSteps());
             }
+            // the batch is done before its end hooks run: a checkpoint saved there resumes after it
+            ctx.progress().batchesDoneInEpoch(idx + 1);
             ctx.callHooks((c, t, m) -> c.onTrainBatchEnd(t, m, loss, idx));
         } finally {
             DeviceConnector.closeBatch(raw, batch);

@@ -1,0 +1,125 @@
+package io.geolightning.trainer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.dataset.ArrayDataset;
+import ai.djl.training.dataset.Batch;
+import ai.djl.util.Progress;
+import io.geolightning.trainer.callbacks.Callback;
+import io.geolightning.trainer.optim.Adam;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The trainer asks an {@link EpochDataset} for the batches of the epoch it runs, and a run resumed from a mid-epoch
+ * checkpoint asks for the resumed epoch from the batch the checkpoint stopped at, instead of producing and dropping
+ * the batches before it.
+ */
+class EpochDatasetTest {
+
+    /** Delivers a plain dataset's batches, recording what the trainer asked for. */
+    static final class Recording implements EpochDataset {
+        final ArrayDataset data;
+        final List<String> requests = new ArrayList<>();
+        int produced;
+
+        Recording(ArrayDataset data) {
+            this.data = data;
+        }
+
+        @Override
+        public Iterable<Batch> epochData(NDManager manager, int epoch, int fromBatch) {
+            requests.add(epoch + "@" + fromBatch);
+            return () -> {
+                Iterator<Batch> all;
+                try {
+                    all = data.getData(manager).iterator();
+                } catch (IOException | ai.djl.translate.TranslateException e) {
+                    throw new IllegalStateException(e);
+                }
+                for (int i = 0; i < fromBatch && all.hasNext(); i++) {
+                    all.next().close(); // the ArrayDataset cannot seek; what counts is what the trainer asked for
+                }
+                return new Iterator<>() {
+                    @Override
+                    public boolean hasNext() {
+                        return all.hasNext();
+                    }
+
+                    @Override
+                    public Batch next() {
+                        produced++;
+                        return all.next();
+                    }
+                };
+            };
+        }
+
+        @Override
+        public Iterable<Batch> getData(NDManager manager) {
+            return epochData(manager, 0, 0);
+        }
+
+        @Override
+        public void prepare(Progress progress) {
+        }
+    }
+
+    /** Records the batch indices trained, and saves a checkpoint after batch 2 of epoch 1 once. */
+    static final class MidEpochSaver implements Callback {
+        final Path file;
+        final List<String> trained = new ArrayList<>();
+
+        MidEpochSaver(Path file) {
+            this.file = file;
+        }
+
+        @Override
+        public void onTrainBatchEnd(Trainer trainer, LightningModule module, double loss, int batchIdx) {
+            trained.add(trainer.currentEpoch() + ":" + batchIdx);
+            if (file != null && trainer.currentEpoch() == 1 && batchIdx == 2) {
+                trainer.saveCheckpoint(file);
+            }
+        }
+    }
+
+    @Test
+    void trainerAsksForEachEpochAndResumesAtTheCheckpointsBatch(@TempDir Path tmp) {
+        Path mid = tmp.resolve("mid.ckpt");
+        try (NDManager data = NDManager.newBaseManager()) {
+            ArrayDataset val = Blobs.make(data, 64, 4, 1.0, 2, 32, false);
+            Recording full = new Recording(Blobs.make(data, 256, 4, 1.0, 1, 32, false));
+            MidEpochSaver saver = new MidEpochSaver(mid);
+            try (MlpModule m = new MlpModule(8, 2, () -> Adam.builder().lr(1e-2).build())) {
+                Trainer.builder().maxEpochs(3).callbacks(saver).enableProgressBar(false).build().fit(m, full, val);
+            }
+            // the last three requests are the three epochs, each from its first batch
+            assertEquals(List.of("0@0", "1@0", "2@0"), full.requests.subList(full.requests.size() - 3,
+                    full.requests.size()));
+            assertEquals(24, saver.trained.size());
+
+            Recording resumed = new Recording(Blobs.make(data, 256, 4, 1.0, 1, 32, false));
+            MidEpochSaver after = new MidEpochSaver(null);
+            try (MlpModule m = new MlpModule(8, 2, () -> Adam.builder().lr(1e-2).build())) {
+                Trainer.builder().maxEpochs(3).ckptPath(mid).callbacks(after).enableProgressBar(false).build()
+                        .fit(m, resumed, val);
+            }
+            assertEquals(List.of("1@3", "2@0"), resumed.requests.subList(resumed.requests.size() - 2,
+                    resumed.requests.size()));
+            List<String> expected = new ArrayList<>();
+            for (int b = 3; b < 8; b++) {
+                expected.add("1:" + b);
+            }
+            for (int b = 0; b < 8; b++) {
+                expected.add("2:" + b);
+            }
+            assertEquals(expected, after.trained, "the resumed epoch trains batches 3..7, then a whole epoch");
+        }
+    }
+}
