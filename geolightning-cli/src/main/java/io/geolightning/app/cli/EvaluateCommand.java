@@ -15,7 +15,7 @@ import io.geolightning.models.predict.InferenceModel;
 import io.geolightning.models.predict.ModelSignature;
 import io.geolightning.models.predict.TaskInferenceModel;
 import io.geolightning.models.torchscript.ModelFiles;
-import io.geolightning.tiling.data.ChipLoader;
+import io.geolightning.tiling.data.ChipBatches;
 import io.geolightning.tiling.data.LoaderConfig;
 import io.geolightning.tiling.data.SatelliteDataModule;
 import io.geolightning.tiling.splits.Split;
@@ -140,7 +140,7 @@ final class EvaluateCommand implements Callable<Integer> {
                         + "); pass another --split");
             }
             data.setup(s == Split.TEST ? Stage.TEST : Stage.FIT);
-            ChipLoader loader = switch (s) {
+            ChipBatches loader = switch (s) {
                 case TRAIN -> data.trainDataLoader(); // the loader config above neither shuffles nor augments
                 case VAL -> data.valDataLoader();
                 case TEST -> data.testDataLoader();
@@ -159,7 +159,7 @@ final class EvaluateCommand implements Callable<Integer> {
     }
 
     /** Scores the model on the loader and prints the metrics and the confusion matrix. */
-    private int report(PrintWriter w, InferenceModel model, ChipLoader loader, String what, Integer ignore) {
+    private int report(PrintWriter w, InferenceModel model, ChipBatches loader, String what, Integer ignore) {
         ModelSignature sig = model.signature();
         Map<String, Double> metrics;
         ConfusionMatrix cm;
@@ -183,7 +183,7 @@ final class EvaluateCommand implements Callable<Integer> {
     }
 
     /** Runs an {@link InferenceModel} (a TorchScript model) over the loader: accuracy, mean IoU and macro F1. */
-    private static Map<String, Double> score(InferenceModel model, ChipLoader loader, ConfusionMatrix cm) {
+    private static Map<String, Double> score(InferenceModel model, ChipBatches loader, ConfusionMatrix cm) {
         boolean perPixel = model.signature().kind() == LabelTask.SEGMENTATION;
         int classes = model.signature().classes();
         try (NDManager manager = NDManager.newBaseManager()) {

@@ -7,7 +7,7 @@ import io.geolightning.models.predict.ModelSignature;
 import io.geolightning.tiling.Tiler;
 import io.geolightning.tiling.TilingConfig;
 import io.geolightning.tiling.data.BandNormalization;
-import io.geolightning.tiling.data.ChipLoader;
+import io.geolightning.tiling.data.ChipBatches;
 import io.geolightning.tiling.data.ImageFolderDataModule;
 import io.geolightning.tiling.data.LoaderConfig;
 import io.geolightning.tiling.labels.LabelConfig;
@@ -51,7 +51,7 @@ final class EvaluationSources {
      * @param batchSize images per batch
      * @return a loader over every image
      */
-    static ChipLoader imageFolder(Path folder, InferenceModel model, int batchSize) {
+    static ChipBatches imageFolder(Path folder, InferenceModel model, int batchSize) {
         ModelSignature sig = model.signature();
         if (sig.kind() != LabelTask.CLASSIFICATION || sig.bands() != 3) {
             throw new CliException("--images " + folder + ": image folders hold RGB images of one class each, but the"

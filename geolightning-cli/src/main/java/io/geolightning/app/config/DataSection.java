@@ -1,8 +1,10 @@
 package io.geolightning.app.config;
 
+import com.fasterxml.jackson.annotation.JsonFormat;
 import io.geolightning.geo.TargetGrid;
 import io.geolightning.tiling.TilingException;
 import io.geolightning.tiling.TilingSettings;
+import io.geolightning.tiling.data.LoaderConfig;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -25,7 +27,8 @@ import java.util.Set;
  * {@link TilingSettings}, written flat in the section and held here whole as {@link #tiling()}; their defaults live
  * in {@link TilingSettings}.
  *
- * @param chips chip store to read, or to write when tiling
+ * @param chips chip store to read, or to write when tiling; several stores (a list) are read as one dataset: same
+ *              bands, chip size and classes, statistics pooled (e.g. the part folders of several Spark tile jobs)
  * @param raster scene to tile
  * @param rasters the rasters of a region to tile: files, GDAL paths, globs, folders or list files
  * @param bandsFrom single-band files to stack as the bands of the raster to tile, in band order
@@ -37,10 +40,16 @@ import java.util.Set;
  * @param batchSize samples per batch (default 32)
  * @param workers decoding threads of the loaders (default 2)
  * @param augment random flips and 90 degree rotations of training chips (default false)
+ * @param streaming {@code auto} (default: stream chip stores larger than a quarter of the Java heap), {@code true}
+ *                  (always stream row groups from disk through a shuffle buffer) or {@code false} (read into memory)
+ * @param shuffleBuffer samples a streaming loader shuffles among (default 4096)
  */
-public record DataSection(String chips, String raster, List<String> rasters, List<String> bandsFrom, TargetGrid grid,
-                          TilingSettings tiling,
-                          String imageFolder, Integer resize, Integer batchSize, Integer workers, Boolean augment) {
+public record DataSection(
+        @JsonFormat(with = {JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY,
+                JsonFormat.Feature.WRITE_SINGLE_ELEM_ARRAYS_UNWRAPPED}) List<String> chips,
+        String raster, List<String> rasters, List<String> bandsFrom, TargetGrid grid, TilingSettings tiling,
+        String imageFolder, Integer resize, Integer batchSize, Integer workers, Boolean augment, String streaming,
+        Integer shuffleBuffer) {
 
     /** The component that holds the tiling keys; in YAML they are written flat in the section. */
     public static final String TILING = "tiling";
@@ -48,6 +57,7 @@ public record DataSection(String chips, String raster, List<String> rasters, Lis
     /** Fills defaults; an unset stride becomes the chip size, so the resolved configuration shows it. */
     public DataSection {
         tiling = tiling == null ? TilingSettings.defaults() : tiling;
+        chips = chips == null ? List.of() : chips.stream().filter(c -> c != null && !c.isBlank()).toList();
         rasters = rasters == null ? List.of() : List.copyOf(rasters);
         bandsFrom = bandsFrom == null ? List.of() : List.copyOf(bandsFrom);
         if (!bandsFrom.isEmpty() && (raster != null && !raster.isBlank() || !rasters.isEmpty())) {
@@ -59,6 +69,18 @@ public record DataSection(String chips, String raster, List<String> rasters, Lis
         batchSize = batchSize == null ? 32 : batchSize;
         workers = workers == null ? 2 : workers;
         augment = augment == null ? Boolean.FALSE : augment;
+        streaming = streaming == null ? "auto" : streaming.trim().toLowerCase(java.util.Locale.ROOT);
+        if (!List.of("auto", "true", "false").contains(streaming)) {
+            throw new ConfigException("data.streaming '" + streaming + "': must be auto, true or false");
+        }
+        shuffleBuffer = shuffleBuffer == null ? LoaderConfig.DEFAULT_SHUFFLE_BUFFER : shuffleBuffer;
+        atLeast("shuffleBuffer", shuffleBuffer, 1, "");
+        boolean otherSource = raster != null && !raster.isBlank() || !rasters.isEmpty() || !bandsFrom.isEmpty()
+                || imageFolder != null && !imageFolder.isBlank();
+        if (chips.size() > 1 && otherSource) {
+            throw new ConfigException("data.chips: " + chips.size() + " stores are read, not written; tile each scene"
+                    + " into its own store first, or pass one store to tile into");
+        }
         atLeast("batchSize", batchSize, 1, "");
         atLeast("workers", workers, 1, "");
         atLeast("resize", resize, 0, " (0 keeps the images' size)");
@@ -81,7 +103,7 @@ public record DataSection(String chips, String raster, List<String> rasters, Lis
 
     /** @return a section with every default and no source (a run must name one) */
     public static DataSection defaults() {
-        return new DataSection(null, null, null, null, null, null, null, null, null, null, null);
+        return new DataSection(null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** @return the split and shuffle seed, or null for the run's seed */
@@ -120,17 +142,32 @@ public record DataSection(String chips, String raster, List<String> rasters, Lis
         Set<String> unused = new LinkedHashSet<>();
         if (tilesScene()) {
             unused.addAll(List.of("imageFolder", "resize"));
-        } else if (readsImageFolder() || chips != null && !chips.isBlank()) {
+        } else if (readsImageFolder() || !chips.isEmpty()) {
             unused.addAll(List.of("raster", "rasters", "bandsFrom", "grid"));
             unused.addAll(RunConfigLoader.validKeys(TilingSettings.class));
             unused.remove("seed");
             if (readsImageFolder()) {
                 unused.removeAll(List.of("val", "test"));
+                unused.addAll(List.of("streaming", "shuffleBuffer"));
             } else {
                 unused.addAll(List.of("imageFolder", "resize"));
             }
         }
         return unused;
+    }
+
+    /** @return how the loaders read the chip store */
+    public LoaderConfig.Streaming streamingMode() {
+        return switch (streaming) {
+            case "true" -> LoaderConfig.Streaming.ON;
+            case "false" -> LoaderConfig.Streaming.OFF;
+            default -> LoaderConfig.Streaming.AUTO;
+        };
+    }
+
+    /** @return the one store to read or tile into, or null when {@code chips} is unset */
+    public String chipStore() {
+        return chips.isEmpty() ? null : chips.get(0);
     }
 
     /** @return true when this section reads class folders of images */

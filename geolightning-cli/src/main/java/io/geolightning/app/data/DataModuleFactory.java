@@ -41,7 +41,7 @@ public final class DataModuleFactory {
         }
         LoaderConfig loader = loader(data, s);
         if (data.readsImageFolder()) {
-            if (data.chips() != null) {
+            if (!data.chips().isEmpty()) {
                 throw new ConfigException("data: 'chips' and 'imageFolder' are both set; an image folder is read"
                         + " directly, remove 'chips'");
             }
@@ -55,14 +55,15 @@ public final class DataModuleFactory {
                     ratios, s, data.resize(), 512, loader));
         }
         if (data.tilesScene()) {
-            Path store = data.chips() != null ? Path.of(data.chips()) : defaultStore;
+            Path store = data.chipStore() != null ? Path.of(data.chipStore()) : defaultStore;
             return new SatelliteDataModule(SatelliteDataModule.Config.tile(tilingConfig(data, store, s), loader));
         }
-        if (data.chips() == null) {
+        if (data.chips().isEmpty()) {
             throw new ConfigException("data: no source; set 'chips' (a chip store from 'geolightning tile'), 'raster'"
                     + " + 'labels' + 'labelField' (tile a scene) or 'imageFolder' (class folders of images)");
         }
-        return new SatelliteDataModule(SatelliteDataModule.Config.store(Path.of(data.chips()), loader));
+        return new SatelliteDataModule(SatelliteDataModule.Config.stores(data.chips().stream().map(Path::of).toList(),
+                loader));
     }
 
     /**
@@ -100,6 +101,7 @@ public final class DataModuleFactory {
      */
     public static LoaderConfig loader(DataSection data, long seed) {
         return LoaderConfig.builder().batchSize(data.batchSize()).shuffle(true).seed(seed).workers(data.workers())
-                .augmentation(data.augment() ? Augmentation.flipsAndRotations() : Augmentation.none()).build();
+                .augmentation(data.augment() ? Augmentation.flipsAndRotations() : Augmentation.none())
+                .streaming(data.streamingMode()).shuffleBuffer(data.shuffleBuffer()).build();
     }
 }

@@ -102,7 +102,10 @@ public final class TrainingRun {
         folder.writeString(folder.config(), yaml);
         Map<String, Object> dataFacts = dataFacts(data, settings, folder);
         out.printf(Locale.ROOT, "run folder %s%n", folder.dir());
-        out.printf(Locale.ROOT, "data: %s%n", dataFacts.get("chips"));
+        String how = data instanceof SatelliteDataModule s && (s.config().stores().size() > 1 || s.streams(Split.TRAIN))
+                ? "  (" + (s.config().stores().size() > 1 ? s.config().stores().size() + " chip stores, " : "")
+                + (s.streams(Split.TRAIN) ? "streamed" : "in memory") + ")" : "";
+        out.printf(Locale.ROOT, "data: %s%s%n", dataFacts.get("chips"), how);
         out.printf(Locale.ROOT, "model: %s, %d bands, %d classes %s, chip %d px%n",
                 settings.model().architecture().id(), settings.model().bands(), settings.model().classes(),
                 settings.classNames(), settings.model().chipSize());
@@ -286,7 +289,10 @@ public final class TrainingRun {
         }
         BandStatistics stats = data.bandStatistics();
         if (data instanceof SatelliteDataModule s) {
-            facts.put("source", "chip store " + s.config().store().toAbsolutePath().normalize());
+            List<Path> stores = s.config().stores();
+            facts.put("source", (stores.size() == 1 ? "chip store " : stores.size() + " chip stores ")
+                    + String.join(", ", stores.stream().map(p -> p.toAbsolutePath().normalize().toString()).toList())
+                    + (s.streams(Split.TRAIN) ? " (streamed)" : ""));
             Path sidecar = new ChipStoreLayout(s.config().store()).sidecar();
             if (Files.exists(sidecar)) {
                 folder.copy(sidecar, folder.chipsJson());

@@ -10,6 +10,7 @@ import io.geolightning.app.config.RunConfigLoader;
 import io.geolightning.tiling.EdgeMode;
 import io.geolightning.tiling.TilingConfig;
 import io.geolightning.tiling.data.ImageFolderDataModule;
+import io.geolightning.tiling.data.LoaderConfig;
 import io.geolightning.tiling.data.SatelliteDataModule;
 import io.geolightning.tiling.labels.LabelTask;
 import io.geolightning.tiling.splits.BlockGrid;
@@ -55,6 +56,27 @@ class DataModuleFactoryTest {
                 "labels=b.gpkg", "mode=segmentation"), Path.of("runs/x/chips"), 1);
         assertEquals(Path.of("runs/x/chips").toAbsolutePath().normalize(), tiled.config().store()
                 .toAbsolutePath().normalize(), "tiles into the default store when data.chips is not set");
+    }
+
+    @Test
+    void severalChipStoresAndStreamingSettings() {
+        SatelliteDataModule one = (SatelliteDataModule) DataModuleFactory.create(data("chips=a.parquet"), Path.of("d"),
+                1);
+        assertEquals(List.of(Path.of("a.parquet")), one.config().stores());
+        assertEquals(LoaderConfig.Streaming.AUTO, one.config().loader().streaming());
+        assertEquals(LoaderConfig.DEFAULT_SHUFFLE_BUFFER, one.config().loader().shuffleBuffer());
+        SatelliteDataModule two = (SatelliteDataModule) DataModuleFactory.create(data("chips=[a.parquet, spark-out]",
+                "streaming=true", "shuffleBuffer=500"), Path.of("d"), 1);
+        assertEquals(List.of(Path.of("a.parquet"), Path.of("spark-out")), two.config().stores());
+        assertEquals(LoaderConfig.Streaming.ON, two.config().loader().streaming());
+        assertEquals(500, two.config().loader().shuffleBuffer());
+        assertEquals(LoaderConfig.Streaming.OFF, data("chips=a", "streaming=false").streamingMode());
+        ConfigException e = assertThrows(ConfigException.class, () -> data("chips=a", "streaming=sometimes"));
+        assertTrue(e.getMessage().endsWith("data.streaming 'sometimes': must be auto, true or false"), e.getMessage());
+        e = assertThrows(ConfigException.class, () -> data("chips=a", "shuffleBuffer=0"));
+        assertTrue(e.getMessage().endsWith("data.shuffleBuffer 0: must be at least 1"), e.getMessage());
+        e = assertThrows(ConfigException.class, () -> data("chips=[a, b]", "raster=s.tif", "labels=l.gpkg"));
+        assertTrue(e.getMessage().contains("data.chips: 2 stores are read, not written"), e.getMessage());
     }
 
     @Test

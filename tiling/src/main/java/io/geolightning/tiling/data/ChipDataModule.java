@@ -9,26 +9,26 @@ import java.util.List;
 /**
  * A Lightning data module of chips, as TorchGeo's {@code GeoDataModule} extends Lightning's: the trainer's
  * {@link LightningDataModule} life cycle ({@link #prepareData()} once - download, tile, write to disk - then
- * {@link #setup(Stage)} per stage, then the loaders, each a {@link ChipLoader}, {@code null} when its split holds no
+ * {@link #setup(Stage)} per stage, then the loaders, each {@link ChipBatches} (in memory or streamed), {@code null} when its split holds no
  * sample), plus what the model side needs: class names, band count, chip size and the normalisation statistics.
  */
 public interface ChipDataModule extends LightningDataModule {
 
     /** @return the training loader (shuffled, augmented as configured); needs setup(FIT) */
     @Override
-    ChipLoader trainDataLoader();
+    ChipBatches trainDataLoader();
 
     /** @return the validation loader (ordered, not augmented), or null when there is no validation sample */
     @Override
-    ChipLoader valDataLoader();
+    ChipBatches valDataLoader();
 
     /** @return the test loader (ordered, not augmented), or null when there is no test sample; needs setup(TEST) */
     @Override
-    ChipLoader testDataLoader();
+    ChipBatches testDataLoader();
 
     /** @return the prediction loader (ordered, no labels), or null when there is nothing to predict */
     @Override
-    ChipLoader predictDataLoader();
+    ChipBatches predictDataLoader();
 
     /** @return class names indexed by class id */
     List<String> classNames();

@@ -1,20 +1,16 @@
 package io.geolightning.tiling.data;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.Dataset;
-import ai.djl.translate.Batchifier;
 import ai.djl.util.Progress;
 import io.geolightning.tiling.TilingException;
+import io.geolightning.tiling.data.BatchAssembly.HostBatch;
 import io.geolightning.tiling.labels.LabelTask;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Random;
-import java.util.SplittableRandom;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -27,17 +23,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  * labels (N) for classification or int64 masks (N x H x W) for segmentation. Samples are decoded, normalised and
  * augmented by a pool of worker threads, at most {@code prefetch} batches ahead (in order); NDArrays are created on
  * the consuming thread, each batch in its own sub-manager of the manager passed to {@link #getData}, so closing the
- * batch frees it. Every call of {@link #getData} is one epoch: shuffling uses {@code seed + epoch}. An iteration
+ * batch frees it. Shuffling uses {@code seed + epoch}; the trainer asks for its epoch by number ({@link io.geolightning.trainer.EpochDataset}),
+ * and every call of {@link #getData} is the next epoch. An iteration
  * that is abandoned early stops its workers when {@link BatchIterator#close()} is called or, at the latest, when its
  * idle threads time out (they are daemons).
  */
-public final class ChipLoader implements Dataset {
+public final class ChipLoader implements ChipBatches {
     private static final AtomicInteger POOLS = new AtomicInteger();
 
     private final ChipSource source;
     private final BandNormalization normalization;
     private final LoaderConfig config;
     private final LabelTask labels;
+    private final BatchAssembly assembly;
     private final AtomicInteger epoch = new AtomicInteger();
 
     /**
@@ -52,29 +50,15 @@ public final class ChipLoader implements Dataset {
         this.normalization = normalization;
         this.config = config;
         this.labels = labels;
+        this.assembly = new BatchAssembly(normalization, config, labels);
     }
 
-    /** @return number of samples */
-    public int size() {
+    @Override
+    public long size() {
         return source.size();
     }
 
-    /** @return number of batches per epoch */
-    public long batchCount() {
-        int n = source.size();
-        return config.dropLast() ? n / config.batchSize() : (n + config.batchSize() - 1) / config.batchSize();
-    }
-
-    /**
-     * @return samples delivered per epoch: all of them, or only whole batches with {@code dropLast}. This is what every
-     *         batch reports as {@link Batch#getProgressTotal()}, in samples as DJL's own datasets do (the trainer
-     *         divides it by the batch size to know how many batches an epoch has)
-     */
-    public long samplesPerEpoch() {
-        return config.dropLast() ? batchCount() * config.batchSize() : source.size();
-    }
-
-    /** @return the configuration */
+    @Override
     public LoaderConfig config() {
         return config;
     }
@@ -108,10 +92,15 @@ public final class ChipLoader implements Dataset {
         return idx;
     }
 
+    /** Each call is the next epoch (see {@link #setEpoch}); the trainer asks for its epoch by number instead. */
     @Override
     public Iterable<Batch> getData(NDManager manager) {
-        int ep = epoch.getAndIncrement();
-        return () -> new BatchIterator(manager, ep);
+        return epochData(manager, epoch.getAndIncrement(), 0);
+    }
+
+    @Override
+    public Iterable<Batch> epochData(NDManager manager, int ep, int fromBatch) {
+        return () -> new BatchIterator(manager, ep, fromBatch);
     }
 
     @Override
@@ -119,59 +108,16 @@ public final class ChipLoader implements Dataset {
         // samples are ready; nothing to prepare
     }
 
-    /** Host-side batch produced by a worker. */
-    private record HostBatch(float[] images, long[] labels, int n, int bands, int h, int w) {
-    }
-
     private HostBatch build(int[] order, int batch, int ep) {
         int start = batch * config.batchSize();
         int n = Math.min(config.batchSize(), order.length - start);
-        ChipSample first = source.get(order[start]);
-        int bands = first.bands();
-        int h = first.height();
-        int w = first.width();
-        if (bands != normalization.bands()) {
-            throw new TilingException("sample " + order[start] + ": " + bands + " bands but the normalisation has "
-                    + normalization.bands() + "; use band statistics of the same chip store");
-        }
-        int plane = bands * h * w;
-        float[] images = new float[n * plane];
-        long[] lab = switch (labels) {
-            case CLASSIFICATION -> new long[n];
-            case SEGMENTATION -> new long[n * h * w];
-            case NONE -> null;
-        };
+        ChipSample[] samples = new ChipSample[n];
+        long[] keys = new long[n];
         for (int i = 0; i < n; i++) {
-            int index = order[start + i];
-            ChipSample s = i == 0 ? first : source.get(index);
-            if (s.bands() != bands || s.height() != h || s.width() != w) {
-                throw new TilingException("sample " + index + ": " + s.bands() + "x" + s.height() + "x" + s.width()
-                        + " differs from " + bands + "x" + h + "x" + w + " of its batch; chips of one loader must share"
-                        + " a size (resize them or tile with one chip size)");
-            }
-            normalization.apply(s, images, i * plane);
-            if (labels == LabelTask.CLASSIFICATION) {
-                if (s.label() == null) {
-                    throw new TilingException("sample " + index + ": has no class label; tile in classification mode"
-                            + " or load it for prediction");
-                }
-                lab[i] = s.label();
-            } else if (labels == LabelTask.SEGMENTATION) {
-                if (s.mask() == null) {
-                    throw new TilingException("sample " + index + ": has no mask; tile in segmentation mode or load it"
-                            + " for prediction");
-                }
-                for (int p = 0; p < h * w; p++) {
-                    lab[i * h * w + p] = s.mask()[p] & 0xFF;
-                }
-            }
-            if (!config.augmentation().isNone()) {
-                SplittableRandom r = new SplittableRandom(config.seed() * 1_000_003L + ep * 65_537L + index);
-                config.augmentation().apply(r, images, i * plane, bands, h, w,
-                        labels == LabelTask.SEGMENTATION ? lab : null, i * h * w);
-            }
+            keys[i] = order[start + i];
+            samples[i] = source.get(order[start + i]);
         }
-        return new HostBatch(images, lab, n, bands, h, w);
+        return assembly.build(samples, keys, ep);
     }
 
     /**
@@ -188,11 +134,14 @@ public final class ChipLoader implements Dataset {
         private long delivered;
         private long samplesDelivered;
 
-        BatchIterator(NDManager manager, int ep) {
+        BatchIterator(NDManager manager, int ep, int fromBatch) {
             this.manager = manager;
             this.ep = ep;
             this.order = order(ep);
             this.total = batchCount();
+            this.submitted = Math.min(Math.max(0, fromBatch), total);
+            this.delivered = submitted;
+            this.samplesDelivered = Math.min(submitted * config.batchSize(), samplesPerEpoch());
             int id = POOLS.incrementAndGet();
             AtomicInteger thread = new AtomicInteger();
             this.pool = new ThreadPoolExecutor(config.workers(), config.workers(), 2, TimeUnit.SECONDS,
@@ -242,18 +191,9 @@ public final class ChipLoader implements Dataset {
                 throw new TilingException("chip loader: decoding a batch failed (" + c + ")", c);
             }
             fill();
-            NDManager sub = manager.newSubManager();
-            NDArray x = sub.create(hb.images(), new Shape(hb.n(), hb.bands(), hb.h(), hb.w()));
-            NDList labelList = new NDList();
-            if (labels == LabelTask.CLASSIFICATION) {
-                labelList.add(sub.create(hb.labels(), new Shape(hb.n())));
-            } else if (labels == LabelTask.SEGMENTATION) {
-                labelList.add(sub.create(hb.labels(), new Shape(hb.n(), hb.h(), hb.w())));
-            }
             delivered++;
             samplesDelivered += hb.n();
-            return new Batch(sub, new NDList(x), labelList, hb.n(), Batchifier.STACK, Batchifier.STACK,
-                    samplesDelivered, samplesPerEpoch());
+            return assembly.toBatch(manager, hb, samplesDelivered, samplesPerEpoch());
         }
 
         /** Stops the workers and drops batches decoded ahead. */

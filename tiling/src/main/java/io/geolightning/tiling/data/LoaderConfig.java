@@ -12,9 +12,24 @@ import io.geolightning.tiling.TilingException;
  * @param workers decoding threads (at least 1)
  * @param prefetch batches decoded ahead of the consumer (bounded queue)
  * @param augmentation geometric augmentation (image and mask together)
+ * @param streaming whether a chip store is read into memory or streamed ({@link StreamingChipLoader})
+ * @param shuffleBuffer samples held by a streaming loader's shuffle buffer
  */
 public record LoaderConfig(int batchSize, boolean shuffle, long seed, boolean dropLast, int workers, int prefetch,
-                           Augmentation augmentation) {
+                           Augmentation augmentation, Streaming streaming, int shuffleBuffer) {
+
+    /** Default {@link #shuffleBuffer}: about 50 MB of 64 x 64 RGB chips. */
+    public static final int DEFAULT_SHUFFLE_BUFFER = 4096;
+
+    /** How a data module reads a chip store. */
+    public enum Streaming {
+        /** Stream a store whose files are larger than a quarter of the maximum Java heap; read smaller ones at once. */
+        AUTO,
+        /** Always stream, whatever the store's size. */
+        ON,
+        /** Always read the splits a stage needs into memory. */
+        OFF
+    }
 
     /** Validates values. */
     public LoaderConfig {
@@ -27,9 +42,18 @@ public record LoaderConfig(int batchSize, boolean shuffle, long seed, boolean dr
         if (augmentation == null) {
             augmentation = Augmentation.none();
         }
+        if (streaming == null) {
+            streaming = Streaming.AUTO;
+        }
+        if (shuffleBuffer < 1) {
+            throw new TilingException("shuffle buffer " + shuffleBuffer + ": must be at least 1 sample");
+        }
     }
 
-    /** @return a builder with batch size 32, no shuffle, seed 42, 2 workers, prefetch 4, no augmentation */
+    /**
+     * @return a builder with batch size 32, no shuffle, seed 42, up to 4 workers, prefetch 4, no augmentation,
+     *         automatic streaming and a shuffle buffer of {@value #DEFAULT_SHUFFLE_BUFFER} samples
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -37,7 +61,7 @@ public record LoaderConfig(int batchSize, boolean shuffle, long seed, boolean dr
     /** @return a builder initialised from this configuration */
     public Builder toBuilder() {
         return new Builder().batchSize(batchSize).shuffle(shuffle).seed(seed).dropLast(dropLast).workers(workers)
-                .prefetch(prefetch).augmentation(augmentation);
+                .prefetch(prefetch).augmentation(augmentation).streaming(streaming).shuffleBuffer(shuffleBuffer);
     }
 
     /** Builder of {@link LoaderConfig}. */
@@ -49,6 +73,8 @@ public record LoaderConfig(int batchSize, boolean shuffle, long seed, boolean dr
         private int workers = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
         private int prefetch = 4;
         private Augmentation augmentation = Augmentation.none();
+        private Streaming streaming = Streaming.AUTO;
+        private int shuffleBuffer = DEFAULT_SHUFFLE_BUFFER;
 
         /** @param v samples per batch */
         public Builder batchSize(int v) {
@@ -92,9 +118,22 @@ public record LoaderConfig(int batchSize, boolean shuffle, long seed, boolean dr
             return this;
         }
 
+        /** @param v whether a chip store is streamed */
+        public Builder streaming(Streaming v) {
+            streaming = v;
+            return this;
+        }
+
+        /** @param v samples in a streaming loader's shuffle buffer */
+        public Builder shuffleBuffer(int v) {
+            shuffleBuffer = v;
+            return this;
+        }
+
         /** @return the configuration */
         public LoaderConfig build() {
-            return new LoaderConfig(batchSize, shuffle, seed, dropLast, workers, prefetch, augmentation);
+            return new LoaderConfig(batchSize, shuffle, seed, dropLast, workers, prefetch, augmentation, streaming,
+                    shuffleBuffer);
         }
     }
 }

@@ -18,6 +18,7 @@ import io.geolightning.tiling.store.ChipRow;
 import io.geolightning.tiling.store.ChipStoreLayout;
 import io.geolightning.tiling.store.ChipStoreMetadata;
 import io.geolightning.tiling.store.ChipStoreReader;
+import io.geolightning.tiling.store.ChipStoreSchema;
 import io.geolightning.tiling.store.InputFingerprint;
 import io.geolightning.tiling.store.SidecarJson;
 import io.geolightning.trainer.Stage;
@@ -42,21 +43,26 @@ public final class SatelliteDataModule implements ChipDataModule {
     private static final Logger LOG = LoggerFactory.getLogger(SatelliteDataModule.class);
 
     private final Config config;
+    private ChipStores stores;
     private ChipStoreMetadata metadata;
     private final Map<Split, List<ChipSample>> samples = new EnumMap<>(Split.class);
     private final Map<Split, List<ChipRow>> chips = new EnumMap<>(Split.class);
+    private final Set<Split> streamed = EnumSet.noneOf(Split.class);
     private boolean tiledThisRun;
 
     /**
      * Configuration.
      *
-     * @param tiling how to tile, or null to use an existing store
+     * @param tiling how to tile, or null to use existing stores
      * @param store the chip store (the tiling config's store when tiling)
-     * @param loader training loader configuration (evaluation loaders drop shuffle, augmentation and dropLast)
+     * @param moreStores further chip stores read with {@code store} as one dataset (see {@link ChipStores})
+     * @param loader training loader configuration (evaluation loaders drop shuffle, augmentation and dropLast); its
+     *               {@code streaming} setting decides whether the stores are read into memory or streamed
      * @param statistics normalisation statistics overriding the store's (e.g. a training store's for a prediction
      *                   store), or null
      */
-    public record Config(TilingConfig tiling, Path store, LoaderConfig loader, BandStatistics statistics) {
+    public record Config(TilingConfig tiling, Path store, List<Path> moreStores, LoaderConfig loader,
+                         BandStatistics statistics) {
         /** Validates. */
         public Config {
             if (tiling != null) {
@@ -66,6 +72,7 @@ public final class SatelliteDataModule implements ChipDataModule {
                 throw new TilingException("satellite data module: neither a tiling configuration nor a chip store;"
                         + " pass one of them");
             }
+            moreStores = moreStores == null ? List.of() : List.copyOf(moreStores);
             if (loader == null) {
                 loader = LoaderConfig.builder().build();
             }
@@ -73,17 +80,33 @@ public final class SatelliteDataModule implements ChipDataModule {
 
         /** Tiles with {@code tiling} (into its store) and loads with {@code loader}. */
         public static Config tile(TilingConfig tiling, LoaderConfig loader) {
-            return new Config(tiling, null, loader, null);
+            return new Config(tiling, null, List.of(), loader, null);
         }
 
-        /** Uses an existing chip store. */
+        /** Uses an existing chip store (a ".parquet" file or a folder of parts, e.g. a Spark tile job's). */
         public static Config store(Path store, LoaderConfig loader) {
-            return new Config(null, store, loader, null);
+            return new Config(null, store, List.of(), loader, null);
+        }
+
+        /** Uses several existing chip stores as one dataset. */
+        public static Config stores(List<Path> stores, LoaderConfig loader) {
+            if (stores.isEmpty()) {
+                throw new TilingException("satellite data module: no chip store given; pass at least one");
+            }
+            return new Config(null, stores.get(0), stores.subList(1, stores.size()), loader, null);
+        }
+
+        /** @return every store read, {@code store} first */
+        public List<Path> stores() {
+            List<Path> all = new ArrayList<>();
+            all.add(store);
+            all.addAll(moreStores);
+            return all;
         }
 
         /** @return a copy normalising with other statistics */
         public Config withStatistics(BandStatistics s) {
-            return new Config(tiling, store, loader, s);
+            return new Config(tiling, store, moreStores, loader, s);
         }
     }
 
@@ -106,7 +129,7 @@ public final class SatelliteDataModule implements ChipDataModule {
     public void prepareData() {
         tiledThisRun = false;
         if (config.tiling() == null) {
-            metadata = ChipStoreReader.open(config.store()).requireMetadata();
+            open();
             return;
         }
         String why = staleness();
@@ -114,10 +137,15 @@ public final class SatelliteDataModule implements ChipDataModule {
             LOG.info("chip store {} is current; not tiling again", config.store());
         } else {
             LOG.info("tiling into {} ({})", config.store(), why);
-            metadata = Tiler.run(config.tiling()).metadata();
+            Tiler.run(config.tiling());
             tiledThisRun = true;
         }
-        metadata = ChipStoreReader.open(config.store()).requireMetadata();
+        open();
+    }
+
+    private void open() {
+        stores = ChipStores.open(config.stores());
+        metadata = stores.metadata();
     }
 
     /** @return null when the store is current, else why it is not */
@@ -168,7 +196,14 @@ public final class SatelliteDataModule implements ChipDataModule {
             case PREDICT -> EnumSet.of(Split.PREDICT);
         };
         need.removeAll(samples.keySet());
+        need.removeAll(streamed);
         if (need.isEmpty()) {
+            return;
+        }
+        if (stores.streams(config.loader().streaming())) {
+            streamed.addAll(need);
+            LOG.info("chip store {}: streaming {} for stage {} ({} MB of chip files)", stores.describe(), need, stage,
+                    stores.fileBytes() >> 20);
             return;
         }
         boolean predictFallback = need.contains(Split.PREDICT) && metadata.rows(Split.PREDICT.id()) == 0;
@@ -176,26 +211,40 @@ public final class SatelliteDataModule implements ChipDataModule {
             samples.put(s, new ArrayList<>());
             chips.put(s, new ArrayList<>());
         });
-        ChipStoreReader reader = ChipStoreReader.open(config.store());
-        try (ChipCursor c = reader.rows()) {
-            while (c.hasNext()) {
-                ChipRow r = c.next();
-                Split target = predictFallback ? Split.PREDICT : r.split();
-                if (need.contains(r.split())) {
-                    add(r.split(), r);
-                }
-                if (predictFallback && target != r.split()) {
-                    add(Split.PREDICT, r);
+        for (ChipStoreReader reader : stores.readers()) {
+            try (ChipCursor c = reader.rows()) {
+                while (c.hasNext()) {
+                    ChipRow r = c.next();
+                    if (need.contains(r.split())) {
+                        add(r.split(), r);
+                    }
+                    if (predictFallback && r.split() != Split.PREDICT) {
+                        add(Split.PREDICT, r);
+                    }
                 }
             }
         }
-        LOG.info("chip store {}: loaded {} for stage {}", config.store(), need, stage);
+        LOG.info("chip store {}: loaded {} for stage {}", stores.describe(), need, stage);
+    }
+
+    /** @return the splits whose rows a split's loader delivers: itself, or every row for a store without predict rows */
+    private Set<Split> rowsOf(Split split) {
+        return split == Split.PREDICT && metadata.rows(Split.PREDICT.id()) == 0 ? null : EnumSet.of(split);
     }
 
     private void add(Split s, ChipRow r) {
         samples.get(s).add(new ChipSample(r.pixels(), r.dtype(), r.bands(), r.height(), r.width(), r.label(), r.mask()));
-        chips.get(s).add(new ChipRow(r.chipId(), r.scene(), r.crs(), r.x(), r.y(), r.width(), r.height(), r.minx(),
-                r.miny(), r.maxx(), r.maxy(), r.split(), r.label(), null, r.bands(), r.dtype(), null));
+        chips.get(s).add(withoutPixels(r));
+    }
+
+    private static ChipRow withoutPixels(ChipRow r) {
+        return new ChipRow(r.chipId(), r.scene(), r.crs(), r.x(), r.y(), r.width(), r.height(), r.minx(), r.miny(),
+                r.maxx(), r.maxy(), r.split(), r.label(), null, r.bands(), r.dtype(), null);
+    }
+
+    /** @return whether the loaders of a split stream from the stores (after setup) */
+    public boolean streams(Split split) {
+        return streamed.contains(split);
     }
 
     /** @return the sidecar of the store (after prepareData) */
@@ -208,6 +257,21 @@ public final class SatelliteDataModule implements ChipDataModule {
 
     /** @return the chips of a loaded split in loader order (no pixels), e.g. to place predictions */
     public List<ChipRow> chips(Split split) {
+        if (streamed.contains(split)) {
+            // metadata columns only, in store order: the order of the split's unshuffled streaming loader
+            Set<Split> rows = rowsOf(split);
+            List<ChipRow> out = new ArrayList<>();
+            for (ChipStoreReader reader : stores.readers()) {
+                try (ChipCursor c = reader.rows(ChipStoreSchema.METADATA_COLUMNS)) {
+                    c.forEachRemaining(r -> {
+                        if (rows == null || rows.contains(r.split())) {
+                            out.add(r);
+                        }
+                    });
+                }
+            }
+            return List.copyOf(out);
+        }
         List<ChipRow> l = chips.get(split);
         if (l == null) {
             throw new IllegalStateException("split " + split.id() + " is not loaded; call setup() with its stage");
@@ -215,19 +279,30 @@ public final class SatelliteDataModule implements ChipDataModule {
         return List.copyOf(l);
     }
 
-    private ChipLoader loader(Split split, boolean training, LabelTask kind) {
+    private ChipBatches loader(Split split, boolean training, LabelTask kind) {
+        LoaderConfig lc = training ? config.loader() : config.loader().toBuilder().shuffle(false).dropLast(false)
+                .augmentation(Augmentation.none()).build();
+        BandNormalization norm = BandNormalization.of(bandStatistics(), metadata.nodataArray());
+        if (streamed.contains(split)) {
+            StreamingChipLoader l = StreamingChipLoader.open(stores.readers(), rowsOf(split), norm, lc, kind);
+            if (l.size() == 0 && split != Split.PREDICT) {
+                throw emptySplit(split);
+            }
+            return l;
+        }
         List<ChipSample> l = samples.get(split);
         if (l == null) {
             throw new IllegalStateException("split " + split.id() + " is not loaded; call setup() with its stage first");
         }
         if (l.isEmpty() && split != Split.PREDICT) {
-            throw new TilingException(config.store() + ": the " + split.id() + " split holds no chip; change the split"
-                    + " ratios or block size and tile again");
+            throw emptySplit(split);
         }
-        LoaderConfig lc = training ? config.loader() : config.loader().toBuilder().shuffle(false).dropLast(false)
-                .augmentation(Augmentation.none()).build();
-        return new ChipLoader(new ListChipSource(l), BandNormalization.of(bandStatistics(), metadata.nodataArray()), lc,
-                kind);
+        return new ChipLoader(new ListChipSource(l), norm, lc, kind);
+    }
+
+    private TilingException emptySplit(Split split) {
+        return new TilingException(stores.describe() + ": the " + split.id() + " split holds no chip; change the split"
+                + " ratios or block size and tile again");
     }
 
     /**
@@ -250,6 +325,10 @@ public final class SatelliteDataModule implements ChipDataModule {
         List<ChipSample> s = new ArrayList<>();
         List<ChipRow> c = new ArrayList<>();
         for (Split split : new Split[] {Split.TRAIN, Split.VAL}) {
+            if (streamed.contains(split)) {
+                throw new TilingException(stores.describe() + ": cross-validation folds hold the chips in memory, but"
+                        + " this store is streamed; set data.streaming: false (LoaderConfig.streaming(OFF))");
+            }
             if (!samples.containsKey(split)) {
                 throw new IllegalStateException("call setup(Stage.FIT) before asking for folds");
             }
@@ -322,23 +401,23 @@ public final class SatelliteDataModule implements ChipDataModule {
     }
 
     @Override
-    public ChipLoader trainDataLoader() {
+    public ChipBatches trainDataLoader() {
         return loader(Split.TRAIN, true, labelKind());
     }
 
     @Override
-    public ChipLoader valDataLoader() {
+    public ChipBatches valDataLoader() {
         return hasSamples(Split.VAL) ? loader(Split.VAL, false, labelKind()) : null;
     }
 
     @Override
-    public ChipLoader testDataLoader() {
+    public ChipBatches testDataLoader() {
         return hasSamples(Split.TEST) ? loader(Split.TEST, false, labelKind()) : null;
     }
 
     @Override
-    public ChipLoader predictDataLoader() {
-        ChipLoader l = loader(Split.PREDICT, false, LabelTask.NONE);
+    public ChipBatches predictDataLoader() {
+        ChipBatches l = loader(Split.PREDICT, false, LabelTask.NONE);
         return l.size() == 0 ? null : l;
     }
 
@@ -369,7 +448,7 @@ public final class SatelliteDataModule implements ChipDataModule {
         }
         BandStatistics s = metadata().bandStatistics();
         if (s == null) {
-            throw new TilingException(config.store() + ": the store has no training statistics (no train split);"
+            throw new TilingException(stores.describe() + ": the store has no training statistics (no train split);"
                     + " pass the training store's statistics with Config.withStatistics()");
         }
         return s;

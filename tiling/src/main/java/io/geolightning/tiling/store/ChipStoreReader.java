@@ -36,13 +36,26 @@ public final class ChipStoreReader {
     private final ChipStoreLayout layout;
     private final ChipStoreMetadata metadata;
     private final List<Path> parts;
+    private final List<RowGroup> rowGroups;
     private final long rowCount;
 
-    private ChipStoreReader(ChipStoreLayout layout, ChipStoreMetadata metadata, List<Path> parts, long rowCount) {
+    /**
+     * One row group of one file of a store: the unit a streaming loader reads and shuffles.
+     *
+     * @param part the Parquet file
+     * @param index the row group's index in the file
+     * @param rows its rows
+     */
+    public record RowGroup(Path part, int index, long rows) {
+    }
+
+    private ChipStoreReader(ChipStoreLayout layout, ChipStoreMetadata metadata, List<Path> parts,
+            List<RowGroup> rowGroups) {
         this.layout = layout;
         this.metadata = metadata;
         this.parts = parts;
-        this.rowCount = rowCount;
+        this.rowGroups = rowGroups;
+        this.rowCount = rowGroups.stream().mapToLong(RowGroup::rows).sum();
     }
 
     /** Opens a store and validates its files' footers. */
@@ -71,7 +84,7 @@ public final class ChipStoreReader {
                         + "into it first or pass another folder");
             }
         }
-        long rows = 0;
+        List<RowGroup> groups = new ArrayList<>();
         for (Path p : parts) {
             try (ParquetFileReader r = openFile(p)) {
                 MessageType schema = r.getFooter().getFileMetaData().getSchema();
@@ -79,12 +92,14 @@ public final class ChipStoreReader {
                     throw new TilingException(p + ": a Parquet file but not a chip store (no " + ChipStoreSchema.PIXELS
                             + "/" + ChipStoreSchema.CHIP_ID + " columns); pass a store written by ChipStoreWriter");
                 }
-                rows += r.getRecordCount();
+                for (int i = 0; i < r.getRowGroups().size(); i++) {
+                    groups.add(new RowGroup(p, i, r.getRowGroups().get(i).getRowCount()));
+                }
             } catch (IOException e) {
                 throw corrupt(p, e);
             }
         }
-        return new ChipStoreReader(layout, meta, List.copyOf(parts), rows);
+        return new ChipStoreReader(layout, meta, List.copyOf(parts), List.copyOf(groups));
     }
 
     private static ParquetFileReader openFile(Path p) throws IOException {
@@ -137,6 +152,11 @@ public final class ChipStoreReader {
         return parts;
     }
 
+    /** @return the row groups of all files, in file order, from the footers */
+    public List<RowGroup> rowGroups() {
+        return rowGroups;
+    }
+
     /** @return rows in all files, from the footers */
     public long rowCount() {
         return rowCount;
@@ -149,7 +169,18 @@ public final class ChipStoreReader {
 
     /** Streams the given columns only (e.g. {@link ChipStoreSchema#METADATA_COLUMNS} to skip pixels). */
     public ChipCursor rows(Collection<String> columns) {
-        return new Cursor(ChipStoreSchema.project(Set.copyOf(columns)));
+        return rows(rowGroups, columns);
+    }
+
+    /**
+     * Streams the given columns of some row groups, in the order given.
+     *
+     * @param groups row groups of this store (from {@link #rowGroups()})
+     * @param columns the columns to read
+     * @return the cursor
+     */
+    public ChipCursor rows(List<RowGroup> groups, Collection<String> columns) {
+        return new Cursor(List.copyOf(groups), ChipStoreSchema.project(Set.copyOf(columns)));
     }
 
     /** Calls {@code action} for every row (all columns). */
@@ -159,15 +190,17 @@ public final class ChipStoreReader {
         }
     }
 
-    private final class Cursor implements ChipCursor {
+    private static final class Cursor implements ChipCursor {
+        private final List<RowGroup> groups;
         private final MessageType projection;
-        private int partIndex;
+        private int groupIndex;
         private Path current;
         private ParquetFileReader file;
         private RecordReader<Group> records;
         private long left;
 
-        Cursor(MessageType projection) {
+        Cursor(List<RowGroup> groups, MessageType projection) {
+            this.groups = groups;
             this.projection = projection;
         }
 
@@ -175,19 +208,21 @@ public final class ChipStoreReader {
         public boolean hasNext() {
             try {
                 while (left == 0) {
-                    if (file == null) {
-                        if (partIndex >= parts.size()) {
-                            return false;
-                        }
-                        current = parts.get(partIndex++);
+                    if (groupIndex >= groups.size()) {
+                        closeFile();
+                        return false;
+                    }
+                    RowGroup g = groups.get(groupIndex++);
+                    if (file == null || !g.part().equals(current)) {
+                        closeFile();
+                        current = g.part();
                         file = openFile(current);
                         file.setRequestedSchema(projection);
                     }
-                    PageReadStore pages = file.readNextRowGroup();
+                    PageReadStore pages = file.readRowGroup(g.index());
                     if (pages == null) {
-                        file.close();
-                        file = null;
-                        continue;
+                        throw new TilingException(current + ": row group " + g.index() + " is missing; the file"
+                                + " changed since the store was opened, open it again");
                     }
                     MessageColumnIO io = new ColumnIOFactory().getColumnIO(projection);
                     records = io.getRecordReader(pages, new GroupRecordConverter(projection));
@@ -221,6 +256,12 @@ public final class ChipStoreReader {
 
         @Override
         public void close() {
+            closeFile();
+            groupIndex = groups.size();
+            left = 0;
+        }
+
+        private void closeFile() {
             if (file != null) {
                 try {
                     file.close();
@@ -229,8 +270,6 @@ public final class ChipStoreReader {
                 }
                 file = null;
             }
-            partIndex = parts.size();
-            left = 0;
         }
     }
 

@@ -7,7 +7,7 @@ import io.geolightning.tiling.Tiler;
 import io.geolightning.tiling.TilingConfig;
 import io.geolightning.tiling.TilingResult;
 import io.geolightning.tiling.data.Augmentation;
-import io.geolightning.tiling.data.ChipLoader;
+import io.geolightning.tiling.data.ChipBatches;
 import io.geolightning.tiling.data.LoaderConfig;
 import io.geolightning.tiling.data.SatelliteDataModule;
 import io.geolightning.trainer.Stage;
@@ -97,7 +97,7 @@ public final class TilingBench {
         long t0 = System.nanoTime();
         dm.setup(Stage.FIT);
         double loadSecs = (System.nanoTime() - t0) / 1e9;
-        ChipLoader loader = dm.trainDataLoader();
+        ChipBatches loader = dm.trainDataLoader();
         try (NDManager m = NDManager.newBaseManager("PyTorch")) {
             for (int epoch = 0; epoch < 2; epoch++) { // epoch 0 warms up the JIT and the engine
                 long n = 0;

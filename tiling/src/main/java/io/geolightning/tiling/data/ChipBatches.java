@@ -1,0 +1,38 @@
+package io.geolightning.tiling.data;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.dataset.Batch;
+import io.geolightning.trainer.EpochDataset;
+
+/**
+ * The batches of one split, what a {@link ChipDataModule}'s loaders return: held in memory ({@link ChipLoader}) or
+ * streamed from the chip store ({@link StreamingChipLoader}).
+ */
+public interface ChipBatches extends EpochDataset {
+
+    /** Each call is the next epoch (from 0); reads nothing up front, so it throws no checked exception. */
+    @Override
+    Iterable<Batch> getData(NDManager manager);
+
+    /** @return samples per epoch before batching */
+    long size();
+
+    /** @return batches per epoch */
+    default long batchCount() {
+        long n = size();
+        int b = config().batchSize();
+        return config().dropLast() ? n / b : (n + b - 1) / b;
+    }
+
+    /**
+     * @return samples delivered per epoch: all of them, or only whole batches with {@code dropLast}. This is what every
+     *         batch reports as {@link Batch#getProgressTotal()}, in samples as DJL's own datasets do (the trainer
+     *         divides it by the batch size to know how many batches an epoch has)
+     */
+    default long samplesPerEpoch() {
+        return config().dropLast() ? batchCount() * config().batchSize() : size();
+    }
+
+    /** @return the batching configuration */
+    LoaderConfig config();
+}
