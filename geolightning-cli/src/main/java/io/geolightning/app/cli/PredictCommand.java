@@ -1,5 +1,6 @@
 package io.geolightning.app.cli;
 
+import io.geolightning.models.nn.NativeCpuGuard;
 import io.geolightning.foundation.ExitCodes;
 import io.geolightning.geo.ClassLegend;
 import io.geolightning.geo.GdalPath;
@@ -114,6 +115,7 @@ final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        NativeCpuGuard.inferenceOnly(); // forward passes only: no ISA cap needed (see NativeCpuGuard)
         PrintWriter w = spec.commandLine().getOut();
         windowing.validate(spec);
         OptionChecks checks = new OptionChecks(spec);

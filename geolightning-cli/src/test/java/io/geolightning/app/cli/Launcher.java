@@ -30,6 +30,15 @@ final class Launcher {
      * @return what it did (waits at most 120 s)
      */
     static Launch run(Path tmp, String name, List<String> args) throws IOException, InterruptedException {
+        return run(tmp, name, args, Map.of());
+    }
+
+    /**
+     * @param environment variables to set for the launcher, an empty value removing one
+     * @see #run(Path, String, List)
+     */
+    static Launch run(Path tmp, String name, List<String> args, Map<String, String> environment)
+            throws IOException, InterruptedException {
         Path root = Path.of(System.getProperty("geolightning.root"));
         List<String> cmd = new ArrayList<>(List.of("bash", root.resolve("scripts/geolightning").toString()));
         cmd.addAll(args);
@@ -42,6 +51,13 @@ final class Launcher {
                 System.getProperty("java.class.path")));
         env.put("PATH", Path.of(System.getProperty("java.home"), "bin") + File.pathSeparator + env.get("PATH"));
         env.put("JAVA_OPTS", "-Xmx2g");
+        environment.forEach((k, v) -> {
+            if (v.isEmpty()) {
+                env.remove(k);
+            } else {
+                env.put(k, v);
+            }
+        });
         Process p = pb.start();
         if (!p.waitFor(120, TimeUnit.SECONDS)) {
             p.destroyForcibly();

@@ -14,12 +14,19 @@ import org.slf4j.LoggerFactory;
  * oneDNN reads that variable when it creates its first primitive, so setting it in this process before the first
  * convolution is enough. A value already set by the user is kept; {@code -Dgeolightning.keepOneDnnIsa=true} disables
  * the guard.
+ *
+ * <p>{@code scripts/probe-onednn-isa} narrows it down on this machine (an AMD EPYC with AVX-512 BF16): weight gradients
+ * are wrong or NaN at every AVX-512 level ({@code AVX512_CORE}, {@code _VNNI}, {@code _BF16}) and right at {@code AVX2}
+ * and {@code AVX2_VNNI}; the forward pass matches float64 at every level. So only training needs the cap: a process
+ * that only predicts declares it with {@link #inferenceOnly()} (the CLI's predict, evaluate and export commands do) and
+ * runs at the CPU's widest ISA.
  */
 public final class NativeCpuGuard {
 
     private static final Logger LOG = LoggerFactory.getLogger(NativeCpuGuard.class);
     private static final String VARIABLE = "ONEDNN_MAX_CPU_ISA";
     private static volatile boolean applied;
+    private static volatile boolean inferenceOnly;
 
     private NativeCpuGuard() {
     }
@@ -34,7 +41,7 @@ public final class NativeCpuGuard {
      * first convolution runs (the networks' factory and tasks do).
      */
     public static synchronized void apply() {
-        if (applied) {
+        if (applied || inferenceOnly) {
             return;
         }
         applied = true;
@@ -50,6 +57,30 @@ public final class NativeCpuGuard {
         } catch (Throwable e) {
             LOG.warn("could not set {}=AVX2 ({}); if training does not converge or stops on NaN losses, export "
                     + "{}=AVX2 before starting Java", VARIABLE, e.getMessage(), VARIABLE);
+        }
+    }
+
+    /**
+     * Declares that this process only runs forward passes, which are correct at every oneDNN ISA level: {@link #apply()}
+     * then leaves the ISA alone. Call before the first model is built (later, a convolution may already have fixed the
+     * ISA). {@link #checkTraining()} refuses to train afterwards unless the cap was set outside.
+     */
+    public static synchronized void inferenceOnly() {
+        if (!applied) {
+            inferenceOnly = true;
+        }
+    }
+
+    /**
+     * Called when training starts: fails when this process declared {@link #inferenceOnly()} and nobody capped the ISA,
+     * since its convolution gradients could be wrong.
+     *
+     * @throws IllegalStateException then
+     */
+    public static void checkTraining() {
+        if (inferenceOnly && System.getenv(VARIABLE) == null && !Boolean.getBoolean("geolightning.keepOneDnnIsa")) {
+            throw new IllegalStateException("this process declared it would only predict (NativeCpuGuard.inferenceOnly)"
+                    + " but starts training; export " + VARIABLE + "=AVX2 or train in another process");
         }
     }
 }

@@ -11,6 +11,7 @@ import io.geolightning.models.metrics.ConfusionMatrix;
 import io.geolightning.models.nn.ModelException;
 import io.geolightning.models.nn.ModelFactory;
 import io.geolightning.models.nn.ModelSpec;
+import io.geolightning.models.nn.NativeCpuGuard;
 import io.geolightning.models.nn.ResNetUNet;
 import io.geolightning.tiling.labels.LabelTask;
 import io.geolightning.trainer.LightningModule;
@@ -303,6 +304,7 @@ public abstract class LandUseTask extends LightningModule {
 
     @Override
     public OptimizerConfig configureOptimizers() {
+        NativeCpuGuard.checkTraining(); // the trainer asks for the optimizers before the first training step
         LightningOptimizer optimizer = settings.optimizer().build();
         double factor = settings.optimizer().backboneLrFactor();
         if (factor != 1.0) {

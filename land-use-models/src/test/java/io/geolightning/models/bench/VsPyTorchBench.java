@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.dataset.ArrayDataset;
 import io.geolightning.models.nn.Architecture;
 import io.geolightning.models.nn.ModelSpec;
+import io.geolightning.models.nn.NativeCpuGuard;
 import io.geolightning.models.tasks.LandUseTask;
 import io.geolightning.models.tasks.TaskSettings;
 import io.geolightning.trainer.LightningModule;
@@ -18,7 +19,7 @@ import java.util.Random;
 /**
  * GeoLightning's side of {@code scripts/bench-vs-pytorch}: its ResNet-18 (64 px RGB, 30 classes) as shipped, a
  * {@link LandUseTask} (AdamW, cross-entropy, accuracy logged) trained by the {@link Trainer} on in-memory batches of
- * 64, and the same network's eval-mode forward passes; {@code warmup} steps, then {@code steps} timed ones. Prints
+ * 64, and the same network's eval-mode forward passes (uncapped ISA, as the CLI's predict runs them); {@code warmup} steps, then {@code steps} timed ones. Prints
  * {@code train_img_per_s=...} or {@code infer_img_per_s=...} for the script to compare with PyTorch's.
  */
 public final class VsPyTorchBench {
@@ -35,6 +36,9 @@ public final class VsPyTorchBench {
         String mode = args.length > 0 ? args[0] : "train";
         int steps = args.length > 1 ? Integer.parseInt(args[1]) : 20;
         int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 5;
+        if (!mode.equals("train")) {
+            NativeCpuGuard.inferenceOnly(); // as the CLI's predict does: no ISA cap for forward passes
+        }
         ModelSpec spec = ModelSpec.of(Architecture.RESNET18, 3, 30, 64);
         Random r = new Random(42);
         int n = (steps + warmup) * BATCH;

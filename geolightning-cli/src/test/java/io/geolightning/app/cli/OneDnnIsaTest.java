@@ -1,0 +1,55 @@
+package io.geolightning.app.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Training is capped at oneDNN's AVX2 kernels (their AVX-512 weight gradients are wrong on this machine's CPU, see
+ * scripts/probe-onednn-isa) and prediction is not (the forward pass is right at every level): the real launcher, with
+ * no ONEDNN_MAX_CPU_ISA of the user's, trains on AVX2 and predicts on the CPU's widest ISA, as oneDNN itself reports
+ * (ONEDNN_VERBOSE).
+ */
+class OneDnnIsaTest {
+
+    private static final Pattern ISA = Pattern.compile("isa:([^,\\n]*)");
+
+    private static String isa(Launcher.Launch l) {
+        Matcher m = ISA.matcher(l.out() + "\n" + l.err());
+        assertTrue(m.find(), "oneDNN reported no ISA:\n" + l.out() + l.err());
+        return m.group(1);
+    }
+
+    @Test
+    void trainingIsCappedAndPredictionIsNot(@TempDir Path tmp) throws Exception {
+        Path chips = tmp.resolve("chips");
+        CliRun tile = CliRun.tileOlinda(chips);
+        assertEquals(0, tile.code(), tile.err());
+        Map<String, String> env = Map.of("ONEDNN_MAX_CPU_ISA", "", "ONEDNN_VERBOSE", "1");
+        Path root = Path.of(System.getProperty("geolightning.root"));
+        Launcher.Launch train = Launcher.run(tmp, "train", List.of("train", "--config",
+                root.resolve("sample-data/run.yaml").toString(), "--set", "data.chips=" + chips, "--set",
+                "runs=" + tmp.resolve("runs"), "--set", "trainer.maxEpochs=1"), env);
+        assertEquals(0, train.code(), train.err());
+        assertEquals("Intel AVX2", isa(train));
+        Path ckpt;
+        try (Stream<Path> s = Files.walk(tmp.resolve("runs"))) {
+            ckpt = s.filter(p -> p.toString().endsWith(".ckpt") && !p.endsWith("last.ckpt")).findFirst().orElseThrow();
+        }
+        Launcher.Launch predict = Launcher.run(tmp, "predict", List.of("predict", "--checkpoint", ckpt.toString(),
+                "--raster", BadInputs.RASTER.toString(), "--out", tmp.resolve("p.tif").toString()), env);
+        assertEquals(0, predict.code(), predict.err());
+        assumeTrue(Files.readString(Path.of("/proc/cpuinfo")).contains(" avx512f"), "no AVX-512 on this CPU");
+        assertTrue(isa(predict).startsWith("Intel AVX-512"), isa(predict));
+    }
+}

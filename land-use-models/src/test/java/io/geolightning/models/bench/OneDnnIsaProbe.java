@@ -1,0 +1,136 @@
+package io.geolightning.models.bench;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.training.GradientCollector;
+import java.util.Locale;
+
+/**
+ * The probe behind {@code scripts/probe-onednn-isa}: are libtorch's float32 convolutions (oneDNN, at whatever ISA
+ * {@code ONEDNN_MAX_CPU_ISA} allows this process) correct on this CPU? A ResNet-like stack (7x7 stride-2 stem, then
+ * 3x3 convolutions with ReLU, 3 to 64 channels, batch 16 at 64 px) runs forward and backward in float32 and in float64
+ * (PyTorch's own kernels, not oneDNN: the reference) from the same weights and inputs; per run it prints the relative
+ * error of the output and of every layer's weight gradient. Run counts with an error above 1e-3 or a NaN are the
+ * verdict; the script runs one JVM per ISA level, since oneDNN reads the variable once.
+ */
+public final class OneDnnIsaProbe {
+
+    private static long[][] LAYERS = {{64, 3, 7, 7}, {64, 64, 3, 3}, {64, 64, 3, 3}, {128, 64, 3, 3}};
+    private static int[] STRIDES = {2, 1, 1, 2};
+    private static Shape input = new Shape(16, 3, 64, 64);
+
+    private OneDnnIsaProbe() {
+    }
+
+    /**
+     * @param args [runs] (default 20) [net: {@code resnet} (default) or {@code small}, conv-relu-conv with 8 channels
+     *             on 4 x 3 x 16 x 16 inputs]
+     */
+    public static void main(String[] args) {
+        int runs = args.length > 0 ? Integer.parseInt(args[0]) : 20;
+        if (args.length > 1 && args[1].equals("small")) {
+            LAYERS = new long[][] {{8, 3, 3, 3}, {8, 8, 3, 3}};
+            STRIDES = new int[] {1, 1};
+            input = new Shape(4, 3, 16, 16);
+        }
+        double worstForward = 0;
+        double worstGradient = 0;
+        int badForward = 0;
+        int badGradient = 0;
+        try (NDManager m = NDManager.newBaseManager()) {
+            for (int r = 0; r < runs; r++) {
+                Engine.getInstance().setRandomSeed(1000 + r);
+                NDArray x = m.randomNormal(input);
+                NDArray[] w = new NDArray[LAYERS.length];
+                for (int l = 0; l < LAYERS.length; l++) {
+                    long fanIn = LAYERS[l][1] * LAYERS[l][2] * LAYERS[l][3];
+                    w[l] = m.randomNormal(new Shape(LAYERS[l])).mul(Math.sqrt(2.0 / fanIn));
+                }
+                NDArray probe = m.randomNormal(outputShape());
+                Result single = run(m, x, w, probe, DataType.FLOAT32);
+                Result ref = run(m, x, w, probe, DataType.FLOAT64);
+                double fe = relError(single.out, ref.out);
+                double ge = 0;
+                StringBuilder perLayer = new StringBuilder();
+                for (int l = 0; l < LAYERS.length; l++) {
+                    double e = relError(single.grads[l], ref.grads[l]);
+                    ge = Double.isNaN(e) || Double.isNaN(ge) ? Double.NaN : Math.max(ge, e);
+                    perLayer.append(String.format(Locale.ROOT, " layer%d=%.3g", l, e));
+                }
+                if (bad(ge) && Boolean.getBoolean("probe.verbose")) {
+                    System.out.println("run " + r + ":" + perLayer);
+                }
+                worstForward = Math.max(worstForward, fe);
+                worstGradient = Double.isNaN(ge) || Double.isNaN(worstGradient) ? Double.NaN
+                        : Math.max(worstGradient, ge);
+                badForward += bad(fe) ? 1 : 0;
+                badGradient += bad(ge) ? 1 : 0;
+            }
+        }
+        System.out.printf(Locale.ROOT, "runs=%d bad_forward=%d bad_gradient=%d worst_forward=%.3g worst_gradient=%.3g%n",
+                runs, badForward, badGradient, worstForward, worstGradient);
+    }
+
+    private static Shape outputShape() {
+        long h = input.get(2);
+        for (int l = 0; l < LAYERS.length; l++) {
+            long k = LAYERS[l][2];
+            h = (h + 2 * (k / 2) - k) / STRIDES[l] + 1;
+        }
+        return new Shape(input.get(0), LAYERS[LAYERS.length - 1][0], h, h);
+    }
+
+    private static boolean bad(double e) {
+        return !(e <= 1e-3);
+    }
+
+    private record Result(double[] out, double[][] grads) {
+    }
+
+    private static Result run(NDManager parent, NDArray x, NDArray[] w, NDArray probe, DataType type) {
+        try (NDManager m = parent.newSubManager()) {
+            NDArray in = x.toType(type, true);
+            in.attach(m);
+            NDArray[] ws = new NDArray[w.length];
+            for (int l = 0; l < w.length; l++) {
+                ws[l] = w[l].toType(type, true);
+                ws[l].attach(m);
+                ws[l].setRequiresGradient(true);
+            }
+            double[] out;
+            double[][] grads = new double[w.length][];
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                NDArray h = in;
+                for (int l = 0; l < w.length; l++) {
+                    int k = (int) LAYERS[l][2];
+                    h = Conv2d.conv2d(h, ws[l], null, new Shape(STRIDES[l], STRIDES[l]), new Shape(k / 2, k / 2),
+                            new Shape(1, 1), 1).head();
+                    h = l + 1 < w.length ? h.maximum(0) : h;
+                }
+                // a loss whose gradient reaches every output element with its own fixed random weight
+                NDArray loss = h.mul(probe.toType(type, false)).sum();
+                out = h.toType(DataType.FLOAT64, false).toDoubleArray();
+                gc.backward(loss);
+            }
+            for (int l = 0; l < w.length; l++) {
+                grads[l] = ws[l].getGradient().toType(DataType.FLOAT64, false).toDoubleArray();
+            }
+            return new Result(out, grads);
+        }
+    }
+
+    private static double relError(double[] a, double[] ref) {
+        double num = 0;
+        double den = 0;
+        for (int i = 0; i < a.length; i++) {
+            double d = a[i] - ref[i];
+            num += d * d;
+            den += ref[i] * ref[i];
+        }
+        return Math.sqrt(num / den);
+    }
+}
