@@ -1,5 +1,10 @@
 package io.geolightning.spark;
 
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.dataset.Batch;
+import io.geolightning.tiling.data.LoaderConfig;
+import io.geolightning.tiling.data.SatelliteDataModule;
+import io.geolightning.trainer.Stage;
 import static io.geolightning.spark.SparkTestSupport.csv;
 import static io.geolightning.spark.SparkTestSupport.data;
 import static io.geolightning.spark.SparkTestSupport.nbClip;
@@ -86,6 +91,33 @@ class TileJobTest {
         assertEquals(b.rowCounts(), a.rowCounts());
         assertEquals(b.bandStatistics(), a.bandStatistics(), "one scene: its train statistics unchanged");
         assertEquals(b.bands(), a.bands());
+
+        // the folder of parts trains as a store: streamed, its batches are the single-machine store's, value for value
+        LoaderConfig loader = LoaderConfig.builder().batchSize(16).streaming(LoaderConfig.Streaming.ON).build();
+        SatelliteDataModule streamed = new SatelliteDataModule(SatelliteDataModule.Config.store(store, loader));
+        SatelliteDataModule memory = new SatelliteDataModule(SatelliteDataModule.Config.store(ref,
+                loader.toBuilder().streaming(LoaderConfig.Streaming.OFF).build()));
+        streamed.setup(Stage.FIT);
+        memory.setup(Stage.FIT);
+        assertTrue(streamed.streams(Split.TRAIN));
+        try (NDManager m = NDManager.newBaseManager()) {
+            float sumStreamed = 0;
+            float sumMemory = 0;
+            long n = 0;
+            for (Batch batch : streamed.trainDataLoader().getData(m)) {
+                try (batch) {
+                    sumStreamed += batch.getData().head().sum().getFloat();
+                    n += batch.getSize();
+                }
+            }
+            for (Batch batch : memory.trainDataLoader().getData(m)) {
+                try (batch) {
+                    sumMemory += batch.getData().head().sum().getFloat();
+                }
+            }
+            assertEquals(b.rows("train"), n);
+            assertEquals(sumMemory, sumStreamed, Math.abs(sumMemory) * 1e-4 + 1e-2);
+        }
     }
 
     @Test
