@@ -28,6 +28,7 @@ class EpochDatasetTest {
         final ArrayDataset data;
         final List<String> requests = new ArrayList<>();
         int produced;
+        int closed;
 
         Recording(ArrayDataset data) {
             this.data = data;
@@ -46,7 +47,12 @@ class EpochDatasetTest {
                 for (int i = 0; i < fromBatch && all.hasNext(); i++) {
                     all.next().close(); // the ArrayDataset cannot seek; what counts is what the trainer asked for
                 }
-                return new Iterator<>() {
+                return new CloseableIterator() {
+                    @Override
+                    public void close() {
+                        closed++;
+                    }
+
                     @Override
                     public boolean hasNext() {
                         return all.hasNext();
@@ -69,6 +75,11 @@ class EpochDatasetTest {
         @Override
         public void prepare(Progress progress) {
         }
+    }
+
+    interface CloseableIterator extends Iterator<Batch>, AutoCloseable {
+        @Override
+        void close();
     }
 
     /** Records the batch indices trained, and saves a checkpoint after batch 2 of epoch 1 once. */
@@ -103,6 +114,15 @@ class EpochDatasetTest {
             assertEquals(List.of("0@0", "1@0", "2@0"), full.requests.subList(full.requests.size() - 3,
                     full.requests.size()));
             assertEquals(24, saver.trained.size());
+            assertEquals(full.requests.size(), full.closed, "every iterator the trainer opened was closed");
+
+            // stopping early (limitTrainBatches) closes the epoch's iterator too, so a loader stops reading ahead
+            Recording limited = new Recording(Blobs.make(data, 256, 4, 1.0, 1, 32, false));
+            try (MlpModule m = new MlpModule(8, 2, () -> Adam.builder().lr(1e-2).build())) {
+                Trainer.builder().maxEpochs(2).limitTrainBatches(BatchLimit.count(3)).enableProgressBar(false).build()
+                        .fit(m, limited, val);
+            }
+            assertEquals(limited.requests.size(), limited.closed);
 
             Recording resumed = new Recording(Blobs.make(data, 256, 4, 1.0, 1, 32, false));
             MidEpochSaver after = new MidEpochSaver(null);
@@ -110,6 +130,7 @@ class EpochDatasetTest {
                 Trainer.builder().maxEpochs(3).ckptPath(mid).callbacks(after).enableProgressBar(false).build()
                         .fit(m, resumed, val);
             }
+            assertEquals(resumed.requests.size(), resumed.closed, "every iterator the trainer opened was closed");
             assertEquals(List.of("1@3", "2@0"), resumed.requests.subList(resumed.requests.size() - 2,
                     resumed.requests.size()));
             List<String> expected = new ArrayList<>();

@@ -116,11 +116,31 @@ public final class DeviceConnector {
             return;
         }
         Iterator<Batch> it = iterate(train).iterator();
-        if (!it.hasNext()) {
-            throw new TrainerException("the training loader produced no batch; check the dataset is not empty");
+        try {
+            if (!it.hasNext()) {
+                throw new TrainerException("the training loader produced no batch; check the dataset is not empty");
+            }
+            try (Batch first = it.next()) {
+                initialize(module, first);
+            }
+        } finally {
+            closeIterator(it);
         }
-        try (Batch first = it.next()) {
-            initialize(module, first);
+    }
+
+    /**
+     * Closes an iterator of batches that is {@link AutoCloseable} (a loader's, whose worker threads read ahead), so
+     * stopping before its end - one batch to initialise, {@code limitTrainBatches}, {@code maxSteps} - stops them.
+     *
+     * @param it the iterator
+     */
+    public static void closeIterator(Iterator<?> it) {
+        if (it instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                throw new TrainerException("closing the data loader failed (" + e.getMessage() + ")", e);
+            }
         }
     }
 

@@ -37,10 +37,14 @@ public final class EvaluationLoop {
     public Map<String, Double> runStandalone(Dataset data, Stage stage) {
         DeviceConnector devices = ctx.devices();
         Iterator<Batch> peek = devices.iterate(data).iterator();
-        if (peek.hasNext()) {
-            Batch first = peek.next();
-            devices.initialize(ctx.module(), first);
-            first.close();
+        try {
+            if (peek.hasNext()) {
+                Batch first = peek.next();
+                devices.initialize(ctx.module(), first);
+                first.close();
+            }
+        } finally {
+            DeviceConnector.closeIterator(peek);
         }
         devices.newParameterStore(ctx.module());
         Map<String, Double> out = run(data, stage, LoopLimits.ALL);
@@ -72,9 +76,33 @@ public final class EvaluationLoop {
         if (!progress.isSanityChecking()) {
             ctx.callHooks(validation ? Callback::onValidationStart : Callback::onTestStart);
         }
+        Iterator<Batch> it = ctx.devices().iterate(data).iterator();
+        try {
+            evaluate(it, stage, limit);
+        } finally {
+            DeviceConnector.closeIterator(it);
+        }
+        progress.currentBatchSize(0);
+        if (validation) {
+            module.onValidationEpochEnd();
+        } else {
+            module.onTestEpochEnd();
+        }
+        Map<String, Double> results = ctx.logging().endEvaluation();
+        progress.stage(previous);
+        if (progress.isSanityChecking()) {
+            return results;
+        }
+        return finish(results, validation);
+    }
+
+    /** Runs the batches of one pass. */
+    private void evaluate(Iterator<Batch> it, Stage stage, int limit) {
+        RunProgress progress = ctx.progress();
+        LightningModule module = ctx.module();
         DeviceConnector devices = ctx.devices();
+        boolean validation = stage == Stage.VALIDATE;
         int idx = 0;
-        Iterator<Batch> it = devices.iterate(data).iterator();
         while (idx < limit && it.hasNext()) {
             Batch raw = it.next();
             if (idx == 0 && limit == LoopLimits.ALL && !progress.isSanityChecking()) {
@@ -98,19 +126,11 @@ public final class EvaluationLoop {
             }
             idx++;
         }
-        progress.currentBatchSize(0);
+    }
+
+    private Map<String, Double> finish(Map<String, Double> results, boolean validation) {
         if (validation) {
-            module.onValidationEpochEnd();
-        } else {
-            module.onTestEpochEnd();
-        }
-        Map<String, Double> results = ctx.logging().endEvaluation();
-        progress.stage(previous);
-        if (progress.isSanityChecking()) {
-            return results;
-        }
-        if (validation) {
-            progress.validationDone();
+            ctx.progress().validationDone();
         }
         ctx.callHooks(validation ? Callback::onValidationEnd : Callback::onTestEnd);
         return results;

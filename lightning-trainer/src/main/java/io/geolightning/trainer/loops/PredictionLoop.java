@@ -5,6 +5,7 @@ import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.Dataset;
 import io.geolightning.trainer.LightningModule;
 import io.geolightning.trainer.connectors.DeviceConnector;
+import java.util.Iterator;
 import java.util.function.BiConsumer;
 
 /**
@@ -29,27 +30,38 @@ public final class PredictionLoop {
      */
     public void run(Dataset data, BiConsumer<Batch, NDList> consumer) {
         LightningModule module = ctx.module();
-        DeviceConnector devices = ctx.devices();
         module.onPredictEpochStart();
         int idx = 0;
-        for (Batch raw : devices.iterate(data)) {
-            if (idx == 0) {
-                devices.initialize(module, raw);
-                devices.newParameterStore(module);
+        Iterator<Batch> it = ctx.devices().iterate(data).iterator();
+        try {
+            while (it.hasNext()) {
+                Batch raw = it.next();
+                idx = predictBatch(raw, idx, consumer);
             }
-            Batch batch = devices.onDevice(raw);
-            int batchIdx = idx;
-            try {
-                devices.inStep(() -> {
-                    ctx.progress().currentBatchSize(batch.getSize());
-                    consumer.accept(batch, module.predictStep(batch, batchIdx));
-                    return null;
-                });
-            } finally {
-                DeviceConnector.closeBatch(raw, batch);
-            }
-            idx++;
+        } finally {
+            DeviceConnector.closeIterator(it);
         }
         module.onPredictEpochEnd();
+    }
+
+    /** Predicts one batch (the first initialises the module); @return the next batch index */
+    private int predictBatch(Batch raw, int idx, BiConsumer<Batch, NDList> consumer) {
+        LightningModule module = ctx.module();
+        DeviceConnector devices = ctx.devices();
+        if (idx == 0) {
+            devices.initialize(module, raw);
+            devices.newParameterStore(module);
+        }
+        Batch batch = devices.onDevice(raw);
+        try {
+            devices.inStep(() -> {
+                ctx.progress().currentBatchSize(batch.getSize());
+                consumer.accept(batch, module.predictStep(batch, idx));
+                return null;
+            });
+        } finally {
+            DeviceConnector.closeBatch(raw, batch);
+        }
+        return idx + 1;
     }
 }

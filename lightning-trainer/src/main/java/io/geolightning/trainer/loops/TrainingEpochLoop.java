@@ -66,30 +66,34 @@ final class TrainingEpochLoop {
         int idx = seeks ? skipBatches : 0;
         boolean first = true;
         progress.batchesDoneInEpoch(idx);
-        while (idx < limit && it.hasNext() && !progress.maxStepsReached(config.maxSteps())) {
-            Batch raw = it.next();
-            if (first) {
-                first = false;
-                limit = LoopLimits.train(config, raw);
-                progress.numTrainingBatches(limit == LoopLimits.ALL ? -1 : limit);
-                valEvery = LoopLimits.validationInterval(config, limit);
-            }
-            if (idx < skipBatches) {
-                raw.close();
+        try {
+            while (idx < limit && it.hasNext() && !progress.maxStepsReached(config.maxSteps())) {
+                Batch raw = it.next();
+                if (first) {
+                    first = false;
+                    limit = LoopLimits.train(config, raw);
+                    progress.numTrainingBatches(limit == LoopLimits.ALL ? -1 : limit);
+                    valEvery = LoopLimits.validationInterval(config, limit);
+                }
+                if (idx < skipBatches) {
+                    raw.close();
+                    idx++;
+                    progress.batchesDoneInEpoch(idx);
+                    continue;
+                }
+                progress.batchIdx(idx);
+                boolean last = idx + 1 >= limit || !it.hasNext();
+                boolean stepNow = (idx + 1) % accum == 0 || last;
+                trainBatch(raw, idx, stepNow);
+                pendingGrads = !stepNow;
                 idx++;
                 progress.batchesDoneInEpoch(idx);
-                continue;
+                if (valThisEpoch && !last && idx % valEvery == 0) {
+                    validate(val);
+                }
             }
-            progress.batchIdx(idx);
-            boolean last = idx + 1 >= limit || !it.hasNext();
-            boolean stepNow = (idx + 1) % accum == 0 || last;
-            trainBatch(raw, idx, stepNow);
-            pendingGrads = !stepNow;
-            idx++;
-            progress.batchesDoneInEpoch(idx);
-            if (valThisEpoch && !last && idx % valEvery == 0) {
-                validate(val);
-            }
+        } finally {
+            DeviceConnector.closeIterator(it); // a loader stopped early (limits, maxSteps) stops reading ahead
         }
         if (first) {
             throw new TrainerException("the training loader produced no batch in epoch " + progress.currentEpoch()

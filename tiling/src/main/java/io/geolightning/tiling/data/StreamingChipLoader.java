@@ -12,19 +12,13 @@ import io.geolightning.tiling.store.ChipRow;
 import io.geolightning.tiling.store.ChipStoreReader;
 import io.geolightning.tiling.store.ChipStoreReader.RowGroup;
 import io.geolightning.tiling.store.ChipStoreSchema;
-import java.util.ArrayDeque;
+import java.lang.ref.Cleaner;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -38,7 +32,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * it resumes at without normalising them.
  */
 public final class StreamingChipLoader implements ChipBatches {
-    private static final AtomicInteger POOLS = new AtomicInteger();
+    /** Stops the threads of iterators dropped without being closed. */
+    private static final Cleaner CLEANER = Cleaner.create();
     /** Columns a training sample needs (no chip id, scene or bounds). */
     private static final List<String> SAMPLE_COLUMNS = List.of(ChipStoreSchema.SPLIT, ChipStoreSchema.LABEL,
             ChipStoreSchema.MASK, ChipStoreSchema.BANDS, ChipStoreSchema.DTYPE, ChipStoreSchema.WIDTH,
@@ -52,22 +47,22 @@ public final class StreamingChipLoader implements ChipBatches {
      * @param taken rows of the wanted splits in it
      * @param firstKey key of its first taken row: the number of taken rows before it, over all stores in order
      */
-    private record Shard(ChipStoreReader reader, RowGroup group, int taken, long firstKey) {
+    record Shard(ChipStoreReader reader, RowGroup group, int taken, long firstKey) {
     }
 
     /** A decoded sample and its key (its position among the taken rows of the stores, in store order). */
-    private record Keyed(ChipSample sample, long key) {
+    record Keyed(ChipSample sample, long key) {
     }
 
     /** What the producer thread hands the consumer: a batch, the end of the epoch or a failure. */
-    private record Item(HostBatch batch, RuntimeException failure) {
+    record Item(HostBatch batch, RuntimeException failure) {
         static final Item END = new Item(null, null);
     }
 
     private final List<Shard> shards;
     private final Set<Split> splits;
     private final LoaderConfig config;
-    private final BatchAssembly assembly;
+    final BatchAssembly assembly;
     private final long size;
     private final AtomicInteger epoch = new AtomicInteger();
 
@@ -153,7 +148,7 @@ public final class StreamingChipLoader implements ChipBatches {
     }
 
     /** @return the shards of one epoch, in visiting order */
-    private List<Shard> shardOrder(int ep) {
+    List<Shard> shardOrder(int ep) {
         List<Shard> order = new ArrayList<>(shards);
         if (config.shuffle()) {
             java.util.Collections.shuffle(order, new Random(config.seed() + ep));
@@ -162,7 +157,7 @@ public final class StreamingChipLoader implements ChipBatches {
     }
 
     /** Reads the taken rows of one shard (on a worker thread). */
-    private List<Keyed> read(Shard s) {
+    List<Keyed> read(Shard s) {
         List<Keyed> out = new ArrayList<>(s.taken());
         long key = s.firstKey();
         try (ChipCursor c = s.reader().rows(List.of(s.group()), SAMPLE_COLUMNS)) {
@@ -183,161 +178,26 @@ public final class StreamingChipLoader implements ChipBatches {
     }
 
     /**
-     * One epoch's batches. A producer thread draws samples from the shuffle buffer and builds batches at most
-     * {@code prefetch} ahead; worker threads read shards ahead of it. Close the iterator to stop both.
+     * One epoch's batches, built ahead by a {@link ShardPipeline}. Close it to stop the pipeline's threads; an iterator
+     * dropped unclosed stops them when it is garbage-collected.
      */
     public final class BatchIterator implements Iterator<Batch>, AutoCloseable {
         private final NDManager manager;
         private final long total;
-        private final BlockingQueue<Item> ready;
-        private final ExecutorService readers;
-        private final Thread producer;
+        private final ShardPipeline pipeline;
+        private final Cleaner.Cleanable cleanable;
         private long delivered;
         private long samplesDelivered;
-        private volatile boolean stopped;
 
         BatchIterator(NDManager manager, int ep, int fromBatch) {
             this.manager = manager;
             this.total = batchCount();
             this.delivered = Math.min(Math.max(0, fromBatch), total);
             this.samplesDelivered = Math.min(delivered * config.batchSize(), samplesPerEpoch());
-            this.ready = new ArrayBlockingQueue<>(config.prefetch() + 1);
-            int id = POOLS.incrementAndGet();
-            AtomicInteger n = new AtomicInteger();
-            this.readers = Executors.newFixedThreadPool(config.workers(), r -> {
-                Thread t = new Thread(r, "chip-stream-" + id + "-reader-" + n.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-            });
-            long skip = delivered;
-            this.producer = new Thread(() -> produce(ep, skip), "chip-stream-" + id);
-            producer.setDaemon(true);
-            if (delivered < total) {
-                producer.start();
-            } else {
-                readers.shutdown();
-            }
-        }
-
-        private void produce(int ep, long skip) {
-            try {
-                new Epoch(ep, skip).run();
-                put(Item.END);
-            } catch (InterruptedException e) {
-                // closed by the consumer
-            } catch (RuntimeException e) {
-                offerFailure(e);
-            } catch (Error e) {
-                offerFailure(new TilingException("streaming chip loader: " + e, e));
-            } finally {
-                readers.shutdownNow();
-            }
-        }
-
-        private void offerFailure(RuntimeException e) {
-            try {
-                put(new Item(null, e));
-            } catch (InterruptedException ignored) {
-                // closed by the consumer
-            }
-        }
-
-        private void put(Item item) throws InterruptedException {
-            if (!stopped) {
-                ready.put(item);
-            }
-        }
-
-        /** The producer's state for one epoch: shard reads in flight, the shuffle buffer, the batch being filled. */
-        private final class Epoch {
-            private final int ep;
-            private final long skip;
-            private final Iterator<Shard> next;
-            private final ArrayDeque<Future<List<Keyed>>> reading = new ArrayDeque<>();
-            private final List<Keyed> buffer = new ArrayList<>();
-            private final Random draw;
-            private final int capacity;
-            private final List<Keyed> batch = new ArrayList<>();
-            private long built;
-
-            Epoch(int ep, long skip) {
-                this.ep = ep;
-                this.skip = skip;
-                this.next = shardOrder(ep).iterator();
-                this.draw = new Random((config.seed() + ep) * 0x9E3779B97F4A7C15L + 1);
-                this.capacity = config.shuffle() ? config.shuffleBuffer() : 0;
-            }
-
-            void run() throws InterruptedException {
-                // one shard per reader in flight, plus one: readers stay busy while the producer drains a shard
-                while (reading.size() < config.workers() + 1 && next.hasNext()) {
-                    submit(next.next());
-                }
-                while (!reading.isEmpty() && built < total) {
-                    List<Keyed> shard = take(reading.poll());
-                    if (next.hasNext()) {
-                        submit(next.next());
-                    }
-                    for (Keyed k : shard) {
-                        buffer.add(k);
-                        if (buffer.size() > capacity) {
-                            emit(removeAt(draw.nextInt(buffer.size())));
-                        }
-                    }
-                }
-                while (!buffer.isEmpty() && built < total) {
-                    emit(removeAt(draw.nextInt(buffer.size())));
-                }
-                if (!batch.isEmpty() && built < total) {
-                    flush();
-                }
-            }
-
-            private void submit(Shard s) {
-                reading.add(readers.submit(() -> read(s)));
-            }
-
-            private List<Keyed> take(Future<List<Keyed>> f) throws InterruptedException {
-                try {
-                    return f.get();
-                } catch (ExecutionException e) {
-                    Throwable c = e.getCause();
-                    if (c instanceof RuntimeException re) {
-                        throw re;
-                    }
-                    throw new TilingException("streaming chip loader: reading a row group failed (" + c + ")", c);
-                }
-            }
-
-            /** Removes in O(1): the last element takes the drawn one's place. */
-            private Keyed removeAt(int i) {
-                Keyed k = buffer.get(i);
-                Keyed last = buffer.remove(buffer.size() - 1);
-                if (i < buffer.size()) {
-                    buffer.set(i, last);
-                }
-                return k;
-            }
-
-            private void emit(Keyed k) throws InterruptedException {
-                batch.add(k);
-                if (batch.size() == config.batchSize()) {
-                    flush();
-                }
-            }
-
-            private void flush() throws InterruptedException {
-                if (built++ >= skip) {
-                    ChipSample[] samples = new ChipSample[batch.size()];
-                    long[] keys = new long[batch.size()];
-                    for (int i = 0; i < samples.length; i++) {
-                        samples[i] = batch.get(i).sample();
-                        keys[i] = batch.get(i).key();
-                    }
-                    put(new Item(assembly.build(samples, keys, ep), null));
-                }
-                batch.clear();
-            }
+            this.pipeline = new ShardPipeline(StreamingChipLoader.this, ep, delivered, total);
+            ShardPipeline p = pipeline; // the cleaning action must not reach this iterator
+            this.cleanable = CLEANER.register(this, p::stop);
+            pipeline.start();
         }
 
         @Override
@@ -352,7 +212,7 @@ public final class StreamingChipLoader implements ChipBatches {
             }
             Item item;
             try {
-                item = ready.take();
+                item = pipeline.take();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 close();
@@ -369,22 +229,22 @@ public final class StreamingChipLoader implements ChipBatches {
             }
             delivered++;
             samplesDelivered += item.batch().n();
+            if (delivered == total) {
+                cleanable.clean(); // the producer is done: let its threads go now
+            }
             return assembly.toBatch(manager, item.batch(), samplesDelivered, samplesPerEpoch());
         }
 
         /** Stops the producer and the readers and drops the batches built ahead. */
         @Override
         public void close() {
-            stopped = true;
             delivered = total;
-            producer.interrupt();
-            readers.shutdownNow();
-            ready.clear();
+            cleanable.clean();
         }
 
         /** @return true once the producer and every reader thread have ended */
         public boolean isTerminated() {
-            return !producer.isAlive() && readers.isTerminated();
+            return pipeline.isTerminated();
         }
     }
 }

@@ -193,6 +193,33 @@ class StreamingChipLoaderTest {
         }
     }
 
+    private static long streamThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("chip-stream-")
+                && t.isAlive()).count();
+    }
+
+    /** Takes one batch and drops the iterator without closing it. */
+    private static void abandon(StreamingChipLoader loader, NDManager m) {
+        var it = loader.epochData(m, 0, 0).iterator();
+        it.next().close();
+    }
+
+    @Test
+    void anIteratorDroppedUnclosedStopsItsThreadsOnceCollected() throws InterruptedException {
+        Path store = store(tmp.resolve("s"), 800, 0, 8);
+        StreamingChipLoader loader = streaming(store, config(true).build(), Set.of(Split.TRAIN));
+        long before = streamThreads();
+        try (NDManager m = NDManager.newBaseManager("PyTorch")) {
+            abandon(loader, m);
+            assertTrue(streamThreads() > before, "the pipeline runs while its iterator is reachable");
+            for (int i = 0; i < 100 && streamThreads() > before; i++) {
+                System.gc();
+                Thread.sleep(50);
+            }
+        }
+        assertEquals(before, streamThreads(), "the cleaner stopped the producer and the readers");
+    }
+
     @Test
     void severalStoresReadAsOneWithPooledStatistics() {
         Path a = store(tmp.resolve("a"), 400, 0, 5);
