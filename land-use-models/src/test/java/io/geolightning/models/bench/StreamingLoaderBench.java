@@ -103,8 +103,10 @@ public final class StreamingLoaderBench {
             }
         }
         double secs = (System.nanoTime() - start) / 1e9;
-        System.out.printf(Locale.ROOT, "samples=%d train_chips=%d seconds=%.2f samples_per_s=%.1f peak_rss_mb=%d%n",
-                samples, data.sampleCount(Split.TRAIN), secs, samples / secs, peakRssKb() / 1024);
+        System.out.printf(Locale.ROOT, "samples=%d train_chips=%d seconds=%.2f samples_per_s=%.1f peak_rss_mb=%d"
+                + " heap_committed_mb=%d non_heap_mb=%d%n", samples, data.sampleCount(Split.TRAIN), secs, samples / secs,
+                peakRssKb() / 1024, Runtime.getRuntime().totalMemory() >> 20,
+                java.lang.management.ManagementFactory.getMemoryMXBean().getNonHeapMemoryUsage().getCommitted() >> 20);
     }
 
     private static long peakRssKb() throws IOException {
