@@ -18,6 +18,7 @@ import io.geolightning.geo.RasterizeOptions;
 import io.geolightning.geo.Rasterizer;
 import io.geolightning.geo.VectorSource;
 import io.geolightning.tiling.data.Augmentation;
+import io.geolightning.tiling.data.ChipFolds;
 import io.geolightning.tiling.data.LoaderConfig;
 import io.geolightning.tiling.data.SatelliteDataModule;
 import io.geolightning.trainer.Stage;
@@ -161,11 +162,11 @@ class MassachusettsSegmentationTest {
     void spatialCrossValidationFoldsHaveDisjointBlocksAndOwnStatistics() {
         dm.setup(Stage.FIT);
         BlockGrid grid = BlockGrid.chips(4);
-        List<SatelliteDataModule.Fold> folds = dm.crossValidationFolds(grid, 3, 5);
+        List<ChipFolds.Fold> folds = dm.crossValidationFolds(grid, 3, 5);
         assertEquals(3, folds.size());
         long loaded = dm.chips(Split.TRAIN).size() + dm.chips(Split.VAL).size();
         long valTotal = 0;
-        for (SatelliteDataModule.Fold f : folds) {
+        for (ChipFolds.Fold f : folds) {
             assertTrue(f.train().size() > f.val().size() && f.val().size() > 0);
             assertTrue(f.train().size() + f.val().size() <= loaded);
             valTotal += f.val().size();

@@ -1,18 +1,14 @@
 package io.geolightning.tiling.data;
 
 import io.geolightning.geo.GdalPath;
-import io.geolightning.tiling.ChipDataType;
 import io.geolightning.tiling.Tiler;
 import io.geolightning.tiling.TilingConfig;
 import io.geolightning.tiling.TilingException;
 import io.geolightning.tiling.labels.LabelTask;
 import io.geolightning.tiling.splits.BlockGrid;
-import io.geolightning.tiling.splits.SpatialItem;
 import io.geolightning.tiling.splits.SpatialKFold;
 import io.geolightning.tiling.splits.Split;
-import io.geolightning.tiling.splits.SplitResult;
 import io.geolightning.tiling.stats.BandStatistics;
-import io.geolightning.tiling.stats.BandStatisticsAccumulator;
 import io.geolightning.tiling.store.ChipCursor;
 import io.geolightning.tiling.store.ChipRow;
 import io.geolightning.tiling.store.ChipStoreLayout;
@@ -306,22 +302,11 @@ public final class SatelliteDataModule implements ChipDataModule {
     }
 
     /**
-     * One fold of spatial-block cross-validation.
-     *
-     * @param index fold number, 0-based
-     * @param train training loader (configured like {@link #trainDataLoader()}), normalised with this fold's stats
-     * @param val validation loader of the fold's held-out blocks
-     * @param statistics band statistics of the fold's training chips
+     * k-fold spatial-block cross-validation over the chips of the train and val splits (call setup(FIT) first, with
+     * the store read into memory): blocks of {@code grid} are dealt to k folds with the seed (see {@link SpatialKFold});
+     * each fold's statistics come from its own training chips.
      */
-    public record Fold(int index, ChipLoader train, ChipLoader val, BandStatistics statistics) {
-    }
-
-    /**
-     * k-fold spatial-block cross-validation over the chips of the train and val splits (call setup(FIT) first):
-     * blocks of {@code grid} are dealt to k folds with the seed (see {@link SpatialKFold}); each fold's statistics
-     * come from its own training chips.
-     */
-    public List<Fold> crossValidationFolds(BlockGrid grid, int k, long seed) {
+    public List<ChipFolds.Fold> crossValidationFolds(BlockGrid grid, int k, long seed) {
         List<ChipSample> s = new ArrayList<>();
         List<ChipRow> c = new ArrayList<>();
         for (Split split : new Split[] {Split.TRAIN, Split.VAL}) {
@@ -335,65 +320,7 @@ public final class SatelliteDataModule implements ChipDataModule {
             s.addAll(samples.get(split));
             c.addAll(chips.get(split));
         }
-        List<Indexed> items = new ArrayList<>();
-        for (int i = 0; i < c.size(); i++) {
-            items.add(new Indexed(i, c.get(i)));
-        }
-        List<Fold> out = new ArrayList<>();
-        List<SplitResult<Indexed>> folds = new SpatialKFold(grid, k, seed).folds(items);
-        for (int f = 0; f < folds.size(); f++) {
-            List<ChipSample> train = folds.get(f).get(Split.TRAIN).stream().map(it -> s.get(it.index())).toList();
-            List<ChipSample> val = folds.get(f).get(Split.VAL).stream().map(it -> s.get(it.index())).toList();
-            BandStatisticsAccumulator acc = new BandStatisticsAccumulator(metadata.bands(),
-                    ChipDataType.parse(metadata.dtype()), metadata.nodataArray());
-            train.forEach(t -> acc.add(t.pixels(), t.width() * t.height()));
-            BandStatistics st = acc.result();
-            BandNormalization norm = BandNormalization.of(st, metadata.nodataArray());
-            LoaderConfig evalConfig = config.loader().toBuilder().shuffle(false).dropLast(false)
-                    .augmentation(Augmentation.none()).build();
-            out.add(new Fold(f, new ChipLoader(new ListChipSource(train), norm, config.loader(), labelKind()),
-                    new ChipLoader(new ListChipSource(val), norm, evalConfig, labelKind()), st));
-        }
-        return out;
-    }
-
-    /** A chip with its position in the loaded list, so folds can map back to samples. */
-    private record Indexed(int index, ChipRow row) implements SpatialItem {
-        public String sceneKey() {
-            return row.scene();
-        }
-
-        public int x() {
-            return row.x();
-        }
-
-        public int y() {
-            return row.y();
-        }
-
-        public int width() {
-            return row.width();
-        }
-
-        public int height() {
-            return row.height();
-        }
-
-        public double minx() {
-            return row.minx();
-        }
-
-        public double miny() {
-            return row.miny();
-        }
-
-        public double maxx() {
-            return row.maxx();
-        }
-
-        public double maxy() {
-            return row.maxy();
-        }
+        return ChipFolds.spatial(s, c, metadata, config.loader(), grid, k, seed);
     }
 
     private LabelTask labelKind() {
