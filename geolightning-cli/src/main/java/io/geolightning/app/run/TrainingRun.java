@@ -102,10 +102,7 @@ public final class TrainingRun {
         folder.writeString(folder.config(), yaml);
         Map<String, Object> dataFacts = dataFacts(data, settings, folder);
         out.printf(Locale.ROOT, "run folder %s%n", folder.dir());
-        String how = data instanceof SatelliteDataModule s && (s.config().stores().size() > 1 || s.streams(Split.TRAIN))
-                ? "  (" + (s.config().stores().size() > 1 ? s.config().stores().size() + " chip stores, " : "")
-                + (s.streams(Split.TRAIN) ? "streamed" : "in memory") + ")" : "";
-        out.printf(Locale.ROOT, "data: %s%s%n", dataFacts.get("chips"), how);
+        out.printf(Locale.ROOT, "data: %s%s%n", dataFacts.get("chips"), howRead(data));
         out.printf(Locale.ROOT, "model: %s, %d bands, %d classes %s, chip %d px%n",
                 settings.model().architecture().id(), settings.model().bands(), settings.model().classes(),
                 settings.classNames(), settings.model().chipSize());
@@ -267,6 +264,19 @@ public final class TrainingRun {
         }
         return new TaskSettings(spec, classes, declared != null ? declared : BandNormalization.of(data.bandStatistics()),
                 weights, ignore, opt, m.classColors());
+    }
+
+    /** @return "  (N chip stores, streamed)" and the like when the data is not one store read into memory, else "" */
+    private static String howRead(ChipDataModule data) {
+        if (!(data instanceof SatelliteDataModule s)) {
+            return "";
+        }
+        int stores = s.config().stores().size();
+        boolean streamed = s.streams(Split.TRAIN);
+        if (stores == 1 && !streamed) {
+            return "";
+        }
+        return "  (" + (stores > 1 ? stores + " chip stores, " : "") + (streamed ? "streamed" : "in memory") + ")";
     }
 
     private static LabelTask dataKind(ChipDataModule data) {

@@ -93,7 +93,11 @@ public final class EvaluationLoop {
         if (progress.isSanityChecking()) {
             return results;
         }
-        return finish(results, validation);
+        if (validation) {
+            progress.validationDone();
+        }
+        ctx.callHooks(validation ? Callback::onValidationEnd : Callback::onTestEnd);
+        return results;
     }
 
     /** Runs the batches of one pass. */
@@ -126,13 +130,5 @@ public final class EvaluationLoop {
             }
             idx++;
         }
-    }
-
-    private Map<String, Double> finish(Map<String, Double> results, boolean validation) {
-        if (validation) {
-            ctx.progress().validationDone();
-        }
-        ctx.callHooks(validation ? Callback::onValidationEnd : Callback::onTestEnd);
-        return results;
     }
 }

@@ -2,6 +2,7 @@ package io.geolightning.tiling.data;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.dataset.Batch;
+import ai.djl.util.Progress;
 import io.geolightning.trainer.EpochDataset;
 
 /**
@@ -13,6 +14,11 @@ public interface ChipBatches extends EpochDataset {
     /** Each call is the next epoch (from 0); reads nothing up front, so it throws no checked exception. */
     @Override
     Iterable<Batch> getData(NDManager manager);
+
+    /** Nothing to prepare: samples are in memory or read while iterating. */
+    @Override
+    default void prepare(Progress progress) {
+    }
 
     /** @return samples per epoch before batching */
     long size();

@@ -3,7 +3,6 @@ package io.geolightning.tiling.data;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.Dataset;
-import ai.djl.util.Progress;
 import io.geolightning.tiling.TilingException;
 import io.geolightning.tiling.data.BatchAssembly.HostBatch;
 import io.geolightning.tiling.labels.LabelTask;
@@ -101,11 +100,6 @@ public final class ChipLoader implements ChipBatches {
     @Override
     public Iterable<Batch> epochData(NDManager manager, int ep, int fromBatch) {
         return () -> new BatchIterator(manager, ep, fromBatch);
-    }
-
-    @Override
-    public void prepare(Progress progress) {
-        // samples are ready; nothing to prepare
     }
 
     private HostBatch build(int[] order, int batch, int ep) {

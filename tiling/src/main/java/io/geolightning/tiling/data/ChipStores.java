@@ -23,11 +23,13 @@ public final class ChipStores {
     private final List<Path> paths;
     private final List<ChipStoreReader> readers;
     private final ChipStoreMetadata metadata;
+    private final long fileBytes;
 
     private ChipStores(List<Path> paths, List<ChipStoreReader> readers, ChipStoreMetadata metadata) {
         this.paths = paths;
         this.readers = readers;
         this.metadata = metadata;
+        this.fileBytes = sizeOf(readers);
     }
 
     /**
@@ -132,8 +134,12 @@ public final class ChipStores {
         return metadata;
     }
 
-    /** @return bytes of all the stores' Parquet files */
+    /** @return bytes of all the stores' Parquet files when they were opened */
     public long fileBytes() {
+        return fileBytes;
+    }
+
+    private static long sizeOf(List<ChipStoreReader> readers) {
         long bytes = 0;
         for (ChipStoreReader r : readers) {
             for (Path p : r.parts()) {

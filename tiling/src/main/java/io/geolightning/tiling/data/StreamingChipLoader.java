@@ -2,7 +2,6 @@ package io.geolightning.tiling.data;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.dataset.Batch;
-import ai.djl.util.Progress;
 import io.geolightning.tiling.TilingException;
 import io.geolightning.tiling.data.BatchAssembly.HostBatch;
 import io.geolightning.tiling.labels.LabelTask;
@@ -89,22 +88,23 @@ public final class StreamingChipLoader implements ChipBatches {
         List<Shard> shards = new ArrayList<>();
         long key = 0;
         for (ChipStoreReader store : stores) {
-            for (RowGroup g : store.rowGroups()) {
-                int taken = 0;
-                if (splits == null) {
-                    taken = Math.toIntExact(g.rows());
-                } else {
-                    try (ChipCursor c = store.rows(List.of(g), List.of(ChipStoreSchema.SPLIT))) {
-                        while (c.hasNext()) {
+            // one pass over the store's split column; each row group takes the next g.rows() rows of it
+            try (ChipCursor c = splits == null ? null : store.rows(List.of(ChipStoreSchema.SPLIT))) {
+                for (RowGroup g : store.rowGroups()) {
+                    int taken = 0;
+                    if (splits == null) {
+                        taken = Math.toIntExact(g.rows());
+                    } else {
+                        for (long i = 0; i < g.rows(); i++) {
                             if (wanted(splits, c.next())) {
                                 taken++;
                             }
                         }
                     }
-                }
-                if (taken > 0) {
-                    shards.add(new Shard(store, g, taken, key));
-                    key += taken;
+                    if (taken > 0) {
+                        shards.add(new Shard(store, g, taken, key));
+                        key += taken;
+                    }
                 }
             }
         }
@@ -140,11 +140,6 @@ public final class StreamingChipLoader implements ChipBatches {
     @Override
     public Iterable<Batch> epochData(NDManager manager, int ep, int fromBatch) {
         return () -> new BatchIterator(manager, ep, fromBatch);
-    }
-
-    @Override
-    public void prepare(Progress progress) {
-        // nothing to prepare: shards are read while iterating
     }
 
     /** @return the shards of one epoch, in visiting order */
