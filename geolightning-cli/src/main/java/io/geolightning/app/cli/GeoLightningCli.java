@@ -3,7 +3,9 @@ package io.geolightning.app.cli;
 import io.geolightning.foundation.ExitCodes;
 import io.geolightning.geo.GdalPath;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
@@ -21,10 +23,12 @@ import picocli.CommandLine;
 @Command(name = "geolightning", scope = ScopeType.INHERIT, mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Satellite/aerial imagery + vector labels to land-use classifiers and classified rasters.",
-        subcommands = {InfoCommand.class, TileCommand.class, TrainCommand.class, PredictCommand.class,
-            EvaluateCommand.class, ExportCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 failure, 2 usage error. Run 'geolightning <command> --help' for details."})
 public final class GeoLightningCli implements Runnable {
+
+    /** The commands, in the order {@code --help} lists them. */
+    private static final List<Class<?>> COMMANDS = List.of(InfoCommand.class, TileCommand.class, TrainCommand.class,
+            PredictCommand.class, EvaluateCommand.class, ExportCommand.class, CommandLine.HelpCommand.class);
 
     @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
             description = "Log progress and details (INFO) and print stack traces on errors.")
@@ -70,7 +74,7 @@ public final class GeoLightningCli implements Runnable {
         if (System.getProperty("ai.djl.offline") == null) {
             System.setProperty("ai.djl.offline", "true");
         }
-        CommandLine cl = commandLine(out, err, verbose);
+        CommandLine cl = commandLine(out, err, verbose, args);
         try {
             return cl.execute(args);
         } catch (Error e) { // picocli hands Exceptions to the handler above; Errors (out of memory, linkage) end here
@@ -86,17 +90,26 @@ public final class GeoLightningCli implements Runnable {
      * @param out standard output
      * @param err standard error
      * @param verbose stack traces on errors
+     * @param args the arguments: when their first word names a command, only that command's options are built
+     *             (picocli reflects over every option of every command it is given; a one-shot {@code tile} need not
+     *             pay for {@code train}'s), otherwise all of them (usage, {@code help}, a misspelt command)
      * @return the configured picocli command line
      */
-    static CommandLine commandLine(PrintWriter out, PrintWriter err, boolean verbose) {
+    static CommandLine commandLine(PrintWriter out, PrintWriter err, boolean verbose, String... args) {
         CommandLine cl = new CommandLine(new GeoLightningCli());
+        String word = Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().orElse(null);
+        List<Class<?>> named = COMMANDS.stream().filter(c -> word != null && names(c).contains(word)).toList();
+        boolean all = named.isEmpty() || named.contains(CommandLine.HelpCommand.class);
+        for (Class<?> c : all ? COMMANDS : named) {
+            cl.addSubcommand(c);
+        }
         cl.registerConverter(GdalPath.class, GdalPath::of); // before picocli would make it a Path and collapse its //
         cl.setOut(out);
         cl.setErr(err);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) ->
                 ErrorReporter.report(e, commandLine.getErr(), verbose, commandLine.getCommandName()));
-        cl.setParameterExceptionHandler((e, args) -> {
+        cl.setParameterExceptionHandler((e, given) -> {
             PrintWriter w = e.getCommandLine().getErr();
             String cmd = e.getCommandLine().getCommandSpec().qualifiedName();
             String msg = ErrorReporter.oneLine(e.getMessage());
@@ -111,5 +124,12 @@ public final class GeoLightningCli implements Runnable {
             return ExitCodes.USAGE;
         });
         return cl;
+    }
+
+    private static List<String> names(Class<?> command) {
+        Command c = command.getAnnotation(Command.class);
+        List<String> names = new ArrayList<>(List.of(c.aliases()));
+        names.add(c.name());
+        return names;
     }
 }

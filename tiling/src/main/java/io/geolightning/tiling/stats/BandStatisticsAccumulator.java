@@ -75,10 +75,7 @@ public final class BandStatisticsAccumulator {
                                 double[] hi) {
         Double nd = nodata[b];
         int skip = nd != null && nd == Math.rint(nd) && nd >= 0 && nd <= 255 ? nd.intValue() : -1;
-        int[] hist = new int[256];
-        for (int i = b * ppb, end = i + ppb; i < end; i++) {
-            hist[px[i] & 0xFF]++;
-        }
+        int[] hist = histogram(px, b * ppb, ppb);
         if (skip >= 0) {
             hist[skip] = 0;
         }
@@ -107,6 +104,32 @@ public final class BandStatisticsAccumulator {
             mn[b] = (double) sum / n;
             ss2[b] = n < (1L << 22) ? (double) (n * sumsq - sum * sum) / n : sumsq - (double) sum * sum / n;
         }
+    }
+
+    /**
+     * Counts of each byte value in {@code px[from..from+n)}. Four interleaved histograms: neighbouring pixels often hold
+     * the same value, and one histogram would then wait on its own previous increment (40% slower here, C1 or C2).
+     */
+    static int[] histogram(byte[] px, int from, int n) {
+        int[] h0 = new int[256];
+        int[] h1 = new int[256];
+        int[] h2 = new int[256];
+        int[] h3 = new int[256];
+        int i = from;
+        int end = from + n;
+        for (int end4 = from + (n & ~3); i < end4; i += 4) {
+            h0[px[i] & 0xFF]++;
+            h1[px[i + 1] & 0xFF]++;
+            h2[px[i + 2] & 0xFF]++;
+            h3[px[i + 3] & 0xFF]++;
+        }
+        for (; i < end; i++) {
+            h0[px[i] & 0xFF]++;
+        }
+        for (int v = 0; v < 256; v++) {
+            h0[v] += h1[v] + h2[v] + h3[v];
+        }
+        return h0;
     }
 
     private void summarizeAny(byte[] pixels, int b, int pixelsPerBand, long[] cnt, double[] mn, double[] ss2,
