@@ -4,6 +4,7 @@ import io.geolightning.geo.GeoRaster;
 import io.geolightning.geo.Polygonizer;
 import io.geolightning.models.predict.PredictOptions;
 import io.geolightning.models.predict.PredictionResult;
+import io.geolightning.models.predict.ProbabilityOutput;
 import io.geolightning.models.predict.ScenePredictor;
 import io.geolightning.models.predict.TaskInferenceModel;
 import java.awt.Color;
@@ -36,8 +37,10 @@ public final class PredictScene {
         Path out = Path.of(args[2]);
 
         PredictOptions options = PredictOptions.builder()
-                .probabilities(io.geolightning.models.predict.ProbabilityOutput.UINT8_PERCENT)
-                .colors(Map.of("URBANO", new Color(0xd62728), "RURAL", new Color(0x2ca02c)))
+                .probabilities(ProbabilityOutput.UINT8_PERCENT)
+                // class colours by class value or name (e.g. "URBANO"); the other classes keep the checkpoint's or
+                // the default palette
+                .colors(Map.of("0", new Color(0x2ca02c)))
                 .polygons(Polygonizer.besideRaster(out))
                 .polygonOptions(new Polygonizer.Options(true, 5000, 0))
                 .overwrite(true).build();

@@ -41,7 +41,7 @@ class ExamplesTest {
         try (GeoRaster in = GeoRaster.open(Path.of(scene)); GeoRaster classes = GeoRaster.open(out)) {
             assertEquals(in.geoTransform(), classes.geoTransform());
         }
-        assertTrue(Files.readString(tmp.resolve("olinda.qml")).contains("color=\"#d62728\" label=\"URBANO\""));
+        assertTrue(Files.readString(tmp.resolve("olinda.qml")).contains("color=\"#2ca02c\" label=\"RURAL\""));
         try (VectorSource polygons = VectorSource.open(tmp.resolve("olinda.gpkg"))) {
             assertTrue(polygons.featureCount() > 0);
             assertTrue(polygons.features().stream().allMatch(f -> f.geometry().getArea() >= 5000));

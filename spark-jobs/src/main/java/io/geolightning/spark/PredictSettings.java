@@ -1,11 +1,18 @@
 package io.geolightning.spark;
 
+import io.geolightning.geo.ClassLegend;
 import io.geolightning.geo.Polygonizer;
 import io.geolightning.geo.RasterFormat;
+import io.geolightning.models.nn.ModelException;
 import io.geolightning.models.predict.Blending;
+import io.geolightning.models.predict.ClassPalette;
 import io.geolightning.models.predict.PredictOptions;
+import java.awt.Color;
 import java.io.Serializable;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The prediction options of the predict job (the single-machine {@code geolightning predict} options), serializable
@@ -20,16 +27,34 @@ import java.nio.file.Path;
  * @param tta average each window over its eight flips and quarter turns (test-time augmentation)
  * @param polygons also polygonize each class raster into {@code <name>.gpkg} beside it, with these options; null =
  *     no polygons
+ * @param colors class colours ({@code #RRGGBB}) by class name or value, over the checkpoint's and the default palette
  */
 public record PredictSettings(int windowSize, int overlap, int batchSize, Blending blending, RasterFormat format,
-                              boolean overwrite, boolean tta, Polygonizer.Options polygons) implements Serializable {
-    private static final long serialVersionUID = 1L;
+                              boolean overwrite, boolean tta, Polygonizer.Options polygons, Map<String, String> colors)
+        implements Serializable {
+    private static final long serialVersionUID = 2L;
 
     /** Validates through {@link PredictOptions} (one-line errors for bad values). */
     public PredictSettings {
         blending = blending == null ? Blending.TAPERED : blending;
         format = format == null ? RasterFormat.COG : format;
-        options(windowSize, overlap, batchSize, blending, format, overwrite, tta, null).build();
+        colors = colors == null ? Map.of() : Map.copyOf(colors);
+        options(windowSize, overlap, batchSize, blending, format, overwrite, tta, null, colors).build();
+    }
+
+    /**
+     * @param windowSize window side, 0 = the model's chip size
+     * @param overlap overlap of neighbouring windows, -1 = automatic
+     * @param batchSize windows per forward pass
+     * @param blending how overlapping windows are combined
+     * @param format COG or GTIFF
+     * @param overwrite replace class rasters that exist before the job starts
+     * @param tta test-time augmentation
+     * @param polygons polygon options, null = no polygons
+     */
+    public PredictSettings(int windowSize, int overlap, int batchSize, Blending blending, RasterFormat format,
+                           boolean overwrite, boolean tta, Polygonizer.Options polygons) {
+        this(windowSize, overlap, batchSize, blending, format, overwrite, tta, polygons, Map.of());
     }
 
     /**
@@ -42,17 +67,17 @@ public record PredictSettings(int windowSize, int overlap, int batchSize, Blendi
 
     /** @return a copy with {@code overwrite} set */
     public PredictSettings withOverwrite(boolean v) {
-        return new PredictSettings(windowSize, overlap, batchSize, blending, format, v, tta, polygons);
+        return new PredictSettings(windowSize, overlap, batchSize, blending, format, v, tta, polygons, colors);
     }
 
     /** @return a copy with test-time augmentation on or off */
     public PredictSettings withTta(boolean v) {
-        return new PredictSettings(windowSize, overlap, batchSize, blending, format, overwrite, v, polygons);
+        return new PredictSettings(windowSize, overlap, batchSize, blending, format, overwrite, v, polygons, colors);
     }
 
     /** @return a copy that polygonizes each class raster with these options (null: no polygons) */
     public PredictSettings withPolygons(Polygonizer.Options v) {
-        return new PredictSettings(windowSize, overlap, batchSize, blending, format, overwrite, tta, v);
+        return new PredictSettings(windowSize, overlap, batchSize, blending, format, overwrite, tta, v, colors);
     }
 
     /**
@@ -69,7 +94,7 @@ public record PredictSettings(int windowSize, int overlap, int batchSize, Blendi
      * @return the predictor's options for it
      */
     public PredictOptions toOptions(io.geolightning.tiling.Region area, Path classRaster) {
-        return options(windowSize, overlap, batchSize, blending, format, overwrite, tta, area)
+        return options(windowSize, overlap, batchSize, blending, format, overwrite, tta, area, colors)
                 .polygons(polygonsFor(classRaster)).polygonOptions(polygons).build();
     }
 
@@ -83,12 +108,37 @@ public record PredictSettings(int windowSize, int overlap, int batchSize, Blendi
      * @return the predictor's options with it
      */
     public PredictOptions toOptions(io.geolightning.tiling.Region area) {
-        return options(windowSize, overlap, batchSize, blending, format, overwrite, tta, area).build();
+        return options(windowSize, overlap, batchSize, blending, format, overwrite, tta, area, colors).build();
+    }
+
+    /**
+     * @param names the model's classes
+     * @throws IllegalArgumentException naming the colour whose class the model does not have
+     */
+    public void checkColors(List<String> names) {
+        try {
+            ClassPalette.of(names, parsed(colors), 255);
+        } catch (ModelException e) {
+            throw new IllegalArgumentException("--colors: " + e.getMessage(), e);
+        }
+    }
+
+    private static Map<String, Color> parsed(Map<String, String> colors) {
+        Map<String, Color> out = new LinkedHashMap<>();
+        colors.forEach((k, v) -> {
+            try {
+                out.put(k, ClassLegend.parseHex(v));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--colors " + k + "=" + v + ": " + e.getMessage(), e);
+            }
+        });
+        return out;
     }
 
     private static PredictOptions.Builder options(int window, int overlap, int batch, Blending blending, RasterFormat format,
-                                          boolean overwrite, boolean tta, io.geolightning.tiling.Region area) {
+                                          boolean overwrite, boolean tta, io.geolightning.tiling.Region area,
+                                          Map<String, String> colors) {
         return PredictOptions.builder().windowSize(window).overlap(overlap).batchSize(batch).blending(blending)
-                .format(format).overwrite(overwrite).tta(tta).area(area);
+                .format(format).overwrite(overwrite).tta(tta).area(area).colors(parsed(colors));
     }
 }

@@ -137,10 +137,17 @@ class PredictJobTest {
         assertEquals(SparkJobs.USAGE, refused.code(), refused.err());
         assertTrue(refused.err().startsWith("error: " + out.resolve(stem(scenes.get(0)) + ".tif")
                 + ": output exists (and 2 more); pass --overwrite"), refused.err());
+        SparkTestSupport.Run badColour = SparkTestSupport.jobs("predict", "--checkpoint", checkpoint, "--scenes",
+                list, "--out-dir", tmp.resolve("colours"), "--colors", "forest=#00ff00");
+        assertEquals(SparkJobs.USAGE, badColour.code(), badColour.err());
+        assertTrue(badColour.err().startsWith("error: --colors: colour for 'forest': the model has no such class"),
+                badColour.err());
+        assertFalse(Files.exists(tmp.resolve("colours")), "nothing written");
         Path stale = out.resolve("." + stem(scenes.get(0)) + ".tif.0badc0de.part.tif");
         Files.writeString(stale, "left by a killed attempt");
         SparkTestSupport.Run again = SparkTestSupport.jobs("predict", "--checkpoint", checkpoint, "--scenes", list,
-                "--out-dir", out, "--summary", summary, "--overwrite", "--master", "local[2]", "--polygons");
+                "--out-dir", out, "--summary", summary, "--overwrite", "--master", "local[2]", "--polygons",
+                "--colors", "1=#d62728,background=#000080");
         assertEquals(SparkJobs.OK, again.code(), again.err());
         // --polygons: <name>.gpkg beside each class raster, covering each class's pixels; the class names reach GIS
         Path polygons = out.resolve(stem(scenes.get(2)) + ".gpkg");
@@ -158,7 +165,9 @@ class PredictJobTest {
                 assertEquals(hist[c] * pixelArea, area[c], 1e-3 + hist[c] * pixelArea * 1e-9, "class " + c);
             }
         }
-        assertTrue(Files.isRegularFile(out.resolve(stem(scenes.get(2)) + ".qml")));
+        String qml = Files.readString(out.resolve(stem(scenes.get(2)) + ".qml"));
+        assertTrue(qml.contains("color=\"#d62728\" label=\"1\" value=\"1\"")
+                && qml.contains("color=\"#000080\" label=\"background\" value=\"0\""), qml);
         assertTrue(again.out().contains("classified 3 of 6 scene(s)"), again.out());
         assertTrue(again.out().contains("FAILED  L7_ETMs.tif: has 6 bands"), again.out());
         assertFalse(Files.exists(stale), "temporary of a killed attempt removed");

@@ -180,7 +180,7 @@ public final class Tiler {
         ThreadLocal<Map<GdalPath, GeoRaster>> local = ThreadLocal.withInitial(HashMap::new);
         AtomicLongArray counts = new AtomicLongArray(Outcome.values().length);
         ExecutorService pool = Executors.newFixedThreadPool(config.workers(), daemon());
-        Progress progress = new Progress(LOG, "tiling", "chips", todo.size());
+        Progress progress = new Progress(LOG, "tiling", "candidate chips", todo.size());
         StageClock clock = new StageClock();
         ChipWork work = k -> {
             Processed p = process(config, byPath.get(k.chip().scene()), k.chip(), k.split(), k.index(), stats, local,

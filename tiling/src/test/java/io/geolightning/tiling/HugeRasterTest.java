@@ -128,7 +128,7 @@ class HugeRasterTest {
     @Test
     void tilingStartsAtOnceAndLogsProgressInASmallHeap() throws Exception {
         List<String> log = tileInChildJvm("predict", Pattern.compile("tiling: [\\d,]+/" + grouped(CHIPS)
-                + " chips \\(\\d+%\\), [\\d.,]+/(s|min), ETA \\S+"));
+                + " candidate chips \\(\\d+%\\), [\\d.,]+/(s|min), ETA \\S+"));
         assertTrue(log.stream().anyMatch(l -> l.contains(CHIPS + " candidate chips of 16 px, " + CHIPS
                 + " after the split")), String.join("\n", log));
     }

@@ -39,12 +39,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code geolightning evaluate}: scores a checkpoint on a split of a chip store (normalised with the checkpoint's own
- * statistics) and prints the metrics and the confusion matrix.
+ * {@code geolightning evaluate}: scores a checkpoint on a split of a chip store, on a folder of labelled images or on a
+ * raster with its labels (normalised with the checkpoint's own statistics) and prints the metrics and the confusion
+ * matrix.
  */
 @Command(name = "evaluate", aliases = {"validate", "test"}, description = "Score a checkpoint or TorchScript model on"
-        + " a chip store split: metrics + confusion matrix (LightningCLI's names: 'validate' scores the val split and"
-        + " 'test' the test split unless --split says otherwise).")
+        + " a chip store split (--chips), a folder of images in class folders (--images) or a raster with its labels"
+        + " (--raster, --labels): metrics + confusion matrix (LightningCLI's names: 'validate' scores the val split"
+        + " and 'test' the test split unless --split says otherwise).")
 final class EvaluateCommand implements Callable<Integer> {
 
     @Option(names = "--checkpoint", required = true, paramLabel = "MODEL", description = "Checkpoint (.ckpt), or a"

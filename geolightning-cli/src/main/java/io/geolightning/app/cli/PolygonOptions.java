@@ -45,7 +45,7 @@ public final class PolygonOptions {
         }
         if (!polygons && !options.equals(Polygonizer.Options.DEFAULTS)) {
             throw checks.usage((minArea != 0 ? "--min-area" : simplify != 0 ? "--simplify" : "--connectivity")
-                    + " shapes polygons; pass --polygons too");
+                    + " applies to polygons only; pass --polygons too");
         }
         return options;
     }

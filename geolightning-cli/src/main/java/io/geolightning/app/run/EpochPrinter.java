@@ -62,7 +62,9 @@ final class EpochPrinter implements Callback {
         int done = epoch + 1;
         sb.append(String.format(Locale.ROOT, "  (%.1f s", secs));
         if (done < maxEpochs && !trainer.shouldStop()) {
-            sb.append(", ETA ").append(Progress.duration(Progress.etaSeconds(done, maxEpochs, elapsed)));
+            // the rate of the epochs this process trained: a resumed run did not spend elapsed on the earlier ones
+            int left = maxEpochs - done;
+            sb.append(", ETA ").append(Progress.duration(Progress.etaSeconds(epochs, epochs + left, elapsed)));
         }
         sb.append(')');
         out.println(sb);

@@ -323,7 +323,7 @@ class CliEndToEndTest {
         CliRun bad = CliRun.of("predict", "--checkpoint", checkpoint, "--raster", raster, "--out",
                 tmp.resolve("shapes.tif"), "--min-area", 100);
         assertEquals(2, bad.code(), bad.err());
-        assertTrue(bad.err().startsWith("error: --min-area shapes polygons; pass --polygons too"), bad.err());
+        assertTrue(bad.err().startsWith("error: --min-area applies to polygons only; pass --polygons too"), bad.err());
         bad = CliRun.of("predict", "--checkpoint", checkpoint, "--raster", raster, "--out", tmp.resolve("shapes.tif"),
                 "--polygons", tmp.resolve("shapes.shp"));
         assertEquals(2, bad.code(), bad.err());

@@ -24,10 +24,11 @@ class ProgressLinesTest {
                         .toString(), "--label-field", "TIPO", "--chip", "16", "--stride", "8", "--out",
                 chips.toString(), "--progress"));
         assertEquals(0, tile.code(), tile.err());
-        Matcher first = Pattern.compile("(?m)^\\[INFO\\] Tiler - tiling: 1/([\\d,]+) chips \\(0%\\)").matcher(tile.err());
+        Matcher first = Pattern.compile("(?m)^\\[INFO\\] Tiler - tiling: 1/([\\d,]+) candidate chips \\(0%\\)")
+                .matcher(tile.err());
         assertTrue(first.find(), "no first progress line:\n" + tile.err());
         String total = first.group(1);
-        assertTrue(Pattern.compile("(?m)^\\[INFO\\] Tiler - tiling: " + total + " chips in \\d+\\.\\ds \\(")
+        assertTrue(Pattern.compile("(?m)^\\[INFO\\] Tiler - tiling: " + total + " candidate chips in \\d+\\.\\ds \\(")
                 .matcher(tile.err()).find(), "no summary line for " + total + " chips:\n" + tile.err());
 
         CliRun train = CliRun.of("train", "--config", CliRun.sample("run.yaml"), "--set", "data.chips=" + chips,
