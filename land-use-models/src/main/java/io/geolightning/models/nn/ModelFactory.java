@@ -14,10 +14,6 @@ public final class ModelFactory {
     /** The DJL engine every network runs on. */
     public static final String ENGINE = "PyTorch";
 
-    static {
-        NativeCpuGuard.apply();
-    }
-
     private ModelFactory() {
     }
 
@@ -27,7 +23,7 @@ public final class ModelFactory {
      *     or N x classes x H x W (segmentation)
      */
     public static Block build(ModelSpec spec) {
-        return switch (spec.architecture()) {
+        Block block = switch (spec.architecture()) {
             case CNN -> LandUseCnn.build(spec);
             case RESNET18 -> ResNet.resnet18(spec.bands(), spec.classes());
             case RESNET34 -> ResNet.resnet34(spec.bands(), spec.classes());
@@ -35,6 +31,8 @@ public final class ModelFactory {
             case UNET -> UNet.build(spec);
             case UNET_RESNET18, UNET_RESNET34, UNET_RESNET50 -> ResNetUNet.build(spec);
         };
+        NativeCpuGuard.forModel(block); // the first network decides the oneDNN ISA cap, before any convolution runs
+        return block;
     }
 
     /**

@@ -1,34 +1,44 @@
 package io.geolightning.models.nn;
 
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.convolutional.Convolution;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Works around a native bug seen with DJL's PyTorch 2.7.1 CPU build on AVX-512 machines (an AMD EPYC here): oneDNN's
- * AVX-512 convolution backward pass returns wrong input gradients, so every layer below the last convolution learns
- * from garbage. Measured on a conv-relu-conv net: the first layer's weight gradient differs from the float64 reference
- * with one thread (893.8 vs 1537.8) and with two (1307.6, and NaN in 41-54 of 100 runs); with
- * {@code ONEDNN_MAX_CPU_ISA=AVX2} it matches the reference (1537.84) in 100 of 100 runs at the same speed.
- * oneDNN reads that variable when it creates its first primitive, so setting it in this process before the first
- * convolution is enough. A value already set by the user is kept; {@code -Dgeolightning.keepOneDnnIsa=true} disables
- * the guard.
+ * Works around a native bug of DJL's PyTorch 2.7.1 CPU build (its bundled oneDNN 3.7.1) on AVX-512 machines (an AMD
+ * EPYC here): the AVX-512 convolution backward pass returns wrong input gradients (relative error 0.1-1, or NaN) for
+ * stride-1 convolutions with a kernel larger than 1x1 whose output-channel count is not a multiple of 16 (the
+ * AVX-512 vector); every layer below such a convolution then learns from garbage. Weight gradients, strided and 1x1
+ * convolutions, and every forward pass are right; capped at AVX2 ({@code ONEDNN_MAX_CPU_ISA=AVX2}) the same
+ * convolutions are right for channel counts that are multiples of 8 (the AVX2 vector; the networks' width options
+ * require that). {@code scripts/probe-onednn-isa} and {@code OneDnnConvolutionRuleTest} measure it.
  *
- * <p>{@code scripts/probe-onednn-isa} narrows it down on this machine (an AMD EPYC with AVX-512 BF16): a small
- * conv-relu-conv's weight gradients are wrong or NaN at every AVX-512 level ({@code AVX512_CORE}, {@code _VNNI},
- * {@code _BF16}) in 30 of 30 draws with one thread, and at {@code AVX2} and {@code AVX2_VNNI} in none with one thread
- * and 1 of 30 with two (a rarer fault that the probe also finds at every level on a ResNet-like stack, not understood
- * yet); the forward pass matches float64 at every level. So only training needs the cap: a process
- * that only predicts declares it with {@link #inferenceOnly()} (the CLI's predict, evaluate and export commands do) and
- * runs at the CPU's widest ISA.
+ * <p>So the cap is set only for a network that has such a convolution ({@link #forModel}, called by
+ * {@link ModelFactory#build}): ResNets, and the CNN and U-Nets at widths that are multiples of 16, train at the CPU's
+ * widest ISA (2.3x faster here). oneDNN reads the variable when it creates its first primitive, so the first network
+ * a process builds decides; a riskier one built later in a process that already runs uncapped is refused by
+ * {@link #checkTraining} with a one-line message. A value the user set is kept; {@code
+ * -Dgeolightning.keepOneDnnIsa=true} disables the guard. A process that only predicts declares it with
+ * {@link #inferenceOnly()} (the CLI's predict, evaluate and export commands do) and never caps.
  */
 public final class NativeCpuGuard {
 
     private static final Logger LOG = LoggerFactory.getLogger(NativeCpuGuard.class);
     private static final String VARIABLE = "ONEDNN_MAX_CPU_ISA";
-    private static volatile boolean applied;
-    private static volatile boolean inferenceOnly;
+    /** Output channels per AVX-512 vector: convolutions with other multiples get wrong input gradients. */
+    private static final int LANES = 16;
+
+    private enum Decision { NONE, CAPPED, UNCAPPED }
+
+    private static Decision decision = Decision.NONE;
+    private static boolean inferenceOnly;
 
     private NativeCpuGuard() {
     }
@@ -39,22 +49,44 @@ public final class NativeCpuGuard {
     }
 
     /**
-     * Caps oneDNN at AVX2 unless {@code ONEDNN_MAX_CPU_ISA} is already set; idempotent, never throws. Call before the
-     * first convolution runs (the networks' factory and tasks do).
+     * Caps oneDNN at AVX2 for a network whose structure is unknown (a TorchScript model) unless the process decided
+     * already; idempotent, never throws. Call before the first convolution runs.
      */
     public static synchronized void apply() {
-        if (applied || inferenceOnly) {
+        if (decision == Decision.NONE) {
+            cap("a network of unknown structure");
+        }
+    }
+
+    /**
+     * Decides the process's oneDNN ISA for the first network it builds: capped at AVX2 when the network has a
+     * convolution whose input gradients oneDNN's AVX-512 kernels get wrong ({@link #riskyConvolutions}), the CPU's
+     * widest otherwise. Later calls change nothing (oneDNN has read the variable by then). Never throws.
+     *
+     * @param network a built network (initialised or not)
+     */
+    public static synchronized void forModel(Block network) {
+        if (decision != Decision.NONE) {
             return;
         }
-        applied = true;
-        if (System.getenv(VARIABLE) != null || Boolean.getBoolean("geolightning.keepOneDnnIsa")) {
+        List<String> risky = riskyConvolutions(network);
+        if (risky.isEmpty()) {
+            decision = Decision.UNCAPPED;
+        } else {
+            cap(risky.get(0));
+        }
+    }
+
+    private static void cap(String why) {
+        decision = Decision.CAPPED;
+        if (userChose()) {
             return;
         }
         try {
             LibC libc = Native.load("c", LibC.class);
             if (libc.setenv(VARIABLE, "AVX2", 0) == 0) {
-                LOG.info("set {}=AVX2: oneDNN's AVX-512 convolution gradients are wrong on some CPUs; set {} "
-                        + "yourself to override", VARIABLE, VARIABLE);
+                LOG.info("set {}=AVX2 for {}: oneDNN's AVX-512 kernels compute its input gradients wrongly on some"
+                        + " CPUs; set {} yourself to override", VARIABLE, why, VARIABLE);
             }
         } catch (Throwable e) {
             LOG.warn("could not set {}=AVX2 ({}); if training does not converge or stops on NaN losses, export "
@@ -62,27 +94,69 @@ public final class NativeCpuGuard {
         }
     }
 
+    private static boolean userChose() {
+        return System.getenv(VARIABLE) != null || Boolean.getBoolean("geolightning.keepOneDnnIsa");
+    }
+
     /**
-     * Declares that this process only runs forward passes, which are correct at every oneDNN ISA level: {@link #apply()}
-     * then leaves the ISA alone. Call before the first model is built (later, a convolution may already have fixed the
-     * ISA). {@link #checkTraining()} refuses to train afterwards unless the cap was set outside.
+     * Declares that this process only runs forward passes, which are correct at every oneDNN ISA level: no network
+     * built afterwards caps the ISA. Call before the first model is built. {@link #checkTraining} refuses to train
+     * a network with a risky convolution afterwards unless the cap was set outside.
      */
     public static synchronized void inferenceOnly() {
-        if (!applied) {
+        if (decision == Decision.NONE) {
+            decision = Decision.UNCAPPED;
             inferenceOnly = true;
         }
     }
 
     /**
-     * Called when training starts: fails when this process declared {@link #inferenceOnly()} and nobody capped the ISA,
-     * since its convolution gradients could be wrong.
+     * Called when training starts: fails when {@code network} has a convolution whose gradients could be wrong and
+     * this process runs oneDNN uncapped (it declared {@link #inferenceOnly()}, or built a safe network first).
      *
+     * @param network the network about to train
      * @throws IllegalStateException then
      */
-    public static void checkTraining() {
-        if (inferenceOnly && System.getenv(VARIABLE) == null && !Boolean.getBoolean("geolightning.keepOneDnnIsa")) {
-            throw new IllegalStateException("this process declared it would only predict (NativeCpuGuard.inferenceOnly)"
-                    + " but starts training; export " + VARIABLE + "=AVX2 or train in another process");
+    public static synchronized void checkTraining(Block network) {
+        if (decision == Decision.CAPPED || userChose()) {
+            return;
+        }
+        List<String> risky = riskyConvolutions(network);
+        if (risky.isEmpty()) {
+            return;
+        }
+        throw new IllegalStateException(risky.get(0) + ": oneDNN's AVX-512 kernels compute its input gradients wrongly"
+                + " on some CPUs, and this process already runs them uncapped ("
+                + (inferenceOnly ? "it declared it would only predict" : "a network without such convolutions was"
+                + " built first") + "); export " + VARIABLE + "=AVX2, train in a fresh process, or use channel counts"
+                + " that are multiples of " + LANES);
+    }
+
+    /**
+     * @param network a built network
+     * @return the convolutions whose input gradients oneDNN's AVX-512 kernels get wrong (stride 1, kernel larger than
+     *     1x1, output channels not a multiple of 16), described as {@code "a 3x3 convolution with 24 output
+     *     channels"}; empty when there are none
+     */
+    public static List<String> riskyConvolutions(Block network) {
+        List<String> out = new ArrayList<>();
+        collect(network, out);
+        return out;
+    }
+
+    private static void collect(Block block, List<String> out) {
+        if (block instanceof Convolution c) {
+            Shape k = c.getKernelShape();
+            Shape stride = c.getStride();
+            boolean unit = stride == null || stride.dimension() == 0 || Arrays.stream(stride.getShape()).anyMatch(v -> v == 1);
+            boolean wide = k != null && Arrays.stream(k.getShape()).anyMatch(v -> v > 1);
+            if (unit && wide && c.getFilters() % LANES != 0) {
+                out.add("a " + k.get(0) + "x" + k.get(k.dimension() - 1) + " convolution with " + c.getFilters()
+                        + " output channels");
+            }
+        }
+        for (Block child : block.getChildren().values()) {
+            collect(child, out);
         }
     }
 }

@@ -304,7 +304,7 @@ public abstract class LandUseTask extends LightningModule {
 
     @Override
     public OptimizerConfig configureOptimizers() {
-        NativeCpuGuard.checkTraining(); // the trainer asks for the optimizers before the first training step
+        NativeCpuGuard.checkTraining(getBlock()); // the trainer asks for the optimizers before the first training step
         LightningOptimizer optimizer = settings.optimizer().build();
         double factor = settings.optimizer().backboneLrFactor();
         if (factor != 1.0) {
