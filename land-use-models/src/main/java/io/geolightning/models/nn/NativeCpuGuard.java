@@ -18,14 +18,14 @@ import org.slf4j.LoggerFactory;
  * AVX-512 vector); every layer below such a convolution then learns from garbage. Weight gradients, strided and 1x1
  * convolutions, and every forward pass are right; capped at AVX2 ({@code ONEDNN_MAX_CPU_ISA=AVX2}) the same
  * convolutions are right for channel counts that are multiples of 8 (the AVX2 vector; the networks' width options
- * require that). {@code scripts/probe-onednn-isa} and {@code OneDnnConvolutionRuleTest} measure it.
+ * require that). {@code scripts/probe-onednn-isa} and {@code NativeCpuGuardTest} measure it.
  *
  * <p>So the cap is set only for a network that has such a convolution ({@link #forModel}, called by
  * {@link ModelFactory#build}): ResNets, and the CNN and U-Nets at widths that are multiples of 16, train at the CPU's
- * widest ISA (2.3x faster here). oneDNN reads the variable when it creates its first primitive, so the first network
- * a process builds decides; a riskier one built later in a process that already runs uncapped is refused by
- * {@link #checkTraining} with a one-line message. A value the user set is kept; {@code
- * -Dgeolightning.keepOneDnnIsa=true} disables the guard. A process that only predicts declares it with
+ * widest ISA (1.8x faster than capped here, {@code scripts/bench-vs-pytorch}). oneDNN reads the variable when it
+ * creates its first primitive, so the first network a process builds decides; a riskier one built later in a process
+ * that already runs uncapped is refused by {@link #checkTraining} with a one-line message. A value the user set is
+ * kept; {@code -Dgeolightning.keepOneDnnIsa=true} disables the guard. A process that only predicts declares it with
  * {@link #inferenceOnly()} (the CLI's predict, evaluate and export commands do) and never caps.
  */
 public final class NativeCpuGuard {
@@ -148,7 +148,8 @@ public final class NativeCpuGuard {
         if (block instanceof Convolution c) {
             Shape k = c.getKernelShape();
             Shape stride = c.getStride();
-            boolean unit = stride == null || stride.dimension() == 0 || Arrays.stream(stride.getShape()).anyMatch(v -> v == 1);
+            boolean unit = stride == null || stride.dimension() == 0
+                    || Arrays.stream(stride.getShape()).anyMatch(v -> v == 1);
             boolean wide = k != null && Arrays.stream(k.getShape()).anyMatch(v -> v > 1);
             if (unit && wide && c.getFilters() % LANES != 0) {
                 out.add("a " + k.get(0) + "x" + k.get(k.dimension() - 1) + " convolution with " + c.getFilters()

@@ -55,7 +55,8 @@ class NativeCpuGuardTest {
                 "-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=2",
                 "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
                 NativeCpuGuardTest.class.getName());
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("out").toFile());
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(tmp.resolve("out").toFile());
         pb.environment().remove("ONEDNN_MAX_CPU_ISA"); // the test JVMs run capped (pom); this one must not
         Process p = pb.start();
         assertTrue(p.waitFor(300, TimeUnit.SECONDS), "child JVM did not finish");
