@@ -1,15 +1,14 @@
 package io.geolightning.spark;
 
 import io.geolightning.geo.RasterFormat;
+import io.geolightning.app.cli.ColorOptions;
 import io.geolightning.app.cli.PolygonOptions;
 import io.geolightning.app.cli.RegionOptions;
 import io.geolightning.app.cli.WindowingOptions;
 import io.geolightning.geo.Polygonizer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -73,10 +72,8 @@ final class PredictJobCommand implements Callable<Integer> {
     @Mixin
     PolygonOptions polygonShapes;
 
-    @Option(names = "--colors", split = ",", paramLabel = "CLASS=#RRGGBB", description = "Class colours of the"
-            + " palette, legend and QGIS style (by class name or value), e.g. --colors URBANO=#d62728,RURAL=#2ca02c;"
-            + " other classes keep the checkpoint's or the default palette.")
-    Map<String, String> colors = new LinkedHashMap<>();
+    @Mixin
+    ColorOptions colors;
 
     @Option(names = "--torch-threads", defaultValue = "0", paramLabel = "N",
             description = "PyTorch threads per executor JVM (0 = PyTorch's default). Default: ${DEFAULT-VALUE}.")
@@ -137,15 +134,13 @@ final class PredictJobCommand implements Callable<Integer> {
         PredictSettings settings;
         try {
             settings = new PredictSettings(windowing.window(), windowing.overlap(), windowing.batchSize(),
-                    windowing.blending(), format, overwrite, tta, polygons ? shapes : null, colors);
+                    windowing.blending(), format, overwrite, tta, polygons ? shapes : null);
         } catch (RuntimeException e) {
             throw new ParameterException(spec.commandLine(), OneLine.of(e.getMessage()), e);
         }
-        if (!colors.isEmpty()) { // a misspelt class is a usage error here, not one failed task per scene
+        if (colors.given()) { // a misspelt class is a usage error here, not one failed task per scene
             try (ModelCache.Lease lease = ModelCache.borrow(checkpoint, 0)) {
-                settings.checkColors(lease.model().classNames());
-            } catch (IllegalArgumentException e) {
-                throw new ParameterException(spec.commandLine(), OneLine.of(e.getMessage()), e);
+                settings = settings.withColors(colors.resolve(spec, lease.model().classNames()));
             }
         }
         return settings;

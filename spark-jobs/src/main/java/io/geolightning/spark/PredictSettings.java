@@ -1,17 +1,12 @@
 package io.geolightning.spark;
 
-import io.geolightning.geo.ClassLegend;
 import io.geolightning.geo.Polygonizer;
 import io.geolightning.geo.RasterFormat;
-import io.geolightning.models.nn.ModelException;
 import io.geolightning.models.predict.Blending;
-import io.geolightning.models.predict.ClassPalette;
 import io.geolightning.models.predict.PredictOptions;
 import java.awt.Color;
 import java.io.Serializable;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -27,10 +22,10 @@ import java.util.Map;
  * @param tta average each window over its eight flips and quarter turns (test-time augmentation)
  * @param polygons also polygonize each class raster into {@code <name>.gpkg} beside it, with these options; null =
  *     no polygons
- * @param colors class colours ({@code #RRGGBB}) by class name or value, over the checkpoint's and the default palette
+ * @param colors class colours by class name or value, over the checkpoint's and the default palette
  */
 public record PredictSettings(int windowSize, int overlap, int batchSize, Blending blending, RasterFormat format,
-                              boolean overwrite, boolean tta, Polygonizer.Options polygons, Map<String, String> colors)
+                              boolean overwrite, boolean tta, Polygonizer.Options polygons, Map<String, Color> colors)
         implements Serializable {
     private static final long serialVersionUID = 2L;
 
@@ -75,6 +70,11 @@ public record PredictSettings(int windowSize, int overlap, int batchSize, Blendi
         return new PredictSettings(windowSize, overlap, batchSize, blending, format, overwrite, v, polygons, colors);
     }
 
+    /** @return a copy with these class colours (by class name or value) */
+    public PredictSettings withColors(Map<String, Color> v) {
+        return new PredictSettings(windowSize, overlap, batchSize, blending, format, overwrite, tta, polygons, v);
+    }
+
     /** @return a copy that polygonizes each class raster with these options (null: no polygons) */
     public PredictSettings withPolygons(Polygonizer.Options v) {
         return new PredictSettings(windowSize, overlap, batchSize, blending, format, overwrite, tta, v, colors);
@@ -111,34 +111,10 @@ public record PredictSettings(int windowSize, int overlap, int batchSize, Blendi
         return options(windowSize, overlap, batchSize, blending, format, overwrite, tta, area, colors).build();
     }
 
-    /**
-     * @param names the model's classes
-     * @throws IllegalArgumentException naming the colour whose class the model does not have
-     */
-    public void checkColors(List<String> names) {
-        try {
-            ClassPalette.of(names, parsed(colors), 255);
-        } catch (ModelException e) {
-            throw new IllegalArgumentException("--colors: " + e.getMessage(), e);
-        }
-    }
-
-    private static Map<String, Color> parsed(Map<String, String> colors) {
-        Map<String, Color> out = new LinkedHashMap<>();
-        colors.forEach((k, v) -> {
-            try {
-                out.put(k, ClassLegend.parseHex(v));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--colors " + k + "=" + v + ": " + e.getMessage(), e);
-            }
-        });
-        return out;
-    }
-
     private static PredictOptions.Builder options(int window, int overlap, int batch, Blending blending, RasterFormat format,
                                           boolean overwrite, boolean tta, io.geolightning.tiling.Region area,
-                                          Map<String, String> colors) {
+                                          Map<String, Color> colors) {
         return PredictOptions.builder().windowSize(window).overlap(overlap).batchSize(batch).blending(blending)
-                .format(format).overwrite(overwrite).tta(tta).area(area).colors(parsed(colors));
+                .format(format).overwrite(overwrite).tta(tta).area(area).colors(colors);
     }
 }

@@ -2,14 +2,11 @@ package io.geolightning.app.cli;
 
 import io.geolightning.models.nn.NativeCpuGuard;
 import io.geolightning.foundation.ExitCodes;
-import io.geolightning.geo.ClassLegend;
 import io.geolightning.geo.GdalPath;
 import io.geolightning.geo.Polygonizer;
 import io.geolightning.geo.GeoRaster;
 import io.geolightning.geo.RasterCatalog;
 import io.geolightning.geo.RasterFormat;
-import io.geolightning.models.nn.ModelException;
-import io.geolightning.models.predict.ClassPalette;
 import io.geolightning.models.predict.ImageFolderPredictor;
 import io.geolightning.models.predict.PredictOptions;
 import io.geolightning.models.predict.PredictionResult;
@@ -19,7 +16,6 @@ import io.geolightning.models.predict.InferenceModel;
 import io.geolightning.models.torchscript.ModelFiles;
 import io.geolightning.tiling.RegionRaster;
 import io.geolightning.tiling.TilingException;
-import java.awt.Color;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -101,10 +97,8 @@ final class PredictCommand implements Callable<Integer> {
 
     private Polygonizer.Options shapes;
 
-    @Option(names = "--colors", split = ",", paramLabel = "CLASS=#RRGGBB", description = "Class colours of the"
-            + " palette, legend and QGIS style (by class name or value), e.g. --colors URBANO=#d62728,RURAL=#2ca02c;"
-            + " other classes keep the default palette.")
-    Map<String, String> colors = new LinkedHashMap<>();
+    @Mixin
+    ColorOptions colors;
 
     @Option(names = "--format", defaultValue = "COG", paramLabel = "FORMAT",
             description = "COG or GTIFF. Default: ${DEFAULT-VALUE}.")
@@ -179,7 +173,7 @@ final class PredictCommand implements Callable<Integer> {
         }
         try (InferenceModel model = ModelFiles.open(checkpoint, modelCard);
              RegionRaster.Opened opened = region.raster().open()) {
-            PredictOptions options = options(po, model, checks);
+            PredictOptions options = options(po, model);
             GeoRaster in = opened.raster();
             PredictionResult r = new ScenePredictor(model).predict(in, out, options);
             w.printf(Locale.ROOT, "classified %s (%d x %d px) with %s (%s, classes %s): %d windows of %d px, overlap %d,"
@@ -198,22 +192,9 @@ final class PredictCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private PredictOptions options(ProbabilityOutput po, InferenceModel model, OptionChecks checks) {
-        Map<String, Color> palette = new LinkedHashMap<>();
-        colors.forEach((k, v) -> {
-            try {
-                palette.put(k, ClassLegend.parseHex(v));
-            } catch (IllegalArgumentException e) {
-                throw checks.usage("--colors " + k + "=" + v + ": " + e.getMessage());
-            }
-        });
-        try {
-            ClassPalette.of(model.classNames(), palette, 255);
-        } catch (ModelException e) {
-            throw checks.usage("--colors: " + e.getMessage());
-        }
-        return PredictOptions.builder().colors(palette).polygons(polygons).polygonOptions(shapes)
-                .windowSize(windowing.window()).overlap(windowing.overlap())
+    private PredictOptions options(ProbabilityOutput po, InferenceModel model) {
+        return PredictOptions.builder().colors(colors.resolve(spec, model.classNames())).polygons(polygons)
+                .polygonOptions(shapes).windowSize(windowing.window()).overlap(windowing.overlap())
                 .batchSize(windowing.batchSize()).blending(windowing.blending()).probabilities(po)
                 .probabilitiesPath(probabilities).bands(bands)
                 .format(format).overwrite(overwrite).allowPadding(allowPadding).tta(tta).area(region.area()).build();
@@ -222,7 +203,7 @@ final class PredictCommand implements Callable<Integer> {
     /** {@code --images}: every image of a folder into a CSV of file, class and probability. */
     private int predictImages(PrintWriter w, OptionChecks checks) {
         if (region.given() || outDir != null || probabilities != null || polygons != null || tta
-                || (bands != null && !bands.isEmpty()) || !colors.isEmpty()) {
+                || (bands != null && !bands.isEmpty()) || colors.given()) {
             throw checks.usage("--images " + images + ": classifies images into --out FILE.csv; leave out --raster,"
                     + " --out-dir, --probabilities, --polygons, --tta, --bands and --colors");
         }
@@ -278,7 +259,7 @@ final class PredictCommand implements Callable<Integer> {
         int written = 0;
         try (InferenceModel model = ModelFiles.open(checkpoint, modelCard)) {
             ScenePredictor predictor = new ScenePredictor(model);
-            PredictOptions options = options(po, model, new OptionChecks(spec));
+            PredictOptions options = options(po, model);
             for (Map.Entry<Path, GdalPath> e : outputs.entrySet()) {
                 RegionRaster one = RegionRaster.of(RasterCatalog.of(List.of(e.getValue())), null);
                 if (region.area() != null) {
