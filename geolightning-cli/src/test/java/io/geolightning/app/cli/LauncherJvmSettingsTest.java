@@ -9,13 +9,15 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The launcher's start-up settings (scripts/bench-cold-start measures them): short commands run on C1 only, every
  * command but train on the parallel collector with transparent huge pages where the kernel offers them; a collector
- * in JAVA_OPTS and the GEOLIGHTNING_* switches win. Read from the JVM itself (-XX:+PrintCommandLineFlags).
+ * in JAVA_OPTS and the GEOLIGHTNING_* switches win. Read from the JVM itself (-XX:+PrintCommandLineFlags). Commands
+ * that run networks run on tcmalloc where it is installed (read from the process's memory map by --version).
  */
 class LauncherJvmSettingsTest {
 
@@ -67,5 +69,23 @@ class LauncherJvmSettingsTest {
         assertFalse(c2.contains("TieredStopAtLevel"), c2);
         String c1 = flags(tmp, "c1", List.of("predict", "--help"), opts("", "GEOLIGHTNING_QUICK_JIT", "1"));
         assertTrue(c1.contains("-XX:TieredStopAtLevel=1"), c1);
+    }
+
+    @Test
+    void networksRunOnTcmallocWhereItIsInstalled(@TempDir Path tmp) throws Exception {
+        boolean installed = Stream.of("x86_64-linux-gnu", "aarch64-linux-gnu")
+                .anyMatch(d -> Files.isReadable(Path.of("/usr/lib", d, "libtcmalloc_minimal.so.4")));
+        String version = malloc(tmp, "version", List.of("--version"), Map.of());
+        assertEquals(installed ? "tcmalloc" : "glibc", version, "scripts/setup installs libtcmalloc-minimal4");
+        assertEquals("glibc", malloc(tmp, "system", List.of("train", "--version"), Map.of("GEOLIGHTNING_MALLOC", "system")));
+        assertEquals("glibc", malloc(tmp, "tile", List.of("tile", "--version"), Map.of()), "tile keeps its cold start");
+    }
+
+    /** @return what {@code --version} says about the process's own malloc (read from its memory map) */
+    private static String malloc(Path tmp, String name, List<String> args, Map<String, String> env) throws Exception {
+        Launcher.Launch l = Launcher.run(tmp, name, args, env);
+        assertEquals(0, l.code(), l.err());
+        return l.out().lines().filter(s -> s.startsWith("native malloc: ")).map(s -> s.substring(15)).findFirst()
+                .orElseThrow(() -> new AssertionError("no malloc line:\n" + l.out() + l.err()));
     }
 }
