@@ -119,10 +119,13 @@ public final class ResNet {
         return new SequentialBlock().add(Layers.conv(outChannels, 1, stride, 0)).add(Layers.batchNorm());
     }
 
-    /** relu(main(x) + shortcut(x)). */
+    /**
+     * relu(main(x) + shortcut(x)). The sum is taken in place in the main path's output (a batch norm's, which its
+     * backward does not keep; torchvision's {@code out += identity}), saving an allocation of the feature map.
+     */
     private static Block residual(Block main, Block shortcut) {
         return new ParallelBlock(outs -> {
-            NDArray sum = outs.get(0).singletonOrThrow().add(outs.get(1).singletonOrThrow());
+            NDArray sum = outs.get(0).singletonOrThrow().addi(outs.get(1).singletonOrThrow());
             return new NDList(Activation.relu(sum));
         }, List.of(main, shortcut));
     }
