@@ -96,5 +96,12 @@ class ImageFolderCliTest {
         assertEquals(2, split.code(), split.err());
         assertTrue(split.errorLine().startsWith("error: --split val: splits are a chip store's"), split.errorLine());
         assertFalse(Files.exists(tmp.resolve("t.csv")));
+        Path noImages = Files.createDirectories(tmp.resolve("no-images"));
+        Files.writeString(noImages.resolve("notes.txt"), "not an image");
+        CliRun empty = CliRun.of("predict", "--checkpoint", ckpt, "--images", noImages, "--out", tmp.resolve("e.csv"));
+        assertEquals(1, empty.code(), empty.err());
+        assertEquals("error: " + noImages + ": holds no image (jpg, jpeg, png, bmp, gif, tif, tiff); pass the folder of"
+                + " the images to classify", empty.errorLine());
+        assertFalse(Files.exists(tmp.resolve("e.csv")));
     }
 }

@@ -65,8 +65,8 @@ public final class ImageFolderPredictor {
             throw new ModelException(folder + ": cannot list the images (" + e.getMessage() + "); check the folder");
         }
         if (images.isEmpty()) {
-            throw new ModelException(folder + ": holds no image (jpg, jpeg, png, bmp, gif, tif, tiff); pass the folder"
-                    + " of the images to classify");
+            throw new ModelException(folder + ": holds no image (" + ImageFolderDataModule.imageSuffixes()
+                    + "); pass the folder of the images to classify");
         }
         int size = model.signature().chipSize();
         int plane = 3 * size * size;

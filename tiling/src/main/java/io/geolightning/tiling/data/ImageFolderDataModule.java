@@ -21,7 +21,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.slf4j.Logger;
@@ -35,7 +34,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ImageFolderDataModule implements ChipDataModule {
     private static final Logger LOG = LoggerFactory.getLogger(ImageFolderDataModule.class);
-    private static final Set<String> SUFFIXES = Set.of("jpg", "jpeg", "png", "bmp", "gif", "tif", "tiff");
+    private static final List<String> SUFFIXES = List.of("jpg", "jpeg", "png", "bmp", "gif", "tif", "tiff");
 
     private final Config config;
     private List<String> classNames;
@@ -167,7 +166,7 @@ public final class ImageFolderDataModule implements ChipDataModule {
                 throw new TilingException(dir + ": cannot list the class folder (" + e.getMessage() + ")", e);
             }
             if (images.isEmpty()) {
-                throw new TilingException(dir + ": class folder holds no image (" + SUFFIXES
+                throw new TilingException(dir + ": class folder holds no image (" + imageSuffixes()
                         + "); remove the folder or add its images");
             }
             String name = dir.getFileName().toString();
@@ -270,6 +269,11 @@ public final class ImageFolderDataModule implements ChipDataModule {
             px[2 * n + i] = (byte) v;
         }
         return new ChipSample(px, ChipDataType.UINT8, 3, h, w, label, null);
+    }
+
+    /** @return the image suffixes this module reads, for messages: "jpg, jpeg, png, bmp, gif, tif, tiff" */
+    public static String imageSuffixes() {
+        return String.join(", ", SUFFIXES);
     }
 
     /**

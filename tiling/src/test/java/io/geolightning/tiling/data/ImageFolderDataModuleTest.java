@@ -78,7 +78,8 @@ class ImageFolderDataModuleTest {
         Files.createDirectories(tmp.resolve("empty-class"));
         e = assertThrows(TilingException.class,
                 () -> new ImageFolderDataModule(ImageFolderDataModule.Config.of(tmp)).prepareData());
-        assertTrue(e.getMessage().contains("empty-class") && e.getMessage().contains("no image"), e.getMessage());
+        assertTrue(e.getMessage().contains("empty-class")
+                && e.getMessage().contains("no image (jpg, jpeg, png, bmp, gif, tif, tiff)"), e.getMessage());
         Files.writeString(tmp.resolve("empty-class").resolve("broken.jpg"), "not a jpeg");
         ImageFolderDataModule dm = new ImageFolderDataModule(ImageFolderDataModule.Config.of(tmp)
                 .withSplit(new io.geolightning.tiling.splits.SplitRatios(1, 0, 0), 1));
