@@ -2,11 +2,11 @@
 # should run on, for `env LD_PRELOAD="$native_preload" java ...` (empty: glibc's own).
 # libtorch allocates and frees every activation of every step (tens of MB a batch) with the C library's malloc;
 # glibc's hands big blocks back to the kernel with munmap and takes them again with mmap, so each step pays page
-# faults on fresh memory (20 batches of ResNet-18 inference: ~350,000 faults, ~100,000 with tcmalloc). gperftools' tcmalloc keeps freed
-# spans for the next step: measured here, ResNet-18 64 px batch 64 inference +10-19 %, training +0-15 %
-# (scripts/bench-vs-pytorch; PyTorch's CPU performance guide recommends the same). Debian's libtcmalloc-minimal4,
-# installed by scripts/setup; used when present. GEOLIGHTNING_MALLOC=system keeps glibc's malloc; an LD_PRELOAD you
-# set is kept after it.
+# faults on fresh memory (20 batches of ResNet-18 inference: ~350,000 faults, ~100,000 with tcmalloc). gperftools'
+# tcmalloc keeps freed spans for the next step: measured here, ResNet-18 64 px batch 64 inference +10-19 %, training
+# +0-15 % (scripts/bench-vs-pytorch; PyTorch's CPU performance guide recommends the same). Debian's
+# libtcmalloc-minimal4, installed by scripts/setup; used when present. GEOLIGHTNING_MALLOC=system keeps glibc's
+# malloc; an LD_PRELOAD you set is kept after it.
 native_preload="${LD_PRELOAD:-}"
 if [ "${GEOLIGHTNING_MALLOC:-tcmalloc}" != system ]; then
   for _lib in /usr/lib/x86_64-linux-gnu/libtcmalloc_minimal.so.4 /usr/lib/aarch64-linux-gnu/libtcmalloc_minimal.so.4 \
