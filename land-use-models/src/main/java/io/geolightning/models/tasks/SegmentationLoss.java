@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import io.geolightning.models.nn.ModelException;
 import io.geolightning.models.nn.ModelSpec;
+import io.geolightning.trainer.GraphScalars;
 import java.util.Locale;
 
 /**
@@ -97,8 +98,8 @@ public final class SegmentationLoss {
         NDArray inter = p.mul(onehot).sum(new int[] {0});
         NDArray card = p.add(onehot).sum(new int[] {0});
         NDArray present = onehot.sum(new int[] {0}).gt(0).toType(DataType.FLOAT32, false);
-        NDArray perClass = inter.mul(2).div(card.maximum(1e-7f));
-        NDArray count = present.sum().maximum(1f);
+        NDArray perClass = GraphScalars.mul(inter, 2).div(GraphScalars.maximum(card, 1e-7));
+        NDArray count = GraphScalars.maximum(present.sum(), 1);
         return present.sum().gt(0).toType(DataType.FLOAT32, false)
                 .mul(perClass.mul(present).sum().div(count).neg().add(1));
     }
@@ -114,8 +115,8 @@ public final class SegmentationLoss {
         float[] w = ce.classWeights();
         NDArray weight = w == null ? mask : logits.getManager().create(w).take(safe).mul(mask);
         NDArray logp = flat.logSoftmax(1).gather(safe.reshape(-1, 1), 1).reshape(-1);
-        NDArray focus = logp.exp().neg().add(1).pow(gamma);
-        return focus.mul(logp).mul(weight).sum().neg().div(weight.sum().maximum(1e-12f));
+        NDArray focus = GraphScalars.pow(logp.exp().neg().add(1), gamma);
+        return focus.mul(logp).mul(weight).sum().neg().div(GraphScalars.maximum(weight.sum(), 1e-12));
     }
 
     private static NDArray flatten(NDArray logits, int classes) {

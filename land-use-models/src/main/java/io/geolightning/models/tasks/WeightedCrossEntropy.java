@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.geolightning.models.nn.ModelException;
+import io.geolightning.trainer.GraphScalars;
 import java.util.Arrays;
 
 /**
@@ -115,7 +116,7 @@ public final class WeightedCrossEntropy {
         NDArray logp = flatLogits.logSoftmax(1);
         NDArray picked = logp.gather(safe.reshape(-1, 1), 1).reshape(-1);
         NDArray numerator = picked.mul(weight).sum().neg();
-        NDArray denominator = weight.sum().maximum(1e-12f);
+        NDArray denominator = GraphScalars.maximum(weight.sum(), 1e-12);
         NDArray nll = numerator.div(denominator);
         if (labelSmoothing == 0) {
             return nll;
@@ -123,6 +124,6 @@ public final class WeightedCrossEntropy {
         NDArray perClass = classWeights == null ? logp
                 : logp.mul(logits.getManager().create(classWeights).reshape(1, classes));
         NDArray smooth = perClass.sum(new int[] {1}).neg().mul(mask).sum().div(denominator);
-        return nll.mul(1 - labelSmoothing).add(smooth.mul(labelSmoothing / classes));
+        return GraphScalars.mul(nll, 1 - labelSmoothing).add(GraphScalars.mul(smooth, labelSmoothing / classes));
     }
 }

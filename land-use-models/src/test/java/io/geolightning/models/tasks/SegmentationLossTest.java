@@ -1,33 +1,43 @@
 package io.geolightning.models.tasks;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
 import io.geolightning.models.nn.Architecture;
 import io.geolightning.models.nn.ModelException;
 import io.geolightning.models.nn.ModelSpec;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The segmentation losses against PyTorch 1.13 (Debian's python3-torch) computing the same formulas on the same
  * logits and labels: class-weighted cross-entropy ({@code F.cross_entropy}), soft Dice over the classes present,
- * and focal loss with the class weights as alpha; gamma 0 gives cross-entropy. Labels include ignored pixels.
+ * and focal loss with the class weights as alpha; gamma 0 gives cross-entropy. Labels include ignored pixels. Their
+ * gradients match PyTorch's autograd too, with a garbage collection between the forward and the backward pass.
  */
 class SegmentationLossTest {
 
-    private static final String PYTHON = """
+    /** Logits and labels (with ignored pixels) both scripts start from. */
+    private static final String PYTHON_INPUTS = """
             import sys, numpy as np, torch
             import torch.nn.functional as F
             torch.manual_seed(0)
@@ -36,6 +46,9 @@ class SegmentationLossTest {
             labels[0, :2] = 255
             labels[1, 5:] = 2
             w = torch.tensor([0.5, 1.0, 2.0])
+            """;
+
+    private static final String PYTHON = PYTHON_INPUTS + """
             ce = F.cross_entropy(logits, labels, weight=w, ignore_index=255)
             valid = labels != 255
             safe = torch.where(valid, labels, torch.zeros_like(labels))
@@ -58,23 +71,97 @@ class SegmentationLossTest {
                      smooth_chips=smooth_chips.numpy())
             """;
 
+    /** The gradients of the same losses with respect to the logits, from PyTorch's autograd. */
+    private static final String PYTHON_GRADIENTS = PYTHON_INPUTS + """
+            valid = labels != 255
+            safe = torch.where(valid, labels, torch.zeros_like(labels))
+            onehot = F.one_hot(safe, 3).permute(0, 3, 1, 2).float() * valid[:, None]
+            def dice_ce(x):
+                p = x.softmax(1) * valid[:, None]
+                inter = (p * onehot).sum((0, 2, 3)); card = (p + onehot).sum((0, 2, 3))
+                present = onehot.sum((0, 2, 3)) > 0
+                dice = 1 - (2 * inter / card.clamp_min(1e-7))[present].mean()
+                return F.cross_entropy(x, labels, weight=w, ignore_index=255) + dice
+            def focal(x):
+                logp = F.log_softmax(x, 1).gather(1, safe[:, None]).squeeze(1)
+                wk = w[safe] * valid
+                return -((1 - logp.exp()) ** 2 * logp * wk).sum() / wk.sum()
+            def smooth(x):
+                return F.cross_entropy(x, labels, weight=w, ignore_index=255, label_smoothing=0.1)
+            def grad(f):
+                x = logits.clone().requires_grad_(True); f(x).backward(); return x.grad.numpy()
+            np.savez(sys.argv[1], logits=logits.numpy(), labels=labels.numpy().astype(np.int64),
+                     g_dice_ce=grad(dice_ce), g_focal=grad(focal), g_smooth=grad(smooth))
+            """;
+
     @TempDir
     Path tmp;
 
-    @Test
-    void lossesMatchPytorch() throws Exception {
-        Path script = Files.writeString(tmp.resolve("losses.py"), PYTHON);
-        Path out = tmp.resolve("losses.npz");
-        Process p = new ProcessBuilder("/usr/bin/python3", script.toString(), out.toString()).redirectErrorStream(true)
+    /** @return the arrays the script wrote, by name */
+    private Map<String, NDArray> pytorch(NDManager m, String name, String script) throws Exception {
+        Path py = Files.writeString(tmp.resolve(name + ".py"), script);
+        Path out = tmp.resolve(name + ".npz");
+        Process p = new ProcessBuilder("/usr/bin/python3", py.toString(), out.toString()).redirectErrorStream(true)
                 .start();
         String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(120, TimeUnit.SECONDS));
         assertEquals(0, p.exitValue(), "Debian's python3-torch (scripts/setup --tests): " + log);
-        try (NDManager m = NDManager.newBaseManager(); InputStream in = Files.newInputStream(out)) {
-            Map<String, NDArray> r = new HashMap<>();
+        Map<String, NDArray> r = new HashMap<>();
+        try (InputStream in = Files.newInputStream(out)) {
             for (NDArray a : NDList.decode(m, in)) {
                 r.put(a.getName(), a);
             }
+        }
+        return r;
+    }
+
+    /**
+     * @return the logits' gradient of the loss, with a garbage collection, the cleaner's turn and 64 small direct
+     *     buffers holding 1e30 between the forward and the backward pass (where DJL's {@code mul(Number)} and kin read
+     *     freed memory, see GraphScalars)
+     */
+    private static float[] disturbedGradient(NDArray logits, Function<NDArray, NDArray> loss) throws Exception {
+        NDArray x = logits.duplicate();
+        x.setRequiresGradient(true);
+        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            NDArray l = loss.apply(x);
+            System.gc();
+            Thread.sleep(50);
+            List<ByteBuffer> churn = new ArrayList<>();
+            for (int i = 0; i < 64; i++) {
+                churn.add(ByteBuffer.allocateDirect(4).order(ByteOrder.nativeOrder()).putFloat(0, 1e30f));
+            }
+            gc.backward(l);
+            churn.clear();
+            return x.getGradient().toFloatArray();
+        }
+    }
+
+    @Test
+    void gradientsMatchPytorchThroughAGarbageCollection() throws Exception {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Map<String, NDArray> r = pytorch(m, "gradients", PYTHON_GRADIENTS);
+            NDArray logits = r.get("logits");
+            NDArray labels = r.get("labels");
+            WeightedCrossEntropy ce = new WeightedCrossEntropy(new float[] {0.5f, 1f, 2f}, 255);
+            WeightedCrossEntropy smooth = new WeightedCrossEntropy(new float[] {0.5f, 1f, 2f}, 255, 0.1);
+            for (int round = 0; round < 2; round++) {
+                assertArrayEquals(r.get("g_dice_ce").toFloatArray(), disturbedGradient(logits,
+                        x -> new SegmentationLoss(SegmentationLoss.Kind.DICE_CE, ce, 2f).compute(x, labels)), 1e-6f,
+                        "cross-entropy + Dice");
+                assertArrayEquals(r.get("g_focal").toFloatArray(), disturbedGradient(logits,
+                        x -> new SegmentationLoss(SegmentationLoss.Kind.FOCAL, ce, 2f).compute(x, labels)), 1e-6f,
+                        "focal, gamma 2");
+                assertArrayEquals(r.get("g_smooth").toFloatArray(), disturbedGradient(logits,
+                        x -> smooth.compute(x, labels)), 1e-6f, "label smoothing 0.1");
+            }
+        }
+    }
+
+    @Test
+    void lossesMatchPytorch() throws Exception {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Map<String, NDArray> r = pytorch(m, "losses", PYTHON);
             WeightedCrossEntropy ce = new WeightedCrossEntropy(new float[] {0.5f, 1f, 2f}, 255);
             NDArray logits = r.get("logits");
             NDArray labels = r.get("labels");

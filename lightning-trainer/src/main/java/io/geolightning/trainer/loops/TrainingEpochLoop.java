@@ -5,6 +5,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.Dataset;
 import io.geolightning.trainer.EpochDataset;
+import io.geolightning.trainer.GraphScalars;
 import io.geolightning.trainer.LightningModule;
 import io.geolightning.trainer.RunProgress;
 import io.geolightning.trainer.Seeding;
@@ -182,7 +183,7 @@ final class TrainingEpochLoop {
                 anyLoss = true;
                 if (automatic) {
                     double scale = weight / ctx.config().accumulateGradBatches();
-                    gc.backward(scale == 1.0 ? loss : loss.mul(scale));
+                    gc.backward(scale == 1.0 ? loss : GraphScalars.mul(loss, scale));
                 }
             }
         } finally {
