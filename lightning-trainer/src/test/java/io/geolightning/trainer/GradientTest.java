@@ -109,7 +109,7 @@ class GradientTest {
         LightningModule m = new MlpModule(5, 2, () -> Sgd.builder().lr(1.0).build()) {
             @Override
             public NDArray trainingStep(Batch batch, int batchIdx) {
-                return super.trainingStep(batch, batchIdx).mul(1000);
+                return GraphScalars.mul(super.trainingStep(batch, batchIdx), 1000);
             }
         };
         m.initialize(new Shape(16, 3));

@@ -39,7 +39,7 @@ class OptimizersTest {
             for (int i = 0; i < steps; i++) {
                 try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                     NDArray w = p.getArray();
-                    gc.backward(w.square().mul(c).sum().div(2));
+                    gc.backward(GraphScalars.div(w.square().mul(c).sum(), 2));
                 }
                 opt.step();
                 opt.zeroGrad();
@@ -137,8 +137,8 @@ class OptimizersTest {
             NDArray c = nd.create(new float[] {(float) C[0], (float) C[1], (float) C[2]});
             for (int s = 0; s < 6; s++) {
                 try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                    gc.backward(backbone.getArray().square().mul(c).sum().div(2)
-                            .add(head.getArray().square().mul(c).sum().div(2)));
+                    gc.backward(GraphScalars.div(backbone.getArray().square().mul(c).sum(), 2)
+                            .add(GraphScalars.div(head.getArray().square().mul(c).sum(), 2)));
                 }
                 opt.step();
                 opt.zeroGrad();
