@@ -5,8 +5,8 @@ import ai.djl.ndarray.types.DataType;
 
 /**
  * Arithmetic with a number on arrays that autograd records (losses, loss scaling). Use these, not DJL's
- * {@code mul(Number)}, {@code div(Number)}, {@code maximum(Number)}, {@code minimum(Number)} or {@code pow(Number)}, on
- * any array whose gradient is wanted.
+ * {@code mul(Number)}, {@code div(Number)}, {@code maximum(Number)} or {@code pow(Number)}, on any array whose gradient
+ * is wanted; for any other operation with a number ({@code minimum}, ...) pass {@link #of} as the other operand.
  *
  * <p>DJL 0.35.1's PyTorch engine runs those by wrapping the number in a 0-d tensor over a direct buffer
  * ({@code torch::from_blob}: libtorch does not copy it, Java owns the memory), applying the tensor operation and
