@@ -8,9 +8,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import io.geolightning.foundation.testing.FreedMemory;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiFunction;
 import org.junit.jupiter.api.Test;
@@ -22,11 +21,8 @@ import org.junit.jupiter.api.Test;
  */
 class GraphScalarsTest {
 
-    private static final float POISON = 1e30f;
-
     /**
-     * @return x's gradient of {@code sum(op(x))}, with a collection, the cleaner's turn and 64 direct buffers holding
-     *     {@link #POISON} (the size of the number's buffer: malloc hands a freed block back for it) between forward and
+     * @return x's gradient of {@code sum(op(x))}, with {@link FreedMemory#collectAndReuse} between forward and
      *     backward
      */
     private static float[] gradient(BiFunction<NDManager, NDArray, NDArray> op) throws InterruptedException {
@@ -35,12 +31,7 @@ class GraphScalarsTest {
             x.setRequiresGradient(true);
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 NDArray y = op.apply(m, x).sum();
-                System.gc();
-                Thread.sleep(50);
-                List<ByteBuffer> churn = new ArrayList<>();
-                for (int i = 0; i < 64; i++) {
-                    churn.add(ByteBuffer.allocateDirect(4).order(ByteOrder.nativeOrder()).putFloat(0, POISON));
-                }
+                List<ByteBuffer> churn = FreedMemory.collectAndReuse();
                 gc.backward(y);
                 float[] g = x.getGradient().toFloatArray();
                 churn.clear();

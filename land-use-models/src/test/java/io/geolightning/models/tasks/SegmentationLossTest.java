@@ -10,16 +10,15 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
+import io.geolightning.foundation.testing.FreedMemory;
 import io.geolightning.models.nn.Architecture;
 import io.geolightning.models.nn.ModelException;
 import io.geolightning.models.nn.ModelSpec;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -116,21 +115,15 @@ class SegmentationLossTest {
     }
 
     /**
-     * @return the logits' gradient of the loss, with a garbage collection, the cleaner's turn and 64 small direct
-     *     buffers holding 1e30 between the forward and the backward pass (where DJL's {@code mul(Number)} and kin read
-     *     freed memory, see GraphScalars)
+     * @return the logits' gradient of the loss, with {@link FreedMemory#collectAndReuse} between the forward and the
+     *     backward pass (where DJL's {@code mul(Number)} and kin read freed memory, see GraphScalars)
      */
     private static float[] disturbedGradient(NDArray logits, Function<NDArray, NDArray> loss) throws Exception {
         NDArray x = logits.duplicate();
         x.setRequiresGradient(true);
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
             NDArray l = loss.apply(x);
-            System.gc();
-            Thread.sleep(50);
-            List<ByteBuffer> churn = new ArrayList<>();
-            for (int i = 0; i < 64; i++) {
-                churn.add(ByteBuffer.allocateDirect(4).order(ByteOrder.nativeOrder()).putFloat(0, 1e30f));
-            }
+            List<ByteBuffer> churn = FreedMemory.collectAndReuse();
             gc.backward(l);
             churn.clear();
             return x.getGradient().toFloatArray();
