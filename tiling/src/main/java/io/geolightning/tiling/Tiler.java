@@ -8,12 +8,13 @@ import io.geolightning.geo.GeoRaster;
 import io.geolightning.geo.RasterCatalog;
 import io.geolightning.geo.RasterMosaic;
 import io.geolightning.geo.TargetGrid;
-import io.geolightning.geo.RasterWindow;
+import io.geolightning.tiling.ChipProcessor.Outcome;
+import io.geolightning.tiling.ChipProcessor.Processed;
+import io.geolightning.tiling.ChipProcessor.Scene;
+import io.geolightning.tiling.ChipProcessor.StageClock;
 import io.geolightning.tiling.labels.LabelSet;
-import io.geolightning.tiling.labels.LabelTask;
 import io.geolightning.tiling.labels.SceneLabels;
 import io.geolightning.tiling.splits.ItemSplits;
-import io.geolightning.tiling.splits.Split;
 import io.geolightning.tiling.stats.BandStatistics;
 import io.geolightning.tiling.stats.BandStatisticsAccumulator;
 import io.geolightning.tiling.store.ChipRow;
@@ -22,8 +23,6 @@ import io.geolightning.tiling.store.ChipStoreSchema;
 import io.geolightning.tiling.store.ChipStoreWriter;
 import io.geolightning.tiling.store.InputFingerprint;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayDeque;
@@ -34,8 +33,6 @@ import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -44,42 +41,20 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Consumer;
-import org.locationtech.jts.geom.Geometry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Tiles scenes into a Parquet chip store: places chips (grid or random) and assigns splits without listing them (a
- * grid's chips are made as they are read and split one at a time, so memory does not grow with a raster's size), reads
- * each chip's pixels (one GDAL handle per worker thread), labels it (class by area or mask through geo-io's Rasterizer,
- * labels reprojected to the raster CRS), filters nodata and negatives, and writes the rows in chip order together with
- * the training split's band statistics. Logs the progress of each long step with its rate and an ETA.
+ * grid's chips are made as they are read and split one at a time, so memory does not grow with a raster's size), has
+ * worker threads read, label and filter each chip ({@link ChipProcessor}: labels reprojected to the raster CRS,
+ * nodata and negatives dropped), and writes the rows in chip order together with the training split's band
+ * statistics. Logs the progress of each long step with its rate and an ETA.
  */
 public final class Tiler {
     private static final Logger LOG = LoggerFactory.getLogger(Tiler.class);
 
     private Tiler() {
-    }
-
-    private enum Outcome { WRITTEN, NODATA, UNLABELLED, NEGATIVE }
-
-    /** Thread-seconds spent per stage, logged at the end of a run to show where the time goes. */
-    private static final class StageClock {
-        final java.util.concurrent.atomic.LongAdder read = new java.util.concurrent.atomic.LongAdder();
-        final java.util.concurrent.atomic.LongAdder scan = new java.util.concurrent.atomic.LongAdder();
-        final java.util.concurrent.atomic.LongAdder label = new java.util.concurrent.atomic.LongAdder();
-        final java.util.concurrent.atomic.LongAdder write = new java.util.concurrent.atomic.LongAdder();
-
-        String summary() {
-            return String.format(java.util.Locale.ROOT, "read %.2f s, nodata/stats %.2f s, labels %.2f s, Parquet %.2f s"
-                    + " (thread-seconds)", read.sum() / 1e9, scan.sum() / 1e9, label.sum() / 1e9, write.sum() / 1e9);
-        }
-    }
-
-    private record Processed(Outcome outcome, ChipRow row, BandStatisticsAccumulator.ChipPartial partial) {
-    }
-
-    private record Scene(GdalPath path, GeoRaster raster, String crs, SceneLabels labels) {
     }
 
     /** Runs the tiling and publishes the store; nothing is published when it fails. */
@@ -138,7 +113,7 @@ public final class Tiler {
         return scene.text().startsWith("/vsimem/") ? scene.fileName() : scene.toString();
     }
 
-    private static GeoRaster open(GdalPath p) {
+    static GeoRaster open(GdalPath p) {
         try {
             return GeoRaster.open(p);
         } catch (GeoIOException e) {
@@ -177,23 +152,21 @@ public final class Tiler {
             nodata[b] = nd.isPresent() ? nd.getAsDouble() : null;
         }
         BandStatisticsAccumulator stats = new BandStatisticsAccumulator(bands, dtype, nodata);
-        ThreadLocal<Map<GdalPath, GeoRaster>> local = ThreadLocal.withInitial(HashMap::new);
         AtomicLongArray counts = new AtomicLongArray(Outcome.values().length);
         ExecutorService pool = Executors.newFixedThreadPool(config.workers(), daemon());
         Progress progress = new Progress(LOG, "tiling", "candidate chips", todo.size());
-        StageClock clock = new StageClock();
+        ChipProcessor processor = new ChipProcessor(config, stats, handles);
         ChipWork work = k -> {
-            Processed p = process(config, byPath.get(k.chip().scene()), k.chip(), k.split(), k.index(), stats, local,
-                    handles, clock);
+            Processed p = processor.process(byPath.get(k.chip().scene()), k.chip(), k.split(), k.index());
             counts.incrementAndGet(p.outcome().ordinal());
             return p;
         };
         try (ChipStoreWriter writer = ChipStoreWriter.open(config.store(), config.storeOptions())) {
             // band statistics: train chips' partials added in chip order, identical to a recomputation over the store
             if (writer.layout().singleFile()) {
-                orderedIntoOneFile(todo, work, writer, pool, config.workers() * 4, progress, clock, stats);
+                orderedIntoOneFile(todo, work, writer, pool, config.workers() * 4, progress, processor.clock(), stats);
             } else {
-                parallelParts(todo, work, writer, pool, config.workers(), progress, clock, stats);
+                parallelParts(todo, work, writer, pool, config.workers(), progress, processor.clock(), stats);
             }
             progress.finish();
             long written = counts.get(Outcome.WRITTEN.ordinal());
@@ -211,7 +184,7 @@ public final class Tiler {
                             + " straddling splits", written, config.store(), String.format("%.1f", secs),
                     Math.round(written / secs), c[Outcome.NODATA.ordinal()], c[Outcome.UNLABELLED.ordinal()],
                     c[Outcome.NEGATIVE.ordinal()], droppedBySplit);
-            LOG.info("tiling time: {}", clock.summary());
+            LOG.info("tiling time: {}", processor.clock().summary());
             return new TilingResult(meta, candidates.size(), written, c[Outcome.NODATA.ordinal()],
                     c[Outcome.UNLABELLED.ordinal()], c[Outcome.NEGATIVE.ordinal()], droppedBySplit, secs);
         } finally {
@@ -300,73 +273,6 @@ public final class Tiler {
                 + " nodata, " + counts[Outcome.UNLABELLED.ordinal()] + " without a class, "
                 + counts[Outcome.NEGATIVE.ordinal()] + " negatives dropped, of " + n + "); check that the labels"
                 + " cover the scene, or add a background class / lower minCoverage");
-    }
-
-    private static Processed process(TilingConfig config, Scene scene, Chip chip, Split split, long index,
-                                     BandStatisticsAccumulator stats, ThreadLocal<Map<GdalPath, GeoRaster>> local,
-                                     ConcurrentLinkedQueue<GeoRaster> handles, StageClock clock) {
-        long t0 = System.nanoTime();
-        GeoRaster raster = local.get().computeIfAbsent(scene.path(), p -> {
-            GeoRaster r = open(p);
-            handles.add(r);
-            return r;
-        });
-        RasterWindow w;
-        try {
-            w = raster.read(chip.window());
-        } catch (GeoIOException e) {
-            throw new TilingException(e.getMessage(), e);
-        }
-        long t1 = System.nanoTime();
-        clock.read.add(t1 - t0);
-        byte[] pixels = w.dataType().bytes() == 1 ? w.bytes() : w.asBytes(); // uint8: the window's own array
-        int ppb = chip.width() * chip.height();
-        ChipDataType dtype = ChipDataType.parse(w.dataType().name());
-        double nodataFraction = w.isFullyCovered()
-                ? NodataScan.fraction(pixels, dtype, w.bandCount(), ppb, nodataOf(w)) : w.nodataFraction();
-        long t2 = System.nanoTime();
-        clock.scan.add(t2 - t1);
-        if (nodataFraction > config.maxNodataFraction()) {
-            return new Processed(Outcome.NODATA, null, null);
-        }
-        Integer label = null;
-        byte[] mask = null;
-        boolean negative = false;
-        if (config.task() == LabelTask.CLASSIFICATION) {
-            Geometry footprint = raster.footprint(chip.window());
-            Optional<Integer> c = scene.labels().classify(chip, footprint);
-            if (c.isEmpty()) {
-                return new Processed(Outcome.UNLABELLED, null, null);
-            }
-            label = c.get();
-            negative = label.equals(scene.labels().labels().backgroundId());
-        } else if (config.task() == LabelTask.SEGMENTATION) {
-            mask = scene.labels().mask(raster, chip);
-            negative = scene.labels().isNegative(mask);
-        }
-        long t3 = System.nanoTime();
-        clock.label.add(t3 - t2);
-        if (negative && config.negativeSurvivalProbability() < 1) {
-            double u = new SplittableRandom(config.filterSeed() * 0x9E3779B97F4A7C15L + index).nextDouble();
-            if (u >= config.negativeSurvivalProbability()) {
-                return new Processed(Outcome.NEGATIVE, null, null);
-            }
-        }
-        ChipRow row = new ChipRow(chip.id(), sceneKey(scene.path()), scene.crs(), chip.x(), chip.y(), chip.width(),
-                chip.height(), chip.minx(), chip.miny(), chip.maxx(), chip.maxy(), split, label, mask,
-                w.bandCount(), dtype, pixels);
-        BandStatisticsAccumulator.ChipPartial partial = split == Split.TRAIN ? stats.summarize(pixels, ppb) : null;
-        clock.scan.add(System.nanoTime() - t3);
-        return new Processed(Outcome.WRITTEN, row, partial);
-    }
-
-    private static Double[] nodataOf(RasterWindow w) {
-        Double[] nd = new Double[w.bandCount()];
-        for (int b = 0; b < nd.length; b++) {
-            var v = w.nodata(b);
-            nd[b] = v.isPresent() ? v.getAsDouble() : null;
-        }
-        return nd;
     }
 
     private static <T> T get(Future<T> f) {
