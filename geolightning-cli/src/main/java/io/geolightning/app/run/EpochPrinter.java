@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 /**
  * Prints one line per training epoch to the CLI's output: epoch (numbered from 0 as in Lightning, metrics.csv,
@@ -21,13 +22,20 @@ final class EpochPrinter implements Callback {
 
     private final PrintWriter out;
     private final int maxEpochs;
+    private final LongSupplier nanoClock;
     private long fitStart;
     private long epochStart;
     private int epochs;
 
     EpochPrinter(PrintWriter out, int maxEpochs) {
+        this(out, maxEpochs, System::nanoTime);
+    }
+
+    /** With the clock given (tests: a clock that advances a fixed time per reading). */
+    EpochPrinter(PrintWriter out, int maxEpochs, LongSupplier nanoClock) {
         this.out = out;
         this.maxEpochs = maxEpochs;
+        this.nanoClock = nanoClock;
     }
 
     /** @return training epochs completed in this process */
@@ -37,19 +45,20 @@ final class EpochPrinter implements Callback {
 
     @Override
     public void onFitStart(Trainer trainer, LightningModule module) {
-        fitStart = System.nanoTime();
+        fitStart = nanoClock.getAsLong();
     }
 
     @Override
     public void onTrainEpochStart(Trainer trainer, LightningModule module) {
-        epochStart = System.nanoTime();
+        epochStart = nanoClock.getAsLong();
     }
 
     @Override
     public void onTrainEpochEnd(Trainer trainer, LightningModule module) {
         int epoch = trainer.currentEpoch();
         epochs++;
-        double secs = (System.nanoTime() - epochStart) / 1e9;
+        long now = nanoClock.getAsLong();
+        double secs = (now - epochStart) / 1e9;
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "epoch %d/%d", epoch, maxEpochs - 1));
         Map<String, Double> m = trainer.callbackMetrics();
         for (String k : SHOWN) {
@@ -58,7 +67,7 @@ final class EpochPrinter implements Callback {
                 sb.append(String.format(Locale.ROOT, "  %s %.4f", k, v));
             }
         }
-        double elapsed = (System.nanoTime() - fitStart) / 1e9;
+        double elapsed = (now - fitStart) / 1e9;
         int done = epoch + 1;
         sb.append(String.format(Locale.ROOT, "  (%.1f s", secs));
         if (done < maxEpochs && !trainer.shouldStop()) {
