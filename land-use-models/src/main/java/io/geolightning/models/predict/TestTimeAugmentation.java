@@ -11,13 +11,22 @@ import java.util.List;
  * model that treats every pixel alone gives the same result with or without it; a model that sees context gains
  * the robustness of an ensemble, at eight times the compute.
  */
-final class TestTimeAugmentation implements InferenceModel {
+public final class TestTimeAugmentation implements InferenceModel {
 
     private final InferenceModel model;
 
     /** @param model the model (not closed by this wrapper) */
     TestTimeAugmentation(InferenceModel model) {
         this.model = model;
+    }
+
+    /**
+     * @param model the model (not closed by the wrapper: its owner closes it)
+     * @return the model's probabilities averaged over each square input's eight flips and quarter turns, as
+     *     {@code predict --tta} and {@code evaluate --tta} use it
+     */
+    public static InferenceModel of(InferenceModel model) {
+        return new TestTimeAugmentation(model);
     }
 
     @Override

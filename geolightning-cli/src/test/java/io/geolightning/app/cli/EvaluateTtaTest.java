@@ -1,0 +1,100 @@
+package io.geolightning.app.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.dataset.Batch;
+import io.geolightning.app.report.Numbers;
+import io.geolightning.models.metrics.ConfusionMatrix;
+import io.geolightning.models.predict.ClassScores;
+import io.geolightning.models.predict.TaskInferenceModel;
+import io.geolightning.tiling.data.LoaderConfig;
+import io.geolightning.tiling.data.SatelliteDataModule;
+import io.geolightning.trainer.Stage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code evaluate --tta} scores what {@code predict --tta} predicts: each chip's per-pixel probabilities averaged
+ * over its eight flips and quarter turns, each turned back. A U-Net segmenting Olinda (urban/rural) is trained for two
+ * epochs; the expected scores are computed here through the Java API, turning the chips and the probability maps
+ * with DJL's own {@code rotate90} and {@code flip} (not the predictor's transform code), and must differ from the
+ * plain evaluation's (a U-Net sees context, so the turns change its pixels).
+ */
+class EvaluateTtaTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void ttaScoresTheMeanOfTheEightTurnsAndFlips() throws Exception {
+        Path chips = tmp.resolve("chips");
+        CliRun tile = CliRun.of("tile", "--raster", BadInputs.RASTER, "--labels", BadInputs.LABELS, "--label-field",
+                "TIPO", "--mode", "segmentation", "--chip", 16, "--stride", 8, "--val", 0.2, "--test", 0.2, "--out",
+                chips);
+        assertEquals(0, tile.code(), tile.err());
+        Path yaml = Files.writeString(tmp.resolve("run.yaml"), String.join("\n", "name: seg",
+                "runs: " + tmp.resolve("runs"), "seed: 5", "model: {architecture: unet, options: {width: 8, depth: 2}}",
+                "data: {chips: " + chips + ", batchSize: 32}", "trainer: {maxEpochs: 2, numSanityValSteps: 0}", ""));
+        CliRun train = CliRun.of("train", "--config", yaml);
+        assertEquals(0, train.code(), train.err());
+        Path ckpt = tmp.resolve("runs/seg/version_0/checkpoints/last.ckpt");
+
+        CliRun plain = CliRun.of("evaluate", "--checkpoint", ckpt, "--chips", chips);
+        CliRun tta = CliRun.of("evaluate", "--checkpoint", ckpt, "--chips", chips, "--tta");
+        assertEquals(0, plain.code(), plain.err());
+        assertEquals(0, tta.code(), tta.err());
+        String header = tta.out().lines().findFirst().orElseThrow();
+        assertTrue(header.startsWith("last.ckpt with 8-fold test-time augmentation on ") && header.contains("test"
+                + " split"), header);
+
+        ConfusionMatrix expected;
+        try (TaskInferenceModel model = TaskInferenceModel.fromCheckpoint(ckpt);
+             NDManager manager = NDManager.newBaseManager()) {
+            SatelliteDataModule data = new SatelliteDataModule(SatelliteDataModule.Config.store(chips,
+                    LoaderConfig.builder().batchSize(32).build()).withStatistics(
+                    EvaluationSources.statistics(model.normalization())));
+            data.setup(Stage.TEST);
+            int classes = model.signature().classes();
+            expected = new ConfusionMatrix(classes, data.metadata().ignoreValue() == null
+                    ? ConfusionMatrix.NO_IGNORE : data.metadata().ignoreValue());
+            for (Batch b : data.testDataLoader().getData(manager)) {
+                try (b) {
+                    NDArray x = b.getData().head();
+                    int n = (int) x.getShape().get(0);
+                    int h = (int) x.getShape().get(2);
+                    int w = (int) x.getShape().get(3);
+                    NDArray mean = manager.zeros(new Shape(n, classes, h, w));
+                    for (int t = 0; t < 8; t++) {
+                        NDArray turned = x.rotate90(t & 3, new int[] {2, 3});
+                        turned = t >= 4 ? turned.flip(3) : turned;
+                        NDArray p = manager.create(model.probabilities(turned.toFloatArray(), n, h, w),
+                                new Shape(n, classes, h, w));
+                        p = t >= 4 ? p.flip(3) : p; // undo: flip back, then turn back
+                        mean = mean.add(p.rotate90((4 - (t & 3)) & 3, new int[] {2, 3}).div(8f));
+                    }
+                    int[] truth = b.getLabels().head().toType(DataType.INT32, false).toIntArray();
+                    expected.add(truth, ClassScores.argmax(mean.toFloatArray(), n, classes, h * w));
+                }
+            }
+        }
+        assertEquals(Numbers.num(expected.accuracy()), value(tta.out(), "acc"), tta.out());
+        assertEquals(Numbers.num(expected.meanIoU()), value(tta.out(), "miou"), tta.out());
+        assertNotEquals(value(plain.out(), "miou"), value(tta.out(), "miou"), "the turns changed no score:\n"
+                + plain.out() + "\n" + tta.out());
+    }
+
+    /** @return the value printed on the row {@code key:} */
+    private static String value(String out, String key) {
+        return out.lines().map(String::trim).filter(l -> l.startsWith(key + ":")).findFirst()
+                .map(l -> l.substring(l.lastIndexOf(' ') + 1)).orElseThrow(() -> new AssertionError("no row " + key
+                        + " in\n" + out));
+    }
+}
