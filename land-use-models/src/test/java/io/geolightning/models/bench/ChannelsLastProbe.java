@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import io.geolightning.models.nn.Architecture;
 import io.geolightning.models.nn.ModelSpec;
@@ -24,7 +25,8 @@ import java.util.Locale;
  * through every convolution, batch norm, ReLU and pooling. Per draw (random weights, non-trivial batch-norm running
  * statistics, 16 x 3 x 64 x 64 inputs) it compares the float32 logits in both layouts with a float64 forward of the
  * same network (PyTorch's own kernels, not oneDNN) and counts draws whose relative error (max |diff| / max |logit|)
- * is above 1e-3; then it times 10 eval forward passes of batch 64 in each layout. Prints one line.
+ * is above 1e-3; then it times 10 eval forward passes of batch 64 in each layout. Prints one line. With
+ * {@code conv k stride cin cout} it checks one convolution instead.
  */
 public final class ChannelsLastProbe {
 
@@ -47,10 +49,40 @@ public final class ChannelsLastProbe {
         return Double.isNaN(diff) ? Double.NaN : diff / scale;
     }
 
-    /** @param args [draws] (default 10) */
+    /**
+     * One convolution (batch 16 at 8 x 8, random weights) in channels-last against the same convolution in NCHW
+     * (right at every ISA, see above). Prints {@code conv=right} or {@code conv=wrong <relative error>}; the script
+     * runs each shape in its own JVM, since some crash the process (SIGFPE inside oneDNN).
+     */
+    private static void convolution(int k, int stride, int cin, int cout) {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray x = m.randomNormal(new Shape(16, cin, 8, 8));
+            NDArray w = m.randomNormal(new Shape(cout, cin, k, k)).mul(Math.sqrt(2.0 / (cin * k * k)));
+            Shape s = new Shape(stride, stride);
+            Shape pad = new Shape(k / 2, k / 2);
+            Shape one = new Shape(1, 1);
+            float[] plain = Conv2d.conv2d(x, w, null, s, pad, one, 1).head().toFloatArray();
+            float[] last = Conv2d.conv2d(channelsLast(x), w, null, s, pad, one, 1).head().toFloatArray();
+            double[] ref = new double[plain.length];
+            for (int i = 0; i < ref.length; i++) {
+                ref[i] = plain[i];
+            }
+            double e = relativeError(last, ref);
+            System.out.printf(Locale.ROOT, e <= 1e-3 ? "conv=right%n" : "conv=wrong %.1e%n", e);
+        }
+    }
+
+    /**
+     * @param args [draws] (default 10), or {@code conv k stride cin cout} for one convolution
+     */
     public static void main(String[] args) {
-        int draws = args.length > 0 ? Integer.parseInt(args[0]) : 10;
         NativeCpuGuard.inferenceOnly();
+        if (args.length == 5 && args[0].equals("conv")) {
+            convolution(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]),
+                    Integer.parseInt(args[4]));
+            return;
+        }
+        int draws = args.length > 0 ? Integer.parseInt(args[0]) : 10;
         ModelSpec spec = ModelSpec.of(Architecture.RESNET18, 3, 30, 64);
         int badPlain = 0;
         int badChannelsLast = 0;
