@@ -172,7 +172,7 @@ public final class ScenePredictor {
         try (StreamingRasterWriter classes = classWriter(out, block, gt, crs, options, metadata).open();
              StreamingRasterWriter probs = probPath == null ? null
                      : probabilityWriter(probPath, block, gt, crs, options, metadata).open()) {
-            WindowBatcher batcher = new WindowBatcher(options.tta() ? new TestTimeAugmentation(model) : model, in,
+            WindowBatcher batcher = new WindowBatcher(options.tta() ? TestTimeAugmentation.of(model) : model, in,
                     bands, size, classifier, options.batchSize(), strip, weight, mask);
             Progress progress = new Progress(LOG, file, "windows", total, PROGRESS_EVERY_NANOS);
             for (int r = 0; r < ys.length; r++) {

@@ -15,8 +15,7 @@ public final class TestTimeAugmentation implements InferenceModel {
 
     private final InferenceModel model;
 
-    /** @param model the model (not closed by this wrapper) */
-    TestTimeAugmentation(InferenceModel model) {
+    private TestTimeAugmentation(InferenceModel model) {
         this.model = model;
     }
 
