@@ -126,18 +126,42 @@ public abstract class LightningOptimizer implements AutoCloseable {
         long t = stepCount + 1;
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
+            List<Update> updates = new ArrayList<>(parameters.size());
             for (Map.Entry<String, Parameter> e : parameters.entrySet()) {
                 Parameter p = e.getValue();
                 if (!p.requiresGradient() || !p.isInitialized()) {
                     continue;
                 }
                 NDArray array = p.getArray();
-                NDArray grad = array.getGradient();
-                NDArray weight = array.stopGradient();
-                update(e.getKey(), weight, grad, lr * lrFactor(p), t);
+                updates.add(new Update(e.getKey(), array.stopGradient(), array.getGradient(), lr * lrFactor(p)));
             }
+            updateAll(updates, t);
         }
         stepCount = t;
+    }
+
+    /**
+     * One parameter's update of a step.
+     *
+     * @param name the parameter name (key of its state slots)
+     * @param weight a detached view of the weight sharing its storage: modify it in place
+     * @param grad the gradient (read only)
+     * @param lr the parameter's learning rate in this step
+     */
+    protected record Update(String name, NDArray weight, NDArray grad, double lr) {
+    }
+
+    /**
+     * Applies one step's updates in place; by default {@link #update} for each. Optimizers with a multi-tensor
+     * kernel override this to update all parameters in fewer calls.
+     *
+     * @param updates the trainable, initialised parameters, in binding order
+     * @param t the 1-based index of this step
+     */
+    protected void updateAll(List<Update> updates, long t) {
+        for (Update u : updates) {
+            update(u.name(), u.weight(), u.grad(), u.lr(), t);
+        }
     }
 
     /** Sets the gradients of the bound parameters to zero (PyTorch accumulates gradients across backward calls). */
