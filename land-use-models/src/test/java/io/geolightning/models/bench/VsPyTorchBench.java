@@ -1,9 +1,12 @@
 package io.geolightning.models.bench;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
 import ai.djl.training.dataset.ArrayDataset;
 import io.geolightning.models.nn.Architecture;
 import io.geolightning.models.nn.ModelSpec;
@@ -13,14 +16,21 @@ import io.geolightning.models.tasks.TaskSettings;
 import io.geolightning.trainer.LightningModule;
 import io.geolightning.trainer.Trainer;
 import io.geolightning.trainer.callbacks.Callback;
+import io.geolightning.trainer.optim.AdamW;
+import io.geolightning.trainer.optim.LightningOptimizer;
+import io.geolightning.trainer.optim.Sgd;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 
 /**
  * GeoLightning's side of {@code scripts/bench-vs-pytorch}: its ResNet-18 (64 px RGB, 30 classes) as shipped, a
  * {@link LandUseTask} (AdamW, cross-entropy, accuracy logged) trained by the {@link Trainer} on in-memory batches of
- * 64, and the same network's eval-mode forward passes (uncapped ISA, as the CLI's predict runs them); {@code warmup} steps, then {@code steps} timed ones. Prints
- * {@code train_img_per_s=...} or {@code infer_img_per_s=...} for the script to compare with PyTorch's.
+ * 64, and the same network's eval-mode forward passes (uncapped ISA, as the CLI's predict runs them), or its
+ * optimizers alone; {@code warmup} steps, then {@code steps} timed ones. Prints {@code train_img_per_s=...},
+ * {@code infer_img_per_s=...}, {@code adamw_steps_per_s=...} or {@code sgd_steps_per_s=...} for the script to compare
+ * with PyTorch's.
  */
 public final class VsPyTorchBench {
 
@@ -30,7 +40,34 @@ public final class VsPyTorchBench {
     }
 
     /**
-     * @param args {@code train|infer} [steps] (default 20) [warm-up steps] (default 5)
+     * Times the optimizer alone: {@code steps} updates of ResNet-18's parameters from one batch's gradients, by
+     * AdamW (lr 1e-3, PyTorch's defaults otherwise) or SGD (lr 1e-3, momentum 0.9, weight decay 1e-4), as the
+     * script's PyTorch side does with {@code torch.optim}. Prints {@code adamw_steps_per_s=} or
+     * {@code sgd_steps_per_s=}.
+     */
+    private static void optimizerSteps(String mode, LandUseTask task, NDArray batch, int steps, int warmup) {
+        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            gc.backward(task.logits(batch).square().mean());
+        }
+        Map<String, Parameter> named = new LinkedHashMap<>();
+        task.getBlock().getParameters().forEach(p -> named.put(p.getKey(), p.getValue()));
+        try (LightningOptimizer opt = mode.equals("adamw") ? AdamW.builder().lr(1e-3).build()
+                : Sgd.builder().lr(1e-3).momentum(0.9).weightDecay(1e-4).build()) {
+            opt.bind(named);
+            long start = 0;
+            for (int s = 0; s < steps + warmup; s++) {
+                if (s == warmup) {
+                    start = System.nanoTime();
+                }
+                opt.step();
+            }
+            named.values().iterator().next().getArray().toFloatArray(); // wait for the last update
+            System.out.printf(Locale.ROOT, "%s_steps_per_s=%.2f%n", mode, steps / ((System.nanoTime() - start) / 1e9));
+        }
+    }
+
+    /**
+     * @param args {@code train|infer|adamw|sgd} [steps] (default 20) [warm-up steps] (default 5)
      */
     public static void main(String[] args) {
         String mode = args.length > 0 ? args[0] : "train";
@@ -52,7 +89,9 @@ public final class VsPyTorchBench {
         }
         try (NDManager m = NDManager.newBaseManager();
              LandUseTask task = LandUseTask.create(TaskSettings.of(spec))) {
-            if (mode.equals("train")) {
+            if (mode.equals("adamw") || mode.equals("sgd")) {
+                optimizerSteps(mode, task, m.create(x, new Shape(n, 3, 64, 64)).get(":" + BATCH), steps, warmup);
+            } else if (mode.equals("train")) {
                 ArrayDataset ds = new ArrayDataset.Builder().setData(m.create(x, new Shape(n, 3, 64, 64)))
                         .optLabels(m.create(y)).setSampling(BATCH, false).build();
                 long[] marks = new long[2];

@@ -2,17 +2,14 @@ package io.geolightning.trainer.optim;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Adam ({@code torch.optim.Adam}, or {@code AdamW} when {@code decoupled}) with bias correction; slots
  * {@code exp_avg} and {@code exp_avg_sq}. Plain Adam adds {@code weightDecay * w} to the gradient (L2); AdamW
  * shrinks the weight by {@code lr * weightDecay} before the update (decoupled decay, Loshchilov &amp; Hutter).
  * State is exposed for checkpoints, see {@link LightningOptimizer}. With the PyTorch engine a step is one call of
- * libtorch's fused multi-tensor kernel per parameter group ({@code torch._fused_adamw_}, see {@link TorchFusedAdam}),
+ * libtorch's fused multi-tensor kernel per parameter group ({@code torch._fused_adamw_}, see {@link TorchFusedOptimizers}),
  * PyTorch's own arithmetic. Otherwise each parameter goes through the engine's Adam kernel
  * ({@code NDArrayEx.adamUpdate}) on this class's own state arrays, with the epsilon rescaled so the result is
  * PyTorch's formula; engines without that kernel get the same update op by op.
@@ -25,7 +22,6 @@ public class Adam extends LightningOptimizer {
     private final double weightDecay;
     private final boolean decoupled;
     private boolean fused = true;
-    private boolean torchKernel = true;
 
     /**
      * Creates the optimizer from a builder.
@@ -55,53 +51,17 @@ public class Adam extends LightningOptimizer {
 
     /**
      * With the PyTorch engine, one call of libtorch's fused multi-tensor kernel per group of parameters sharing a
-     * learning rate, device and data type ({@link TorchFusedAdam}); otherwise, or if libtorch cannot provide it, the
-     * per-parameter {@link #update}.
+     * learning rate, device and data type ({@link TorchFusedOptimizers}); otherwise, or if libtorch cannot provide it,
+     * the per-parameter {@link #update}.
      */
     @Override
     protected void updateAll(List<Update> updates, long t) {
-        if (!torchKernel || updates.isEmpty()) {
-            super.updateAll(updates, t);
-            return;
-        }
-        Map<String, List<Update>> groups = new LinkedHashMap<>();
-        for (Update u : updates) {
-            String key = u.lr() + "|" + u.weight().getDevice() + "|" + u.weight().getDataType();
-            groups.computeIfAbsent(key, k -> new ArrayList<>()).add(u);
-        }
-        for (List<Update> group : groups.values()) {
-            List<NDArray> weights = new ArrayList<>(group.size());
-            List<NDArray> grads = new ArrayList<>(group.size());
-            List<NDArray> m = new ArrayList<>(group.size());
-            List<NDArray> v = new ArrayList<>(group.size());
-            for (Update u : group) {
-                weights.add(u.weight());
-                grads.add(u.grad());
-                m.add(state(u.name(), "exp_avg", u.weight()));
-                v.add(state(u.name(), "exp_avg_sq", u.weight()));
-            }
-            boolean done;
-            try {
-                done = TorchFusedAdam.step(decoupled, weights, grads, m, v, t, group.get(0).lr(), beta1, beta2,
-                        weightDecay, eps);
-            } catch (LinkageError e) {
-                done = false; // the PyTorch engine's jar is not on the class path
-            }
-            if (!done) {
-                torchKernel = false;
-                super.updateAll(group, t);
-            }
-        }
-    }
-
-    /**
-     * Chooses between libtorch's fused kernel (the default, where available) and the per-parameter update; for
-     * tests comparing the two.
-     *
-     * @param value false for the per-parameter update
-     */
-    void useTorchKernel(boolean value) {
-        torchKernel = value;
+        updateGroups(updates, t, group -> {
+            List<List<NDArray>> moments = slots(group, "exp_avg", "exp_avg_sq");
+            return TorchFusedOptimizers.adam(decoupled, group.stream().map(Update::weight).toList(),
+                    group.stream().map(Update::grad).toList(), moments.get(0), moments.get(1), t, group.get(0).lr(),
+                    beta1, beta2, weightDecay, eps);
+        });
     }
 
     @Override

@@ -35,6 +35,7 @@ public abstract class LightningOptimizer implements AutoCloseable {
     private final Map<String, NDArray> state = new LinkedHashMap<>();
     private final Map<Parameter, Double> lrFactors = new IdentityHashMap<>();
     private NDManager stateManager;
+    private boolean groupKernels = true;
     private long stepCount;
     private int epoch;
 
@@ -159,9 +160,83 @@ public abstract class LightningOptimizer implements AutoCloseable {
      * @param t the 1-based index of this step
      */
     protected void updateAll(List<Update> updates, long t) {
+        updateEach(updates, t);
+    }
+
+    private void updateEach(List<Update> updates, long t) {
         for (Update u : updates) {
             update(u.name(), u.weight(), u.grad(), u.lr(), t);
         }
+    }
+
+    /** A multi-tensor kernel: updates a group of parameters in place, or returns false if it cannot. */
+    @FunctionalInterface
+    protected interface GroupKernel {
+        /**
+         * @param group updates sharing a learning rate, device and data type
+         * @return false if the kernel is unavailable and nothing was updated
+         */
+        boolean apply(List<Update> group);
+    }
+
+    /**
+     * Runs a multi-tensor kernel once per group of updates sharing a learning rate, device and data type. A group
+     * the kernel cannot take (it returns false, or the engine's classes are not on the class path) goes through
+     * {@link #update} one parameter at a time, and so do all later steps.
+     *
+     * @param updates a step's updates
+     * @param t the 1-based index of this step
+     * @param kernel the kernel
+     */
+    protected final void updateGroups(List<Update> updates, long t, GroupKernel kernel) {
+        Map<String, List<Update>> groups = new LinkedHashMap<>();
+        for (Update u : updates) {
+            String key = u.lr() + "|" + u.weight().getDevice() + "|" + u.weight().getDataType();
+            groups.computeIfAbsent(key, k -> new ArrayList<>()).add(u);
+        }
+        for (List<Update> group : groups.values()) {
+            boolean done = false;
+            if (groupKernels) {
+                try {
+                    done = kernel.apply(group);
+                } catch (LinkageError e) {
+                    done = false; // the engine's jar is not on the class path
+                }
+                groupKernels = done;
+            }
+            if (!done) {
+                updateEach(group, t);
+            }
+        }
+    }
+
+    /**
+     * Chooses between multi-tensor kernels (the default, where available) and the per-parameter update; for tests
+     * comparing the two.
+     *
+     * @param value false for the per-parameter update
+     */
+    void useGroupKernels(boolean value) {
+        groupKernels = value;
+    }
+
+    /**
+     * @param group updates
+     * @param slots state slots, e.g. {@code "exp_avg", "exp_avg_sq"}
+     * @return for each slot, that slot of each update's parameter in the group's order; created as zeros on first
+     *     use, parameter by parameter, so the state keeps the order the per-parameter {@link #update} gives it
+     */
+    protected final List<List<NDArray>> slots(List<Update> group, String... slots) {
+        List<List<NDArray>> out = new ArrayList<>(slots.length);
+        for (int i = 0; i < slots.length; i++) {
+            out.add(new ArrayList<>(group.size()));
+        }
+        for (Update u : group) {
+            for (int i = 0; i < slots.length; i++) {
+                out.get(i).add(state(u.name(), slots[i], u.weight()));
+            }
+        }
+        return out;
     }
 
     /** Sets the gradients of the bound parameters to zero (PyTorch accumulates gradients across backward calls). */

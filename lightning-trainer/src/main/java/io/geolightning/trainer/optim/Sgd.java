@@ -1,11 +1,13 @@
 package io.geolightning.trainer.optim;
 
 import ai.djl.ndarray.NDArray;
+import java.util.List;
 
 /**
  * Stochastic gradient descent with PyTorch's {@code torch.optim.SGD} rule: L2 weight decay added to the gradient,
  * heavy-ball momentum {@code buf = momentum * buf + g} (slot {@code momentum_buffer}) and optional Nesterov.
- * State is exposed for checkpoints, see {@link LightningOptimizer}.
+ * State is exposed for checkpoints, see {@link LightningOptimizer}. With the PyTorch engine a step is one call of
+ * libtorch's fused multi-tensor kernel per parameter group ({@code torch._fused_sgd_}).
  */
 public final class Sgd extends LightningOptimizer {
 
@@ -28,6 +30,19 @@ public final class Sgd extends LightningOptimizer {
     /** @return a builder (learning rate required) */
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * With the PyTorch engine, one call of libtorch's fused multi-tensor kernel per group of parameters sharing a
+     * learning rate, device and data type ({@link TorchFusedOptimizers}); otherwise the per-parameter
+     * {@link #update}.
+     */
+    @Override
+    protected void updateAll(List<Update> updates, long t) {
+        updateGroups(updates, t, group -> TorchFusedOptimizers.sgd(group.stream().map(Update::weight).toList(),
+                group.stream().map(Update::grad).toList(),
+                momentum > 0 ? slots(group, "momentum_buffer").get(0) : List.of(), group.get(0).lr(), momentum,
+                weightDecay, nesterov));
     }
 
     @Override
