@@ -9,9 +9,9 @@ import java.util.List;
  * {@code exp_avg} and {@code exp_avg_sq}. Plain Adam adds {@code weightDecay * w} to the gradient (L2); AdamW
  * shrinks the weight by {@code lr * weightDecay} before the update (decoupled decay, Loshchilov &amp; Hutter).
  * State is exposed for checkpoints, see {@link LightningOptimizer}. With the PyTorch engine a step is one call of
- * libtorch's fused multi-tensor kernel per parameter group ({@code torch._fused_adamw_}, see {@link TorchFusedOptimizers}),
- * PyTorch's own arithmetic. Otherwise each parameter goes through the engine's Adam kernel
- * ({@code NDArrayEx.adamUpdate}) on this class's own state arrays, with the epsilon rescaled so the result is
+ * libtorch's fused multi-tensor kernel per parameter group ({@code torch._fused_adamw_}, see
+ * {@link TorchFusedOptimizers}), PyTorch's own arithmetic. Otherwise each parameter goes through the engine's Adam
+ * kernel ({@code NDArrayEx.adamUpdate}) on this class's own state arrays, with the epsilon rescaled so the result is
  * PyTorch's formula; engines without that kernel get the same update op by op.
  */
 public class Adam extends LightningOptimizer {

@@ -18,8 +18,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Adam, AdamW and SGD through libtorch's fused multi-tensor kernels and through their per-parameter updates, both
- * against PyTorch's update rules in double precision, on parameters shaped like a small ResNet's (convolutions, batch-norm
- * vectors, a linear head) in two learning-rate groups, over six steps with gradients that change with the weights.
+ * against PyTorch's update rules in double precision, on parameters shaped like a small ResNet's (convolutions,
+ * batch-norm vectors, a linear head) in two learning-rate groups, over six steps with gradients that change with
+ * the weights; and a weight that is not contiguous in memory, which the kernels must leave to the per-parameter
+ * update.
  */
 class TorchFusedOptimizersTest {
 
@@ -218,7 +220,8 @@ class TorchFusedOptimizersTest {
                     adamReference(problem, decoupled, 6), 6, decoupled ? "AdamW" : "Adam");
             // measured: fused 3.2e-7 and 3.4e-7 of each array's scale (float32 rounding), the per-parameter update
             // 1.3e-5 (DJL's kernel on a rescaled epsilon)
-            assertTrue(worst[0] < 2e-6, "fused kernel vs double-precision rule " + worst[0] + ", decoupled=" + decoupled);
+            assertTrue(worst[0] < 2e-6, "fused kernel vs double-precision rule " + worst[0]
+                    + ", decoupled=" + decoupled);
             assertTrue(worst[1] < 1e-4, "per-parameter vs double-precision rule " + worst[1]);
         }
     }
@@ -269,7 +272,8 @@ class TorchFusedOptimizersTest {
                     x[i] *= 1 - LR * WD;
                     mm[i] = 0.9 * mm[i] + 0.1 * g;
                     vv[i] = 0.999 * vv[i] + 0.001 * g * g;
-                    x[i] -= LR * (mm[i] / (1 - Math.pow(0.9, t))) / (Math.sqrt(vv[i] / (1 - Math.pow(0.999, t))) + 1e-8);
+                    x[i] -= LR * (mm[i] / (1 - Math.pow(0.9, t)))
+                            / (Math.sqrt(vv[i] / (1 - Math.pow(0.999, t))) + 1e-8);
                 }
             }
             float[] got = p.getArray().toFloatArray();
