@@ -128,6 +128,10 @@ class BadInputMessagesTest {
             StoreTarget.removeFailed(tmp.resolve("out"));
         }
         fails(1, tile(RASTER, tmp.resolve("nowhere.shp")), "nowhere.shp");
+        Path unlabelled = layer("unlabelled.gpkg", ogrConstants.wkbPolygon,
+                "POLYGON ((-34.9 -8.05, -34.8 -8.05, -34.8 -7.95, -34.9 -7.95, -34.9 -8.05))", null);
+        fails(1, tile(RASTER, unlabelled), "unlabelled.gpkg", "no value in field 'TIPO'", "--ignore-value N",
+                "data.ignoreValue");
         nothingLeft();
     }
 
@@ -208,6 +212,11 @@ class BadInputMessagesTest {
 
     /** A GeoPackage layer in WGS 84 with a TIPO field and one feature (none when {@code wkt} is null). */
     private Path layer(String name, int type, String wkt) {
+        return layer(name, type, wkt, "URBANO");
+    }
+
+    /** The same, the feature's TIPO being {@code tipo} (unset when null). */
+    private Path layer(String name, int type, String wkt, String tipo) {
         Gdal.ensureInitialised();
         Path path = tmp.resolve(name);
         DataSource ds = ogr.GetDriverByName("GPKG").CreateDataSource(path.toString());
@@ -218,7 +227,9 @@ class BadInputMessagesTest {
         l.CreateField(new FieldDefn("TIPO", ogrConstants.OFTString));
         if (wkt != null) {
             Feature f = new Feature(l.GetLayerDefn());
-            f.SetField("TIPO", "URBANO");
+            if (tipo != null) {
+                f.SetField("TIPO", tipo);
+            }
             f.SetGeometry(Geometry.CreateFromWkt(wkt));
             l.CreateFeature(f);
             f.delete();

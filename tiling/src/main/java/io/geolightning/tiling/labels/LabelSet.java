@@ -77,7 +77,8 @@ public final class LabelSet {
                     if (v == null) {
                         if (ignoreText == null) {
                             throw new TilingException(name + ": feature " + f.fid() + " has no value in field '"
-                                    + config.attribute() + "'; fill it, or set an ignore value for unlabelled polygons");
+                                    + config.attribute() + "'; fill it, or pass --ignore-value N (data.ignoreValue)"
+                                    + " to ignore unlabelled polygons");
                         }
                         continue;
                     }
