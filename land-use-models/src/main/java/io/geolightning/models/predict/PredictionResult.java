@@ -1,6 +1,7 @@
 package io.geolightning.models.predict;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * What {@link ScenePredictor#predict} wrote and how.
@@ -16,10 +17,16 @@ import java.nio.file.Path;
  * @param windowsSkipped windows skipped because all their pixels were nodata
  * @param stripBufferBytes bytes of the prediction strip (the largest buffer; independent of the raster's height)
  * @param seconds wall time
+ * @param warnings one-line warnings about the input (a raster not on the training data's scale), also logged
  */
 public record PredictionResult(Path classes, Path probabilities, Path polygons, int width, int height,
                                int windowSize, int overlap, long windows, long windowsSkipped, long stripBufferBytes,
-                               double seconds) {
+                               double seconds, List<String> warnings) {
+
+    /** Copies the warnings. */
+    public PredictionResult {
+        warnings = List.copyOf(warnings);
+    }
 
     /**
      * @param path the polygons written
@@ -27,6 +34,6 @@ public record PredictionResult(Path classes, Path probabilities, Path polygons, 
      */
     PredictionResult withPolygons(Path path) {
         return new PredictionResult(classes, probabilities, path, width, height, windowSize, overlap, windows,
-                windowsSkipped, stripBufferBytes, seconds);
+                windowsSkipped, stripBufferBytes, seconds, warnings);
     }
 }

@@ -194,13 +194,15 @@ public final class ScenePredictor {
                 }
             }
             progress.finish();
+            List<String> warnings = batcher.scale().warning(file, model.source()).stream().toList();
+            warnings.forEach(w -> LOG.warn("{}", w));
             Path probWritten = probs == null ? null : probs.commit();
             Path written = classes.commit();
             double seconds = (System.nanoTime() - start) / 1e9;
             LOG.info("{}: wrote {} in {} s ({} windows, {} skipped as nodata)", file, written,
                     String.format(Locale.ROOT, "%.1f", seconds), total, batcher.skipped());
             return new PredictionResult(written, probWritten, null, block.width(), block.height(), size, overlap, total,
-                    batcher.skipped(), strip.bufferBytes(), seconds);
+                    batcher.skipped(), strip.bufferBytes(), seconds, warnings);
         }
     }
 

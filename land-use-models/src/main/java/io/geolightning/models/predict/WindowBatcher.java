@@ -26,6 +26,7 @@ final class WindowBatcher {
     private final AreaMask mask;
     private final BandNormalization norm;
     private final float[] batch;
+    private final InputScale scale;
     private final List<int[]> positions = new ArrayList<>();
     private final List<boolean[]> masks = new ArrayList<>();
     private long skipped;
@@ -54,6 +55,12 @@ final class WindowBatcher {
         this.mask = mask;
         this.norm = model.normalization();
         this.batch = new float[capacity * bands.length * size * size];
+        this.scale = new InputScale(bands);
+    }
+
+    /** @return the scale of the values read so far against the training data's */
+    InputScale scale() {
+        return scale;
     }
 
     /** @return windows skipped because every pixel was nodata or the window missed the area */
@@ -92,7 +99,13 @@ final class WindowBatcher {
         for (int b = 0; b < bands.length; b++) {
             boolean[] bandValid = w.validMask(b);
             for (int i = 0; i < plane; i++) {
-                batch[offset + b * plane + i] = bandValid[i] ? norm.apply(b, raw[b * plane + i]) : 0f;
+                if (bandValid[i]) {
+                    float z = norm.apply(b, raw[b * plane + i]);
+                    batch[offset + b * plane + i] = z;
+                    scale.add(b, z);
+                } else {
+                    batch[offset + b * plane + i] = 0f;
+                }
             }
         }
         positions.add(new int[] {x, y});

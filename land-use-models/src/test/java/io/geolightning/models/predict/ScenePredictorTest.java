@@ -162,6 +162,29 @@ class ScenePredictorTest {
     }
 
     @Test
+    void aRasterOnAnotherScaleThanTheTrainingDataIsWarnedAbout() throws Exception {
+        // the same scene as 16-bit values (x 257), as a 16-bit export of the 8-bit scene the model knows would be
+        Path sixteen = tmp.resolve("olinda16.tif");
+        Process p = new ProcessBuilder("gdal_translate", "-q", "-ot", "UInt16", "-scale", "0", "255", "0", "65535",
+                SceneChips.olindaRaster().toString(), sixteen.toString()).redirectErrorStream(true).start();
+        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), log);
+        try (TorchScriptModel model = segmenter(6, OLINDA_NORM);
+             GeoRaster plain = GeoRaster.open(SceneChips.olindaRaster());
+             GeoRaster scaled = GeoRaster.open(sixteen)) {
+            ScenePredictor predictor = new ScenePredictor(model);
+            PredictionResult ok = predictor.predict(plain, tmp.resolve("plain.tif"), PredictOptions.defaults());
+            assertEquals(List.of(), ok.warnings(), "the scene the statistics describe");
+            PredictionResult off = predictor.predict(scaled, tmp.resolve("scaled.tif"), PredictOptions.defaults());
+            assertEquals(1, off.warnings().size(), off.warnings().toString());
+            String w = off.warnings().get(0);
+            assertTrue(w.startsWith("olinda16.tif: band 1 is not on the scale of the data"), w);
+            assertTrue(w.contains("gdal_translate") && !w.contains("\n"), w);
+            assertTrue(java.nio.file.Files.exists(off.classes()), "a warning, not a failure");
+        }
+    }
+
+    @Test
     void nodataCollarStaysNodataAndProbabilitiesArePercent() throws Exception {
         Path rgb = SceneChips.data().resolve("rgb-byte/RGB.byte.tif");
         Path out = tmp.resolve("rgb.tif");
