@@ -70,7 +70,8 @@ class PredictJobTest {
                 SceneStatus.FAILED, SceneStatus.OK);
         assertEquals(expected, r.scenes().stream().map(ScenePredictionOutcome::status).toList());
         String bands = r.scenes().get(1).error();
-        assertTrue(bands.startsWith("L7_ETMs.tif: has 6 bands but the model (last.ckpt) expects 3"), bands);
+        assertTrue(bands.startsWith("L7_ETMs.tif: has 6 bands but the model (last.ckpt) expects 3; select 3 of its "
+                + "bands in the model's order (geolightning predict --bands 1,2,3, say)"), bands);
         assertTrue(r.scenes().get(3).error().contains("missing.tif: file not found"), r.scenes().get(3).error());
         assertTrue(r.scenes().get(4).error().contains("corrupt.tif: not a raster GDAL can read"),
                 r.scenes().get(4).error());

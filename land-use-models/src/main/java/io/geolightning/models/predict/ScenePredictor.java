@@ -21,6 +21,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -294,9 +296,15 @@ public final class ScenePredictor {
             }
         }
         if (bands.length != spec.bands()) {
+            String fix = in.bandCount() >= spec.bands()
+                    ? "select " + spec.bands() + " of its bands in the model's order (geolightning predict --bands "
+                            + IntStream.rangeClosed(1, spec.bands()).mapToObj(String::valueOf)
+                                    .collect(Collectors.joining(",")) + ", say)"
+                    : "pass a raster with the model's " + spec.bands() + " bands (or stack single-band files with "
+                            + "--bands-from)";
             throw new ModelException(file + ": " + (options.bands().isEmpty() ? "has " : "selects ") + bands.length
-                    + " bands but the model (" + model.source() + ") expects " + spec.bands() + "; pass a raster with "
-                    + spec.bands() + " bands or select " + spec.bands() + " of them with the bands option");
+                    + (bands.length == 1 ? " band" : " bands") + " but the model (" + model.source() + ") expects "
+                    + spec.bands() + "; " + fix);
         }
         if (model.normalization().bands() != spec.bands()) {
             throw new ModelException(model.source() + ": band statistics for " + model.normalization().bands()

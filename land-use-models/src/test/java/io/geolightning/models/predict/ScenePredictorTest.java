@@ -342,7 +342,8 @@ class ScenePredictorTest {
             ScenePredictor p = new ScenePredictor(model);
             ModelException e = assertThrows(ModelException.class,
                     () -> p.predict(three, tmp.resolve("a.tif"), PredictOptions.defaults()));
-            assertTrue(e.getMessage().startsWith("RGB.byte.tif: has 3 bands but the model (seg-6.pt) expects 6"),
+            assertTrue(e.getMessage().startsWith("RGB.byte.tif: has 3 bands but the model (seg-6.pt) expects 6; "
+                    + "pass a raster with the model's 6 bands (or stack single-band files with --bands-from)"),
                     e.getMessage());
 
             e = assertThrows(ModelException.class,
