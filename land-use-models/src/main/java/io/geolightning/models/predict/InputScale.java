@@ -7,7 +7,8 @@ import java.util.Optional;
  * Watches a raster's values on the scale of the data the model was trained on: per band, the mean and spread of the
  * normalised values {@code (value - mean) / std} (0 and 1 for data like the training data). A raster on another scale
  * (16-bit digital numbers for a model trained on 8-bit images, reflectance in 0..1 for one trained on digital
- * numbers) runs without error and yields wrong classes; this turns that into a warning.
+ * numbers) runs without error and yields wrong classes; this turns that into a warning. So does a scene far from
+ * the training data's (a band's mean more than {@link #FAR} training standard deviations away).
  */
 final class InputScale {
 
@@ -22,6 +23,8 @@ final class InputScale {
     private final long[] count;
     private final double[] sum;
     private final double[] sumSquares;
+    private final float[] min;
+    private final float[] max;
 
     /**
      * @param rasterBands the raster's 1-based band numbers, in model order
@@ -31,6 +34,10 @@ final class InputScale {
         count = new long[rasterBands.length];
         sum = new double[rasterBands.length];
         sumSquares = new double[rasterBands.length];
+        min = new float[rasterBands.length];
+        max = new float[rasterBands.length];
+        java.util.Arrays.fill(min, Float.POSITIVE_INFINITY);
+        java.util.Arrays.fill(max, Float.NEGATIVE_INFINITY);
     }
 
     /**
@@ -43,6 +50,8 @@ final class InputScale {
         count[band]++;
         sum[band] += z;
         sumSquares[band] += (double) z * z;
+        min[band] = Math.min(min[band], z);
+        max[band] = Math.max(max[band], z);
     }
 
     /**
@@ -57,12 +66,15 @@ final class InputScale {
             }
             double mean = sum[b] / count[b];
             double spread = Math.sqrt(Math.max(0, sumSquares[b] / count[b] - mean * mean));
-            if (Math.abs(mean) > FAR || spread > FAR || spread < FLAT) {
-                return Optional.of(String.format(Locale.ROOT, "%s: band %d is not on the scale of the data %s was "
-                        + "trained on (its values sit %.1f training standard deviations from the training mean and "
-                        + "spread %.3g times as wide), so the classes are likely wrong; rescale the raster to the "
-                        + "training data's range (gdal_translate -ot / -scale) or train on data like it", file,
-                        rasterBands[b], model, mean, spread));
+            // a band that does not vary at all (an alpha band, say) tells nothing about its scale
+            boolean flat = spread < FLAT && max[b] > min[b];
+            if (Math.abs(mean) > FAR || spread > FAR || flat) {
+                return Optional.of(String.format(Locale.ROOT, "%s: band %d is far from the data %s was trained on "
+                        + "(its values sit %.1f training standard deviations from the training mean and spread %.3g "
+                        + "times as wide): on another scale (8 vs 16 bits, reflectance vs digital numbers) or another "
+                        + "kind of scene, so the classes are likely wrong; rescale the raster to the training data's "
+                        + "range (gdal_translate -ot / -scale) or train on data like it", file, rasterBands[b], model,
+                        mean, spread));
             }
         }
         return Optional.empty();
