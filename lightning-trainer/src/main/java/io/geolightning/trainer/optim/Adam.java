@@ -56,11 +56,10 @@ public class Adam extends LightningOptimizer {
      */
     @Override
     protected void updateAll(List<Update> updates, long t) {
-        updateGroups(updates, t, group -> {
+        updateGroups(updates, t, (group, weights, grads) -> {
             List<List<NDArray>> moments = slots(group, "exp_avg", "exp_avg_sq");
-            return TorchFusedOptimizers.adam(decoupled, group.stream().map(Update::weight).toList(),
-                    group.stream().map(Update::grad).toList(), moments.get(0), moments.get(1), t, group.get(0).lr(),
-                    beta1, beta2, weightDecay, eps);
+            return TorchFusedOptimizers.adam(decoupled, weights, grads, moments.get(0), moments.get(1), t,
+                    group.get(0).lr(), beta1, beta2, weightDecay, eps);
         });
     }
 

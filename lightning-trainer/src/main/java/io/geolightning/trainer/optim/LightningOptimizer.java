@@ -174,9 +174,11 @@ public abstract class LightningOptimizer implements AutoCloseable {
     protected interface GroupKernel {
         /**
          * @param group updates sharing a learning rate, device and data type
+         * @param weights the group's weights (detached views), in the group's order
+         * @param grads the group's gradients, in the same order
          * @return false if the kernel is unavailable and nothing was updated
          */
-        boolean apply(List<Update> group);
+        boolean apply(List<Update> group, List<NDArray> weights, List<NDArray> grads);
     }
 
     /**
@@ -198,9 +200,10 @@ public abstract class LightningOptimizer implements AutoCloseable {
             boolean done = false;
             if (groupKernels) {
                 try {
-                    done = kernel.apply(group);
+                    done = kernel.apply(group, group.stream().map(Update::weight).toList(),
+                            group.stream().map(Update::grad).toList());
                 } catch (LinkageError e) {
-                    done = false; // the engine's jar is not on the class path
+                    // the engine's jar is not on the class path: done stays false
                 }
                 groupKernels = done;
             }

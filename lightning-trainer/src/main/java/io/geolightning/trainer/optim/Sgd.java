@@ -39,8 +39,7 @@ public final class Sgd extends LightningOptimizer {
      */
     @Override
     protected void updateAll(List<Update> updates, long t) {
-        updateGroups(updates, t, group -> TorchFusedOptimizers.sgd(group.stream().map(Update::weight).toList(),
-                group.stream().map(Update::grad).toList(),
+        updateGroups(updates, t, (group, weights, grads) -> TorchFusedOptimizers.sgd(weights, grads,
                 momentum > 0 ? slots(group, "momentum_buffer").get(0) : List.of(), group.get(0).lr(), momentum,
                 weightDecay, nesterov));
     }
