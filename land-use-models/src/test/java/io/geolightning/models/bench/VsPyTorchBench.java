@@ -90,7 +90,8 @@ public final class VsPyTorchBench {
         try (NDManager m = NDManager.newBaseManager();
              LandUseTask task = LandUseTask.create(TaskSettings.of(spec))) {
             if (mode.equals("adamw") || mode.equals("sgd")) {
-                optimizerSteps(mode, task, m.create(x, new Shape(n, 3, 64, 64)).get(":" + BATCH), steps, warmup);
+                optimizerSteps(mode, task, m.create(java.util.Arrays.copyOf(x, BATCH * 3 * 64 * 64),
+                        new Shape(BATCH, 3, 64, 64)), steps, warmup);
             } else if (mode.equals("train")) {
                 ArrayDataset ds = new ArrayDataset.Builder().setData(m.create(x, new Shape(n, 3, 64, 64)))
                         .optLabels(m.create(y)).setSampling(BATCH, false).build();
