@@ -1,5 +1,6 @@
 package io.geolightning.models.predict;
 
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -36,8 +37,8 @@ final class InputScale {
         sumSquares = new double[rasterBands.length];
         min = new float[rasterBands.length];
         max = new float[rasterBands.length];
-        java.util.Arrays.fill(min, Float.POSITIVE_INFINITY);
-        java.util.Arrays.fill(max, Float.NEGATIVE_INFINITY);
+        Arrays.fill(min, Float.POSITIVE_INFINITY);
+        Arrays.fill(max, Float.NEGATIVE_INFINITY);
     }
 
     /**
