@@ -1,5 +1,8 @@
 package io.geolightning.geo;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.gdal.gdal.gdal;
 import org.gdal.ogr.ogr;
 import org.gdal.osr.osr;
@@ -89,16 +92,27 @@ public final class Gdal {
     }
 
     /** GDAL's message with the file's full path shortened to its name (the message names the file already). */
-    static String lastError(Throwable t, String fallback, java.nio.file.Path file) {
+    static String lastError(Throwable t, String fallback, Path file) {
         return lastError(t, fallback, GdalPath.of(file));
     }
 
     /** Same as {@link #lastError(Throwable, String)}, with the path GDAL quotes shortened to the file's name. */
     static String lastError(Throwable t, String fallback, GdalPath file) {
+        if (!file.isVirtual() && isEmptyFile(file.local())) {
+            return "the file is empty (0 bytes)"; // GDAL's own words: "not recognized as a supported file format"
+        }
         String msg = lastError(t, fallback);
         String full = file.text();
         String name = file.fileName().isEmpty() ? full : file.fileName();
         return msg.replace("`" + full + "'", name).replace(full + ": ", "").replace(full, name);
+    }
+
+    private static boolean isEmptyFile(Path file) {
+        try {
+            return Files.isRegularFile(file) && Files.size(file) == 0;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** Same as {@link #lastError(Throwable, String)} without an exception. */

@@ -154,7 +154,7 @@ public final class TileJob {
             config.settings().toTilingConfig(files, config.grid(), store, TilingSettings.DEFAULT_SEED,
                     config.workersPerTask()); // checks every setting before any work
         } catch (TilingException ex) {
-            String named = ex.setting() == null ? OneLine.of(ex.getMessage())
+            String named = ex.setting() == null || ex.value() == null ? OneLine.of(ex.getMessage())
                     : "--" + ex.setting() + " '" + ex.value() + "': " + ex.problem();
             throw new JobUsageException(named, ex);
         }
@@ -270,7 +270,7 @@ public final class TileJob {
             try {
                 tc = s.toTilingConfig(raster, store, TilingSettings.DEFAULT_SEED, config.workersPerTask());
             } catch (TilingException ex) {
-                String named = ex.setting() == null ? OneLine.of(ex.getMessage()) // a bad cell: its column
+                String named = ex.setting() == null || ex.value() == null ? OneLine.of(ex.getMessage()) // a bad cell: its column
                         : "column " + ex.setting() + " '" + ex.value() + "': " + ex.problem();
                 throw new JobUsageException(e.where() + " (" + raster.fileName() + "): " + named, ex);
             } catch (RuntimeException ex) {

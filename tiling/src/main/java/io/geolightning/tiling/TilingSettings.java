@@ -158,8 +158,8 @@ public record TilingSettings(String labels, String layer, String labelField, Str
                     + Path.of("").toAbsolutePath() + ")");
         }
         if (noField && !RasterLabelSource.isRaster(labelPath)) {
-            throw new TilingException("'labelField' is not set (--label-field); classification needs the attribute"
-                    + " holding the class, e.g. labelField: TIPO");
+            throw new TilingException("labelField", null, NO_FIELD, "'labelField' is not set (--label-field): "
+                    + NO_FIELD + ", e.g. labelField: TIPO");
         }
         check();
         LabelConfig.Classes named = LabelConfig.Classes.parse(classes);
@@ -215,6 +215,9 @@ public record TilingSettings(String labels, String layer, String labelField, Str
     }
 
     /** A bad value: the message is {@code named: problem}; front ends rename it from {@code setting}. */
+    /** Why a classification needs a label field; a {@link TilingException} with no value says it is not set. */
+    private static final String NO_FIELD = "classification needs the attribute that holds each polygon's class";
+
     private static TilingException invalid(String setting, Object value, String problem, String named) {
         return new TilingException(setting, value, problem, named + ": " + problem);
     }

@@ -84,6 +84,10 @@ final class InfoCommand implements Callable<Integer> {
             describeGeo(out, !vectorFirst);
         } catch (GeoIOException second) {
             String msg = first.getMessage();
+            if (msg != null && msg.contains("(the file is empty (0 bytes))")) {
+                throw new CliException(path + ": the file is empty (0 bytes); pass a GeoTIFF, Shapefile, GeoPackage,"
+                        + " chip store or .ckpt file (an interrupted copy or download leaves such files)");
+            }
             if (msg != null && (msg.contains("not a raster") || msg.contains("not a vector"))) {
                 throw new CliException(path + ": neither a raster nor a vector file GDAL can read, nor a chip store"
                         + " or checkpoint; pass a GeoTIFF, Shapefile, GeoPackage, chip store or .ckpt file");

@@ -4,6 +4,7 @@ import io.geolightning.foundation.ExitCodes;
 import io.geolightning.geo.GdalPath;
 import io.geolightning.tiling.Tiler;
 import io.geolightning.tiling.TilingConfig;
+import io.geolightning.tiling.TilingException;
 import io.geolightning.tiling.TilingResult;
 import io.geolightning.tiling.TilingSettings;
 import io.geolightning.tiling.store.ChipStoreMetadata;
@@ -74,8 +75,13 @@ final class TileCommand implements Callable<Integer> {
     private int tile(PrintWriter w) {
         TilingSettings settings = tiling.settings(labels.text());
         TilingResult r;
-        TilingConfig config = settings.toTilingConfig(region.catalog().files(), region.grid(), out,
-                settings.resolvedSeed(TilingSettings.DEFAULT_SEED), workers).withStackBands(region.isStack());
+        TilingConfig config;
+        try {
+            config = settings.toTilingConfig(region.catalog().files(), region.grid(), out,
+                    settings.resolvedSeed(TilingSettings.DEFAULT_SEED), workers).withStackBands(region.isStack());
+        } catch (TilingException e) {
+            throw tiling.asUsage(e, spec);
+        }
         if (region.area() != null) {
             config = config.withRegion(region.area());
         }

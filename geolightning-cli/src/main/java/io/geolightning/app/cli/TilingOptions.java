@@ -47,7 +47,9 @@ public final class TilingOptions {
             description = "Class of unlabelled chips/pixels (segmentation default: background; classification: skip).")
     String background;
 
-    @Option(names = "--ignore-value", paramLabel = "N", description = "Mask value meaning 'ignore' (segmentation).")
+    @Option(names = "--ignore-value", paramLabel = "N",
+            description = "Mask value meaning 'ignore' (above the last class id, e.g. 255); polygons whose label"
+                    + " field is empty or holds N are ignored too.")
     Integer ignoreValue;
 
     @Option(names = "--min-coverage", defaultValue = "" + TilingSettings.DEFAULT_MIN_COVERAGE, paramLabel = "FRACTION",
@@ -87,7 +89,8 @@ public final class TilingOptions {
             Map.entry("stride", "--stride"), Map.entry("minCoverage", "--min-coverage"),
             Map.entry("maxNodata", "--max-nodata"), Map.entry("mode", "--mode"), Map.entry("edge", "--edge"),
             Map.entry("split", "--split"), Map.entry("val", "--val"), Map.entry("block", "--block"),
-            Map.entry("classes", "--classes"), Map.entry("unknown", "--unknown"));
+            Map.entry("classes", "--classes"), Map.entry("unknown", "--unknown"),
+            Map.entry("labelField", "--label-field"));
 
     /**
      * Checks ranges and choices ({@link TilingSettings#check()}, their one home) as usage errors naming the flag.
@@ -98,13 +101,25 @@ public final class TilingOptions {
         try {
             settings(null).check();
         } catch (TilingException e) {
-            if (e.setting() == null || !FLAGS.containsKey(e.setting())) {
-                throw e;
-            }
-            String named = e.setting().equals("val") ? "--val " + val + " --test " + test
-                    : FLAGS.get(e.setting()) + " " + e.value();
-            throw new OptionChecks(spec).usage(named + ": " + e.problem());
+            throw asUsage(e, spec);
         }
+    }
+
+    /**
+     * @param e a tiling failure
+     * @param spec the command
+     * @return the failure as a usage error naming the flag when it is about one setting, else {@code e} itself
+     */
+    public RuntimeException asUsage(TilingException e, CommandSpec spec) {
+        if (e.setting() == null || !FLAGS.containsKey(e.setting())) {
+            return e;
+        }
+        String flag = FLAGS.get(e.setting());
+        if (e.value() == null) {
+            return new OptionChecks(spec).usage(flag + " is not set: " + e.problem());
+        }
+        String named = e.setting().equals("val") ? "--val " + val + " --test " + test : flag + " " + e.value();
+        return new OptionChecks(spec).usage(named + ": " + e.problem());
     }
 
     /**

@@ -90,7 +90,8 @@ public final class DataModuleFactory {
         try {
             return data.tiling().toTilingConfig(files, grid, store, seed, data.workers()).withStackBands(stack);
         } catch (TilingException e) {
-            throw new ConfigException("data: " + e.getMessage(), e);
+            throw new ConfigException(e.setting() != null && e.value() == null
+                    ? "data." + e.setting() + " is not set: " + e.problem() : "data: " + e.getMessage(), e);
         }
     }
 

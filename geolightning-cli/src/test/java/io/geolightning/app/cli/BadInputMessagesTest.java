@@ -81,7 +81,8 @@ class BadInputMessagesTest {
         fails(1, tile(truncated, LABELS), "truncated.tif", "truncated or corrupt");
         fails(1, predict(truncated), "truncated.tif", "truncated or corrupt");
         Path empty = Files.write(tmp.resolve("empty.tif"), new byte[0]);
-        fails(1, predict(empty), "empty.tif", "not a raster GDAL can read");
+        fails(1, predict(empty), "empty.tif", "not a raster GDAL can read (the file is empty (0 bytes))");
+        fails(1, CliRun.of("info", empty), "empty.tif", "the file is empty (0 bytes)");
         Path renamed = Files.writeString(tmp.resolve("notes.tif"), "meeting notes");
         fails(1, tile(renamed, LABELS), "notes.tif", "not a raster GDAL can read");
         fails(1, predict(tmp.resolve("missing.tif")), "missing.tif", "not found");
@@ -112,6 +113,8 @@ class BadInputMessagesTest {
         fails(1, tile(RASTER, noDbf), ".dbf", "missing", "olinda1.shp");
         Path noShx = copyShapefile("no-shx", "shp", "dbf", "prj");
         fails(1, tile(RASTER, noShx), ".shx");
+        Path emptyFile = Files.write(tmp.resolve("zero.geojson"), new byte[0]);
+        fails(1, tile(RASTER, emptyFile), "zero.geojson", "not a vector file GDAL can read (the file is empty");
         Path emptyLayer = layer("empty.gpkg", 0, null);
         fails(1, tile(RASTER, emptyLayer), "empty.gpkg");
         Path points = layer("points.gpkg", ogrConstants.wkbPoint, "POINT (-34.85 -7.99)");
@@ -130,8 +133,10 @@ class BadInputMessagesTest {
         fails(1, tile(RASTER, tmp.resolve("nowhere.shp")), "nowhere.shp");
         Path unlabelled = layer("unlabelled.gpkg", ogrConstants.wkbPolygon,
                 "POLYGON ((-34.9 -8.05, -34.8 -8.05, -34.8 -7.95, -34.9 -7.95, -34.9 -8.05))", null);
-        fails(1, tile(RASTER, unlabelled), "unlabelled.gpkg", "no value in field 'TIPO'", "--ignore-value N",
+        fails(1, tile(RASTER, unlabelled), "unlabelled.gpkg", "no value in field 'TIPO'", "--ignore-value 255",
                 "data.ignoreValue");
+        fails(1, tile(RASTER, unlabelled, "--mode", "segmentation", "--ignore-value", 0), "unlabelled.gpkg",
+                "ignore value 0 is the id of class 'background'", "--ignore-value 255");
         nothingLeft();
     }
 
@@ -161,6 +166,8 @@ class BadInputMessagesTest {
                     "--max-nodata", 2, "--out", tmp.resolve("c")},
                 new Object[] {"--edge wrap", "tile", "--raster", RASTER, "--labels", LABELS, "--label-field", "TIPO",
                     "--edge", "wrap", "--out", tmp.resolve("c")},
+                new Object[] {"--label-field is not set", "tile", "--raster", RASTER, "--labels", LABELS, "--out",
+                    tmp.resolve("c")},
                 new Object[] {"--val 0.7 --test 0.5", "tile", "--raster", RASTER, "--labels", LABELS, "--label-field",
                     "TIPO", "--val", 0.7, "--test", 0.5, "--out", tmp.resolve("c")},
                 new Object[] {"--set foo.bar=1", "train", "--config", CliRun.sample("run.yaml"), "--set", "foo.bar=1"},

@@ -114,7 +114,7 @@ class DataModuleFactoryTest {
                 "b: file not found");
         String shp = Path.of(System.getProperty("geolightning.root"), "sample-data/olinda/olinda1.shp").toString();
         assertMessage(() -> DataModuleFactory.tilingConfig(data("raster=a.tif", "labels=" + shp), Path.of("s"), 1),
-                "'labelField' is not set");
+                "data.labelField is not set: classification needs the attribute");
         assertMessage(() -> DataModuleFactory.create(data("raster=a", "imageFolder=b"), Path.of("d"), 1),
                 "both 'raster' and 'imageFolder'");
         // ranges and choices: TilingSettings.check() is their one home; binding names the key and the --set

@@ -77,7 +77,7 @@ public final class LabelSet {
                     if (v == null) {
                         if (ignoreText == null) {
                             throw new TilingException(name + ": feature " + f.fid() + " has no value in field '"
-                                    + config.attribute() + "'; fill it, or pass --ignore-value N (data.ignoreValue)"
+                                    + config.attribute() + "'; fill it, or pass --ignore-value 255 (data.ignoreValue: 255)"
                                     + " to ignore unlabelled polygons");
                         }
                         continue;
@@ -128,10 +128,15 @@ public final class LabelSet {
             }
             bg = classes.indexOf(config.background());
         }
-        if (classes.size() > 255 || (config.ignoreValue() != null && config.ignoreValue() < classes.size())) {
-            throw new TilingException(name + ": " + classes.size() + " classes" + (config.ignoreValue() == null ? ""
-                    : " and ignore value " + config.ignoreValue()) + " do not fit one-byte masks; use at most 255"
-                    + " classes and an ignore value above the last class id");
+        if (classes.size() > 255) {
+            throw new TilingException(name + ": " + classes.size() + " classes do not fit one-byte masks; use at most"
+                    + " 255 classes (merge some, or name the ones to keep with --classes)");
+        }
+        if (config.ignoreValue() != null && config.ignoreValue() < classes.size()) {
+            throw new TilingException(name + ": ignore value " + config.ignoreValue() + " is the id of class '"
+                    + classes.get(config.ignoreValue()) + "' (ids 0-" + (classes.size() - 1) + ": " + classes
+                    + "); pass an ignore value from " + classes.size() + " to 255, e.g. --ignore-value 255"
+                    + " (data.ignoreValue: 255)");
         }
         Map<String, Integer> map = new LinkedHashMap<>();
         for (int i = 0; i < classes.size(); i++) {
