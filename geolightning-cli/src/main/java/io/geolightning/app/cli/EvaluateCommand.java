@@ -34,8 +34,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -78,6 +80,14 @@ final class EvaluateCommand implements Callable<Integer> {
             + " class (optional for segmentation labels without one).")
     String labelField;
 
+    @Option(names = "--ignore-value", paramLabel = "N", description = "With --raster: label value whose pixels or"
+            + " polygons are not scored (as tile --ignore-value, e.g. 255), nor are polygons with an empty label field.")
+    Integer ignoreValue;
+
+    @Option(names = "--unknown", defaultValue = "error", paramLabel = "error|ignore", description = "With --raster:"
+            + " labels of a class the model does not know are an error, or ignored. Default: ${DEFAULT-VALUE}.")
+    String unknown;
+
     @Option(names = "--split", defaultValue = "test", paramLabel = "SPLIT",
             description = "train, val or test. Default: ${DEFAULT-VALUE} (val when run as 'validate').")
     String split;
@@ -117,9 +127,16 @@ final class EvaluateCommand implements Callable<Integer> {
             throw checks.usage(sources == 0 ? "pass what to score: --chips STORE, --images FOLDER or --raster RASTER"
                     + " --labels VECTOR" : "--chips, --images and --raster: pass one of them");
         }
-        if ((labels != null || labelField != null) && raster == null) {
-            throw checks.usage((labels != null ? "--labels" : "--label-field") + " goes with --raster; pass the raster"
-                    + " the labels describe");
+        boolean ignoreUnknown = checks.choice("--unknown", unknown, Map.of("error", false, "ignore", true),
+                "error or ignore");
+        ParseResult parsed = spec.commandLine().getParseResult();
+        String labelOption = Stream.of("--labels", "--label-field", "--ignore-value", "--unknown")
+                .filter(parsed::hasMatchedOption).findFirst().orElse(null);
+        if (labelOption != null && raster == null) {
+            throw checks.usage(labelOption + " goes with --raster; pass the raster the labels describe");
+        }
+        if (ignoreValue != null && (ignoreValue < 0 || ignoreValue > 255)) {
+            throw checks.usage("--ignore-value " + ignoreValue + ": must be a mask value from 0 to 255, e.g. 255");
         }
         if (chips == null && spec.commandLine().getParseResult().hasMatchedOption("--split")) {
             throw checks.usage("--split " + split + ": splits are a chip store's; --images and --raster score every"
@@ -134,7 +151,8 @@ final class EvaluateCommand implements Callable<Integer> {
                         + " folders, ", null);
             }
             if (raster != null) {
-                try (EvaluationSources.TiledRaster tiled = EvaluationSources.tile(raster, labels, labelField, model)) {
+                try (EvaluationSources.TiledRaster tiled = EvaluationSources.tile(raster, labels, labelField,
+                        ignoreValue, ignoreUnknown, model)) {
                     chips = tiled.store();
                     SatelliteDataModule data = storeData(model);
                     data.setup(Stage.FIT);

@@ -80,10 +80,13 @@ final class EvaluationSources {
      * @param raster the raster
      * @param labels polygons or a label raster
      * @param field the attribute naming the class, or null
+     * @param ignoreValue the label value that is not scored, or null
+     * @param ignoreUnknown whether labels of classes the model does not know are ignored (else an error)
      * @param model the model (chip size, task, classes, bands)
      * @return the temporary store (its train split holds every chip)
      */
-    static TiledRaster tile(Path raster, Path labels, String field, InferenceModel model) {
+    static TiledRaster tile(Path raster, Path labels, String field, Integer ignoreValue, boolean ignoreUnknown,
+                            InferenceModel model) {
         ModelSignature sig = model.signature();
         try (GeoRaster in = GeoRaster.open(GdalPath.of(raster.toString()))) {
             if (in.bandCount() != sig.bands()) {
@@ -92,7 +95,8 @@ final class EvaluationSources {
             }
         }
         LabelConfig lc = (sig.kind() == LabelTask.SEGMENTATION ? LabelConfig.segmentation(labels, field)
-                : LabelConfig.classification(labels, field)).withClassNames(model.classNames());
+                : LabelConfig.classification(labels, field)).withClassNames(model.classNames())
+                .withIgnoreValue(ignoreValue).withIgnoreUnknown(ignoreUnknown);
         Path dir;
         try {
             dir = Files.createTempDirectory("geolightning-evaluate-");

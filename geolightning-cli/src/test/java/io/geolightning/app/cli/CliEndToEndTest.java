@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.geolightning.geo.Gdal;
 import io.geolightning.geo.GeoRaster;
 import io.geolightning.geo.PixelWindow;
 import io.geolightning.geo.RasterDataType;
@@ -24,7 +25,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Vector;
 import java.util.stream.Stream;
+import org.gdal.gdal.Dataset;
+import org.gdal.gdal.VectorTranslateOptions;
+import org.gdal.gdal.gdal;
+import org.gdal.gdalconst.gdalconstConstants;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -410,6 +416,35 @@ class CliEndToEndTest {
         CliRun usage = CliRun.of("evaluate", "--checkpoint", checkpoint, "--chips", chips, "--labels", labels);
         assertEquals(2, usage.code(), usage.err());
         assertTrue(usage.errorLine().startsWith("error: --labels goes with --raster"), usage.errorLine());
+        CliRun stray = CliRun.of("evaluate", "--checkpoint", checkpoint, "--chips", chips, "--unknown", "ignore");
+        assertEquals(2, stray.code(), stray.err());
+        assertTrue(stray.errorLine().startsWith("error: --unknown goes with --raster"), stray.errorLine());
+    }
+
+    /**
+     * evaluate --raster on labels holding a class the model does not know (every 7th polygon 'PARQUE'): an error
+     * naming the value and --unknown ignore; with it, those polygons are left out and the rest scored.
+     */
+    @Test
+    void evaluateOnLabelsWithAnUnknownClass() {
+        Gdal.ensureInitialised();
+        Path parks = tmp.resolve("parks.gpkg");
+        Dataset src = gdal.OpenEx(labels.toString(), gdalconstConstants.OF_VECTOR);
+        Dataset out = gdal.VectorTranslate(parks.toString(), src, new VectorTranslateOptions(new Vector<>(List.of(
+                "-f", "GPKG", "-dialect", "SQLite", "-sql", "SELECT Geometry, CASE WHEN ROWID % 7 = 0 THEN 'PARQUE'"
+                        + " ELSE TIPO END AS TIPO FROM olinda1"))));
+        assertNotNull(out, gdal.GetLastErrorMsg());
+        out.delete();
+        src.delete();
+        CliRun refused = CliRun.of("evaluate", "--checkpoint", checkpoint, "--raster", raster, "--labels", parks,
+                "--label-field", "TIPO");
+        assertEquals(1, refused.code(), refused.err());
+        assertTrue(refused.errorLine().contains("'PARQUE'") && refused.errorLine().contains("--unknown ignore"),
+                refused.errorLine());
+        CliRun ignored = CliRun.of("evaluate", "--checkpoint", checkpoint, "--raster", raster, "--labels", parks,
+                "--label-field", "TIPO", "--unknown", "ignore");
+        assertEquals(0, ignored.code(), ignored.err());
+        assertTrue(ignored.out().contains("URBANO") && !ignored.out().contains("PARQUE"), ignored.out());
     }
 
     @Test
