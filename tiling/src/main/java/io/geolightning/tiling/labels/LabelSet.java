@@ -56,9 +56,13 @@ public final class LabelSet {
         }
         try (VectorSource src = config.layer() == null ? VectorSource.open(config.vector())
                 : VectorSource.open(config.vector(), config.layer())) {
+            String name = config.vector().fileName();
+            if (config.layer() == null && src.layerNames().size() > 1) {
+                LOG.warn("{}: {} layers {}; labelling with the first, '{}' (--layer / data.layer picks another)", name,
+                        src.layerNames().size(), src.layerNames(), src.layerName());
+            }
             src.requireNonEmpty();
             Crs crs = src.requireCrs();
-            String name = config.vector().fileName();
             if (config.attribute() != null) {
                 src.requireField(config.attribute());
             }
