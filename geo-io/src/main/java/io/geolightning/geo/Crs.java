@@ -1,5 +1,6 @@
 package io.geolightning.geo;
 
+import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.Vector;
 import org.gdal.osr.SpatialReference;
@@ -12,6 +13,8 @@ import org.gdal.osr.osrConstants;
  * <p>{@link #equals(Object)} compares the WKT text exactly; use {@link #isEquivalent(Crs)} to compare meaning.
  */
 public final class Crs {
+    /** IUGG mean Earth radius, metres. */
+    private static final double MEAN_EARTH_RADIUS_M = 6_371_008.8;
     private final SpatialReference srs;
     private final String wkt;
 
@@ -138,6 +141,26 @@ public final class Crs {
     /** True for a projected CRS. */
     public synchronized boolean isProjected() {
         return srs.IsProjected() == 1;
+    }
+
+    /**
+     * Metres in one unit of the CRS's axes: a projected CRS's linear unit (1 for metres, 0.3048006 for US survey
+     * feet), or for a geographic CRS the length of one angular unit along a meridian on the mean Earth sphere (about
+     * 111.2 km a degree; a parallel's is that times the cosine of the latitude).
+     *
+     * @return metres per unit, or empty when the CRS has neither a linear nor an angular unit
+     */
+    public synchronized OptionalDouble metresPerUnit() {
+        if (srs.IsProjected() == 1 || srs.IsLocal() == 1) {
+            double m = srs.GetLinearUnits();
+            return m > 0 && Double.isFinite(m) ? OptionalDouble.of(m) : OptionalDouble.empty();
+        }
+        if (srs.IsGeographic() == 1) {
+            double radians = srs.GetAngularUnits();
+            return radians > 0 && Double.isFinite(radians) ? OptionalDouble.of(radians * MEAN_EARTH_RADIUS_M)
+                    : OptionalDouble.empty();
+        }
+        return OptionalDouble.empty();
     }
 
     /** The CRS name, e.g. "WGS 84 / UTM zone 18N". */

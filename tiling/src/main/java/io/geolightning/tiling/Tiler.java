@@ -136,7 +136,8 @@ public final class Tiler {
         LOG.info("tiling {} scene(s): {} candidate chips of {} px; splitting them ({})", scenes.size(),
                 candidates.size(), config.chipSize(), config.split().kind());
         // 2. splits
-        KeptChips todo = KeptChips.of(candidates, ItemSplits.plan(config.split(), candidates.scenes()),
+        KeptChips todo = KeptChips.of(candidates, ItemSplits.plan(BlockUnits.inMapUnits(config.split(),
+                scenes.stream().map(Scene::raster).toList()), candidates.scenes()),
                 config.originBlock());
         long droppedBySplit = todo.dropped();
         LOG.info("tiling {} scene(s): {} candidate chips of {} px, {} after the split", scenes.size(),

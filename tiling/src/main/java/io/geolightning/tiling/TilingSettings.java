@@ -40,7 +40,8 @@ import java.util.Locale;
  * @param split {@code spatial} (default), {@code random} or {@code none} (everything trains)
  * @param val validation fraction (default 0.2)
  * @param test test fraction (default 0.1)
- * @param block spatial block side: {@code 4} = 4 chips (default), {@code 5000m} = 5000 map units of the raster CRS
+ * @param block spatial block side: {@code 4} = 4 chips (default), {@code 5000m} = 5000 metres (in the raster CRS's
+ *     unit: feet, degrees)
  * @param seed split seed (null: the caller's, e.g. the run's seed or {@link #DEFAULT_SEED})
  * @param unknown label values that are not classes: {@code error} (default, listing them) or {@code ignore} (their
  *                pixels and polygons become the ignore value)

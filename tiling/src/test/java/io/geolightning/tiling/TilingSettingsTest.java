@@ -21,7 +21,7 @@ class TilingSettingsTest {
         TilingConfig c = d.toBuilder().labels("l.shp").labelField("F").block("5000m").build()
                 .toTilingConfig(GdalPath.of("a.tif"), Path.of("s"), 7, 0);
         assertEquals(SplitConfig.Kind.SPATIAL, c.split().kind());
-        assertEquals(BlockGrid.mapUnits(5000), c.split().grid());
+        assertEquals(BlockGrid.metres(5000), c.split().grid());
         assertEquals(7, c.split().seed());
         assertEquals(1, c.workers());
     }

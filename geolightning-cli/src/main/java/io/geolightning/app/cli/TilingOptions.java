@@ -72,7 +72,8 @@ public final class TilingOptions {
     double test;
 
     @Option(names = "--block", defaultValue = TilingSettings.DEFAULT_BLOCK, paramLabel = "SIZE",
-            description = "Spatial block: 4 = 4 chips, 5000m = 5000 map units. Default: ${DEFAULT-VALUE}.")
+            description = "Spatial block: 4 = 4 chips, 5000m = 5000 metres (also in a CRS in feet or"
+                    + " degrees). Default: ${DEFAULT-VALUE}.")
     String block;
 
     @Option(names = "--seed", defaultValue = "" + TilingSettings.DEFAULT_SEED,

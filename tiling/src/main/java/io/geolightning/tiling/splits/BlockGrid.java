@@ -7,19 +7,40 @@ import java.util.Locale;
 
 /**
  * A grid of square blocks laid over each scene, either in map units of the scene CRS (grid anchored at the CRS
- * origin) or in chips (k x k chip sizes, anchored at the scene's top-left pixel).
+ * origin) or in chips (k x k chip sizes, anchored at the scene's top-left pixel). A size given in metres
+ * ({@link #metres}, what {@code --block 5000m} means) is turned into map units by {@link #inMapUnits} once the
+ * scenes' CRS is known: the same metres in a CRS in feet or degrees.
  *
- * @param size block side, in map units or in chips
+ * @param size block side, in map units, metres or chips
  * @param inChips true when {@code size} counts chips
+ * @param inMetres true when {@code size} is in metres, still to be turned into map units
  */
-public record BlockGrid(double size, boolean inChips) {
+public record BlockGrid(double size, boolean inChips, boolean inMetres) {
 
     /** Validates the size. */
     public BlockGrid {
-        if (!(size > 0) || !Double.isFinite(size) || (inChips && size != Math.rint(size))) {
-            throw new TilingException("block size " + size + (inChips ? " chips" : " map units")
+        if (!(size > 0) || !Double.isFinite(size) || (inChips && size != Math.rint(size)) || (inChips && inMetres)) {
+            throw new TilingException("block size " + size + (inChips ? " chips" : inMetres ? " m" : " map units")
                     + ": must be a positive " + (inChips ? "whole number of chips" : "length") + "; e.g. 4 chips or 5000 m");
         }
+    }
+
+    /** Blocks {@code size} map units (or chips) wide. */
+    public BlockGrid(double size, boolean inChips) {
+        this(size, inChips, false);
+    }
+
+    /** Blocks {@code metres} metres wide, in map units once {@link #inMapUnits} knows the CRS's unit. */
+    public static BlockGrid metres(double metres) {
+        return new BlockGrid(metres, false, true);
+    }
+
+    /**
+     * @param metresPerUnit metres in one map unit of the scenes' CRS
+     * @return this grid in map units: a size in metres divided by {@code metresPerUnit}; any other grid as it is
+     */
+    public BlockGrid inMapUnits(double metresPerUnit) {
+        return inMetres ? new BlockGrid(size / metresPerUnit, false, false) : this;
     }
 
     /** Blocks {@code size} map units wide. */
@@ -74,7 +95,7 @@ public record BlockGrid(double size, boolean inChips) {
     }
 
     /**
-     * @param text {@code 4} or {@code 4 chips} (chips), {@code 5000m} (map units of the raster CRS)
+     * @param text {@code 4} or {@code 4 chips} (chips), {@code 5000m} (metres, whatever the raster CRS's unit)
      * @return the block grid
      * @throws TilingException for the setting {@code block}, when the text is no block size
      */
@@ -84,7 +105,7 @@ public record BlockGrid(double size, boolean inChips) {
             if (t.endsWith("m")) {
                 double units = Double.parseDouble(t.substring(0, t.length() - 1).trim());
                 if (units > 0 && Double.isFinite(units)) {
-                    return mapUnits(units);
+                    return metres(units);
                 }
             } else {
                 String n = t.endsWith("chips") ? t.substring(0, t.length() - 5).trim() : t;
@@ -96,7 +117,7 @@ public record BlockGrid(double size, boolean inChips) {
         } catch (NumberFormatException e) {
             // explained below
         }
-        String problem = "not a block size; write a whole number of chips (e.g. 4) or map units with an m suffix"
+        String problem = "not a block size; write a whole number of chips (e.g. 4) or metres with an m suffix"
                 + " (e.g. 5000m)";
         throw new TilingException("block", text, problem, "block '" + text + "': " + problem);
     }
