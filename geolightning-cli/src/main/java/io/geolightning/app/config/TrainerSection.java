@@ -187,4 +187,30 @@ public record TrainerSection(Integer maxEpochs, Long maxSteps, Integer accumulat
         }
         return List.copyOf(out);
     }
+
+    /**
+     * Checks that the engine has the GPUs {@code devices} asks for: a count of GPUs, or the highest {@code gpu(i)}
+     * listed (the engine would otherwise fail deep inside a kernel, or a count fall back to the CPU unsaid).
+     *
+     * @throws ConfigException naming the key, what the machine has and the fix
+     */
+    public void requireAvailable() {
+        if (devices instanceof Number n) {
+            requireGpus("trainer.devices " + n, n.intValue());
+        } else if (devices != null) {
+            devices(false).stream().filter(d -> d.isGpu()).mapToInt(d -> Math.max(d.getDeviceId(), 0)).max()
+                    .ifPresent(id -> requireGpus("trainer.devices " + devices, id + 1));
+        }
+    }
+
+    /** Fails when the engine has fewer than {@code needed} GPUs, naming the key and the fix. */
+    private static void requireGpus(String key, int needed) {
+        int gpus = Engine.getInstance().getGpuCount();
+        if (gpus < needed) {
+            throw new ConfigException(key + ": " + (gpus == 0 ? "this machine has no GPU the "
+                    + Engine.getInstance().getEngineName() + " engine can use (no CUDA device, or a CPU build of it)"
+                    : "this machine has " + gpus + " GPU(s) the engine can use") + "; remove the key to train on the"
+                    + " engine's default device, or list what is there, e.g. devices: [cpu()]");
+        }
+    }
 }

@@ -221,6 +221,7 @@ public final class TrainingRun {
     private void validate() {
         TrainerSection t = config.trainer();
         t.deviceList();
+        t.requireAvailable();
         if (t.ckptPath() != null && !t.ckptPath().isBlank() && !Files.isRegularFile(Path.of(t.ckptPath()))) {
             throw new ConfigException("trainer.ckptPath " + t.ckptPath() + ": no such checkpoint; pass an existing"
                     + " .ckpt to resume from or remove the key");

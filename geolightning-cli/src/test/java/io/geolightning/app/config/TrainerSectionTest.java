@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.djl.Device;
+import ai.djl.engine.Engine;
 import io.geolightning.trainer.BatchLimit;
 import io.geolightning.trainer.TrainerConfig;
 import java.nio.file.Path;
@@ -34,6 +36,20 @@ class TrainerSectionTest {
         assertNull(TrainerSection.defaults().deviceList(), "unset: the engine's default device");
         assertEquals(List.of(Device.gpu(1), Device.cpu()), trainer("trainer.devices=[gpu(1), cpu]").deviceList());
         assertEquals(List.of(Device.cpu()), trainer("trainer.devices=cpu()").deviceList());
+    }
+
+    /** GPUs a CPU-only machine lacks are a one-line configuration error, not libtorch's CUDA backend dump. */
+    @Test
+    void gpusTheMachineLacksAreRefused() {
+        assumeTrue(Engine.getInstance().getGpuCount() == 0, "a machine with a GPU");
+        for (String set : List.of("trainer.devices=[gpu(0)]", "trainer.devices=2", "trainer.devices=[cpu(), gpu]")) {
+            TrainerSection t = trainer(set);
+            ConfigException e = assertThrows(ConfigException.class, t::requireAvailable, set);
+            assertTrue(e.getMessage().contains(": this machine has no GPU the PyTorch engine can use")
+                    && e.getMessage().endsWith("e.g. devices: [cpu()]"), e.getMessage());
+        }
+        trainer("trainer.devices=[cpu()]").requireAvailable();
+        TrainerSection.defaults().requireAvailable();
     }
 
     @Test
