@@ -102,6 +102,11 @@ final class TileCommand implements Callable<Integer> {
         }
         t.row("splits", sb.length() == 0 ? "none" : sb.toString());
         w.flush();
+        if (r.written() > 0 && m.classNames().size() < 2) {
+            spec.commandLine().getErr().println("warning: " + out + " holds one class " + m.classNames() + "; a model"
+                    + " needs two or more to train on: tile labels of more classes, or name a --background class for"
+                    + " the chips no polygon labels");
+        }
         if (r.written() == 0) {
             throw new CliException(out + ": no chip was written (every chip was skipped); check that the labels"
                     + " overlap the raster, lower --chip or raise --max-nodata");

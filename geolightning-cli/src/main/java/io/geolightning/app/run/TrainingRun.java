@@ -17,6 +17,8 @@ import io.geolightning.tiling.data.BandNormalization;
 import io.geolightning.models.nn.ModelSpec;
 import io.geolightning.tiling.labels.LabelTask;
 import io.geolightning.app.report.Numbers;
+import io.geolightning.foundation.GeoLightningException;
+import io.geolightning.foundation.GeoLightningException.Kind;
 import io.geolightning.app.report.RunFolder;
 import io.geolightning.app.report.RunReport;
 import io.geolightning.app.report.RunSummary;
@@ -239,6 +241,13 @@ public final class TrainingRun {
                     ? "unet or unet_resnet18/34/50" : "cnn, resnet18, resnet34 or resnet50") + " or tile the data in the other mode");
         }
         List<String> classes = data.classNames();
+        if (classes.size() < 2) {
+            String source = data instanceof SatelliteDataModule s ? s.config().store() + ": the chip store"
+                    : "data: the data";
+            throw new GeoLightningException(Kind.FAILURE, source + " has " + classes.size() + " class " + classes
+                    + "; a model needs two or more: tile labels of more classes (--classes, data.classes), or name a"
+                    + " --background class (data.background) for the chips no polygon labels");
+        }
         int[] size = data.chipSize();
         Map<String, String> options = new LinkedHashMap<>();
         m.options().forEach((k, v) -> options.put(k, String.valueOf(v)));

@@ -206,6 +206,15 @@ class BadInputMessagesTest {
             fails(2, CliRun.of("train", "--config", cfg), c[2]);
         }
         fails(2, CliRun.of("train", "--config", tmp.resolve("absent.yaml")), "absent.yaml", "not found");
+        Path oneClass = tmp.resolve("one-class");
+        CliRun tiled = tile(RASTER, LABELS, "--classes", "URBANO", "--unknown", "ignore");
+        assertEquals(0, tiled.code(), tiled.err());
+        assertTrue(tiled.err().contains("warning: " + tmp.resolve("out") + " holds one class [URBANO]"), tiled.err());
+        Files.move(tmp.resolve("out"), oneClass);
+        Path cfg = Files.writeString(tmp.resolve("one.yaml"), "data:\n  chips: " + oneClass + "\nruns: "
+                + tmp.resolve("runs") + "\n");
+        fails(1, CliRun.of("train", "--config", cfg), "one-class: the chip store has 1 class [URBANO]",
+                "--background");
         assertFalse(Files.exists(tmp.resolve("runs")), "a refused configuration created a run folder");
     }
 

@@ -32,8 +32,9 @@ public final class LandUseCnn {
             throw new ModelException("model option dropout = " + dropout + " is outside [0, 1); pass e.g. 0.2");
         }
         if (spec.chipSize() < (1 << stages)) {
-            throw new ModelException("model spec: chipSize = " + spec.chipSize() + " is too small for " + stages
-                    + " pooling stages; use chips of at least " + (1 << stages) + " pixels or fewer stages");
+            throw new ModelException("chips of " + spec.chipSize() + " px are too small for " + stages + " pooling"
+                    + " stages; tile chips of at least " + (1 << stages) + " px (--chip, data.chipSize) or use fewer"
+                    + " stages (model.options.stages)");
         }
         SequentialBlock net = new SequentialBlock();
         int channels = width;

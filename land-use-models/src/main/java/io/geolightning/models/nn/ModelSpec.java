@@ -39,8 +39,8 @@ public record ModelSpec(Architecture architecture, int bands, int classes, int c
             throw new ModelException("model spec: classes = " + classes + " is too few; a classifier needs 2 or more");
         }
         if (chipSize < architecture.minChipSize()) {
-            throw new ModelException("model spec: chipSize = " + chipSize + " is too small for " + architecture.id()
-                    + "; use at least " + architecture.minChipSize() + " pixels");
+            throw new ModelException("chips of " + chipSize + " px are too small for " + architecture.id()
+                    + "; tile chips of at least " + architecture.minChipSize() + " px (--chip, data.chipSize)");
         }
         options = options == null ? Map.of() : Map.copyOf(new TreeMap<>(options));
     }

@@ -79,9 +79,9 @@ public final class ResNetUNet extends AbstractBlock {
      */
     public static ResNetUNet build(ModelSpec spec) {
         if (spec.chipSize() < 32) {
-            throw new ModelException("model spec: chipSize = " + spec.chipSize() + " is too small for "
-                    + spec.architecture().id() + " (its encoder downsamples 32 times); use chips of at least 32"
-                    + " pixels");
+            throw new ModelException("chips of " + spec.chipSize() + " px are too small for "
+                    + spec.architecture().id() + " (its encoder downsamples 32 times); tile chips of at least 32 px"
+                    + " (--chip, data.chipSize)");
         }
         return new ResNetUNet(ResNet.layers(spec.architecture()), ResNet.usesBottleneck(spec.architecture()),
                 spec.classes(), spec.intOption("decoderWidth", 16),

@@ -68,8 +68,9 @@ public final class UNet extends AbstractBlock {
     public static UNet build(ModelSpec spec) {
         int depth = spec.intOption("depth", 4);
         if (spec.chipSize() < (1 << depth)) {
-            throw new ModelException("model spec: chipSize = " + spec.chipSize() + " is too small for a U-Net of depth "
-                    + depth + "; use chips of at least " + (1 << depth) + " pixels or a smaller depth");
+            throw new ModelException("chips of " + spec.chipSize() + " px are too small for a U-Net of depth " + depth
+                    + "; tile chips of at least " + (1 << depth) + " px (--chip, data.chipSize) or use a smaller depth"
+                    + " (model.options.depth)");
         }
         return new UNet(spec.classes(), LandUseCnn.width(spec), depth,
                 Upsampling.parse(spec.stringOption("upsampling", "bilinear")));
