@@ -47,16 +47,7 @@ public final class GeoRaster implements AutoCloseable {
         this.width = ds.getRasterXSize();
         this.height = ds.getRasterYSize();
         this.bandCount = ds.getRasterCount();
-        Band b1 = ds.GetRasterBand(1);
-        RasterDataType t = RasterDataType.fromGdalOrNull(b1.getDataType());
-        if (t == null) {
-            throw GeoIOException.of(path, "pixel type " + gdal.GetDataTypeName(b1.getDataType())
-                    + " is not supported", "convert it with gdal_translate -ot Float32 (or Int32)");
-        }
-        if (t == RasterDataType.UINT8 && "SIGNEDBYTE".equals(b1.GetMetadataItem("PIXELTYPE", "IMAGE_STRUCTURE"))) {
-            t = RasterDataType.INT8;
-        }
-        this.dataType = t;
+        this.dataType = RasterDataType.ofBands(ds, path);
         double[] gt = ds.GetGeoTransform();
         this.hasGeoTransform = gt != null && !Arrays.equals(gt, new double[] {0, 1, 0, 0, 0, 1});
         this.geoTransform = hasGeoTransform ? GeoTransform.fromGdal(gt) : new GeoTransform(0, 1, 0, 0, 0, 1);

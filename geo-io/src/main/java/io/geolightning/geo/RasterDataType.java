@@ -1,5 +1,8 @@
 package io.geolightning.geo;
 
+import org.gdal.gdal.Band;
+import org.gdal.gdal.Dataset;
+import org.gdal.gdal.gdal;
 import org.gdal.gdalconst.gdalconstConstants;
 
 /** Pixel data types geo-io reads and writes, mapped to GDAL's {@code GDT_*} codes. */
@@ -80,6 +83,36 @@ public enum RasterDataType {
     }
 
     /** Like {@link #fromGdal(int)} but null for unsupported types. */
+    /**
+     * The type that holds every band of a dataset: band 1's, or for bands of mixed types (a VRT stacking a Byte and a
+     * UInt16 band, say) GDAL's union of them, so that reading all bands as one type clamps none of them to another's
+     * range; a signed-byte band ({@code PIXELTYPE=SIGNEDBYTE}) counts as Int16 among bands of other types.
+     *
+     * @param ds the dataset (at least one band)
+     * @param path its path, for the message
+     * @return the type
+     * @throws GeoIOException for a type geo-io does not handle (complex, 64-bit integers)
+     */
+    static RasterDataType ofBands(Dataset ds, GdalPath path) {
+        int code = -1;
+        boolean allSignedBytes = true;
+        for (int i = 1; i <= ds.getRasterCount(); i++) {
+            Band b = ds.GetRasterBand(i);
+            int t = b.getDataType();
+            boolean signedByte = t == gdalconstConstants.GDT_Byte
+                    && "SIGNEDBYTE".equals(b.GetMetadataItem("PIXELTYPE", "IMAGE_STRUCTURE"));
+            allSignedBytes &= signedByte;
+            int c = signedByte ? gdalconstConstants.GDT_Int16 : t;
+            code = code < 0 ? c : gdal.DataTypeUnion(code, c);
+        }
+        RasterDataType type = allSignedBytes ? INT8 : fromGdalOrNull(code);
+        if (type == null) {
+            throw GeoIOException.of(path, "pixel type " + gdal.GetDataTypeName(code) + " is not supported",
+                    "convert it with gdal_translate -ot Float32 (or Int32)");
+        }
+        return type;
+    }
+
     static RasterDataType fromGdalOrNull(int gdalType) {
         for (RasterDataType t : values()) {
             if (t.gdalType == gdalType && t != INT8) {

@@ -6,11 +6,45 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.locationtech.jts.geom.Envelope;
 
 class GeoRasterTest {
+
+    /**
+     * A VRT stacking a Byte band and a UInt16 band (made with the GDAL tools) is read as UInt16: every value of the
+     * 16-bit band as gdallocationinfo reports it, none clamped to 255 as reading it at band 1's type did.
+     */
+    @Test
+    void bandsOfMixedTypesAreReadInATypeThatHoldsThemAll(@TempDir Path tmp) {
+        Path wide = tmp.resolve("wide.tif");
+        Path narrow = tmp.resolve("narrow.tif");
+        Path vrt = tmp.resolve("mixed.vrt");
+        TestData.run("gdal_translate", "-q", "-b", "1", "-ot", "UInt16", "-scale", "0", "255", "0", "10000",
+                TestData.MASS_TIF.toString(), wide.toString());
+        TestData.run("gdal_translate", "-q", "-b", "2", TestData.MASS_TIF.toString(), narrow.toString());
+        TestData.run("gdalbuildvrt", "-q", "-separate", vrt.toString(), narrow.toString(), wide.toString());
+        try (GeoRaster r = GeoRaster.open(vrt)) {
+            assertEquals(RasterDataType.UINT16, r.dataType());
+            RasterWindow w = r.read(new PixelWindow(0, 0, r.width(), r.height()));
+            double max = 0;
+            for (int y = 0; y < r.height(); y++) {
+                for (int x = 0; x < r.width(); x++) {
+                    max = Math.max(max, w.getDouble(1, x, y));
+                }
+            }
+            assertTrue(max > 255, "16-bit band clamped: max " + max);
+            for (int[] p : new int[][] {{5, 7}, {600, 450}, {1100, 800}}) {
+                String[] v = TestData.run("gdallocationinfo", "-valonly", vrt.toString(), String.valueOf(p[0]),
+                        String.valueOf(p[1])).trim().split("\\s+");
+                assertEquals(Double.parseDouble(v[0]), w.getDouble(0, p[0], p[1]), "byte band at " + p[0]);
+                assertEquals(Double.parseDouble(v[1]), w.getDouble(1, p[0], p[1]), "16-bit band at " + p[0]);
+            }
+        }
+    }
 
     @Test
     void olindaLandsatMetadata() {
