@@ -86,6 +86,24 @@ final class OptionChecks {
         return this;
     }
 
+    /**
+     * Fails when a raster output is named for another format ({@code classes.png}): it is written as a GeoTIFF, which
+     * a viewer going by the name would misread.
+     *
+     * @param flag the output's flag
+     * @param out the output path (null: not given)
+     * @return this
+     */
+    OptionChecks geoTiff(String flag, Path out) {
+        String name = out == null ? "" : out.getFileName().toString().toLowerCase(Locale.ROOT);
+        int dot = name.lastIndexOf('.');
+        if (dot > 0 && !name.endsWith(".tif") && !name.endsWith(".tiff")) {
+            throw usage(flag + " " + out + ": is written as a Cloud-Optimized GeoTIFF, not as " + name.substring(dot)
+                    + "; name it .tif (and convert it afterwards, e.g. gdal_translate -of PNG)");
+        }
+        return this;
+    }
+
     /** @return the local file of an input, or null for a GDAL virtual path (which no output can be) */
     static Path local(GdalPath input) {
         return input == null || input.isVirtual() ? null : input.local();

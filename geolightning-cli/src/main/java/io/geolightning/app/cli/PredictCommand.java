@@ -145,7 +145,8 @@ final class PredictCommand implements Callable<Integer> {
         if (outDir != null) {
             return eachRaster(w, po);
         }
-        checks.localOutput("--out", out).localOutput("--probabilities", probabilities);
+        checks.localOutput("--out", out).localOutput("--probabilities", probabilities)
+                .geoTiff("--out", out).geoTiff("--probabilities", probabilities);
         Map<String, Path> inputs = new LinkedHashMap<>();
         inputs.put("--checkpoint", checkpoint);
         if (modelCard != null) {

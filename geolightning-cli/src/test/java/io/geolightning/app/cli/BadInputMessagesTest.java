@@ -155,6 +155,8 @@ class BadInputMessagesTest {
                     tmp.resolve("o.tif"), "--window", 16, "--overlap", 16},
                 new Object[] {"--probability-type int4", "predict", "--checkpoint", ckpt, "--raster", RASTER, "--out",
                     tmp.resolve("o.tif"), "--probabilities", tmp.resolve("p.tif"), "--probability-type", "int4"},
+                new Object[] {"is written as a Cloud-Optimized GeoTIFF, not as .png", "predict", "--checkpoint", ckpt,
+                    "--raster", RASTER, "--out", tmp.resolve("o.png")},
                 new Object[] {"--split training", "evaluate", "--checkpoint", ckpt, "--chips", chips, "--split",
                     "training"},
                 new Object[] {"--batch-size 0", "evaluate", "--checkpoint", ckpt, "--chips", chips, "--batch-size", 0},
