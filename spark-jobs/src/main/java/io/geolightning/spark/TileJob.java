@@ -270,8 +270,8 @@ public final class TileJob {
             try {
                 tc = s.toTilingConfig(raster, store, TilingSettings.DEFAULT_SEED, config.workersPerTask());
             } catch (TilingException ex) {
-                String named = ex.setting() == null || ex.value() == null ? OneLine.of(ex.getMessage()) // a bad cell: its column
-                        : "column " + ex.setting() + " '" + ex.value() + "': " + ex.problem();
+                String named = ex.setting() == null || ex.value() == null // else a bad cell: its column
+                        ? OneLine.of(ex.getMessage()) : "column " + ex.setting() + " '" + ex.value() + "': " + ex.problem();
                 throw new JobUsageException(e.where() + " (" + raster.fileName() + "): " + named, ex);
             } catch (RuntimeException ex) {
                 throw new JobUsageException(e.where() + " (" + raster.fileName() + "): "

@@ -43,8 +43,8 @@ final class BlockUnits {
                         + " metres in; give the block in chips (e.g. 4)");
             }
             if (crs != null && Math.abs(m.getAsDouble() - perUnit) > 1e-9 * perUnit) {
-                throw new TilingException(block + ": " + r.path().fileName() + " (" + c.name() + ") and the first scene ("
-                        + crs.name() + ") measure in different units; give the block in chips (e.g. 4) or tile each"
+                throw new TilingException(block + ": " + r.path().fileName() + " (" + c.name() + ") and the first"
+                        + " scene (" + crs.name() + ") measure in different units; give the block in chips (e.g. 4) or tile each"
                         + " CRS on its own");
             }
             perUnit = m.getAsDouble();

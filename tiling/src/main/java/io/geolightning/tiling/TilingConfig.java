@@ -164,6 +164,9 @@ public record TilingConfig(List<GdalPath> scenes, LabelConfig labels, int chipSi
         s.put("kind", split.kind().name());
         s.put("blockSize", split.grid() == null ? null : split.grid().size());
         s.put("blockInChips", split.grid() == null ? null : split.grid().inChips());
+        if (split.grid() != null && split.grid().inMetres()) { // metres, whatever the CRS; map units before
+            s.put("blockUnit", "m");
+        }
         s.put("ratios", List.of(split.ratios().train(), split.ratios().val(), split.ratios().test()));
         s.put("seed", split.seed());
         s.put("strict", split.strict());

@@ -53,7 +53,8 @@ class BlockUnitsTest {
         double miny = maxy + gt[5] * in.getRasterYSize();
         Path feet = tmp.resolve("feet.tif");
         gdal.Translate(feet.toString(), in, new TranslateOptions(new Vector<>(List.of("-a_srs", "EPSG:2249",
-                "-a_ullr", str(minx / US_FOOT), str(maxy / US_FOOT), str(maxx / US_FOOT), str(miny / US_FOOT))))).delete();
+                "-a_ullr", str(minx / US_FOOT), str(maxy / US_FOOT), str(maxx / US_FOOT), str(miny / US_FOOT)))))
+                .delete();
         Path degrees = tmp.resolve("wgs84.tif");
         gdal.Warp(degrees.toString(), new Dataset[] {in}, new WarpOptions(new Vector<>(List.of("-t_srs",
                 "EPSG:4326")))).delete();

@@ -81,7 +81,8 @@ final class EvaluateCommand implements Callable<Integer> {
     String labelField;
 
     @Option(names = "--ignore-value", paramLabel = "N", description = "With --raster: label value whose pixels or"
-            + " polygons are not scored (as tile --ignore-value, e.g. 255), nor are polygons with an empty label field.")
+            + " polygons are not scored (as tile --ignore-value, e.g. 255), nor are polygons with an empty label"
+            + " field.")
     Integer ignoreValue;
 
     @Option(names = "--unknown", defaultValue = "error", paramLabel = "error|ignore", description = "With --raster:"

@@ -145,8 +145,7 @@ final class PredictCommand implements Callable<Integer> {
         if (outDir != null) {
             return eachRaster(w, po);
         }
-        checks.localOutput("--out", out).localOutput("--probabilities", probabilities)
-                .geoTiff("--out", out).geoTiff("--probabilities", probabilities);
+        checks.localOutput("--out", out).localOutput("--probabilities", probabilities);
         Map<String, Path> inputs = new LinkedHashMap<>();
         inputs.put("--checkpoint", checkpoint);
         if (modelCard != null) {
@@ -165,6 +164,7 @@ final class PredictCommand implements Callable<Integer> {
                 throw checks.usage("--probabilities " + probabilities + ": is also --out; pass another path");
             }
         }
+        checks.geoTiff("--out", out).geoTiff("--probabilities", probabilities);
         for (Path local : region.localInputs().values()) {
             requireFile(local, "raster", "check the path");
         }

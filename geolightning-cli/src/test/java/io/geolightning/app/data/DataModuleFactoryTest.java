@@ -36,7 +36,7 @@ class DataModuleFactoryTest {
         assertEquals(16, c.stride());
         assertEquals(EdgeMode.SHIFT, c.edge());
         assertEquals(SplitConfig.Kind.SPATIAL, c.split().kind());
-        assertEquals(BlockGrid.mapUnits(5000), c.split().grid());
+        assertEquals(BlockGrid.metres(5000), c.split().grid());
         assertEquals(0.5, c.split().ratios().train(), 1e-12);
         assertEquals(7, c.split().seed());
         assertEquals(LabelTask.CLASSIFICATION, c.task());

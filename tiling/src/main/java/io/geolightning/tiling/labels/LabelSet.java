@@ -81,8 +81,8 @@ public final class LabelSet {
                     if (v == null) {
                         if (ignoreText == null) {
                             throw new TilingException(name + ": feature " + f.fid() + " has no value in field '"
-                                    + config.attribute() + "'; fill it, or pass --ignore-value 255 (data.ignoreValue: 255)"
-                                    + " to ignore unlabelled polygons");
+                                    + config.attribute() + "'; fill it, or pass --ignore-value 255"
+                                    + " (data.ignoreValue: 255) to ignore unlabelled polygons");
                         }
                         continue;
                     }

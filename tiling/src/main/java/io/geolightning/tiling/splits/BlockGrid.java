@@ -21,7 +21,8 @@ public record BlockGrid(double size, boolean inChips, boolean inMetres) {
     public BlockGrid {
         if (!(size > 0) || !Double.isFinite(size) || (inChips && size != Math.rint(size)) || (inChips && inMetres)) {
             throw new TilingException("block size " + size + (inChips ? " chips" : inMetres ? " m" : " map units")
-                    + ": must be a positive " + (inChips ? "whole number of chips" : "length") + "; e.g. 4 chips or 5000 m");
+                    + ": must be a positive " + (inChips ? "whole number of chips" : "length")
+                    + "; e.g. 4 chips or 5000 m");
         }
     }
 
