@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.geolightning.geo.Crs;
+import io.geolightning.geo.Gdal;
 import io.geolightning.geo.GeoTransform;
 import io.geolightning.geo.RasterDataType;
 import io.geolightning.geo.RasterWindow;
@@ -21,6 +22,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Vector;
+import org.gdal.gdal.Dataset;
+import org.gdal.gdal.VectorTranslateOptions;
+import org.gdal.gdal.gdal;
+import org.gdal.gdalconst.gdalconstConstants;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,6 +56,28 @@ class BadInputTest {
         assertTrue(m.startsWith("buildings_22978945_15.gpkg: labels do not overlap raster L7_ETMs.tif"), m);
         assertTrue(m.contains("labels extent [229018") && m.contains("raster extent [") , m);
         assertTrue(m.contains("NAD83") && m.contains("31985"), m);
+        assertFalse(Files.exists(tmp.resolve("s.parquet")), "nothing published");
+    }
+
+    /**
+     * GeoJSON written in a projected CRS without a "crs" member (what ogr2ogr -f GeoJSON leaves when asked for no
+     * reprojection) is read as WGS 84: the message says its coordinates cannot be degrees and how to rewrite it.
+     */
+    @Test
+    void geoJsonInAProjectedCrsWithoutItsCrs() throws IOException {
+        Path gpkg = TestData.data("massachusetts/buildings_22978945_15.gpkg");
+        Path json = tmp.resolve("no-crs.geojson");
+        Gdal.ensureInitialised();
+        Dataset src = gdal.OpenEx(gpkg.toString(), gdalconstConstants.OF_VECTOR);
+        gdal.VectorTranslate(json.toString(), src, new VectorTranslateOptions(new Vector<>(List.of("-f", "GeoJSON",
+                "-lco", "RFC7946=NO")))).delete();
+        src.delete();
+        String text = Files.readString(json).replaceFirst("\"crs\":\\s*\\{[^}]*\\}\\s*\\},", "");
+        Files.writeString(json, text);
+        String m = oneLine(() -> Tiler.run(TilingConfig.builder().scenes(TestData.data("massachusetts/22978945_15.tif"))
+                .labels(LabelConfig.segmentation(json, null)).chipSize(64).store(tmp.resolve("s.parquet")).build()));
+        assertTrue(m.startsWith("no-crs.geojson: labels do not overlap raster 22978945_15.tif"), m);
+        assertTrue(m.contains("its coordinates are not longitudes and latitudes") && m.contains("ogr2ogr -s_srs"), m);
         assertFalse(Files.exists(tmp.resolve("s.parquet")), "nothing published");
     }
 

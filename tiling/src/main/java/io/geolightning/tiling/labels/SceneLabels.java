@@ -38,6 +38,21 @@ public final class SceneLabels implements AutoCloseable {
     private final RasterLabelSource rasterSource;
 
     /**
+     * @return a hint when labels declared in longitude/latitude have coordinates no longitude or latitude can have
+     *     (a GeoJSON file written in a projected CRS without a "crs" member is read as WGS 84), else ""
+     */
+    private static String notDegrees(LabelSet labels) {
+        Envelope e = labels.extent();
+        if (!labels.crs().isGeographic() || e.isNull()
+                || (e.getMinX() >= -360 && e.getMaxX() <= 360 && e.getMinY() >= -90 && e.getMaxY() <= 90)) {
+            return "";
+        }
+        return "its coordinates are not longitudes and latitudes, so the file does not declare the CRS it was written"
+                + " in (GeoJSON without a \"crs\" member is read as WGS 84): rewrite it with ogr2ogr -s_srs EPSG:<its"
+                + " code> -t_srs EPSG:4326, or ";
+    }
+
+    /**
      * Reprojects the labels into {@code raster}'s CRS.
      *
      * @throws TilingException when the raster has no CRS or the labels do not overlap it (naming both extents and CRSs)
@@ -59,7 +74,8 @@ public final class SceneLabels implements AutoCloseable {
             throw new TilingException(labels.sourceName() + ": labels do not overlap raster " + rasterName
                     + " (labels extent " + fmt(labels.extent()) + " in " + labels.crs() + " = " + fmt(labelsInRaster)
                     + " in " + rasterCrs + "; raster extent " + fmt(rasterBounds) + " in " + rasterCrs
-                    + "); pass labels of the same area or fix the CRS declared by one of the files");
+                    + "); " + notDegrees(labels) + "pass labels of the same area or fix the CRS declared by one of the"
+                    + " files");
         }
         for (VectorFeature f : labels.features()) {
             if (f.geometry().isEmpty() || !f.geometry().getEnvelopeInternal().intersects(labels.extent())) {
