@@ -14,7 +14,6 @@ import org.gdal.gdal.Dataset;
 import org.gdal.gdal.gdal;
 import org.gdal.gdalconst.gdalconstConstants;
 import org.gdal.osr.SpatialReference;
-import org.locationtech.jts.geom.Coordinate;
 import org.locationtech.jts.geom.Envelope;
 import org.locationtech.jts.geom.Polygon;
 import org.slf4j.Logger;
@@ -183,9 +182,19 @@ public final class GeoRaster implements AutoCloseable {
      */
     public Crs requireCrs() {
         if (crs == null) {
-            throw GeoIOException.of(path, "raster has no CRS", "assign one with gdal_edit.py -a_srs EPSG:xxxx");
+            throw GeoIOException.of(path, "raster has no CRS", missingCrsFix());
         }
         return crs;
+    }
+
+    /**
+     * @return how to give this raster a CRS: warp it when ground control points georeference it (a raw satellite
+     *     product), else assign one
+     */
+    public synchronized String missingCrsFix() {
+        return dataset().GetGCPCount() > 0 ? "it is georeferenced by ground control points only: warp it onto a map"
+                + " grid first (gdalwarp -t_srs EPSG:<code> " + path.fileName() + " out.tif)"
+                : "assign one with gdal_edit.py -a_srs EPSG:<code> " + path.fileName();
     }
 
     /** True when the file declares a geotransform (otherwise {@link #geoTransform()} is the identity). */
@@ -218,22 +227,7 @@ public final class GeoRaster implements AutoCloseable {
      * the raster (reads pad).
      */
     public PixelWindow windowFor(Envelope mapEnvelope) {
-        double minPx = Double.POSITIVE_INFINITY, minPy = Double.POSITIVE_INFINITY;
-        double maxPx = Double.NEGATIVE_INFINITY, maxPy = Double.NEGATIVE_INFINITY;
-        double[][] corners = {{mapEnvelope.getMinX(), mapEnvelope.getMinY()}, {mapEnvelope.getMaxX(), mapEnvelope.getMinY()},
-            {mapEnvelope.getMaxX(), mapEnvelope.getMaxY()}, {mapEnvelope.getMinX(), mapEnvelope.getMaxY()}};
-        for (double[] c : corners) {
-            Coordinate p = geoTransform.mapToPixel(c[0], c[1]);
-            minPx = Math.min(minPx, p.x);
-            maxPx = Math.max(maxPx, p.x);
-            minPy = Math.min(minPy, p.y);
-            maxPy = Math.max(maxPy, p.y);
-        }
-        int x0 = (int) Math.floor(minPx + 1e-9);
-        int y0 = (int) Math.floor(minPy + 1e-9);
-        int x1 = (int) Math.ceil(maxPx - 1e-9);
-        int y1 = (int) Math.ceil(maxPy - 1e-9);
-        return new PixelWindow(x0, y0, Math.max(0, x1 - x0), Math.max(0, y1 - y0));
+        return geoTransform.windowFor(mapEnvelope);
     }
 
     /** Natural block size of band 1. */

@@ -1,6 +1,7 @@
 package io.geolightning.geo;
 
 import org.locationtech.jts.geom.Coordinate;
+import org.locationtech.jts.geom.Envelope;
 import org.locationtech.jts.geom.GeometryFactory;
 import org.locationtech.jts.geom.Polygon;
 
@@ -95,5 +96,31 @@ public record GeoTransform(double originX, double pixelWidth, double rowRotation
     /** Ground size of a pixel along its row (y) direction, rotation-aware. */
     public double pixelSizeY() {
         return Math.hypot(rowRotation, pixelHeight);
+    }
+
+    /**
+     * The smallest pixel window covering {@code mapEnvelope} (map coordinates), rounded outward.
+     *
+     * @param mapEnvelope an envelope in map coordinates
+     * @return the window; it may extend past a raster's edges
+     */
+    public PixelWindow windowFor(Envelope mapEnvelope) {
+        double minPx = Double.POSITIVE_INFINITY, minPy = Double.POSITIVE_INFINITY;
+        double maxPx = Double.NEGATIVE_INFINITY, maxPy = Double.NEGATIVE_INFINITY;
+        double[][] corners = {{mapEnvelope.getMinX(), mapEnvelope.getMinY()},
+            {mapEnvelope.getMaxX(), mapEnvelope.getMinY()}, {mapEnvelope.getMaxX(), mapEnvelope.getMaxY()},
+            {mapEnvelope.getMinX(), mapEnvelope.getMaxY()}};
+        for (double[] c : corners) {
+            Coordinate p = mapToPixel(c[0], c[1]);
+            minPx = Math.min(minPx, p.x);
+            maxPx = Math.max(maxPx, p.x);
+            minPy = Math.min(minPy, p.y);
+            maxPy = Math.max(maxPy, p.y);
+        }
+        int x0 = (int) Math.floor(minPx + 1e-9);
+        int y0 = (int) Math.floor(minPy + 1e-9);
+        int x1 = (int) Math.ceil(maxPx - 1e-9);
+        int y1 = (int) Math.ceil(maxPy - 1e-9);
+        return new PixelWindow(x0, y0, Math.max(0, x1 - x0), Math.max(0, y1 - y0));
     }
 }

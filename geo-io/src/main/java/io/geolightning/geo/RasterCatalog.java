@@ -213,8 +213,7 @@ public final class RasterCatalog {
                             + " tile the others separately");
                 }
                 if (files.size() > 1 && r.crs().isEmpty()) {
-                    throw GeoIOException.of(f, "has no CRS, so it cannot be placed in a mosaic",
-                            "assign one with gdal_edit.py -a_srs EPSG:<code>");
+                    throw GeoIOException.of(f, "has no CRS, so it cannot be placed in a mosaic", r.missingCrsFix());
                 }
             }
         }

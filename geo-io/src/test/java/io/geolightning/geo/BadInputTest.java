@@ -72,6 +72,16 @@ class BadInputTest {
                     RasterizeOptions.builder().build(), r));
             TestData.assertOneLine(e, "nocrs.tif", "raster has no CRS");
         }
+        // georeferenced by ground control points only (a raw satellite product): warp it, says the message
+        Path gcps = tmp.resolve("gcps.tif");
+        TestData.run("gdal_translate", "-q", "-gcp", "0", "0", "229018", "894870", "-gcp", "1182", "0", "230199",
+                "894870", "-gcp", "0", "901", "229018", "893970", "-a_srs", "EPSG:26986", TestData.MASS_TIF.toString(),
+                gcps.toString());
+        try (GeoRaster r = GeoRaster.open(gcps)) {
+            assertTrue(r.crs().isEmpty() && !r.hasGeoTransform());
+            TestData.assertOneLine(assertThrows(GeoIOException.class, r::requireCrs), "gcps.tif", "raster has no CRS",
+                    "ground control points", "gdalwarp -t_srs EPSG:<code> gcps.tif out.tif");
+        }
         // also one written by our own writer without CRS
         Path written = tmp.resolve("written_nocrs.tif");
         RasterWindow w = RasterWindow.builder(RasterDataType.UINT8, 1, 8, 8).build();

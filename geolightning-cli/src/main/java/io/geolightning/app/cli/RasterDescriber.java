@@ -27,7 +27,7 @@ final class RasterDescriber {
         t.row("size", r.width() + " x " + r.height() + " pixels");
         t.row("bands", r.bandCount() + " (" + r.dataType().name().toLowerCase(Locale.ROOT) + ")");
         t.row("nodata", nodata(r));
-        t.row("crs", r.crs().map(RasterDescriber::crs).orElse("none (assign one with gdal_edit.py -a_srs EPSG:xxxx)"));
+        t.row("crs", r.crs().map(RasterDescriber::crs).orElseGet(() -> "none (" + r.missingCrsFix() + ")"));
         if (r.hasGeoTransform()) {
             GeoTransform g = r.geoTransform();
             t.row("geotransform", Numbers.nums(g.toGdal()));

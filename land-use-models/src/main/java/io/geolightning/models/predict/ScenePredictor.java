@@ -111,7 +111,7 @@ public final class ScenePredictor {
         }
         int[] bands = checkBands(in, options, spec, file);
         Crs crs = in.crs().orElseThrow(() -> new ModelException(file + ": has no CRS, so the classified raster could "
-                + "not be placed on a map; assign one (gdal_edit.py -a_srs EPSG:<code> " + file + ") and retry"));
+                + "not be placed on a map; " + in.missingCrsFix() + ", and retry"));
         if (!in.hasGeoTransform()) {
             throw new ModelException(file + ": has no geotransform (pixel-to-map coordinates); georeference it "
                     + "(gdal_translate -a_ullr ... or gdalwarp) and retry");

@@ -68,7 +68,7 @@ public final class RasterLabelSource implements AutoCloseable {
         String name = config.vector().fileName();
         try (GeoRaster r = GeoRaster.open(config.vector())) {
             Crs crs = r.crs().orElseThrow(() -> new TilingException(name + ": the label raster has no CRS, so it"
-                    + " cannot be placed on the scene; assign one with gdal_edit.py -a_srs EPSG:<code>"));
+                    + " cannot be placed on the scene; " + r.missingCrsFix()));
             OptionalDouble nd = r.nodata(1);
             Map<Integer, String> names = valueNames(r, config);
             TreeSet<Double> values = new TreeSet<>();

@@ -61,7 +61,7 @@ public final class SceneLabels implements AutoCloseable {
         this.labels = labels;
         String rasterName = raster.path().fileName();
         this.rasterCrs = raster.crs().orElseThrow(() -> new TilingException(rasterName + ": raster has no CRS, so "
-                + labels.sourceName() + " cannot be placed on it; assign one with gdal_edit.py -a_srs EPSG:<code>"));
+                + labels.sourceName() + " cannot be placed on it; " + raster.missingCrsFix()));
         CrsTransform t = CrsTransform.of(labels.crs(), rasterCrs);
         Envelope rasterBounds = raster.bounds();
         Envelope labelsInRaster;
