@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.Dataset;
+import io.geolightning.trainer.callbacks.Callback;
 import io.geolightning.trainer.callbacks.LearningRateMonitor;
 import io.geolightning.trainer.callbacks.ModelCheckpoint;
 import io.geolightning.trainer.callbacks.ProgressBar;
@@ -21,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -82,11 +85,28 @@ class LoopsAndCallbacksTest {
                     }
                 };
                 NDManager out = NDManager.newBaseManager()) {
-            Trainer t = Trainer.builder().maxEpochs(3).seed(2).enableProgressBar(false).build();
+            List<String> batchEnds = new ArrayList<>();
+            Callback batches = new Callback() {
+                @Override
+                public void onValidationBatchEnd(Trainer trainer, LightningModule module, Batch b, int idx) {
+                    batchEnds.add("val:" + idx + ":" + b.getSize());
+                }
+
+                @Override
+                public void onTestBatchEnd(Trainer trainer, LightningModule module, Batch b, int idx) {
+                    batchEnds.add("test:" + idx + ":" + b.getSize());
+                }
+            };
+            Trainer t = Trainer.builder().maxEpochs(3).seed(2).enableProgressBar(false).callbacks(batches).build();
             t.fit(m, dm);
+            // 64 validation samples in batches of 32 after each of 3 epochs; the sanity check calls no batch hook
+            assertEquals(Collections.nCopies(3, List.of("val:0:32", "val:1:32")).stream().flatMap(List::stream)
+                    .toList(), batchEnds);
+            batchEnds.clear();
             Map<String, Double> v = t.validate(m, dm);
             assertTrue(v.get("val_acc") > 0.85, v.toString());
             Map<String, Double> test = t.test(m, dm);
+            assertEquals(List.of("val:0:32", "val:1:32", "test:0:32", "test:1:32"), batchEnds);
             assertEquals(v.get("val_acc"), test.get("val_acc"), 1e-9, "same data, same weights");
             List<NDList> preds = t.predict(m, dm, out);
             assertEquals(2, preds.size());

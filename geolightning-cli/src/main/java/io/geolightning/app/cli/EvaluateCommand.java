@@ -8,6 +8,7 @@ import ai.djl.training.dataset.Batch;
 import io.geolightning.models.nn.NativeCpuGuard;
 import io.geolightning.app.report.Numbers;
 import io.geolightning.foundation.ExitCodes;
+import io.geolightning.foundation.Progress;
 import io.geolightning.tiling.labels.LabelTask;
 import io.geolightning.models.metrics.ConfusionMatrix;
 import io.geolightning.tiling.data.BandNormalization;
@@ -23,8 +24,10 @@ import io.geolightning.tiling.data.SatelliteDataModule;
 import io.geolightning.tiling.splits.Split;
 import io.geolightning.tiling.stats.BandStatistics;
 import io.geolightning.tiling.store.ChipStoreMetadata;
+import io.geolightning.trainer.LightningModule;
 import io.geolightning.trainer.Stage;
 import io.geolightning.trainer.Trainer;
+import io.geolightning.trainer.callbacks.Callback;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,6 +42,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Option;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Spec;
 
 /**
@@ -51,6 +56,7 @@ import picocli.CommandLine.Spec;
         + " (--raster, --labels): metrics + confusion matrix (LightningCLI's names: 'validate' scores the val split"
         + " and 'test' the test split unless --split says otherwise).")
 final class EvaluateCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(EvaluateCommand.class);
 
     @Option(names = "--checkpoint", required = true, paramLabel = "MODEL", description = "Checkpoint (.ckpt), or a"
             + " TorchScript model (.pt) with its model card.")
@@ -191,16 +197,24 @@ final class EvaluateCommand implements Callable<Integer> {
         ModelSignature sig = model.signature();
         Map<String, Double> metrics;
         ConfusionMatrix cm;
+        Progress progress = new Progress(LOG, "evaluating " + checkpoint.getFileName(), "chips", loader.size());
         if (model instanceof TaskInferenceModel t && !tta) { // the task's own test step: loss and metrics as in training
+            Callback counter = new Callback() {
+                @Override
+                public void onTestBatchEnd(Trainer trainer, LightningModule module, Batch batch, int batchIdx) {
+                    progress.add(batch.getSize());
+                }
+            };
             try (Trainer trainer = Trainer.builder().maxEpochs(1).enableProgressBar(false).numSanityValSteps(0)
-                    .defaultRootDir(Path.of(".")).build()) {
+                    .callbacks(counter).defaultRootDir(Path.of(".")).build()) {
                 metrics = trainer.test(t.task(), loader);
             }
             cm = t.task().testMatrix();
         } else {
             cm = new ConfusionMatrix(sig.classes(), ignore == null ? ConfusionMatrix.NO_IGNORE : ignore);
-            metrics = score(tta ? TestTimeAugmentation.of(model) : model, loader, cm);
+            metrics = score(tta ? TestTimeAugmentation.of(model) : model, loader, cm, progress);
         }
+        progress.finish();
         w.printf(Locale.ROOT, "%s%s on %s%d chips)%n", checkpoint.getFileName(), tta ? " with 8-fold test-time"
                 + " augmentation" : "", what, loader.size());
         Table t = new Table(w, 22);
@@ -215,7 +229,8 @@ final class EvaluateCommand implements Callable<Integer> {
      * Runs an {@link InferenceModel} (a TorchScript model, or any model under test-time augmentation) over the
      * loader: accuracy, mean IoU and macro F1.
      */
-    private static Map<String, Double> score(InferenceModel model, ChipBatches loader, ConfusionMatrix cm) {
+    private static Map<String, Double> score(InferenceModel model, ChipBatches loader, ConfusionMatrix cm,
+                                             Progress progress) {
         boolean perPixel = model.signature().kind() == LabelTask.SEGMENTATION;
         int classes = model.signature().classes();
         try (NDManager manager = NDManager.newBaseManager()) {
@@ -229,6 +244,7 @@ final class EvaluateCommand implements Callable<Integer> {
                     float[] p = model.probabilities(x.toFloatArray(), n, h, wd);
                     int[] truth = b.getLabels().head().toType(DataType.INT32, false).toIntArray();
                     cm.add(truth, ClassScores.argmax(p, n, classes, perPixel ? h * wd : 1));
+                    progress.add(n);
                 }
             }
         }

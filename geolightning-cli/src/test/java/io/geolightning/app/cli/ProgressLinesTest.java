@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -11,8 +12,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code --progress} on work shorter than the five-second interval: tiling Olinda (~3 s) and predicting it (~1 s)
- * each print their first progress line at once and a summary line at the end, through the real launcher.
+ * {@code --progress} on work shorter than the five-second interval: tiling Olinda (~3 s), predicting it (~1 s) and
+ * scoring a checkpoint on its test split each print their first progress line at once and a summary line at the end,
+ * through the real launcher.
  */
 class ProgressLinesTest {
 
@@ -44,5 +46,18 @@ class ProgressLinesTest {
                 .matcher(predict.err()).find(), "no first progress line:\n" + predict.err());
         assertTrue(Pattern.compile("(?m)^\\[INFO\\] ScenePredictor - L7_ETMs.tif: [\\d,]+ windows in \\d+\\.\\ds \\(")
                 .matcher(predict.err()).find(), "no summary line:\n" + predict.err());
+        for (List<String> extra : List.of(List.<String>of(), List.of("--tta"))) { // the task's test step, TTA's loop
+            List<String> args = new ArrayList<>(List.of("evaluate", "--checkpoint",
+                    tmp.resolve("runs/olinda/version_0/checkpoints/last.ckpt").toString(), "--chips",
+                    chips.toString(), "--progress"));
+            args.addAll(extra);
+            Launcher.Launch evaluate = Launcher.run(tmp, "evaluate", args);
+            assertEquals(0, evaluate.code(), evaluate.err());
+            Matcher counted = Pattern.compile("(?m)^\\[INFO\\] EvaluateCommand - evaluating last.ckpt:"
+                    + " [\\d,]+/([\\d,]+) chips \\(\\d+%\\)").matcher(evaluate.err());
+            assertTrue(counted.find(), "no progress line " + extra + ":\n" + evaluate.err());
+            assertTrue(evaluate.err().contains("EvaluateCommand - evaluating last.ckpt: " + counted.group(1)
+                    + " chips in "), "no summary line " + extra + ":\n" + evaluate.err());
+        }
     }
 }

@@ -67,6 +67,16 @@ public interface Callback {
     default void onValidationStart(Trainer trainer, LightningModule module) {}
 
     /**
+     * Called after each validation step (not during the sanity check), the batch still open.
+     *
+     * @param trainer the trainer
+     * @param module the module
+     * @param batch the batch
+     * @param batchIdx its index in the loop
+     */
+    default void onValidationBatchEnd(Trainer trainer, LightningModule module, Batch batch, int batchIdx) {}
+
+    /**
      * Called after a validation loop; its metrics are in {@link Trainer#callbackMetrics()} (not called during the
      * sanity check).
      *
@@ -80,6 +90,16 @@ public interface Callback {
      * @param module the module
      */
     default void onTestStart(Trainer trainer, LightningModule module) {}
+
+    /**
+     * Called after each test step, the batch still open.
+     *
+     * @param trainer the trainer
+     * @param module the module
+     * @param batch the batch
+     * @param batchIdx its index in the loop
+     */
+    default void onTestBatchEnd(Trainer trainer, LightningModule module, Batch batch, int batchIdx) {}
 
     /**
      * @param trainer the trainer

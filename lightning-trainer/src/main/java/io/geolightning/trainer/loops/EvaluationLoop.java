@@ -125,6 +125,10 @@ public final class EvaluationLoop {
                     }
                     return null;
                 });
+                if (!progress.isSanityChecking()) {
+                    ctx.callHooks(validation ? (c, t, m) -> c.onValidationBatchEnd(t, m, raw, batchIdx)
+                            : (c, t, m) -> c.onTestBatchEnd(t, m, raw, batchIdx));
+                }
             } finally {
                 DeviceConnector.closeBatch(raw, batch);
             }
