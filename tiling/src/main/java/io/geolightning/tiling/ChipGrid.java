@@ -61,9 +61,16 @@ public record ChipGrid(int size, int stride, EdgeMode edge) {
         if (w.isEmpty()) {
             throw new TilingException(raster.path().fileName() + ": region " + fmt(region) + " in "
                     + (regionCrs == null ? rasterCrs : regionCrs) + " does not overlap the raster extent "
-                    + fmt(raster.bounds()) + " in " + rasterCrs + "; pass a region inside the raster");
+                    + fmt(raster.bounds()) + " in " + rasterCrs + "; pass a region inside the raster"
+                    + (regionCrs == null && looksLikeDegrees(region) && rasterCrs != null && !rasterCrs.isGeographic()
+                    ? " (these look like longitudes and latitudes: add their CRS, e.g. --bbox " + region.getMinX()
+                    + "," + region.getMinY() + "," + region.getMaxX() + "," + region.getMaxY() + ",EPSG:4326)" : ""));
         }
         return w.get();
+    }
+
+    private static boolean looksLikeDegrees(Envelope e) {
+        return e.getMinX() >= -180 && e.getMaxX() <= 180 && e.getMinY() >= -90 && e.getMaxY() <= 90;
     }
 
     /** Chips inside {@code area} (a pixel window of the raster), made as the list is read (see {@link #layout}). */

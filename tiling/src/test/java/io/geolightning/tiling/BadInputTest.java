@@ -135,7 +135,7 @@ class BadInputTest {
     void tooFewBlocksForTheSplits() {
         String m = oneLine(() -> Tiler.run(olinda().split(SplitConfig.spatial(BlockGrid.mapUnits(1e7),
                 SplitRatios.defaults(), 1)).build()));
-        assertTrue(m.contains("only 1 block(s)") && m.contains("use a smaller block size"), m);
+        assertTrue(m.contains("only 1 block(s)") && m.contains("use smaller blocks (--block, data.block)"), m);
     }
 
     @Test

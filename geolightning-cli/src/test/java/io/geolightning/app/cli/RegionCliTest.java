@@ -417,6 +417,13 @@ class RegionCliTest {
                 "--out", tmp.resolve("never"));
         assertEquals(1, r.code());
         assertTrue(r.errorLine().contains("does not overlap the raster extent"), r.errorLine());
+        // a box in longitude/latitude given without its CRS is read in the raster's: the message says how to say so
+        r = CliRun.of("tile", "--raster", SCENE, "--labels", BUILDINGS, "--mode", "segmentation", "--bbox",
+                "-71.14,42.3,-71.138,42.302", "--out", tmp.resolve("never"));
+        assertEquals(1, r.code());
+        assertTrue(r.errorLine().contains("does not overlap the raster extent") && r.errorLine().endsWith(
+                "(these look like longitudes and latitudes: add their CRS, e.g. --bbox -71.14,42.3,-71.138,42.302"
+                        + ",EPSG:4326)"), r.errorLine());
         assertFalse(Files.exists(tmp.resolve("never")));
     }
 }

@@ -64,9 +64,12 @@ public final class SpatialBlockSplitter {
             needed += ratios.of(s) > 0 ? 1 : 0;
         }
         if (counts.size() < needed) {
-            throw new TilingException("spatial split: only " + counts.size() + " block(s) of " + grid.size()
+            String size = grid.size() == Math.rint(grid.size()) ? String.valueOf((long) grid.size())
+                    : String.format(java.util.Locale.ROOT, "%.6g", grid.size());
+            throw new TilingException("spatial split: only " + counts.size() + " block(s) of " + size
                     + (grid.inChips() ? " chips" : " map units") + " hold chips, fewer than the " + needed
-                    + " non-empty splits requested; use a smaller block size");
+                    + " non-empty splits requested; use smaller blocks (--block, data.block), fewer splits (--val 0 or"
+                    + " --test 0) or --split random");
         }
         int[] order = Shuffle.permutation(counts.size(), new Random(seed));
         double[] assigned = new double[Split.values().length]; // items dealt to each split, by ordinal
