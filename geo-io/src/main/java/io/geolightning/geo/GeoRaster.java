@@ -129,8 +129,9 @@ public final class GeoRaster implements AutoCloseable {
     }
 
     private static GeoIOException notRaster(GdalPath path, String why, Throwable cause) {
-        return GeoIOException.of(path, "not a raster GDAL can read (" + why + ")",
-                "pass a GeoTIFF or another GDAL raster", cause);
+        return VirtualFiles.archiveHint(path).map(h -> new GeoIOException(path + ": " + h, cause)).orElseGet(() ->
+                GeoIOException.of(path, "not a raster GDAL can read (" + why + ")",
+                "pass a GeoTIFF or another GDAL raster", cause));
     }
 
     /** The file, as GDAL opened it. */

@@ -154,6 +154,10 @@ public final class VectorSource implements AutoCloseable {
         if (shx.isPresent()) {
             return new GeoIOException(path + ": " + shx.get(), cause);
         }
+        Optional<String> archive = VirtualFiles.archiveHint(path);
+        if (archive.isPresent()) {
+            return new GeoIOException(path + ": " + archive.get(), cause);
+        }
         return notVector(path, why, cause);
     }
 

@@ -1,10 +1,13 @@
 package io.geolightning.geo;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Vector;
 import org.gdal.gdal.Dataset;
 import org.gdal.gdal.gdal;
@@ -77,6 +80,37 @@ final class VirtualFiles {
         return names.isEmpty() ? "check the path inside the archive"
                 : "check the path inside the archive; it holds " + String.join(", ", names.subList(0,
                 Math.min(8, names.size()))) + (names.size() > 8 ? ", ..." : "");
+    }
+
+    /**
+     * @param path a local path GDAL could not open
+     * @return for a ZIP archive (by its first bytes), what to pass instead: the {@code /vsizip/} path of a file
+     *     inside it (a raster or vector one when it has one) and the files it holds; else empty
+     */
+    static Optional<String> archiveHint(GdalPath path) {
+        if (path.isVirtual() || !isZip(path.local())) {
+            return Optional.empty();
+        }
+        String root = "/vsizip/" + path.local().toAbsolutePath().normalize();
+        List<String> names = new ArrayList<>();
+        Vector<?> v = gdal.ReadDirRecursive(root);
+        if (v != null) {
+            v.stream().map(String::valueOf).filter(n -> !n.endsWith("/")).forEach(names::add);
+        }
+        String pick = names.stream().filter(n -> n.toLowerCase(Locale.ROOT).matches(".*\\.(tiff?|vrt|jp2|img|shp|gpkg"
+                + "|geojson|json|fgb|kml|gml|tab)$")).findFirst().orElse(names.isEmpty() ? "<file>" : names.get(0));
+        return Optional.of("is a ZIP archive; GDAL reads a file inside it by a /vsizip/ path: pass " + root
+                + "/" + pick + (names.isEmpty() ? "" : " (it holds " + String.join(", ", names.subList(0,
+                Math.min(8, names.size()))) + (names.size() > 8 ? ", ..." : "") + ")"));
+    }
+
+    private static boolean isZip(Path p) {
+        try (InputStream in = Files.newInputStream(p)) {
+            byte[] b = in.readNBytes(4);
+            return b.length == 4 && b[0] == 'P' && b[1] == 'K' && b[2] == 3 && b[3] == 4;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     /** @return the archive part of an archive path ({@code /vsizip//d/a.zip} of {@code /vsizip//d/a.zip/x.shp}) */

@@ -19,6 +19,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import java.util.zip.ZipFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -84,6 +85,9 @@ final class InfoCommand implements Callable<Integer> {
             describeGeo(out, !vectorFirst);
         } catch (GeoIOException second) {
             String msg = first.getMessage();
+            if (msg != null && msg.contains(": is a ZIP archive;")) {
+                throw first;
+            }
             if (msg != null && msg.contains("(the file is empty (0 bytes))")) {
                 throw new CliException(path + ": the file is empty (0 bytes); pass a GeoTIFF, Shapefile, GeoPackage,"
                         + " chip store or .ckpt file (an interrupted copy or download leaves such files)");
@@ -148,7 +152,7 @@ final class InfoCommand implements Callable<Integer> {
         if (ModelFiles.isTorchScript(p)) {
             return Kind.TORCHSCRIPT;
         }
-        if (name.endsWith(".ckpt") || isZip(p)) {
+        if (name.endsWith(".ckpt") || isZip(p) && hasEntry(p, "meta.json")) {
             return Kind.CHECKPOINT;
         }
         return isVectorName(name) ? Kind.VECTOR : Kind.RASTER;
@@ -165,6 +169,14 @@ final class InfoCommand implements Callable<Integer> {
             return s.anyMatch(f -> f.getFileName().toString().endsWith(".parquet"));
         } catch (IOException e) {
             return false;
+        }
+    }
+
+    private static boolean hasEntry(Path zip, String entry) {
+        try (ZipFile z = new ZipFile(zip.toFile())) {
+            return z.getEntry(entry) != null;
+        } catch (IOException e) {
+            return true; // a damaged archive: the checkpoint reader says what is wrong with it
         }
     }
 

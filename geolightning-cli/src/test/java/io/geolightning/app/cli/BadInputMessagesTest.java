@@ -14,6 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 import java.util.Vector;
 import org.gdal.gdal.Dataset;
 import org.gdal.gdal.TranslateOptions;
@@ -113,6 +115,18 @@ class BadInputMessagesTest {
         fails(1, tile(RASTER, noDbf), ".dbf", "missing", "olinda1.shp");
         Path noShx = copyShapefile("no-shx", "shp", "dbf", "prj");
         fails(1, tile(RASTER, noShx), ".shx");
+        Path zipped = tmp.resolve("labels.zip"); // a zipped shapefile passed as it is: name the /vsizip/ path
+        try (ZipOutputStream z = new ZipOutputStream(Files.newOutputStream(zipped))) {
+            for (String ext : List.of("dbf", "prj", "shp", "shx")) {
+                z.putNextEntry(new ZipEntry("olinda1." + ext));
+                z.write(Files.readAllBytes(LABELS.resolveSibling("olinda1." + ext)));
+                z.closeEntry();
+            }
+        }
+        String hint = "pass /vsizip/" + zipped.toAbsolutePath() + "/olinda1.shp (it holds olinda1.dbf, olinda1.prj,";
+        fails(1, tile(RASTER, zipped), "labels.zip: is a ZIP archive", hint);
+        fails(1, CliRun.of("info", zipped), "labels.zip: is a ZIP archive", hint);
+        fails(1, tile(zipped, LABELS), "labels.zip: is a ZIP archive", hint);
         Path emptyFile = Files.write(tmp.resolve("zero.geojson"), new byte[0]);
         fails(1, tile(RASTER, emptyFile), "zero.geojson", "not a vector file GDAL can read (the file is empty");
         Path emptyLayer = layer("empty.gpkg", 0, null);
