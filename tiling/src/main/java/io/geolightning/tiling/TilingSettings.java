@@ -209,16 +209,20 @@ public record TilingSettings(String labels, String layer, String labelField, Str
             throw invalid("maxNodata", maxNodata, "must be between 0 and 1", "--max-nodata " + maxNodata
                     + " (data.maxNodata)");
         }
+        if (ignoreValue != null && (ignoreValue < 0 || ignoreValue > 255)) {
+            throw invalid("ignoreValue", ignoreValue, "masks are one byte per pixel; use 0..255, e.g. 255",
+                    "--ignore-value " + ignoreValue + " (data.ignoreValue)");
+        }
         task();
         edgeMode();
         splitConfig(0);
         return this;
     }
 
-    /** A bad value: the message is {@code named: problem}; front ends rename it from {@code setting}. */
     /** Why a classification needs a label field; a {@link TilingException} with no value says it is not set. */
     private static final String NO_FIELD = "classification needs the attribute that holds each polygon's class";
 
+    /** A bad value: the message is {@code named: problem}; front ends rename it from {@code setting}. */
     private static TilingException invalid(String setting, Object value, String problem, String named) {
         return new TilingException(setting, value, problem, named + ": " + problem);
     }

@@ -91,7 +91,7 @@ public final class TilingOptions {
             Map.entry("maxNodata", "--max-nodata"), Map.entry("mode", "--mode"), Map.entry("edge", "--edge"),
             Map.entry("split", "--split"), Map.entry("val", "--val"), Map.entry("block", "--block"),
             Map.entry("classes", "--classes"), Map.entry("unknown", "--unknown"),
-            Map.entry("labelField", "--label-field"));
+            Map.entry("labelField", "--label-field"), Map.entry("ignoreValue", "--ignore-value"));
 
     /**
      * Checks ranges and choices ({@link TilingSettings#check()}, their one home) as usage errors naming the flag.

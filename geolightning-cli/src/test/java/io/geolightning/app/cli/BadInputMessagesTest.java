@@ -178,6 +178,8 @@ class BadInputMessagesTest {
                     "--chip", 0, "--out", tmp.resolve("c")},
                 new Object[] {"--split training", "tile", "--raster", RASTER, "--labels", LABELS, "--label-field",
                     "TIPO", "--split", "training", "--out", tmp.resolve("c")},
+                new Object[] {"--ignore-value 300: masks are one byte per pixel", "tile", "--raster", RASTER,
+                    "--labels", LABELS, "--label-field", "TIPO", "--ignore-value", 300, "--out", tmp.resolve("c")},
                 new Object[] {"--max-nodata 2", "tile", "--raster", RASTER, "--labels", LABELS, "--label-field", "TIPO",
                     "--max-nodata", 2, "--out", tmp.resolve("c")},
                 new Object[] {"--edge wrap", "tile", "--raster", RASTER, "--labels", LABELS, "--label-field", "TIPO",
