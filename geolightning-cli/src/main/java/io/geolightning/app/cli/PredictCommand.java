@@ -2,6 +2,8 @@ package io.geolightning.app.cli;
 
 import io.geolightning.models.nn.NativeCpuGuard;
 import io.geolightning.foundation.ExitCodes;
+import io.geolightning.foundation.GeoLightningException;
+import io.geolightning.foundation.OneLine;
 import io.geolightning.geo.GdalPath;
 import io.geolightning.geo.Polygonizer;
 import io.geolightning.geo.GeoRaster;
@@ -19,6 +21,7 @@ import io.geolightning.tiling.TilingException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -258,6 +261,7 @@ final class PredictCommand implements Callable<Integer> {
                     + " writable --out-dir");
         }
         int written = 0;
+        List<String> failed = new ArrayList<>();
         try (InferenceModel model = ModelFiles.open(checkpoint, modelCard)) {
             ScenePredictor predictor = new ScenePredictor(model);
             PredictOptions options = options(po, model);
@@ -276,8 +280,22 @@ final class PredictCommand implements Callable<Integer> {
                     w.printf(Locale.ROOT, "classified %s (%d x %d px) into %s, %.1f s%n", e.getValue().fileName(),
                             r.width(), r.height(), r.classes().toAbsolutePath(), r.seconds());
                     written++;
+                } catch (GeoLightningException failure) { // one bad scene does not stop the others
+                    w.flush();
+                    spec.commandLine().getErr().println("failed " + e.getValue().fileName() + ": "
+                            + OneLine.of(failure.getMessage()));
+                    failed.add(e.getValue().fileName());
                 }
             }
+        }
+        if (!failed.isEmpty()) {
+            w.printf(Locale.ROOT, "classified %d of %d raster(s) into %s%n", written, rasters.size(),
+                    outDir.toAbsolutePath());
+            w.flush();
+            throw new CliException("--out-dir " + outDir + ": " + failed.size() + " of " + rasters.size()
+                    + " raster(s) failed (" + String.join(", ", failed.subList(0, Math.min(5, failed.size())))
+                    + (failed.size() > 5 ? ", ..." : "") + "; each one's error is above); the others were classified;"
+                    + " fix those and predict them again");
         }
         if (written == 0) {
             throw new CliException("--out-dir " + outDir + ": none of the " + rasters.size() + " raster(s) meets the"

@@ -196,6 +196,21 @@ class RegionCliTest {
         assertEquals(1, again.code());
         assertTrue(again.errorLine().contains("q1.tif: output exists; pass --overwrite"), again.errorLine());
         assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(each.resolve("q1.tif"))), "left as it was");
+        // a truncated raster among them: the others are classified, it fails in one line, the run exits 1
+        Path mixed = Files.createDirectories(tmp.resolve("mixed"));
+        Files.copy(tmp.resolve("tiles/q1.tif"), mixed.resolve("q1.tif"));
+        byte[] q2 = Files.readAllBytes(tmp.resolve("tiles/q2.tif"));
+        Files.write(mixed.resolve("q2.tif"), java.util.Arrays.copyOf(q2, q2.length / 3));
+        Files.copy(tmp.resolve("tiles/q3.tif"), mixed.resolve("q3.tif"));
+        CliRun partly = CliRun.of("predict", "--checkpoint", ckpt, "--raster", mixed, "--out-dir", tmp.resolve("mo"));
+        assertEquals(1, partly.code(), partly.err());
+        assertTrue(partly.out().contains("classified 2 of 3 raster(s) into"), partly.out());
+        assertTrue(partly.err().lines().anyMatch(l -> l.startsWith("failed q2.tif: ")), partly.err());
+        assertTrue(partly.errorLine().endsWith("1 of 3 raster(s) failed (q2.tif; each one's error is above); the"
+                + " others were classified; fix those and predict them again"), partly.errorLine());
+        assertTrue(Files.exists(tmp.resolve("mo/q1.tif")) && Files.exists(tmp.resolve("mo/q3.tif")));
+        assertFalse(Files.exists(tmp.resolve("mo/q2.tif")), "no class raster of the truncated one");
+        BadInputs.assertNoTemporaries(tmp.resolve("mo"));
         CliRun both = CliRun.of("predict", "--checkpoint", ckpt, "--raster", tmp.resolve("tiles"), "--out-dir", each,
                 "--out", tmp.resolve("x.tif"));
         assertEquals(2, both.code());
