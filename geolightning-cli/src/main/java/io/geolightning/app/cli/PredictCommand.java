@@ -159,7 +159,7 @@ final class PredictCommand implements Callable<Integer> {
         if (polygons != null) {
             checks.localOutput("--polygons", polygons);
             checks.notAnInput("--polygons", polygons, inputs);
-            checkOutput(polygons);
+            checkOutput(polygons, "polygons.gpkg");
         }
         if (probabilities != null) {
             checks.notAnInput("--probabilities", probabilities, inputs);
@@ -171,9 +171,9 @@ final class PredictCommand implements Callable<Integer> {
         for (Path local : region.localInputs().values()) {
             requireFile(local, "raster", "check the path");
         }
-        checkOutput(out);
+        checkOutput(out, "classes.tif");
         if (probabilities != null) {
-            checkOutput(probabilities);
+            checkOutput(probabilities, "probabilities.tif");
         }
         try (InferenceModel model = ModelFiles.open(checkpoint, modelCard);
              RegionRaster.Opened opened = region.raster().open()) {
@@ -221,7 +221,7 @@ final class PredictCommand implements Callable<Integer> {
         }
         requireFile(checkpoint, "checkpoint", "pass a .ckpt from a run's checkpoints/ folder or a TorchScript .pt");
         checks.localOutput("--out", out);
-        checkOutput(out);
+        checkOutput(out, "predictions.csv");
         try (InferenceModel model = ModelFiles.open(checkpoint, modelCard)) {
             long start = System.nanoTime();
             List<ImageFolderPredictor.Prediction> p = new ImageFolderPredictor(model).predict(images,
@@ -314,11 +314,14 @@ final class PredictCommand implements Callable<Integer> {
         }
     }
 
-    private void checkOutput(Path p) {
+    private void checkOutput(Path p, String example) {
         Path parent = p.toAbsolutePath().getParent();
         if (parent != null && !Files.isDirectory(parent)) {
             throw new CliException(p + ": the output folder " + parent + " does not exist; create it (mkdir -p "
                     + parent + ") or choose another path");
+        }
+        if (Files.isDirectory(p)) {
+            throw new CliException(p + ": is a folder; pass a file path such as " + p.resolve(example));
         }
         if (Files.exists(p) && !overwrite) {
             throw new CliException(p + ": output exists; pass --overwrite to replace it or choose another path");

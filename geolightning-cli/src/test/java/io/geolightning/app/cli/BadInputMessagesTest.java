@@ -88,6 +88,14 @@ class BadInputMessagesTest {
         Path renamed = Files.writeString(tmp.resolve("notes.tif"), "meeting notes");
         fails(1, tile(renamed, LABELS), "notes.tif", "not a raster GDAL can read");
         fails(1, predict(tmp.resolve("missing.tif")), "missing.tif", "not found");
+        Path folder = Files.createDirectories(tmp.resolve("results"));
+        for (boolean overwrite : new boolean[] {false, true}) {
+            CliRun r = CliRun.of(overwrite ? new Object[] {"predict", "--checkpoint", BadInputs.checkpoint(),
+                "--raster", RASTER, "--out", folder, "--overwrite"} : new Object[] {"predict", "--checkpoint",
+                BadInputs.checkpoint(), "--raster", RASTER, "--out", folder});
+            fails(1, r, "results: is a folder; pass a file path such as " + folder.resolve("classes.tif"));
+        }
+        Files.delete(folder);
         Path noCrs = translate(RASTER, tmp.resolve("no-crs.tif"), "-of", "GTiff");
         Dataset d = gdal.Open(noCrs.toString(), org.gdal.gdalconst.gdalconstConstants.GA_Update);
         d.SetProjection("");
