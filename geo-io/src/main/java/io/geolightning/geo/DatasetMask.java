@@ -1,5 +1,6 @@
 package io.geolightning.geo;
 
+import java.util.stream.IntStream;
 import org.gdal.gdal.Band;
 import org.gdal.gdal.Dataset;
 import org.gdal.gdalconst.gdalconstConstants;
@@ -19,6 +20,18 @@ final class DatasetMask {
         int flags = ds.GetRasterBand(1).GetMaskFlags();
         return (flags & gdalconstConstants.GMF_PER_DATASET) != 0
                 && (flags & (gdalconstConstants.GMF_ALL_VALID | gdalconstConstants.GMF_NODATA)) == 0;
+    }
+
+    /**
+     * @param ds a dataset
+     * @return its 1-based bands but those whose colour interpretation is alpha (GDAL's per-dataset mask of an RGBA
+     *     orthophoto or a warped raster: transparency, not a measurement); all bands when every one is alpha
+     */
+    static int[] dataBands(Dataset ds) {
+        int[] data = IntStream.rangeClosed(1, ds.getRasterCount())
+                .filter(b -> ds.GetRasterBand(b).GetColorInterpretation() != gdalconstConstants.GCI_AlphaBand)
+                .toArray();
+        return data.length == 0 ? IntStream.rangeClosed(1, ds.getRasterCount()).toArray() : data;
     }
 
     /**

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.stream.IntStream;
 import org.gdal.gdal.Band;
 import org.gdal.gdal.Dataset;
 import org.gdal.gdal.gdal;
@@ -39,6 +40,7 @@ public final class GeoRaster implements AutoCloseable {
     private final Crs crs;
     private final Double[] nodata;
     private final boolean masked;
+    private final int[] dataBands;
 
     private GeoRaster(GdalPath path, Dataset ds) {
         this.path = path;
@@ -63,6 +65,7 @@ public final class GeoRaster implements AutoCloseable {
             nodata[i] = v[0];
         }
         this.masked = DatasetMask.present(ds);
+        this.dataBands = DatasetMask.dataBands(ds);
     }
 
     /**
@@ -237,6 +240,11 @@ public final class GeoRaster implements AutoCloseable {
         return new BlockSize(b.GetBlockXSize(), b.GetBlockYSize());
     }
 
+    /** The 1-based bands that hold data: all but alpha bands (a mask, read as no data), or all when all are alpha. */
+    public int[] dataBands() {
+        return dataBands.clone();
+    }
+
     /** Description of band {@code band1} (often empty). */
     public synchronized String bandDescription(int band1) {
         checkBand(band1);
@@ -272,7 +280,7 @@ public final class GeoRaster implements AutoCloseable {
     public synchronized RasterWindow read(PixelWindow window, int... bands) {
         Dataset ds = dataset();
         Gdal.quietThread();
-        int[] bandList = bands.length == 0 ? allBands() : bands.clone();
+        int[] bandList = bands.length == 0 ? IntStream.rangeClosed(1, bandCount).toArray() : bands.clone();
         for (int b : bandList) {
             checkBand(b);
         }
@@ -353,14 +361,6 @@ public final class GeoRaster implements AutoCloseable {
     private GeoIOException unreadable(PixelWindow in, String why, Throwable cause) {
         return GeoIOException.of(path, "cannot read pixels of " + in + " (" + why + ")",
                 "the file is probably truncated or corrupt: re-download or re-create it", cause);
-    }
-
-    private int[] allBands() {
-        int[] all = new int[bandCount];
-        for (int i = 0; i < bandCount; i++) {
-            all[i] = i + 1;
-        }
-        return all;
     }
 
     private void checkBand(int band1) {

@@ -88,7 +88,7 @@ final class ChipProcessor {
         });
         RasterWindow w;
         try {
-            w = raster.read(chip.window());
+            w = raster.read(chip.window(), raster.dataBands());
         } catch (GeoIOException e) {
             throw new TilingException(e.getMessage(), e);
         }

@@ -75,10 +75,15 @@ public final class Tiler {
             }
             GeoRaster first = scenes.get(0).raster();
             for (Scene s : scenes) {
-                if (s.raster().bandCount() != first.bandCount() || s.raster().dataType() != first.dataType()) {
-                    throw new TilingException(s.path().fileName() + ": " + s.raster().bandCount() + " bands of "
-                            + s.raster().dataType() + " but " + first.path().fileName() + " has "
-                            + first.bandCount() + " of " + first.dataType() + "; tile scenes of one sensor together");
+                int n = s.raster().dataBands().length;
+                if (n != first.dataBands().length || s.raster().dataType() != first.dataType()) {
+                    throw new TilingException(s.path().fileName() + ": " + n + " bands of " + s.raster().dataType()
+                            + " but " + first.path().fileName() + " has " + first.dataBands().length + " of "
+                            + first.dataType() + "; tile scenes of one sensor together");
+                }
+                if (n < s.raster().bandCount()) {
+                    LOG.info("{}: {} of its {} bands are alpha (transparency): read as no data, not as chip bands",
+                            s.path().fileName(), s.raster().bandCount() - n, s.raster().bandCount());
                 }
             }
             return tile(config, scenes, labels, handles, t0);
@@ -145,11 +150,12 @@ public final class Tiler {
 
         // 3. read, label, filter, write in order
         GeoRaster first = scenes.get(0).raster();
-        int bands = first.bandCount();
+        int[] dataBands = first.dataBands();
+        int bands = dataBands.length;
         ChipDataType dtype = ChipDataType.parse(first.dataType().name());
         Double[] nodata = new Double[bands];
         for (int b = 0; b < bands; b++) {
-            var nd = first.nodata(b + 1);
+            var nd = first.nodata(dataBands[b]);
             nodata[b] = nd.isPresent() ? nd.getAsDouble() : null;
         }
         BandStatisticsAccumulator stats = new BandStatisticsAccumulator(bands, dtype, nodata);

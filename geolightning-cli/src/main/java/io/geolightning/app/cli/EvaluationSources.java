@@ -89,9 +89,11 @@ final class EvaluationSources {
                             InferenceModel model) {
         ModelSignature sig = model.signature();
         try (GeoRaster in = GeoRaster.open(GdalPath.of(raster.toString()))) {
-            if (in.bandCount() != sig.bands()) {
-                throw new CliException(raster + ": has " + in.bandCount() + " bands but the model expects "
-                        + sig.bands() + "; score it on imagery of the kind it was trained on");
+            int bands = in.dataBands().length; // the chips leave alpha bands out, as tile does
+            if (bands != sig.bands()) {
+                throw new CliException(raster + ": has " + bands + " bands" + (bands < in.bandCount() ? " (and "
+                        + (in.bandCount() - bands) + " alpha)" : "") + " but the model expects " + sig.bands()
+                        + "; score it on imagery of the kind it was trained on");
             }
         }
         LabelConfig lc = (sig.kind() == LabelTask.SEGMENTATION ? LabelConfig.segmentation(labels, field)

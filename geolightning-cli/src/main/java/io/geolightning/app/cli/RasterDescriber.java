@@ -25,7 +25,9 @@ final class RasterDescriber {
         Table t = new Table(out, 14);
         t.title("raster " + r.path());
         t.row("size", r.width() + " x " + r.height() + " pixels");
-        t.row("bands", r.bandCount() + " (" + r.dataType().name().toLowerCase(Locale.ROOT) + ")");
+        int alpha = r.bandCount() - r.dataBands().length;
+        t.row("bands", r.bandCount() + " (" + r.dataType().name().toLowerCase(Locale.ROOT) + ")" + (alpha == 0 ? ""
+                : "; " + alpha + " alpha (transparency): tile and predict read the other " + r.dataBands().length));
         t.row("nodata", nodata(r));
         t.row("crs", r.crs().map(RasterDescriber::crs).orElseGet(() -> "none (" + r.missingCrsFix() + ")"));
         if (r.hasGeoTransform()) {

@@ -281,11 +281,9 @@ public final class ScenePredictor {
 
     private int[] checkBands(GeoRaster in, PredictOptions options, ModelSignature spec, String file) {
         int[] bands;
-        if (options.bands().isEmpty()) {
-            bands = new int[in.bandCount()];
-            for (int b = 0; b < bands.length; b++) {
-                bands[b] = b + 1;
-            }
+        if (options.bands().isEmpty()) { // all bands; a raster with an alpha band (transparency) without it
+            bands = in.bandCount() == spec.bands() ? IntStream.rangeClosed(1, in.bandCount()).toArray()
+                    : in.dataBands();
         } else {
             bands = options.bands().stream().mapToInt(Integer::intValue).toArray();
             for (int b : bands) {
