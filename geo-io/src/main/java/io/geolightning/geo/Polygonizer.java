@@ -25,9 +25,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns a class raster into polygons with GDAL's {@code Polygonize}: one feature per connected region of one class
- * (4- or 8-connected), with its class value, class name and area, in the raster's CRS; nodata pixels (the band's
- * mask) make no polygon. Regions smaller than {@code minArea} (map units squared) are dropped, and
- * {@code simplify} (map units) simplifies each polygon on its own with topology preserved within it (neighbouring
+ * (4- or 8-connected), with its class value, class name and area (square metres), in the raster's CRS; nodata pixels
+ * (the band's mask) make no polygon. Regions smaller than {@code minArea} (square metres) are dropped, and
+ * {@code simplify} (metres) simplifies each polygon on its own with topology preserved within it (neighbouring
  * polygons may then no longer share their edges exactly). The output (GeoPackage, GeoJSON or FlatGeobuf, by its
  * extension: single files, so they can appear atomically) is written to a temporary file and renamed.
  */
@@ -41,8 +41,8 @@ public final class Polygonizer {
      * How regions become polygons.
      *
      * @param eightConnected diagonal neighbours belong to the same region (GDAL's {@code 8CONNECTED=8})
-     * @param minArea drop polygons smaller than this, in map units squared (0 keeps all)
-     * @param simplify simplification tolerance in map units (0 keeps the pixel edges)
+     * @param minArea drop polygons smaller than this, in square metres (0 keeps all)
+     * @param simplify simplification tolerance in metres (0 keeps the pixel edges)
      */
     public record Options(boolean eightConnected, double minArea, double simplify) implements java.io.Serializable {
 
@@ -52,12 +52,12 @@ public final class Polygonizer {
         /** Checks the values. */
         public Options {
             if (!(minArea >= 0) || Double.isInfinite(minArea)) {
-                throw new GeoIOException("minimum polygon area " + minArea + " is invalid; pass 0 or more (map units"
-                        + " squared)");
+                throw new GeoIOException("minimum polygon area " + minArea + " is invalid; pass 0 or more (square"
+                        + " metres)");
             }
             if (!(simplify >= 0) || Double.isInfinite(simplify)) {
-                throw new GeoIOException("simplification tolerance " + simplify + " is invalid; pass 0 or more (map"
-                        + " units)");
+                throw new GeoIOException("simplification tolerance " + simplify + " is invalid; pass 0 or more"
+                        + " (metres)");
             }
         }
     }
@@ -132,7 +132,8 @@ public final class Polygonizer {
             if (rc != gdalconstConstants.CE_None) {
                 throw new IllegalStateException(Gdal.lastError("Polygonize failed"));
             }
-            long[] counts = write(regions, tmp, driverName, stem(out), srs, classNames, options);
+            long[] counts = write(regions, tmp, driverName, stem(out), srs, classNames, options,
+                    squareMetresPerUnit(srs, raster));
             AtomicFiles.commit(tmp, out);
             double secs = (System.nanoTime() - start) / 1e9;
             LOG.info("{}: {} polygons from {} ({} smaller than {} dropped) in {} s", out, counts[0],
@@ -156,9 +157,28 @@ public final class Polygonizer {
         }
     }
 
+    /**
+     * @return square metres in one square map unit of the raster's CRS (1 for metres; for degrees, at the raster's
+     *     central latitude, where a degree of longitude is the cosine of the latitude times one of latitude); 1 when
+     *     the raster has no CRS
+     */
+    private static double squareMetresPerUnit(SpatialReference srs, Dataset raster) {
+        if (srs == null) {
+            return 1;
+        }
+        Crs crs = Crs.fromSpatialReference(srs);
+        double m = crs.metresPerUnit().orElse(1);
+        if (!crs.isGeographic()) {
+            return m * m;
+        }
+        double[] gt = raster.GetGeoTransform();
+        double lat = gt[3] + gt[4] * raster.getRasterXSize() / 2.0 + gt[5] * raster.getRasterYSize() / 2.0;
+        return m * m * Math.max(1e-6, Math.cos(Math.toRadians(lat)));
+    }
+
     /** @return {features written, features dropped} */
     private static long[] write(Layer regions, Path tmp, String driverName, String layerName, SpatialReference srs,
-                                List<String> classNames, Options options) {
+                                List<String> classNames, Options options, double squareMetres) {
         DataSource ds = ogr.GetDriverByName(driverName).CreateDataSource(tmp.toString());
         if (ds == null) {
             throw new IllegalStateException(Gdal.lastError("cannot create " + tmp));
@@ -178,11 +198,12 @@ public final class Polygonizer {
             for (Feature f = regions.GetNextFeature(); f != null; f = regions.GetNextFeature()) {
                 try {
                     Geometry g = f.GetGeometryRef();
-                    if (g.GetArea() < options.minArea()) {
+                    if (g.GetArea() * squareMetres < options.minArea()) {
                         dropped++;
                         continue;
                     }
-                    Geometry shape = options.simplify() > 0 ? g.SimplifyPreserveTopology(options.simplify()) : g;
+                    Geometry shape = options.simplify() > 0
+                            ? g.SimplifyPreserveTopology(options.simplify() / Math.sqrt(squareMetres)) : g;
                     if (shape == null || shape.IsEmpty()) {
                         if (shape != null && shape != g) {
                             shape.delete();
@@ -195,7 +216,7 @@ public final class Polygonizer {
                     try {
                         out.SetField("class", value);
                         out.SetField("name", value >= 0 && value < classNames.size() ? classNames.get(value) : "");
-                        out.SetField("area", shape.GetArea());
+                        out.SetField("area", shape.GetArea() * squareMetres);
                         out.SetGeometry(shape);
                         if (layer.CreateFeature(out) != ogrConstants.OGRERR_NONE) {
                             throw new IllegalStateException(Gdal.lastError("cannot write a polygon"));

@@ -9,12 +9,15 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.locationtech.jts.geom.Envelope;
 
 /**
  * Polygons from a class raster, checked against the raster itself: the Massachusetts building footprints burnt on
@@ -119,6 +122,47 @@ class PolygonizerTest {
             }
             assertEquals(r.features(), s.features(), "a 1-pixel tolerance keeps every polygon over 30 pixels");
         }
+    }
+
+    /**
+     * --min-area and the area field are square metres whatever the CRS's unit: the same class raster in the feet
+     * edition of its CRS (coordinates divided by the US survey foot) keeps the same polygons with the same areas, and
+     * warped to EPSG:4326 it keeps about as many (a 30-square-metre threshold was 30 square degrees: nothing left).
+     */
+    @Test
+    void minimumAreaAndAreaAreSquareMetresInFeetAndDegrees() {
+        double usFoot = 1200.0 / 3937.0;
+        double minArea = 30.5 * pixelArea;
+        Path feet = tmp.resolve("buildings-ft.tif");
+        Path degrees = tmp.resolve("buildings-4326.tif");
+        try (GeoRaster r = GeoRaster.open(classes)) {
+            Envelope b = r.bounds();
+            TestData.run("gdal_translate", "-q", "-a_srs", "EPSG:2249", "-a_ullr", String.valueOf(b.getMinX() / usFoot),
+                    String.valueOf(b.getMaxY() / usFoot), String.valueOf(b.getMaxX() / usFoot),
+                    String.valueOf(b.getMinY() / usFoot), classes.toString(), feet.toString());
+        }
+        TestData.run("gdalwarp", "-q", "-t_srs", "EPSG:4326", "-r", "near", classes.toString(), degrees.toString());
+        List<String> names = List.of("background", "building");
+        Map<Path, List<Double>> areas = new LinkedHashMap<>();
+        for (Path in : List.of(classes, feet, degrees)) {
+            Path out = tmp.resolve(in.getFileName().toString().replace(".tif", "-min.gpkg"));
+            Polygonizer.polygonize(in, out, names, new Polygonizer.Options(true, minArea, 0));
+            try (VectorSource v = VectorSource.open(out)) {
+                areas.put(in, v.features().stream().filter(f -> ((Number) f.attribute("class")).intValue() == 1)
+                        .map(f -> ((Number) f.attribute("area")).doubleValue()).sorted().toList());
+            }
+        }
+        List<Double> metres = areas.get(classes);
+        List<Double> inFeet = areas.get(feet);
+        assertEquals(metres.size(), inFeet.size(), "the same polygons in feet");
+        for (int i = 0; i < metres.size(); i++) {
+            assertEquals(metres.get(i), inFeet.get(i), metres.get(i) * 1e-6, "area in square metres");
+        }
+        int inDegrees = areas.get(degrees).size();
+        assertTrue(Math.abs(inDegrees - metres.size()) <= 0.1 * metres.size(), inDegrees + " vs " + metres.size());
+        double total = metres.stream().mapToDouble(Double::doubleValue).sum();
+        double totalDegrees = areas.get(degrees).stream().mapToDouble(Double::doubleValue).sum();
+        assertEquals(total, totalDegrees, 0.05 * total, "areas from degrees, in square metres");
     }
 
     @Test

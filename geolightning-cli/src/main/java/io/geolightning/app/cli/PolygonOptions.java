@@ -16,11 +16,11 @@ public final class PolygonOptions {
     int connectivity;
 
     @Option(names = "--min-area", defaultValue = "0", paramLabel = "M2", description = "Polygons: drop regions smaller"
-            + " than this, in map units squared (default: ${DEFAULT-VALUE}).")
+            + " than this, in square metres, whatever the CRS (default: ${DEFAULT-VALUE}).")
     double minArea;
 
     @Option(names = "--simplify", defaultValue = "0", paramLabel = "M", description = "Polygons: simplify each polygon"
-            + " with this tolerance in map units (default: ${DEFAULT-VALUE}, pixel edges kept).")
+            + " with this tolerance in metres (default: ${DEFAULT-VALUE}, pixel edges kept).")
     double simplify;
 
     /**
