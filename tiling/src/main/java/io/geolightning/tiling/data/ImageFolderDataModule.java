@@ -226,9 +226,21 @@ public final class ImageFolderDataModule implements ChipDataModule {
         return splits.getOrDefault(split, List.of());
     }
 
-    /** Decodes one image into a 3-band uint8 band-major sample (resized when configured). */
+    /**
+     * Decodes one image into a 3-band uint8 band-major sample (resized when configured).
+     *
+     * @throws TilingException naming the file when it cannot be decoded, or when images are kept at their size
+     *     ({@code resize} 0) and it differs from the others'
+     */
     public ChipSample decode(Entry e) {
-        return decodeImage(e.path(), config.resize(), e.label());
+        ChipSample s = decodeImage(e.path(), config.resize(), e.label());
+        int[] first = size;
+        if (first != null && (s.width() != first[0] || s.height() != first[1])) {
+            throw new TilingException(e.path() + ": " + s.width() + "x" + s.height() + " pixels, but the images of "
+                    + config.root() + " are " + first[0] + "x" + first[1] + "; resize them all to one size"
+                    + " (data.resize: " + first[0] + ", say) or resize this one");
+        }
+        return s;
     }
 
     /**

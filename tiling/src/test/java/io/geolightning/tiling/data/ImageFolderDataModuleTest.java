@@ -1,6 +1,5 @@
 package io.geolightning.tiling.data;
 
-import io.geolightning.trainer.Stage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,11 +10,15 @@ import ai.djl.training.dataset.Batch;
 import io.geolightning.tiling.TestData;
 import io.geolightning.tiling.TilingException;
 import io.geolightning.tiling.splits.Split;
+import io.geolightning.trainer.Stage;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -86,5 +89,22 @@ class ImageFolderDataModuleTest {
         e = assertThrows(TilingException.class, () -> dm.setup(Stage.FIT));
         assertTrue(e.getMessage().contains("broken.jpg"), e.getMessage());
         assertTrue(!e.getMessage().contains("\n"));
+
+        // images of two sizes kept at their size: the odd one is named with the data.resize that fixes it
+        Path mixed = Files.createDirectories(tmp.resolve("mixed/a"));
+        Files.createDirectories(tmp.resolve("mixed/b"));
+        for (String name : List.of("a/1.png", "a/2.png", "b/1.png", "b/2.png", "b/3.png")) {
+            int side = name.equals("b/3.png") ? 40 : 24;
+            ImageIO.write(new BufferedImage(side, side, BufferedImage.TYPE_INT_RGB), "png",
+                    tmp.resolve("mixed").resolve(name).toFile());
+        }
+        ImageFolderDataModule odd = new ImageFolderDataModule(ImageFolderDataModule.Config.of(mixed.getParent())
+                .withSplit(new io.geolightning.tiling.splits.SplitRatios(1, 0, 0), 1));
+        e = assertThrows(TilingException.class, () -> {
+            odd.setup(Stage.FIT);
+            odd.entries(Split.TRAIN).forEach(odd::decode);
+        });
+        assertTrue(e.getMessage().endsWith("3.png: 40x40 pixels, but the images of " + mixed.getParent() + " are"
+                + " 24x24; resize them all to one size (data.resize: 24, say) or resize this one"), e.getMessage());
     }
 }
