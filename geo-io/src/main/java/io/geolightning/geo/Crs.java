@@ -163,6 +163,17 @@ public final class Crs {
         return OptionalDouble.empty();
     }
 
+    /**
+     * @param latitude where the area lies, in degrees (used only by a geographic CRS)
+     * @return square metres in one square unit of the CRS: {@link #metresPerUnit()} squared, times the cosine of
+     *     the latitude for a geographic CRS (a degree of longitude spans that much less ground); 1 when the CRS has no
+     *     unit
+     */
+    public double squareMetresPerSquareUnit(double latitude) {
+        double m = metresPerUnit().orElse(1);
+        return isGeographic() ? m * m * Math.max(1e-6, Math.cos(Math.toRadians(latitude))) : m * m;
+    }
+
     /** The CRS name, e.g. "WGS 84 / UTM zone 18N". */
     public synchronized String name() {
         String n = srs.GetName();

@@ -166,14 +166,9 @@ public final class Polygonizer {
         if (srs == null) {
             return 1;
         }
-        Crs crs = Crs.fromSpatialReference(srs);
-        double m = crs.metresPerUnit().orElse(1);
-        if (!crs.isGeographic()) {
-            return m * m;
-        }
         double[] gt = raster.GetGeoTransform();
         double lat = gt[3] + gt[4] * raster.getRasterXSize() / 2.0 + gt[5] * raster.getRasterYSize() / 2.0;
-        return m * m * Math.max(1e-6, Math.cos(Math.toRadians(lat)));
+        return Crs.fromSpatialReference(srs).squareMetresPerSquareUnit(lat);
     }
 
     /** @return {features written, features dropped} */

@@ -11,7 +11,8 @@ import java.nio.file.Path;
  * @param counts pixels per value 0..255 (255 is the predictor's nodata)
  * @param width raster columns
  * @param height raster rows
- * @param pixelArea area of one pixel in squared map units (|det| of the geotransform)
+ * @param pixelArea area of one pixel in square metres (|det| of the geotransform, in the CRS's unit converted to
+ *     metres; for degrees at the raster's central latitude)
  * @param crs the raster's CRS as "EPSG:n" or its name
  */
 record ClassCounts(long[] counts, int width, int height, double pixelArea, String crs) {
@@ -38,7 +39,8 @@ record ClassCounts(long[] counts, int width, int height, double pixelArea, Strin
                 }
             }
             var gt = r.geoTransform();
-            double area = Math.abs(gt.pixelWidth() * gt.pixelHeight() - gt.rowRotation() * gt.columnRotation());
+            double area = Math.abs(gt.pixelWidth() * gt.pixelHeight() - gt.rowRotation() * gt.columnRotation())
+                    * r.crs().map(c -> c.squareMetresPerSquareUnit(r.bounds().centre().y)).orElse(1.0);
             String crs = r.crs().map(c -> c.epsg().isPresent() ? "EPSG:" + c.epsg().getAsInt() : c.name())
                     .orElse("");
             return new ClassCounts(counts, r.width(), r.height(), area, crs);

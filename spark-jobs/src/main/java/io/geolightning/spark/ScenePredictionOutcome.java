@@ -14,7 +14,7 @@ import java.util.List;
  * @param classNames the model's classes, index = class value
  * @param classPixels pixels per class, aligned with {@code classNames} (OK), else empty
  * @param nodataPixels pixels without a class (input nodata)
- * @param pixelArea area of one pixel in squared map units of {@code crs}
+ * @param pixelArea area of one pixel in square metres
  * @param crs the scene's CRS ("EPSG:n" or its name)
  * @param width raster columns
  * @param height raster rows
@@ -32,7 +32,7 @@ public record ScenePredictionOutcome(int index, String scene, String output, Sce
         classPixels = classPixels == null ? List.of() : List.copyOf(classPixels);
     }
 
-    /** @return area per class in squared map units, aligned with {@link #classNames()} */
+    /** @return area per class in square metres, aligned with {@link #classNames()} */
     public List<Double> classArea() {
         return classPixels.stream().map(n -> n * pixelArea).toList();
     }

@@ -40,6 +40,10 @@ class BlockUnitsTest {
         assertEquals(1.0, Crs.fromEpsg(26986).metresPerUnit().getAsDouble());
         assertEquals(US_FOOT, Crs.fromEpsg(2249).metresPerUnit().getAsDouble(), 1e-12);
         assertEquals(111_195, Crs.fromEpsg(4326).metresPerUnit().getAsDouble(), 1);
+        assertEquals(US_FOOT * US_FOOT, Crs.fromEpsg(2249).squareMetresPerSquareUnit(42), 1e-12);
+        double degree = Crs.fromEpsg(4326).metresPerUnit().getAsDouble();
+        assertEquals(degree * degree * Math.cos(Math.toRadians(60)), Crs.fromEpsg(4326).squareMetresPerSquareUnit(60),
+                1e-3, "a square degree at 60 degrees north: half of one at the equator");
     }
 
     @Test
