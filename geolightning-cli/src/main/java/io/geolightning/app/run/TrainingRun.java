@@ -88,6 +88,9 @@ public final class TrainingRun {
         data.prepareData();
         data.setup(io.geolightning.trainer.Stage.FIT);
         TaskSettings settings = settings(data);
+        if (config.trainer().ckptPath() != null && !config.trainer().ckptPath().isBlank()) {
+            ResumeCheck.requireSameNetwork(config.trainer().ckptPath(), settings.model());
+        }
         boolean hasVal = data.hasSamples(Split.VAL);
         if (config.callbacks().earlyStopping().enabled() && !hasVal
                 && config.callbacks().earlyStopping().monitor().startsWith("val_")) {

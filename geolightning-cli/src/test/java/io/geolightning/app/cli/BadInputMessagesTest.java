@@ -232,6 +232,14 @@ class BadInputMessagesTest {
             fails(2, CliRun.of("train", "--config", cfg), c[2]);
         }
         fails(2, CliRun.of("train", "--config", tmp.resolve("absent.yaml")), "absent.yaml", "not found");
+        // resuming with another model section: named in keys, before any weight is read (run.yaml: width 16,
+        // stages 2); an option left at its default is the same network and would resume
+        Object[] resume = {"train", "--config", CliRun.sample("run.yaml"), "--set", "data.chips=" + BadInputs.chips(),
+            "--set", "runs=" + tmp.resolve("runs"), "--set", "trainer.ckptPath=" + BadInputs.checkpoint()};
+        fails(2, CliRun.of(concat(resume, "--set", "model.options.width=32")), "trainer.ckptPath",
+                "the checkpoint holds another network than this run builds (model.options.width 16 -> 32)");
+        fails(2, CliRun.of(concat(resume, "--set", "model.options={width: 16}")),
+                "(model.options.stages 2 -> unset (its default))", "remove trainer.ckptPath to start afresh");
         Path oneClass = tmp.resolve("one-class");
         CliRun tiled = tile(RASTER, LABELS, "--classes", "URBANO", "--unknown", "ignore");
         assertEquals(0, tiled.code(), tiled.err());
@@ -278,5 +286,11 @@ class BadInputMessagesTest {
         }
         ds.delete();
         return path;
+    }
+
+    private static Object[] concat(Object[] a, Object... b) {
+        Object[] all = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
     }
 }

@@ -1,0 +1,89 @@
+package io.geolightning.app.run;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import io.geolightning.app.config.ConfigException;
+import io.geolightning.models.nn.ModelException;
+import io.geolightning.models.nn.ModelFactory;
+import io.geolightning.models.nn.ModelSpec;
+import io.geolightning.models.tasks.LandUseTask;
+import io.geolightning.trainer.TrainerException;
+import io.geolightning.trainer.checkpoint.CheckpointIO;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Before a run resumes ({@code trainer.ckptPath}), compares the network the checkpoint was written by with the one
+ * the run builds, so that a changed {@code model} section or data is named in the user's keys instead of failing on a
+ * parameter's shape: the architecture, the bands, the classes and every model option both set. An option set on one
+ * side only may be the other side's default: both networks are then built and their parameter shapes compared.
+ */
+final class ResumeCheck {
+
+    private ResumeCheck() {
+    }
+
+    /**
+     * @param ckptPath the checkpoint to resume from (an existing file)
+     * @param now the network this run builds
+     * @throws ConfigException naming {@code trainer.ckptPath}, what differs and the fix
+     */
+    static void requireSameNetwork(String ckptPath, ModelSpec now) {
+        Path p = Path.of(ckptPath);
+        ModelSpec was;
+        try {
+            was = LandUseTask.settingsOf(p, CheckpointIO.read(p).meta()).model();
+        } catch (ModelException | TrainerException e) {
+            return; // not a land-use checkpoint, or a damaged one: loading it says what is wrong, in one line
+        }
+        List<String> diffs = new ArrayList<>();
+        if (was.architecture() != now.architecture()) {
+            diffs.add("model.architecture " + was.architecture().id() + " -> " + now.architecture().id());
+        }
+        if (was.bands() != now.bands()) {
+            diffs.add("bands " + was.bands() + " -> " + now.bands() + " (the data's)");
+        }
+        if (was.classes() != now.classes()) {
+            diffs.add("classes " + was.classes() + " -> " + now.classes() + " (the data's)");
+        }
+        was.options().forEach((k, v) -> {
+            String other = now.options().get(k);
+            if (other != null && !other.equals(v)) {
+                diffs.add("model.options." + k + " " + v + " -> " + other);
+            }
+        });
+        if (diffs.isEmpty() && !was.options().keySet().equals(now.options().keySet()) && !sameShapes(was, now)) {
+            was.options().forEach((k, v) -> {
+                if (!now.options().containsKey(k)) {
+                    diffs.add("model.options." + k + " " + v + " -> unset (its default)");
+                }
+            });
+            now.options().forEach((k, v) -> {
+                if (!was.options().containsKey(k)) {
+                    diffs.add("model.options." + k + " unset (its default) -> " + v);
+                }
+            });
+        }
+        if (!diffs.isEmpty()) {
+            throw new ConfigException("trainer.ckptPath " + ckptPath + ": the checkpoint holds another network than"
+                    + " this run builds (" + String.join(", ", diffs) + "); resume with the model section and data"
+                    + " that wrote it, or remove trainer.ckptPath to start afresh");
+        }
+    }
+
+    /** @return whether both specs build networks with the same parameter shapes, in the same order */
+    private static boolean sameShapes(ModelSpec a, ModelSpec b) {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            return shapes(ModelFactory.buildInitialized(a, manager)).equals(shapes(ModelFactory.buildInitialized(b,
+                    manager)));
+        }
+    }
+
+    private static List<Shape> shapes(Block block) {
+        List<Shape> out = new ArrayList<>();
+        block.getParameters().values().forEach(p -> out.add(p.getArray().getShape()));
+        return out;
+    }
+}
