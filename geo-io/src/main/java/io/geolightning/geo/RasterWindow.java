@@ -80,6 +80,11 @@ public final class RasterWindow {
         return coverage.equals(window);
     }
 
+    /** True when the window carries its source's per-dataset mask (an alpha band, a .msk, a mosaic's coverage). */
+    public boolean hasMask() {
+        return mask != null;
+    }
+
     /** True when this window carries a geotransform. */
     public boolean hasGeoTransform() {
         return geoTransform != null;

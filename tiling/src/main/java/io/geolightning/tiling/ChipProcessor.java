@@ -97,8 +97,9 @@ final class ChipProcessor {
         byte[] pixels = w.dataType().bytes() == 1 ? w.bytes() : w.asBytes(); // uint8: the window's own array
         int ppb = chip.width() * chip.height();
         ChipDataType dtype = ChipDataType.parse(w.dataType().name());
-        double nodataFraction = w.isFullyCovered()
-                ? NodataScan.fraction(pixels, dtype, w.bandCount(), ppb, nodataOf(w)) : w.nodataFraction();
+        boolean[] valid = w.isFullyCovered() && !w.hasMask() ? null : w.validMask(); // null: nodata values alone
+        double nodataFraction = valid == null
+                ? NodataScan.fraction(pixels, dtype, w.bandCount(), ppb, nodataOf(w)) : invalidShare(valid);
         long t2 = System.nanoTime();
         clock.scan.add(t2 - t1);
         if (nodataFraction > config.maxNodataFraction()) {
@@ -130,9 +131,18 @@ final class ChipProcessor {
         ChipRow row = new ChipRow(chip.id(), Tiler.sceneKey(scene.path()), scene.crs(), chip.x(), chip.y(),
                 chip.width(), chip.height(), chip.minx(), chip.miny(), chip.maxx(), chip.maxy(), split, label, mask,
                 w.bandCount(), dtype, pixels);
-        BandStatisticsAccumulator.ChipPartial partial = split == Split.TRAIN ? stats.summarize(pixels, ppb) : null;
+        BandStatisticsAccumulator.ChipPartial partial = split == Split.TRAIN ? stats.summarize(pixels, ppb, valid)
+                : null;
         clock.scan.add(System.nanoTime() - t3);
         return new Processed(Outcome.WRITTEN, row, partial);
+    }
+
+    private static double invalidShare(boolean[] valid) {
+        int invalid = 0;
+        for (boolean v : valid) {
+            invalid += v ? 0 : 1;
+        }
+        return valid.length == 0 ? 1.0 : invalid / (double) valid.length;
     }
 
     private static Double[] nodataOf(RasterWindow w) {

@@ -55,16 +55,29 @@ public final class BandStatisticsAccumulator {
 
     /** Summarises one chip (raw little-endian band-major pixels, {@code pixelsPerBand} values per band). */
     public ChipPartial summarize(byte[] pixels, int pixelsPerBand) {
+        return summarize(pixels, pixelsPerBand, null);
+    }
+
+    /**
+     * Summarises one chip, counting only the pixels {@code valid} marks (a raster's per-dataset mask, the window's
+     * coverage); null counts every pixel that is not its band's nodata.
+     *
+     * @param pixels raw little-endian band-major pixels
+     * @param pixelsPerBand values per band
+     * @param valid per pixel (row-major), or null
+     * @return the chip's statistics
+     */
+    public ChipPartial summarize(byte[] pixels, int pixelsPerBand, boolean[] valid) {
         long[] cnt = new long[bands];
         double[] mn = new double[bands];
         double[] ss2 = new double[bands];
         double[] lo = new double[bands];
         double[] hi = new double[bands];
         for (int b = 0; b < bands; b++) {
-            if (dtype == ChipDataType.UINT8) {
+            if (dtype == ChipDataType.UINT8 && valid == null) {
                 summarizeUint8(pixels, b, pixelsPerBand, cnt, mn, ss2, lo, hi);
             } else {
-                summarizeAny(pixels, b, pixelsPerBand, cnt, mn, ss2, lo, hi);
+                summarizeAny(pixels, b, pixelsPerBand, valid, cnt, mn, ss2, lo, hi);
             }
         }
         return new ChipPartial(cnt, mn, ss2, lo, hi);
@@ -132,8 +145,8 @@ public final class BandStatisticsAccumulator {
         return h0;
     }
 
-    private void summarizeAny(byte[] pixels, int b, int pixelsPerBand, long[] cnt, double[] mn, double[] ss2,
-                              double[] lo, double[] hi) {
+    private void summarizeAny(byte[] pixels, int b, int pixelsPerBand, boolean[] valid, long[] cnt, double[] mn,
+                              double[] ss2, double[] lo, double[] hi) {
         int base = b * pixelsPerBand;
         Double nd = nodata[b];
         double ndv = nd == null ? Double.NaN : nd;
@@ -143,7 +156,7 @@ public final class BandStatisticsAccumulator {
         double h = Double.NEGATIVE_INFINITY;
         for (int i = 0; i < pixelsPerBand; i++) {
             double v = dtype.get(pixels, base + i);
-            if (Double.isNaN(v) || v == ndv) {
+            if (Double.isNaN(v) || v == ndv || valid != null && !valid[i]) {
                 continue;
             }
             n++;
@@ -161,7 +174,7 @@ public final class BandStatisticsAccumulator {
         double ss = 0;
         for (int i = 0; i < pixelsPerBand; i++) {
             double v = dtype.get(pixels, base + i);
-            if (Double.isNaN(v) || v == ndv) {
+            if (Double.isNaN(v) || v == ndv || valid != null && !valid[i]) {
                 continue;
             }
             ss += (v - m) * (v - m);
