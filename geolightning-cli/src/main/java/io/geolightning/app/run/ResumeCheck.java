@@ -8,6 +8,7 @@ import io.geolightning.models.nn.ModelException;
 import io.geolightning.models.nn.ModelFactory;
 import io.geolightning.models.nn.ModelSpec;
 import io.geolightning.models.tasks.LandUseTask;
+import io.geolightning.models.tasks.TaskSettings;
 import io.geolightning.trainer.TrainerException;
 import io.geolightning.trainer.checkpoint.CheckpointIO;
 import java.nio.file.Path;
@@ -27,17 +28,19 @@ final class ResumeCheck {
 
     /**
      * @param ckptPath the checkpoint to resume from (an existing file)
-     * @param now the network this run builds
+     * @param run the task this run trains
      * @throws ConfigException naming {@code trainer.ckptPath}, what differs and the fix
      */
-    static void requireSameNetwork(String ckptPath, ModelSpec now) {
+    static void requireSameNetwork(String ckptPath, TaskSettings run) {
         Path p = Path.of(ckptPath);
-        ModelSpec was;
+        TaskSettings written;
         try {
-            was = LandUseTask.settingsOf(p, CheckpointIO.read(p).meta()).model();
+            written = LandUseTask.settingsOf(p, CheckpointIO.read(p).meta());
         } catch (ModelException | TrainerException e) {
             return; // not a land-use checkpoint, or a damaged one: loading it says what is wrong, in one line
         }
+        ModelSpec was = written.model();
+        ModelSpec now = run.model();
         List<String> diffs = new ArrayList<>();
         if (was.architecture() != now.architecture()) {
             diffs.add("model.architecture " + was.architecture().id() + " -> " + now.architecture().id());
@@ -45,8 +48,8 @@ final class ResumeCheck {
         if (was.bands() != now.bands()) {
             diffs.add("bands " + was.bands() + " -> " + now.bands() + " (the data's)");
         }
-        if (was.classes() != now.classes()) {
-            diffs.add("classes " + was.classes() + " -> " + now.classes() + " (the data's)");
+        if (!written.classNames().equals(run.classNames())) {
+            diffs.add("classes " + written.classNames() + " -> " + run.classNames() + " (the data's)");
         }
         was.options().forEach((k, v) -> {
             String other = now.options().get(k);

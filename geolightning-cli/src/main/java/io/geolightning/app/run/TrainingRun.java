@@ -89,7 +89,7 @@ public final class TrainingRun {
         data.setup(io.geolightning.trainer.Stage.FIT);
         TaskSettings settings = settings(data);
         if (config.trainer().ckptPath() != null && !config.trainer().ckptPath().isBlank()) {
-            ResumeCheck.requireSameNetwork(config.trainer().ckptPath(), settings.model());
+            ResumeCheck.requireSameNetwork(config.trainer().ckptPath(), settings);
         }
         boolean hasVal = data.hasSamples(Split.VAL);
         if (config.callbacks().earlyStopping().enabled() && !hasVal

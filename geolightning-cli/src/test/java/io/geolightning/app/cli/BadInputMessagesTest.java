@@ -240,6 +240,11 @@ class BadInputMessagesTest {
                 "the checkpoint holds another network than this run builds (model.options.width 16 -> 32)");
         fails(2, CliRun.of(concat(resume, "--set", "model.options={width: 16}")),
                 "(model.options.stages 2 -> unset (its default))", "remove trainer.ckptPath to start afresh");
+        Path renamed = tmp.resolve("renamed");
+        assertEquals(0, CliRun.of("tile", "--raster", RASTER, "--labels", LABELS, "--label-field", "TIPO", "--classes",
+                "RURAL=rural,URBANO=urban", "--chip", 16, "--out", renamed).code());
+        fails(2, CliRun.of(concat(resume, "--set", "data.chips=" + renamed)),
+                "(classes [RURAL, URBANO] -> [rural, urban] (the data's))");
         Path oneClass = tmp.resolve("one-class");
         CliRun tiled = tile(RASTER, LABELS, "--classes", "URBANO", "--unknown", "ignore");
         assertEquals(0, tiled.code(), tiled.err());
