@@ -1,6 +1,9 @@
 package io.geolightning.geo;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.Serializable;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;
@@ -101,6 +104,19 @@ public record GdalPath(String text) implements Serializable {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * @param file a local file
+     * @return whether it is a ZIP archive (by its first bytes), which GDAL reads only through a {@code /vsizip/} path
+     */
+    public static boolean isZip(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] b = in.readNBytes(4);
+            return b.length == 4 && b[0] == 'P' && b[1] == 'K' && b[2] == 3 && b[3] == 4;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     /** @return the last name of the path ({@code a.shp} of {@code /vsizip//data/labels.zip/a.shp}) */

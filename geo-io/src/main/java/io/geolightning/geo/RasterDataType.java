@@ -82,7 +82,6 @@ public enum RasterDataType {
         return value == Math.rint(value) && value >= minValue() && value <= maxValue();
     }
 
-    /** Like {@link #fromGdal(int)} but null for unsupported types. */
     /**
      * The type that holds every band of a dataset: band 1's, or for bands of mixed types (a VRT stacking a Byte and a
      * UInt16 band, say) GDAL's union of them, so that reading all bands as one type clamps none of them to another's
@@ -113,6 +112,7 @@ public enum RasterDataType {
         return type;
     }
 
+    /** Like {@link #fromGdal(int)} but null for unsupported types. */
     static RasterDataType fromGdalOrNull(int gdalType) {
         for (RasterDataType t : values()) {
             if (t.gdalType == gdalType && t != INT8) {

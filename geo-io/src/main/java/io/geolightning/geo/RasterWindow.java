@@ -213,17 +213,16 @@ public final class RasterWindow {
 
     /** Share of pixels that are not valid (see {@link #validMask()}), 0..1; 1 for an empty window. */
     public double nodataFraction() {
-        int n = pixelsPerBand();
-        if (n == 0) {
-            return 1.0;
-        }
+        return invalidShare(validMask());
+    }
+
+    /** @return the share of false entries of a validity mask such as {@link #validMask()}, 0..1; 1 when empty */
+    public static double invalidShare(boolean[] valid) {
         int invalid = 0;
-        for (boolean v : validMask()) {
-            if (!v) {
-                invalid++;
-            }
+        for (boolean v : valid) {
+            invalid += v ? 0 : 1;
         }
-        return invalid / (double) n;
+        return valid.length == 0 ? 1.0 : invalid / (double) valid.length;
     }
 
     @Override

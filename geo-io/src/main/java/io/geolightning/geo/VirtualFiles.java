@@ -1,7 +1,5 @@
 package io.geolightning.geo;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -88,7 +86,7 @@ final class VirtualFiles {
      *     inside it (a raster or vector one when it has one) and the files it holds; else empty
      */
     static Optional<String> archiveHint(GdalPath path) {
-        if (path.isVirtual() || !isZip(path.local())) {
+        if (path.isVirtual() || !GdalPath.isZip(path.local())) {
             return Optional.empty();
         }
         String root = "/vsizip/" + path.local().toAbsolutePath().normalize();
@@ -102,15 +100,6 @@ final class VirtualFiles {
         return Optional.of("is a ZIP archive; GDAL reads a file inside it by a /vsizip/ path: pass " + root
                 + "/" + pick + (names.isEmpty() ? "" : " (it holds " + String.join(", ", names.subList(0,
                 Math.min(8, names.size()))) + (names.size() > 8 ? ", ..." : "") + ")"));
-    }
-
-    private static boolean isZip(Path p) {
-        try (InputStream in = Files.newInputStream(p)) {
-            byte[] b = in.readNBytes(4);
-            return b.length == 4 && b[0] == 'P' && b[1] == 'K' && b[2] == 3 && b[3] == 4;
-        } catch (IOException | RuntimeException e) {
-            return false;
-        }
     }
 
     /** @return the archive part of an archive path ({@code /vsizip//d/a.zip} of {@code /vsizip//d/a.zip/x.shp}) */

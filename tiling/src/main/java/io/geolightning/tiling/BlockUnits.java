@@ -5,7 +5,6 @@ import io.geolightning.geo.GeoRaster;
 import io.geolightning.tiling.splits.BlockGrid;
 import io.geolightning.tiling.splits.SplitConfig;
 import java.util.List;
-import java.util.Locale;
 import java.util.OptionalDouble;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,33 +33,28 @@ final class BlockUnits {
         }
         double perUnit = 1;
         Crs crs = null;
+        String block = "block " + grid.sizeText() + "m";
         for (GeoRaster r : rasters) {
             Crs c = r.crs().orElse(null);
             OptionalDouble m = c == null ? OptionalDouble.empty() : c.metresPerUnit();
-            String block = "block " + number(grid.size()) + "m";
             if (m.isEmpty()) {
                 throw new TilingException(block + ": the CRS of " + r.path().fileName() + " has no unit to measure"
                         + " metres in; give the block in chips (e.g. 4)");
             }
             if (crs != null && Math.abs(m.getAsDouble() - perUnit) > 1e-9 * perUnit) {
                 throw new TilingException(block + ": " + r.path().fileName() + " (" + c.name() + ") and the first"
-                        + " scene (" + crs.name() + ") measure in different units; give the block in chips (e.g. 4) or tile each"
-                        + " CRS on its own");
+                        + " scene (" + crs.name() + ") measure in different units; give the block in chips (e.g. 4)"
+                        + " or tile each CRS on its own");
             }
             perUnit = m.getAsDouble();
             crs = c;
         }
         BlockGrid units = grid.inMapUnits(perUnit);
         if (perUnit != 1) {
-            LOG.info("spatial blocks of {} m = {} {} of {} ({} m a unit{})", number(grid.size()),
-                    number(units.size()), crs.isGeographic() ? "degrees" : "map units", crs.name(), number(perUnit),
+            LOG.info("spatial blocks of {} m = {} {} of {} ({} m a unit{})", grid.sizeText(), units.sizeText(),
+                    crs.isGeographic() ? "degrees" : "map units", crs.name(), perUnit,
                     crs.isGeographic() ? " along a meridian; narrower east-west" : "");
         }
         return new SplitConfig(split.kind(), units, split.ratios(), split.seed(), split.strict());
-    }
-
-    private static String number(double v) {
-        return v == Math.rint(v) && Math.abs(v) < 1e15 ? String.valueOf((long) v)
-                : String.format(Locale.ROOT, "%.6g", v);
     }
 }

@@ -99,7 +99,7 @@ final class ChipProcessor {
         ChipDataType dtype = ChipDataType.parse(w.dataType().name());
         boolean[] valid = w.isFullyCovered() && !w.hasMask() ? null : w.validMask(); // null: nodata values alone
         double nodataFraction = valid == null
-                ? NodataScan.fraction(pixels, dtype, w.bandCount(), ppb, nodataOf(w)) : invalidShare(valid);
+                ? NodataScan.fraction(pixels, dtype, w.bandCount(), ppb, nodataOf(w)) : RasterWindow.invalidShare(valid);
         long t2 = System.nanoTime();
         clock.scan.add(t2 - t1);
         if (nodataFraction > config.maxNodataFraction()) {
@@ -135,14 +135,6 @@ final class ChipProcessor {
                 : null;
         clock.scan.add(System.nanoTime() - t3);
         return new Processed(Outcome.WRITTEN, row, partial);
-    }
-
-    private static double invalidShare(boolean[] valid) {
-        int invalid = 0;
-        for (boolean v : valid) {
-            invalid += v ? 0 : 1;
-        }
-        return valid.length == 0 ? 1.0 : invalid / (double) valid.length;
     }
 
     private static Double[] nodataOf(RasterWindow w) {

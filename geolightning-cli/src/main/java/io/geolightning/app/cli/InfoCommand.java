@@ -11,7 +11,6 @@ import io.geolightning.models.torchscript.ModelFiles;
 import io.geolightning.models.torchscript.TorchScriptModel;
 import io.geolightning.models.torchscript.TorchScriptSpec;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -152,7 +151,7 @@ final class InfoCommand implements Callable<Integer> {
         if (ModelFiles.isTorchScript(p)) {
             return Kind.TORCHSCRIPT;
         }
-        if (name.endsWith(".ckpt") || isZip(p) && hasEntry(p, "meta.json")) {
+        if (name.endsWith(".ckpt") || GdalPath.isZip(p) && hasEntry(p, "meta.json")) {
             return Kind.CHECKPOINT;
         }
         return isVectorName(name) ? Kind.VECTOR : Kind.RASTER;
@@ -177,15 +176,6 @@ final class InfoCommand implements Callable<Integer> {
             return z.getEntry(entry) != null;
         } catch (IOException e) {
             return true; // a damaged archive: the checkpoint reader says what is wrong with it
-        }
-    }
-
-    private static boolean isZip(Path p) {
-        try (InputStream in = Files.newInputStream(p)) {
-            byte[] b = in.readNBytes(4);
-            return b.length == 4 && b[0] == 'P' && b[1] == 'K' && b[2] == 3 && b[3] == 4;
-        } catch (IOException e) {
-            return false;
         }
     }
 }

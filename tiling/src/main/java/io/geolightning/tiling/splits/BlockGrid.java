@@ -44,6 +44,12 @@ public record BlockGrid(double size, boolean inChips, boolean inMetres) {
         return inMetres ? new BlockGrid(size / metresPerUnit, false, false) : this;
     }
 
+    /** @return the size for messages: a whole number without a trailing ".0", else six significant digits */
+    public String sizeText() {
+        return size == Math.rint(size) && Math.abs(size) < 1e15 ? String.valueOf((long) size)
+                : String.format(Locale.ROOT, "%.6g", size);
+    }
+
     /** Blocks {@code size} map units wide. */
     public static BlockGrid mapUnits(double size) {
         return new BlockGrid(size, false);

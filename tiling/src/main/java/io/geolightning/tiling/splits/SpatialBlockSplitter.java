@@ -64,9 +64,7 @@ public final class SpatialBlockSplitter {
             needed += ratios.of(s) > 0 ? 1 : 0;
         }
         if (counts.size() < needed) {
-            String size = grid.size() == Math.rint(grid.size()) ? String.valueOf((long) grid.size())
-                    : String.format(java.util.Locale.ROOT, "%.6g", grid.size());
-            throw new TilingException("spatial split: only " + counts.size() + " block(s) of " + size
+            throw new TilingException("spatial split: only " + counts.size() + " block(s) of " + grid.sizeText()
                     + (grid.inChips() ? " chips" : " map units") + " hold chips, fewer than the " + needed
                     + " non-empty splits requested; use smaller blocks (--block, data.block), fewer splits (--val 0 or"
                     + " --test 0) or --split random");
