@@ -240,6 +240,9 @@ class BadInputMessagesTest {
                 "the checkpoint holds another network than this run builds (model.options.width 16 -> 32)");
         fails(2, CliRun.of(concat(resume, "--set", "model.options={width: 16}")),
                 "(model.options.stages 2 -> unset (its default))", "remove trainer.ckptPath to start afresh");
+        fails(1, CliRun.of(concat(resume, "--set", "trainer.ckptPath=null", "--set", "model.architecture=resnet18",
+                "--set", "model.options={}")), "chips of 16 px are too small for resnet18; tile chips of at least 32 px"
+                + " (--chip, data.chipSize)");
         Path renamed = tmp.resolve("renamed");
         assertEquals(0, CliRun.of("tile", "--raster", RASTER, "--labels", LABELS, "--label-field", "TIPO", "--classes",
                 "RURAL=rural,URBANO=urban", "--chip", 16, "--out", renamed).code());
