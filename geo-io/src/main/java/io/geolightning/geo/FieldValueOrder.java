@@ -4,16 +4,42 @@ import java.math.BigDecimal;
 import java.util.Comparator;
 
 /**
- * How attribute values written as text sort: a text field's values as strings ("10" before "2"), a numeric
- * (integer or real) field's values by number (2 before 10, -1.5 before 0), exactly for integers beyond a double's
- * precision; text that is not a plain decimal number (NaN, Infinity) by its double value.
+ * How attribute values written as text sort: a numeric (integer or real) field's values by number (2 before 10, -1.5
+ * before 0), exactly for integers beyond a double's precision, text that is not a plain decimal number (NaN,
+ * Infinity) by its double value; a text field's values in natural order, runs of digits by their value ("2" before
+ * "10", "zone 9" before "zone 10"), so class codes stored as text get the ids a numeric field of them would.
  */
 public enum FieldValueOrder implements Comparator<String> {
-    /** Lexicographic, for text fields. */
+    /**
+     * Natural order, for text fields: the values are compared run by run, a run of digits with another by its value
+     * (leading zeros aside), anything else by character; values equal that way ("07", "7") fall back to text.
+     */
     TEXT {
         @Override
         public int compare(String a, String b) {
-            return a.compareTo(b);
+            int i = 0;
+            int j = 0;
+            while (i < a.length() && j < b.length()) {
+                char ca = a.charAt(i);
+                char cb = b.charAt(j);
+                if (isDigit(ca) && isDigit(cb)) {
+                    int ea = runEnd(a, i);
+                    int eb = runEnd(b, j);
+                    int byValue = compareDigits(a.substring(i, ea), b.substring(j, eb));
+                    if (byValue != 0) {
+                        return byValue;
+                    }
+                    i = ea;
+                    j = eb;
+                } else if (ca != cb) {
+                    return Character.compare(ca, cb);
+                } else {
+                    i++;
+                    j++;
+                }
+            }
+            int byLength = Boolean.compare(i < a.length(), j < b.length());
+            return byLength != 0 ? byLength : a.compareTo(b);
         }
     },
     /** By value, for integer and real fields; equal numbers written differently ("2", "2.0") fall back to text. */
@@ -29,6 +55,25 @@ public enum FieldValueOrder implements Comparator<String> {
             return byValue != 0 ? byValue : a.compareTo(b);
         }
     };
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
+    }
+
+    private static int runEnd(String s, int from) {
+        int end = from;
+        while (end < s.length() && isDigit(s.charAt(end))) {
+            end++;
+        }
+        return end;
+    }
+
+    /** Two runs of ASCII digits by value, of any length. */
+    private static int compareDigits(String a, String b) {
+        String x = a.replaceFirst("^0+(?=.)", "");
+        String y = b.replaceFirst("^0+(?=.)", "");
+        return x.length() != y.length() ? Integer.compare(x.length(), y.length()) : x.compareTo(y);
+    }
 
     /** @return NUMERIC for a numeric field, TEXT otherwise */
     public static FieldValueOrder of(boolean numeric) {

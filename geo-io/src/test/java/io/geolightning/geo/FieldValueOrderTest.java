@@ -10,7 +10,7 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A field's distinct values sort by number for integer and real fields, as strings for text fields. */
+/** A field's distinct values sort by number for integer and real fields, in natural order for text fields. */
 class FieldValueOrderTest {
     @TempDir
     Path tmp;
@@ -31,7 +31,29 @@ class FieldValueOrderTest {
             assertEquals(List.of("-1", "2", "10"), List.copyOf(v.distinctValues("int")));
             assertEquals(FieldValueOrder.NUMERIC, v.valueOrder("real"));
             assertEquals(List.of("-1.25", "2", "10.5", "100"), List.copyOf(v.distinctValues("real")));
-            assertEquals(List.of("-1", "1", "10", "2"), List.copyOf(v.distinctValues("text")));
+            assertEquals(List.of("-1", "1", "2", "10"), List.copyOf(v.distinctValues("text")));
+        }
+    }
+
+    @Test
+    void textSortsInNaturalOrder() {
+        List<String> values = List.of("zone 10", "255", "3", "zone 9", "B", "a", "07", "7", "1", "Zone 2", "x1y10",
+                "x1y9", "x01y9", "", "99999999999999999999999", "100000000000000000000000");
+        TreeSet<String> sorted = new TreeSet<>(FieldValueOrder.TEXT);
+        sorted.addAll(values);
+        assertEquals(List.of("", "1", "3", "07", "7", "255", "99999999999999999999999", "100000000000000000000000",
+                "B", "Zone 2", "a", "x01y9", "x1y9", "x1y10", "zone 9", "zone 10"), List.copyOf(sorted));
+        for (String a : values) { // a total order consistent with equals: antisymmetric and transitive
+            assertEquals(0, FieldValueOrder.TEXT.compare(a, a));
+            for (String b : values) {
+                assertEquals(-Integer.signum(FieldValueOrder.TEXT.compare(b, a)),
+                        Integer.signum(FieldValueOrder.TEXT.compare(a, b)), a + " vs " + b);
+                for (String c : values) {
+                    if (FieldValueOrder.TEXT.compare(a, b) < 0 && FieldValueOrder.TEXT.compare(b, c) < 0) {
+                        assertEquals(-1, Integer.signum(FieldValueOrder.TEXT.compare(a, c)), a + " < " + b + " < " + c);
+                    }
+                }
+            }
         }
     }
 

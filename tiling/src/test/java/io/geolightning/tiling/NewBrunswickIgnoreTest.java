@@ -10,6 +10,7 @@ import io.geolightning.geo.RasterizeOptions;
 import io.geolightning.geo.Rasterizer;
 import io.geolightning.geo.VectorSource;
 import io.geolightning.tiling.labels.LabelConfig;
+import io.geolightning.tiling.labels.LabelSet;
 import io.geolightning.tiling.store.ChipRow;
 import io.geolightning.tiling.store.ChipStoreReader;
 import java.nio.file.Path;
@@ -25,6 +26,16 @@ import org.junit.jupiter.api.io.TempDir;
 class NewBrunswickIgnoreTest {
     @TempDir
     Path tmp;
+
+    /** The text field's codes get the ids a numeric field of them would: "255" after "4", not between "2" and "3". */
+    @Test
+    void textCodesSortByValue() {
+        Path gpkg = TestData.data("new-brunswick/BakerLake_2017_clipped.gpkg");
+        assertEquals(List.of("background", "1", "2", "3", "4", "255"),
+                LabelSet.load(LabelConfig.segmentation(gpkg, "Quatreclasses")).classNames());
+        assertEquals(List.of("background", "1", "2", "3", "4"),
+                LabelSet.load(LabelConfig.segmentation(gpkg, "Quatreclasses").withIgnoreValue(255)).classNames());
+    }
 
     @Test
     void multiSceneSegmentationKeepsTheIgnoreValue() {
