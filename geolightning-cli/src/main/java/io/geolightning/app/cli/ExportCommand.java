@@ -15,11 +15,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code geolightning export}: a trained ResNet's weights under torchvision's names ({@code model.npz} or
- * {@code model.safetensors}) and a model card ({@code model.json}), for Python.
+ * {@code geolightning export}: a trained network for Python: its weights as a PyTorch state dict ({@code model.npz} or
+ * {@code model.safetensors}; torchvision's names for the ResNets), a model card ({@code model.json}) and
+ * {@code geolightning_models.py}, whose {@code load("model.json")} rebuilds any of them in PyTorch.
  */
-@Command(name = "export", description = "Write a trained ResNet for Python: torchvision-named weights (.npz or"
-        + " .safetensors) and a model card (model.json: architecture, bands, classes, normalisation).")
+@Command(name = "export", description = "Write a trained model for Python: its weights as a PyTorch state dict (.npz"
+        + " or .safetensors; torchvision's names for resnet18/34/50), a model card (model.json: architecture and"
+        + " options, bands, classes, normalisation) and geolightning_models.py, whose load('model.json') rebuilds the"
+        + " model in PyTorch.")
 final class ExportCommand implements Callable<Integer> {
 
     @Option(names = "--checkpoint", required = true, paramLabel = "CKPT", description = "Checkpoint (.ckpt) from train.")
@@ -54,7 +57,7 @@ final class ExportCommand implements Callable<Integer> {
                     + " folder");
         }
         for (Path existing : List.of(out.resolve("model." + format.toLowerCase(java.util.Locale.ROOT)),
-                out.resolve("model.json"))) {
+                out.resolve("model.json"), out.resolve(ModelExport.MODULE))) {
             if (Files.exists(existing) && !overwrite) {
                 throw new CliException(existing + ": exists; pass --overwrite to replace it or choose another --out");
             }

@@ -7,6 +7,8 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.pooling.Pool;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The land-use CNN: a chip classifier sized for a couple of CPU cores. {@code stages} times
@@ -24,6 +26,50 @@ public final class LandUseCnn {
      * @return the network
      */
     public static Block build(ModelSpec spec) {
+        Options o = options(spec);
+        SequentialBlock net = new SequentialBlock();
+        int channels = o.width();
+        for (int s = 0; s < o.stages(); s++) {
+            for (int c = 0; c < o.convsPerStage(); c++) {
+                net.add(Layers.convBnRelu(channels, 3, 1));
+            }
+            net.add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)));
+            channels = Math.min(channels * 2, 512);
+        }
+        net.add(Pool.globalAvgPool2dBlock()).add(Blocks.batchFlattenBlock());
+        if (o.dropout() > 0) {
+            net.add(Dropout.builder().optRate((float) o.dropout()).build());
+        }
+        net.add(Linear.builder().setUnits(spec.classes()).build());
+        return net;
+    }
+
+    /**
+     * The network's options, defaults filled in and checked.
+     *
+     * @param width channels of the first stage
+     * @param stages conv + pooling stages
+     * @param convsPerStage convolutions per stage
+     * @param dropout dropout rate before the linear layer
+     */
+    public record Options(int width, int stages, int convsPerStage, double dropout) {
+        /** @return the options by their YAML names (model.options), for a model card */
+        public Map<String, Object> toMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("width", width);
+            m.put("stages", stages);
+            m.put("convsPerStage", convsPerStage);
+            m.put("dropout", dropout);
+            return m;
+        }
+    }
+
+    /**
+     * @param spec the model spec
+     * @return its options (width, stages, convsPerStage, dropout), defaults filled in
+     * @throws ModelException one line naming a bad option, or chips too small for the stages
+     */
+    public static Options options(ModelSpec spec) {
         int width = width(spec);
         int stages = positive(spec, "stages", 4);
         int convs = positive(spec, "convsPerStage", 1);
@@ -36,21 +82,7 @@ public final class LandUseCnn {
                     + " stages; tile chips of at least " + (1 << stages) + " px (--chip, data.chipSize) or use fewer"
                     + " stages (model.options.stages)");
         }
-        SequentialBlock net = new SequentialBlock();
-        int channels = width;
-        for (int s = 0; s < stages; s++) {
-            for (int c = 0; c < convs; c++) {
-                net.add(Layers.convBnRelu(channels, 3, 1));
-            }
-            net.add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)));
-            channels = Math.min(channels * 2, 512);
-        }
-        net.add(Pool.globalAvgPool2dBlock()).add(Blocks.batchFlattenBlock());
-        if (dropout > 0) {
-            net.add(Dropout.builder().optRate((float) dropout).build());
-        }
-        net.add(Linear.builder().setUnits(spec.classes()).build());
-        return net;
+        return new Options(width, stages, convs, dropout);
     }
 
     /**

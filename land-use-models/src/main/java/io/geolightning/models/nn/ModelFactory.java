@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.initializer.XavierInitializer;
+import java.util.Map;
 
 /** Builds the network a {@link ModelSpec} describes, so a checkpoint can rebuild its network. */
 public final class ModelFactory {
@@ -33,6 +34,20 @@ public final class ModelFactory {
         };
         NativeCpuGuard.forModel(block); // the first network decides the oneDNN ISA cap, before any convolution runs
         return block;
+    }
+
+    /**
+     * @param spec a spec
+     * @return the options its network is built with, defaults filled in, by their YAML names (empty for the ResNet
+     *     classifiers, which have none): what a model card needs to rebuild the network elsewhere
+     */
+    public static Map<String, Object> resolvedOptions(ModelSpec spec) {
+        return switch (spec.architecture()) {
+            case CNN -> LandUseCnn.options(spec).toMap();
+            case RESNET18, RESNET34, RESNET50 -> Map.of();
+            case UNET -> UNet.options(spec).toMap();
+            case UNET_RESNET18, UNET_RESNET34, UNET_RESNET50 -> ResNetUNet.options(spec).toMap();
+        };
     }
 
     /**

@@ -12,7 +12,9 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * U-Net whose encoder is a torchvision-layout ResNet (18, 34 or 50), the segmentation_models_pytorch {@code Unet}
@@ -78,13 +80,39 @@ public final class ResNetUNet extends AbstractBlock {
      * @return the network
      */
     public static ResNetUNet build(ModelSpec spec) {
+        Options o = options(spec);
+        return new ResNetUNet(ResNet.layers(spec.architecture()), ResNet.usesBottleneck(spec.architecture()),
+                spec.classes(), o.decoderWidth(), o.upsampling());
+    }
+
+    /**
+     * The network's options, defaults filled in.
+     *
+     * @param decoderWidth channels of the last decoder block
+     * @param upsampling bilinear or nearest
+     */
+    public record Options(int decoderWidth, Upsampling upsampling) {
+        /** @return the options by their YAML names (model.options), for a model card */
+        public Map<String, Object> toMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("decoderWidth", decoderWidth);
+            m.put("upsampling", upsampling.id());
+            return m;
+        }
+    }
+
+    /**
+     * @param spec the spec (architecture unet_resnet18/34/50; options decoderWidth, upsampling)
+     * @return its options, defaults filled in (the constructor checks them)
+     * @throws ModelException when the chips are too small for the encoder
+     */
+    public static Options options(ModelSpec spec) {
         if (spec.chipSize() < 32) {
             throw new ModelException("chips of " + spec.chipSize() + " px are too small for "
                     + spec.architecture().id() + " (its encoder downsamples 32 times); tile chips of at least 32 px"
                     + " (--chip, data.chipSize)");
         }
-        return new ResNetUNet(ResNet.layers(spec.architecture()), ResNet.usesBottleneck(spec.architecture()),
-                spec.classes(), spec.intOption("decoderWidth", 16),
+        return new Options(spec.intOption("decoderWidth", 16),
                 Upsampling.parse(spec.stringOption("upsampling", "bilinear")));
     }
 

@@ -13,7 +13,9 @@ import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * U-Net segmenter for any number of bands and classes. Encoder: {@code depth + 1} levels of
@@ -66,14 +68,41 @@ public final class UNet extends AbstractBlock {
      * @return the network
      */
     public static UNet build(ModelSpec spec) {
+        Options o = options(spec);
+        return new UNet(spec.classes(), o.width(), o.depth(), o.upsampling());
+    }
+
+    /**
+     * The network's options, defaults filled in and checked.
+     *
+     * @param width channels of the first level
+     * @param depth 2x downsamplings
+     * @param upsampling how decoder features are enlarged
+     */
+    public record Options(int width, int depth, Upsampling upsampling) {
+        /** @return the options by their YAML names (model.options), for a model card */
+        public Map<String, Object> toMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("width", width);
+            m.put("depth", depth);
+            m.put("upsampling", upsampling.id());
+            return m;
+        }
+    }
+
+    /**
+     * @param spec the spec (options width, depth, upsampling)
+     * @return its options, defaults filled in
+     * @throws ModelException one line naming a bad option, or chips too small for the depth
+     */
+    public static Options options(ModelSpec spec) {
         int depth = spec.intOption("depth", 4);
         if (spec.chipSize() < (1 << depth)) {
             throw new ModelException("chips of " + spec.chipSize() + " px are too small for a U-Net of depth " + depth
                     + "; tile chips of at least " + (1 << depth) + " px (--chip, data.chipSize) or use a smaller depth"
                     + " (model.options.depth)");
         }
-        return new UNet(spec.classes(), LandUseCnn.width(spec), depth,
-                Upsampling.parse(spec.stringOption("upsampling", "bilinear")));
+        return new Options(LandUseCnn.width(spec), depth, Upsampling.parse(spec.stringOption("upsampling", "bilinear")));
     }
 
     private static int channels(int width, int level) {

@@ -37,6 +37,11 @@ public enum Upsampling {
         };
     }
 
+    /** @return the option value that names this mode (bilinear, nearest, pixelshuffle) */
+    public String id() {
+        return name().toLowerCase(Locale.ROOT).replace("_", "");
+    }
+
     /**
      * Resizes an N x C x H x W array to N x C x height x width by interpolation.
      *

@@ -33,7 +33,7 @@ public final class ModelCard {
     /** The value of {@code format}, up to its version. */
     public static final String FORMAT = "geolightning-model-card/";
     private static final Set<String> KEYS = Set.of("format", "task", "bands", "classes", "classNames", "chipSize",
-            "normalization", "outputsProbabilities", "architecture", "layout", "weights", "python");
+            "normalization", "outputsProbabilities", "architecture", "layout", "options", "weights", "python");
 
     private ModelCard() {
     }

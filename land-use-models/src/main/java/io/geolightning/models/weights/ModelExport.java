@@ -3,23 +3,30 @@ package io.geolightning.models.weights;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
 import io.geolightning.foundation.AtomicFiles;
 import io.geolightning.models.nn.ModelException;
+import io.geolightning.models.nn.ModelFactory;
 import io.geolightning.models.tasks.LandUseTask;
 import io.geolightning.models.tasks.TaskSettings;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * Writes a trained ResNet for Python: its weights under torchvision's names (a state dict torchvision's
- * {@code load_state_dict} accepts strictly, {@code num_batches_tracked} included) as {@code .npz} or
- * {@code .safetensors}, and a model card ({@code model.json}: architecture, bands, classes, class names, chip size,
- * the input normalisation) saying how to build and feed the network. Both files appear atomically.
+ * Writes a trained network for Python: its weights as a PyTorch state dict ({@code load_state_dict} accepts it
+ * strictly, {@code num_batches_tracked} included) in {@code .npz} or {@code .safetensors}, a model card
+ * ({@code model.json}: task, architecture and its options, bands, classes, class names, chip size, the input
+ * normalisation) and {@code geolightning_models.py}, the networks in PyTorch. The ResNet classifiers are written under
+ * torchvision's names (torchvision's own models load them); the CNN and the U-Nets under the names of that module's
+ * classes ({@link PyTorchNames}), whose {@code load("model.json")} rebuilds any exported model. The files appear
+ * atomically.
  */
 public final class ModelExport {
 
@@ -53,30 +60,32 @@ public final class ModelExport {
         }
     }
 
+    /** The PyTorch module file written beside the weights (a resource of this package). */
+    public static final String MODULE = "geolightning_models.py";
+
     private ModelExport() {
     }
 
     /**
-     * @param task a trained ResNet task
+     * @param task a trained task
      * @param dir the folder to write into (created)
      * @param format the weights' format
-     * @return the weights file and the model card
-     * @throws ModelException when the network is not a ResNet, or the files cannot be written
+     * @return the weights file, the model card and the PyTorch module file
+     * @throws ModelException when the files cannot be written
      */
     public static List<Path> export(LandUseTask task, Path dir, Format format) {
         TaskSettings s = task.settings();
-        if (!s.model().architecture().id().startsWith("resnet")) {
-            throw new ModelException("export writes torchvision ResNets (resnet18, resnet34, resnet50); this model is a "
-                    + s.model().architecture().id() + "; use its TorchScript or the .ckpt instead");
-        }
+        boolean torchvision = torchvision(s);
+        Map<String, Parameter> names = torchvision ? TorchvisionNames.of(task.getBlock())
+                : PyTorchNames.of(task.getBlock());
         try (NDManager m = NDManager.newBaseManager()) {
             NDList list = new NDList();
-            PretrainedWeights.tensors(task.getBlock()).forEach((name, array) -> {
-                NDArray copy = array.duplicate();
+            names.forEach((name, parameter) -> {
+                NDArray copy = parameter.getArray().duplicate();
                 copy.attach(m);
                 copy.setName(name);
                 list.add(copy);
-                if (name.endsWith(".running_var")) { // torchvision's load_state_dict expects the BN step counter
+                if (name.endsWith(".running_var")) { // PyTorch's load_state_dict expects the BN step counter
                     NDArray steps = m.create(0L);
                     steps.setName(name.substring(0, name.length() - "running_var".length()) + "num_batches_tracked");
                     list.add(steps);
@@ -85,22 +94,43 @@ public final class ModelExport {
             Files.createDirectories(dir);
             Path weights = dir.resolve("model." + format.extension);
             Path card = dir.resolve("model.json");
+            Path module = dir.resolve(MODULE);
             AtomicFiles.write(weights, out -> list.encode(out, format.encoding));
+            try (InputStream in = ModelExport.class.getResourceAsStream(MODULE)) {
+                AtomicFiles.write(module, out -> in.transferTo(out));
+            }
             AtomicFiles.writeString(card, card(s, weights.getFileName().toString(), format));
-            return List.of(weights, card);
+            return List.of(weights, card, module);
         } catch (IOException e) {
             throw new ModelException(dir + ": cannot write the export (" + e.getMessage() + "); choose a writable"
                     + " --out folder", e);
         }
     }
 
+    private static boolean torchvision(TaskSettings s) {
+        return s.model().architecture().id().startsWith("resnet");
+    }
+
     private static String card(TaskSettings s, String weights, Format format) {
         String arch = s.model().architecture().id();
+        boolean torchvision = torchvision(s);
+        String options = ModelFactory.resolvedOptions(s.model()).entrySet().stream()
+                .map(e -> quote(e.getKey()) + ": " + (e.getValue() instanceof String v ? quote(v) : e.getValue()))
+                .collect(Collectors.joining(", ", "{", "}"));
+        String python = torchvision
+                ? "m = torchvision.models." + arch + "(num_classes=" + s.model().classes() + ")"
+                + (s.model().bands() == 3 ? "" : "; m.conv1 = torch.nn.Conv2d(" + s.model().bands()
+                + ", 64, 7, 2, 3, bias=False)") + "; m.load_state_dict(" + (format == Format.NPZ
+                ? "{k: torch.from_numpy(v) for k, v in numpy.load('" + weights + "').items()}"
+                : "safetensors.torch.load_file('" + weights + "')") + "); m.eval(); x = (pixels - mean) / std per band"
+                : "import geolightning_models; m = geolightning_models.load('model.json'); x = (pixels - mean) / std"
+                + " per band";
         return "{\n"
                 + "  \"format\": \"geolightning-model-card/1\",\n"
-                + "  \"task\": \"classification\",\n"
+                + "  \"task\": \"" + s.model().kind().name().toLowerCase(Locale.ROOT) + "\",\n"
                 + "  \"architecture\": \"" + arch + "\",\n"
-                + "  \"layout\": \"torchvision\",\n"
+                + "  \"layout\": \"" + (torchvision ? "torchvision" : "geolightning") + "\",\n"
+                + "  \"options\": " + options + ",\n"
                 + "  \"weights\": \"" + weights + "\",\n"
                 + "  \"bands\": " + s.model().bands() + ",\n"
                 + "  \"classes\": " + s.model().classes() + ",\n"
@@ -109,12 +139,7 @@ public final class ModelExport {
                 + "  \"chipSize\": " + s.model().chipSize() + ",\n"
                 + "  \"normalization\": {\"mean\": " + numbers(s.normalization().mean()) + ", \"std\": "
                 + numbers(s.normalization().std()) + "},\n"
-                + "  \"python\": \"m = torchvision.models." + arch + "(num_classes=" + s.model().classes() + ")"
-                + (s.model().bands() == 3 ? "" : "; m.conv1 = torch.nn.Conv2d(" + s.model().bands()
-                + ", 64, 7, 2, 3, bias=False)") + "; m.load_state_dict(" + (format == Format.NPZ
-                ? "{k: torch.from_numpy(v) for k, v in numpy.load('" + weights + "').items()}"
-                : "safetensors.torch.load_file('" + weights + "')") + "); m.eval(); x = (pixels - mean) / std per"
-                + " band\"\n"
+                + "  \"python\": " + quote(python) + "\n"
                 + "}\n";
     }
 

@@ -88,7 +88,8 @@ final class TorchvisionNames {
         }
     }
 
-    private static String torchName(String djl) {
+    /** @return torchvision's name of a DJL parameter name (batch norm's gamma, beta, running statistics) */
+    static String torchName(String djl) {
         return switch (djl) {
             case "gamma" -> "weight";
             case "beta" -> "bias";

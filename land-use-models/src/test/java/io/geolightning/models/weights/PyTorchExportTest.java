@@ -1,0 +1,116 @@
+package io.geolightning.models.weights;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
+import io.geolightning.foundation.AtomicFiles;
+import io.geolightning.models.nn.Architecture;
+import io.geolightning.models.nn.ModelSpec;
+import io.geolightning.models.tasks.LandUseTask;
+import io.geolightning.models.tasks.TaskSettings;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code export} of the networks torchvision has no model for (the CNN, the U-Net in each upsampling mode, the U-Net
+ * with a ResNet encoder), loaded in PyTorch 1.13 (Debian's) by the {@code geolightning_models.py} the export writes:
+ * its {@code load("model.json")} accepts the weights strictly and its eval forward gives GeoLightning's logits, on
+ * odd image sizes too and with non-trivial batch-norm statistics.
+ */
+class PyTorchExportTest {
+    @TempDir
+    Path tmp;
+
+    private record Case(String name, ModelSpec spec, Shape input) {
+    }
+
+    @Test
+    void pythonRebuildsEveryExportedNetwork() throws Exception {
+        List<Case> cases = List.of(
+                new Case("cnn", ModelSpec.of(Architecture.CNN, 4, 5, 32).withOption("width", 16)
+                        .withOption("stages", 3).withOption("convsPerStage", 2), new Shape(3, 4, 32, 40)),
+                new Case("unet-bilinear", ModelSpec.of(Architecture.UNET, 3, 3, 32).withOption("width", 16)
+                        .withOption("depth", 3), new Shape(2, 3, 37, 45)),
+                new Case("unet-nearest", ModelSpec.of(Architecture.UNET, 2, 4, 32).withOption("width", 16)
+                        .withOption("depth", 2).withOption("upsampling", "nearest"), new Shape(2, 2, 30, 33)),
+                new Case("unet-pixelshuffle", ModelSpec.of(Architecture.UNET, 3, 2, 32).withOption("width", 16)
+                        .withOption("depth", 3).withOption("upsampling", "pixelshuffle"), new Shape(2, 3, 35, 32)),
+                new Case("unet_resnet18", ModelSpec.of(Architecture.UNET_RESNET18, 4, 3, 64)
+                        .withOption("decoderWidth", 16), new Shape(2, 4, 64, 70)),
+                new Case("unet_resnet34-nearest", ModelSpec.of(Architecture.UNET_RESNET34, 3, 2, 32)
+                        .withOption("decoderWidth", 8).withOption("upsampling", "nearest"), new Shape(1, 3, 45, 33)));
+        Random random = new Random(7);
+        try (NDManager m = NDManager.newBaseManager()) {
+            for (Case c : cases) {
+                try (LandUseTask task = LandUseTask.create(TaskSettings.of(c.spec()))) {
+                    randomizeBatchNorm(task, random);
+                    NDArray x = m.randomNormal(c.input());
+                    NDArray y = task.getBlock().forward(new ParameterStore(m, false), new NDList(x), false)
+                            .singletonOrThrow();
+                    Path dir = tmp.resolve(c.name());
+                    List<Path> written = ModelExport.export(task, dir, ModelExport.Format.NPZ);
+                    assertEquals(List.of("model.npz", "model.json", ModelExport.MODULE),
+                            written.stream().map(p -> p.getFileName().toString()).toList());
+                    x.setName("x");
+                    y.setName("y");
+                    AtomicFiles.write(dir.resolve("io.npz"), out -> new NDList(x, y).encode(out, NDList.Encoding.NPZ));
+                }
+            }
+        }
+        String script = String.join("\n",
+                "import sys, os, numpy as np, torch",
+                "worst = 0.0",
+                "for case in sys.argv[1:]:",
+                "    sys.path.insert(0, case)",
+                "    import geolightning_models",
+                "    model = geolightning_models.load(os.path.join(case, 'model.json'))",
+                "    io = np.load(os.path.join(case, 'io.npz'))",
+                "    with torch.no_grad():",
+                "        y = model(torch.from_numpy(io['x'])).numpy()",
+                "    assert y.shape == io['y'].shape, (case, y.shape, io['y'].shape)",
+                "    d = float(np.abs(y - io['y']).max() / max(1.0, np.abs(io['y']).max()))",
+                "    print(os.path.basename(case), y.shape, d)",
+                "    worst = max(worst, d)",
+                "    sys.path.pop(0); del sys.modules['geolightning_models']",
+                "sys.exit(0 if worst <= 1e-4 else 1)");
+        List<String> command = new ArrayList<>(List.of("/usr/bin/python3", "-c", script));
+        cases.forEach(c -> command.add(tmp.resolve(c.name()).toString()));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(300, TimeUnit.SECONDS), "python finished");
+        assertEquals(0, p.exitValue(), "PyTorch's forward of each export against GeoLightning's: " + log);
+        assertTrue(Files.readString(tmp.resolve("unet-nearest/model.json")).contains(
+                "\"options\": {\"width\": 16, \"depth\": 2, \"upsampling\": \"nearest\"}"));
+    }
+
+    /** Running statistics, scales and shifts away from their initial 0/1, so eval-mode batch norm is tested. */
+    private static void randomizeBatchNorm(LandUseTask task, Random random) {
+        for (Pair<String, Parameter> p : task.getBlock().getParameters()) {
+            String name = p.getKey();
+            NDArray a = p.getValue().getArray();
+            float[] v = new float[(int) a.size()];
+            for (int i = 0; i < v.length; i++) {
+                double g = random.nextGaussian();
+                v[i] = (float) (name.endsWith("runningVar") || name.endsWith("gamma") ? 0.5 + Math.abs(g)
+                        : name.endsWith("runningMean") || name.endsWith("beta") ? 0.2 * g : Double.NaN);
+            }
+            if (!Float.isNaN(v.length == 0 ? Float.NaN : v[0])) {
+                a.set(v);
+            }
+        }
+    }
+}
