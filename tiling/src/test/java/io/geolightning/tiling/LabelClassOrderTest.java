@@ -10,13 +10,13 @@ import org.gdal.ogr.ogrConstants;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Classes derived from a label field's values: numbers by value, text as text. */
+/** Classes derived from a label field's values: numbers by value, text in natural order (digit runs by value). */
 class LabelClassOrderTest {
     @TempDir
     Path tmp;
 
     @Test
-    void numericLabelValuesSortByNumberAndTextAsText() {
+    void numericLabelValuesSortByNumberAndTextInNaturalOrder() {
         List<String> squares = List.of(LabelLayers.olindaSquare(-3000, 0, 1000), LabelLayers.olindaSquare(0, 0, 1000),
                 LabelLayers.olindaSquare(3000, 0, 1000), LabelLayers.olindaSquare(0, 3000, 1000));
         Path ints = LabelLayers.write(tmp.resolve("ints.gpkg"), "ints", 31985, "code", ogrConstants.OFTInteger,
@@ -30,6 +30,10 @@ class LabelClassOrderTest {
                 .classNames());
         Path text = LabelLayers.write(tmp.resolve("text.gpkg"), "text", 31985, "code", ogrConstants.OFTString,
                 squares, List.of("10", "2", "1", "2"));
-        assertEquals(List.of("1", "10", "2"), LabelSet.load(LabelConfig.classification(text, "code")).classNames());
+        assertEquals(List.of("1", "2", "10"), LabelSet.load(LabelConfig.classification(text, "code")).classNames());
+        Path names = LabelLayers.write(tmp.resolve("names.gpkg"), "names", 31985, "code", ogrConstants.OFTString,
+                squares, List.of("zone 10", "zone 9", "Forest", "zone 9"));
+        assertEquals(List.of("Forest", "zone 9", "zone 10"), LabelSet.load(LabelConfig.classification(names, "code"))
+                .classNames());
     }
 }
