@@ -9,7 +9,8 @@ GeoLightning's do (same layers, padding, pooling, interpolation and concatenatio
 
 gives the checkpoint's logits: N x classes for classifiers, N x classes x H x W for segmenters. The ResNet
 classifiers are plain torchvision models; the U-Net with a ResNet encoder holds a torchvision ResNet as its
-`encoder`. Needs torch and torchvision (any version since 1.13 / 0.14), numpy, and safetensors for .safetensors.
+`encoder`. Needs torch and torchvision (any version since 1.13 / 0.14) and numpy; .safetensors files are read with
+the safetensors package where it is installed, else with numpy.
 """
 import json
 import os
@@ -148,6 +149,32 @@ class ResNetUNet(nn.Module):
         return self.head(x)
 
 
+_SAFETENSORS_TYPES = {"F64": "<f8", "F32": "<f4", "F16": "<f2", "I64": "<i8", "I32": "<i4", "I16": "<i2", "I8": "i1",
+                      "U8": "u1", "BOOL": "?"}
+
+
+def _read_safetensors(path):
+    """A .safetensors file's tensors by name: safetensors.torch.load_file where the package is installed, else read
+    with numpy (the format: an 8-byte little-endian header length, a JSON header of dtypes, shapes and offsets, then
+    the raw little-endian data)."""
+    try:
+        import safetensors.torch
+        return safetensors.torch.load_file(path)
+    except ImportError:
+        pass
+    import numpy
+    with open(path, "rb") as f:
+        header = json.loads(f.read(int.from_bytes(f.read(8), "little")))
+        data = f.read()
+    state = {}
+    for name, t in header.items():
+        if name != "__metadata__":
+            start, end = t["data_offsets"]
+            array = numpy.frombuffer(data[start:end], dtype=_SAFETENSORS_TYPES[t["dtype"]]).reshape(t["shape"])
+            state[name] = torch.from_numpy(array.copy())
+    return state
+
+
 def build(card):
     """The network a model card (a dict, or the path of model.json) describes, with fresh weights."""
     if not isinstance(card, dict):
@@ -177,8 +204,7 @@ def load(card_path):
         card = json.load(f)
     weights = os.path.join(os.path.dirname(os.path.abspath(card_path)), card["weights"])
     if weights.endswith(".safetensors"):
-        import safetensors.torch
-        state = safetensors.torch.load_file(weights)
+        state = _read_safetensors(weights)
     else:
         import numpy
         state = {k: torch.from_numpy(v) for k, v in numpy.load(weights).items()}

@@ -27,9 +27,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code export} of the networks torchvision has no model for (the CNN, the U-Net in each upsampling mode, the U-Net
- * with a ResNet encoder), loaded in PyTorch 1.13 (Debian's) by the {@code geolightning_models.py} the export writes:
- * its {@code load("model.json")} accepts the weights strictly and its eval forward gives GeoLightning's logits, on
- * odd image sizes too and with non-trivial batch-norm statistics.
+ * with a ResNet encoder) and of a ResNet (torchvision's names, 6 bands), loaded in PyTorch 1.13 (Debian's) by the
+ * {@code geolightning_models.py} the export writes: its {@code load("model.json")} accepts the weights strictly and its
+ * eval forward gives GeoLightning's logits, on odd image sizes too and with non-trivial batch-norm statistics, from
+ * {@code .npz} and {@code .safetensors} files.
  */
 class PyTorchExportTest {
     @TempDir
@@ -52,8 +53,10 @@ class PyTorchExportTest {
                 new Case("unet_resnet18", ModelSpec.of(Architecture.UNET_RESNET18, 4, 3, 64)
                         .withOption("decoderWidth", 16), new Shape(2, 4, 64, 70)),
                 new Case("unet_resnet34-nearest", ModelSpec.of(Architecture.UNET_RESNET34, 3, 2, 32)
-                        .withOption("decoderWidth", 8).withOption("upsampling", "nearest"), new Shape(1, 3, 45, 33)));
+                        .withOption("decoderWidth", 8).withOption("upsampling", "nearest"), new Shape(1, 3, 45, 33)),
+                new Case("resnet18", ModelSpec.of(Architecture.RESNET18, 6, 7, 32), new Shape(2, 6, 32, 36)));
         Random random = new Random(7);
+        boolean safetensors = false; // every other case, read by the module's own reader (Debian has no safetensors)
         try (NDManager m = NDManager.newBaseManager()) {
             for (Case c : cases) {
                 try (LandUseTask task = LandUseTask.create(TaskSettings.of(c.spec()))) {
@@ -62,8 +65,11 @@ class PyTorchExportTest {
                     NDArray y = task.getBlock().forward(new ParameterStore(m, false), new NDList(x), false)
                             .singletonOrThrow();
                     Path dir = tmp.resolve(c.name());
-                    List<Path> written = ModelExport.export(task, dir, ModelExport.Format.NPZ);
-                    assertEquals(List.of("model.npz", "model.json", ModelExport.MODULE),
+                    ModelExport.Format format = safetensors ? ModelExport.Format.SAFETENSORS : ModelExport.Format.NPZ;
+                    safetensors = !safetensors;
+                    List<Path> written = ModelExport.export(task, dir, format);
+                    assertEquals(List.of("model." + format.name().toLowerCase(java.util.Locale.ROOT), "model.json",
+                                    ModelExport.MODULE),
                             written.stream().map(p -> p.getFileName().toString()).toList());
                     x.setName("x");
                     y.setName("y");
