@@ -52,9 +52,18 @@ final class ExportCommand implements Callable<Integer> {
             throw checks.usage(e.getMessage());
         }
         checks.localOutput("--out", out);
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw checks.usage("--out " + out + ": is a file; pass a folder to write model." + f.name()
+                    .toLowerCase(java.util.Locale.ROOT) + ", model.json and " + ModelExport.MODULE + " into");
+        }
         if (!Files.isRegularFile(checkpoint)) {
             throw new CliException(checkpoint + ": checkpoint file not found; pass a .ckpt from a run's checkpoints/"
                     + " folder");
+        }
+        String name = checkpoint.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        if (name.endsWith(".pt") || name.endsWith(".pth") || name.endsWith(".torchscript")) {
+            throw new CliException(checkpoint + ": a PyTorch file, not a GeoLightning checkpoint; export converts a"
+                    + " .ckpt written by train (a TorchScript .pt loads in Python as it is, with torch.jit.load)");
         }
         for (Path existing : List.of(out.resolve("model." + format.toLowerCase(java.util.Locale.ROOT)),
                 out.resolve("model.json"), out.resolve(ModelExport.MODULE))) {

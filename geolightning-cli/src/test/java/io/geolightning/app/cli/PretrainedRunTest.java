@@ -96,6 +96,16 @@ class PretrainedRunTest {
         assertTrue(py.waitFor(120, TimeUnit.SECONDS));
         assertEquals(0, py.exitValue(), "torchvision with the exported weights: " + pyOut);
         torchScriptFromTheExport(ckpt, export.resolve("model.pt"));
+        CliRun fromPt = CliRun.of("export", "--checkpoint", export.resolve("model.pt"), "--out", tmp.resolve("pt-out"));
+        assertEquals(1, fromPt.code());
+        assertTrue(fromPt.errorLine().contains("model.pt: a PyTorch file, not a GeoLightning checkpoint; export"
+                + " converts a .ckpt written by train"), fromPt.errorLine());
+        assertFalse(Files.exists(tmp.resolve("pt-out")));
+        Path aFile = Files.writeString(tmp.resolve("a-file"), "kept");
+        CliRun toFile = CliRun.of("export", "--checkpoint", ckpt, "--out", aFile);
+        assertEquals(2, toFile.code());
+        assertTrue(toFile.errorLine().contains("--out " + aFile + ": is a file; pass a folder"), toFile.errorLine());
+        assertEquals("kept", Files.readString(aFile));
         // the CNN has no torchvision model: its card names the options geolightning_models.py rebuilds it with
         CliRun cnn = CliRun.of("export", "--checkpoint", BadInputs.checkpoint(), "--out", tmp.resolve("cnn-export"));
         assertEquals(0, cnn.code(), cnn.err());

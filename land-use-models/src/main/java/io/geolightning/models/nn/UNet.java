@@ -102,7 +102,8 @@ public final class UNet extends AbstractBlock {
                     + "; tile chips of at least " + (1 << depth) + " px (--chip, data.chipSize) or use a smaller depth"
                     + " (model.options.depth)");
         }
-        return new Options(LandUseCnn.width(spec), depth, Upsampling.parse(spec.stringOption("upsampling", "bilinear")));
+        return new Options(LandUseCnn.width(spec), depth,
+                Upsampling.parse(spec.stringOption("upsampling", "bilinear")));
     }
 
     private static int channels(int width, int level) {

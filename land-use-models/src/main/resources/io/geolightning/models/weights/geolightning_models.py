@@ -32,9 +32,8 @@ def _double_conv(cin, cout):
 
 
 def _resize(x, height, width, mode):
-    """Interpolates to height x width ("bilinear": align_corners=False; "nearest"); a no-op at that size already."""
-    if x.shape[2] == height and x.shape[3] == width:
-        return x
+    """Interpolates to height x width ("bilinear": align_corners=False; "nearest"). At the same size both modes return
+    the input exactly, so no test of the sizes is needed, and a traced model resizes for any input size."""
     if mode == "bilinear":
         return F.interpolate(x, size=(height, width), mode="bilinear", align_corners=False)
     return F.interpolate(x, size=(height, width), mode="nearest")
