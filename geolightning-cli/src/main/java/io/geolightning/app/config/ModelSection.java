@@ -15,8 +15,9 @@ import java.util.Map;
  * @param options architecture options, e.g. {@code {width: 16, stages: 3}} (see the models' ModelSpec)
  * @param classWeights one loss weight per class, or empty for equal weights
  * @param ignoreIndex label value excluded from loss and metrics (default 255)
- * @param weights pretrained weights to start from (a torchvision/timm ResNet state dict as .safetensors, .npz or
- *     .pth; for the ResNets and the ResNet U-Nets' encoders), or null to train from scratch
+ * @param weights weights to start from, as .safetensors, .npz or .pth: a torchvision/timm ResNet state dict for the
+ *     ResNets and the ResNet U-Nets' encoders, or what {@code geolightning export} wrote for a network of the same
+ *     architecture and options (any architecture; perhaps trained further in Python); null trains from scratch
  * @param weightsPrefix the prefix of the weights' names ({@code backbone.}), or null to detect it
  * @param normalization the input normalisation the weights expect, instead of the chips' band statistics:
  *     {@code {mean: [...], std: [...], scale: 255}} means {@code (x / scale - mean) / std} per band (one value for
@@ -58,11 +59,6 @@ public record ModelSection(String architecture, Map<String, Object> options, Lis
             normalization(normalization, 0); // checks the values now (the band count is the data's, known later)
         }
         Architecture arch = network(architecture);
-        if (weights != null && !weights.isBlank() && !arch.hasResNetBackbone()) {
-            throw new ConfigException("model.weights: pretrained weights load into resnet18/34/50 and"
-                    + " unet_resnet18/34/50, not " + arch.id() + "; set model.architecture to one of them or remove"
-                    + " model.weights");
-        }
         for (String key : options.keySet()) {
             if (!arch.options().contains(key)) {
                 throw new ConfigException("model.options." + key + ": not an option of " + arch.id() + "; "

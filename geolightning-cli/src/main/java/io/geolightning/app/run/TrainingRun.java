@@ -1,5 +1,6 @@
 package io.geolightning.app.run;
 
+import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.geolightning.app.config.CallbacksSection;
@@ -22,6 +23,7 @@ import io.geolightning.foundation.GeoLightningException.Kind;
 import io.geolightning.app.report.RunFolder;
 import io.geolightning.app.report.RunReport;
 import io.geolightning.app.report.RunSummary;
+import io.geolightning.models.nn.ModelFactory;
 import io.geolightning.models.tasks.LandUseTask;
 import io.geolightning.models.tasks.OptimizerSettings;
 import io.geolightning.models.tasks.TaskSettings;
@@ -90,6 +92,13 @@ public final class TrainingRun {
         TaskSettings settings = settings(data);
         if (config.trainer().ckptPath() != null && !config.trainer().ckptPath().isBlank()) {
             ResumeCheck.requireSameNetwork(config.trainer().ckptPath(), settings);
+        }
+        if (config.model().weights() != null && !config.model().weights().isBlank()) {
+            // weights that do not fit are refused before the run folder is made: loaded once into a scratch network
+            try (NDManager scratch = NDManager.newBaseManager()) {
+                PretrainedWeights.load(ModelFactory.buildInitialized(settings.model(), scratch),
+                        Path.of(config.model().weights()), config.model().weightsPrefix());
+            }
         }
         boolean hasVal = data.hasSamples(Split.VAL);
         if (config.callbacks().earlyStopping().enabled() && !hasVal

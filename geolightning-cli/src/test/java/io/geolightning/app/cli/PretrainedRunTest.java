@@ -139,13 +139,15 @@ class PretrainedRunTest {
         assertTrue(rgbOn6.errorLine().contains("model.normalization.mean has 3 values but the data has 6 bands"),
                 rgbOn6.errorLine());
 
-        Path unet = Files.writeString(tmp.resolve("unet.yaml"), "model: {architecture: unet, weights: " + weights
-                + "}\ndata: {chips: " + tmp.resolve("none") + "}\n");
+        // a plain U-Net takes the weights export wrote for a U-Net, not a ResNet's: refused before any epoch
+        Path unet = Files.writeString(tmp.resolve("unet.yaml"), "name: unet\nruns: " + tmp.resolve("runs")
+                + "\nmodel: {architecture: unet, weights: " + weights + "}\ndata: {raster: " + BadInputs.RASTER
+                + ", labels: " + BadInputs.LABELS + ", labelField: TIPO, mode: segmentation, chipSize: 32}\n");
         CliRun bad = CliRun.of("train", "--config", unet);
-        assertEquals(2, bad.code(), bad.err());
-        assertTrue(bad.errorLine().contains("model.weights: pretrained weights load into resnet18/34/50 and"
-                + " unet_resnet18/34/50, not unet"), bad.errorLine());
-        assertFalse(Files.exists(tmp.resolve("runs/unet")));
+        assertEquals(1, bad.code(), bad.err());
+        assertTrue(bad.errorLine().contains(weights.getFileName() + ": holds no tensors of this network (no"
+                + " 'enc.0.0.0.weight' under any prefix"), bad.errorLine());
+        assertFalse(Files.exists(tmp.resolve("runs/unet/version_0")), "refused before the run folder is made");
     }
 
     /**

@@ -47,11 +47,6 @@ public enum Architecture {
         return id;
     }
 
-    /** @return whether torchvision/timm ResNet weights load into it (the ResNets and the ResNet U-Nets' encoders) */
-    public boolean hasResNetBackbone() {
-        return id.contains("resnet");
-    }
-
     /** @return whether the network classifies chips or segments pixels */
     public LabelTask kind() {
         return kind;

@@ -21,14 +21,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Loads pretrained ResNet weights (torchvision's or timm's names, e.g. TorchGeo's ResNets) from {@code .safetensors},
- * {@code .npz} or a {@code torch.save}d {@code .pth} state dict (read without Python, refusing any pickle global a
- * state dict does not need: {@link TorchPickle}) into a GeoLightning ResNet, as Lightning users load a state dict:
+ * Loads weights from {@code .safetensors}, {@code .npz} or a {@code torch.save}d {@code .pth} state dict (read without
+ * Python, refusing any pickle global a state dict does not need: {@link TorchPickle}) into a GeoLightning network, as
+ * Lightning users load a state dict: pretrained ResNet weights (torchvision's or timm's names, e.g. TorchGeo's
+ * ResNets) into a ResNet or a ResNet U-Net's encoder, or the weights {@code geolightning export} wrote for any network
+ * (its names, {@link WeightLayout}), perhaps trained further in Python, into a network of the same architecture:
  * <ul>
  *   <li>names may carry a prefix ({@code backbone.}, {@code model.}, {@code encoder.}, {@code module.}): detected, or
  *       given;</li>
- *   <li>a classifier ({@code fc}) of another class count, or one the file lacks, keeps its fresh initialisation
- *       (reported);</li>
+ *   <li>a classifier ({@code fc}, or an export's last layer) of another class count, or one the file lacks, keeps its
+ *       fresh initialisation (reported);</li>
  *   <li>a first convolution for another band count is adapted by timm's rule: 1 band sums the RGB kernels, other
  *       counts repeat them and scale by 3 / bands;</li>
  *   <li>any other difference is an error naming the tensor and both shapes; nothing is half loaded (the file is
@@ -37,26 +39,27 @@ import org.slf4j.LoggerFactory;
  */
 public final class PretrainedWeights {
     private static final Logger LOG = LoggerFactory.getLogger(PretrainedWeights.class);
-    private static final List<String> PREFIXES = List.of("", "backbone.", "model.", "encoder.", "module.",
+    static final List<String> PREFIXES = List.of("", "backbone.", "model.", "encoder.", "module.",
             "module.backbone.", "model.backbone.");
 
     private PretrainedWeights() {
     }
 
     /**
-     * @param resnet a GeoLightning ResNet, initialised
+     * @param network a GeoLightning network, initialised
      * @param file {@code .safetensors}, {@code .npz} or {@code .pth}/{@code .pt} weights
      * @param prefix the names' prefix (e.g. {@code backbone.}), or null to detect it
      * @return what was loaded, adapted and re-initialised
-     * @throws ModelException one line naming the file and the fix: unreadable, not a ResNet state dict, a missing
-     *     tensor, or a tensor of the wrong shape
+     * @throws ModelException one line naming the file and the fix: unreadable, not a state dict of this network, a
+     *     missing tensor, or a tensor of the wrong shape
      */
-    public static WeightLoadReport load(Block resnet, Path file, String prefix) {
-        Map<String, Parameter> model = TorchvisionNames.of(resnet);
+    public static WeightLoadReport load(Block network, Path file, String prefix) {
         String name = file.getFileName().toString();
         try (NDManager manager = NDManager.newBaseManager()) {
             Map<String, NDArray> tensors = read(file, manager);
-            String p = prefix != null ? prefix : detectPrefix(tensors, name);
+            WeightLayout layout = WeightLayout.of(network, tensors, prefix, name);
+            Map<String, Parameter> model = layout.names();
+            String p = layout.prefix();
             List<String> loaded = new ArrayList<>();
             List<String> adapted = new ArrayList<>();
             List<String> reinitialised = new ArrayList<>();
@@ -70,26 +73,27 @@ public final class PretrainedWeights {
                 }
                 NDArray src = tensors.get(p + key);
                 Shape want = target.getShape();
-                if (src == null || key.startsWith("fc.") && !src.getShape().equals(want)) {
-                    if (key.startsWith("fc.")) {
+                boolean head = layout.isHead(key);
+                if (src == null || head && !src.getShape().equals(want)) {
+                    if (head) {
                         reinitialised.add(key);
                         continue;
                     }
                     throw new ModelException(name + ": has no tensor '" + p + key + "' for the model's " + shape(want)
-                            + " " + key + "; pass the weights of a torchvision/timm ResNet of the same depth, or the"
-                            + " prefix of its names (model.weightsPrefix)");
+                            + " " + key + "; pass " + layout.expected() + ", or the prefix of its names"
+                            + " (model.weightsPrefix)");
                 }
                 if (src.getShape().equals(want)) {
                     copies.put(e.getValue(), src.toType(DataType.FLOAT32, false).toFloatArray());
                     loaded.add(key);
-                } else if (key.equals("conv1.weight") && sameExceptBands(src.getShape(), want)) {
+                } else if (key.equals(layout.firstConvolution()) && sameExceptBands(src.getShape(), want)) {
                     copies.put(e.getValue(), adaptBands(src.toType(DataType.FLOAT32, false), (int) want.get(1))
                             .toFloatArray());
                     adapted.add(key + " " + shape(src.getShape()) + " -> " + shape(want));
                 } else {
                     throw new ModelException(name + ": tensor '" + p + key + "' is " + shape(src.getShape())
-                            + " but the model's is " + shape(want) + "; pass the weights of a ResNet of the same depth"
-                            + " (only the first convolution's bands and the classifier's classes may differ)");
+                            + " but the model's is " + shape(want) + "; pass " + layout.expected() + " (only the"
+                            + " first convolution's bands and the classifier's classes may differ)");
                 }
             }
             copies.forEach((param, values) -> copyInto(param.getArray(), values));
@@ -157,7 +161,7 @@ public final class PretrainedWeights {
         return out;
     }
 
-    private static String detectPrefix(Map<String, NDArray> tensors, String name) {
+    static String detectPrefix(Map<String, NDArray> tensors, String name) {
         for (String p : PREFIXES) {
             if (tensors.containsKey(p + "conv1.weight") && tensors.containsKey(p + "layer1.0.conv1.weight")) {
                 return p;

@@ -1,6 +1,7 @@
 package io.geolightning.models.weights;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
@@ -12,6 +13,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import io.geolightning.foundation.AtomicFiles;
 import io.geolightning.models.nn.Architecture;
+import io.geolightning.models.nn.ModelException;
 import io.geolightning.models.nn.ModelSpec;
 import io.geolightning.models.tasks.LandUseTask;
 import io.geolightning.models.tasks.TaskSettings;
@@ -101,6 +103,65 @@ class PyTorchExportTest {
         assertEquals(0, p.exitValue(), "PyTorch's forward of each export against GeoLightning's: " + log);
         assertTrue(Files.readString(tmp.resolve("unet-nearest/model.json")).contains(
                 "\"options\": {\"width\": 16, \"depth\": 2, \"upsampling\": \"nearest\"}"));
+    }
+
+    /**
+     * An export loads back as weights ({@code model.weights}): into the same network every tensor, giving the same
+     * logits; into one for other bands and classes with the first convolution adapted and the classifier
+     * re-initialised; a U-Net with a ResNet encoder whole (decoder and head too), not only its encoder; a network of
+     * other options is refused naming the tensor and both shapes.
+     */
+    @Test
+    void exportsLoadBackAsWeights() {
+        ModelSpec unet = ModelSpec.of(Architecture.UNET, 3, 3, 32).withOption("width", 16).withOption("depth", 2);
+        ModelSpec resUnet = ModelSpec.of(Architecture.UNET_RESNET18, 3, 2, 32).withOption("decoderWidth", 8);
+        Random random = new Random(11);
+        try (NDManager m = NDManager.newBaseManager()) {
+            for (ModelSpec spec : List.of(unet, resUnet)) {
+                Path dir = tmp.resolve(spec.architecture().id());
+                NDArray x = m.randomNormal(new Shape(2, 3, 32, 32));
+                NDArray expected;
+                try (LandUseTask source = LandUseTask.create(TaskSettings.of(spec))) {
+                    randomizeBatchNorm(source, random);
+                    expected = source.getBlock().forward(new ParameterStore(m, false), new NDList(x), false)
+                            .singletonOrThrow();
+                    ModelExport.export(source, dir, ModelExport.Format.SAFETENSORS);
+                }
+                try (LandUseTask copy = LandUseTask.create(TaskSettings.of(spec))) {
+                    WeightLoadReport r = PretrainedWeights.load(copy.getBlock(), dir.resolve("model.safetensors"),
+                            null);
+                    assertEquals(copy.getBlock().getParameters().size(), r.loaded().size(), r.summary());
+                    assertTrue(r.adapted().isEmpty() && r.reinitialised().isEmpty(), r.summary());
+                    assertTrue(r.unused().stream().allMatch(k -> k.endsWith("num_batches_tracked")), r.summary());
+                    NDArray got = copy.getBlock().forward(new ParameterStore(m, false), new NDList(x), false)
+                            .singletonOrThrow();
+                    assertEquals(0f, got.sub(expected).abs().max().getFloat(), spec.architecture().id());
+                }
+            }
+            ModelSpec other = ModelSpec.of(Architecture.UNET, 4, 5, 32).withOption("width", 16)
+                    .withOption("depth", 2);
+            try (LandUseTask task = LandUseTask.create(TaskSettings.of(other))) {
+                WeightLoadReport r = PretrainedWeights.load(task.getBlock(), tmp.resolve("unet/model.safetensors"),
+                        null);
+                assertEquals(List.of("enc.0.0.0.weight 16x3x3x3 -> 16x4x3x3"), r.adapted());
+                assertEquals(List.of("head.weight", "head.bias"), r.reinitialised());
+            }
+            ModelSpec wider = ModelSpec.of(Architecture.UNET, 3, 3, 32).withOption("width", 32).withOption("depth", 2);
+            try (LandUseTask task = LandUseTask.create(TaskSettings.of(wider))) {
+                ModelException e = assertThrows(ModelException.class, () -> PretrainedWeights.load(task.getBlock(),
+                        tmp.resolve("unet/model.safetensors"), null));
+                assertTrue(e.getMessage().startsWith("model.safetensors: tensor 'enc.0.0.0.weight' is 16x3x3x3 but the"
+                        + " model's is 32x3x3x3; pass the weights geolightning export wrote for a network of the same"
+                        + " architecture and options"), e.getMessage());
+            }
+            ModelSpec cnn = ModelSpec.of(Architecture.CNN, 3, 3, 32);
+            try (LandUseTask task = LandUseTask.create(TaskSettings.of(cnn))) {
+                ModelException e = assertThrows(ModelException.class, () -> PretrainedWeights.load(task.getBlock(),
+                        tmp.resolve("unet/model.safetensors"), null));
+                assertTrue(e.getMessage().startsWith("model.safetensors: holds no tensors of this network (no"
+                        + " '0.0.weight' under any prefix"), e.getMessage());
+            }
+        }
     }
 
     /** Running statistics, scales and shifts away from their initial 0/1, so eval-mode batch norm is tested. */
