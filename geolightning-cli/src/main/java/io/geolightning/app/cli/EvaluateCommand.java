@@ -106,6 +106,12 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "32", paramLabel = "N", description = "Default: ${DEFAULT-VALUE}.")
     int batchSize;
 
+    @Option(names = "--scene-window", paramLabel = "PIXELS", description = "With --chips, for a segmenter: score the"
+            + " split's chips on predictions of their whole scenes, made as predict makes them in windows of PIXELS"
+            + " (0 = the chip size; automatic overlap, tapered blending), so pixels near a chip's border see the"
+            + " imagery around it. Default: each chip on its own.")
+    Integer sceneWindow;
+
     @Spec
     CommandSpec spec;
 
@@ -149,6 +155,12 @@ final class EvaluateCommand implements Callable<Integer> {
             throw checks.usage("--split " + split + ": splits are a chip store's; --images and --raster score every"
                     + " image or chip");
         }
+        if (sceneWindow != null && chips == null) {
+            throw checks.usage("--scene-window goes with --chips; pass the chip store whose split to score");
+        }
+        if (sceneWindow != null && sceneWindow < 0) {
+            throw checks.usage("--scene-window " + sceneWindow + ": must be at least 0 (0 = the chip size), e.g. 256");
+        }
         if (raster != null && labels == null) {
             throw checks.usage("--raster " + raster + ": pass --labels VECTOR (and --label-field FIELD) to score it");
         }
@@ -172,6 +184,9 @@ final class EvaluateCommand implements Callable<Integer> {
             if (m.rows(s.id()) == 0) {
                 throw new CliException(chips + ": the " + s.id() + " split holds no chip (splits: " + m.rowCounts()
                         + "); pass another --split");
+            }
+            if (sceneWindow != null) {
+                return reportScenes(w, model, s, m);
             }
             data.setup(s == Split.TEST ? Stage.TEST : Stage.FIT);
             ChipBatches loader = switch (s) {
@@ -215,8 +230,30 @@ final class EvaluateCommand implements Callable<Integer> {
             metrics = score(tta ? TestTimeAugmentation.of(model) : model, loader, cm, progress);
         }
         progress.finish();
+        return print(w, model, what, loader.size(), metrics, cm);
+    }
+
+    /** {@code --scene-window}: the split's chips scored on whole-scene predictions ({@link SceneEvaluation}). */
+    private int reportScenes(PrintWriter w, InferenceModel model, Split s, ChipStoreMetadata m) {
+        if (model.signature().kind() != LabelTask.SEGMENTATION) {
+            throw new OptionChecks(spec).usage("--scene-window scores a segmenter's chips on whole-scene"
+                    + " predictions; " + checkpoint.getFileName() + " is a classifier (drop --scene-window)");
+        }
+        ConfusionMatrix cm = new ConfusionMatrix(model.signature().classes(), m.ignoreValue() == null
+                ? ConfusionMatrix.NO_IGNORE : m.ignoreValue());
+        Progress progress = new Progress(LOG, "evaluating " + checkpoint.getFileName() + " on whole scenes", "chips",
+                m.rows(s.id()));
+        int n = SceneEvaluation.score(model, chips, s, SceneEvaluation.options(sceneWindow, batchSize, tta), cm,
+                progress);
+        progress.finish();
+        return print(w, model, chips + " (" + s.id() + " split, on whole-scene predictions in windows of "
+                + (sceneWindow == 0 ? model.signature().chipSize() : sceneWindow) + " px, ", n, metrics(cm), cm);
+    }
+
+    private int print(PrintWriter w, InferenceModel model, String what, long chipCount, Map<String, Double> metrics,
+                      ConfusionMatrix cm) {
         w.printf(Locale.ROOT, "%s%s on %s%d chips)%n", checkpoint.getFileName(), tta ? " with 8-fold test-time"
-                + " augmentation" : "", what, loader.size());
+                + " augmentation" : "", what, chipCount);
         Table t = new Table(w, 22);
         metrics.forEach((k, v) -> t.row(k.replaceFirst("^test_", ""), Numbers.num(v)));
         w.println();
@@ -248,6 +285,11 @@ final class EvaluateCommand implements Callable<Integer> {
                 }
             }
         }
+        return metrics(cm);
+    }
+
+    /** @return accuracy, mean IoU and macro F1 of a confusion matrix */
+    private static Map<String, Double> metrics(ConfusionMatrix cm) {
         Map<String, Double> metrics = new LinkedHashMap<>();
         metrics.put("acc", cm.accuracy());
         metrics.put("miou", cm.meanIoU());

@@ -10,32 +10,45 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.dataset.Batch;
 import io.geolightning.app.report.Numbers;
+import io.geolightning.geo.GeoRaster;
+import io.geolightning.geo.PixelWindow;
 import io.geolightning.models.metrics.ConfusionMatrix;
 import io.geolightning.models.predict.ClassScores;
 import io.geolightning.models.predict.TaskInferenceModel;
 import io.geolightning.tiling.data.LoaderConfig;
 import io.geolightning.tiling.data.SatelliteDataModule;
+import io.geolightning.tiling.splits.Split;
+import io.geolightning.tiling.store.ChipStoreMetadata;
+import io.geolightning.tiling.store.ChipStoreReader;
 import io.geolightning.trainer.Stage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code evaluate --tta} scores what {@code predict --tta} predicts: each chip's per-pixel probabilities averaged
- * over its eight flips and quarter turns, each turned back. A U-Net segmenting Olinda (urban/rural) is trained for two
- * epochs; the expected scores are computed here through the Java API, turning the chips and the probability maps
- * with DJL's own {@code rotate90} and {@code flip} (not the predictor's transform code), and must differ from the
- * plain evaluation's (a U-Net sees context, so the turns change its pixels).
+ * {@code evaluate} of a U-Net segmenting Olinda (urban/rural), trained once for two epochs: {@code --tta} scores what
+ * {@code predict --tta} predicts, each chip's per-pixel probabilities averaged over its eight flips and quarter turns,
+ * each turned back (the expected scores are computed here through the Java API, turning the chips and the probability
+ * maps with DJL's own {@code rotate90} and {@code flip}, not the predictor's transform code, and must differ from the
+ * plain evaluation's: a U-Net sees context, so the turns change its pixels); {@code --scene-window N} scores the
+ * split's chips on the class raster {@code predict --window N} writes for their scene (the expected matrix is computed
+ * here from predict's own output and the chips' masks). Misplaced uses of {@code --scene-window} are usage errors.
  */
-class EvaluateTtaTest {
+class EvaluateSegmenterTest {
 
     @TempDir
-    Path tmp;
+    static Path tmp;
+    private static Path chips;
+    private static Path ckpt;
 
-    @Test
-    void ttaScoresTheMeanOfTheEightTurnsAndFlips() throws Exception {
-        Path chips = tmp.resolve("chips");
+    @BeforeAll
+    static void trainASegmenter() throws Exception {
+        chips = tmp.resolve("chips");
         CliRun tile = CliRun.of("tile", "--raster", BadInputs.RASTER, "--labels", BadInputs.LABELS, "--label-field",
                 "TIPO", "--mode", "segmentation", "--chip", 16, "--stride", 8, "--val", 0.2, "--test", 0.2, "--out",
                 chips);
@@ -45,8 +58,11 @@ class EvaluateTtaTest {
                 "data: {chips: " + chips + ", batchSize: 32}", "trainer: {maxEpochs: 2, numSanityValSteps: 0}", ""));
         CliRun train = CliRun.of("train", "--config", yaml);
         assertEquals(0, train.code(), train.err());
-        Path ckpt = tmp.resolve("runs/seg/version_0/checkpoints/last.ckpt");
+        ckpt = tmp.resolve("runs/seg/version_0/checkpoints/last.ckpt");
+    }
 
+    @Test
+    void ttaScoresTheMeanOfTheEightTurnsAndFlips() throws Exception {
         CliRun plain = CliRun.of("evaluate", "--checkpoint", ckpt, "--chips", chips);
         CliRun tta = CliRun.of("evaluate", "--checkpoint", ckpt, "--chips", chips, "--tta");
         assertEquals(0, plain.code(), plain.err());
@@ -89,6 +105,55 @@ class EvaluateTtaTest {
         assertEquals(Numbers.num(expected.meanIoU()), value(tta.out(), "miou"), tta.out());
         assertNotEquals(value(plain.out(), "miou"), value(tta.out(), "miou"), "the turns changed no score:\n"
                 + plain.out() + "\n" + tta.out());
+    }
+
+    @Test
+    void sceneWindowScoresTheChipsOnPredictsClassRaster() throws Exception {
+        Set<String> tempBefore = evaluationTemps();
+        CliRun scenes = CliRun.of("evaluate", "--checkpoint", ckpt, "--chips", chips, "--scene-window", 32);
+        assertEquals(0, scenes.code(), scenes.err());
+        String header = scenes.out().lines().findFirst().orElseThrow();
+        assertTrue(header.contains("(test split, on whole-scene predictions in windows of 32 px, "), header);
+        assertEquals(tempBefore, evaluationTemps(), "the scene's temporary prediction is deleted");
+
+        Path classes = tmp.resolve("classes.tif");
+        CliRun predict = CliRun.of("predict", "--checkpoint", ckpt, "--raster", BadInputs.RASTER, "--out", classes,
+                "--window", 32);
+        assertEquals(0, predict.code(), predict.err());
+        ChipStoreMetadata meta = ChipStoreReader.open(chips).metadata();
+        ConfusionMatrix expected = new ConfusionMatrix(meta.classNames().size(), meta.ignoreValue() == null
+                ? ConfusionMatrix.NO_IGNORE : meta.ignoreValue());
+        int[] chipCount = {0};
+        try (GeoRaster predicted = GeoRaster.open(classes)) {
+            ChipStoreReader.open(chips).forEach(r -> {
+                if (r.split() == Split.TEST) {
+                    byte[] p = predicted.read(new PixelWindow(r.x(), r.y(), r.width(), r.height()), 1).bytes();
+                    for (int i = 0; i < p.length; i++) {
+                        expected.add(r.mask()[i] & 0xFF, p[i] & 0xFF);
+                    }
+                    chipCount[0]++;
+                }
+            });
+        }
+        assertTrue(header.endsWith(chipCount[0] + " chips)"), header);
+        assertEquals(Numbers.num(expected.accuracy()), value(scenes.out(), "acc"), scenes.out());
+        assertEquals(Numbers.num(expected.meanIoU()), value(scenes.out(), "miou"), scenes.out());
+
+        CliRun noChips = CliRun.of("evaluate", "--checkpoint", ckpt, "--raster", BadInputs.RASTER, "--labels",
+                BadInputs.LABELS, "--label-field", "TIPO", "--scene-window", 32);
+        assertEquals(2, noChips.code());
+        assertTrue(noChips.errorLine().contains("--scene-window goes with --chips"), noChips.errorLine());
+        CliRun negative = CliRun.of("evaluate", "--checkpoint", ckpt, "--chips", chips, "--scene-window", -5);
+        assertEquals(2, negative.code());
+        assertTrue(negative.errorLine().contains("--scene-window -5: must be at least 0"), negative.errorLine());
+    }
+
+    /** @return the evaluation's temporary folders now in the JVM's temporary directory */
+    private static Set<String> evaluationTemps() throws Exception {
+        try (Stream<Path> s = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            return s.map(Path::getFileName).map(Path::toString).filter(n -> n.startsWith("geolightning-evaluate-"))
+                    .collect(Collectors.toSet());
+        }
     }
 
     /** @return the value printed on the row {@code key:} */

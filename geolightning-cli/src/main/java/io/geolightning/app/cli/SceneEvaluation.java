@@ -1,0 +1,111 @@
+package io.geolightning.app.cli;
+
+import io.geolightning.foundation.Progress;
+import io.geolightning.geo.GdalPath;
+import io.geolightning.geo.GeoIOException;
+import io.geolightning.geo.GeoRaster;
+import io.geolightning.geo.PixelWindow;
+import io.geolightning.geo.RasterFormat;
+import io.geolightning.models.metrics.ConfusionMatrix;
+import io.geolightning.models.predict.InferenceModel;
+import io.geolightning.models.predict.PredictOptions;
+import io.geolightning.models.predict.ScenePredictor;
+import io.geolightning.tiling.splits.Split;
+import io.geolightning.tiling.store.ChipStoreReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * {@code evaluate --chips S --scene-window N}: a segmentation split's chips scored on the class rasters of their whole
+ * scenes, predicted as {@code predict} predicts them (windows of N pixels, automatic overlap, tapered blending), so the
+ * pixels near a chip's border see the imagery around the chip, as they do in a prediction, instead of each chip being
+ * classified on its own. The labels are the chips' masks: the pixels scored are exactly those of the chip-by-chip
+ * evaluation. Each scene is predicted once into a temporary GeoTIFF, deleted afterwards.
+ */
+final class SceneEvaluation {
+
+    /** A chip's window and labels. */
+    private record Cell(int x, int y, int width, int height, byte[] mask) {
+    }
+
+    private SceneEvaluation() {
+    }
+
+    /**
+     * @param model a segmenter
+     * @param store the chip store
+     * @param split the split to score
+     * @param options how the scenes are predicted (window, batch size, test-time augmentation)
+     * @param cm receives every labelled pixel of the split's chips
+     * @param progress counts chips
+     * @return the number of chips scored
+     * @throws CliException one line naming a scene that cannot be read or predicted
+     */
+    static int score(InferenceModel model, Path store, Split split, PredictOptions options, ConfusionMatrix cm,
+                     Progress progress) {
+        Map<String, List<Cell>> byScene = new LinkedHashMap<>();
+        ChipStoreReader.open(store).forEach(r -> {
+            if (r.split() == split) {
+                byScene.computeIfAbsent(r.scene(), s -> new ArrayList<>()).add(new Cell(r.x(), r.y(), r.width(),
+                        r.height(), r.mask()));
+            }
+        });
+        int chips = 0;
+        for (Map.Entry<String, List<Cell>> scene : byScene.entrySet()) {
+            Path dir = null;
+            try (GeoRaster in = GeoRaster.open(GdalPath.of(scene.getKey()))) {
+                dir = Files.createTempDirectory("geolightning-evaluate-");
+                Path classes = dir.resolve("classes.tif");
+                new ScenePredictor(model).predict(in, classes, options);
+                try (GeoRaster predicted = GeoRaster.open(classes)) {
+                    for (Cell c : scene.getValue()) {
+                        byte[] p = predicted.read(new PixelWindow(c.x(), c.y(), c.width(), c.height()), 1).bytes();
+                        for (int i = 0; i < p.length; i++) {
+                            int truth = c.mask()[i] & 0xFF;
+                            int guess = p[i] & 0xFF;
+                            if (guess != ScenePredictor.NODATA) { // no data in the scene: the chip-by-chip run scores
+                                cm.add(truth, guess);            // what the model makes of its fill values
+                            }
+                        }
+                    }
+                }
+                chips += scene.getValue().size();
+                progress.add(scene.getValue().size());
+            } catch (GeoIOException e) {
+                throw new CliException(store + ": the scene " + scene.getKey() + " of the " + split.id() + " chips"
+                        + " cannot be read or predicted (" + e.getMessage() + "); score chip by chip (without"
+                        + " --scene-window), or tile again from rasters that stay in place");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } finally {
+                delete(dir);
+            }
+        }
+        return chips;
+    }
+
+    /** @return prediction options for the scenes: GeoTIFF (no overviews), the rest as given */
+    static PredictOptions options(int window, int batchSize, boolean tta) {
+        return PredictOptions.builder().windowSize(window).batchSize(batchSize).tta(tta).format(RasterFormat.GTIFF)
+                .build();
+    }
+
+    private static void delete(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            dir.toFile().deleteOnExit();
+        }
+    }
+}
