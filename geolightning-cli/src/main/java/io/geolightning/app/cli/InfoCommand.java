@@ -30,14 +30,16 @@ import picocli.CommandLine.Spec;
  * geotransform, bounds), vector files (layers, CRS, feature count, fields, extent), chip stores (rows per split,
  * classes, band statistics) and checkpoints (architecture, bands, classes, epoch/step, metrics, hyperparameters).
  */
-@Command(name = "info", description = "Describe a raster, vector file, chip store, checkpoint or TorchScript model.")
+@Command(name = "info", description = "Describe a raster, vector file, chip store, checkpoint, TorchScript model or"
+        + " model card (an export's model.json or folder).")
 final class InfoCommand implements Callable<Integer> {
 
     private static final Set<String> VECTOR_SUFFIXES = Set.of("shp", "gpkg", "geojson", "json", "fgb", "gml", "kml",
             "tab", "mif", "sqlite", "gdb", "geojsonl", "geojsons");
 
     @Parameters(paramLabel = "PATH", description = "A raster (GeoTIFF, ...), vector file (Shapefile, GeoPackage, ...),"
-            + " chip store (.parquet or folder with chips.json), checkpoint (.ckpt) or TorchScript model (.pt); rasters"
+            + " chip store (.parquet or folder with chips.json), checkpoint (.ckpt), TorchScript model (.pt) or model"
+            + " card (model.json, or the folder export wrote); rasters"
             + " and vectors also as GDAL paths (/vsizip/labels.zip/a.shp, /vsicurl/https://host/scene.tif).")
     GdalPath path;
 
@@ -65,6 +67,8 @@ final class InfoCommand implements Callable<Integer> {
             case CHIPS -> new ChipStoreDescriber(out).describe(local);
             case CHECKPOINT -> new CheckpointDescriber(out).describe(local);
             case TORCHSCRIPT -> describeTorchScript(out, local);
+            case MODEL_CARD -> new ModelCardDescriber(out).describe(Files.isDirectory(local)
+                    ? local.resolve("model.json") : local);
             case VECTOR -> describeVectorOrRaster(out, true);
             case RASTER -> describeVectorOrRaster(out, false);
         }
@@ -131,7 +135,7 @@ final class InfoCommand implements Callable<Integer> {
         }
     }
 
-    enum Kind { RASTER, VECTOR, CHIPS, CHECKPOINT, TORCHSCRIPT }
+    enum Kind { RASTER, VECTOR, CHIPS, CHECKPOINT, TORCHSCRIPT, MODEL_CARD }
 
     static Kind kind(Path p) {
         String name = p.getFileName() == null ? "" : p.getFileName().toString().toLowerCase(Locale.ROOT);
@@ -142,14 +146,20 @@ final class InfoCommand implements Callable<Integer> {
             if (name.endsWith(".gdb")) {
                 return Kind.VECTOR;
             }
-            throw new CliException(p + ": a folder, but not a chip store (no chips.json or .parquet files); pass a"
-                    + " raster, vector file, chip store or .ckpt checkpoint");
+            if (ModelCardDescriber.isCard(p.resolve("model.json"))) {
+                return Kind.MODEL_CARD; // a folder export wrote
+            }
+            throw new CliException(p + ": a folder, but not a chip store (no chips.json or .parquet files) nor an"
+                    + " export (no model.json); pass a raster, vector file, chip store or .ckpt checkpoint");
         }
         if (name.endsWith(".parquet")) {
             return Kind.CHIPS;
         }
         if (ModelFiles.isTorchScript(p)) {
             return Kind.TORCHSCRIPT;
+        }
+        if (ModelCardDescriber.isCard(p)) {
+            return Kind.MODEL_CARD;
         }
         if (name.endsWith(".ckpt") || GdalPath.isZip(p) && hasEntry(p, "meta.json")) {
             return Kind.CHECKPOINT;

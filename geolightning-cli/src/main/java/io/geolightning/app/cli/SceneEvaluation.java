@@ -27,8 +27,9 @@ import java.util.stream.Stream;
  * {@code evaluate --chips S --scene-window N}: a segmentation split's chips scored on the class rasters of their whole
  * scenes, predicted as {@code predict} predicts them (windows of N pixels, automatic overlap, tapered blending), so the
  * pixels near a chip's border see the imagery around the chip, as they do in a prediction, instead of each chip being
- * classified on its own. The labels are the chips' masks: the pixels scored are exactly those of the chip-by-chip
- * evaluation. Each scene is predicted once into a temporary GeoTIFF, deleted afterwards.
+ * classified on its own. The labels are the chips' masks: the pixels scored are those of the chip-by-chip evaluation,
+ * less any that predict leaves as no data (the scene's nodata). Each scene is predicted once into a temporary
+ * GeoTIFF, deleted afterwards.
  */
 final class SceneEvaluation {
 
@@ -71,8 +72,8 @@ final class SceneEvaluation {
                         for (int i = 0; i < p.length; i++) {
                             int truth = c.mask()[i] & 0xFF;
                             int guess = p[i] & 0xFF;
-                            if (guess != ScenePredictor.NODATA) { // no data in the scene: the chip-by-chip run scores
-                                cm.add(truth, guess);            // what the model makes of its fill values
+                            if (guess != ScenePredictor.NODATA) { // pixels predict leaves as no data are not scored
+                                cm.add(truth, guess);
                             }
                         }
                     }

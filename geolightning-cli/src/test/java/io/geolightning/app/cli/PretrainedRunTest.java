@@ -8,6 +8,7 @@ import io.geolightning.geo.GeoRaster;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -96,6 +97,12 @@ class PretrainedRunTest {
         assertTrue(py.waitFor(120, TimeUnit.SECONDS));
         assertEquals(0, py.exitValue(), "torchvision with the exported weights: " + pyOut);
         torchScriptFromTheExport(ckpt, export.resolve("model.pt"));
+        for (Path described : List.of(export, export.resolve("model.json"))) { // the folder export wrote, its card
+            CliRun info = CliRun.of("info", described);
+            assertEquals(0, info.code(), info.err());
+            assertTrue(info.out().contains("architecture") && info.out().contains("resnet18 (torchvision names)")
+                    && info.out().contains("model.npz, ") && info.out().contains("2 [RURAL, URBANO]"), info.out());
+        }
         CliRun fromPt = CliRun.of("export", "--checkpoint", export.resolve("model.pt"), "--out", tmp.resolve("pt-out"));
         assertEquals(1, fromPt.code());
         assertTrue(fromPt.errorLine().contains("model.pt: a PyTorch file, not a GeoLightning checkpoint; export"
