@@ -1,6 +1,5 @@
 package io.geolightning.app.cli;
 
-import io.geolightning.app.report.Numbers;
 import io.geolightning.foundation.ExitCodes;
 import io.geolightning.geo.GdalPath;
 import io.geolightning.geo.GeoIOException;
@@ -125,11 +124,7 @@ final class InfoCommand implements Callable<Integer> {
             t.row("model card", card);
             t.row("task", ts.kind().id() + (ts.outputsProbabilities() ? " (outputs probabilities)"
                     : " (outputs logits)"));
-            t.row("bands", ts.bands());
-            t.row("classes", ts.classes() + " " + ts.classNames());
-            t.row("chip size", ts.chipSize() + " pixels");
-            t.row("normalisation", "mean " + Numbers.nums(ts.normalization().mean()) + ", std "
-                    + Numbers.nums(ts.normalization().std()));
+            ModelCardDescriber.inputRows(t, ts);
             t.row("check", "runs on a 1 x " + ts.bands() + " x " + ts.chipSize() + " x " + ts.chipSize()
                     + " input with the card's output shape");
         }

@@ -55,11 +55,7 @@ final class ModelCardDescriber {
                     ? " " + options : "") + (root.has("layout") ? " (" + root.path("layout").asText() + " names)"
                     : ""));
         }
-        t.row("bands", s.bands());
-        t.row("classes", s.classes() + " " + s.classNames());
-        t.row("chip size", s.chipSize() + " pixels");
-        t.row("normalisation", "mean " + Numbers.nums(s.normalization().mean()) + ", std "
-                + Numbers.nums(s.normalization().std()));
+        inputRows(t, s);
         if (root.has("weights")) {
             Path weights = card.toAbsolutePath().resolveSibling(root.path("weights").asText());
             t.row("weights", weights.getFileName() + (Files.isRegularFile(weights) ? ", " + size(weights)
@@ -68,6 +64,15 @@ final class ModelCardDescriber {
         if (root.has("python")) {
             t.row("python", root.path("python").asText());
         }
+    }
+
+    /** The rows a card gives the model's input and output: bands, classes, chip size, normalisation. */
+    static void inputRows(Table t, TorchScriptSpec s) {
+        t.row("bands", s.bands());
+        t.row("classes", s.classes() + " " + s.classNames());
+        t.row("chip size", s.chipSize() + " pixels");
+        t.row("normalisation", "mean " + Numbers.nums(s.normalization().mean()) + ", std "
+                + Numbers.nums(s.normalization().std()));
     }
 
     private static String size(Path file) {
