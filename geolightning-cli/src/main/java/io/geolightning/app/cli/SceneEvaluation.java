@@ -6,11 +6,15 @@ import io.geolightning.geo.GeoIOException;
 import io.geolightning.geo.GeoRaster;
 import io.geolightning.geo.PixelWindow;
 import io.geolightning.geo.RasterFormat;
+import io.geolightning.geo.TargetGrid;
 import io.geolightning.models.metrics.ConfusionMatrix;
 import io.geolightning.models.predict.InferenceModel;
 import io.geolightning.models.predict.PredictOptions;
 import io.geolightning.models.predict.ScenePredictor;
+import io.geolightning.tiling.RegionRaster;
+import io.geolightning.tiling.TilingException;
 import io.geolightning.tiling.splits.Split;
+import io.geolightning.tiling.store.ChipStoreMetadata;
 import io.geolightning.tiling.store.ChipStoreReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,8 +32,8 @@ import java.util.stream.Stream;
  * scenes, predicted as {@code predict} predicts them (windows of N pixels, automatic overlap, tapered blending), so the
  * pixels near a chip's border see the imagery around the chip, as they do in a prediction, instead of each chip being
  * classified on its own. The labels are the chips' masks: the pixels scored are those of the chip-by-chip evaluation,
- * less any that predict leaves as no data (the scene's nodata). Each scene is predicted once into a temporary
- * GeoTIFF, deleted afterwards.
+ * less any that predict leaves as no data (the scene's nodata). Each scene (a file, or a region's mosaic built again
+ * from the tiling's files and grid) is predicted once into a temporary GeoTIFF, deleted afterwards.
  */
 final class SceneEvaluation {
 
@@ -53,7 +57,9 @@ final class SceneEvaluation {
     static int score(InferenceModel model, Path store, Split split, PredictOptions options, ConfusionMatrix cm,
                      Progress progress) {
         Map<String, List<Cell>> byScene = new LinkedHashMap<>();
-        ChipStoreReader.open(store).forEach(r -> {
+        ChipStoreReader reader = ChipStoreReader.open(store);
+        ChipStoreMetadata metadata = reader.metadata();
+        reader.forEach(r -> {
             if (r.split() == split) {
                 byScene.computeIfAbsent(r.scene(), s -> new ArrayList<>()).add(new Cell(r.x(), r.y(), r.width(),
                         r.height(), r.mask()));
@@ -62,10 +68,10 @@ final class SceneEvaluation {
         int chips = 0;
         for (Map.Entry<String, List<Cell>> scene : byScene.entrySet()) {
             Path dir = null;
-            try (GeoRaster in = GeoRaster.open(GdalPath.of(scene.getKey()))) {
+            try (RegionRaster.Opened in = open(scene.getKey(), metadata)) {
                 dir = Files.createTempDirectory("geolightning-evaluate-");
                 Path classes = dir.resolve("classes.tif");
-                new ScenePredictor(model).predict(in, classes, options);
+                new ScenePredictor(model).predict(in.raster(), classes, options);
                 try (GeoRaster predicted = GeoRaster.open(classes)) {
                     for (Cell c : scene.getValue()) {
                         byte[] p = predicted.read(new PixelWindow(c.x(), c.y(), c.width(), c.height()), 1).bytes();
@@ -80,7 +86,7 @@ final class SceneEvaluation {
                 }
                 chips += scene.getValue().size();
                 progress.add(scene.getValue().size());
-            } catch (GeoIOException e) {
+            } catch (GeoIOException | TilingException e) {
                 throw new CliException(store + ": the scene " + scene.getKey() + " of the " + split.id() + " chips"
                         + " cannot be read or predicted (" + e.getMessage() + "); score chip by chip (without"
                         + " --scene-window), or tile again from rasters that stay in place");
@@ -91,6 +97,26 @@ final class SceneEvaluation {
             }
         }
         return chips;
+    }
+
+    /**
+     * @return the raster a chip's scene names: the file itself, or for a region (a mosaic or a band stack, whose chips
+     *     name it {@code <first file>-region.vrt} or {@code -stack.vrt}) the same mosaic built again from the tiling's
+     *     files and grid, as the Spark jobs build it
+     */
+    @SuppressWarnings("unchecked")
+    private static RegionRaster.Opened open(String scene, ChipStoreMetadata metadata) {
+        Map<String, Object> tiling = metadata.tilingConfig() == null ? Map.of() : metadata.tilingConfig();
+        boolean region = (scene.endsWith("-region.vrt") || scene.endsWith("-stack.vrt")) && tiling.get("grid")
+                instanceof List<?> && tiling.get("scenes") instanceof List<?> && !Files.exists(Path.of(scene));
+        if (!region) {
+            return new RegionRaster(List.of(GdalPath.of(scene).text()), RegionRaster.Kind.SINGLE, null, null).open();
+        }
+        List<Object> grid = (List<Object>) tiling.get("grid");
+        TargetGrid g = new TargetGrid((String) grid.get(0), grid.get(1) == null ? null
+                : ((Number) grid.get(1)).doubleValue(), (String) grid.get(2));
+        return new RegionRaster((List<String>) tiling.get("scenes"), Boolean.TRUE.equals(tiling.get("stackBands"))
+                ? RegionRaster.Kind.STACK : RegionRaster.Kind.MOSAIC, g, null).open();
     }
 
     /** @return prediction options for the scenes: GeoTIFF (no overviews), the rest as given */
