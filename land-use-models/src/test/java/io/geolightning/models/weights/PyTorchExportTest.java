@@ -17,6 +17,7 @@ import io.geolightning.models.nn.ModelException;
 import io.geolightning.models.nn.ModelSpec;
 import io.geolightning.models.tasks.LandUseTask;
 import io.geolightning.models.tasks.TaskSettings;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -112,7 +113,7 @@ class PyTorchExportTest {
      * other options is refused naming the tensor and both shapes.
      */
     @Test
-    void exportsLoadBackAsWeights() {
+    void exportsLoadBackAsWeights() throws Exception {
         ModelSpec unet = ModelSpec.of(Architecture.UNET, 3, 3, 32).withOption("width", 16).withOption("depth", 2);
         ModelSpec resUnet = ModelSpec.of(Architecture.UNET_RESNET18, 3, 2, 32).withOption("decoderWidth", 8);
         Random random = new Random(11);
@@ -137,6 +138,17 @@ class PyTorchExportTest {
                             .singletonOrThrow();
                     assertEquals(0f, got.sub(expected).abs().max().getFloat(), spec.architecture().id());
                 }
+            }
+            // as a Lightning module's state dict in Python holds it: every name under "model."
+            Path prefixed = tmp.resolve("prefixed.npz");
+            try (InputStream in = Files.newInputStream(tmp.resolve("unet/model.safetensors"))) {
+                NDList tensors = NDList.decode(m, in);
+                tensors.forEach(t -> t.setName("model." + t.getName()));
+                AtomicFiles.write(prefixed, out -> tensors.encode(out, NDList.Encoding.NPZ));
+            }
+            try (LandUseTask task = LandUseTask.create(TaskSettings.of(unet))) {
+                WeightLoadReport r = PretrainedWeights.load(task.getBlock(), prefixed, null);
+                assertEquals(task.getBlock().getParameters().size(), r.loaded().size(), r.summary());
             }
             ModelSpec other = ModelSpec.of(Architecture.UNET, 4, 5, 32).withOption("width", 16)
                     .withOption("depth", 2);
