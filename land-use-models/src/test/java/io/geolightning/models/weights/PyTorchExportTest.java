@@ -108,8 +108,8 @@ class PyTorchExportTest {
 
     /**
      * An export loads back as weights ({@code model.weights}): into the same network every tensor, giving the same
-     * logits; into one for other bands and classes with the first convolution adapted and the classifier
-     * re-initialised; a U-Net with a ResNet encoder whole (decoder and head too), not only its encoder; a network of
+     * logits, also under a prefix ({@code model.}, detected); into one for other bands and classes with the first
+     * convolution adapted and the classifier re-initialised; a U-Net with a ResNet encoder whole (decoder and head too), not only its encoder; a network of
      * other options is refused naming the tensor and both shapes.
      */
     @Test
