@@ -78,19 +78,6 @@ final class TorchvisionNames {
         return out;
     }
 
-    /** @return whether the network is a GeoLightning ResNet classifier or encoder (not a ResNet U-Net) */
-    static boolean isResNet(Block network) {
-        if (network instanceof ResNetUNet) {
-            return false;
-        }
-        try {
-            of(network);
-            return true;
-        } catch (ModelException e) {
-            return false;
-        }
-    }
-
     private static void add(Map<String, Parameter> out, String module, Block block) {
         if (!(block instanceof Conv2d || block instanceof BatchNorm || block instanceof Linear)) {
             throw new ModelException("pretrained weights: unexpected layer " + block.getClass().getSimpleName() + " at "

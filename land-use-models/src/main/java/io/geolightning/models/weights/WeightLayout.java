@@ -36,9 +36,11 @@ record WeightLayout(Map<String, Parameter> names, String prefix, String headModu
      * @return the layout the file uses
      */
     static WeightLayout of(Block network, Map<String, NDArray> tensors, String prefix, String file) {
-        if (network instanceof ResNetUNet ? geoPrefix(tensors, prefix, "head.weight") == null
-                : TorchvisionNames.isResNet(network)) {
-            return torchvision(network, tensors, prefix, file); // a ResNet's or an encoder's: ImageNet, TorchGeo...
+        boolean wholeExport = network instanceof ResNetUNet && geoPrefix(tensors, prefix, "head.weight") != null;
+        Map<String, Parameter> resnet = wholeExport ? null : resNetNames(network);
+        if (resnet != null) { // a ResNet's or an encoder's weights: ImageNet, TorchGeo...
+            String p = prefix != null ? prefix : PretrainedWeights.detectPrefix(tensors, file);
+            return new WeightLayout(resnet, p, "fc.", "conv1.weight", TORCHVISION);
         }
         Map<String, Parameter> geo = PyTorchNames.of(network);
         String first = geo.keySet().iterator().next();
@@ -51,10 +53,16 @@ record WeightLayout(Map<String, Parameter> names, String prefix, String headModu
         return new WeightLayout(geo, p, last.substring(0, last.lastIndexOf('.') + 1), first, GEOLIGHTNING);
     }
 
-    private static WeightLayout torchvision(Block network, Map<String, NDArray> tensors, String prefix, String file) {
-        Map<String, Parameter> names = TorchvisionNames.of(network);
-        String p = prefix != null ? prefix : PretrainedWeights.detectPrefix(tensors, file);
-        return new WeightLayout(names, p, "fc.", "conv1.weight", TORCHVISION);
+    /**
+     * @return torchvision's names of a ResNet's parameters (a ResNet U-Net's: its encoder's), or null when the network
+     *     is no ResNet
+     */
+    private static Map<String, Parameter> resNetNames(Block network) {
+        try {
+            return TorchvisionNames.of(network);
+        } catch (ModelException notResNet) {
+            return null;
+        }
     }
 
     /** @return the prefix under which the file holds {@code key}: the one given, a usual one, or any; null if none */
