@@ -146,6 +146,26 @@ class EvaluateSegmenterTest {
         CliRun negative = CliRun.of("evaluate", "--checkpoint", ckpt, "--chips", chips, "--scene-window", -5);
         assertEquals(2, negative.code());
         assertTrue(negative.errorLine().contains("--scene-window -5: must be at least 0"), negative.errorLine());
+        CliRun classifier = CliRun.of("evaluate", "--checkpoint", BadInputs.checkpoint(), "--chips",
+                BadInputs.chips(), "--scene-window", 32);
+        assertEquals(2, classifier.code(), classifier.err());
+        assertTrue(classifier.errorLine().contains("--scene-window scores a segmenter's chips on whole-scene"
+                + " predictions; ") && classifier.errorLine().contains("is a classifier"), classifier.errorLine());
+
+        // the raster the chips were cut from is gone: one line naming it and the way out, no temporary file left
+        Path moved = tmp.resolve("moved.tif");
+        Files.copy(BadInputs.RASTER, moved);
+        Path movedChips = tmp.resolve("moved-chips");
+        CliRun tileMoved = CliRun.of("tile", "--raster", moved, "--labels", BadInputs.LABELS, "--label-field", "TIPO",
+                "--mode", "segmentation", "--chip", 16, "--val", 0.2, "--test", 0.2, "--out", movedChips);
+        assertEquals(0, tileMoved.code(), tileMoved.err());
+        Files.delete(moved);
+        Set<String> before = evaluationTemps();
+        CliRun gone = CliRun.of("evaluate", "--checkpoint", ckpt, "--chips", movedChips, "--scene-window", 32);
+        assertEquals(1, gone.code(), gone.err());
+        assertTrue(gone.errorLine().contains("the scene " + moved + " of the test chips cannot be read or predicted")
+                && gone.errorLine().contains("score chip by chip (without --scene-window)"), gone.errorLine());
+        assertEquals(before, evaluationTemps());
     }
 
     /** The printed scores are those of the store's test chips on the class raster, and so is the chip count. */
