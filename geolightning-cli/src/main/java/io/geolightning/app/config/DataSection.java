@@ -39,7 +39,8 @@ import java.util.Set;
  * @param resize resize images to this square side (image folders; default 0 = keep)
  * @param batchSize samples per batch (default 32)
  * @param workers decoding threads of the loaders (default 2)
- * @param augment random flips and 90 degree rotations of training chips (default false)
+ * @param augment how training chips are augmented: {@code true} (flips and 90 degree rotations), {@code false} (the
+ *                default) or a mapping with photometric changes too ({@link AugmentSection})
  * @param streaming {@code auto} (default: stream chip stores larger than a quarter of the Java heap), {@code true}
  *                  (always stream row groups from disk through a shuffle buffer) or {@code false} (read into memory)
  * @param shuffleBuffer samples a streaming loader shuffles among (default 4096)
@@ -48,7 +49,7 @@ public record DataSection(
         @JsonFormat(with = {JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY,
                 JsonFormat.Feature.WRITE_SINGLE_ELEM_ARRAYS_UNWRAPPED}) List<String> chips,
         String raster, List<String> rasters, List<String> bandsFrom, TargetGrid grid, TilingSettings tiling,
-        String imageFolder, Integer resize, Integer batchSize, Integer workers, Boolean augment, String streaming,
+        String imageFolder, Integer resize, Integer batchSize, Integer workers, AugmentSection augment, String streaming,
         Integer shuffleBuffer) {
 
     /** The component that holds the tiling keys; in YAML they are written flat in the section. */
@@ -68,7 +69,7 @@ public record DataSection(
         resize = resize == null ? 0 : resize;
         batchSize = batchSize == null ? 32 : batchSize;
         workers = workers == null ? 2 : workers;
-        augment = augment == null ? Boolean.FALSE : augment;
+        augment = augment == null ? AugmentSection.off() : augment;
         streaming = streaming == null ? "auto" : streaming.trim().toLowerCase(java.util.Locale.ROOT);
         if (!List.of("auto", "true", "false").contains(streaming)) {
             throw new ConfigException("data.streaming '" + streaming + "': must be auto, true or false");

@@ -331,6 +331,9 @@ public final class RunConfigLoader {
         if (Map.class.isAssignableFrom(type)) {
             return "must be a mapping, e.g. {width: 16}";
         }
+        if (type == AugmentSection.class) {
+            return "must be true, false or a mapping of keys (" + String.join(", ", validKeys(type)) + ")";
+        }
         if (type.isRecord()) {
             return "must be a mapping of keys (" + String.join(", ", validKeys(type)) + ")";
         }

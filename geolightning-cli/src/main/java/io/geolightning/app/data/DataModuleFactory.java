@@ -8,7 +8,6 @@ import io.geolightning.geo.RasterCatalog;
 import io.geolightning.geo.TargetGrid;
 import io.geolightning.tiling.TilingConfig;
 import io.geolightning.tiling.TilingException;
-import io.geolightning.tiling.data.Augmentation;
 import io.geolightning.tiling.data.ChipDataModule;
 import io.geolightning.tiling.data.ImageFolderDataModule;
 import io.geolightning.tiling.data.LoaderConfig;
@@ -102,7 +101,7 @@ public final class DataModuleFactory {
      */
     public static LoaderConfig loader(DataSection data, long seed) {
         return LoaderConfig.builder().batchSize(data.batchSize()).shuffle(true).seed(seed).workers(data.workers())
-                .augmentation(data.augment() ? Augmentation.flipsAndRotations() : Augmentation.none())
+                .augmentation(data.augment().toAugmentation())
                 .streaming(data.streamingMode()).shuffleBuffer(data.shuffleBuffer()).build();
     }
 }

@@ -47,7 +47,8 @@ class RunConfigFuzzTest {
             "trainer: []", "callbacks: {checkpoint: 5}", "x: *missing", "&a a: b", "...");
     private static final List<String> KEYS = List.of("trainer.maxEpochs", "model.options.width", "data.batchSize",
             "optimizer.lr", "callbacks.checkpoint.saveTopK", "model", "name", "trainer", "model.architecture.x", ".",
-            "..", "a..b", "trainer.", ".trainer", " ", "unknown.key", "model.options.a.b.c.d", "seed");
+            "..", "a..b", "trainer.", ".trainer", " ", "unknown.key", "model.options.a.b.c.d", "seed", "data.augment",
+            "data.augment.contrast");
     private static final List<String> VALUES = List.of("5", "-1", "0", "[a, b]", "{x: 1}", "null", "", "~", "1e400",
             "99999999999999999999", "!!binary AAAA", "&a [*a]", "'unterminated", "x\ny: z", "- a\n- b", "\t", "true",
             ".nan", "!!python/object:os.system x", "\"\\uD800\"", "{a: [", "*alias", "?", "|", "%TAG ! x");

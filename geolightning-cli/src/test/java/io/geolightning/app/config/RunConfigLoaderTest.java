@@ -79,6 +79,45 @@ class RunConfigLoaderTest {
     }
 
     @Test
+    void augmentIsASwitchOrAMappingWithPhotometricChanges() throws Exception {
+        assertEquals(io.geolightning.tiling.data.Augmentation.none(), RunConfigLoader.bind(new java.util.HashMap<>(),
+                List.of(), "t").data().augment().toAugmentation(), "off by default");
+        RunConfig on = RunConfigLoader.load(yaml("on.yaml", "data:\n  chips: c\n  augment: true\n"), List.of());
+        assertEquals(io.geolightning.tiling.data.Augmentation.flipsAndRotations(), on.data().augment().toAugmentation());
+        assertTrue(RunConfigLoader.toYaml(on).contains("\n  augment: true\n"), "a switch stays a switch");
+
+        RunConfig rc = RunConfigLoader.load(yaml("p.yaml", "data:\n  chips: c\n  augment: {brightness: 0.2, noise:"
+                + " 0.05}\n"), List.of("data.augment.contrast=0.1", "data.augment.rotate90=false"));
+        var a = rc.data().augment().toAugmentation();
+        assertEquals(0.5, a.flipProbability(), "flips stay on in a mapping");
+        assertFalse(a.rotate90());
+        assertEquals(0.2, a.brightness());
+        assertEquals(0.1, a.contrast());
+        assertEquals(0.05, a.noise());
+        String text = RunConfigLoader.toYaml(rc);
+        assertTrue(text.contains("brightness: 0.2") && text.contains("rotate90: false"), text);
+        assertEquals(rc, RunConfigLoader.load(yaml("again.yaml", text), List.of()), "the resolved mapping reads back");
+
+        ConfigException e = assertThrows(ConfigException.class, () -> RunConfigLoader.load(yaml("c.yaml",
+                "data:\n  augment: {contrast: 1.5}\n"), List.of()));
+        oneLine(e.getMessage());
+        assertTrue(e.getMessage().startsWith("c.yaml: data.augment.contrast 1.5: must be below 1"), e.getMessage());
+        e = assertThrows(ConfigException.class, () -> RunConfigLoader.load(yaml("n.yaml", "data:\n  augment: {}\n"),
+                List.of("data.augment.noise=-1")));
+        assertTrue(e.getMessage().startsWith("--set data.augment.noise=-1: data.augment.noise -1.0: must be a standard"
+                + " deviation of at least 0"), e.getMessage());
+        e = assertThrows(ConfigException.class, () -> RunConfigLoader.load(yaml("k.yaml",
+                "data:\n  augment: {brightnes: 0.2}\n"), List.of()));
+        assertTrue(e.getMessage().startsWith("k.yaml: unknown key 'data.augment.brightnes'; valid keys of"
+                + " 'data.augment': flips, rotate90, brightness, contrast, noise"), e.getMessage());
+        e = assertThrows(ConfigException.class, () -> RunConfigLoader.load(yaml("w.yaml",
+                "data:\n  augment: lots\n"), List.of()));
+        oneLine(e.getMessage());
+        assertEquals("w.yaml: 'data.augment' must be true, false or a mapping of keys (flips, rotate90, brightness,"
+                + " contrast, noise); fix its value", e.getMessage());
+    }
+
+    @Test
     void tilingKeysAreWrittenFlatAndBoundWhole() throws Exception {
         RunConfig rc = RunConfigLoader.load(yaml("t.yaml", "data:\n  raster: a.tif\n  labels: l.shp\n  chipSize: 32\n"
                 + "  block: 5000m\n  batchSize: 4\n"), List.of("data.seed=7"));

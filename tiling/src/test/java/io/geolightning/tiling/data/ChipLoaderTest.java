@@ -180,4 +180,80 @@ class ChipLoaderTest {
             assertArrayEquals(img, sorted);
         }
     }
+
+    /** Every sample's pixels through the loader: one epoch, as floats, by sample in delivery order. */
+    private static List<float[]> epoch(ChipLoader loader) {
+        List<float[]> out = new ArrayList<>();
+        try (NDManager m = NDManager.newBaseManager("PyTorch")) {
+            for (Batch b : loader.getData(m)) {
+                try (b) {
+                    float[] v = b.getData().singletonOrThrow().toFloatArray();
+                    for (int i = 0; i < b.getSize(); i++) {
+                        out.add(java.util.Arrays.copyOfRange(v, i * 128, (i + 1) * 128));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void photometricAugmentationShiftsAndScalesEachSampleAsAWholeAndLeavesMasksAlone() {
+        List<ChipSample> plain = samples(20);
+        LoaderConfig bright = LoaderConfig.builder().batchSize(5).augmentation(new Augmentation(0, false, 0.5, 0, 0))
+                .build();
+        List<float[]> shifted = epoch(new ChipLoader(new ListChipSource(plain), BandNormalization.identity(2), bright,
+                LabelTask.SEGMENTATION));
+        java.util.Set<Float> offsets = new java.util.HashSet<>();
+        for (int s = 0; s < 20; s++) {
+            float offset = shifted.get(s)[0] - (s & 0xFF);
+            assertTrue(Math.abs(offset) <= 0.5f, "offset within the limit: " + offset);
+            for (int p = 0; p < 128; p++) {
+                float original = p < 64 ? (byte) (p * 3 + s) & 0xFF : s;
+                assertEquals(original + offset, shifted.get(s)[p], 1e-4, "one offset for every band and pixel");
+            }
+            offsets.add(offset);
+        }
+        assertTrue(offsets.size() > 15, "each sample draws its own offset: " + offsets);
+        assertEquals(shifted.stream().map(java.util.Arrays::toString).toList(), epoch(new ChipLoader(
+                new ListChipSource(plain), BandNormalization.identity(2), bright, LabelTask.SEGMENTATION)).stream()
+                .map(java.util.Arrays::toString).toList(), "the same seed draws the same changes");
+
+        float[] image = new float[2 * 64];
+        long[] mask = new long[64];
+        for (int p = 0; p < 128; p++) {
+            image[p] = 1 + p % 7;
+        }
+        for (int t = 0; t < 20; t++) {
+            float[] x = image.clone();
+            long[] m = mask.clone();
+            new Augmentation(0, false, 0, 0.3, 0).apply(new java.util.SplittableRandom(t), x, 0, 2, 8, 8, m, 0);
+            float gain = x[0] / image[0];
+            assertTrue(gain >= 0.7f && gain <= 1.3f, "contrast gain within the limit: " + gain);
+            for (int p = 0; p < 128; p++) {
+                assertEquals(image[p] * gain, x[p], 1e-5, "one gain for every band and pixel");
+            }
+            assertArrayEquals(mask, m, "masks are not photometric");
+        }
+    }
+
+    @Test
+    void noiseHasTheRequestedSpreadAndBadLimitsAreRefused() {
+        float[] x = new float[3 * 64 * 64];
+        new Augmentation(0.5, true, 0, 0, 0.1).apply(new java.util.SplittableRandom(3), x, 0, 3, 64, 64, null, 0);
+        double sum = 0;
+        double sq = 0;
+        for (float v : x) {
+            sum += v;
+            sq += v * v;
+        }
+        double mean = sum / x.length;
+        assertEquals(0, mean, 0.005);
+        assertEquals(0.1, Math.sqrt(sq / x.length - mean * mean), 0.005);
+        assertThrows(IllegalArgumentException.class, () -> new Augmentation(0.5, true, 0, 1, 0));
+        assertThrows(IllegalArgumentException.class, () -> new Augmentation(0.5, true, -0.1, 0, 0));
+        assertThrows(IllegalArgumentException.class, () -> new Augmentation(0.5, true, 0, 0, Double.NaN));
+        assertThrows(IllegalArgumentException.class, () -> new Augmentation(1.5, true));
+        assertFalse(new Augmentation(0, false, 0, 0, 0.1).isNone());
+    }
 }
