@@ -22,7 +22,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>So the cap is set only for a network that has such a convolution ({@link #forModel}, called by
  * {@link ModelFactory#build}): ResNets, and the CNN and U-Nets at widths that are multiples of 16, train at the CPU's
- * widest ISA (1.8x faster than capped here, {@code scripts/bench-vs-pytorch}). oneDNN reads the variable when it
+ * widest ISA (1.8x faster than capped here, {@code scripts/bench-vs-pytorch}); and only on a CPU whose kernels get
+ * them wrong: {@link OneDnnSelfTest} asks the CPU once (a child JVM, seconds) and keeps its verdict, so a CPU where
+ * they are right (or that has no AVX-512) trains every network uncapped. oneDNN reads the variable when it
  * creates its first primitive, so the first network a process builds decides; a riskier one built later in a process
  * that already runs uncapped is refused by {@link #checkTraining} with a one-line message. A value the user set is
  * kept; {@code -Dgeolightning.keepOneDnnIsa=true} disables the guard. A process that only predicts declares it with
@@ -54,14 +56,31 @@ public final class NativeCpuGuard {
      */
     public static synchronized void apply() {
         if (decision == Decision.NONE) {
-            cap("a network of unknown structure");
+            if (userChose() || cpuNeedsCap()) {
+                cap("a network of unknown structure");
+            } else {
+                decision = Decision.UNCAPPED;
+            }
         }
     }
 
     /**
+     * @return false when this CPU's AVX-512 kernels were tested right (or it has none), true otherwise (tested wrong,
+     *     or no verdict); tests the CPU when no verdict is kept
+     */
+    private static boolean cpuNeedsCap() {
+        if (!Boolean.parseBoolean(System.getProperty("geolightning.oneDnnSelfTest", "true"))) {
+            return true;
+        }
+        OneDnnSelfTest.Verdict v = OneDnnSelfTest.forThisProcess().verdict();
+        return v == OneDnnSelfTest.Verdict.WRONG || v == OneDnnSelfTest.Verdict.UNKNOWN;
+    }
+
+    /**
      * Decides the process's oneDNN ISA for the first network it builds: capped at AVX2 when the network has a
-     * convolution whose input gradients oneDNN's AVX-512 kernels get wrong ({@link #riskyConvolutions}), the CPU's
-     * widest otherwise. Later calls change nothing (oneDNN has read the variable by then). Never throws.
+     * convolution whose input gradients oneDNN's AVX-512 kernels get wrong ({@link #riskyConvolutions}) and this
+     * CPU's kernels were not tested right ({@link OneDnnSelfTest}: tested wrong, or no verdict), the CPU's widest
+     * otherwise. Later calls change nothing (oneDNN has read the variable by then). Never throws.
      *
      * @param network a built network (initialised or not)
      */
@@ -70,7 +89,7 @@ public final class NativeCpuGuard {
             return;
         }
         List<String> risky = riskyConvolutions(network);
-        if (risky.isEmpty()) {
+        if (risky.isEmpty() || !userChose() && !cpuNeedsCap()) {
             decision = Decision.UNCAPPED;
         } else {
             cap(risky.get(0));
@@ -122,7 +141,7 @@ public final class NativeCpuGuard {
             return;
         }
         List<String> risky = riskyConvolutions(network);
-        if (risky.isEmpty()) {
+        if (risky.isEmpty() || !cpuNeedsCap()) {
             return;
         }
         throw new IllegalStateException(risky.get(0) + ": oneDNN's AVX-512 kernels compute its input gradients wrongly"
