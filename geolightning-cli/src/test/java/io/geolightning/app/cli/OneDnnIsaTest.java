@@ -18,8 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
  * oneDNN's AVX-512 kernels get the input gradients of stride-1 convolutions wrong on this machine's CPU when their
  * output channels are not a multiple of 16 (NativeCpuGuardTest, scripts/probe-onednn-isa); the forward pass is right at
  * every level. The real launcher, with no ONEDNN_MAX_CPU_ISA of the user's, trains the sample run's CNN (widths 16, 32,
- * 64) and predicts at the CPU's widest ISA, and trains a CNN of width 24 capped at AVX2 where the CPU's self-test
- * (OneDnnSelfTest, its verdict kept under XDG_CACHE_HOME) found the AVX-512 kernels wrong, as oneDNN itself reports
+ * 64) and predicts at the CPU's widest ISA, and trains a CNN of width 24 capped at AVX2 where the CPU's self-check
+ * (OneDnnSelfCheck, its verdict kept under XDG_CACHE_HOME) found the AVX-512 kernels wrong, as oneDNN itself reports
  * (ONEDNN_VERBOSE).
  */
 class OneDnnIsaTest {

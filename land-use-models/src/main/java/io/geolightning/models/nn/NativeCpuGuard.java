@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * <p>So the cap is set only for a network that has such a convolution ({@link #forModel}, called by
  * {@link ModelFactory#build}): ResNets, and the CNN and U-Nets at widths that are multiples of 16, train at the CPU's
  * widest ISA (1.8x faster than capped here, {@code scripts/bench-vs-pytorch}); and only on a CPU whose kernels get
- * them wrong: {@link OneDnnSelfTest} asks the CPU once (a child JVM, seconds) and keeps its verdict, so a CPU where
+ * them wrong: {@link OneDnnSelfCheck} asks the CPU once (a child JVM, seconds) and keeps its verdict, so a CPU where
  * they are right (or that has no AVX-512) trains every network uncapped. oneDNN reads the variable when it
  * creates its first primitive, so the first network a process builds decides; a riskier one built later in a process
  * that already runs uncapped is refused by {@link #checkTraining} with a one-line message. A value the user set is
@@ -69,17 +69,17 @@ public final class NativeCpuGuard {
      *     or no verdict); tests the CPU when no verdict is kept
      */
     private static boolean cpuNeedsCap() {
-        if (!Boolean.parseBoolean(System.getProperty("geolightning.oneDnnSelfTest", "true"))) {
+        if (!Boolean.parseBoolean(System.getProperty("geolightning.oneDnnSelfCheck", "true"))) {
             return true;
         }
-        OneDnnSelfTest.Verdict v = OneDnnSelfTest.forThisProcess().verdict();
-        return v == OneDnnSelfTest.Verdict.WRONG || v == OneDnnSelfTest.Verdict.UNKNOWN;
+        OneDnnSelfCheck.Verdict v = OneDnnSelfCheck.forThisProcess().verdict();
+        return v == OneDnnSelfCheck.Verdict.WRONG || v == OneDnnSelfCheck.Verdict.UNKNOWN;
     }
 
     /**
      * Decides the process's oneDNN ISA for the first network it builds: capped at AVX2 when the network has a
      * convolution whose input gradients oneDNN's AVX-512 kernels get wrong ({@link #riskyConvolutions}) and this
-     * CPU's kernels were not tested right ({@link OneDnnSelfTest}: tested wrong, or no verdict), the CPU's widest
+     * CPU's kernels were not tested right ({@link OneDnnSelfCheck}: tested wrong, or no verdict), the CPU's widest
      * otherwise. Later calls change nothing (oneDNN has read the variable by then). Never throws.
      *
      * @param network a built network (initialised or not)

@@ -33,12 +33,12 @@ import org.slf4j.LoggerFactory;
  * not oneDNN's), and keeps the verdict in a small file: under {@code -Dgeolightning.cacheDir}, else
  * {@code $XDG_CACHE_HOME/geolightning}, else {@code ~/.cache/geolightning}. A CPU without AVX-512 needs no test (the
  * cap would change nothing). A child that cannot start, fails or takes more than two minutes gives no verdict, so the
- * guard caps, as it did before it could ask; nothing is kept then. {@code -Dgeolightning.oneDnnSelfTest=false} skips
+ * guard caps, as it did before it could ask; nothing is kept then. {@code -Dgeolightning.oneDnnSelfCheck=false} skips
  * the test (cap whenever the network has such a convolution).
  */
-public final class OneDnnSelfTest {
+public final class OneDnnSelfCheck {
 
-    private static final Logger LOG = LoggerFactory.getLogger(OneDnnSelfTest.class);
+    private static final Logger LOG = LoggerFactory.getLogger(OneDnnSelfCheck.class);
     /** Output channels, kernel side of the convolutions tested. */
     private static final int[][] SHAPES = {{8, 3}, {24, 3}, {8, 5}};
     /** Relative error of a float32 input gradient against float64 above which the kernels are wrong. */
@@ -66,14 +66,14 @@ public final class OneDnnSelfTest {
      * @param cacheDir where verdicts are kept
      * @param command the child JVM's command line, ending with this class's name
      */
-    OneDnnSelfTest(String cpuinfo, Path cacheDir, List<String> command) {
+    OneDnnSelfCheck(String cpuinfo, Path cacheDir, List<String> command) {
         this.cpuinfo = cpuinfo;
         this.cacheDir = cacheDir;
         this.command = List.copyOf(command);
     }
 
     /** @return the test of this process's CPU, with the default cache folder and this JVM's class path */
-    static OneDnnSelfTest forThisProcess() {
+    static OneDnnSelfCheck forThisProcess() {
         String info;
         try {
             info = Files.readString(Path.of("/proc/cpuinfo"));
@@ -85,8 +85,8 @@ public final class OneDnnSelfTest {
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"));
         System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("ai.djl.")
                 && !k.equals("ai.djl.offline")).sorted().forEach(k -> cmd.add("-D" + k + "=" + System.getProperty(k)));
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), OneDnnSelfTest.class.getName()));
-        return new OneDnnSelfTest(info, defaultCacheDir(), cmd);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), OneDnnSelfCheck.class.getName()));
+        return new OneDnnSelfCheck(info, defaultCacheDir(), cmd);
     }
 
     private static Path defaultCacheDir() {
@@ -160,7 +160,7 @@ public final class OneDnnSelfTest {
         key.append(System.getProperty("os.arch")).append('\n').append(libtorchVersion());
         try {
             byte[] h = MessageDigest.getInstance("SHA-256").digest(key.toString().getBytes(StandardCharsets.UTF_8));
-            return cacheDir.resolve("onednn-selftest-" + HexFormat.of().formatHex(h, 0, 8) + ".properties");
+            return cacheDir.resolve("onednn-selfcheck-" + HexFormat.of().formatHex(h, 0, 8) + ".properties");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.geolightning.models.nn.OneDnnSelfTest.Verdict;
+import io.geolightning.models.nn.OneDnnSelfCheck.Verdict;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,11 +15,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The self-test that decides whether this CPU needs the oneDNN cap: on the real CPU in a child JVM, its verdict
+ * The self-check that decides whether this CPU needs the oneDNN cap: on the real CPU in a child JVM, its verdict
  * confirmed by the wider shape sweep of {@link NativeCpuGuardTest}; and how verdicts are kept (per CPU model, only real
  * ones, a damaged file tested again).
  */
-class OneDnnSelfTestTest {
+class OneDnnSelfCheckTest {
 
     private static final String AVX512_CPU = "processor\t: 0\nvendor_id\t: AuthenticAMD\nmodel name\t: AMD EPYC\n"
             + "flags\t\t: fpu sse avx2 avx512f avx512bw\n\nprocessor\t: 1\nflags\t\t: fpu sse avx2 avx512f\n";
@@ -43,7 +43,7 @@ class OneDnnSelfTestTest {
     void thisCpusVerdictIsKeptAndAgreesWithTheShapeSweep(@TempDir Path tmp) throws Exception {
         String cpuinfo = Files.readString(Path.of("/proc/cpuinfo"));
         Path cache = tmp.resolve("cache");
-        OneDnnSelfTest test = new OneDnnSelfTest(cpuinfo, cache, java(OneDnnSelfTest.class.getName()));
+        OneDnnSelfCheck test = new OneDnnSelfCheck(cpuinfo, cache, java(OneDnnSelfCheck.class.getName()));
         if (!test.hasAvx512()) {
             assertEquals(Verdict.NOT_NEEDED, test.verdict());
             assertEquals(List.of(), files(cache), "nothing to keep");
@@ -53,7 +53,7 @@ class OneDnnSelfTestTest {
         assertTrue(v == Verdict.CORRECT || v == Verdict.WRONG, "a verdict: " + v);
         assertEquals(List.of(test.cacheFile()), files(cache));
         assertTrue(Files.readString(test.cacheFile()).contains("verdict=" + v.name()));
-        OneDnnSelfTest noChild = new OneDnnSelfTest(cpuinfo, cache, List.of("/nonexistent/java"));
+        OneDnnSelfCheck noChild = new OneDnnSelfCheck(cpuinfo, cache, List.of("/nonexistent/java"));
         assertEquals(v, noChild.verdict(), "the kept verdict, without a test");
         assertEquals(v, noChild.keptVerdict());
 
@@ -80,7 +80,7 @@ class OneDnnSelfTestTest {
         }
         assertEquals(2, risky, sweep);
         if (v == Verdict.CORRECT) {
-            assertTrue(worst < OneDnnSelfTest.TOLERANCE, "tested right, but the sweep finds " + worst + "\n" + sweep);
+            assertTrue(worst < OneDnnSelfCheck.TOLERANCE, "tested right, but the sweep finds " + worst + "\n" + sweep);
         } else {
             assertTrue(worst > 1e-3, "tested wrong, but the sweep finds at most " + worst + "\n" + sweep);
         }
@@ -88,12 +88,12 @@ class OneDnnSelfTestTest {
 
     @Test
     void aChildThatFailsGivesNoVerdictAndKeepsNothing(@TempDir Path tmp) throws Exception {
-        OneDnnSelfTest test = new OneDnnSelfTest(AVX512_CPU, tmp, java("io.geolightning.NoSuchClass"));
+        OneDnnSelfCheck test = new OneDnnSelfCheck(AVX512_CPU, tmp, java("io.geolightning.NoSuchClass"));
         assertEquals(Verdict.UNKNOWN, test.verdict());
         assertEquals(List.of(), files(tmp));
-        test = new OneDnnSelfTest(AVX512_CPU, tmp, List.of("sh", "-c", "echo verdict CORRECT; exit 3"));
+        test = new OneDnnSelfCheck(AVX512_CPU, tmp, List.of("sh", "-c", "echo verdict CORRECT; exit 3"));
         assertEquals(Verdict.UNKNOWN, test.verdict(), "a failed exit is no verdict, whatever it printed");
-        test = new OneDnnSelfTest(AVX512_CPU, tmp, List.of("sh", "-c", "echo verdict MAYBE"));
+        test = new OneDnnSelfCheck(AVX512_CPU, tmp, List.of("sh", "-c", "echo verdict MAYBE"));
         assertEquals(Verdict.UNKNOWN, test.verdict());
         assertEquals(List.of(), files(tmp));
         assertEquals(null, test.keptVerdict());
@@ -101,23 +101,23 @@ class OneDnnSelfTestTest {
 
     @Test
     void keptVerdictsArePerCpuModelAndADamagedOneIsTestedAgain(@TempDir Path tmp) throws Exception {
-        OneDnnSelfTest right = new OneDnnSelfTest(AVX512_CPU, tmp, List.of("sh", "-c",
+        OneDnnSelfCheck right = new OneDnnSelfCheck(AVX512_CPU, tmp, List.of("sh", "-c",
                 "echo loading; echo verdict CORRECT 3x3 to 8 channels 2.0e-07"));
         assertEquals(Verdict.CORRECT, right.verdict());
         assertTrue(Files.readString(right.cacheFile()).contains("3x3 to 8 channels"));
-        OneDnnSelfTest other = new OneDnnSelfTest(AVX512_CPU.replace("AMD EPYC", "Intel Xeon"), tmp,
+        OneDnnSelfCheck other = new OneDnnSelfCheck(AVX512_CPU.replace("AMD EPYC", "Intel Xeon"), tmp,
                 List.of("sh", "-c", "echo verdict WRONG"));
         assertNotEquals(right.cacheFile(), other.cacheFile(), "another CPU model has its own verdict");
         assertEquals(Verdict.WRONG, other.verdict());
         assertEquals(Verdict.CORRECT, right.verdict(), "each keeps its own");
 
         Files.writeString(right.cacheFile(), "verdict=\\u00\n");
-        OneDnnSelfTest again = new OneDnnSelfTest(AVX512_CPU, tmp, List.of("sh", "-c", "echo verdict WRONG"));
+        OneDnnSelfCheck again = new OneDnnSelfCheck(AVX512_CPU, tmp, List.of("sh", "-c", "echo verdict WRONG"));
         assertEquals(Verdict.WRONG, again.verdict(), "a damaged file is tested again");
         assertEquals(Verdict.WRONG, again.keptVerdict());
         assertEquals(2, files(tmp).size(), "no temporary file left: " + files(tmp));
 
-        OneDnnSelfTest noAvx512 = new OneDnnSelfTest(AVX512_CPU.replace(" avx512f", ""), tmp.resolve("none"),
+        OneDnnSelfCheck noAvx512 = new OneDnnSelfCheck(AVX512_CPU.replace(" avx512f", ""), tmp.resolve("none"),
                 List.of("sh", "-c", "exit 1"));
         assertFalse(noAvx512.hasAvx512());
         assertEquals(Verdict.NOT_NEEDED, noAvx512.verdict());
