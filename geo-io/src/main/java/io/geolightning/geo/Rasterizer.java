@@ -137,8 +137,9 @@ public final class Rasterizer {
             Layer layer = vds.CreateLayer("features", srs, ogrConstants.wkbUnknown);
             layer.CreateField(new FieldDefn(BURN_FIELD, ogrConstants.OFTReal));
             Envelope gridBox = gridEnvelope(grid);
-            int burnt = addAll(layer, normal, normalValues, toGrid, gridBox)
-                    + addAll(layer, ignored, ignoredValues, toGrid, gridBox);
+            BurnClipper clipper = new BurnClipper(grid);
+            int burnt = addAll(layer, normal, normalValues, toGrid, gridBox, clipper)
+                    + addAll(layer, ignored, ignoredValues, toGrid, gridBox, clipper);
             if (burnt > 0) {
                 Vector<String> opts = new Vector<>();
                 opts.add("ATTRIBUTE=" + BURN_FIELD);
@@ -173,7 +174,7 @@ public final class Rasterizer {
     }
 
     private static int addAll(Layer layer, List<VectorFeature> features, List<Double> values, CrsTransform toGrid,
-                              Envelope gridBox) {
+                              Envelope gridBox, BurnClipper clipper) {
         WKBWriter writer = new WKBWriter(2);
         int n = 0;
         for (int i = 0; i < features.size(); i++) {
@@ -184,6 +185,10 @@ public final class Rasterizer {
             Geometry projected = toGrid.transform(g);
             if (!projected.getEnvelopeInternal().intersects(gridBox)) {
                 continue; // cannot touch the grid
+            }
+            projected = clipper.clip(projected);
+            if (projected.isEmpty()) {
+                continue;
             }
             org.gdal.ogr.Geometry og = ogr.CreateGeometryFromWkb(writer.write(projected));
             Feature f = new Feature(layer.GetLayerDefn());

@@ -128,6 +128,54 @@ class RasterizerTest {
         }
     }
 
+    /**
+     * Land-cover classes polygonized from a raster make polygons of tens of thousands of vertices with thousands of
+     * holes, which each chip's rasterization clips to its window ({@link BurnClipper}): the chips' masks are still
+     * gdal_rasterize's pixels of the whole grid, exactly, with and without all-touched, at the raster's edges too.
+     */
+    @Test
+    void clippedPolygonsWithManyHolesBurnGdalRasterizesPixels() {
+        Path classes = tmp.resolve("classes.tif");
+        TestData.run("/usr/bin/python3", "/usr/bin/gdal_calc.py", "--quiet", "-A", TestData.RGB.toString(),
+                "--A_band=1", "--calc=(A>0)*(1+(A>60))", "--type=Byte", "--NoDataValue=0",
+                "--outfile=" + classes);
+        Path polygons = tmp.resolve("classes.gpkg");
+        TestData.run("/usr/bin/python3", "/usr/bin/gdal_polygonize.py", "-q", classes.toString(), "-f", "GPKG",
+                polygons.toString(), "classes", "cls");
+        try (GeoRaster img = GeoRaster.open(TestData.RGB); VectorSource labels = VectorSource.open(polygons)) {
+            VectorFeature largest = labels.features().stream().max(java.util.Comparator.comparingInt(
+                    f -> f.geometry().getNumPoints())).orElseThrow();
+            org.locationtech.jts.geom.Polygon big = (org.locationtech.jts.geom.Polygon) largest.geometry();
+            assertTrue(big.getNumPoints() > 10_000 && big.getNumInteriorRing() > 1_000, big.getNumPoints() + " points, "
+                    + big.getNumInteriorRing() + " holes");
+            for (boolean touched : new boolean[] {false, true}) {
+                Path ref = tmp.resolve("ref-" + touched + ".tif");
+                List<String> head = new java.util.ArrayList<>(List.of("gdal_rasterize", "-q", "-init", "0", "-a",
+                        "cls"));
+                if (touched) {
+                    head.add("-at");
+                }
+                TestData.run(cmd(head, gridArgs(img), polygons.toString(), ref.toString()));
+                RasterWindow expected = readBand1(ref);
+                RasterizeOptions opts = RasterizeOptions.builder().attribute("cls").allTouched(touched).build();
+                int clipped = 0;
+                for (PixelWindow w : List.of(new PixelWindow(0, 0, 32, 32), new PixelWindow(300, 200, 64, 48),
+                        new PixelWindow(img.width() - 40, img.height() - 40, 40, 40), new PixelWindow(150, 610, 32, 32))) {
+                    BurnClipper clipper = new BurnClipper(RasterGrid.of(img, w));
+                    clipped += clipper.clip(big).getNumPoints() < big.getNumPoints() / 10 ? 1 : 0;
+                    RasterWindow part = Rasterizer.rasterize(labels, opts, img, w);
+                    for (int y = 0; y < w.height(); y++) {
+                        for (int x = 0; x < w.width(); x++) {
+                            assertEquals(expected.getDouble(0, w.x() + x, w.y() + y), part.getDouble(0, x, y),
+                                    "all-touched " + touched + ", window " + w + ", pixel " + x + "," + y);
+                        }
+                    }
+                }
+                assertEquals(4, clipped, "the largest polygon is clipped in every window");
+            }
+        }
+    }
+
     @Test
     void newBrunswickKeepsIgnoreClass() {
         RasterizeOptions opts = RasterizeOptions.builder().attribute("Quatreclasses").ignoreValue(255).background(0)
