@@ -137,7 +137,7 @@ public final class Rasterizer {
             Layer layer = vds.CreateLayer("features", srs, ogrConstants.wkbUnknown);
             layer.CreateField(new FieldDefn(BURN_FIELD, ogrConstants.OFTReal));
             Envelope gridBox = gridEnvelope(grid);
-            BurnClipper clipper = new BurnClipper(grid);
+            BoxClipper clipper = new BoxClipper(grid);
             int burnt = addAll(layer, normal, normalValues, toGrid, gridBox, clipper)
                     + addAll(layer, ignored, ignoredValues, toGrid, gridBox, clipper);
             if (burnt > 0) {
@@ -174,7 +174,7 @@ public final class Rasterizer {
     }
 
     private static int addAll(Layer layer, List<VectorFeature> features, List<Double> values, CrsTransform toGrid,
-                              Envelope gridBox, BurnClipper clipper) {
+                              Envelope gridBox, BoxClipper clipper) {
         WKBWriter writer = new WKBWriter(2);
         int n = 0;
         for (int i = 0; i < features.size(); i++) {

@@ -130,8 +130,9 @@ class RasterizerTest {
 
     /**
      * Land-cover classes polygonized from a raster make polygons of tens of thousands of vertices with thousands of
-     * holes, which each chip's rasterization clips to its window ({@link BurnClipper}): the chips' masks are still
-     * gdal_rasterize's pixels of the whole grid, exactly, with and without all-touched, at the raster's edges too.
+     * holes, which each chip's rasterization clips to its window ({@link BoxClipper}): the chips' masks are still
+     * gdal_rasterize's pixels of the whole grid, exactly, with and without all-touched, at the raster's edges too; and
+     * the area of each polygon inside a window, from its clipped rings, is JTS's overlay's.
      */
     @Test
     void clippedPolygonsWithManyHolesBurnGdalRasterizesPixels() {
@@ -161,8 +162,16 @@ class RasterizerTest {
                 int clipped = 0;
                 for (PixelWindow w : List.of(new PixelWindow(0, 0, 32, 32), new PixelWindow(300, 200, 64, 48),
                         new PixelWindow(img.width() - 40, img.height() - 40, 40, 40), new PixelWindow(150, 610, 32, 32))) {
-                    BurnClipper clipper = new BurnClipper(RasterGrid.of(img, w));
+                    BoxClipper clipper = new BoxClipper(RasterGrid.of(img, w));
                     clipped += clipper.clip(big).getNumPoints() < big.getNumPoints() / 10 ? 1 : 0;
+                    GeoTransform gt = RasterGrid.of(img, w).geoTransform();
+                    Envelope box = new Envelope(gt.pixelToMap(0, 0), gt.pixelToMap(w.width(), w.height()));
+                    org.locationtech.jts.geom.Geometry rect = big.getFactory().toGeometry(box);
+                    for (VectorFeature f : labels.features(box)) {
+                        double overlay = f.geometry().intersection(rect).getArea();
+                        assertEquals(overlay, BoxClipper.areaInside(f.geometry(), box), 1e-9 * box.getArea(),
+                                "area of feature " + f.fid() + " inside " + w);
+                    }
                     RasterWindow part = Rasterizer.rasterize(labels, opts, img, w);
                     for (int y = 0; y < w.height(); y++) {
                         for (int x = 0; x < w.width(); x++) {

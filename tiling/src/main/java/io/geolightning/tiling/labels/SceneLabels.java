@@ -1,5 +1,6 @@
 package io.geolightning.tiling.labels;
 
+import io.geolightning.geo.BoxClipper;
 import io.geolightning.geo.Crs;
 import io.geolightning.geo.CrsTransform;
 import io.geolightning.geo.GeoIOException;
@@ -20,6 +21,7 @@ import java.util.stream.Collectors;
 import org.locationtech.jts.geom.Envelope;
 import org.locationtech.jts.geom.Geometry;
 import org.locationtech.jts.geom.GeometryFactory;
+import org.locationtech.jts.geom.Polygonal;
 import org.locationtech.jts.index.strtree.STRtree;
 import org.locationtech.jts.operation.overlayng.OverlayNG;
 import org.locationtech.jts.operation.overlayng.OverlayNGRobust;
@@ -164,6 +166,7 @@ public final class SceneLabels implements AutoCloseable {
                 }
             }
         }
+        boolean rectangle = footprint.isRectangle();
         for (VectorFeature f : candidates(footprint.getEnvelopeInternal())) {
             Integer cls = labels.classOf(f);
             if (cls == null) {
@@ -173,6 +176,8 @@ public final class SceneLabels implements AutoCloseable {
             double a;
             if (footprint.getEnvelopeInternal().contains(g.getEnvelopeInternal())) {
                 a = g.getArea();
+            } else if (g instanceof Polygonal && rectangle) { // a north-up chip: its rings clipped, no overlay
+                a = BoxClipper.areaInside(g, footprint.getEnvelopeInternal());
             } else if (!g.intersects(footprint)) {
                 continue;
             } else {
