@@ -20,9 +20,9 @@ import org.locationtech.jts.geom.Geometry;
 
 /**
  * The {@link Tiler}'s work on one chip, run on its worker threads: reads the chip's pixels (one GDAL handle per
- * scene and thread), measures nodata, labels it (class by area, or a mask rasterised from the labels), drops it as
- * nodata, unlabelled or a discarded negative, and otherwise makes its store row and, for a training chip, its band
- * statistics partial. Times each stage.
+ * scene and thread), measures nodata, labels it (class by area, or a mask rasterised from the labels, whose pixels
+ * without image data get the ignore value), drops it as nodata, unlabelled or a discarded negative, and otherwise makes
+ * its store row and, for a training chip, its band statistics partial. Times each stage.
  */
 final class ChipProcessor {
 
@@ -118,6 +118,10 @@ final class ChipProcessor {
             negative = label.equals(scene.labels().labels().backgroundId());
         } else if (config.task() == LabelTask.SEGMENTATION) {
             mask = scene.labels().mask(raster, chip);
+            if (nodataFraction > 0) { // pixels the image has no data for teach nothing and are not scored
+                ignoreNodata(mask, valid != null ? valid : w.validMask(),
+                        scene.labels().labels().config().maskIgnoreValue());
+            }
             negative = scene.labels().isNegative(mask);
         }
         long t3 = System.nanoTime();
@@ -135,6 +139,14 @@ final class ChipProcessor {
                 : null;
         clock.scan.add(System.nanoTime() - t3);
         return new Processed(Outcome.WRITTEN, row, partial);
+    }
+
+    private static void ignoreNodata(byte[] mask, boolean[] valid, int ignore) {
+        for (int p = 0; p < mask.length; p++) {
+            if (!valid[p]) {
+                mask[p] = (byte) ignore;
+            }
+        }
     }
 
     private static Double[] nodataOf(RasterWindow w) {

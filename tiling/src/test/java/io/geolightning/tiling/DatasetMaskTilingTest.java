@@ -26,7 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
  * A raster's per-dataset mask (here the alpha band gdalwarp gives a reprojected scene, transparent in its corners)
  * counts in the nodata filter and the band statistics of chips inside the raster, not only of chips crossing its
  * edge: with no nodata allowed no written chip holds a transparent pixel, and the statistics count exactly the opaque
- * pixels of the training chips (the black under the transparency used to enter both).
+ * pixels of the training chips (the black under the transparency used to enter both). The masks of the chips kept
+ * with some transparent pixels give those the ignore value (255, or the one given), so that neither the loss nor the
+ * metrics count them as background.
  */
 class DatasetMaskTilingTest {
 
@@ -38,23 +40,33 @@ class DatasetMaskTilingTest {
         gdal.Warp(rgba.toString(), new Dataset[] {src}, new WarpOptions(new Vector<>(List.of("-t_srs", "EPSG:4326",
                 "-dstalpha")))).delete();
         src.delete();
-        for (double maxNodata : new double[] {0, 0.5}) {
+        LabelConfig buildings = LabelConfig.segmentation(TestData.data("massachusetts/buildings_22978945_15.gpkg"),
+                null);
+        for (double maxNodata : new double[] {0, 0.5, 0.6}) {
             Path store = tmp.resolve("store-" + maxNodata);
-            TilingResult r = Tiler.run(TilingConfig.builder().scenes(rgba)
-                    .labels(LabelConfig.segmentation(TestData.data("massachusetts/buildings_22978945_15.gpkg"), null))
+            Integer ignore = maxNodata == 0.6 ? 200 : null; // the user's ignore value, or none (255)
+            TilingResult r = Tiler.run(TilingConfig.builder().scenes(rgba).labels(buildings.withIgnoreValue(ignore))
                     .chipSize(64).maxNodataFraction(maxNodata).split(SplitConfig.random(new SplitRatios(0.7, 0.2, 0.1),
                             3)).store(store).build());
             List<ChipRow> rows = new ArrayList<>();
             ChipStoreReader.open(store).forEach(rows::add);
             long opaqueTrain = 0;
             long transparentWritten = 0;
+            long buildingPixels = 0;
             try (GeoRaster raster = GeoRaster.open(rgba)) {
                 for (ChipRow row : rows) {
                     byte[] alpha = raster.read(new PixelWindow(row.x(), row.y(), row.width(), row.height()), 4)
                             .bytes();
                     long opaque = 0;
-                    for (byte a : alpha) {
-                        opaque += a == 0 ? 0 : 1;
+                    for (int p = 0; p < alpha.length; p++) {
+                        opaque += alpha[p] == 0 ? 0 : 1;
+                        int label = row.mask()[p] & 0xFF;
+                        if (alpha[p] == 0) {
+                            assertEquals(ignore == null ? 255 : ignore, label, "a transparent pixel is ignored");
+                        } else {
+                            assertTrue(label <= 1, "an opaque pixel keeps its class: " + label);
+                            buildingPixels += label;
+                        }
                     }
                     transparentWritten += alpha.length - opaque;
                     opaqueTrain += row.split() == Split.TRAIN ? opaque : 0;
@@ -66,6 +78,7 @@ class DatasetMaskTilingTest {
             } else {
                 assertTrue(transparentWritten > 0, "some kept chips reach into the transparent corners");
             }
+            assertTrue(buildingPixels > 10_000, "buildings are burnt: " + buildingPixels);
             for (long count : r.metadata().bandStatistics().count()) {
                 assertEquals(opaqueTrain, count, "statistics over the opaque pixels of training chips");
             }

@@ -176,7 +176,7 @@ final class EvaluateCommand implements Callable<Integer> {
                     SatelliteDataModule data = storeData(model);
                     data.setup(Stage.FIT);
                     return report(w, model, data.trainDataLoader(), raster.getFileName() + " on "
-                            + labels.getFileName() + " (", data.metadata().ignoreValue());
+                            + labels.getFileName() + " (", data.metadata().maskIgnoreValue());
                 }
             }
             SatelliteDataModule data = storeData(model);
@@ -195,7 +195,7 @@ final class EvaluateCommand implements Callable<Integer> {
                 case TEST -> data.testDataLoader();
                 case PREDICT -> throw new IllegalStateException();
             };
-            return report(w, model, loader, chips + " (" + s.id() + " split, ", m.ignoreValue());
+            return report(w, model, loader, chips + " (" + s.id() + " split, ", m.maskIgnoreValue());
         }
     }
 
@@ -209,6 +209,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
     /** Scores the model on the loader and prints the metrics and the confusion matrix. */
     private int report(PrintWriter w, InferenceModel model, ChipBatches loader, String what, Integer ignore) {
+        // ignore: the store's mask value of ignored pixels (null for image folders, whose labels are all classes)
         ModelSignature sig = model.signature();
         Map<String, Double> metrics;
         ConfusionMatrix cm;
@@ -239,8 +240,7 @@ final class EvaluateCommand implements Callable<Integer> {
             throw new OptionChecks(spec).usage("--scene-window scores a segmenter's chips on whole-scene"
                     + " predictions; " + checkpoint.getFileName() + " is a classifier (drop --scene-window)");
         }
-        ConfusionMatrix cm = new ConfusionMatrix(model.signature().classes(), m.ignoreValue() == null
-                ? ConfusionMatrix.NO_IGNORE : m.ignoreValue());
+        ConfusionMatrix cm = new ConfusionMatrix(model.signature().classes(), m.maskIgnoreValue());
         Progress progress = new Progress(LOG, "evaluating " + checkpoint.getFileName() + " on whole scenes", "chips",
                 m.rows(s.id()));
         int n = SceneEvaluation.score(model, chips, s, SceneEvaluation.options(sceneWindow, batchSize, tta), cm,

@@ -62,6 +62,50 @@ class EvaluateSegmenterTest {
         ckpt = tmp.resolve("runs/seg/version_0/checkpoints/last.ckpt");
     }
 
+    /**
+     * Chips padded beyond the raster's edge (--edge pad) hold pixels without image data: their masks say "ignore"
+     * (255, no ignore value given), and every way of scoring skips them: chip by chip, with --tta and on whole-scene
+     * predictions (the last two used to stop on "truth label 255").
+     */
+    @Test
+    void pixelsWithoutImageDataAreIgnoredByEveryScore() throws Exception {
+        Path padded = tmp.resolve("padded");
+        CliRun tile = CliRun.of("tile", "--raster", BadInputs.RASTER, "--labels", BadInputs.LABELS, "--label-field",
+                "TIPO", "--mode", "segmentation", "--chip", 16, "--edge", "pad", "--val", 0.2, "--test", 0.2, "--out",
+                padded);
+        assertEquals(0, tile.code(), tile.err());
+        long[] pixels = new long[2];
+        ChipStoreReader.open(padded).forEach(r -> {
+            if (r.split() == Split.TRAIN) {
+                for (byte b : r.mask()) {
+                    pixels[(b & 0xFF) == 255 ? 1 : 0]++;
+                }
+            }
+        });
+        assertTrue(pixels[1] > 0, "the padded chips hold pixels without data");
+        java.util.regex.Pattern n = java.util.regex.Pattern.compile("\\(n = (\\d+)\\)");
+        for (String how : new String[] {"chips", "--tta", "--scene-window"}) {
+            java.util.List<Object> args = new java.util.ArrayList<>(java.util.List.of("evaluate", "--checkpoint", ckpt,
+                    "--chips", padded, "--split", "train"));
+            if (!how.equals("chips")) {
+                args.add(how);
+            }
+            if (how.equals("--scene-window")) {
+                args.add(64);
+            }
+            CliRun run = CliRun.of(args.toArray());
+            assertEquals(0, run.code(), how + ": " + run.err());
+            java.util.regex.Matcher m = n.matcher(run.out());
+            assertTrue(m.find(), run.out());
+            long scored = Long.parseLong(m.group(1));
+            if (how.equals("--scene-window")) { // less what predict leaves as no data: the pad itself
+                assertTrue(scored > 0 && scored <= pixels[0], how + ": " + scored + " of " + pixels[0]);
+            } else {
+                assertEquals(pixels[0], scored, how + " scores the pixels with data");
+            }
+        }
+    }
+
     @Test
     void ttaScoresTheMeanOfTheEightTurnsAndFlips() throws Exception {
         CliRun plain = CliRun.of("evaluate", "--checkpoint", ckpt, "--chips", chips);

@@ -46,6 +46,18 @@ public record LabelConfig(GdalPath vector, String layer, String attribute, List<
         this(vector, layer, attribute, classNames, background, ignoreValue, rule, allTouched, task, valueNames, false);
     }
 
+    /**
+     * The mask value of pixels nothing is known about when no ignore value is given: where a label raster does not
+     * reach, label values ignored with {@code --unknown ignore}, and pixels the image has no data for. Losses and
+     * metrics skip it by default ({@code model.ignoreIndex} is 255).
+     */
+    public static final int DEFAULT_IGNORE_VALUE = 255;
+
+    /** @return the mask value of ignored pixels: {@link #ignoreValue()}, else {@link #DEFAULT_IGNORE_VALUE} */
+    public int maskIgnoreValue() {
+        return ignoreValue != null ? ignoreValue : DEFAULT_IGNORE_VALUE;
+    }
+
     /** @return a copy that ignores label values that are not classes (or, with false, refuses them) */
     public LabelConfig withIgnoreUnknown(boolean v) {
         return new LabelConfig(vector, layer, attribute, classNames, background, ignoreValue, rule, allTouched, task,

@@ -225,7 +225,7 @@ public final class LabelSet {
             return classMap;
         }
         Map<String, Integer> out = new java.util.LinkedHashMap<>(classMap);
-        int ignore = config.ignoreValue() != null ? config.ignoreValue() : 255;
+        int ignore = config.maskIgnoreValue();
         unknownValues.forEach(v -> out.put(v, ignore)); // --unknown ignore: burnt as "ignore"
         if (config.valueNames() != null) {
             config.valueNames().forEach((value, name) -> {

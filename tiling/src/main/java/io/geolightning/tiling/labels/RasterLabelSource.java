@@ -124,7 +124,7 @@ public final class RasterLabelSource implements AutoCloseable {
         LabelConfig c = labels.config();
         String vrt = "/vsimem/geolightning/labels-" + ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet()
                 + ".vrt";
-        int ignore = c.ignoreValue() != null ? c.ignoreValue() : 255;
+        int ignore = c.maskIgnoreValue();
         Double nodata;
         Map<Integer, String> names;
         Dataset src = gdal.OpenEx(c.vector().text());

@@ -133,7 +133,7 @@ public final class SceneLabels implements AutoCloseable {
     /** True when some label polygon intersects the chip. */
     public boolean overlaps(Chip chip) {
         if (rasterSource != null) {
-            int ignore = labels.config().ignoreValue() != null ? labels.config().ignoreValue() : 255;
+            int ignore = labels.config().maskIgnoreValue();
             for (byte b : rasterSource.mask(chip.window())) {
                 if ((b & 0xFF) != ignore) {
                     return true;
@@ -159,7 +159,7 @@ public final class SceneLabels implements AutoCloseable {
         Map<Integer, Double> area = new java.util.HashMap<>();
         if (rasterSource != null) { // pixels stand for area: a chip's class by the pixels of each class
             byte[] m = rasterSource.mask(chip.window());
-            int ignore = labels.config().ignoreValue() != null ? labels.config().ignoreValue() : 255;
+            int ignore = labels.config().maskIgnoreValue();
             for (byte b : m) {
                 if ((b & 0xFF) != ignore) {
                     area.merge(b & 0xFF, chipArea / m.length, Double::sum);

@@ -38,6 +38,14 @@ public record ChipStoreMetadata(int schemaVersion, LabelTask task, List<String> 
         return rowCounts == null ? 0 : rowCounts.getOrDefault(split, 0L);
     }
 
+    /**
+     * @return the mask value of ignored pixels: {@code ignoreValue}, else the value tiling writes where nothing is known
+     *     ({@link io.geolightning.tiling.labels.LabelConfig#DEFAULT_IGNORE_VALUE})
+     */
+    public int maskIgnoreValue() {
+        return ignoreValue != null ? ignoreValue : io.geolightning.tiling.labels.LabelConfig.DEFAULT_IGNORE_VALUE;
+    }
+
     /** @return nodata values as an array (null entries for none), or null when no band has one */
     public Double[] nodataArray() {
         return nodata == null ? null : nodata.toArray(new Double[0]);
