@@ -14,8 +14,10 @@ import io.geolightning.models.predict.ScenePredictor;
 import io.geolightning.tiling.RegionRaster;
 import io.geolightning.tiling.TilingException;
 import io.geolightning.tiling.splits.Split;
+import io.geolightning.tiling.store.ChipCursor;
 import io.geolightning.tiling.store.ChipStoreMetadata;
 import io.geolightning.tiling.store.ChipStoreReader;
+import io.geolightning.tiling.store.ChipStoreSchema;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -59,12 +61,16 @@ final class SceneEvaluation {
         Map<String, List<Cell>> byScene = new LinkedHashMap<>();
         ChipStoreReader reader = ChipStoreReader.open(store);
         ChipStoreMetadata metadata = reader.metadata();
-        reader.forEach(r -> {
-            if (r.split() == split) {
-                byScene.computeIfAbsent(r.scene(), s -> new ArrayList<>()).add(new Cell(r.x(), r.y(), r.width(),
-                        r.height(), r.mask()));
-            }
-        });
+        List<String> columns = new ArrayList<>(ChipStoreSchema.METADATA_COLUMNS);
+        columns.add(ChipStoreSchema.MASK); // not the pixels: the scenes are read again whole
+        try (ChipCursor rows = reader.rows(columns)) {
+            rows.forEachRemaining(r -> {
+                if (r.split() == split) {
+                    byScene.computeIfAbsent(r.scene(), s -> new ArrayList<>()).add(new Cell(r.x(), r.y(), r.width(),
+                            r.height(), r.mask()));
+                }
+            });
+        }
         int chips = 0;
         for (Map.Entry<String, List<Cell>> scene : byScene.entrySet()) {
             Path dir = null;

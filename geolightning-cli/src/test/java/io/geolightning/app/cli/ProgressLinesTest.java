@@ -18,6 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ProgressLinesTest {
 
+    /** How a summary line spells the time (Progress: "4.2s" under ten seconds, then "14s", "2m05s", "1h02m"). */
+    private static final String ELAPSED = "(\\d+\\.\\ds|\\d+s|\\d+m\\d\\ds|\\d+h\\d\\dm)";
+
     @Test
     void shortWorkPrintsAFirstLineAndASummary(@TempDir Path tmp) throws Exception {
         Path chips = tmp.resolve("chips");
@@ -30,7 +33,8 @@ class ProgressLinesTest {
                 .matcher(tile.err());
         assertTrue(first.find(), "no first progress line:\n" + tile.err());
         String total = first.group(1);
-        assertTrue(Pattern.compile("(?m)^\\[INFO\\] Tiler - tiling: " + total + " candidate chips in \\d+\\.\\ds \\(")
+        assertTrue(Pattern.compile("(?m)^\\[INFO\\] Tiler - tiling: " + total + " candidate chips in " + ELAPSED
+                + " \\(")
                 .matcher(tile.err()).find(), "no summary line for " + total + " chips:\n" + tile.err());
 
         CliRun train = CliRun.of("train", "--config", CliRun.sample("run.yaml"), "--set", "data.chips=" + chips,
@@ -44,7 +48,8 @@ class ProgressLinesTest {
         assertEquals(0, predict.code(), predict.err());
         assertTrue(Pattern.compile("(?m)^\\[INFO\\] ScenePredictor - L7_ETMs.tif: 1/([\\d,]+) windows \\(0%\\)")
                 .matcher(predict.err()).find(), "no first progress line:\n" + predict.err());
-        assertTrue(Pattern.compile("(?m)^\\[INFO\\] ScenePredictor - L7_ETMs.tif: [\\d,]+ windows in \\d+\\.\\ds \\(")
+        assertTrue(Pattern.compile("(?m)^\\[INFO\\] ScenePredictor - L7_ETMs.tif: [\\d,]+ windows in " + ELAPSED
+                + " \\(")
                 .matcher(predict.err()).find(), "no summary line:\n" + predict.err());
         for (List<String> extra : List.of(List.<String>of(), List.of("--tta"))) { // the task's test step, TTA's loop
             List<String> args = new ArrayList<>(List.of("evaluate", "--checkpoint",
