@@ -32,6 +32,8 @@ final class ChipStoreDescriber {
         t.row("classes", m.classNames() == null ? "none" : m.classNames().size() + " " + m.classNames());
         if (m.ignoreValue() != null) {
             t.row("ignore value", m.ignoreValue());
+        } else if (m.task() == LabelTask.SEGMENTATION) {
+            t.row("ignore value", m.maskIgnoreValue() + " (the default: mask pixels without image data or labels)");
         }
         t.row("chips", m.chipWidth() + " x " + m.chipHeight() + " pixels, " + m.bands() + " bands, " + m.dtype());
         t.row("rows", reader.rowCount() + " in " + reader.parts().size() + " file(s), codec " + m.codec());

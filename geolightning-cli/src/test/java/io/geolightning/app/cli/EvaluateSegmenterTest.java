@@ -64,8 +64,8 @@ class EvaluateSegmenterTest {
 
     /**
      * Chips padded beyond the raster's edge (--edge pad) hold pixels without image data: their masks say "ignore"
-     * (255, no ignore value given), and every way of scoring skips them: chip by chip, with --tta and on whole-scene
-     * predictions (the last two used to stop on "truth label 255").
+     * (255, no ignore value given; info says so), and every way of scoring skips them: chip by chip, with --tta and on
+     * whole-scene predictions (the last two used to stop on "truth label 255").
      */
     @Test
     void pixelsWithoutImageDataAreIgnoredByEveryScore() throws Exception {
@@ -83,6 +83,9 @@ class EvaluateSegmenterTest {
             }
         });
         assertTrue(pixels[1] > 0, "the padded chips hold pixels without data");
+        CliRun info = CliRun.of("info", padded);
+        assertEquals(0, info.code(), info.err());
+        assertTrue(info.out().contains("255 (the default: mask pixels without image data or labels)"), info.out());
         java.util.regex.Pattern n = java.util.regex.Pattern.compile("\\(n = (\\d+)\\)");
         for (String how : new String[] {"chips", "--tta", "--scene-window"}) {
             java.util.List<Object> args = new java.util.ArrayList<>(java.util.List.of("evaluate", "--checkpoint", ckpt,
