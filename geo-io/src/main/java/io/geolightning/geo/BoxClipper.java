@@ -18,10 +18,10 @@ import org.locationtech.jts.operation.overlayng.RingClipper;
  *
  * <p>Burning: large polygons are cut down to the part near a rasterization grid before GDAL burns them: a label
  * polygon of tens of thousands of vertices (a land-cover class polygonized from a raster, with thousands of holes) is
- * otherwise serialised and scanned whole for every chip it touches. Each ring is clipped on its own to a box around the grid
- * (JTS's {@link RingClipper}, Sutherland-Hodgman against the box's four sides), which keeps the winding number, and
- * so GDAL's even-odd fill, of every point inside the box; the box reaches {@value #MARGIN_PIXELS} pixels beyond the
- * grid so that the edges the clipping adds along its sides touch no pixel of the grid, with or without
+ * otherwise serialised and scanned whole for every chip it touches. Each ring is clipped on its own to a box around
+ * the grid (JTS's {@link RingClipper}, Sutherland-Hodgman against the box's four sides), which keeps the winding
+ * number, and so GDAL's even-odd fill, of every point inside the box; the box reaches {@value #MARGIN_PIXELS} pixels
+ * beyond the grid so that the edges the clipping adds along its sides touch no pixel of the grid, with or without
  * {@code ALL_TOUCHED}. Rings outside the box are dropped, rings inside it kept as they are; lines, points and small
  * polygons are burnt whole.
  */

@@ -160,8 +160,10 @@ class RasterizerTest {
                 RasterWindow expected = readBand1(ref);
                 RasterizeOptions opts = RasterizeOptions.builder().attribute("cls").allTouched(touched).build();
                 int clipped = 0;
-                for (PixelWindow w : List.of(new PixelWindow(0, 0, 32, 32), new PixelWindow(300, 200, 64, 48),
-                        new PixelWindow(img.width() - 40, img.height() - 40, 40, 40), new PixelWindow(150, 610, 32, 32))) {
+                List<PixelWindow> windows = List.of(new PixelWindow(0, 0, 32, 32), new PixelWindow(300, 200, 64, 48),
+                        new PixelWindow(img.width() - 40, img.height() - 40, 40, 40),
+                        new PixelWindow(150, 610, 32, 32));
+                for (PixelWindow w : windows) {
                     BoxClipper clipper = new BoxClipper(RasterGrid.of(img, w));
                     clipped += clipper.clip(big).getNumPoints() < big.getNumPoints() / 10 ? 1 : 0;
                     GeoTransform gt = RasterGrid.of(img, w).geoTransform();

@@ -49,8 +49,8 @@ public record DataSection(
         @JsonFormat(with = {JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY,
                 JsonFormat.Feature.WRITE_SINGLE_ELEM_ARRAYS_UNWRAPPED}) List<String> chips,
         String raster, List<String> rasters, List<String> bandsFrom, TargetGrid grid, TilingSettings tiling,
-        String imageFolder, Integer resize, Integer batchSize, Integer workers, AugmentSection augment, String streaming,
-        Integer shuffleBuffer) {
+        String imageFolder, Integer resize, Integer batchSize, Integer workers, AugmentSection augment,
+        String streaming, Integer shuffleBuffer) {
 
     /** The component that holds the tiling keys; in YAML they are written flat in the section. */
     public static final String TILING = "tiling";

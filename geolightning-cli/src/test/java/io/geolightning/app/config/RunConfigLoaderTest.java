@@ -83,7 +83,8 @@ class RunConfigLoaderTest {
         assertEquals(io.geolightning.tiling.data.Augmentation.none(), RunConfigLoader.bind(new java.util.HashMap<>(),
                 List.of(), "t").data().augment().toAugmentation(), "off by default");
         RunConfig on = RunConfigLoader.load(yaml("on.yaml", "data:\n  chips: c\n  augment: true\n"), List.of());
-        assertEquals(io.geolightning.tiling.data.Augmentation.flipsAndRotations(), on.data().augment().toAugmentation());
+        assertEquals(io.geolightning.tiling.data.Augmentation.flipsAndRotations(),
+                on.data().augment().toAugmentation());
         assertTrue(RunConfigLoader.toYaml(on).contains("\n  augment: true\n"), "a switch stays a switch");
 
         RunConfig rc = RunConfigLoader.load(yaml("p.yaml", "data:\n  chips: c\n  augment: {brightness: 0.2, noise:"

@@ -39,8 +39,8 @@ public record ChipStoreMetadata(int schemaVersion, LabelTask task, List<String> 
     }
 
     /**
-     * @return the mask value of ignored pixels: {@code ignoreValue}, else the value tiling writes where nothing is known
-     *     ({@link io.geolightning.tiling.labels.LabelConfig#DEFAULT_IGNORE_VALUE})
+     * @return the mask value of ignored pixels: {@code ignoreValue}, else the value tiling writes where nothing is
+     *     known ({@link io.geolightning.tiling.labels.LabelConfig#DEFAULT_IGNORE_VALUE})
      */
     public int maskIgnoreValue() {
         return ignoreValue != null ? ignoreValue : io.geolightning.tiling.labels.LabelConfig.DEFAULT_IGNORE_VALUE;
