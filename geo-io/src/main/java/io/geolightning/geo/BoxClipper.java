@@ -40,10 +40,7 @@ public final class BoxClipper {
      */
     public BoxClipper(RasterGrid grid) {
         GeoTransform gt = grid.geoTransform();
-        Envelope e = new Envelope(gt.pixelToMap(0, 0));
-        e.expandToInclude(gt.pixelToMap(grid.width(), 0));
-        e.expandToInclude(gt.pixelToMap(0, grid.height()));
-        e.expandToInclude(gt.pixelToMap(grid.width(), grid.height()));
+        Envelope e = Rasterizer.gridEnvelope(grid);
         // a pixel's extent along x and y in map units, rotation included
         Coordinate o = gt.pixelToMap(0, 0);
         Coordinate dx = gt.pixelToMap(1, 0);

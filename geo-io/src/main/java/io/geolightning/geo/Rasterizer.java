@@ -91,7 +91,8 @@ public final class Rasterizer {
         return mask.toBuilder().window(window).data(mask.data()).build();
     }
 
-    private static Envelope gridEnvelope(RasterGrid grid) {
+    /** @return the map envelope of the grid's four corners (rotation included) */
+    static Envelope gridEnvelope(RasterGrid grid) {
         GeoTransform gt = grid.geoTransform();
         Envelope e = new Envelope(gt.pixelToMap(0, 0));
         e.expandToInclude(gt.pixelToMap(grid.width(), 0));
