@@ -1,6 +1,5 @@
 package io.geolightning.app.run;
 
-import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.geolightning.app.config.CallbacksSection;
@@ -23,7 +22,6 @@ import io.geolightning.foundation.GeoLightningException.Kind;
 import io.geolightning.app.report.RunFolder;
 import io.geolightning.app.report.RunReport;
 import io.geolightning.app.report.RunSummary;
-import io.geolightning.models.nn.ModelFactory;
 import io.geolightning.models.tasks.LandUseTask;
 import io.geolightning.models.tasks.OptimizerSettings;
 import io.geolightning.models.tasks.TaskSettings;
@@ -93,20 +91,33 @@ public final class TrainingRun {
         if (config.trainer().ckptPath() != null && !config.trainer().ckptPath().isBlank()) {
             ResumeCheck.requireSameNetwork(config.trainer().ckptPath(), settings);
         }
-        if (config.model().weights() != null && !config.model().weights().isBlank()) {
-            // weights that do not fit are refused before the run folder is made: loaded once into a scratch network
-            try (NDManager scratch = NDManager.newBaseManager()) {
-                PretrainedWeights.load(ModelFactory.buildInitialized(settings.model(), scratch),
-                        Path.of(config.model().weights()), config.model().weightsPrefix());
-            }
-        }
         boolean hasVal = data.hasSamples(Split.VAL);
         if (config.callbacks().earlyStopping().enabled() && !hasVal
                 && config.callbacks().earlyStopping().monitor().startsWith("val_")) {
             throw new ConfigException("callbacks.earlyStopping monitors " + config.callbacks().earlyStopping()
                     .monitor() + " but the data has no validation split; set data.val > 0 or disable early stopping");
         }
+        Seeding.seedEverything(config.seed()); // the task draws its initial weights when it is built
+        try (LandUseTask task = LandUseTask.create(settings)) {
+            return fit(data, settings, hasVal, task, loadWeights(task));
+        }
+    }
 
+    /**
+     * Loads {@code model.weights} into the task's network, before the run folder is made, so that weights that do not
+     * fit leave nothing behind.
+     */
+    private WeightLoadReport loadWeights(LandUseTask task) {
+        if (config.model().weights() == null || config.model().weights().isBlank()) {
+            return null;
+        }
+        return PretrainedWeights.load(task.getBlock(), Path.of(config.model().weights()),
+                config.model().weightsPrefix());
+    }
+
+    private TrainingResult fit(ChipDataModule data, TaskSettings settings, boolean hasVal, LandUseTask task,
+                               WeightLoadReport weights) {
+        Path root = Path.of(config.runs());
         CsvLogger csv = new CsvLogger(root, config.name());
         TensorBoardLogger tb = new TensorBoardLogger(root, config.name(), csv.version());
         RunFolder folder = new RunFolder(csv.logDir());
@@ -144,13 +155,9 @@ public final class TrainingRun {
         long t0 = System.nanoTime();
         double seconds;
         Evaluation evaluation;
-        Seeding.seedEverything(config.seed()); // the task draws its initial weights when it is built
-        try (LandUseTask task = LandUseTask.create(settings);
-             Trainer trainer = trainer(config.trainer(), folder, callbacks, csv, tb, hasVal)) {
-            if (config.model().weights() != null && !config.model().weights().isBlank()) {
-                WeightLoadReport loaded = PretrainedWeights.load(task.getBlock(), Path.of(config.model().weights()),
-                        config.model().weightsPrefix());
-                out.printf(Locale.ROOT, "weights: %s%n", loaded.summary());
+        try (Trainer trainer = trainer(config.trainer(), folder, callbacks, csv, tb, hasVal)) {
+            if (weights != null) {
+                out.printf(Locale.ROOT, "weights: %s%n", weights.summary());
             }
             trainer.fit(task, data);
             seconds = (System.nanoTime() - t0) / 1e9;
