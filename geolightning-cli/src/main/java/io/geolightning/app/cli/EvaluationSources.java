@@ -53,10 +53,9 @@ final class EvaluationSources {
      */
     static ChipBatches imageFolder(Path folder, InferenceModel model, int batchSize) {
         ModelSignature sig = model.signature();
-        if (sig.kind() != LabelTask.CLASSIFICATION || sig.bands() != 3) {
-            throw new CliException("--images " + folder + ": image folders hold RGB images of one class each, but the"
-                    + " model is a " + sig.bands() + "-band " + sig.kind().id() + " model; score it on --chips or"
-                    + " --raster");
+        if (sig.kind() != LabelTask.CLASSIFICATION) {
+            throw new CliException("--images " + folder + ": image folders hold images of one class each, but the"
+                    + " model is a " + sig.kind().id() + " model; score it on --chips or --raster");
         }
         ImageFolderDataModule data = new ImageFolderDataModule(ImageFolderDataModule.Config.of(folder)
                 .withResize(sig.chipSize()).withLoader(LoaderConfig.builder().batchSize(batchSize).build())

@@ -5,12 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.geolightning.geo.Gdal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Vector;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.gdal.gdal.Dataset;
+import org.gdal.gdal.TranslateOptions;
+import org.gdal.gdal.gdal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -104,4 +109,54 @@ class ImageFolderCliTest {
                 + " the images to classify", empty.errorLine());
         assertFalse(Files.exists(tmp.resolve("e.csv")));
     }
+
+    /**
+     * A folder of six-band GeoTIFF chips (EuroSAT-MS style, cut from Olinda's Landsat bands with GDAL) trains a
+     * six-band model, which evaluate --images and predict --images run on every band; RGB images are refused.
+     */
+    @Test
+    void multispectralChipsTrainOnEveryBand(@TempDir Path tmp) throws Exception {
+        Gdal.ensureInitialised();
+        Path folder = tmp.resolve("ms");
+        Dataset olinda = gdal.Open(CliRun.sample("olinda/L7_ETMs.tif").toString());
+        for (int i = 0; i < 6; i++) {
+            for (String c : List.of("north", "south")) {
+                Path chip = Files.createDirectories(folder.resolve(c)).resolve(c + i + ".tif");
+                int y = c.equals("north") ? 0 : 300;
+                gdal.Translate(chip.toString(), olinda, new TranslateOptions(new Vector<>(List.of("-srcwin",
+                        "" + 40 * i, "" + y, "32", "32")))).delete();
+            }
+        }
+        olinda.delete();
+        Path cfg = tmp.resolve("ms.yaml");
+        Files.writeString(cfg, "name: ms\nruns: " + tmp.resolve("runs") + "\n"
+                + "model: {architecture: cnn, options: {width: 8, stages: 2}}\n"
+                + "data: {imageFolder: " + folder + ", batchSize: 4, val: 0.2, test: 0.2}\n"
+                + "trainer: {maxEpochs: 2, numSanityValSteps: 0}\ncallbacks: {imagePredictions: 0}\n");
+        CliRun train = CliRun.of("train", "--config", cfg);
+        assertEquals(0, train.code(), train.err());
+        assertTrue(train.out().contains("model: cnn, 6 bands"), train.out());
+        Path ckpt = tmp.resolve("runs/ms/version_0/checkpoints/last.ckpt");
+        CliRun eval = CliRun.of("evaluate", "--checkpoint", ckpt, "--images", folder);
+        assertEquals(0, eval.code(), eval.err());
+        assertTrue(eval.out().contains("(class folders, 12 chips)"), eval.out());
+        Path csv = tmp.resolve("ms.csv");
+        CliRun predict = CliRun.of("predict", "--checkpoint", ckpt, "--images", folder, "--out", csv);
+        assertEquals(0, predict.code(), predict.err());
+        assertEquals(13, Files.readAllLines(csv).size());
+
+        Path rgb = Files.createDirectories(tmp.resolve("rgb/north"));
+        Files.createSymbolicLink(rgb.resolve("beach_1.jpg"), CliRun.data("aid150").resolve("Beach/beach_1.jpg"));
+        CliRun refused = CliRun.of("predict", "--checkpoint", ckpt, "--images", rgb.getParent(), "--out",
+                tmp.resolve("rgb.csv"));
+        assertEquals(1, refused.code(), refused.err());
+        assertEquals("error: " + rgb.resolve("beach_1.jpg") + ": 3 band(s) of uint8, but last.ckpt takes 6; pass"
+                + " images of the bands it was trained on", refused.errorLine());
+        assertFalse(Files.exists(tmp.resolve("rgb.csv")));
+        CliRun notScored = CliRun.of("evaluate", "--checkpoint", ckpt, "--images", rgb.getParent());
+        assertEquals(1, notScored.code(), notScored.err());
+        assertTrue(notScored.errorLine().endsWith("3 bands of uint8, but the model takes 6 bands; pass images of the"
+                + " bands it was trained on"), notScored.errorLine());
+    }
 }
+

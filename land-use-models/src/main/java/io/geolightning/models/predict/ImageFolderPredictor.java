@@ -5,7 +5,7 @@ import io.geolightning.foundation.Progress;
 import io.geolightning.models.nn.ModelException;
 import io.geolightning.tiling.data.BandNormalization;
 import io.geolightning.tiling.data.ChipSample;
-import io.geolightning.tiling.data.ImageFolderDataModule;
+import io.geolightning.tiling.data.ImageFiles;
 import io.geolightning.tiling.labels.LabelTask;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,12 +41,12 @@ public final class ImageFolderPredictor {
 
     private final InferenceModel model;
 
-    /** @param model an RGB chip classifier */
+    /** @param model a chip classifier */
     public ImageFolderPredictor(InferenceModel model) {
         ModelSignature sig = model.signature();
-        if (sig.kind() != LabelTask.CLASSIFICATION || sig.bands() != 3) {
-            throw new PredictOptionException("--images: classifies RGB images, but " + model.source() + " is a "
-                    + sig.bands() + "-band " + sig.kind().id() + " model; predict rasters with --raster");
+        if (sig.kind() != LabelTask.CLASSIFICATION) {
+            throw new PredictOptionException("--images: classifies images with a chip classifier, but "
+                    + model.source() + " is a " + sig.kind().id() + " model; predict rasters with --raster");
         }
         this.model = model;
     }
@@ -59,17 +58,18 @@ public final class ImageFolderPredictor {
      */
     public List<Prediction> predict(Path folder, int batchSize) {
         List<Path> images;
-        try (Stream<Path> s = Files.walk(folder)) {
-            images = s.filter(ImageFolderDataModule::isImage).sorted().toList();
+        try {
+            images = ImageFiles.under(folder);
         } catch (IOException e) {
             throw new ModelException(folder + ": cannot list the images (" + e.getMessage() + "); check the folder");
         }
         if (images.isEmpty()) {
-            throw new ModelException(folder + ": holds no image (" + ImageFolderDataModule.imageSuffixes()
+            throw new ModelException(folder + ": holds no image (" + ImageFiles.suffixes()
                     + "); pass the folder of the images to classify");
         }
         int size = model.signature().chipSize();
-        int plane = 3 * size * size;
+        int bands = model.signature().bands();
+        int plane = bands * size * size;
         BandNormalization norm = model.normalization();
         List<String> names = model.classNames();
         List<Prediction> out = new ArrayList<>(images.size());
@@ -78,7 +78,12 @@ public final class ImageFolderPredictor {
             int n = Math.min(batchSize, images.size() - from);
             float[] batch = new float[n * plane];
             for (int i = 0; i < n; i++) {
-                ChipSample sample = ImageFolderDataModule.decodeImage(images.get(from + i), size, 0);
+                ChipSample sample = ImageFiles.decode(images.get(from + i), size, 0);
+                if (sample.bands() != bands) {
+                    throw new ModelException(images.get(from + i) + ": " + sample.bands() + " band(s) of "
+                            + sample.dtype().id() + ", but " + model.source() + " takes " + bands + "; pass images"
+                            + " of the bands it was trained on");
+                }
                 norm.apply(sample, batch, i * plane);
             }
             float[] p = model.probabilities(batch, n, size, size);

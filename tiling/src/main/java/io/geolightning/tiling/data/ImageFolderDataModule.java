@@ -2,7 +2,6 @@ package io.geolightning.tiling.data;
 
 import io.geolightning.tiling.labels.LabelTask;
 import io.geolightning.trainer.Stage;
-import io.geolightning.tiling.ChipDataType;
 import io.geolightning.tiling.TilingException;
 import io.geolightning.tiling.splits.RandomSplitter;
 import io.geolightning.tiling.splits.Split;
@@ -10,37 +9,34 @@ import io.geolightning.tiling.splits.SplitRatios;
 import io.geolightning.tiling.splits.SplitResult;
 import io.geolightning.tiling.stats.BandStatistics;
 import io.geolightning.tiling.stats.BandStatisticsAccumulator;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
-import javax.imageio.ImageIO;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A data module over pre-chipped images in class folders ({@code root/<class>/*.jpg}), like torchvision's
- * ImageFolder: classes are the sub-folder names in sorted order, images are decoded with javax.imageio as 3-band RGB
- * (optionally resized), split at random per class (stratified, seeded) and normalised with statistics of (a sample
- * of) the training images.
+ * ImageFolder: classes are the sub-folder names (Unicode NFC) in sorted order, images are decoded by
+ * {@link ImageFiles} (RGB, or every band of multispectral and 16-bit TIFFs; optionally resized; all images of a folder
+ * must agree in bands and data type), split at random per class (stratified, seeded) and normalised with statistics
+ * of (a sample of) the training images.
  */
 public final class ImageFolderDataModule implements ChipDataModule {
     private static final Logger LOG = LoggerFactory.getLogger(ImageFolderDataModule.class);
-    private static final List<String> SUFFIXES = List.of("jpg", "jpeg", "png", "bmp", "gif", "tif", "tiff");
 
     private final Config config;
     private List<String> classNames;
     private Map<Split, List<Entry>> splits;
     private BandStatistics stats;
     private int[] size;
+    private volatile ChipSample first;
 
     /** One image and its class. @param path image file @param label class id */
     public record Entry(Path path, int label) {
@@ -155,21 +151,21 @@ public final class ImageFolderDataModule implements ChipDataModule {
         }
         List<String> names = new ArrayList<>();
         if (config.classNames() != null) {
-            names.addAll(config.classNames());
+            config.classNames().forEach(n -> names.add(Normalizer.normalize(n, Normalizer.Form.NFC)));
         }
         List<Entry> entries = new ArrayList<>();
         for (Path dir : classDirs) {
             List<Path> images;
             try (Stream<Path> s = Files.list(dir)) {
-                images = s.filter(ImageFolderDataModule::isImage).sorted().toList();
+                images = s.filter(ImageFiles::isImage).sorted().toList();
             } catch (IOException e) {
                 throw new TilingException(dir + ": cannot list the class folder (" + e.getMessage() + ")", e);
             }
             if (images.isEmpty()) {
-                throw new TilingException(dir + ": class folder holds no image (" + imageSuffixes()
+                throw new TilingException(dir + ": class folder holds no image (" + ImageFiles.suffixes()
                         + "); remove the folder or add its images");
             }
-            String name = dir.getFileName().toString();
+            String name = Normalizer.normalize(dir.getFileName().toString(), Normalizer.Form.NFC); // macOS: NFD
             if (config.classNames() != null && !names.contains(name)) {
                 throw new TilingException(dir + ": '" + name + "' is not one of the classes " + names + "; name the"
                         + " class folders after them (or remove this one)");
@@ -199,21 +195,24 @@ public final class ImageFolderDataModule implements ChipDataModule {
         }
         if (config.statistics() != null) {
             Entry any = splits.values().stream().flatMap(List::stream).findFirst().orElseThrow();
-            ChipSample s = decode(any);
-            size = new int[] {s.width(), s.height()};
+            decode(any);
             stats = config.statistics();
+            if (first.bands() != stats.bands()) {
+                throw new TilingException(any.path() + ": " + describe(first) + ", but the model takes "
+                        + stats.bands() + " bands; pass images of the bands it was trained on");
+            }
             return;
         }
         List<Entry> train = splits.get(Split.TRAIN);
         if (train.isEmpty()) {
             throw new TilingException(config.root() + ": the training split is empty; lower the val/test ratios or add images");
         }
-        BandStatisticsAccumulator acc = new BandStatisticsAccumulator(3, ChipDataType.UINT8, null);
+        BandStatisticsAccumulator acc = null;
         int step = Math.max(1, train.size() / config.statsSample());
         for (int i = 0; i < train.size(); i += step) {
             ChipSample s = decode(train.get(i));
-            if (size == null) {
-                size = new int[] {s.width(), s.height()};
+            if (acc == null) {
+                acc = new BandStatisticsAccumulator(s.bands(), s.dtype(), null);
             }
             acc.add(s.pixels(), s.width() * s.height());
         }
@@ -227,76 +226,37 @@ public final class ImageFolderDataModule implements ChipDataModule {
     }
 
     /**
-     * Decodes one image into a 3-band uint8 band-major sample (resized when configured).
+     * Decodes one image into a band-major sample (resized when configured), {@link ImageFiles#decode}.
      *
-     * @throws TilingException naming the file when it cannot be decoded, or when images are kept at their size
-     *     ({@code resize} 0) and it differs from the others'
+     * @throws TilingException naming the file when it cannot be decoded, when its bands or data type differ from the
+     *     first image's, or when images are kept at their size ({@code resize} 0) and it differs from the others'
      */
     public ChipSample decode(Entry e) {
-        ChipSample s = decodeImage(e.path(), config.resize(), e.label());
-        int[] first = size;
-        if (first != null && (s.width() != first[0] || s.height() != first[1])) {
+        ChipSample s = ImageFiles.decode(e.path(), config.resize(), e.label());
+        ChipSample f = first;
+        if (f == null) {
+            synchronized (this) {
+                if (first == null) {
+                    first = s;
+                    size = new int[] {s.width(), s.height()};
+                }
+                f = first;
+            }
+        }
+        if (s.bands() != f.bands() || s.dtype() != f.dtype()) {
+            throw new TilingException(e.path() + ": " + describe(s) + ", but the images of " + config.root()
+                    + " have " + describe(f) + "; give every image the same bands (or remove this one)");
+        }
+        if (s.width() != f.width() || s.height() != f.height()) {
             throw new TilingException(e.path() + ": " + s.width() + "x" + s.height() + " pixels, but the images of "
-                    + config.root() + " are " + first[0] + "x" + first[1] + "; resize them all to one size"
-                    + " (data.resize: " + first[0] + ", say) or resize this one");
+                    + config.root() + " are " + f.width() + "x" + f.height() + "; resize them all to one size"
+                    + " (data.resize: " + f.width() + ", say) or resize this one");
         }
         return s;
     }
 
-    /**
-     * @param image a JPEG, PNG, BMP, GIF or TIFF that javax.imageio reads
-     * @param resize the square side to resize it to (bilinear), or 0 to keep its size
-     * @param label the sample's class
-     * @return the image as a 3-band uint8 band-major sample (red, green, blue)
-     * @throws TilingException one line naming the file, when it cannot be decoded
-     */
-    public static ChipSample decodeImage(Path image, int resize, int label) {
-        BufferedImage img;
-        try {
-            img = ImageIO.read(image.toFile());
-        } catch (IOException ex) {
-            throw new TilingException(image + ": cannot decode the image (" + ex.getMessage()
-                    + "); remove or replace the file", ex);
-        }
-        if (img == null) {
-            throw new TilingException(image + ": not an image javax.imageio can read; convert it to JPEG or PNG");
-        }
-        if (resize > 0 && (img.getWidth() != resize || img.getHeight() != resize)) {
-            BufferedImage r = new BufferedImage(resize, resize, BufferedImage.TYPE_INT_RGB);
-            Graphics2D g = r.createGraphics();
-            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-            g.drawImage(img, 0, 0, resize, resize, null);
-            g.dispose();
-            img = r;
-        }
-        int w = img.getWidth();
-        int h = img.getHeight();
-        int[] argb = img.getRGB(0, 0, w, h, null, 0, w);
-        byte[] px = new byte[3 * w * h];
-        int n = w * h;
-        for (int i = 0; i < n; i++) {
-            int v = argb[i];
-            px[i] = (byte) (v >> 16);
-            px[n + i] = (byte) (v >> 8);
-            px[2 * n + i] = (byte) v;
-        }
-        return new ChipSample(px, ChipDataType.UINT8, 3, h, w, label, null);
-    }
-
-    /** @return the image suffixes this module reads, for messages: "jpg, jpeg, png, bmp, gif, tif, tiff" */
-    public static String imageSuffixes() {
-        return String.join(", ", SUFFIXES);
-    }
-
-    /**
-     * @param p a file
-     * @return whether its name ends with an image suffix this module reads ({@code jpg, jpeg, png, bmp, gif, tif,
-     *     tiff})
-     */
-    public static boolean isImage(Path p) {
-        String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
-        int dot = n.lastIndexOf('.');
-        return Files.isRegularFile(p) && dot > 0 && SUFFIXES.contains(n.substring(dot + 1));
+    private static String describe(ChipSample s) {
+        return s.bands() + (s.bands() == 1 ? " band" : " bands") + " of " + s.dtype().id();
     }
 
     private ChipLoader loader(Split split, boolean training) {
@@ -358,7 +318,7 @@ public final class ImageFolderDataModule implements ChipDataModule {
 
     @Override
     public int bandCount() {
-        return 3;
+        return bandStatistics().bands();
     }
 
     @Override
