@@ -2,7 +2,6 @@ package io.geolightning.spark;
 
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
-import io.geolightning.models.nn.NativeCpuGuard;
 import io.geolightning.models.predict.InferenceModel;
 import io.geolightning.models.torchscript.ModelFiles;
 import java.io.IOException;
@@ -69,7 +68,6 @@ public final class ModelCache {
      * @throws RuntimeException the models module's one-line error when the checkpoint cannot be restored
      */
     public static Lease borrow(Path checkpoint, int torchThreads) {
-        NativeCpuGuard.inferenceOnly(); // executors only predict: no oneDNN ISA cap needed (see NativeCpuGuard)
         Path abs = checkpoint.toAbsolutePath().normalize();
         Key key;
         try {

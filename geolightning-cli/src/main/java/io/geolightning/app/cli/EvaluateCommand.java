@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.dataset.Batch;
-import io.geolightning.models.nn.NativeCpuGuard;
 import io.geolightning.app.report.Numbers;
 import io.geolightning.foundation.ExitCodes;
 import io.geolightning.foundation.Progress;
@@ -117,7 +116,6 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        NativeCpuGuard.inferenceOnly(); // forward passes only: no ISA cap needed (see NativeCpuGuard)
         PrintWriter w = spec.commandLine().getOut();
         OptionChecks checks = new OptionChecks(spec).atLeast("--batch-size", batchSize, 1, "32");
         if (!spec.commandLine().getParseResult().hasMatchedOption("--split") && spec.commandLine().getParent() != null

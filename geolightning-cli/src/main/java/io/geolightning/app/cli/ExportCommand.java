@@ -1,6 +1,5 @@
 package io.geolightning.app.cli;
 
-import io.geolightning.models.nn.NativeCpuGuard;
 import io.geolightning.foundation.ExitCodes;
 import io.geolightning.models.tasks.LandUseTask;
 import io.geolightning.models.weights.ModelExport;
@@ -43,7 +42,6 @@ final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        NativeCpuGuard.inferenceOnly(); // forward passes only: no ISA cap needed (see NativeCpuGuard)
         OptionChecks checks = new OptionChecks(spec);
         ModelExport.Format f;
         try {

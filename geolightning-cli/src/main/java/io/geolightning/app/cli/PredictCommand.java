@@ -1,6 +1,5 @@
 package io.geolightning.app.cli;
 
-import io.geolightning.models.nn.NativeCpuGuard;
 import io.geolightning.foundation.ExitCodes;
 import io.geolightning.foundation.GeoLightningException;
 import io.geolightning.foundation.OneLine;
@@ -112,7 +111,6 @@ final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        NativeCpuGuard.inferenceOnly(); // forward passes only: no ISA cap needed (see NativeCpuGuard)
         PrintWriter w = spec.commandLine().getOut();
         windowing.validate(spec);
         OptionChecks checks = new OptionChecks(spec);

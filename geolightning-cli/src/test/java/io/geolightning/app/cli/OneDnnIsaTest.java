@@ -16,11 +16,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * oneDNN's AVX-512 kernels get the input gradients of stride-1 convolutions wrong on this machine's CPU when their
- * output channels are not a multiple of 16 (NativeCpuGuardTest, scripts/probe-onednn-isa); the forward pass is right at
- * every level. The real launcher, with no ONEDNN_MAX_CPU_ISA of the user's, trains the sample run's CNN (widths 16, 32,
- * 64) and predicts at the CPU's widest ISA, and trains a CNN of width 24 capped at AVX2 where the CPU's self-check
- * (OneDnnSelfCheck, its verdict kept under XDG_CACHE_HOME) found the AVX-512 kernels wrong, as oneDNN itself reports
- * (ONEDNN_VERBOSE).
+ * output channels are not a multiple of 16, and the forward pass of those from more than 16 input channels that are not
+ * a multiple of 16 (NativeCpuGuardTest, scripts/probe-onednn-isa). The real launcher, with no ONEDNN_MAX_CPU_ISA of the
+ * user's, trains the sample run's CNN (widths 16, 32, 64) and predicts at the CPU's widest ISA, and trains and
+ * predicts with a CNN of width 24 capped at AVX2 where the CPU's self-check (OneDnnSelfCheck, its verdict kept under
+ * XDG_CACHE_HOME) found the AVX-512 kernels wrong, as oneDNN itself reports (ONEDNN_VERBOSE).
  */
 class OneDnnIsaTest {
 
@@ -72,6 +72,16 @@ class OneDnnIsaTest {
         Launcher.Launch predict = Launcher.run(tmp, "predict", List.of("predict", "--checkpoint", ckpt.toString(),
                 "--raster", BadInputs.RASTER.toString(), "--out", tmp.resolve("p.tif").toString()), env);
         assertEquals(0, predict.code(), predict.err());
+        Path ckpt24;
+        try (Stream<Path> s = Files.walk(tmp.resolve("runs24"))) {
+            ckpt24 = s.filter(p -> p.toString().endsWith(".ckpt")).findFirst().orElseThrow();
+        }
+        Launcher.Launch predict24 = Launcher.run(tmp, "predict24", List.of("predict", "--checkpoint",
+                ckpt24.toString(), "--raster", BadInputs.RASTER.toString(), "--out", tmp.resolve("p24.tif").toString()),
+                env);
+        assertEquals(0, predict24.code(), predict24.err());
+        assertEquals(isa(capped), isa(predict24), "capped in training, capped in prediction: its forward passes from"
+                + " 24 channels are wrong too");
         assumeTrue(avx512, "no AVX-512 on this CPU");
         assertTrue(isa(predict).startsWith("Intel AVX-512"), isa(predict));
     }

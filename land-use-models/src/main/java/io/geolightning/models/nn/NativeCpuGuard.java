@@ -2,6 +2,7 @@ package io.geolightning.models.nn;
 
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Convolution;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
@@ -15,10 +16,13 @@ import org.slf4j.LoggerFactory;
  * Works around a native bug of DJL's PyTorch 2.7.1 CPU build (its bundled oneDNN 3.7.1) on AVX-512 machines (an AMD
  * EPYC here): the AVX-512 convolution backward pass returns wrong input gradients (relative error 0.1-1, or NaN) for
  * stride-1 convolutions with a kernel larger than 1x1 whose output-channel count is not a multiple of 16 (the
- * AVX-512 vector); every layer below such a convolution then learns from garbage. Weight gradients, strided and 1x1
- * convolutions, and every forward pass are right; capped at AVX2 ({@code ONEDNN_MAX_CPU_ISA=AVX2}) the same
- * convolutions are right for channel counts that are multiples of 8 (the AVX2 vector; the networks' width options
- * require that). {@code scripts/probe-onednn-isa} and {@code NativeCpuGuardTest} measure it.
+ * AVX-512 vector); every layer below such a convolution then learns from garbage. And the forward pass of a
+ * convolution with a kernel larger than 1x1 (any stride) from more than 16 input channels that are not a multiple of
+ * 16 (24, 40; a 20-band image) is wrong too (errors of the order of the outputs), in training and in prediction alike:
+ * a width-8 U-Net concatenates 16 + 8 = 24 channels. Weight gradients, 1x1 convolutions and the other forward passes
+ * are right; capped at AVX2 ({@code ONEDNN_MAX_CPU_ISA=AVX2}) the same convolutions are right for channel counts that
+ * are multiples of 8 (the AVX2 vector; the networks' width options require that). {@code scripts/probe-onednn-isa}
+ * and {@code NativeCpuGuardTest} measure it.
  *
  * <p>So the cap is set only for a network that has such a convolution ({@link #forModel}, called by
  * {@link ModelFactory#build}): ResNets, and the CNN and U-Nets at widths that are multiples of 16, train at the CPU's
@@ -27,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * they are right (or that has no AVX-512) trains every network uncapped. oneDNN reads the variable when it
  * creates its first primitive, so the first network a process builds decides; a riskier one built later in a process
  * that already runs uncapped is refused by {@link #checkTraining} with a one-line message. A value the user set is
- * kept; {@code -Dgeolightning.keepOneDnnIsa=true} disables the guard. A process that only predicts declares it with
- * {@link #inferenceOnly()} (the CLI's predict, evaluate and export commands do) and never caps.
+ * kept; {@code -Dgeolightning.keepOneDnnIsa=true} disables the guard. Prediction follows the same rule as training:
+ * a network with such a convolution has one whose forward pass is wrong, or is one step from it.
  */
 public final class NativeCpuGuard {
 
@@ -40,7 +44,6 @@ public final class NativeCpuGuard {
     private enum Decision { NONE, CAPPED, UNCAPPED }
 
     private static Decision decision = Decision.NONE;
-    private static boolean inferenceOnly;
 
     private NativeCpuGuard() {
     }
@@ -83,12 +86,13 @@ public final class NativeCpuGuard {
      * otherwise. Later calls change nothing (oneDNN has read the variable by then). Never throws.
      *
      * @param network a built network (initialised or not)
+     * @param bands the bands of its input (its first convolution's input channels)
      */
-    public static synchronized void forModel(Block network) {
+    public static synchronized void forModel(Block network, int bands) {
         if (decision != Decision.NONE) {
             return;
         }
-        List<String> risky = riskyConvolutions(network);
+        List<String> risky = riskyConvolutions(network, bands);
         if (risky.isEmpty() || !userChose() && !cpuNeedsCap()) {
             decision = Decision.UNCAPPED;
         } else {
@@ -118,20 +122,8 @@ public final class NativeCpuGuard {
     }
 
     /**
-     * Declares that this process only runs forward passes, which are correct at every oneDNN ISA level: no network
-     * built afterwards caps the ISA. Call before the first model is built. {@link #checkTraining} refuses to train
-     * a network with a risky convolution afterwards unless the cap was set outside.
-     */
-    public static synchronized void inferenceOnly() {
-        if (decision == Decision.NONE) {
-            decision = Decision.UNCAPPED;
-            inferenceOnly = true;
-        }
-    }
-
-    /**
      * Called when training starts: fails when {@code network} has a convolution whose gradients could be wrong and
-     * this process runs oneDNN uncapped (it declared {@link #inferenceOnly()}, or built a safe network first).
+     * this process runs oneDNN uncapped (it built a safe network first).
      *
      * @param network the network about to train
      * @throws IllegalStateException then
@@ -145,22 +137,42 @@ public final class NativeCpuGuard {
             return;
         }
         throw new IllegalStateException(risky.get(0) + ": oneDNN's AVX-512 kernels compute its input gradients wrongly"
-                + " on some CPUs, and this process already runs them uncapped ("
-                + (inferenceOnly ? "it declared it would only predict" : "a network without such convolutions was"
-                + " built first") + "); export " + VARIABLE + "=AVX2, train in a fresh process, or use channel counts"
+                + " on some CPUs, and this process already runs them uncapped (a network without such convolutions"
+                + " was built first); export " + VARIABLE + "=AVX2, train in a fresh process, or use channel counts"
                 + " that are multiples of " + LANES);
     }
 
     /**
      * @param network a built network
-     * @return the convolutions whose input gradients oneDNN's AVX-512 kernels get wrong (stride 1, kernel larger than
-     *     1x1, output channels not a multiple of 16), described as {@code "a 3x3 convolution with 24 output
-     *     channels"}; empty when there are none
+     * @return the convolutions oneDNN's AVX-512 kernels get wrong: input gradients (stride 1, kernel larger than 1x1,
+     *     output channels not a multiple of 16), described as {@code "a 3x3 convolution with 24 output channels"},
+     *     and, for initialised convolutions, forward passes (kernel larger than 1x1, more than 16 input channels, not
+     *     a multiple of 16), {@code "a 3x3 convolution from 24 input channels"}; empty when there are none
      */
     public static List<String> riskyConvolutions(Block network) {
         List<String> out = new ArrayList<>();
         collect(network, out);
         return out;
+    }
+
+    /**
+     * @param network a built network, initialised or not
+     * @param bands the bands of its input
+     * @return {@link #riskyConvolutions(Block)}, and a first convolution's forward pass from {@code bands} when they
+     *     are more than 16 and not a multiple of 16 (the other convolutions' inputs are other convolutions' outputs,
+     *     or concatenations of them, which the output rule covers: {@code NativeCpuGuardTest})
+     */
+    public static List<String> riskyConvolutions(Block network, int bands) {
+        List<String> out = new ArrayList<>();
+        if (riskyInputs(bands)) {
+            out.add("a first convolution from " + bands + " bands");
+        }
+        collect(network, out);
+        return out;
+    }
+
+    private static boolean riskyInputs(long channels) {
+        return channels > LANES && channels % LANES != 0;
     }
 
     private static void collect(Block block, List<String> out) {
@@ -173,6 +185,11 @@ public final class NativeCpuGuard {
             if (unit && wide && c.getFilters() % LANES != 0) {
                 out.add("a " + k.get(0) + "x" + k.get(k.dimension() - 1) + " convolution with " + c.getFilters()
                         + " output channels");
+            }
+            Parameter weight = c.getParameters().get("weight");
+            if (wide && weight != null && weight.isInitialized() && riskyInputs(weight.getArray().getShape().get(1))) {
+                out.add("a " + k.get(0) + "x" + k.get(k.dimension() - 1) + " convolution from "
+                        + weight.getArray().getShape().get(1) + " input channels");
             }
         }
         for (Block child : block.getChildren().values()) {

@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
  * Asks this CPU whether it needs {@link NativeCpuGuard}'s cap: runs, once per CPU model and libtorch build, in a child
  * JVM at oneDNN's widest ISA, the convolutions whose input gradients libtorch 2.7.1's AVX-512 kernels got wrong on the
  * AMD EPYC they were measured on (stride 1, 3x3 and 5x5, 8 and 24 output channels: multiples of 8, as the networks'
- * widths are, which the AVX2 kernels get right), against a float64 pass over the same inputs (PyTorch's own kernels,
- * not oneDNN's), and keeps the verdict in a small file: under {@code -Dgeolightning.cacheDir}, else
+ * widths are, which the AVX2 kernels get right) and the forward passes they got wrong there (a 3x3 convolution from 24
+ * input channels), against a float64 pass over the same inputs (PyTorch's own kernels, not oneDNN's), and keeps the verdict in a small file: under {@code -Dgeolightning.cacheDir}, else
  * {@code $XDG_CACHE_HOME/geolightning}, else {@code ~/.cache/geolightning}. A CPU without AVX-512 needs no test (the
  * cap would change nothing). A child that cannot start, fails or takes more than two minutes gives no verdict, so the
  * guard caps, as it did before it could ask; nothing is kept then. {@code -Dgeolightning.oneDnnSelfCheck=false} skips
@@ -41,6 +41,10 @@ public final class OneDnnSelfCheck {
     private static final Logger LOG = LoggerFactory.getLogger(OneDnnSelfCheck.class);
     /** Output channels, kernel side of the convolutions tested. */
     private static final int[][] SHAPES = {{8, 3}, {24, 3}, {8, 5}};
+    /** Input channels of the forward pass tested (3x3, 16 output channels). */
+    private static final int FORWARD_INPUTS = 24;
+    /** What the child tests, in the kept verdict's key: a verdict of an earlier test is not reused. */
+    private static final String TEST_VERSION = "input gradients + forward from 24 channels";
     /** Relative error of a float32 input gradient against float64 above which the kernels are wrong. */
     static final double TOLERANCE = 1e-4;
     private static final long TIMEOUT_SECONDS = 120;
@@ -157,7 +161,8 @@ public final class OneDnnSelfCheck {
                 break; // the first processor describes them all
             }
         }
-        key.append(System.getProperty("os.arch")).append('\n').append(libtorchVersion());
+        key.append(System.getProperty("os.arch")).append('\n').append(libtorchVersion()).append('\n')
+                .append(TEST_VERSION);
         try {
             byte[] h = MessageDigest.getInstance("SHA-256").digest(key.toString().getBytes(StandardCharsets.UTF_8));
             return cacheDir.resolve("onednn-selfcheck-" + HexFormat.of().formatHex(h, 0, 8) + ".properties");
@@ -246,7 +251,8 @@ public final class OneDnnSelfCheck {
 
     /**
      * The child: prints {@code verdict CORRECT|WRONG <worst relative error per shape>}, the float32 input gradients of
-     * the tested convolutions (16 input channels, 4 x 16 x 32 x 32 inputs, three draws each) against float64.
+     * the tested convolutions (16 input channels, 4 x 16 x 32 x 32 inputs, three draws each) and the forward pass
+     * from 24 channels against float64.
      *
      * @param args none
      */
@@ -265,8 +271,39 @@ public final class OneDnnSelfCheck {
                 detail.append(String.format(Locale.ROOT, "%s%dx%d to %d channels %.1e", detail.length() > 0 ? ", "
                         : "", s[1], s[1], s[0], worst));
             }
+            double worst = 0;
+            for (int draw = 0; draw < 3; draw++) {
+                Engine.getInstance().setRandomSeed(draw);
+                double e = forwardError(m);
+                worst = Double.isNaN(e) || Double.isNaN(worst) ? Double.NaN : Math.max(worst, e);
+            }
+            wrong |= !(worst <= TOLERANCE);
+            detail.append(String.format(Locale.ROOT, ", forward 3x3 from %d channels %.1e", FORWARD_INPUTS, worst));
         }
         System.out.println("verdict " + (wrong ? Verdict.WRONG : Verdict.CORRECT) + " " + detail);
+    }
+
+    /** Relative error of a float32 forward pass of a 3x3 convolution from 24 input channels against float64. */
+    private static double forwardError(NDManager parent) {
+        try (NDManager m = parent.newSubManager()) {
+            NDArray x = m.randomNormal(new Shape(4, FORWARD_INPUTS, 32, 32));
+            NDArray w = m.randomNormal(new Shape(16, FORWARD_INPUTS, 3, 3));
+            double[] a = Conv2d.conv2d(x, w, null, new Shape(1, 1), new Shape(1, 1), new Shape(1, 1), 1).head()
+                    .toType(DataType.FLOAT64, false).toDoubleArray();
+            double[] b = Conv2d.conv2d(x.toType(DataType.FLOAT64, false), w.toType(DataType.FLOAT64, false), null,
+                    new Shape(1, 1), new Shape(1, 1), new Shape(1, 1), 1).head().toDoubleArray();
+            return relative(a, b);
+        }
+    }
+
+    private static double relative(double[] a, double[] b) {
+        double num = 0;
+        double den = 0;
+        for (int i = 0; i < a.length; i++) {
+            num += (a[i] - b[i]) * (a[i] - b[i]);
+            den += b[i] * b[i];
+        }
+        return Math.sqrt(num / den);
     }
 
     private static double relativeError(NDManager m, int filters, int kernel) {
@@ -275,13 +312,7 @@ public final class OneDnnSelfCheck {
         NDArray probe = m.randomNormal(new Shape(4, filters, 32, 32));
         double[] a = inputGradient(m, x, w, probe, kernel, DataType.FLOAT32);
         double[] b = inputGradient(m, x, w, probe, kernel, DataType.FLOAT64);
-        double num = 0;
-        double den = 0;
-        for (int i = 0; i < a.length; i++) {
-            num += (a[i] - b[i]) * (a[i] - b[i]);
-            den += b[i] * b[i];
-        }
-        return Math.sqrt(num / den);
+        return relative(a, b);
     }
 
     private static double[] inputGradient(NDManager parent, NDArray x, NDArray w, NDArray probe, int kernel,

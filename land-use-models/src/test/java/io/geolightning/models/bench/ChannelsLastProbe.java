@@ -11,7 +11,6 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import io.geolightning.models.nn.Architecture;
 import io.geolightning.models.nn.ModelSpec;
-import io.geolightning.models.nn.NativeCpuGuard;
 import io.geolightning.models.nn.ResNet;
 import io.geolightning.models.tasks.LandUseTask;
 import io.geolightning.models.tasks.TaskSettings;
@@ -76,7 +75,6 @@ public final class ChannelsLastProbe {
      * @param args [draws] (default 10), or {@code conv k stride cin cout} for one convolution
      */
     public static void main(String[] args) {
-        NativeCpuGuard.inferenceOnly();
         if (args.length == 5 && args[0].equals("conv")) {
             convolution(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]),
                     Integer.parseInt(args[4]));

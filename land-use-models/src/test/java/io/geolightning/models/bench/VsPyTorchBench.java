@@ -10,7 +10,6 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.dataset.ArrayDataset;
 import io.geolightning.models.nn.Architecture;
 import io.geolightning.models.nn.ModelSpec;
-import io.geolightning.models.nn.NativeCpuGuard;
 import io.geolightning.models.tasks.LandUseTask;
 import io.geolightning.models.tasks.TaskSettings;
 import io.geolightning.trainer.LightningModule;
@@ -73,9 +72,6 @@ public final class VsPyTorchBench {
         String mode = args.length > 0 ? args[0] : "train";
         int steps = args.length > 1 ? Integer.parseInt(args[1]) : 20;
         int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 5;
-        if (!mode.equals("train")) {
-            NativeCpuGuard.inferenceOnly(); // as the CLI's predict does: no ISA cap for forward passes
-        }
         ModelSpec spec = ModelSpec.of(Architecture.RESNET18, 3, 30, 64);
         Random r = new Random(42);
         int n = (steps + warmup) * BATCH;

@@ -10,6 +10,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.training.GradientCollector;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,6 +46,41 @@ class NativeCpuGuardTest {
                 .contains("a 3x3 convolution with 8 output channels"));
     }
 
+    /**
+     * The rule's structural half: in every network built here (each architecture at widths that are and are not
+     * multiples of 16, 3, 13 and 20 bands), a convolution whose forward pass oneDNN gets wrong (from more than 16
+     * input channels, not a multiple of 16: read off the initialised weights) is flagged by the rule the guard applies
+     * to the network before it is initialised (output channels, and the bands).
+     */
+    @Test
+    void everyConvolutionFromRiskyInputsIsFlaggedBeforeInitialisation() {
+        int checked = 0;
+        for (Architecture a : Architecture.values()) {
+            String option = a == Architecture.CNN || a == Architecture.UNET ? "width"
+                    : a.name().startsWith("UNET_") ? "decoderWidth" : null;
+            for (int width : option == null ? new int[] {0} : new int[] {8, 16, 24, 32}) {
+                for (int bands : new int[] {3, 13, 20}) {
+                    ModelSpec spec = ModelSpec.of(a, bands, 4, 64);
+                    spec = option == null ? spec : spec.withOption(option, width);
+                    boolean flagged = !NativeCpuGuard.riskyConvolutions(ModelFactory.build(spec), bands).isEmpty();
+                    Block b = ModelFactory.build(spec);
+                    try (NDManager m = NDManager.newBaseManager()) {
+                        b.setInitializer(new ConstantInitializer(0), p -> true); // no random draw, no convolution
+                        b.initialize(m, DataType.FLOAT32, new Shape(1, bands, 64, 64));
+                        List<String> inputs = NativeCpuGuard.riskyConvolutions(b).stream()
+                                .filter(r -> r.contains("input channels")).toList();
+                        assertTrue(inputs.isEmpty() || flagged, a + " width " + width + ", " + bands + " bands: "
+                                + inputs + " not flagged before initialisation");
+                        assertEquals(bands == 20, inputs.stream().anyMatch(r -> r.contains("from 20 input")),
+                                a + " " + bands + " bands: " + inputs);
+                        checked++;
+                    }
+                }
+            }
+        }
+        assertTrue(checked >= 30, "networks checked: " + checked);
+    }
+
     /** The shapes checked by {@link #main}: output channels, kernel, stride. */
     private static final int[][] SHAPES = {{16, 3, 1}, {32, 3, 1}, {48, 3, 1}, {64, 3, 1}, {64, 7, 1}, {8, 1, 1},
         {24, 1, 1}, {8, 3, 2}, {24, 3, 2}, {24, 3, 1}, {8, 3, 1}, {12, 5, 1}};
@@ -76,7 +112,23 @@ class NativeCpuGuardTest {
             }
         }
         assertEquals(9, safe, out);
+        int safeForward = 0;
+        for (String line : out.lines().filter(l -> l.startsWith("forward ")).toList()) {
+            String[] f = line.split(" ");
+            int inputs = Integer.parseInt(f[1]);
+            int k = Integer.parseInt(f[2]);
+            double error = Double.parseDouble(f[4]);
+            if (k == 1 || inputs <= 16 || inputs % 16 == 0) {
+                safeForward++;
+                assertTrue(error < 1e-5, "the rule calls it safe, but its forward pass is off: " + line + "\n" + out);
+            }
+        }
+        assertEquals(4, safeForward, out);
     }
+
+    /** Forward passes checked by {@link #main}: input channels, kernel, stride. */
+    private static final int[][] FORWARD = {{8, 3, 1}, {16, 3, 1}, {48, 3, 1}, {24, 1, 1}, {24, 3, 1}, {20, 7, 2},
+        {40, 3, 1}};
 
     /**
      * Child JVM: prints {@code conv FILTERS KERNEL STRIDE ERROR} for each shape, the relative error of the float32
@@ -107,7 +159,32 @@ class NativeCpuGuardTest {
                 }
                 System.out.printf(Locale.ROOT, "conv %d %d %d %.3e%n", s[0], s[1], s[2], worst);
             }
+            for (int[] s : FORWARD) {
+                double worst = 0;
+                for (int r = 0; r < 5; r++) {
+                    Engine.getInstance().setRandomSeed(r);
+                    NDArray x = m.randomNormal(new Shape(4, s[0], 32, 32));
+                    NDArray w = m.randomNormal(new Shape(16, s[0], s[1], s[1]));
+                    double[] a = forward(x, w, s).toType(DataType.FLOAT64, false).toDoubleArray();
+                    double[] b = forward(x.toType(DataType.FLOAT64, false), w.toType(DataType.FLOAT64, false), s)
+                            .toDoubleArray();
+                    double num = 0;
+                    double den = 0;
+                    for (int i = 0; i < a.length; i++) {
+                        num += (a[i] - b[i]) * (a[i] - b[i]);
+                        den += b[i] * b[i];
+                    }
+                    double e = Math.sqrt(num / den);
+                    worst = Double.isNaN(e) || Double.isNaN(worst) ? Double.NaN : Math.max(worst, e);
+                }
+                System.out.printf(Locale.ROOT, "forward %d %d %d %.3e%n", s[0], s[1], s[2], worst);
+            }
         }
+    }
+
+    private static NDArray forward(NDArray x, NDArray w, int[] s) {
+        return Conv2d.conv2d(x, w, null, new Shape(s[2], s[2]), new Shape(s[1] / 2, s[1] / 2), new Shape(1, 1), 1)
+                .head();
     }
 
     private static double[] inputGradient(NDManager parent, NDArray x, NDArray w, NDArray probe, int[] s, DataType t) {
