@@ -32,7 +32,8 @@ public final class ModelFactory {
             case UNET -> UNet.build(spec);
             case UNET_RESNET18, UNET_RESNET34, UNET_RESNET50 -> ResNetUNet.build(spec);
         };
-        NativeCpuGuard.forModel(block, spec.bands()); // the first network decides the oneDNN ISA cap, before any convolution runs
+        // the first network decides the oneDNN ISA cap, before any convolution runs
+        NativeCpuGuard.forModel(block, spec.bands());
         return block;
     }
 

@@ -30,11 +30,12 @@ import org.slf4j.LoggerFactory;
  * JVM at oneDNN's widest ISA, the convolutions whose input gradients libtorch 2.7.1's AVX-512 kernels got wrong on the
  * AMD EPYC they were measured on (stride 1, 3x3 and 5x5, 8 and 24 output channels: multiples of 8, as the networks'
  * widths are, which the AVX2 kernels get right) and the forward passes they got wrong there (a 3x3 convolution from 24
- * input channels), against a float64 pass over the same inputs (PyTorch's own kernels, not oneDNN's), and keeps the verdict in a small file: under {@code -Dgeolightning.cacheDir}, else
- * {@code $XDG_CACHE_HOME/geolightning}, else {@code ~/.cache/geolightning}. A CPU without AVX-512 needs no test (the
- * cap would change nothing). A child that cannot start, fails or takes more than two minutes gives no verdict, so the
- * guard caps, as it did before it could ask; nothing is kept then. {@code -Dgeolightning.oneDnnSelfCheck=false} skips
- * the test (cap whenever the network has such a convolution).
+ * input channels), against a float64 pass over the same inputs (PyTorch's own kernels, not oneDNN's), and keeps the
+ * verdict in a small file: under {@code -Dgeolightning.cacheDir}, else {@code $XDG_CACHE_HOME/geolightning}, else
+ * {@code ~/.cache/geolightning}. A CPU without AVX-512 needs no test (the cap would change nothing). A child that
+ * cannot start, fails or takes more than two minutes gives no verdict, so the guard caps, as it did before it could
+ * ask; nothing is kept then. {@code -Dgeolightning.oneDnnSelfCheck=false} skips the test (cap whenever the network has
+ * such a convolution).
  */
 public final class OneDnnSelfCheck {
 
@@ -117,14 +118,14 @@ public final class OneDnnSelfCheck {
         if (kept != null) {
             return kept;
         }
-        LOG.info("testing oneDNN's AVX-512 convolution gradients on this CPU once (a few seconds; the verdict is kept"
+        LOG.info("testing oneDNN's AVX-512 convolutions on this CPU once (a few seconds; the verdict is kept"
                 + " in {})", file);
         Result r = run();
         if (r.verdict() == Verdict.UNKNOWN) {
             LOG.warn("could not test oneDNN's AVX-512 kernels on this CPU ({}); capping as if they were wrong",
                     r.detail());
         } else {
-            LOG.info("oneDNN's AVX-512 convolution input gradients on this CPU: {} ({})",
+            LOG.info("oneDNN's AVX-512 convolution gradients and forward passes on this CPU: {} ({})",
                     r.verdict().name().toLowerCase(Locale.ROOT), r.detail());
             write(file, r);
         }
@@ -202,8 +203,8 @@ public final class OneDnnSelfCheck {
             Files.createDirectories(file.getParent());
             Path tmp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
             try (OutputStream out = Files.newOutputStream(tmp)) {
-                p.store(out, "GeoLightning: oneDNN AVX-512 convolution input gradients on this CPU (delete to test"
-                        + " again)");
+                p.store(out, "GeoLightning: oneDNN AVX-512 convolution gradients and forward passes on this CPU"
+                        + " (delete to test again)");
             }
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
@@ -292,11 +293,12 @@ public final class OneDnnSelfCheck {
                     .toType(DataType.FLOAT64, false).toDoubleArray();
             double[] b = Conv2d.conv2d(x.toType(DataType.FLOAT64, false), w.toType(DataType.FLOAT64, false), null,
                     new Shape(1, 1), new Shape(1, 1), new Shape(1, 1), 1).head().toDoubleArray();
-            return relative(a, b);
+            return relativeL2(a, b);
         }
     }
 
-    private static double relative(double[] a, double[] b) {
+    /** @return the L2 norm of {@code a - b} relative to that of {@code b} (NaN when either holds NaN) */
+    static double relativeL2(double[] a, double[] b) {
         double num = 0;
         double den = 0;
         for (int i = 0; i < a.length; i++) {
@@ -312,7 +314,7 @@ public final class OneDnnSelfCheck {
         NDArray probe = m.randomNormal(new Shape(4, filters, 32, 32));
         double[] a = inputGradient(m, x, w, probe, kernel, DataType.FLOAT32);
         double[] b = inputGradient(m, x, w, probe, kernel, DataType.FLOAT64);
-        return relative(a, b);
+        return relativeL2(a, b);
     }
 
     private static double[] inputGradient(NDManager parent, NDArray x, NDArray w, NDArray probe, int kernel,

@@ -148,14 +148,7 @@ class NativeCpuGuardTest {
                     NDArray probe = m.randomNormal(new Shape(8, s[0], side, side));
                     double[] a = inputGradient(m, x, w, probe, s, DataType.FLOAT32);
                     double[] b = inputGradient(m, x, w, probe, s, DataType.FLOAT64);
-                    double num = 0;
-                    double den = 0;
-                    for (int i = 0; i < a.length; i++) {
-                        num += (a[i] - b[i]) * (a[i] - b[i]);
-                        den += b[i] * b[i];
-                    }
-                    double e = Math.sqrt(num / den);
-                    worst = Double.isNaN(e) || Double.isNaN(worst) ? Double.NaN : Math.max(worst, e);
+                    worst = worse(worst, OneDnnSelfCheck.relativeL2(a, b));
                 }
                 System.out.printf(Locale.ROOT, "conv %d %d %d %.3e%n", s[0], s[1], s[2], worst);
             }
@@ -168,18 +161,16 @@ class NativeCpuGuardTest {
                     double[] a = forward(x, w, s).toType(DataType.FLOAT64, false).toDoubleArray();
                     double[] b = forward(x.toType(DataType.FLOAT64, false), w.toType(DataType.FLOAT64, false), s)
                             .toDoubleArray();
-                    double num = 0;
-                    double den = 0;
-                    for (int i = 0; i < a.length; i++) {
-                        num += (a[i] - b[i]) * (a[i] - b[i]);
-                        den += b[i] * b[i];
-                    }
-                    double e = Math.sqrt(num / den);
-                    worst = Double.isNaN(e) || Double.isNaN(worst) ? Double.NaN : Math.max(worst, e);
+                    worst = worse(worst, OneDnnSelfCheck.relativeL2(a, b));
                 }
                 System.out.printf(Locale.ROOT, "forward %d %d %d %.3e%n", s[0], s[1], s[2], worst);
             }
         }
+    }
+
+    /** The larger of two errors, NaN when either is. */
+    private static double worse(double worst, double e) {
+        return Double.isNaN(e) || Double.isNaN(worst) ? Double.NaN : Math.max(worst, e);
     }
 
     private static NDArray forward(NDArray x, NDArray w, int[] s) {
