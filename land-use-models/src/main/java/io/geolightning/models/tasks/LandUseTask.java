@@ -22,6 +22,8 @@ import io.geolightning.trainer.optim.OptimizerConfig;
 import io.geolightning.trainer.checkpoint.CheckpointIO;
 import io.geolightning.trainer.checkpoint.CheckpointMeta;
 import java.nio.file.Path;
+import java.text.Normalizer;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -266,8 +268,9 @@ public abstract class LandUseTask extends LightningModule {
         log(prefix + "_acc", m.accuracy(), LogOptions.PROG_BAR);
         log(prefix + "_miou", m.meanIoU(), LogOptions.PROG_BAR);
         log(prefix + "_f1", m.macroF1(), LogOptions.DEFAULT);
+        List<String> names = metricNames(settings.classNames());
         for (int c = 0; c < m.classes(); c++) {
-            String name = metricName(settings.classNames().get(c));
+            String name = names.get(c);
             logIfDefined(prefix + "_precision_" + name, m.precision(c));
             logIfDefined(prefix + "_recall_" + name, m.recall(c));
             logIfDefined(prefix + "_f1_" + name, m.f1(c));
@@ -283,12 +286,25 @@ public abstract class LandUseTask extends LightningModule {
     }
 
     /**
-     * @param className a class name
-     * @return it as a metric-name suffix: lower case, runs of other characters as '_'
+     * @param classNames the class names, in class order
+     * @return each as a metric-name suffix: lower case (Unicode NFC), runs of characters other than letters and digits
+     *     as '_' ({@code "Zona Rural"} -> {@code zona_rural}, {@code "Água"} -> {@code água}); a name that would be
+     *     empty, or another class's too ({@code "Zona Rural"} and {@code "zona-rural"}), gets its class value
+     *     ({@code zona_rural_1}), so no two classes share a metric
      */
-    static String metricName(String className) {
-        String s = className.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_").replaceAll("^_|_$", "");
-        return s.isEmpty() ? "class" : s;
+    static List<String> metricNames(List<String> classNames) {
+        List<String> base = new ArrayList<>();
+        for (String n : classNames) {
+            base.add(Normalizer.normalize(n, Normalizer.Form.NFC).toLowerCase(Locale.ROOT)
+                    .replaceAll("[^\\p{L}\\p{N}]+", "_").replaceAll("^_|_$", ""));
+        }
+        List<String> out = new ArrayList<>();
+        for (int c = 0; c < base.size(); c++) {
+            String b = base.get(c);
+            boolean shared = base.indexOf(b) != base.lastIndexOf(b);
+            out.add(b.isEmpty() ? "class_" + c : shared ? b + "_" + c : b);
+        }
+        return out;
     }
 
     private double batchAccuracy(NDArray logits, NDArray labels) {
