@@ -199,7 +199,9 @@ public final class Polygonizer {
                     }
                     Geometry shape = options.simplify() > 0
                             ? g.SimplifyPreserveTopology(options.simplify() / Math.sqrt(squareMetres)) : g;
-                    if (shape == null || shape.IsEmpty()) {
+                    // simplification can shrink a region below the minimum: every polygon written (and its area
+                    // field, the written shape's) is at least minArea
+                    if (shape == null || shape.IsEmpty() || shape.GetArea() * squareMetres < options.minArea()) {
                         if (shape != null && shape != g) {
                             shape.delete();
                         }

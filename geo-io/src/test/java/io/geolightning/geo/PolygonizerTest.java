@@ -125,6 +125,37 @@ class PolygonizerTest {
     }
 
     /**
+     * Simplifying cuts the stairs off a digitised disc (29 pixels of 1 m, radius 3): below a minimum area of 28.5 m2
+     * it is dropped, not written with an area under the minimum; kept without simplification.
+     */
+    @Test
+    void aRegionSimplifiedBelowTheMinimumAreaIsDropped() {
+        RasterWindow disc = RasterWindow.builder(RasterDataType.UINT8, 1, 20, 20)
+                .geoTransform(GeoTransform.northUp(originX, 5_000_000, 1, -1)).crs(crs).build();
+        int inside = 0;
+        for (int y = 0; y < 20; y++) {
+            for (int x = 0; x < 20; x++) {
+                boolean in = (x - 10) * (x - 10) + (y - 10) * (y - 10) <= 9;
+                disc.setDouble(0, x, y, in ? 1 : 0);
+                inside += in ? 1 : 0;
+            }
+        }
+        assertEquals(29, inside);
+        Path raster = tmp.resolve("disc.tif");
+        RasterWriter.builder(raster, disc).format(RasterFormat.GTIFF).build().write(disc);
+        for (double tolerance : new double[] {0, 1.5}) {
+            Path out = tmp.resolve("disc-" + tolerance + ".gpkg");
+            Polygonizer.polygonize(raster, out, List.of("background", "disc"),
+                    new Polygonizer.Options(false, 28.5, tolerance));
+            try (VectorSource v = VectorSource.open(out)) {
+                List<Double> discs = v.features().stream().filter(f -> ((Number) f.attribute("class")).intValue() == 1)
+                        .map(f -> ((Number) f.attribute("area")).doubleValue()).toList();
+                assertEquals(tolerance == 0 ? List.of(29.0) : List.of(), discs, "tolerance " + tolerance);
+            }
+        }
+    }
+
+    /**
      * --min-area and the area field are square metres whatever the CRS's unit: the same class raster in the feet
      * edition of its CRS (coordinates divided by the US survey foot) keeps the same polygons with the same areas, and
      * warped to EPSG:4326 it keeps about as many (a 30-square-metre threshold was 30 square degrees: nothing left).
