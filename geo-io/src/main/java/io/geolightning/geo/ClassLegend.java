@@ -1,6 +1,7 @@
 package io.geolightning.geo;
 
 import java.awt.Color;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -107,5 +108,14 @@ public record ClassLegend(List<Entry> entries) {
             throw new IllegalArgumentException("'" + text + "' is not a colour; write it as #rrggbb (e.g. #d62728)");
         }
         return new Color(Integer.parseInt(t, 16));
+    }
+
+    /**
+     * @param raster a class raster's path
+     * @return the files its legend is written to beside it: GDAL's {@code .aux.xml} and the QGIS style
+     *     {@code <stem>.qml} (which QGIS applies to any raster of that stem)
+     */
+    public static List<Path> sidecarsOf(Path raster) {
+        return List.of(LegendFiles.auxOf(raster), LegendFiles.qmlOf(raster));
     }
 }

@@ -94,6 +94,11 @@ final class EvaluationSources {
                         + (in.bandCount() - bands) + " alpha)" : "") + " but the model expects " + sig.bands()
                         + "; score it on imagery of the kind it was trained on");
             }
+            if (in.width() < sig.chipSize() || in.height() < sig.chipSize()) {
+                throw new CliException(raster + ": " + in.width() + "x" + in.height() + " pixels, smaller than the"
+                        + " model's " + sig.chipSize() + "x" + sig.chipSize() + " chips; score it on a raster of at"
+                        + " least that size");
+            }
         }
         LabelConfig lc = (sig.kind() == LabelTask.SEGMENTATION ? LabelConfig.segmentation(labels, field)
                 : LabelConfig.classification(labels, field)).withClassNames(model.classNames())

@@ -1,5 +1,6 @@
 package io.geolightning.app.cli;
 
+import io.geolightning.geo.ClassLegend;
 import io.geolightning.foundation.ExitCodes;
 import io.geolightning.foundation.GeoLightningException;
 import io.geolightning.foundation.OneLine;
@@ -251,6 +252,7 @@ final class PredictCommand implements Callable<Integer> {
                 throw new CliException(o + ": output exists; pass --overwrite to replace it or choose another"
                         + " --out-dir");
             }
+            checkSidecars(o, "--out-dir");
         }
         try {
             Files.createDirectories(outDir);
@@ -323,6 +325,21 @@ final class PredictCommand implements Callable<Integer> {
         }
         if (Files.exists(p) && !overwrite) {
             throw new CliException(p + ": output exists; pass --overwrite to replace it or choose another path");
+        }
+        checkSidecars(p, "path");
+    }
+
+    /** A class raster's legend files (GDAL's .aux.xml, a QGIS style of the same stem) are outputs too. */
+    private void checkSidecars(Path raster, String choose) {
+        String name = raster.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        if (overwrite || !(name.endsWith(".tif") || name.endsWith(".tiff"))) {
+            return;
+        }
+        for (Path sidecar : ClassLegend.sidecarsOf(raster)) {
+            if (Files.exists(sidecar)) {
+                throw new CliException(sidecar + ": exists, and predict would replace or remove it with "
+                        + raster.getFileName() + "; pass --overwrite to replace it or choose another " + choose);
+            }
         }
     }
 }

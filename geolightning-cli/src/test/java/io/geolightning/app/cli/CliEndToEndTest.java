@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.Vector;
 import java.util.stream.Stream;
 import org.gdal.gdal.Dataset;
+import org.gdal.gdal.TranslateOptions;
 import org.gdal.gdal.VectorTranslateOptions;
 import org.gdal.gdal.gdal;
 import org.gdal.gdalconst.gdalconstConstants;
@@ -445,6 +446,16 @@ class CliEndToEndTest {
                 "--label-field", "TIPO", "--unknown", "ignore");
         assertEquals(0, ignored.code(), ignored.err());
         assertTrue(ignored.out().contains("URBANO") && !ignored.out().contains("PARQUE"), ignored.out());
+        // a raster smaller than the model's chips: named with its size and the chips', no tiling option suggested
+        Path tiny = tmp.resolve("tiny.tif");
+        Dataset whole = gdal.Open(raster.toString());
+        gdal.Translate(tiny.toString(), whole, new TranslateOptions(new Vector<>(List.of("-srcwin", "0", "0", "10",
+                "10")))).delete();
+        whole.delete();
+        String line = fails(CliRun.of("evaluate", "--checkpoint", checkpoint, "--raster", tiny, "--labels", labels,
+                "--label-field", "TIPO"));
+        assertTrue(line.startsWith("error: " + tiny + ": 10x10 pixels, smaller than the model's ")
+                && line.endsWith(" chips; score it on a raster of at least that size"), line);
     }
 
     @Test
@@ -504,6 +515,15 @@ class CliEndToEndTest {
 
         line = fails(CliRun.of("predict", "--checkpoint", checkpoint, "--raster", raster, "--out", classified));
         assertTrue(line.contains("output exists; pass --overwrite"), line);
+        // the user's own QGIS style of a raster not written yet is an output predict would replace: refused
+        Path style = tmp.resolve("styled.qml");
+        Files.writeString(style, "<qgis>the user's style</qgis>", StandardCharsets.UTF_8);
+        line = fails(CliRun.of("predict", "--checkpoint", checkpoint, "--raster", raster, "--out",
+                tmp.resolve("styled.tif")));
+        assertEquals("error: " + style + ": exists, and predict would replace or remove it with styled.tif; pass"
+                + " --overwrite to replace it or choose another path", line);
+        assertEquals("<qgis>the user's style</qgis>", Files.readString(style));
+        assertFalse(Files.exists(tmp.resolve("styled.tif")));
 
         Path notCkpt = tmp.resolve("notes.ckpt");
         Files.writeString(notCkpt, "not a checkpoint", StandardCharsets.UTF_8);
