@@ -216,7 +216,21 @@ public final class ImageFolderDataModule implements ChipDataModule {
             }
             acc.add(s.pixels(), s.width() * s.height());
         }
+        checkEveryImage();
         stats = acc.result();
+    }
+
+    /**
+     * Decodes every image once before training starts (on the common fork-join pool), so that a damaged image, or one
+     * of another size or other bands, is an error naming it before the run writes anything, not in the middle of an
+     * epoch.
+     */
+    private void checkEveryImage() {
+        long t0 = System.nanoTime();
+        List<Entry> all = splits.values().stream().flatMap(List::stream).toList();
+        all.parallelStream().forEach(this::decode);
+        LOG.info("image folder {}: all {} images decode, checked in {} s", config.root(), all.size(),
+                String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - t0) / 1e9));
     }
 
     /** @return the images of a split (after prepareData) */

@@ -142,6 +142,20 @@ class ImageFilesTest {
         TilingException e = assertThrows(TilingException.class, () -> ImageFiles.decode(cut, 0, 0));
         assertTrue(e.getMessage().startsWith(cut + ": damaged image (") && e.getMessage().endsWith("); remove or"
                 + " replace the file") && !e.getMessage().contains("\n"), e.getMessage());
+
+        // in a folder, found when training sets up (before a run writes anything), though not among the images
+        // decoded for the band statistics
+        Path beach = Files.createDirectories(tmp.resolve("set/Beach"));
+        try (var files = Files.list(TestData.data("aid150/Beach"))) {
+            for (Path p : files.sorted().limit(5).toList()) {
+                Files.copy(p, beach.resolve(p.getFileName()));
+            }
+        }
+        Files.copy(cut, beach.resolve("beach_9.jpg")); // sorts last
+        ImageFolderDataModule dm = new ImageFolderDataModule(new ImageFolderDataModule.Config(tmp.resolve("set"),
+                new SplitRatios(1, 0, 0), 1, 0, 1, null));
+        e = assertThrows(TilingException.class, () -> dm.setup(Stage.FIT));
+        assertTrue(e.getMessage().startsWith(beach.resolve("beach_9.jpg") + ": damaged image ("), e.getMessage());
     }
 
     @Test
