@@ -115,6 +115,19 @@ class RasterLabelsTest {
         Map<String, byte[]> b = masks(tmp.resolve("p"));
         assertEquals(b.keySet(), a.keySet());
         b.forEach((id, m) -> assertTrue(java.util.Arrays.equals(m, a.get(id)), "same class ids: " + id));
+        // a legend that names a class this area lacks (urban = 5): still a class, so other areas' ids agree
+        Path legend = rasterise(tmp.resolve("legend.tif"));
+        org.gdal.gdal.Dataset ld = org.gdal.gdal.gdal.Open(legend.toString(),
+                org.gdal.gdalconst.gdalconstConstants.GA_Update);
+        ld.GetRasterBand(1).SetCategoryNames(new java.util.Vector<>(List.of("", "wetland", "forest", "water", "open",
+                "urban")));
+        ld.delete();
+        TilingResult wider = Tiler.run(TilingConfig.builder().scenes(CLIP).labels(rasterLabels(legend, null))
+                .chipSize(64).store(tmp.resolve("l")).workers(2).build());
+        assertEquals(List.of("background", "wetland", "forest", "water", "open", "urban"),
+                wider.metadata().classNames(), "every class the legend names");
+        Map<String, byte[]> c = masks(tmp.resolve("l"));
+        b.forEach((id, m) -> assertTrue(java.util.Arrays.equals(m, c.get(id)), "same class ids: " + id));
         TilingException e = assertThrows(TilingException.class, () -> Tiler.run(TilingConfig.builder().scenes(CLIP)
                 .labels(rasterLabels(labels, List.of("wetland", "forest"))).chipSize(64).store(tmp.resolve("x"))
                 .build()));

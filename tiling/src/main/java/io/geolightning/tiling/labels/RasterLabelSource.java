@@ -27,7 +27,8 @@ import org.locationtech.jts.geom.Envelope;
  * layer): each pixel's value is a class. A value's name is its category name or raster-attribute-table name when the
  * raster has them, or the {@code CLASS_<value>} tag of a classified GeoTIFF written by {@code geolightning predict},
  * else the value itself; it maps to the class of that name
- * ({@code --classes}, or every value found, in numeric order); an unnamed 0 goes to the background class when there
+ * ({@code --classes}, or every value the raster's legend names, present or not, and every value found, in numeric
+ * order: label rasters of other areas with the same legend give the same class ids); an unnamed 0 goes to the background class when there
  * is one (0 is what rasterisers burn where nothing is); the raster's nodata and the ignore value become the ignore
  * index; any other value is an error listing them. Per scene the label raster is read nearest-neighbour on the scene's
  * pixel grid (a warped VRT, reprojected when the CRSs differ), so a mask is a window read.
@@ -89,8 +90,12 @@ public final class RasterLabelSource implements AutoCloseable {
             }
             boolean unnamedZeroIsBackground = config.background() != null && !names.containsKey(0);
             List<String> classes = config.classNames() != null ? new ArrayList<>(config.classNames())
-                    : new ArrayList<>(values.stream().filter(v -> !(v == 0 && unnamedZeroIsBackground))
-                    .map(v -> nameOf(v, names)).distinct().toList());
+                    : legendClasses(names, values, unnamedZeroIsBackground, nd, config.ignoreValue());
+            List<String> absent = classes.stream().filter(c -> values.stream().noneMatch(v -> nameOf(v, names)
+                    .equals(c))).toList();
+            if (config.classNames() == null && !absent.isEmpty()) {
+                LOG.info("{}: classes from the label raster's legend {}; {} not in the raster", name, classes, absent);
+            }
             List<String> unknown = new ArrayList<>();
             for (double v : values) {
                 String t = nameOf(v, names);
@@ -219,6 +224,22 @@ public final class RasterLabelSource implements AutoCloseable {
             });
         }
         return names;
+    }
+
+    /**
+     * The classes when none are given: every value the raster's legend names (category names, attribute table,
+     * {@code CLASS_n} tags), present or not, so that label rasters of other areas with the same legend give the same
+     * class ids; then the unnamed values found, in numeric order.
+     */
+    private static List<String> legendClasses(Map<Integer, String> names, TreeSet<Double> values,
+                                              boolean unnamedZeroIsBackground, OptionalDouble nodata,
+                                              Integer ignoreValue) {
+        TreeSet<Double> all = new TreeSet<>(values);
+        names.keySet().stream().mapToDouble(Integer::doubleValue)
+                .filter(v -> !(nodata.isPresent() && v == nodata.getAsDouble()))
+                .filter(v -> !(ignoreValue != null && v == ignoreValue)).forEach(all::add);
+        return new ArrayList<>(all.stream().filter(v -> !(v == 0 && unnamedZeroIsBackground))
+                .map(v -> nameOf(v, names)).distinct().toList());
     }
 
     /** @return the value's category name, else the value as text ({@code 3}, not {@code 3.0}) */
