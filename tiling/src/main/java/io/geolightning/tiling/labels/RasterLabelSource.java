@@ -26,11 +26,11 @@ import org.locationtech.jts.geom.Envelope;
  * Labels from a raster (a land-cover map such as NLCD or WorldCover, last year's classified output, a rasterised
  * layer): each pixel's value is a class. A value's name is its category name or raster-attribute-table name when the
  * raster has them, or the {@code CLASS_<value>} tag of a classified GeoTIFF written by {@code geolightning predict},
- * else the value itself; it maps to the class of that name
- * ({@code --classes}, or every value the raster's legend names, present or not, and every value found, in numeric
- * order: label rasters of other areas with the same legend give the same class ids); an unnamed 0 goes to the background class when there
- * is one (0 is what rasterisers burn where nothing is); the raster's nodata and the ignore value become the ignore
- * index; any other value is an error listing them. Per scene the label raster is read nearest-neighbour on the scene's
+ * else the value itself; it maps to the class of that name ({@code --classes}, or every value the raster's legend
+ * names, present or not, and every value found, in numeric order: label rasters of other areas with the same legend
+ * give the same class ids); an unnamed 0 goes to the background class when there is one (0 is what rasterisers burn
+ * where nothing is); the raster's nodata and the ignore value become the ignore index; any other value is an error
+ * listing them. Per scene the label raster is read nearest-neighbour on the scene's
  * pixel grid (a warped VRT, reprojected when the CRSs differ), so a mask is a window read.
  */
 public final class RasterLabelSource implements AutoCloseable {
