@@ -100,6 +100,77 @@ class CheckpointResumeTest {
         assertEquals(6, meta.globalStep());
     }
 
+    /** A fixed file name ("best", top 1) holds the best epoch's weights, not the latest epoch's. */
+    @Test
+    void aFixedFilenameKeepsTheBestEpoch(@TempDir Path tmp) {
+        double[] script = {0.9, 0.5, 0.7, 0.6};
+        ModelCheckpoint ckpt = ModelCheckpoint.builder().dirpath(tmp).monitor("score").mode(Mode.MIN).saveTopK(1)
+                .filename("best").build();
+        try (MlpModule m = new ScriptedModule(script)) {
+            Trainer t = Trainer.builder().maxEpochs(script.length).callbacks(ckpt).numSanityValSteps(0)
+                    .limitTrainBatches(BatchLimit.count(1)).enableProgressBar(false).build();
+            t.fit(m, BLOBS.train(), BLOBS.val());
+        }
+        var meta = io.geolightning.trainer.checkpoint.CheckpointIO.read(tmp.resolve("best.ckpt")).meta();
+        assertEquals(0.5, meta.metrics().get("score"), 1e-12, "best.ckpt holds epoch 1's weights");
+        assertEquals(0.5, ckpt.bestModelScore(), 1e-12);
+    }
+
+    /**
+     * Resumed into a new folder (the CLI's next version_N), the ranking keeps the earlier run's checkpoints, found
+     * beside the one resumed from: the best stays the earlier epoch, and none of them is deleted.
+     */
+    @Test
+    void aResumedRunInANewFolderKeepsTheEarlierBest(@TempDir Path tmp) {
+        double[] script = {0.9, 0.5, 0.7, 0.8, 0.6, 0.65};
+        Path first = tmp.resolve("version_0");
+        try (MlpModule m = new ScriptedModule(script)) {
+            ModelCheckpoint ckpt = ModelCheckpoint.builder().dirpath(first).monitor("score").mode(Mode.MIN)
+                    .saveTopK(2).saveLast(true).filename("epoch={epoch}").build();
+            Trainer t = Trainer.builder().maxEpochs(3).callbacks(ckpt).numSanityValSteps(0)
+                    .limitTrainBatches(BatchLimit.count(1)).enableProgressBar(false).build();
+            t.fit(m, BLOBS.train(), BLOBS.val());
+        }
+        Path second = tmp.resolve("version_1");
+        ModelCheckpoint resumed = ModelCheckpoint.builder().dirpath(second).monitor("score").mode(Mode.MIN)
+                .saveTopK(2).saveLast(true).filename("epoch={epoch}").build();
+        try (MlpModule m = new ScriptedModule(script)) {
+            Trainer t = Trainer.builder().maxEpochs(script.length).callbacks(resumed).numSanityValSteps(0)
+                    .ckptPath(first.resolve("last.ckpt")).limitTrainBatches(BatchLimit.count(1))
+                    .enableProgressBar(false).build();
+            t.fit(m, BLOBS.train(), BLOBS.val());
+        }
+        assertEquals(first.resolve("epoch=1.ckpt").toAbsolutePath().normalize(), resumed.bestModelPath());
+        assertEquals(0.5, resumed.bestModelScore(), 1e-12);
+        assertEquals(java.util.Set.of(first.resolve("epoch=1.ckpt").toAbsolutePath().normalize(),
+                second.resolve("epoch=4.ckpt")), resumed.bestKModels().keySet(), "top 2 of 0.5 (earlier), 0.6");
+        assertTrue(Files.exists(first.resolve("epoch=2.ckpt")), "an earlier run's checkpoint is never deleted");
+    }
+
+    /**
+     * A checkpoint holds early stopping's state of its own epoch, whatever order the callbacks were given in (the
+     * checkpoint callback runs last, as in Lightning): resuming from it stops where the uninterrupted run stops.
+     */
+    @Test
+    void checkpointsHoldTheEarlyStoppingStateOfTheirEpoch(@TempDir Path tmp) {
+        double[] script = {0.9, 0.5, 0.495, 0.6, 0.55, 0.1, 0.1};
+        EarlyStopping es = EarlyStopping.builder("score").patience(3).minDelta(0.01).build();
+        ModelCheckpoint everyEpoch = ModelCheckpoint.builder().dirpath(tmp).filename("epoch={epoch}").saveTopK(-1)
+                .build();
+        try (MlpModule m = new ScriptedModule(script)) {
+            Trainer t = Trainer.builder().maxEpochs(script.length).callbacks(everyEpoch, es).numSanityValSteps(0)
+                    .limitTrainBatches(BatchLimit.count(1)).enableProgressBar(false).build();
+            t.fit(m, BLOBS.train(), BLOBS.val());
+        }
+        assertEquals(4, es.stoppedEpoch());
+        for (int epoch = 0; epoch <= 4; epoch++) {
+            Map<String, Object> saved = io.geolightning.trainer.checkpoint.CheckpointIO.read(tmp.resolve("epoch="
+                    + epoch + ".ckpt")).meta().callbacks().get(es.stateKey());
+            int expected = epoch <= 1 ? 0 : epoch - 1; // best at epoch 1, then no improvement
+            assertEquals(expected, ((Number) saved.get("wait")).intValue(), "patience counter saved at epoch " + epoch);
+        }
+    }
+
     @Test
     void earlyStoppingStopsAtTheExpectedEpoch() {
         // best 0.5 at epoch 1; epochs 2,3,4 do not improve by > 0.01 -> stop at epoch 4 with patience 3

@@ -132,4 +132,15 @@ public interface Callback {
      * @param state the saved state
      */
     default void loadStateDict(Map<String, Object> state) {}
+
+    /**
+     * Restores what {@link #stateDict} returned, knowing the checkpoint it came from (a callback that names files can
+     * find them beside it); by default {@link #loadStateDict(Map)}.
+     *
+     * @param state the callback's state
+     * @param checkpoint the checkpoint being resumed from
+     */
+    default void loadStateDict(Map<String, Object> state, java.nio.file.Path checkpoint) {
+        loadStateDict(state);
+    }
 }

@@ -27,9 +27,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Deleting is confined: the callback only ever deletes a checkpoint that it wrote itself, in this process, inside
  * its own folder. The ranking restored from a checkpoint ({@code ckptPath}) is advisory: its entries are reduced to
- * file names resolved against this run's folder and keep their scores for ranking, but a restored file that drops out
- * of the top K is left on disk (never deleted), so resuming can never remove an earlier run's checkpoint, the
- * checkpoint being resumed from, or any other file named by a crafted checkpoint.
+ * file names, found beside the checkpoint resumed from (the earlier run's folder) or else in this run's folder, and
+ * keep their scores for ranking, so the best checkpoint of a resumed run may be one the earlier run wrote; a restored
+ * file that drops out of the top K is left on disk (never deleted), so resuming can never remove an earlier run's
+ * checkpoint, the checkpoint being resumed from, or any other file named by a crafted checkpoint.
  *
  * <p>The filename template substitutes {@code {epoch}}, {@code {step}} and any metric, optionally formatted:
  * {@code "epoch={epoch}-val_loss={val_loss:.4f}"} gives {@code epoch=3-val_loss=0.1234.ckpt}.
@@ -65,10 +66,7 @@ public final class ModelCheckpoint implements Callback {
         if (b.everyNEpochs <= 0) {
             throw new TrainerException("ModelCheckpoint everyNEpochs " + b.everyNEpochs + " must be > 0");
         }
-        if (b.filename == null || b.filename.isBlank() || b.filename.contains("/")) {
-            throw new TrainerException("ModelCheckpoint filename '" + b.filename
-                    + "' is invalid; pass a template without folders, e.g. \"epoch={epoch}-val_loss={val_loss:.4f}\"");
-        }
+        checkFilename(b.filename);
         dirpath = b.dirpath;
         filename = b.filename;
         monitor = b.monitor;
@@ -76,6 +74,30 @@ public final class ModelCheckpoint implements Callback {
         saveTopK = b.saveTopK;
         saveLast = b.saveLast;
         everyNEpochs = b.everyNEpochs;
+    }
+
+    /**
+     * @param filename a file name template
+     * @throws TrainerException when it is blank, names a folder, or formats a field with a specification that
+     *     {@code String.format} refuses ({@code {val_loss:.4q}})
+     */
+    public static void checkFilename(String filename) {
+        if (filename == null || filename.isBlank() || filename.contains("/") || filename.contains("\\")) {
+            throw new TrainerException("ModelCheckpoint filename '" + filename
+                    + "' is invalid; pass a template without folders, e.g. \"epoch={epoch}-val_loss={val_loss:.4f}\"");
+        }
+        Matcher m = FIELD.matcher(filename);
+        while (m.find()) {
+            String spec = m.group(2);
+            if (spec != null && !spec.isEmpty()) {
+                try {
+                    String.format(Locale.ROOT, "%" + spec, spec.endsWith("d") ? (Object) 1L : (Object) 1.0);
+                } catch (java.util.IllegalFormatException e) {
+                    throw new TrainerException("ModelCheckpoint filename '" + filename + "': {" + m.group(1) + ":"
+                            + spec + "} is not a number format; use e.g. {" + m.group(1) + ":.4f}");
+                }
+            }
+        }
     }
 
     /** @return a builder (no monitor, saveTopK 1, filename "epoch={epoch}-step={step}") */
@@ -127,7 +149,13 @@ public final class ModelCheckpoint implements Callback {
         }
         Mode m = monitor != null ? mode : Mode.MAX;
         Path path = dir.resolve(format(trainer) + ".ckpt");
-        kept.remove(path);
+        Double previous = kept.get(path);
+        if (previous != null) { // a name without a changing field ("best"): the file keeps the better of the two
+            if (!m.improves(score, previous, 0)) {
+                return;
+            }
+            kept.remove(path);
+        }
         if (saveTopK > 0 && kept.size() >= saveTopK) {
             Path worst = worst(m);
             if (!m.improves(score, kept.get(worst), 0)) {
@@ -282,6 +310,11 @@ public final class ModelCheckpoint implements Callback {
 
     @Override
     public void loadStateDict(Map<String, Object> state) {
+        loadStateDict(state, null);
+    }
+
+    @Override
+    public void loadStateDict(Map<String, Object> state, Path checkpoint) {
         kept.clear();
         restored.clear();
         Object k = state.get("kept");
@@ -296,9 +329,20 @@ public final class ModelCheckpoint implements Callback {
         String best = fileName(state.get("bestModelPath"));
         Double bestScore = best == null ? null : restored.get(best);
         bestModelScore = bestScore == null || monitor == null ? Double.NaN : bestScore;
-        bestModelPath = null; // recomputed at the next save, inside this run's folder
+        bestModelPath = null; // recomputed from the files found
+        Path beside = checkpoint == null ? null : checkpoint.toAbsolutePath().normalize().getParent();
+        if (beside != null) { // the earlier run's files, beside the checkpoint resumed from
+            restored.entrySet().removeIf(e -> {
+                Path p = beside.resolve(e.getKey());
+                return Files.isRegularFile(p) && kept.putIfAbsent(p, e.getValue()) == null;
+            });
+        }
         if (resolvedDir != null) { // already saving in this process: resolve against the known folder now
             adoptRestored();
+        }
+        if (!kept.isEmpty()) {
+            bestModelPath = best(monitor != null ? mode : Mode.MAX);
+            bestModelScore = monitor != null ? kept.get(bestModelPath) : Double.NaN;
         }
         Object counter = state.get("saveCounter");
         saveCounter = counter instanceof Number n ? Math.max(0, n.longValue()) : 0;

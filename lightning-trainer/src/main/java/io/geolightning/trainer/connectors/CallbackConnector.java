@@ -11,8 +11,9 @@ import java.util.List;
 
 /**
  * Which callbacks and loggers a trainer actually runs, like Lightning's callback connector: the configured ones, plus
- * a {@link ProgressBar} when enabled and none is given; with {@code fastDevRun}, no checkpointing, no early stopping
- * and no loggers.
+ * a {@link ProgressBar} when enabled and none is given, with the {@link ModelCheckpoint}s moved last (as Lightning
+ * does), so that a checkpoint holds the other callbacks' state of the same epoch (early stopping's patience counter
+ * included); with {@code fastDevRun}, no checkpointing, no early stopping and no loggers.
  */
 public final class CallbackConnector {
 
@@ -31,6 +32,9 @@ public final class CallbackConnector {
         if (config.fastDevRun() > 0) {
             cbs.removeIf(c -> c instanceof ModelCheckpoint || c instanceof EarlyStopping);
         }
+        List<Callback> checkpoints = cbs.stream().filter(c -> c instanceof ModelCheckpoint).toList();
+        cbs.removeAll(checkpoints);
+        cbs.addAll(checkpoints);
         return List.copyOf(cbs);
     }
 

@@ -117,7 +117,7 @@ public final class CheckpointConnector {
         for (Callback c : callbacks) {
             Map<String, Object> s = states.get(c.stateKey());
             if (s != null) {
-                c.loadStateDict(s);
+                c.loadStateDict(s, ckpt.path());
             }
         }
         module.onLoadCheckpoint(meta.module() == null ? Map.of() : meta.module());
