@@ -1,5 +1,7 @@
 package io.geolightning.app.config;
 
+import io.geolightning.trainer.TrainerException;
+import io.geolightning.trainer.callbacks.ModelCheckpoint;
 import io.geolightning.trainer.callbacks.Mode;
 import java.util.Locale;
 
@@ -26,6 +28,15 @@ public record CheckpointSection(String monitor, String mode, Integer saveTopK, B
                     + ":.4f}";
         }
         mode(mode, "callbacks.checkpoint.mode");
+        if (saveTopK < -1) {
+            throw new ConfigException("callbacks.checkpoint.saveTopK " + saveTopK + ": use -1 (keep all), 0 (none) or"
+                    + " a positive count");
+        }
+        try {
+            ModelCheckpoint.checkFilename(filename);
+        } catch (TrainerException e) {
+            throw new ConfigException("callbacks.checkpoint.filename: " + e.getMessage(), e);
+        }
     }
 
     /** @return whether a smaller or a larger monitored value is better */

@@ -21,6 +21,12 @@ public record EarlyStoppingSection(Boolean enabled, String monitor, String mode,
         patience = patience == null ? 3 : patience;
         minDelta = minDelta == null ? 0.0 : minDelta;
         CheckpointSection.mode(mode, "callbacks.earlyStopping.mode");
+        if (patience < 0) {
+            throw new ConfigException("callbacks.earlyStopping.patience " + patience + ": use 0 or more epochs");
+        }
+        if (!(minDelta >= 0) || Double.isInfinite(minDelta)) {
+            throw new ConfigException("callbacks.earlyStopping.minDelta " + minDelta + ": use 0 or a positive change");
+        }
     }
 
     /** @return whether a smaller or a larger monitored value is better */

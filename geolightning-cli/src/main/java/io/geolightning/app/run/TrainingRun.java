@@ -162,6 +162,12 @@ public final class TrainingRun {
             trainer.fit(task, data);
             seconds = (System.nanoTime() - t0) / 1e9;
             out.printf(Locale.ROOT, "trained %d epoch(s) in %.1f s%n", printer.epochs(), seconds);
+            String resumed = config.trainer().ckptPath();
+            if (printer.epochs() == 0 && resumed != null && !resumed.isBlank()) {
+                out.printf(Locale.ROOT, "nothing to train: %s already reached trainer.maxEpochs (%d) or"
+                        + " trainer.maxSteps; raise them to train further%n", resumed,
+                        config.trainer().maxEpochs());
+            }
             evaluation = evaluate(trainer, task, best(checkpoint), data, folder);
         } finally {
             csv.close();
@@ -180,7 +186,12 @@ public final class TrainingRun {
                 early == null ? null : early.stopReason());
         Path report = RunReport.write(folder, summary);
         writeEvaluationJson(folder, settings, evaluation, best, printer.epochs(), seconds);
-        out.printf(Locale.ROOT, "best checkpoint %s%n", best);
+        if (best != null) {
+            out.printf(Locale.ROOT, "best checkpoint %s%n", best);
+        } else {
+            out.printf(Locale.ROOT, "no checkpoint saved (callbacks.checkpoint.saveTopK 0 and saveLast false): the"
+                    + " weights in memory were evaluated%n");
+        }
         out.printf(Locale.ROOT, "report %s%n", report);
         out.flush();
         return new TrainingResult(folder, best, last, evaluation.metrics(), evaluation.on(), printer.epochs(),
@@ -283,7 +294,9 @@ public final class TrainingRun {
         long batches = data.trainDataLoader().batchCount();
         TrainerSection tr = config.trainer();
         long perEpoch = Math.max(1, (tr.trainBatches().resolve(batches) + tr.accumulateGradBatches() - 1) / tr.accumulateGradBatches());
-        OptimizerSettings opt = config.optimizer().settings(perEpoch * tr.maxEpochs());
+        // the schedule's length: the steps the run will take, as Lightning's estimated_stepping_batches
+        long total = tr.maxSteps() > 0 ? Math.min(perEpoch * tr.maxEpochs(), tr.maxSteps()) : perEpoch * tr.maxEpochs();
+        OptimizerSettings opt = config.optimizer().settings(total);
         BandNormalization declared = m.normalization(data.bandCount());
         for (String key : m.classColors().keySet()) {
             if (TaskSettings.classValue(key, classes) < 0) {

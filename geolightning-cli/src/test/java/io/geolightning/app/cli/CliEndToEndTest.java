@@ -143,6 +143,17 @@ class CliEndToEndTest {
         }
     }
 
+    /** A cosine schedule lasts the steps the run takes: trainer.maxSteps when it ends the run before maxEpochs. */
+    @Test
+    void theLearningRateScheduleEndsAtMaxSteps() throws Exception {
+        CliRun r = CliRun.of("train", "--config", CliRun.sample("run.yaml"), "--set", "data.chips=" + chips, "--set",
+                "runs=" + tmp.resolve("steps"), "--set", "trainer.maxSteps=3", "--set", "optimizer.schedule=cosine",
+                "--set", "optimizer.warmupSteps=1", "--set", "trainer.numSanityValSteps=0");
+        assertEquals(0, r.code(), r.err());
+        String hparams = Files.readString(tmp.resolve("steps/olinda/version_0/hparams.yaml"));
+        assertTrue(hparams.contains("\"totalSteps\":3,"), hparams);
+    }
+
     @Test
     void runFolderHoldsConfigStatsMetricsEventsCheckpointsAndReport() throws Exception {
         for (String f : List.of("config.yaml", "chips.json", "metrics.csv", "hparams.yaml", "report.html",

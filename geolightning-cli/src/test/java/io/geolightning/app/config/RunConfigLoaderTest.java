@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -116,6 +117,30 @@ class RunConfigLoaderTest {
         oneLine(e.getMessage());
         assertEquals("w.yaml: 'data.augment' must be true, false or a mapping of keys (flips, rotate90, brightness,"
                 + " contrast, noise); fix its value", e.getMessage());
+    }
+
+    /** Callback and schedule values the trainer would refuse after making the run folder are refused on reading. */
+    @Test
+    void badCallbackAndScheduleValuesAreRefusedWhenTheConfigIsRead() throws Exception {
+        Path p = yaml("cb.yaml", "name: cb\n");
+        Map<String, String> bad = new java.util.LinkedHashMap<>();
+        bad.put("callbacks.checkpoint.saveTopK=-2", "callbacks.checkpoint.saveTopK -2: use -1 (keep all), 0 (none) or"
+                + " a positive count");
+        bad.put("callbacks.checkpoint.filename=a/b", "callbacks.checkpoint.filename: ModelCheckpoint filename 'a/b' is"
+                + " invalid; pass a template without folders");
+        bad.put("callbacks.checkpoint.filename='e{epoch}-{val_loss:.4q}'", "callbacks.checkpoint.filename:"
+                + " ModelCheckpoint filename 'e{epoch}-{val_loss:.4q}': {val_loss:.4q} is not a number format; use"
+                + " e.g. {val_loss:.4f}");
+        bad.put("callbacks.earlyStopping.patience=-1", "callbacks.earlyStopping.patience -1: use 0 or more epochs");
+        bad.put("callbacks.earlyStopping.minDelta=-0.1", "callbacks.earlyStopping.minDelta -0.1: use 0 or a positive"
+                + " change");
+        bad.put("optimizer.warmupSteps=-5", "optimizer: warmupSteps -5 is negative; pass 0 or more steps");
+        for (Map.Entry<String, String> b : bad.entrySet()) {
+            ConfigException e = assertThrows(ConfigException.class, () -> RunConfigLoader.load(p,
+                    List.of(b.getKey())), b.getKey());
+            oneLine(e.getMessage());
+            assertTrue(e.getMessage().startsWith("--set " + b.getKey() + ": " + b.getValue()), e.getMessage());
+        }
     }
 
     @Test

@@ -52,6 +52,9 @@ public record OptimizerSettings(String optimizer, double lr, double weightDecay,
             throw new ModelException("backboneLr " + backboneLr + " is not a number >= 0; pass e.g. 1e-4, or 0 to"
                     + " train the backbone at lr");
         }
+        if (warmupSteps < 0) {
+            throw new ModelException("warmupSteps " + warmupSteps + " is negative; pass 0 or more steps");
+        }
         if (schedule.equals("cosine") && totalSteps <= warmupSteps) {
             throw new ModelException("cosine schedule: totalSteps " + totalSteps + " must exceed warmupSteps "
                     + warmupSteps + "; set totalSteps to epochs x batches per epoch");
