@@ -102,14 +102,25 @@ public final class ModelCard {
         int chip = positive(root, "chipSize", card);
         List<String> names = null;
         if (root.has("classNames")) {
+            JsonNode list = root.get("classNames");
+            if (!list.isArray()) {
+                throw new ModelException(card + ": classNames is " + list + ", not a list; write [\"name\", ...]");
+            }
             names = new ArrayList<>();
-            for (JsonNode n : root.get("classNames")) {
+            for (JsonNode n : list) {
+                if (!n.isTextual()) {
+                    throw new ModelException(card + ": classNames holds " + n + ", not a name; write [\"name\", ...]");
+                }
                 names.add(n.asText());
             }
         }
         BandNormalization norm = root.has("normalization") ? normalization(root.get("normalization"), bands, card)
                 : null;
-        boolean probabilities = root.path("outputsProbabilities").asBoolean(false);
+        JsonNode p = root.path("outputsProbabilities");
+        if (!p.isMissingNode() && !p.isBoolean()) {
+            throw new ModelException(card + ": outputsProbabilities is " + p + "; write true or false");
+        }
+        boolean probabilities = p.asBoolean(false);
         try {
             return new TorchScriptSpec(kind, bands, classes, chip, names, norm, probabilities);
         } catch (ModelException e) {
@@ -118,6 +129,20 @@ public final class ModelCard {
     }
 
     private static BandNormalization normalization(JsonNode n, int bands, Path card) {
+        if (!n.isObject()) {
+            throw new ModelException(card + ": normalization is " + n + "; write {\"mean\": [...], \"std\": [...],"
+                    + " \"scale\": 255}");
+        }
+        for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            if (!List.of("mean", "std", "scale").contains(key)) {
+                throw new ModelException(card + ": unknown key 'normalization." + key + "'; use mean, std and scale");
+            }
+        }
+        if (n.has("scale") && !n.get("scale").isNumber()) {
+            throw new ModelException(card + ": normalization.scale is " + n.get("scale") + ", not a number; pass e.g."
+                    + " 255");
+        }
         double scale = n.path("scale").asDouble(1);
         if (!(scale > 0)) {
             throw new ModelException(card + ": normalization.scale " + n.path("scale") + " is not positive; pass e.g."
@@ -141,6 +166,10 @@ public final class ModelCard {
             java.util.Arrays.fill(out, fallback);
             return out;
         }
+        if (v.isNumber()) { // one value for every band, as model.normalization takes it
+            java.util.Arrays.fill(out, v.asDouble());
+            return out;
+        }
         if (!v.isArray() || (v.size() != 1 && v.size() != bands)) {
             throw new ModelException(card + ": normalization." + key + " must be a list of 1 or " + bands + " numbers"
                     + " (one per band)");
@@ -158,8 +187,8 @@ public final class ModelCard {
     private static String text(JsonNode root, String key, Path card) {
         JsonNode v = root.get(key);
         if (v == null || !v.isTextual()) {
-            throw new ModelException(card + ": '" + key + "' is missing; add \"" + key + "\": \"classification\" or"
-                    + " \"segmentation\"");
+            throw new ModelException(card + ": '" + key + "' is " + (v == null ? "missing" : v + ", not a name")
+                    + "; add \"" + key + "\": \"classification\" or \"segmentation\"");
         }
         return v.asText();
     }

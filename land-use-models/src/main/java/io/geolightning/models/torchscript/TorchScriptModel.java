@@ -6,6 +6,7 @@ import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import io.geolightning.tiling.data.BandNormalization;
@@ -111,7 +112,15 @@ public final class TorchScriptModel implements InferenceModel {
             throw new ModelException(source + ": forward returned " + out.size() + " tensors; export a model whose "
                     + "forward returns one tensor of logits");
         }
-        return out.singletonOrThrow();
+        NDArray y = out.singletonOrThrow();
+        if (y.getDataType() == DataType.FLOAT32) {
+            return y;
+        }
+        if (!y.getDataType().isFloating()) {
+            throw new ModelException(source + ": forward returned a " + y.getDataType() + " tensor; export a"
+                    + " model whose forward returns float logits or probabilities");
+        }
+        return y.toType(DataType.FLOAT32, false); // a float64 (or half) model's outputs, read as float32
     }
 
     private static String firstLine(Throwable e) {

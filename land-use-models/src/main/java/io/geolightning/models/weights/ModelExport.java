@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.geolightning.foundation.AtomicFiles;
 import io.geolightning.models.nn.ModelException;
 import io.geolightning.models.nn.ModelFactory;
@@ -148,7 +149,8 @@ public final class ModelExport {
                 .collect(Collectors.joining(", ", "[", "]"));
     }
 
+    /** A JSON string: quotes, backslashes and control characters (a tab in a class name) escaped, as JSON wants. */
     private static String quote(String s) {
-        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+        return "\"" + new String(JsonStringEncoder.getInstance().quoteAsString(s)) + "\"";
     }
 }

@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +40,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class PretrainedWeights {
     private static final Logger LOG = LoggerFactory.getLogger(PretrainedWeights.class);
+    /** A torchvision/timm residual block's parameter: {@code layer3.5.conv1.weight}. */
+    private static final Pattern RESIDUAL_BLOCK = Pattern.compile("layer\\d+\\.\\d+\\.");
     static final List<String> PREFIXES = List.of("", "backbone.", "model.", "encoder.", "module.",
             "module.backbone.", "model.backbone.");
 
@@ -96,13 +99,19 @@ public final class PretrainedWeights {
                             + " first convolution's bands and the classifier's classes may differ)");
                 }
             }
-            copies.forEach((param, values) -> copyInto(param.getArray(), values));
             List<String> unused = new ArrayList<>();
             for (String k : tensors.keySet()) {
                 if (!k.startsWith(p) || !model.containsKey(k.substring(p.length()))) {
                     unused.add(k);
                 }
             }
+            String deeper = unused.stream().filter(k -> k.startsWith(p) && !k.endsWith("num_batches_tracked")
+                    && RESIDUAL_BLOCK.matcher(k.substring(p.length())).lookingAt()).findFirst().orElse(null);
+            if (deeper != null) { // a resnet34's weights fill a resnet18's blocks, then leave blocks of their own
+                throw new ModelException(name + ": holds '" + deeper + "', a residual block the model does not have"
+                        + " (the weights of a deeper ResNet); pass " + layout.expected());
+            }
+            copies.forEach((param, values) -> copyInto(param.getArray(), values));
             WeightLoadReport r = new WeightLoadReport(file.toString(), loaded, adapted, reinitialised, unused);
             LOG.info("{}", r.summary());
             return r;

@@ -39,6 +39,26 @@ class TorchScriptModelTest {
         }
     }
 
+    /** A model traced in float64 (or returning integers) is read as float32 (or refused in one line). */
+    @Test
+    void doubleOutputsAreReadAsFloatsAndIntegerOutputsRefused() throws Exception {
+        Path pt = TorchScriptArchives.write(tmp.resolve("dbl.pt"), "Doubles",
+                "return torch.to(torch.mul(torch.slice(x, 1, 0, 2), 4.0), 7)");
+        try (TorchScriptModel model = TorchScriptModel.load(pt, segSpec(2))) {
+            float[] p = model.probabilities(new float[] {0, 1, 0.5f, 0, 9, 9}, 1, 1, 2);
+            assertEquals(1 / (1 + Math.exp(-4 * 0.5)), p[2], 1e-6);
+        }
+        Path ints = TorchScriptArchives.write(tmp.resolve("int.pt"), "Ints",
+                "return torch.to(torch.mul(torch.slice(x, 1, 0, 2), 4.0), 4)");
+        ModelException e = assertThrows(ModelException.class, () -> {
+            try (TorchScriptModel model = TorchScriptModel.load(ints, segSpec(2))) {
+                model.probabilities(new float[] {0, 1, 0.5f, 0, 9, 9}, 1, 1, 2);
+            }
+        });
+        assertTrue(e.getMessage().startsWith("int.pt: forward returned a int64 tensor; export a model whose forward"
+                + " returns float logits"), e.getMessage());
+    }
+
     @Test
     void classifierAndAnyFileExtension() throws Exception {
         Path pt = TorchScriptArchives.meanOfFirstTwoBandsClassifier(tmp.resolve("cls.torchscript"));

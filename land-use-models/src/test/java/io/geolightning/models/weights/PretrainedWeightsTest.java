@@ -231,6 +231,13 @@ class PretrainedWeightsTest {
             float[] after = r18.getChildren().get(0).getValue().getDirectParameters().get(0).getValue().getArray()
                     .toFloatArray();
             assertTrue(java.util.Arrays.equals(before, after), "conv1 untouched: nothing half loaded");
+            // a resnet34's weights fit every tensor of a resnet18 and hold blocks it lacks: refused, not mixed in
+            e = assertThrows(ModelException.class,
+                    () -> PretrainedWeights.load(r18, dir.resolve("resnet34.npz"), null));
+            assertTrue(e.getMessage().startsWith("resnet34.npz: holds 'layer1.2.conv1.weight', a residual block the"
+                    + " model does not have (the weights of a deeper ResNet); pass"), e.getMessage());
+            assertTrue(java.util.Arrays.equals(before, r18.getChildren().get(0).getValue().getDirectParameters().get(0)
+                    .getValue().getArray().toFloatArray()), "nothing half loaded");
             e = assertThrows(ModelException.class,
                     () -> PretrainedWeights.load(r18, dir.resolve("no-layer4.npz"), null));
             assertTrue(e.getMessage().startsWith("no-layer4.npz: has no tensor 'layer4.0.conv1.weight' for the model's"
