@@ -100,12 +100,33 @@ public final class ModelExport {
             try (InputStream in = ModelExport.class.getResourceAsStream(MODULE)) {
                 AtomicFiles.write(module, out -> in.transferTo(out));
             }
+            String earlier = earlierWeights(card);
             AtomicFiles.writeString(card, card(s, weights.getFileName().toString(), format));
+            if (earlier != null && !earlier.equals(weights.getFileName().toString())) {
+                Files.deleteIfExists(dir.resolve(earlier)); // the replaced export's weights, in the other format
+            }
             return List.of(weights, card, module);
         } catch (IOException e) {
             throw new ModelException(dir + ": cannot write the export (" + e.getMessage() + "); choose a writable"
                     + " --out folder", e);
         }
+    }
+
+    /** @return the weights file an earlier export's card in the folder names (one of ours), or null */
+    private static String earlierWeights(Path card) {
+        try {
+            String w = Files.isRegularFile(card) && Files.size(card) < 1 << 20
+                    ? new com.fasterxml.jackson.databind.ObjectMapper().readTree(card.toFile()).path("weights").asText()
+                    : "";
+            for (Format f : Format.values()) {
+                if (w.equals("model." + f.extension)) {
+                    return w;
+                }
+            }
+        } catch (IOException e) {
+            // not a card of ours: nothing of it is removed
+        }
+        return null;
     }
 
     private static boolean torchvision(TaskSettings s) {

@@ -27,4 +27,19 @@ class ModelCardJsonTest {
         assertEquals(names, List.of(card.get("classNames").get(0).asText(), card.get("classNames").get(1).asText(),
                 card.get("classNames").get(2).asText(), card.get("classNames").get(3).asText()));
     }
+
+    /** A re-export in the other format replaces the earlier export's weights; a file the folder held before stays. */
+    @Test
+    void reExportingInTheOtherFormatLeavesNoStaleWeights(@TempDir Path tmp) throws Exception {
+        try (LandUseTask task = LandUseTask.create(TaskSettings.of(ModelSpec.of(Architecture.CNN, 3, 2, 16)))) {
+            ModelExport.export(task, tmp.resolve("a"), ModelExport.Format.NPZ);
+            ModelExport.export(task, tmp.resolve("a"), ModelExport.Format.SAFETENSORS);
+            assertEquals(false, java.nio.file.Files.exists(tmp.resolve("a/model.npz")));
+            assertEquals(true, java.nio.file.Files.exists(tmp.resolve("a/model.safetensors")));
+            java.nio.file.Files.createDirectories(tmp.resolve("b"));
+            java.nio.file.Files.writeString(tmp.resolve("b/model.npz"), "the user's own file");
+            ModelExport.export(task, tmp.resolve("b"), ModelExport.Format.SAFETENSORS);
+            assertEquals("the user's own file", java.nio.file.Files.readString(tmp.resolve("b/model.npz")));
+        }
+    }
 }
