@@ -82,7 +82,7 @@ public record DataSection(
             throw new ConfigException("data.chips: " + chips.size() + " stores are read, not written; tile each scene"
                     + " into its own store first, or pass one store to tile into");
         }
-        atLeast("batchSize", batchSize, 1, "");
+        atLeast("batchSize", batchSize, 2, " (batch norm trains on the statistics of a batch: one sample has none)");
         atLeast("workers", workers, 1, "");
         atLeast("resize", resize, 0, " (0 keeps the images' size)");
         try {

@@ -77,9 +77,22 @@ public final class RunConfigLoader {
         for (String o : overrides == null ? List.<String>of() : overrides) {
             applyOverride(copy, o);
         }
+        List<String> givenData = copy.get("data") instanceof Map<?, ?> d
+                ? d.keySet().stream().map(String::valueOf).toList() : List.of();
         nestTilingKeys(copy, label, overrides);
         try {
-            return MAPPER.convertValue(copy, RunConfig.class);
+            RunConfig config = MAPPER.convertValue(copy, RunConfig.class);
+            List<String> ignored = givenData.stream().filter(config.data().unusedKeys()::contains)
+                    .map(k -> "data." + k).toList();
+            if (!ignored.isEmpty()) { // the resolved config leaves them out; say so rather than drop them silently
+                String them = ignored.size() > 1 ? "them" : "it";
+                org.slf4j.LoggerFactory.getLogger(RunConfigLoader.class).warn("{}: {} not read: {}; remove {}", label,
+                        String.join(", ", ignored), config.data().readsImageFolder()
+                                ? "data.imageFolder's images are the chips"
+                                : "data.chips names a chip store, already cut and split (tile again to change them)",
+                        them);
+            }
+            return config;
         } catch (IllegalArgumentException e) {
             ConfigException c = translate(e, label, overrides);
             // keys, values and overrides are quoted in messages: keep them on one line

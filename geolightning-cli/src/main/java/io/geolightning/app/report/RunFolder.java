@@ -80,7 +80,8 @@ public record RunFolder(Path dir) {
 
     /**
      * Deletes the temporaries that runs killed with SIGKILL left in the run folders next to this one (their
-     * checkpoints/, plots/ and files): no later run writes into an earlier run's folder, so no other write cleans them.
+     * checkpoints/, plots/, predictions/ and files): no later run writes into an earlier run's folder, so no other
+     * write cleans them.
      */
     public void sweepSiblings() {
         Path experiment = dir.toAbsolutePath().getParent();
@@ -92,6 +93,7 @@ public record RunFolder(Path dir) {
                 TempFiles.removeStaleIn(run);
                 TempFiles.removeStaleIn(run.resolve("checkpoints"));
                 TempFiles.removeStaleIn(run.resolve("plots"));
+                TempFiles.removeStaleIn(run.resolve("predictions"));
             }
         } catch (IOException e) {
             LoggerFactory.getLogger(RunFolder.class).warn("cannot list {} for stale temporary files ({})", experiment,

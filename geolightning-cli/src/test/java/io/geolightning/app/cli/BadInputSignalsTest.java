@@ -104,6 +104,9 @@ class BadInputSignalsTest {
             host = host.substring(0, 32);
         }
         Files.writeString(killed.resolve("checkpoints/.last.ckpt." + dead.pid() + "@" + host + ".0a1b2c3d.tmp"), "x");
+        Files.createDirectories(killed.resolve("predictions")); // the validation drawings' folder, swept too
+        Files.writeString(killed.resolve("predictions/.epoch=0-step=29.png." + dead.pid() + "@" + host
+                + ".0a1b2c3d.tmp"), "x");
         CliRun next = CliRun.of(args);
         assertEquals(0, next.code(), next.err());
         assertTrue(Files.isDirectory(runs.resolve("olinda/version_1")), "the next run gets its own folder");

@@ -102,6 +102,17 @@ class CliUsageTest {
                 + " [3, 2, 1]"), line);
     }
 
+    /** Tiling keys beside an existing chip store are not read: said, not dropped silently. */
+    @Test
+    void dataKeysTheSourceDoesNotReadAreNamed() throws Exception {
+        Launcher.Launch r = Launcher.run(tmp, "unread", List.of("train", "--config", CliRun.sample("run.yaml")
+                .toString(), "--print-config", "--set", "data.val=0", "--set", "data.chipSize=32"));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("[WARN] RunConfigLoader - run.yaml: data.val, data.chipSize not read: data.chips"
+                + " names a chip store, already cut and split (tile again to change them); remove them"), r.err());
+        assertFalse(r.out().contains("chipSize"), "left out of the resolved config: " + r.out());
+    }
+
     @Test
     void badValuesInTheConfigAreUsageErrors() throws Exception {
         Path cfg = tmp.resolve("r.yaml");

@@ -130,7 +130,7 @@ class DataModuleFactoryTest {
         assertMessage(() -> data("maxNodata=1.5"), "data.maxNodata 1.5: must be between 0 and 1");
         assertMessage(() -> DataModuleFactory.create(data("imageFolder=/aid", "split=none", "val=0.9", "test=0.3"),
                 Path.of("d"), 1), "data.val 0.9: val and test must each be >= 0 and sum below 1");
-        assertMessage(() -> data("batchSize=0"), "--set data.batchSize=0: data.batchSize 0: must be at least 1");
+        assertMessage(() -> data("batchSize=0"), "--set data.batchSize=0: data.batchSize 0: must be at least 2");
         assertEquals("big", data("split=random", "block=big").tiling().block(), "only a spatial split reads the block");
     }
 
