@@ -59,6 +59,13 @@ public record DataSection(
     public DataSection {
         tiling = tiling == null ? TilingSettings.defaults() : tiling;
         chips = chips == null ? List.of() : chips.stream().filter(c -> c != null && !c.isBlank()).toList();
+        java.util.Set<java.nio.file.Path> seen = new java.util.HashSet<>();
+        for (String c : chips) {
+            if (!seen.add(java.nio.file.Path.of(c).toAbsolutePath().normalize())) {
+                throw new ConfigException("data.chips names " + c + " twice; name each store once (twice would read"
+                        + " its chips twice)");
+            }
+        }
         rasters = rasters == null ? List.of() : List.copyOf(rasters);
         bandsFrom = bandsFrom == null ? List.of() : List.copyOf(bandsFrom);
         if (!bandsFrom.isEmpty() && (raster != null && !raster.isBlank() || !rasters.isEmpty())) {

@@ -135,6 +135,7 @@ class RunConfigLoaderTest {
         bad.put("callbacks.earlyStopping.minDelta=-0.1", "callbacks.earlyStopping.minDelta -0.1: use 0 or a positive"
                 + " change");
         bad.put("optimizer.warmupSteps=-5", "optimizer: warmupSteps -5 is negative; pass 0 or more steps");
+        bad.put("data.chips=[a/chips, ./a/chips/]", "data.chips names ./a/chips/ twice; name each store once");
         bad.put("data.batchSize=1", "data.batchSize 1: must be at least 2 (batch norm trains on the statistics of a"
                 + " batch: one sample has none)");
         for (Map.Entry<String, String> b : bad.entrySet()) {
