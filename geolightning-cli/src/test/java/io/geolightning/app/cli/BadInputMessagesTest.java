@@ -200,7 +200,16 @@ class BadInputMessagesTest {
                 new Object[] {"--set data.batchSize=0", "train", "--config", CliRun.sample("run.yaml"), "--set",
                     "data.chips=" + chips, "--set", "data.batchSize=0", "--set", "runs=" + tmp.resolve("runs")},
                 new Object[] {"--set model.architecture=vgg", "train", "--config", CliRun.sample("run.yaml"), "--set",
-                    "data.chips=" + chips, "--set", "model.architecture=vgg", "--set", "runs=" + tmp.resolve("runs")});
+                    "data.chips=" + chips, "--set", "model.architecture=vgg", "--set", "runs=" + tmp.resolve("runs")},
+                new Object[] {"callbacks.checkpoint.monitor 'val_accuracy': the task logs no such metric; use val_loss,"
+                    + " val_acc", "train", "--config", CliRun.sample("run.yaml"), "--set", "data.chips=" + chips,
+                    "--set", "callbacks.checkpoint.monitor=val_accuracy", "--set", "runs=" + tmp.resolve("runs")},
+                new Object[] {"callbacks.earlyStopping.monitor 'val_iou_urban': the task logs no such metric",
+                    "train", "--config", CliRun.sample("run.yaml"), "--set", "data.chips=" + chips, "--set",
+                    "callbacks.earlyStopping.monitor=val_iou_urban", "--set", "runs=" + tmp.resolve("runs")},
+                new Object[] {"callbacks.checkpoint.filename {val_los}: the task logs no such metric", "train",
+                    "--config", CliRun.sample("run.yaml"), "--set", "data.chips=" + chips, "--set",
+                    "callbacks.checkpoint.filename=e{epoch}-{val_los:.3f}", "--set", "runs=" + tmp.resolve("runs")});
         for (Object[] c : cases) {
             String line = fails(2, CliRun.of(Arrays.copyOfRange(c, 1, c.length)), (String) c[0]);
             for (String javaName : line.startsWith("error: --set ") ? List.<String>of() : JAVA_NAMES) {

@@ -286,6 +286,28 @@ public abstract class LandUseTask extends LightningModule {
     }
 
     /**
+     * @param classNames the task's classes
+     * @return every metric the task logs (what a callback may monitor): {@code train_loss} and {@code train_acc} (per
+     *     step and epoch), and for {@code val} and {@code test} the loss, accuracy, mean IoU, macro F1 and each class's
+     *     precision, recall, F1 and IoU ({@link #metricNames})
+     */
+    public static List<String> loggedMetrics(List<String> classNames) {
+        List<String> out = new ArrayList<>();
+        for (String m : List.of("train_loss", "train_acc")) {
+            out.addAll(List.of(m, m + "_step", m + "_epoch"));
+        }
+        for (String p : List.of("val", "test")) {
+            out.addAll(List.of(p + "_loss", p + "_acc", p + "_miou", p + "_f1"));
+            for (String n : metricNames(classNames)) {
+                for (String k : List.of("precision", "recall", "f1", "iou")) {
+                    out.add(p + "_" + k + "_" + n);
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
      * @param classNames the class names, in class order
      * @return each as a metric-name suffix: lower case (Unicode NFC), runs of characters other than letters and digits
      *     as '_' ({@code "Zona Rural"} -> {@code zona_rural}, {@code "Água"} -> {@code água}); a name that would be

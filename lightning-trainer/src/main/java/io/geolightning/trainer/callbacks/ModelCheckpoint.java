@@ -100,6 +100,19 @@ public final class ModelCheckpoint implements Callback {
         }
     }
 
+    /**
+     * @param filename a file name template
+     * @return the names of the fields it formats, in order ({@code epoch}, {@code step} and metrics)
+     */
+    public static List<String> fields(String filename) {
+        List<String> out = new ArrayList<>();
+        Matcher m = FIELD.matcher(filename);
+        while (m.find()) {
+            out.add(m.group(1));
+        }
+        return out;
+    }
+
     /** @return a builder (no monitor, saveTopK 1, filename "epoch={epoch}-step={step}") */
     public static Builder builder() {
         return new Builder();
