@@ -166,8 +166,7 @@ public final class TrainingRun {
             String resumed = config.trainer().ckptPath();
             if (printer.epochs() == 0 && resumed != null && !resumed.isBlank()) {
                 out.printf(Locale.ROOT, "nothing to train: %s already reached trainer.maxEpochs (%d) or"
-                        + " trainer.maxSteps; raise them to train further%n", resumed,
-                        config.trainer().maxEpochs());
+                        + " trainer.maxSteps; raise them to train further%n", resumed, config.trainer().maxEpochs());
             }
             evaluation = evaluate(trainer, task, best(checkpoint), data, folder);
         } finally {
@@ -182,21 +181,22 @@ public final class TrainingRun {
         }
         RunSummary summary = new RunSummary(config.name() + " / " + folder.dir().getFileName(), yaml, dataFacts,
                 settings.classNames(), evaluation.matrix() == null ? null : evaluation.matrix().counts(),
-                evaluation.on(), evaluation.metrics(), best == null ? null : folder.dir().relativize(best).toString(),
-                last == null ? null : folder.dir().relativize(last).toString(), printer.epochs(), seconds,
+                evaluation.on(), evaluation.metrics(), best == null ? null : relative(folder, best),
+                last == null ? null : relative(folder, last), printer.epochs(), seconds,
                 early == null ? null : early.stopReason());
         Path report = RunReport.write(folder, summary);
         writeEvaluationJson(folder, settings, evaluation, best, printer.epochs(), seconds);
-        if (best != null) {
-            out.printf(Locale.ROOT, "best checkpoint %s%n", best);
-        } else {
-            out.printf(Locale.ROOT, "no checkpoint saved (callbacks.checkpoint.saveTopK 0 and saveLast false): the"
-                    + " weights in memory were evaluated%n");
-        }
+        out.println(best != null ? "best checkpoint " + best : "no checkpoint saved (callbacks.checkpoint.saveTopK 0"
+                + " and saveLast false): the weights in memory were evaluated");
         out.printf(Locale.ROOT, "report %s%n", report);
         out.flush();
         return new TrainingResult(folder, best, last, evaluation.metrics(), evaluation.on(), printer.epochs(),
                 seconds);
+    }
+
+    /** @return a checkpoint's path from the run folder (an earlier run's, after a resume, is ../../version_N/...) */
+    private static String relative(RunFolder folder, Path file) {
+        return folder.dir().toAbsolutePath().normalize().relativize(file.toAbsolutePath().normalize()).toString();
     }
 
     private static Path best(ModelCheckpoint checkpoint) {
@@ -221,7 +221,7 @@ public final class TrainingRun {
             Map<String, Double> m = test ? trainer.test(t, data) : trainer.validate(t, data);
             return new Evaluation(m, test ? t.testMatrix() : t.validationMatrix(),
                     (test ? "test split" : "validation split") + ", "
-                            + (loaded != null ? folder.dir().relativize(best).toString() : "last weights"));
+                            + (loaded != null ? relative(folder, best) : "last weights"));
         }
     }
 

@@ -143,6 +143,32 @@ class CliEndToEndTest {
         }
     }
 
+    /**
+     * A run resumed into its next version folder, with a relative runs folder, ranks the earlier run's checkpoints
+     * too: its best checkpoint may be one of them (here most likely, ranking by the largest validation loss), named in
+     * the report from the new run's folder.
+     */
+    @Test
+    void aResumedRunWithARelativeRunsFolderFindsTheEarlierCheckpoints() throws Exception {
+        String runs = Path.of("").toAbsolutePath().relativize(tmp.resolve("resumed")).toString();
+        List<String> common = List.of("train", "--config", CliRun.sample("run.yaml").toString(), "--set",
+                "data.chips=" + chips, "--set", "runs=" + runs, "--set", "callbacks.checkpoint.mode=max", "--set",
+                "callbacks.earlyStopping.enabled=false", "--set", "trainer.numSanityValSteps=0");
+        List<String> first = new java.util.ArrayList<>(common);
+        first.addAll(List.of("--set", "trainer.maxEpochs=2"));
+        CliRun a = CliRun.of(first.toArray());
+        assertEquals(0, a.code(), a.err());
+        List<String> second = new java.util.ArrayList<>(common);
+        second.addAll(List.of("--set", "trainer.maxEpochs=3", "--set", "trainer.ckptPath=" + runs
+                + "/olinda/version_0/checkpoints/last.ckpt"));
+        CliRun b = CliRun.of(second.toArray());
+        assertEquals(0, b.code(), b.err());
+        java.util.regex.Matcher best = java.util.regex.Pattern.compile("(?m)^best checkpoint (\\S+)$").matcher(b.out());
+        assertTrue(best.find(), b.out());
+        assertTrue(Files.isRegularFile(Path.of(best.group(1))), best.group(1));
+        assertTrue(Files.readString(tmp.resolve("resumed/olinda/version_1/report.html")).contains("ckpt"));
+    }
+
     /** A cosine schedule lasts the steps the run takes: trainer.maxSteps when it ends the run before maxEpochs. */
     @Test
     void theLearningRateScheduleEndsAtMaxSteps() throws Exception {

@@ -243,6 +243,12 @@ public final class ModelCheckpoint implements Callback {
 
     /** Ranks the restored entries whose files exist in this run's folder; the others are forgotten. */
     private void adoptRestored() {
+        Path here = canonical(resolvedDir);
+        for (Path p : List.copyOf(kept.keySet())) { // found beside the checkpoint resumed from, this very folder:
+            if (canonical(p).getParent().equals(here)) { // keyed as this run's own saves are
+                kept.putIfAbsent(resolvedDir.resolve(p.getFileName()), kept.remove(p));
+            }
+        }
         restored.forEach((name, score) -> {
             Path p = resolvedDir.resolve(name);
             if (Files.isRegularFile(p)) {
