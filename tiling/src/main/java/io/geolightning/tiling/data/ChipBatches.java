@@ -27,7 +27,16 @@ public interface ChipBatches extends EpochDataset {
     default long batchCount() {
         long n = size();
         int b = config().batchSize();
-        return config().dropLast() ? n / b : (n + b - 1) / b;
+        return config().dropLast() || dropsLoneSample() ? n / b : (n + b - 1) / b;
+    }
+
+    /**
+     * @return whether a shuffled (training) epoch leaves out a last batch of one sample: batch norm cannot train on a
+     *     single sample when a network's deepest maps are 1x1 (libtorch: "Expected more than 1 value per channel");
+     *     being shuffled, another sample sits out each epoch
+     */
+    default boolean dropsLoneSample() {
+        return config().shuffle() && config().batchSize() > 1 && size() > 1 && size() % config().batchSize() == 1;
     }
 
     /**
@@ -36,7 +45,7 @@ public interface ChipBatches extends EpochDataset {
      *         divides it by the batch size to know how many batches an epoch has)
      */
     default long samplesPerEpoch() {
-        return config().dropLast() ? batchCount() * config().batchSize() : size();
+        return config().dropLast() || dropsLoneSample() ? batchCount() * config().batchSize() : size();
     }
 
     /** @return the batching configuration */

@@ -76,6 +76,32 @@ class ChipLoaderTest {
         }
     }
 
+    /** A shuffled epoch never ends on a batch of one sample (batch norm cannot train on it); evaluation keeps it. */
+    @Test
+    void aShuffledEpochLeavesOutALoneLastSample() {
+        LoaderConfig training = LoaderConfig.builder().batchSize(8).shuffle(true).seed(3).build();
+        ChipLoader loader = new ChipLoader(new ListChipSource(samples(17)), BandNormalization.identity(2), training,
+                LabelTask.CLASSIFICATION);
+        assertEquals(2, loader.batchCount());
+        assertEquals(16, loader.samplesPerEpoch());
+        try (NDManager m = NDManager.newBaseManager("PyTorch")) {
+            int seen = 0;
+            for (Batch b : loader.getData(m)) {
+                try (b) {
+                    assertEquals(8, b.getSize());
+                    seen += b.getSize();
+                }
+            }
+            assertEquals(16, seen);
+        }
+        ChipLoader eval = new ChipLoader(new ListChipSource(samples(17)), BandNormalization.identity(2),
+                training.toBuilder().shuffle(false).build(), LabelTask.CLASSIFICATION);
+        assertEquals(3, eval.batchCount(), "evaluation scores every sample");
+        ChipLoader two = new ChipLoader(new ListChipSource(samples(18)), BandNormalization.identity(2), training,
+                LabelTask.CLASSIFICATION);
+        assertEquals(3, two.batchCount(), "a last batch of two is kept");
+    }
+
     @Test
     void seededShuffleIsReproducibleAndChangesPerEpoch() {
         LoaderConfig c = LoaderConfig.builder().batchSize(4).shuffle(true).seed(11).dropLast(true).build();
