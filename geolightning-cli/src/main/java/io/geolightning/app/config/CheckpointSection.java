@@ -1,7 +1,7 @@
 package io.geolightning.app.config;
 
 import io.geolightning.trainer.TrainerException;
-import io.geolightning.trainer.callbacks.ModelCheckpoint;
+import io.geolightning.trainer.callbacks.CheckpointFilename;
 import io.geolightning.trainer.callbacks.Mode;
 import java.util.Locale;
 
@@ -33,7 +33,7 @@ public record CheckpointSection(String monitor, String mode, Integer saveTopK, B
                     + " a positive count");
         }
         try {
-            ModelCheckpoint.checkFilename(filename);
+            CheckpointFilename.check(filename);
         } catch (TrainerException e) {
             throw new ConfigException("callbacks.checkpoint.filename: " + e.getMessage(), e);
         }

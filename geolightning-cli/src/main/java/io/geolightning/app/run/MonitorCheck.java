@@ -3,7 +3,7 @@ package io.geolightning.app.run;
 import io.geolightning.app.config.CallbacksSection;
 import io.geolightning.app.config.ConfigException;
 import io.geolightning.models.tasks.LandUseTask;
-import io.geolightning.trainer.callbacks.ModelCheckpoint;
+import io.geolightning.trainer.callbacks.CheckpointFilename;
 import java.util.List;
 import java.util.Set;
 
@@ -30,7 +30,7 @@ final class MonitorCheck {
         String monitor = callbacks.checkpoint().monitor();
         if (!monitor.isBlank() && (hasVal || !monitor.startsWith("val_"))) {
             check("callbacks.checkpoint.monitor '" + monitor + "'", monitor, logged, classNames);
-            for (String field : ModelCheckpoint.fields(callbacks.checkpoint().filename())) {
+            for (String field : CheckpointFilename.fields(callbacks.checkpoint().filename())) {
                 if (!field.equals("epoch") && !field.equals("step")) {
                     check("callbacks.checkpoint.filename {" + field + "}", field, logged, classNames);
                 }

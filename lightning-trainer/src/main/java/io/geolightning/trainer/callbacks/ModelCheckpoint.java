@@ -11,11 +11,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,13 +29,13 @@ import org.slf4j.LoggerFactory;
  * file that drops out of the top K is left on disk (never deleted), so resuming can never remove an earlier run's
  * checkpoint, the checkpoint being resumed from, or any other file named by a crafted checkpoint.
  *
- * <p>The filename template substitutes {@code {epoch}}, {@code {step}} and any metric, optionally formatted:
- * {@code "epoch={epoch}-val_loss={val_loss:.4f}"} gives {@code epoch=3-val_loss=0.1234.ckpt}.
+ * <p>The filename template substitutes {@code {epoch}}, {@code {step}} and any metric, optionally formatted
+ * ({@link CheckpointFilename}): {@code "epoch={epoch}-val_loss={val_loss:.4f}"} gives
+ * {@code epoch=3-val_loss=0.1234.ckpt}.
  */
 public final class ModelCheckpoint implements Callback {
 
     private static final Logger LOG = LoggerFactory.getLogger(ModelCheckpoint.class);
-    private static final Pattern FIELD = Pattern.compile("\\{([A-Za-z0-9_./-]+)(?::([^}]*))?}");
 
     private final Path dirpath;
     private final String filename;
@@ -66,7 +63,7 @@ public final class ModelCheckpoint implements Callback {
         if (b.everyNEpochs <= 0) {
             throw new TrainerException("ModelCheckpoint everyNEpochs " + b.everyNEpochs + " must be > 0");
         }
-        checkFilename(b.filename);
+        CheckpointFilename.check(b.filename);
         dirpath = b.dirpath;
         filename = b.filename;
         monitor = b.monitor;
@@ -74,43 +71,6 @@ public final class ModelCheckpoint implements Callback {
         saveTopK = b.saveTopK;
         saveLast = b.saveLast;
         everyNEpochs = b.everyNEpochs;
-    }
-
-    /**
-     * @param filename a file name template
-     * @throws TrainerException when it is blank, names a folder, or formats a field with a specification that
-     *     {@code String.format} refuses ({@code {val_loss:.4q}})
-     */
-    public static void checkFilename(String filename) {
-        if (filename == null || filename.isBlank() || filename.contains("/") || filename.contains("\\")) {
-            throw new TrainerException("ModelCheckpoint filename '" + filename
-                    + "' is invalid; pass a template without folders, e.g. \"epoch={epoch}-val_loss={val_loss:.4f}\"");
-        }
-        Matcher m = FIELD.matcher(filename);
-        while (m.find()) {
-            String spec = m.group(2);
-            if (spec != null && !spec.isEmpty()) {
-                try {
-                    String.format(Locale.ROOT, "%" + spec, spec.endsWith("d") ? (Object) 1L : (Object) 1.0);
-                } catch (java.util.IllegalFormatException e) {
-                    throw new TrainerException("ModelCheckpoint filename '" + filename + "': {" + m.group(1) + ":"
-                            + spec + "} is not a number format; use e.g. {" + m.group(1) + ":.4f}");
-                }
-            }
-        }
-    }
-
-    /**
-     * @param filename a file name template
-     * @return the names of the fields it formats, in order ({@code epoch}, {@code step} and metrics)
-     */
-    public static List<String> fields(String filename) {
-        List<String> out = new ArrayList<>();
-        Matcher m = FIELD.matcher(filename);
-        while (m.find()) {
-            out.add(m.group(1));
-        }
-        return out;
     }
 
     /** @return a builder (no monitor, saveTopK 1, filename "epoch={epoch}-step={step}") */
@@ -161,7 +121,7 @@ public final class ModelCheckpoint implements Callback {
             score = ++saveCounter; // most recent ranks best
         }
         Mode m = monitor != null ? mode : Mode.MAX;
-        Path path = dir.resolve(format(trainer) + ".ckpt");
+        Path path = dir.resolve(CheckpointFilename.format(filename, trainer) + ".ckpt");
         Double previous = kept.get(path);
         if (previous != null) { // a name without a changing field ("best"): the file keeps the better of the two
             if (!m.improves(score, previous, 0)) {
@@ -256,39 +216,6 @@ public final class ModelCheckpoint implements Callback {
             }
         });
         restored.clear();
-    }
-
-    String format(Trainer trainer) {
-        Matcher m = FIELD.matcher(filename);
-        StringBuilder out = new StringBuilder();
-        while (m.find()) {
-            String key = m.group(1);
-            String spec = m.group(2);
-            Object value;
-            if (key.equals("epoch")) {
-                value = trainer.currentEpoch();
-            } else if (key.equals("step")) {
-                value = trainer.globalStep();
-            } else {
-                Double v = trainer.callbackMetrics().get(key);
-                if (v == null) {
-                    throw new TrainerException("ModelCheckpoint filename '" + filename + "' uses {" + key
-                            + "} which was never logged (logged metrics: " + trainer.callbackMetrics().keySet()
-                            + "); log it or change the template");
-                }
-                value = v;
-            }
-            String text;
-            if (spec == null || spec.isEmpty()) {
-                text = String.valueOf(value);
-            } else {
-                double d = ((Number) value).doubleValue();
-                text = String.format(Locale.ROOT, "%" + spec, spec.endsWith("d") ? (Object) (long) d : (Object) d);
-            }
-            m.appendReplacement(out, Matcher.quoteReplacement(text));
-        }
-        m.appendTail(out);
-        return out.toString();
     }
 
     /** @return the best checkpoint so far, or null */
