@@ -98,32 +98,30 @@ class NativeCpuGuardTest {
         assertTrue(p.waitFor(300, TimeUnit.SECONDS), "child JVM did not finish");
         String out = Files.readString(tmp.resolve("out"));
         assertEquals(0, p.exitValue(), out);
+        // conv FILTERS KERNEL STRIDE ERROR: input gradients; forward INPUTS KERNEL STRIDE ERROR: forward passes
+        assertEquals(9, checkSafe(out, "conv", s -> s[2] != 1 || s[1] == 1 || s[0] % 16 == 0, "input gradient"), out);
+        assertEquals(4, checkSafe(out, "forward", s -> s[1] == 1 || s[0] <= 16 || s[0] % 16 == 0, "forward pass"),
+                out);
+    }
+
+    /**
+     * Asserts that every line of {@code kind} whose shape (channels, kernel, stride) the rule calls safe has an error
+     * under 1e-5.
+     *
+     * @return how many such lines there were
+     */
+    private static int checkSafe(String out, String kind, java.util.function.Predicate<int[]> ruleSafe, String what) {
         int safe = 0;
-        for (String line : out.lines().filter(l -> l.startsWith("conv ")).toList()) {
+        for (String line : out.lines().filter(l -> l.startsWith(kind + " ")).toList()) {
             String[] f = line.split(" ");
-            int filters = Integer.parseInt(f[1]);
-            int k = Integer.parseInt(f[2]);
-            int stride = Integer.parseInt(f[3]);
-            double error = Double.parseDouble(f[4]);
-            boolean ruleSafe = stride != 1 || k == 1 || filters % 16 == 0;
-            if (ruleSafe) {
+            int[] shape = {Integer.parseInt(f[1]), Integer.parseInt(f[2]), Integer.parseInt(f[3])};
+            if (ruleSafe.test(shape)) {
                 safe++;
-                assertTrue(error < 1e-5, "the rule calls it safe, but its input gradient is off: " + line + "\n" + out);
+                assertTrue(Double.parseDouble(f[4]) < 1e-5, "the rule calls it safe, but its " + what + " is off: "
+                        + line + "\n" + out);
             }
         }
-        assertEquals(9, safe, out);
-        int safeForward = 0;
-        for (String line : out.lines().filter(l -> l.startsWith("forward ")).toList()) {
-            String[] f = line.split(" ");
-            int inputs = Integer.parseInt(f[1]);
-            int k = Integer.parseInt(f[2]);
-            double error = Double.parseDouble(f[4]);
-            if (k == 1 || inputs <= 16 || inputs % 16 == 0) {
-                safeForward++;
-                assertTrue(error < 1e-5, "the rule calls it safe, but its forward pass is off: " + line + "\n" + out);
-            }
-        }
-        assertEquals(4, safeForward, out);
+        return safe;
     }
 
     /** Forward passes checked by {@link #main}: input channels, kernel, stride. */
