@@ -128,7 +128,7 @@ public final class ImageFiles {
 
     /**
      * Bilinear resampling of band-major samples, pixel centres aligned as Java2D's bilinear interpolation does;
-     * integer types are rounded and clamped to their range.
+     * integer types are rounded.
      */
     static byte[] resizeBilinear(byte[] px, ChipDataType dtype, int bands, int w, int h, int side) {
         byte[] out = new byte[bands * side * side * dtype.bytes()];
@@ -150,16 +150,12 @@ public final class ImageFiles {
                     double top = dtype.get(px, in + y0 * w + x0) * (1 - tx) + dtype.get(px, in + y0 * w + x1) * tx;
                     double bottom = dtype.get(px, in + y1 * w + x0) * (1 - tx) + dtype.get(px, in + y1 * w + x1) * tx;
                     double v = top * (1 - ty) + bottom * ty;
-                    dtype.set(out, (b * side + y) * side + x, integer ? clamp(Math.round(v), dtype) : v);
+                    // a weighted mean of samples of the type, rounded: within the type's range, no clamping needed
+                    dtype.set(out, (b * side + y) * side + x, integer ? Math.round(v) : v);
                 }
             }
         }
         return out;
-    }
-
-    private static double clamp(double v, ChipDataType dtype) {
-        RasterDataType t = RasterDataType.valueOf(dtype.name());
-        return Math.min(Math.max(v, t.minValue()), t.maxValue());
     }
 
     private static ChipSample decodeRgb(Path image, int resize, int label) {
