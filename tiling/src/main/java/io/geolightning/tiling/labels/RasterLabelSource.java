@@ -91,10 +91,13 @@ public final class RasterLabelSource implements AutoCloseable {
             boolean unnamedZeroIsBackground = config.background() != null && !names.containsKey(0);
             List<String> classes = config.classNames() != null ? new ArrayList<>(config.classNames())
                     : legendClasses(names, values, unnamedZeroIsBackground, nd, config.ignoreValue());
-            List<String> absent = classes.stream().filter(c -> values.stream().noneMatch(v -> nameOf(v, names)
-                    .equals(c))).toList();
-            if (config.classNames() == null && !absent.isEmpty()) {
-                LOG.info("{}: classes from the label raster's legend {}; {} not in the raster", name, classes, absent);
+            if (config.classNames() == null) {
+                List<String> absent = classes.stream().filter(c -> values.stream().noneMatch(v -> nameOf(v, names)
+                        .equals(c))).toList();
+                if (!absent.isEmpty()) {
+                    LOG.info("{}: classes from the label raster's legend {}; {} not in the raster", name, classes,
+                            absent);
+                }
             }
             List<String> unknown = new ArrayList<>();
             for (double v : values) {
@@ -229,7 +232,7 @@ public final class RasterLabelSource implements AutoCloseable {
     /**
      * The classes when none are given: every value the raster's legend names (category names, attribute table,
      * {@code CLASS_n} tags), present or not, so that label rasters of other areas with the same legend give the same
-     * class ids; then the unnamed values found, in numeric order.
+     * class ids, and every unnamed value found, all in numeric order.
      */
     private static List<String> legendClasses(Map<Integer, String> names, TreeSet<Double> values,
                                               boolean unnamedZeroIsBackground, OptionalDouble nodata,
