@@ -8,7 +8,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -102,8 +104,25 @@ final class TorchPickle {
             }
             return out;
         } catch (IOException e) {
+            if (isLegacy(file)) {
+                throw new ModelException(name + ": a PyTorch file in the legacy format (before PyTorch 1.6, or saved"
+                        + " with _use_new_zipfile_serialization=False), which is not read; re-save it in Python with"
+                        + " torch.save(torch.load('" + name + "'), 'new.pth') or as .safetensors", e);
+            }
             throw new ModelException(name + ": not a PyTorch zip archive (" + e.getMessage() + "); save the state dict"
                     + " with torch.save (PyTorch 1.6 or later) or as .safetensors", e);
+        }
+    }
+
+    /** The start of torch.save's legacy format: pickle protocol 2, then its magic number 0x1950a86a20f9469cfc6c. */
+    private static final byte[] LEGACY_MAGIC = {(byte) 0x80, 0x02, (byte) 0x8a, 0x0a, 0x6c, (byte) 0xfc, (byte) 0x9c,
+        0x46, (byte) 0xf9, 0x20, 0x6a, (byte) 0xa8, 0x50, 0x19};
+
+    private static boolean isLegacy(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            return Arrays.equals(in.readNBytes(LEGACY_MAGIC.length), LEGACY_MAGIC);
+        } catch (IOException unreadable) {
+            return false;
         }
     }
 

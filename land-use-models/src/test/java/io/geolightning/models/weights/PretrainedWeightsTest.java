@@ -63,6 +63,7 @@ class PretrainedWeightsTest {
             np.savez(out + '/no-layer4.npz', **{k: v.numpy() for k, v in r18.state_dict().items()
                                                 if not k.startswith('layer4')})
             torch.save(r18.state_dict(), out + '/resnet18.pth')
+            torch.save(r18.state_dict(), out + '/legacy.pth', _use_new_zipfile_serialization=False)
             import os, pickle, zipfile
             class Evil:
                 def __reduce__(self):
@@ -245,6 +246,10 @@ class PretrainedWeightsTest {
             Path pth = Files.writeString(dir.resolve("weights.pth"), "not a zip");
             e = assertThrows(ModelException.class, () -> PretrainedWeights.load(r18, pth, null));
             assertTrue(e.getMessage().startsWith("weights.pth: not a PyTorch zip archive"), e.getMessage());
+            e = assertThrows(ModelException.class, () -> PretrainedWeights.load(r18, dir.resolve("legacy.pth"), null));
+            assertTrue(e.getMessage().startsWith("legacy.pth: a PyTorch file in the legacy format (before PyTorch 1.6,"
+                    + " or saved with _use_new_zipfile_serialization=False), which is not read; re-save it in Python"
+                    + " with torch.save(torch.load('legacy.pth'), 'new.pth')"), e.getMessage());
             // a pickle that would run a shell command when Python loads it: refused, nothing run
             e = assertThrows(ModelException.class, () -> PretrainedWeights.load(r18, dir.resolve("evil.pth"), null));
             assertTrue(e.getMessage().startsWith("evil.pth: refuses the pickle's global posix.system (a state dict"
