@@ -1,5 +1,6 @@
 package io.geolightning.app.config;
 
+import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -20,6 +21,8 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -288,11 +291,11 @@ public final class RunConfigLoader {
             String at = path(vi);
             String named = ValueOrigins.keyOf(ce.getMessage(), overrides);
             String key = named != null && (at.isEmpty() || named.startsWith(at)) ? named : at;
-            return new ConfigException(ValueOrigins.origin(key, label, overrides) + ": " + ce.getMessage(), ce);
+            return new ConfigException(ValueOrigins.message(key, ce.getMessage(), label, overrides), ce);
         }
         if (c instanceof ValueInstantiationException vi && vi.getCause() != null) {
-            return new ConfigException(label + ": " + path(vi) + ": " + oneLine(vi.getCause().getMessage())
-                    + "; fix that value", vi);
+            return new ConfigException(ValueOrigins.message(path(vi), path(vi) + ": "
+                    + oneLine(vi.getCause().getMessage()) + "; fix that value", label, overrides), vi);
         }
         if (c instanceof UnrecognizedPropertyException u) {
             String key = path(u);
@@ -305,14 +308,26 @@ public final class RunConfigLoader {
         }
         if (c instanceof MismatchedInputException mi) {
             String key = path(mi);
-            return new ConfigException(ValueOrigins.origin(key, label, overrides) + ": '" + key + "' "
-                    + expected(mi.getTargetType()) + "; fix its value", mi);
+            return new ConfigException(ValueOrigins.message(key, "'" + key + "' " + expected(mi.getTargetType())
+                    + "; fix its value", label, overrides), mi);
+        }
+        if (c instanceof JsonMappingException jm && jm.getCause() instanceof InputCoercionException ic) {
+            String key = path(jm);
+            Matcher m = Pattern.compile("value \\((.{1,40})\\) out of range")
+                    .matcher(String.valueOf(ic.getOriginalMessage()));
+            return new ConfigException(ValueOrigins.message(key, "'" + key + "'" + (m.find() ? " " + m.group(1) : "")
+                    + ": out of range; use a whole number" + rangeOf(ic.getTargetType()), label, overrides), jm);
         }
         if (c instanceof JsonMappingException jm) {
-            return new ConfigException(label + ": " + path(jm) + ": " + oneLine(jm.getOriginalMessage())
-                    + "; fix that value", jm);
+            return new ConfigException(ValueOrigins.message(path(jm), path(jm) + ": "
+                    + oneLine(jm.getOriginalMessage()) + "; fix that value", label, overrides), jm);
         }
         return new ConfigException(label + ": " + oneLine(e.getMessage()) + "; fix the configuration", e);
+    }
+
+    private static String rangeOf(Class<?> type) {
+        return type == Integer.TYPE || type == Integer.class ? " from " + Integer.MIN_VALUE + " to " + Integer.MAX_VALUE
+                : type == Long.TYPE || type == Long.class ? " from " + Long.MIN_VALUE + " to " + Long.MAX_VALUE : "";
     }
 
     private static String path(JsonMappingException e) {

@@ -30,7 +30,67 @@ public final class ValueOrigins {
         String msg = e.getMessage();
         String key = msg == null || msg.startsWith("--set ") || msg.startsWith(label + ": ") ? null
                 : keyOf(msg, overrides);
-        return key == null ? e : new ConfigException(origin(key, label, overrides) + ": " + msg, e);
+        return key == null ? e : new ConfigException(message(key, msg, label, overrides), e);
+    }
+
+    /**
+     * @param key the key the message is about
+     * @param msg the message, usually starting with that key ({@code trainer.maxEpochs 0 must be > 0})
+     * @return the message prefixed with where the value came from; after a {@code --set} of that very key the key and
+     *     its value are not said twice ({@code --set trainer.maxEpochs=0: must be > 0})
+     */
+    public static String message(String key, String msg, String label, List<String> overrides) {
+        String origin = origin(key, label, overrides);
+        return origin + ": " + (origin.equals(label) ? msg
+                : withoutLeadingKey(msg, origin.substring("--set ".length())));
+    }
+
+    private static final Pattern ECHOED_VALUE = Pattern.compile("^ ('[^']*'|\\[[^]]*]|[^\\s:']+): ");
+
+    /** {@code msg} without the key of {@code setting} ({@code key=value}) it starts with, nor the value after it. */
+    static String withoutLeadingKey(String msg, String setting) {
+        int eq = setting.indexOf('=');
+        String k = setting.substring(0, eq).trim();
+        String v = setting.substring(eq + 1).trim();
+        for (String head : List.of(k, "'" + k + "'")) {
+            if (!msg.startsWith(head) || msg.length() == head.length()) {
+                continue;
+            }
+            String rest = msg.substring(head.length());
+            Matcher echoed = ECHOED_VALUE.matcher(rest);
+            if (echoed.find() && sameValue(echoed.group(1), v)) {
+                return rest.substring(echoed.end());
+            }
+            for (String value : List.of(" '" + v + "' ", " " + v + " ")) {
+                if (!v.isEmpty() && rest.startsWith(value)) {
+                    return withoutIs(rest.substring(value.length()));
+                }
+            }
+            if (rest.startsWith(": ")) {
+                return rest.substring(2);
+            }
+            // "'data.chipSize' must be ..." reads without its key; "data.chips names ... twice" would lose its subject
+            return head.startsWith("'") && rest.startsWith(" ") ? withoutIs(rest.substring(1)) : msg;
+        }
+        return msg;
+    }
+
+    /** @return whether a message's echo of a value ({@code 'up'}, {@code -1.0}, a list) is the value set */
+    private static boolean sameValue(String echoed, String set) {
+        String e = echoed.startsWith("'") ? echoed.substring(1, echoed.length() - 1) : echoed;
+        if (e.equals(set) || e.startsWith("[") && set.startsWith("[")) {
+            return true;
+        }
+        try {
+            return Double.parseDouble(e) == Double.parseDouble(set);
+        } catch (NumberFormatException notNumbers) {
+            return false;
+        }
+    }
+
+    /** "is invalid; pass ..." after "--set key=value: " reads "invalid; pass ...". */
+    private static String withoutIs(String s) {
+        return s.startsWith("is ") ? s.substring(3) : s;
     }
 
     private static final Pattern LEADING_KEY = Pattern.compile("^([A-Za-z_]\\w*(?:\\.\\w+)*)(?=[ :'\\[]|$)");

@@ -201,10 +201,11 @@ class BadInputMessagesTest {
                     "data.chips=" + chips, "--set", "data.batchSize=0", "--set", "runs=" + tmp.resolve("runs")},
                 new Object[] {"--set model.architecture=vgg", "train", "--config", CliRun.sample("run.yaml"), "--set",
                     "data.chips=" + chips, "--set", "model.architecture=vgg", "--set", "runs=" + tmp.resolve("runs")},
-                new Object[] {"callbacks.checkpoint.monitor 'val_accuracy': the task logs no such metric; use val_loss,"
-                    + " val_acc", "train", "--config", CliRun.sample("run.yaml"), "--set", "data.chips=" + chips,
+                new Object[] {"--set callbacks.checkpoint.monitor=val_accuracy: the task logs no such metric; use"
+                    + " val_loss, val_acc", "train", "--config", CliRun.sample("run.yaml"), "--set",
+                    "data.chips=" + chips,
                     "--set", "callbacks.checkpoint.monitor=val_accuracy", "--set", "runs=" + tmp.resolve("runs")},
-                new Object[] {"callbacks.earlyStopping.monitor 'val_iou_urban': the task logs no such metric",
+                new Object[] {"--set callbacks.earlyStopping.monitor=val_iou_urban: the task logs no such metric",
                     "train", "--config", CliRun.sample("run.yaml"), "--set", "data.chips=" + chips, "--set",
                     "callbacks.earlyStopping.monitor=val_iou_urban", "--set", "runs=" + tmp.resolve("runs")},
                 new Object[] {"callbacks.checkpoint.filename {val_los}: the task logs no such metric", "train",

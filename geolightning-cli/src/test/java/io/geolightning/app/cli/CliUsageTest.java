@@ -98,7 +98,7 @@ class CliUsageTest {
         assertTrue(line.endsWith("model.classColors.URBANO: no colour (an unquoted #... is a YAML comment); quote it,"
                 + " e.g. \"#d62728\""), line);
         line = fails(2, CliRun.of("train", "--print-config", "--set", "callbacks.imageBands=[1, ~, 3]"));
-        assertTrue(line.endsWith("callbacks.imageBands [1, null, 3]: a band is empty; give band numbers, e.g."
+        assertTrue(line.endsWith("--set callbacks.imageBands=[1, ~, 3]: a band is empty; give band numbers, e.g."
                 + " [3, 2, 1]"), line);
     }
 
@@ -121,13 +121,13 @@ class CliUsageTest {
         assertTrue(line.contains("trainer.limitTrainBatches 1.5: a fraction must be in (0, 1]"), line);
         line = fails(2, CliRun.of("train", "--config", cfg, "--set", "trainer.limitTrainBatches=1", "--set",
                 "model.architecture=vgg"));
-        assertTrue(line.contains("architecture 'vgg': unknown network; use one of cnn, resnet18"), line);
+        assertTrue(line.contains("--set model.architecture=vgg: unknown network; use one of cnn, resnet18"), line);
         line = fails(2, CliRun.of("train", "--config", cfg, "--set", "trainer.limitTrainBatches=1", "--set",
                 "optimizer.name=lbfgs"));
         assertTrue(line.contains("optimizer 'lbfgs' is unknown"), line);
         line = fails(2, CliRun.of("train", "--config", cfg, "--set", "trainer.limitTrainBatches=1", "--set",
                 "model.options.widht=8"));
-        assertTrue(line.contains("model.options.widht: not an option of cnn; valid options: width, stages,"
+        assertTrue(line.contains("--set model.options.widht=8: not an option of cnn; valid options: width, stages,"
                 + " convsPerStage, dropout"), line);
         Files.writeString(cfg, "data:\n  batchSize: 4\n");
         line = fails(2, CliRun.of("train", "--config", cfg));

@@ -60,20 +60,20 @@ class TrainerSectionTest {
         e = assertThrows(ConfigException.class, () -> trainer("trainer.devices=[cpu(), cpu]"));
         assertTrue(e.getMessage().contains("lists cpu() twice"), e.getMessage());
         e = assertThrows(ConfigException.class, () -> trainer("trainer.devices=0"));
-        assertTrue(e.getMessage().startsWith("--set trainer.devices=0: trainer.devices 0: a device count must be at"
+        assertTrue(e.getMessage().startsWith("--set trainer.devices=0: a device count must be at"
                 + " least 1"), e.getMessage());
         e = assertThrows(ConfigException.class, () -> trainer("trainer.device=2"));
         assertTrue(e.getMessage().contains("unknown key 'trainer.device'; valid keys of 'trainer': maxEpochs,")
                 && e.getMessage().endsWith("ckptPath, devices"), e.getMessage());
         // the trainer's own checks, through TrainerConfig, blamed on the --set that gave the value and not a later one
         e = assertThrows(ConfigException.class, () -> trainer("trainer.maxEpochs=0", "trainer.maxSteps=5"));
-        assertEquals("--set trainer.maxEpochs=0: trainer.maxEpochs 0 must be > 0; pass a positive count",
+        assertEquals("--set trainer.maxEpochs=0: must be > 0; pass a positive count",
                 e.getMessage());
         e = assertThrows(ConfigException.class, () -> trainer("trainer.limitValBatches=1.5", "trainer.maxEpochs=2"));
-        assertEquals("--set trainer.limitValBatches=1.5: trainer.limitValBatches 1.5: a fraction must be in (0, 1];"
+        assertEquals("--set trainer.limitValBatches=1.5: a fraction must be in (0, 1];"
                 + " write a whole number for a batch count", e.getMessage());
         e = assertThrows(ConfigException.class, () -> trainer("trainer.maxSteps=0"));
-        assertTrue(e.getMessage().startsWith("--set trainer.maxSteps=0: trainer.maxSteps 0 is invalid"),
+        assertTrue(e.getMessage().startsWith("--set trainer.maxSteps=0: invalid"),
                 e.getMessage());
     }
 
@@ -91,7 +91,7 @@ class TrainerSectionTest {
     @Test
     void laterChecksAreAttributedByTheOneRuleOfBinding() {
         List<String> sets = List.of("trainer.ckptPath=a.ckpt", "optimizer.lr=2", "trainer.maxEpochs=3");
-        assertEquals("--set trainer.ckptPath=a.ckpt: trainer.ckptPath a.ckpt: no such checkpoint", ValueOrigins
+        assertEquals("--set trainer.ckptPath=a.ckpt: no such checkpoint", ValueOrigins
                 .attribute(new ConfigException("trainer.ckptPath a.ckpt: no such checkpoint"), "r.yaml", sets)
                 .getMessage());
         assertEquals("r.yaml: model.classWeights has 2 values", ValueOrigins.attribute(
@@ -106,11 +106,11 @@ class TrainerSectionTest {
     void modesOptionsAndOptimizerAreCheckedWhenRead() {
         ConfigException e = assertThrows(ConfigException.class, () -> RunConfigLoader.bind(new HashMap<>(),
                 List.of("callbacks.checkpoint.mode=up"), "r.yaml"));
-        assertEquals("--set callbacks.checkpoint.mode=up: callbacks.checkpoint.mode 'up': unknown; use min or max",
+        assertEquals("--set callbacks.checkpoint.mode=up: unknown; use min or max",
                 e.getMessage());
         e = assertThrows(ConfigException.class, () -> RunConfigLoader.bind(new HashMap<>(),
                 List.of("model.architecture=resnet18", "model.options.width=8"), "r.yaml"));
-        assertEquals("--set model.options.width=8: model.options.width: not an option of resnet18; valid options:"
+        assertEquals("--set model.options.width=8: not an option of resnet18; valid options:"
                 + " labelSmoothing", e.getMessage());
         e = assertThrows(ConfigException.class, () -> RunConfigLoader.bind(new HashMap<>(),
                 List.of("optimizer.name=adagrad"), "r.yaml"));

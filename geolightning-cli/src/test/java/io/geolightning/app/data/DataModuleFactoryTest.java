@@ -72,11 +72,12 @@ class DataModuleFactoryTest {
         assertEquals(500, two.config().loader().shuffleBuffer());
         assertEquals(LoaderConfig.Streaming.OFF, data("chips=a", "streaming=false").streamingMode());
         ConfigException e = assertThrows(ConfigException.class, () -> data("chips=a", "streaming=sometimes"));
-        assertTrue(e.getMessage().endsWith("data.streaming 'sometimes': must be auto, true or false"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("--set data.streaming=sometimes: must be auto, true or false"),
+                e.getMessage());
         e = assertThrows(ConfigException.class, () -> data("chips=a", "shuffleBuffer=0"));
-        assertTrue(e.getMessage().endsWith("data.shuffleBuffer 0: must be at least 1"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("--set data.shuffleBuffer=0: must be at least 1"), e.getMessage());
         e = assertThrows(ConfigException.class, () -> data("chips=[a, b]", "raster=s.tif", "labels=l.gpkg"));
-        assertTrue(e.getMessage().contains("data.chips: 2 stores are read, not written"), e.getMessage());
+        assertTrue(e.getMessage().contains("--set data.chips=[a, b]: 2 stores are read, not written"), e.getMessage());
     }
 
     @Test
@@ -118,19 +119,20 @@ class DataModuleFactoryTest {
         assertMessage(() -> DataModuleFactory.create(data("raster=a", "imageFolder=b"), Path.of("d"), 1),
                 "both 'raster' and 'imageFolder'");
         // ranges and choices: TilingSettings.check() is their one home; binding names the key and the --set
-        assertMessage(() -> data("mode=regression"), "--set data.mode=regression: data.mode 'regression': unknown;"
+        assertMessage(() -> data("mode=regression"), "--set data.mode=regression: unknown;"
                 + " use classification or segmentation");
-        assertMessage(() -> data("split=kfold"), "data.split 'kfold': unknown; use spatial, random or none");
-        assertMessage(() -> data("val=0.6", "test=0.5"), "data.val 0.6: val and test must each be >= 0 and sum below 1");
-        assertMessage(() -> data("block=big"), "data.block 'big': not a block size");
-        assertMessage(() -> data("block=-3"), "data.block '-3'");
-        assertMessage(() -> data("edge=wrap"), "--set data.edge=wrap: data.edge 'wrap': unknown; use drop, shift or"
+        assertMessage(() -> data("split=kfold"), "--set data.split=kfold: unknown; use spatial, random or none");
+        assertMessage(() -> data("val=0.6", "test=0.5"), "--set data.val=0.6: val and test must each be"
+                + " >= 0 and sum below 1");
+        assertMessage(() -> data("block=big"), "--set data.block=big: not a block size");
+        assertMessage(() -> data("block=-3"), "--set data.block=-3: not a block size");
+        assertMessage(() -> data("edge=wrap"), "--set data.edge=wrap: unknown; use drop, shift or"
                 + " pad");
-        assertMessage(() -> data("chipSize=0"), "--set data.chipSize=0: data.chipSize 0: must be at least 1 pixel");
-        assertMessage(() -> data("maxNodata=1.5"), "data.maxNodata 1.5: must be between 0 and 1");
+        assertMessage(() -> data("chipSize=0"), "--set data.chipSize=0: must be at least 1 pixel");
+        assertMessage(() -> data("maxNodata=1.5"), "--set data.maxNodata=1.5: must be between 0 and 1");
         assertMessage(() -> DataModuleFactory.create(data("imageFolder=/aid", "split=none", "val=0.9", "test=0.3"),
                 Path.of("d"), 1), "data.val 0.9: val and test must each be >= 0 and sum below 1");
-        assertMessage(() -> data("batchSize=0"), "--set data.batchSize=0: data.batchSize 0: must be at least 2");
+        assertMessage(() -> data("batchSize=0"), "--set data.batchSize=0: must be at least 2");
         assertEquals("big", data("split=random", "block=big").tiling().block(), "only a spatial split reads the block");
     }
 
