@@ -63,7 +63,11 @@ final class CheckpointDescriber {
             t.row("architecture", "unknown (not written by a land-use task)");
         }
         t.row("parameters", String.format(java.util.Locale.ROOT, "%,d in %d tensors", params, m.parameters().size()));
-        t.row("epoch", m.epoch() + (m.batchInEpoch() > 0 ? " (batch " + m.batchInEpoch() + ")" : ""));
+        // the checkpoint keeps the epoch a resume starts at; its file name counts the epoch done from 0
+        int e = m.epoch();
+        t.row("epochs done", m.batchInEpoch() > 0 ? e + ", and " + m.batchInEpoch() + " batches of epoch=" + e
+                + " (a mid-epoch checkpoint)" : e > 0 ? e + " (the last: epoch=" + (e - 1) + ", counted from 0 as in"
+                + " checkpoint names)" : "0");
         t.row("global step", m.globalStep());
         if (m.seed() != null) {
             t.row("seed", m.seed());

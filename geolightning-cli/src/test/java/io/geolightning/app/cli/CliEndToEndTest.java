@@ -391,6 +391,13 @@ class CliEndToEndTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("cnn (classification)") && r.out().matches("(?s).*bands: +6\\n.*")
                 && r.out().contains("[RURAL, URBANO]") && r.out().contains("val_loss"), r.out());
+        // the epoch its name counts from 0, and how many epochs that is
+        java.util.regex.Matcher named = java.util.regex.Pattern.compile("epoch=(\\d+)").matcher(checkpoint
+                .getFileName().toString());
+        assertTrue(named.find(), checkpoint.toString());
+        int epoch = Integer.parseInt(named.group(1));
+        assertTrue(r.out().contains("epochs done:    " + (epoch + 1) + " (the last: epoch=" + epoch
+                + ", counted from 0"), r.out());
     }
 
     @Test
