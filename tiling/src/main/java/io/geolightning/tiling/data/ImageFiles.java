@@ -16,6 +16,8 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
@@ -92,6 +94,25 @@ public final class ImageFiles {
     public static ChipSample decode(Path image, int resize, int label) {
         ChipSample wide = decodeWide(image, resize, label);
         return wide != null ? wide : decodeRgb(image, resize, label);
+    }
+
+    /**
+     * {@link #decode} for images read again and again (every epoch): remembers which decoder read each file, so that
+     * an 8-bit RGB TIFF or PNG is opened by javax.imageio alone after its first decode instead of by GDAL first (to
+     * learn its bands and type) on every read. The same values as {@link #decode}. Thread-safe.
+     */
+    public static final class Decoder {
+        private final Map<Path, Boolean> viaGdal = new ConcurrentHashMap<>();
+
+        /** @see ImageFiles#decode(Path, int, int) */
+        public ChipSample decode(Path image, int resize, int label) {
+            if (Boolean.FALSE.equals(viaGdal.get(image))) {
+                return decodeRgb(image, resize, label);
+            }
+            ChipSample wide = decodeWide(image, resize, label);
+            viaGdal.put(image, wide != null);
+            return wide != null ? wide : decodeRgb(image, resize, label);
+        }
     }
 
     /** GDAL's decoding of a TIFF or PNG that is not 8-bit grey or RGB(A); null for any other file. */

@@ -34,6 +34,7 @@ public final class ImageFolderDataModule implements ChipDataModule {
     private final Config config;
     private List<String> classNames;
     private Map<Split, List<Entry>> splits;
+    private final ImageFiles.Decoder decoder = new ImageFiles.Decoder();
     private BandStatistics stats;
     private int[] size;
     private volatile ChipSample first;
@@ -246,7 +247,7 @@ public final class ImageFolderDataModule implements ChipDataModule {
      *     first image's, or when images are kept at their size ({@code resize} 0) and it differs from the others'
      */
     public ChipSample decode(Entry e) {
-        ChipSample s = ImageFiles.decode(e.path(), config.resize(), e.label());
+        ChipSample s = decoder.decode(e.path(), config.resize(), e.label());
         ChipSample f = first;
         if (f == null) {
             synchronized (this) {

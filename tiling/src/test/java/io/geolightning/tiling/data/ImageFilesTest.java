@@ -96,6 +96,32 @@ class ImageFilesTest {
         }
     }
 
+    /** The decoder that remembers each file's reader gives decode's values, on the first read and the later ones. */
+    @Test
+    void theRememberingDecoderGivesTheSameValues() throws IOException {
+        List<Path> images = List.of(chip(tmp.resolve("d/six.tif"), 0, 0),
+                chip(tmp.resolve("d/u16.png"), 40, 40, "-of", "PNG", "-b", "1", "-b", "2", "-b", "3", "-ot", "UInt16",
+                        "-scale", "0", "255", "0", "10000"),
+                chip(tmp.resolve("d/rgb.png"), 80, 80, "-of", "PNG", "-b", "3", "-b", "2", "-b", "1"),
+                chip(tmp.resolve("d/rgb.tif"), 20, 60, "-b", "3", "-b", "2", "-b", "1"),
+                chip(tmp.resolve("d/grey.tif"), 60, 20, "-b", "4"),
+                TestData.data("aid150/Beach/beach_1.jpg"));
+        ImageFiles.Decoder decoder = new ImageFiles.Decoder();
+        for (int read = 0; read < 3; read++) {
+            for (Path image : images) {
+                for (int resize : new int[] {0, 24}) {
+                    ChipSample want = ImageFiles.decode(image, resize, 3);
+                    ChipSample got = decoder.decode(image, resize, 3);
+                    String what = image.getFileName() + " read " + read + " resize " + resize;
+                    assertEquals(want.bands(), got.bands(), what);
+                    assertEquals(want.dtype(), got.dtype(), what);
+                    assertEquals(want.width(), got.width(), what);
+                    assertArrayEquals(want.pixels(), got.pixels(), what);
+                }
+            }
+        }
+    }
+
     private static double max(ChipSample s) {
         double m = 0;
         for (int i = 0; i < s.bands() * s.width() * s.height(); i++) {
