@@ -108,6 +108,26 @@ class ImageFolderCliTest {
         assertEquals("error: " + noImages + ": holds no image (jpg, jpeg, png, bmp, gif, tif, tiff); pass the folder of"
                 + " the images to classify", empty.errorLine());
         assertFalse(Files.exists(tmp.resolve("e.csv")));
+        // a truncated JPEG among good images: refused by name (javax.imageio would fill its lost rows with grey), and
+        // no CSV is left, whole or half written
+        Path damaged = Files.createDirectories(tmp.resolve("damaged/Beach"));
+        Path beach = aid.resolve("Beach").resolve(Files.list(aid.resolve("Beach")).sorted().findFirst().orElseThrow()
+                .getFileName());
+        Files.copy(beach, damaged.resolve("a.jpg"));
+        byte[] jpeg = Files.readAllBytes(beach);
+        Path cut = Files.write(damaged.resolve("b.jpg"), java.util.Arrays.copyOf(jpeg, jpeg.length / 2));
+        CliRun truncated = CliRun.of("predict", "--checkpoint", ckpt, "--images", damaged.getParent(), "--out",
+                tmp.resolve("d.csv"));
+        assertEquals(1, truncated.code(), truncated.err());
+        assertTrue(truncated.errorLine().startsWith("error: " + cut) && truncated.errorLine().contains("damaged"),
+                truncated.errorLine());
+        CliRun scored = CliRun.of("evaluate", "--checkpoint", ckpt, "--images", damaged.getParent());
+        assertEquals(1, scored.code(), scored.err());
+        assertTrue(scored.errorLine().startsWith("error: " + cut), scored.errorLine());
+        try (java.util.stream.Stream<Path> left = Files.list(tmp)) {
+            assertTrue(left.noneMatch(f -> f.getFileName().toString().startsWith("d.csv")
+                    || f.getFileName().toString().startsWith(".d.csv")), "nothing written");
+        }
     }
 
     /**
