@@ -16,14 +16,14 @@ import org.locationtech.jts.geom.Envelope;
 
 /**
  * A {@link RasterCatalog} read as one raster on a {@link TargetGrid}, through GDAL's own mosaicking and never by
- * copying pixels: every raster already on the grid (same CRS, pixel size and grid lines) is referenced as it is, every
- * other one through a warped VRT ({@code gdal.Warp -of VRT}, the grid's resampling), and {@code gdal.BuildVRT} lays
- * them out over the union of their footprints. The VRTs live in GDAL's memory file system ({@code /vsimem/}) until
- * {@link #close()}; {@link #path()} opens with {@link GeoRaster#open(GdalPath)} from any thread of this process. Where
- * rasters overlap, a raster already on the grid wins over a warped one (whose resampled edge spills half a pixel), and
- * otherwise the later one in the catalog (a warped raster's empty corners are transparent); where none
- * covers, pixels are the rasters' nodata (0 when they declare none). The mosaic spans the union of the footprints'
- * envelopes on the grid.
+ * copying pixels: every raster already on the grid (same CRS, pixel size and grid lines, north-up) is referenced as it
+ * is, every other one (a south-up one too) through a warped VRT ({@code gdal.Warp -of VRT}, the grid's resampling), and
+ * {@code gdal.BuildVRT} lays them out over the union of their footprints. The VRTs live in GDAL's memory file system
+ * ({@code /vsimem/}) until {@link #close()}; {@link #path()} opens with {@link GeoRaster#open(GdalPath)} from any
+ * thread of this process. Where rasters overlap, a raster already on the grid wins over a warped one (whose resampled
+ * edge spills half a pixel), and otherwise the later one in the catalog (a warped raster's empty corners are
+ * transparent); where none covers, pixels are the rasters' nodata (0 when they declare none). The mosaic spans the
+ * union of the footprints' envelopes on the grid.
  */
 public final class RasterMosaic implements AutoCloseable {
 
@@ -240,7 +240,9 @@ public final class RasterMosaic implements AutoCloseable {
 
     private static boolean onGrid(GeoRaster r, Crs crs, double originX, double originY, double res, double resY) {
         GeoTransform gt = r.geoTransform();
-        if (gt.hasRotation() || !r.requireCrs().isEquivalent(crs)) {
+        // a south-up (or east-to-west) raster is warped onto the grid's north-up rows: gdal.BuildVRT skips it otherwise
+        // ("does not support positive NS resolution"), and its pixels would be lost from the mosaic
+        if (gt.hasRotation() || gt.pixelHeight() >= 0 || gt.pixelWidth() <= 0 || !r.requireCrs().isEquivalent(crs)) {
             return false;
         }
         return Math.abs(gt.pixelSizeX() - res) <= 1e-9 * res && Math.abs(gt.pixelSizeY() - resY) <= 1e-9 * resY

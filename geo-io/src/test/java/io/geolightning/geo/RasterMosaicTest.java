@@ -91,6 +91,50 @@ class RasterMosaicTest {
                 : org.gdal.gdal.gdal.ReadDirRecursive("/vsimem/geolightning").size(), "closing frees the VRTs");
     }
 
+    /**
+     * The scene's south half stored south-up (rows flipped, positive pixel height; gdal.BuildVRT skips such a file)
+     * beside its north half: the mosaic, with either first, gives back the scene's pixels exactly.
+     */
+    @Test
+    void aSouthUpRasterIsTurnedNorthUpNotDropped() throws Exception {
+        Path north = tmp.resolve("north.tif");
+        Path south = tmp.resolve("south-up.tif");
+        try (GeoRaster scene = GeoRaster.open(TestData.MASS_TIF)) {
+            int w = scene.width();
+            int half = scene.height() / 2;
+            TestData.run("gdal_translate", "-q", "-srcwin", "0", "0", "" + w, "" + half, TestData.MASS_TIF.toString(),
+                    north.toString());
+            int rows = scene.height() - half;
+            RasterWindow bottom = scene.read(new PixelWindow(0, half, w, rows));
+            org.gdal.gdal.Dataset d = org.gdal.gdal.gdal.GetDriverByName("GTiff").Create(south.toString(), w, rows, 3);
+            double[] gt = scene.geoTransform().toGdal();
+            d.SetGeoTransform(new double[] {gt[0], gt[1], 0, gt[3] + gt[5] * scene.height(), 0, -gt[5]});
+            d.SetProjection(scene.requireCrs().wkt());
+            for (int b = 0; b < 3; b++) {
+                byte[] flipped = new byte[w * rows];
+                for (int y = 0; y < rows; y++) {
+                    for (int x = 0; x < w; x++) {
+                        flipped[(rows - 1 - y) * w + x] = (byte) bottom.getDouble(b, x, y);
+                    }
+                }
+                d.GetRasterBand(b + 1).WriteRaster(0, 0, w, rows, flipped);
+            }
+            d.delete();
+            byte[] want = scene.readAll().bytes();
+            for (List<Path> order : List.of(List.of(north, south), List.of(south, north))) {
+                try (RasterMosaic m = RasterMosaic.build(RasterCatalog.of(order.stream().map(GdalPath::of).toList()),
+                        TargetGrid.ofFirstRaster()); GeoRaster region = GeoRaster.open(m.path())) {
+                    assertEquals(1, m.warpedCount(), "the south-up file is warped " + order);
+                    assertEquals(w, region.width(), order.toString());
+                    assertEquals(scene.height(), region.height(), order.toString());
+                    assertTrue(region.geoTransform().pixelHeight() < 0, "north-up " + order);
+                    assertArrayEquals(scene.geoTransform().toGdal(), region.geoTransform().toGdal(), 1e-6);
+                    assertArrayEquals(want, region.readAll().bytes(), "the scene's pixels " + order);
+                }
+            }
+        }
+    }
+
     @Test
     void rastersOnTheFirstGridWithNonSquarePixelsAreReadAsTheyAre() throws Exception {
         Path west = tmp.resolve("west.tif");
