@@ -292,10 +292,38 @@ public final class RasterMosaic implements AutoCloseable {
                 throw GeoIOException.of(f, "GDAL cannot warp it onto the grid (" + Gdal.lastError("unknown error")
                         + ")", "check its CRS and the grid's (--crs, --resolution)");
             }
+            int bands = d.getRasterCount() - (nodata == null ? 1 : 0);
+            d.delete();
+            return nodata == null ? alphaAsMask(f, out, bands) : out;
+        } finally {
+            src.delete();
+        }
+    }
+
+    /**
+     * The warped part's bands with its alpha band as their per-dataset mask ({@code gdal.Translate -of VRT -mask}).
+     * GDAL takes a last alpha band for the mask of a 2- or 4-band dataset only: a warped part of 2, 4, 5 or more bands
+     * would read as valid everywhere, its empty corners as zeros that are data, in the mosaic and over its neighbours.
+     */
+    private static String alphaAsMask(GdalPath f, String warped, int bands) {
+        String out = warped.replaceFirst("\\.vrt$", "-masked.vrt");
+        Vector<String> o = new Vector<>(List.of("-of", "VRT", "-mask", Integer.toString(bands + 1)));
+        for (int b = 1; b <= bands; b++) {
+            o.addAll(List.of("-b", Integer.toString(b)));
+        }
+        Dataset in = gdal.OpenEx(warped);
+        try {
+            Dataset d = in == null ? null : gdal.Translate(out, in, new TranslateOptions(o));
+            if (d == null) {
+                throw GeoIOException.of(f, "GDAL cannot mask its warped frame (" + Gdal.lastError("unknown error")
+                        + ")", "check the file");
+            }
             d.delete();
             return out;
         } finally {
-            src.delete();
+            if (in != null) {
+                in.delete();
+            }
         }
     }
 

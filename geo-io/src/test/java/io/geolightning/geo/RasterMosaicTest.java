@@ -135,6 +135,63 @@ class RasterMosaicTest {
         }
     }
 
+    /**
+     * Olinda's Landsat bands (no nodata declared, no zero pixel) cut into two overlapping halves of 1 to 6 bands, both
+     * reprojected to UTM 24S: the warped frames' empty corners are never data, neither in the mosaic's own corners nor
+     * over the other half (GDAL takes an alpha band for the mask of 2- or 4-band datasets only), for every band count.
+     */
+    @Test
+    void warpedPartsOfAnyBandCountKeepTheirEmptyCornersOutOfTheData() throws Exception {
+        int w;
+        int h;
+        try (GeoRaster l7 = GeoRaster.open(TestData.L7)) {
+            assertTrue(l7.nodata(1).isEmpty(), "the masked path: no nodata declared");
+            w = l7.width();
+            h = l7.height();
+        }
+        Long valid = null;
+        for (int bands : new int[] {3, 1, 2, 4, 5, 6}) {
+            List<String> b = new java.util.ArrayList<>();
+            for (int i = 1; i <= bands; i++) {
+                b.addAll(List.of("-b", "" + i));
+            }
+            List<GdalPath> halves = new java.util.ArrayList<>();
+            for (int[] win : new int[][] {{0, w / 2 + 30}, {w / 2 - 30, w - (w / 2 - 30)}}) {
+                Path f = tmp.resolve("b" + bands + "-" + win[0] + ".tif");
+                List<String> args = new java.util.ArrayList<>(List.of("gdal_translate", "-q", "-srcwin", "" + win[0],
+                        "0", "" + win[1], "" + h));
+                args.addAll(b);
+                args.addAll(List.of(TestData.L7.toString(), f.toString()));
+                TestData.run(args.toArray(String[]::new));
+                halves.add(GdalPath.of(f));
+            }
+            try (RasterMosaic m = RasterMosaic.build(RasterCatalog.of(halves), new TargetGrid("EPSG:32724", null,
+                    "nearest")); GeoRaster region = GeoRaster.open(m.path())) {
+                assertEquals(2, m.warpedCount());
+                RasterWindow all = region.readAll();
+                boolean[] ok = all.validMask();
+                long n = 0;
+                long zeros = 0;
+                for (int i = 0; i < ok.length; i++) {
+                    if (ok[i]) {
+                        n++;
+                        boolean zero = true;
+                        for (int band = 0; band < bands && zero; band++) {
+                            zero = all.getDouble(band, i % all.width(), i / all.width()) == 0;
+                        }
+                        zeros += zero ? 1 : 0;
+                    }
+                }
+                assertEquals(0, zeros, bands + " bands: valid pixels that are the warped frames' empty zeros");
+                assertTrue(n < ok.length, bands + " bands: the rotated frame's corners are not data");
+                if (valid == null) {
+                    valid = n;
+                }
+                assertEquals(valid, n, bands + " bands: the data covers what it covers with 3 bands");
+            }
+        }
+    }
+
     @Test
     void rastersOnTheFirstGridWithNonSquarePixelsAreReadAsTheyAre() throws Exception {
         Path west = tmp.resolve("west.tif");
