@@ -54,8 +54,9 @@ final class ChipCandidates {
                 out.add(ItemSequence.of(sampler.sample(r, area, c -> !config.requireLabelOverlap() || l == null
                         || l.overlaps(c))));
             } else if (config.region() != null && config.region().aoi() != null) {
-                out.add(ItemSequence.of(inside(new ChipGrid(config.chipSize(), config.stride(), config.edge())
-                        .chips(r, area), r, config.region())));
+                // every chip that meets the polygons, those crossing their box's edge too
+                ChipGrid grid = new ChipGrid(config.chipSize(), config.stride(), config.edge());
+                out.add(ItemSequence.of(inside(grid.chips(r, grid.meeting(area, r.extent())), r, config.region())));
             } else {
                 out.add(new ChipGrid(config.chipSize(), config.stride(), config.edge()).layout(r, area));
             }

@@ -69,6 +69,22 @@ public record ChipGrid(int size, int stride, EdgeMode edge) {
         return w.get();
     }
 
+    /**
+     * The window holding every chip of this grid that meets {@code area}, within {@code extent}: from a chip less a
+     * pixel before the area to the end of the last chip starting inside it. Inside the raster it ends where that chip
+     * ends, so the edge mode acts at the raster's edges only.
+     *
+     * @param area a pixel window of the raster (an area of interest's box)
+     * @param extent the raster's extent
+     */
+    public PixelWindow meeting(PixelWindow area, PixelWindow extent) {
+        int x0 = Math.max(extent.x(), area.x() - size + 1);
+        int y0 = Math.max(extent.y(), area.y() - size + 1);
+        int x1 = Math.min(extent.endX(), Math.floorDiv(area.endX() - 1, stride) * stride + size);
+        int y1 = Math.min(extent.endY(), Math.floorDiv(area.endY() - 1, stride) * stride + size);
+        return new PixelWindow(x0, y0, x1 - x0, y1 - y0);
+    }
+
     private static boolean looksLikeDegrees(Envelope e) {
         return e.getMinX() >= -180 && e.getMaxX() <= 180 && e.getMinY() >= -90 && e.getMaxY() <= 90;
     }

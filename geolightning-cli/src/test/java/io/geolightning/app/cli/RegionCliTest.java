@@ -310,6 +310,44 @@ class RegionCliTest {
                 assertTrue(row.minx() < mid + 1, "chip west of the middle: " + row.chipId());
             }
         }
+        // a triangle: the chips kept are exactly the whole scene's chips that meet it, those crossing its box's edges
+        // too (chips inside the box alone lost a row and a column along its edges)
+        org.locationtech.jts.geom.Geometry triangle;
+        try (GeoRaster scene = GeoRaster.open(SCENE)) {
+            Envelope b = scene.bounds();
+            double w = b.getWidth();
+            double h = b.getHeight();
+            org.locationtech.jts.geom.GeometryFactory f = new org.locationtech.jts.geom.GeometryFactory();
+            triangle = f.createPolygon(new org.locationtech.jts.geom.Coordinate[] {
+                new org.locationtech.jts.geom.Coordinate(b.getMinX() + 0.13 * w, b.getMinY() + 0.21 * h),
+                new org.locationtech.jts.geom.Coordinate(b.getMinX() + 0.87 * w, b.getMinY() + 0.33 * h),
+                new org.locationtech.jts.geom.Coordinate(b.getMinX() + 0.41 * w, b.getMinY() + 0.83 * h),
+                new org.locationtech.jts.geom.Coordinate(b.getMinX() + 0.13 * w, b.getMinY() + 0.21 * h)});
+            org.locationtech.jts.geom.Geometry lonLat = CrsTransform.of(scene.requireCrs(), Crs.fromEpsg(4326))
+                    .transform(triangle);
+            StringBuilder ring = new StringBuilder();
+            for (org.locationtech.jts.geom.Coordinate c : lonLat.getCoordinates()) {
+                ring.append(ring.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "[%.10f, %.10f]", c.x,
+                        c.y));
+            }
+            Files.writeString(tmp.resolve("triangle.geojson"), "{\"type\": \"FeatureCollection\", \"features\":"
+                    + " [{\"type\": \"Feature\", \"properties\": {}, \"geometry\": {\"type\": \"Polygon\","
+                    + " \"coordinates\": [[" + ring + "]]}}]}");
+            triangle = CrsTransform.of(Crs.fromEpsg(4326), scene.requireCrs()).transform(lonLat);
+        }
+        List<Object> withTriangle = new ArrayList<>(common);
+        withTriangle.addAll(List.of("--aoi", tmp.resolve("triangle.geojson")));
+        tileCount(withTriangle, tmp.resolve("triangle"));
+        java.util.Set<String> meeting = new java.util.TreeSet<>();
+        for (ChipRow row : rows(tmp.resolve("all"))) {
+            if (triangle.intersects(triangle.getFactory().toGeometry(new Envelope(row.minx(), row.maxx(), row.miny(),
+                    row.maxy())))) {
+                meeting.add(row.x() + "," + row.y());
+            }
+        }
+        java.util.Set<String> kept = new java.util.TreeSet<>();
+        rows(tmp.resolve("triangle")).forEach(row -> kept.add(row.x() + "," + row.y()));
+        assertEquals(meeting, kept, "the chips that meet the triangle");
         CliRun both = CliRun.of(concat(withAoi, "--bbox", "0,0,1,1", "--out", tmp.resolve("never")));
         assertEquals(2, both.code());
         assertTrue(both.errorLine().contains("pass one area"), both.errorLine());
