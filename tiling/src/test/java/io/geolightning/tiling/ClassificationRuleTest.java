@@ -54,4 +54,70 @@ class ClassificationRuleTest {
         ChipRow any = ChipStoreReader.open(tmp.resolve("m.parquet")).rows().next();
         assertEquals(48, any.width());
     }
+
+    /**
+     * A chip of Olinda's corner (64 x 64 px of 28.5 m) under class A drawn twice over its top 30 rows and class B over
+     * its other 34 rows: B covers more of it, as its segmentation mask says; summing A's two copies made it A.
+     */
+    @Test
+    void polygonsOfOneClassThatOverlapCountOnce() throws Exception {
+        Path corner = tmp.resolve("corner.tif");
+        io.geolightning.geo.Gdal.ensureInitialised();
+        org.gdal.gdal.Dataset in = org.gdal.gdal.gdal.Open(TestData.data("olinda/L7_ETMs.tif").toString());
+        org.gdal.gdal.gdal.Translate(corner.toString(), in, new org.gdal.gdal.TranslateOptions(new java.util.Vector<>(
+                java.util.List.of("-srcwin", "0", "0", "64", "64")))).delete();
+        double[] gt = in.GetGeoTransform();
+        in.delete();
+        double x0 = gt[0];
+        double x1 = gt[0] + 64 * gt[1];
+        double top = gt[3];
+        double split = gt[3] + 30 * gt[5];
+        double bottom = gt[3] + 64 * gt[5];
+        String a = box(x0, split, x1, top);
+        Path labels = LabelLayers.write(tmp.resolve("overlap.gpkg"), "l", 31985, "cls",
+                org.gdal.ogr.ogrConstants.OFTString, java.util.List.of(a, a, box(x0, bottom, x1, split)),
+                java.util.List.of("A", "A", "B"));
+        Tiler.run(TilingConfig.builder().scenes(corner).chipSize(64).labels(LabelConfig.classification(labels, "cls"))
+                .store(tmp.resolve("o.parquet")).build());
+        assertEquals(Map.of("corner_x0_y0", "B"), labelsById(tmp.resolve("o.parquet")));
+    }
+
+    /**
+     * A raster turned 45 degrees: a polygon inside a chip's bounding box but outside the chip is not the chip's class
+     * (its whole area was counted when the box held it).
+     */
+    @Test
+    void aRotatedChipIsLabelledByWhatMeetsItNotByItsBoundingBox() throws Exception {
+        Path rotated = tmp.resolve("rot45.tif");
+        double c = Math.sqrt(0.5);
+        io.geolightning.geo.Gdal.ensureInitialised();
+        org.gdal.gdal.Dataset d = org.gdal.gdal.gdal.GetDriverByName("GTiff").Create(rotated.toString(), 64, 64, 3);
+        d.SetGeoTransform(new double[] {500000, c, c, 4000000, c, -c});
+        org.gdal.osr.SpatialReference srs = new org.gdal.osr.SpatialReference();
+        srs.ImportFromEPSG(32618);
+        d.SetProjection(srs.ExportToWkt());
+        for (int b = 1; b <= 3; b++) {
+            d.GetRasterBand(b).Fill(100 + b);
+        }
+        d.delete();
+        // chip x0_y0 spans pixels 0..32: corners (500000, 4000000), (+22.6, +22.6), (+45.3, 0), (+22.6, -22.6); its
+        // box's lower-left corner is outside the diamond
+        String outside = box(500001, 4000000 - 22.6 + 1, 500005, 4000000 - 22.6 + 5);
+        double cx = 500000 + 32 * c + 32 * c; // the raster's centre, where the four chips meet
+        double cy = 4000000;
+        String centre = box(cx - 1, cy - 1, cx + 1, cy + 1);
+        Path labels = LabelLayers.write(tmp.resolve("rot.gpkg"), "l", 32618, "cls",
+                org.gdal.ogr.ogrConstants.OFTString, java.util.List.of(outside, centre), java.util.List.of("corner",
+                        "centre"));
+        Tiler.run(TilingConfig.builder().scenes(rotated).chipSize(32).labels(LabelConfig.classification(labels,
+                "cls")).store(tmp.resolve("r.parquet")).build());
+        Map<String, String> got = labelsById(tmp.resolve("r.parquet"));
+        assertEquals(4, got.size(), got.toString());
+        assertEquals("centre", got.get("rot45_x0_y0"), got.toString());
+    }
+
+    private static String box(double minx, double miny, double maxx, double maxy) {
+        return String.format(java.util.Locale.ROOT, "POLYGON ((%f %f, %f %f, %f %f, %f %f, %f %f))", minx, miny, maxx,
+                miny, maxx, maxy, minx, maxy, minx, miny);
+    }
 }

@@ -156,16 +156,22 @@ public final class SceneLabels implements AutoCloseable {
      */
     public Optional<Integer> classify(Chip chip, Geometry footprint) {
         double chipArea = footprint.getArea();
-        Map<Integer, Double> area = new java.util.HashMap<>();
+        ClassAreas classes = new ClassAreas(footprint);
         if (rasterSource != null) { // pixels stand for area: a chip's class by the pixels of each class
             byte[] m = rasterSource.mask(chip.window());
             int ignore = labels.config().maskIgnoreValue();
+            long[] pixels = new long[256];
             for (byte b : m) {
-                if ((b & 0xFF) != ignore) {
-                    area.merge(b & 0xFF, chipArea / m.length, Double::sum);
+                pixels[b & 0xFF]++;
+            }
+            for (int c = 0; c < pixels.length; c++) {
+                if (pixels[c] > 0 && c != ignore) {
+                    classes.add(c, chipArea * pixels[c] / m.length);
                 }
             }
         }
+        // a north-up chip's footprint is its box: a polygon inside the box is inside the chip, and the rings of one
+        // crossing it are clipped without an overlay; a rotated chip's box holds more than the chip
         boolean rectangle = footprint.isRectangle();
         for (VectorFeature f : candidates(footprint.getEnvelopeInternal())) {
             Integer cls = labels.classOf(f);
@@ -174,17 +180,20 @@ public final class SceneLabels implements AutoCloseable {
             }
             Geometry g = f.geometry();
             double a;
-            if (footprint.getEnvelopeInternal().contains(g.getEnvelopeInternal())) {
+            if (rectangle && footprint.getEnvelopeInternal().contains(g.getEnvelopeInternal())) {
                 a = g.getArea();
-            } else if (g instanceof Polygonal && rectangle) { // a north-up chip: its rings clipped, no overlay
+            } else if (g instanceof Polygonal && rectangle) {
                 a = BoxClipper.areaInside(g, footprint.getEnvelopeInternal());
             } else if (!g.intersects(footprint)) {
                 continue;
             } else {
                 a = OverlayNGRobust.overlay(g, footprint, OverlayNG.INTERSECTION).getArea();
             }
-            area.merge(cls, a, Double::sum);
+            if (a > 0) {
+                classes.add(cls, g, a);
+            }
         }
+        Map<Integer, Double> area = classes.areas();
         Integer best = null;
         double bestArea = 0;
         for (var e : area.entrySet()) {
