@@ -281,7 +281,7 @@ public final class VectorSource implements AutoCloseable {
         l.ResetReading();
         for (Feature f = l.GetNextFeature(); f != null; f = l.GetNextFeature()) {
             if (f.IsFieldSetAndNotNull(idx)) {
-                values.add(f.GetFieldAsString(idx));
+                values.add(text(f, idx));
             }
             f.delete();
         }
@@ -354,6 +354,14 @@ public final class VectorSource implements AutoCloseable {
         }
     }
 
+    /**
+     * A field's text in Unicode NFC: class names are compared as text, and one name stored in two forms (macOS and
+     * some editors write decomposed accents, NFD) would become two classes that look the same.
+     */
+    private static String text(Feature f, int i) {
+        return java.text.Normalizer.normalize(f.GetFieldAsString(i), java.text.Normalizer.Form.NFC);
+    }
+
     private Map<String, Object> attributes(Feature f) {
         Map<String, Object> m = new LinkedHashMap<>();
         for (int i = 0; i < fieldTypes.length; i++) {
@@ -367,7 +375,7 @@ public final class VectorSource implements AutoCloseable {
                 } else if (t == ogrConstants.OFTReal) {
                     v = f.GetFieldAsDouble(i);
                 } else {
-                    v = f.GetFieldAsString(i);
+                    v = text(f, i);
                 }
             }
             m.put(fieldNames.get(i), v);

@@ -36,4 +36,20 @@ class LabelClassOrderTest {
         assertEquals(List.of("Forest", "zone 9", "zone 10"), LabelSet.load(LabelConfig.classification(names, "code"))
                 .classNames());
     }
+
+    /** One name stored composed (NFC) and decomposed (NFD, as macOS writes) is one class, either form in --classes. */
+    @Test
+    void aNameInTwoUnicodeFormsIsOneClass() {
+        String nfc = "\u00c1gua";
+        String nfd = "A\u0301gua";
+        List<String> squares = List.of(LabelLayers.olindaSquare(-3000, 0, 1000), LabelLayers.olindaSquare(0, 0, 1000),
+                LabelLayers.olindaSquare(3000, 0, 1000));
+        Path layer = LabelLayers.write(tmp.resolve("forms.gpkg"), "forms", 31985, "cls", ogrConstants.OFTString,
+                squares, List.of(nfc, "Forest", nfd));
+        LabelSet found = LabelSet.load(LabelConfig.classification(layer, "cls"));
+        assertEquals(List.of("Forest", nfc), found.classNames());
+        LabelSet named = LabelSet.load(LabelConfig.classification(layer, "cls").withClassNames(List.of("Forest", nfd)));
+        assertEquals(List.of("Forest", nfc), named.classNames());
+        assertEquals(1, named.classMap().get(nfc));
+    }
 }

@@ -82,9 +82,20 @@ public record LabelConfig(GdalPath vector, String layer, String attribute, List<
         if (ignoreValue != null && (ignoreValue < 0 || ignoreValue > 255)) {
             throw new TilingException("ignore value " + ignoreValue + ": masks are one byte per pixel; use 0..255");
         }
-        classNames = classNames == null ? null : List.copyOf(classNames);
-        valueNames = valueNames == null || valueNames.isEmpty() ? null
-                : Collections.unmodifiableMap(new LinkedHashMap<>(valueNames));
+        // names as the labels' text values are read (NFC): the same name typed or stored in another Unicode form
+        background = nfc(background);
+        classNames = classNames == null ? null : List.copyOf(classNames.stream().map(LabelConfig::nfc).toList());
+        if (valueNames != null && !valueNames.isEmpty()) {
+            Map<String, String> m = new LinkedHashMap<>();
+            valueNames.forEach((k, v) -> m.put(nfc(k), nfc(v)));
+            valueNames = Collections.unmodifiableMap(m);
+        } else {
+            valueNames = null;
+        }
+    }
+
+    private static String nfc(String s) {
+        return s == null ? null : java.text.Normalizer.normalize(s, java.text.Normalizer.Form.NFC);
     }
 
     /**
