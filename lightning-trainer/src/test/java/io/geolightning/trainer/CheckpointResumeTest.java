@@ -114,6 +114,12 @@ class CheckpointResumeTest {
         var meta = io.geolightning.trainer.checkpoint.CheckpointIO.read(tmp.resolve("best.ckpt")).meta();
         assertEquals(0.5, meta.metrics().get("score"), 1e-12, "best.ckpt holds epoch 1's weights");
         assertEquals(0.5, ckpt.bestModelScore(), 1e-12);
+        // "last" beside saveLast: both would be last.ckpt, the best overwritten by the last epoch; refused
+        TrainerException e = assertThrows(TrainerException.class,
+                () -> ModelCheckpoint.builder().dirpath(tmp).monitor("score").saveLast(true).filename("last").build());
+        assertTrue(e.getMessage().startsWith("ModelCheckpoint filename 'last' is the last-epoch checkpoint's name"),
+                e.getMessage());
+        ModelCheckpoint.builder().dirpath(tmp).monitor("score").saveLast(false).filename("last").build();
     }
 
     /**

@@ -33,7 +33,7 @@ public record CheckpointSection(String monitor, String mode, Integer saveTopK, B
                     + " a positive count");
         }
         try {
-            CheckpointFilename.check(filename);
+            CheckpointFilename.check(filename, saveLast);
         } catch (TrainerException e) {
             throw new ConfigException("callbacks.checkpoint.filename: " + e.getMessage(), e);
         }

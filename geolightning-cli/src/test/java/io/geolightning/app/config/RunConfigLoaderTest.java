@@ -130,6 +130,8 @@ class RunConfigLoaderTest {
         bad.put("callbacks.checkpoint.filename='e{epoch}-{val_loss:.4q}'", "ModelCheckpoint filename"
                 + " 'e{epoch}-{val_loss:.4q}': {val_loss:.4q} is not a number format; use"
                 + " e.g. {val_loss:.4f}");
+        bad.put("callbacks.checkpoint.filename=last", "ModelCheckpoint filename 'last' is the last-epoch checkpoint's"
+                + " name (saveLast), which would overwrite the best; pick another, e.g. \"best\"");
         bad.put("callbacks.earlyStopping.patience=-1", "use 0 or more epochs");
         bad.put("callbacks.earlyStopping.minDelta=-0.1", "use 0 or a positive change");
         bad.put("optimizer.warmupSteps=-5", "optimizer: warmupSteps -5 is negative; pass 0 or more steps");

@@ -26,6 +26,20 @@ public final class CheckpointFilename {
      *     {@code String.format} refuses ({@code {val_loss:.4q}})
      */
     public static void check(String template) {
+        check(template, false);
+    }
+
+    /**
+     * @param template a file name template
+     * @param saveLast whether {@code last.ckpt} is written too: a template that is just {@code last} would write the
+     *     monitored checkpoints over it (or it over them), and the best epoch would be lost
+     * @throws TrainerException as {@link #check(String)}, and for {@code last} beside {@code saveLast}
+     */
+    public static void check(String template, boolean saveLast) {
+        if (saveLast && template != null && (template.equals("last") || template.equals("last.ckpt"))) {
+            throw new TrainerException("ModelCheckpoint filename '" + template + "' is the last-epoch checkpoint's"
+                    + " name (saveLast), which would overwrite the best; pick another, e.g. \"best\"");
+        }
         if (template == null || template.isBlank() || template.contains("/") || template.contains("\\")) {
             throw new TrainerException("ModelCheckpoint filename '" + template
                     + "' is invalid; pass a template without folders, e.g. \"epoch={epoch}-val_loss={val_loss:.4f}\"");

@@ -63,7 +63,7 @@ public final class ModelCheckpoint implements Callback {
         if (b.everyNEpochs <= 0) {
             throw new TrainerException("ModelCheckpoint everyNEpochs " + b.everyNEpochs + " must be > 0");
         }
-        CheckpointFilename.check(b.filename);
+        CheckpointFilename.check(b.filename, b.saveLast);
         dirpath = b.dirpath;
         filename = b.filename;
         monitor = b.monitor;
