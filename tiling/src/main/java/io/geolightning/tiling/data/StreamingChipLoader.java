@@ -11,10 +11,17 @@ import io.geolightning.tiling.store.ChipRow;
 import io.geolightning.tiling.store.ChipStoreReader;
 import io.geolightning.tiling.store.ChipStoreReader.RowGroup;
 import io.geolightning.tiling.store.ChipStoreSchema;
+import java.io.IOException;
 import java.lang.ref.Cleaner;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Random;
 import java.util.Set;
@@ -58,7 +65,23 @@ public final class StreamingChipLoader implements ChipBatches {
         static final Item END = new Item(null, null);
     }
 
+    /**
+     * A part file as the loader indexed it: its file key (the inode), size and modification time. A part replaced
+     * ({@code tile --overwrite}) or rewritten while training reads it differs, even with the same number of rows.
+     */
+    record PartStamp(Object key, long size, FileTime modified) {
+        static PartStamp of(Path part) {
+            try {
+                var a = Files.readAttributes(part, BasicFileAttributes.class);
+                return new PartStamp(a.fileKey(), a.size(), a.lastModifiedTime());
+            } catch (IOException e) {
+                return null; // gone: differs from any stamp taken
+            }
+        }
+    }
+
     private final List<Shard> shards;
+    private final Map<Path, PartStamp> stamps;
     private final Set<Split> splits;
     private final LoaderConfig config;
     final BatchAssembly assembly;
@@ -67,6 +90,9 @@ public final class StreamingChipLoader implements ChipBatches {
 
     private StreamingChipLoader(List<Shard> shards, Set<Split> splits, LoaderConfig config, BatchAssembly assembly) {
         this.shards = shards;
+        Map<Path, PartStamp> m = new HashMap<>();
+        shards.forEach(s -> m.computeIfAbsent(s.group().part(), PartStamp::of));
+        this.stamps = m;
         this.splits = splits;
         this.config = config;
         this.assembly = assembly;
@@ -153,6 +179,12 @@ public final class StreamingChipLoader implements ChipBatches {
 
     /** Reads the taken rows of one shard (on a worker thread). */
     List<Keyed> read(Shard s) {
+        PartStamp then = stamps.get(s.group().part());
+        if (then == null || !then.equals(PartStamp.of(s.group().part()))) {
+            throw new TilingException(s.group().part() + ": the chip store was replaced or changed since training"
+                    + " started (a tile --overwrite?); its rows may no longer be the ones indexed, nor its classes the"
+                    + " checkpoint's; restart the run on the new store");
+        }
         List<Keyed> out = new ArrayList<>(s.taken());
         long key = s.firstKey();
         try (ChipCursor c = s.reader().rows(List.of(s.group()), SAMPLE_COLUMNS)) {

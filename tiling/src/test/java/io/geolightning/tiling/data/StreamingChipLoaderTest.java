@@ -164,6 +164,28 @@ class StreamingChipLoaderTest {
                 io.geolightning.tiling.splits.BlockGrid.chips(4), 3, 1));
     }
 
+    /**
+     * The store replaced under a streamed training (tile --overwrite with the classes in another order, the same
+     * number of rows): the next epoch stops with one line instead of training on other rows and labels.
+     */
+    @Test
+    void aStoreReplacedWhileTrainingStopsTheNextEpoch() throws Exception {
+        Path store = store(tmp.resolve("s"), 600, 0, 1);
+        BandStatistics st = ChipStoreReader.open(store).requireMetadata().bandStatistics();
+        StreamingChipLoader loader = streaming(store, config(true).build(), Set.of(Split.TRAIN));
+        assertEquals(trainIds(600, 0).size(), ids(loader, 0, 0, st).size());
+        Path other = store(tmp.resolve("other"), 600, 0, 2);
+        try (java.util.stream.Stream<Path> old = java.nio.file.Files.walk(store)) {
+            old.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+        java.nio.file.Files.move(other, store);
+        TilingException e = assertThrows(TilingException.class,
+                () -> ids(loader, 1, 0, st));
+        assertTrue(e.getMessage().contains(": the chip store was replaced or changed since training started"),
+                e.getMessage());
+        assertFalse(e.getMessage().contains("\n"));
+    }
+
     @Test
     void aResumedEpochContinuesTheSameOrder() {
         Path store = store(tmp.resolve("s"), 800, 0, 3);
