@@ -1,5 +1,6 @@
 package io.geolightning.app.cli;
 
+import io.geolightning.foundation.TempFolders;
 import io.geolightning.geo.GdalPath;
 import io.geolightning.geo.GeoRaster;
 import io.geolightning.models.predict.InferenceModel;
@@ -17,11 +18,8 @@ import io.geolightning.tiling.splits.SplitConfig;
 import io.geolightning.tiling.stats.BandStatistics;
 import io.geolightning.trainer.Stage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /**
  * What {@code geolightning evaluate} scores besides a chip store: a folder of class folders of images, labelled in the
@@ -71,7 +69,7 @@ final class EvaluationSources {
     record TiledRaster(Path store) implements AutoCloseable {
         @Override
         public void close() {
-            deleteTree(store.getParent());
+            TempFolders.delete(store.getParent());
         }
     }
 
@@ -105,7 +103,7 @@ final class EvaluationSources {
                 .withIgnoreValue(ignoreValue).withIgnoreUnknown(ignoreUnknown);
         Path dir;
         try {
-            dir = Files.createTempDirectory("geolightning-evaluate-");
+            dir = TempFolders.create("geolightning-evaluate-");
         } catch (IOException e) {
             throw new CliException("cannot create a temporary folder for the chips (" + e.getMessage() + "); free"
                     + " space in " + System.getProperty("java.io.tmpdir") + " or set -Djava.io.tmpdir");
@@ -116,17 +114,9 @@ final class EvaluationSources {
                     .chipSize(sig.chipSize()).stride(sig.chipSize()).split(SplitConfig.allTrain()).store(store)
                     .build());
         } catch (RuntimeException e) {
-            deleteTree(dir);
+            TempFolders.delete(dir);
             throw e;
         }
         return new TiledRaster(store);
-    }
-
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // a temporary folder left in java.io.tmpdir; nothing the user has to act on
-        }
     }
 }

@@ -1,6 +1,7 @@
 package io.geolightning.app.cli;
 
 import io.geolightning.foundation.Progress;
+import io.geolightning.foundation.TempFolders;
 import io.geolightning.geo.GdalPath;
 import io.geolightning.geo.GeoIOException;
 import io.geolightning.geo.GeoRaster;
@@ -23,11 +24,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * {@code evaluate --chips S --scene-window N}: a segmentation split's chips scored on the class rasters of their whole
@@ -75,7 +74,7 @@ final class SceneEvaluation {
         for (Map.Entry<String, List<Cell>> scene : byScene.entrySet()) {
             Path dir = null;
             try (RegionRaster.Opened in = open(scene.getKey(), metadata)) {
-                dir = Files.createTempDirectory("geolightning-evaluate-");
+                dir = TempFolders.create("geolightning-evaluate-");
                 Path classes = dir.resolve("classes.tif");
                 new ScenePredictor(model).predict(in.raster(), classes, options);
                 try (GeoRaster predicted = GeoRaster.open(classes)) {
@@ -99,7 +98,7 @@ final class SceneEvaluation {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             } finally {
-                delete(dir);
+                TempFolders.delete(dir);
             }
         }
         return chips;
@@ -131,14 +130,4 @@ final class SceneEvaluation {
                 .build();
     }
 
-    private static void delete(Path dir) {
-        if (dir == null) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            dir.toFile().deleteOnExit();
-        }
-    }
 }

@@ -67,6 +67,26 @@ class BadInputSignalsTest {
         }
     }
 
+    /** evaluate --raster cuts the raster into a scratch chip store: SIGINT and SIGTERM delete it with the command. */
+    @Test
+    void evaluateStoppedLeavesNoScratchStore() throws Exception {
+        for (String sig : new String[] {"INT", "TERM"}) {
+            Path dir = Files.createDirectories(tmp.resolve("eval-" + sig));
+            Path scratch = Files.createDirectories(dir.resolve("scratch"));
+            Process p = BadInputs.start(dir, java.util.List.of("-Djava.io.tmpdir=" + scratch), "evaluate",
+                    "--checkpoint", BadInputs.checkpoint(), "--raster", RASTER, "--labels", LABELS, "--label-field",
+                    "TIPO", "--batch-size", 1);
+            assertTrue(awaitFile(p, scratch, f -> f.getFileName().toString().equals("chips.json")),
+                    "evaluate never cut its chips");
+            int code = signal(p, sig);
+            assertTrue(code != 0, "SIG" + sig + " must not end with success");
+            try (java.util.stream.Stream<Path> left = Files.list(scratch)) {
+                assertEquals(java.util.List.of(), left.filter(f -> f.getFileName().toString().startsWith(
+                        "geolightning-evaluate-")).toList(), "SIG" + sig + " left the scratch store");
+            }
+        }
+    }
+
     @Test
     void tileKilledLeavesNoStoreAndTheRerunSucceeds() throws Exception {
         Path store = tmp.resolve("chips");

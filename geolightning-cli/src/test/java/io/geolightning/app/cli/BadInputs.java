@@ -154,10 +154,17 @@ final class BadInputs {
 
     /** The CLI in a child JVM, as the launcher runs it: for signals and concurrent writers. */
     static Process start(Path workDir, Object... args) throws IOException {
+        return start(workDir, List.of(), args);
+    }
+
+    /** {@link #start(Path, Object...)} with more JVM options (e.g. {@code -Djava.io.tmpdir=...}). */
+    static Process start(Path workDir, List<String> jvmOptions, Object... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx2g", "-cp", System.getProperty("java.class.path"),
                 "-Djava.library.path=" + System.getProperty("java.library.path"), "-Dai.djl.offline=true",
-                "-Djava.awt.headless=true", "-Dai.djl.pytorch.num_threads=1", GeoLightningCli.class.getName()));
+                "-Djava.awt.headless=true", "-Dai.djl.pytorch.num_threads=1"));
+        cmd.addAll(jvmOptions);
+        cmd.add(GeoLightningCli.class.getName());
         for (Object a : args) {
             cmd.add(String.valueOf(a));
         }
