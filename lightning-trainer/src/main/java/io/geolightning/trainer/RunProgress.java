@@ -1,8 +1,10 @@
 package io.geolightning.trainer;
 
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +29,8 @@ public final class RunProgress {
     private boolean shouldStop;
     private boolean epochDone;
     private int validationRuns;
+    private int lastValidationEpoch = -1;
+    private final Set<String> validationMetrics = new HashSet<>();
     private boolean hasValidation;
     private double lastLoss = Double.NaN;
     private final Map<String, Double> callbackMetrics = new LinkedHashMap<>();
@@ -44,6 +48,8 @@ public final class RunProgress {
         globalStep = 0;
         shouldStop = false;
         validationRuns = 0;
+        lastValidationEpoch = -1;
+        validationMetrics.clear();
         numTrainingBatches = -1;
         lastLoss = Double.NaN;
         callbackMetrics.clear();
@@ -191,9 +197,24 @@ public final class RunProgress {
         return validationRuns;
     }
 
-    /** Counts one full validation loop. */
-    public void validationDone() {
+    /**
+     * Counts one full validation loop.
+     *
+     * @param metrics the names of the metrics it published
+     */
+    public void validationDone(Set<String> metrics) {
         validationRuns++;
+        lastValidationEpoch = currentEpoch;
+        validationMetrics.addAll(metrics);
+    }
+
+    /**
+     * @param metric a metric's name
+     * @return true when validation publishes it and did not run in the current epoch
+     *     ({@code checkValEveryNEpoch > 1}): its value is an earlier epoch's
+     */
+    public boolean isStale(String metric) {
+        return validationMetrics.contains(metric) && lastValidationEpoch != currentEpoch;
     }
 
     /** @return true when the fit has a validation loader */

@@ -287,6 +287,14 @@ public final class Trainer implements AutoCloseable {
         progress.requestStop(reason);
     }
 
+    /**
+     * @param metric a metric's name
+     * @return true when it is a validation metric and validation did not run this epoch (its value is older)
+     */
+    public boolean isStale(String metric) {
+        return progress.isStale(metric);
+    }
+
     /** @return how many full validation loops ran in this fit (sanity check excluded) */
     public int validationRuns() {
         return progress.validationRuns();

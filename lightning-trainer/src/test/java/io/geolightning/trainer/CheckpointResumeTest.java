@@ -123,6 +123,30 @@ class CheckpointResumeTest {
     }
 
     /**
+     * Validating every second epoch (epochs 1, 3, 5, 7): early stopping and the checkpoint act on the epochs that
+     * validated, not on an earlier epoch's value repeated (which counted as an epoch without improvement, stopping
+     * runs early, and named epoch 2's weights with epoch 1's score).
+     */
+    @Test
+    void callbacksActOnlyOnEpochsThatValidated(@TempDir Path tmp) throws Exception {
+        double[] script = {9, 0.9, 9, 0.8, 9, 0.85, 9, 0.7};
+        ModelCheckpoint ckpt = ModelCheckpoint.builder().dirpath(tmp).monitor("score").mode(Mode.MIN).saveTopK(-1)
+                .filename("e{epoch}-{score:.2f}").build();
+        EarlyStopping stop = EarlyStopping.builder("score").mode(Mode.MIN).patience(2).build();
+        try (MlpModule m = new ScriptedModule(script)) {
+            Trainer t = Trainer.builder().maxEpochs(script.length).checkValEveryNEpoch(2).callbacks(stop, ckpt)
+                    .numSanityValSteps(0).limitTrainBatches(BatchLimit.count(1)).enableProgressBar(false).build();
+            t.fit(m, BLOBS.train(), BLOBS.val());
+        }
+        // all 8 epochs: 0.9 and 0.8 improve, 0.85 is one validation without improvement (patience 2), 0.7 improves
+        try (Stream<Path> files = Files.list(tmp)) {
+            assertEquals(List.of("e1-0.90.ckpt", "e3-0.80.ckpt", "e5-0.85.ckpt", "e7-0.70.ckpt"), files.map(p -> p
+                    .getFileName().toString()).sorted().toList(), "one checkpoint per validated epoch");
+        }
+        assertEquals(0.7, ckpt.bestModelScore(), 1e-12);
+    }
+
+    /**
      * Resumed into a new folder (the CLI's next version_N), the ranking keeps the earlier run's checkpoints, found
      * beside the one resumed from: the best stays the earlier epoch, and none of them is deleted.
      */

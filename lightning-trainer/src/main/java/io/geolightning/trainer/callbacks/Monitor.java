@@ -10,14 +10,16 @@ final class Monitor {
     private Monitor() {}
 
     /**
-     * Returns the monitored value, or null when it cannot exist yet (validation has not run).
+     * Returns the monitored value, or null when it cannot exist yet (validation has not run) or is an earlier epoch's
+     * (validation did not run this epoch: {@code checkValEveryNEpoch > 1}), as Lightning's callbacks act only when
+     * validation runs.
      *
      * @throws TrainerException naming the available metrics when it should exist but does not
      */
     static Double value(Trainer trainer, String monitor, String owner) {
         Double v = trainer.callbackMetrics().get(monitor);
         if (v != null) {
-            return v;
+            return trainer.isStale(monitor) ? null : v;
         }
         if (trainer.hasValidation() && trainer.validationRuns() == 0) {
             return null;

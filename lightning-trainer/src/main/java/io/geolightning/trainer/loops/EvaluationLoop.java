@@ -94,7 +94,7 @@ public final class EvaluationLoop {
             return results;
         }
         if (validation) {
-            progress.validationDone();
+            progress.validationDone(results.keySet());
         }
         ctx.callHooks(validation ? Callback::onValidationEnd : Callback::onTestEnd);
         return results;
