@@ -104,6 +104,19 @@ class TrainerFitTest {
             t1.fit(module, train, val);
             assertEquals(2, t1.globalStep());
             assertEquals(1, t1.validationRuns());
+        }
+        // fastDevRun limits the test run too (it scored the whole split)
+        int[] testBatches = {0};
+        try (MlpModule module = new MlpModule(4, 2, () -> Adam.builder().lr(0.01).build()) {
+            @Override
+            public void testStep(ai.djl.training.dataset.Batch batch, int batchIdx) {
+                testBatches[0]++;
+            }
+        }) {
+            Trainer.builder().fastDevRun(2).enableProgressBar(false).build().test(module, val);
+            assertEquals(2, testBatches[0], "fastDevRun 2: two test batches of " + 64 / 16);
+        }
+        try (MlpModule module = new MlpModule(4, 2, () -> Adam.builder().lr(0.01).build())) {
 
             Trainer t2 = Trainer.builder().maxEpochs(3).limitTrainBatches(BatchLimit.fraction(0.5))
                     .limitValBatches(BatchLimit.count(1)).enableProgressBar(false).build();

@@ -46,8 +46,14 @@ final class LoopLimits {
         return ALL;
     }
 
-    /** @return the batches of a validation or test run by its {@code limitValBatches}/{@code limitTestBatches} */
+    /**
+     * @return the batches of a validation or test run: {@code fastDevRun}'s count, else its
+     *     {@code limitValBatches}/{@code limitTestBatches}
+     */
     static int evaluation(TrainerConfig config, Batch first, Stage stage) {
+        if (config.fastDevRun() > 0) {
+            return config.fastDevRun();
+        }
         BatchLimit l = stage == Stage.TEST ? config.limitTestBatches() : config.limitValBatches();
         return l.resolve(estimateBatches(first));
     }
