@@ -2,6 +2,8 @@ package io.geolightning.app.config;
 
 import io.geolightning.models.nn.Architecture;
 import io.geolightning.models.nn.ModelException;
+import io.geolightning.models.nn.ModelFactory;
+import io.geolightning.models.nn.ModelSpec;
 import io.geolightning.tiling.data.BandNormalization;
 import java.util.List;
 import java.util.Map;
@@ -51,6 +53,12 @@ public record ModelSection(String architecture, Map<String, Object> options, Lis
             }
         });
         classWeights = classWeights == null ? List.of() : List.copyOf(classWeights);
+        for (Double w : classWeights) {
+            if (w == null || !(w >= 0) || w.isInfinite()) {
+                throw new ConfigException("model.classWeights " + classWeights + ": a weight is missing, negative or"
+                        + " not finite; pass finite weights >= 0, one per class");
+            }
+        }
         if (ignoreIndex == null) {
             ignoreIndex = 255;
         }
@@ -65,6 +73,26 @@ public record ModelSection(String architecture, Map<String, Object> options, Lis
                         + (arch.options().isEmpty() ? arch.id() + " takes no options" : "valid options: "
                         + String.join(", ", arch.options())));
             }
+        }
+        checkOptionValues(arch, options);
+    }
+
+    private static final java.util.regex.Pattern OPTION_MESSAGE = java.util.regex.Pattern.compile(
+            "^model option (\\w+) = ('[^']*'|\\S+) (?:is )?(.*)$");
+
+    /**
+     * The options' values, checked as the network reads them (on a nominal spec: the data's bands, classes and chip
+     * size are checked when they are known), so that --print-config and the config refuse a bad value (exit 2).
+     */
+    private static void checkOptionValues(Architecture arch, Map<String, Object> options) {
+        Map<String, String> text = new java.util.TreeMap<>();
+        options.forEach((k, v) -> text.put(k, String.valueOf(v)));
+        try {
+            ModelFactory.resolvedOptions(new ModelSpec(arch, 3, 2, 1 << 20, text));
+        } catch (ModelException e) {
+            java.util.regex.Matcher m = OPTION_MESSAGE.matcher(e.getMessage());
+            throw new ConfigException(m.matches() ? "model.options." + m.group(1) + " " + m.group(2) + ": "
+                    + m.group(3) : "model.options: " + e.getMessage(), e);
         }
     }
 

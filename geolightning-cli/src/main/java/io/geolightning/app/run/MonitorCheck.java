@@ -12,7 +12,8 @@ import java.util.Set;
  * name that formats one ({@code callbacks.checkpoint.monitor: val_accuracy}, {@code {val_los}}): Lightning's callbacks
  * find out at the end of the first epoch, after the run wrote its folder; the task's metrics are known up front
  * ({@link LandUseTask#loggedMetrics}). Validation metrics are not checked when the data has no validation split (the
- * checkpoint then keeps the latest; early stopping on them is refused by the run itself).
+ * checkpoint then keeps the latest; early stopping on them is refused by the run itself). Also refuses image
+ * predictions of bands the data does not have.
  */
 final class MonitorCheck {
 
@@ -23,9 +24,18 @@ final class MonitorCheck {
      * @param callbacks the run's callbacks section
      * @param classNames the task's classes
      * @param hasVal whether the data has a validation split
-     * @throws ConfigException naming the key and the metrics the task logs
+     * @param bands the data's band count ({@code callbacks.imageBands} must name some of them)
+     * @throws ConfigException naming the key and the metrics the task logs, or a band the data does not have
      */
-    static void require(CallbacksSection callbacks, List<String> classNames, boolean hasVal) {
+    static void require(CallbacksSection callbacks, List<String> classNames, boolean hasVal, int bands) {
+        if (callbacks.imagePredictions() > 0) {
+            for (int b : callbacks.imageBands()) {
+                if (b < 1 || b > bands) {
+                    throw new ConfigException("callbacks.imageBands " + callbacks.imageBands() + ": band " + b
+                            + " is not one of the data's bands 1.." + bands + "; pick bands that exist");
+                }
+            }
+        }
         Set<String> logged = Set.copyOf(LandUseTask.loggedMetrics(classNames));
         String monitor = callbacks.checkpoint().monitor();
         if (!monitor.isBlank() && (hasVal || !monitor.startsWith("val_"))) {

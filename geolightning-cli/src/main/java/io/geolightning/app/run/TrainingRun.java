@@ -97,7 +97,7 @@ public final class TrainingRun {
             throw new ConfigException("callbacks.earlyStopping monitors " + config.callbacks().earlyStopping()
                     .monitor() + " but the data has no validation split; set data.val > 0 or disable early stopping");
         }
-        MonitorCheck.require(config.callbacks(), settings.classNames(), hasVal);
+        MonitorCheck.require(config.callbacks(), settings.classNames(), hasVal, data.bandCount());
         Seeding.seedEverything(config.seed()); // the task draws its initial weights when it is built
         try (LandUseTask task = LandUseTask.create(settings)) {
             return fit(data, settings, hasVal, task, loadWeights(task));
@@ -286,6 +286,9 @@ public final class TrainingRun {
         int ignore = m.ignoreIndex();
         if (data instanceof SatelliteDataModule s && s.metadata().ignoreValue() != null) {
             ignore = s.metadata().ignoreValue();
+        } else if (ignore >= 0 && ignore < classes.size()) {
+            throw new ConfigException("model.ignoreIndex " + ignore + ": that is a real class id (0.."
+                    + (classes.size() - 1) + "); use 255, or -1 for none");
         }
         List<Double> weights = m.classWeights().isEmpty() ? null : m.classWeights();
         if (weights != null && weights.size() != classes.size()) {

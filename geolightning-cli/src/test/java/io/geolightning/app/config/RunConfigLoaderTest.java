@@ -136,6 +136,10 @@ class RunConfigLoaderTest {
         bad.put("callbacks.earlyStopping.minDelta=-0.1", "use 0 or a positive change");
         bad.put("optimizer.warmupSteps=-5", "optimizer: warmupSteps -5 is negative; pass 0 or more steps");
         bad.put("data.chips=[a/chips, ./a/chips/]", "data.chips names ./a/chips/ twice; name each store once");
+        bad.put("model.options.width=abc", "not an integer; pass a whole number");
+        bad.put("model.options.dropout=1.5", "outside [0, 1); pass e.g. 0.2");
+        bad.put("model.classWeights=[1, -2]", "a weight is missing, negative or not finite; pass finite weights >= 0,"
+                + " one per class");
         bad.put("data.batchSize=1", "must be at least 2 (batch norm trains on the statistics of a"
                 + " batch: one sample has none)");
         for (Map.Entry<String, String> b : bad.entrySet()) {

@@ -52,6 +52,9 @@ public record OptimizerSettings(String optimizer, double lr, double weightDecay,
             throw new ModelException("backboneLr " + backboneLr + " is not a number >= 0; pass e.g. 1e-4, or 0 to"
                     + " train the backbone at lr");
         }
+        if (optimizer.equals("sgd") && !(momentum >= 0 && momentum < 1)) {
+            throw new ModelException("momentum " + momentum + " is outside [0, 1); pass e.g. 0.9");
+        }
         if (warmupSteps < 0) {
             throw new ModelException("warmupSteps " + warmupSteps + " is negative; pass 0 or more steps");
         }
