@@ -39,6 +39,19 @@ final class Launcher {
      */
     static Launch run(Path tmp, String name, List<String> args, Map<String, String> environment)
             throws IOException, InterruptedException {
+        Process p = start(tmp, name, args, environment);
+        Path out = tmp.resolve(name + ".out");
+        Path err = tmp.resolve(name + ".err");
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("the launcher did not finish in 120 s: " + Files.readString(err));
+        }
+        return new Launch(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    /** Starts the launcher as {@link #run(Path, String, List, Map)} does, without waiting. */
+    static Process start(Path tmp, String name, List<String> args, Map<String, String> environment)
+            throws IOException {
         Path root = Path.of(System.getProperty("geolightning.root"));
         List<String> cmd = new ArrayList<>(List.of("bash", root.resolve("scripts/geolightning").toString()));
         cmd.addAll(args);
@@ -58,11 +71,6 @@ final class Launcher {
                 env.put(k, v);
             }
         });
-        Process p = pb.start();
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("the launcher did not finish in 120 s: " + Files.readString(err));
-        }
-        return new Launch(p.exitValue(), Files.readString(out), Files.readString(err));
+        return pb.start();
     }
 }

@@ -38,6 +38,35 @@ class LauncherJvmSettingsTest {
         return env;
     }
 
+    /**
+     * {@code kill -9} of the launcher (a job runner's, Python's Popen.kill()) cannot be forwarded to java: java gets a
+     * SIGTERM when the launcher's supervisor dies and stops, instead of running on, orphaned, to publish its output.
+     */
+    @Test
+    void killingTheLauncherStopsJava(@TempDir Path tmp) throws Exception {
+        Path store = tmp.resolve("chips");
+        Process launcher = Launcher.start(tmp, "killed", List.of("tile", "--raster", BadInputs.RASTER.toString(),
+                "--labels", BadInputs.LABELS.toString(), "--label-field", "TIPO", "--chip", "4", "--stride", "1",
+                "--workers", "1", "--out", store.toString()), Map.of());
+        ProcessHandle jvm = null;
+        for (int i = 0; i < 600 && jvm == null && launcher.isAlive(); i++) {
+            jvm = launcher.descendants().filter(h -> h.info().command().orElse("").endsWith("java")).findFirst()
+                    .orElse(null);
+            Thread.sleep(50);
+        }
+        assertTrue(jvm != null, "no java under the launcher: " + Files.readString(tmp.resolve("killed.err")));
+        Thread.sleep(1500); // java is tiling
+        launcher.destroyForcibly(); // SIGKILL
+        launcher.waitFor();
+        try {
+            assertTrue(jvm.onExit().completeOnTimeout(null, 60, java.util.concurrent.TimeUnit.SECONDS).get() != null
+                    && !jvm.isAlive(), "java ran on after its launcher was killed");
+        } finally {
+            jvm.destroyForcibly();
+        }
+        assertFalse(Files.exists(store.resolve("chips.json")), "the killed tile published its store");
+    }
+
     @Test
     void shortCommandsStartLeanAndTrainingKeepsTheJvmDefaults(@TempDir Path tmp) throws Exception {
         Path thp = Path.of("/sys/kernel/mm/transparent_hugepage/enabled");
