@@ -89,6 +89,13 @@ public record DataSection(
             throw new ConfigException("data.chips: " + chips.size() + " stores are read, not written; tile each scene"
                     + " into its own store first, or pass one store to tile into");
         }
+        if (grid != null && grid.crs() != null) {
+            try {
+                grid.parsedCrs(); // as tile --crs: a CRS GDAL does not know is a usage error, found before any work
+            } catch (io.geolightning.geo.GeoIOException e) {
+                throw new ConfigException("data.grid.crs '" + grid.crs() + "': " + e.getMessage(), e);
+            }
+        }
         atLeast("batchSize", batchSize, 2, " (batch norm trains on the statistics of a batch: one sample has none)");
         atLeast("workers", workers, 1, "");
         atLeast("resize", resize, 0, " (0 keeps the images' size)");

@@ -137,6 +137,7 @@ class RunConfigLoaderTest {
         bad.put("optimizer.warmupSteps=-5", "optimizer: warmupSteps -5 is negative; pass 0 or more steps");
         bad.put("data.chips=[a/chips, ./a/chips/]", "data.chips names ./a/chips/ twice; name each store once");
         bad.put("model.options.width=abc", "not an integer; pass a whole number");
+        bad.put("data.grid.crs=EPSG:99999", "CRS 'EPSG:99999': not understood by GDAL");
         bad.put("model.options.dropout=1.5", "outside [0, 1); pass e.g. 0.2");
         bad.put("model.classWeights=[1, -2]", "a weight is missing, negative or not finite; pass finite weights >= 0,"
                 + " one per class");
