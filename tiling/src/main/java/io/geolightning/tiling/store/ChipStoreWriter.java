@@ -1,6 +1,5 @@
 package io.geolightning.tiling.store;
 
-import io.geolightning.foundation.AtomicFiles;
 import io.geolightning.foundation.TempFiles;
 import io.geolightning.tiling.TilingException;
 import io.geolightning.tiling.splits.Split;
@@ -12,6 +11,8 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.SimpleGroupFactory;
@@ -27,11 +28,27 @@ import org.slf4j.LoggerFactory;
  * Writes chips into a Parquet chip store (see {@link ChipStoreLayout}) without Hadoop on disk. Rows go either through
  * {@link #write} (sequential, thread-safe, rotating parts of {@code rowsPerPart} rows in a folder store) or through
  * {@link #openPart()} (a folder store's parts written concurrently, one thread per part; part order = opening order).
- * Every Parquet file is written under a temporary name and moved into place by {@link #commit}, after which the
- * sidecar is written; closing without committing deletes the temporary files and leaves any previous store untouched.
+ * Every Parquet file is written under a temporary name and published with the sidecar by {@link #commit} (see
+ * {@link StoreCommit}); closing without committing deletes the temporary files and leaves any previous store
+ * untouched.
  */
 public final class ChipStoreWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ChipStoreWriter.class);
+    /**
+     * Held while a store is published. The JVM's shutdown (Ctrl-C, SIGTERM) waits for a commit in progress to finish
+     * or be undone (up to a minute), then keeps it so that no commit starts while the JVM ends.
+     */
+    private static final ReentrantLock COMMITS = new ReentrantLock();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                COMMITS.tryLock(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "geolightning-chip-store-commit"));
+    }
 
     private final ChipStoreLayout layout;
     private final ChipStoreOptions options;
@@ -245,13 +262,15 @@ public final class ChipStoreWriter implements AutoCloseable {
     }
 
     /**
-     * Finishes the store: closes the parts, removes the previous sidecar, moves every non-empty part into place
-     * (numbered in part order) and writes the sidecar, filling in its row counts, part list, schema version and codec.
+     * Finishes the store: closes the parts and publishes them with the sidecar, filling in its row counts, part list,
+     * schema version and codec (see {@link StoreCommit}: a reader finds the previous store or this one, whole). A
+     * Ctrl-C during the commit waits for it to finish or to be undone.
      *
      * @return the sidecar as written
      */
     public synchronized ChipStoreMetadata commit(ChipStoreMetadata metadata) {
         checkOpen();
+        COMMITS.lock();
         try {
             if (current != null) {
                 current.close();
@@ -270,40 +289,20 @@ public final class ChipStoreWriter implements AutoCloseable {
                 nonEmpty = List.of(p);
                 parts.add(p);
             }
-            Files.deleteIfExists(layout.sidecar());
-            List<String> names = new ArrayList<>();
-            for (int i = 0; i < nonEmpty.size(); i++) {
-                String name = layout.partName(i);
-                AtomicFiles.commit(nonEmpty.get(i).temp, layout.folder().resolve(name));
-                nonEmpty.get(i).temp = null;
-                names.add(name);
-            }
-            if (!layout.singleFile()) {
-                removeStaleParts(names);
-            }
-            ChipStoreMetadata m = new ChipStoreMetadata(ChipStoreSchema.VERSION, metadata.task(),
-                    metadata.classNames(), metadata.ignoreValue(), metadata.bands(), metadata.dtype(),
-                    metadata.chipWidth(), metadata.chipHeight(), metadata.nodata(), metadata.bandStatistics(),
-                    rowCounts(), names, metadata.configHash(), metadata.tilingConfig(), metadata.inputs(),
-                    options.codec().name());
-            SidecarJson.write(layout.sidecar(), m);
+            ChipStoreMetadata m = StoreCommit.publish(layout, nonEmpty.stream().map(p -> p.temp).toList(),
+                    names -> new ChipStoreMetadata(ChipStoreSchema.VERSION, metadata.task(), metadata.classNames(),
+                            metadata.ignoreValue(), metadata.bands(), metadata.dtype(), metadata.chipWidth(),
+                            metadata.chipHeight(), metadata.nodata(), metadata.bandStatistics(), rowCounts(), names,
+                            metadata.configHash(), metadata.tilingConfig(), metadata.inputs(),
+                            options.codec().name()));
+            nonEmpty.forEach(p -> p.temp = null);
             done = true;
-            LOG.info("chip store {}: {} chips in {} file(s)", layout.root(), rows, names.size());
+            LOG.info("chip store {}: {} chips in {} file(s)", layout.root(), rows, m.parts().size());
             return m;
         } catch (IOException e) {
-            throw new TilingException(layout.root() + ": cannot finish the chip store (" + e.getMessage()
-                    + "); check free space and permissions", e);
-        }
-    }
-
-    private void removeStaleParts(List<String> keep) throws IOException {
-        try (var s = Files.list(layout.folder())) {
-            for (Path p : s.toList()) {
-                String n = p.getFileName().toString();
-                if (n.startsWith("part-") && n.endsWith(".parquet") && !keep.contains(n)) {
-                    Files.deleteIfExists(p);
-                }
-            }
+            throw StoreCommit.failed(layout, e);
+        } finally {
+            COMMITS.unlock();
         }
     }
 
