@@ -61,15 +61,7 @@ final class TileCommand implements Callable<Integer> {
         PrintWriter w = spec.commandLine().getOut();
         checkOptions();
         StoreTarget.check(out, overwrite);
-        boolean created = !Files.exists(out);
-        try {
-            return tile(w);
-        } catch (RuntimeException | Error e) {
-            if (created) {
-                StoreTarget.removeFailed(out); // nothing of a failed run stays at --out
-            }
-            throw e;
-        }
+        return tile(w); // a failed run's writer removes its own files and the folders it created, nothing else
     }
 
     private int tile(PrintWriter w) {

@@ -94,6 +94,22 @@ class BadInputDataLossTest {
     }
 
     @Test
+    void aFailedTileDeletesOnlyWhatItCreated() throws Exception {
+        Object[] base = {"tile", "--raster", RASTER, "--labels", LABELS, "--label-field", "NOSUCH", "--chip", 16};
+        Path notes = Files.writeString(tmp.resolve("mine.chips.json"), "my notes");
+        fails(1, CliRun.of(concat(base, "--out", tmp.resolve("mine.parquet"), "--overwrite")), "NOSUCH");
+        assertEquals("my notes", Files.readString(notes), "a failed tile deleted a sidecar it never wrote");
+        Path link = Files.createSymbolicLink(tmp.resolve("link"), tmp.resolve("not-yet/chips"));
+        CliRun r = CliRun.of("tile", "--raster", RASTER, "--labels", LABELS, "--label-field", "TIPO", "--chip", 16,
+                "--out", link);
+        fails(1, r);
+        assertTrue(Files.isSymbolicLink(link), "a failed tile deleted the user's link");
+        assertFalse(Files.exists(tmp.resolve("not-yet")));
+        assertFalse(Files.exists(tmp.resolve("mine.parquet")));
+        assertNoTemporaries(tmp);
+    }
+
+    @Test
     void resumingNeverDeletesTheEarlierRunsCheckpoints() throws Exception {
         Path ckpt = BadInputs.checkpoint();
         Path earlier = ckpt.getParent();

@@ -5,6 +5,7 @@ import io.geolightning.tiling.TilingException;
 import io.geolightning.tiling.splits.Split;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -56,22 +57,30 @@ public final class ChipStoreWriter implements AutoCloseable {
     private final SimpleGroupFactory groups = new SimpleGroupFactory(ChipStoreSchema.SCHEMA);
     private final List<Part> parts = new ArrayList<>();
     private final Map<Split, Long> counts = new EnumMap<>(Split.class);
+    /** The folders {@link #open} created, deepest first: removed again (when empty) if nothing is committed. */
+    private final List<Path> createdFolders;
     private Part current;
     private long rows;
     private boolean done;
 
-    private ChipStoreWriter(ChipStoreLayout layout, ChipStoreOptions options) {
+    private ChipStoreWriter(ChipStoreLayout layout, ChipStoreOptions options, List<Path> createdFolders) {
         this.layout = layout;
         this.options = options;
+        this.createdFolders = createdFolders;
         this.codecs = new LocalCodecFactory(options.zstdLevel());
     }
 
     /** Opens a writer for a store at {@code target} (a ".parquet" file or a folder, created if needed). */
     public static ChipStoreWriter open(Path target, ChipStoreOptions options) {
         ChipStoreLayout layout = new ChipStoreLayout(target);
+        List<Path> created = new ArrayList<>();
+        for (Path f = layout.folder(); f != null && !Files.exists(f, LinkOption.NOFOLLOW_LINKS); f = f.getParent()) {
+            created.add(f);
+        }
         try {
             Files.createDirectories(layout.folder());
         } catch (IOException e) {
+            removeEmpty(created);
             throw new TilingException(layout.folder() + ": cannot create the chip-store folder (" + e.getMessage()
                     + "); choose a writable location", e);
         }
@@ -82,7 +91,7 @@ public final class ChipStoreWriter implements AutoCloseable {
         } else {
             TempFiles.removeStaleIn(layout.folder());
         }
-        return new ChipStoreWriter(layout, options);
+        return new ChipStoreWriter(layout, options, List.copyOf(created));
     }
 
     /** @return the layout being written */
@@ -306,7 +315,10 @@ public final class ChipStoreWriter implements AutoCloseable {
         }
     }
 
-    /** Closes; without a prior {@link #commit} the temporary files are deleted and nothing is published. */
+    /**
+     * Closes; without a prior {@link #commit} the temporary files are deleted, and so are the folders {@link #open}
+     * created when nothing else is in them: nothing is published and nothing that was there before is touched.
+     */
     @Override
     public synchronized void close() {
         if (done) {
@@ -314,5 +326,18 @@ public final class ChipStoreWriter implements AutoCloseable {
         }
         done = true;
         parts.forEach(Part::discard);
+        removeEmpty(createdFolders);
+    }
+
+    /** Deletes the folders, deepest first, as long as they are empty. */
+    private static void removeEmpty(List<Path> folders) {
+        for (Path f : folders) {
+            try {
+                Files.deleteIfExists(f);
+            } catch (IOException e) { // not empty (another writer's files), or not ours to delete any more
+                LOG.debug("keeping the folder {} ({})", f, e.toString());
+                return;
+            }
+        }
     }
 }
