@@ -102,8 +102,10 @@ class BadInputDataLossTest {
         Path link = Files.createSymbolicLink(tmp.resolve("link"), tmp.resolve("not-yet/chips"));
         CliRun r = CliRun.of("tile", "--raster", RASTER, "--labels", LABELS, "--label-field", "TIPO", "--chip", 16,
                 "--out", link);
-        fails(1, r);
+        fails(1, r, link + ": is a symbolic link to " + tmp.resolve("not-yet/chips") + ", which does not exist");
         assertTrue(Files.isSymbolicLink(link), "a failed tile deleted the user's link");
+        fails(1, CliRun.of("tile", "--raster", RASTER, "--labels", LABELS, "--label-field", "TIPO", "--chip", 16,
+                "--out", link.resolve("chips.parquet")), "lies in a symbolic link to", "which does not exist");
         assertFalse(Files.exists(tmp.resolve("not-yet")));
         assertFalse(Files.exists(tmp.resolve("mine.parquet")));
         assertNoTemporaries(tmp);

@@ -25,6 +25,7 @@ public final class StoreTarget {
      * @throws TilingException when writing there could lose data
      */
     public static void check(Path out, boolean overwrite) {
+        danglingLink(out);
         boolean file = out.getFileName() != null
                 && out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".parquet");
         Path parent = out.toAbsolutePath().getParent();
@@ -79,6 +80,26 @@ public final class StoreTarget {
         } catch (IOException e) {
             org.slf4j.LoggerFactory.getLogger(StoreTarget.class).warn("cannot remove the unfinished store {} ({})", out,
                     e.getMessage());
+        }
+    }
+
+    /**
+     * Fails when {@code out}, or the first of its folders that does not exist, is a symbolic link to nothing (a link
+     * onto a disk not mounted yet): the store would be written in the wrong place, or not at all.
+     */
+    private static void danglingLink(Path out) {
+        for (Path p = out.toAbsolutePath(); p != null && !Files.exists(p); p = p.getParent()) {
+            if (Files.isSymbolicLink(p)) {
+                String target;
+                try {
+                    target = String.valueOf(Files.readSymbolicLink(p));
+                } catch (IOException | UnsupportedOperationException e) {
+                    target = "a path";
+                }
+                throw new TilingException(out + ": " + (p.equals(out.toAbsolutePath()) ? "is" : "lies in")
+                        + " a symbolic link to " + target + ", which does not exist; create it (or mount its disk)"
+                        + " or choose another --out");
+            }
         }
     }
 
