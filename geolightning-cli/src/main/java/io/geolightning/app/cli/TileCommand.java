@@ -7,6 +7,7 @@ import io.geolightning.tiling.TilingConfig;
 import io.geolightning.tiling.TilingException;
 import io.geolightning.tiling.TilingResult;
 import io.geolightning.tiling.TilingSettings;
+import io.geolightning.tiling.store.ChipStoreLayout;
 import io.geolightning.tiling.store.ChipStoreMetadata;
 import io.geolightning.tiling.store.StoreTarget;
 import java.io.PrintWriter;
@@ -115,10 +116,20 @@ final class TileCommand implements Callable<Integer> {
         Map<String, Path> inputs = new LinkedHashMap<>(region.localInputs());
         inputs.put("--labels", OptionChecks.local(labels));
         c.notAnInput("--out", out, inputs);
+        Path root = out.toAbsolutePath().normalize();
         for (Path in : inputs.values()) {
-            if (in != null && Files.isDirectory(out) && in.toAbsolutePath().normalize().startsWith(out.toAbsolutePath().normalize())) {
-                throw c.usage("--out " + out + ": holds the input " + in + "; choose an empty or new folder for the chip"
-                        + " store");
+            if (in != null && Files.isDirectory(out) && in.toAbsolutePath().normalize().startsWith(root)) {
+                throw c.usage("--out " + out + ": holds the input " + in + "; choose an empty or new folder for the"
+                        + " chip store");
+            }
+        }
+        ChipStoreLayout layout = new ChipStoreLayout(out);
+        if (layout.singleFile()) {
+            for (Map.Entry<String, Path> in : inputs.entrySet()) {
+                if (in.getValue() != null && OptionChecks.same(layout.sidecar(), in.getValue())) {
+                    throw c.usage("--out " + out + ": its sidecar " + layout.sidecar().getFileName() + " would replace"
+                            + " the file given to " + in.getKey() + "; choose another --out name");
+                }
             }
         }
     }

@@ -94,6 +94,29 @@ class BadInputDataLossTest {
     }
 
     @Test
+    void aSingleFileStoresSidecarIsNeverAnInputNorAnExistingFileWithoutOverwrite() throws Exception {
+        io.geolightning.geo.Gdal.ensureInitialised();
+        Path geojson = tmp.resolve("olinda.chips.json");
+        org.gdal.ogr.DataSource src = org.gdal.ogr.ogr.Open(LABELS.toString());
+        org.gdal.ogr.ogr.GetDriverByName("GeoJSON").CopyDataSource(src, geojson.toString()).delete();
+        src.delete();
+        Map<String, String> before = snapshot(geojson);
+        fails(2, CliRun.of("tile", "--raster", RASTER, "--labels", geojson, "--label-field", "TIPO", "--chip", 16,
+                "--out", tmp.resolve("olinda.parquet"), "--overwrite"), "--out", "its sidecar olinda.chips.json",
+                "--labels");
+        Path notes = Files.writeString(tmp.resolve("other.chips.json"), "my notes");
+        Object[] other = {"tile", "--raster", RASTER, "--labels", LABELS, "--label-field", "TIPO", "--chip", 16,
+            "--out", tmp.resolve("other.parquet")};
+        fails(1, CliRun.of(other), "other.chips.json", "already exists", "--overwrite");
+        assertEquals("my notes", Files.readString(notes));
+        assertEquals(before, snapshot(geojson));
+        assertFalse(Files.exists(tmp.resolve("olinda.parquet")) || Files.exists(tmp.resolve("other.parquet")));
+        assertEquals(0, CliRun.of(concat(other, "--overwrite")).code(), "--overwrite replaces it");
+        assertTrue(CliRun.of("info", tmp.resolve("other.parquet")).out().contains("16 x 16 pixels"));
+        assertNoTemporaries(tmp);
+    }
+
+    @Test
     void aFailedTileDeletesOnlyWhatItCreated() throws Exception {
         Object[] base = {"tile", "--raster", RASTER, "--labels", LABELS, "--label-field", "NOSUCH", "--chip", 16};
         Path notes = Files.writeString(tmp.resolve("mine.chips.json"), "my notes");

@@ -33,6 +33,9 @@ public final class StoreTarget {
             throw new TilingException(out + ": the folder " + parent + " does not exist; create it or choose another"
                     + " --out");
         }
+        if (file) {
+            checkSidecar(out, overwrite);
+        }
         if (!Files.exists(out)) {
             return;
         }
@@ -80,6 +83,22 @@ public final class StoreTarget {
         } catch (IOException e) {
             org.slf4j.LoggerFactory.getLogger(StoreTarget.class).warn("cannot remove the unfinished store {} ({})", out,
                     e.getMessage());
+        }
+    }
+
+    /** A single-file store's sidecar ({@code NAME.chips.json}) is an output too: replaced only with --overwrite. */
+    private static void checkSidecar(Path out, boolean overwrite) {
+        Path sidecar = new ChipStoreLayout(out).sidecar();
+        if (!Files.exists(sidecar, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        if (!Files.isRegularFile(sidecar, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            throw new TilingException(sidecar + ": exists and is not a file, and the store " + out.getFileName()
+                    + " keeps its sidecar there; move it away or choose another --out");
+        }
+        if (!overwrite) {
+            throw new TilingException(sidecar + ": already exists, and the store " + out.getFileName() + " writes its"
+                    + " sidecar there; pass --overwrite to replace it or choose another --out");
         }
     }
 
