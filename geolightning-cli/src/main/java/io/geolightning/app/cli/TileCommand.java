@@ -78,6 +78,8 @@ final class TileCommand implements Callable<Integer> {
         if (region.area() != null) {
             config = config.withRegion(region.area());
         }
+        // without --overwrite the store must be new: fail at the commit if another run published one meanwhile
+        config = config.withStoreOptions(config.storeOptions().withExclusive(!overwrite));
         r = Tiler.run(config);
         ChipStoreMetadata m = r.metadata();
         w.printf(Locale.ROOT, "tiled %s with %s into %s in %.1f s (%.0f chips/s)%n", region.describe(),

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.geolightning.geo.GeoRaster;
+import io.geolightning.tiling.store.ChipStoreReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -226,6 +227,37 @@ class BadInputDataLossTest {
                 + Files.readString(b.resolve("child.err")));
         try (GeoRaster r = GeoRaster.open(out)) {
             assertEquals(349, r.width());
+        }
+        assertNoTemporaries(tmp);
+    }
+
+    @Test
+    void concurrentTilesToOneNewStoreLeaveOneWholeStoreAndTheOtherFails() throws Exception {
+        for (String name : List.of("chips", "chips.parquet")) {
+            Path out = tmp.resolve(name);
+            Path a = Files.createDirectories(tmp.resolve("a-" + name));
+            Path b = Files.createDirectories(tmp.resolve("b-" + name));
+            Object[] base = {"tile", "--raster", RASTER, "--labels", LABELS, "--label-field", "TIPO", "--workers", 1,
+                "--out", out, "--chip"};
+            Process p1 = BadInputs.start(a, concat(base, 16));
+            Process p2 = BadInputs.start(b, concat(base, 32));
+            int c1 = p1.waitFor();
+            int c2 = p2.waitFor();
+            String err1 = Files.readString(a.resolve("child.err"));
+            String err2 = Files.readString(b.resolve("child.err"));
+            assertTrue(c1 + c2 == 1, "one run succeeds, the other fails: " + c1 + "/" + c2 + " " + err1 + err2);
+            String err = c1 == 1 ? err1 : err2;
+            assertTrue(err.contains("error: " + out + ": another tile wrote a chip store here while this one ran; pass"
+                    + " --overwrite") || err.contains("error: " + out + ": a chip store already exists there"), err);
+            int side = c1 == 0 ? 16 : 32;
+            assertTrue(CliRun.of("info", out).out().contains(side + " x " + side + " pixels"), "the winner's store");
+            if (Files.isDirectory(out)) {
+                ChipStoreReader r = ChipStoreReader.open(out);
+                try (var s = Files.list(out)) {
+                    assertEquals(r.requireMetadata().parts().size() + 1, s.count(), "parts of the loser left");
+                }
+                assertEquals(r.requireMetadata().rows("total"), r.rowCount());
+            }
         }
         assertNoTemporaries(tmp);
     }

@@ -303,7 +303,7 @@ public final class ChipStoreWriter implements AutoCloseable {
                             metadata.ignoreValue(), metadata.bands(), metadata.dtype(), metadata.chipWidth(),
                             metadata.chipHeight(), metadata.nodata(), metadata.bandStatistics(), rowCounts(), names,
                             metadata.configHash(), metadata.tilingConfig(), metadata.inputs(),
-                            options.codec().name()));
+                            options.codec().name()), options.exclusive());
             nonEmpty.forEach(p -> p.temp = null);
             done = true;
             LOG.info("chip store {}: {} chips in {} file(s)", layout.root(), rows, m.parts().size());

@@ -45,24 +45,31 @@ final class StoreCommit {
      * @param layout the store
      * @param temps the finished temporaries of its parts, in part order (one for a single-file store)
      * @param sidecar builds the sidecar from the published part names
+     * @param exclusive true to fail, rather than replace it, when a store is there (another writer's, published
+     *     while this one ran): the sidecar (folder) or the Parquet file and sidecar (single file) are then published
+     *     only under names no file has, atomically
      * @return the sidecar as written
      * @throws IOException when a rename fails; what this call published is then removed again
      */
     static ChipStoreMetadata publish(ChipStoreLayout layout, List<Path> temps,
-            Function<List<String>, ChipStoreMetadata> sidecar) throws IOException {
-        return layout.singleFile() ? publishFile(layout, temps.get(0), sidecar)
-                : publishFolder(layout, temps, sidecar);
+            Function<List<String>, ChipStoreMetadata> sidecar, boolean exclusive) throws IOException {
+        return layout.singleFile() ? publishFile(layout, temps.get(0), sidecar, exclusive)
+                : publishFolder(layout, temps, sidecar, exclusive);
     }
 
     private static ChipStoreMetadata publishFolder(ChipStoreLayout layout, List<Path> temps,
-            Function<List<String>, ChipStoreMetadata> sidecar) throws IOException {
+            Function<List<String>, ChipStoreMetadata> sidecar, boolean exclusive) throws IOException {
         Path folder = layout.folder();
         List<Path> published = new ArrayList<>();
         boolean committed = false;
         try {
             List<String> names = publishParts(folder, temps, published);
             ChipStoreMetadata m = sidecar.apply(names);
-            SidecarJson.write(layout.sidecar(), m); // the commit point
+            if (exclusive) {
+                writeNew(layout, m);
+            } else {
+                SidecarJson.write(layout.sidecar(), m); // the commit point
+            }
             committed = true;
             removeUnlisted(folder, names);
             return m;
@@ -100,7 +107,22 @@ final class StoreCommit {
     }
 
     private static ChipStoreMetadata publishFile(ChipStoreLayout layout, Path temp,
-            Function<List<String>, ChipStoreMetadata> sidecar) throws IOException {
+            Function<List<String>, ChipStoreMetadata> sidecar, boolean exclusive) throws IOException {
+        if (exclusive) {
+            try {
+                moveNoReplace(temp, layout.root());
+            } catch (FileAlreadyExistsException e) {
+                throw taken(layout.root());
+            }
+            try {
+                ChipStoreMetadata m = sidecar.apply(List.of(layout.partName(0)));
+                writeNew(layout, m);
+                return m;
+            } catch (IOException | RuntimeException e) {
+                deleteQuietly(layout.root());
+                throw e;
+            }
+        }
         Path side = layout.sidecar();
         Path aside = null;
         boolean dataIn = false;
@@ -124,6 +146,27 @@ final class StoreCommit {
                 }
             }
         }
+    }
+
+    /** Publishes the sidecar under its name unless a file has it: the commit point of an exclusive commit. */
+    private static void writeNew(ChipStoreLayout layout, ChipStoreMetadata m) throws IOException {
+        Path side = layout.sidecar();
+        TempFiles.removeStale(side);
+        Path tmp = TempFiles.create(side, ".tmp");
+        try {
+            Files.write(tmp, SidecarJson.MAPPER.writeValueAsBytes(m));
+            moveNoReplace(tmp, side);
+            tmp = null;
+        } catch (FileAlreadyExistsException e) {
+            throw taken(layout.root());
+        } finally {
+            TempFiles.discard(tmp);
+        }
+    }
+
+    private static TilingException taken(Path root) {
+        return new TilingException(root + ": another tile wrote a chip store here while this one ran; pass"
+                + " --overwrite to replace it or choose another --out");
     }
 
     /**
