@@ -12,6 +12,8 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.parquet.conf.PlainParquetConfiguration;
@@ -37,14 +39,19 @@ public final class ChipStoreWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ChipStoreWriter.class);
     /**
      * Held while a store is published. The JVM's shutdown (Ctrl-C, SIGTERM) waits for a commit in progress to finish
-     * or be undone (up to a minute), then keeps it so that no commit starts while the JVM ends.
+     * or be undone (up to a minute), then keeps it so that no commit starts while the JVM ends, and removes what the
+     * writers not committed created: their temporaries and their folders, when that leaves them empty.
      */
     private static final ReentrantLock COMMITS = new ReentrantLock();
+    /** Writers opened and neither committed nor closed. */
+    private static final Set<ChipStoreWriter> OPEN = ConcurrentHashMap.newKeySet();
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
-                COMMITS.tryLock(60, TimeUnit.SECONDS);
+                if (COMMITS.tryLock(60, TimeUnit.SECONDS)) {
+                    OPEN.forEach(ChipStoreWriter::abandon);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -91,7 +98,9 @@ public final class ChipStoreWriter implements AutoCloseable {
         } else {
             TempFiles.removeStaleIn(layout.folder());
         }
-        return new ChipStoreWriter(layout, options, List.copyOf(created));
+        ChipStoreWriter w = new ChipStoreWriter(layout, options, List.copyOf(created));
+        OPEN.add(w);
+        return w;
     }
 
     /** @return the layout being written */
@@ -306,6 +315,7 @@ public final class ChipStoreWriter implements AutoCloseable {
                             options.codec().name()), options.exclusive());
             nonEmpty.forEach(p -> p.temp = null);
             done = true;
+            OPEN.remove(this);
             LOG.info("chip store {}: {} chips in {} file(s)", layout.root(), rows, m.parts().size());
             return m;
         } catch (IOException e) {
@@ -325,7 +335,28 @@ public final class ChipStoreWriter implements AutoCloseable {
             return;
         }
         done = true;
+        OPEN.remove(this);
         parts.forEach(Part::discard);
+        removeEmpty(createdFolders);
+    }
+
+    /**
+     * At the JVM's end (the threads still running): deletes this process's temporaries in the folder (the shutdown
+     * hook of {@link TempFiles} may not have yet) and the folders {@link #open} created, when then empty.
+     */
+    private void abandon() {
+        if (createdFolders.isEmpty()) {
+            return;
+        }
+        for (Path t : TempFiles.live()) {
+            if (layout.folder().equals(t.getParent())) {
+                try {
+                    Files.deleteIfExists(t);
+                } catch (IOException e) {
+                    LOG.debug("cannot delete {} ({})", t, e.toString());
+                }
+            }
+        }
         removeEmpty(createdFolders);
     }
 
