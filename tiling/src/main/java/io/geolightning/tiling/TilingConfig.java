@@ -118,6 +118,16 @@ public record TilingConfig(List<GdalPath> scenes, LabelConfig labels, int chipSi
                 grid, stackBands, block);
     }
 
+    /**
+     * @param options how the store is written
+     * @return a copy writing the store with {@code options}
+     */
+    public TilingConfig withStoreOptions(ChipStoreOptions options) {
+        return new TilingConfig(scenes, labels, chipSize, stride, edge, randomCount, samplingSeed, requireLabelOverlap,
+                region, maxNodataFraction, negativeSurvivalProbability, filterSeed, split, store, options, workers,
+                grid, stackBands, originBlock);
+    }
+
     /** @return the label task (NONE without labels) */
     public LabelTask task() {
         return labels == null ? LabelTask.NONE : labels.task();

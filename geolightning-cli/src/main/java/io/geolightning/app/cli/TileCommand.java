@@ -7,6 +7,7 @@ import io.geolightning.tiling.TilingConfig;
 import io.geolightning.tiling.TilingException;
 import io.geolightning.tiling.TilingResult;
 import io.geolightning.tiling.TilingSettings;
+import io.geolightning.tiling.store.ChipStoreLayout;
 import io.geolightning.tiling.store.ChipStoreMetadata;
 import io.geolightning.tiling.store.StoreTarget;
 import java.io.PrintWriter;
@@ -61,15 +62,7 @@ final class TileCommand implements Callable<Integer> {
         PrintWriter w = spec.commandLine().getOut();
         checkOptions();
         StoreTarget.check(out, overwrite);
-        boolean created = !Files.exists(out);
-        try {
-            return tile(w);
-        } catch (RuntimeException | Error e) {
-            if (created) {
-                StoreTarget.removeFailed(out); // nothing of a failed run stays at --out
-            }
-            throw e;
-        }
+        return tile(w); // a failed run's writer removes its own files and the folders it created, nothing else
     }
 
     private int tile(PrintWriter w) {
@@ -85,6 +78,8 @@ final class TileCommand implements Callable<Integer> {
         if (region.area() != null) {
             config = config.withRegion(region.area());
         }
+        // without --overwrite the store must be new: fail at the commit if another run published one meanwhile
+        config = config.withStoreOptions(config.storeOptions().withExclusive(!overwrite));
         r = Tiler.run(config);
         ChipStoreMetadata m = r.metadata();
         w.printf(Locale.ROOT, "tiled %s with %s into %s in %.1f s (%.0f chips/s)%n", region.describe(),
@@ -123,10 +118,20 @@ final class TileCommand implements Callable<Integer> {
         Map<String, Path> inputs = new LinkedHashMap<>(region.localInputs());
         inputs.put("--labels", OptionChecks.local(labels));
         c.notAnInput("--out", out, inputs);
+        Path root = out.toAbsolutePath().normalize();
         for (Path in : inputs.values()) {
-            if (in != null && Files.isDirectory(out) && in.toAbsolutePath().normalize().startsWith(out.toAbsolutePath().normalize())) {
-                throw c.usage("--out " + out + ": holds the input " + in + "; choose an empty or new folder for the chip"
-                        + " store");
+            if (in != null && Files.isDirectory(out) && in.toAbsolutePath().normalize().startsWith(root)) {
+                throw c.usage("--out " + out + ": holds the input " + in + "; choose an empty or new folder for the"
+                        + " chip store");
+            }
+        }
+        ChipStoreLayout layout = new ChipStoreLayout(out);
+        if (layout.singleFile()) {
+            for (Map.Entry<String, Path> in : inputs.entrySet()) {
+                if (in.getValue() != null && OptionChecks.same(layout.sidecar(), in.getValue())) {
+                    throw c.usage("--out " + out + ": its sidecar " + layout.sidecar().getFileName() + " would replace"
+                            + " the file given to " + in.getKey() + "; choose another --out name");
+                }
             }
         }
     }

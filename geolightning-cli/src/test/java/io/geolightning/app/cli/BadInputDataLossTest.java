@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.geolightning.geo.GeoRaster;
+import io.geolightning.tiling.store.ChipStoreReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -90,6 +91,47 @@ class BadInputDataLossTest {
         fails(2, CliRun.of("tile", "--raster", RASTER, "--labels", labelsCopy.resolve("olinda1.shp"), "--label-field",
                 "TIPO", "--out", labelsCopy.resolve("olinda1.shp"), "--overwrite"), "is the file given to --labels");
         assertEquals(labelsBefore, snapshot(labelsCopy));
+        assertNoTemporaries(tmp);
+    }
+
+    @Test
+    void aSingleFileStoresSidecarIsNeverAnInputNorAnExistingFileWithoutOverwrite() throws Exception {
+        io.geolightning.geo.Gdal.ensureInitialised();
+        Path geojson = tmp.resolve("olinda.chips.json");
+        org.gdal.ogr.DataSource src = org.gdal.ogr.ogr.Open(LABELS.toString());
+        org.gdal.ogr.ogr.GetDriverByName("GeoJSON").CopyDataSource(src, geojson.toString()).delete();
+        src.delete();
+        Map<String, String> before = snapshot(geojson);
+        fails(2, CliRun.of("tile", "--raster", RASTER, "--labels", geojson, "--label-field", "TIPO", "--chip", 16,
+                "--out", tmp.resolve("olinda.parquet"), "--overwrite"), "--out", "its sidecar olinda.chips.json",
+                "--labels");
+        Path notes = Files.writeString(tmp.resolve("other.chips.json"), "my notes");
+        Object[] other = {"tile", "--raster", RASTER, "--labels", LABELS, "--label-field", "TIPO", "--chip", 16,
+            "--out", tmp.resolve("other.parquet")};
+        fails(1, CliRun.of(other), "other.chips.json", "already exists", "--overwrite");
+        assertEquals("my notes", Files.readString(notes));
+        assertEquals(before, snapshot(geojson));
+        assertFalse(Files.exists(tmp.resolve("olinda.parquet")) || Files.exists(tmp.resolve("other.parquet")));
+        assertEquals(0, CliRun.of(concat(other, "--overwrite")).code(), "--overwrite replaces it");
+        assertTrue(CliRun.of("info", tmp.resolve("other.parquet")).out().contains("16 x 16 pixels"));
+        assertNoTemporaries(tmp);
+    }
+
+    @Test
+    void aFailedTileDeletesOnlyWhatItCreated() throws Exception {
+        Object[] base = {"tile", "--raster", RASTER, "--labels", LABELS, "--label-field", "NOSUCH", "--chip", 16};
+        Path notes = Files.writeString(tmp.resolve("mine.chips.json"), "my notes");
+        fails(1, CliRun.of(concat(base, "--out", tmp.resolve("mine.parquet"), "--overwrite")), "NOSUCH");
+        assertEquals("my notes", Files.readString(notes), "a failed tile deleted a sidecar it never wrote");
+        Path link = Files.createSymbolicLink(tmp.resolve("link"), tmp.resolve("not-yet/chips"));
+        CliRun r = CliRun.of("tile", "--raster", RASTER, "--labels", LABELS, "--label-field", "TIPO", "--chip", 16,
+                "--out", link);
+        fails(1, r, link + ": is a symbolic link to " + tmp.resolve("not-yet/chips") + ", which does not exist");
+        assertTrue(Files.isSymbolicLink(link), "a failed tile deleted the user's link");
+        fails(1, CliRun.of("tile", "--raster", RASTER, "--labels", LABELS, "--label-field", "TIPO", "--chip", 16,
+                "--out", link.resolve("chips.parquet")), "lies in a symbolic link to", "which does not exist");
+        assertFalse(Files.exists(tmp.resolve("not-yet")));
+        assertFalse(Files.exists(tmp.resolve("mine.parquet")));
         assertNoTemporaries(tmp);
     }
 
@@ -185,6 +227,37 @@ class BadInputDataLossTest {
                 + Files.readString(b.resolve("child.err")));
         try (GeoRaster r = GeoRaster.open(out)) {
             assertEquals(349, r.width());
+        }
+        assertNoTemporaries(tmp);
+    }
+
+    @Test
+    void concurrentTilesToOneNewStoreLeaveOneWholeStoreAndTheOtherFails() throws Exception {
+        for (String name : List.of("chips", "chips.parquet")) {
+            Path out = tmp.resolve(name);
+            Path a = Files.createDirectories(tmp.resolve("a-" + name));
+            Path b = Files.createDirectories(tmp.resolve("b-" + name));
+            Object[] base = {"tile", "--raster", RASTER, "--labels", LABELS, "--label-field", "TIPO", "--workers", 1,
+                "--out", out, "--chip"};
+            Process p1 = BadInputs.start(a, concat(base, 16));
+            Process p2 = BadInputs.start(b, concat(base, 32));
+            int c1 = p1.waitFor();
+            int c2 = p2.waitFor();
+            String err1 = Files.readString(a.resolve("child.err"));
+            String err2 = Files.readString(b.resolve("child.err"));
+            assertTrue(c1 + c2 == 1, "one run succeeds, the other fails: " + c1 + "/" + c2 + " " + err1 + err2);
+            String err = c1 == 1 ? err1 : err2;
+            assertTrue(err.contains("error: " + out + ": another tile wrote a chip store here while this one ran; pass"
+                    + " --overwrite") || err.contains("error: " + out + ": a chip store already exists there"), err);
+            int side = c1 == 0 ? 16 : 32;
+            assertTrue(CliRun.of("info", out).out().contains(side + " x " + side + " pixels"), "the winner's store");
+            if (Files.isDirectory(out)) {
+                ChipStoreReader r = ChipStoreReader.open(out);
+                try (var s = Files.list(out)) {
+                    assertEquals(r.requireMetadata().parts().size() + 1, s.count(), "parts of the loser left");
+                }
+                assertEquals(r.requireMetadata().rows("total"), r.rowCount());
+            }
         }
         assertNoTemporaries(tmp);
     }

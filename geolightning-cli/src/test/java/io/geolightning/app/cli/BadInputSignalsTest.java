@@ -106,6 +106,17 @@ class BadInputSignalsTest {
     }
 
     @Test
+    void tileStoppedByCtrlCAtANewOutLeavesNothing() throws Exception {
+        Path store = tmp.resolve("new/chips");
+        Process p = BadInputs.start(tmp, "tile", "--raster", RASTER, "--labels", LABELS, "--label-field", "TIPO",
+                "--chip", 16, "--stride", 2, "--workers", 1, "--out", store);
+        assertTrue(awaitFile(p, store, f -> f.getFileName().toString().endsWith(".tmp")), "tile never started writing");
+        int code = signal(p, "INT");
+        assertTrue(code != 0, "SIGINT must not end with success");
+        assertFalse(Files.exists(tmp.resolve("new")), "a stopped tile left the folders it created");
+    }
+
+    @Test
     void trainKilledLeavesEarlierRunsIntactAndTheNextRunSweepsItsTemporaries() throws Exception {
         Path runs = tmp.resolve("runs");
         Object[] args = {"train", "--config", CliRun.sample("run.yaml"), "--set", "data.chips=" + BadInputs.chips(),

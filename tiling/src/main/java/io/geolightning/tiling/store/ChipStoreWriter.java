@@ -1,17 +1,21 @@
 package io.geolightning.tiling.store;
 
-import io.geolightning.foundation.AtomicFiles;
 import io.geolightning.foundation.TempFiles;
 import io.geolightning.tiling.TilingException;
 import io.geolightning.tiling.splits.Split;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.SimpleGroupFactory;
@@ -27,11 +31,32 @@ import org.slf4j.LoggerFactory;
  * Writes chips into a Parquet chip store (see {@link ChipStoreLayout}) without Hadoop on disk. Rows go either through
  * {@link #write} (sequential, thread-safe, rotating parts of {@code rowsPerPart} rows in a folder store) or through
  * {@link #openPart()} (a folder store's parts written concurrently, one thread per part; part order = opening order).
- * Every Parquet file is written under a temporary name and moved into place by {@link #commit}, after which the
- * sidecar is written; closing without committing deletes the temporary files and leaves any previous store untouched.
+ * Every Parquet file is written under a temporary name and published with the sidecar by {@link #commit} (see
+ * {@link StoreCommit}); closing without committing deletes the temporary files and leaves any previous store
+ * untouched.
  */
 public final class ChipStoreWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ChipStoreWriter.class);
+    /**
+     * Held while a store is published. The JVM's shutdown (Ctrl-C, SIGTERM) waits for a commit in progress to finish
+     * or be undone (up to a minute), then keeps it so that no commit starts while the JVM ends, and removes what the
+     * writers not committed created: their temporaries and their folders, when that leaves them empty.
+     */
+    private static final ReentrantLock COMMITS = new ReentrantLock();
+    /** Writers opened and neither committed nor closed. */
+    private static final Set<ChipStoreWriter> OPEN = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                if (COMMITS.tryLock(60, TimeUnit.SECONDS)) {
+                    OPEN.forEach(ChipStoreWriter::abandon);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "geolightning-chip-store-commit"));
+    }
 
     private final ChipStoreLayout layout;
     private final ChipStoreOptions options;
@@ -39,22 +64,30 @@ public final class ChipStoreWriter implements AutoCloseable {
     private final SimpleGroupFactory groups = new SimpleGroupFactory(ChipStoreSchema.SCHEMA);
     private final List<Part> parts = new ArrayList<>();
     private final Map<Split, Long> counts = new EnumMap<>(Split.class);
+    /** The folders {@link #open} created, deepest first: removed again (when empty) if nothing is committed. */
+    private final List<Path> createdFolders;
     private Part current;
     private long rows;
     private boolean done;
 
-    private ChipStoreWriter(ChipStoreLayout layout, ChipStoreOptions options) {
+    private ChipStoreWriter(ChipStoreLayout layout, ChipStoreOptions options, List<Path> createdFolders) {
         this.layout = layout;
         this.options = options;
+        this.createdFolders = createdFolders;
         this.codecs = new LocalCodecFactory(options.zstdLevel());
     }
 
     /** Opens a writer for a store at {@code target} (a ".parquet" file or a folder, created if needed). */
     public static ChipStoreWriter open(Path target, ChipStoreOptions options) {
         ChipStoreLayout layout = new ChipStoreLayout(target);
+        List<Path> created = new ArrayList<>();
+        for (Path f = layout.folder(); f != null && !Files.exists(f, LinkOption.NOFOLLOW_LINKS); f = f.getParent()) {
+            created.add(f);
+        }
         try {
             Files.createDirectories(layout.folder());
         } catch (IOException e) {
+            removeEmpty(created);
             throw new TilingException(layout.folder() + ": cannot create the chip-store folder (" + e.getMessage()
                     + "); choose a writable location", e);
         }
@@ -65,7 +98,9 @@ public final class ChipStoreWriter implements AutoCloseable {
         } else {
             TempFiles.removeStaleIn(layout.folder());
         }
-        return new ChipStoreWriter(layout, options);
+        ChipStoreWriter w = new ChipStoreWriter(layout, options, List.copyOf(created));
+        OPEN.add(w);
+        return w;
     }
 
     /** @return the layout being written */
@@ -245,13 +280,15 @@ public final class ChipStoreWriter implements AutoCloseable {
     }
 
     /**
-     * Finishes the store: closes the parts, removes the previous sidecar, moves every non-empty part into place
-     * (numbered in part order) and writes the sidecar, filling in its row counts, part list, schema version and codec.
+     * Finishes the store: closes the parts and publishes them with the sidecar, filling in its row counts, part list,
+     * schema version and codec (see {@link StoreCommit}: a reader finds the previous store or this one, whole). A
+     * Ctrl-C during the commit waits for it to finish or to be undone.
      *
      * @return the sidecar as written
      */
     public synchronized ChipStoreMetadata commit(ChipStoreMetadata metadata) {
         checkOpen();
+        COMMITS.lock();
         try {
             if (current != null) {
                 current.close();
@@ -270,50 +307,68 @@ public final class ChipStoreWriter implements AutoCloseable {
                 nonEmpty = List.of(p);
                 parts.add(p);
             }
-            Files.deleteIfExists(layout.sidecar());
-            List<String> names = new ArrayList<>();
-            for (int i = 0; i < nonEmpty.size(); i++) {
-                String name = layout.partName(i);
-                AtomicFiles.commit(nonEmpty.get(i).temp, layout.folder().resolve(name));
-                nonEmpty.get(i).temp = null;
-                names.add(name);
-            }
-            if (!layout.singleFile()) {
-                removeStaleParts(names);
-            }
-            ChipStoreMetadata m = new ChipStoreMetadata(ChipStoreSchema.VERSION, metadata.task(),
-                    metadata.classNames(), metadata.ignoreValue(), metadata.bands(), metadata.dtype(),
-                    metadata.chipWidth(), metadata.chipHeight(), metadata.nodata(), metadata.bandStatistics(),
-                    rowCounts(), names, metadata.configHash(), metadata.tilingConfig(), metadata.inputs(),
-                    options.codec().name());
-            SidecarJson.write(layout.sidecar(), m);
+            ChipStoreMetadata m = StoreCommit.publish(layout, nonEmpty.stream().map(p -> p.temp).toList(),
+                    names -> new ChipStoreMetadata(ChipStoreSchema.VERSION, metadata.task(), metadata.classNames(),
+                            metadata.ignoreValue(), metadata.bands(), metadata.dtype(), metadata.chipWidth(),
+                            metadata.chipHeight(), metadata.nodata(), metadata.bandStatistics(), rowCounts(), names,
+                            metadata.configHash(), metadata.tilingConfig(), metadata.inputs(),
+                            options.codec().name()), options.exclusive());
+            nonEmpty.forEach(p -> p.temp = null);
             done = true;
-            LOG.info("chip store {}: {} chips in {} file(s)", layout.root(), rows, names.size());
+            OPEN.remove(this);
+            LOG.info("chip store {}: {} chips in {} file(s)", layout.root(), rows, m.parts().size());
             return m;
         } catch (IOException e) {
-            throw new TilingException(layout.root() + ": cannot finish the chip store (" + e.getMessage()
-                    + "); check free space and permissions", e);
+            throw StoreCommit.failed(layout, e);
+        } finally {
+            COMMITS.unlock();
         }
     }
 
-    private void removeStaleParts(List<String> keep) throws IOException {
-        try (var s = Files.list(layout.folder())) {
-            for (Path p : s.toList()) {
-                String n = p.getFileName().toString();
-                if (n.startsWith("part-") && n.endsWith(".parquet") && !keep.contains(n)) {
-                    Files.deleteIfExists(p);
-                }
-            }
-        }
-    }
-
-    /** Closes; without a prior {@link #commit} the temporary files are deleted and nothing is published. */
+    /**
+     * Closes; without a prior {@link #commit} the temporary files are deleted, and so are the folders {@link #open}
+     * created when nothing else is in them: nothing is published and nothing that was there before is touched.
+     */
     @Override
     public synchronized void close() {
         if (done) {
             return;
         }
         done = true;
+        OPEN.remove(this);
         parts.forEach(Part::discard);
+        removeEmpty(createdFolders);
+    }
+
+    /**
+     * At the JVM's end (the threads still running): deletes this process's temporaries in the folder (the shutdown
+     * hook of {@link TempFiles} may not have yet) and the folders {@link #open} created, when then empty.
+     */
+    private void abandon() {
+        if (createdFolders.isEmpty()) {
+            return;
+        }
+        for (Path t : TempFiles.live()) {
+            if (layout.folder().equals(t.getParent())) {
+                try {
+                    Files.deleteIfExists(t);
+                } catch (IOException e) {
+                    LOG.debug("cannot delete {} ({})", t, e.toString());
+                }
+            }
+        }
+        removeEmpty(createdFolders);
+    }
+
+    /** Deletes the folders, deepest first, as long as they are empty. */
+    private static void removeEmpty(List<Path> folders) {
+        for (Path f : folders) {
+            try {
+                Files.deleteIfExists(f);
+            } catch (IOException e) { // not empty (another writer's files), or not ours to delete any more
+                LOG.debug("keeping the folder {} ({})", f, e.toString());
+                return;
+            }
+        }
     }
 }

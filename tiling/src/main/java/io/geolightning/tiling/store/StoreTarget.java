@@ -25,12 +25,16 @@ public final class StoreTarget {
      * @throws TilingException when writing there could lose data
      */
     public static void check(Path out, boolean overwrite) {
+        danglingLink(out);
         boolean file = out.getFileName() != null
                 && out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".parquet");
         Path parent = out.toAbsolutePath().getParent();
         if (file && parent != null && !Files.isDirectory(parent)) {
             throw new TilingException(out + ": the folder " + parent + " does not exist; create it or choose another"
                     + " --out");
+        }
+        if (file) {
+            checkSidecar(out, overwrite);
         }
         if (!Files.exists(out)) {
             return;
@@ -79,6 +83,42 @@ public final class StoreTarget {
         } catch (IOException e) {
             org.slf4j.LoggerFactory.getLogger(StoreTarget.class).warn("cannot remove the unfinished store {} ({})", out,
                     e.getMessage());
+        }
+    }
+
+    /** A single-file store's sidecar ({@code NAME.chips.json}) is an output too: replaced only with --overwrite. */
+    private static void checkSidecar(Path out, boolean overwrite) {
+        Path sidecar = new ChipStoreLayout(out).sidecar();
+        if (!Files.exists(sidecar, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        if (!Files.isRegularFile(sidecar, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            throw new TilingException(sidecar + ": exists and is not a file, and the store " + out.getFileName()
+                    + " keeps its sidecar there; move it away or choose another --out");
+        }
+        if (!overwrite) {
+            throw new TilingException(sidecar + ": already exists, and the store " + out.getFileName() + " writes its"
+                    + " sidecar there; pass --overwrite to replace it or choose another --out");
+        }
+    }
+
+    /**
+     * Fails when {@code out}, or the first of its folders that does not exist, is a symbolic link to nothing (a link
+     * onto a disk not mounted yet): the store would be written in the wrong place, or not at all.
+     */
+    private static void danglingLink(Path out) {
+        for (Path p = out.toAbsolutePath(); p != null && !Files.exists(p); p = p.getParent()) {
+            if (Files.isSymbolicLink(p)) {
+                String target;
+                try {
+                    target = String.valueOf(Files.readSymbolicLink(p));
+                } catch (IOException | UnsupportedOperationException e) {
+                    target = "a path";
+                }
+                throw new TilingException(out + ": " + (p.equals(out.toAbsolutePath()) ? "is" : "lies in")
+                        + " a symbolic link to " + target + ", which does not exist; create it (or mount its disk)"
+                        + " or choose another --out");
+            }
         }
     }
 

@@ -165,6 +165,58 @@ class ChipStoreTest {
         assertFalse(e.getMessage().contains("\n"), e.getMessage());
     }
 
+    /** @return every file of a folder: name to the SHA-256 of its content */
+    private static Map<String, String> files(Path dir) throws Exception {
+        Map<String, String> out = new java.util.TreeMap<>();
+        try (var s = Files.list(dir)) {
+            for (Path p : s.toList()) {
+                byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p));
+                out.put(p.getFileName().toString(), java.util.HexFormat.of().formatHex(d));
+            }
+        }
+        return out;
+    }
+
+    private static void writeStore(Path store, int rows, int rowsPerPart, ChipStoreMetadata meta) {
+        ChipStoreOptions options = ChipStoreOptions.defaults().withRowsPerPart(rowsPerPart);
+        try (ChipStoreWriter w = ChipStoreWriter.open(store, options)) {
+            rows(rows, ChipDataType.UINT8, false).forEach(w::write);
+            w.commit(meta);
+        }
+    }
+
+    @Test
+    void anOverwriteThatFailsBeforeItsSidecarKeepsThePreviousStoreWhole() throws Exception {
+        Path store = tmp.resolve("folder");
+        writeStore(store, 25, 10, meta());
+        Map<String, String> before = files(store);
+        ChipStoreMetadata unwritable = new ChipStoreMetadata(0, LabelTask.CLASSIFICATION, List.of("a", "b"), null, 3,
+                "uint8", 8, 8, null, null, null, null, "hash", Map.of("k", new Object()), List.of(), null);
+        TilingException e = assertThrows(TilingException.class, () -> writeStore(store, 12, 5, unwritable));
+        assertTrue(e.getMessage().contains("chips.json"), e.getMessage());
+        assertEquals(before, files(store), "the previous store changed: parts or sidecar replaced, or new parts left");
+        assertEquals(25, ChipStoreReader.open(store).rowCount());
+    }
+
+    @Test
+    void anOverwritePublishesNewPartsBesideTheOldOnesAndRemovesTheOldAfterItsSidecar() throws Exception {
+        Path store = tmp.resolve("folder");
+        writeStore(store, 25, 10, meta());
+        // a run killed between publishing its parts and its sidecar leaves parts no sidecar lists
+        Files.copy(store.resolve("part-00000.parquet"), store.resolve("part-99999.parquet"));
+        assertEquals(25, ChipStoreReader.open(store).rowCount(), "the sidecar's parts only");
+        writeStore(store, 12, 5, meta());
+        ChipStoreReader r = ChipStoreReader.open(store);
+        assertEquals(12, r.rowCount());
+        List<String> names = new ArrayList<>(r.requireMetadata().parts());
+        assertEquals(3, names.size());
+        assertTrue(names.stream().allMatch(n -> n.matches("part-[0-9a-f]{8}-0000[0-2]\\.parquet")), names.toString());
+        names.add(ChipStoreLayout.SIDECAR);
+        assertEquals(new java.util.TreeSet<>(names), files(store).keySet(), "old parts and leftovers removed");
+        writeStore(store, 4, 10, meta()); // plain names again where they are free
+        assertEquals(java.util.Set.of("chips.json", "part-00000.parquet"), files(store).keySet());
+    }
+
     @Test
     void missingStoreFailsWithOneLine() {
         TilingException e = assertThrows(TilingException.class,
