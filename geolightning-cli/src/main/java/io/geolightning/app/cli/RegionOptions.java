@@ -156,7 +156,10 @@ public final class RegionOptions {
         return catalog().files().get(0);
     }
 
-    /** @return the local input files by a label for {@link OptionChecks#notAnInput} (GDAL virtual paths left out) */
+    /**
+     * @return the local input files by a label for {@link OptionChecks#notAnInput} (GDAL virtual paths left out): the
+     *     rasters and the {@code --aoi} layer
+     */
     Map<String, Path> localInputs() {
         Map<String, Path> out = new LinkedHashMap<>();
         for (GdalPath f : catalog().files()) {
@@ -164,7 +167,15 @@ public final class RegionOptions {
                 out.put(out.isEmpty() ? "--raster" : "--raster (" + f.fileName() + ")", f.local());
             }
         }
+        if (aoi != null && !aoi.isVirtual()) {
+            out.put("--aoi", aoi.local());
+        }
         return out;
+    }
+
+    /** @return the local raster files named (GDAL virtual paths left out) */
+    List<Path> localRasters() {
+        return catalog().files().stream().filter(f -> !f.isVirtual()).map(GdalPath::local).toList();
     }
 
     /**

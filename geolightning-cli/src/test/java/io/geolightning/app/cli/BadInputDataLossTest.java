@@ -7,15 +7,23 @@ import static io.geolightning.app.cli.BadInputs.fails;
 import static io.geolightning.app.cli.BadInputs.snapshot;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.geolightning.geo.Gdal;
 import io.geolightning.geo.GeoRaster;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Vector;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
+import org.gdal.gdal.Dataset;
+import org.gdal.gdal.TranslateOptions;
+import org.gdal.gdal.VectorTranslateOptions;
+import org.gdal.gdal.gdal;
+import org.gdal.gdalconst.gdalconstConstants;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,6 +54,31 @@ class BadInputDataLossTest {
         fails(2, CliRun.of("predict", "--checkpoint", ckpt, "--raster", raster, "--out", tmp.resolve("o.tif"),
                 "--probabilities", tmp.resolve("o.tif")), "--probabilities", "is also --out");
         assertEquals(before, snapshot(ckpt, raster));
+        assertFalse(Files.exists(tmp.resolve("o.tif")));
+        assertNoTemporaries(tmp);
+    }
+
+    /** The --aoi layer and the files a VRT reads are inputs too: no output may replace them, even with --overwrite. */
+    @Test
+    void predictNeverWritesOverItsAreaOrTheFilesAVrtReads() throws Exception {
+        Path ckpt = BadInputs.checkpoint();
+        Path raster = Files.copy(RASTER, tmp.resolve("scene.tif"));
+        Gdal.ensureInitialised();
+        Path aoi = tmp.resolve("aoi.gpkg");
+        Dataset src = gdal.OpenEx(LABELS.toString(), gdalconstConstants.OF_VECTOR);
+        Dataset made = gdal.VectorTranslate(aoi.toString(), src, new VectorTranslateOptions(new Vector<>(List.of(
+                "-f", "GPKG", "-where", "FID < 40"))));
+        assertNotNull(made, gdal.GetLastErrorMsg());
+        made.delete();
+        Path vrt = tmp.resolve("view.vrt");
+        Dataset scene = gdal.Open(raster.toString());
+        gdal.Translate(vrt.toString(), scene, new TranslateOptions(new Vector<>(List.of("-of", "VRT")))).delete();
+        scene.delete();
+        src.delete();
+        Map<String, String> before = snapshot(aoi, raster, vrt);
+        fails(2, CliRun.of("predict", "--checkpoint", ckpt, "--raster", raster, "--aoi", aoi, "--out",
+                tmp.resolve("o.tif"), "--polygons", aoi, "--overwrite"), "--polygons", "is the file given to --aoi");
+        assertEquals(before, snapshot(aoi, raster, vrt));
         assertFalse(Files.exists(tmp.resolve("o.tif")));
         assertNoTemporaries(tmp);
     }
