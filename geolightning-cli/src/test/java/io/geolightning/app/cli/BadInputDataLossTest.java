@@ -78,6 +78,10 @@ class BadInputDataLossTest {
         Map<String, String> before = snapshot(aoi, raster, vrt);
         fails(2, CliRun.of("predict", "--checkpoint", ckpt, "--raster", raster, "--aoi", aoi, "--out",
                 tmp.resolve("o.tif"), "--polygons", aoi, "--overwrite"), "--polygons", "is the file given to --aoi");
+        fails(2, CliRun.of("predict", "--checkpoint", ckpt, "--raster", vrt, "--out", raster, "--overwrite"),
+                "--out", "read through view.vrt", "choose another --out");
+        fails(2, CliRun.of("predict", "--checkpoint", ckpt, "--raster", vrt, "--out", tmp.resolve("o.tif"),
+                "--probabilities", raster, "--overwrite"), "--probabilities", "read through view.vrt");
         assertEquals(before, snapshot(aoi, raster, vrt));
         assertFalse(Files.exists(tmp.resolve("o.tif")));
         assertNoTemporaries(tmp);
