@@ -111,6 +111,7 @@ public final class Polygonizer {
                     + ")", "check the file");
         }
         DataSource memory = null;
+        TempFiles.removeStale(out); // left by a run killed with SIGKILL (and a GeoPackage's -journal beside them)
         Path tmp = TempFiles.reserve(out, ".part." + extension(out));
         try {
             Band band = raster.GetRasterBand(1);

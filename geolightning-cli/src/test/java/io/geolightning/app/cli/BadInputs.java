@@ -128,7 +128,8 @@ final class BadInputs {
         try (Stream<Path> s = Files.walk(dir)) {
             return s.filter(f -> {
                 String n = f.getFileName().toString();
-                return n.startsWith(".") && (n.endsWith(".tmp") || n.endsWith(".part.tif") || n.endsWith(".cog.tif"));
+                return n.startsWith(".") && (n.endsWith(".tmp") || n.endsWith(".part.tif") || n.endsWith(".cog.tif")
+                        || n.matches(".*\\.part\\.(gpkg|geojson|json|fgb)(-journal|-wal|-shm)?"));
             }).toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
