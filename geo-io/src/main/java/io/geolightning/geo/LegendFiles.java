@@ -109,7 +109,7 @@ final class LegendFiles {
             AtomicFiles.writeString(target, qml(legend));
         } catch (IOException e) {
             throw GeoIOException.of(target, "cannot write the QGIS style (" + e.getMessage() + ")",
-                    "check write permission of the folder", e);
+                    AtomicFiles.fixFor(e), e);
         }
     }
 

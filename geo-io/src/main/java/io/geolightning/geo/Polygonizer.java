@@ -142,7 +142,7 @@ public final class Polygonizer {
             return new Result(out, counts[0], counts[1], secs);
         } catch (IOException e) {
             throw GeoIOException.of(out, "cannot move the finished polygons into place (" + e.getMessage() + ")",
-                    "check write permission of the folder", e);
+                    AtomicFiles.fixFor(e), e);
         } catch (RuntimeException e) {
             if (e instanceof GeoIOException g) {
                 throw g;

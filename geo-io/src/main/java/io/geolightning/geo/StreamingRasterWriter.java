@@ -227,7 +227,7 @@ public final class StreamingRasterWriter implements AutoCloseable {
             return spec.path();
         } catch (IOException e) {
             throw GeoIOException.of(spec.path(), "cannot move the finished raster into place (" + e.getMessage() + ")",
-                    "check write permission of the folder", e);
+                    AtomicFiles.fixFor(e), e);
         } catch (RuntimeException e) {
             if (e instanceof GeoIOException g) {
                 throw g;

@@ -184,6 +184,20 @@ class BadInputDataLossTest {
         }
     }
 
+    /** A rename that fails on a full disk (ENOSPC, injected with strace) says the disk is full. */
+    @Test
+    void aRenameOnAFullDiskSaysTheDiskIsFull() throws Exception {
+        Assumptions.assumeTrue(BadInputs.hasStrace(), "strace is not installed");
+        Path out = tmp.resolve("pred.tif");
+        Process p = BadInputs.startFailingRename(tmp, 1, true, "predict", "--checkpoint", BadInputs.checkpoint(),
+                "--raster", RASTER, "--out", out);
+        String line = BadInputs.childFails(1, p, tmp);
+        assertTrue(line.contains("No space left on device") && line.contains("the disk is full")
+                && !line.contains("permission"), line);
+        assertFalse(Files.exists(out));
+        assertNoTemporaries(tmp);
+    }
+
     @Test
     void archivesWithTraversalEntriesAreNeverExtracted() throws Exception {
         Path zip = tmp.resolve("inner/labels.zip");

@@ -155,7 +155,30 @@ final class BadInputs {
 
     /** The CLI in a child JVM, as the launcher runs it: for signals and concurrent writers. */
     static Process start(Path workDir, Object... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        return start(List.of(), workDir, args);
+    }
+
+    /** @return whether strace is installed, for {@link #startFailingRename} */
+    static boolean hasStrace() {
+        try {
+            return new ProcessBuilder("strace", "-V").start().waitFor() == 0;
+        } catch (IOException | InterruptedException e) {
+            return false;
+        }
+    }
+
+    /**
+     * The CLI in a child JVM under strace, whose {@code n}-th and later rename(2) calls fail with ENOSPC, as on a
+     * full disk (a rename that needs a new directory block); {@code last} false: only the {@code n}-th fails.
+     */
+    static Process startFailingRename(Path workDir, int n, boolean last, Object... args) throws IOException {
+        return start(List.of("strace", "-f", "-o", "/dev/null", "-e", "trace=rename", "-e",
+                "inject=rename:error=ENOSPC:when=" + n + (last ? "+" : "")), workDir, args);
+    }
+
+    private static Process start(List<String> prefix, Path workDir, Object... args) throws IOException {
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx2g", "-cp", System.getProperty("java.class.path"),
                 "-Djava.library.path=" + System.getProperty("java.library.path"), "-Dai.djl.offline=true",
                 "-Djava.awt.headless=true", "-Dai.djl.pytorch.num_threads=1", GeoLightningCli.class.getName()));
@@ -187,6 +210,14 @@ final class BadInputs {
             Thread.sleep(20);
         }
         return false;
+    }
+
+    /** Waits (at most 300 s) for a child CLI and returns its one {@code error:} line, asserting the exit code. */
+    static String childFails(int code, Process p, Path workDir) throws Exception {
+        assertTrue(p.waitFor(300, TimeUnit.SECONDS), "the CLI did not end");
+        String err = Files.readString(workDir.resolve("child.err"));
+        assertEquals(code, p.exitValue(), err);
+        return fails(code, new CliRun(code, Files.readString(workDir.resolve("child.out")), err));
     }
 
     /** Sends a signal (KILL, TERM, INT) and waits for the process to end. */

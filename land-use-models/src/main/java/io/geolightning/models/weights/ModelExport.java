@@ -107,8 +107,8 @@ public final class ModelExport {
             }
             return List.of(weights, card, module);
         } catch (IOException e) {
-            throw new ModelException(dir + ": cannot write the export (" + e.getMessage() + "); choose a writable"
-                    + " --out folder", e);
+            throw new ModelException(dir + ": cannot write the export (" + e.getMessage() + "); " + (AtomicFiles.diskFull(e)
+                    ? AtomicFiles.fixFor(e) : "choose a writable --out folder"), e);
         }
     }
 
