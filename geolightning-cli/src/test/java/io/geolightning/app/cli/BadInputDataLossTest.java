@@ -198,6 +198,54 @@ class BadInputDataLossTest {
         assertNoTemporaries(tmp);
     }
 
+    /**
+     * predict --overwrite replaces its class raster, legend, probabilities and polygons together: when a rename fails
+     * half-way (ENOSPC injected on the 4th, the raster's, after the probabilities and legend files), every earlier
+     * output is put back as it was.
+     */
+    @Test
+    void predictPublishesItsOutputsTogetherOrNotAtAll() throws Exception {
+        Assumptions.assumeTrue(BadInputs.hasStrace(), "strace is not installed");
+        Object[] outputs = {"--checkpoint", BadInputs.checkpoint(), "--raster", RASTER, "--out",
+            tmp.resolve("pred.tif"), "--probabilities", tmp.resolve("probs.tif"), "--polygons",
+            tmp.resolve("polys.gpkg")};
+        assertEquals(0, CliRun.of(concat(new Object[] {"predict"}, outputs)).code());
+        Map<String, String> before = snapshot(tmp);
+        assertEquals(5, before.size(), before.keySet().toString());
+        Process p = BadInputs.startFailingRename(tmp, 4, false, concat(concat(new Object[] {"predict"}, outputs),
+                "--colors", "RURAL=#112233", "--probability-type", "uint8", "--min-area", 2000, "--overwrite"));
+        BadInputs.childFails(1, p, tmp);
+        Files.delete(tmp.resolve("child.out"));
+        Files.delete(tmp.resolve("child.err"));
+        assertEquals(before, snapshot(tmp), "a failed predict left a mix of old and new outputs");
+        assertNoTemporaries(tmp);
+    }
+
+    /**
+     * export --overwrite replaces the weights, module and model card together (a failed rename puts the earlier
+     * export back, and the weights of another format it had made are deleted again); a failed export into a new
+     * folder leaves no folder, so the rerun is not refused.
+     */
+    @Test
+    void exportPublishesItsFilesTogetherOrNotAtAll() throws Exception {
+        Assumptions.assumeTrue(BadInputs.hasStrace(), "strace is not installed");
+        Path ckpt = BadInputs.checkpoint();
+        Path e = tmp.resolve("e");
+        assertEquals(0, CliRun.of("export", "--checkpoint", ckpt, "--out", e).code());
+        Map<String, String> before = snapshot(e);
+        Path work = Files.createDirectories(tmp.resolve("work"));
+        BadInputs.childFails(1, BadInputs.startFailingRename(work, 2, false, "export", "--checkpoint", ckpt,
+                "--format", "safetensors", "--out", e, "--overwrite"), work);
+        assertEquals(before, snapshot(e), "a failed export left a mix of old and new files");
+        Path fresh = tmp.resolve("fresh");
+        String line = BadInputs.childFails(1, BadInputs.startFailingRename(work, 3, false, "export", "--checkpoint",
+                ckpt, "--out", fresh), work);
+        assertTrue(line.contains("the disk is full"), line);
+        assertFalse(Files.exists(fresh), "a failed export left part of itself");
+        assertEquals(0, CliRun.of("export", "--checkpoint", ckpt, "--out", fresh).code());
+        assertNoTemporaries(tmp);
+    }
+
     @Test
     void archivesWithTraversalEntriesAreNeverExtracted() throws Exception {
         Path zip = tmp.resolve("inner/labels.zip");

@@ -129,7 +129,7 @@ final class BadInputs {
             return s.filter(f -> {
                 String n = f.getFileName().toString();
                 return n.startsWith(".") && (n.endsWith(".tmp") || n.endsWith(".part.tif") || n.endsWith(".cog.tif")
-                        || n.matches(".*\\.part\\.(gpkg|geojson|json|fgb)(-journal|-wal|-shm)?"));
+                        || n.endsWith(".old") || n.matches(".*\\.part\\.(gpkg|geojson|json|fgb)(-journal|-wal|-shm)?"));
             }).toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
