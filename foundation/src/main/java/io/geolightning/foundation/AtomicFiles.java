@@ -65,4 +65,27 @@ public final class AtomicFiles {
         Files.move(tmp, target.toAbsolutePath(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         TempFiles.release(tmp);
     }
+
+    /**
+     * @param e a failed write or rename
+     * @return whether it (or a cause) says the disk, or the user's quota, is full ({@code ENOSPC}, {@code EDQUOT})
+     */
+    public static boolean diskFull(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String m = t.getMessage() == null ? "" : t.getMessage().toLowerCase(java.util.Locale.ROOT);
+            if (m.contains("no space left on device") || m.contains("disk quota exceeded")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * @param e a failed write or rename of an output
+     * @return the fix to advise in its one-line error: free space when the disk is full, else the folder's permission
+     */
+    public static String fixFor(Throwable e) {
+        return diskFull(e) ? "the disk is full: free disk space or write to another folder"
+                : "check write permission of the folder";
+    }
 }

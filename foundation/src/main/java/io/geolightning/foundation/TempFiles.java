@@ -3,7 +3,10 @@ package io.geolightning.foundation;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.List;
@@ -18,7 +21,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The hidden temporary files that stand in for an output until it is complete and renamed onto its final path.
  *
- * <p>A temporary of {@code out.tif} is {@code .out.tif.<pid>@<host>.<random><suffix>} in the same folder, so:
+ * <p>A temporary of {@code out.tif} is {@code .out.tif.<pid>@<host>.<random><suffix>} in the same folder (a name
+ * over 170 bytes is cut and hashed there, {@link #stem}), so:
  * <ul>
  *   <li>every temporary this process holds is deleted by a shutdown hook when the JVM ends, including on SIGINT
  *       (Ctrl-C) and SIGTERM; only SIGKILL ({@code kill -9}) can leave one behind;</li>
@@ -37,6 +41,8 @@ public final class TempFiles {
     /** The owner part of a temporary's name: {@code <pid>@<host>.<8 hex digits>}, then the suffix or the end. */
     private static final Pattern OWNED = Pattern.compile("(\\d+)@([A-Za-z0-9-]+)\\.[0-9a-f]{8}(?=\\.|$)");
     private static final Set<Path> LIVE = ConcurrentHashMap.newKeySet();
+    /** The longest output name (UTF-8 bytes) a temporary's name holds whole; see {@link #stem}. */
+    static final int NAME_BYTES = 170;
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(TempFiles::deleteLive, "geolightning-temp-cleanup"));
@@ -57,8 +63,8 @@ public final class TempFiles {
         Path abs = target.toAbsolutePath();
         byte[] r = new byte[4];
         RANDOM.nextBytes(r);
-        Path tmp = abs.resolveSibling("." + abs.getFileName() + "." + PID + "@" + HOST + "." + HexFormat.of().formatHex(r)
-                + suffix);
+        Path tmp = abs.resolveSibling("." + stem(abs.getFileName().toString()) + "." + PID + "@" + HOST + "."
+                + HexFormat.of().formatHex(r) + suffix);
         LIVE.add(tmp);
         return tmp;
     }
@@ -127,7 +133,42 @@ public final class TempFiles {
      */
     public static int removeStale(Path target) {
         Path abs = target.toAbsolutePath();
-        return sweep(abs.getParent(), "." + abs.getFileName() + ".");
+        return sweep(abs.getParent(), "." + stem(abs.getFileName().toString()) + ".");
+    }
+
+    /**
+     * The part of a temporary's name that stands for its output's name: the name itself, or, when it is longer than
+     * {@link #NAME_BYTES} bytes, its start and a hash of the whole, so that the temporary's name (up to ~85 bytes
+     * longer: owner, suffix, the {@code .aux.xml} or {@code .crc} a library adds) stays within the 255 bytes file
+     * systems allow for any output name they accept. It depends on the name alone, so every process finds the
+     * temporaries of an output ({@link #removeStale}).
+     *
+     * @param name an output's file name
+     * @return the name, or its first bytes (whole characters), {@code ~} and 8 hex digits of its SHA-256
+     */
+    static String stem(String name) {
+        byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length <= NAME_BYTES) {
+            return name;
+        }
+        StringBuilder cut = new StringBuilder();
+        int used = 0;
+        for (int i = 0; i < name.length(); ) {
+            int cp = name.codePointAt(i);
+            int n = new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8).length;
+            if (used + n > NAME_BYTES - 9) {
+                break;
+            }
+            cut.appendCodePoint(cp);
+            used += n;
+            i += Character.charCount(cp);
+        }
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(bytes);
+            return cut + "~" + HexFormat.of().formatHex(hash, 0, 4);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e); // every JVM has SHA-256
+        }
     }
 
     /**

@@ -67,6 +67,30 @@ class TempFilesTest {
         }
     }
 
+    /** Any name the file system takes (255 bytes) gets a temporary that fits too, and is swept by its name. */
+    @Test
+    void longOutputNamesGetTemporariesThatFit(@TempDir Path dir) throws Exception {
+        Process dead = new ProcessBuilder("true").start();
+        dead.waitFor(10, TimeUnit.SECONDS);
+        for (String name : List.of("p".repeat(247) + ".tif", "\u00e1".repeat(118) + ".tif", "q".repeat(170))) {
+            Path target = dir.resolve(name);
+            Path tmp = TempFiles.create(target, ".cog.tif");
+            String tmpName = tmp.getFileName().toString();
+            assertTrue(tmpName.getBytes(StandardCharsets.UTF_8).length + ".aux.xml".length() <= 255, tmpName);
+            Files.writeString(tmp.resolveSibling(tmpName + ".aux.xml"), "x"); // what GDAL adds beside it
+            Files.move(tmp, target);
+            TempFiles.release(tmp);
+            String host = tmpName.replaceAll("^.*\\.\\d+@([^.]+)\\.[0-9a-f]{8}\\.cog\\.tif$", "$1");
+            Path ofDead = Files.writeString(dir.resolve("." + TempFiles.stem(name) + "." + dead.pid() + "@" + host
+                    + ".0badc0de.part.tif"), "");
+            assertEquals(1, TempFiles.removeStale(target), "the stale temporary of " + name);
+            assertFalse(Files.exists(ofDead));
+        }
+        assertEquals("q".repeat(170), TempFiles.stem("q".repeat(170)), "names up to 170 bytes are kept whole");
+        assertTrue(TempFiles.stem("\u00e1".repeat(118) + ".tif").matches("\u00e1{80}~[0-9a-f]{8}"),
+                "cut between characters");
+    }
+
     @Test
     void sigtermAndSigintDeleteTheTemporariesSigkillLeavesThemForTheNextRun(@TempDir Path dir) throws Exception {
         for (String signal : List.of("TERM", "INT")) {

@@ -3,7 +3,12 @@ package io.geolightning.geo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Vector;
+import org.gdal.gdal.Dataset;
 import org.gdal.gdal.gdal;
+import org.gdal.gdalconst.gdalconstConstants;
 import org.gdal.ogr.ogr;
 import org.gdal.osr.osr;
 import org.slf4j.Logger;
@@ -51,6 +56,40 @@ public final class Gdal {
             LOG.debug("GDAL {} initialised", gdal.VersionInfo("RELEASE_NAME"));
             initialised = true;
         }
+    }
+
+    /**
+     * The local files GDAL reads for a raster (its {@code GetFileList}: the file itself, a VRT's source rasters,
+     * sidecars and overviews), for checking that an output is none of a command's inputs.
+     *
+     * @param raster a raster path
+     * @return the local files, the raster's own first; just the raster when GDAL cannot open it; none for a
+     *     virtual path
+     */
+    public static List<Path> filesRead(GdalPath raster) {
+        if (raster.isVirtual()) {
+            return List.of();
+        }
+        List<Path> out = new ArrayList<>(List.of(raster.local()));
+        quietThread();
+        Dataset ds = null;
+        try {
+            ds = gdal.OpenEx(raster.text(), gdalconstConstants.OF_RASTER | gdalconstConstants.OF_READONLY);
+            Vector<?> files = ds == null ? null : ds.GetFileList();
+            for (Object f : files == null ? List.of() : files) {
+                String text = String.valueOf(f);
+                if (!GdalPath.isVirtual(text) && !out.contains(Path.of(text))) {
+                    out.add(Path.of(text));
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("cannot list the files of {}: {}", raster, e.toString()); // reported when it is read
+        } finally {
+            if (ds != null) {
+                ds.delete();
+            }
+        }
+        return out;
     }
 
     /** GDAL's release name, e.g. "3.6.2". */

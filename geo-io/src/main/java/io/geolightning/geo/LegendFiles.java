@@ -1,6 +1,6 @@
 package io.geolightning.geo;
 
-import io.geolightning.foundation.AtomicFiles;
+import io.geolightning.foundation.TempFiles;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -99,17 +99,22 @@ final class LegendFiles {
     }
 
     /**
-     * Writes the QGIS style file of a class raster atomically.
+     * Writes the QGIS style file of a class raster to a temporary beside it, for an {@code OutputSet} to publish.
      *
      * @param target the style file
      * @param legend the classes
+     * @return the temporary
+     * @throws IOException when the folder is not writable or the disk is full (the temporary is then deleted)
      */
-    static void writeQml(Path target, ClassLegend legend) {
+    static Path qmlTemporary(Path target, ClassLegend legend) throws IOException {
+        TempFiles.removeStale(target);
+        Path tmp = TempFiles.create(target, ".tmp");
         try {
-            AtomicFiles.writeString(target, qml(legend));
-        } catch (IOException e) {
-            throw GeoIOException.of(target, "cannot write the QGIS style (" + e.getMessage() + ")",
-                    "check write permission of the folder", e);
+            Files.writeString(tmp, qml(legend));
+            return tmp;
+        } catch (IOException | RuntimeException e) {
+            TempFiles.discard(tmp);
+            throw e;
         }
     }
 

@@ -1,6 +1,7 @@
 package io.geolightning.geo;
 
 import io.geolightning.foundation.AtomicFiles;
+import io.geolightning.foundation.OutputSet;
 import io.geolightning.foundation.TempFiles;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -101,6 +102,29 @@ public final class Polygonizer {
      * @return what was written
      */
     public static Result polygonize(Path classRaster, Path out, List<String> classNames, Options options) {
+        try (OutputSet set = new OutputSet()) {
+            Result r = polygonize(classRaster, out, classNames, options, set);
+            set.publish();
+            return r;
+        } catch (IOException e) {
+            throw GeoIOException.of(out, "cannot move the finished polygons into place (" + e.getMessage() + ")",
+                    AtomicFiles.fixFor(e), e);
+        }
+    }
+
+    /**
+     * Writes the polygons to a temporary beside {@code out} and hands it to {@code set}, to be published with the
+     * command's other outputs (the class raster they are made of).
+     *
+     * @param classRaster a single-band integer class raster (a finished temporary, say)
+     * @param out the vector file the polygons are published at (.gpkg, .geojson or .fgb)
+     * @param classNames the name of class value {@code i} at index {@code i} (values beyond get no name)
+     * @param options connectivity, minimum area and simplification
+     * @param set the outputs to publish together
+     * @return what was written (its path: {@code out})
+     */
+    public static Result polygonize(Path classRaster, Path out, List<String> classNames, Options options,
+                                    OutputSet set) {
         Gdal.ensureInitialised();
         Gdal.quietThread();
         long start = System.nanoTime();
@@ -111,6 +135,7 @@ public final class Polygonizer {
                     + ")", "check the file");
         }
         DataSource memory = null;
+        TempFiles.removeStale(out); // left by a run killed with SIGKILL (and a GeoPackage's -journal beside them)
         Path tmp = TempFiles.reserve(out, ".part." + extension(out));
         try {
             Band band = raster.GetRasterBand(1);
@@ -134,14 +159,12 @@ public final class Polygonizer {
             }
             long[] counts = write(regions, tmp, driverName, stem(out), srs, classNames, options,
                     squareMetresPerUnit(srs, raster));
-            AtomicFiles.commit(tmp, out);
+            set.add(tmp, out);
+            tmp = null;
             double secs = (System.nanoTime() - start) / 1e9;
             LOG.info("{}: {} polygons from {} ({} smaller than {} dropped) in {} s", out, counts[0],
                     classRaster.getFileName(), counts[1], options.minArea(), String.format(Locale.ROOT, "%.1f", secs));
             return new Result(out, counts[0], counts[1], secs);
-        } catch (IOException e) {
-            throw GeoIOException.of(out, "cannot move the finished polygons into place (" + e.getMessage() + ")",
-                    "check write permission of the folder", e);
         } catch (RuntimeException e) {
             if (e instanceof GeoIOException g) {
                 throw g;

@@ -1,12 +1,12 @@
 package io.geolightning.geo;
 
 import io.geolightning.foundation.AtomicFiles;
+import io.geolightning.foundation.OutputSet;
 import io.geolightning.foundation.TempFiles;
 import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import java.util.Vector;
 import org.gdal.gdal.Band;
@@ -192,42 +192,61 @@ public final class StreamingRasterWriter implements AutoCloseable {
     }
 
     /**
-     * Finishes the raster and moves it onto the final path (atomically replacing an existing file); a raster with a
-     * {@link ClassLegend} gets its {@code .aux.xml} (category names, attribute table) and {@code .qml} first.
+     * Finishes the raster and moves it onto the final path (atomically replacing an existing file), with the
+     * {@code .aux.xml} (category names, attribute table) and {@code .qml} of a raster with a {@link ClassLegend}: all
+     * of them or none ({@link OutputSet}).
      *
      * @return the final path
      */
     public synchronized Path commit() {
+        try (OutputSet set = new OutputSet()) {
+            finish(set);
+            set.publish();
+        } catch (IOException e) {
+            throw GeoIOException.of(spec.path(), "cannot move the finished raster into place (" + e.getMessage()
+                    + "); the earlier file is kept", AtomicFiles.fixFor(e), e);
+        }
+        return spec.path();
+    }
+
+    /**
+     * Finishes the raster (COG translation if asked, the legend's sidecars) into temporaries beside the final path
+     * and hands them to {@code set}, to be published with the command's other outputs.
+     *
+     * @param set the outputs to publish together
+     * @return the finished raster's temporary (readable until the set is published or closed)
+     */
+    public synchronized Path finish(OutputSet set) {
         requireOpen();
         Path target = spec.path().toAbsolutePath();
         Path cog = null;
+        Path finished = tiff;
         long start = System.nanoTime();
         try {
             dataset.FlushCache();
             dataset.delete();
             dataset = null;
-            Path finished = tiff;
             if (spec.format() == RasterFormat.COG) {
                 cog = TempFiles.reserve(target, ".cog.tif");
                 translateToCog(cog);
                 finished = cog;
             }
             Path aux = LegendFiles.auxOf(target);
-            if (spec.legend() != null) { // sidecars first: the raster's rename is the commit
-                AtomicFiles.commit(LegendFiles.writeAux(finished, spec.legend()), aux);
-                LegendFiles.writeQml(LegendFiles.qmlOf(target), spec.legend());
+            if (spec.legend() != null) {
+                set.add(LegendFiles.writeAux(finished, spec.legend()), aux);
+                set.add(LegendFiles.qmlTemporary(LegendFiles.qmlOf(target), spec.legend()), LegendFiles.qmlOf(target));
             } else {
-                deleteQuietly(aux); // the sidecars of the file being replaced: GDAL's and its QGIS style
-                deleteQuietly(LegendFiles.qmlOf(target));
+                set.remove(aux); // the sidecars of the file being replaced: GDAL's and its QGIS style
+                set.remove(LegendFiles.qmlOf(target));
             }
-            AtomicFiles.commit(finished, target);
+            set.add(finished, target);
             committed = true;
-            LOG.info("{}: wrote {}x{}x{} {} {} in {} ms", spec.path(), spec.width(), spec.height(), spec.bandCount(),
-                    spec.dataType(), spec.format(), (System.nanoTime() - start) / 1_000_000);
-            return spec.path();
+            LOG.info("{}: finished {}x{}x{} {} {} in {} ms", spec.path(), spec.width(), spec.height(),
+                    spec.bandCount(), spec.dataType(), spec.format(), (System.nanoTime() - start) / 1_000_000);
+            return finished;
         } catch (IOException e) {
-            throw GeoIOException.of(spec.path(), "cannot move the finished raster into place (" + e.getMessage() + ")",
-                    "check write permission of the folder", e);
+            throw GeoIOException.of(spec.path(), "cannot write the QGIS style (" + e.getMessage() + ")",
+                    AtomicFiles.fixFor(e), e);
         } catch (RuntimeException e) {
             if (e instanceof GeoIOException g) {
                 throw g;
@@ -236,12 +255,11 @@ public final class StreamingRasterWriter implements AutoCloseable {
         } finally {
             if (!committed) {
                 discard();
-            }
-            deleteQuietly(tiff); // and the .aux.xml GDAL may have written beside it
-            if (cog != null && !committed) {
                 deleteQuietly(cog);
+            } else if (finished != tiff) {
+                deleteQuietly(tiff); // and the .aux.xml GDAL may have written beside it
             }
-            if (cog != null) {
+            if (cog != null && spec.legend() == null) {
                 deleteQuietly(Path.of(cog + ".aux.xml"));
             }
         }

@@ -167,7 +167,7 @@ final class PredictCommand implements Callable<Integer> {
             }
         }
         checks.geoTiff("--out", out).geoTiff("--probabilities", probabilities);
-        for (Path local : region.localInputs().values()) {
+        for (Path local : region.localRasters()) {
             requireFile(local, "raster", "check the path");
         }
         checkOutput(out, "classes.tif");

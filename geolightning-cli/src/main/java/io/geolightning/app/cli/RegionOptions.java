@@ -1,6 +1,7 @@
 package io.geolightning.app.cli;
 
 import io.geolightning.geo.Crs;
+import io.geolightning.geo.Gdal;
 import io.geolightning.geo.GdalPath;
 import io.geolightning.geo.GeoIOException;
 import io.geolightning.geo.RasterCatalog;
@@ -156,15 +157,29 @@ public final class RegionOptions {
         return catalog().files().get(0);
     }
 
-    /** @return the local input files by a label for {@link OptionChecks#notAnInput} (GDAL virtual paths left out) */
+    /**
+     * @return the local input files by a label for {@link OptionChecks#notAnInput} (GDAL virtual paths left out): each
+     *     raster and every file GDAL reads for it (a VRT's sources, overviews), and the {@code --aoi} layer
+     */
     Map<String, Path> localInputs() {
         Map<String, Path> out = new LinkedHashMap<>();
         for (GdalPath f : catalog().files()) {
-            if (!f.isVirtual()) {
-                out.put(out.isEmpty() ? "--raster" : "--raster (" + f.fileName() + ")", f.local());
+            String flag = out.isEmpty() ? "--raster" : "--raster (" + f.fileName() + ")";
+            List<Path> read = Gdal.filesRead(f);
+            for (int i = 0; i < read.size(); i++) {
+                out.putIfAbsent(i == 0 ? flag : "--raster (read through " + f.fileName() + ": " + read.get(i)
+                        .getFileName() + ")", read.get(i));
             }
         }
+        if (aoi != null && !aoi.isVirtual()) {
+            out.put("--aoi", aoi.local());
+        }
         return out;
+    }
+
+    /** @return the local raster files named (GDAL virtual paths left out) */
+    List<Path> localRasters() {
+        return catalog().files().stream().filter(f -> !f.isVirtual()).map(GdalPath::local).toList();
     }
 
     /**

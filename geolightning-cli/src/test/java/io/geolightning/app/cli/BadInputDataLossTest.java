@@ -7,16 +7,24 @@ import static io.geolightning.app.cli.BadInputs.fails;
 import static io.geolightning.app.cli.BadInputs.snapshot;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.geolightning.geo.Gdal;
 import io.geolightning.geo.GeoRaster;
 import io.geolightning.tiling.store.ChipStoreReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Vector;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
+import org.gdal.gdal.Dataset;
+import org.gdal.gdal.TranslateOptions;
+import org.gdal.gdal.VectorTranslateOptions;
+import org.gdal.gdal.gdal;
+import org.gdal.gdalconst.gdalconstConstants;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,6 +55,35 @@ class BadInputDataLossTest {
         fails(2, CliRun.of("predict", "--checkpoint", ckpt, "--raster", raster, "--out", tmp.resolve("o.tif"),
                 "--probabilities", tmp.resolve("o.tif")), "--probabilities", "is also --out");
         assertEquals(before, snapshot(ckpt, raster));
+        assertFalse(Files.exists(tmp.resolve("o.tif")));
+        assertNoTemporaries(tmp);
+    }
+
+    /** The --aoi layer and the files a VRT reads are inputs too: no output may replace them, even with --overwrite. */
+    @Test
+    void predictNeverWritesOverItsAreaOrTheFilesAVrtReads() throws Exception {
+        Path ckpt = BadInputs.checkpoint();
+        Path raster = Files.copy(RASTER, tmp.resolve("scene.tif"));
+        Gdal.ensureInitialised();
+        Path aoi = tmp.resolve("aoi.gpkg");
+        Dataset src = gdal.OpenEx(LABELS.toString(), gdalconstConstants.OF_VECTOR);
+        Dataset made = gdal.VectorTranslate(aoi.toString(), src, new VectorTranslateOptions(new Vector<>(List.of(
+                "-f", "GPKG", "-where", "FID < 40"))));
+        assertNotNull(made, gdal.GetLastErrorMsg());
+        made.delete();
+        Path vrt = tmp.resolve("view.vrt");
+        Dataset scene = gdal.Open(raster.toString());
+        gdal.Translate(vrt.toString(), scene, new TranslateOptions(new Vector<>(List.of("-of", "VRT")))).delete();
+        scene.delete();
+        src.delete();
+        Map<String, String> before = snapshot(aoi, raster, vrt);
+        fails(2, CliRun.of("predict", "--checkpoint", ckpt, "--raster", raster, "--aoi", aoi, "--out",
+                tmp.resolve("o.tif"), "--polygons", aoi, "--overwrite"), "--polygons", "is the file given to --aoi");
+        fails(2, CliRun.of("predict", "--checkpoint", ckpt, "--raster", vrt, "--out", raster, "--overwrite"),
+                "--out", "read through view.vrt", "choose another --out");
+        fails(2, CliRun.of("predict", "--checkpoint", ckpt, "--raster", vrt, "--out", tmp.resolve("o.tif"),
+                "--probabilities", raster, "--overwrite"), "--probabilities", "read through view.vrt");
+        assertEquals(before, snapshot(aoi, raster, vrt));
         assertFalse(Files.exists(tmp.resolve("o.tif")));
         assertNoTemporaries(tmp);
     }
@@ -187,6 +224,68 @@ class BadInputDataLossTest {
             }
             Files.deleteIfExists(disk);
         }
+    }
+
+    /** A rename that fails on a full disk (ENOSPC, injected with strace) says the disk is full. */
+    @Test
+    void aRenameOnAFullDiskSaysTheDiskIsFull() throws Exception {
+        Assumptions.assumeTrue(BadInputs.hasStrace(), "strace is not installed");
+        Path out = tmp.resolve("pred.tif");
+        Process p = BadInputs.startFailingRename(tmp, 1, true, "predict", "--checkpoint", BadInputs.checkpoint(),
+                "--raster", RASTER, "--out", out);
+        String line = BadInputs.childFails(1, p, tmp);
+        assertTrue(line.contains("No space left on device") && line.contains("the disk is full")
+                && !line.contains("permission"), line);
+        assertFalse(Files.exists(out));
+        assertNoTemporaries(tmp);
+    }
+
+    /**
+     * predict --overwrite replaces its class raster, legend, probabilities and polygons together: when a rename fails
+     * half-way (ENOSPC injected on the 4th, the raster's, after the probabilities and legend files), every earlier
+     * output is put back as it was.
+     */
+    @Test
+    void predictPublishesItsOutputsTogetherOrNotAtAll() throws Exception {
+        Assumptions.assumeTrue(BadInputs.hasStrace(), "strace is not installed");
+        Object[] outputs = {"--checkpoint", BadInputs.checkpoint(), "--raster", RASTER, "--out",
+            tmp.resolve("pred.tif"), "--probabilities", tmp.resolve("probs.tif"), "--polygons",
+            tmp.resolve("polys.gpkg")};
+        assertEquals(0, CliRun.of(concat(new Object[] {"predict"}, outputs)).code());
+        Map<String, String> before = snapshot(tmp);
+        assertEquals(5, before.size(), before.keySet().toString());
+        Process p = BadInputs.startFailingRename(tmp, 4, false, concat(concat(new Object[] {"predict"}, outputs),
+                "--colors", "RURAL=#112233", "--probability-type", "uint8", "--min-area", 2000, "--overwrite"));
+        BadInputs.childFails(1, p, tmp);
+        Files.delete(tmp.resolve("child.out"));
+        Files.delete(tmp.resolve("child.err"));
+        assertEquals(before, snapshot(tmp), "a failed predict left a mix of old and new outputs");
+        assertNoTemporaries(tmp);
+    }
+
+    /**
+     * export --overwrite replaces the weights, module and model card together (a failed rename puts the earlier
+     * export back, and the weights of another format it had made are deleted again); a failed export into a new
+     * folder leaves no folder, so the rerun is not refused.
+     */
+    @Test
+    void exportPublishesItsFilesTogetherOrNotAtAll() throws Exception {
+        Assumptions.assumeTrue(BadInputs.hasStrace(), "strace is not installed");
+        Path ckpt = BadInputs.checkpoint();
+        Path e = tmp.resolve("e");
+        assertEquals(0, CliRun.of("export", "--checkpoint", ckpt, "--out", e).code());
+        Map<String, String> before = snapshot(e);
+        Path work = Files.createDirectories(tmp.resolve("work"));
+        BadInputs.childFails(1, BadInputs.startFailingRename(work, 2, false, "export", "--checkpoint", ckpt,
+                "--format", "safetensors", "--out", e, "--overwrite"), work);
+        assertEquals(before, snapshot(e), "a failed export left a mix of old and new files");
+        Path fresh = tmp.resolve("fresh");
+        String line = BadInputs.childFails(1, BadInputs.startFailingRename(work, 3, false, "export", "--checkpoint",
+                ckpt, "--out", fresh), work);
+        assertTrue(line.contains("the disk is full"), line);
+        assertFalse(Files.exists(fresh), "a failed export left part of itself");
+        assertEquals(0, CliRun.of("export", "--checkpoint", ckpt, "--out", fresh).code());
+        assertNoTemporaries(tmp);
     }
 
     @Test

@@ -34,6 +34,23 @@ class BadInputFilesTest {
         return CliRun.of("predict", "--checkpoint", ckpt, "--raster", RASTER, "--out", tmp.resolve("out.tif"));
     }
 
+    /** An output name the file system takes (here 240 bytes of 255) is written: its temporaries' names fit too. */
+    @Test
+    void longOutputNamesAreWritten() throws Exception {
+        Path classes = tmp.resolve("p".repeat(236) + ".tif");
+        CliRun p = CliRun.of("predict", "--checkpoint", BadInputs.checkpoint(), "--raster", RASTER, "--out", classes,
+                "--polygons", tmp.resolve("g".repeat(235) + ".gpkg"));
+        assertEquals(0, p.code(), p.err());
+        assertFalse(p.err().contains("WARN"), p.err());
+        assertTrue(Files.isRegularFile(classes) && Files.isRegularFile(tmp.resolve("g".repeat(235) + ".gpkg")));
+        Path store = tmp.resolve("c".repeat(232) + ".parquet");
+        CliRun t = CliRun.of("tile", "--raster", RASTER, "--labels", LABELS, "--label-field", "TIPO", "--chip", 32,
+                "--out", store);
+        assertEquals(0, t.code(), t.err());
+        assertTrue(CliRun.of("info", store).out().contains("rows:"));
+        assertNoTemporaries(tmp);
+    }
+
     @Test
     void damagedAndCraftedCheckpoints() throws Exception {
         Path good = BadInputs.checkpoint();

@@ -52,6 +52,24 @@ class BadInputSignalsTest {
         }
     }
 
+    /** The --polygons writer's temporaries that SIGKILL leaves (planted as it leaves them) go with the next run. */
+    @Test
+    void predictPolygonsTemporariesOfAKilledRunAreSweptByTheNextRun() throws Exception {
+        Path polygons = tmp.resolve("polys.gpkg");
+        Process dead = new ProcessBuilder("true").start();
+        dead.waitFor();
+        String host = Files.readString(Path.of("/proc/sys/kernel/hostname")).trim().replaceAll("[^A-Za-z0-9-]", "-");
+        host = host.length() > 32 ? host.substring(0, 32) : host;
+        Path left = tmp.resolve(".polys.gpkg." + dead.pid() + "@" + host + ".0a1b2c3d.part.gpkg");
+        Files.writeString(left, "half a GeoPackage");
+        Files.writeString(Path.of(left + "-journal"), "x");
+        CliRun r = CliRun.of("predict", "--checkpoint", BadInputs.checkpoint(), "--raster", RASTER, "--out",
+                tmp.resolve("pred.tif"), "--polygons", polygons);
+        assertEquals(0, r.code(), r.err());
+        assertTrue(Files.isRegularFile(polygons));
+        assertNoTemporaries(tmp);
+    }
+
     @Test
     void predictStoppedBySigtermOrSigintLeavesNoTemporaries() throws Exception {
         for (String sig : new String[] {"TERM", "INT"}) {

@@ -128,7 +128,8 @@ final class BadInputs {
         try (Stream<Path> s = Files.walk(dir)) {
             return s.filter(f -> {
                 String n = f.getFileName().toString();
-                return n.startsWith(".") && (n.endsWith(".tmp") || n.endsWith(".part.tif") || n.endsWith(".cog.tif"));
+                return n.startsWith(".") && (n.endsWith(".tmp") || n.endsWith(".part.tif") || n.endsWith(".cog.tif")
+                        || n.endsWith(".old") || n.matches(".*\\.part\\.(gpkg|geojson|json|fgb)(-journal|-wal|-shm)?"));
             }).toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -154,12 +155,36 @@ final class BadInputs {
 
     /** The CLI in a child JVM, as the launcher runs it: for signals and concurrent writers. */
     static Process start(Path workDir, Object... args) throws IOException {
-        return start(workDir, List.of(), args);
+        return launch(List.of(), workDir, List.of(), args);
     }
 
     /** {@link #start(Path, Object...)} with more JVM options (e.g. {@code -Djava.io.tmpdir=...}). */
     static Process start(Path workDir, List<String> jvmOptions, Object... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        return launch(List.of(), workDir, jvmOptions, args);
+    }
+
+    /** @return whether strace is installed, for {@link #startFailingRename} */
+    static boolean hasStrace() {
+        try {
+            return new ProcessBuilder("strace", "-V").start().waitFor() == 0;
+        } catch (IOException | InterruptedException e) {
+            return false;
+        }
+    }
+
+    /**
+     * The CLI in a child JVM under strace, whose {@code n}-th and later rename(2) calls fail with ENOSPC, as on a
+     * full disk (a rename that needs a new directory block); {@code last} false: only the {@code n}-th fails.
+     */
+    static Process startFailingRename(Path workDir, int n, boolean last, Object... args) throws IOException {
+        return launch(List.of("strace", "-f", "-o", "/dev/null", "-e", "trace=rename", "-e",
+                "inject=rename:error=ENOSPC:when=" + n + (last ? "+" : "")), workDir, List.of(), args);
+    }
+
+    private static Process launch(List<String> prefix, Path workDir, List<String> jvmOptions, Object... args)
+            throws IOException {
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx2g", "-cp", System.getProperty("java.class.path"),
                 "-Djava.library.path=" + System.getProperty("java.library.path"), "-Dai.djl.offline=true",
                 "-Djava.awt.headless=true", "-Dai.djl.pytorch.num_threads=1"));
@@ -193,6 +218,14 @@ final class BadInputs {
             Thread.sleep(20);
         }
         return false;
+    }
+
+    /** Waits (at most 300 s) for a child CLI and returns its one {@code error:} line, asserting the exit code. */
+    static String childFails(int code, Process p, Path workDir) throws Exception {
+        assertTrue(p.waitFor(300, TimeUnit.SECONDS), "the CLI did not end");
+        String err = Files.readString(workDir.resolve("child.err"));
+        assertEquals(code, p.exitValue(), err);
+        return fails(code, new CliRun(code, Files.readString(workDir.resolve("child.out")), err));
     }
 
     /** Sends a signal (KILL, TERM, INT) and waits for the process to end. */

@@ -1,5 +1,7 @@
 package io.geolightning.models.predict;
 
+import io.geolightning.foundation.AtomicFiles;
+import io.geolightning.foundation.OutputSet;
 import io.geolightning.foundation.Progress;
 import io.geolightning.geo.ClassLegend;
 import io.geolightning.geo.Crs;
@@ -14,6 +16,7 @@ import io.geolightning.geo.StreamingRasterWriter;
 import io.geolightning.models.nn.ModelException;
 import io.geolightning.tiling.labels.LabelTask;
 import java.awt.Color;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -77,14 +80,33 @@ public final class ScenePredictor {
         if (options.polygons() != null) {
             checkOutput(options.polygons(), in.path(), options.overwrite());
         }
-        PredictionResult r = predict(in, PixelWindow.full(in.width(), in.height()), out, options);
-        return options.polygons() == null ? r : r.withPolygons(polygonize(r.classes(), options));
+        try (OutputSet set = new OutputSet()) {
+            Finished f = predict(in, PixelWindow.full(in.width(), in.height()), out, options, set);
+            PredictionResult r = options.polygons() == null ? f.result()
+                    : f.result().withPolygons(polygonize(f.classes(), options, set));
+            publish(set, out);
+            return r;
+        }
     }
 
-    /** @return the polygons of a finished class raster, when the options ask for them */
-    private Path polygonize(Path classes, PredictOptions options) {
-        return Polygonizer.polygonize(classes, options.polygons(), model.classNames(), options.polygonOptions())
+    /** A prediction whose outputs are finished temporaries in an {@link OutputSet}, {@code classes} the raster's. */
+    private record Finished(PredictionResult result, Path classes) {
+    }
+
+    /** @return the polygons (in {@code set}) of a finished class raster */
+    private Path polygonize(Path classes, PredictOptions options, OutputSet set) {
+        return Polygonizer.polygonize(classes, options.polygons(), model.classNames(), options.polygonOptions(), set)
                 .path();
+    }
+
+    /** Publishes a prediction's outputs (class raster, legend, probabilities, polygons) together, or none. */
+    private static void publish(OutputSet set, Path out) {
+        try {
+            set.publish();
+        } catch (IOException e) {
+            throw new ModelException(out + ": cannot move the finished outputs into place (" + e.getMessage()
+                    + "); the earlier outputs are kept; " + AtomicFiles.fixFor(e), e);
+        }
     }
 
     /**
@@ -102,6 +124,14 @@ public final class ScenePredictor {
      * @throws ModelException as for a whole scene, or when the block is not inside the raster
      */
     public PredictionResult predict(GeoRaster in, PixelWindow block, Path out, PredictOptions options) {
+        try (OutputSet set = new OutputSet()) {
+            PredictionResult r = predict(in, block, out, options, set).result();
+            publish(set, out);
+            return r;
+        }
+    }
+
+    private Finished predict(GeoRaster in, PixelWindow block, Path out, PredictOptions options, OutputSet set) {
         long start = System.nanoTime();
         ModelSignature spec = model.signature();
         String file = in.path().fileName();
@@ -198,13 +228,15 @@ public final class ScenePredictor {
             progress.finish();
             List<String> warnings = batcher.scale().warning(file, model.source()).stream().toList();
             warnings.forEach(w -> LOG.warn("{}", w));
-            Path probWritten = probs == null ? null : probs.commit();
-            Path written = classes.commit();
+            if (probs != null) {
+                probs.finish(set);
+            }
+            Path finished = classes.finish(set);
             double seconds = (System.nanoTime() - start) / 1e9;
-            LOG.info("{}: wrote {} in {} s ({} windows, {} skipped as nodata)", file, written,
+            LOG.info("{}: classified {} in {} s ({} windows, {} skipped as nodata)", file, out,
                     String.format(Locale.ROOT, "%.1f", seconds), total, batcher.skipped());
-            return new PredictionResult(written, probWritten, null, block.width(), block.height(), size, overlap, total,
-                    batcher.skipped(), strip.bufferBytes(), seconds, warnings);
+            return new Finished(new PredictionResult(out, probPath, null, block.width(), block.height(), size, overlap,
+                    total, batcher.skipped(), strip.bufferBytes(), seconds, warnings), finished);
         }
     }
 
@@ -244,7 +276,9 @@ public final class ScenePredictor {
         int size = options.resolvedWindow(spec.chipSize());
         Crs crs = in.crs().orElseThrow(() -> new ModelException(in.path().fileName() + ": has no CRS"));
         Map<String, String> metadata = metadata(spec, size, options.resolvedOverlap(size, classifier), options);
-        try (StreamingRasterWriter classes = classWriter(out, whole, in.geoTransform(), crs, options, metadata).open()) {
+        try (OutputSet set = new OutputSet();
+             StreamingRasterWriter classes = classWriter(out, whole, in.geoTransform(), crs, options, metadata)
+                     .open()) {
             for (Map.Entry<PixelWindow, Path> e : blocks.entrySet()) {
                 PixelWindow b = e.getKey();
                 try (GeoRaster part = GeoRaster.open(e.getValue())) {
@@ -256,11 +290,12 @@ public final class ScenePredictor {
                     classes.writeWindow(b, part.readAll().bytes());
                 }
             }
-            Path written = classes.commit();
+            Path finished = classes.finish(set);
             if (options.polygons() != null) {
-                polygonize(written, options);
+                polygonize(finished, options, set);
             }
-            return written;
+            publish(set, out);
+            return out;
         }
     }
 

@@ -6,12 +6,16 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.geolightning.foundation.AtomicFiles;
+import io.geolightning.foundation.OutputSet;
+import io.geolightning.foundation.TempFiles;
 import io.geolightning.models.nn.ModelException;
 import io.geolightning.models.nn.ModelFactory;
 import io.geolightning.models.tasks.LandUseTask;
 import io.geolightning.models.tasks.TaskSettings;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -92,23 +96,50 @@ public final class ModelExport {
                     list.add(steps);
                 }
             });
+            boolean created = !Files.exists(dir);
             Files.createDirectories(dir);
             Path weights = dir.resolve("model." + format.extension);
             Path card = dir.resolve("model.json");
             Path module = dir.resolve(MODULE);
-            AtomicFiles.write(weights, out -> list.encode(out, format.encoding));
-            try (InputStream in = ModelExport.class.getResourceAsStream(MODULE)) {
-                AtomicFiles.write(module, out -> in.transferTo(out));
-            }
-            String earlier = earlierWeights(card);
-            AtomicFiles.writeString(card, card(s, weights.getFileName().toString(), format));
-            if (earlier != null && !earlier.equals(weights.getFileName().toString())) {
-                Files.deleteIfExists(dir.resolve(earlier)); // the replaced export's weights, in the other format
+            try (OutputSet set = new OutputSet()) {
+                try {
+                    set.add(temporary(weights, out -> list.encode(out, format.encoding)), weights);
+                    try (InputStream in = ModelExport.class.getResourceAsStream(MODULE)) {
+                        set.add(temporary(module, out -> in.transferTo(out)), module);
+                    }
+                    String earlier = earlierWeights(card);
+                    set.add(temporary(card, out -> out.write(card(s, weights.getFileName().toString(), format)
+                            .getBytes(StandardCharsets.UTF_8))), card);
+                    if (earlier != null && !earlier.equals(weights.getFileName().toString())) {
+                        set.remove(dir.resolve(earlier)); // the replaced export's weights, in the other format
+                    }
+                    set.publish();
+                } catch (IOException | RuntimeException e) {
+                    set.close();
+                    if (created) {
+                        Files.deleteIfExists(dir); // the folder this export made, empty again: a failure leaves nothing
+                    }
+                    throw e;
+                }
             }
             return List.of(weights, card, module);
         } catch (IOException e) {
-            throw new ModelException(dir + ": cannot write the export (" + e.getMessage() + "); choose a writable"
-                    + " --out folder", e);
+            throw new ModelException(dir + ": cannot write the export (" + e.getMessage() + "); the earlier files are"
+                    + " kept; " + (AtomicFiles.diskFull(e) ? AtomicFiles.fixFor(e) : "choose a writable --out folder"),
+                    e);
+        }
+    }
+
+    /** @return a finished temporary of {@code target} holding what {@code writer} writes (deleted if that fails) */
+    private static Path temporary(Path target, AtomicFiles.Writer writer) throws IOException {
+        TempFiles.removeStale(target);
+        Path tmp = TempFiles.create(target, ".tmp");
+        try (OutputStream out = Files.newOutputStream(tmp)) {
+            writer.write(out);
+            return tmp;
+        } catch (IOException | RuntimeException e) {
+            TempFiles.discard(tmp);
+            throw e;
         }
     }
 
