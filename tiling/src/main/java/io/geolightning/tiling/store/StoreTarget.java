@@ -62,30 +62,6 @@ public final class StoreTarget {
         }
     }
 
-    /**
-     * Removes what a failed {@code tile} wrote at an {@code --out} that did not exist before it started: the folder
-     * with everything in it, or the {@code .parquet} file and its {@code .chips.json} sidecar.
-     *
-     * @param out the store path
-     */
-    public static void removeFailed(Path out) {
-        try {
-            if (Files.isDirectory(out)) {
-                try (Stream<Path> s = Files.walk(out)) {
-                    for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                        Files.deleteIfExists(p);
-                    }
-                }
-            } else {
-                Files.deleteIfExists(out);
-                Files.deleteIfExists(new ChipStoreLayout(out).sidecar());
-            }
-        } catch (IOException e) {
-            org.slf4j.LoggerFactory.getLogger(StoreTarget.class).warn("cannot remove the unfinished store {} ({})", out,
-                    e.getMessage());
-        }
-    }
-
     /** A single-file store's sidecar ({@code NAME.chips.json}) is an output too: replaced only with --overwrite. */
     private static void checkSidecar(Path out, boolean overwrite) {
         Path sidecar = new ChipStoreLayout(out).sidecar();
