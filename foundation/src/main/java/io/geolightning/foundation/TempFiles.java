@@ -146,7 +146,7 @@ public final class TempFiles {
      * @param name an output's file name
      * @return the name, or its first bytes (whole characters), {@code ~} and 8 hex digits of its SHA-256
      */
-    static String stem(String name) {
+    public static String stem(String name) {
         byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
         if (bytes.length <= NAME_BYTES) {
             return name;

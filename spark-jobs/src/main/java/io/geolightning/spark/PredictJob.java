@@ -1,5 +1,6 @@
 package io.geolightning.spark;
 
+import io.geolightning.foundation.TempFiles;
 import io.geolightning.geo.GdalPath;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -206,7 +207,7 @@ public final class PredictJob {
     /** Deletes temporaries a killed attempt may have left next to {@code output} (".name.xxxxxxxx.part.tif"...). */
     static void removeTemporaries(Path output) {
         Path dir = output.getParent();
-        String prefix = "." + output.getFileName() + ".";
+        String prefix = "." + TempFiles.stem(output.getFileName().toString()) + "."; // long names: cut and hashed
         if (dir == null || !Files.isDirectory(dir)) {
             return;
         }
