@@ -5,7 +5,6 @@ import io.geolightning.foundation.OutputSet;
 import io.geolightning.foundation.Progress;
 import io.geolightning.geo.ClassLegend;
 import io.geolightning.geo.Crs;
-import io.geolightning.geo.GdalPath;
 import io.geolightning.geo.GeoRaster;
 import io.geolightning.geo.GeoTransform;
 import io.geolightning.geo.PixelWindow;
@@ -17,15 +16,12 @@ import io.geolightning.models.nn.ModelException;
 import io.geolightning.tiling.labels.LabelTask;
 import java.awt.Color;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,7 +74,7 @@ public final class ScenePredictor {
      */
     public PredictionResult predict(GeoRaster in, Path out, PredictOptions options) {
         if (options.polygons() != null) {
-            checkOutput(options.polygons(), in.path(), options.overwrite());
+            PredictionChecks.output(options.polygons(), in.path(), options.overwrite());
         }
         try (OutputSet set = new OutputSet()) {
             Finished f = predict(in, PixelWindow.full(in.width(), in.height()), out, options, set);
@@ -139,7 +135,7 @@ public final class ScenePredictor {
             throw new ModelException(file + ": block " + block + " is not inside the raster's " + in.width() + " x "
                     + in.height() + " pixels; pass a block of its pixel grid");
         }
-        int[] bands = checkBands(in, options, spec, file);
+        int[] bands = PredictionChecks.bands(model, in, options, spec, file);
         Crs crs = in.crs().orElseThrow(() -> new ModelException(file + ": has no CRS, so the classified raster could "
                 + "not be placed on a map; " + in.missingCrsFix() + ", and retry"));
         if (!in.hasGeoTransform()) {
@@ -164,9 +160,9 @@ public final class ScenePredictor {
         int overlap = options.resolvedOverlap(size, classifier);
         Path probPath = options.probabilities() == ProbabilityOutput.NONE ? null
                 : options.probabilitiesPath() != null ? options.probabilitiesPath() : probabilitiesPathFor(out);
-        checkOutput(out, in.path(), options.overwrite());
+        PredictionChecks.output(out, in.path(), options.overwrite());
         if (probPath != null) {
-            checkOutput(probPath, in.path(), options.overwrite());
+            PredictionChecks.output(probPath, in.path(), options.overwrite());
             if (probPath.toAbsolutePath().normalize().equals(out.toAbsolutePath().normalize())) {
                 throw new PredictOptionException(probPath + ": the probability raster would overwrite the class raster;"
                         + " pass another --probabilities path");
@@ -267,9 +263,9 @@ public final class ScenePredictor {
             throw new ModelException(in.path().fileName() + ": the blocks cover " + area + " of " + whole.area()
                     + " pixels; predict every block of the raster before assembling them");
         }
-        checkOutput(out, in.path(), options.overwrite());
+        PredictionChecks.output(out, in.path(), options.overwrite());
         if (options.polygons() != null) {
-            checkOutput(options.polygons(), in.path(), options.overwrite());
+            PredictionChecks.output(options.polygons(), in.path(), options.overwrite());
         }
         ModelSignature spec = model.signature();
         boolean classifier = spec.kind() == LabelTask.CLASSIFICATION;
@@ -312,57 +308,6 @@ public final class ScenePredictor {
         first = first / batch * batch;
         last = Math.min(all.length - 1, (last / batch + 1) * batch - 1);
         return Arrays.copyOfRange(all, first, last + 1);
-    }
-
-    private int[] checkBands(GeoRaster in, PredictOptions options, ModelSignature spec, String file) {
-        int[] bands;
-        if (options.bands().isEmpty()) { // all bands; a raster with an alpha band (transparency) without it
-            bands = in.bandCount() == spec.bands() ? IntStream.rangeClosed(1, in.bandCount()).toArray()
-                    : in.dataBands();
-        } else {
-            bands = options.bands().stream().mapToInt(Integer::intValue).toArray();
-            for (int b : bands) {
-                if (b > in.bandCount()) {
-                    throw new ModelException(file + ": has " + in.bandCount() + " bands, so band " + b
-                            + " cannot be selected; choose bands 1.." + in.bandCount());
-                }
-            }
-        }
-        if (bands.length != spec.bands()) {
-            String fix = in.bandCount() >= spec.bands()
-                    ? "select " + spec.bands() + " of its bands in the model's order (geolightning predict --bands "
-                            + IntStream.rangeClosed(1, spec.bands()).mapToObj(String::valueOf)
-                                    .collect(Collectors.joining(",")) + ", say)"
-                    : "pass a raster with the model's " + spec.bands() + " bands (or stack single-band files with "
-                            + "--bands-from)";
-            throw new ModelException(file + ": " + (options.bands().isEmpty() ? "has " : "selects ") + bands.length
-                    + (bands.length == 1 ? " band" : " bands") + " but the model (" + model.source() + ") expects "
-                    + spec.bands() + "; " + fix);
-        }
-        if (model.normalization().bands() != spec.bands()) {
-            throw new ModelException(model.source() + ": band statistics for " + model.normalization().bands()
-                    + " bands but the network takes " + spec.bands() + "; the model is inconsistent, re-export it");
-        }
-        return bands;
-    }
-
-    private static void checkOutput(Path out, GdalPath input, boolean overwrite) {
-        Path abs = out.toAbsolutePath().normalize();
-        Path parent = abs.getParent();
-        if (parent == null || !Files.isDirectory(parent)) {
-            throw new ModelException(out + ": output folder " + parent + " does not exist; create it first (mkdir -p "
-                    + parent + ") or choose another output path");
-        }
-        if (!input.isVirtual() && abs.equals(input.local().toAbsolutePath().normalize())) {
-            throw new ModelException(out + ": is the input raster; choose a different output path");
-        }
-        if (Files.isDirectory(abs)) {
-            throw new ModelException(out + ": is a folder; pass a file path such as " + out.resolve("classes.tif"));
-        }
-        if (Files.exists(abs) && !overwrite) {
-            throw new ModelException(out + ": already exists; pass overwrite (--overwrite) to replace it or choose "
-                    + "another output path");
-        }
     }
 
     /**
