@@ -101,7 +101,7 @@ public final class ScenePredictor {
             set.publish();
         } catch (IOException e) {
             throw new ModelException(out + ": cannot move the finished outputs into place (" + e.getMessage()
-                    + "); the earlier outputs are kept; " + AtomicFiles.fixFor(e), e);
+                    + "); any earlier outputs are kept as they were; " + AtomicFiles.fixFor(e), e);
         }
     }
 
