@@ -153,7 +153,7 @@ public final class Polygonizer {
                 polygonizeOptions.add("8CONNECTED=8");
             }
             int rc = gdal.Polygonize(band, band.GetMaskBand(), regions, 0, polygonizeOptions,
-                    new ProgressLog(LOG, classRaster.getFileName() + ": polygonize"));
+                    new ProgressLog(LOG, out.getFileName() + ": polygonize"));
             if (rc != gdalconstConstants.CE_None) {
                 throw new IllegalStateException(Gdal.lastError("Polygonize failed"));
             }
@@ -162,15 +162,16 @@ public final class Polygonizer {
             set.add(tmp, out);
             tmp = null;
             double secs = (System.nanoTime() - start) / 1e9;
-            LOG.info("{}: {} polygons from {} ({} smaller than {} dropped) in {} s", out, counts[0],
-                    classRaster.getFileName(), counts[1], options.minArea(), String.format(Locale.ROOT, "%.1f", secs));
+            // the class raster may be a hidden temporary (published with the polygons): not named to the user
+            LOG.info("{}: {} polygons ({} smaller than {} dropped) in {} s", out, counts[0], counts[1],
+                    options.minArea(), String.format(Locale.ROOT, "%.1f", secs));
             return new Result(out, counts[0], counts[1], secs);
         } catch (RuntimeException e) {
             if (e instanceof GeoIOException g) {
                 throw g;
             }
-            throw GeoIOException.of(out, "cannot polygonize " + classRaster.getFileName() + " ("
-                    + Gdal.lastError(e, "unknown error") + ")", "check free disk space and the class raster", e);
+            throw GeoIOException.of(out, "cannot polygonize the class raster (" + Gdal.lastError(e, "unknown error")
+                    + ")", "check free disk space", e);
         } finally {
             if (memory != null) {
                 memory.delete();
