@@ -98,7 +98,7 @@ class MassachusettsSegmentationTest {
     }
 
     @Test
-    @Order(99) // rewrites the store: runs last
+    @Order(Integer.MAX_VALUE) // rewrites the store: runs last (99 ran first: unordered tests are Order.DEFAULT)
     void currentStoreIsNotTiledAgainButAChangedConfigIs() {
         SatelliteDataModule again = new SatelliteDataModule(SatelliteDataModule.Config.tile(tiling, null));
         again.prepareData();
