@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import java.util.Vector;
@@ -278,6 +279,34 @@ class BadInputMessagesTest {
         fails(1, CliRun.of("train", "--config", cfg), "one-class: the chip store has 1 class [URBANO]",
                 "--background");
         assertFalse(Files.exists(tmp.resolve("runs")), "a refused configuration created a run folder");
+    }
+
+    @Test
+    void chipStoresWithOtherIgnoreValuesOrNodataAreNotReadTogether() throws Exception {
+        // pooled, the first store's ignore value and nodata were applied to every store's chips: a segmentation
+        // store tiled with --ignore-value 250 beside one with the default 255 stopped training at its first
+        // ignored pixel ("label 250 is outside 0..1"), naming no store; other nodata went unmasked
+        Path plain = tmp.resolve("plain");
+        Path ignore = tmp.resolve("ignore-200");
+        Path nodata = tmp.resolve("nodata-0");
+        Path raster = translate(RASTER, tmp.resolve("nodata-0.tif"), "-a_nodata", "0");
+        for (Object[] t : List.of(new Object[] {RASTER, plain}, new Object[] {RASTER, ignore, "--ignore-value", 200},
+                new Object[] {raster, nodata})) {
+            Object[] args = {"tile", "--raster", t[0], "--labels", LABELS, "--label-field", "TIPO", "--mode",
+                "segmentation", "--chip", 16, "--out", t[1]};
+            CliRun r = CliRun.of(concat(args, Arrays.copyOfRange(t, 2, t.length)));
+            assertEquals(0, r.code(), r.err());
+        }
+        for (Path other : List.of(ignore, nodata)) {
+            Path cfg = Files.writeString(tmp.resolve("two.yaml"), "model:\n  architecture: unet\ndata:\n  chips: ["
+                    + plain + ", " + other + "]\nruns: " + tmp.resolve("runs") + "\n");
+            Map<String, String> before = BadInputs.snapshot(plain, other);
+            fails(1, CliRun.of("train", "--config", cfg), other + ": " + (other == ignore ? "ignore value 200, but 255"
+                    : "nodata [0.0, 0.0, 0.0, 0.0, 0.0, 0.0], but [none, none, none, none, none, none]") + " in "
+                    + plain, "tile them with the same settings");
+            assertEquals(before, BadInputs.snapshot(plain, other), "the stores are unchanged");
+            assertFalse(Files.exists(tmp.resolve("runs")), "a refused configuration created a run folder");
+        }
     }
 
     private Path copyShapefile(String folder, String... exts) throws Exception {

@@ -1,6 +1,7 @@
 package io.geolightning.tiling.data;
 
 import io.geolightning.tiling.TilingException;
+import io.geolightning.tiling.labels.LabelConfig;
 import io.geolightning.tiling.stats.BandStatistics;
 import io.geolightning.tiling.store.ChipStoreMetadata;
 import io.geolightning.tiling.store.ChipStoreReader;
@@ -59,6 +60,8 @@ public final class ChipStores {
                 requireSame(p, paths.get(0), "data type", m.dtype(), first.dtype());
                 requireSame(p, paths.get(0), "chip size", m.chipWidth() + "x" + m.chipHeight(),
                         first.chipWidth() + "x" + first.chipHeight());
+                requireSame(p, paths.get(0), "ignore value", ignoreValue(m), ignoreValue(first));
+                requireSame(p, paths.get(0), "nodata", nodata(m), nodata(first));
                 merged = merge(merged, m);
             }
             readers.add(r);
@@ -69,9 +72,24 @@ public final class ChipStores {
     private static void requireSame(Path store, Path firstStore, String what, Object value, Object expected) {
         if (!Objects.equals(value, expected)) {
             throw new TilingException(store + ": " + what + " " + value + ", but " + expected + " in " + firstStore
-                    + "; chip stores read together must share task, classes, bands, data type and chip"
-                    + " size (tile them with the same settings)");
+                    + "; chip stores read together must share task, classes, bands, data type, chip size, ignore"
+                    + " value and nodata (tile them with the same settings)");
         }
+    }
+
+    /** @return the mask value of ignored pixels the store's chips carry (an unset one is tiling's default) */
+    private static int ignoreValue(ChipStoreMetadata m) {
+        return m.ignoreValue() == null ? LabelConfig.DEFAULT_IGNORE_VALUE : m.ignoreValue();
+    }
+
+    /** @return the nodata value per band, "none" for a band without one */
+    private static List<String> nodata(ChipStoreMetadata m) {
+        List<String> out = new ArrayList<>();
+        for (int b = 0; b < m.bands(); b++) {
+            Double v = m.nodata() == null || b >= m.nodata().size() ? null : m.nodata().get(b);
+            out.add(v == null ? "none" : String.valueOf(v));
+        }
+        return out;
     }
 
     private static ChipStoreMetadata merge(ChipStoreMetadata a, ChipStoreMetadata b) {
@@ -82,7 +100,8 @@ public final class ChipStores {
         if (b.rowCounts() != null) {
             b.rowCounts().forEach((k, v) -> rows.merge(k, v, Long::sum));
         }
-        return new ChipStoreMetadata(a.schemaVersion(), a.task(), a.classNames(), a.ignoreValue(), a.bands(), a.dtype(),
+        return new ChipStoreMetadata(a.schemaVersion(), a.task(), a.classNames(),
+                a.ignoreValue() != null ? a.ignoreValue() : b.ignoreValue(), a.bands(), a.dtype(),
                 a.chipWidth(), a.chipHeight(), a.nodata(), pool(a.bandStatistics(), b.bandStatistics()), rows, null,
                 null, a.tilingConfig(), null, a.codec());
     }
