@@ -142,6 +142,7 @@ public final class PredictJob {
         Map<Path, SceneList.Entry> outputs = new HashMap<>();
         List<PredictSceneSpec> specs = new ArrayList<>();
         List<Path> existing = new ArrayList<>();
+        List<Path> written = new ArrayList<>();
         for (SceneList.Entry e : list.entries()) {
             GdalPath raster = e.input("raster");
             if (raster == null) {
@@ -176,7 +177,11 @@ public final class PredictJob {
             if (Files.exists(out)) {
                 existing.add(out);
             }
+            written.add(out);
             Path polygons = config.settings().polygonsFor(out);
+            if (polygons != null) {
+                written.add(polygons);
+            }
             if (polygons != null && Files.exists(polygons)) {
                 existing.add(polygons);
             }
@@ -187,6 +192,11 @@ public final class PredictJob {
                     + (existing.size() - 1) + " more)" : "") + "; pass --overwrite to replace them or choose another"
                     + " --out-dir");
         }
+        List<Path> kept = new ArrayList<>(List.of(config.checkpoint().toAbsolutePath().normalize(),
+                config.scenes().toAbsolutePath().normalize()));
+        kept.addAll(written);
+        rasters.keySet().stream().filter(r -> !r.isVirtual()).forEach(r -> kept.add(r.local()));
+        SummaryTable.checkTarget(config.summary().toAbsolutePath().normalize(), kept);
         if (outDir != null) {
             try {
                 Files.createDirectories(outDir);

@@ -1,11 +1,14 @@
 package io.geolightning.spark;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
@@ -69,6 +72,44 @@ public final class SummaryTable {
                     ok ? o.width() : null, ok ? o.height() : null, o.seconds()));
         });
         return rows;
+    }
+
+    /**
+     * Checks, before any work, that writing the table (which replaces the whole folder) deletes nothing else.
+     *
+     * @param table the summary folder (absolute)
+     * @param kept files the job reads or writes: the checkpoint, the list, the scenes and their outputs
+     * @throws JobUsageException when one of them lies in the folder, or the folder holds files a Parquet table
+     *     written by Spark does not ({@code part-*.parquet}, {@code _SUCCESS}, hidden {@code .crc} files)
+     */
+    static void checkTarget(Path table, List<Path> kept) {
+        for (Path p : kept) {
+            if (p.startsWith(table)) {
+                throw new JobUsageException("--summary " + table + ": would replace a folder holding " + p
+                        + ", which the job reads or writes; pass a folder of its own, e.g. "
+                        + table.resolve("summary.parquet"));
+            }
+        }
+        if (Files.exists(table) && !Files.isDirectory(table)) {
+            throw new JobUsageException("--summary " + table + ": exists and is not a folder; pass a new folder for"
+                    + " the Parquet summary, e.g. " + table.resolveSibling("summary.parquet"));
+        }
+        if (Files.isDirectory(table)) {
+            try (Stream<Path> s = Files.list(table)) {
+                for (Path p : s.toList()) {
+                    String n = p.getFileName().toString();
+                    if (!(n.startsWith("_") || n.startsWith(".") && n.endsWith(".crc")
+                            || n.startsWith("part-") && n.endsWith(".parquet"))) {
+                        throw new JobUsageException("--summary " + table + ": holds " + n + ", not a summary"
+                                + " table; writing the table replaces the whole folder, so pass a new folder, e.g. "
+                                + table.resolve("summary.parquet"));
+                    }
+                }
+            } catch (IOException e) {
+                throw new SparkJobException("--summary " + table + ": cannot list the folder (" + e.getMessage()
+                        + "); check its permissions", e);
+            }
+        }
     }
 
     /**

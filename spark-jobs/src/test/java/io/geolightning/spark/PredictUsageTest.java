@@ -65,4 +65,41 @@ class PredictUsageTest {
         assertTrue(overlap.err().startsWith("error: --overlap 64: must be below --window 64"),
                 overlap.err());
     }
+
+    @Test
+    void aSummaryFolderHoldingOtherFilesIsRefusedBeforeItIsReplaced() throws Exception {
+        // Spark writes the summary by replacing its whole folder: --out-dir res --summary res classified two scenes,
+        // printed "OK ... -> res/plain.tif", exited 0 and left res holding the table alone (rasters and any other
+        // file deleted); a --summary naming the scenes' folder deleted the scenes
+        Path scenes = Files.createDirectories(tmp.resolve("scènes"));
+        Path scene = Files.copy(data("olinda/L7_ETMs.tif"), scenes.resolve("Olinda é.tif"));
+        Path list = csv(scenes.resolve("list.csv"), "raster", List.of(scene.getFileName().toString()));
+        Path ckpt = Files.writeString(tmp.resolve("model.ckpt"), "not read before the outputs are checked");
+        Path res = tmp.resolve("res");
+        SparkTestSupport.Run same = SparkTestSupport.jobs("predict", "--checkpoint", ckpt, "--scenes", list,
+                "--out-dir", res, "--summary", res);
+        assertEquals(SparkJobs.USAGE, same.code(), same.err());
+        assertEquals("error: --summary " + res + ": would replace a folder holding " + res.resolve("Olinda é.tif")
+                + ", which the job reads or writes; pass a folder of its own, e.g. " + res.resolve("summary.parquet"),
+                same.err().trim());
+        assertFalse(Files.exists(res), "nothing created");
+
+        SparkTestSupport.Run inputs = SparkTestSupport.jobs("predict", "--checkpoint", ckpt, "--scenes", list,
+                "--out-dir", res, "--summary", scenes);
+        assertEquals(SparkJobs.USAGE, inputs.code(), inputs.err());
+        assertTrue(inputs.err().startsWith("error: --summary " + scenes + ": would replace a folder holding "),
+                inputs.err());
+
+        Path notes = Files.createDirectories(tmp.resolve("notes"));
+        Files.writeString(notes.resolve("todo.txt"), "keep");
+        SparkTestSupport.Run other = SparkTestSupport.jobs("predict", "--checkpoint", ckpt, "--scenes", list,
+                "--out-dir", res, "--summary", notes);
+        assertEquals(SparkJobs.USAGE, other.code(), other.err());
+        assertEquals("error: --summary " + notes + ": holds todo.txt, not a summary table; writing the table replaces"
+                + " the whole folder, so pass a new folder, e.g. " + notes.resolve("summary.parquet"),
+                other.err().trim());
+        assertEquals("keep", Files.readString(notes.resolve("todo.txt")));
+        assertTrue(Files.exists(scene) && Files.exists(list), "the scenes are untouched");
+        assertFalse(Files.exists(res), "nothing created");
+    }
 }
