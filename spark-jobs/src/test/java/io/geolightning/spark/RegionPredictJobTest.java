@@ -145,6 +145,26 @@ class RegionPredictJobTest {
         assertEquals("keep me", Files.readString(exists));
         Files.delete(exists);
         assertFalse(Files.exists(never));
+        // --out naming one of the region's rasters: was "output exists; pass --overwrite", and with --overwrite every
+        // block ran before the assembly refused it (exit 1); now refused first, as 'geolightning predict' does
+        Path input = tiles.resolve("q2.tif");
+        byte[] before = Files.readAllBytes(input);
+        List<String> listed = listing(tiles);
+        for (boolean overwrite : new boolean[] {false, true}) {
+            r = jobs("predict", "--checkpoint", checkpoint, "--raster", tiles.resolve("*.tif"), "--out", input,
+                    "--master", "local[2]", overwrite ? "--overwrite" : "--torch-threads=0");
+            assertEquals(2, r.code(), r.err());
+            assertEquals("error: --out " + input + ": is a file given to --raster; writing it would replace that"
+                    + " input; choose another --out path", r.err().strip());
+        }
+        assertArrayEquals(before, Files.readAllBytes(input));
+        assertEquals(listed, listing(tiles), "no block folder or temporary left");
+    }
+
+    private static List<String> listing(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
     }
 
     private List<String> leftovers() throws IOException {
