@@ -187,6 +187,14 @@ public final class PredictJob {
             }
             specs.add(new PredictSceneSpec(specs.size(), raster.text(), out.toString()));
         }
+        for (Map.Entry<GdalPath, SceneList.Entry> r : rasters.entrySet()) {
+            SceneList.Entry writer = r.getKey().isVirtual() ? null : outputs.get(r.getKey().local());
+            if (writer != null && writer != r.getValue()) {
+                throw new JobUsageException(writer.where() + ": the output " + r.getKey().local() + " is the scene of"
+                        + " row " + r.getValue().row() + "; writing it would replace that input; give the row another"
+                        + " 'output' or choose another --out-dir");
+            }
+        }
         if (!existing.isEmpty() && !config.settings().overwrite()) {
             throw new JobUsageException(existing.get(0) + ": output exists" + (existing.size() > 1 ? " (and "
                     + (existing.size() - 1) + " more)" : "") + "; pass --overwrite to replace them or choose another"

@@ -3,6 +3,7 @@ package io.geolightning.spark;
 import static io.geolightning.spark.SparkTestSupport.csv;
 import static io.geolightning.spark.SparkTestSupport.data;
 import static io.geolightning.spark.SparkTestSupport.spark;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -101,5 +102,31 @@ class PredictUsageTest {
         assertEquals("keep", Files.readString(notes.resolve("todo.txt")));
         assertTrue(Files.exists(scene) && Files.exists(list), "the scenes are untouched");
         assertFalse(Files.exists(res), "nothing created");
+    }
+
+    @Test
+    void anOutputThatIsAnotherRowsSceneIsRefused() throws Exception {
+        // row 1 writing row 2's scene: "output exists; pass --overwrite", and with --overwrite the job exited 0 having
+        // replaced the scene with row 1's class raster (row 2 then FAILED: "has 1 band but the model expects 6")
+        Path scenes = Files.createDirectories(tmp.resolve("scenes"));
+        Path one = Files.copy(data("olinda/L7_ETMs.tif"), scenes.resolve("one.tif"));
+        Path two = Files.copy(data("olinda/L7_ETMs.tif"), scenes.resolve("two.tif"));
+        Path ckpt = Files.writeString(tmp.resolve("model.ckpt"), "not read before the outputs are checked");
+        byte[] before = Files.readAllBytes(two);
+        List<List<String>> orders = List.of(List.of("scenes/one.tif,scenes/two.tif", "scenes/two.tif,out/two.tif"),
+                List.of("scenes/two.tif,out/two.tif", "scenes/one.tif,scenes/two.tif"));
+        for (List<String> rows : orders) {
+            Path list = csv(tmp.resolve("cross.csv"), "raster,output", rows);
+            SparkTestSupport.Run r = SparkTestSupport.jobs("predict", "--checkpoint", ckpt, "--scenes", list,
+                    "--summary", tmp.resolve("summary"), "--overwrite");
+            assertEquals(SparkJobs.USAGE, r.code(), r.err());
+            int writer = rows.get(0).startsWith("scenes/one.tif") ? 1 : 2;
+            assertEquals("error: cross.csv row " + writer + ": the output " + two + " is the scene of row "
+                    + (3 - writer) + "; writing it would replace that input; give the row another 'output' or choose"
+                    + " another --out-dir", r.err().strip());
+        }
+        assertArrayEquals(before, Files.readAllBytes(two));
+        assertTrue(Files.exists(one));
+        assertFalse(Files.exists(tmp.resolve("out")) || Files.exists(tmp.resolve("summary")), "nothing written");
     }
 }
