@@ -10,10 +10,12 @@ import io.geolightning.tiling.TilingException;
 import io.geolightning.tiling.TilingSettings;
 import io.geolightning.tiling.store.ChipStoreLayout;
 import io.geolightning.tiling.store.ChipStoreMetadata;
+import io.geolightning.tiling.store.SidecarJson;
 import io.geolightning.tiling.store.StoreTarget;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -201,9 +203,16 @@ public final class TileJob {
     private static Result execute(SparkSession spark, Path store, List<SceneTileSpec> specs, int workers,
                                   Map<String, Object> description, long t0, String nothing) {
         Path sidecar = new ChipStoreLayout(store).sidecar();
+        // the store is "in progress" until the merged sidecar appears; a replaced store's sidecar is kept aside, to
+        // be put back with its parts when no scene can be tiled
+        Path previous = store.resolve(SceneTiler.STAGING).resolve("previous-" + sidecar.getFileName());
         try {
             Files.createDirectories(store);
-            Files.deleteIfExists(sidecar); // the store is "in progress" until the merged sidecar appears
+            Files.deleteIfExists(previous);
+            if (Files.exists(sidecar)) {
+                Files.createDirectories(previous.getParent());
+                Files.move(sidecar, previous, StandardCopyOption.ATOMIC_MOVE);
+            }
         } catch (IOException e) {
             throw new SparkJobException(store + ": cannot prepare the chip-store folder (" + e.getMessage()
                     + "); choose a writable location", e);
@@ -223,10 +232,15 @@ public final class TileJob {
         ChipStoreMerge.Result merged = ChipStoreMerge.merge(outcomes, description);
         try {
             if (merged.merged() == null) {
-                ChipStoreMerge.removePartsExcept(store, List.of());
+                ChipStoreMetadata before = SidecarJson.readIfExists(previous);
+                ChipStoreMerge.removePartsExcept(store, before == null ? List.of() : before.parts());
+                if (before != null) {
+                    Files.move(previous, sidecar, StandardCopyOption.ATOMIC_MOVE);
+                }
                 SceneTiler.deleteTree(store.resolve(SceneTiler.STAGING));
                 SceneTileOutcome first = merged.outcomes().get(0);
-                throw new SparkJobException(nothing + ", nothing was written; first error: " + first.error());
+                throw new SparkJobException(nothing + ", nothing was written" + (before == null ? ""
+                        : " (the chip store already there is kept)") + "; first error: " + first.error());
             }
             ChipStoreMerge.publish(store, merged.merged());
             SceneTiler.deleteTree(store.resolve(SceneTiler.STAGING));

@@ -227,6 +227,34 @@ class TileJobTest {
         assertEquals(m.configHash(), again.metadata().configHash(), "deterministic description");
     }
 
+    @Test
+    void anOverwriteWhereNoSceneTilesKeepsTheStoreThatWasThere() throws Exception {
+        // --overwrite with only bad scenes said "nothing was written" and left the folder empty: the earlier store's
+        // chips.json was deleted when the job started and its parts when no scene succeeded
+        Path shp = data("olinda/olinda1.shp");
+        Path good = csv(tmp.resolve("good.csv"), "scene,labels,label_field,chip", List.of(
+                data("olinda/L7_ETMs.tif") + "," + shp + ",TIPO,32"));
+        Path store = tmp.resolve("chips");
+        SparkTestSupport.Run first = SparkTestSupport.jobs("tile", "--scenes", good, "--out", store, "--master",
+                "local[2]");
+        assertEquals(0, first.code(), first.err());
+        Map<String, Long> files = fileSizes(store);
+        String sidecar = Files.readString(store.resolve("chips.json"));
+        StoreDigest digest = StoreDigest.of(store);
+        Path missing = tmp.resolve("missing.tif");
+        Path bad = csv(tmp.resolve("bad.csv"), "scene,labels,label_field,chip", List.of(missing + "," + shp
+                + ",TIPO,32", SparkTestSupport.corruptTif(tmp) + "," + shp + ",TIPO,32"));
+        SparkTestSupport.Run run = SparkTestSupport.jobs("tile", "--scenes", bad, "--out", store, "--overwrite",
+                "--master", "local[2]");
+        assertEquals(1, run.code(), run.err());
+        assertEquals(1, run.err().strip().lines().count(), run.err());
+        assertTrue(run.err().startsWith("error: bad.csv: none of the 2 scene(s) could be tiled, nothing was written"
+                + " (the chip store already there is kept); first error: " + missing + ": file not found"), run.err());
+        assertEquals(files, fileSizes(store), "the earlier store's files, no staging folder");
+        assertEquals(sidecar, Files.readString(store.resolve("chips.json")));
+        assertEquals(digest, StoreDigest.of(store));
+    }
+
     private static Map<String, Long> fileSizes(Path dir) throws Exception {
         Map<String, Long> sizes = new TreeMap<>();
         try (Stream<Path> s = Files.walk(dir)) {
