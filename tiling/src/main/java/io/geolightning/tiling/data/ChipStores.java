@@ -120,18 +120,21 @@ public final class ChipStores {
         for (int i = 0; i < n; i++) {
             long c = a.count()[i] + b.count()[i];
             count[i] = c;
-            if (c == 0) {
-                mean[i] = a.mean()[i];
-                std[i] = a.std()[i];
-            } else {
-                double wa = (double) a.count()[i] / c;
-                double wb = (double) b.count()[i] / c;
-                mean[i] = wa * a.mean()[i] + wb * b.mean()[i];
-                double da = a.mean()[i] - mean[i];
-                double db = b.mean()[i] - mean[i];
-                double var = wa * (a.std()[i] * a.std()[i] + da * da) + wb * (b.std()[i] * b.std()[i] + db * db);
-                std[i] = Math.sqrt(Math.max(0, var));
+            if (a.count()[i] == 0 || b.count()[i] == 0) { // a store without training pixels in the band (NaN mean)
+                BandStatistics only = a.count()[i] == 0 && c > 0 ? b : a;
+                mean[i] = only.mean()[i];
+                std[i] = only.std()[i];
+                min[i] = only.min()[i];
+                max[i] = only.max()[i];
+                continue;
             }
+            double wa = (double) a.count()[i] / c;
+            double wb = (double) b.count()[i] / c;
+            mean[i] = wa * a.mean()[i] + wb * b.mean()[i];
+            double da = a.mean()[i] - mean[i];
+            double db = b.mean()[i] - mean[i];
+            double var = wa * (a.std()[i] * a.std()[i] + da * da) + wb * (b.std()[i] * b.std()[i] + db * db);
+            std[i] = Math.sqrt(Math.max(0, var));
             min[i] = Math.min(a.min()[i], b.min()[i]);
             max[i] = Math.max(a.max()[i], b.max()[i]);
         }
