@@ -178,5 +178,45 @@ class ImageFolderCliTest {
         assertTrue(notScored.errorLine().endsWith("3 bands of uint8, but the model takes 6 bands; pass images of the"
                 + " bands it was trained on"), notScored.errorLine());
     }
-}
 
+    /**
+     * Images in sub-folders of a class folder (a class folder sorted by year, say) belong to that class, as in
+     * torchvision's ImageFolder and in predict --images: training and evaluate --images read all 24 images where they
+     * read the 18 at the top level and dropped the rest without a word.
+     */
+    @Test
+    void imagesInSubFoldersOfAClassFolderAreRead(@TempDir Path tmp) throws Exception {
+        Path aid = CliRun.data("aid150");
+        assumeTrue(Files.isDirectory(aid), "AID-150 not present");
+        Path folder = tmp.resolve("aid");
+        for (String c : List.of("Beach", "Forest")) {
+            try (Stream<Path> s = Files.list(aid.resolve(c))) {
+                List<Path> images = s.sorted().limit(12).toList();
+                for (int i = 0; i < images.size(); i++) {
+                    Path dir = Files.createDirectories(c.equals("Beach") && i >= 6
+                            ? folder.resolve(c).resolve("2019") : folder.resolve(c));
+                    Files.createSymbolicLink(dir.resolve(images.get(i).getFileName()), images.get(i));
+                }
+            }
+        }
+        Path cfg = tmp.resolve("aid.yaml");
+        Files.writeString(cfg, "name: aid\nruns: " + tmp.resolve("runs") + "\n"
+                + "model: {architecture: cnn, options: {width: 8, stages: 2}}\n"
+                + "data: {imageFolder: " + folder + ", resize: 32, batchSize: 8, val: 0.25, test: 0.25}\n"
+                + "trainer: {maxEpochs: 1, numSanityValSteps: 0}\ncallbacks: {imagePredictions: 0}\n");
+        CliRun train = CliRun.of("train", "--config", cfg);
+        assertEquals(0, train.code(), train.err());
+        Matcher split = Pattern.compile("data: train (\\d+), val (\\d+), test (\\d+)").matcher(train.out());
+        assertTrue(split.find(), train.out());
+        assertEquals(24, Integer.parseInt(split.group(1)) + Integer.parseInt(split.group(2))
+                + Integer.parseInt(split.group(3)), train.out());
+        Path ckpt = tmp.resolve("runs/aid/version_0/checkpoints/last.ckpt");
+        CliRun eval = CliRun.of("evaluate", "--checkpoint", ckpt, "--images", folder);
+        assertEquals(0, eval.code(), eval.err());
+        assertTrue(eval.out().contains("(class folders, 24 chips)"), eval.out());
+        Path csv = tmp.resolve("p.csv");
+        CliRun predict = CliRun.of("predict", "--checkpoint", ckpt, "--images", folder, "--out", csv);
+        assertEquals(0, predict.code(), predict.err());
+        assertEquals(25, Files.readAllLines(csv).size());
+    }
+}
