@@ -219,4 +219,32 @@ class ImageFolderCliTest {
         assertEquals(0, predict.code(), predict.err());
         assertEquals(25, Files.readAllLines(csv).size());
     }
+
+    /**
+     * A folder of one class folder cannot train a classifier: one line naming the folder and the fix in image-folder
+     * terms (it spoke of tiling labels, --classes and a --background class, none of which an image folder has), and
+     * no run folder.
+     */
+    @Test
+    void aFolderOfOneClassIsRefusedInImageFolderTerms(@TempDir Path tmp) throws Exception {
+        Path aid = CliRun.data("aid150");
+        assumeTrue(Files.isDirectory(aid), "AID-150 not present");
+        Path folder = Files.createDirectories(tmp.resolve("aid/Beach"));
+        try (Stream<Path> s = Files.list(aid.resolve("Beach"))) {
+            for (Path p : s.sorted().limit(8).toList()) {
+                Files.createSymbolicLink(folder.resolve(p.getFileName()), p);
+            }
+        }
+        Path cfg = tmp.resolve("aid.yaml");
+        Files.writeString(cfg, "name: aid\nruns: " + tmp.resolve("runs") + "\n"
+                + "model: {architecture: cnn, options: {width: 8, stages: 2}}\n"
+                + "data: {imageFolder: " + folder.getParent() + ", resize: 32, batchSize: 4}\n"
+                + "trainer: {maxEpochs: 1, numSanityValSteps: 0}\n");
+        CliRun train = CliRun.of("train", "--config", cfg);
+        assertEquals(1, train.code(), train.err());
+        assertEquals("error: " + folder.getParent() + ": the image folder has 1 class [Beach]; a model needs two or"
+                + " more: add a folder of images for each other class beside it (data.imageFolder/<class>/)",
+                train.errorLine());
+        assertFalse(Files.exists(tmp.resolve("runs/aid/version_0")), "no run folder");
+    }
 }

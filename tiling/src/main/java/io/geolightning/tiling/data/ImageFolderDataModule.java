@@ -130,6 +130,11 @@ public final class ImageFolderDataModule implements ChipDataModule {
         this.config = config;
     }
 
+    /** @return the folder of class folders */
+    public Path root() {
+        return config.root();
+    }
+
     /** Scans the folders (nothing is written to disk). */
     @Override
     public void prepareData() {
