@@ -198,7 +198,17 @@ public final class GeoRaster implements AutoCloseable {
     public synchronized String missingCrsFix() {
         return dataset().GetGCPCount() > 0 ? "it is georeferenced by ground control points only: warp it onto a map"
                 + " grid first (gdalwarp -t_srs EPSG:<code> " + path.fileName() + " out.tif)"
-                : "assign one with gdal_edit.py -a_srs EPSG:<code> " + path.fileName();
+                : hasGeoTransform ? "assign one with gdal_edit.py -a_srs EPSG:<code> " + path.fileName()
+                : "it has no geotransform either: " + missingGeoTransformFix();
+    }
+
+    /**
+     * @return how to give this raster a geotransform: warp it when ground control points georeference it, else
+     *     assign a CRS and its corners
+     */
+    public synchronized String missingGeoTransformFix() {
+        return dataset().GetGCPCount() > 0 ? missingCrsFix() : "georeference it with gdal_edit.py -a_srs EPSG:<code>"
+                + " -a_ullr <ulx> <uly> <lrx> <lry> " + path.fileName();
     }
 
     /** True when the file declares a geotransform (otherwise {@link #geoTransform()} is the identity). */

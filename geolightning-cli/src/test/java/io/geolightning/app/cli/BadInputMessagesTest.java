@@ -116,6 +116,53 @@ class BadInputMessagesTest {
         nothingLeft();
     }
 
+    /** Olinda's pixels and (when {@code crs}) its CRS, without a geotransform: a scan never georeferenced. */
+    private Path withoutGeoTransform(String name, boolean crs) {
+        Gdal.ensureInitialised();
+        Dataset in = gdal.Open(RASTER.toString());
+        int w = in.getRasterXSize();
+        int h = in.getRasterYSize();
+        Path file = tmp.resolve(name);
+        Dataset out = gdal.GetDriverByName("GTiff").Create(file.toString(), w, h, in.getRasterCount());
+        byte[] band = new byte[w * h];
+        for (int b = 1; b <= in.getRasterCount(); b++) {
+            in.GetRasterBand(b).ReadRaster(0, 0, w, h, band);
+            out.GetRasterBand(b).WriteRaster(0, 0, w, h, band);
+        }
+        if (crs) {
+            out.SetProjection(in.GetProjection());
+        }
+        out.delete();
+        in.delete();
+        return file;
+    }
+
+    /**
+     * A raster with a CRS but no geotransform was tiled with its pixel grid taken for map coordinates (the labels then
+     * "did not overlap" an extent of [0, 0, 349, 352]; a label raster's pixels were placed there too), and one with
+     * neither was told to assign a CRS only: both now name the missing geotransform and the gdal_edit.py line.
+     */
+    @Test
+    void rastersWithoutAGeoTransform() throws Exception {
+        Path noGt = withoutGeoTransform("no-gt.tif", true);
+        fails(1, tile(noGt, LABELS), "error: no-gt.tif: raster has no geotransform (pixel-to-map coordinates), so"
+                + " olinda1.shp cannot be placed on it; georeference it with gdal_edit.py -a_srs EPSG:<code> -a_ullr"
+                + " <ulx> <uly> <lrx> <lry> no-gt.tif");
+        fails(1, CliRun.of("tile", "--raster", RASTER, "--labels", noGt, "--chip", 16, "--out", tmp.resolve("out")),
+                "error: no-gt.tif: the label raster has no geotransform (pixel-to-map coordinates), so it cannot be"
+                + " placed on the scene; georeference it with gdal_edit.py");
+        fails(1, predict(noGt), "no-gt.tif: has no geotransform");
+        Path bare = withoutGeoTransform("bare.tif", false);
+        String fix = "it has no geotransform either: georeference it with gdal_edit.py -a_srs EPSG:<code> -a_ullr <ulx>"
+                + " <uly> <lrx> <lry> bare.tif";
+        fails(1, tile(bare, LABELS), "bare.tif: raster has no CRS", fix);
+        fails(1, predict(bare), "bare.tif: has no CRS", fix);
+        CliRun info = CliRun.of("info", bare);
+        assertEquals(0, info.code(), info.err());
+        assertTrue(info.out().contains("crs:          none (" + fix + ")"), info.out());
+        nothingLeft();
+    }
+
     @Test
     void brokenVectors() throws Exception {
         Path noDbf = copyShapefile("no-dbf", "shp", "shx", "prj");
