@@ -159,6 +159,12 @@ final class InfoCommand implements Callable<Integer> {
         if (name.endsWith(".ckpt") || GdalPath.isZip(p) && hasEntry(p, "meta.json")) {
             return Kind.CHECKPOINT;
         }
+        if (name.endsWith(".npz") || name.endsWith(".safetensors") || name.endsWith(".pth")) {
+            Path card = p.resolveSibling("model.json");
+            throw new CliException(p + ": a weights file (tensors without a model card), which info does not describe;"
+                    + " pass " + (ModelCardDescriber.isCard(card) ? "the model card beside it, " + card
+                    : "the checkpoint or the model card it came with") + " (to train from it, set model.weights)");
+        }
         return isVectorName(name) ? Kind.VECTOR : Kind.RASTER;
     }
 

@@ -123,6 +123,30 @@ class BadInputFilesTest {
                 "16-pixel chips", "--chip 16");
     }
 
+    /**
+     * A weights file that export wrote is not a raster: info said "is a ZIP archive; GDAL reads a file inside it by a
+     * /vsizip/ path", advice that leads nowhere. It now names the model card beside it, or the checkpoint.
+     */
+    @Test
+    void infoOnAWeightsFileNamesTheModelCard() throws Exception {
+        Path e = tmp.resolve("e");
+        assertEquals(0, CliRun.of("export", "--checkpoint", BadInputs.checkpoint(), "--out", e).code());
+        Path s = tmp.resolve("s");
+        assertEquals(0, CliRun.of("export", "--checkpoint", BadInputs.checkpoint(), "--format", "safetensors", "--out",
+                s).code());
+        assertEquals("error: " + e.resolve("model.npz") + ": a weights file (tensors without a model card), which"
+                + " info does not describe; pass the model card beside it, " + e.resolve("model.json") + " (to train"
+                + " from it, set model.weights)", fails(1, CliRun.of("info", e.resolve("model.npz"))));
+        fails(1, CliRun.of("info", s.resolve("model.safetensors")), "model.safetensors: a weights file",
+                s.resolve("model.json").toString());
+        Path alone = Files.copy(e.resolve("model.npz"), tmp.resolve("resnet.npz"));
+        fails(1, CliRun.of("info", alone), "resnet.npz: a weights file", "pass the checkpoint or the model card it"
+                + " came with");
+        CliRun card = CliRun.of("info", e.resolve("model.json"));
+        assertEquals(0, card.code(), card.err());
+        assertNoTemporaries(tmp);
+    }
+
     @Test
     void unusableOutputFolders() throws Exception {
         fails(1, CliRun.of("predict", "--checkpoint", BadInputs.checkpoint(), "--raster", RASTER, "--out",
