@@ -147,6 +147,31 @@ class BadInputFilesTest {
         assertNoTemporaries(tmp);
     }
 
+    /**
+     * A chip store's sidecar, chips.json of a folder store or NAME.chips.json of a single-file one, is described as
+     * its store (it was "neither a raster nor a vector file GDAL can read, nor a chip store").
+     */
+    @Test
+    void infoOnAStoresSidecarDescribesTheStore() throws Exception {
+        Path folder = tmp.resolve("store");
+        Path single = tmp.resolve("single.parquet");
+        for (Path out : new Path[] {folder, single}) {
+            assertEquals(0, CliRun.of("tile", "--raster", RASTER, "--labels", LABELS, "--label-field", "TIPO", "--chip",
+                    16, "--out", out).code());
+        }
+        Path[][] cases = {{folder, folder.resolve("chips.json")}, {single, tmp.resolve("single.chips.json")}};
+        for (Path[] c : cases) {
+            CliRun store = CliRun.of("info", c[0]);
+            CliRun sidecar = CliRun.of("info", c[1]);
+            assertEquals(0, store.code(), store.err());
+            assertEquals(0, sidecar.code(), sidecar.err());
+            assertTrue(sidecar.out().startsWith("chip store ") && sidecar.out().contains("rows:"), sidecar.out());
+            assertEquals(store.out(), sidecar.out());
+        }
+        Path orphan = Files.copy(folder.resolve("chips.json"), tmp.resolve("orphan.chips.json"));
+        fails(1, CliRun.of("info", orphan), "orphan.chips.json");
+    }
+
     @Test
     void unusableOutputFolders() throws Exception {
         fails(1, CliRun.of("predict", "--checkpoint", BadInputs.checkpoint(), "--raster", RASTER, "--out",
