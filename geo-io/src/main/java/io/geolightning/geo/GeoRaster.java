@@ -112,7 +112,11 @@ public final class GeoRaster implements AutoCloseable {
             throw notRaster(path, Gdal.lastError(null, "format not recognised", path), null);
         }
         if (ds.getRasterCount() < 1 || ds.getRasterXSize() < 1 || ds.getRasterYSize() < 1) {
+            GeoIOException container = Subdatasets.container(path, ds).orElse(null);
             ds.delete();
+            if (container != null) {
+                throw container;
+            }
             throw notRaster(path, "it has no raster bands", null);
         }
         try {
@@ -128,7 +132,8 @@ public final class GeoRaster implements AutoCloseable {
     }
 
     private static GeoIOException notFound(GdalPath path) {
-        return GeoIOException.of(path, "file not found", VirtualFiles.checkHint(path));
+        return Subdatasets.name(path).map(Subdatasets::notRead)
+                .orElseGet(() -> GeoIOException.of(path, "file not found", VirtualFiles.checkHint(path)));
     }
 
     private static GeoIOException notRaster(GdalPath path, String why, Throwable cause) {

@@ -4,6 +4,7 @@ import io.geolightning.foundation.ExitCodes;
 import io.geolightning.geo.GdalPath;
 import io.geolightning.geo.GeoIOException;
 import io.geolightning.geo.GeoRaster;
+import io.geolightning.geo.Subdatasets;
 import io.geolightning.geo.VectorSource;
 import io.geolightning.models.torchscript.ModelCard;
 import io.geolightning.models.torchscript.ModelFiles;
@@ -59,6 +60,9 @@ final class InfoCommand implements Callable<Integer> {
         }
         Path local = path.local();
         if (!Files.exists(local)) {
+            Subdatasets.name(path).ifPresent(n -> {
+                throw Subdatasets.notRead(n);
+            });
             throw new CliException(path + ": file not found; check the path (working directory: "
                     + Path.of("").toAbsolutePath() + ")");
         }

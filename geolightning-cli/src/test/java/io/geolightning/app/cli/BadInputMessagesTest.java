@@ -163,6 +163,40 @@ class BadInputMessagesTest {
         nothingLeft();
     }
 
+    /**
+     * A netCDF file holds its variables as GDAL subdatasets: info and predict called it "neither a raster nor a vector
+     * file" / "not a raster GDAL can read (it has no raster bands)", and a subdataset name was "file not found" (tile:
+     * at the working folder put in front of it). Both now say what they are and how to make one file of them, and
+     * the gdalbuildvrt line given works.
+     */
+    @Test
+    void netCdfContainersAndSubdatasetNames() throws Exception {
+        Gdal.ensureInitialised();
+        org.junit.jupiter.api.Assumptions.assumeTrue(gdal.GetDriverByName("netCDF") != null, "no netCDF driver");
+        Path nc = translate(RASTER, tmp.resolve("scene.nc"), "-of", "netCDF");
+        String container = "scene.nc: holds 6 subdataset(s) (NETCDF:\"" + nc + "\":Band1, NETCDF:\"" + nc
+                + "\":Band2, NETCDF:\"" + nc + "\":Band3, ...) and no bands of its own; stack the ones to read into"
+                + " one file (gdalbuildvrt -separate stack.vrt 'NETCDF:\"" + nc + "\":Band1' ..., or gdal_translate"
+                + " one into a GeoTIFF) and pass that";
+        fails(1, CliRun.of("info", nc), container);
+        fails(1, predict(nc), container);
+        String band1 = "NETCDF:\"" + nc + "\":Band1";
+        String name = "error: " + band1 + ": a GDAL subdataset name, which GeoLightning does not open; write it to a"
+                + " file first (gdalbuildvrt sub.vrt '" + band1 + "', or gdal_translate into a GeoTIFF) and pass that";
+        assertEquals(name, fails(1, CliRun.of("info", band1)));
+        assertEquals(name, fails(1, CliRun.of("tile", "--raster", band1, "--labels", LABELS, "--label-field", "TIPO",
+                "--chip", 16, "--out", tmp.resolve("out"))));
+        assertEquals(name, fails(1, CliRun.of("predict", "--checkpoint", BadInputs.checkpoint(), "--raster", band1,
+                "--out", tmp.resolve("out.tif"))));
+        Path vrt = tmp.resolve("sub.vrt");
+        gdal.BuildVRT(vrt.toString(), new Vector<>(List.of(band1)),
+                new org.gdal.gdal.BuildVRTOptions(new Vector<>())).delete();
+        CliRun info = CliRun.of("info", vrt);
+        assertEquals(0, info.code(), info.err());
+        assertTrue(info.out().contains("bands:        1 (uint8)"), info.out());
+        nothingLeft();
+    }
+
     @Test
     void brokenVectors() throws Exception {
         Path noDbf = copyShapefile("no-dbf", "shp", "shx", "prj");
