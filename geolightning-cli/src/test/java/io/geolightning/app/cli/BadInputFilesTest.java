@@ -172,6 +172,19 @@ class BadInputFilesTest {
         fails(1, CliRun.of("info", orphan), "orphan.chips.json");
     }
 
+    /**
+     * info's parameter count is PyTorch's ({@code sum(p.numel() for p in model.parameters())} of the exported network:
+     * 5,634 for the sample run's CNN, width 16, two stages, 6 bands, 2 classes, computed with torch 1.13), with the
+     * batch-norm running statistics, buffers in PyTorch, counted apart: it said "5,730 in 12 tensors".
+     */
+    @Test
+    void infoCountsParametersAsPyTorchDoes() {
+        CliRun info = CliRun.of("info", BadInputs.checkpoint());
+        assertEquals(0, info.code(), info.err());
+        assertTrue(info.out().contains("  parameters:     5,634 in 8 tensors, and 96 batch-norm statistics in 4\n"),
+                info.out());
+    }
+
     @Test
     void unusableOutputFolders() throws Exception {
         fails(1, CliRun.of("predict", "--checkpoint", BadInputs.checkpoint(), "--raster", RASTER, "--out",
