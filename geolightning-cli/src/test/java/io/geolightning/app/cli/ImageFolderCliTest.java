@@ -182,7 +182,8 @@ class ImageFolderCliTest {
     /**
      * Images in sub-folders of a class folder (a class folder sorted by year, say) belong to that class, as in
      * torchvision's ImageFolder and in predict --images: training and evaluate --images read all 24 images where they
-     * read the 18 at the top level and dropped the rest without a word.
+     * read the 18 at the top level and dropped the rest without a word. A class folder that is a link to a folder
+     * elsewhere is read too.
      */
     @Test
     void imagesInSubFoldersOfAClassFolderAreRead(@TempDir Path tmp) throws Exception {
@@ -193,12 +194,13 @@ class ImageFolderCliTest {
             try (Stream<Path> s = Files.list(aid.resolve(c))) {
                 List<Path> images = s.sorted().limit(12).toList();
                 for (int i = 0; i < images.size(); i++) {
-                    Path dir = Files.createDirectories(c.equals("Beach") && i >= 6
-                            ? folder.resolve(c).resolve("2019") : folder.resolve(c));
+                    Path dir = Files.createDirectories(c.equals("Forest") ? tmp.resolve("elsewhere/Forest")
+                            : i >= 6 ? folder.resolve(c).resolve("2019") : folder.resolve(c));
                     Files.createSymbolicLink(dir.resolve(images.get(i).getFileName()), images.get(i));
                 }
             }
         }
+        Files.createSymbolicLink(folder.resolve("Forest"), tmp.resolve("elsewhere/Forest")); // a linked class folder
         Path cfg = tmp.resolve("aid.yaml");
         Files.writeString(cfg, "name: aid\nruns: " + tmp.resolve("runs") + "\n"
                 + "model: {architecture: cnn, options: {width: 8, stages: 2}}\n"
