@@ -112,7 +112,11 @@ public final class GeoRaster implements AutoCloseable {
             throw notRaster(path, Gdal.lastError(null, "format not recognised", path), null);
         }
         if (ds.getRasterCount() < 1 || ds.getRasterXSize() < 1 || ds.getRasterYSize() < 1) {
+            GeoIOException container = Subdatasets.container(path, ds).orElse(null);
             ds.delete();
+            if (container != null) {
+                throw container;
+            }
             throw notRaster(path, "it has no raster bands", null);
         }
         try {
@@ -128,7 +132,8 @@ public final class GeoRaster implements AutoCloseable {
     }
 
     private static GeoIOException notFound(GdalPath path) {
-        return GeoIOException.of(path, "file not found", VirtualFiles.checkHint(path));
+        return Subdatasets.name(path).map(Subdatasets::notRead)
+                .orElseGet(() -> GeoIOException.of(path, "file not found", VirtualFiles.checkHint(path)));
     }
 
     private static GeoIOException notRaster(GdalPath path, String why, Throwable cause) {
@@ -198,7 +203,17 @@ public final class GeoRaster implements AutoCloseable {
     public synchronized String missingCrsFix() {
         return dataset().GetGCPCount() > 0 ? "it is georeferenced by ground control points only: warp it onto a map"
                 + " grid first (gdalwarp -t_srs EPSG:<code> " + path.fileName() + " out.tif)"
-                : "assign one with gdal_edit.py -a_srs EPSG:<code> " + path.fileName();
+                : hasGeoTransform ? "assign one with gdal_edit.py -a_srs EPSG:<code> " + path.fileName()
+                : "it has no geotransform either: " + missingGeoTransformFix();
+    }
+
+    /**
+     * @return how to give this raster a geotransform: warp it when ground control points georeference it, else
+     *     assign a CRS and its corners
+     */
+    public synchronized String missingGeoTransformFix() {
+        return dataset().GetGCPCount() > 0 ? missingCrsFix() : "georeference it with gdal_edit.py -a_srs EPSG:<code>"
+                + " -a_ullr <ulx> <uly> <lrx> <lry> " + path.fileName();
     }
 
     /** True when the file declares a geotransform (otherwise {@link #geoTransform()} is the identity). */

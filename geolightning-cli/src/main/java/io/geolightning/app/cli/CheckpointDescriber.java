@@ -25,12 +25,17 @@ final class CheckpointDescriber {
         Table t = new Table(out, 16);
         t.title("checkpoint " + path);
         long params = 0;
+        long stats = 0; // batch-norm running statistics: buffers, not parameters (PyTorch's model.parameters())
+        int statTensors = 0;
         for (CheckpointMeta.ParameterInfo p : m.parameters()) {
             long n = 1;
             for (long d : p.shape()) {
                 n *= d;
             }
-            params += n;
+            boolean stat = p.name().endsWith("runningMean") || p.name().endsWith("runningVar");
+            params += stat ? 0 : n;
+            stats += stat ? n : 0;
+            statTensors += stat ? 1 : 0;
         }
         Map<String, Object> hp = m.hyperparameters();
         TaskSettings settings = null;
@@ -62,7 +67,9 @@ final class CheckpointDescriber {
         } else {
             t.row("architecture", "unknown (not written by a land-use task)");
         }
-        t.row("parameters", String.format(java.util.Locale.ROOT, "%,d in %d tensors", params, m.parameters().size()));
+        t.row("parameters", String.format(java.util.Locale.ROOT, "%,d in %d tensors", params,
+                m.parameters().size() - statTensors) + (statTensors == 0 ? "" : String.format(java.util.Locale.ROOT,
+                ", and %,d batch-norm statistics in %d", stats, statTensors)));
         // the checkpoint keeps the epoch a resume starts at; its file name counts the epoch done from 0
         int e = m.epoch();
         t.row("epochs done", m.batchInEpoch() > 0 ? e + ", and " + m.batchInEpoch() + " batches of epoch=" + e

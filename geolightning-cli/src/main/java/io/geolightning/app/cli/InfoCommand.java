@@ -4,6 +4,7 @@ import io.geolightning.foundation.ExitCodes;
 import io.geolightning.geo.GdalPath;
 import io.geolightning.geo.GeoIOException;
 import io.geolightning.geo.GeoRaster;
+import io.geolightning.geo.Subdatasets;
 import io.geolightning.geo.VectorSource;
 import io.geolightning.models.torchscript.ModelCard;
 import io.geolightning.models.torchscript.ModelFiles;
@@ -59,11 +60,14 @@ final class InfoCommand implements Callable<Integer> {
         }
         Path local = path.local();
         if (!Files.exists(local)) {
+            Subdatasets.name(path).ifPresent(n -> {
+                throw Subdatasets.notRead(n);
+            });
             throw new CliException(path + ": file not found; check the path (working directory: "
                     + Path.of("").toAbsolutePath() + ")");
         }
         switch (kind(local)) {
-            case CHIPS -> new ChipStoreDescriber(out).describe(local);
+            case CHIPS -> new ChipStoreDescriber(out).describe(storeOf(local));
             case CHECKPOINT -> new CheckpointDescriber(out).describe(local);
             case TORCHSCRIPT -> describeTorchScript(out, local);
             case MODEL_CARD -> new ModelCardDescriber(out).describe(Files.isDirectory(local)
@@ -147,7 +151,7 @@ final class InfoCommand implements Callable<Integer> {
             throw new CliException(p + ": a folder, but not a chip store (no chips.json or .parquet files) nor an"
                     + " export (no model.json); pass a raster, vector file, chip store or .ckpt checkpoint");
         }
-        if (name.endsWith(".parquet")) {
+        if (name.endsWith(".parquet") || storeOf(p) != p) {
             return Kind.CHIPS;
         }
         if (ModelFiles.isTorchScript(p)) {
@@ -159,7 +163,28 @@ final class InfoCommand implements Callable<Integer> {
         if (name.endsWith(".ckpt") || GdalPath.isZip(p) && hasEntry(p, "meta.json")) {
             return Kind.CHECKPOINT;
         }
+        if (name.endsWith(".npz") || name.endsWith(".safetensors") || name.endsWith(".pth")) {
+            Path card = p.resolveSibling("model.json");
+            throw new CliException(p + ": a weights file (tensors without a model card), which info does not describe;"
+                    + " pass " + (ModelCardDescriber.isCard(card) ? "the model card beside it, " + card
+                    : "the checkpoint or the model card it came with") + " (to train from it, set model.weights)");
+        }
         return isVectorName(name) ? Kind.VECTOR : Kind.RASTER;
+    }
+
+    /**
+     * @return the chip store a sidecar belongs to ({@code chips/chips.json} -> {@code chips/}, {@code a.chips.json}
+     *     -> {@code a.parquet}) when that store exists, else {@code p} itself
+     */
+    private static Path storeOf(Path p) {
+        String name = p.getFileName() == null ? "" : p.getFileName().toString();
+        if (name.equals("chips.json")) {
+            Path folder = p.toAbsolutePath().getParent();
+            return folder != null && Files.isDirectory(folder) ? folder : p;
+        }
+        String single = name.endsWith(".chips.json") ? name.substring(0, name.length() - ".chips.json".length()) : "";
+        return !single.isEmpty() && Files.isRegularFile(p.resolveSibling(single + ".parquet"))
+                ? p.resolveSibling(single + ".parquet") : p;
     }
 
     private static boolean isVectorName(String fileName) {

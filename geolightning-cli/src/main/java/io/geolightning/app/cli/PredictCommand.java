@@ -9,6 +9,7 @@ import io.geolightning.geo.Polygonizer;
 import io.geolightning.geo.GeoRaster;
 import io.geolightning.geo.RasterCatalog;
 import io.geolightning.geo.RasterFormat;
+import io.geolightning.geo.Subdatasets;
 import io.geolightning.models.predict.ImageFolderPredictor;
 import io.geolightning.models.predict.PredictOptions;
 import io.geolightning.models.predict.PredictionResult;
@@ -309,6 +310,9 @@ final class PredictCommand implements Callable<Integer> {
 
     private static void requireFile(Path p, String what, String fix) {
         if (!Files.isRegularFile(p)) {
+            Subdatasets.name(GdalPath.of(p)).ifPresent(n -> {
+                throw Subdatasets.notRead(n);
+            });
             throw new CliException(p + ": " + what + " file not found; " + fix + " (working directory: "
                     + Path.of("").toAbsolutePath() + ")");
         }

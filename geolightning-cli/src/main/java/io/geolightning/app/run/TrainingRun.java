@@ -273,11 +273,15 @@ public final class TrainingRun {
         }
         List<String> classes = data.classNames();
         if (classes.size() < 2) {
-            String source = data instanceof SatelliteDataModule s ? s.config().store() + ": the chip store"
-                    : "data: the data";
-            throw new GeoLightningException(Kind.FAILURE, source + " has " + classes.size() + " class " + classes
-                    + "; a model needs two or more: tile labels of more classes (--classes, data.classes), or name a"
-                    + " --background class (data.background) for the chips no polygon labels");
+            String source = data instanceof SatelliteDataModule s ? s.config().store() + ": the chip store has "
+                    : data instanceof ImageFolderDataModule f ? f.root() + ": the image folder has "
+                    : "data: the data has ";
+            String fix = data instanceof ImageFolderDataModule
+                    ? "add a folder of images for each other class beside it (data.imageFolder/<class>/)"
+                    : "tile labels of more classes (--classes, data.classes), or name a --background class"
+                    + " (data.background) for the chips no polygon labels";
+            throw new GeoLightningException(Kind.FAILURE, source + classes.size() + " class " + classes
+                    + "; a model needs two or more: " + fix);
         }
         int[] size = data.chipSize();
         Map<String, String> options = new LinkedHashMap<>();

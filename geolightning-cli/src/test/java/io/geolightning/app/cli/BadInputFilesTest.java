@@ -123,6 +123,68 @@ class BadInputFilesTest {
                 "16-pixel chips", "--chip 16");
     }
 
+    /**
+     * A weights file that export wrote is not a raster: info said "is a ZIP archive; GDAL reads a file inside it by a
+     * /vsizip/ path", advice that leads nowhere. It now names the model card beside it, or the checkpoint.
+     */
+    @Test
+    void infoOnAWeightsFileNamesTheModelCard() throws Exception {
+        Path e = tmp.resolve("e");
+        assertEquals(0, CliRun.of("export", "--checkpoint", BadInputs.checkpoint(), "--out", e).code());
+        Path s = tmp.resolve("s");
+        assertEquals(0, CliRun.of("export", "--checkpoint", BadInputs.checkpoint(), "--format", "safetensors", "--out",
+                s).code());
+        assertEquals("error: " + e.resolve("model.npz") + ": a weights file (tensors without a model card), which"
+                + " info does not describe; pass the model card beside it, " + e.resolve("model.json") + " (to train"
+                + " from it, set model.weights)", fails(1, CliRun.of("info", e.resolve("model.npz"))));
+        fails(1, CliRun.of("info", s.resolve("model.safetensors")), "model.safetensors: a weights file",
+                s.resolve("model.json").toString());
+        Path alone = Files.copy(e.resolve("model.npz"), tmp.resolve("resnet.npz"));
+        fails(1, CliRun.of("info", alone), "resnet.npz: a weights file", "pass the checkpoint or the model card it"
+                + " came with");
+        CliRun card = CliRun.of("info", e.resolve("model.json"));
+        assertEquals(0, card.code(), card.err());
+        assertNoTemporaries(tmp);
+    }
+
+    /**
+     * A chip store's sidecar, chips.json of a folder store or NAME.chips.json of a single-file one, is described as
+     * its store (it was "neither a raster nor a vector file GDAL can read, nor a chip store").
+     */
+    @Test
+    void infoOnAStoresSidecarDescribesTheStore() throws Exception {
+        Path folder = tmp.resolve("store");
+        Path single = tmp.resolve("single.parquet");
+        for (Path out : new Path[] {folder, single}) {
+            assertEquals(0, CliRun.of("tile", "--raster", RASTER, "--labels", LABELS, "--label-field", "TIPO", "--chip",
+                    16, "--out", out).code());
+        }
+        Path[][] cases = {{folder, folder.resolve("chips.json")}, {single, tmp.resolve("single.chips.json")}};
+        for (Path[] c : cases) {
+            CliRun store = CliRun.of("info", c[0]);
+            CliRun sidecar = CliRun.of("info", c[1]);
+            assertEquals(0, store.code(), store.err());
+            assertEquals(0, sidecar.code(), sidecar.err());
+            assertTrue(sidecar.out().startsWith("chip store ") && sidecar.out().contains("rows:"), sidecar.out());
+            assertEquals(store.out(), sidecar.out());
+        }
+        Path orphan = Files.copy(folder.resolve("chips.json"), tmp.resolve("orphan.chips.json"));
+        fails(1, CliRun.of("info", orphan), "orphan.chips.json");
+    }
+
+    /**
+     * info's parameter count is PyTorch's ({@code sum(p.numel() for p in model.parameters())} of the exported network:
+     * 5,634 for the sample run's CNN, width 16, two stages, 6 bands, 2 classes, computed with torch 1.13), with the
+     * batch-norm running statistics, buffers in PyTorch, counted apart: it said "5,730 in 12 tensors".
+     */
+    @Test
+    void infoCountsParametersAsPyTorchDoes() {
+        CliRun info = CliRun.of("info", BadInputs.checkpoint());
+        assertEquals(0, info.code(), info.err());
+        assertTrue(info.out().contains("  parameters:     5,634 in 8 tensors, and 96 batch-norm statistics in 4\n"),
+                info.out());
+    }
+
     @Test
     void unusableOutputFolders() throws Exception {
         fails(1, CliRun.of("predict", "--checkpoint", BadInputs.checkpoint(), "--raster", RASTER, "--out",

@@ -117,6 +117,87 @@ class BadInputMessagesTest {
         nothingLeft();
     }
 
+    /** Olinda's pixels and (when {@code crs}) its CRS, without a geotransform: a scan never georeferenced. */
+    private Path withoutGeoTransform(String name, boolean crs) {
+        Gdal.ensureInitialised();
+        Dataset in = gdal.Open(RASTER.toString());
+        int w = in.getRasterXSize();
+        int h = in.getRasterYSize();
+        Path file = tmp.resolve(name);
+        Dataset out = gdal.GetDriverByName("GTiff").Create(file.toString(), w, h, in.getRasterCount());
+        byte[] band = new byte[w * h];
+        for (int b = 1; b <= in.getRasterCount(); b++) {
+            in.GetRasterBand(b).ReadRaster(0, 0, w, h, band);
+            out.GetRasterBand(b).WriteRaster(0, 0, w, h, band);
+        }
+        if (crs) {
+            out.SetProjection(in.GetProjection());
+        }
+        out.delete();
+        in.delete();
+        return file;
+    }
+
+    /**
+     * A raster with a CRS but no geotransform was tiled with its pixel grid taken for map coordinates (the labels then
+     * "did not overlap" an extent of [0, 0, 349, 352]; a label raster's pixels were placed there too), and one with
+     * neither was told to assign a CRS only: both now name the missing geotransform and the gdal_edit.py line.
+     */
+    @Test
+    void rastersWithoutAGeoTransform() throws Exception {
+        Path noGt = withoutGeoTransform("no-gt.tif", true);
+        fails(1, tile(noGt, LABELS), "error: no-gt.tif: raster has no geotransform (pixel-to-map coordinates), so"
+                + " olinda1.shp cannot be placed on it; georeference it with gdal_edit.py -a_srs EPSG:<code> -a_ullr"
+                + " <ulx> <uly> <lrx> <lry> no-gt.tif");
+        fails(1, CliRun.of("tile", "--raster", RASTER, "--labels", noGt, "--chip", 16, "--out", tmp.resolve("out")),
+                "error: no-gt.tif: the label raster has no geotransform (pixel-to-map coordinates), so it cannot be"
+                + " placed on the scene; georeference it with gdal_edit.py");
+        fails(1, predict(noGt), "no-gt.tif: has no geotransform");
+        Path bare = withoutGeoTransform("bare.tif", false);
+        String fix = "it has no geotransform either: georeference it with gdal_edit.py -a_srs EPSG:<code> -a_ullr <ulx>"
+                + " <uly> <lrx> <lry> bare.tif";
+        fails(1, tile(bare, LABELS), "bare.tif: raster has no CRS", fix);
+        fails(1, predict(bare), "bare.tif: has no CRS", fix);
+        CliRun info = CliRun.of("info", bare);
+        assertEquals(0, info.code(), info.err());
+        assertTrue(info.out().contains("crs:          none (" + fix + ")"), info.out());
+        nothingLeft();
+    }
+
+    /**
+     * A netCDF file holds its variables as GDAL subdatasets: info and predict called it "neither a raster nor a vector
+     * file" / "not a raster GDAL can read (it has no raster bands)", and a subdataset name was "file not found" (tile:
+     * at the working folder put in front of it). Both now say what they are and how to make one file of them, and
+     * the gdalbuildvrt line given works.
+     */
+    @Test
+    void netCdfContainersAndSubdatasetNames() throws Exception {
+        Gdal.ensureInitialised();
+        org.junit.jupiter.api.Assumptions.assumeTrue(gdal.GetDriverByName("netCDF") != null, "no netCDF driver");
+        Path nc = translate(RASTER, tmp.resolve("scene.nc"), "-of", "netCDF");
+        String container = "scene.nc: holds 6 subdataset(s) (NETCDF:\"" + nc + "\":Band1, NETCDF:\"" + nc
+                + "\":Band2, NETCDF:\"" + nc + "\":Band3, ...) and no bands of its own; stack the ones to read into"
+                + " one file (gdalbuildvrt -separate stack.vrt 'NETCDF:\"" + nc + "\":Band1' ..., or gdal_translate"
+                + " one into a GeoTIFF) and pass that";
+        fails(1, CliRun.of("info", nc), container);
+        fails(1, predict(nc), container);
+        String band1 = "NETCDF:\"" + nc + "\":Band1";
+        String name = "error: " + band1 + ": a GDAL subdataset name, which GeoLightning does not open; write it to a"
+                + " file first (gdalbuildvrt sub.vrt '" + band1 + "', or gdal_translate into a GeoTIFF) and pass that";
+        assertEquals(name, fails(1, CliRun.of("info", band1)));
+        assertEquals(name, fails(1, CliRun.of("tile", "--raster", band1, "--labels", LABELS, "--label-field", "TIPO",
+                "--chip", 16, "--out", tmp.resolve("out"))));
+        assertEquals(name, fails(1, CliRun.of("predict", "--checkpoint", BadInputs.checkpoint(), "--raster", band1,
+                "--out", tmp.resolve("out.tif"))));
+        Path vrt = tmp.resolve("sub.vrt");
+        gdal.BuildVRT(vrt.toString(), new Vector<>(List.of(band1)),
+                new org.gdal.gdal.BuildVRTOptions(new Vector<>())).delete();
+        CliRun info = CliRun.of("info", vrt);
+        assertEquals(0, info.code(), info.err());
+        assertTrue(info.out().contains("bands:        1 (uint8)"), info.out());
+        nothingLeft();
+    }
+
     @Test
     void brokenVectors() throws Exception {
         Path noDbf = copyShapefile("no-dbf", "shp", "shx", "prj");

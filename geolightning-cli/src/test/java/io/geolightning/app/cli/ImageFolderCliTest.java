@@ -178,5 +178,75 @@ class ImageFolderCliTest {
         assertTrue(notScored.errorLine().endsWith("3 bands of uint8, but the model takes 6 bands; pass images of the"
                 + " bands it was trained on"), notScored.errorLine());
     }
-}
 
+    /**
+     * Images in sub-folders of a class folder (a class folder sorted by year, say) belong to that class, as in
+     * torchvision's ImageFolder and in predict --images: training and evaluate --images read all 24 images where they
+     * read the 18 at the top level and dropped the rest without a word. A class folder that is a link to a folder
+     * elsewhere is read too.
+     */
+    @Test
+    void imagesInSubFoldersOfAClassFolderAreRead(@TempDir Path tmp) throws Exception {
+        Path aid = CliRun.data("aid150");
+        assumeTrue(Files.isDirectory(aid), "AID-150 not present");
+        Path folder = tmp.resolve("aid");
+        for (String c : List.of("Beach", "Forest")) {
+            try (Stream<Path> s = Files.list(aid.resolve(c))) {
+                List<Path> images = s.sorted().limit(12).toList();
+                for (int i = 0; i < images.size(); i++) {
+                    Path dir = Files.createDirectories(c.equals("Forest") ? tmp.resolve("elsewhere/Forest")
+                            : i >= 6 ? folder.resolve(c).resolve("2019") : folder.resolve(c));
+                    Files.createSymbolicLink(dir.resolve(images.get(i).getFileName()), images.get(i));
+                }
+            }
+        }
+        Files.createSymbolicLink(folder.resolve("Forest"), tmp.resolve("elsewhere/Forest")); // a linked class folder
+        Path cfg = tmp.resolve("aid.yaml");
+        Files.writeString(cfg, "name: aid\nruns: " + tmp.resolve("runs") + "\n"
+                + "model: {architecture: cnn, options: {width: 8, stages: 2}}\n"
+                + "data: {imageFolder: " + folder + ", resize: 32, batchSize: 8, val: 0.25, test: 0.25}\n"
+                + "trainer: {maxEpochs: 1, numSanityValSteps: 0}\ncallbacks: {imagePredictions: 0}\n");
+        CliRun train = CliRun.of("train", "--config", cfg);
+        assertEquals(0, train.code(), train.err());
+        Matcher split = Pattern.compile("data: train (\\d+), val (\\d+), test (\\d+)").matcher(train.out());
+        assertTrue(split.find(), train.out());
+        assertEquals(24, Integer.parseInt(split.group(1)) + Integer.parseInt(split.group(2))
+                + Integer.parseInt(split.group(3)), train.out());
+        Path ckpt = tmp.resolve("runs/aid/version_0/checkpoints/last.ckpt");
+        CliRun eval = CliRun.of("evaluate", "--checkpoint", ckpt, "--images", folder);
+        assertEquals(0, eval.code(), eval.err());
+        assertTrue(eval.out().contains("(class folders, 24 chips)"), eval.out());
+        Path csv = tmp.resolve("p.csv");
+        CliRun predict = CliRun.of("predict", "--checkpoint", ckpt, "--images", folder, "--out", csv);
+        assertEquals(0, predict.code(), predict.err());
+        assertEquals(25, Files.readAllLines(csv).size());
+    }
+
+    /**
+     * A folder of one class folder cannot train a classifier: one line naming the folder and the fix in image-folder
+     * terms (it spoke of tiling labels, --classes and a --background class, none of which an image folder has), and
+     * no run folder.
+     */
+    @Test
+    void aFolderOfOneClassIsRefusedInImageFolderTerms(@TempDir Path tmp) throws Exception {
+        Path aid = CliRun.data("aid150");
+        assumeTrue(Files.isDirectory(aid), "AID-150 not present");
+        Path folder = Files.createDirectories(tmp.resolve("aid/Beach"));
+        try (Stream<Path> s = Files.list(aid.resolve("Beach"))) {
+            for (Path p : s.sorted().limit(8).toList()) {
+                Files.createSymbolicLink(folder.resolve(p.getFileName()), p);
+            }
+        }
+        Path cfg = tmp.resolve("aid.yaml");
+        Files.writeString(cfg, "name: aid\nruns: " + tmp.resolve("runs") + "\n"
+                + "model: {architecture: cnn, options: {width: 8, stages: 2}}\n"
+                + "data: {imageFolder: " + folder.getParent() + ", resize: 32, batchSize: 4}\n"
+                + "trainer: {maxEpochs: 1, numSanityValSteps: 0}\n");
+        CliRun train = CliRun.of("train", "--config", cfg);
+        assertEquals(1, train.code(), train.err());
+        assertEquals("error: " + folder.getParent() + ": the image folder has 1 class [Beach]; a model needs two or"
+                + " more: add a folder of images for each other class beside it (data.imageFolder/<class>/)",
+                train.errorLine());
+        assertFalse(Files.exists(tmp.resolve("runs/aid/version_0")), "no run folder");
+    }
+}

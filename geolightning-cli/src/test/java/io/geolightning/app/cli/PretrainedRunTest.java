@@ -188,13 +188,23 @@ class PretrainedRunTest {
         CliRun noCard = CliRun.of("predict", "--checkpoint", alone, "--raster", BadInputs.RASTER, "--out",
                 tmp.resolve("alone/out.tif"));
         assertEquals(1, noCard.code());
-        assertTrue(noCard.errorLine().contains("model.pt: a TorchScript model needs a model card"), noCard.errorLine());
+        assertTrue(noCard.errorLine().endsWith("model.pt: a TorchScript model needs a model card (task, bands, classes,"
+                + " chip size, normalisation); write model.json beside it, or pass --model-card"), noCard.errorLine());
         assertFalse(Files.exists(tmp.resolve("alone/out.tif")));
         Files.writeString(tmp.resolve("alone/model.json"), Files.readString(pt.resolveSibling("model.json"))
                 .replace("\"classes\"", "\"clases\""));
         CliRun typo = CliRun.of("info", alone);
         assertEquals(1, typo.code());
         assertTrue(typo.errorLine().contains("model.json: unknown key 'clases'"), typo.errorLine());
+        // a card whose class count the model does not output: the file and the card's keys, not "the spec" and "kind"
+        Files.writeString(tmp.resolve("alone/model.json"), Files.readString(pt.resolveSibling("model.json"))
+                .replace("\"classes\": 2", "\"classes\": 3").replace("\"URBANO\"]", "\"URBANO\", \"OTHER\"]"));
+        CliRun three = CliRun.of("info", alone);
+        assertEquals(1, three.code(), three.err());
+        assertTrue(three.errorLine().startsWith("error: " + alone + ": outputs (1, 2) for a 1 x 6 x "),
+                three.errorLine());
+        assertTrue(three.errorLine().endsWith(" input, but its model card (task: classification, classes: 3) expects"
+                + " (1, 3); fix the card's task or classes"), three.errorLine());
     }
 
     /** Two class rasters of the same scene agree on all but 0.1 % of the pixels and name the classes alike. */

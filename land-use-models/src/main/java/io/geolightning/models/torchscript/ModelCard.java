@@ -55,7 +55,8 @@ public final class ModelCard {
             return shared;
         }
         throw new ModelException(model + ": a TorchScript model needs a model card (task, bands, classes, chip size,"
-                + " normalisation); write " + own.getFileName() + " or model.json beside it, or pass --model-card");
+                + " normalisation); write " + (own.equals(shared) ? "" : own.getFileName() + " or ") + "model.json"
+                + " beside it, or pass --model-card");
     }
 
     /**

@@ -78,7 +78,7 @@ public final class TorchScriptModel implements InferenceModel {
         }
         TorchScriptModel loaded = new TorchScriptModel(model, spec, name);
         try {
-            loaded.check();
+            loaded.check(file);
         } catch (RuntimeException e) {
             loaded.close();
             throw e;
@@ -88,7 +88,7 @@ public final class TorchScriptModel implements InferenceModel {
         return loaded;
     }
 
-    private void check() {
+    private void check(Path file) {
         int s = spec.chipSize();
         Shape out;
         try (NDManager m = model.getNDManager().newSubManager()) {
@@ -100,9 +100,9 @@ public final class TorchScriptModel implements InferenceModel {
         Shape expected = spec.kind() == LabelTask.CLASSIFICATION ? new Shape(1, spec.classes())
                 : new Shape(1, spec.classes(), s, s);
         if (!out.equals(expected)) {
-            throw new ModelException(source + ": output shape " + out + " for a 1 x " + spec.bands() + " x " + s + " x "
-                    + s + " input, but the spec expects " + expected + " (" + spec.kind() + ", " + spec.classes()
-                    + " classes); fix the kind or class count");
+            throw new ModelException(file + ": outputs " + out + " for a 1 x " + spec.bands() + " x " + s + " x " + s
+                    + " input, but its model card (task: " + spec.kind().id() + ", classes: " + spec.classes()
+                    + ") expects " + expected + "; fix the card's task or classes");
         }
     }
 

@@ -10,6 +10,9 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileSystemLoopException;
+import java.nio.file.FileVisitOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -69,8 +72,12 @@ public final class ImageFiles {
      */
     public static List<Path> under(Path folder) throws IOException {
         List<Path> images = new ArrayList<>();
-        try (Stream<Path> s = Files.walk(folder)) {
+        // links to folders are followed (a class folder linked in from elsewhere), as torchvision's ImageFolder does
+        try (Stream<Path> s = Files.walk(folder, Integer.MAX_VALUE, FileVisitOption.FOLLOW_LINKS)) {
             s.filter(p -> !hiddenBelow(folder, p) && isImage(p)).sorted().forEach(images::add);
+        } catch (UncheckedIOException e) {
+            throw e.getCause() instanceof FileSystemLoopException loop ? new IOException(loop.getFile()
+                    + " links back to a folder above it; remove the link", loop) : e.getCause();
         }
         return images;
     }

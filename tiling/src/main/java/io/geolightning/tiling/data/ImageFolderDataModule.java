@@ -22,11 +22,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A data module over pre-chipped images in class folders ({@code root/<class>/*.jpg}), like torchvision's
- * ImageFolder: classes are the sub-folder names (Unicode NFC) in sorted order, images are decoded by
- * {@link ImageFiles} (RGB, or every band of multispectral and 16-bit TIFFs; optionally resized; all images of a folder
- * must agree in bands and data type), split at random per class (stratified, seeded) and normalised with statistics
- * of (a sample of) the training images.
+ * A data module over pre-chipped images in class folders ({@code root/<class>/*.jpg}, at any depth outside hidden
+ * folders), like torchvision's ImageFolder: classes are the sub-folder names (Unicode NFC) in sorted order, images
+ * are decoded by {@link ImageFiles} (RGB, or every band of multispectral and 16-bit TIFFs; optionally resized; all
+ * images of a folder must agree in bands and data type), split at random per class (stratified, seeded) and
+ * normalised with statistics of (a sample of) the training images.
  */
 public final class ImageFolderDataModule implements ChipDataModule {
     private static final Logger LOG = LoggerFactory.getLogger(ImageFolderDataModule.class);
@@ -130,6 +130,11 @@ public final class ImageFolderDataModule implements ChipDataModule {
         this.config = config;
     }
 
+    /** @return the folder of class folders */
+    public Path root() {
+        return config.root();
+    }
+
     /** Scans the folders (nothing is written to disk). */
     @Override
     public void prepareData() {
@@ -157,8 +162,8 @@ public final class ImageFolderDataModule implements ChipDataModule {
         List<Entry> entries = new ArrayList<>();
         for (Path dir : classDirs) {
             List<Path> images;
-            try (Stream<Path> s = Files.list(dir)) {
-                images = s.filter(ImageFiles::isImage).sorted().toList();
+            try { // at any depth, as torchvision's ImageFolder and predict --images read them
+                images = ImageFiles.under(dir);
             } catch (IOException e) {
                 throw new TilingException(dir + ": cannot list the class folder (" + e.getMessage() + ")", e);
             }

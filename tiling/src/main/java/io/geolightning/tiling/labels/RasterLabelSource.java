@@ -70,6 +70,10 @@ public final class RasterLabelSource implements AutoCloseable {
         try (GeoRaster r = GeoRaster.open(config.vector())) {
             Crs crs = r.crs().orElseThrow(() -> new TilingException(name + ": the label raster has no CRS, so it"
                     + " cannot be placed on the scene; " + r.missingCrsFix()));
+            if (!r.hasGeoTransform()) {
+                throw new TilingException(name + ": the label raster has no geotransform (pixel-to-map coordinates),"
+                        + " so it cannot be placed on the scene; " + r.missingGeoTransformFix());
+            }
             OptionalDouble nd = r.nodata(1);
             Map<Integer, String> names = valueNames(r, config);
             TreeSet<Double> values = new TreeSet<>();

@@ -64,6 +64,10 @@ public final class SceneLabels implements AutoCloseable {
         String rasterName = raster.path().fileName();
         this.rasterCrs = raster.crs().orElseThrow(() -> new TilingException(rasterName + ": raster has no CRS, so "
                 + labels.sourceName() + " cannot be placed on it; " + raster.missingCrsFix()));
+        if (!raster.hasGeoTransform()) { // its pixel grid would be taken for map coordinates
+            throw new TilingException(rasterName + ": raster has no geotransform (pixel-to-map coordinates), so "
+                    + labels.sourceName() + " cannot be placed on it; " + raster.missingGeoTransformFix());
+        }
         CrsTransform t = CrsTransform.of(labels.crs(), rasterCrs);
         Envelope rasterBounds = raster.bounds();
         Envelope labelsInRaster;
