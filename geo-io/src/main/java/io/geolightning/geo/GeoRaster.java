@@ -201,10 +201,8 @@ public final class GeoRaster implements AutoCloseable {
      *     product), else assign one
      */
     public synchronized String missingCrsFix() {
-        return dataset().GetGCPCount() > 0 ? "it is georeferenced by ground control points only: warp it onto a map"
-                + " grid first (gdalwarp -t_srs EPSG:<code> " + path.fileName() + " out.tif)"
-                : hasGeoTransform ? "assign one with gdal_edit.py -a_srs EPSG:<code> " + path.fileName()
-                : "it has no geotransform either: " + missingGeoTransformFix();
+        return dataset().GetGCPCount() > 0 ? warpGcpsFix() : hasGeoTransform ? "assign one with gdal_edit.py -a_srs"
+                + " EPSG:<code> " + path.fileName() : "it has no geotransform either: " + missingGeoTransformFix();
     }
 
     /**
@@ -212,8 +210,13 @@ public final class GeoRaster implements AutoCloseable {
      *     assign a CRS and its corners
      */
     public synchronized String missingGeoTransformFix() {
-        return dataset().GetGCPCount() > 0 ? missingCrsFix() : "georeference it with gdal_edit.py -a_srs EPSG:<code>"
+        return dataset().GetGCPCount() > 0 ? warpGcpsFix() : "georeference it with gdal_edit.py -a_srs EPSG:<code>"
                 + " -a_ullr <ulx> <uly> <lrx> <lry> " + path.fileName();
+    }
+
+    private String warpGcpsFix() {
+        return "it is georeferenced by ground control points only: warp it onto a map grid first (gdalwarp -t_srs"
+                + " EPSG:<code> " + path.fileName() + " out.tif)";
     }
 
     /** True when the file declares a geotransform (otherwise {@link #geoTransform()} is the identity). */

@@ -15,9 +15,9 @@ import java.util.Set;
  * checkpoint then keeps the latest; early stopping on them is refused by the run itself). Also refuses image
  * predictions of bands the data does not have.
  */
-final class MonitorCheck {
+final class CallbackChecks {
 
-    private MonitorCheck() {
+    private CallbackChecks() {
     }
 
     /**
