@@ -1,6 +1,5 @@
 package io.geolightning.geo;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Collections;
@@ -83,42 +82,7 @@ public final class GeoRaster implements AutoCloseable {
      * @throws GeoIOException when the file is missing, is not a raster GDAL can read, or is unreadable
      */
     public static GeoRaster open(GdalPath path) {
-        Gdal.quietThread();
-        if (!path.isVirtual()) {
-            Path local = path.local();
-            if (!Files.exists(local)) {
-                throw notFound(path);
-            }
-            if (Files.isDirectory(local)) {
-                throw GeoIOException.of(path, "is a folder, not a raster file",
-                        "pass a GeoTIFF or another GDAL raster file");
-            }
-        }
-        Dataset ds;
-        gdal.ErrorReset();
-        try {
-            ds = gdal.OpenEx(path.text(), gdalconstConstants.OF_RASTER | gdalconstConstants.OF_READONLY
-                    | gdalconstConstants.OF_VERBOSE_ERROR);
-        } catch (RuntimeException e) {
-            if (path.isVirtual() && VirtualFiles.missing(path)) {
-                throw notFound(path);
-            }
-            throw notRaster(path, Gdal.lastError(e, "format not recognised", path), e);
-        }
-        if (ds == null) {
-            if (path.isVirtual() && VirtualFiles.missing(path)) {
-                throw notFound(path);
-            }
-            throw notRaster(path, Gdal.lastError(null, "format not recognised", path), null);
-        }
-        if (ds.getRasterCount() < 1 || ds.getRasterXSize() < 1 || ds.getRasterYSize() < 1) {
-            GeoIOException container = Subdatasets.container(path, ds).orElse(null);
-            ds.delete();
-            if (container != null) {
-                throw container;
-            }
-            throw notRaster(path, "it has no raster bands", null);
-        }
+        Dataset ds = RasterOpening.dataset(path);
         try {
             return new GeoRaster(path, ds);
         } catch (RuntimeException e) {
@@ -129,17 +93,6 @@ public final class GeoRaster implements AutoCloseable {
             throw GeoIOException.of(path, "cannot read raster metadata (" + Gdal.lastError(e, "unknown error", path) + ")",
                     "check that the file is complete and not corrupt", e);
         }
-    }
-
-    private static GeoIOException notFound(GdalPath path) {
-        return Subdatasets.name(path).map(Subdatasets::notRead)
-                .orElseGet(() -> GeoIOException.of(path, "file not found", VirtualFiles.checkHint(path)));
-    }
-
-    private static GeoIOException notRaster(GdalPath path, String why, Throwable cause) {
-        return VirtualFiles.archiveHint(path).map(h -> new GeoIOException(path + ": " + h, cause)).orElseGet(() ->
-                GeoIOException.of(path, "not a raster GDAL can read (" + why + ")",
-                "pass a GeoTIFF or another GDAL raster", cause));
     }
 
     /** The file, as GDAL opened it. */
