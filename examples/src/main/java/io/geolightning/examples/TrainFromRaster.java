@@ -11,6 +11,7 @@ import io.geolightning.tiling.labels.LabelConfig;
 import io.geolightning.tiling.splits.BlockGrid;
 import io.geolightning.tiling.splits.SplitConfig;
 import io.geolightning.tiling.splits.SplitRatios;
+import io.geolightning.trainer.Seeding;
 import io.geolightning.trainer.Trainer;
 import io.geolightning.trainer.callbacks.EarlyStopping;
 import io.geolightning.trainer.callbacks.Mode;
@@ -60,6 +61,7 @@ public final class TrainFromRaster {
         ModelCheckpoint best = ModelCheckpoint.builder().dirpath(out.resolve("checkpoints")).monitor("val_loss")
                 .mode(Mode.MIN).saveLast(true).build();
         EarlyStopping early = EarlyStopping.builder("val_loss").patience(3).build();
+        Seeding.seedEverything(42); // the task draws its initial weights when it is built, before the trainer seeds
         try (LandUseTask task = LandUseTask.create(TaskSettings.forData(Architecture.CNN, data));
              Trainer trainer = Trainer.builder().maxEpochs(epochs).seed(42).callbacks(best, early)
                      .loggers(new CsvLogger(out, "olinda")).build()) {
