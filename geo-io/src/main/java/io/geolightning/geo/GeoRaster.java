@@ -35,6 +35,7 @@ public final class GeoRaster implements AutoCloseable {
     private final int bandCount;
     private final RasterDataType dataType;
     private final GeoTransform geoTransform;
+    private final StoredOrientation orientation;
     private final boolean hasGeoTransform;
     private final Crs crs;
     private final Double[] nodata;
@@ -50,7 +51,11 @@ public final class GeoRaster implements AutoCloseable {
         this.dataType = RasterDataType.ofBands(ds, path);
         double[] gt = ds.GetGeoTransform();
         this.hasGeoTransform = gt != null && !Arrays.equals(gt, new double[] {0, 1, 0, 0, 0, 1});
-        this.geoTransform = hasGeoTransform ? GeoTransform.fromGdal(gt) : new GeoTransform(0, 1, 0, 0, 0, 1);
+        GeoTransform stored = hasGeoTransform ? GeoTransform.fromGdal(gt) : new GeoTransform(0, 1, 0, 0, 0, 1);
+        // GDAL's default transform of a raster without one (an image) is south-up in form only: rows stay as stored
+        this.orientation = hasGeoTransform ? StoredOrientation.of(stored, width, height)
+                : new StoredOrientation(false, false, width, height);
+        this.geoTransform = orientation.northUp(stored);
         SpatialReference ref = ds.GetSpatialRef();
         this.crs = ref == null ? null : Crs.fromSpatialReference(ref);
         this.nodata = new Double[bandCount];
@@ -177,9 +182,23 @@ public final class GeoRaster implements AutoCloseable {
         return hasGeoTransform;
     }
 
-    /** The geotransform (GDAL's default identity [0,1,0,0,0,1] when the file has none). */
+    /**
+     * The geotransform (GDAL's default identity [0,1,0,0,0,1] when the file has none). A raster stored south-up or
+     * east-to-west is presented north-up: this is the north-up transform of its pixels, and {@link #read} returns
+     * its windows in that layout ({@link #storedMirrored()}).
+     */
     public GeoTransform geoTransform() {
         return geoTransform;
+    }
+
+    /** @return true when the file stores its rows south-up (or its columns east-to-west) and is read north-up */
+    public boolean storedMirrored() {
+        return orientation.mirrored();
+    }
+
+    /** @return the window of the file's stored pixels that a window of {@link #read}'s north-up layout covers */
+    PixelWindow storedWindow(PixelWindow window) {
+        return orientation.stored(window);
     }
 
     /** The raster's footprint in its CRS: the polygon through its four corners (rotation-aware). */
@@ -275,7 +294,9 @@ public final class GeoRaster implements AutoCloseable {
         PixelWindow in = inside.get();
         if (masked) {
             try {
-                builder.mask(DatasetMask.read(ds, in, window));
+                boolean[] valid = DatasetMask.read(ds, orientation.stored(in), orientation.stored(window));
+                orientation.toNorthUp(valid, 1, window.width(), window.height());
+                builder.mask(valid);
             } catch (RuntimeException e) {
                 throw unreadable(in, Gdal.lastError(e, "mask read failed", path), e);
             }
@@ -304,7 +325,14 @@ public final class GeoRaster implements AutoCloseable {
         return read(extent(), bands);
     }
 
-    private void readInto(Dataset ds, PixelWindow in, int[] bandList, Object array) {
+    /** Reads the window {@code in} (north-up layout) of the bands into {@code array}, band after band. */
+    private void readInto(Dataset ds, PixelWindow window, int[] bandList, Object array) {
+        PixelWindow in = orientation.stored(window);
+        readStored(ds, in, bandList, array);
+        orientation.toNorthUp(array, bandList.length, in.width(), in.height());
+    }
+
+    private void readStored(Dataset ds, PixelWindow in, int[] bandList, Object array) {
         int type = dataType.gdalType();
         int rc;
         gdal.ErrorReset();

@@ -201,8 +201,9 @@ public final class RasterMosaic implements AutoCloseable {
                     + ")", "check the file");
         }
         try (GeoRaster r = GeoRaster.open(source)) {
+            PixelWindow w = r.storedWindow(window); // the window of a south-up file's stored rows: read north-up again
             Dataset d = gdal.Translate(vrt.text(), src, new TranslateOptions(new Vector<>(List.of("-of", "VRT",
-                    "-srcwin", "" + window.x(), "" + window.y(), "" + window.width(), "" + window.height()))));
+                    "-srcwin", "" + w.x(), "" + w.y(), "" + w.width(), "" + w.height()))));
             if (d == null) {
                 throw GeoIOException.of(source, "GDAL cannot cut the window " + window + " (" + Gdal.lastError(
                         "unknown error") + ")", "pass an area inside the raster");
@@ -242,7 +243,7 @@ public final class RasterMosaic implements AutoCloseable {
         GeoTransform gt = r.geoTransform();
         // a south-up (or east-to-west) raster is warped onto the grid's north-up rows: gdal.BuildVRT skips it otherwise
         // ("does not support positive NS resolution"), and its pixels would be lost from the mosaic
-        if (gt.hasRotation() || gt.pixelHeight() >= 0 || gt.pixelWidth() <= 0 || !r.requireCrs().isEquivalent(crs)) {
+        if (gt.hasRotation() || r.storedMirrored() || !r.requireCrs().isEquivalent(crs)) {
             return false;
         }
         return Math.abs(gt.pixelSizeX() - res) <= 1e-9 * res && Math.abs(gt.pixelSizeY() - resY) <= 1e-9 * resY

@@ -32,7 +32,8 @@ final class RasterDescriber {
         t.row("crs", r.crs().map(RasterDescriber::crs).orElseGet(() -> "none (" + r.missingCrsFix() + ")"));
         if (r.hasGeoTransform()) {
             GeoTransform g = r.geoTransform();
-            t.row("geotransform", Numbers.nums(g.toGdal()));
+            t.row("geotransform", Numbers.nums(g.toGdal()) + (r.storedMirrored()
+                    ? " (stored south-up or east-to-west; tile and predict read it north-up, as here)" : ""));
             t.row("pixel size", Numbers.num(g.pixelSizeX()) + " x " + Numbers.num(g.pixelSizeY())
                     + (g.hasRotation() ? " (rotated)" : ""));
             Envelope b = r.bounds();
