@@ -28,6 +28,7 @@ public final class RunProgress {
     private boolean sanityChecking;
     private boolean shouldStop;
     private boolean epochDone;
+    private boolean validatesWithinEpoch;
     private int validationRuns;
     private int lastValidationEpoch = -1;
     private final Set<String> validationMetrics = new HashSet<>();
@@ -47,6 +48,7 @@ public final class RunProgress {
         currentEpoch = 0;
         globalStep = 0;
         shouldStop = false;
+        validatesWithinEpoch = false;
         validationRuns = 0;
         lastValidationEpoch = -1;
         validationMetrics.clear();
@@ -77,9 +79,11 @@ public final class RunProgress {
         currentEpoch = value;
     }
 
-    /** Moves to the next epoch. */
+    /** Moves to the next epoch: a checkpoint saved now resumes at its start (whether or not the last one was cut). */
     public void nextEpoch() {
         currentEpoch++;
+        epochDone = false;
+        batchesDoneInEpoch = 0;
     }
 
     /** @return optimisation steps done */
@@ -161,7 +165,8 @@ public final class RunProgress {
     }
 
     /**
-     * Records a stop request; the fit loop ends after the current epoch.
+     * Records a stop request: the training epoch ends after the current batch or validation (one more validation
+     * runs when the request came from a training batch and the epoch validates), then the fit loop ends.
      *
      * @param reason logged at INFO with the first request
      */
@@ -180,6 +185,19 @@ public final class RunProgress {
     /** @param value whether the current epoch's training batches are all done */
     public void epochDone(boolean value) {
         epochDone = value;
+    }
+
+    /**
+     * @return true when the current epoch validates more than once ({@code valCheckInterval} shorter than the epoch):
+     *     checkpointing and early stopping then act after every validation instead of at the epoch's end
+     */
+    public boolean validatesWithinEpoch() {
+        return validatesWithinEpoch;
+    }
+
+    /** @param value whether the current epoch validates more than once */
+    public void validatesWithinEpoch(boolean value) {
+        validatesWithinEpoch = value;
     }
 
     /** @return the epoch a checkpoint saved now resumes at: the next one once this epoch's batches are done */

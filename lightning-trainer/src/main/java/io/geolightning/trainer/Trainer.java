@@ -279,7 +279,7 @@ public final class Trainer implements AutoCloseable {
     }
 
     /**
-     * Asks the fit loop to stop after the current epoch (EarlyStopping does this).
+     * Asks the fit to stop (EarlyStopping does this): the epoch ends after the current batch or validation.
      *
      * @param reason logged at INFO
      */
@@ -303,6 +303,11 @@ public final class Trainer implements AutoCloseable {
     /** @return true when the fit has a validation loader */
     public boolean hasValidation() {
         return progress.hasValidation();
+    }
+
+    /** @return true when this epoch validates more than once: checkpoints and early stopping act after each */
+    public boolean validatesWithinEpoch() {
+        return progress.validatesWithinEpoch();
     }
 
     /** @return true when the current epoch's training batches are all done */

@@ -25,7 +25,8 @@ import java.util.List;
  * @param limitTrainBatches training batches per epoch
  * @param limitValBatches validation batches per loop
  * @param limitTestBatches test batches
- * @param valCheckInterval validate every this many training batches / fraction of the epoch (ALL = epoch end)
+ * @param valCheckInterval validate every this many training batches / fraction of the epoch (ALL = epoch end); when
+ *     it validates more than once an epoch, ModelCheckpoint and EarlyStopping act after every validation
  * @param checkValEveryNEpoch validate every N epochs
  * @param numSanityValSteps validation batches run before training to catch bugs early (0 = none)
  * @param seed base random seed (null = do not seed)

@@ -29,7 +29,8 @@ class CheckpointResumeTest {
     @RegisterExtension
     static final BlobsData BLOBS = new BlobsData(4, 1.5).trainSplit(256, 11, 32).valSplit(128, 12, 64);
 
-    private static List<float[]> weights(LightningModule m) {
+    /** @return every parameter's values, in the block's order (other tests compare runs with it too) */
+    static List<float[]> weights(LightningModule m) {
         List<float[]> out = new ArrayList<>();
         for (Parameter p : m.getBlock().getParameters().values()) {
             out.add(p.getArray().toFloatArray());

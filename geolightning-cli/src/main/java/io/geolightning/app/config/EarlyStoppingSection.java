@@ -8,7 +8,8 @@ import io.geolightning.trainer.callbacks.Mode;
  * @param enabled whether to stop early (default true when the section is present)
  * @param monitor metric to watch (default {@code val_loss})
  * @param mode {@code min} (default) or {@code max}
- * @param patience epochs without improvement before stopping (default 3)
+ * @param patience checks without improvement before stopping (default 3): epochs, or validations when
+ *     {@code trainer.valCheckInterval} validates several times per epoch
  * @param minDelta smallest change counted as an improvement (default 0)
  */
 public record EarlyStoppingSection(Boolean enabled, String monitor, String mode, Integer patience, Double minDelta) {

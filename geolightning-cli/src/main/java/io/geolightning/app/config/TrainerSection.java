@@ -26,7 +26,8 @@ import java.util.regex.Pattern;
  * @param limitTrainBatches training batches per epoch (default 1.0 = all)
  * @param limitValBatches validation batches per run (default 1.0)
  * @param limitTestBatches test batches (default 1.0)
- * @param valCheckInterval validate every N training batches or fraction of an epoch (default 1.0 = epoch end)
+ * @param valCheckInterval validate every N training batches or fraction of an epoch (default 1.0 = epoch end);
+ *     below one epoch the checkpoint and early stopping act after every validation
  * @param checkValEveryNEpoch validate every N epochs (default 1)
  * @param numSanityValSteps validation batches run before training (default 2)
  * @param deterministic reseed every RNG per epoch so runs replay exactly (default true)

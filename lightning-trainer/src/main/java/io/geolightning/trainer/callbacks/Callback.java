@@ -36,8 +36,8 @@ public interface Callback {
     default void onTrainEpochStart(Trainer trainer, LightningModule module) {}
 
     /**
-     * Called after the training epoch, after validation if it ran at the epoch's end; epoch metrics are in
-     * {@link Trainer#callbackMetrics()}.
+     * Called after the training epoch, after validation if it ran at the epoch's end (also after an epoch that a stop
+     * request cut short); epoch metrics are in {@link Trainer#callbackMetrics()}.
      *
      * @param trainer the trainer
      * @param module the module

@@ -1,18 +1,22 @@
 package io.geolightning.trainer.callbacks;
 
 import io.geolightning.trainer.LightningModule;
+import io.geolightning.trainer.Stage;
 import io.geolightning.trainer.Trainer;
 import io.geolightning.trainer.TrainerException;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Stops training when a monitored metric has not improved by more than {@code minDelta} for {@code patience}
- * consecutive checks (one check per epoch end, after validation), like Lightning's {@code EarlyStopping}. Stopping
- * is logged at INFO naming the metric, its best value and the epoch it was reached. A non-finite value stops at once
- * when {@code checkFinite}.
+ * consecutive checks, like Lightning's {@code EarlyStopping}: one check per epoch end (after its validation), or,
+ * when an epoch validates more than once ({@code valCheckInterval} below one epoch), one check after every
+ * validation, patience then counting validations and a stop ending the epoch right there. Stopping is logged at INFO
+ * naming the metric, its best value and the epoch (and step, per validation) it was reached. A non-finite value stops
+ * at once when {@code checkFinite}.
  */
 public final class EarlyStopping implements Callback {
 
@@ -25,6 +29,8 @@ public final class EarlyStopping implements Callback {
     private final boolean checkFinite;
     private double best;
     private int bestEpoch = -1;
+    /** Global step of the best value when checked per validation, else -1. */
+    private long bestStep = -1;
     private int wait;
     private int stoppedEpoch = -1;
     private String stopReason;
@@ -54,29 +60,50 @@ public final class EarlyStopping implements Callback {
     }
 
     @Override
+    public void onValidationEnd(Trainer trainer, LightningModule module) {
+        if (trainer.stage() == Stage.FIT && trainer.validatesWithinEpoch()) { // in a fit; not Trainer.validate
+            check(trainer, true);
+        }
+    }
+
+    @Override
     public void onTrainEpochEnd(Trainer trainer, LightningModule module) {
+        if (!trainer.validatesWithinEpoch()) {
+            check(trainer, false);
+        }
+    }
+
+    private void check(Trainer trainer, boolean perValidation) {
         Double value = Monitor.value(trainer, monitor, "EarlyStopping");
         if (value == null) {
             return;
         }
         int epoch = trainer.currentEpoch();
+        long step = perValidation ? trainer.globalStep() : -1;
         if (checkFinite && !Double.isFinite(value)) {
-            stop(trainer, epoch, monitor + " = " + value + " is not finite at epoch " + epoch
-                    + "; best " + monitor + " = " + best + " at epoch " + bestEpoch);
+            stop(trainer, epoch, monitor + " = " + value + " is not finite at " + at(epoch, step)
+                    + "; best " + monitor + " = " + best + " at " + at(bestEpoch, bestStep));
             return;
         }
         if (mode.improves(value, best, minDelta)) {
             best = value;
             bestEpoch = epoch;
+            bestStep = step;
             wait = 0;
             return;
         }
         wait++;
         if (wait >= patience) {
             stop(trainer, epoch, "EarlyStopping: " + monitor + " did not improve by more than " + minDelta + " for "
-                    + wait + " epoch(s); best " + monitor + " = " + String.format(java.util.Locale.ROOT, "%.6g", best)
-                    + " at epoch " + bestEpoch + ", stopping at epoch " + epoch);
+                    + wait + (perValidation ? " validation(s)" : " epoch(s)") + "; best " + monitor + " = "
+                    + String.format(Locale.ROOT, "%.6g", best) + " at " + at(bestEpoch, bestStep)
+                    + ", stopping at " + at(epoch, step));
         }
+    }
+
+    /** @return "epoch E", or "epoch E step S" for a check after a validation within the epoch */
+    private static String at(int epoch, long step) {
+        return step < 0 ? "epoch " + epoch : "epoch " + epoch + " step " + step;
     }
 
     private void stop(Trainer trainer, int epoch, String reason) {
@@ -116,6 +143,7 @@ public final class EarlyStopping implements Callback {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("best", Double.isFinite(best) ? best : null);
         s.put("bestEpoch", bestEpoch);
+        s.put("bestStep", bestStep);
         s.put("wait", wait);
         s.put("stoppedEpoch", stoppedEpoch);
         return s;
@@ -126,6 +154,7 @@ public final class EarlyStopping implements Callback {
         Object b = state.get("best");
         best = b == null ? mode.worst() : ((Number) b).doubleValue();
         bestEpoch = ((Number) state.getOrDefault("bestEpoch", -1)).intValue();
+        bestStep = ((Number) state.getOrDefault("bestStep", -1)).longValue();
         wait = ((Number) state.getOrDefault("wait", 0)).intValue();
         stoppedEpoch = ((Number) state.getOrDefault("stoppedEpoch", -1)).intValue();
     }
@@ -142,7 +171,7 @@ public final class EarlyStopping implements Callback {
             this.monitor = monitor;
         }
 
-        /** @param v checks without improvement before stopping @return this */
+        /** @param v checks (epochs, or validations within epochs) without improvement before stopping @return this */
         public Builder patience(int v) {
             patience = v;
             return this;

@@ -17,10 +17,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Saves checkpoints like Lightning's {@code ModelCheckpoint}: after every epoch (and after mid-epoch validations)
- * it writes {@code <dirpath>/<filename>.ckpt} when the monitored metric ranks among the {@code saveTopK} best,
- * deleting the checkpoint that dropped out, so exactly the top-K files (plus {@code last.ckpt} with
- * {@code saveLast}) remain. Without a monitor the K most recent are kept. Files are written atomically.
+ * Saves checkpoints like Lightning's {@code ModelCheckpoint}: after every epoch (every {@code everyNEpochs}) it writes
+ * {@code <dirpath>/<filename>.ckpt} when the monitored metric ranks among the {@code saveTopK} best, deleting the
+ * checkpoint that dropped out, so exactly the top-K files (plus {@code last.ckpt} with {@code saveLast}) remain.
+ * Without a monitor the K most recent are kept. Files are written atomically. When an epoch validates more than once
+ * ({@code valCheckInterval} below one epoch) it saves after every validation instead, the epoch's last included, and
+ * not at the epoch's end (Lightning's {@code save_on_train_epoch_end} false); a mid-epoch checkpoint resumes inside
+ * its epoch, and the default name, with its epoch and step, tells an epoch's validations apart.
  *
  * <p>Deleting is confined: the callback only ever deletes a checkpoint that it wrote itself, in this process, inside
  * its own folder. The ranking restored from a checkpoint ({@code ckptPath}) is advisory: its entries are reduced to
@@ -80,19 +83,22 @@ public final class ModelCheckpoint implements Callback {
 
     @Override
     public void onValidationEnd(Trainer trainer, LightningModule module) {
-        if (trainer.stage() == Stage.FIT && !trainer.isEpochDone()) { // mid-epoch validation; not Trainer.validate
+        if (trainer.stage() == Stage.FIT && trainer.validatesWithinEpoch()) { // in a fit; not Trainer.validate
             save(trainer);
         }
     }
 
     @Override
     public void onTrainEpochEnd(Trainer trainer, LightningModule module) {
-        if ((trainer.currentEpoch() + 1) % everyNEpochs == 0) {
+        if (!trainer.validatesWithinEpoch()) {
             save(trainer);
         }
     }
 
     private void save(Trainer trainer) {
+        if ((trainer.currentEpoch() + 1) % everyNEpochs != 0) {
+            return;
+        }
         Path dir = directory(trainer);
         if (saveTopK != 0) {
             saveTopK(trainer, dir);

@@ -11,8 +11,8 @@ import io.geolightning.trainer.checkpoint.CheckpointIO;
 /**
  * A whole fit, like Lightning's fit loop: initialises the module from the first training batch, restores the
  * weights of {@code ckptPath} (if any), binds the optimizers, restores the rest of the checkpointed run, runs the
- * sanity validation, then training epochs until {@code maxEpochs}, {@code maxSteps} or a stop request. Every fit
- * starts its counters afresh; the module's weights carry over.
+ * sanity validation, then training epochs until {@code maxEpochs}, {@code maxSteps} or a stop request (which ends
+ * the running epoch early). Every fit starts its counters afresh; the module's weights carry over.
  */
 public final class FitLoop {
 

@@ -24,7 +24,9 @@ import java.util.Iterator;
  * clips gradients by global norm, steps and zeroes every optimizer; then it closes the scope and the batch so native
  * memory stays flat. A NaN or infinite loss stops training with a message naming the epoch and step. Validation runs
  * every {@code valCheckInterval} batches and at the epoch's end; a resumed epoch skips the batches its checkpoint had
- * done.
+ * done. A stop request ends the epoch after the batch or validation that made it, as Lightning's {@code should_stop}:
+ * a request from a training batch first validates (when the epoch validates), and a cut epoch neither steps a partly
+ * accumulated gradient nor validates at its end; its end hooks still run.
  */
 final class TrainingEpochLoop {
 
@@ -66,7 +68,9 @@ final class TrainingEpochLoop {
         Iterator<Batch> it = ctx.devices().iterate(train, progress.currentEpoch(), seeks ? skipBatches : 0).iterator();
         int idx = seeks ? skipBatches : 0;
         boolean first = true;
+        boolean cut = false;
         progress.batchesDoneInEpoch(idx);
+        progress.validatesWithinEpoch(false);
         try {
             while (idx < limit && it.hasNext() && !progress.maxStepsReached(config.maxSteps())) {
                 Batch raw = it.next();
@@ -75,6 +79,7 @@ final class TrainingEpochLoop {
                     limit = LoopLimits.train(config, raw);
                     progress.numTrainingBatches(limit == LoopLimits.ALL ? -1 : limit);
                     valEvery = LoopLimits.validationInterval(config, limit);
+                    progress.validatesWithinEpoch(valThisEpoch && valEvery < limit);
                 }
                 if (idx < skipBatches) {
                     raw.close();
@@ -89,8 +94,15 @@ final class TrainingEpochLoop {
                 pendingGrads = !stepNow;
                 idx++;
                 progress.batchesDoneInEpoch(idx);
-                if (valThisEpoch && !last && idx % valEvery == 0) {
+                if (last) {
+                    break; // the epoch-end validation follows
+                }
+                if (valThisEpoch && (idx % valEvery == 0 || progress.shouldStop())) {
                     validate(val);
+                }
+                if (progress.shouldStop()) {
+                    cut = true;
+                    break;
                 }
             }
         } finally {
@@ -100,12 +112,14 @@ final class TrainingEpochLoop {
             throw new TrainerException("the training loader produced no batch in epoch " + progress.currentEpoch()
                     + "; check the dataset is not empty (and that limitTrainBatches/overfitBatches are > 0)");
         }
-        if (pendingGrads && module.automaticOptimization()) {
-            ctx.optimizers().step(ctx.devices(), config.gradientClipNorm());
-        }
-        progress.epochDone(true);
-        if (valThisEpoch) {
-            validate(val);
+        if (!cut) {
+            if (pendingGrads && module.automaticOptimization()) {
+                ctx.optimizers().step(ctx.devices(), config.gradientClipNorm());
+            }
+            progress.epochDone(true);
+            if (valThisEpoch) {
+                validate(val);
+            }
         }
         module.onTrainEpochEnd();
         ctx.logging().endTrainEpoch();
