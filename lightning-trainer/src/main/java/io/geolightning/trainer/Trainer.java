@@ -310,11 +310,6 @@ public final class Trainer implements AutoCloseable {
         return progress.validatesWithinEpoch();
     }
 
-    /** @return true when the current epoch's training batches are all done */
-    public boolean isEpochDone() {
-        return progress.isEpochDone();
-    }
-
     /** @return the optimizers of the running fit, in configuration order */
     public List<LightningOptimizer> optimizers() {
         return optimizers.optimizers();
