@@ -36,7 +36,7 @@ class TasksTrainingTest {
         TaskSettings settings = TaskSettings.of(spec).withClassNames(chips.classNames())
                 .withNormalization(BandNormalization.of(chips.stats()));   // default optimizer: AdamW, lr 1e-3
         ModelCheckpoint checkpoint = ModelCheckpoint.builder().dirpath(tmp.resolve("ckpt")).saveLast(true).build();
-        // the untrained weights are drawn at the first validation, before fit seeds anything: seed them here, or they
+        // the untrained weights are drawn when the task is built, before fit seeds anything: seed them here, or they
         // depend on the random numbers the tests run before this one in the JVM drew
         ai.djl.engine.Engine.getInstance().setRandomSeed(7);
         try (LandUseTask task = LandUseTask.create(settings); Trainer trainer = trainer(5, tmp, checkpoint)) {
@@ -75,6 +75,7 @@ class TasksTrainingTest {
         ModelSpec spec = ModelSpec.of(Architecture.UNET, 3, 2, 64).withOption("width", 8).withOption("depth", 3);
         TaskSettings settings = TaskSettings.of(spec).withClassNames(chips.classNames())
                 .withNormalization(BandNormalization.of(chips.stats()));
+        ai.djl.engine.Engine.getInstance().setRandomSeed(7); // the weights are drawn when the task is built
         try (LandUseTask task = LandUseTask.create(settings); Trainer trainer = trainer(3, tmp)) {
             assertTrue(task instanceof SegmentationTask);
             var train = chips.loader(chips.train().subList(0, 120), 12, true);   // 120 chips keep the test short
