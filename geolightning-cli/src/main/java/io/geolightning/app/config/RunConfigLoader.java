@@ -289,9 +289,9 @@ public final class RunConfigLoader {
         Throwable c = e.getCause();
         if (c instanceof ValueInstantiationException vi && vi.getCause() instanceof ConfigException ce) {
             String at = path(vi);
-            String named = ValueOrigins.keyOf(ce.getMessage(), overrides);
+            String named = ce.key() != null ? ce.key() : ValueOrigins.keyOf(ce.getMessage(), overrides);
             String key = named != null && (at.isEmpty() || named.startsWith(at)) ? named : at;
-            return new ConfigException(ValueOrigins.message(key, ce.getMessage(), label, overrides), ce);
+            return new ConfigException(key, ValueOrigins.message(key, ce.getMessage(), label, overrides), ce);
         }
         if (c instanceof ValueInstantiationException vi && vi.getCause() != null) {
             return new ConfigException(ValueOrigins.message(path(vi), path(vi) + ": "
