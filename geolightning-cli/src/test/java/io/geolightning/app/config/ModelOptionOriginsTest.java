@@ -1,31 +1,15 @@
 package io.geolightning.app.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A bad {@code model.options} or {@code optimizer} value is named by the key the models module says is bad (carried by
  * the exception, not read from its message) and blamed on the file or the {@code --set} that gave it.
  */
-class ModelOptionOriginsTest {
-
-    @TempDir
-    Path tmp;
-
-    /** Loads {@code yaml} as the file {@code name} with the overrides; asserts the message; returns the error. */
-    private ConfigException fails(String message, String name, String yaml, String... overrides) throws Exception {
-        Path p = tmp.resolve(name);
-        Files.writeString(p, yaml);
-        ConfigException e = assertThrows(ConfigException.class, () -> RunConfigLoader.load(p, List.of(overrides)));
-        assertEquals(message, e.getMessage());
-        return e;
-    }
+class ModelOptionOriginsTest extends BadConfigFiles {
 
     @Test
     void aBadOptionInTheFileIsNamedByItsYamlKey() throws Exception {
