@@ -46,6 +46,12 @@ class RunConfigYamlErrorsTest extends BadConfigFiles {
     void aValueOutsideItsChoicesListsThem() throws Exception {
         fails("m.yaml: callbacks.checkpoint.mode 'sideways': unknown; use min or max", "m.yaml",
                 "callbacks:\n  checkpoint:\n    mode: sideways\n");
+        assertEquals("data.split", fails("s.yaml: data.split 'diagonal': unknown; use spatial, random or none",
+                "s.yaml", "data:\n  split: diagonal\n", "data.seed=3").key(), "the tiling names its setting");
+        assertEquals("callbacks.checkpoint.filename", fails("f.yaml: callbacks.checkpoint.filename: ModelCheckpoint"
+                + " filename 'a/b' is invalid; pass a template without folders, e.g."
+                + " \"epoch={epoch}-val_loss={val_loss:.4f}\"", "f.yaml",
+                "callbacks:\n  checkpoint:\n    filename: a/b\n").key());
         fails("a.yaml: model.architecture 'resnet99': unknown network; use one of cnn, resnet18, resnet34, resnet50,"
                 + " unet, unet_resnet18, unet_resnet34, unet_resnet50", "a.yaml", "model:\n  architecture: resnet99\n");
     }
