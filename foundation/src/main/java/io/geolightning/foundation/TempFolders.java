@@ -3,10 +3,8 @@ package io.geolightning.foundation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Stream;
 
 /**
  * Scratch folders a command works in (chips cut from a raster to be scored, a predicted scene): created in
@@ -19,7 +17,7 @@ public final class TempFolders {
     private static final Set<Path> LIVE = ConcurrentHashMap.newKeySet();
 
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(TempFolders::deleteTree),
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(FileTrees::deleteQuietly),
                 "geolightning-temp-folder-cleanup"));
     }
 
@@ -38,13 +36,14 @@ public final class TempFolders {
     }
 
     /**
-     * Deletes a folder made by {@link #create} and everything in it; a file that cannot be deleted is left (it is in
-     * the temporary folder) and is tried again when the JVM ends.
+     * Deletes a folder made by {@link #create} and everything in it ({@link FileTrees}: links in it are removed, not
+     * followed); a file that cannot be deleted is left (it is in the temporary folder) and is tried again when the JVM
+     * ends.
      *
      * @param dir the folder, or null
      */
     public static void delete(Path dir) {
-        if (dir != null && deleteTree(dir)) {
+        if (dir != null && FileTrees.deleteQuietly(dir)) {
             LIVE.remove(dir.toAbsolutePath());
         }
     }
@@ -52,17 +51,5 @@ public final class TempFolders {
     /** @return the folders this process holds now (tests, diagnostics) */
     public static Set<Path> live() {
         return Set.copyOf(LIVE);
-    }
-
-    private static boolean deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return true;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException | RuntimeException e) {
-            return false;
-        }
-        return !Files.exists(dir);
     }
 }

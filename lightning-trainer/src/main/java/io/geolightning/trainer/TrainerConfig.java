@@ -65,17 +65,20 @@ public record TrainerConfig(
     public TrainerConfig {
         positive("maxEpochs", maxEpochs);
         if (maxSteps == 0 || maxSteps < -1) {
-            throw new TrainerException("maxSteps " + maxSteps + " is invalid; pass -1 (no limit) or a positive count");
+            throw new TrainerException("maxSteps", "maxSteps " + maxSteps + " is invalid; pass -1 (no limit) or a"
+                    + " positive count", null);
         }
         if (devices != null && devices.isEmpty()) {
-            throw new TrainerException("devices is empty; pass e.g. List.of(Device.cpu())");
+            throw new TrainerException("devices", "devices is empty; pass e.g. List.of(Device.cpu())", null);
         }
         devices = devices == null ? null : List.copyOf(devices);
         if (devices != null && devices.stream().distinct().count() != devices.size()) {
-            throw new TrainerException("devices " + devices + " lists a device twice; list each device once");
+            throw new TrainerException("devices", "devices " + devices + " lists a device twice; list each device"
+                    + " once", null);
         }
         if (!(gradientClipNorm >= 0) || Double.isInfinite(gradientClipNorm)) {
-            throw new TrainerException("gradientClipNorm " + gradientClipNorm + " is invalid; pass a positive norm or 0 (off)");
+            throw new TrainerException("gradientClipNorm", "gradientClipNorm " + gradientClipNorm + " is invalid; pass"
+                    + " a positive norm or 0 (off)", null);
         }
         positive("accumulateGradBatches", accumulateGradBatches);
         nonNegative("fastDevRun", fastDevRun);
@@ -319,13 +322,14 @@ public record TrainerConfig(
 
     private static void positive(String name, long value) {
         if (value <= 0) {
-            throw new TrainerException(name + " " + value + " must be > 0; pass a positive count");
+            throw new TrainerException(name, name + " " + value + " must be > 0; pass a positive count", null);
         }
     }
 
     private static void nonNegative(String name, long value) {
         if (value < 0) {
-            throw new TrainerException(name + " " + value + " must be >= 0; pass 0 to disable or a positive count");
+            throw new TrainerException(name, name + " " + value + " must be >= 0; pass 0 to disable or a positive"
+                    + " count", null);
         }
     }
 }

@@ -11,13 +11,29 @@ public class TrainerException extends GeoLightningException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The {@link TrainerConfig} setting whose value is bad ({@code maxEpochs}), or null. */
+    private final String setting;
+
     /**
      * Creates the exception.
      *
      * @param message one line: what, why, how to fix
      */
     public TrainerException(String message) {
-        super(message);
+        this(null, message, null);
+    }
+
+    /**
+     * A bad value of one setting, which front ends name in their own vocabulary (a YAML key, a flag) by
+     * {@link #setting()} rather than by reading the message.
+     *
+     * @param setting the {@link TrainerConfig} setting, e.g. {@code maxEpochs}
+     * @param message one line naming the setting and its value, the problem, the fix
+     * @param cause the underlying failure, or null
+     */
+    public TrainerException(String setting, String message, Throwable cause) {
+        super(message, cause);
+        this.setting = setting;
     }
 
     /**
@@ -27,6 +43,11 @@ public class TrainerException extends GeoLightningException {
      * @param cause the underlying failure
      */
     public TrainerException(String message, Throwable cause) {
-        super(message, cause);
+        this(null, message, cause);
+    }
+
+    /** @return the {@link TrainerConfig} setting whose value is bad, or null when the error is not about one */
+    public String setting() {
+        return setting;
     }
 }

@@ -58,5 +58,20 @@ class TrainerConfigTest {
         e = assertThrows(TrainerException.class,
                 () -> TrainerConfig.builder().devices(Device.cpu(), Device.cpu()).build());
         assertTrue(e.getMessage().contains("lists a device twice"), e.getMessage());
+        assertEquals("devices", e.setting());
+    }
+
+    /** A bad setting's error names the setting apart from its message, for front ends to name it their own way. */
+    @Test
+    void aBadSettingIsNamedApartFromTheMessage() {
+        TrainerException e = assertThrows(TrainerException.class, () -> TrainerConfig.builder().maxEpochs(0).build());
+        assertEquals("maxEpochs 0 must be > 0; pass a positive count", e.getMessage());
+        assertEquals("maxEpochs", e.setting());
+        e = assertThrows(TrainerException.class, () -> TrainerConfig.builder().fastDevRun(-1).build());
+        assertEquals("fastDevRun", e.setting());
+        e = assertThrows(TrainerException.class, () -> TrainerConfig.builder().gradientClipNorm(-1).build());
+        assertEquals("gradientClipNorm", e.setting());
+        e = assertThrows(TrainerException.class, () -> TrainerConfig.builder().deterministic(true).build());
+        assertEquals(null, e.setting(), "about two settings together: none named");
     }
 }

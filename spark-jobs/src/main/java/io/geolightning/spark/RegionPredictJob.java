@@ -1,5 +1,6 @@
 package io.geolightning.spark;
 
+import io.geolightning.foundation.FileTrees;
 import io.geolightning.foundation.TempFiles;
 import io.geolightning.geo.GdalPath;
 import io.geolightning.geo.PixelWindow;
@@ -13,14 +14,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.stream.Stream;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
@@ -201,10 +200,8 @@ public final class RegionPredictJob {
         if (!Files.isDirectory(folder)) {
             return;
         }
-        try (Stream<Path> s = Files.walk(folder)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
+        try {
+            FileTrees.delete(folder);
         } catch (IOException e) {
             LOG.warn("could not remove the block folder {}: {}", folder, e.toString());
         }

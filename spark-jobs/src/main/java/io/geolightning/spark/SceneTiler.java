@@ -1,5 +1,6 @@
 package io.geolightning.spark;
 
+import io.geolightning.foundation.FileTrees;
 import io.geolightning.geo.GdalPath;
 import io.geolightning.tiling.Tiler;
 import io.geolightning.tiling.TilingConfig;
@@ -13,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
@@ -50,7 +50,7 @@ final class SceneTiler {
         Path staging = store.resolve(STAGING).resolve(String.format(Locale.ROOT, "scene-%05d", spec.index()))
                 .resolve("attempt-" + attemptId());
         try {
-            deleteTree(staging);
+            FileTrees.delete(staging);
             Files.createDirectories(staging);
             TilingConfig config = config(spec, staging, workers);
             TilingResult r = Tiler.run(config);
@@ -76,7 +76,7 @@ final class SceneTiler {
             return SceneTileOutcome.failed(spec.index(), spec.raster(), msg, seconds(t0));
         } finally {
             try {
-                deleteTree(staging);
+                FileTrees.delete(staging);
                 deleteIfEmpty(staging.getParent());
             } catch (IOException e) {
                 LOG.warn("could not remove the staging folder {}: {}", staging, e.toString());
@@ -109,18 +109,6 @@ final class SceneTiler {
 
     private static double seconds(long t0) {
         return (System.nanoTime() - t0) / 1e9;
-    }
-
-    /** Deletes a folder and everything below it; nothing when it does not exist. */
-    static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(root)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 
     private static void deleteIfEmpty(Path dir) throws IOException {

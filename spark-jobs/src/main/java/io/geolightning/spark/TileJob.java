@@ -1,5 +1,6 @@
 package io.geolightning.spark;
 
+import io.geolightning.foundation.FileTrees;
 import io.geolightning.geo.GdalPath;
 import io.geolightning.geo.PixelWindow;
 import io.geolightning.geo.TargetGrid;
@@ -237,13 +238,13 @@ public final class TileJob {
                 if (before != null) {
                     Files.move(previous, sidecar, StandardCopyOption.ATOMIC_MOVE);
                 }
-                SceneTiler.deleteTree(store.resolve(SceneTiler.STAGING));
+                FileTrees.delete(store.resolve(SceneTiler.STAGING));
                 SceneTileOutcome first = merged.outcomes().get(0);
                 throw new SparkJobException(nothing + ", nothing was written" + (before == null ? ""
                         : " (the chip store already there is kept)") + "; first error: " + first.error());
             }
             ChipStoreMerge.publish(store, merged.merged());
-            SceneTiler.deleteTree(store.resolve(SceneTiler.STAGING));
+            FileTrees.delete(store.resolve(SceneTiler.STAGING));
         } catch (IOException e) {
             throw new SparkJobException(store + ": cannot finish the chip store (" + e.getMessage()
                     + "); check free space and permissions", e);

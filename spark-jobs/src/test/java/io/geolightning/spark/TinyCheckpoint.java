@@ -3,6 +3,7 @@ package io.geolightning.spark;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.geolightning.app.cli.GeoLightningCli;
+import io.geolightning.foundation.FileTrees;
 import io.geolightning.tiling.TilingSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -27,13 +28,7 @@ final class TinyCheckpoint {
     static synchronized Path shared() throws IOException {
         if (cached == null) {
             Path dir = Files.createTempDirectory("tiny-checkpoint");
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                try {
-                    SceneTiler.deleteTree(dir);
-                } catch (IOException e) {
-                    // best effort
-                }
-            }));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> FileTrees.deleteQuietly(dir)));
             cached = train(dir);
         }
         return cached;

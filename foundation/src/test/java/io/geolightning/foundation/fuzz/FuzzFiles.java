@@ -1,11 +1,10 @@
 package io.geolightning.foundation.fuzz;
 
+import io.geolightning.foundation.FileTrees;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /** File chores of the fuzz tests: writing one input, removing the folder of inputs. */
 public final class FuzzFiles {
@@ -33,8 +32,8 @@ public final class FuzzFiles {
      * @param dir the folder
      */
     public static void deleteTree(Path dir) {
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        try {
+            FileTrees.delete(dir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

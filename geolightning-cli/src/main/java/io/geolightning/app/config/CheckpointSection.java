@@ -35,7 +35,8 @@ public record CheckpointSection(String monitor, String mode, Integer saveTopK, B
         try {
             CheckpointFilename.check(filename, saveLast);
         } catch (TrainerException e) {
-            throw new ConfigException("callbacks.checkpoint.filename: " + e.getMessage(), e);
+            throw new ConfigException("callbacks.checkpoint.filename", "callbacks.checkpoint.filename: "
+                    + e.getMessage(), e);
         }
     }
 

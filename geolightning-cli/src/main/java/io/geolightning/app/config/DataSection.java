@@ -93,7 +93,7 @@ public record DataSection(
             try {
                 grid.parsedCrs(); // as tile --crs: a CRS GDAL does not know is a usage error, found before any work
             } catch (io.geolightning.geo.GeoIOException e) {
-                throw new ConfigException("data.grid.crs '" + grid.crs() + "': " + e.getMessage(), e);
+                throw new ConfigException("data.grid.crs", "data.grid.crs '" + grid.crs() + "': " + e.getMessage(), e);
             }
         }
         atLeast("batchSize", batchSize, 2, " (batch norm trains on the statistics of a batch: one sample has none)");
@@ -105,7 +105,8 @@ public record DataSection(
             if (e.setting() == null) {
                 throw e;
             }
-            throw new ConfigException("data." + e.setting() + " " + (e.value() instanceof String v ? "'" + v + "'"
+            throw new ConfigException("data." + e.setting(), "data." + e.setting() + " "
+                    + (e.value() instanceof String v ? "'" + v + "'"
                     : e.value()) + ": " + e.problem(), e);
         }
     }

@@ -4,6 +4,7 @@ import io.geolightning.models.nn.Architecture;
 import io.geolightning.models.nn.ModelException;
 import io.geolightning.models.nn.ModelFactory;
 import io.geolightning.models.nn.ModelSpec;
+import io.geolightning.models.tasks.SegmentationLoss;
 import io.geolightning.tiling.data.BandNormalization;
 import java.util.List;
 import java.util.Map;
@@ -77,22 +78,25 @@ public record ModelSection(String architecture, Map<String, Object> options, Lis
         checkOptionValues(arch, options);
     }
 
-    private static final java.util.regex.Pattern OPTION_MESSAGE = java.util.regex.Pattern.compile(
-            "^model option (\\w+) = ('[^']*'|\\S+) (?:is )?(.*)$");
-
     /**
-     * The options' values, checked as the network reads them (on a nominal spec: the data's bands, classes and chip
-     * size are checked when they are known), so that --print-config and the config refuse a bad value (exit 2).
+     * The options' values, checked as the network and its loss read them (on a nominal spec: the data's bands,
+     * classes and chip size are checked when they are known), so that --print-config and the config refuse a bad value
+     * (exit 2).
+     * The error names the option the models module says is bad ({@link ModelException#option()}).
      */
     private static void checkOptionValues(Architecture arch, Map<String, Object> options) {
         Map<String, String> text = new java.util.TreeMap<>();
         options.forEach((k, v) -> text.put(k, String.valueOf(v)));
+        ModelSpec spec = new ModelSpec(arch, 3, 2, 1 << 20, text);
         try {
-            ModelFactory.resolvedOptions(new ModelSpec(arch, 3, 2, 1 << 20, text));
+            ModelFactory.resolvedOptions(spec);
+            SegmentationLoss.checkOptions(spec);
         } catch (ModelException e) {
-            java.util.regex.Matcher m = OPTION_MESSAGE.matcher(e.getMessage());
-            throw new ConfigException(m.matches() ? "model.options." + m.group(1) + " " + m.group(2) + ": "
-                    + m.group(3) : "model.options: " + e.getMessage(), e);
+            if (e.option() == null) {
+                throw new ConfigException("model.options", "model.options: " + e.getMessage(), e);
+            }
+            String key = "model.options." + e.option();
+            throw new ConfigException(key, key + " " + e.value() + ": " + e.problem(), e);
         }
     }
 
@@ -167,7 +171,7 @@ public record ModelSection(String architecture, Map<String, Object> options, Lis
         try {
             return Architecture.parse(architecture);
         } catch (ModelException e) {
-            throw new ConfigException("model." + e.getMessage(), e);
+            throw new ConfigException("model.architecture", "model." + e.getMessage(), e);
         }
     }
 

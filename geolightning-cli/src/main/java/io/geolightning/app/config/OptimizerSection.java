@@ -51,7 +51,10 @@ public record OptimizerSection(String name, Double lr, Double weightDecay, Doubl
         try {
             return b.build();
         } catch (ModelException e) {
-            throw new ConfigException("optimizer: " + e.getMessage(), e);
+            // the settings name the section's 'name' key 'optimizer'
+            String key = e.option() == null ? null
+                    : "optimizer." + ("optimizer".equals(e.option()) ? "name" : e.option());
+            throw new ConfigException(key, "optimizer: " + e.getMessage(), e);
         }
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
@@ -21,13 +22,13 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.DuplicateKeyException;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.representer.Representer;
@@ -97,7 +98,7 @@ public final class RunConfigLoader {
             }
             return config;
         } catch (IllegalArgumentException e) {
-            ConfigException c = translate(e, label, overrides);
+            ConfigException c = translate(e, copy, label, overrides);
             // keys, values and overrides are quoted in messages: keep them on one line
             throw c.getMessage().lines().count() <= 1 ? c : new ConfigException(oneLine(c.getMessage()), c.getCause());
         }
@@ -205,11 +206,15 @@ public final class RunConfigLoader {
         } catch (IOException e) {
             throw new ConfigException(file + ": cannot read the configuration (" + e.getMessage()
                     + "); check the path and its permissions", e);
+        } catch (DuplicateKeyException e) {
+            throw new ConfigException(name + ": not valid YAML" + at(e.getProblemMark()) + " ("
+                    + oneLine(e.getProblem()) + "); keep one of the two", e);
         } catch (MarkedYAMLException e) {
-            String where = e.getProblemMark() == null ? "" : " at line " + (e.getProblemMark().getLine() + 1)
-                    + ", column " + (e.getProblemMark().getColumn() + 1);
-            throw new ConfigException(name + ": not valid YAML" + where + " (" + oneLine(e.getProblem())
-                    + "); fix the syntax (indent with spaces, 'key: value')", e);
+            // what was being read when it went wrong (an unclosed quote is found at the end of the file)
+            String context = e.getContext() == null || e.getContextMark() == null ? ""
+                    : oneLine(e.getContext()) + at(e.getContextMark()) + ": ";
+            throw new ConfigException(name + ": not valid YAML" + at(e.getProblemMark()) + " (" + context
+                    + oneLine(e.getProblem()) + "); fix the syntax (indent with spaces, 'key: value')", e);
         } catch (RuntimeException e) { // SnakeYAML casts nodes ('!!str' on a mapping), parses tagged scalars ('!!int 0xff..')
             throw new ConfigException(name + ": not valid YAML (" + oneLine(e.getMessage())
                     + "); fix the syntax (indent with spaces, 'key: value')", e);
@@ -228,6 +233,11 @@ public final class RunConfigLoader {
         Map<String, Object> out = new LinkedHashMap<>();
         m.forEach((k, v) -> out.put(String.valueOf(k), v));
         return out;
+    }
+
+    /** @return {@code " at line L, column C"} (from 1) of a SnakeYAML mark, or nothing without one */
+    private static String at(Mark mark) {
+        return mark == null ? "" : " at line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1);
     }
 
     private static Yaml yaml() {
@@ -285,13 +295,20 @@ public final class RunConfigLoader {
         return out;
     }
 
-    private static ConfigException translate(IllegalArgumentException e, String label, List<String> overrides) {
+    /**
+     * Jackson's binding failure as one line, from the exception's structured parts (its type, the path of the key, the
+     * target type, the value), never from its message text.
+     *
+     * @param tree what was bound, to read back the value at the failing path
+     */
+    private static ConfigException translate(IllegalArgumentException e, Map<String, Object> tree, String label,
+                                             List<String> overrides) {
         Throwable c = e.getCause();
         if (c instanceof ValueInstantiationException vi && vi.getCause() instanceof ConfigException ce) {
             String at = path(vi);
-            String named = ValueOrigins.keyOf(ce.getMessage(), overrides);
+            String named = ce.key() != null ? ce.key() : ValueOrigins.keyOf(ce.getMessage(), overrides);
             String key = named != null && (at.isEmpty() || named.startsWith(at)) ? named : at;
-            return new ConfigException(ValueOrigins.message(key, ce.getMessage(), label, overrides), ce);
+            return new ConfigException(key, ValueOrigins.message(key, ce.getMessage(), label, overrides), ce);
         }
         if (c instanceof ValueInstantiationException vi && vi.getCause() != null) {
             return new ConfigException(ValueOrigins.message(path(vi), path(vi) + ": "
@@ -306,23 +323,48 @@ public final class RunConfigLoader {
             return new ConfigException(origin + ": unknown key '" + key + "'; valid keys of "
                     + (parent.isEmpty() ? "the top level" : "'" + parent + "'") + ": " + valid, u);
         }
+        if (c instanceof InvalidFormatException bad && bad.getValue() != null) { // a scalar of the wrong kind
+            String key = path(bad);
+            return new ConfigException(key, ValueOrigins.message(key, "'" + key + "' " + shown(bad.getValue()) + ": "
+                    + expected(bad.getTargetType()) + "; fix its value", label, overrides), bad);
+        }
         if (c instanceof MismatchedInputException mi) {
             String key = path(mi);
-            return new ConfigException(ValueOrigins.message(key, "'" + key + "' " + expected(mi.getTargetType())
+            return new ConfigException(key, ValueOrigins.message(key, "'" + key + "' " + expected(mi.getTargetType())
                     + "; fix its value", label, overrides), mi);
         }
         if (c instanceof JsonMappingException jm && jm.getCause() instanceof InputCoercionException ic) {
             String key = path(jm);
-            Matcher m = Pattern.compile("value \\((.{1,40})\\) out of range")
-                    .matcher(String.valueOf(ic.getOriginalMessage()));
-            return new ConfigException(ValueOrigins.message(key, "'" + key + "'" + (m.find() ? " " + m.group(1) : "")
-                    + ": out of range; use a whole number" + rangeOf(ic.getTargetType()), label, overrides), jm);
+            Object value = valueAt(tree, jm.getPath());
+            return new ConfigException(key, ValueOrigins.message(key, "'" + key + "'" + (value == null ? ""
+                    : " " + value) + ": out of range; use a whole number" + rangeOf(ic.getTargetType()), label,
+                    overrides), jm);
         }
         if (c instanceof JsonMappingException jm) {
             return new ConfigException(ValueOrigins.message(path(jm), path(jm) + ": "
                     + oneLine(jm.getOriginalMessage()) + "; fix that value", label, overrides), jm);
         }
         return new ConfigException(label + ": " + oneLine(e.getMessage()) + "; fix the configuration", e);
+    }
+
+    /** @return a value as messages quote it: text in single quotes, numbers and the rest as they are */
+    private static String shown(Object value) {
+        return value instanceof String t ? "'" + oneLine(t) + "'" : oneLine(String.valueOf(value));
+    }
+
+    /** @return the value at a binding failure's path in the bound tree, or null when the path leads nowhere */
+    private static Object valueAt(Object tree, List<JsonMappingException.Reference> path) {
+        Object node = tree;
+        for (JsonMappingException.Reference r : path) {
+            if (r.getFieldName() != null && node instanceof Map<?, ?> m) {
+                node = m.get(r.getFieldName());
+            } else if (r.getIndex() >= 0 && node instanceof List<?> l && r.getIndex() < l.size()) {
+                node = l.get(r.getIndex());
+            } else {
+                return null;
+            }
+        }
+        return node;
     }
 
     private static String rangeOf(Class<?> type) {

@@ -104,7 +104,7 @@ public record TrainerSection(Integer maxEpochs, Long maxSteps, Integer accumulat
         try {
             b.build();
         } catch (TrainerException e) {
-            throw new ConfigException("trainer." + e.getMessage(), e);
+            throw trainerKey(e);
         }
     }
 
@@ -120,7 +120,7 @@ public record TrainerSection(Integer maxEpochs, Long maxSteps, Integer accumulat
                     .deterministic(deterministic).fastDevRun(fastDevRun).overfitBatches(overfitBatches)
                     .logEveryNSteps(logEveryNSteps);
         } catch (TrainerException e) {
-            throw new ConfigException("trainer." + e.getMessage(), e);
+            throw trainerKey(e);
         }
         if (ckptPath != null && !ckptPath.isBlank()) {
             b.ckptPath(Path.of(ckptPath));
@@ -132,11 +132,17 @@ public record TrainerSection(Integer maxEpochs, Long maxSteps, Integer accumulat
         return b;
     }
 
+    /** @return the trainer's error about one of this section's keys, carrying that key ({@code trainer.maxEpochs}) */
+    private static ConfigException trainerKey(TrainerException e) {
+        return new ConfigException(e.setting() == null ? null : "trainer." + e.setting(), "trainer." + e.getMessage(),
+                e);
+    }
+
     private static BatchLimit limit(Number n, String key) {
         try {
             return BatchLimit.of(n);
         } catch (TrainerException e) {
-            throw new TrainerException(key + " " + e.getMessage(), e);
+            throw new TrainerException(key, key + " " + e.getMessage(), e);
         }
     }
 

@@ -17,11 +17,13 @@ public final class ValueOrigins {
 
     /**
      * Says where the value a message is about came from, for a check made after binding (one that needs the data or the
-     * engine): the {@code --set} that gave the key the message starts with its value, else the configuration file.
-     * Binding's own messages are attributed the same way.
+     * engine): the {@code --set} that gave the key its value, else the configuration file. The key is the one the
+     * exception carries ({@link ConfigException#key()}), else the one its message starts with. Binding's own messages
+     * are attributed the same way.
      *
-     * @param e a message starting with the key it is about ({@code trainer.ckptPath ...}, {@code model.classWeights
-     *          ...}, or {@code optimizer: ...} naming the key further on)
+     * @param e an exception carrying its key, or with a message starting with the key it is about
+     *          ({@code trainer.ckptPath ...}, {@code model.classWeights ...}, or {@code data: ...} naming the key
+     *          further on)
      * @param label the file's name
      * @param overrides the {@code --set} values
      * @return {@code e} prefixed with the origin; {@code e} itself when it names no key or is attributed already
@@ -29,8 +31,8 @@ public final class ValueOrigins {
     public static ConfigException attribute(ConfigException e, String label, List<String> overrides) {
         String msg = e.getMessage();
         String key = msg == null || msg.startsWith("--set ") || msg.startsWith(label + ": ") ? null
-                : keyOf(msg, overrides);
-        return key == null ? e : new ConfigException(message(key, msg, label, overrides), e);
+                : e.key() != null ? e.key() : keyOf(msg, overrides);
+        return key == null ? e : new ConfigException(key, message(key, msg, label, overrides), e);
     }
 
     /**
@@ -99,7 +101,7 @@ public final class ValueOrigins {
 
     /**
      * @return the key a message starts with ({@code trainer.maxEpochs 0 ...}), refined for a section-level message
-     *     ({@code optimizer: lr ...}) to the overridden key of that section it names; null when it starts with none
+     *     ({@code data: ... raster ...}) to the overridden key of that section it names; null when it starts with none
      */
     static String keyOf(String msg, List<String> overrides) {
         Matcher m = LEADING_KEY.matcher(msg);

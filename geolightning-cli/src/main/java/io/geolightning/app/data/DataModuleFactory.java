@@ -48,7 +48,7 @@ public final class DataModuleFactory {
             try {
                 ratios = data.tiling().ratios();
             } catch (TilingException e) { // checked at binding only for a split that uses them
-                throw new ConfigException("data." + e.setting() + " " + e.value() + ": " + e.problem(), e);
+                throw new ConfigException(dataKey(e), "data." + e.setting() + " " + e.value() + ": " + e.problem(), e);
             }
             return new ImageFolderDataModule(new ImageFolderDataModule.Config(Path.of(data.imageFolder()),
                     ratios, s, data.resize(), 512, loader));
@@ -89,9 +89,14 @@ public final class DataModuleFactory {
         try {
             return data.tiling().toTilingConfig(files, grid, store, seed, data.workers()).withStackBands(stack);
         } catch (TilingException e) {
-            throw new ConfigException(e.setting() != null && e.value() == null
+            throw new ConfigException(dataKey(e), e.setting() != null && e.value() == null
                     ? "data." + e.setting() + " is not set: " + e.problem() : "data: " + e.getMessage(), e);
         }
+    }
+
+    /** @return the {@code data} key of the tiling setting an error is about (written flat in the section), or null */
+    private static String dataKey(TilingException e) {
+        return e.setting() == null ? null : "data." + e.setting();
     }
 
     /**

@@ -5,25 +5,17 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.geolightning.app.config.CallbacksSection;
 import io.geolightning.app.config.ConfigException;
 import io.geolightning.app.config.EarlyStoppingSection;
-import io.geolightning.app.config.ModelSection;
 import io.geolightning.app.config.RunConfig;
 import io.geolightning.app.config.RunConfigLoader;
 import io.geolightning.app.config.TrainerSection;
 import io.geolightning.app.data.DataModuleFactory;
-import io.geolightning.models.callbacks.ImagePredictionLogger;
-import io.geolightning.models.metrics.ConfusionMatrix;
-import io.geolightning.models.nn.Architecture;
-import io.geolightning.tiling.data.BandNormalization;
-import io.geolightning.models.nn.ModelSpec;
-import io.geolightning.tiling.labels.LabelTask;
 import io.geolightning.app.report.Numbers;
-import io.geolightning.foundation.GeoLightningException;
-import io.geolightning.foundation.GeoLightningException.Kind;
 import io.geolightning.app.report.RunFolder;
 import io.geolightning.app.report.RunReport;
 import io.geolightning.app.report.RunSummary;
+import io.geolightning.models.callbacks.ImagePredictionLogger;
+import io.geolightning.models.metrics.ConfusionMatrix;
 import io.geolightning.models.tasks.LandUseTask;
-import io.geolightning.models.tasks.OptimizerSettings;
 import io.geolightning.models.tasks.TaskSettings;
 import io.geolightning.models.weights.PretrainedWeights;
 import io.geolightning.models.weights.WeightLoadReport;
@@ -33,7 +25,6 @@ import io.geolightning.tiling.data.SatelliteDataModule;
 import io.geolightning.tiling.splits.Split;
 import io.geolightning.tiling.stats.BandStatistics;
 import io.geolightning.tiling.store.ChipStoreLayout;
-import io.geolightning.tiling.store.ChipStoreMetadata;
 import io.geolightning.trainer.Seeding;
 import io.geolightning.trainer.Trainer;
 import io.geolightning.trainer.callbacks.BackboneFinetuning;
@@ -53,7 +44,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * One {@code geolightning train} run: resolves the configuration into a data module, a land-use task and a trainer,
+ * One {@code geolightning train} run: resolves the configuration into a data module, a land-use task (its settings
+ * from the configuration and the data: {@link TaskSettingsFromData}) and a trainer,
  * creates the run folder ({@link RunFolder}), trains, evaluates the best checkpoint on the test split (the
  * validation split when there is no test split) and writes {@code report.html}. Progress lines go to the given
  * writer; libraries log through SLF4J.
@@ -87,7 +79,7 @@ public final class TrainingRun {
                 config.seed());
         data.prepareData();
         data.setup(io.geolightning.trainer.Stage.FIT);
-        TaskSettings settings = settings(data);
+        TaskSettings settings = TaskSettingsFromData.resolve(config, data);
         if (config.trainer().ckptPath() != null && !config.trainer().ckptPath().isBlank()) {
             ResumeCheck.requireSameNetwork(config.trainer().ckptPath(), settings);
         }
@@ -261,61 +253,6 @@ public final class TrainingRun {
         }
     }
 
-    private TaskSettings settings(ChipDataModule data) {
-        ModelSection m = config.model();
-        Architecture arch = m.network();
-        LabelTask dataKind = dataKind(data);
-        if (arch.kind() != dataKind) {
-            throw new ConfigException("model.architecture " + arch.id() + " " + (arch.kind() == LabelTask.SEGMENTATION
-                    ? "segments pixels" : "classifies chips") + " but the data is labelled for "
-                    + dataKind.name().toLowerCase(Locale.ROOT) + "; use " + (dataKind == LabelTask.SEGMENTATION
-                    ? "unet or unet_resnet18/34/50" : "cnn, resnet18, resnet34 or resnet50") + " or tile the data in the other mode");
-        }
-        List<String> classes = data.classNames();
-        if (classes.size() < 2) {
-            String source = data instanceof SatelliteDataModule s ? s.config().store() + ": the chip store has "
-                    : data instanceof ImageFolderDataModule f ? f.root() + ": the image folder has "
-                    : "data: the data has ";
-            String fix = data instanceof ImageFolderDataModule
-                    ? "add a folder of images for each other class beside it (data.imageFolder/<class>/)"
-                    : "tile labels of more classes (--classes, data.classes), or name a --background class"
-                    + " (data.background) for the chips no polygon labels";
-            throw new GeoLightningException(Kind.FAILURE, source + classes.size() + " class " + classes
-                    + "; a model needs two or more: " + fix);
-        }
-        int[] size = data.chipSize();
-        Map<String, String> options = new LinkedHashMap<>();
-        m.options().forEach((k, v) -> options.put(k, String.valueOf(v)));
-        ModelSpec spec = new ModelSpec(arch, data.bandCount(), classes.size(), Math.min(size[0], size[1]), options);
-        int ignore = m.ignoreIndex();
-        if (data instanceof SatelliteDataModule s && s.metadata().ignoreValue() != null) {
-            ignore = s.metadata().ignoreValue();
-        } else if (ignore >= 0 && ignore < classes.size()) {
-            throw new ConfigException("model.ignoreIndex " + ignore + ": that is a real class id (0.."
-                    + (classes.size() - 1) + "); use 255, or -1 for none");
-        }
-        List<Double> weights = m.classWeights().isEmpty() ? null : m.classWeights();
-        if (weights != null && weights.size() != classes.size()) {
-            throw new ConfigException("model.classWeights has " + weights.size() + " values but the data has "
-                    + classes.size() + " classes " + classes + "; give one weight per class");
-        }
-        long batches = data.trainDataLoader().batchCount();
-        TrainerSection tr = config.trainer();
-        long perEpoch = Math.max(1, (tr.trainBatches().resolve(batches) + tr.accumulateGradBatches() - 1) / tr.accumulateGradBatches());
-        // the schedule's length: the steps the run will take, as Lightning's estimated_stepping_batches
-        long total = tr.maxSteps() > 0 ? Math.min(perEpoch * tr.maxEpochs(), tr.maxSteps()) : perEpoch * tr.maxEpochs();
-        OptimizerSettings opt = config.optimizer().settings(total);
-        BandNormalization declared = m.normalization(data.bandCount());
-        for (String key : m.classColors().keySet()) {
-            if (TaskSettings.classValue(key, classes) < 0) {
-                throw new ConfigException("model.classColors." + key + ": the data has no such class; its classes are "
-                        + classes + " (values 0.." + (classes.size() - 1) + ")");
-            }
-        }
-        return new TaskSettings(spec, classes, declared != null ? declared : BandNormalization.of(data.bandStatistics()),
-                weights, ignore, opt, m.classColors());
-    }
-
     /** @return "  (N chip stores, streamed)" and the like when the data is not one store read into memory, else "" */
     private static String howRead(ChipDataModule data) {
         if (!(data instanceof SatelliteDataModule s)) {
@@ -327,18 +264,6 @@ public final class TrainingRun {
             return "";
         }
         return "  (" + (stores > 1 ? stores + " chip stores, " : "") + (streamed ? "streamed" : "in memory") + ")";
-    }
-
-    private static LabelTask dataKind(ChipDataModule data) {
-        if (data instanceof SatelliteDataModule s) {
-            LabelTask task = s.metadata().task();
-            if (task == LabelTask.NONE) {
-                throw new ConfigException(s.config().store() + ": the chip store has no labels (task " + task.id()
-                        + "); tile with --labels to train on it");
-            }
-            return task;
-        }
-        return LabelTask.CLASSIFICATION;
     }
 
     private Map<String, Object> dataFacts(ChipDataModule data, TaskSettings settings, RunFolder folder) {

@@ -192,10 +192,11 @@ class RunConfigLoaderTest {
         ConfigException e = assertThrows(ConfigException.class, () -> RunConfigLoader.load(
                 yaml("r.yaml", "trainer:\n  maxEpochs: five\n"), List.of()));
         oneLine(e.getMessage());
-        assertTrue(e.getMessage().contains("r.yaml: 'trainer.maxEpochs' must be a whole number"), e.getMessage());
+        assertTrue(e.getMessage().contains("r.yaml: 'trainer.maxEpochs' 'five': must be a whole number"),
+                e.getMessage());
         e = assertThrows(ConfigException.class, () -> RunConfigLoader.load(yaml("r2.yaml", "trainer:\n"
                 + "  maxEpochs: 2.5\n"), List.of()));
-        assertTrue(e.getMessage().contains("'trainer.maxEpochs' must be a whole number"), e.getMessage());
+        assertTrue(e.getMessage().contains("'trainer.maxEpochs' 2.5: must be a whole number"), e.getMessage());
         e = assertThrows(ConfigException.class, () -> RunConfigLoader.load(yaml("r3.yaml", "data: [1, 2]\n"),
                 List.of()));
         assertTrue(e.getMessage().contains("'data' must be a mapping of keys (chips, raster"), e.getMessage());

@@ -69,9 +69,11 @@ class TrainerSectionTest {
         e = assertThrows(ConfigException.class, () -> trainer("trainer.maxEpochs=0", "trainer.maxSteps=5"));
         assertEquals("--set trainer.maxEpochs=0: must be > 0; pass a positive count",
                 e.getMessage());
+        assertEquals("trainer.maxEpochs", e.key(), "the trainer names its setting; the key is not read off the text");
         e = assertThrows(ConfigException.class, () -> trainer("trainer.limitValBatches=1.5", "trainer.maxEpochs=2"));
         assertEquals("--set trainer.limitValBatches=1.5: a fraction must be in (0, 1];"
                 + " write a whole number for a batch count", e.getMessage());
+        assertEquals("trainer.limitValBatches", e.key());
         e = assertThrows(ConfigException.class, () -> trainer("trainer.maxSteps=0"));
         assertTrue(e.getMessage().startsWith("--set trainer.maxSteps=0: invalid"),
                 e.getMessage());

@@ -75,7 +75,7 @@ public final class LandUseCnn {
         int convs = positive(spec, "convsPerStage", 1);
         double dropout = spec.doubleOption("dropout", 0.2);
         if (dropout < 0 || dropout >= 1) {
-            throw new ModelException("model option dropout = " + dropout + " is outside [0, 1); pass e.g. 0.2");
+            throw ModelException.badOption("model option", "dropout", dropout, " is ", "outside [0, 1); pass e.g. 0.2");
         }
         if (spec.chipSize() < (1 << stages)) {
             throw new ModelException("chips of " + spec.chipSize() + " px are too small for " + stages + " pooling"
@@ -98,7 +98,7 @@ public final class LandUseCnn {
     static int width(ModelSpec spec) {
         int width = positive(spec, "width", 32);
         if (width % 8 != 0) {
-            throw new ModelException("model option width = " + width + " is not a multiple of 8; pass e.g. "
+            throw ModelException.badOption("model option", "width", width, " is ", "not a multiple of 8; pass e.g. "
                     + Math.max(8, Math.round(width / 8f) * 8) + " (PyTorch's CPU convolutions return sporadic NaN for"
                     + " other channel counts)");
         }
@@ -108,7 +108,7 @@ public final class LandUseCnn {
     static int positive(ModelSpec spec, String key, int fallback) {
         int v = spec.intOption(key, fallback);
         if (v < 1) {
-            throw new ModelException("model option " + key + " = " + v + " must be positive; pass e.g. " + fallback);
+            throw ModelException.badOption("model option", key, v, " ", "must be positive; pass e.g. " + fallback);
         }
         return v;
     }

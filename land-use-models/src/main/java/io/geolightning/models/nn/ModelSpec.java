@@ -86,7 +86,8 @@ public record ModelSpec(Architecture architecture, int bands, int classes, int c
         try {
             return Integer.parseInt(v.trim());
         } catch (NumberFormatException e) {
-            throw new ModelException("model option " + key + " = '" + v + "' is not an integer; pass a whole number");
+            throw ModelException.badOption("model option", key, "'" + v + "'", " is ",
+                    "not an integer; pass a whole number");
         }
     }
 
@@ -104,7 +105,7 @@ public record ModelSpec(Architecture architecture, int bands, int classes, int c
         try {
             return Double.parseDouble(v.trim());
         } catch (NumberFormatException e) {
-            throw new ModelException("model option " + key + " = '" + v + "' is not a number; pass e.g. 0.5");
+            throw ModelException.badOption("model option", key, "'" + v + "'", " is ", "not a number; pass e.g. 0.5");
         }
     }
 

@@ -48,12 +48,12 @@ public final class ResNetUNet extends AbstractBlock {
     public ResNetUNet(int[] blocks, boolean bottleneck, int classes, int decoderWidth, Upsampling upsampling) {
         super(VERSION);
         if (decoderWidth < 8 || decoderWidth % 8 != 0 || decoderWidth > 64) {
-            throw new ModelException("model option decoderWidth = " + decoderWidth + " must be a multiple of 8 from 8"
-                    + " to 64; pass e.g. 16");
+            throw ModelException.badOption("model option", "decoderWidth", decoderWidth, " ",
+                    "must be a multiple of 8 from 8 to 64; pass e.g. 16");
         }
         if (upsampling == Upsampling.PIXEL_SHUFFLE) {
-            throw new ModelException("model option upsampling = pixelshuffle is for the plain unet; use bilinear or"
-                    + " nearest");
+            throw ModelException.badOption("model option", "upsampling", "pixelshuffle", " is ",
+                    "for the plain unet; use bilinear or nearest");
         }
         this.encoder = addChildBlock("encoder", ResNet.encoder(blocks, bottleneck));
         this.bilinear = upsampling == Upsampling.BILINEAR;

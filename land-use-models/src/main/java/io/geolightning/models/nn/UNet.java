@@ -45,7 +45,7 @@ public final class UNet extends AbstractBlock {
     public UNet(int classes, int width, int depth, Upsampling upsampling) {
         super(VERSION);
         if (depth < 1 || depth > 6) {
-            throw new ModelException("model option depth = " + depth + " is outside 1..6; pass e.g. 4");
+            throw ModelException.badOption("model option", "depth", depth, " is ", "outside 1..6; pass e.g. 4");
         }
         this.depth = depth;
         this.upsampling = upsampling;

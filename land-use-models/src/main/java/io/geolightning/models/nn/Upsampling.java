@@ -32,8 +32,8 @@ public enum Upsampling {
             case "bilinear" -> BILINEAR;
             case "nearest" -> NEAREST;
             case "pixelshuffle" -> PIXEL_SHUFFLE;
-            default -> throw new ModelException("model option upsampling = '" + name
-                    + "' is unknown; use bilinear, nearest or pixelshuffle");
+            default -> throw ModelException.badOption("model option", "upsampling", "'" + name + "'", " is ",
+                    "unknown; use bilinear, nearest or pixelshuffle");
         };
     }
 

@@ -37,34 +37,44 @@ public record OptimizerSettings(String optimizer, double lr, double weightDecay,
         optimizer = optimizer == null ? "adamw" : optimizer.trim().toLowerCase(Locale.ROOT);
         schedule = schedule == null ? "constant" : schedule.trim().toLowerCase(Locale.ROOT);
         if (!optimizer.equals("adam") && !optimizer.equals("adamw") && !optimizer.equals("sgd")) {
-            throw new ModelException("optimizer '" + optimizer + "' is unknown; use adam, adamw or sgd");
+            throw bad("optimizer", "'" + optimizer + "'", "is ", "unknown; use adam, adamw or sgd");
         }
         if (!schedule.equals("constant") && !schedule.equals("cosine") && !schedule.equals("step")) {
-            throw new ModelException("lr schedule '" + schedule + "' is unknown; use constant, cosine or step");
+            throw bad("schedule", "'" + schedule + "'", "lr schedule", "is ", "unknown; use constant, cosine or step");
         }
         if (!(lr > 0) || Double.isInfinite(lr)) {
-            throw new ModelException("learning rate " + lr + " is not a positive number; pass e.g. 1e-3");
+            throw bad("lr", lr, "learning rate", "is ", "not a positive number; pass e.g. 1e-3");
         }
         if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
-            throw new ModelException("weight decay " + weightDecay + " is not a number >= 0; pass e.g. 1e-4");
+            throw bad("weightDecay", weightDecay, "weight decay", "is ", "not a number >= 0; pass e.g. 1e-4");
         }
         if (!(backboneLr >= 0) || Double.isInfinite(backboneLr)) {
-            throw new ModelException("backboneLr " + backboneLr + " is not a number >= 0; pass e.g. 1e-4, or 0 to"
-                    + " train the backbone at lr");
+            throw bad("backboneLr", backboneLr, "is ", "not a number >= 0; pass e.g. 1e-4, or 0 to train the backbone"
+                    + " at lr");
         }
         if (optimizer.equals("sgd") && !(momentum >= 0 && momentum < 1)) {
-            throw new ModelException("momentum " + momentum + " is outside [0, 1); pass e.g. 0.9");
+            throw bad("momentum", momentum, "is ", "outside [0, 1); pass e.g. 0.9");
         }
         if (warmupSteps < 0) {
-            throw new ModelException("warmupSteps " + warmupSteps + " is negative; pass 0 or more steps");
+            throw bad("warmupSteps", warmupSteps, "is ", "negative; pass 0 or more steps");
         }
         if (schedule.equals("cosine") && totalSteps <= warmupSteps) {
             throw new ModelException("cosine schedule: totalSteps " + totalSteps + " must exceed warmupSteps "
                     + warmupSteps + "; set totalSteps to epochs x batches per epoch");
         }
         if (schedule.equals("step") && stepSize <= 0) {
-            throw new ModelException("step schedule: stepSize " + stepSize + " must be positive; pass e.g. 10 epochs");
+            throw ModelException.badOption("stepSize", stepSize, "must be positive; pass e.g. 10 epochs",
+                    "step schedule: stepSize " + stepSize + " must be positive; pass e.g. 10 epochs");
         }
+    }
+
+    private static ModelException bad(String option, Object value, String link, String problem) {
+        return bad(option, value, option, link, problem);
+    }
+
+    /** @return a bad value of {@code option}, whose message names it {@code named} ({@code learning rate 0 is ...}) */
+    private static ModelException bad(String option, Object value, String named, String link, String problem) {
+        return ModelException.badOption(option, value, problem, named + " " + value + " " + link + problem);
     }
 
     /** @return AdamW, lr 1e-3, weight decay 1e-4, constant schedule */
@@ -168,7 +178,8 @@ public record OptimizerSettings(String optimizer, double lr, double weightDecay,
         try {
             return Double.parseDouble(v.toString().trim());
         } catch (NumberFormatException e) {
-            throw new ModelException("optimizer setting " + key + " = '" + v + "' is not a number; pass e.g. 0.001");
+            throw ModelException.badOption("optimizer setting", key, "'" + v + "'", " is ",
+                    "not a number; pass e.g. 0.001");
         }
     }
 

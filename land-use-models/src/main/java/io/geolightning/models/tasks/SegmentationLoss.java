@@ -46,7 +46,8 @@ public final class SegmentationLoss {
         this.ce = ce;
         this.gamma = gamma;
         if (!(gamma >= 0) || Float.isInfinite(gamma)) {
-            throw new ModelException("model option focalGamma = " + gamma + ": must be a finite number >= 0, e.g. 2");
+            throw ModelException.badOption("model option", "focalGamma", gamma, ": ",
+                    "must be a finite number >= 0, e.g. 2");
         }
     }
 
@@ -62,10 +63,21 @@ public final class SegmentationLoss {
             case "ce", "cross_entropy" -> Kind.CE;
             case "dice_ce", "dicece" -> Kind.DICE_CE;
             case "focal" -> Kind.FOCAL;
-            default -> throw new ModelException("model option loss = '" + name + "' is unknown; use ce, dice_ce or"
-                    + " focal");
+            default -> throw ModelException.badOption("model option", "loss", "'" + name + "'", " is ",
+                    "unknown; use ce, dice_ce or focal");
         };
         return new SegmentationLoss(kind, ce, (float) spec.doubleOption("focalGamma", 2.0));
+    }
+
+    /**
+     * Checks a spec's loss options ({@code loss}, {@code focalGamma}, {@code labelSmoothing}) as a task reads them,
+     * without an engine, so that a configuration is refused before any work.
+     *
+     * @param spec the model spec
+     * @throws ModelException naming the bad option ({@link ModelException#option()})
+     */
+    public static void checkOptions(ModelSpec spec) {
+        of(spec, new WeightedCrossEntropy(null, -1, spec.doubleOption("labelSmoothing", 0)));
     }
 
     /** @return the loss */

@@ -42,8 +42,8 @@ public final class WeightedCrossEntropy {
      */
     public WeightedCrossEntropy(float[] classWeights, int ignoreIndex, double labelSmoothing) {
         if (!(labelSmoothing >= 0 && labelSmoothing < 1)) {
-            throw new ModelException("model option labelSmoothing = " + labelSmoothing + " is outside [0, 1); pass"
-                    + " e.g. 0.1");
+            throw ModelException.badOption("model option", "labelSmoothing", labelSmoothing, " is ",
+                    "outside [0, 1); pass e.g. 0.1");
         }
         this.labelSmoothing = (float) labelSmoothing;
         if (classWeights != null) {
