@@ -149,6 +149,14 @@ class RunConfigLoaderTest {
             oneLine(e.getMessage());
             assertTrue(e.getMessage().startsWith("--set " + b.getKey() + ": " + b.getValue()), e.getMessage());
         }
+        // options the network checked only when it was built, after the run folder was made
+        ConfigException e = assertThrows(ConfigException.class, () -> RunConfigLoader.load(p,
+                List.of("model.architecture=unet", "model.options.depth=9")));
+        assertEquals("--set model.options.depth=9: outside 1..6; pass e.g. 4", e.getMessage());
+        e = assertThrows(ConfigException.class, () -> RunConfigLoader.load(p,
+                List.of("model.architecture=unet_resnet18", "model.options.upsampling=pixelshuffle")));
+        assertEquals("--set model.options.upsampling=pixelshuffle: for the plain unet; use bilinear or nearest",
+                e.getMessage());
     }
 
     @Test

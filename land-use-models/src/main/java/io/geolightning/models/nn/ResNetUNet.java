@@ -47,14 +47,7 @@ public final class ResNetUNet extends AbstractBlock {
      */
     public ResNetUNet(int[] blocks, boolean bottleneck, int classes, int decoderWidth, Upsampling upsampling) {
         super(VERSION);
-        if (decoderWidth < 8 || decoderWidth % 8 != 0 || decoderWidth > 64) {
-            throw ModelException.badOption("model option", "decoderWidth", decoderWidth, " ",
-                    "must be a multiple of 8 from 8 to 64; pass e.g. 16");
-        }
-        if (upsampling == Upsampling.PIXEL_SHUFFLE) {
-            throw ModelException.badOption("model option", "upsampling", "pixelshuffle", " is ",
-                    "for the plain unet; use bilinear or nearest");
-        }
+        new Options(decoderWidth, upsampling); // checks them
         this.encoder = addChildBlock("encoder", ResNet.encoder(blocks, bottleneck));
         this.bilinear = upsampling == Upsampling.BILINEAR;
         this.classes = classes;
@@ -92,6 +85,18 @@ public final class ResNetUNet extends AbstractBlock {
      * @param upsampling bilinear or nearest
      */
     public record Options(int decoderWidth, Upsampling upsampling) {
+        /** Checks them (the config checks them with the other options, before a run starts). */
+        public Options {
+            if (decoderWidth < 8 || decoderWidth % 8 != 0 || decoderWidth > 64) {
+                throw ModelException.badOption("model option", "decoderWidth", decoderWidth, " ",
+                        "must be a multiple of 8 from 8 to 64; pass e.g. 16");
+            }
+            if (upsampling == Upsampling.PIXEL_SHUFFLE) {
+                throw ModelException.badOption("model option", "upsampling", "pixelshuffle", " is ",
+                        "for the plain unet; use bilinear or nearest");
+            }
+        }
+
         /** @return the options by their YAML names (model.options), for a model card */
         public Map<String, Object> toMap() {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -103,7 +108,7 @@ public final class ResNetUNet extends AbstractBlock {
 
     /**
      * @param spec the spec (architecture unet_resnet18/34/50; options decoderWidth, upsampling)
-     * @return its options, defaults filled in (the constructor checks them)
+     * @return its options, defaults filled in and checked
      * @throws ModelException when the chips are too small for the encoder
      */
     public static Options options(ModelSpec spec) {

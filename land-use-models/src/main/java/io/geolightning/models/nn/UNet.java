@@ -44,9 +44,7 @@ public final class UNet extends AbstractBlock {
      */
     public UNet(int classes, int width, int depth, Upsampling upsampling) {
         super(VERSION);
-        if (depth < 1 || depth > 6) {
-            throw ModelException.badOption("model option", "depth", depth, " is ", "outside 1..6; pass e.g. 4");
-        }
+        new Options(width, depth, upsampling); // checks them
         this.depth = depth;
         this.upsampling = upsampling;
         this.classes = classes;
@@ -80,6 +78,13 @@ public final class UNet extends AbstractBlock {
      * @param upsampling how decoder features are enlarged
      */
     public record Options(int width, int depth, Upsampling upsampling) {
+        /** Checks the depth (the config checks it with the other options, before a run starts). */
+        public Options {
+            if (depth < 1 || depth > 6) {
+                throw ModelException.badOption("model option", "depth", depth, " is ", "outside 1..6; pass e.g. 4");
+            }
+        }
+
         /** @return the options by their YAML names (model.options), for a model card */
         public Map<String, Object> toMap() {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -96,14 +101,15 @@ public final class UNet extends AbstractBlock {
      * @throws ModelException one line naming a bad option, or chips too small for the depth
      */
     public static Options options(ModelSpec spec) {
-        int depth = spec.intOption("depth", 4);
+        Options o = new Options(LandUseCnn.width(spec), spec.intOption("depth", 4),
+                Upsampling.parse(spec.stringOption("upsampling", "bilinear")));
+        int depth = o.depth();
         if (spec.chipSize() < (1 << depth)) {
             throw new ModelException("chips of " + spec.chipSize() + " px are too small for a U-Net of depth " + depth
                     + "; tile chips of at least " + (1 << depth) + " px (--chip, data.chipSize) or use a smaller depth"
                     + " (model.options.depth)");
         }
-        return new Options(LandUseCnn.width(spec), depth,
-                Upsampling.parse(spec.stringOption("upsampling", "bilinear")));
+        return o;
     }
 
     private static int channels(int width, int level) {
