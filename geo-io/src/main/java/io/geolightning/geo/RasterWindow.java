@@ -186,9 +186,17 @@ public final class RasterWindow {
         SampleArrays.fillRange(data, dataType, band0 * n, (band0 + 1) * n, value);
     }
 
-    /** All bands as floats, band-major (CHW), unsigned values converted to their true value. */
+    /**
+     * All bands as floats, band-major (CHW), unsigned values converted to their true value: exact up to 16-bit
+     * types and FLOAT32; 32-bit integers above 2^24 and FLOAT64 values are rounded ({@link #toDoubleArray()} is not).
+     */
     public float[] toFloatArray() {
         return SampleArrays.toFloats(data, dataType, bandCount * pixelsPerBand());
+    }
+
+    /** All bands as doubles, band-major (CHW), each sample's true value exactly (unsigned-aware). */
+    public double[] toDoubleArray() {
+        return SampleArrays.toDoubles(data, dataType, bandCount * pixelsPerBand());
     }
 
     /** The raw samples, little-endian, band-major: what {@link #fromBytes} reads back. */
