@@ -78,4 +78,42 @@ class PredictInputValuesTest {
             assertTrue(in.width() * in.height() > 100_000);
         }
     }
+
+    /**
+     * Infinite samples (a band ratio's x/0) are no data, as NaN is: they reach the model as 0, the normalised mean,
+     * and a pixel infinite in every band is nodata in the output; fed as they were, they made whole windows NaN,
+     * painted class 0 (a quarter of the scene here), under a warning about the raster's scale.
+     */
+    @Test
+    void infiniteSamplesArePredictedAsNaNSamplesAre() throws Exception {
+        BandNormalization norm = new BandNormalization(new double[] {80, 69, 60, 60, 60, 60},
+                new double[] {15, 16, 20, 20, 20, 20});
+        Path[] classes = new Path[2];
+        String[] values = {"nan", "inf"};
+        for (int i = 0; i < 2; i++) {
+            Path raster = tmp.resolve(values[i] + ".tif");
+            String scene = SceneChips.olindaRaster().toString();
+            Quadrants.gdal("/usr/bin/python3", "/usr/bin/gdal_calc.py", "--quiet", "-A", scene, "--A_band=1", "-B",
+                    scene, "--allBands=B", "--type=Float32", "--outfile=" + raster, "--calc=numpy.where((A < 60)"
+                    + " | (B % 7 == 0), numpy." + values[i] + ", B).astype(numpy.float32)");
+            classes[i] = tmp.resolve(values[i] + "-classes.tif");
+            try (GeoRaster in = GeoRaster.open(raster); TorchScriptModel model = segmenter(tmp, norm)) {
+                PredictionResult r = new ScenePredictor(model).predict(in, classes[i], PredictOptions.builder()
+                        .windowSize(64).overlap(16).build());
+                assertTrue(r.warnings().isEmpty(), values[i] + ": " + r.warnings());
+            }
+        }
+        try (GeoRaster nan = GeoRaster.open(classes[0]); GeoRaster inf = GeoRaster.open(classes[1])) {
+            byte[] a = nan.readAll().bytes();
+            byte[] b = inf.readAll().bytes();
+            int differ = 0;
+            int nodata = 0;
+            for (int i = 0; i < a.length; i++) {
+                differ += a[i] != b[i] ? 1 : 0;
+                nodata += (b[i] & 0xFF) == ScenePredictor.NODATA ? 1 : 0;
+            }
+            assertEquals(0, differ, differ + " of " + a.length + " pixels differ");
+            assertTrue(nodata > 1000, "pixels infinite in every band are nodata: " + nodata);
+        }
+    }
 }
