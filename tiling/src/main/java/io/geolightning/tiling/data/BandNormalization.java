@@ -14,9 +14,9 @@ import java.util.Map;
  * Per-band input normalisation {@code (value - mean[b]) / std[b]} with the training split's statistics: the one type
  * the chip loaders (training), the predictors and the checkpoints use, so training and prediction normalise
  * identically by construction. A band whose std is ~0 or not finite is divided by 1 ({@link #divisor(double)}), a
- * mean that is not finite becomes 0. Nodata pixels (per band, when given), NaN and infinities become 0, the normalised
- * mean, so they carry no signal. A model only makes sense on inputs normalised with the statistics it was trained with, so
- * the mean and std travel in the checkpoint ({@link #toMap()}); nodata stays with the data.
+ * mean that is not finite becomes 0. Nodata pixels (per band, when given), NaN and infinities become 0, the
+ * normalised mean, so they carry no signal. A model only makes sense on inputs normalised with the statistics it was
+ * trained with, so the mean and std travel in the checkpoint ({@link #toMap()}); nodata stays with the data.
  *
  * @param mean per-band mean
  * @param std per-band divisor (the standard deviation, or 1 for a degenerate band)

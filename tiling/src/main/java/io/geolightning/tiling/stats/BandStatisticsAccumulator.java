@@ -5,8 +5,9 @@ import java.util.Arrays;
 
 /**
  * Accumulates {@link BandStatistics} chip by chip, ignoring nodata pixels (a pixel is nodata in band b when its value
- * equals that band's nodata value, or is NaN or an infinity). Numerically stable: each chip's mean and sum of squared deviations
- * are merged with Chan's parallel formula. Not thread-safe; merge per-thread accumulators with {@link #merge}.
+ * equals that band's nodata value, or is NaN or an infinity). Numerically stable: each chip's mean and sum of squared
+ * deviations are merged with Chan's parallel formula. Not thread-safe; merge per-thread accumulators with
+ * {@link #merge}.
  */
 public final class BandStatisticsAccumulator {
     private final int bands;
