@@ -254,6 +254,12 @@ public final class GeoRaster implements AutoCloseable {
         return BandCategories.of(dataset().GetRasterBand(band1));
     }
 
+    /** Band {@code band1}'s GDAL scale and offset; reads return stored values, never scaled ({@link BandScale}). */
+    public synchronized BandScale scale(int band1) {
+        checkBand(band1);
+        return BandScale.of(dataset().GetRasterBand(band1));
+    }
+
     /** Dataset metadata of the default domain. */
     @SuppressWarnings("unchecked")
     public synchronized Map<String, String> metadata() {

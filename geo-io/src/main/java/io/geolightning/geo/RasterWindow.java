@@ -186,9 +186,17 @@ public final class RasterWindow {
         SampleArrays.fillRange(data, dataType, band0 * n, (band0 + 1) * n, value);
     }
 
-    /** All bands as floats, band-major (CHW), unsigned values converted to their true value. */
+    /**
+     * All bands as floats, band-major (CHW), unsigned values converted to their true value: exact up to 16-bit
+     * types and FLOAT32; 32-bit integers above 2^24 and FLOAT64 values are rounded ({@link #toDoubleArray()} is not).
+     */
     public float[] toFloatArray() {
         return SampleArrays.toFloats(data, dataType, bandCount * pixelsPerBand());
+    }
+
+    /** All bands as doubles, band-major (CHW), each sample's true value exactly (unsigned-aware). */
+    public double[] toDoubleArray() {
+        return SampleArrays.toDoubles(data, dataType, bandCount * pixelsPerBand());
     }
 
     /** The raw samples, little-endian, band-major: what {@link #fromBytes} reads back. */
@@ -198,14 +206,15 @@ public final class RasterWindow {
 
     /**
      * True where the pixel is valid (row-major, {@code width * height}). A pixel is invalid when it lies outside
-     * {@link #coverage()}, or when every band holds nodata there (its declared nodata value, or NaN in a float band)
-     * - GDAL's per-dataset mask semantics. Bands without nodata never make a covered pixel invalid.
+     * {@link #coverage()}, or when every band holds nodata there (its declared nodata value, or NaN or an infinity in
+     * a float band, which no model can take) - GDAL's per-dataset mask semantics. Bands without nodata never make a
+     * covered pixel of an integer type invalid.
      */
     public boolean[] validMask() {
         return validMask(0, bandCount);
     }
 
-    /** True where band {@code band0} is valid: inside coverage and not its nodata (nor NaN). */
+    /** True where band {@code band0} is valid: inside coverage and not its nodata (nor NaN or an infinity). */
     public boolean[] validMask(int band0) {
         checkBand(band0);
         return validMask(band0, band0 + 1);
@@ -246,7 +255,7 @@ public final class RasterWindow {
         }
     }
 
-    /** Valid where covered and some band in {@code fromBand..toBand-1} holds neither its nodata nor NaN. */
+    /** Valid where covered and some band in {@code fromBand..toBand-1} holds a finite value, not its nodata. */
     private boolean[] validMask(int fromBand, int toBand) {
         int n = pixelsPerBand();
         boolean[] valid = new boolean[n];
@@ -264,7 +273,7 @@ public final class RasterWindow {
                 boolean ok = !anyNodata;
                 for (int b = fromBand; b < toBand && !ok; b++) {
                     double v = SampleArrays.get(data, dataType, b * n + p);
-                    ok = !(Double.isNaN(v) || (hasNodata[b] && v == nodata[b]));
+                    ok = Double.isFinite(v) && !(hasNodata[b] && v == nodata[b]);
                 }
                 valid[p] = ok;
             }

@@ -147,6 +147,15 @@ final class SampleArrays {
         return out;
     }
 
+    /** The first {@code n} samples as doubles, each its true value exactly. */
+    static double[] toDoubles(Object array, RasterDataType type, int n) {
+        double[] out = new double[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = get(array, type, i);
+        }
+        return out;
+    }
+
     /** The {@code n} samples of {@code array} as little-endian bytes (a copy, even for 1-byte types). */
     static byte[] toLittleEndian(Object array, RasterDataType type, int n) {
         if (type.bytes() == 1) {

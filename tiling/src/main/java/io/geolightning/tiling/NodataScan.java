@@ -2,8 +2,8 @@ package io.geolightning.tiling;
 
 /**
  * Share of nodata pixels in raw band-major chip pixels, with GDAL's per-dataset mask semantics (as geo-io's
- * RasterWindow.nodataFraction): a pixel is nodata when every band holds its nodata value (or NaN). One pass, with a
- * fast path for uint8.
+ * RasterWindow.nodataFraction): a pixel is nodata when every band holds its nodata value (or NaN or an infinity). One
+ * pass, with a fast path for uint8.
  */
 public final class NodataScan {
     private NodataScan() {
@@ -62,7 +62,7 @@ public final class NodataScan {
             for (int b = 0; b < bands && all; b++) {
                 Double nd = nodata == null ? null : nodata[b];
                 double v = dtype.get(px, b * pixelsPerBand + i);
-                all = Double.isNaN(v) || (nd != null && v == nd);
+                all = !Double.isFinite(v) || (nd != null && v == nd);
             }
             n += all ? 1 : 0;
         }

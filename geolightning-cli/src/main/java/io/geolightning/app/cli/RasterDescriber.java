@@ -1,6 +1,7 @@
 package io.geolightning.app.cli;
 
 import io.geolightning.app.report.Numbers;
+import io.geolightning.geo.BandScale;
 import io.geolightning.geo.Crs;
 import io.geolightning.geo.GeoRaster;
 import io.geolightning.geo.GeoTransform;
@@ -29,6 +30,7 @@ final class RasterDescriber {
         t.row("bands", r.bandCount() + " (" + r.dataType().name().toLowerCase(Locale.ROOT) + ")" + (alpha == 0 ? ""
                 : "; " + alpha + " alpha (transparency): tile and predict read the other " + r.dataBands().length));
         t.row("nodata", nodata(r));
+        scales(r, t);
         t.row("crs", r.crs().map(RasterDescriber::crs).orElseGet(() -> "none (" + r.missingCrsFix() + ")"));
         if (r.hasGeoTransform()) {
             GeoTransform g = r.geoTransform();
@@ -59,6 +61,22 @@ final class RasterDescriber {
 
     static String crs(Crs c) {
         return c.name() + c.epsg().stream().mapToObj(e -> " (EPSG:" + e + ")").findFirst().orElse(" (no EPSG code)");
+    }
+
+    /** A row only when a band declares a scale or offset, with what GeoLightning does with them. */
+    private static void scales(GeoRaster r, Table t) {
+        List<String> values = new ArrayList<>();
+        boolean any = false;
+        for (int b = 1; b <= r.bandCount(); b++) {
+            BandScale s = r.scale(b);
+            any |= s.isSet();
+            values.add(Numbers.num(s.scale()) + " / " + Numbers.num(s.offset()));
+        }
+        if (any) {
+            t.row("scale/offset", (values.stream().distinct().count() == 1 ? values.get(0) + " (all bands)"
+                    : String.join(", ", values)) + "; not applied: tile, train and predict read the stored values"
+                    + " (gdal_translate -unscale -ot Float32 applies them)");
+        }
     }
 
     private static String nodata(GeoRaster r) {

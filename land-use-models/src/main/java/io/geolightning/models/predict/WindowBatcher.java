@@ -95,7 +95,7 @@ final class WindowBatcher {
         }
         int plane = size * size;
         int offset = positions.size() * bands.length * plane;
-        float[] raw = w.toFloatArray();
+        double[] raw = w.toDoubleArray(); // normalised from exact values, as training does (not float-rounded)
         for (int b = 0; b < bands.length; b++) {
             boolean[] bandValid = w.validMask(b);
             for (int i = 0; i < plane; i++) {

@@ -14,9 +14,9 @@ import java.util.Map;
  * Per-band input normalisation {@code (value - mean[b]) / std[b]} with the training split's statistics: the one type
  * the chip loaders (training), the predictors and the checkpoints use, so training and prediction normalise
  * identically by construction. A band whose std is ~0 or not finite is divided by 1 ({@link #divisor(double)}), a
- * mean that is not finite becomes 0. Nodata pixels (per band, when given) and NaN become 0, the normalised mean, so
- * they carry no signal. A model only makes sense on inputs normalised with the statistics it was trained with, so
- * the mean and std travel in the checkpoint ({@link #toMap()}); nodata stays with the data.
+ * mean that is not finite becomes 0. Nodata pixels (per band, when given), NaN and infinities become 0, the
+ * normalised mean, so they carry no signal. A model only makes sense on inputs normalised with the statistics it was
+ * trained with, so the mean and std travel in the checkpoint ({@link #toMap()}); nodata stays with the data.
  *
  * @param mean per-band mean
  * @param std per-band divisor (the standard deviation, or 1 for a degenerate band)
@@ -126,8 +126,8 @@ public record BandNormalization(double[] mean, double[] std, Double[] nodata) {
     }
 
     /**
-     * Writes the normalised sample into {@code out} at {@code offset} (bands x height x width floats); NaN and
-     * nodata pixels become 0.
+     * Writes the normalised sample into {@code out} at {@code offset} (bands x height x width floats); NaN, infinite
+     * and nodata pixels become 0.
      *
      * @param s a chip sample
      * @param out the batch buffer
@@ -141,7 +141,7 @@ public record BandNormalization(double[] mean, double[] std, Double[] nodata) {
             int base = b * n;
             for (int i = 0; i < n; i++) {
                 double v = s.dtype().get(s.pixels(), base + i);
-                out[offset + base + i] = (Double.isNaN(v) || v == ndv) ? 0f : apply(b, v);
+                out[offset + base + i] = (!Double.isFinite(v) || v == ndv) ? 0f : apply(b, v);
             }
         }
     }

@@ -5,8 +5,9 @@ import java.util.Arrays;
 
 /**
  * Accumulates {@link BandStatistics} chip by chip, ignoring nodata pixels (a pixel is nodata in band b when its value
- * equals that band's nodata value, or is NaN). Numerically stable: each chip's mean and sum of squared deviations
- * are merged with Chan's parallel formula. Not thread-safe; merge per-thread accumulators with {@link #merge}.
+ * equals that band's nodata value, or is NaN or an infinity). Numerically stable: each chip's mean and sum of squared
+ * deviations are merged with Chan's parallel formula. Not thread-safe; merge per-thread accumulators with
+ * {@link #merge}.
  */
 public final class BandStatisticsAccumulator {
     private final int bands;
@@ -156,7 +157,7 @@ public final class BandStatisticsAccumulator {
         double h = Double.NEGATIVE_INFINITY;
         for (int i = 0; i < pixelsPerBand; i++) {
             double v = dtype.get(pixels, base + i);
-            if (Double.isNaN(v) || v == ndv || valid != null && !valid[i]) {
+            if (!Double.isFinite(v) || v == ndv || valid != null && !valid[i]) {
                 continue;
             }
             n++;
@@ -174,7 +175,7 @@ public final class BandStatisticsAccumulator {
         double ss = 0;
         for (int i = 0; i < pixelsPerBand; i++) {
             double v = dtype.get(pixels, base + i);
-            if (Double.isNaN(v) || v == ndv || valid != null && !valid[i]) {
+            if (!Double.isFinite(v) || v == ndv || valid != null && !valid[i]) {
                 continue;
             }
             ss += (v - m) * (v - m);
