@@ -47,6 +47,11 @@ final class InfoCommand implements Callable<Integer> {
             + " Default: <model>.json, else model.json, beside it.")
     Path modelCard;
 
+    @Option(names = "--verify", description = "A chip store: also read every page of every file (the pixels too) and"
+            + " check its checksum, as a training would read them; reads the whole store. Without it, info checks every"
+            + " file's footer and row counts, and the split and label columns' pages.")
+    boolean verify;
+
     @Spec
     CommandSpec spec;
 
@@ -54,6 +59,7 @@ final class InfoCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         if (path.isVirtual()) { // only GDAL reads these: a vector by its suffix, anything else a raster
+            requireStoreToVerify(false);
             describeVectorOrRaster(out, isVectorName(path.fileName()));
             out.flush();
             return ExitCodes.OK;
@@ -66,8 +72,10 @@ final class InfoCommand implements Callable<Integer> {
             throw new CliException(path + ": file not found; check the path (working directory: "
                     + Path.of("").toAbsolutePath() + ")");
         }
-        switch (kind(local)) {
-            case CHIPS -> new ChipStoreDescriber(out).describe(storeOf(local));
+        Kind kind = kind(local);
+        requireStoreToVerify(kind == Kind.CHIPS);
+        switch (kind) {
+            case CHIPS -> new ChipStoreDescriber(out).describe(storeOf(local), verify);
             case CHECKPOINT -> new CheckpointDescriber(out).describe(local);
             case TORCHSCRIPT -> describeTorchScript(out, local);
             case MODEL_CARD -> new ModelCardDescriber(out).describe(Files.isDirectory(local)
@@ -77,6 +85,13 @@ final class InfoCommand implements Callable<Integer> {
         }
         out.flush();
         return ExitCodes.OK;
+    }
+
+    private void requireStoreToVerify(boolean store) {
+        if (verify && !store) {
+            throw new OptionChecks(spec).usage("--verify: " + path + " is not a chip store; --verify reads the pages"
+                    + " of chip stores only, leave it out");
+        }
     }
 
     private void describeVectorOrRaster(PrintWriter out, boolean vectorFirst) {
