@@ -14,7 +14,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** Prints what {@code info} knows about a chip store: its sidecar and, for classification, chips per class and split. */
+/**
+ * Prints what {@code info} knows about a chip store, after checking its files against its sidecar: the sidecar and,
+ * for classification, chips per class and split.
+ */
 final class ChipStoreDescriber {
 
     private final PrintWriter out;

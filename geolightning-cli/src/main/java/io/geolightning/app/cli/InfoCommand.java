@@ -26,9 +26,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code geolightning info <path>}: what a file is. Rasters (size, bands, data type, nodata, CRS and EPSG code,
- * geotransform, bounds), vector files (layers, CRS, feature count, fields, extent), chip stores (rows per split,
- * classes, band statistics) and checkpoints (architecture, bands, classes, epoch/step, metrics, hyperparameters).
+ * {@code geolightning info <path>}: what a file is. Rasters (size, bands, data type, NBITS, palette, overviews, mask,
+ * nodata, CRS and EPSG code, geotransform, bounds), vector files (layers, CRS, feature count, fields, extent), chip
+ * stores (rows per split, classes, band statistics, after checking their files against the sidecar) and checkpoints
+ * (architecture, bands, classes, epoch/step, metrics, hyperparameters).
  */
 @Command(name = "info", description = "Describe a raster, vector file, chip store, checkpoint, TorchScript model or"
         + " model card (an export's model.json or folder).")
