@@ -122,6 +122,19 @@ public final class PredictJob {
     }
 
     /**
+     * @param what how the message names the output ("--out", "scenes.csv row 2: the output")
+     * @param out an output path
+     * @param checkpoint the checkpoint given
+     * @throws JobUsageException when the output is the checkpoint (through any path spelling or link)
+     */
+    static void notTheCheckpoint(String what, Path out, Path checkpoint) {
+        if (io.geolightning.app.cli.OptionChecks.same(out, checkpoint)) {
+            throw new JobUsageException(what + " " + out + " is the checkpoint given to --checkpoint; writing it would"
+                    + " replace that input; choose another output path");
+        }
+    }
+
+    /**
      * @param checkpoint the checkpoint given
      * @return its absolute path
      * @throws JobUsageException when it is not a file
@@ -165,6 +178,7 @@ public final class PredictJob {
                 throw new JobUsageException(e.where() + ": the output " + out + " is a GDAL virtual path; outputs are"
                         + " written to local files (or a shared file system), so give a local 'output' path");
             }
+            notTheCheckpoint(e.where() + ": the output", out, config.checkpoint());
             if (!raster.isVirtual() && out.equals(raster.local())) {
                 throw new JobUsageException(e.where() + ": the output " + out + " is the scene itself; choose"
                         + " another --out-dir or output");

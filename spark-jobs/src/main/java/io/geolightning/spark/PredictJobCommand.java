@@ -2,6 +2,7 @@ package io.geolightning.spark;
 
 import io.geolightning.geo.RasterFormat;
 import io.geolightning.app.cli.ColorOptions;
+import io.geolightning.app.cli.OptionChecks;
 import io.geolightning.app.cli.PolygonOptions;
 import io.geolightning.app.cli.RegionOptions;
 import io.geolightning.app.cli.WindowingOptions;
@@ -87,6 +88,8 @@ final class PredictJobCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        new OptionChecks(spec).atLeast("--torch-threads", torchThreads, 0, "1 (0: PyTorch's default)")
+                .localOutput("--out-dir", outDir).localOutput("--summary", summary);
         if ((scenes == null) == !region.given()) {
             throw new ParameterException(spec.commandLine(), scenes == null ? "pass --scenes LIST (one output per"
                     + " scene) or --raster RASTER (one region into --out)" : "--scenes and --raster: pass one of them;"

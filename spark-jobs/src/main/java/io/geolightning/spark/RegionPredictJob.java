@@ -90,7 +90,8 @@ public final class RegionPredictJob {
     public static Result run(SparkSession spark, Config config) {
         long t0 = System.nanoTime();
         Path checkpoint = PredictJob.requireCheckpoint(config.checkpoint());
-        Path out = checkOutput(config.out(), config.region().files(), config.settings().overwrite());
+        Path out = checkOutput(config.out(), checkpoint, config.region().files(),
+                config.settings().overwrite());
         Path polygons = config.settings().polygonsFor(out);
         if (polygons != null && Files.exists(polygons) && !config.settings().overwrite()) {
             throw new JobUsageException("--polygons: " + polygons + " exists; pass --overwrite to replace it or choose"
@@ -168,7 +169,7 @@ public final class RegionPredictJob {
         return out;
     }
 
-    private static Path checkOutput(Path out, List<String> inputs, boolean overwrite) {
+    private static Path checkOutput(Path out, Path checkpoint, List<String> inputs, boolean overwrite) {
         if (GdalPath.isVirtual(out.toString())) {
             throw new JobUsageException("--out " + out + ": a GDAL virtual path; the class raster is written to a local"
                     + " file (or a shared file system), so give a local path");
@@ -182,6 +183,7 @@ public final class RegionPredictJob {
             throw new JobUsageException("--out " + out + ": is a folder; pass a file path such as "
                     + out.resolve("classes.tif"));
         }
+        PredictJob.notTheCheckpoint("--out", out, checkpoint);
         for (String f : inputs) {
             if (!GdalPath.isVirtual(f) && Path.of(f).toAbsolutePath().normalize().equals(abs)) {
                 throw new JobUsageException("--out " + out + ": is a file given to --raster; writing it would replace"

@@ -10,6 +10,11 @@ import org.apache.spark.sql.SparkSession;
  */
 final class Sessions {
 
+    /** The master URLs Spark 4 parses (SparkContext.createTaskScheduler). */
+    private static final java.util.regex.Pattern MASTER = java.util.regex.Pattern.compile(
+            "local(\\[(\\*|\\d+)(\\s*,\\s*\\d+)?])?|local-cluster\\[\\s*\\d+\\s*,\\s*\\d+\\s*,\\s*\\d+\\s*]"
+                    + "|spark://\\S+|yarn|k8s://\\S+");
+
     private Sessions() {
     }
 
@@ -36,7 +41,11 @@ final class Sessions {
         boolean existed = SparkSession.getActiveSession().isDefined() || SparkSession.getDefaultSession().isDefined();
         SparkSession.Builder b = SparkSession.builder().appName(app);
         if (master != null) {
-            b.master(master);
+            if (!MASTER.matcher(master.trim()).matches()) { // Spark would log its stack trace before failing
+                throw new JobUsageException("--master " + master + ": not a Spark master URL; pass local[*], local[N],"
+                        + " spark://HOST:PORT, yarn or k8s://https://HOST:PORT");
+            }
+            b.master(master.trim());
         } else if (!new SparkConf().contains("spark.master")) {
             b.master("local[*]");
         }

@@ -1,5 +1,6 @@
 package io.geolightning.spark;
 
+import io.geolightning.app.cli.OptionChecks;
 import io.geolightning.app.cli.RegionOptions;
 import io.geolightning.app.cli.TilingOptions;
 import io.geolightning.tiling.TilingSettings;
@@ -73,6 +74,7 @@ final class TileJobCommand implements Callable<Integer> {
                     + " them; --scenes tiles each listed scene, --raster one region");
         }
         tiling.validate(spec);
+        new OptionChecks(spec).atLeast("--workers-per-task", workersPerTask, 1, "1").localOutput("--out", out);
         TilingSettings defaults = tiling.settings(labels);
         TileJob.Result r;
         if (scenes == null) {

@@ -3,6 +3,8 @@ package io.geolightning.spark;
 import static io.geolightning.spark.SparkTestSupport.csv;
 import static io.geolightning.spark.SparkTestSupport.data;
 import static io.geolightning.spark.SparkTestSupport.spark;
+import static io.geolightning.spark.SparkTestSupport.usageError;
+import static io.geolightning.spark.SparkTestSupport.with;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -117,5 +119,32 @@ class JobUsageTest {
         assertTrue(missingOption.err().startsWith("error: pass --scenes LIST (scenes tiled one per task) or --raster"
                 + " RASTER (one region in blocks)"), missingOption.err());
         assertEquals(1, missingOption.err().lines().count(), missingOption.err());
+    }
+
+    /**
+     * Bad values of the tile job's own flags were not checked, or not as usage errors: --workers-per-task 0 or -1
+     * ran (as 1), --out /vsis3/... wrote a local folder /vsis3, --classes naming a class twice failed every scene
+     * (exit 1), --master bogus://x was an "unexpected SparkException" (exit 1) after Spark's stack trace.
+     */
+    @Test
+    void badFlagValuesAreUsageErrors() throws Exception {
+        Path list = csv(tmp.resolve("scenes.csv"), "raster", List.of(olinda.toString()));
+        Object[] tile = {"tile", "--scenes", list, "--labels", shp, "--label-field", "TIPO", "--out",
+            tmp.resolve("chips")};
+        assertEquals("error: --workers-per-task 0: must be at least 1, e.g. --workers-per-task 1; see"
+                + " 'geolightning-spark tile --help'", usageError(with(tile, "--workers-per-task", 0)));
+        assertTrue(usageError(with(tile, "--workers-per-task", -1)).startsWith("error: --workers-per-task -1: must"));
+        assertTrue(usageError("tile", "--scenes", list, "--labels", shp, "--label-field", "TIPO", "--out",
+                "/vsis3/bucket/chips").startsWith("error: --out /vsis3/bucket/chips: outputs are written to local"
+                + " files, not to GDAL virtual paths"));
+        assertEquals("error: --classes URBANO,URBANO,RURAL: class URBANO is named twice; name each class once; see"
+                + " 'geolightning-spark tile --help'", usageError(with(tile, "--classes", "URBANO,URBANO,RURAL")));
+        assertEquals("error: --master bogus://x: not a Spark master URL; pass local[*], local[N], spark://HOST:PORT,"
+                + " yarn or k8s://https://HOST:PORT", usageError(with(tile, "--master", "bogus://x")));
+        assertTrue(usageError(with(tile, "--chip", "abc")).startsWith("error: Invalid value for option '--chip'"));
+        assertTrue(usageError(with(tile, "--split", "training")).startsWith("error: --split training: unknown"));
+        assertTrue(usageError("tile", "--raster", olinda, "--labels", shp, "--label-field", "TIPO", "--out",
+                tmp.resolve("chips"), "--block-size", 0).startsWith("error: --block-size 0: must be positive"));
+        assertFalse(Files.exists(tmp.resolve("chips")) || Files.exists(Path.of("/vsis3")), "nothing written");
     }
 }

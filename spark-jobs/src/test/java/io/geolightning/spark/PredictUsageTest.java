@@ -3,6 +3,8 @@ package io.geolightning.spark;
 import static io.geolightning.spark.SparkTestSupport.csv;
 import static io.geolightning.spark.SparkTestSupport.data;
 import static io.geolightning.spark.SparkTestSupport.spark;
+import static io.geolightning.spark.SparkTestSupport.usageError;
+import static io.geolightning.spark.SparkTestSupport.with;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -128,5 +130,37 @@ class PredictUsageTest {
         assertArrayEquals(before, Files.readAllBytes(two));
         assertTrue(Files.exists(one));
         assertFalse(Files.exists(tmp.resolve("out")) || Files.exists(tmp.resolve("summary")), "nothing written");
+    }
+
+    /**
+     * Bad values of the predict job's flags, for a scene list and for a region: --torch-threads -1 ran, --summary
+     * /vsis3/... wrote a local folder /vsis3, and an output that is the checkpoint replaced it with --overwrite (exit
+     * 0; a region's --out without --overwrite was refused only as "output exists").
+     */
+    @Test
+    void badFlagValuesAreUsageErrors() throws Exception {
+        Path list = csv(tmp.resolve("scenes.csv"), "raster", List.of(data("olinda/L7_ETMs.tif").toString()));
+        Path ckpt = Files.writeString(tmp.resolve("model.ckpt"), "not read before the outputs are checked");
+        Object[] scenes = {"predict", "--checkpoint", ckpt, "--scenes", list, "--out-dir", tmp.resolve("out")};
+        Object[] region = {"predict", "--checkpoint", ckpt, "--raster", data("olinda/L7_ETMs.tif")};
+        assertEquals("error: --torch-threads -1: must be at least 0, e.g. --torch-threads 1 (0: PyTorch's default);"
+                + " see 'geolightning-spark predict --help'", usageError(with(scenes, "--torch-threads", -1)));
+        assertTrue(usageError(with(region, "--out", tmp.resolve("r.tif"), "--torch-threads", -2))
+                .startsWith("error: --torch-threads -2: must be at least 0"));
+        assertTrue(usageError(with(scenes, "--summary", "/vsis3/bucket/summary.parquet")).startsWith("error: --summary"
+                + " /vsis3/bucket/summary.parquet: outputs are written to local files, not to GDAL virtual paths"));
+        assertEquals("error: --out " + ckpt + " is the checkpoint given to --checkpoint; writing it would replace that"
+                + " input; choose another output path", usageError(with(region, "--out", ckpt, "--overwrite")));
+        Path self = csv(tmp.resolve("self.csv"), "raster,output", List.of(data("olinda/L7_ETMs.tif") + "," + ckpt));
+        assertEquals("error: self.csv row 1: the output " + ckpt + " is the checkpoint given to --checkpoint; writing"
+                + " it would replace that input; choose another output path", usageError("predict", "--checkpoint",
+                ckpt, "--scenes", self, "--summary", tmp.resolve("summary"), "--overwrite"));
+        assertTrue(usageError(with(region, "--out", tmp.resolve("r.tif"), "--master", "local[x]"))
+                .startsWith("error: --master local[x]: not a Spark master URL"));
+        assertTrue(usageError(with(scenes, "--format", "png")).startsWith("error: Invalid value for option"
+                + " '--format'"));
+        assertEquals("not read before the outputs are checked", Files.readString(ckpt));
+        assertFalse(Files.exists(Path.of("/vsis3")) || Files.exists(tmp.resolve("out"))
+                || Files.exists(tmp.resolve("r.tif")), "nothing written");
     }
 }

@@ -79,4 +79,26 @@ final class SparkTestSupport {
         int code = SparkJobs.execute(a, new PrintWriter(out), new PrintWriter(err));
         return new Run(code, out.toString(), err.toString());
     }
+
+    /**
+     * Runs a job that must be refused as a usage error: exit code 2, one {@code error:} line on stderr (Spark's own
+     * log lines start with '[') and no stack trace.
+     *
+     * @return the error line
+     */
+    static String usageError(Object... args) {
+        Run r = jobs(args);
+        List<String> lines = r.err().lines().filter(l -> !l.startsWith("[")).toList();
+        org.junit.jupiter.api.Assertions.assertEquals(SparkJobs.USAGE, r.code(), r.err());
+        org.junit.jupiter.api.Assertions.assertEquals(1, lines.size(), r.err());
+        org.junit.jupiter.api.Assertions.assertTrue(lines.get(0).startsWith("error: "), r.err());
+        return lines.get(0);
+    }
+
+    /** @return {@code args} and then {@code more} */
+    static Object[] with(Object[] args, Object... more) {
+        Object[] all = java.util.Arrays.copyOf(args, args.length + more.length);
+        System.arraycopy(more, 0, all, args.length, more.length);
+        return all;
+    }
 }

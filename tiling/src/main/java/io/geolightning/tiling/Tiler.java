@@ -7,6 +7,7 @@ import io.geolightning.geo.GeoIOException;
 import io.geolightning.geo.GeoRaster;
 import io.geolightning.geo.RasterCatalog;
 import io.geolightning.geo.RasterMosaic;
+import io.geolightning.geo.RasterStructure;
 import io.geolightning.geo.TargetGrid;
 import io.geolightning.tiling.ChipProcessor.Outcome;
 import io.geolightning.tiling.ChipProcessor.Processed;
@@ -118,10 +119,17 @@ public final class Tiler {
         return scene.text().startsWith("/vsimem/") ? scene.fileName() : scene.toString();
     }
 
+    /** Opens a scene (a paletted image is refused: its values are colour indices, see RasterStructure). */
     static GeoRaster open(GdalPath p) {
+        GeoRaster r = null;
         try {
-            return GeoRaster.open(p);
+            r = GeoRaster.open(p);
+            RasterStructure.requireNoPalette(r);
+            return r;
         } catch (GeoIOException e) {
+            if (r != null) {
+                r.close();
+            }
             throw new TilingException(e.getMessage(), e);
         }
     }

@@ -128,7 +128,8 @@ class BadInputTest {
         String m = oneLine(() -> new SatelliteDataModule(SatelliteDataModule.Config.store(store,
                 LoaderConfig.builder().build())).prepareData());
         assertTrue(m.startsWith(store + ": not a readable Parquet chip store (is not a Parquet file"), m);
-        assertTrue(m.endsWith("the file is truncated or corrupt, delete the store and tile again"), m);
+        assertTrue(m.endsWith("the file is truncated or corrupt, re-run tile with --overwrite to rebuild the store"),
+                m);
     }
 
     @Test

@@ -36,4 +36,15 @@ class TilingSettingsTest {
         assertEquals("--max-nodata 2.0 (data.maxNodata): must be between 0 and 1", assertThrows(TilingException.class,
                 () -> n.toTilingConfig(GdalPath.of("a.tif"), Path.of("s"), 1, 1)).getMessage());
     }
+
+    /** A class named twice got two ids (tile exit 0, classes [URBANO, URBANO, RURAL]); a value mapped twice did not. */
+    @Test
+    void aClassNamedTwiceIsRefused() {
+        TilingException e = assertThrows(TilingException.class, () -> TilingSettings.builder().labels("l.shp")
+                .labelField("F").classes(java.util.List.of("URBANO", "URBANO", "RURAL")).build().check());
+        assertEquals("classes", e.setting());
+        assertEquals("class URBANO is named twice; name each class once", e.problem());
+        TilingSettings.builder().labels("l.shp").labelField("F").classes(java.util.List.of("1=water", "2=water"))
+                .build().check(); // two values of one class
+    }
 }

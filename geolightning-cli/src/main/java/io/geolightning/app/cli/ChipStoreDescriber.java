@@ -14,7 +14,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** Prints what {@code info} knows about a chip store: its sidecar and, for classification, chips per class and split. */
+/**
+ * Prints what {@code info} knows about a chip store, after checking its files against its sidecar: the sidecar and,
+ * for classification, chips per class and split.
+ */
 final class ChipStoreDescriber {
 
     private final PrintWriter out;
@@ -23,9 +26,21 @@ final class ChipStoreDescriber {
         this.out = out;
     }
 
-    void describe(Path store) {
+    /**
+     * Opens the store (every part's footer, their rows against the sidecar's), reads its split and label columns
+     * (their page checksums, and rows per split against the sidecar's), then prints it.
+     *
+     * @param verify also read every page of the store and check its checksum
+     */
+    void describe(Path store, boolean verify) {
         ChipStoreReader reader = ChipStoreReader.open(store);
         ChipStoreMetadata m = reader.requireMetadata();
+        if (verify) {
+            reader.verifyPages();
+        }
+        List<String> classes = m.task() == LabelTask.CLASSIFICATION ? m.classNames() : null;
+        Map<String, long[]> perSplit = countRows(reader, classes == null ? 0 : classes.size());
+        checkSplits(reader, m, perSplit);
         Table t = new Table(out, 14);
         t.title("chip store " + reader.layout().root());
         t.row("task", m.task().id());
@@ -46,11 +61,17 @@ final class ChipStoreDescriber {
             });
             t.row("splits", sb.length() == 0 ? "none" : sb.toString());
         }
-        if (m.task() == LabelTask.CLASSIFICATION && m.classNames() != null) {
-            classCounts(reader, m.classNames(), t);
+        if (classes != null) {
+            perSplit.forEach((split, counts) -> {
+                StringBuilder sb = new StringBuilder();
+                for (int i = 1; i < counts.length; i++) {
+                    sb.append(i == 1 ? "" : ", ").append(classes.get(i - 1)).append(' ').append(counts[i]);
+                }
+                t.row("  " + split, sb.toString());
+            });
         }
-        if (m.nodata() != null) {
-            t.row("nodata", m.nodata());
+        if (m.nodata() != null && m.nodata().stream().anyMatch(v -> v != null)) {
+            t.row("nodata", m.nodata().stream().map(v -> v == null ? "none" : Numbers.num(v)).toList());
         }
         BandStatistics s = m.bandStatistics();
         if (s == null) {
@@ -67,23 +88,43 @@ final class ChipStoreDescriber {
         }
     }
 
-    private static void classCounts(ChipStoreReader reader, List<String> classes, Table t) {
+    /**
+     * @return per split id: its rows, then its chips per class (classification; labels out of range not counted)
+     */
+    private static Map<String, long[]> countRows(ChipStoreReader reader, int classes) {
         Map<String, long[]> perSplit = new TreeMap<>();
-        try (ChipCursor c = reader.rows(List.of(ChipStoreSchema.SPLIT, ChipStoreSchema.LABEL))) {
+        List<String> columns = classes == 0 ? List.of(ChipStoreSchema.SPLIT)
+                : List.of(ChipStoreSchema.SPLIT, ChipStoreSchema.LABEL);
+        try (ChipCursor c = reader.rows(columns)) {
             while (c.hasNext()) {
                 ChipRow r = c.next();
-                if (r.label() == null || r.label() < 0 || r.label() >= classes.size()) {
-                    continue;
+                long[] counts = perSplit.computeIfAbsent(r.split() == null ? "none" : r.split().id(),
+                        k -> new long[classes + 1]);
+                counts[0]++;
+                if (classes > 0 && r.label() != null && r.label() >= 0 && r.label() < classes) {
+                    counts[r.label() + 1]++;
                 }
-                perSplit.computeIfAbsent(r.split().id(), k -> new long[classes.size()])[r.label()]++;
             }
         }
-        perSplit.forEach((split, counts) -> {
-            StringBuilder sb = new StringBuilder();
-            for (int i = 0; i < counts.length; i++) {
-                sb.append(i == 0 ? "" : ", ").append(classes.get(i)).append(' ').append(counts[i]);
+        return perSplit;
+    }
+
+    /** The rows of each split must be the sidecar's: a part of another tiling can hold as many rows in all. */
+    private static void checkSplits(ChipStoreReader reader, ChipStoreMetadata m, Map<String, long[]> perSplit) {
+        if (m.rowCounts() == null) {
+            return;
+        }
+        Map<String, Long> found = new TreeMap<>();
+        perSplit.forEach((split, counts) -> found.put(split, counts[0]));
+        Map<String, Long> listed = new TreeMap<>();
+        m.rowCounts().forEach((split, n) -> {
+            if (!split.equals("total") && n > 0) {
+                listed.put(split, n);
             }
-            t.row("  " + split, sb.toString());
         });
+        if (!found.equals(listed)) {
+            throw new CliException(reader.layout().sidecar() + ": lists chips per split " + listed + ", but the"
+                    + " Parquet files hold " + found + " (a file was replaced); " + ChipStoreReader.RETILE);
+        }
     }
 }

@@ -26,9 +26,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code geolightning info <path>}: what a file is. Rasters (size, bands, data type, nodata, CRS and EPSG code,
- * geotransform, bounds), vector files (layers, CRS, feature count, fields, extent), chip stores (rows per split,
- * classes, band statistics) and checkpoints (architecture, bands, classes, epoch/step, metrics, hyperparameters).
+ * {@code geolightning info <path>}: what a file is. Rasters (size, bands, data type, NBITS, palette, overviews, mask,
+ * nodata, CRS and EPSG code, geotransform, bounds), vector files (layers, CRS, feature count, fields, extent), chip
+ * stores (rows per split, classes, band statistics, after checking their files against the sidecar) and checkpoints
+ * (architecture, bands, classes, epoch/step, metrics, hyperparameters).
  */
 @Command(name = "info", description = "Describe a raster, vector file, chip store, checkpoint, TorchScript model or"
         + " model card (an export's model.json or folder).")
@@ -47,6 +48,11 @@ final class InfoCommand implements Callable<Integer> {
             + " Default: <model>.json, else model.json, beside it.")
     Path modelCard;
 
+    @Option(names = "--verify", description = "A chip store: also read every page of every file (the pixels too) and"
+            + " check its checksum, as a training would read them; reads the whole store. Without it, info checks every"
+            + " file's footer and row counts, and the split and label columns' pages.")
+    boolean verify;
+
     @Spec
     CommandSpec spec;
 
@@ -54,6 +60,7 @@ final class InfoCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         if (path.isVirtual()) { // only GDAL reads these: a vector by its suffix, anything else a raster
+            requireStoreToVerify(false);
             describeVectorOrRaster(out, isVectorName(path.fileName()));
             out.flush();
             return ExitCodes.OK;
@@ -66,8 +73,10 @@ final class InfoCommand implements Callable<Integer> {
             throw new CliException(path + ": file not found; check the path (working directory: "
                     + Path.of("").toAbsolutePath() + ")");
         }
-        switch (kind(local)) {
-            case CHIPS -> new ChipStoreDescriber(out).describe(storeOf(local));
+        Kind kind = kind(local);
+        requireStoreToVerify(kind == Kind.CHIPS);
+        switch (kind) {
+            case CHIPS -> new ChipStoreDescriber(out).describe(storeOf(local), verify);
             case CHECKPOINT -> new CheckpointDescriber(out).describe(local);
             case TORCHSCRIPT -> describeTorchScript(out, local);
             case MODEL_CARD -> new ModelCardDescriber(out).describe(Files.isDirectory(local)
@@ -77,6 +86,13 @@ final class InfoCommand implements Callable<Integer> {
         }
         out.flush();
         return ExitCodes.OK;
+    }
+
+    private void requireStoreToVerify(boolean store) {
+        if (verify && !store) {
+            throw new OptionChecks(spec).usage("--verify: " + path + " is not a chip store; --verify reads the pages"
+                    + " of chip stores only, leave it out");
+        }
     }
 
     private void describeVectorOrRaster(PrintWriter out, boolean vectorFirst) {

@@ -14,17 +14,17 @@ import picocli.CommandLine.ParameterException;
  * input). A failure is a usage error naming the flag as typed: {@code error: --batch-size 0: must be at least 1;
  * see 'geolightning evaluate --help'} and exit code 2.
  */
-final class OptionChecks {
+public final class OptionChecks {
 
     private final CommandSpec spec;
 
     /** @param spec the command being checked (for the usage message) */
-    OptionChecks(CommandSpec spec) {
+    public OptionChecks(CommandSpec spec) {
         this.spec = spec;
     }
 
     /** Fails unless {@code value >= min}. */
-    OptionChecks atLeast(String flag, long value, long min, String example) {
+    public OptionChecks atLeast(String flag, long value, long min, String example) {
         if (value < min) {
             throw usage(flag + " " + value + ": must be at least " + min + (example == null ? "" : ", e.g. " + flag
                     + " " + example));
@@ -78,7 +78,7 @@ final class OptionChecks {
      * @param out the output path (null: not given)
      * @return this
      */
-    OptionChecks localOutput(String flag, Path out) {
+    public OptionChecks localOutput(String flag, Path out) {
         if (out != null && GdalPath.isVirtual(out.toString())) {
             throw usage(flag + " " + out + ": outputs are written to local files, not to GDAL virtual paths; write to a"
                     + " local path and copy it with your storage's tools");
@@ -110,7 +110,7 @@ final class OptionChecks {
     }
 
     /** @return whether two paths name the same file (existing files compared by identity) */
-    static boolean same(Path a, Path b) {
+    public static boolean same(Path a, Path b) {
         if (a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize())) {
             return true;
         }
@@ -122,7 +122,7 @@ final class OptionChecks {
     }
 
     /** @return a usage error for this command */
-    ParameterException usage(String message) {
+    public ParameterException usage(String message) {
         return new ParameterException(spec.commandLine(), message);
     }
 }

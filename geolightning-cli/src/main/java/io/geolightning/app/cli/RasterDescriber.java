@@ -5,12 +5,15 @@ import io.geolightning.geo.BandScale;
 import io.geolightning.geo.Crs;
 import io.geolightning.geo.GeoRaster;
 import io.geolightning.geo.GeoTransform;
+import io.geolightning.geo.RasterStructure;
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalDouble;
+import java.util.stream.Collectors;
 import org.locationtech.jts.geom.Envelope;
 
 /** Prints what {@code info} knows about a raster. */
@@ -29,6 +32,8 @@ final class RasterDescriber {
         int alpha = r.bandCount() - r.dataBands().length;
         t.row("bands", r.bandCount() + " (" + r.dataType().name().toLowerCase(Locale.ROOT) + ")" + (alpha == 0 ? ""
                 : "; " + alpha + " alpha (transparency): tile and predict read the other " + r.dataBands().length));
+        RasterStructure s = RasterStructure.of(r);
+        structure(t, r, s);
         t.row("nodata", nodata(r));
         scales(r, t);
         t.row("crs", r.crs().map(RasterDescriber::crs).orElseGet(() -> "none (" + r.missingCrsFix() + ")"));
@@ -56,6 +61,31 @@ final class RasterDescriber {
         Map<String, String> md = r.metadata();
         if (md != null) {
             md.forEach((k, v) -> t.row("metadata " + k, v));
+        }
+    }
+
+    /** Bits, palette, overviews and mask: what gdalinfo shows and changes what tile and predict read. */
+    private static void structure(Table t, GeoRaster r, RasterStructure s) {
+        if (Arrays.stream(s.nbits()).anyMatch(n -> n > 0)) {
+            List<String> bits = Arrays.stream(s.nbits()).mapToObj(n -> n > 0 ? Integer.toString(n) : "full").toList();
+            String type = r.dataType().name().toLowerCase(Locale.ROOT);
+            long max = (1L << Arrays.stream(s.nbits()).max().orElse(1)) - 1;
+            t.row("bits", (bits.stream().distinct().count() == 1 ? bits.get(0) : String.join(", ", bits))
+                    + " (NBITS: values 0.." + max + ", read as " + type + ")");
+        }
+        if (s.paletteBands().length > 0) {
+            t.row("palette", "band " + Arrays.stream(s.paletteBands()).mapToObj(Integer::toString)
+                    .collect(Collectors.joining(", ")) + ", " + s.paletteEntries() + " colours: " + (s
+                    .colourPaletteBands().length == 0 ? "a grey ramp, read as its indices"
+                    : "values are colour indices; tile and predict refuse it as an image (gdal_translate -expand"
+                    + " rgb), a label raster reads each value as a class"));
+        }
+        t.row("overviews", s.overviews().isEmpty() ? "none" : s.overviews().size() + " (" + s.overviews().stream()
+                .map(RasterStructure.Size::toString).collect(Collectors.joining(", ")) + ")");
+        if (s.mask() == RasterStructure.Mask.DATASET) {
+            t.row("mask", "per-dataset (internal or .msk): tile and predict read masked pixels as no data");
+        } else if (s.mask() == RasterStructure.Mask.BAND) {
+            t.row("mask", "per band: not read (tile and predict go by nodata, alpha and per-dataset masks)");
         }
     }
 

@@ -10,6 +10,7 @@ import io.geolightning.geo.GeoTransform;
 import io.geolightning.geo.PixelWindow;
 import io.geolightning.geo.Polygonizer;
 import io.geolightning.geo.RasterDataType;
+import io.geolightning.geo.RasterStructure;
 import io.geolightning.geo.RasterWriter;
 import io.geolightning.geo.StreamingRasterWriter;
 import io.geolightning.models.nn.ModelException;
@@ -135,6 +136,7 @@ public final class ScenePredictor {
             throw new ModelException(file + ": block " + block + " is not inside the raster's " + in.width() + " x "
                     + in.height() + " pixels; pass a block of its pixel grid");
         }
+        RasterStructure.requireNoPalette(in); // colour indices are no measurements
         int[] bands = PredictionChecks.bands(model, in, options, spec, file);
         Crs crs = in.crs().orElseThrow(() -> new ModelException(file + ": has no CRS, so the classified raster could "
                 + "not be placed on a map; " + in.missingCrsFix() + ", and retry"));

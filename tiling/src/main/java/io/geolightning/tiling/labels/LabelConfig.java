@@ -110,11 +110,17 @@ public record LabelConfig(GdalPath vector, String layer, String attribute, List<
         /**
          * @param entries the classes setting, or null
          * @return the names (in order, first appearance) and the value names
-         * @throws TilingException (setting {@code classes}) for a mix of both forms, an empty value or name, or a value
-         *     given twice
+         * @throws TilingException (setting {@code classes}) for a mix of both forms, an empty value or name, a value
+         *     given twice, or a name given twice in the list of names
          */
         public static Classes parse(List<String> entries) {
             if (entries == null || entries.stream().noneMatch(e -> e.contains("="))) {
+                String twice = entries == null ? null : entries.stream()
+                        .filter(n -> entries.indexOf(n) != entries.lastIndexOf(n)).findFirst().orElse(null);
+                if (twice != null) {
+                    String problem = "class " + twice + " is named twice; name each class once";
+                    throw new TilingException("classes", String.join(",", entries), problem, "classes: " + problem);
+                }
                 return new Classes(entries, null);
             }
             Map<String, String> map = new LinkedHashMap<>();

@@ -31,6 +31,8 @@ import org.apache.parquet.schema.MessageType;
  * streamed one row group at a time, optionally projected to a subset of columns (columns left out read as null/0).
  */
 public final class ChipStoreReader {
+    /** The fix for a damaged store, at the end of every message about one. */
+    public static final String RETILE = "re-run tile with --overwrite to rebuild the store";
     private static final LocalCodecFactory CODECS = new LocalCodecFactory();
 
     private final ChipStoreLayout layout;
@@ -58,7 +60,10 @@ public final class ChipStoreReader {
         this.rowCount = rowGroups.stream().mapToLong(RowGroup::rows).sum();
     }
 
-    /** Opens a store and validates its files' footers. */
+    /**
+     * Opens a store and validates its files' footers, and their row count against the sidecar's (a part replaced or
+     * left out, a single file replaced without its sidecar).
+     */
     public static ChipStoreReader open(Path store) {
         ChipStoreLayout layout = new ChipStoreLayout(store);
         if (!Files.exists(layout.root())) {
@@ -99,12 +104,25 @@ public final class ChipStoreReader {
                 throw corrupt(p, e);
             }
         }
-        return new ChipStoreReader(layout, meta, List.copyOf(parts), List.copyOf(groups));
+        ChipStoreReader reader = new ChipStoreReader(layout, meta, List.copyOf(parts), List.copyOf(groups));
+        reader.checkRowCount();
+        return reader;
+    }
+
+    /** The footers' rows must be the sidecar's total: its parts are the ones tiling wrote with it. */
+    private void checkRowCount() {
+        Long total = metadata == null || metadata.rowCounts() == null ? null : metadata.rowCounts().get("total");
+        if (total != null && total != rowCount) {
+            throw new TilingException(layout.sidecar() + ": lists " + total + " chips, but " + (parts.size() == 1
+                    ? parts.get(0).getFileName() + " holds " : "its " + parts.size() + " Parquet files hold ")
+                    + rowCount + " (a file was replaced, or tiling stopped before its sidecar was written); "
+                    + RETILE);
+        }
     }
 
     private static ParquetFileReader openFile(Path p) throws IOException {
         if (!Files.isRegularFile(p)) {
-            throw new TilingException(p + ": chip-store file is missing; delete the store and tile again");
+            throw new TilingException(p + ": chip-store file is missing; " + RETILE);
         }
         try {
             // page CRCs (written by ChipStoreWriter) are verified: a flipped bit in a chip fails loudly, never silently
@@ -125,7 +143,25 @@ public final class ChipStoreReader {
         }
         String detail = SidecarJson.firstLine(e.getMessage()).replaceAll("\\S*LocalInputFile@\\w+ ", "");
         return new TilingException(p + ": not a readable Parquet chip store (" + detail
-                + "); the file is truncated or corrupt, delete the store and tile again", e);
+                + "); the file is truncated or corrupt, " + RETILE, e);
+    }
+
+    /**
+     * Reads every page of every part (all columns, the pixels too) and checks its checksum, without decoding rows:
+     * the whole store is read, as a training reads it, so a flipped bit anywhere fails here, naming its file.
+     */
+    public void verifyPages() {
+        for (Path p : parts) {
+            try (ParquetFileReader r = openFile(p)) {
+                for (int i = 0; i < r.getRowGroups().size(); i++) {
+                    if (r.readRowGroup(i) == null) {
+                        throw new TilingException(p + ": row group " + i + " is missing; " + RETILE);
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                throw corrupt(p, e);
+            }
+        }
     }
 
     /** @return the store's layout */
@@ -141,8 +177,8 @@ public final class ChipStoreReader {
     /** @return the sidecar, failing with a one-line message when the store has none */
     public ChipStoreMetadata requireMetadata() {
         if (metadata == null) {
-            throw new TilingException(layout.sidecar() + ": chip-store sidecar is missing; the store was not finished "
-                    + "or was copied without it, tile again to rebuild it");
+            throw new TilingException(layout.sidecar() + ": chip-store sidecar is missing (the store was not finished"
+                    + " or was copied without it); " + RETILE);
         }
         return metadata;
     }

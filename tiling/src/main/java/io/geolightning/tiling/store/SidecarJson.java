@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Map;
 
 /** Reads and writes the {@link ChipStoreMetadata} sidecar as pretty JSON (atomically). */
 public final class SidecarJson {
@@ -44,19 +45,19 @@ public final class SidecarJson {
             long size = Files.size(file);
             if (size > MAX_BYTES) {
                 throw new TilingException(file + ": not a valid chip-store sidecar (" + (size >> 20) + " MiB, a sidecar"
-                        + " holds a few KiB); delete the store and tile again");
+                        + " holds a few KiB); " + ChipStoreReader.RETILE);
             }
             m = MAPPER.readValue(Files.readAllBytes(file), ChipStoreMetadata.class);
         } catch (NoSuchFileException e) {
             return null;
         } catch (IOException e) {
             throw new TilingException(file + ": not a valid chip-store sidecar (" + firstLine(e.getMessage())
-                    + "); delete the store and tile again", e);
+                    + "); " + ChipStoreReader.RETILE, e);
         }
         String problem = m == null ? "it is null" : problem(m);
         if (problem != null) {
             throw new TilingException(file + ": not a valid chip-store sidecar (" + problem
-                    + "); delete the store and tile again");
+                    + "); " + ChipStoreReader.RETILE);
         }
         return m;
     }
@@ -72,6 +73,11 @@ public final class SidecarJson {
         if (m.rowCounts() != null && m.rowCounts().entrySet().stream()
                 .anyMatch(e -> e.getKey() == null || e.getValue() == null || e.getValue() < 0)) {
             return "a row count is null or negative";
+        }
+        if (m.rowCounts() != null && m.rowCounts().get("total") != null && m.rowCounts().get("total")
+                != m.rowCounts().entrySet().stream().filter(e -> !e.getKey().equals("total"))
+                .mapToLong(Map.Entry::getValue).sum()) {
+            return "the splits' row counts do not add up to the total";
         }
         if (m.parts() != null && !m.parts().stream().allMatch(SidecarJson::isPartName)) {
             return "parts must be .parquet file names inside the store folder";
