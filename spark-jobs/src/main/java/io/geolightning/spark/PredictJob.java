@@ -142,7 +142,7 @@ public final class PredictJob {
     static Path requireCheckpoint(Path checkpoint) {
         Path abs = checkpoint.toAbsolutePath().normalize();
         if (!Files.isRegularFile(abs)) {
-            throw new JobUsageException(checkpoint + ": checkpoint not found; pass a .ckpt from a training run's"
+            throw new SparkJobException(checkpoint + ": checkpoint not found; pass a .ckpt from a training run's"
                     + " checkpoints/ folder, or a TorchScript .pt with its model card beside it");
         }
         return abs;
@@ -210,7 +210,7 @@ public final class PredictJob {
             }
         }
         if (!existing.isEmpty() && !config.settings().overwrite()) {
-            throw new JobUsageException(existing.get(0) + ": output exists" + (existing.size() > 1 ? " (and "
+            throw new SparkJobException(existing.get(0) + ": output exists" + (existing.size() > 1 ? " (and "
                     + (existing.size() - 1) + " more)" : "") + "; pass --overwrite to replace them or choose another"
                     + " --out-dir");
         }

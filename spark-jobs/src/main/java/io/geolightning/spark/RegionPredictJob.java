@@ -94,7 +94,7 @@ public final class RegionPredictJob {
                 config.settings().overwrite());
         Path polygons = config.settings().polygonsFor(out);
         if (polygons != null && Files.exists(polygons) && !config.settings().overwrite()) {
-            throw new JobUsageException("--polygons: " + polygons + " exists; pass --overwrite to replace it or choose"
+            throw new SparkJobException("--polygons: " + polygons + " exists; pass --overwrite to replace it or choose"
                     + " another --out");
         }
         NativeLibraries.requireGdal();
@@ -191,7 +191,7 @@ public final class RegionPredictJob {
             }
         }
         if (Files.exists(abs) && !overwrite) {
-            throw new JobUsageException("--out " + out + ": output exists; pass --overwrite to replace it or choose"
+            throw new SparkJobException("--out " + out + ": output exists; pass --overwrite to replace it or choose"
                     + " another path");
         }
         TempFiles.removeStale(abs);

@@ -135,7 +135,7 @@ class PredictJobTest {
         // rerun through the command line: refused without --overwrite, then idempotent with it
         SparkTestSupport.Run refused = SparkTestSupport.jobs("predict", "--checkpoint", checkpoint, "--scenes", list,
                 "--out-dir", out, "--summary", summary);
-        assertEquals(SparkJobs.USAGE, refused.code(), refused.err());
+        assertEquals(SparkJobs.FAILURE, refused.code(), refused.err());
         assertTrue(refused.err().startsWith("error: " + out.resolve(stem(scenes.get(0)) + ".tif")
                 + ": output exists (and 2 more); pass --overwrite"), refused.err());
         SparkTestSupport.Run badColour = SparkTestSupport.jobs("predict", "--checkpoint", checkpoint, "--scenes",

@@ -17,14 +17,17 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Bad predict-job input, refused on the driver before any task with one line (exit code 2 on the command line). */
+/**
+ * Bad predict-job input, refused on the driver before any task with one line (exit code 2 on the command line; 1 for
+ * a missing checkpoint or an existing output, as in the CLI).
+ */
 class PredictUsageTest {
 
     @TempDir
     Path tmp;
 
     private String error(Path checkpoint, Path list, Path outDir) {
-        JobUsageException e = assertThrows(JobUsageException.class, () -> PredictJob.run(spark(),
+        SparkJobException e = assertThrows(SparkJobException.class, () -> PredictJob.run(spark(),
                 new PredictJob.Config(checkpoint, list, outDir, tmp.resolve("summary.parquet"), null, 0)));
         assertFalse(e.getMessage().contains("\n"), e.getMessage());
         return e.getMessage();
@@ -37,6 +40,10 @@ class PredictUsageTest {
         assertEquals(tmp.resolve("nope.ckpt") + ": checkpoint not found; pass a .ckpt from a training run's"
                 + " checkpoints/ folder, or a TorchScript .pt with its model card beside it",
                 error(tmp.resolve("nope.ckpt"), list, tmp.resolve("out")));
+        // a missing input is a failure (exit 1), as in the CLI's predict; a wrong command line is usage (exit 2)
+        assertFalse(assertThrows(SparkJobException.class, () -> PredictJob.run(spark(), new PredictJob.Config(
+                tmp.resolve("nope.ckpt"), list, tmp.resolve("out"), tmp.resolve("summary.parquet"), null, 0)))
+                instanceof JobUsageException);
 
         Files.createDirectories(tmp.resolve("a"));
         Files.createDirectories(tmp.resolve("b"));
