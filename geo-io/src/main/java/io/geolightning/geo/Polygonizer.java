@@ -31,6 +31,8 @@ import org.slf4j.LoggerFactory;
  * {@code simplify} (metres) simplifies each polygon on its own with topology preserved within it (neighbouring
  * polygons may then no longer share their edges exactly). The output (GeoPackage, GeoJSON or FlatGeobuf, by its
  * extension: single files, so they can appear atomically) is written to a temporary file and renamed.
+ * <p>Every geometry written is valid: 8-connected regions, which GDAL traces as rings touching themselves at corners,
+ * are written as multipolygons (the whole layer is then MultiPolygon).
  */
 public final class Polygonizer {
 
@@ -205,7 +207,11 @@ public final class Polygonizer {
         long written = 0;
         long dropped = 0;
         try {
-            Layer layer = ds.CreateLayer(layerName, srs, ogrConstants.wkbPolygon);
+            // GDAL's 8-connected regions can touch themselves at a corner, which a polygon's ring may not (OGC): they
+            // are written as valid multipolygons, so every feature of such a layer is one
+            boolean multi = options.eightConnected();
+            Layer layer = ds.CreateLayer(layerName, srs,
+                    multi ? ogrConstants.wkbMultiPolygon : ogrConstants.wkbPolygon);
             if (layer == null) {
                 throw new IllegalStateException(Gdal.lastError("cannot create the layer " + layerName));
             }
@@ -221,8 +227,8 @@ public final class Polygonizer {
                         dropped++;
                         continue;
                     }
-                    Geometry shape = options.simplify() > 0
-                            ? g.SimplifyPreserveTopology(options.simplify() / Math.sqrt(squareMetres)) : g;
+                    Geometry shape = valid(options.simplify() > 0
+                            ? g.SimplifyPreserveTopology(options.simplify() / Math.sqrt(squareMetres)) : g, g, multi);
                     // simplification can shrink a region below the minimum: every polygon written (and its area
                     // field, the written shape's) is at least minArea
                     if (shape == null || shape.IsEmpty() || shape.GetArea() * squareMetres < options.minArea()) {
@@ -261,6 +267,32 @@ public final class Polygonizer {
             ds.delete();
         }
         return new long[] {written, dropped};
+    }
+
+    /**
+     * @return {@code shape} as a valid geometry (GEOS's {@code MakeValid} of an invalid one, which keeps its area: a
+     *     ring touching itself at a corner becomes the polygons on either side), a multipolygon when {@code multi}:
+     *     {@code shape} itself or a new geometry ({@code shape} is deleted unless returned or {@code region})
+     */
+    private static Geometry valid(Geometry shape, Geometry region, boolean multi) {
+        if (shape == null) {
+            return null;
+        }
+        Geometry fixed = shape.IsValid() ? shape : shape.MakeValid();
+        if (fixed == null) {
+            throw new IllegalStateException(Gdal.lastError("cannot make a polygon valid"));
+        }
+        if (fixed != shape && shape != region) {
+            shape.delete();
+        }
+        if (!multi) {
+            return fixed;
+        }
+        Geometry promoted = ogr.ForceToMultiPolygon(fixed); // a copy
+        if (fixed != region) {
+            fixed.delete();
+        }
+        return promoted;
     }
 
     private static String driverName(Path out) {

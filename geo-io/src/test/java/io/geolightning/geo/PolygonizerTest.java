@@ -196,6 +196,58 @@ class PolygonizerTest {
         assertEquals(total, totalDegrees, 0.05 * total, "areas from degrees, in square metres");
     }
 
+    /**
+     * GDAL's 8-connected regions touch themselves at corners (two buildings meeting corner to corner in the
+     * Massachusetts footprints; a dithered patch of them here): a polygon ring may not (OGC, GEOS, QGIS's checker),
+     * so such layers are multipolygons and every feature is valid, with the area of its pixels. Checked with OGR's
+     * (GEOS's) IsValid on every feature written, as {@code ogrinfo -sql "... not st_isvalid(geom)"} would.
+     */
+    @Test
+    void eightConnectedPolygonsAreValidWithTheirPixelsArea() {
+        byte[] dithered = pixels.clone();
+        for (int y = 100; y < 160; y++) {
+            for (int x = 100; x < 160; x++) {
+                dithered[y * width + x] = (byte) ((x + y) % 2 == 0 || (x * 7 + y * 3) % 5 == 0 ? 1 : 0);
+            }
+        }
+        Path raster = tmp.resolve("dithered.tif");
+        try (GeoRaster aerial = GeoRaster.open(classes)) {
+            RasterWindow w = aerial.readAll();
+            System.arraycopy(dithered, 0, w.bytes(), 0, dithered.length);
+            RasterWriter.builder(raster, w).format(RasterFormat.GTIFF).nodata(NODATA).build().write(w);
+        }
+        for (boolean eight : List.of(true, false)) {
+            Path out = tmp.resolve(eight ? "dithered-8.gpkg" : "dithered-4.gpkg");
+            Polygonizer.polygonize(raster, out, List.of("background", "building"),
+                    new Polygonizer.Options(eight, 0, 0));
+            org.gdal.ogr.DataSource ds = org.gdal.ogr.ogr.Open(out.toString());
+            try {
+                org.gdal.ogr.Layer layer = ds.GetLayer(0);
+                assertEquals(eight ? org.gdal.ogr.ogrConstants.wkbMultiPolygon : org.gdal.ogr.ogrConstants.wkbPolygon,
+                        layer.GetGeomType());
+                long invalid = 0;
+                double[] area = new double[2];
+                for (org.gdal.ogr.Feature f = layer.GetNextFeature(); f != null; f = layer.GetNextFeature()) {
+                    org.gdal.ogr.Geometry g = f.GetGeometryRef();
+                    invalid += g.IsValid() ? 0 : 1;
+                    assertEquals(layer.GetGeomType(), g.GetGeometryType());
+                    area[f.GetFieldAsInteger("class")] += g.GetArea();
+                    assertEquals(g.GetArea(), f.GetFieldAsDouble("area"), 1e-6);
+                    f.delete();
+                }
+                assertEquals(0, invalid, (eight ? "8" : "4") + "-connected polygons that are not valid");
+                for (int c = 0; c < 2; c++) {
+                    int value = c;
+                    long count = java.util.stream.IntStream.range(0, dithered.length)
+                            .filter(i -> (dithered[i] & 0xff) == value).count();
+                    assertEquals(count * pixelArea, area[c], 1e-6 * count * pixelArea, "class " + c + " area");
+                }
+            } finally {
+                ds.delete();
+            }
+        }
+    }
+
     @Test
     void badOutputsAreRefusedWithOneLine() {
         GeoIOException e = assertThrows(GeoIOException.class, () -> Polygonizer.polygonize(classes,
