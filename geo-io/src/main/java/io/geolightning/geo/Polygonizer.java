@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * polygons may then no longer share their edges exactly). The output (GeoPackage, GeoJSON or FlatGeobuf, by its
  * extension: single files, so they can appear atomically) is written to a temporary file and renamed.
  * <p>Every geometry written is valid: 8-connected regions, which GDAL traces as rings touching themselves at corners,
- * are written as multipolygons (the whole layer is then MultiPolygon).
+ * are written as multipolygons (the whole layer is then MultiPolygon). GeoJSON, which names a CRS only by its EPSG
+ * code, is refused for a raster whose CRS has none.
  */
 public final class Polygonizer {
 
@@ -97,6 +98,49 @@ public final class Polygonizer {
     }
 
     /**
+     * @param out a vector file path
+     * @param crs the CRS of the class raster to polygonize into it, or null
+     * @throws GeoIOException when its extension names no format this class writes, or it is GeoJSON, which names a
+     *     CRS only by an EPSG code, and {@code crs} has none (GIS tools would read the polygons as longitudes and
+     *     latitudes)
+     */
+    public static void checkOutput(Path out, Crs crs) {
+        if (driverName(out).equals("GeoJSON") && crs != null && crs.epsg().isEmpty()) {
+            throw noGeoJsonCrs(out, crs.name());
+        }
+    }
+
+    private static GeoIOException noGeoJsonCrs(Path out, String crsName) {
+        return GeoIOException.of(out, "GeoJSON names a CRS only by its EPSG code, and the class raster's CRS ("
+                + crsName + ") has none, so GIS tools would read the polygons as longitudes and latitudes",
+                "write the polygons to a .gpkg or .fgb file, which keep any CRS");
+    }
+
+    /**
+     * @return the CRS the polygons are written with: a GeoJSON file's with the EPSG code GDAL identifies, which its
+     *     driver writes as the file's {@code crs}; a copy, or null for none
+     */
+    private static SpatialReference layerCrs(SpatialReference srs, String driverName, Path out) {
+        if (srs == null) {
+            return null;
+        }
+        SpatialReference copy = srs.Clone();
+        if (driverName.equals("GeoJSON") && !"EPSG".equalsIgnoreCase(copy.GetAuthorityName(null))) {
+            try {
+                copy.AutoIdentifyEPSG();
+            } catch (RuntimeException e) {
+                LOG.debug("no EPSG code for {}: {}", copy.GetName(), e.toString());
+            }
+            if (!"EPSG".equalsIgnoreCase(copy.GetAuthorityName(null))) {
+                String name = copy.GetName();
+                copy.delete();
+                throw noGeoJsonCrs(out, name == null ? "unnamed" : name);
+            }
+        }
+        return copy;
+    }
+
+    /**
      * @param classRaster a single-band integer class raster
      * @param out the vector file to write (.gpkg, .geojson or .fgb); replaced if it exists
      * @param classNames the name of class value {@code i} at index {@code i} (values beyond get no name)
@@ -137,6 +181,7 @@ public final class Polygonizer {
                     + ")", "check the file");
         }
         DataSource memory = null;
+        SpatialReference layerSrs = null;
         TempFiles.removeStale(out); // left by a run killed with SIGKILL (and a GeoPackage's -journal beside them)
         Path tmp = TempFiles.reserve(out, ".part." + extension(out));
         try {
@@ -159,7 +204,8 @@ public final class Polygonizer {
             if (rc != gdalconstConstants.CE_None) {
                 throw new IllegalStateException(Gdal.lastError("Polygonize failed"));
             }
-            long[] counts = write(regions, tmp, driverName, stem(out), srs, classNames, options,
+            layerSrs = layerCrs(srs, driverName, out);
+            long[] counts = write(regions, tmp, driverName, stem(out), layerSrs, classNames, options,
                     squareMetresPerUnit(srs, raster));
             set.add(tmp, out);
             tmp = null;
@@ -177,6 +223,9 @@ public final class Polygonizer {
         } finally {
             if (memory != null) {
                 memory.delete();
+            }
+            if (layerSrs != null) {
+                layerSrs.delete();
             }
             raster.delete();
             TempFiles.discard(tmp);

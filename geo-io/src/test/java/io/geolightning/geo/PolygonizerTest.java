@@ -248,6 +248,43 @@ class PolygonizerTest {
         }
     }
 
+    /**
+     * GeoJSON names a CRS only by its EPSG code (GDAL's driver writes nothing for another, and readers then take
+     * longitudes and latitudes): a class raster in an EPSG CRS keeps it in a .geojson, one in a CRS with no EPSG code
+     * (a PROJ string's UTM on GRS80) is refused in one line pointing to .gpkg, which keeps it, before anything is
+     * written.
+     */
+    @Test
+    void geoJsonKeepsAnEpsgCrsAndRefusesOneWithout() {
+        Path epsg = tmp.resolve("crs-epsg.geojson");
+        Polygonizer.polygonize(classes, epsg, List.of("background", "building"), Polygonizer.Options.DEFAULTS);
+        try (VectorSource v = VectorSource.open(epsg)) {
+            assertTrue(v.requireCrs().isEquivalent(crs), v.requireCrs() + " vs " + crs);
+        }
+        Path custom = tmp.resolve("custom-crs.tif");
+        Crs proj = Crs.fromUserInput("+proj=utm +zone=19 +ellps=GRS80 +towgs84=0,0,0 +units=m +no_defs");
+        assertTrue(proj.epsg().isEmpty(), "a CRS without an EPSG code: " + proj);
+        try (GeoRaster r = GeoRaster.open(classes)) {
+            RasterWindow w = r.readAll();
+            RasterWriter.builder(custom, w).crs(proj).format(RasterFormat.GTIFF).nodata(NODATA).build().write(w);
+        }
+        Path json = tmp.resolve("custom-crs.geojson");
+        GeoIOException e = assertThrows(GeoIOException.class, () -> Polygonizer.polygonize(custom, json,
+                List.of("background", "building"), Polygonizer.Options.DEFAULTS));
+        TestData.assertOneLine(e, "custom-crs.geojson", "EPSG", ".gpkg");
+        assertTrue(Files.notExists(json));
+        try (GeoRaster r = GeoRaster.open(custom)) {
+            e = assertThrows(GeoIOException.class, () -> Polygonizer.checkOutput(json, r.requireCrs()));
+            TestData.assertOneLine(e, "custom-crs.geojson", ".gpkg");
+            Polygonizer.checkOutput(tmp.resolve("custom-crs.gpkg"), r.requireCrs());
+        }
+        Path gpkg = tmp.resolve("custom-crs.gpkg");
+        Polygonizer.polygonize(custom, gpkg, List.of("background", "building"), Polygonizer.Options.DEFAULTS);
+        try (VectorSource v = VectorSource.open(gpkg)) {
+            assertTrue(v.requireCrs().isEquivalent(proj), v.requireCrs() + " vs " + proj);
+        }
+    }
+
     @Test
     void badOutputsAreRefusedWithOneLine() {
         GeoIOException e = assertThrows(GeoIOException.class, () -> Polygonizer.polygonize(classes,
