@@ -206,7 +206,7 @@ public final class Polygonizer {
             }
             layerSrs = layerCrs(srs, driverName, out);
             long[] counts = write(regions, tmp, driverName, stem(out), layerSrs, classNames, options,
-                    squareMetresPerUnit(srs, raster));
+                    GroundArea.of(srs));
             set.add(tmp, out);
             tmp = null;
             double secs = (System.nanoTime() - start) / 1e9;
@@ -232,23 +232,9 @@ public final class Polygonizer {
         }
     }
 
-    /**
-     * @return square metres in one square map unit of the raster's CRS (1 for metres; for degrees, at the raster's
-     *     central latitude, where a degree of longitude is the cosine of the latitude times one of latitude); 1 when
-     *     the raster has no CRS
-     */
-    private static double squareMetresPerUnit(SpatialReference srs, Dataset raster) {
-        if (srs == null) {
-            return 1;
-        }
-        double[] gt = raster.GetGeoTransform();
-        double lat = gt[3] + gt[4] * raster.getRasterXSize() / 2.0 + gt[5] * raster.getRasterYSize() / 2.0;
-        return Crs.fromSpatialReference(srs).squareMetresPerSquareUnit(lat);
-    }
-
     /** @return {features written, features dropped} */
     private static long[] write(Layer regions, Path tmp, String driverName, String layerName, SpatialReference srs,
-                                List<String> classNames, Options options, double squareMetres) {
+                                List<String> classNames, Options options, GroundArea ground) {
         DataSource ds = ogr.GetDriverByName(driverName).CreateDataSource(tmp.toString());
         if (ds == null) {
             throw new IllegalStateException(Gdal.lastError("cannot create " + tmp));
@@ -272,15 +258,15 @@ public final class Polygonizer {
             for (Feature f = regions.GetNextFeature(); f != null; f = regions.GetNextFeature()) {
                 try {
                     Geometry g = f.GetGeometryRef();
-                    if (g.GetArea() * squareMetres < options.minArea()) {
+                    if (ground.squareMetres(g) < options.minArea()) {
                         dropped++;
                         continue;
                     }
                     Geometry shape = valid(options.simplify() > 0
-                            ? g.SimplifyPreserveTopology(options.simplify() / Math.sqrt(squareMetres)) : g, g, multi);
+                            ? g.SimplifyPreserveTopology(ground.units(options.simplify(), g)) : g, g, multi);
                     // simplification can shrink a region below the minimum: every polygon written (and its area
                     // field, the written shape's) is at least minArea
-                    if (shape == null || shape.IsEmpty() || shape.GetArea() * squareMetres < options.minArea()) {
+                    if (shape == null || shape.IsEmpty() || ground.squareMetres(shape) < options.minArea()) {
                         if (shape != null && shape != g) {
                             shape.delete();
                         }
@@ -292,7 +278,7 @@ public final class Polygonizer {
                     try {
                         out.SetField("class", value);
                         out.SetField("name", value >= 0 && value < classNames.size() ? classNames.get(value) : "");
-                        out.SetField("area", shape.GetArea() * squareMetres);
+                        out.SetField("area", ground.squareMetres(shape));
                         out.SetGeometry(shape);
                         if (layer.CreateFeature(out) != ogrConstants.OGRERR_NONE) {
                             throw new IllegalStateException(Gdal.lastError("cannot write a polygon"));
