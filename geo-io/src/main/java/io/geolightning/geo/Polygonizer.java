@@ -31,6 +31,9 @@ import org.slf4j.LoggerFactory;
  * {@code simplify} (metres) simplifies each polygon on its own with topology preserved within it (neighbouring
  * polygons may then no longer share their edges exactly). The output (GeoPackage, GeoJSON or FlatGeobuf, by its
  * extension: single files, so they can appear atomically) is written to a temporary file and renamed.
+ * <p>Every geometry written is valid: 8-connected regions, which GDAL traces as rings touching themselves at corners,
+ * are written as multipolygons (the whole layer is then MultiPolygon). GeoJSON, which names a CRS only by its EPSG
+ * code, is refused for a raster whose CRS has none.
  */
 public final class Polygonizer {
 
@@ -95,6 +98,49 @@ public final class Polygonizer {
     }
 
     /**
+     * @param out a vector file path
+     * @param crs the CRS of the class raster to polygonize into it, or null
+     * @throws GeoIOException when its extension names no format this class writes, or it is GeoJSON, which names a
+     *     CRS only by an EPSG code, and {@code crs} has none (GIS tools would read the polygons as longitudes and
+     *     latitudes)
+     */
+    public static void checkOutput(Path out, Crs crs) {
+        if (driverName(out).equals("GeoJSON") && crs != null && crs.epsg().isEmpty()) {
+            throw noGeoJsonCrs(out, crs.name());
+        }
+    }
+
+    private static GeoIOException noGeoJsonCrs(Path out, String crsName) {
+        return GeoIOException.of(out, "GeoJSON names a CRS only by its EPSG code, and the class raster's CRS ("
+                + crsName + ") has none, so GIS tools would read the polygons as longitudes and latitudes",
+                "write the polygons to a .gpkg or .fgb file, which keep any CRS");
+    }
+
+    /**
+     * @return the CRS the polygons are written with: a GeoJSON file's with the EPSG code GDAL identifies, which its
+     *     driver writes as the file's {@code crs}; a copy, or null for none
+     */
+    private static SpatialReference layerCrs(SpatialReference srs, String driverName, Path out) {
+        if (srs == null) {
+            return null;
+        }
+        SpatialReference copy = srs.Clone();
+        if (driverName.equals("GeoJSON") && !"EPSG".equalsIgnoreCase(copy.GetAuthorityName(null))) {
+            try {
+                copy.AutoIdentifyEPSG();
+            } catch (RuntimeException e) {
+                LOG.debug("no EPSG code for {}: {}", copy.GetName(), e.toString());
+            }
+            if (!"EPSG".equalsIgnoreCase(copy.GetAuthorityName(null))) {
+                String name = copy.GetName();
+                copy.delete();
+                throw noGeoJsonCrs(out, name == null ? "unnamed" : name);
+            }
+        }
+        return copy;
+    }
+
+    /**
      * @param classRaster a single-band integer class raster
      * @param out the vector file to write (.gpkg, .geojson or .fgb); replaced if it exists
      * @param classNames the name of class value {@code i} at index {@code i} (values beyond get no name)
@@ -135,6 +181,7 @@ public final class Polygonizer {
                     + ")", "check the file");
         }
         DataSource memory = null;
+        SpatialReference layerSrs = null;
         TempFiles.removeStale(out); // left by a run killed with SIGKILL (and a GeoPackage's -journal beside them)
         Path tmp = TempFiles.reserve(out, ".part." + extension(out));
         try {
@@ -157,8 +204,9 @@ public final class Polygonizer {
             if (rc != gdalconstConstants.CE_None) {
                 throw new IllegalStateException(Gdal.lastError("Polygonize failed"));
             }
-            long[] counts = write(regions, tmp, driverName, stem(out), srs, classNames, options,
-                    squareMetresPerUnit(srs, raster));
+            layerSrs = layerCrs(srs, driverName, out);
+            long[] counts = write(regions, tmp, driverName, stem(out), layerSrs, classNames, options,
+                    GroundArea.of(srs));
             set.add(tmp, out);
             tmp = null;
             double secs = (System.nanoTime() - start) / 1e9;
@@ -176,28 +224,17 @@ public final class Polygonizer {
             if (memory != null) {
                 memory.delete();
             }
+            if (layerSrs != null) {
+                layerSrs.delete();
+            }
             raster.delete();
             TempFiles.discard(tmp);
         }
     }
 
-    /**
-     * @return square metres in one square map unit of the raster's CRS (1 for metres; for degrees, at the raster's
-     *     central latitude, where a degree of longitude is the cosine of the latitude times one of latitude); 1 when
-     *     the raster has no CRS
-     */
-    private static double squareMetresPerUnit(SpatialReference srs, Dataset raster) {
-        if (srs == null) {
-            return 1;
-        }
-        double[] gt = raster.GetGeoTransform();
-        double lat = gt[3] + gt[4] * raster.getRasterXSize() / 2.0 + gt[5] * raster.getRasterYSize() / 2.0;
-        return Crs.fromSpatialReference(srs).squareMetresPerSquareUnit(lat);
-    }
-
     /** @return {features written, features dropped} */
     private static long[] write(Layer regions, Path tmp, String driverName, String layerName, SpatialReference srs,
-                                List<String> classNames, Options options, double squareMetres) {
+                                List<String> classNames, Options options, GroundArea ground) {
         DataSource ds = ogr.GetDriverByName(driverName).CreateDataSource(tmp.toString());
         if (ds == null) {
             throw new IllegalStateException(Gdal.lastError("cannot create " + tmp));
@@ -205,7 +242,11 @@ public final class Polygonizer {
         long written = 0;
         long dropped = 0;
         try {
-            Layer layer = ds.CreateLayer(layerName, srs, ogrConstants.wkbPolygon);
+            // GDAL's 8-connected regions can touch themselves at a corner, which a polygon's ring may not (OGC): they
+            // are written as valid multipolygons, so every feature of such a layer is one
+            boolean multi = options.eightConnected();
+            Layer layer = ds.CreateLayer(layerName, srs,
+                    multi ? ogrConstants.wkbMultiPolygon : ogrConstants.wkbPolygon);
             if (layer == null) {
                 throw new IllegalStateException(Gdal.lastError("cannot create the layer " + layerName));
             }
@@ -217,15 +258,15 @@ public final class Polygonizer {
             for (Feature f = regions.GetNextFeature(); f != null; f = regions.GetNextFeature()) {
                 try {
                     Geometry g = f.GetGeometryRef();
-                    if (g.GetArea() * squareMetres < options.minArea()) {
+                    if (ground.squareMetres(g) < options.minArea()) {
                         dropped++;
                         continue;
                     }
-                    Geometry shape = options.simplify() > 0
-                            ? g.SimplifyPreserveTopology(options.simplify() / Math.sqrt(squareMetres)) : g;
+                    Geometry shape = valid(options.simplify() > 0
+                            ? g.SimplifyPreserveTopology(ground.units(options.simplify(), g)) : g, g, multi);
                     // simplification can shrink a region below the minimum: every polygon written (and its area
                     // field, the written shape's) is at least minArea
-                    if (shape == null || shape.IsEmpty() || shape.GetArea() * squareMetres < options.minArea()) {
+                    if (shape == null || shape.IsEmpty() || ground.squareMetres(shape) < options.minArea()) {
                         if (shape != null && shape != g) {
                             shape.delete();
                         }
@@ -237,7 +278,7 @@ public final class Polygonizer {
                     try {
                         out.SetField("class", value);
                         out.SetField("name", value >= 0 && value < classNames.size() ? classNames.get(value) : "");
-                        out.SetField("area", shape.GetArea() * squareMetres);
+                        out.SetField("area", ground.squareMetres(shape));
                         out.SetGeometry(shape);
                         if (layer.CreateFeature(out) != ogrConstants.OGRERR_NONE) {
                             throw new IllegalStateException(Gdal.lastError("cannot write a polygon"));
@@ -261,6 +302,32 @@ public final class Polygonizer {
             ds.delete();
         }
         return new long[] {written, dropped};
+    }
+
+    /**
+     * @return {@code shape} as a valid geometry (GEOS's {@code MakeValid} of an invalid one, which keeps its area: a
+     *     ring touching itself at a corner becomes the polygons on either side), a multipolygon when {@code multi}:
+     *     {@code shape} itself or a new geometry ({@code shape} is deleted unless returned or {@code region})
+     */
+    private static Geometry valid(Geometry shape, Geometry region, boolean multi) {
+        if (shape == null) {
+            return null;
+        }
+        Geometry fixed = shape.IsValid() ? shape : shape.MakeValid();
+        if (fixed == null) {
+            throw new IllegalStateException(Gdal.lastError("cannot make a polygon valid"));
+        }
+        if (fixed != shape && shape != region) {
+            shape.delete();
+        }
+        if (!multi) {
+            return fixed;
+        }
+        Geometry promoted = ogr.ForceToMultiPolygon(fixed); // a copy
+        if (fixed != region) {
+            fixed.delete();
+        }
+        return promoted;
     }
 
     private static String driverName(Path out) {

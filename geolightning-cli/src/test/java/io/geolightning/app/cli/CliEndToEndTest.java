@@ -376,6 +376,18 @@ class CliEndToEndTest {
                 tmp.resolve("shapes.tif"), "--polygons", tmp.resolve("olinda.gpkg")));
         assertTrue(line.contains("olinda.gpkg: output exists; pass --overwrite"), line);
         assertEquals(before, Files.getLastModifiedTime(tmp.resolve("olinda.gpkg")).toMillis());
+        // the scene in its CRS written as a PROJ string (no EPSG code): GeoJSON cannot name it, refused before the
+        // model runs, nothing written; a GeoPackage keeps it
+        Path proj = tmp.resolve("shapes-proj.tif");
+        Dataset src = gdal.Open(raster.toString());
+        gdal.Translate(proj.toString(), src, new TranslateOptions(new Vector<>(List.of("-a_srs",
+                "+proj=utm +zone=25 +south +ellps=GRS80 +towgs84=0,0,0 +units=m +no_defs")))).delete();
+        src.delete();
+        line = fails(CliRun.of("predict", "--checkpoint", checkpoint, "--raster", proj, "--out",
+                tmp.resolve("shapes.tif"), "--polygons", tmp.resolve("shapes.geojson")));
+        assertTrue(line.startsWith("error: " + tmp.resolve("shapes.geojson") + ": GeoJSON names a CRS only by its EPSG"
+                + " code") && line.endsWith("write the polygons to a .gpkg or .fgb file, which keep any CRS"), line);
+        Files.delete(proj);
         try (Stream<Path> files = Files.list(tmp)) {
             assertTrue(files.noneMatch(p -> p.getFileName().toString().contains("shapes")), "nothing written");
         }

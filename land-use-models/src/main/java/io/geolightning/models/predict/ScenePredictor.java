@@ -76,6 +76,7 @@ public final class ScenePredictor {
     public PredictionResult predict(GeoRaster in, Path out, PredictOptions options) {
         if (options.polygons() != null) {
             PredictionChecks.output(options.polygons(), in.path(), options.overwrite());
+            Polygonizer.checkOutput(options.polygons(), in.crs().orElse(null)); // before the model runs
         }
         try (OutputSet set = new OutputSet()) {
             Finished f = predict(in, PixelWindow.full(in.width(), in.height()), out, options, set);
@@ -268,6 +269,7 @@ public final class ScenePredictor {
         PredictionChecks.output(out, in.path(), options.overwrite());
         if (options.polygons() != null) {
             PredictionChecks.output(options.polygons(), in.path(), options.overwrite());
+            Polygonizer.checkOutput(options.polygons(), in.crs().orElse(null));
         }
         ModelSignature spec = model.signature();
         boolean classifier = spec.kind() == LabelTask.CLASSIFICATION;
