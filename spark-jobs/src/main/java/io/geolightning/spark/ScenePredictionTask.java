@@ -67,10 +67,12 @@ final class ScenePredictionTask {
             PredictionResult r = new ScenePredictor(model).predict(in, Path.of(s.output()), options);
             ClassCounts c = ClassCounts.of(r.classes());
             List<Long> perClass = new ArrayList<>();
+            List<Double> areas = new ArrayList<>();
             long other = 0;
             for (int v = 0; v < 256; v++) {
                 if (v < classes.size()) {
                     perClass.add(c.counts()[v]);
+                    areas.add(c.areas()[v]);
                 } else {
                     other += c.counts()[v];
                 }
@@ -78,7 +80,7 @@ final class ScenePredictionTask {
             double secs = (System.nanoTime() - t0) / 1e9;
             LOG.info("{}: classified into {} in {} s", s.raster(), s.output(), String.format(Locale.ROOT, "%.1f", secs));
             return new ScenePredictionOutcome(s.index(), s.raster(), s.output(), SceneStatus.OK, null, classes,
-                    perClass, other, c.pixelArea(), c.crs(), c.width(), c.height(), secs);
+                    perClass, areas, other, c.pixelArea(), c.crs(), c.width(), c.height(), secs);
         } catch (RuntimeException e) {
             String msg = OneLine.naming(s.raster(), e);
             LOG.warn("{}: FAILED: {}", s.raster(), msg);

@@ -20,8 +20,9 @@ import org.apache.spark.sql.types.StructType;
 /**
  * The predict job's summary, written by Spark as a Parquet table (a folder with one part file): one row per scene,
  * sorted by scene list position, with columns
- * {@code scene, output, status, error, class_pixels (map class -> pixels), class_area (map class -> squared map
- * units), nodata_pixels, pixel_area, crs, width, height, seconds}. Written with Spark's commit protocol in overwrite
+ * {@code scene, output, status, error, class_pixels (map class -> pixels), class_area (map class -> square metres;
+ * in a geographic CRS each row's pixels at their latitude), nodata_pixels, pixel_area (square metres, at the
+ * raster's centre), crs, width, height, seconds}. Written with Spark's commit protocol in overwrite
  * mode, so a rerun replaces it and a failed write leaves the previous table.
  */
 public final class SummaryTable {
