@@ -77,8 +77,8 @@ public final class LabelSet {
             } else {
                 SortedSet<String> values = new TreeSet<>(src.valueOrder(config.attribute()));
                 for (VectorFeature f : features) {
-                    Object v = f.attribute(config.attribute());
-                    if (v == null) {
+                    String t = f.labelText(config.attribute());
+                    if (t == null) { // unset or blank
                         if (ignoreText == null) {
                             throw new TilingException(name + ": feature " + f.fid() + " has no value in field '"
                                     + config.attribute() + "'; fill it, or pass --ignore-value 255"
@@ -86,7 +86,6 @@ public final class LabelSet {
                         }
                         continue;
                     }
-                    String t = asText(v);
                     if (!t.equals(ignoreText)) {
                         values.add(t);
                     }
@@ -177,14 +176,6 @@ public final class LabelSet {
         }
     }
 
-    /** Attribute values as text, integral doubles without ".0" (as geo-io's Rasterizer does). */
-    static String asText(Object raw) {
-        if (raw instanceof Double d && d == Math.rint(d) && Math.abs(d) < 1e15) {
-            return Long.toString(d.longValue());
-        }
-        return raw.toString();
-    }
-
     private static String quote(List<String> l) {
         List<String> q = l.stream().limit(10).map(s -> "'" + s + "'").toList();
         return "[" + String.join(", ", q) + (l.size() > 10 ? ", ... (" + l.size() + " in all)" : "") + "]";
@@ -253,8 +244,8 @@ public final class LabelSet {
         if (config.attribute() == null) {
             return classMap.get(classNames.get(classNames.size() - 1));
         }
-        Object v = f.attribute(config.attribute());
-        return v == null ? null : classMap.get(config.nameOf(asText(v)));
+        String v = f.labelText(config.attribute());
+        return v == null ? null : classMap.get(config.nameOf(v));
     }
 
     /** @return true for labels read from a raster (no features; see {@link RasterLabelSource}) */
