@@ -96,6 +96,40 @@ class LabelGeometryTest {
     }
 
     /**
+     * A geometry collection labels with its polygons: tiling it for classification failed on JTS's overlay ("Operation
+     * does not support GeometryCollection arguments", a stack trace), and a segmentation mask burnt its line, a
+     * one-pixel trace of the class across the scene. Its polygons may overlap; they count once.
+     */
+    @Test
+    void geometryCollectionsLabelWithTheirPolygonsOnly() {
+        String line = String.format(Locale.ROOT, "LINESTRING (%f %f, %f %f)", LabelLayers.OLINDA_X - 4500,
+                LabelLayers.OLINDA_Y + 4000, LabelLayers.OLINDA_X + 4500, LabelLayers.OLINDA_Y + 4000);
+        String withLine = "GEOMETRYCOLLECTION (" + LabelLayers.olindaSquare(-2000, 0, 1800) + ", " + line + ")";
+        String twoPolygons = "GEOMETRYCOLLECTION (" + LabelLayers.olindaSquare(2000, 0, 1800) + ", "
+                + LabelLayers.olindaSquare(2400, 0, 1800) + ")";
+        Path layer = LabelLayers.write(tmp.resolve("collections.gpkg"), "collections", 31985, "kind",
+                ogrConstants.OFTString, List.of(withLine, twoPolygons), List.of("a", "b"));
+        TilingResult classes = Tiler.run(olinda(LabelConfig.classification(layer, "kind")).build());
+        assertTrue(classes.written() > 0, "chips labelled by the collections' polygons");
+        Path masks = tmp.resolve("masks.parquet");
+        Tiler.run(olinda(LabelConfig.segmentation(layer, "kind")).store(masks).build());
+        long onLineRow = 0;
+        long classB = 0;
+        double lineY = LabelLayers.OLINDA_Y + 4000;
+        for (ChipRow r : rows(masks)) {
+            for (int p = 0; p < r.mask().length; p++) {
+                int v = r.mask()[p] & 0xFF;
+                double y = r.maxy() - (p / r.width() + 0.5) * (r.maxy() - r.miny()) / r.height();
+                onLineRow += v == 1 && Math.abs(y - lineY) < 30 ? 1 : 0;
+                classB += v == 2 ? 1 : 0;
+            }
+        }
+        assertEquals(0, onLineRow, "the line of the first collection is not burnt");
+        // the union of the two squares, 2200 x 1800 m, in 28.5 m pixels: about 4875 pixels
+        assertEquals(2200 * 1800 / (28.5 * 28.5), classB, 150);
+    }
+
+    /**
      * Where polygons of two classes overlap, the mask is gdal_rasterize's: the feature read later wins. The layer's
      * reading order decides, not the FIDs, which a GeoJSON file's "id" members set (here 9 before 3).
      */

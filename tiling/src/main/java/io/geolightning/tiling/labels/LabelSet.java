@@ -15,6 +15,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.locationtech.jts.geom.Envelope;
 import org.locationtech.jts.geom.Geometry;
+import org.locationtech.jts.geom.util.GeometryFixer;
+import org.locationtech.jts.geom.util.LineStringExtracter;
+import org.locationtech.jts.geom.util.PointExtracter;
+import org.locationtech.jts.geom.util.PolygonExtracter;
 
 /**
  * Labels read once from a vector file: the features (in the layer CRS), the resolved classes and the map from
@@ -66,7 +70,7 @@ public final class LabelSet {
             if (config.attribute() != null) {
                 src.requireField(config.attribute());
             }
-            List<VectorFeature> features = src.features();
+            List<VectorFeature> features = polygonsOfCollections(name, src.layerName(), src.features());
             requirePolygons(name, src.layerName(), features);
             Envelope extent = new Envelope();
             features.forEach(f -> extent.expandToInclude(f.geometry().getEnvelopeInternal()));
@@ -147,6 +151,35 @@ public final class LabelSet {
         }
         return new LabelSet(config, features, crs, extent, List.copyOf(classes), map, bg, raster,
                 List.copyOf(unknownValues));
+    }
+
+    /**
+     * Geometry collections become the polygons they hold: their points and lines have no area, so they would label next
+     * to nothing in a chip's class, yet burn a one-pixel trace into a mask; and the class areas cannot be measured on a
+     * collection. A collection's polygons may overlap: they are unioned. A collection of no polygon is left for
+     * {@link #requirePolygons} to refuse.
+     */
+    private static List<VectorFeature> polygonsOfCollections(String name, String layer, List<VectorFeature> features) {
+        List<VectorFeature> out = new ArrayList<>(features.size());
+        int mixed = 0;
+        for (VectorFeature f : features) {
+            Geometry g = f.geometry();
+            if (!Geometry.TYPENAME_GEOMETRYCOLLECTION.equals(g.getGeometryType()) || g.getDimension() < 2) {
+                out.add(f);
+                continue;
+            }
+            List<Geometry> polygons = new ArrayList<>();
+            PolygonExtracter.getPolygons(g).forEach(p -> polygons.add((Geometry) p));
+            if (!PointExtracter.getPoints(g).isEmpty() || !LineStringExtracter.getLines(g).isEmpty()) {
+                mixed++;
+            }
+            out.add(f.withGeometry(GeometryFixer.fix(g.getFactory().buildGeometry(polygons))));
+        }
+        if (mixed > 0) {
+            LOG.warn("{}: layer '{}': {} geometry collection{} also hold{} points or lines; only the polygons label",
+                    name, layer, mixed, mixed == 1 ? "" : "s", mixed == 1 ? "s" : "");
+        }
+        return out;
     }
 
     /**
