@@ -73,8 +73,9 @@ public final class CheckpointConnector {
         }
         CheckpointMeta meta = new CheckpointMeta(CheckpointMeta.FORMAT, CheckpointMeta.VERSION, progress.resumeEpoch(),
                 progress.resumeBatch(), progress.numTrainingBatches() < 0 ? null : progress.numTrainingBatches(),
-                progress.trainBatchSize() <= 0 ? null : progress.trainBatchSize(), progress.globalStep(), seed, CheckpointIO.describe(module.getBlock()), opts,
-                module.getHyperparameters(), cbStates, extra, new LinkedHashMap<>(progress.callbackMetrics()));
+                progress.trainBatchSize() <= 0 ? null : progress.trainBatchSize(), progress.globalStep(), seed,
+                CheckpointIO.describe(module.getBlock()), opts, module.getHyperparameters(), cbStates, extra,
+                new LinkedHashMap<>(progress.callbackMetrics()));
         CheckpointIO.write(path, meta, module.getBlock(), optimizers.optimizers());
         LOG.debug("saved checkpoint {}", path);
     }
