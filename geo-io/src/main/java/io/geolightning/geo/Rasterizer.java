@@ -227,14 +227,14 @@ public final class Rasterizer {
             return o.burnValue();
         }
         Object raw = f.attribute(o.attribute());
-        if (raw == null) {
+        String text = VectorFeature.labelText(raw);
+        if (text == null) { // unset or blank
             if (o.ignoreValue() != null) {
                 return o.ignoreValue().doubleValue();
             }
             throw new GeoIOException(sourceName + ": feature " + f.fid() + " has no value in field '" + o.attribute()
                     + "'; fill it, or set an ignoreValue so unlabelled features are burnt as ignore");
         }
-        String text = asText(raw);
         if (o.classMap() != null) {
             Integer c = o.classMap().get(text);
             if (c != null) {
@@ -251,7 +251,7 @@ public final class Rasterizer {
             v = n.doubleValue();
         } else {
             try {
-                v = Double.parseDouble(text.trim());
+                v = Double.parseDouble(text);
             } catch (NumberFormatException e) {
                 throw new GeoIOException(sourceName + ": field '" + o.attribute() + "' holds text ('" + text
                         + "' in feature " + f.fid() + "); pass a class map such as {\"" + text + "\": 1}");
@@ -262,13 +262,6 @@ public final class Rasterizer {
                     + ", which does not fit the mask type " + o.dataType() + "; use a class map or a wider dataType");
         }
         return v;
-    }
-
-    private static String asText(Object raw) {
-        if (raw instanceof Double d && d == Math.rint(d) && Math.abs(d) < 1e15) {
-            return Long.toString(d.longValue());
-        }
-        return raw.toString();
     }
 
     private static String abbreviate(TreeSet<String> values) {

@@ -342,7 +342,9 @@ public final class VectorSource implements AutoCloseable {
         if (g == null || g.IsEmpty()) {
             return factory.createGeometryCollection();
         }
-        org.gdal.ogr.Geometry lin = g.HasCurveGeometry(1) != 0 ? g.GetLinearGeometry() : g.Clone();
+        // by type, not by content: a CURVEPOLYGON or MULTISURFACE of straight rings (ogr2ogr -nlt CURVEPOLYGON) has
+        // no arc, but its WKB type is still one JTS cannot read
+        org.gdal.ogr.Geometry lin = g.HasCurveGeometry(0) != 0 ? g.GetLinearGeometry() : g.Clone();
         try {
             lin.FlattenTo2D();
             return reader.read(lin.ExportToWkb());

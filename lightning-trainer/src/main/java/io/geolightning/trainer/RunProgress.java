@@ -25,6 +25,7 @@ public final class RunProgress {
     private int batchesDoneInEpoch;
     private int numTrainingBatches = -1;
     private int currentBatchSize;
+    private int trainBatchSize;
     private boolean sanityChecking;
     private boolean shouldStop;
     private boolean epochDone;
@@ -137,6 +138,16 @@ public final class RunProgress {
     /** @param value training batches per epoch, or -1 when unknown */
     public void numTrainingBatches(int value) {
         numTrainingBatches = value;
+    }
+
+    /** @return samples in the current epoch's first training batch (its batch size), 0 while unknown */
+    public int trainBatchSize() {
+        return trainBatchSize;
+    }
+
+    /** @param value samples in the current epoch's first training batch */
+    public void trainBatchSize(int value) {
+        trainBatchSize = value;
     }
 
     /** @return size of the batch (or batch slice) in its step, the default weight of logged values */

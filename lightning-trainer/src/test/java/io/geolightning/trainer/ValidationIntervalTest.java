@@ -108,6 +108,37 @@ class ValidationIntervalTest {
     }
 
     /**
+     * A mid-epoch checkpoint records its epoch's batches (8 of 16 samples here), and resuming it on batches of another
+     * size is refused: skipping its 4 batches of 8 would skip 32 samples instead of the 64 it trained on, and train 32
+     * of them twice, silently (data.batchSize changed between the runs).
+     */
+    @Test
+    void aMidEpochCheckpointResumesOnlyOnBatchesOfItsSize(@TempDir Path tmp) throws Exception {
+        double[] script = {0.9, 0.3, 0.6, 0.7, 0.5, 0.4, 0.8, 0.45};
+        ModelCheckpoint ckpt = ModelCheckpoint.builder().dirpath(tmp).monitor("score").mode(Mode.MIN).saveTopK(1)
+                .build();
+        try (StepScripted m = new StepScripted(script)) {
+            quarterEpochs(1, ckpt).build().fit(m, BLOBS.train(), BLOBS.val());
+        }
+        CheckpointMeta meta = CheckpointIO.read(ckpt.bestModelPath()).meta();
+        assertEquals(4, meta.batchInEpoch());
+        assertEquals(8, meta.batchesPerEpoch());
+        assertEquals(16, meta.batchSize());
+        try (ai.djl.ndarray.NDManager manager = ai.djl.ndarray.NDManager.newBaseManager();
+             StepScripted m = new StepScripted(script)) {
+            var halfBatches = Blobs.make(manager, 128, 4, 1.5, 21, 8, true);
+            Trainer t = quarterEpochs(1).ckptPath(ckpt.bestModelPath()).build();
+            TrainerException e = org.junit.jupiter.api.Assertions.assertThrows(TrainerException.class,
+                    () -> t.fit(m, halfBatches, BLOBS.val()));
+            assertEquals("ckptPath", e.setting());
+            assertEquals("ckptPath " + ckpt.bestModelPath() + ": saved after batch 4 of the 8 batches of 16 samples of"
+                    + " epoch 0, but this run's epoch has 16 batches of 8: resuming there would train some of the"
+                    + " epoch's samples twice and skip others; resume with the batch size and data that saved it, or"
+                    + " from a checkpoint saved at an epoch's end", e.getMessage());
+        }
+    }
+
+    /**
      * Patience 2 counted in validations: the first validation is the best, the next two do not improve, so training
      * stops after the third validation, at step 6 of epoch 0's 8; the epoch ends there (its end hooks run once, no
      * further validation), every validation is a checkpoint and a metrics.csv row, and last.ckpt resumes at batch 6

@@ -62,12 +62,7 @@ class ClassificationRuleTest {
     @Test
     void polygonsOfOneClassThatOverlapCountOnce() throws Exception {
         Path corner = tmp.resolve("corner.tif");
-        io.geolightning.geo.Gdal.ensureInitialised();
-        org.gdal.gdal.Dataset in = org.gdal.gdal.gdal.Open(TestData.data("olinda/L7_ETMs.tif").toString());
-        org.gdal.gdal.gdal.Translate(corner.toString(), in, new org.gdal.gdal.TranslateOptions(new java.util.Vector<>(
-                java.util.List.of("-srcwin", "0", "0", "64", "64")))).delete();
-        double[] gt = in.GetGeoTransform();
-        in.delete();
+        double[] gt = corner(corner);
         double x0 = gt[0];
         double x1 = gt[0] + 64 * gt[1];
         double top = gt[3];
@@ -80,6 +75,43 @@ class ClassificationRuleTest {
         Tiler.run(TilingConfig.builder().scenes(corner).chipSize(64).labels(LabelConfig.classification(labels, "cls"))
                 .store(tmp.resolve("o.parquet")).build());
         assertEquals(Map.of("corner_x0_y0", "B"), labelsById(tmp.resolve("o.parquet")));
+    }
+
+    /** Writes Olinda's top-left 64 x 64 pixels to {@code corner}; returns its geotransform. */
+    private static double[] corner(Path corner) {
+        io.geolightning.geo.Gdal.ensureInitialised();
+        org.gdal.gdal.Dataset in = org.gdal.gdal.gdal.Open(TestData.data("olinda/L7_ETMs.tif").toString());
+        org.gdal.gdal.gdal.Translate(corner.toString(), in, new org.gdal.gdal.TranslateOptions(new java.util.Vector<>(
+                java.util.List.of("-srcwin", "0", "0", "64", "64")))).delete();
+        double[] gt = in.GetGeoTransform();
+        in.delete();
+        return gt;
+    }
+
+    /**
+     * Polygons of two classes that overlap: the one read later covers the other, in a chip's class as in its mask.
+     * A covers the whole 64 x 64 px chip and B, read after it, its top 40 rows: the mask holds 40 rows of B and 24 of
+     * A, so the chip is B; counting the overlap for both classes made it A (64 rows against 40).
+     */
+    @Test
+    void overlappingClassesCountForTheOneReadLastAsInTheMask() throws Exception {
+        Path corner = tmp.resolve("corner.tif");
+        double[] gt = corner(corner);
+        double x1 = gt[0] + 64 * gt[1];
+        double bottom = gt[3] + 64 * gt[5];
+        Path labels = LabelLayers.write(tmp.resolve("classes.gpkg"), "l", 31985, "cls",
+                org.gdal.ogr.ogrConstants.OFTString, java.util.List.of(box(gt[0], bottom, x1, gt[3]),
+                        box(gt[0], gt[3] + 40 * gt[5], x1, gt[3])), java.util.List.of("A", "B"));
+        Tiler.run(TilingConfig.builder().scenes(corner).chipSize(64).labels(LabelConfig.classification(labels, "cls"))
+                .store(tmp.resolve("c.parquet")).build());
+        assertEquals(Map.of("corner_x0_y0", "B"), labelsById(tmp.resolve("c.parquet")));
+        Tiler.run(TilingConfig.builder().scenes(corner).chipSize(64).labels(LabelConfig.segmentation(labels, "cls"))
+                .store(tmp.resolve("s.parquet")).build());
+        long b = 0;
+        for (byte v : ChipStoreReader.open(tmp.resolve("s.parquet")).rows().next().mask()) {
+            b += v == 2 ? 1 : 0;
+        }
+        assertEquals(40 * 64, b, "the mask: B (id 2 after background and A) over the top 40 rows");
     }
 
     /**

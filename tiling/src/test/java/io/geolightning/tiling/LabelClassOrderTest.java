@@ -1,10 +1,15 @@
 package io.geolightning.tiling;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.geolightning.tiling.labels.LabelConfig;
 import io.geolightning.tiling.labels.LabelSet;
+import io.geolightning.tiling.store.ChipRow;
+import io.geolightning.tiling.store.ChipStoreReader;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.gdal.ogr.ogrConstants;
 import org.junit.jupiter.api.Test;
@@ -51,5 +56,51 @@ class LabelClassOrderTest {
         LabelSet named = LabelSet.load(LabelConfig.classification(layer, "cls").withClassNames(List.of("Forest", nfd)));
         assertEquals(List.of("Forest", nfc), named.classNames());
         assertEquals(1, named.classMap().get(nfc));
+    }
+
+    /**
+     * A value with spaces around it is the value ("URBANO " is URBANO, as a Shapefile's padded field reads it), and a
+     * blank one is no value: unlabelled, as an unset field, so it is an error without an ignore value and ignored with
+     * one ("--ignore-value: polygons whose label field is empty ... are ignored too"). Both made classes of their own.
+     */
+    @Test
+    void spacesAroundAValueAreNotAClassAndABlankValueIsNoValue() {
+        List<String> squares = List.of(LabelLayers.olindaSquare(-3000, 0, 1500), LabelLayers.olindaSquare(0, 0, 1500),
+                LabelLayers.olindaSquare(3000, 0, 1500), LabelLayers.olindaSquare(0, 3000, 1500),
+                LabelLayers.olindaSquare(0, -3000, 1500));
+        List<String> values = List.of("URBANO", "URBANO ", " RURAL", "", "  ");
+        Path layer = LabelLayers.write(tmp.resolve("spaces.gpkg"), "spaces", 31985, "TIPO", ogrConstants.OFTString,
+                squares, values);
+        TilingException e = assertThrows(TilingException.class,
+                () -> LabelSet.load(LabelConfig.classification(layer, "TIPO")));
+        assertEquals("spaces.gpkg: feature 4 has no value in field 'TIPO'; fill it, or pass --ignore-value 255"
+                + " (data.ignoreValue: 255) to ignore unlabelled polygons", e.getMessage());
+        LabelConfig config = LabelConfig.segmentation(layer, "TIPO").withIgnoreValue(255);
+        assertEquals(List.of("background", "RURAL", "URBANO"), LabelSet.load(config).classNames());
+        Path store = tmp.resolve("spaces.parquet");
+        Tiler.run(TilingConfig.builder().scenes(LabelGeometryTest.OLINDA).labels(config).chipSize(32).workers(1)
+                .store(store).build());
+        List<ChipRow> rows = new ArrayList<>();
+        ChipStoreReader.open(store).forEach(rows::add);
+        // the mask value at each square's centre: URBANO, URBANO, RURAL, then ignore for the blank ones
+        List<Integer> expected = List.of(2, 2, 1, 255, 255);
+        double[][] centres = {{-3000, 0}, {0, 0}, {3000, 0}, {0, 3000}, {0, -3000}};
+        for (int i = 0; i < centres.length; i++) {
+            assertEquals(expected.get(i), maskAt(rows, LabelLayers.OLINDA_X + centres[i][0],
+                    LabelLayers.OLINDA_Y + centres[i][1]), "square of '" + values.get(i) + "'");
+        }
+    }
+
+    /** The mask value of the chip pixel holding map point x, y of the Olinda scene. */
+    private static int maskAt(List<ChipRow> rows, double x, double y) {
+        for (ChipRow r : rows) {
+            if (x >= r.minx() && x < r.maxx() && y > r.miny() && y <= r.maxy()) {
+                int px = (int) ((x - r.minx()) / (r.maxx() - r.minx()) * r.width());
+                int py = (int) ((r.maxy() - y) / (r.maxy() - r.miny()) * r.height());
+                return r.mask()[py * r.width() + px] & 0xFF;
+            }
+        }
+        assertTrue(false, "no chip holds " + x + ", " + y);
+        return -1;
     }
 }

@@ -11,6 +11,7 @@ import io.geolightning.models.tasks.LandUseTask;
 import io.geolightning.models.tasks.TaskSettings;
 import io.geolightning.trainer.TrainerException;
 import io.geolightning.trainer.checkpoint.CheckpointIO;
+import io.geolightning.trainer.checkpoint.CheckpointMeta;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,6 +74,30 @@ final class ResumeCheck {
             throw new ConfigException("trainer.ckptPath " + ckptPath + ": the checkpoint holds another network than"
                     + " this run builds (" + String.join(", ", diffs) + "); resume with the model section and data"
                     + " that wrote it, or remove trainer.ckptPath to start afresh");
+        }
+    }
+
+    /**
+     * A checkpoint saved in the middle of an epoch resumes after the batches it had done, which are the samples it
+     * trained on only with the batch size that saved it.
+     *
+     * @param ckptPath the checkpoint to resume from (an existing file)
+     * @param batchSize this run's {@code data.batchSize}
+     * @throws ConfigException naming {@code trainer.ckptPath} and {@code data.batchSize} when they differ
+     */
+    static void requireSameBatchSize(String ckptPath, int batchSize) {
+        CheckpointMeta meta;
+        try {
+            meta = CheckpointIO.read(Path.of(ckptPath)).meta();
+        } catch (TrainerException e) {
+            return; // a damaged checkpoint: loading it says what is wrong, in one line
+        }
+        if (meta.batchInEpoch() > 0 && meta.batchSize() != null && meta.batchSize() != batchSize) {
+            throw new ConfigException("trainer.ckptPath " + ckptPath + ": saved after batch " + meta.batchInEpoch()
+                    + " of epoch " + meta.epoch() + " with data.batchSize " + meta.batchSize() + ", so this run's"
+                    + " data.batchSize " + batchSize + " would train some of the epoch's samples twice and skip others;"
+                    + " set data.batchSize " + meta.batchSize() + ", or resume from a checkpoint saved at an epoch's"
+                    + " end");
         }
     }
 

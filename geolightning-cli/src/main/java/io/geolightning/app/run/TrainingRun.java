@@ -82,6 +82,7 @@ public final class TrainingRun {
         TaskSettings settings = TaskSettingsFromData.resolve(config, data);
         if (config.trainer().ckptPath() != null && !config.trainer().ckptPath().isBlank()) {
             ResumeCheck.requireSameNetwork(config.trainer().ckptPath(), settings);
+            ResumeCheck.requireSameBatchSize(config.trainer().ckptPath(), config.data().batchSize());
         }
         boolean hasVal = data.hasSamples(Split.VAL);
         if (config.callbacks().earlyStopping().enabled() && !hasVal

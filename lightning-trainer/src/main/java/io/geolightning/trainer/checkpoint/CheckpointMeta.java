@@ -10,6 +10,9 @@ import java.util.Map;
  * @param version format version, {@value #VERSION}
  * @param epoch the epoch to resume at (the next one when {@code batchInEpoch == 0})
  * @param batchInEpoch training batches of {@code epoch} already done (0 = start of the epoch)
+ * @param batchesPerEpoch training batches the saving run's epochs have (after limits), or null when unknown (and in
+ *                        files written before it was recorded)
+ * @param batchSize samples in each of the saving run's training batches (its epoch's first), or null when unknown
  * @param globalStep optimisation steps done
  * @param seed the trainer's base seed, or null
  * @param parameters name, shape and type of every model parameter, in block order
@@ -24,6 +27,8 @@ public record CheckpointMeta(
         int version,
         int epoch,
         int batchInEpoch,
+        Integer batchesPerEpoch,
+        Integer batchSize,
         long globalStep,
         Integer seed,
         List<ParameterInfo> parameters,

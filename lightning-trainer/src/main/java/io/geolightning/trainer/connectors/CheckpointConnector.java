@@ -72,8 +72,10 @@ public final class CheckpointConnector {
             opts.add(new CheckpointMeta.OptimizerInfo(o.getClass().getSimpleName(), o.stepCount(), o.parameterNames()));
         }
         CheckpointMeta meta = new CheckpointMeta(CheckpointMeta.FORMAT, CheckpointMeta.VERSION, progress.resumeEpoch(),
-                progress.resumeBatch(), progress.globalStep(), seed, CheckpointIO.describe(module.getBlock()), opts,
-                module.getHyperparameters(), cbStates, extra, new LinkedHashMap<>(progress.callbackMetrics()));
+                progress.resumeBatch(), progress.numTrainingBatches() < 0 ? null : progress.numTrainingBatches(),
+                progress.trainBatchSize() <= 0 ? null : progress.trainBatchSize(), progress.globalStep(), seed,
+                CheckpointIO.describe(module.getBlock()), opts, module.getHyperparameters(), cbStates, extra,
+                new LinkedHashMap<>(progress.callbackMetrics()));
         CheckpointIO.write(path, meta, module.getBlock(), optimizers.optimizers());
         LOG.debug("saved checkpoint {}", path);
     }
@@ -100,9 +102,9 @@ public final class CheckpointConnector {
      *
      * @param module the module
      * @param ckpt what {@link #restoreWeights} read
-     * @return the training batches of the resumed epoch to skip
+     * @return where the resumed epoch starts
      */
-    public int restoreRun(LightningModule module, CheckpointIO.LoadedCheckpoint ckpt) {
+    public ResumePoint restoreRun(LightningModule module, CheckpointIO.LoadedCheckpoint ckpt) {
         CheckpointMeta meta = ckpt.meta();
         List<LightningOptimizer> opts = optimizers.optimizers();
         for (int i = 0; i < opts.size(); i++) {
@@ -123,6 +125,48 @@ public final class CheckpointConnector {
         module.onLoadCheckpoint(meta.module() == null ? Map.of() : meta.module());
         LOG.info("resumed from {} at epoch {}, global step {}", ckpt.path(), progress.currentEpoch(),
                 progress.globalStep());
-        return meta.batchInEpoch();
+        return new ResumePoint(ckpt.path(), meta.batchInEpoch(), meta.batchesPerEpoch(), meta.batchSize());
+    }
+
+    /**
+     * Where a resumed epoch starts: the training batches its checkpoint had done, and the batches the run that saved it
+     * had per epoch and in each batch (null when unknown), which a resumed epoch must share to skip exactly the samples
+     * that run trained on.
+     *
+     * @param checkpoint the checkpoint, for messages (null for a fresh start)
+     * @param batch training batches of the epoch already done; 0 = the epoch's start
+     * @param batchesPerEpoch the saving run's training batches per epoch, or null
+     * @param batchSize the saving run's samples per training batch, or null
+     */
+    public record ResumePoint(Path checkpoint, int batch, Integer batchesPerEpoch, Integer batchSize) {
+        /** An epoch started afresh. */
+        public static final ResumePoint START = new ResumePoint(null, 0, null, null);
+
+        /**
+         * Fails when a mid-epoch resume would not skip exactly the samples its checkpoint trained on: this run's
+         * epoch has another number of batches, or batches of another size (another batch size, or other data).
+         *
+         * @param epoch the resumed epoch
+         * @param batches this run's training batches in the epoch
+         * @param firstSize samples in the first batch this run delivers, or 0 when it is the epoch's last (which may
+         *                  be smaller)
+         * @throws TrainerException (setting {@code ckptPath}) naming both
+         */
+        public void requireSameBatches(int epoch, int batches, int firstSize) {
+            if (batch == 0) {
+                return;
+            }
+            boolean count = batchesPerEpoch != null && batches >= 0 && batchesPerEpoch != batches;
+            boolean size = batchSize != null && firstSize > 0 && batchSize != firstSize;
+            if (count || size) {
+                throw new TrainerException("ckptPath", "ckptPath " + checkpoint + ": saved after batch " + batch
+                        + " of the " + (batchesPerEpoch == null ? "" : batchesPerEpoch + " ") + "batches"
+                        + (batchSize == null ? "" : " of " + batchSize + " samples") + " of epoch " + epoch
+                        + ", but this run's epoch has " + (batches < 0 ? "" : batches + " ") + "batches"
+                        + (firstSize > 0 ? " of " + firstSize : "") + ": resuming there would train some of the epoch's"
+                        + " samples twice and skip others; resume with the batch size and data that saved it, or from"
+                        + " a checkpoint saved at an epoch's end", null);
+            }
+        }
     }
 }

@@ -7,6 +7,7 @@ import io.geolightning.trainer.Stage;
 import io.geolightning.trainer.TrainerConfig;
 import io.geolightning.trainer.callbacks.Callback;
 import io.geolightning.trainer.checkpoint.CheckpointIO;
+import io.geolightning.trainer.connectors.CheckpointConnector;
 
 /**
  * A whole fit, like Lightning's fit loop: initialises the module from the first training batch, restores the
@@ -43,7 +44,8 @@ public final class FitLoop {
         CheckpointIO.LoadedCheckpoint ckpt = ctx.checkpoints().restoreWeights(module, config.ckptPath());
         ctx.devices().newParameterStore(module);
         ctx.optimizers().bind(module);
-        int skipBatches = ckpt == null ? 0 : ctx.checkpoints().restoreRun(module, ckpt);
+        CheckpointConnector.ResumePoint resume = ckpt == null ? CheckpointConnector.ResumePoint.START
+                : ctx.checkpoints().restoreRun(module, ckpt);
         ctx.logging().logHyperparams(module.getHyperparameters());
         module.onFitStart();
         ctx.callHooks(Callback::onFitStart);
@@ -57,8 +59,8 @@ public final class FitLoop {
         }
         while (progress.currentEpoch() < maxEpochs && !progress.shouldStop()
                 && !progress.maxStepsReached(config.maxSteps())) {
-            epochLoop.run(train, val, skipBatches);
-            skipBatches = 0;
+            epochLoop.run(train, val, resume);
+            resume = CheckpointConnector.ResumePoint.START;
             progress.nextEpoch();
         }
         module.onFitEnd();

@@ -13,6 +13,7 @@ import io.geolightning.trainer.Stage;
 import io.geolightning.trainer.TrainerConfig;
 import io.geolightning.trainer.TrainerException;
 import io.geolightning.trainer.callbacks.Callback;
+import io.geolightning.trainer.connectors.CheckpointConnector;
 import io.geolightning.trainer.connectors.DeviceConnector;
 import io.geolightning.trainer.connectors.OptimizerConnector;
 import java.util.Iterator;
@@ -43,9 +44,10 @@ final class TrainingEpochLoop {
      *
      * @param train training data
      * @param val validation data, or null
-     * @param skipBatches batches already done by the run a checkpoint resumes
+     * @param resume where the epoch starts: the batches already done by the run a checkpoint resumes
      */
-    void run(Dataset train, Dataset val, int skipBatches) {
+    void run(Dataset train, Dataset val, CheckpointConnector.ResumePoint resume) {
+        int skipBatches = resume.batch();
         TrainerConfig config = ctx.config();
         RunProgress progress = ctx.progress();
         LightningModule module = ctx.module();
@@ -80,6 +82,17 @@ final class TrainingEpochLoop {
                     progress.numTrainingBatches(limit == LoopLimits.ALL ? -1 : limit);
                     valEvery = LoopLimits.validationInterval(config, limit);
                     progress.validatesWithinEpoch(valThisEpoch && valEvery < limit);
+                    // the first batch delivered (the resumed one) has the batch size, unless it is the epoch's last
+                    boolean full = idx + 1 < limit && it.hasNext();
+                    int size = (int) raw.getSize();
+                    try {
+                        resume.requireSameBatches(progress.currentEpoch(), limit == LoopLimits.ALL ? -1 : limit,
+                                full ? size : 0);
+                    } catch (TrainerException e) {
+                        raw.close();
+                        throw e;
+                    }
+                    progress.trainBatchSize(full || resume.batchSize() == null ? size : resume.batchSize());
                 }
                 if (idx < skipBatches) {
                     raw.close();

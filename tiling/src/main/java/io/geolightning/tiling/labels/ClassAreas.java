@@ -9,21 +9,22 @@ import org.locationtech.jts.geom.Envelope;
 import org.locationtech.jts.geom.Geometry;
 import org.locationtech.jts.operation.overlayng.OverlayNG;
 import org.locationtech.jts.operation.overlayng.OverlayNGRobust;
-import org.locationtech.jts.operation.union.UnaryUnionOp;
 
 /**
- * The area each class covers inside one chip, from the label polygons that meet it: the polygons' areas inside the
- * chip add up, except where polygons of one class overlap (a feature drawn twice, nested or overlapping polygons),
- * whose area counts once, as in the class's pixels of a segmentation mask. Most chips have no such overlap, and their
- * areas are never unioned: only a class with two polygons whose interiors meet inside the chip is.
+ * The area each class covers inside one chip, from the label polygons that meet it, added in the layer's order: the
+ * pixels each class holds in the chip's segmentation mask, measured exactly. The polygons' areas inside the chip add
+ * up, except where polygons overlap: a polygon added later covers the earlier ones there, as it does in a mask burnt by
+ * gdal_rasterize (so the overlap of two polygons of one class counts once, and the overlap of two classes counts for
+ * the later class only). Most chips have no overlap, and their areas are never overlaid: only a chip where two
+ * polygons' interiors meet is.
  */
 final class ClassAreas {
-    private record Part(Geometry geometry, double area) {
+    private record Part(int cls, Geometry geometry, double area) {
     }
 
     private final Geometry footprint;
     private final Envelope box;
-    private final Map<Integer, List<Part>> parts = new HashMap<>();
+    private final List<Part> parts = new ArrayList<>();
 
     /** @param footprint the chip's footprint in the labels' CRS */
     ClassAreas(Geometry footprint) {
@@ -31,35 +32,43 @@ final class ClassAreas {
         this.box = footprint.getEnvelopeInternal();
     }
 
-    /** Adds a polygon of class {@code cls} whose area inside the chip is {@code area}. */
+    /** Adds a polygon of class {@code cls} whose area inside the chip is {@code area}; call in the layer's order. */
     void add(int cls, Geometry polygon, double area) {
-        parts.computeIfAbsent(cls, k -> new ArrayList<>()).add(new Part(polygon, area));
+        parts.add(new Part(cls, polygon, area));
     }
 
-    /** Adds an area of class {@code cls} that overlaps nothing else of its class (a label raster's pixels). */
+    /** Adds an area of class {@code cls} that overlaps nothing else (a label raster's pixels). */
     void add(int cls, double area) {
-        parts.computeIfAbsent(cls, k -> new ArrayList<>()).add(new Part(null, area));
+        parts.add(new Part(cls, null, area));
     }
 
-    /** @return class id -> area inside the chip, each overlap within a class counted once */
+    /** @return class id -> area inside the chip, each overlap counted once, for the polygon added last */
     Map<Integer, Double> areas() {
         Map<Integer, Double> out = new HashMap<>();
-        parts.forEach((cls, list) -> out.put(cls, overlaps(list) ? union(list) : sum(list)));
+        if (!overlaps()) {
+            parts.forEach(p -> out.merge(p.cls(), p.area(), Double::sum));
+            return out;
+        }
+        Geometry covered = null; // the chip's part covered by the polygons after the one at hand
+        for (int i = parts.size() - 1; i >= 0; i--) {
+            Part p = parts.get(i);
+            if (p.geometry() == null) {
+                out.merge(p.cls(), p.area(), Double::sum);
+                continue;
+            }
+            Geometry inside = OverlayNGRobust.overlay(p.geometry(), footprint, OverlayNG.INTERSECTION);
+            double visible = covered == null ? inside.getArea()
+                    : OverlayNGRobust.overlay(inside, covered, OverlayNG.DIFFERENCE).getArea();
+            out.merge(p.cls(), visible, Double::sum);
+            covered = covered == null ? inside : OverlayNGRobust.overlay(covered, inside, OverlayNG.UNION);
+        }
         return out;
     }
 
-    private static double sum(List<Part> list) {
-        double a = 0;
-        for (Part p : list) {
-            a += p.area();
-        }
-        return a;
-    }
-
     /** Whether two polygons' interiors meet inside the chip (a sweep over their boxes, then their relation). */
-    private boolean overlaps(List<Part> list) {
+    private boolean overlaps() {
         List<Part> polygons = new ArrayList<>();
-        for (Part p : list) {
+        for (Part p : parts) {
             if (p.geometry() != null) {
                 polygons.add(p);
             }
@@ -69,8 +78,7 @@ final class ClassAreas {
         }
         List<Envelope> boxes = new ArrayList<>();
         for (Part p : polygons) {
-            Envelope e = p.geometry().getEnvelopeInternal().intersection(box);
-            boxes.add(e);
+            boxes.add(p.geometry().getEnvelopeInternal().intersection(box));
         }
         Integer[] order = new Integer[polygons.size()];
         for (int i = 0; i < order.length; i++) {
@@ -88,18 +96,5 @@ final class ClassAreas {
             }
         }
         return false;
-    }
-
-    private double union(List<Part> list) {
-        List<Geometry> inside = new ArrayList<>();
-        double other = 0;
-        for (Part p : list) {
-            if (p.geometry() == null) {
-                other += p.area();
-            } else {
-                inside.add(OverlayNGRobust.overlay(p.geometry(), footprint, OverlayNG.INTERSECTION));
-            }
-        }
-        return other + UnaryUnionOp.union(inside).getArea();
     }
 }

@@ -15,6 +15,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.locationtech.jts.geom.Envelope;
 import org.locationtech.jts.geom.Geometry;
+import org.locationtech.jts.geom.util.GeometryFixer;
+import org.locationtech.jts.geom.util.LineStringExtracter;
+import org.locationtech.jts.geom.util.PointExtracter;
+import org.locationtech.jts.geom.util.PolygonExtracter;
 
 /**
  * Labels read once from a vector file: the features (in the layer CRS), the resolved classes and the map from
@@ -66,7 +70,7 @@ public final class LabelSet {
             if (config.attribute() != null) {
                 src.requireField(config.attribute());
             }
-            List<VectorFeature> features = src.features();
+            List<VectorFeature> features = polygonsOfCollections(name, src.layerName(), src.features());
             requirePolygons(name, src.layerName(), features);
             Envelope extent = new Envelope();
             features.forEach(f -> extent.expandToInclude(f.geometry().getEnvelopeInternal()));
@@ -77,8 +81,8 @@ public final class LabelSet {
             } else {
                 SortedSet<String> values = new TreeSet<>(src.valueOrder(config.attribute()));
                 for (VectorFeature f : features) {
-                    Object v = f.attribute(config.attribute());
-                    if (v == null) {
+                    String t = f.labelText(config.attribute());
+                    if (t == null) { // unset or blank
                         if (ignoreText == null) {
                             throw new TilingException(name + ": feature " + f.fid() + " has no value in field '"
                                     + config.attribute() + "'; fill it, or pass --ignore-value 255"
@@ -86,7 +90,6 @@ public final class LabelSet {
                         }
                         continue;
                     }
-                    String t = asText(v);
                     if (!t.equals(ignoreText)) {
                         values.add(t);
                     }
@@ -151,6 +154,35 @@ public final class LabelSet {
     }
 
     /**
+     * Geometry collections become the polygons they hold: their points and lines have no area, so they would label next
+     * to nothing in a chip's class, yet burn a one-pixel trace into a mask; and the class areas cannot be measured on a
+     * collection. A collection's polygons may overlap: they are unioned. A collection of no polygon is left for
+     * {@link #requirePolygons} to refuse.
+     */
+    private static List<VectorFeature> polygonsOfCollections(String name, String layer, List<VectorFeature> features) {
+        List<VectorFeature> out = new ArrayList<>(features.size());
+        int mixed = 0;
+        for (VectorFeature f : features) {
+            Geometry g = f.geometry();
+            if (!Geometry.TYPENAME_GEOMETRYCOLLECTION.equals(g.getGeometryType()) || g.getDimension() < 2) {
+                out.add(f);
+                continue;
+            }
+            List<Geometry> polygons = new ArrayList<>();
+            PolygonExtracter.getPolygons(g).forEach(p -> polygons.add((Geometry) p));
+            if (!PointExtracter.getPoints(g).isEmpty() || !LineStringExtracter.getLines(g).isEmpty()) {
+                mixed++;
+            }
+            out.add(f.withGeometry(GeometryFixer.fix(g.getFactory().buildGeometry(polygons))));
+        }
+        if (mixed > 0) {
+            LOG.warn("{}: layer '{}': {} geometry collection{} also hold{} points or lines; only the polygons label",
+                    name, layer, mixed, mixed == 1 ? "" : "s", mixed == 1 ? "s" : "");
+        }
+        return out;
+    }
+
+    /**
      * Fails when the layer holds points or lines: a chip's class goes by the area its labels cover and a mask by the
      * pixels they cover, so points and lines (no area) would label next to nothing.
      */
@@ -175,14 +207,6 @@ public final class LabelSet {
                     + " features), but labels must be polygons; pass a polygon layer with --labels (buffer points or"
                     + " lines into polygons first, e.g. with ST_Buffer in ogr2ogr -dialect SQLite)");
         }
-    }
-
-    /** Attribute values as text, integral doubles without ".0" (as geo-io's Rasterizer does). */
-    static String asText(Object raw) {
-        if (raw instanceof Double d && d == Math.rint(d) && Math.abs(d) < 1e15) {
-            return Long.toString(d.longValue());
-        }
-        return raw.toString();
     }
 
     private static String quote(List<String> l) {
@@ -253,8 +277,8 @@ public final class LabelSet {
         if (config.attribute() == null) {
             return classMap.get(classNames.get(classNames.size() - 1));
         }
-        Object v = f.attribute(config.attribute());
-        return v == null ? null : classMap.get(config.nameOf(asText(v)));
+        String v = f.labelText(config.attribute());
+        return v == null ? null : classMap.get(config.nameOf(v));
     }
 
     /** @return true for labels read from a raster (no features; see {@link RasterLabelSource}) */

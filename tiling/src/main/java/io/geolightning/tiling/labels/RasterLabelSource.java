@@ -7,6 +7,7 @@ import io.geolightning.geo.GeoIOException;
 import io.geolightning.geo.GeoRaster;
 import io.geolightning.geo.PixelWindow;
 import io.geolightning.geo.RasterWindow;
+import io.geolightning.geo.VectorFeature;
 import io.geolightning.tiling.TilingException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -252,7 +253,7 @@ public final class RasterLabelSource implements AutoCloseable {
     /** @return the value's category name, else the value as text ({@code 3}, not {@code 3.0}) */
     private static String nameOf(double v, Map<Integer, String> names) {
         String n = v == Math.rint(v) && Math.abs(v) < Integer.MAX_VALUE ? names.get((int) v) : null;
-        return n != null ? n : LabelSet.asText(v);
+        return n != null ? n : VectorFeature.labelText(v);
     }
 
     private static String num(double v) {

@@ -83,7 +83,9 @@ public final class SceneLabels implements AutoCloseable {
                     + "); " + notDegrees(labels) + "pass labels of the same area or fix the CRS declared by one of the"
                     + " files");
         }
-        for (VectorFeature f : labels.features()) {
+        List<VectorFeature> all = labels.features();
+        for (int rank = 0; rank < all.size(); rank++) {
+            VectorFeature f = all.get(rank);
             if (f.geometry().isEmpty() || !f.geometry().getEnvelopeInternal().intersects(labels.extent())) {
                 continue;
             }
@@ -94,7 +96,7 @@ public final class SceneLabels implements AutoCloseable {
                 continue; // outside the raster CRS's area of use: cannot fall on the raster
             }
             if (g.getEnvelopeInternal().intersects(rasterBounds)) {
-                index.insert(g.getEnvelopeInternal(), f.withGeometry(g));
+                index.insert(g.getEnvelopeInternal(), new Ranked(rank, f.withGeometry(g)));
             }
         }
         index.build();
@@ -128,10 +130,20 @@ public final class SceneLabels implements AutoCloseable {
         return rasterize;
     }
 
-    /** Features (in the raster CRS) whose bounding box meets {@code env}. */
+    /** A feature in the raster CRS and its position in the layer's reading order. */
+    private record Ranked(int rank, VectorFeature feature) {
+    }
+
+    /**
+     * Features (in the raster CRS) whose bounding box meets {@code env}, in the order the layer was read: the order
+     * in which GDAL's rasterizer burns a layer, so a later feature covers an earlier one where they overlap (an FID
+     * is not that order: a GeoJSON feature's {@code id} becomes its FID).
+     */
     @SuppressWarnings("unchecked")
     public List<VectorFeature> candidates(Envelope env) {
-        return (List<VectorFeature>) index.query(env);
+        List<Ranked> found = new ArrayList<>((List<Ranked>) index.query(env));
+        found.sort(java.util.Comparator.comparingInt(Ranked::rank));
+        return found.stream().map(Ranked::feature).toList();
     }
 
     /** True when some label polygon intersects the chip. */
@@ -217,8 +229,7 @@ public final class SceneLabels implements AutoCloseable {
         if (rasterSource != null) {
             return rasterSource.mask(chip.window());
         }
-        List<VectorFeature> feats = new ArrayList<>(candidates(chip.bounds()));
-        feats.sort(java.util.Comparator.comparingLong(VectorFeature::fid)); // layer order decides overlaps, as in GDAL
+        List<VectorFeature> feats = candidates(chip.bounds()); // layer order decides overlaps, as in GDAL
         try {
             RasterWindow m = Rasterizer.rasterize(feats, rasterCrs, rasterize,
                     RasterGrid.of(raster, chip.window()));
