@@ -51,7 +51,8 @@ class StoredOrientationTest {
                     }
                 }
                 PixelWindow box = windows.get(1);
-                try (RasterMosaic cut = RasterMosaic.crop(GdalPath.of(f), box); GeoRaster c = GeoRaster.open(cut.path())) {
+                try (RasterMosaic cut = RasterMosaic.crop(GdalPath.of(f), box);
+                     GeoRaster c = GeoRaster.open(cut.path())) {
                     assertArrayEquals(n.read(box).bytes(), c.readAll().bytes(), "a window cut of " + f);
                     assertArrayEquals(n.geoTransform().forWindow(box).toGdal(), c.geoTransform().toGdal(), 1e-9);
                 }

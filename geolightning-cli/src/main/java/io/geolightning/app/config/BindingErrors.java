@@ -127,7 +127,8 @@ final class BindingErrors {
             return "must be a mapping, e.g. {width: 16}";
         }
         if (type == AugmentSection.class) {
-            return "must be true, false or a mapping of keys (" + String.join(", ", RunConfigLoader.validKeys(type)) + ")";
+            return "must be true, false or a mapping of keys (" + String.join(", ", RunConfigLoader.validKeys(type))
+                    + ")";
         }
         if (type.isRecord()) {
             return "must be a mapping of keys (" + String.join(", ", RunConfigLoader.validKeys(type)) + ")";
