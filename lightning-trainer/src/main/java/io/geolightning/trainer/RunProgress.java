@@ -240,10 +240,11 @@ public final class RunProgress {
     /**
      * @param metric a metric's name
      * @return true when validation publishes it and did not run in the current epoch
-     *     ({@code checkValEveryNEpoch > 1}): its value is an earlier epoch's
+     *     ({@code checkValEveryNEpoch > 1}): its value is an earlier epoch's; or when the latest validation left it out
      */
     public boolean isStale(String metric) {
-        return validationMetrics.contains(metric) && lastValidationEpoch != currentEpoch;
+        return validationMetrics.contains(metric) && (lastValidationEpoch != currentEpoch
+                || !callbackMetrics.containsKey(metric));
     }
 
     /** @return true when the fit has a validation loader */

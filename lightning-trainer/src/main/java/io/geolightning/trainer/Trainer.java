@@ -289,7 +289,7 @@ public final class Trainer implements AutoCloseable {
 
     /**
      * @param metric a metric's name
-     * @return true when it is a validation metric and validation did not run this epoch (its value is older)
+     * @return true when it is a validation metric and validation did not run this epoch, or did not log it
      */
     public boolean isStale(String metric) {
         return progress.isStale(metric);

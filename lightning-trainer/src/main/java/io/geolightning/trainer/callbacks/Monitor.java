@@ -10,9 +10,9 @@ final class Monitor {
     private Monitor() {}
 
     /**
-     * Returns the monitored value, or null when it cannot exist yet (validation has not run) or is an earlier epoch's
+     * Returns the monitored value, or null when it cannot exist yet (validation has not run), is an earlier epoch's
      * (validation did not run this epoch: {@code checkValEveryNEpoch > 1}), as Lightning's callbacks act only when
-     * validation runs.
+     * validation runs, or the latest validation did not log it (a class's precision when none of it was predicted).
      *
      * @throws TrainerException naming the available metrics when it should exist but does not
      */
@@ -20,6 +20,9 @@ final class Monitor {
         Double v = trainer.callbackMetrics().get(monitor);
         if (v != null) {
             return trainer.isStale(monitor) ? null : v;
+        }
+        if (trainer.isStale(monitor)) { // an earlier validation logged it, the latest did not (undefined this time)
+            return null;
         }
         if (trainer.hasValidation() && trainer.validationRuns() == 0) {
             return null;

@@ -2,7 +2,9 @@ package io.geolightning.trainer.connectors;
 
 import io.geolightning.trainer.LogOptions;
 import io.geolightning.trainer.RunProgress;
+import io.geolightning.trainer.Stage;
 import io.geolightning.trainer.loggers.ExperimentLogger;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +15,9 @@ import java.util.Set;
  * epoch, or a validation/test run), its step values and epoch means are published to the run's
  * {@link RunProgress#callbackMetrics() callback metrics} and progress-bar metrics (a value logged on step and on epoch
  * also under its plain name: the latest step value during the epoch, the epoch mean after it, as in Lightning), and sent to the experiment loggers
- * with the epoch and global step. Nothing is recorded during the sanity validation.
+ * with the epoch and global step. Nothing is recorded during the sanity validation. A metric an evaluation of a stage
+ * published and the next one of that stage does not (a class's precision once none of it is predicted) leaves the
+ * callback metrics, so callbacks and checkpoints never show it beside the current ones.
  */
 public final class LoggerConnector {
 
@@ -21,6 +25,8 @@ public final class LoggerConnector {
     private final List<ExperimentLogger> loggers;
     private MetricAccumulator metrics = new MetricAccumulator(true);
     private MetricAccumulator interrupted;
+    /** What the last evaluation of each stage published: a metric the next one leaves out is no longer current. */
+    private final Map<Stage, Set<String>> lastEvaluation = new EnumMap<>(Stage.class);
 
     /**
      * @param progress the run's progress, which receives the metrics
@@ -116,6 +122,10 @@ public final class LoggerConnector {
         interrupted = null;
         if (progress.isSanityChecking()) {
             return results;
+        }
+        Set<String> before = lastEvaluation.put(progress.stage(), Set.copyOf(results.keySet()));
+        if (before != null) { // e.g. a class's precision once it predicts none of the class: not the old value
+            before.stream().filter(k -> !results.containsKey(k)).forEach(progress.callbackMetrics()::remove);
         }
         progress.callbackMetrics().putAll(results);
         for (String k : bar) {
