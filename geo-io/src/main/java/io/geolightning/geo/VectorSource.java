@@ -1,6 +1,5 @@
 package io.geolightning.geo;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -16,7 +15,6 @@ import org.gdal.ogr.DataSource;
 import org.gdal.ogr.Feature;
 import org.gdal.ogr.FeatureDefn;
 import org.gdal.ogr.Layer;
-import org.gdal.ogr.ogr;
 import org.gdal.ogr.ogrConstants;
 import org.gdal.osr.SpatialReference;
 import org.locationtech.jts.geom.Envelope;
@@ -93,33 +91,10 @@ public final class VectorSource implements AutoCloseable {
      *                        the layers)
      */
     public static VectorSource open(GdalPath path, String layerName) {
-        Gdal.quietThread();
-        if (!path.isVirtual() && !Files.exists(path.local())) {
-            throw notFound(path);
-        }
-        DataSource ds;
-        org.gdal.gdal.gdal.ErrorReset();
-        try {
-            ds = ogr.Open(path.text(), 0);
-        } catch (RuntimeException e) {
-            if (path.isVirtual() && VirtualFiles.missing(path)) {
-                throw notFound(path);
-            }
-            throw notOpened(path, Gdal.lastError(e, "format not recognised", path), e);
-        }
-        if (ds == null) {
-            if (path.isVirtual() && VirtualFiles.missing(path)) {
-                throw notFound(path);
-            }
-            throw notOpened(path, Gdal.lastError(null, "format not recognised", path), null);
-        }
+        DataSource ds = VectorOpening.dataSource(path);
         List<String> names = new ArrayList<>();
         for (int i = 0; i < ds.GetLayerCount(); i++) {
             names.add(ds.GetLayer(i).GetName());
-        }
-        if (names.isEmpty()) {
-            ds.delete();
-            throw notVector(path, "it has no vector layers", null);
         }
         Layer layer;
         if (layerName == null) {
@@ -142,28 +117,6 @@ public final class VectorSource implements AutoCloseable {
             throw GeoIOException.of(path, "cannot read layer definition (" + Gdal.lastError(e, "unknown error") + ")",
                     "check that the file is complete and not corrupt", e);
         }
-    }
-
-    /** GDAL could not open the file: a Shapefile without its .shx is named as such, anything else is not a vector. */
-    private static GeoIOException notFound(GdalPath path) {
-        return GeoIOException.of(path, "file not found", VirtualFiles.checkHint(path));
-    }
-
-    private static GeoIOException notOpened(GdalPath path, String why, Throwable cause) {
-        Optional<String> shx = ShapefileSidecars.of(path).flatMap(s -> s.problem("shx", "the shape index"));
-        if (shx.isPresent()) {
-            return new GeoIOException(path + ": " + shx.get(), cause);
-        }
-        Optional<String> archive = VirtualFiles.archiveHint(path);
-        if (archive.isPresent()) {
-            return new GeoIOException(path + ": " + archive.get(), cause);
-        }
-        return notVector(path, why, cause);
-    }
-
-    private static GeoIOException notVector(GdalPath path, String why, Throwable cause) {
-        return GeoIOException.of(path, "not a vector file GDAL can read (" + why + ")",
-                "pass a Shapefile, GeoPackage, GeoJSON or another OGR vector file", cause);
     }
 
     /** The file, as GDAL opened it. */

@@ -1,0 +1,71 @@
+package io.geolightning.geo;
+
+import java.nio.file.Files;
+import java.util.Optional;
+import org.gdal.ogr.DataSource;
+import org.gdal.ogr.ogr;
+
+/**
+ * How a path becomes the OGR data source of a {@link VectorSource}, and the one-line errors when it does not: a missing
+ * file, a Shapefile without its {@code .shx}, an archive, a file OGR reads as no vector or with no layers.
+ */
+final class VectorOpening {
+
+    private VectorOpening() {
+    }
+
+    /**
+     * @param path a vector file or GDAL path
+     * @return its data source, opened read-only, with at least one layer
+     * @throws GeoIOException when the file is missing or is not a vector file OGR can read
+     */
+    static DataSource dataSource(GdalPath path) {
+        Gdal.quietThread();
+        if (!path.isVirtual() && !Files.exists(path.local())) {
+            throw notFound(path);
+        }
+        DataSource ds;
+        org.gdal.gdal.gdal.ErrorReset();
+        try {
+            ds = ogr.Open(path.text(), 0);
+        } catch (RuntimeException e) {
+            if (path.isVirtual() && VirtualFiles.missing(path)) {
+                throw notFound(path);
+            }
+            throw notOpened(path, Gdal.lastError(e, "format not recognised", path), e);
+        }
+        if (ds == null) {
+            if (path.isVirtual() && VirtualFiles.missing(path)) {
+                throw notFound(path);
+            }
+            throw notOpened(path, Gdal.lastError(null, "format not recognised", path), null);
+        }
+        if (ds.GetLayerCount() == 0) {
+            ds.delete();
+            throw notVector(path, "it has no vector layers", null);
+        }
+        return ds;
+    }
+
+    /** GDAL could not open the file: a Shapefile without its .shx is named as such, anything else is not a vector. */
+    private static GeoIOException notFound(GdalPath path) {
+        return GeoIOException.of(path, "file not found", VirtualFiles.checkHint(path));
+    }
+
+    private static GeoIOException notOpened(GdalPath path, String why, Throwable cause) {
+        Optional<String> shx = ShapefileSidecars.of(path).flatMap(s -> s.problem("shx", "the shape index"));
+        if (shx.isPresent()) {
+            return new GeoIOException(path + ": " + shx.get(), cause);
+        }
+        Optional<String> archive = VirtualFiles.archiveHint(path);
+        if (archive.isPresent()) {
+            return new GeoIOException(path + ": " + archive.get(), cause);
+        }
+        return notVector(path, why, cause);
+    }
+
+    private static GeoIOException notVector(GdalPath path, String why, Throwable cause) {
+        return GeoIOException.of(path, "not a vector file GDAL can read (" + why + ")",
+                "pass a Shapefile, GeoPackage, GeoJSON or another OGR vector file", cause);
+    }
+}
