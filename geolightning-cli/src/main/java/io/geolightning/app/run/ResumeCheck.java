@@ -12,9 +12,11 @@ import io.geolightning.models.tasks.TaskSettings;
 import io.geolightning.trainer.TrainerException;
 import io.geolightning.trainer.checkpoint.CheckpointIO;
 import io.geolightning.trainer.checkpoint.CheckpointMeta;
+import io.geolightning.trainer.connectors.CheckpointConnector;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Before a run resumes ({@code trainer.ckptPath}), compares the network the checkpoint was written by with the one
@@ -99,6 +101,47 @@ final class ResumeCheck {
                     + " set data.batchSize " + meta.batchSize() + ", or resume from a checkpoint saved at an epoch's"
                     + " end");
         }
+    }
+
+    /**
+     * A checkpoint saved in the middle of an epoch resumes after the batches it had done, which are the samples it
+     * trained on only if the rest of the epoch is drawn in the same order: the same seed, shuffle buffer and reading
+     * mode (in memory or streamed). A checkpoint saved at an epoch's end may change them: a new epoch draws anew.
+     *
+     * @param ckptPath the checkpoint to resume from (an existing file)
+     * @param order what decides this run's training order ({@link io.geolightning.tiling.data.ChipBatches#order()})
+     * @param dataSeed whether {@code data.seed} is set (else the loader's seed is {@code seed})
+     * @throws ConfigException naming {@code trainer.ckptPath}, each key that differs and the checkpoint's value
+     */
+    static void requireSameOrder(String ckptPath, Map<String, String> order, boolean dataSeed) {
+        CheckpointMeta meta;
+        try {
+            meta = CheckpointIO.read(Path.of(ckptPath)).meta();
+        } catch (TrainerException e) {
+            return; // a damaged checkpoint: loading it says what is wrong, in one line
+        }
+        if (meta.batchInEpoch() == 0 || CheckpointConnector.orderDiffs(meta.dataOrder(), order).isEmpty()) {
+            return;
+        }
+        List<String> saved = new ArrayList<>();
+        List<String> now = new ArrayList<>();
+        meta.dataOrder().forEach((k, v) -> {
+            String other = order.get(k);
+            if (other != null && !other.equals(v)) {
+                String key = switch (k) {
+                    case "seed" -> dataSeed ? "data.seed" : "seed";
+                    case "streaming", "shuffleBuffer" -> "data." + k;
+                    default -> k;
+                };
+                saved.add(key + " " + v);
+                now.add(key + " " + other);
+            }
+        });
+        throw new ConfigException("trainer.ckptPath " + ckptPath + ": saved after batch " + meta.batchInEpoch()
+                + " of epoch " + meta.epoch() + " with " + String.join(", ", saved) + ", so this run's "
+                + String.join(", ", now) + " would draw the rest of the epoch in another order, training some of its"
+                + " samples twice and skipping others; set " + String.join(" and ", saved) + ", or resume from a"
+                + " checkpoint saved at an epoch's end");
     }
 
     /** @return whether both specs build networks with the same parameter shapes, in the same order */
