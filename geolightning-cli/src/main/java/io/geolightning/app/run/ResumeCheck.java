@@ -8,11 +8,13 @@ import io.geolightning.models.nn.ModelException;
 import io.geolightning.models.nn.ModelFactory;
 import io.geolightning.models.nn.ModelSpec;
 import io.geolightning.models.tasks.LandUseTask;
+import io.geolightning.models.tasks.OptimizerSettings;
 import io.geolightning.models.tasks.TaskSettings;
 import io.geolightning.trainer.TrainerException;
 import io.geolightning.trainer.checkpoint.CheckpointIO;
 import io.geolightning.trainer.checkpoint.CheckpointMeta;
 import io.geolightning.trainer.connectors.CheckpointConnector;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -142,6 +144,43 @@ final class ResumeCheck {
                 + String.join(", ", now) + " would draw the rest of the epoch in another order, training some of its"
                 + " samples twice and skipping others; set " + String.join(" and ", saved) + ", or resume from a"
                 + " checkpoint saved at an epoch's end");
+    }
+
+    /**
+     * A resumed run continues its checkpoint's learning-rate schedule, as PyTorch and Lightning restore a scheduler's
+     * state: a cosine schedule keeps the length (optimizer steps) the checkpoint's run computed from its
+     * {@code trainer.maxEpochs}, instead of one recomputed from this run's, which would make the learning rate jump at
+     * the resume. A run that would take more steps than that schedule lasts is warned: the steps past its end train at
+     * the schedule's final learning rate, 0.
+     *
+     * @param ckptPath the checkpoint to resume from (an existing file)
+     * @param run the task this run trains, its schedule computed from this run's settings
+     * @param maxEpochs this run's {@code trainer.maxEpochs}
+     * @param out where the warning goes
+     * @return {@code run}, with the checkpoint's schedule length when both use the cosine schedule
+     */
+    static TaskSettings keepSchedule(String ckptPath, TaskSettings run, int maxEpochs, PrintWriter out) {
+        Path p = Path.of(ckptPath);
+        OptimizerSettings was;
+        try {
+            was = LandUseTask.settingsOf(p, CheckpointIO.read(p).meta()).optimizer();
+        } catch (ModelException | TrainerException e) {
+            return run; // not a land-use checkpoint, or a damaged one: loading it says what is wrong, in one line
+        }
+        OptimizerSettings now = run.optimizer();
+        if (!was.schedule().equals("cosine") || !now.schedule().equals("cosine")
+                || was.totalSteps() == now.totalSteps()) {
+            return run;
+        }
+        if (now.totalSteps() > was.totalSteps()) {
+            out.println("warning: trainer.ckptPath " + ckptPath + ": its run's cosine learning-rate schedule ends (at"
+                    + " learning rate 0) after optimizer step " + was.totalSteps() + " and this resumed run keeps it,"
+                    + " so the " + (now.totalSteps() - was.totalSteps()) + " steps trainer.maxEpochs " + maxEpochs
+                    + " adds train at learning rate 0; to train longer with a schedule of its own, start a new run"
+                    + " from its weights (geolightning export, then model.weights)");
+            out.flush();
+        }
+        return run.withOptimizer(now.toBuilder().totalSteps(was.totalSteps()).build());
     }
 
     /** @return whether both specs build networks with the same parameter shapes, in the same order */
