@@ -26,6 +26,7 @@ public final class RunProgress {
     private int numTrainingBatches = -1;
     private int currentBatchSize;
     private int trainBatchSize;
+    private Map<String, String> trainOrder;
     private boolean sanityChecking;
     private boolean shouldStop;
     private boolean epochDone;
@@ -148,6 +149,16 @@ public final class RunProgress {
     /** @param value samples in the current epoch's first training batch */
     public void trainBatchSize(int value) {
         trainBatchSize = value;
+    }
+
+    /** @return what decides the current epoch's training batch order besides the epoch, or null when unknown */
+    public Map<String, String> trainOrder() {
+        return trainOrder;
+    }
+
+    /** @param value what decides the current epoch's training batch order besides the epoch, or null */
+    public void trainOrder(Map<String, String> value) {
+        trainOrder = value;
     }
 
     /** @return size of the batch (or batch slice) in its step, the default weight of logged values */

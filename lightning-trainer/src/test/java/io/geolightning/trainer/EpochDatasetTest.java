@@ -1,6 +1,7 @@
 package io.geolightning.trainer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.dataset.ArrayDataset;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,6 +31,7 @@ class EpochDatasetTest {
         final List<String> requests = new ArrayList<>();
         int produced;
         int closed;
+        Map<String, String> order;
 
         Recording(ArrayDataset data) {
             this.data = data;
@@ -65,6 +68,11 @@ class EpochDatasetTest {
                     }
                 };
             };
+        }
+
+        @Override
+        public Map<String, String> order() {
+            return order;
         }
 
         @Override
@@ -141,6 +149,43 @@ class EpochDatasetTest {
                 expected.add("2:" + b);
             }
             assertEquals(expected, after.trained, "the resumed epoch trains batches 3..7, then a whole epoch");
+        }
+    }
+
+    /**
+     * A mid-epoch checkpoint records what decided its epoch's order ({@link EpochDataset#order()}); a resume whose
+     * dataset would draw another order (another seed here) is refused before the resumed epoch trains a batch, while
+     * the same order resumes.
+     */
+    @Test
+    void aMidEpochCheckpointResumesOnlyInItsOrder(@TempDir Path tmp) {
+        Path mid = tmp.resolve("mid.ckpt");
+        try (NDManager data = NDManager.newBaseManager()) {
+            ArrayDataset val = Blobs.make(data, 64, 4, 1.0, 2, 32, false);
+            fitOrdered(data, val, "1", Trainer.builder().maxEpochs(2).callbacks(new MidEpochSaver(mid)));
+            assertEquals(Map.of("seed", "1"), io.geolightning.trainer.checkpoint.CheckpointIO.read(mid).meta()
+                    .dataOrder());
+            MidEpochSaver trained = new MidEpochSaver(null);
+            TrainerException e = assertThrows(TrainerException.class, () -> fitOrdered(data, val, "2",
+                    Trainer.builder().maxEpochs(2).ckptPath(mid).callbacks(trained)));
+            assertEquals("ckptPath", e.setting());
+            assertEquals("ckptPath " + mid + ": saved after batch 3 of epoch 1, whose batch order this run's data"
+                    + " would change (seed 1 -> 2): resuming there would train some of the epoch's samples twice and"
+                    + " skip others; resume with the data settings that saved it, or from a checkpoint saved at an"
+                    + " epoch's end", e.getMessage());
+            assertEquals(List.of(), trained.trained, "nothing trained");
+            MidEpochSaver resumed = new MidEpochSaver(null);
+            fitOrdered(data, val, "1", Trainer.builder().maxEpochs(2).ckptPath(mid).callbacks(resumed));
+            assertEquals(5, resumed.trained.size(), "the same order resumes: batches 3..7 of epoch 1");
+        }
+    }
+
+    /** Fits a small MLP on blobs whose order is the {@code seed} given. */
+    private static void fitOrdered(NDManager data, ArrayDataset val, String seed, Trainer.Builder trainer) {
+        Recording train = new Recording(Blobs.make(data, 256, 4, 1.0, 1, 32, false));
+        train.order = Map.of("seed", seed);
+        try (MlpModule m = new MlpModule(8, 2, () -> Adam.builder().lr(1e-2).build())) {
+            trainer.enableProgressBar(false).build().fit(m, train, val);
         }
     }
 }

@@ -83,6 +83,10 @@ public final class TrainingRun {
         if (config.trainer().ckptPath() != null && !config.trainer().ckptPath().isBlank()) {
             ResumeCheck.requireSameNetwork(config.trainer().ckptPath(), settings);
             ResumeCheck.requireSameBatchSize(config.trainer().ckptPath(), config.data().batchSize());
+            ResumeCheck.requireSameOrder(config.trainer().ckptPath(), data.trainDataLoader().order(),
+                    config.data().seed() != null);
+            settings = ResumeCheck.keepSchedule(config.trainer().ckptPath(), settings, config.trainer().maxEpochs(),
+                    out);
         }
         boolean hasVal = data.hasSamples(Split.VAL);
         if (config.callbacks().earlyStopping().enabled() && !hasVal

@@ -13,6 +13,8 @@ import java.util.Map;
  * @param batchesPerEpoch training batches the saving run's epochs have (after limits), or null when unknown (and in
  *                        files written before it was recorded)
  * @param batchSize samples in each of the saving run's training batches (its epoch's first), or null when unknown
+ * @param dataOrder what decided the saving run's training batch order besides the epoch
+ *                  ({@link io.geolightning.trainer.EpochDataset#order()}), or null when unknown
  * @param globalStep optimisation steps done
  * @param seed the trainer's base seed, or null
  * @param parameters name, shape and type of every model parameter, in block order
@@ -29,6 +31,7 @@ public record CheckpointMeta(
         int batchInEpoch,
         Integer batchesPerEpoch,
         Integer batchSize,
+        Map<String, String> dataOrder,
         long globalStep,
         Integer seed,
         List<ParameterInfo> parameters,

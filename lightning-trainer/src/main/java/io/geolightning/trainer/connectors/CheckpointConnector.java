@@ -73,7 +73,8 @@ public final class CheckpointConnector {
         }
         CheckpointMeta meta = new CheckpointMeta(CheckpointMeta.FORMAT, CheckpointMeta.VERSION, progress.resumeEpoch(),
                 progress.resumeBatch(), progress.numTrainingBatches() < 0 ? null : progress.numTrainingBatches(),
-                progress.trainBatchSize() <= 0 ? null : progress.trainBatchSize(), progress.globalStep(), seed,
+                progress.trainBatchSize() <= 0 ? null : progress.trainBatchSize(), progress.trainOrder(),
+                progress.globalStep(), seed,
                 CheckpointIO.describe(module.getBlock()), opts, module.getHyperparameters(), cbStates, extra,
                 new LinkedHashMap<>(progress.callbackMetrics()));
         CheckpointIO.write(path, meta, module.getBlock(), optimizers.optimizers());
@@ -125,7 +126,8 @@ public final class CheckpointConnector {
         module.onLoadCheckpoint(meta.module() == null ? Map.of() : meta.module());
         LOG.info("resumed from {} at epoch {}, global step {}", ckpt.path(), progress.currentEpoch(),
                 progress.globalStep());
-        return new ResumePoint(ckpt.path(), meta.batchInEpoch(), meta.batchesPerEpoch(), meta.batchSize());
+        return new ResumePoint(ckpt.path(), meta.batchInEpoch(), meta.batchesPerEpoch(), meta.batchSize(),
+                meta.dataOrder());
     }
 
     /**
@@ -137,10 +139,32 @@ public final class CheckpointConnector {
      * @param batch training batches of the epoch already done; 0 = the epoch's start
      * @param batchesPerEpoch the saving run's training batches per epoch, or null
      * @param batchSize the saving run's samples per training batch, or null
+     * @param order what decided the saving run's batch order besides the epoch, or null
      */
-    public record ResumePoint(Path checkpoint, int batch, Integer batchesPerEpoch, Integer batchSize) {
+    public record ResumePoint(Path checkpoint, int batch, Integer batchesPerEpoch, Integer batchSize,
+                              Map<String, String> order) {
         /** An epoch started afresh. */
-        public static final ResumePoint START = new ResumePoint(null, 0, null, null);
+        public static final ResumePoint START = new ResumePoint(null, 0, null, null, null);
+
+        /**
+         * Fails when a mid-epoch resume would draw the rest of its epoch in another order than the run that saved it
+         * (another seed, shuffle mode or shuffle buffer): it would train some of the epoch's samples twice and skip
+         * others. Settings either side does not know are not compared.
+         *
+         * @param epoch the resumed epoch
+         * @param now what decides this run's batch order besides the epoch, or null when unknown
+         * @throws TrainerException (setting {@code ckptPath}) naming each setting that differs and both values
+         */
+        public void requireSameOrder(int epoch, Map<String, String> now) {
+            List<String> diffs = orderDiffs(order, now);
+            if (batch > 0 && !diffs.isEmpty()) {
+                throw new TrainerException("ckptPath", "ckptPath " + checkpoint + ": saved after batch " + batch
+                        + " of epoch " + epoch + ", whose batch order this run's data would change ("
+                        + String.join(", ", diffs) + "): resuming there would train some of the epoch's samples twice"
+                        + " and skip others; resume with the data settings that saved it, or from a checkpoint saved"
+                        + " at an epoch's end", null);
+            }
+        }
 
         /**
          * Fails when a mid-epoch resume would not skip exactly the samples its checkpoint trained on: this run's
@@ -168,5 +192,23 @@ public final class CheckpointConnector {
                         + " a checkpoint saved at an epoch's end", null);
             }
         }
+    }
+
+    /**
+     * @param saved what decided a checkpoint's batch order, or null
+     * @param now what decides this run's, or null
+     * @return {@code name saved -> now} for each setting both know with other values, in the checkpoint's order
+     */
+    public static List<String> orderDiffs(Map<String, String> saved, Map<String, String> now) {
+        List<String> diffs = new ArrayList<>();
+        if (saved != null && now != null) {
+            saved.forEach((k, v) -> {
+                String other = now.get(k);
+                if (other != null && !other.equals(v)) {
+                    diffs.add(k + " " + v + " -> " + other);
+                }
+            });
+        }
+        return diffs;
     }
 }

@@ -17,6 +17,7 @@ import io.geolightning.trainer.connectors.CheckpointConnector;
 import io.geolightning.trainer.connectors.DeviceConnector;
 import io.geolightning.trainer.connectors.OptimizerConnector;
 import java.util.Iterator;
+import java.util.Map;
 
 /**
  * One training epoch, like Lightning's training-epoch loop. Per batch it opens an {@code NDScope} and a sub-manager,
@@ -67,6 +68,9 @@ final class TrainingEpochLoop {
         boolean pendingGrads = false;
         // an EpochDataset starts at the resumed batch itself; another dataset's skipped batches are produced and dropped
         boolean seeks = train instanceof EpochDataset;
+        Map<String, String> order = seeks ? ((EpochDataset) train).order() : null;
+        resume.requireSameOrder(progress.currentEpoch(), order);
+        progress.trainOrder(order);
         Iterator<Batch> it = ctx.devices().iterate(train, progress.currentEpoch(), seeks ? skipBatches : 0).iterator();
         int idx = seeks ? skipBatches : 0;
         boolean first = true;

@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.training.dataset.Batch;
 import ai.djl.util.Progress;
 import io.geolightning.trainer.EpochDataset;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The batches of one split, what a {@link ChipDataModule}'s loaders return: held in memory ({@link ChipLoader}) or
@@ -46,6 +48,30 @@ public interface ChipBatches extends EpochDataset {
      */
     default long samplesPerEpoch() {
         return config().dropLast() || dropsLoneSample() ? batchCount() * config().batchSize() : size();
+    }
+
+    /**
+     * @return whether the batches are streamed from the chip store ({@link StreamingChipLoader}, which draws another
+     *     order than the in-memory loader for the same seed)
+     */
+    boolean streamed();
+
+    /**
+     * The settings a shuffled epoch's order depends on: whether it is shuffled, the seed, whether it is streamed and,
+     * streamed, the shuffle buffer's size (the batch size is checked on its own).
+     */
+    @Override
+    default Map<String, String> order() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("shuffle", String.valueOf(config().shuffle()));
+        m.put("streaming", String.valueOf(streamed()));
+        if (config().shuffle()) {
+            m.put("seed", String.valueOf(config().seed()));
+            if (streamed()) {
+                m.put("shuffleBuffer", String.valueOf(config().shuffleBuffer()));
+            }
+        }
+        return m;
     }
 
     /** @return the batching configuration */

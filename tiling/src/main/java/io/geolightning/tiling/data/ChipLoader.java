@@ -58,6 +58,11 @@ public final class ChipLoader implements ChipBatches {
     }
 
     @Override
+    public boolean streamed() {
+        return false;
+    }
+
+    @Override
     public LoaderConfig config() {
         return config;
     }

@@ -153,6 +153,11 @@ public final class StreamingChipLoader implements ChipBatches {
     }
 
     @Override
+    public boolean streamed() {
+        return true;
+    }
+
+    @Override
     public LoaderConfig config() {
         return config;
     }

@@ -197,6 +197,27 @@ class StreamingChipLoaderTest {
         assertEquals(List.of(), ids(loader, 4, (int) loader.batchCount(), st), "resumed past the end: nothing left");
     }
 
+    /**
+     * What decides a shuffled epoch's order is what a checkpoint records and a mid-epoch resume must match: the seed,
+     * the shuffle buffer (another size draws another order) and whether the chips are streamed at all.
+     */
+    @Test
+    void theOrderNamesEverySettingThatChangesIt() {
+        Path store = store(tmp.resolve("s"), 800, 0, 3);
+        BandStatistics st = ChipStoreReader.open(store).requireMetadata().bandStatistics();
+        StreamingChipLoader loader = streaming(store, config(true).build(), Set.of(Split.TRAIN));
+        StreamingChipLoader small = streaming(store, config(true).shuffleBuffer(50).build(), Set.of(Split.TRAIN));
+        assertNotEquals(ids(loader, 0, 0, st), ids(small, 0, 0, st), "another shuffle buffer, another order");
+        assertEquals(java.util.Map.of("shuffle", "true", "streaming", "true", "seed", "11", "shuffleBuffer", "200"),
+                loader.order());
+        assertEquals("50", small.order().get("shuffleBuffer"));
+        SatelliteDataModule memory = new SatelliteDataModule(SatelliteDataModule.Config.store(store,
+                config(true).streaming(LoaderConfig.Streaming.OFF).build()));
+        memory.setup(io.geolightning.trainer.Stage.FIT);
+        assertEquals(java.util.Map.of("shuffle", "true", "streaming", "false", "seed", "11"),
+                memory.trainDataLoader().order(), "in memory: no shuffle buffer, another order for the same seed");
+    }
+
     @Test
     void dropLastAndCloseStopTheThreads() throws InterruptedException {
         Path store = store(tmp.resolve("s"), 500, 0, 4);
