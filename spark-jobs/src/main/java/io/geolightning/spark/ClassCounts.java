@@ -42,11 +42,13 @@ record ClassCounts(long[] counts, double[] areas, int width, int height, double 
             for (int y = 0; y < r.height(); y += rows) {
                 int h = Math.min(rows, r.height() - y);
                 byte[] px = r.read(new PixelWindow(0, y, r.width(), h)).bytes();
-                for (int row = 0; row < h; row++) {
-                    double rowArea = byRow ? det * c.squareMetresPerSquareUnit(gt.pixelToMap(r.width() / 2.0,
-                            y + row + 0.5).y) : 0;
+                for (byte b : px) {
+                    counts[b & 0xFF]++;
+                }
+                for (int row = 0; byRow && row < h; row++) { // in degrees a row's pixels at the row's latitude
+                    double rowArea = det * c.squareMetresPerSquareUnit(gt.pixelToMap(r.width() / 2.0,
+                            y + row + 0.5).y);
                     for (int i = row * r.width(), end = i + r.width(); i < end; i++) {
-                        counts[px[i] & 0xFF]++;
                         areas[px[i] & 0xFF] += rowArea;
                     }
                 }

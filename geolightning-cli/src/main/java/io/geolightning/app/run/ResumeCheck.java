@@ -122,23 +122,21 @@ final class ResumeCheck {
         } catch (TrainerException e) {
             return; // a damaged checkpoint: loading it says what is wrong, in one line
         }
-        if (meta.batchInEpoch() == 0 || CheckpointConnector.orderDiffs(meta.dataOrder(), order).isEmpty()) {
+        List<String> changed = CheckpointConnector.changedOrderSettings(meta.dataOrder(), order);
+        if (meta.batchInEpoch() == 0 || changed.isEmpty()) {
             return;
         }
         List<String> saved = new ArrayList<>();
         List<String> now = new ArrayList<>();
-        meta.dataOrder().forEach((k, v) -> {
-            String other = order.get(k);
-            if (other != null && !other.equals(v)) {
-                String key = switch (k) {
-                    case "seed" -> dataSeed ? "data.seed" : "seed";
-                    case "streaming", "shuffleBuffer" -> "data." + k;
-                    default -> k;
-                };
-                saved.add(key + " " + v);
-                now.add(key + " " + other);
-            }
-        });
+        for (String k : changed) {
+            String key = switch (k) {
+                case "seed" -> dataSeed ? "data.seed" : "seed";
+                case "streaming", "shuffleBuffer" -> "data." + k;
+                default -> k;
+            };
+            saved.add(key + " " + meta.dataOrder().get(k));
+            now.add(key + " " + order.get(k));
+        }
         throw new ConfigException("trainer.ckptPath " + ckptPath + ": saved after batch " + meta.batchInEpoch()
                 + " of epoch " + meta.epoch() + " with " + String.join(", ", saved) + ", so this run's "
                 + String.join(", ", now) + " would draw the rest of the epoch in another order, training some of its"

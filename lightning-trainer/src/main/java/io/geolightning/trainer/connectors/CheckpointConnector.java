@@ -197,18 +197,18 @@ public final class CheckpointConnector {
     /**
      * @param saved what decided a checkpoint's batch order, or null
      * @param now what decides this run's, or null
-     * @return {@code name saved -> now} for each setting both know with other values, in the checkpoint's order
+     * @return the settings both know with other values, in the checkpoint's order
      */
-    public static List<String> orderDiffs(Map<String, String> saved, Map<String, String> now) {
-        List<String> diffs = new ArrayList<>();
-        if (saved != null && now != null) {
-            saved.forEach((k, v) -> {
-                String other = now.get(k);
-                if (other != null && !other.equals(v)) {
-                    diffs.add(k + " " + v + " -> " + other);
-                }
-            });
+    public static List<String> changedOrderSettings(Map<String, String> saved, Map<String, String> now) {
+        if (saved == null || now == null) {
+            return List.of();
         }
-        return diffs;
+        return saved.keySet().stream().filter(k -> now.get(k) != null && !now.get(k).equals(saved.get(k))).toList();
+    }
+
+    /** @return {@code name saved -> now} for each of {@link #changedOrderSettings} */
+    private static List<String> orderDiffs(Map<String, String> saved, Map<String, String> now) {
+        return changedOrderSettings(saved, now).stream().map(k -> k + " " + saved.get(k) + " -> " + now.get(k))
+                .toList();
     }
 }
