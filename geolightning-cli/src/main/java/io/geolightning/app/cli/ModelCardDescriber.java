@@ -66,13 +66,16 @@ final class ModelCardDescriber {
         }
     }
 
-    /** The rows a card gives the model's input and output: bands, classes, chip size, normalisation. */
+    /** The rows a card gives the model's input and output: bands, classes, chip size, normalisation, colours. */
     static void inputRows(Table t, TorchScriptSpec s) {
         t.row("bands", s.bands());
         t.row("classes", s.classes() + " " + s.classNames());
         t.row("chip size", s.chipSize() + " pixels");
         t.row("normalisation", "mean " + Numbers.nums(s.normalization().mean()) + ", std "
                 + Numbers.nums(s.normalization().std()));
+        if (!s.classColors().isEmpty()) {
+            t.row("class colours", s.classColors().toString());
+        }
     }
 
     private static String size(Path file) {

@@ -296,7 +296,8 @@ class CliEndToEndTest {
 
     /**
      * model.classColors: colours chosen at training travel in the checkpoint to every prediction's palette, legend
-     * and QGIS style; --colors still wins; a class the data lacks and a colour that is not one are usage errors.
+     * and QGIS style, and export's model card; --colors still wins; a class the data lacks and a colour that is not
+     * one are usage errors.
      */
     @Test
     void classColoursChosenInYamlTravelInTheCheckpoint() throws Exception {
@@ -317,6 +318,12 @@ class CliEndToEndTest {
                 "URBANO=#0000ff");
         assertEquals(0, p.code(), p.err());
         assertTrue(Files.readString(tmp.resolve("coloured.qml")).contains("color=\"#0000ff\" label=\"URBANO\""));
+        Path exported = tmp.resolve("coloured-export"); // the export's card carries them to a traced model's predict
+        CliRun ex = CliRun.of("export", "--checkpoint", ckpt, "--out", exported);
+        assertEquals(0, ex.code(), ex.err());
+        CliRun card = CliRun.of("info", exported.resolve("model.json"));
+        assertEquals(0, card.code(), card.err());
+        assertTrue(card.out().contains("{URBANO=#aa0000, RURAL=#00aa00}"), card.out());
 
         CliRun bad = CliRun.of("train", "--config", CliRun.sample("run.yaml"), "--set", "data.chips=" + chips, "--set",
                 "runs=" + runs, "--set", "model.classColors={forest: \"#aa0000\"}");

@@ -104,7 +104,13 @@ public record TaskSettings(ModelSpec model, List<String> classNames, BandNormali
     }
 
     /** @return colours keyed by class name (a key may name the class or its value), as {@code #rrggbb} */
-    private static Map<String, String> canonicalColors(Map<String, String> colors, List<String> classNames) {
+    /**
+     * @param colors class colours by class name or value, any hex form {@link ClassLegend#parseHex} reads (or null)
+     * @param classNames the classes
+     * @return the colours as {@code #rrggbb} by class name, in the order given
+     * @throws ModelException naming the key when it names no class or its colour is unreadable
+     */
+    public static Map<String, String> canonicalColors(Map<String, String> colors, List<String> classNames) {
         Map<String, String> out = new LinkedHashMap<>();
         if (colors == null) {
             return Map.of();

@@ -11,7 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Set;
 
@@ -22,10 +24,12 @@ import java.util.Set;
  * {"format": "geolightning-model-card/1", "task": "segmentation", "bands": 3, "classes": 2,
  *  "classNames": ["background", "building"], "chipSize": 256,
  *  "normalization": {"mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225], "scale": 255},
- *  "outputsProbabilities": false}
+ *  "outputsProbabilities": false, "classColors": {"building": "#d62728"}}
  * }</pre>
  * {@code normalization} is optional (identity); its {@code mean}/{@code std} hold one value for every band or one per
- * band, applied as {@code (x / scale - mean) / std}. A model {@code M.pt} finds its card as {@code M.json}, else
+ * band, applied as {@code (x / scale - mean) / std}; {@code classColors} (optional, by class name or value) colour
+ * the class raster, and {@code ignoreIndex}, which export writes for segmentation, is informative. A model
+ * {@code M.pt} finds its card as {@code M.json}, else
  * {@code model.json}, in its folder.
  */
 public final class ModelCard {
@@ -33,7 +37,8 @@ public final class ModelCard {
     /** The value of {@code format}, up to its version. */
     public static final String FORMAT = "geolightning-model-card/";
     private static final Set<String> KEYS = Set.of("format", "task", "bands", "classes", "classNames", "chipSize",
-            "normalization", "outputsProbabilities", "architecture", "layout", "options", "weights", "python");
+            "normalization", "outputsProbabilities", "classColors", "ignoreIndex", "architecture", "layout", "options",
+            "weights", "python");
 
     private ModelCard() {
     }
@@ -83,7 +88,7 @@ public final class ModelCard {
             String key = it.next();
             if (!KEYS.contains(key)) {
                 throw new ModelException(card + ": unknown key '" + key + "'; use task, bands, classes, classNames,"
-                        + " chipSize, normalization and outputsProbabilities");
+                        + " chipSize, normalization, outputsProbabilities and classColors");
             }
         }
         String format = root.path("format").asText("");
@@ -122,11 +127,34 @@ public final class ModelCard {
             throw new ModelException(card + ": outputsProbabilities is " + p + "; write true or false");
         }
         boolean probabilities = p.asBoolean(false);
+        Map<String, String> colors = colors(root, card);
         try {
-            return new TorchScriptSpec(kind, bands, classes, chip, names, norm, probabilities);
+            return new TorchScriptSpec(kind, bands, classes, chip, names, norm, probabilities, colors);
         } catch (ModelException e) {
             throw new ModelException(card + ": " + e.getMessage().replaceFirst("^TorchScript spec: ", ""), e);
         }
+    }
+
+    /** {@code classColors}: {@code {"name or value": "#rrggbb"}}, or null when the card has none. */
+    private static Map<String, String> colors(JsonNode root, Path card) {
+        JsonNode c = root.get("classColors");
+        if (c == null) {
+            return null;
+        }
+        if (!c.isObject()) {
+            throw new ModelException(card + ": classColors is " + c + ", not an object; write {\"class name\":"
+                    + " \"#rrggbb\", ...}");
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = c.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (!e.getValue().isTextual()) {
+                throw new ModelException(card + ": classColors." + e.getKey() + " is " + e.getValue() + ", not a"
+                        + " colour; write \"#rrggbb\"");
+            }
+            out.put(e.getKey(), e.getValue().asText());
+        }
+        return out;
     }
 
     private static BandNormalization normalization(JsonNode n, int bands, Path card) {

@@ -151,6 +151,11 @@ public final class TorchScriptModel implements InferenceModel {
     }
 
     @Override
+    public java.util.Map<String, String> classColors() {
+        return spec.classColors();
+    }
+
+    @Override
     public String source() {
         return source;
     }

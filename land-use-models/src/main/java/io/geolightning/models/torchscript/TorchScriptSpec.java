@@ -4,8 +4,10 @@ import io.geolightning.tiling.data.BandNormalization;
 import io.geolightning.models.nn.ModelException;
 import io.geolightning.tiling.labels.LabelTask;
 import io.geolightning.models.predict.ModelSignature;
+import io.geolightning.models.tasks.TaskSettings;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What a TorchScript file does not record about itself, given by the user: output kind, input bands, classes, chip
@@ -18,9 +20,27 @@ import java.util.List;
  * @param classNames one name per class (null = "class 0", "class 1", ...)
  * @param normalization per-band mean/std applied before the network (null = identity)
  * @param outputsProbabilities true when the network's output is already a probability (softmax applied)
+ * @param classColors the class raster's colours ({@code #rrggbb} by class name or value; null or empty = defaults)
  */
 public record TorchScriptSpec(LabelTask kind, int bands, int classes, int chipSize, List<String> classNames,
-                              BandNormalization normalization, boolean outputsProbabilities) {
+                              BandNormalization normalization, boolean outputsProbabilities,
+                              Map<String, String> classColors) {
+
+    /**
+     * A spec without class colours.
+     *
+     * @param kind CLASSIFICATION or SEGMENTATION
+     * @param bands input bands
+     * @param classes output classes
+     * @param chipSize training chip side
+     * @param classNames one name per class (null = defaults)
+     * @param normalization per-band mean/std (null = identity)
+     * @param outputsProbabilities true when the output is already a probability
+     */
+    public TorchScriptSpec(LabelTask kind, int bands, int classes, int chipSize, List<String> classNames,
+                           BandNormalization normalization, boolean outputsProbabilities) {
+        this(kind, bands, classes, chipSize, classNames, normalization, outputsProbabilities, null);
+    }
 
     /** Fills defaults and validates. */
     public TorchScriptSpec {
@@ -51,6 +71,7 @@ public record TorchScriptSpec(LabelTask kind, int bands, int classes, int chipSi
             throw new ModelException("TorchScript spec: normalisation for " + normalization.bands() + " bands but "
                     + bands + " input bands; pass one mean and std per band");
         }
+        classColors = TaskSettings.canonicalColors(classColors, classNames);
     }
 
     /** @return the signature scene prediction uses */

@@ -12,6 +12,7 @@ import io.geolightning.models.nn.ModelException;
 import io.geolightning.models.nn.ModelFactory;
 import io.geolightning.models.tasks.LandUseTask;
 import io.geolightning.models.tasks.TaskSettings;
+import io.geolightning.tiling.labels.LabelTask;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -164,6 +165,10 @@ public final class ModelExport {
         return s.model().architecture().id().startsWith("resnet");
     }
 
+    /** How training fed the pixels that are no data, which a Python user must feed the same way. */
+    private static final String NO_DATA = "; pixels that are no data in a band (its nodata value, NaN, +/-inf) are"
+            + " fed as 0 after normalization";
+
     private static String card(TaskSettings s, String weights, Format format) {
         String arch = s.model().architecture().id();
         boolean torchvision = torchvision(s);
@@ -176,8 +181,9 @@ public final class ModelExport {
                 + ", 64, 7, 2, 3, bias=False)") + "; m.load_state_dict(" + (format == Format.NPZ
                 ? "{k: torch.from_numpy(v) for k, v in numpy.load('" + weights + "').items()}"
                 : "safetensors.torch.load_file('" + weights + "')") + "); m.eval(); x = (pixels - mean) / std per band"
+                + NO_DATA
                 : "import geolightning_models; m = geolightning_models.load('model.json'); x = (pixels - mean) / std"
-                + " per band";
+                + " per band" + NO_DATA;
         return "{\n"
                 + "  \"format\": \"geolightning-model-card/1\",\n"
                 + "  \"task\": \"" + s.model().kind().name().toLowerCase(Locale.ROOT) + "\",\n"
@@ -192,6 +198,11 @@ public final class ModelExport {
                 + "  \"chipSize\": " + s.model().chipSize() + ",\n"
                 + "  \"normalization\": {\"mean\": " + numbers(s.normalization().mean()) + ", \"std\": "
                 + numbers(s.normalization().std()) + "},\n"
+                + (s.classColors().isEmpty() ? "" : "  \"classColors\": " + s.classColors().entrySet().stream()
+                        .map(e -> quote(e.getKey()) + ": " + quote(e.getValue()))
+                        .collect(Collectors.joining(", ", "{", "}")) + ",\n")
+                + (s.model().kind() == LabelTask.SEGMENTATION && s.ignoreIndex() >= 0
+                        ? "  \"ignoreIndex\": " + s.ignoreIndex() + ",\n" : "")
                 + "  \"python\": " + quote(python) + "\n"
                 + "}\n";
     }

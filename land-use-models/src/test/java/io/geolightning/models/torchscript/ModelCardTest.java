@@ -39,6 +39,13 @@ class ModelCardTest {
     }
 
     @Test
+    void classColoursByNameOrValueColourTheClasses() throws IOException {
+        TorchScriptSpec s = ModelCard.read(card("colours.json", "\"task\": \"segmentation\", \"classNames\": [\"a\","
+                + " \"b\"], \"classColors\": {\"1\": \"#FF0000\", \"a\": \"00ff00\"}, \"ignoreIndex\": 255"));
+        assertEquals(Map.of("a", "#00ff00", "b", "#ff0000"), s.classColors());
+    }
+
+    @Test
     void misspeltOrMistypedValuesAreRefused() throws IOException {
         Map<String, String> bad = new LinkedHashMap<>();
         bad.put("\"task\": \"segmentation\", \"normalization\": {\"mean\": [0.5], \"sdt\": [0.2]}",
@@ -48,6 +55,11 @@ class ModelCardTest {
         bad.put("\"task\": \"segmentation\", \"outputsProbabilities\": \"yes\"",
                 "outputsProbabilities is \"yes\"; write true or false");
         bad.put("\"task\": 5", "'task' is 5, not a name");
+        bad.put("\"task\": \"segmentation\", \"classColors\": [\"#ff0000\"]",
+                "classColors is [\"#ff0000\"], not an object");
+        bad.put("\"task\": \"segmentation\", \"classColors\": {\"1\": 5}", "classColors.1 is 5, not a colour");
+        bad.put("\"task\": \"segmentation\", \"classColors\": {\"roof\": \"#ff0000\"}",
+                "class colour for 'roof': no such class; the classes are [class 0, class 1]");
         bad.put("\"task\": \"segmentation\", \"normalization\": {\"scale\": \"255\"}",
                 "normalization.scale is \"255\", not a number");
         int i = 0;

@@ -1,6 +1,7 @@
 package io.geolightning.models.weights;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,8 +9,11 @@ import io.geolightning.models.nn.Architecture;
 import io.geolightning.models.nn.ModelSpec;
 import io.geolightning.models.tasks.LandUseTask;
 import io.geolightning.models.tasks.TaskSettings;
+import io.geolightning.models.torchscript.ModelCard;
+import io.geolightning.models.torchscript.TorchScriptSpec;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,6 +30,27 @@ class ModelCardJsonTest {
         JsonNode card = new ObjectMapper().readTree(tmp.resolve("model.json").toFile()); // strict: no raw controls
         assertEquals(names, List.of(card.get("classNames").get(0).asText(), card.get("classNames").get(1).asText(),
                 card.get("classNames").get(2).asText(), card.get("classNames").get(3).asText()));
+    }
+
+    /**
+     * A segmentation export's card carries the class colours and the ignore value, says how no data was fed, and reads
+     * back as the spec a TorchScript trace of the model predicts with: the same colours.
+     */
+    @Test
+    void theCardCarriesColoursIgnoreValueAndNoDataRule(@TempDir Path tmp) throws Exception {
+        try (LandUseTask task = LandUseTask.create(TaskSettings.of(ModelSpec.of(Architecture.UNET, 3, 3, 32))
+                .withClassNames(List.of("ground", "roof", "water")).withClassColors(Map.of("1", "#D62728",
+                        "water", "1f77b4")))) {
+            ModelExport.export(task, tmp, ModelExport.Format.SAFETENSORS);
+        }
+        JsonNode card = new ObjectMapper().readTree(tmp.resolve("model.json").toFile());
+        assertEquals("#d62728", card.path("classColors").path("roof").asText(), card.toString());
+        assertEquals("#1f77b4", card.path("classColors").path("water").asText(), card.toString());
+        assertEquals(255, card.path("ignoreIndex").asInt(), card.toString());
+        assertTrue(card.path("python").asText().contains("no data in a band (its nodata value, NaN, +/-inf) are fed"
+                + " as 0 after normalization"), card.toString());
+        TorchScriptSpec spec = ModelCard.read(tmp.resolve("model.json"));
+        assertEquals(Map.of("roof", "#d62728", "water", "#1f77b4"), spec.classColors());
     }
 
     /** A re-export in the other format replaces the earlier export's weights; a file the folder held before stays. */
