@@ -16,6 +16,7 @@ import io.geolightning.models.predict.InferenceModel;
 import io.geolightning.models.predict.ModelSignature;
 import io.geolightning.models.predict.TaskInferenceModel;
 import io.geolightning.models.predict.TestTimeAugmentation;
+import io.geolightning.models.tasks.LandUseTask;
 import io.geolightning.models.torchscript.ModelFiles;
 import io.geolightning.tiling.data.ChipBatches;
 import io.geolightning.tiling.data.LoaderConfig;
@@ -219,11 +220,17 @@ final class EvaluateCommand implements Callable<Integer> {
                     progress.add(batch.getSize());
                 }
             };
+            // masks whose ignore value is not the model's (another --ignore-value): the loss and matrix skip theirs
+            LandUseTask task = ignore == null ? t.task() : t.task().withIgnoreIndex(ignore);
             try (Trainer trainer = Trainer.builder().maxEpochs(1).enableProgressBar(false).numSanityValSteps(0)
                     .callbacks(counter).defaultRootDir(Path.of(".")).build()) {
-                metrics = trainer.test(t.task(), loader);
+                metrics = trainer.test(task, loader);
+                cm = task.testMatrix();
+            } finally {
+                if (task != t.task()) {
+                    task.close();
+                }
             }
-            cm = t.task().testMatrix();
         } else {
             cm = new ConfusionMatrix(sig.classes(), ignore == null ? ConfusionMatrix.NO_IGNORE : ignore);
             metrics = score(tta ? TestTimeAugmentation.of(model) : model, loader, cm, progress);
