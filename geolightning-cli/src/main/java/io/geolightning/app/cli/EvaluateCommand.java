@@ -8,7 +8,9 @@ import ai.djl.training.dataset.Batch;
 import io.geolightning.app.report.Numbers;
 import io.geolightning.foundation.ExitCodes;
 import io.geolightning.foundation.Progress;
+import io.geolightning.geo.GdalPath;
 import io.geolightning.tiling.labels.LabelTask;
+import io.geolightning.tiling.labels.RasterLabelSource;
 import io.geolightning.models.metrics.ConfusionMatrix;
 import io.geolightning.tiling.data.BandNormalization;
 import io.geolightning.models.predict.ClassScores;
@@ -169,6 +171,7 @@ final class EvaluateCommand implements Callable<Integer> {
                         + " folders, ", null);
             }
             if (raster != null) {
+                requireLabelField(model, checks);
                 try (EvaluationSources.TiledRaster tiled = EvaluationSources.tile(raster, labels, labelField,
                         ignoreValue, ignoreUnknown, model)) {
                     chips = tiled.store();
@@ -195,6 +198,20 @@ final class EvaluateCommand implements Callable<Integer> {
                 case PREDICT -> throw new IllegalStateException();
             };
             return report(w, model, loader, chips + " (" + s.id() + " split, ", m.maskIgnoreValue());
+        }
+    }
+
+    /**
+     * A classifier scored on polygons needs the field naming their classes, as {@code tile} does: without one every
+     * polygon would be labelled the model's class 1. A label raster's values are its classes.
+     */
+    private void requireLabelField(InferenceModel model, OptionChecks checks) {
+        GdalPath path = GdalPath.of(labels.toString());
+        if (model.signature().kind() == LabelTask.CLASSIFICATION && (labelField == null || labelField.isBlank())
+                && (path.isVirtual() || Files.exists(path.local())) && !RasterLabelSource.isRaster(path)) {
+            throw checks.usage("--label-field is not set: " + checkpoint.getFileName() + " classifies chips, which"
+                    + " needs the attribute that holds each polygon's class (classes " + model.classNames()
+                    + "); pass --label-field FIELD");
         }
     }
 
