@@ -37,6 +37,25 @@ class NewBrunswickIgnoreTest {
                 LabelSet.load(LabelConfig.segmentation(gpkg, "Quatreclasses").withIgnoreValue(255)).classNames());
     }
 
+    /**
+     * Without a label field every polygon burns the last class: with four named classes the other three would never be
+     * labelled (evaluate --raster of a four-class segmenter without --label-field scored every polygon as '4'), so it
+     * is refused naming the field to pass; one named class (buildings) stays a presence mask.
+     */
+    @Test
+    void severalClassesWithoutAFieldAreRefused() {
+        Path gpkg = TestData.data("new-brunswick/BakerLake_2017_clipped.gpkg");
+        TilingException e = org.junit.jupiter.api.Assertions.assertThrows(TilingException.class, () -> LabelSet.load(
+                LabelConfig.segmentation(gpkg, null).withClassNames(List.of("background", "1", "2", "3", "4"))));
+        assertEquals("BakerLake_2017_clipped.gpkg: no label field tells the polygons' classes ['1', '2', '3', '4']"
+                + " apart (without one every polygon is '4'); pass the field that holds each polygon's class"
+                + " (--label-field, data.labelField)", e.getMessage());
+        assertEquals(List.of("background", "wetland"), LabelSet.load(LabelConfig.segmentation(gpkg, null)
+                .withClassNames(List.of("background", "wetland"))).classNames());
+        assertEquals(List.of("background", "foreground"), LabelSet.load(LabelConfig.segmentation(gpkg, null))
+                .classNames());
+    }
+
     @Test
     void multiSceneSegmentationKeepsTheIgnoreValue() {
         Path a = TestData.data("new-brunswick/23322E759967N_clipped_1m_1of2.tif");

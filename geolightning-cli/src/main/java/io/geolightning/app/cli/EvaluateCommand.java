@@ -8,7 +8,9 @@ import ai.djl.training.dataset.Batch;
 import io.geolightning.app.report.Numbers;
 import io.geolightning.foundation.ExitCodes;
 import io.geolightning.foundation.Progress;
+import io.geolightning.geo.GdalPath;
 import io.geolightning.tiling.labels.LabelTask;
+import io.geolightning.tiling.labels.RasterLabelSource;
 import io.geolightning.models.metrics.ConfusionMatrix;
 import io.geolightning.tiling.data.BandNormalization;
 import io.geolightning.models.predict.ClassScores;
@@ -16,6 +18,7 @@ import io.geolightning.models.predict.InferenceModel;
 import io.geolightning.models.predict.ModelSignature;
 import io.geolightning.models.predict.TaskInferenceModel;
 import io.geolightning.models.predict.TestTimeAugmentation;
+import io.geolightning.models.tasks.LandUseTask;
 import io.geolightning.models.torchscript.ModelFiles;
 import io.geolightning.tiling.data.ChipBatches;
 import io.geolightning.tiling.data.LoaderConfig;
@@ -168,6 +171,7 @@ final class EvaluateCommand implements Callable<Integer> {
                         + " folders, ", null);
             }
             if (raster != null) {
+                requireLabelField(model, checks);
                 try (EvaluationSources.TiledRaster tiled = EvaluationSources.tile(raster, labels, labelField,
                         ignoreValue, ignoreUnknown, model)) {
                     chips = tiled.store();
@@ -197,6 +201,20 @@ final class EvaluateCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * A classifier scored on polygons needs the field naming their classes, as {@code tile} does: without one every
+     * polygon would be labelled the model's class 1. A label raster's values are its classes.
+     */
+    private void requireLabelField(InferenceModel model, OptionChecks checks) {
+        GdalPath path = GdalPath.of(labels.toString());
+        if (model.signature().kind() == LabelTask.CLASSIFICATION && (labelField == null || labelField.isBlank())
+                && (path.isVirtual() || Files.exists(path.local())) && !RasterLabelSource.isRaster(path)) {
+            throw checks.usage("--label-field is not set: " + checkpoint.getFileName() + " classifies chips, which"
+                    + " needs the attribute that holds each polygon's class (classes " + model.classNames()
+                    + "); pass --label-field FIELD");
+        }
+    }
+
     private SatelliteDataModule storeData(InferenceModel model) {
         SatelliteDataModule data = new SatelliteDataModule(SatelliteDataModule.Config.store(chips,
                 LoaderConfig.builder().batchSize(batchSize).build()).withStatistics(
@@ -219,11 +237,17 @@ final class EvaluateCommand implements Callable<Integer> {
                     progress.add(batch.getSize());
                 }
             };
+            // masks whose ignore value is not the model's (another --ignore-value): the loss and matrix skip theirs
+            LandUseTask task = ignore == null ? t.task() : t.task().withIgnoreIndex(ignore);
             try (Trainer trainer = Trainer.builder().maxEpochs(1).enableProgressBar(false).numSanityValSteps(0)
                     .callbacks(counter).defaultRootDir(Path.of(".")).build()) {
-                metrics = trainer.test(t.task(), loader);
+                metrics = trainer.test(task, loader);
+                cm = task.testMatrix();
+            } finally {
+                if (task != t.task()) {
+                    task.close();
+                }
             }
-            cm = t.task().testMatrix();
         } else {
             cm = new ConfusionMatrix(sig.classes(), ignore == null ? ConfusionMatrix.NO_IGNORE : ignore);
             metrics = score(tta ? TestTimeAugmentation.of(model) : model, loader, cm, progress);

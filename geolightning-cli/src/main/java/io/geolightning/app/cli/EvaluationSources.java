@@ -20,6 +20,7 @@ import io.geolightning.trainer.Stage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * What {@code geolightning evaluate} scores besides a chip store: a folder of class folders of images, labelled in the
@@ -98,8 +99,11 @@ final class EvaluationSources {
                         + " least that size");
             }
         }
+        List<String> names = model.classNames();
+        // a segmenter's background: the class tile named so, else its class 0 (tile --background NAME puts it first)
         LabelConfig lc = (sig.kind() == LabelTask.SEGMENTATION ? LabelConfig.segmentation(labels, field)
-                : LabelConfig.classification(labels, field)).withClassNames(model.classNames())
+                .withBackground(names.contains("background") ? "background" : names.get(0))
+                : LabelConfig.classification(labels, field)).withClassNames(names)
                 .withIgnoreValue(ignoreValue).withIgnoreUnknown(ignoreUnknown);
         Path dir;
         try {

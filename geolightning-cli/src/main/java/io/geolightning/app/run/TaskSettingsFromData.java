@@ -73,13 +73,16 @@ final class TaskSettingsFromData {
 
     /**
      * @return the optimisation steps the run will take, as Lightning's {@code estimated_stepping_batches}: the
-     *     schedule's length
+     *     schedule's length; {@code fastDevRun} (one epoch) and {@code overfitBatches} replace the batch limit, as
+     *     they do in the trainer
      */
     private static long scheduleSteps(TrainerSection tr, ChipDataModule data) {
         long batches = data.trainDataLoader().batchCount();
-        long perEpoch = Math.max(1, (tr.trainBatches().resolve(batches) + tr.accumulateGradBatches() - 1)
-                / tr.accumulateGradBatches());
-        return tr.maxSteps() > 0 ? Math.min(perEpoch * tr.maxEpochs(), tr.maxSteps()) : perEpoch * tr.maxEpochs();
+        int fixed = tr.fastDevRun() > 0 ? tr.fastDevRun() : tr.overfitBatches();
+        long trained = fixed > 0 ? Math.min(fixed, batches) : tr.trainBatches().resolve(batches);
+        long perEpoch = Math.max(1, (trained + tr.accumulateGradBatches() - 1) / tr.accumulateGradBatches());
+        long epochs = tr.fastDevRun() > 0 ? 1 : tr.maxEpochs();
+        return tr.maxSteps() > 0 ? Math.min(perEpoch * epochs, tr.maxSteps()) : perEpoch * epochs;
     }
 
     private static void requireSameKind(Architecture arch, LabelTask dataKind) {

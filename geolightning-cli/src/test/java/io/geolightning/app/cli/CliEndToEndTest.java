@@ -456,7 +456,7 @@ class CliEndToEndTest {
     /**
      * evaluate --raster --labels: the scene cut into chips of the model's size (stride = chip size) and scored, exactly
      * as tiling it that way and evaluating the store; no temporary chips are left; --labels without --raster is a
-     * usage error.
+     * usage error, and so are polygons without --label-field for a classifier.
      */
     @Test
     void evaluateScoresARasterOnItsLabels() throws Exception {
@@ -483,6 +483,12 @@ class CliEndToEndTest {
         CliRun stray = CliRun.of("evaluate", "--checkpoint", checkpoint, "--chips", chips, "--unknown", "ignore");
         assertEquals(2, stray.code(), stray.err());
         assertTrue(stray.errorLine().startsWith("error: --unknown goes with --raster"), stray.errorLine());
+        // a classifier on polygons without --label-field: refused as tile refuses it (it used to label every chip
+        // the polygons cover as the model's class 1, URBANO here, and print those scores)
+        CliRun noField = CliRun.of("evaluate", "--checkpoint", checkpoint, "--raster", raster, "--labels", labels);
+        assertEquals(2, noField.code(), noField.out() + noField.err());
+        assertTrue(noField.errorLine().startsWith("error: --label-field is not set: ") && noField.errorLine()
+                .contains("classes [RURAL, URBANO]"), noField.errorLine());
     }
 
     /**

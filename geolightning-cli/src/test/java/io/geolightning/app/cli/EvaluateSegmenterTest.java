@@ -109,6 +109,40 @@ class EvaluateSegmenterTest {
         }
     }
 
+    /**
+     * A store tiled with another --ignore-value (200) than the model was trained with (255): its masks say "ignore"
+     * with 200 where they said 255, and the model scores it exactly as the store tiled with 255, loss included (the
+     * task's own test step used to stop on "cross-entropy: label 200 is outside 0..N"); chips and --raster alike.
+     */
+    @Test
+    void aStoreWithAnotherIgnoreValueScoresAsWithTheModels() {
+        java.util.Map<Integer, String> outs = new java.util.TreeMap<>();
+        for (int ignore : new int[] {255, 200}) {
+            Path store = tmp.resolve("ignore-" + ignore);
+            CliRun tile = CliRun.of("tile", "--raster", BadInputs.RASTER, "--labels", BadInputs.LABELS,
+                    "--label-field", "TIPO", "--mode", "segmentation", "--chip", 16, "--edge", "pad",
+                    "--ignore-value", ignore, "--val", 0.2, "--test", 0.2, "--out", store);
+            assertEquals(0, tile.code(), tile.err());
+            long[] ignored = {0};
+            ChipStoreReader.open(store).forEach(r -> {
+                for (byte b : r.split() == Split.TEST ? r.mask() : new byte[0]) {
+                    ignored[0] += (b & 0xFF) == ignore ? 1 : 0;
+                }
+            });
+            assertTrue(ignored[0] > 0, "the padded test chips hold ignored pixels");
+            CliRun run = CliRun.of("evaluate", "--checkpoint", ckpt, "--chips", store);
+            assertEquals(0, run.code(), ignore + ": " + run.err());
+            outs.put(ignore, run.out().substring(run.out().indexOf('\n')));
+        }
+        assertTrue(outs.get(200).contains("loss:"), outs.get(200));
+        assertEquals(outs.get(255), outs.get(200), "the same chips, scored alike whatever their ignore value");
+
+        CliRun raster = CliRun.of("evaluate", "--checkpoint", ckpt, "--raster", BadInputs.RASTER, "--labels",
+                BadInputs.LABELS, "--label-field", "TIPO", "--ignore-value", 200);
+        assertEquals(0, raster.code(), raster.err());
+        assertTrue(raster.out().contains("loss:"), raster.out());
+    }
+
     @Test
     void ttaScoresTheMeanOfTheEightTurnsAndFlips() throws Exception {
         CliRun plain = CliRun.of("evaluate", "--checkpoint", ckpt, "--chips", chips);

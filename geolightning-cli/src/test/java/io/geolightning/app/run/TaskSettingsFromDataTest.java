@@ -69,6 +69,11 @@ class TaskSettingsFromDataTest {
         assertEquals(3, s.optimizer().totalSteps(), "the schedule lasts the steps the run takes: maxSteps here");
         assertEquals(5, resolve("trainer.maxEpochs=5", "trainer.accumulateGradBatches=1000").optimizer().totalSteps(),
                 "one optimizer step an epoch when every batch is accumulated into one");
+        assertEquals(8, resolve("trainer.maxEpochs=4", "trainer.overfitBatches=2").optimizer().totalSteps(),
+                "overfitBatches trains that many batches an epoch: the cosine ends with the run");
+        assertEquals(3, resolve("trainer.maxEpochs=10", "trainer.fastDevRun=3").optimizer().totalSteps(),
+                "fastDevRun trains its batches once");
+        assertEquals(8, resolve("trainer.maxEpochs=4", "trainer.limitTrainBatches=2").optimizer().totalSteps());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.geolightning.models.tasks;
 
+import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.nn.Block;
@@ -21,6 +22,11 @@ import io.geolightning.trainer.optim.LightningOptimizer;
 import io.geolightning.trainer.optim.OptimizerConfig;
 import io.geolightning.trainer.checkpoint.CheckpointIO;
 import io.geolightning.trainer.checkpoint.CheckpointMeta;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.text.Normalizer;
 import java.util.ArrayList;
@@ -150,6 +156,31 @@ public abstract class LandUseTask extends LightningModule {
                     + OneLine.of(e.getMessage())
                     + "); pass an intact .ckpt written by 'geolightning train'", e);
         }
+    }
+
+    /**
+     * A task with this one's network and weights whose loss and metrics skip another label: to score masks whose
+     * "ignore" value is not the one the task was trained with (a chip store tiled with another {@code --ignore-value}).
+     *
+     * @param ignoreIndex the label to skip
+     * @return this task when it skips that label already, else a new task holding a copy of the weights (close it)
+     */
+    public LandUseTask withIgnoreIndex(int ignoreIndex) {
+        if (ignoreIndex == settings.ignoreIndex()) {
+            return this;
+        }
+        LandUseTask copy = create(settings.withIgnoreIndex(ignoreIndex));
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            getBlock().saveParameters(new DataOutputStream(bytes));
+            copy.getBlock().loadParameters(copy.getManager(),
+                    new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+        } catch (IOException | MalformedModelException | RuntimeException e) {
+            copy.close();
+            throw new ModelException("cannot copy the weights of " + this + " (" + OneLine.of(e.getMessage())
+                    + "); score the labels with the ignore value " + settings.ignoreIndex() + " instead", e);
+        }
+        return copy;
     }
 
     /** @return the settings (model spec, class names, normalisation, loss and optimizer options) */

@@ -78,6 +78,12 @@ public final class LabelSet {
             List<String> classes = new ArrayList<>();
             if (config.attribute() == null) {
                 classes.addAll(config.classNames() != null ? config.classNames() : List.of("foreground"));
+                List<String> burnt = classes.stream().filter(c -> !c.equals(config.background())).toList();
+                if (burnt.size() > 1) { // every polygon burns the last class: the others would never be labelled
+                    throw new TilingException(name + ": no label field tells the polygons' classes " + quote(burnt)
+                            + " apart (without one every polygon is '" + classes.get(classes.size() - 1) + "'); pass"
+                            + " the field that holds each polygon's class (--label-field, data.labelField)");
+                }
             } else {
                 SortedSet<String> values = new TreeSet<>(src.valueOrder(config.attribute()));
                 for (VectorFeature f : features) {
