@@ -274,8 +274,8 @@ final class EvaluateCommand implements Callable<Integer> {
 
     private int print(PrintWriter w, InferenceModel model, String what, long chipCount, Map<String, Double> metrics,
                       ConfusionMatrix cm) {
-        w.printf(Locale.ROOT, "%s%s on %s%d chips)%n", checkpoint.getFileName(), tta ? " with 8-fold test-time"
-                + " augmentation" : "", what, chipCount);
+        w.printf(Locale.ROOT, "%s%s on %s%d %s)%n", checkpoint.getFileName(), tta ? " with 8-fold test-time"
+                + " augmentation" : "", what, chipCount, images != null ? "images" : "chips");
         Table t = new Table(w, 22);
         metrics.forEach((k, v) -> t.row(k.replaceFirst("^test_", ""), Numbers.num(v)));
         w.println();

@@ -97,7 +97,8 @@ public record DataSection(
             }
         }
         atLeast("batchSize", batchSize, 2, " (batch norm trains on the statistics of a batch: one sample has none)");
-        atLeast("workers", workers, 1, "");
+        atLeast("workers", workers, 1, " (chips are always decoded on worker threads; PyTorch's num_workers=0, loading"
+                + " in the training thread, is closest to 1)");
         atLeast("resize", resize, 0, " (0 keeps the images' size)");
         try {
             tiling.check();

@@ -54,7 +54,7 @@ class ImageFolderCliTest {
 
         CliRun eval = CliRun.of("evaluate", "--checkpoint", ckpt, "--images", folder);
         assertEquals(0, eval.code(), eval.err());
-        assertTrue(eval.out().contains("(class folders, 108 chips)"), eval.out());
+        assertTrue(eval.out().contains("(class folders, 108 images)"), eval.out());
         Matcher acc = Pattern.compile("(?m)^  acc: +(\\S+)").matcher(eval.out());
         assertTrue(acc.find(), eval.out());
         double evaluated = Double.parseDouble(acc.group(1));
@@ -159,7 +159,7 @@ class ImageFolderCliTest {
         Path ckpt = tmp.resolve("runs/ms/version_0/checkpoints/last.ckpt");
         CliRun eval = CliRun.of("evaluate", "--checkpoint", ckpt, "--images", folder);
         assertEquals(0, eval.code(), eval.err());
-        assertTrue(eval.out().contains("(class folders, 12 chips)"), eval.out());
+        assertTrue(eval.out().contains("(class folders, 12 images)"), eval.out());
         Path csv = tmp.resolve("ms.csv");
         CliRun predict = CliRun.of("predict", "--checkpoint", ckpt, "--images", folder, "--out", csv);
         assertEquals(0, predict.code(), predict.err());
@@ -215,7 +215,7 @@ class ImageFolderCliTest {
         Path ckpt = tmp.resolve("runs/aid/version_0/checkpoints/last.ckpt");
         CliRun eval = CliRun.of("evaluate", "--checkpoint", ckpt, "--images", folder);
         assertEquals(0, eval.code(), eval.err());
-        assertTrue(eval.out().contains("(class folders, 24 chips)"), eval.out());
+        assertTrue(eval.out().contains("(class folders, 24 images)"), eval.out());
         Path csv = tmp.resolve("p.csv");
         CliRun predict = CliRun.of("predict", "--checkpoint", ckpt, "--images", folder, "--out", csv);
         assertEquals(0, predict.code(), predict.err());

@@ -143,6 +143,8 @@ class RunConfigLoaderTest {
                 + " one per class");
         bad.put("data.batchSize=1", "must be at least 2 (batch norm trains on the statistics of a"
                 + " batch: one sample has none)");
+        bad.put("data.workers=0", "must be at least 1 (chips are always decoded on worker threads; PyTorch's"
+                + " num_workers=0, loading in the training thread, is closest to 1)");
         for (Map.Entry<String, String> b : bad.entrySet()) {
             ConfigException e = assertThrows(ConfigException.class, () -> RunConfigLoader.load(p,
                     List.of(b.getKey())), b.getKey());
