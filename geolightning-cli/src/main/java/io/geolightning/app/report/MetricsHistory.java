@@ -122,15 +122,36 @@ public final class MetricsHistory {
         return Double.NaN;
     }
 
-    /** @return the last logged value of every metric, in column order */
+    /**
+     * The value of every metric at the latest logging of its group (its stage prefix, {@code val}, {@code train},
+     * ..., step metrics apart), in column order: a metric the latest validation did not log (a class's precision once
+     * none of the class is predicted) is left out rather than shown with an earlier validation's value.
+     *
+     * @return metric to value
+     */
     public Map<String, Double> lastValues() {
         Map<String, Double> m = new LinkedHashMap<>();
         for (String c : metricNames()) {
-            double v = last(c);
-            if (!Double.isNaN(v)) {
-                m.put(c, v);
+            for (int i = rows.size() - 1; i >= 0; i--) {
+                Map<String, Double> row = rows.get(i);
+                Double v = row.get(c);
+                if (v != null) {
+                    if (!Double.isNaN(v)) {
+                        m.put(c, v);
+                    }
+                    break;
+                }
+                if (row.keySet().stream().anyMatch(k -> !k.equals("step") && !k.equals("epoch")
+                        && group(k).equals(group(c)))) {
+                    break; // its group was logged later without it: stale
+                }
             }
         }
         return m;
+    }
+
+    private static String group(String metric) {
+        int cut = metric.indexOf('_');
+        return (cut < 0 ? "" : metric.substring(0, cut)) + (metric.endsWith("_step") ? "/step" : "");
     }
 }

@@ -32,6 +32,12 @@ class RunReportTest {
         assertArrayEquals(new double[] {0.75, 0.25}, train[1], 1e-12);
         assertEquals(0.4, h.last("val_loss"));
         assertTrue(Double.isNaN(h.last("val_acc")));
+        // a class's precision the last validation did not log (none of the class predicted) is not shown as its
+        // earlier value; metrics of other groups logged in between do not hide a metric
+        Files.writeString(csv, "step,epoch,train_loss_step,train_loss_epoch,val_loss,val_precision_1,lr\n"
+                + "1,0,0.9,,,,0.1\n2,0,0.8,0.85,0.7,0.5,\n3,1,0.6,,,,0.05\n4,1,0.5,0.55,0.6,,\n5,2,0.4,,,,\n");
+        assertEquals(Map.of("train_loss_step", 0.4, "train_loss_epoch", 0.55, "val_loss", 0.6, "lr", 0.05),
+                MetricsHistory.read(csv).lastValues());
         Files.writeString(csv, "step,epoch,val_loss\n1,0,abc\n");
         ReportException e = assertThrows(ReportException.class, () -> MetricsHistory.read(csv));
         assertTrue(e.getMessage().contains("metrics.csv: line 2, column val_loss holds 'abc'"), e.getMessage());
