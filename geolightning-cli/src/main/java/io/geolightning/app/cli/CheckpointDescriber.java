@@ -3,7 +3,6 @@ package io.geolightning.app.cli;
 import io.geolightning.app.report.Numbers;
 import io.geolightning.models.nn.ModelException;
 import io.geolightning.models.nn.ModelSpec;
-import io.geolightning.models.tasks.LandUseTask;
 import io.geolightning.models.tasks.TaskSettings;
 import io.geolightning.trainer.checkpoint.CheckpointIO;
 import io.geolightning.trainer.checkpoint.CheckpointMeta;
@@ -42,7 +41,7 @@ final class CheckpointDescriber {
         String inconsistent = null;
         if (hp != null && hp.get("model") instanceof Map) {
             try {
-                settings = LandUseTask.settingsOf(path, m);
+                settings = TaskSettings.ofCheckpoint(path, m);
             } catch (ModelException e) {
                 inconsistent = e.getMessage();
             }

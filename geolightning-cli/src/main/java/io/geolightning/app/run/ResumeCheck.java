@@ -7,7 +7,6 @@ import io.geolightning.app.config.ConfigException;
 import io.geolightning.models.nn.ModelException;
 import io.geolightning.models.nn.ModelFactory;
 import io.geolightning.models.nn.ModelSpec;
-import io.geolightning.models.tasks.LandUseTask;
 import io.geolightning.models.tasks.OptimizerSettings;
 import io.geolightning.models.tasks.TaskSettings;
 import io.geolightning.trainer.TrainerException;
@@ -40,7 +39,7 @@ final class ResumeCheck {
         Path p = Path.of(ckptPath);
         TaskSettings written;
         try {
-            written = LandUseTask.settingsOf(p, CheckpointIO.read(p).meta());
+            written = TaskSettings.ofCheckpoint(p, CheckpointIO.read(p).meta());
         } catch (ModelException | TrainerException e) {
             return; // not a land-use checkpoint, or a damaged one: loading it says what is wrong, in one line
         }
@@ -161,7 +160,7 @@ final class ResumeCheck {
         Path p = Path.of(ckptPath);
         OptimizerSettings was;
         try {
-            was = LandUseTask.settingsOf(p, CheckpointIO.read(p).meta()).optimizer();
+            was = TaskSettings.ofCheckpoint(p, CheckpointIO.read(p).meta()).optimizer();
         } catch (ModelException | TrainerException e) {
             return run; // not a land-use checkpoint, or a damaged one: loading it says what is wrong, in one line
         }

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.geolightning.models.tasks.LandUseTask;
+import io.geolightning.models.tasks.TaskSettings;
 import io.geolightning.trainer.checkpoint.CheckpointIO;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,6 +59,6 @@ class ResumeScheduleTest {
     }
 
     private static long totalSteps(Path ckpt) {
-        return LandUseTask.settingsOf(ckpt, CheckpointIO.read(ckpt).meta()).optimizer().totalSteps();
+        return TaskSettings.ofCheckpoint(ckpt, CheckpointIO.read(ckpt).meta()).optimizer().totalSteps();
     }
 }

@@ -21,7 +21,6 @@ import io.geolightning.trainer.TrainerException;
 import io.geolightning.trainer.optim.LightningOptimizer;
 import io.geolightning.trainer.optim.OptimizerConfig;
 import io.geolightning.trainer.checkpoint.CheckpointIO;
-import io.geolightning.trainer.checkpoint.CheckpointMeta;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -110,7 +109,7 @@ public abstract class LandUseTask extends LightningModule {
      */
     public static LandUseTask load(Path checkpoint) {
         CheckpointIO.LoadedCheckpoint ck = CheckpointIO.read(checkpoint);
-        TaskSettings settings = settingsOf(checkpoint, ck.meta());
+        TaskSettings settings = TaskSettings.ofCheckpoint(checkpoint, ck.meta());
         LandUseTask task = create(settings);
         try {
             ck.restoreModel(task.getBlock(), task.getManager());
@@ -132,30 +131,6 @@ public abstract class LandUseTask extends LightningModule {
         }
         LOG.info("{}: restored {} (epoch {}, step {})", checkpoint, task, ck.meta().epoch(), ck.meta().globalStep());
         return task;
-    }
-
-    /**
-     * The task settings a checkpoint's hyperparameters hold.
-     *
-     * @param checkpoint the file (for messages)
-     * @param meta its metadata
-     * @return the settings
-     * @throws ModelException when they are missing (not written by a land-use task) or invalid (inconsistent)
-     */
-    public static TaskSettings settingsOf(Path checkpoint, CheckpointMeta meta) {
-        Map<String, Object> hp = meta.hyperparameters();
-        if (hp == null || !(hp.get("model") instanceof Map)) {
-            throw new ModelException(checkpoint + ": not written by a land-use task (its hyperparameters have no"
-                    + " 'model'); pass a .ckpt written by 'geolightning train' or LandUseTask");
-        }
-        try {
-            return TaskSettings.fromMap(hp);
-        } catch (RuntimeException e) {
-            throw new ModelException(checkpoint + ": checkpoint is inconsistent: its hyperparameters are invalid ("
-                    + (e instanceof ModelException ? "" : e.getClass().getSimpleName() + ": ")
-                    + OneLine.of(e.getMessage())
-                    + "); pass an intact .ckpt written by 'geolightning train'", e);
-        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.geolightning.models.tasks;
 
+import io.geolightning.foundation.OneLine;
 import io.geolightning.geo.ClassLegend;
 import io.geolightning.models.nn.Architecture;
 import io.geolightning.tiling.data.BandNormalization;
@@ -7,6 +8,8 @@ import io.geolightning.models.nn.ModelException;
 import io.geolightning.models.nn.ModelSpec;
 import io.geolightning.tiling.TilingException;
 import io.geolightning.tiling.data.ChipDataModule;
+import io.geolightning.trainer.checkpoint.CheckpointMeta;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -269,5 +272,29 @@ public record TaskSettings(ModelSpec model, List<String> classNames, BandNormali
             map.forEach((k, c) -> out.put(String.valueOf(k), String.valueOf(c)));
         }
         return out;
+    }
+
+    /**
+     * The task settings a checkpoint's hyperparameters hold.
+     *
+     * @param checkpoint the file (for messages)
+     * @param meta its metadata
+     * @return the settings
+     * @throws ModelException when they are missing (not written by a land-use task) or invalid (inconsistent)
+     */
+    public static TaskSettings ofCheckpoint(Path checkpoint, CheckpointMeta meta) {
+        Map<String, Object> hp = meta.hyperparameters();
+        if (hp == null || !(hp.get("model") instanceof Map)) {
+            throw new ModelException(checkpoint + ": not written by a land-use task (its hyperparameters have no"
+                    + " 'model'); pass a .ckpt written by 'geolightning train' or LandUseTask");
+        }
+        try {
+            return fromMap(hp);
+        } catch (RuntimeException e) {
+            throw new ModelException(checkpoint + ": checkpoint is inconsistent: its hyperparameters are invalid ("
+                    + (e instanceof ModelException ? "" : e.getClass().getSimpleName() + ": ")
+                    + OneLine.of(e.getMessage())
+                    + "); pass an intact .ckpt written by 'geolightning train'", e);
+        }
     }
 }
