@@ -232,7 +232,8 @@ public abstract class LightningModule implements AutoCloseable {
     }
 
     /**
-     * Logs a value with the stage's defaults (training: per step; validation/test: epoch mean).
+     * Logs a value with the stage's defaults (training: per step; validation/test, and {@link #onTrainEpochStart} /
+     * {@link #onTrainEpochEnd}: the epoch's value, as Lightning's {@code self.log} there).
      *
      * @param name metric name
      * @param value the value
@@ -312,10 +313,13 @@ public abstract class LightningModule implements AutoCloseable {
     /** Called at the end of fit. */
     public void onFitEnd() {}
 
-    /** Called before each training epoch. */
+    /** Called before each training epoch; what it logs is the epoch's value (logged at the epoch's end). */
     public void onTrainEpochStart() {}
 
-    /** Called after each training epoch (after its validation); log epoch aggregates here. */
+    /**
+     * Called after each training epoch (after its validation); log epoch aggregates here: {@code log(name, value)}
+     * logs them for the epoch, beside the epoch means ({@code onStep(true)} is refused, as in Lightning).
+     */
     public void onTrainEpochEnd() {}
 
     /** Called before each validation loop (also the sanity check). */

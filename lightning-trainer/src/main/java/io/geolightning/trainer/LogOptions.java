@@ -7,8 +7,10 @@ package io.geolightning.trainer;
  * {@code onEpoch} is also set). {@code onEpoch}: record the mean over the epoch, weighted by batch size (under the
  * name, or {@code name_epoch} when both are set). A {@code null} flag means Lightning's default for the running
  * stage: training logs on step, validation/test log on epoch (validation/test values are always aggregated into the
- * epoch mean; {@code onStep} only applies to training). {@code progBar}: show the value on the progress bar.
- * {@code batchSize}: weight of this value in the epoch mean; 0 means "the size of the current batch".
+ * epoch mean; {@code onStep} only applies to training). In {@code onTrainEpochStart}/{@code onTrainEpochEnd} a value
+ * is logged for the epoch only, as Lightning does there: {@code onStep(true)} or {@code onEpoch(false)} is refused.
+ * {@code progBar}: show the value on the progress bar. {@code batchSize}: weight of this value in the epoch mean; 0
+ * means "the size of the current batch".
  *
  * @param onStep log each step (null = stage default)
  * @param onEpoch log the epoch mean (null = stage default)

@@ -3,6 +3,7 @@ package io.geolightning.trainer.connectors;
 import io.geolightning.trainer.LogOptions;
 import io.geolightning.trainer.RunProgress;
 import io.geolightning.trainer.Stage;
+import io.geolightning.trainer.TrainerException;
 import io.geolightning.trainer.loggers.ExperimentLogger;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -25,6 +26,8 @@ public final class LoggerConnector {
     private final List<ExperimentLogger> loggers;
     private MetricAccumulator metrics = new MetricAccumulator(true);
     private MetricAccumulator interrupted;
+    /** The training epoch hook running ({@code onTrainEpochStart}/{@code onTrainEpochEnd}), or null. */
+    private String epochHook;
     /** What the last evaluation of each stage published: a metric the next one leaves out is no longer current. */
     private final Map<Stage, Set<String>> lastEvaluation = new EnumMap<>(Stage.class);
 
@@ -53,7 +56,8 @@ public final class LoggerConnector {
         if (progress.isSanityChecking()) {
             return;
         }
-        String stepKey = metrics.record(name, value, options, progress.currentBatchSize());
+        String stepKey = metrics.record(name, value, epochHook == null ? options : epochLevel(name, options),
+                progress.currentBatchSize());
         if (stepKey != null) {
             progress.callbackMetrics().put(stepKey, value);
             String plain = metrics.plainName(stepKey);
@@ -64,6 +68,33 @@ public final class LoggerConnector {
                 progress.progressBarMetrics().put(stepKey, value);
             }
         }
+    }
+
+    /**
+     * Runs a training epoch's start or end hook, in which {@code log} records the value for the epoch (Lightning's
+     * {@code on_step=False, on_epoch=True} there): it reaches the loggers and the callback metrics with the epoch's
+     * means.
+     *
+     * @param hook the hook's name, for messages
+     * @param body the hook
+     */
+    public void inEpochHook(String hook, Runnable body) {
+        epochHook = hook;
+        try {
+            body.run();
+        } finally {
+            epochHook = null;
+        }
+    }
+
+    /** @return the options of a value logged in a training epoch hook: once for the epoch, never per step */
+    private LogOptions epochLevel(String name, LogOptions options) {
+        if (Boolean.TRUE.equals(options.onStep()) || Boolean.FALSE.equals(options.onEpoch())) {
+            throw new TrainerException("log('" + name + "') in " + epochHook + " asks for onStep(true) or"
+                    + " onEpoch(false), but an epoch hook logs once an epoch; drop those options (the value is logged"
+                    + " for the epoch)");
+        }
+        return new LogOptions(false, true, options.progBar(), options.batchSize());
     }
 
     /** Starts collecting a training epoch. */

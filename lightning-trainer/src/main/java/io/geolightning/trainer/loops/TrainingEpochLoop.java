@@ -59,8 +59,10 @@ final class TrainingEpochLoop {
         progress.epochDone(false);
         ctx.logging().startTrainEpoch();
         progress.stage(Stage.FIT);
-        module.onTrainEpochStart();
-        ctx.callHooks(Callback::onTrainEpochStart);
+        ctx.logging().inEpochHook("onTrainEpochStart", () -> {
+            module.onTrainEpochStart();
+            ctx.callHooks(Callback::onTrainEpochStart);
+        });
         boolean valThisEpoch = val != null && (progress.currentEpoch() + 1) % config.checkValEveryNEpoch() == 0;
         int accum = config.accumulateGradBatches();
         int limit = LoopLimits.ALL;
@@ -138,7 +140,7 @@ final class TrainingEpochLoop {
                 validate(val);
             }
         }
-        module.onTrainEpochEnd();
+        ctx.logging().inEpochHook("onTrainEpochEnd", module::onTrainEpochEnd);
         ctx.logging().endTrainEpoch();
         ctx.callHooks(Callback::onTrainEpochEnd);
         ctx.logging().flush();

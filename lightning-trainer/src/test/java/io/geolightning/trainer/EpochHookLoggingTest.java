@@ -1,0 +1,83 @@
+package io.geolightning.trainer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.training.dataset.ArrayDataset;
+import io.geolightning.trainer.loggers.CsvLogger;
+import io.geolightning.trainer.optim.Adam;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What a module logs in {@code onTrainEpochStart}/{@code onTrainEpochEnd} is the epoch's value, as Lightning's
+ * {@code self.log} there ({@code on_step=False, on_epoch=True}): it reaches the loggers with the epoch's means.
+ */
+class EpochHookLoggingTest {
+
+    @RegisterExtension
+    static final BlobsData BLOBS = new BlobsData(4, 1.0).trainSplit(64, 1, 16).valSplit(32, 2, 16);
+
+    @Test
+    void valuesLoggedInTrainEpochHooksReachTheLoggers(@TempDir Path tmp) throws Exception {
+        ArrayDataset train = BLOBS.train();
+        CsvLogger csv = new CsvLogger(tmp, "hooks");
+        MlpModule module = new MlpModule(8, 2, () -> Adam.builder().lr(0.01).build()) {
+            @Override
+            public void onTrainEpochStart() {
+                log("epoch_start_value", 10.0 + currentEpoch());
+            }
+
+            @Override
+            public void onTrainEpochEnd() {
+                log("epoch_end_value", 20.0 + currentEpoch());
+            }
+        };
+        try (module; Trainer trainer = Trainer.builder().maxEpochs(2).loggers(csv).logEveryNSteps(1)
+                .enableProgressBar(false).build()) {
+            trainer.fit(module, train, null);
+            assertEquals(21.0, trainer.callbackMetrics().get("epoch_end_value"));
+            assertEquals(11.0, trainer.callbackMetrics().get("epoch_start_value"));
+        }
+        List<String> lines = Files.readAllLines(csv.metricsFile());
+        List<String> header = Arrays.asList(lines.get(0).split(",", -1));
+        int end = header.indexOf("epoch_end_value");
+        int start = header.indexOf("epoch_start_value");
+        assertTrue(end > 0 && start > 0, "columns " + header);
+        List<String> ends = new ArrayList<>();
+        List<String> starts = new ArrayList<>();
+        for (String line : lines.subList(1, lines.size())) {
+            String[] cells = line.split(",", -1);
+            if (!cells[end].isEmpty()) {
+                ends.add(cells[1] + ":" + cells[end]);
+            }
+            if (!cells[start].isEmpty()) {
+                starts.add(cells[1] + ":" + cells[start]);
+            }
+        }
+        assertEquals(List.of("0:20.0", "1:21.0"), ends, String.join("\n", lines));
+        assertEquals(List.of("0:10.0", "1:11.0"), starts, String.join("\n", lines));
+    }
+
+    @Test
+    void onStepInAnEpochHookIsRefusedWithWhy() {
+        ArrayDataset train = BLOBS.train();
+        MlpModule module = new MlpModule(8, 2, () -> Adam.builder().lr(0.01).build()) {
+            @Override
+            public void onTrainEpochEnd() {
+                log("x", 1.0, LogOptions.builder().onStep(true).build());
+            }
+        };
+        try (module; Trainer trainer = Trainer.builder().maxEpochs(1).enableProgressBar(false).build()) {
+            TrainerException e = assertThrows(TrainerException.class, () -> trainer.fit(module, train, null));
+            assertTrue(e.getMessage().contains("log('x') in onTrainEpochEnd"), e.getMessage());
+        }
+    }
+}
