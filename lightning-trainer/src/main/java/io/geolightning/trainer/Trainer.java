@@ -119,8 +119,10 @@ public final class Trainer implements AutoCloseable {
      * @param module the module
      * @param data the data (its validation loader is used)
      * @return the epoch-level validation metrics
+     * @throws TrainerException when the module does not override {@code validationStep}, as Lightning refuses
      */
     public Map<String, Double> validate(LightningModule module, LightningDataModule data) {
+        DataConnector.requireStep(module, Stage.VALIDATE);
         return evaluateOnly(module, DataConnector.loader(data, Stage.VALIDATE), Stage.VALIDATE, data);
     }
 
@@ -141,8 +143,10 @@ public final class Trainer implements AutoCloseable {
      * @param module the module
      * @param data the data (its test loader is used)
      * @return the epoch-level test metrics
+     * @throws TrainerException when the module does not override {@code testStep}, as Lightning refuses
      */
     public Map<String, Double> test(LightningModule module, LightningDataModule data) {
+        DataConnector.requireStep(module, Stage.TEST);
         return evaluateOnly(module, DataConnector.loader(data, Stage.TEST), Stage.TEST, data);
     }
 

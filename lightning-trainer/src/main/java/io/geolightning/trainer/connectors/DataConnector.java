@@ -1,7 +1,9 @@
 package io.geolightning.trainer.connectors;
 
+import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.Dataset;
 import io.geolightning.trainer.LightningDataModule;
+import io.geolightning.trainer.LightningModule;
 import io.geolightning.trainer.Stage;
 import io.geolightning.trainer.TrainerException;
 
@@ -39,5 +41,28 @@ public final class DataConnector {
                     + "() is null); return a Dataset from " + names[2] + "()");
         }
         return loader;
+    }
+
+    /**
+     * Refuses {@code Trainer.validate}/{@code Trainer.test} of a module that does not override the stage's step, as
+     * Lightning does ("No test_step() method defined"): the run would score nothing and return no metric.
+     *
+     * @param module the module (null is left to the trainer's own check)
+     * @param stage {@link Stage#VALIDATE} or {@link Stage#TEST}
+     */
+    public static void requireStep(LightningModule module, Stage stage) {
+        String step = stage == Stage.TEST ? "testStep" : "validationStep";
+        try {
+            if (module == null || module.getClass().getMethod(step, Batch.class, int.class).getDeclaringClass()
+                    != LightningModule.class) {
+                return;
+            }
+        } catch (NoSuchMethodException e) {
+            throw new IllegalStateException(e); // LightningModule declares both
+        }
+        String entry = stage == Stage.TEST ? "test" : "validate";
+        throw new TrainerException(entry + "(): " + module.getClass().getName() + " has no " + step + "(Batch, int),"
+                + " so there is nothing to " + (stage == Stage.TEST ? "test" : "validate") + "; override " + step
+                + " and log its metrics there");
     }
 }
