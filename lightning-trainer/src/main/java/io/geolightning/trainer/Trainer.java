@@ -95,6 +95,7 @@ public final class Trainer implements AutoCloseable {
             new FitLoop(fit).run(train, val);
         } catch (RuntimeException | Error e) {
             fit.callHooks((c, t, m) -> c.onException(t, m, e));
+            logging.flushAfter(e); // as Lightning's finalize("failed"): the rows logged before the failure are kept
             throw e;
         } finally {
             end();

@@ -182,6 +182,20 @@ public final class LoggerConnector {
         }
     }
 
+    /**
+     * Flushes every logger after a run failed, as Lightning's {@code logger.finalize("failed")}: what was logged
+     * before the failure reaches the files; a flush that fails too is added to the run's failure, not thrown.
+     *
+     * @param failure the run's failure
+     */
+    public void flushAfter(Throwable failure) {
+        try {
+            flush();
+        } catch (RuntimeException | Error e) {
+            failure.addSuppressed(e);
+        }
+    }
+
     /** Closes every logger. */
     public void close() {
         for (ExperimentLogger l : loggers) {

@@ -1,0 +1,50 @@
+package io.geolightning.trainer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.training.dataset.Batch;
+import io.geolightning.trainer.loggers.CsvLogger;
+import io.geolightning.trainer.optim.Adam;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A fit that fails in the module's own {@code trainingStep} keeps in {@code metrics.csv} what was logged before the
+ * failure, as Lightning's {@code logger.finalize("failed")} does, even when the trainer is not closed.
+ */
+class FailedFitLogsTest {
+
+    @RegisterExtension
+    static final BlobsData BLOBS = new BlobsData(4, 1.0).trainSplit(64, 1, 16).valSplit(32, 2, 16);
+
+    @Test
+    void rowsLoggedBeforeTheFailureAreWritten(@TempDir Path tmp) throws Exception {
+        CsvLogger csv = new CsvLogger(tmp, "failed");
+        MlpModule module = new MlpModule(8, 2, () -> Adam.builder().lr(0.01).build()) {
+            @Override
+            public NDArray trainingStep(Batch batch, int batchIdx) {
+                if (currentEpoch() == 1 && batchIdx == 2) {
+                    throw new IllegalStateException("boom in my trainingStep");
+                }
+                return super.trainingStep(batch, batchIdx);
+            }
+        };
+        Trainer trainer = Trainer.builder().maxEpochs(3).loggers(csv).logEveryNSteps(1).enableProgressBar(false)
+                .build();
+        try (module) {
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> trainer.fit(module, BLOBS.train(), null));
+            assertEquals("boom in my trainingStep", e.getMessage());
+        }
+        List<String> steps = Files.readAllLines(csv.metricsFile()).stream().skip(1)
+                .map(line -> line.split(",", -1)[0]).toList();
+        // 4 batches an epoch: epoch 0's steps 1-4 and its epoch row, then epoch 1's steps 5 and 6 before the failure
+        assertEquals(List.of("1", "2", "3", "4", "4", "5", "6"), steps);
+    }
+}
