@@ -94,7 +94,7 @@ public final class Trainer implements AutoCloseable {
         try {
             new FitLoop(fit).run(train, val);
         } catch (RuntimeException | Error e) {
-            fit.callHooks((c, t, m) -> c.onException(t, m, e));
+            fit.callOnException(e);
             logging.flushAfter(e); // as Lightning's finalize("failed"): the rows logged before the failure are kept
             throw e;
         } finally {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.training.dataset.Batch;
+import io.geolightning.trainer.callbacks.Callback;
 import io.geolightning.trainer.loggers.CsvLogger;
 import io.geolightning.trainer.optim.Adam;
 import java.nio.file.Files;
@@ -46,5 +47,37 @@ class FailedFitLogsTest {
                 .map(line -> line.split(",", -1)[0]).toList();
         // 4 batches an epoch: epoch 0's steps 1-4 and its epoch row, then epoch 1's steps 5 and 6 before the failure
         assertEquals(List.of("1", "2", "3", "4", "4", "5", "6"), steps);
+    }
+
+    /** A callback failing in its own onException does not hide the run's failure, nor keep the others from hearing. */
+    @Test
+    void aCallbackFailingInOnExceptionDoesNotHideTheFailure() {
+        List<String> heard = new java.util.ArrayList<>();
+        Callback failing = new Callback() {
+            @Override
+            public void onException(Trainer trainer, LightningModule module, Throwable exception) {
+                throw new IllegalArgumentException("my onException broke");
+            }
+        };
+        Callback listening = new Callback() {
+            @Override
+            public void onException(Trainer trainer, LightningModule module, Throwable exception) {
+                heard.add(exception.getMessage());
+            }
+        };
+        MlpModule module = new MlpModule(8, 2, () -> Adam.builder().lr(0.01).build()) {
+            @Override
+            public NDArray trainingStep(Batch batch, int batchIdx) {
+                throw new IllegalStateException("boom in my trainingStep");
+            }
+        };
+        try (module; Trainer trainer = Trainer.builder().maxEpochs(1).callbacks(failing, listening)
+                .enableProgressBar(false).build()) {
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> trainer.fit(module, BLOBS.train(), null));
+            assertEquals("boom in my trainingStep", e.getMessage());
+            assertEquals("my onException broke", e.getSuppressed()[0].getMessage());
+            assertEquals(List.of("boom in my trainingStep"), heard);
+        }
     }
 }

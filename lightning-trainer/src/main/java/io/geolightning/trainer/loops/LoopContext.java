@@ -50,4 +50,20 @@ public record LoopContext(Trainer trainer, LightningModule module, TrainerConfig
             hook.call(c, trainer, module);
         }
     }
+
+    /**
+     * Tells every callback that the run failed ({@code onException}), as Lightning does before re-raising: a callback
+     * that fails there too is added to the failure (suppressed) instead of replacing it, and the others still hear it.
+     *
+     * @param failure the run's failure
+     */
+    public void callOnException(Throwable failure) {
+        for (Callback c : callbacks) {
+            try {
+                c.onException(trainer, module, failure);
+            } catch (RuntimeException | Error e) {
+                failure.addSuppressed(e);
+            }
+        }
+    }
 }
