@@ -85,4 +85,19 @@ public interface LightningDataModule {
             }
         };
     }
+
+    /**
+     * Wraps a plain test dataset as a data module.
+     *
+     * @param test test data
+     * @return a data module whose test loader is that dataset
+     */
+    static LightningDataModule ofTest(Dataset test) {
+        return new LightningDataModule() {
+            @Override
+            public Dataset testDataLoader() {
+                return test;
+            }
+        };
+    }
 }

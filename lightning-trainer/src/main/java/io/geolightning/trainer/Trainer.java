@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 
 /**
  * Runs a {@link LightningModule} on data, like PyTorch Lightning's {@code Trainer}: {@link #fit}, {@link #validate},
@@ -92,13 +93,11 @@ public final class Trainer implements AutoCloseable {
         Dataset val = config.overfitBatches() > 0 ? train : data.valDataLoader();
         LoopContext fit = begin(module, Stage.FIT);
         try {
-            new FitLoop(fit).run(train, val);
-        } catch (RuntimeException | Error e) {
-            fit.callOnException(e);
-            logging.flushAfter(e); // as Lightning's finalize("failed"): the rows logged before the failure are kept
-            throw e;
+            guarded(fit, () -> {
+                new FitLoop(fit).run(train, val);
+                return null;
+            });
         } finally {
-            end();
             data.teardown(Stage.FIT);
         }
     }
@@ -159,13 +158,7 @@ public final class Trainer implements AutoCloseable {
      * @return the epoch-level metrics
      */
     public Map<String, Double> test(LightningModule module, Dataset test) {
-        LightningDataModule dm = new LightningDataModule() {
-            @Override
-            public Dataset testDataLoader() {
-                return test;
-            }
-        };
-        return test(module, dm);
+        return test(module, LightningDataModule.ofTest(test));
     }
 
     /**
@@ -180,11 +173,10 @@ public final class Trainer implements AutoCloseable {
             throw new TrainerException("predict(): dataset is null; pass the Dataset to predict on");
         }
         LoopContext predict = begin(module, Stage.PREDICT);
-        try {
+        guarded(predict, () -> {
             new PredictionLoop(predict).run(data, consumer);
-        } finally {
-            end();
-        }
+            return null;
+        });
     }
 
     /**
@@ -357,10 +349,25 @@ public final class Trainer implements AutoCloseable {
     private Map<String, Double> evaluateOnly(LightningModule m, Dataset data, Stage evalStage, LightningDataModule dm) {
         LoopContext evaluation = begin(m, evalStage);
         try {
-            return new EvaluationLoop(evaluation).runStandalone(data, evalStage);
+            return guarded(evaluation, () -> new EvaluationLoop(evaluation).runStandalone(data, evalStage));
+        } finally {
+            dm.teardown(evalStage);
+        }
+    }
+
+    /**
+     * Runs a fit, validation, test or prediction and ends it; on a failure, as Lightning's interrupt handling, every
+     * callback hears {@code onException} and the loggers keep what was logged before it ({@code finalize("failed")}).
+     */
+    private <T> T guarded(LoopContext ctx, Supplier<T> body) {
+        try {
+            return body.get();
+        } catch (RuntimeException | Error e) {
+            ctx.callOnException(e);
+            logging.flushAfter(e);
+            throw e;
         } finally {
             end();
-            dm.teardown(evalStage);
         }
     }
 

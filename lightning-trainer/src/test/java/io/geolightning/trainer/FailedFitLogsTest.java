@@ -59,12 +59,7 @@ class FailedFitLogsTest {
                 throw new IllegalArgumentException("my onException broke");
             }
         };
-        Callback listening = new Callback() {
-            @Override
-            public void onException(Trainer trainer, LightningModule module, Throwable exception) {
-                heard.add(exception.getMessage());
-            }
-        };
+        Callback listening = listening(heard);
         MlpModule module = new MlpModule(8, 2, () -> Adam.builder().lr(0.01).build()) {
             @Override
             public NDArray trainingStep(Batch batch, int batchIdx) {
@@ -79,5 +74,45 @@ class FailedFitLogsTest {
             assertEquals("my onException broke", e.getSuppressed()[0].getMessage());
             assertEquals(List.of("boom in my trainingStep"), heard);
         }
+    }
+
+    /** validate, test and predict tell the callbacks of a failure too, as Lightning does for every entry point. */
+    @Test
+    void validateTestAndPredictTellTheCallbacksOfAFailure() {
+        List<String> heard = new java.util.ArrayList<>();
+        Callback listening = listening(heard);
+        MlpModule module = new MlpModule(8, 2, () -> Adam.builder().lr(0.01).build()) {
+            @Override
+            public void validationStep(Batch batch, int batchIdx) {
+                throw new IllegalStateException("boom in validationStep");
+            }
+
+            @Override
+            public void testStep(Batch batch, int batchIdx) {
+                throw new IllegalStateException("boom in testStep");
+            }
+
+            @Override
+            public ai.djl.ndarray.NDList predictStep(Batch batch, int batchIdx) {
+                throw new IllegalStateException("boom in predictStep");
+            }
+        };
+        try (module; Trainer trainer = Trainer.builder().callbacks(listening).enableProgressBar(false).build();
+             ai.djl.ndarray.NDManager manager = ai.djl.ndarray.NDManager.newBaseManager()) {
+            assertThrows(IllegalStateException.class, () -> trainer.validate(module, BLOBS.val()));
+            assertThrows(IllegalStateException.class, () -> trainer.test(module, BLOBS.val()));
+            assertThrows(IllegalStateException.class, () -> trainer.predict(module, BLOBS.val(), manager));
+            assertEquals(List.of("boom in validationStep", "boom in testStep", "boom in predictStep"), heard);
+        }
+    }
+
+    /** @return a callback adding each failure's message it hears to {@code heard} */
+    private static Callback listening(List<String> heard) {
+        return new Callback() {
+            @Override
+            public void onException(Trainer trainer, LightningModule module, Throwable exception) {
+                heard.add(exception.getMessage());
+            }
+        };
     }
 }
