@@ -172,8 +172,28 @@ public final class VectorSource implements AutoCloseable {
         if (dbf.isPresent()) {
             throw new GeoIOException(path + ": layer '" + layerName + "' has no fields because " + dbf.get());
         }
-        throw GeoIOException.of(path, "layer '" + layerName + "' has no field '" + field + "' (fields: "
-                + String.join(", ", fieldNames) + ")", "pass one of these fields as the label attribute (--label-field)");
+        List<String> holding = layersWithField(field);
+        String fields = fieldNames.isEmpty() ? "it has no fields" : "fields: " + String.join(", ", fieldNames);
+        throw GeoIOException.of(path, "layer '" + layerName + "' has no field '" + field + "' (" + fields + ")",
+                holding.isEmpty() ? "pass one of these fields as the label attribute (--label-field)"
+                        : "pick the layer that holds it with --layer " + holding.get(0) + " (data.layer)"
+                        + (holding.size() > 1 ? "; layers holding it: " + String.join(", ", holding) : ""));
+    }
+
+    /** @return the file's other layers that have field {@code field} (named exactly so) */
+    private synchronized List<String> layersWithField(String field) {
+        List<String> holding = new ArrayList<>();
+        for (String name : layerNames) {
+            Layer other = name.equals(layerName) || dataSource == null ? null : dataSource.GetLayerByName(name);
+            FeatureDefn defn = other == null ? null : other.GetLayerDefn();
+            for (int i = 0; defn != null && i < defn.GetFieldCount(); i++) {
+                if (defn.GetFieldDefn(i).GetName().equals(field)) {
+                    holding.add(name);
+                    break;
+                }
+            }
+        }
+        return holding;
     }
 
     /** True when field {@code field} holds numbers (integer or real). */

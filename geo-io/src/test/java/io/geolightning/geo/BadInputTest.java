@@ -168,6 +168,36 @@ class BadInputTest {
         }
     }
 
+    /**
+     * A label field asked of the first layer of a GeoPackage (an area of interest, no fields) that another layer
+     * holds: the fix names that layer's --layer, where it said "(fields: ); pass one of these fields".
+     */
+    @Test
+    void aFieldOfAnotherLayerNamesThatLayer() {
+        Path gpkg = tmp.resolve("two-layers.gpkg");
+        org.gdal.ogr.DataSource ds = org.gdal.ogr.ogr.GetDriverByName("GPKG").CreateDataSource(gpkg.toString());
+        org.gdal.ogr.DataSource shp = org.gdal.ogr.ogr.Open(TestData.OLINDA_SHP.toString());
+        try {
+            org.gdal.ogr.Layer aoi = ds.CreateLayer("aoi", shp.GetLayer(0).GetSpatialRef(),
+                    org.gdal.ogr.ogrConstants.wkbPolygon);
+            org.gdal.ogr.Feature area = new org.gdal.ogr.Feature(aoi.GetLayerDefn());
+            area.SetGeometry(org.gdal.ogr.Geometry.CreateFromWkt("POLYGON ((-34.9 -8, -34.85 -8, -34.85 -7.95,"
+                    + " -34.9 -8))"));
+            aoi.CreateFeature(area); // a GeoPackage lists an empty layer after those with features
+            area.delete();
+            ds.CopyLayer(shp.GetLayer(0), "tracts");
+        } finally {
+            shp.delete();
+            ds.delete();
+        }
+        try (VectorSource v = VectorSource.open(gpkg)) {
+            TestData.assertOneLine(assertThrows(GeoIOException.class, () -> v.requireField("TIPO")),
+                    "layer 'aoi' has no field 'TIPO' (it has no fields)", "--layer tracts");
+            TestData.assertOneLine(assertThrows(GeoIOException.class, () -> v.requireField("CLASSE")),
+                    "has no field 'CLASSE'", "--label-field");
+        }
+    }
+
     @Test
     void invalidGeometriesAreRepairedAndCounted() throws IOException {
         // a self-intersecting bow-tie and a valid square, in the Massachusetts raster CRS
