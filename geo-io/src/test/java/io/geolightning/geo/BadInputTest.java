@@ -198,6 +198,33 @@ class BadInputTest {
         }
     }
 
+    /**
+     * A VRT moved without its sources (gdalbuildvrt names them relative to the VRT), or whose absolute source is
+     * gone, is refused when it is opened, naming the source and where it was looked for; it opened, and the first
+     * pixel read failed as "probably truncated or corrupt: re-download or re-create it".
+     */
+    @Test
+    void aVrtWhoseSourcesAreMissingSaysWhichOne() throws IOException {
+        Path built = Files.createDirectories(tmp.resolve("built"));
+        Path source = Files.copy(TestData.L7, built.resolve("scene.tif"));
+        TestData.run("gdalbuildvrt", "-q", built.resolve("relative.vrt").toString(), source.toString());
+        Path moved = Files.createDirectories(tmp.resolve("moved"));
+        Path relative = Files.copy(built.resolve("relative.vrt"), moved.resolve("relative.vrt"));
+        TestData.assertOneLine(assertThrows(GeoIOException.class, () -> GeoRaster.open(relative)), "relative.vrt",
+                "its source scene.tif is missing", moved.resolve("scene.tif").toString(), "gdalbuildvrt");
+        try (GeoRaster r = GeoRaster.open(built.resolve("relative.vrt"))) {
+            assertEquals(6, r.readAll().bandCount(), "beside its source the VRT reads");
+        }
+        Path absolute = Files.writeString(tmp.resolve("absolute.vrt"), Files.readString(relative).replace(
+                "relativeToVRT=\"1\">scene.tif<", "relativeToVRT=\"0\">" + source.toAbsolutePath() + "<"));
+        try (GeoRaster r = GeoRaster.open(absolute)) {
+            assertEquals(6, r.bandCount(), "an absolute source");
+        }
+        Files.delete(source);
+        TestData.assertOneLine(assertThrows(GeoIOException.class, () -> GeoRaster.open(absolute)), "absolute.vrt",
+                "its source " + source.toAbsolutePath() + " is missing", "restore the file");
+    }
+
     @Test
     void invalidGeometriesAreRepairedAndCounted() throws IOException {
         // a self-intersecting bow-tie and a valid square, in the Massachusetts raster CRS
