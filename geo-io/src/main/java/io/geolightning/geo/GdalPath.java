@@ -44,6 +44,14 @@ public record GdalPath(String text) implements Serializable {
         return new GdalPath(path.toString());
     }
 
+    /** Where GeoLightning builds its own VRTs (a region's mosaic, a crop, a label raster on a scene's grid). */
+    public static final String INTERNAL_FOLDER = "/vsimem/geolightning/";
+
+    /** @return true for a VRT GeoLightning built in GDAL's memory ({@link #INTERNAL_FOLDER}) */
+    public boolean isInternal() {
+        return text.startsWith(INTERNAL_FOLDER);
+    }
+
     /** @return true for a path on a GDAL virtual file system ({@code /vsi...}) */
     public boolean isVirtual() {
         return isVirtual(text);

@@ -2,6 +2,7 @@ package io.geolightning.geo;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -212,6 +213,34 @@ class RasterMosaicTest {
                 assertArrayEquals(rgb.geoTransform().toGdal(), region.geoTransform().toGdal(), 1e-6);
                 assertArrayEquals(rgb.readAll().bytes(), region.readAll().bytes());
             }
+        }
+    }
+
+    /**
+     * A region one of whose files is truncated fails in one line that names the region by its file name and the
+     * damaged file, as GDAL gives it; it named the mosaic by GDAL's in-memory path ({@code /vsimem/geolightning/...}),
+     * which no user has.
+     */
+    @Test
+    void aDamagedFileOfARegionIsNamedNotTheInMemoryMosaic() throws Exception {
+        Path west = tmp.resolve("w.tif");
+        Path whole = tmp.resolve("e-whole.tif");
+        Path east = tmp.resolve("e.tif");
+        try (GeoRaster rgb = GeoRaster.open(TestData.RGB)) {
+            int w = rgb.width();
+            TestData.run("gdal_translate", "-q", "-srcwin", "0", "0", "" + w / 2, "" + rgb.height(),
+                    TestData.RGB.toString(), west.toString());
+            TestData.run("gdal_translate", "-q", "-co", "TILED=YES", "-srcwin", "" + w / 2, "0", "" + (w - w / 2),
+                    "" + rgb.height(), TestData.RGB.toString(), whole.toString());
+        }
+        byte[] bytes = Files.readAllBytes(whole);
+        Files.write(east, java.util.Arrays.copyOf(bytes, bytes.length / 2)); // its header and half its tiles
+        try (RasterMosaic m = RasterMosaic.build(RasterCatalog.of(List.of(GdalPath.of(west), GdalPath.of(east))),
+                TargetGrid.ofFirstRaster()); GeoRaster region = GeoRaster.open(m.path())) {
+            GeoIOException e = assertThrows(GeoIOException.class, region::readAll);
+            TestData.assertOneLine(e, "e.tif", "the file GDAL names is probably truncated");
+            assertTrue(e.getMessage().startsWith("w-region.vrt: cannot read pixels"), e.getMessage());
+            assertFalse(e.getMessage().contains("/vsimem/"), e.getMessage());
         }
     }
 
