@@ -198,13 +198,9 @@ class RasterMosaicTest {
         Path west = tmp.resolve("west.tif");
         Path east = tmp.resolve("east.tif");
         try (GeoRaster rgb = GeoRaster.open(TestData.RGB)) {
-            int w = rgb.width();
             assertTrue(Math.abs(rgb.geoTransform().pixelSizeX() - rgb.geoTransform().pixelSizeY()) > 1e-3,
                     "RGB.byte.tif's pixels are not square");
-            TestData.run("gdal_translate", "-q", "-srcwin", "0", "0", "" + w / 2, "" + rgb.height(),
-                    TestData.RGB.toString(), west.toString());
-            TestData.run("gdal_translate", "-q", "-srcwin", "" + w / 2, "0", "" + (w - w / 2), "" + rgb.height(),
-                    TestData.RGB.toString(), east.toString());
+            halves(TestData.RGB, west, east);
             try (RasterMosaic m = RasterMosaic.build(RasterCatalog.of(List.of(GdalPath.of(west), GdalPath.of(east))),
                     TargetGrid.ofFirstRaster()); GeoRaster region = GeoRaster.open(m.path())) {
                 assertEquals(0, m.warpedCount(), "both halves are on the grid");
@@ -226,13 +222,7 @@ class RasterMosaicTest {
         Path west = tmp.resolve("w.tif");
         Path whole = tmp.resolve("e-whole.tif");
         Path east = tmp.resolve("e.tif");
-        try (GeoRaster rgb = GeoRaster.open(TestData.RGB)) {
-            int w = rgb.width();
-            TestData.run("gdal_translate", "-q", "-srcwin", "0", "0", "" + w / 2, "" + rgb.height(),
-                    TestData.RGB.toString(), west.toString());
-            TestData.run("gdal_translate", "-q", "-co", "TILED=YES", "-srcwin", "" + w / 2, "0", "" + (w - w / 2),
-                    "" + rgb.height(), TestData.RGB.toString(), whole.toString());
-        }
+        halves(TestData.RGB, west, whole, "-co", "TILED=YES");
         byte[] bytes = Files.readAllBytes(whole);
         Files.write(east, java.util.Arrays.copyOf(bytes, bytes.length / 2)); // its header and half its tiles
         try (RasterMosaic m = RasterMosaic.build(RasterCatalog.of(List.of(GdalPath.of(west), GdalPath.of(east))),
@@ -358,5 +348,19 @@ class RasterMosaicTest {
         Path empty = Files.createDirectories(tmp.resolve("empty"));
         e = assertThrows(GeoIOException.class, () -> RasterCatalog.expand(List.of(empty.toString())));
         assertTrue(e.getMessage().startsWith(empty + ": the folder holds no raster file"), e.getMessage());
+    }
+
+    /** Cuts {@code source} into a west and an east half with gdal_translate, the east one with {@code eastOptions}. */
+    private static void halves(Path source, Path west, Path east, String... eastOptions) {
+        try (GeoRaster r = GeoRaster.open(source)) {
+            int w = r.width();
+            TestData.run("gdal_translate", "-q", "-srcwin", "0", "0", "" + w / 2, "" + r.height(), source.toString(),
+                    west.toString());
+            List<String> cut = new java.util.ArrayList<>(List.of("gdal_translate", "-q", "-srcwin", "" + w / 2, "0",
+                    "" + (w - w / 2), "" + r.height()));
+            cut.addAll(List.of(eastOptions));
+            cut.addAll(List.of(source.toString(), east.toString()));
+            TestData.run(cut.toArray(String[]::new));
+        }
     }
 }
