@@ -103,11 +103,11 @@ public final class Polygonizer {
      * @param out a vector file path
      * @param crs the CRS of the class raster to polygonize into it, or null
      * @throws GeoIOException when its extension names no format this class writes, or it is GeoJSON, which names a
-     *     CRS only by an EPSG code, and {@code crs} has none (GIS tools would read the polygons as longitudes and
-     *     latitudes)
+     *     CRS only by an EPSG code, and {@code crs} (its horizontal part: the polygons are flat) has none (GIS tools
+     *     would read the polygons as longitudes and latitudes)
      */
     public static void checkOutput(Path out, Crs crs) {
-        if (driverName(out).equals("GeoJSON") && crs != null && crs.epsg().isEmpty()) {
+        if (driverName(out).equals("GeoJSON") && crs != null && crs.horizontal().epsg().isEmpty()) {
             throw noGeoJsonCrs(out, crs.name());
         }
     }
@@ -119,14 +119,18 @@ public final class Polygonizer {
     }
 
     /**
-     * @return the CRS the polygons are written with: a GeoJSON file's with the EPSG code GDAL identifies, which its
-     *     driver writes as the file's {@code crs}; a copy, or null for none
+     * @return the CRS the polygons are written with: a GeoJSON file's with the EPSG code GDAL identifies for it (for
+     *     the horizontal part of a compound CRS), which its driver writes as the file's {@code crs}; a copy, or null
+     *     for none
      */
     private static SpatialReference layerCrs(SpatialReference srs, String driverName, Path out) {
         if (srs == null) {
             return null;
         }
         SpatialReference copy = srs.Clone();
+        if (driverName.equals("GeoJSON") && copy.IsCompound() == 1) {
+            copy.StripVertical(); // flat polygons: their CRS is the horizontal one, which may have an EPSG code
+        }
         if (driverName.equals("GeoJSON") && !"EPSG".equalsIgnoreCase(copy.GetAuthorityName(null))) {
             try {
                 copy.AutoIdentifyEPSG();
