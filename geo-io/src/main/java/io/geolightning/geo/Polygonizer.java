@@ -335,6 +335,7 @@ public final class Polygonizer {
     }
 
     private static String driverName(Path out) {
+        GdalPath.requireGdalCanName(out.toString());
         String driver = DRIVERS.get(extension(out));
         if (driver == null) {
             throw GeoIOException.of(out, "is not a .gpkg, .geojson or .fgb file", "name the polygon output"

@@ -225,6 +225,27 @@ class BadInputTest {
                 "its source " + source.toAbsolutePath() + " is missing", "restore the file");
     }
 
+    /**
+     * A path with a character outside Unicode's BMP (an emoji) reaches GDAL through its Java bindings as modified
+     * UTF-8: the raster was "not a raster GDAL can read (No such file or directory)" though it exists, and a written
+     * raster landed under a mangled name. Both are refused in one line naming the character, before GDAL runs.
+     */
+    @Test
+    void pathsGdalCannotBeGivenAreRefusedNamingTheCharacter() throws IOException {
+        Path tree = Files.copy(TestData.RGB, tmp.resolve("tree\uD83C\uDF33.tif"));
+        TestData.assertOneLine(assertThrows(GeoIOException.class, () -> GeoRaster.open(tree)), "tree", "U+1F333",
+                "rename the file");
+        Path out = tmp.resolve("out\uD83C\uDF33.tif");
+        try (GeoRaster rgb = GeoRaster.open(TestData.RGB)) {
+            RasterWindow w = rgb.read(new PixelWindow(0, 0, 8, 8));
+            TestData.assertOneLine(assertThrows(GeoIOException.class, () -> RasterWriter.builder(out, w).build()
+                    .write(w)), "U+1F333");
+        }
+        try (java.util.stream.Stream<Path> files = Files.list(tmp)) {
+            assertEquals(List.of(tree), files.toList(), "nothing written under another name");
+        }
+    }
+
     @Test
     void invalidGeometriesAreRepairedAndCounted() throws IOException {
         // a self-intersecting bow-tie and a valid square, in the Massachusetts raster CRS
