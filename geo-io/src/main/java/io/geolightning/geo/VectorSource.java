@@ -53,7 +53,7 @@ public final class VectorSource implements AutoCloseable {
         this.layerName = layer.GetName();
         this.layerNames = layerNames;
         SpatialReference ref = layer.GetSpatialRef();
-        this.crs = ref == null ? null : Crs.fromSpatialReference(ref);
+        this.crs = ref == null || undefined(ref) ? null : Crs.fromSpatialReference(ref);
         FeatureDefn defn = layer.GetLayerDefn();
         int n = defn.GetFieldCount();
         List<String> names = new ArrayList<>(n);
@@ -63,6 +63,16 @@ public final class VectorSource implements AutoCloseable {
             fieldTypes[i] = defn.GetFieldDefn(i).GetFieldType();
         }
         this.fieldNames = List.copyOf(names);
+    }
+
+    /**
+     * @return true for GeoPackage's two "undefined" CRSs (srs_id -1 and 0, organisation NONE), which a layer saved
+     *     without a CRS gets: read as no CRS, not as a geographic or engineering CRS its coordinates are not in
+     */
+    private static boolean undefined(SpatialReference ref) {
+        String name = ref.GetName();
+        return ref.GetAuthorityName(null) == null
+                && ("Undefined geographic SRS".equals(name) || "Undefined Cartesian SRS".equals(name));
     }
 
     /** Opens the first layer of a vector file (logged when the file has several). */

@@ -246,6 +246,31 @@ class BadInputTest {
         }
     }
 
+    /**
+     * A GeoPackage layer saved without a CRS gets one of the format's "undefined" CRSs (srs_id 0, which GDAL writes for
+     * a Shapefile without its .prj, or -1): it is a layer without a CRS, refused as such with the ogr2ogr -a_srs fix.
+     * It was read as a geographic CRS ("labels do not overlap ... not longitudes and latitudes") or as an engineering
+     * one PROJ cannot transform.
+     */
+    @Test
+    void aGeoPackageLayerOfUndefinedCrsHasNoCrs() {
+        for (int srsId : new int[] {0, -1}) {
+            Path gpkg = tmp.resolve("undefined" + srsId + ".gpkg");
+            org.gdal.ogr.DataSource ds = org.gdal.ogr.ogr.GetDriverByName("GPKG").CreateDataSource(gpkg.toString());
+            try {
+                ds.CreateLayer("tracts", null, org.gdal.ogr.ogrConstants.wkbPolygon);
+                ds.ExecuteSQL("UPDATE gpkg_geometry_columns SET srs_id = " + srsId);
+                ds.ExecuteSQL("UPDATE gpkg_contents SET srs_id = " + srsId);
+            } finally {
+                ds.delete();
+            }
+            try (VectorSource v = VectorSource.open(gpkg)) {
+                TestData.assertOneLine(assertThrows(GeoIOException.class, v::requireCrs), "undefined" + srsId
+                        + ".gpkg", "layer 'tracts' has no CRS", "ogr2ogr -a_srs");
+            }
+        }
+    }
+
     @Test
     void invalidGeometriesAreRepairedAndCounted() throws IOException {
         // a self-intersecting bow-tie and a valid square, in the Massachusetts raster CRS
