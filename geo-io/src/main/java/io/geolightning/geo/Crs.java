@@ -133,6 +133,24 @@ public final class Crs {
         }
     }
 
+    /**
+     * @return the horizontal part of a compound CRS (a projected CRS plus a vertical one, as a DSM-derived
+     *     orthophoto declares), this CRS itself otherwise
+     */
+    public synchronized Crs horizontal() {
+        if (srs.IsCompound() != 1) {
+            return this;
+        }
+        SpatialReference c = srs.Clone();
+        try {
+            c.StripVertical();
+            return new Crs(c);
+        } catch (RuntimeException e) {
+            c.delete();
+            return this;
+        }
+    }
+
     /** True for a geographic (longitude/latitude) CRS. */
     public synchronized boolean isGeographic() {
         return srs.IsGeographic() == 1;

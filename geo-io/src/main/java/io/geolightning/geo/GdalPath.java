@@ -26,6 +26,24 @@ public record GdalPath(String text) implements Serializable {
         if (text == null || text.isBlank()) {
             throw new GeoIOException("empty path; pass a file name or a GDAL path such as /vsizip/labels.zip/a.shp");
         }
+        requireGdalCanName(text);
+    }
+
+    /**
+     * GDAL's Java bindings hand a path to GDAL in JNI's modified UTF-8, which spells a character outside Unicode's
+     * Basic Multilingual Plane (an emoji, a rare CJK ideograph) as two surrogates instead of its 4-byte UTF-8: GDAL
+     * then finds no such file ("No such file or directory") and creates files under another name.
+     *
+     * @param path a path GDAL is to open or write
+     * @throws GeoIOException naming the character when the path holds one GDAL would get wrong
+     */
+    public static void requireGdalCanName(String path) {
+        path.codePoints().filter(Character::isSupplementaryCodePoint).findFirst().ifPresent(c -> {
+            throw new GeoIOException(path + ": GDAL's Java bindings cannot pass the character '" + Character.toString(c)
+                    + "' (U+" + Integer.toHexString(c).toUpperCase(Locale.ROOT) + ", outside Unicode's Basic"
+                    + " Multilingual Plane) to GDAL, which would read or write another file name; rename the file or"
+                    + " folder without it");
+        });
     }
 
     /**
@@ -42,6 +60,14 @@ public record GdalPath(String text) implements Serializable {
      */
     public static GdalPath of(Path path) {
         return new GdalPath(path.toString());
+    }
+
+    /** Where GeoLightning builds its own VRTs (a region's mosaic, a crop, a label raster on a scene's grid). */
+    public static final String INTERNAL_FOLDER = "/vsimem/geolightning/";
+
+    /** @return true for a VRT GeoLightning built in GDAL's memory ({@link #INTERNAL_FOLDER}) */
+    public boolean isInternal() {
+        return text.startsWith(INTERNAL_FOLDER);
     }
 
     /** @return true for a path on a GDAL virtual file system ({@code /vsi...}) */

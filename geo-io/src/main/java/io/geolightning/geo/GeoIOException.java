@@ -22,14 +22,19 @@ public class GeoIOException extends GeoLightningException {
         super(oneLine(message), cause);
     }
 
-    /** Builds {@code "<file>: <problem>; <fix>"}. */
+    /** Builds {@code "<file>: <problem>; <fix>"} (a region's in-memory VRT named by its file name). */
     public static GeoIOException of(GdalPath file, String problem, String fix) {
-        return new GeoIOException(file + ": " + problem + "; " + fix);
+        return new GeoIOException(named(file) + ": " + problem + "; " + fix);
     }
 
     /** Builds {@code "<file>: <problem>; <fix>"} keeping the cause. */
     public static GeoIOException of(GdalPath file, String problem, String fix, Throwable cause) {
-        return new GeoIOException(file + ": " + problem + "; " + fix, cause);
+        return new GeoIOException(named(file) + ": " + problem + "; " + fix, cause);
+    }
+
+    /** @return the file as a user knows it: a VRT GeoLightning built in memory (a region's) by its file name */
+    private static String named(GdalPath file) {
+        return file.isInternal() ? file.fileName() : file.text();
     }
 
     /** Builds {@code "<file>: <problem>; <fix>"}. */

@@ -364,8 +364,9 @@ public final class GeoRaster implements AutoCloseable {
     }
 
     private GeoIOException unreadable(PixelWindow in, String why, Throwable cause) {
-        return GeoIOException.of(path, "cannot read pixels of " + in + " (" + why + ")",
-                "the file is probably truncated or corrupt: re-download or re-create it", cause);
+        return GeoIOException.of(path, "cannot read pixels of " + in + " (" + why + ")", path.isInternal()
+                ? "the file GDAL names is probably truncated or corrupt: re-download or re-create it"
+                : "the file is probably truncated or corrupt: re-download or re-create it", cause);
     }
 
     private void checkBand(int band1) {

@@ -31,8 +31,10 @@ import org.slf4j.LoggerFactory;
  * {@code simplify} (metres) simplifies each polygon on its own with topology preserved within it (neighbouring
  * polygons may then no longer share their edges exactly). The output (GeoPackage, GeoJSON or FlatGeobuf, by its
  * extension: single files, so they can appear atomically) is written to a temporary file and renamed.
- * <p>Every geometry written is valid: 8-connected regions, which GDAL traces as rings touching themselves at corners,
- * are written as multipolygons (the whole layer is then MultiPolygon). GeoJSON, which names a CRS only by its EPSG
+ * <p>Every geometry written is valid and of the layer's type: 8-connected regions, which GDAL traces as rings touching
+ * themselves at corners, are written as multipolygons (the whole layer is then MultiPolygon); a simplified region that
+ * GEOS repairs into several polygons (cut at a narrow neck) gives a feature per polygon in a Polygon layer, and the
+ * lines and points its repair leaves (collapsed parts) are dropped. GeoJSON, which names a CRS only by its EPSG
  * code, is refused for a raster whose CRS has none.
  */
 public final class Polygonizer {
@@ -101,11 +103,11 @@ public final class Polygonizer {
      * @param out a vector file path
      * @param crs the CRS of the class raster to polygonize into it, or null
      * @throws GeoIOException when its extension names no format this class writes, or it is GeoJSON, which names a
-     *     CRS only by an EPSG code, and {@code crs} has none (GIS tools would read the polygons as longitudes and
-     *     latitudes)
+     *     CRS only by an EPSG code, and {@code crs} (its horizontal part: the polygons are flat) has none (GIS tools
+     *     would read the polygons as longitudes and latitudes)
      */
     public static void checkOutput(Path out, Crs crs) {
-        if (driverName(out).equals("GeoJSON") && crs != null && crs.epsg().isEmpty()) {
+        if (driverName(out).equals("GeoJSON") && crs != null && crs.horizontal().epsg().isEmpty()) {
             throw noGeoJsonCrs(out, crs.name());
         }
     }
@@ -117,14 +119,18 @@ public final class Polygonizer {
     }
 
     /**
-     * @return the CRS the polygons are written with: a GeoJSON file's with the EPSG code GDAL identifies, which its
-     *     driver writes as the file's {@code crs}; a copy, or null for none
+     * @return the CRS the polygons are written with: a GeoJSON file's with the EPSG code GDAL identifies for it (for
+     *     the horizontal part of a compound CRS), which its driver writes as the file's {@code crs}; a copy, or null
+     *     for none
      */
     private static SpatialReference layerCrs(SpatialReference srs, String driverName, Path out) {
         if (srs == null) {
             return null;
         }
         SpatialReference copy = srs.Clone();
+        if (driverName.equals("GeoJSON") && copy.IsCompound() == 1) {
+            copy.StripVertical(); // flat polygons: their CRS is the horizontal one, which may have an EPSG code
+        }
         if (driverName.equals("GeoJSON") && !"EPSG".equalsIgnoreCase(copy.GetAuthorityName(null))) {
             try {
                 copy.AutoIdentifyEPSG();
@@ -262,34 +268,18 @@ public final class Polygonizer {
                         dropped++;
                         continue;
                     }
-                    Geometry shape = valid(options.simplify() > 0
+                    Geometry shape = ValidPolygons.of(options.simplify() > 0
                             ? g.SimplifyPreserveTopology(ground.units(options.simplify(), g)) : g, g, multi);
-                    // simplification can shrink a region below the minimum: every polygon written (and its area
-                    // field, the written shape's) is at least minArea
-                    if (shape == null || shape.IsEmpty() || ground.squareMetres(shape) < options.minArea()) {
+                    try {
+                        long[] counts = writeParts(layer, shape, f.GetFieldAsInteger(0), classNames, multi,
+                                options.minArea(), ground);
+                        written += counts[0];
+                        dropped += counts[1];
+                    } finally {
                         if (shape != null && shape != g) {
                             shape.delete();
                         }
-                        dropped++;
-                        continue;
                     }
-                    int value = f.GetFieldAsInteger(0);
-                    Feature out = new Feature(layer.GetLayerDefn());
-                    try {
-                        out.SetField("class", value);
-                        out.SetField("name", value >= 0 && value < classNames.size() ? classNames.get(value) : "");
-                        out.SetField("area", ground.squareMetres(shape));
-                        out.SetGeometry(shape);
-                        if (layer.CreateFeature(out) != ogrConstants.OGRERR_NONE) {
-                            throw new IllegalStateException(Gdal.lastError("cannot write a polygon"));
-                        }
-                    } finally {
-                        out.delete();
-                        if (shape != g) {
-                            shape.delete();
-                        }
-                    }
-                    written++;
                 } finally {
                     f.delete();
                 }
@@ -305,32 +295,47 @@ public final class Polygonizer {
     }
 
     /**
-     * @return {@code shape} as a valid geometry (GEOS's {@code MakeValid} of an invalid one, which keeps its area: a
-     *     ring touching itself at a corner becomes the polygons on either side), a multipolygon when {@code multi}:
-     *     {@code shape} itself or a new geometry ({@code shape} is deleted unless returned or {@code region})
+     * Writes a region's valid shape: as one feature of a MultiPolygon layer, or each of its polygons as a feature of a
+     * Polygon layer (simplifying can cut a region in two at a narrow neck). Simplification can also shrink a shape
+     * below the minimum area: every polygon written (and its area field, the written shape's) is at least
+     * {@code minArea}.
+     *
+     * @return {features written, features dropped}
      */
-    private static Geometry valid(Geometry shape, Geometry region, boolean multi) {
-        if (shape == null) {
-            return null;
+    private static long[] writeParts(Layer layer, Geometry shape, int value, List<String> classNames, boolean multi,
+                                     double minArea, GroundArea ground) {
+        if (shape == null || shape.IsEmpty()) {
+            return new long[] {0, 1};
         }
-        Geometry fixed = shape.IsValid() ? shape : shape.MakeValid();
-        if (fixed == null) {
-            throw new IllegalStateException(Gdal.lastError("cannot make a polygon valid"));
+        boolean split = !multi && ogr.GT_Flatten(shape.GetGeometryType()) == ogrConstants.wkbMultiPolygon;
+        int n = split ? shape.GetGeometryCount() : 1;
+        long[] counts = new long[2];
+        for (int i = 0; i < n; i++) {
+            Geometry part = split ? shape.GetGeometryRef(i) : shape;
+            double area = ground.squareMetres(part);
+            if (part.IsEmpty() || area < minArea) {
+                counts[1]++;
+                continue;
+            }
+            Feature out = new Feature(layer.GetLayerDefn());
+            try {
+                out.SetField("class", value);
+                out.SetField("name", value >= 0 && value < classNames.size() ? classNames.get(value) : "");
+                out.SetField("area", area);
+                out.SetGeometry(part);
+                if (layer.CreateFeature(out) != ogrConstants.OGRERR_NONE) {
+                    throw new IllegalStateException(Gdal.lastError("cannot write a polygon"));
+                }
+            } finally {
+                out.delete();
+            }
+            counts[0]++;
         }
-        if (fixed != shape && shape != region) {
-            shape.delete();
-        }
-        if (!multi) {
-            return fixed;
-        }
-        Geometry promoted = ogr.ForceToMultiPolygon(fixed); // a copy
-        if (fixed != region) {
-            fixed.delete();
-        }
-        return promoted;
+        return counts;
     }
 
     private static String driverName(Path out) {
+        GdalPath.requireGdalCanName(out.toString());
         String driver = DRIVERS.get(extension(out));
         if (driver == null) {
             throw GeoIOException.of(out, "is not a .gpkg, .geojson or .fgb file", "name the polygon output"

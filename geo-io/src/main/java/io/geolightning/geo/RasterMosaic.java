@@ -88,7 +88,7 @@ public final class RasterMosaic implements AutoCloseable {
 
     private static RasterMosaic build(RasterCatalog catalog, TargetGrid grid, boolean separate) {
         Gdal.quietThread();
-        String folder = "/vsimem/geolightning/mosaic-" + ProcessHandle.current().pid() + "-"
+        String folder = GdalPath.INTERNAL_FOLDER + "mosaic-" + ProcessHandle.current().pid() + "-"
                 + COUNTER.incrementAndGet() + "/";
         List<GdalPath> files = catalog.files();
         Crs crs;
@@ -191,8 +191,8 @@ public final class RasterMosaic implements AutoCloseable {
      */
     public static RasterMosaic crop(GdalPath source, PixelWindow window) {
         Gdal.quietThread();
-        String folder = "/vsimem/geolightning/crop-" + ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet()
-                + "/";
+        String folder = GdalPath.INTERNAL_FOLDER + "crop-" + ProcessHandle.current().pid() + "-"
+                + COUNTER.incrementAndGet() + "/";
         String stem = source.fileName().replaceFirst("\\.[^.]*$", "").replaceAll("[^A-Za-z0-9._-]", "_");
         GdalPath vrt = GdalPath.of(folder + stem + "-window.vrt");
         Dataset src = gdal.OpenEx(source.text());

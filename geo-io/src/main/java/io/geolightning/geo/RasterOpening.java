@@ -8,7 +8,8 @@ import org.gdal.gdalconst.gdalconstConstants;
 
 /**
  * How a path becomes the GDAL dataset of a {@link GeoRaster}, and the one-line errors when it does not: a missing file
- * (or a subdataset name), a folder, a file GDAL reads as no raster (an archive, a container of subdatasets).
+ * (or a subdataset name), a folder, a file GDAL reads as no raster (an archive, a container of subdatasets), a VRT
+ * whose sources are missing.
  */
 final class RasterOpening {
 
@@ -56,6 +57,11 @@ final class RasterOpening {
                 throw container;
             }
             throw notRaster(path, "it has no raster bands", null);
+        }
+        GeoIOException missingSource = VrtSources.missing(path, ds).orElse(null);
+        if (missingSource != null) {
+            ds.delete();
+            throw missingSource;
         }
         return ds;
     }

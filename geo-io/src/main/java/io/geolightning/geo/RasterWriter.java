@@ -198,6 +198,7 @@ public final class RasterWriter {
             if (path == null) {
                 throw new GeoIOException("raster writer: no output path; pass the file to write");
             }
+            GdalPath.requireGdalCanName(path.toString());
             this.path = path;
         }
 

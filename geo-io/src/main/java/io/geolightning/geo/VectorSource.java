@@ -53,7 +53,7 @@ public final class VectorSource implements AutoCloseable {
         this.layerName = layer.GetName();
         this.layerNames = layerNames;
         SpatialReference ref = layer.GetSpatialRef();
-        this.crs = ref == null ? null : Crs.fromSpatialReference(ref);
+        this.crs = ref == null || undefined(ref) ? null : Crs.fromSpatialReference(ref);
         FeatureDefn defn = layer.GetLayerDefn();
         int n = defn.GetFieldCount();
         List<String> names = new ArrayList<>(n);
@@ -63,6 +63,16 @@ public final class VectorSource implements AutoCloseable {
             fieldTypes[i] = defn.GetFieldDefn(i).GetFieldType();
         }
         this.fieldNames = List.copyOf(names);
+    }
+
+    /**
+     * @return true for GeoPackage's two "undefined" CRSs (srs_id -1 and 0, organisation NONE), which a layer saved
+     *     without a CRS gets: read as no CRS, not as a geographic or engineering CRS its coordinates are not in
+     */
+    private static boolean undefined(SpatialReference ref) {
+        String name = ref.GetName();
+        return ref.GetAuthorityName(null) == null
+                && ("Undefined geographic SRS".equals(name) || "Undefined Cartesian SRS".equals(name));
     }
 
     /** Opens the first layer of a vector file (logged when the file has several). */
@@ -172,8 +182,28 @@ public final class VectorSource implements AutoCloseable {
         if (dbf.isPresent()) {
             throw new GeoIOException(path + ": layer '" + layerName + "' has no fields because " + dbf.get());
         }
-        throw GeoIOException.of(path, "layer '" + layerName + "' has no field '" + field + "' (fields: "
-                + String.join(", ", fieldNames) + ")", "pass one of these fields as the label attribute (--label-field)");
+        List<String> holding = layersWithField(field);
+        String fields = fieldNames.isEmpty() ? "it has no fields" : "fields: " + String.join(", ", fieldNames);
+        throw GeoIOException.of(path, "layer '" + layerName + "' has no field '" + field + "' (" + fields + ")",
+                holding.isEmpty() ? "pass one of these fields as the label attribute (--label-field)"
+                        : "pick the layer that holds it with --layer " + holding.get(0) + " (data.layer)"
+                        + (holding.size() > 1 ? "; layers holding it: " + String.join(", ", holding) : ""));
+    }
+
+    /** @return the file's other layers that have field {@code field} (named exactly so) */
+    private synchronized List<String> layersWithField(String field) {
+        List<String> holding = new ArrayList<>();
+        for (String name : layerNames) {
+            Layer other = name.equals(layerName) || dataSource == null ? null : dataSource.GetLayerByName(name);
+            FeatureDefn defn = other == null ? null : other.GetLayerDefn();
+            for (int i = 0; defn != null && i < defn.GetFieldCount(); i++) {
+                if (defn.GetFieldDefn(i).GetName().equals(field)) {
+                    holding.add(name);
+                    break;
+                }
+            }
+        }
+        return holding;
     }
 
     /** True when field {@code field} holds numbers (integer or real). */

@@ -168,6 +168,109 @@ class BadInputTest {
         }
     }
 
+    /**
+     * A label field asked of the first layer of a GeoPackage (an area of interest, no fields) that another layer
+     * holds: the fix names that layer's --layer, where it said "(fields: ); pass one of these fields".
+     */
+    @Test
+    void aFieldOfAnotherLayerNamesThatLayer() {
+        Path gpkg = tmp.resolve("two-layers.gpkg");
+        org.gdal.ogr.DataSource ds = org.gdal.ogr.ogr.GetDriverByName("GPKG").CreateDataSource(gpkg.toString());
+        org.gdal.ogr.DataSource shp = org.gdal.ogr.ogr.Open(TestData.OLINDA_SHP.toString());
+        try {
+            org.gdal.ogr.Layer aoi = ds.CreateLayer("aoi", shp.GetLayer(0).GetSpatialRef(),
+                    org.gdal.ogr.ogrConstants.wkbPolygon);
+            org.gdal.ogr.Feature area = new org.gdal.ogr.Feature(aoi.GetLayerDefn());
+            area.SetGeometry(org.gdal.ogr.Geometry.CreateFromWkt("POLYGON ((-34.9 -8, -34.85 -8, -34.85 -7.95,"
+                    + " -34.9 -8))"));
+            aoi.CreateFeature(area); // a GeoPackage lists an empty layer after those with features
+            area.delete();
+            ds.CopyLayer(shp.GetLayer(0), "tracts");
+        } finally {
+            shp.delete();
+            ds.delete();
+        }
+        try (VectorSource v = VectorSource.open(gpkg)) {
+            TestData.assertOneLine(assertThrows(GeoIOException.class, () -> v.requireField("TIPO")),
+                    "layer 'aoi' has no field 'TIPO' (it has no fields)", "--layer tracts");
+            TestData.assertOneLine(assertThrows(GeoIOException.class, () -> v.requireField("CLASSE")),
+                    "has no field 'CLASSE'", "--label-field");
+        }
+    }
+
+    /**
+     * A VRT moved without its sources (gdalbuildvrt names them relative to the VRT), or whose absolute source is
+     * gone, is refused when it is opened, naming the source and where it was looked for; it opened, and the first
+     * pixel read failed as "probably truncated or corrupt: re-download or re-create it".
+     */
+    @Test
+    void aVrtWhoseSourcesAreMissingSaysWhichOne() throws IOException {
+        Path built = Files.createDirectories(tmp.resolve("built"));
+        Path source = Files.copy(TestData.L7, built.resolve("scene.tif"));
+        TestData.run("gdalbuildvrt", "-q", built.resolve("relative.vrt").toString(), source.toString());
+        Path moved = Files.createDirectories(tmp.resolve("moved"));
+        Path relative = Files.copy(built.resolve("relative.vrt"), moved.resolve("relative.vrt"));
+        TestData.assertOneLine(assertThrows(GeoIOException.class, () -> GeoRaster.open(relative)), "relative.vrt",
+                "its source scene.tif is missing", moved.resolve("scene.tif").toString(), "gdalbuildvrt");
+        try (GeoRaster r = GeoRaster.open(built.resolve("relative.vrt"))) {
+            assertEquals(6, r.readAll().bandCount(), "beside its source the VRT reads");
+        }
+        Path absolute = Files.writeString(tmp.resolve("absolute.vrt"), Files.readString(relative).replace(
+                "relativeToVRT=\"1\">scene.tif<", "relativeToVRT=\"0\">" + source.toAbsolutePath() + "<"));
+        try (GeoRaster r = GeoRaster.open(absolute)) {
+            assertEquals(6, r.bandCount(), "an absolute source");
+        }
+        Files.delete(source);
+        TestData.assertOneLine(assertThrows(GeoIOException.class, () -> GeoRaster.open(absolute)), "absolute.vrt",
+                "its source " + source.toAbsolutePath() + " is missing", "restore the file");
+    }
+
+    /**
+     * A path with a character outside Unicode's BMP (an emoji) reaches GDAL through its Java bindings as modified
+     * UTF-8: the raster was "not a raster GDAL can read (No such file or directory)" though it exists, and a written
+     * raster landed under a mangled name. Both are refused in one line naming the character, before GDAL runs.
+     */
+    @Test
+    void pathsGdalCannotBeGivenAreRefusedNamingTheCharacter() throws IOException {
+        Path tree = Files.copy(TestData.RGB, tmp.resolve("tree\uD83C\uDF33.tif"));
+        TestData.assertOneLine(assertThrows(GeoIOException.class, () -> GeoRaster.open(tree)), "tree", "U+1F333",
+                "rename the file");
+        Path out = tmp.resolve("out\uD83C\uDF33.tif");
+        try (GeoRaster rgb = GeoRaster.open(TestData.RGB)) {
+            RasterWindow w = rgb.read(new PixelWindow(0, 0, 8, 8));
+            TestData.assertOneLine(assertThrows(GeoIOException.class, () -> RasterWriter.builder(out, w).build()
+                    .write(w)), "U+1F333");
+        }
+        try (java.util.stream.Stream<Path> files = Files.list(tmp)) {
+            assertEquals(List.of(tree), files.toList(), "nothing written under another name");
+        }
+    }
+
+    /**
+     * A GeoPackage layer saved without a CRS gets one of the format's "undefined" CRSs (srs_id 0, which GDAL writes for
+     * a Shapefile without its .prj, or -1): it is a layer without a CRS, refused as such with the ogr2ogr -a_srs fix.
+     * It was read as a geographic CRS ("labels do not overlap ... not longitudes and latitudes") or as an engineering
+     * one PROJ cannot transform.
+     */
+    @Test
+    void aGeoPackageLayerOfUndefinedCrsHasNoCrs() {
+        for (int srsId : new int[] {0, -1}) {
+            Path gpkg = tmp.resolve("undefined" + srsId + ".gpkg");
+            org.gdal.ogr.DataSource ds = org.gdal.ogr.ogr.GetDriverByName("GPKG").CreateDataSource(gpkg.toString());
+            try {
+                ds.CreateLayer("tracts", null, org.gdal.ogr.ogrConstants.wkbPolygon);
+                ds.ExecuteSQL("UPDATE gpkg_geometry_columns SET srs_id = " + srsId);
+                ds.ExecuteSQL("UPDATE gpkg_contents SET srs_id = " + srsId);
+            } finally {
+                ds.delete();
+            }
+            try (VectorSource v = VectorSource.open(gpkg)) {
+                TestData.assertOneLine(assertThrows(GeoIOException.class, v::requireCrs), "undefined" + srsId
+                        + ".gpkg", "layer 'tracts' has no CRS", "ogr2ogr -a_srs");
+            }
+        }
+    }
+
     @Test
     void invalidGeometriesAreRepairedAndCounted() throws IOException {
         // a self-intersecting bow-tie and a valid square, in the Massachusetts raster CRS

@@ -283,6 +283,24 @@ class PolygonizerTest {
         try (VectorSource v = VectorSource.open(gpkg)) {
             assertTrue(v.requireCrs().isEquivalent(proj), v.requireCrs() + " vs " + proj);
         }
+        // a compound CRS (the raster's + NAVD88 height, as a DSM-derived orthophoto declares) has no EPSG code of
+        // its own, but flat polygons are in its horizontal part, which has one: written, where it was refused
+        Path compound = tmp.resolve("compound-crs.tif");
+        Crs withHeight = Crs.fromUserInput("EPSG:26986+5703");
+        try (GeoRaster r = GeoRaster.open(classes)) {
+            RasterWindow w = r.readAll();
+            RasterWriter.builder(compound, w).crs(withHeight).format(RasterFormat.GTIFF).nodata(NODATA).build()
+                    .write(w);
+        }
+        Path flat = tmp.resolve("compound.geojson");
+        try (GeoRaster r = GeoRaster.open(compound)) {
+            assertTrue(r.requireCrs().epsg().isEmpty(), "a compound CRS without an EPSG code: " + r.requireCrs());
+            Polygonizer.checkOutput(flat, r.requireCrs());
+        }
+        Polygonizer.polygonize(compound, flat, List.of("background", "building"), Polygonizer.Options.DEFAULTS);
+        try (VectorSource v = VectorSource.open(flat)) {
+            assertTrue(v.requireCrs().isEquivalent(crs), v.requireCrs() + " vs " + crs);
+        }
     }
 
     /**

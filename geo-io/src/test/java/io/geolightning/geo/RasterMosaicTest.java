@@ -2,6 +2,7 @@ package io.geolightning.geo;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -197,13 +198,9 @@ class RasterMosaicTest {
         Path west = tmp.resolve("west.tif");
         Path east = tmp.resolve("east.tif");
         try (GeoRaster rgb = GeoRaster.open(TestData.RGB)) {
-            int w = rgb.width();
             assertTrue(Math.abs(rgb.geoTransform().pixelSizeX() - rgb.geoTransform().pixelSizeY()) > 1e-3,
                     "RGB.byte.tif's pixels are not square");
-            TestData.run("gdal_translate", "-q", "-srcwin", "0", "0", "" + w / 2, "" + rgb.height(),
-                    TestData.RGB.toString(), west.toString());
-            TestData.run("gdal_translate", "-q", "-srcwin", "" + w / 2, "0", "" + (w - w / 2), "" + rgb.height(),
-                    TestData.RGB.toString(), east.toString());
+            halves(TestData.RGB, west, east);
             try (RasterMosaic m = RasterMosaic.build(RasterCatalog.of(List.of(GdalPath.of(west), GdalPath.of(east))),
                     TargetGrid.ofFirstRaster()); GeoRaster region = GeoRaster.open(m.path())) {
                 assertEquals(0, m.warpedCount(), "both halves are on the grid");
@@ -212,6 +209,28 @@ class RasterMosaicTest {
                 assertArrayEquals(rgb.geoTransform().toGdal(), region.geoTransform().toGdal(), 1e-6);
                 assertArrayEquals(rgb.readAll().bytes(), region.readAll().bytes());
             }
+        }
+    }
+
+    /**
+     * A region one of whose files is truncated fails in one line that names the region by its file name and the
+     * damaged file, as GDAL gives it; it named the mosaic by GDAL's in-memory path ({@code /vsimem/geolightning/...}),
+     * which no user has.
+     */
+    @Test
+    void aDamagedFileOfARegionIsNamedNotTheInMemoryMosaic() throws Exception {
+        Path west = tmp.resolve("w.tif");
+        Path whole = tmp.resolve("e-whole.tif");
+        Path east = tmp.resolve("e.tif");
+        halves(TestData.RGB, west, whole, "-co", "TILED=YES");
+        byte[] bytes = Files.readAllBytes(whole);
+        Files.write(east, java.util.Arrays.copyOf(bytes, bytes.length / 2)); // its header and half its tiles
+        try (RasterMosaic m = RasterMosaic.build(RasterCatalog.of(List.of(GdalPath.of(west), GdalPath.of(east))),
+                TargetGrid.ofFirstRaster()); GeoRaster region = GeoRaster.open(m.path())) {
+            GeoIOException e = assertThrows(GeoIOException.class, region::readAll);
+            TestData.assertOneLine(e, "e.tif", "the file GDAL names is probably truncated");
+            assertTrue(e.getMessage().startsWith("w-region.vrt: cannot read pixels"), e.getMessage());
+            assertFalse(e.getMessage().contains("/vsimem/"), e.getMessage());
         }
     }
 
@@ -329,5 +348,19 @@ class RasterMosaicTest {
         Path empty = Files.createDirectories(tmp.resolve("empty"));
         e = assertThrows(GeoIOException.class, () -> RasterCatalog.expand(List.of(empty.toString())));
         assertTrue(e.getMessage().startsWith(empty + ": the folder holds no raster file"), e.getMessage());
+    }
+
+    /** Cuts {@code source} into a west and an east half with gdal_translate, the east one with {@code eastOptions}. */
+    private static void halves(Path source, Path west, Path east, String... eastOptions) {
+        try (GeoRaster r = GeoRaster.open(source)) {
+            int w = r.width();
+            TestData.run("gdal_translate", "-q", "-srcwin", "0", "0", "" + w / 2, "" + r.height(), source.toString(),
+                    west.toString());
+            List<String> cut = new java.util.ArrayList<>(List.of("gdal_translate", "-q", "-srcwin", "" + w / 2, "0",
+                    "" + (w - w / 2), "" + r.height()));
+            cut.addAll(List.of(eastOptions));
+            cut.addAll(List.of(source.toString(), east.toString()));
+            TestData.run(cut.toArray(String[]::new));
+        }
     }
 }

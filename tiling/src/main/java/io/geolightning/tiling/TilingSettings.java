@@ -1,7 +1,9 @@
 package io.geolightning.tiling;
 
 import io.geolightning.geo.GdalPath;
+import io.geolightning.geo.GeoIOException;
 import io.geolightning.geo.TargetGrid;
+import io.geolightning.geo.VectorSource;
 import io.geolightning.tiling.labels.ClassificationRule;
 import io.geolightning.tiling.labels.LabelConfig;
 import io.geolightning.tiling.labels.LabelTask;
@@ -159,8 +161,10 @@ public record TilingSettings(String labels, String layer, String labelField, Str
                     + Path.of("").toAbsolutePath() + ")");
         }
         if (noField && !RasterLabelSource.isRaster(labelPath)) {
-            throw new TilingException("labelField", null, NO_FIELD, "'labelField' is not set (--label-field): "
-                    + NO_FIELD + ", e.g. labelField: TIPO");
+            String fields = fieldsOf(labelPath);
+            String problem = NO_FIELD + fields;
+            throw new TilingException("labelField", null, problem, "'labelField' is not set (--label-field): "
+                    + problem + (fields.isEmpty() ? ", e.g. labelField: TIPO" : ""));
         }
         check();
         LabelConfig.Classes named = LabelConfig.Classes.parse(classes);
@@ -273,6 +277,20 @@ public record TilingSettings(String labels, String layer, String labelField, Str
             case "random" -> SplitConfig.random(ratios(), splitSeed);
             default -> throw unknown("split", split, "unknown; use spatial, random or none");
         };
+    }
+
+    /** @return " (FILE: fields A, B, C)" of the label layer, or "" when it cannot be read */
+    private String fieldsOf(GdalPath labelPath) {
+        try (VectorSource v = VectorSource.open(labelPath, blankToNull(layer))) {
+            boolean several = v.layerNames().size() > 1;
+            String where = labelPath.fileName() + (several ? " layer '" + v.layerName() + "'" : "");
+            String layers = several ? "--layer picks another of: " + String.join(", ", v.layerNames()) : "";
+            return v.fieldNames().isEmpty() ? "; " + where + " has no fields" + (several ? " (" + layers + ")" : "")
+                    : " (" + where + ": fields " + String.join(", ", v.fieldNames()) + (several ? "; " + layers : "")
+                    + ")";
+        } catch (GeoIOException e) {
+            return ""; // the run reports what is wrong with the file once the field is given
+        }
     }
 
     private static String blankToNull(String s) {

@@ -81,6 +81,43 @@ class BadInputTest {
         assertFalse(Files.exists(tmp.resolve("s.parquet")), "nothing published");
     }
 
+    /**
+     * Polygons in EPSG:4326 whose coordinates a naive writer stored latitude first miss the raster: the message says
+     * they look swapped, since swapped they fall on it. Labels that miss it either way get no such hint.
+     */
+    @Test
+    void latitudeFirstLabelsAreSaidToLookSwapped() {
+        Path json = tmp.resolve("swapped.geojson");
+        Gdal.ensureInitialised();
+        org.gdal.ogr.DataSource shp = org.gdal.ogr.ogr.Open(OLINDA_SHP.toString());
+        org.gdal.ogr.DataSource out = org.gdal.ogr.ogr.GetDriverByName("GeoJSON").CreateDataSource(json.toString());
+        try {
+            org.gdal.ogr.Layer in = shp.GetLayer(0);
+            org.gdal.ogr.Layer l = out.CreateLayer("swapped", in.GetSpatialRef(), org.gdal.ogr.ogrConstants.wkbPolygon);
+            l.CreateField(new org.gdal.ogr.FieldDefn("TIPO", org.gdal.ogr.ogrConstants.OFTString));
+            for (org.gdal.ogr.Feature f = in.GetNextFeature(); f != null; f = in.GetNextFeature()) {
+                org.gdal.ogr.Feature g = new org.gdal.ogr.Feature(l.GetLayerDefn());
+                org.gdal.ogr.Geometry geometry = f.GetGeometryRef().Clone();
+                geometry.SwapXY();
+                g.SetGeometry(geometry);
+                g.SetField("TIPO", f.GetFieldAsString("TIPO"));
+                l.CreateFeature(g);
+                g.delete();
+                f.delete();
+            }
+        } finally {
+            out.delete();
+            shp.delete();
+        }
+        String m = oneLine(() -> Tiler.run(olinda().labels(LabelConfig.classification(json, "TIPO")).build()));
+        assertTrue(m.startsWith("swapped.geojson: labels do not overlap raster L7_ETMs.tif"), m);
+        assertTrue(m.contains("its coordinates look like latitude, longitude pairs, which swapped fall on the raster"),
+                m);
+        String far = oneLine(() -> Tiler.run(olinda().labels(LabelConfig.classification(
+                TestData.data("massachusetts/buildings_22978945_15.gpkg"), null)).build()));
+        assertFalse(far.contains("swapped"), far);
+    }
+
     @Test
     void chipLargerThanTheRaster() {
         String m = oneLine(() -> Tiler.run(olinda().chipSize(512).build()));

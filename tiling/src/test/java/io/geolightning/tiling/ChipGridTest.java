@@ -1,7 +1,9 @@
 package io.geolightning.tiling;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.geolightning.geo.Crs;
@@ -83,6 +85,29 @@ class ChipGridTest {
             List<Chip> withLabels = new RandomChipSampler(32, 40, 1).sample(r, r.extent(), labels::overlaps);
             assertEquals(40, withLabels.size());
             assertTrue(withLabels.stream().allMatch(labels::overlaps));
+        }
+    }
+
+    /**
+     * A box in EPSG:4326 written latitudes first (the CRS's own axis order, which GIS software does not follow) misses
+     * the raster: the message says x and y look swapped and gives the box that overlaps; a box that misses either way
+     * gets no such hint. It said only "does not overlap".
+     */
+    @Test
+    void aLatitudeFirstBoxIsSaidToLookSwapped() {
+        try (GeoRaster l7 = GeoRaster.open(TestData.data("olinda/L7_ETMs.tif"))) {
+            Crs wgs84 = Crs.fromEpsg(4326);
+            String m = assertThrows(TilingException.class, () -> ChipGrid.regionWindow(l7,
+                    new Envelope(-8.03, -7.98, -34.9, -34.85), wgs84)).getMessage();
+            assertTrue(m.contains("does not overlap") && m.endsWith("(x and y look swapped: a box in a geographic CRS"
+                    + " is written longitudes first, minlon,minlat,maxlon,maxlat, as GIS software writes it whatever"
+                    + " the axis order of the CRS's definition; --bbox -34.9,-8.03,-34.85,-7.98,EPSG:4326 overlaps the"
+                    + " raster)"), m);
+            String far = assertThrows(TilingException.class, () -> ChipGrid.regionWindow(l7,
+                    new Envelope(0, 1, 0, 1), wgs84)).getMessage();
+            assertFalse(far.contains("swapped"), far);
+            assertTrue(ChipGrid.regionWindow(l7, new Envelope(-34.9, -34.85, -8.03, -7.98), wgs84).area() > 10_000,
+                    "the box the hint gives is inside the raster");
         }
     }
 }

@@ -2,12 +2,18 @@ package io.geolightning.tiling;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.geolightning.geo.GdalPath;
 import io.geolightning.tiling.splits.BlockGrid;
 import io.geolightning.tiling.splits.SplitConfig;
 import java.nio.file.Path;
+import java.util.List;
+import org.gdal.ogr.DataSource;
+import org.gdal.ogr.ogr;
+import org.gdal.ogr.ogrConstants;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class TilingSettingsTest {
 
@@ -46,5 +52,39 @@ class TilingSettingsTest {
         assertEquals("class URBANO is named twice; name each class once", e.problem());
         TilingSettings.builder().labels("l.shp").labelField("F").classes(java.util.List.of("1=water", "2=water"))
                 .build().check(); // two values of one class
+    }
+
+    /**
+     * A classification without --label-field lists the label layer's fields, so the user can pick one without
+     * ogrinfo (it said only that a field is needed); in a file of several layers it names the layer read and the
+     * others (a GeoPackage whose first layer, an area of interest, has no fields at all).
+     */
+    @Test
+    void aMissingLabelFieldListsTheLayersFields(@TempDir Path tmp) {
+        Path shp = TestData.data("olinda/olinda1.shp");
+        TilingSettings s = TilingSettings.builder().labels(shp.toString()).build();
+        TilingException e = assertThrows(TilingException.class,
+                () -> s.toTilingConfig(GdalPath.of("a.tif"), Path.of("s"), 1, 1));
+        assertEquals("labelField", e.setting());
+        assertTrue(e.problem().endsWith("(olinda1.shp: fields ID, CD_GEOCODI, TIPO, CD_GEOCODB, NM_BAIR, V014)"),
+                e.problem());
+        Path gpkg = LabelLayers.write(tmp.resolve("two.gpkg"), "aoi", 31985, "note", ogrConstants.OFTString,
+                List.of(LabelLayers.olindaSquare(0, 0, 1000)), List.of("x"));
+        DataSource ds = ogr.Open(gpkg.toString(), 1);
+        DataSource tracts = ogr.Open(shp.toString());
+        try {
+            ds.CopyLayer(tracts.GetLayer(0), "tracts");
+            ds.GetLayer(0).DeleteField(0);
+        } finally {
+            tracts.delete();
+            ds.delete();
+        }
+        TilingSettings first = TilingSettings.builder().labels(gpkg.toString()).build();
+        assertTrue(assertThrows(TilingException.class, () -> first.toTilingConfig(GdalPath.of("a.tif"), Path.of("s"),
+                1, 1)).problem().endsWith("; two.gpkg layer 'aoi' has no fields (--layer picks another of: aoi,"
+                + " tracts)"));
+        TilingSettings named = first.toBuilder().layer("tracts").build();
+        assertTrue(assertThrows(TilingException.class, () -> named.toTilingConfig(GdalPath.of("a.tif"), Path.of("s"),
+                1, 1)).problem().contains("(two.gpkg layer 'tracts': fields ID, CD_GEOCODI, TIPO"));
     }
 }

@@ -84,6 +84,10 @@ final class EvaluateCommand implements Callable<Integer> {
             + " raster, named by --label-field; their classes must be the model's.")
     Path labels;
 
+    @Option(names = "--layer", paramLabel = "LAYER", description = "With --raster: the layer of --labels (default:"
+            + " the first), as tile --layer.")
+    String layer;
+
     @Option(names = "--label-field", paramLabel = "FIELD", description = "With --raster: the attribute holding the"
             + " class (optional for segmentation labels without one).")
     String labelField;
@@ -144,7 +148,7 @@ final class EvaluateCommand implements Callable<Integer> {
         boolean ignoreUnknown = checks.choice("--unknown", unknown, Map.of("error", false, "ignore", true),
                 "error or ignore");
         ParseResult parsed = spec.commandLine().getParseResult();
-        String labelOption = Stream.of("--labels", "--label-field", "--ignore-value", "--unknown")
+        String labelOption = Stream.of("--labels", "--layer", "--label-field", "--ignore-value", "--unknown")
                 .filter(parsed::hasMatchedOption).findFirst().orElse(null);
         if (labelOption != null && raster == null) {
             throw checks.usage(labelOption + " goes with --raster; pass the raster the labels describe");
@@ -172,8 +176,8 @@ final class EvaluateCommand implements Callable<Integer> {
             }
             if (raster != null) {
                 requireLabelField(model, checks);
-                try (EvaluationSources.TiledRaster tiled = EvaluationSources.tile(raster, labels, labelField,
-                        ignoreValue, ignoreUnknown, model)) {
+                try (EvaluationSources.TiledRaster tiled = EvaluationSources.tile(raster, labels, layer,
+                        labelField, ignoreValue, ignoreUnknown, model)) {
                     chips = tiled.store();
                     SatelliteDataModule data = storeData(model);
                     data.setup(Stage.FIT);

@@ -77,14 +77,15 @@ final class EvaluationSources {
     /**
      * @param raster the raster
      * @param labels polygons or a label raster
+     * @param layer the layer of {@code labels}, or null for the first
      * @param field the attribute naming the class, or null
      * @param ignoreValue the label value that is not scored, or null
      * @param ignoreUnknown whether labels of classes the model does not know are ignored (else an error)
      * @param model the model (chip size, task, classes, bands)
      * @return the temporary store (its train split holds every chip)
      */
-    static TiledRaster tile(Path raster, Path labels, String field, Integer ignoreValue, boolean ignoreUnknown,
-                            InferenceModel model) {
+    static TiledRaster tile(Path raster, Path labels, String layer, String field, Integer ignoreValue,
+                            boolean ignoreUnknown, InferenceModel model) {
         ModelSignature sig = model.signature();
         try (GeoRaster in = GeoRaster.open(GdalPath.of(raster.toString()))) {
             int bands = in.dataBands().length; // the chips leave alpha bands out, as tile does
@@ -104,7 +105,7 @@ final class EvaluationSources {
         LabelConfig lc = (sig.kind() == LabelTask.SEGMENTATION ? LabelConfig.segmentation(labels, field)
                 .withBackground(names.contains("background") ? "background" : names.get(0))
                 : LabelConfig.classification(labels, field)).withClassNames(names)
-                .withIgnoreValue(ignoreValue).withIgnoreUnknown(ignoreUnknown);
+                .withIgnoreValue(ignoreValue).withIgnoreUnknown(ignoreUnknown).withLayer(layer);
         Path dir;
         try {
             dir = TempFolders.create("geolightning-evaluate-");

@@ -2,6 +2,7 @@ package io.geolightning.app.cli;
 
 import io.geolightning.foundation.ExitCodes;
 import io.geolightning.geo.GdalPath;
+import io.geolightning.geo.GeoIOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -103,7 +104,13 @@ public final class GeoLightningCli implements Runnable {
         for (Class<?> c : all ? COMMANDS : named) {
             cl.addSubcommand(c);
         }
-        cl.registerConverter(GdalPath.class, GdalPath::of); // before picocli would make it a Path and collapse its //
+        cl.registerConverter(GdalPath.class, text -> { // before picocli would make it a Path and collapse its //
+            try {
+                return GdalPath.of(text);
+            } catch (GeoIOException e) { // its message alone: picocli's would name the exception's class
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        });
         cl.setOut(out);
         cl.setErr(err);
         cl.setCaseInsensitiveEnumValuesAllowed(true);

@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import org.locationtech.jts.geom.Geometry;
 import org.locationtech.jts.operation.union.UnaryUnionOp;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Option;
 
 /**
@@ -25,6 +27,8 @@ import picocli.CommandLine.Option;
  * {@code --resampling}; default the first raster's).
  */
 public final class RegionOptions {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RegionOptions.class);
 
     @Option(names = "--raster", paramLabel = "RASTER",
             description = {"Raster(s) to read: a file, a GDAL path (/vsizip/..., /vsicurl/https://...), a glob"
@@ -213,6 +217,11 @@ public final class RegionOptions {
      */
     static Region areaOfInterest(GdalPath file) {
         try (VectorSource v = VectorSource.open(file)) {
+            if (v.layerNames().size() > 1) { // as tile's labels: never a silent pick of one of several layers
+                LOG.warn("{}: {} layers {}; the area of interest is the first, '{}' (keep the area's polygons in a"
+                        + " file of their own to use another)", file.fileName(), v.layerNames().size(),
+                        v.layerNames(), v.layerName());
+            }
             List<Geometry> polygons = new ArrayList<>();
             for (VectorFeature f : v.features()) {
                 if (f.geometry().getDimension() == 2 && !f.geometry().isEmpty()) {

@@ -114,6 +114,10 @@ class BadInputMessagesTest {
         fails(1, predict(small), "small.tif", "10 x 10 pixels is smaller than", "--allow-padding");
         assertEquals(0, predict(small, "--allow-padding").code());
         Files.delete(tmp.resolve("out.tif"));
+        // a region on a grid too coarse (--resolution in degrees): named by its file name, not GDAL's /vsimem/ path
+        assertFalse(fails(1, CliRun.of("predict", "--checkpoint", BadInputs.checkpoint(), "--raster", RASTER, "--crs",
+                "EPSG:4326", "--resolution", 30, "--out", tmp.resolve("coarse.tif")), "error: L7_ETMs-region.vrt: 1 x 1"
+                + " pixels is smaller than").contains("/vsimem/"));
         nothingLeft();
     }
 
@@ -275,6 +279,10 @@ class BadInputMessagesTest {
                     "--max-nodata", 2, "--out", tmp.resolve("c")},
                 new Object[] {"--edge wrap", "tile", "--raster", RASTER, "--labels", LABELS, "--label-field", "TIPO",
                     "--edge", "wrap", "--out", tmp.resolve("c")},
+                new Object[] {"(PATH): empty path; pass a file name", "info", ""},
+                new Object[] {"--aoi': a\uD83C\uDF33.gpkg: GDAL's Java bindings cannot pass the character", "tile",
+                    "--raster", RASTER, "--labels", LABELS, "--label-field", "TIPO", "--aoi", "a\uD83C\uDF33.gpkg",
+                    "--out", tmp.resolve("c")},
                 new Object[] {"--label-field is not set", "tile", "--raster", RASTER, "--labels", LABELS, "--out",
                     tmp.resolve("c")},
                 new Object[] {"--val 0.7 --test 0.5", "tile", "--raster", RASTER, "--labels", LABELS, "--label-field",

@@ -52,6 +52,7 @@ final class PredictionChecks {
 
     /** @throws ModelException when the output's folder is missing, it is the input or a folder, or exists */
     static void output(Path out, GdalPath input, boolean overwrite) {
+        GdalPath.requireGdalCanName(out.toString()); // GDAL writes it
         Path abs = out.toAbsolutePath().normalize();
         Path parent = abs.getParent();
         if (parent == null || !Files.isDirectory(parent)) {

@@ -175,8 +175,9 @@ public final class ScenePredictor {
         int width = in.width();
         int height = in.height();
         if ((width < size || height < size) && !options.allowPadding()) {
-            throw new ModelException(in.path() + ": " + width + " x " + height + " pixels is smaller than the "
-                    + size + "-pixel window of " + model.source() + " (trained on " + spec.chipSize() + "-pixel chips),"
+            // a region's raster is a VRT in GDAL's memory: named by its file name, as in every other message
+            throw new ModelException(in.path().fileName() + ": " + width + " x " + height + " pixels is smaller than"
+                    + " the " + size + "-pixel window of " + model.source() + " (trained on " + spec.chipSize() + "-pixel chips),"
                     + " so the prediction would be mostly padding; predict a larger extent"
                     + (classifier ? "" : " or pass a smaller --window") + ", or pass --allow-padding to classify it"
                     + " anyway");

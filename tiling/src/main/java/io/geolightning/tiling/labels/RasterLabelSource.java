@@ -135,8 +135,8 @@ public final class RasterLabelSource implements AutoCloseable {
      */
     static RasterLabelSource onGrid(LabelSet labels, GeoRaster scene) {
         LabelConfig c = labels.config();
-        String vrt = "/vsimem/geolightning/labels-" + ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet()
-                + ".vrt";
+        String vrt = GdalPath.INTERNAL_FOLDER + "labels-" + ProcessHandle.current().pid() + "-"
+                + COUNTER.incrementAndGet() + ".vrt";
         int ignore = c.maskIgnoreValue();
         Double nodata;
         Map<Integer, String> names;

@@ -54,6 +54,24 @@ public final class SceneLabels implements AutoCloseable {
                 + " code> -t_srs EPSG:4326, or ";
     }
 
+    /** @return the hint when the labels' degrees are latitudes first, and swapped would fall on the raster */
+    private static String swapped(LabelSet labels, CrsTransform toRaster, Envelope rasterBounds) {
+        Envelope e = labels.extent();
+        if (!labels.crs().isGeographic() || e.isNull() || e.getMinX() < -90 || e.getMaxX() > 90) {
+            return "";
+        }
+        try {
+            if (!toRaster.transform(new Envelope(e.getMinY(), e.getMaxY(), e.getMinX(), e.getMaxX()))
+                    .intersects(rasterBounds)) {
+                return "";
+            }
+        } catch (GeoIOException ex) {
+            return "";
+        }
+        return "its coordinates look like latitude, longitude pairs, which swapped fall on the raster (GIS files"
+                + " hold x, the longitude, first): swap X and Y in the file (QGIS: Swap X and Y coordinates), or ";
+    }
+
     /**
      * Reprojects the labels into {@code raster}'s CRS.
      *
@@ -80,8 +98,8 @@ public final class SceneLabels implements AutoCloseable {
             throw new TilingException(labels.sourceName() + ": labels do not overlap raster " + rasterName
                     + " (labels extent " + fmt(labels.extent()) + " in " + labels.crs() + " = " + fmt(labelsInRaster)
                     + " in " + rasterCrs + "; raster extent " + fmt(rasterBounds) + " in " + rasterCrs
-                    + "); " + notDegrees(labels) + "pass labels of the same area or fix the CRS declared by one of the"
-                    + " files");
+                    + "); " + notDegrees(labels) + swapped(labels, t, rasterBounds) + "pass labels of the same area or"
+                    + " fix the CRS declared by one of the files");
         }
         List<VectorFeature> all = labels.features();
         for (int rank = 0; rank < all.size(); rank++) {
