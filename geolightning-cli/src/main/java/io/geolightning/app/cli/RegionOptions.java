@@ -64,6 +64,10 @@ public final class RegionOptions {
                     + " that meet them, predict classifies their bounding box.")
     GdalPath aoi;
 
+    @Option(names = "--aoi-layer", paramLabel = "LAYER",
+            description = "The layer of --aoi to use, in a file of several (default: the first, with a warning).")
+    String aoiLayer;
+
     private RasterCatalog catalog;
     private Region area;
 
@@ -104,6 +108,9 @@ public final class RegionOptions {
                 throw checks.usage("--crs " + crs + ": not a CRS GDAL knows; pass e.g. EPSG:32619");
             }
         }
+        if (aoiLayer != null && aoi == null) {
+            throw checks.usage("--aoi-layer " + aoiLayer + " goes with --aoi; pass the file whose layer it is");
+        }
         if (bbox != null && aoi != null) {
             throw checks.usage("--aoi " + aoi + " --bbox " + bbox + ": pass one area, the polygons or the box");
         }
@@ -119,7 +126,7 @@ public final class RegionOptions {
     /** @return the area asked for ({@code --aoi} or {@code --bbox}, read once), or null for all of the rasters */
     public Region area() {
         if (area == null && (aoi != null || bbox != null)) {
-            area = aoi != null ? areaOfInterest(aoi) : box(bbox);
+            area = aoi != null ? areaOfInterest(aoi, aoiLayer) : box(bbox);
         }
         return area;
     }
@@ -215,12 +222,11 @@ public final class RegionOptions {
      * @param file a vector layer of polygons (any CRS)
      * @return the region of their union, keeping chips that meet it
      */
-    static Region areaOfInterest(GdalPath file) {
-        try (VectorSource v = VectorSource.open(file)) {
-            if (v.layerNames().size() > 1) { // as tile's labels: never a silent pick of one of several layers
-                LOG.warn("{}: {} layers {}; the area of interest is the first, '{}' (keep the area's polygons in a"
-                        + " file of their own to use another)", file.fileName(), v.layerNames().size(),
-                        v.layerNames(), v.layerName());
+    static Region areaOfInterest(GdalPath file, String layer) {
+        try (VectorSource v = VectorSource.open(file, layer)) {
+            if (layer == null && v.layerNames().size() > 1) { // as tile's labels: never a silent pick of one layer
+                LOG.warn("{}: {} layers {}; the area of interest is the first, '{}' (pick another with"
+                        + " --aoi-layer)", file.fileName(), v.layerNames().size(), v.layerNames(), v.layerName());
             }
             List<Geometry> polygons = new ArrayList<>();
             for (VectorFeature f : v.features()) {

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * An {@code --aoi} GeoPackage of several layers (a GIS project: the tracts first, the study area second) is read as
  * its first layer, as tile's labels are, and the run says so on stderr, naming the layers; it tiled the tracts'
- * area without a word, which is not the area the user drew.
+ * area without a word, which is not the area the user drew. {@code --aoi-layer} picks the layer.
  */
 class AoiLayersTest {
 
@@ -46,6 +46,27 @@ class AoiLayersTest {
                 tmp.resolve("chips").toString()));
         assertEquals(0, r.code(), r.err());
         assertTrue(r.err().contains("[WARN] RegionOptions - project.gpkg: 2 layers [tracts, study_area]; the area of"
-                + " interest is the first, 'tracts'"), r.err());
+                + " interest is the first, 'tracts' (pick another with --aoi-layer)"), r.err());
+
+        // --aoi-layer picks the study area: no warning, and only the chips that meet it
+        Launcher.Launch picked = Launcher.run(tmp, "aoi-layer", List.of("tile", "--raster", RASTER.toString(),
+                "--labels", LABELS.toString(), "--label-field", "TIPO", "--chip", "16", "--aoi", gpkg.toString(),
+                "--aoi-layer", "study_area", "--out", tmp.resolve("study-chips").toString()));
+        assertEquals(0, picked.code(), picked.err());
+        assertTrue(!picked.err().contains("2 layers"), picked.err());
+        assertTrue(written(picked.out()) > 0 && written(picked.out()) < written(r.out()), r.out() + picked.out());
+        Launcher.Launch missing = Launcher.run(tmp, "aoi-missing", List.of("tile", "--raster", RASTER.toString(),
+                "--labels", LABELS.toString(), "--label-field", "TIPO", "--chip", "16", "--aoi", gpkg.toString(),
+                "--aoi-layer", "studyarea", "--out", tmp.resolve("no-chips").toString()));
+        assertEquals(1, missing.code(), missing.err());
+        assertTrue(missing.err().contains("project.gpkg: has no layer 'studyarea' (layers: tracts, study_area)"),
+                missing.err());
+        assertTrue(!java.nio.file.Files.exists(tmp.resolve("no-chips")));
+    }
+
+    private static int written(String tileOutput) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("chips: +(\\d+) written").matcher(tileOutput);
+        assertTrue(m.find(), tileOutput);
+        return Integer.parseInt(m.group(1));
     }
 }
