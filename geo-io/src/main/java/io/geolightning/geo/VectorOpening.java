@@ -1,15 +1,23 @@
 package io.geolightning.geo;
 
 import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.gdal.ogr.DataSource;
+import org.gdal.ogr.Layer;
 import org.gdal.ogr.ogr;
+import org.gdal.osr.SpatialReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * How a path becomes the OGR data source of a {@link VectorSource}, and the one-line errors when it does not: a missing
- * file, a Shapefile without its {@code .shx}, an archive, a file OGR reads as no vector or with no layers.
+ * file, a Shapefile without its {@code .shx}, an archive, a file OGR reads as no vector or with no layers; which layer
+ * is read, and which CRS means none.
  */
 final class VectorOpening {
+    private static final Logger LOG = LoggerFactory.getLogger(VectorSource.class);
 
     private VectorOpening() {
     }
@@ -67,5 +75,46 @@ final class VectorOpening {
     private static GeoIOException notVector(GdalPath path, String why, Throwable cause) {
         return GeoIOException.of(path, "not a vector file GDAL can read (" + why + ")",
                 "pass a Shapefile, GeoPackage, GeoJSON or another OGR vector file", cause);
+    }
+
+    /** @return the names of {@code ds}'s layers, in order */
+    static List<String> layerNames(DataSource ds) {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < ds.GetLayerCount(); i++) {
+            names.add(ds.GetLayer(i).GetName());
+        }
+        return List.copyOf(names);
+    }
+
+    /**
+     * @param names {@code ds}'s layer names
+     * @param layerName the layer to read, or null for the first (logged when there are several)
+     * @return the layer
+     * @throws GeoIOException listing the layers when there is no such layer ({@code ds} is then deleted)
+     */
+    static Layer layer(GdalPath path, DataSource ds, List<String> names, String layerName) {
+        if (layerName == null) {
+            if (names.size() > 1) {
+                LOG.info("{}: {} layers {}; using the first, '{}'", path, names.size(), names, names.get(0));
+            }
+            return ds.GetLayer(0);
+        }
+        Layer layer = names.contains(layerName) ? ds.GetLayerByName(layerName) : null;
+        if (layer == null) {
+            ds.delete();
+            throw GeoIOException.of(path, "has no layer '" + layerName + "' (layers: " + String.join(", ", names)
+                    + ")", "pass one of these layer names");
+        }
+        return layer;
+    }
+
+    /**
+     * @return true for GeoPackage's two "undefined" CRSs (srs_id -1 and 0, organisation NONE), which a layer saved
+     *     without a CRS gets: read as no CRS, not as a geographic or engineering CRS its coordinates are not in
+     */
+    static boolean undefinedCrs(SpatialReference ref) {
+        String name = ref.GetName();
+        return ref.GetAuthorityName(null) == null
+                && ("Undefined geographic SRS".equals(name) || "Undefined Cartesian SRS".equals(name));
     }
 }

@@ -15,6 +15,7 @@ import org.gdal.ogr.DataSource;
 import org.gdal.ogr.Feature;
 import org.gdal.ogr.FeatureDefn;
 import org.gdal.ogr.Layer;
+import org.gdal.ogr.ogr;
 import org.gdal.ogr.ogrConstants;
 import org.gdal.osr.SpatialReference;
 import org.locationtech.jts.geom.Envelope;
@@ -53,7 +54,7 @@ public final class VectorSource implements AutoCloseable {
         this.layerName = layer.GetName();
         this.layerNames = layerNames;
         SpatialReference ref = layer.GetSpatialRef();
-        this.crs = ref == null || undefined(ref) ? null : Crs.fromSpatialReference(ref);
+        this.crs = ref == null || VectorOpening.undefinedCrs(ref) ? null : Crs.fromSpatialReference(ref);
         FeatureDefn defn = layer.GetLayerDefn();
         int n = defn.GetFieldCount();
         List<String> names = new ArrayList<>(n);
@@ -63,16 +64,6 @@ public final class VectorSource implements AutoCloseable {
             fieldTypes[i] = defn.GetFieldDefn(i).GetFieldType();
         }
         this.fieldNames = List.copyOf(names);
-    }
-
-    /**
-     * @return true for GeoPackage's two "undefined" CRSs (srs_id -1 and 0, organisation NONE), which a layer saved
-     *     without a CRS gets: read as no CRS, not as a geographic or engineering CRS its coordinates are not in
-     */
-    private static boolean undefined(SpatialReference ref) {
-        String name = ref.GetName();
-        return ref.GetAuthorityName(null) == null
-                && ("Undefined geographic SRS".equals(name) || "Undefined Cartesian SRS".equals(name));
     }
 
     /** Opens the first layer of a vector file (logged when the file has several). */
@@ -102,24 +93,8 @@ public final class VectorSource implements AutoCloseable {
      */
     public static VectorSource open(GdalPath path, String layerName) {
         DataSource ds = VectorOpening.dataSource(path);
-        List<String> names = new ArrayList<>();
-        for (int i = 0; i < ds.GetLayerCount(); i++) {
-            names.add(ds.GetLayer(i).GetName());
-        }
-        Layer layer;
-        if (layerName == null) {
-            layer = ds.GetLayer(0);
-            if (names.size() > 1) {
-                LOG.info("{}: {} layers {}; using the first, '{}'", path, names.size(), names, names.get(0));
-            }
-        } else {
-            layer = names.contains(layerName) ? ds.GetLayerByName(layerName) : null;
-            if (layer == null) {
-                ds.delete();
-                throw GeoIOException.of(path, "has no layer '" + layerName + "' (layers: " + String.join(", ", names)
-                        + ")", "pass one of these layer names");
-            }
-        }
+        List<String> names = VectorOpening.layerNames(ds);
+        Layer layer = VectorOpening.layer(path, ds, names, layerName);
         try {
             return new VectorSource(path, ds, layer, List.copyOf(names));
         } catch (RuntimeException e) {
@@ -165,6 +140,20 @@ public final class VectorSource implements AutoCloseable {
     /** Attribute field names in layer order. */
     public List<String> fieldNames() {
         return fieldNames;
+    }
+
+    /** @return each field as {@code name (type)} in layer order, with OGR's type names (String, Integer, Real...) */
+    public List<String> fieldsWithTypes() {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < fieldNames.size(); i++) {
+            out.add(fieldNames.get(i) + " (" + ogr.GetFieldTypeName(fieldTypes[i]) + ")");
+        }
+        return out;
+    }
+
+    /** @return the layer's declared geometry type as OGR names it ("Polygon", "Multi Polygon", "Point"...) */
+    public synchronized String geometryTypeName() {
+        return ogr.GeometryTypeToName(layer().GetGeomType());
     }
 
     /**

@@ -5,7 +5,10 @@ import io.geolightning.geo.VectorSource;
 import java.io.PrintWriter;
 import org.locationtech.jts.geom.Envelope;
 
-/** Prints what {@code info} knows about a vector file: every layer's CRS, feature count, fields and extent. */
+/**
+ * Prints what {@code info} knows about a vector file: every layer's CRS, geometry type, feature count, fields with
+ * their types and extent.
+ */
 final class VectorDescriber {
 
     private final PrintWriter out;
@@ -33,8 +36,9 @@ final class VectorDescriber {
         out.println("layer " + v.layerName());
         Table t = new Table(out, 14);
         t.row("crs", v.crs().map(RasterDescriber::crs).orElse("none"));
+        t.row("geometry", v.geometryTypeName());
         t.row("features", v.featureCount());
-        t.row("fields", v.fieldNames().isEmpty() ? "none" : String.join(", ", v.fieldNames()));
+        t.row("fields", v.fieldNames().isEmpty() ? "none" : String.join(", ", v.fieldsWithTypes()));
         Envelope e = v.extent();
         if (e != null && !e.isNull()) {
             t.row("extent", "minx " + Numbers.num(e.getMinX()) + ", miny " + Numbers.num(e.getMinY()) + ", maxx "

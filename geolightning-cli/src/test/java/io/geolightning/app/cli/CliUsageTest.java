@@ -183,7 +183,9 @@ class CliUsageTest {
                 r.out());
         r = CliRun.of("info", CliRun.sample("olinda/olinda1.shp"));
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().contains("features:     470") && r.out().contains("TIPO"), r.out());
+        assertTrue(r.out().contains("features:     470") && r.out().contains("TIPO (String)")
+                && r.out().contains("ID (Real)") && r.out().contains("V014 (Integer64)")
+                && r.out().contains("geometry:     Polygon"), r.out());
         Path rgb = CliRun.data("rgb-byte/RGB.byte.tif");
         if (Files.exists(rgb)) {
             r = CliRun.of("info", rgb);
