@@ -117,7 +117,8 @@ class BadInputMessagesTest {
         // a region on a grid too coarse (--resolution in degrees): named by its file name, not GDAL's /vsimem/ path
         assertFalse(fails(1, CliRun.of("predict", "--checkpoint", BadInputs.checkpoint(), "--raster", RASTER, "--crs",
                 "EPSG:4326", "--resolution", 30, "--out", tmp.resolve("coarse.tif")), "error: L7_ETMs-region.vrt: 1 x 1"
-                + " pixels is smaller than").contains("/vsimem/"));
+                + " pixels is smaller than", "(its pixels are 30.00 degrees wide: in a geographic CRS, --resolution is"
+                + " in degrees)").contains("/vsimem/"));
         nothingLeft();
     }
 

@@ -176,9 +176,12 @@ public final class ScenePredictor {
         int height = in.height();
         if ((width < size || height < size) && !options.allowPadding()) {
             // a region's raster is a VRT in GDAL's memory: named by its file name, as in every other message
+            boolean degrees = in.crs().map(Crs::isGeographic).orElse(false);
             throw new ModelException(in.path().fileName() + ": " + width + " x " + height + " pixels is smaller than"
-                    + " the " + size + "-pixel window of " + model.source() + " (trained on " + spec.chipSize() + "-pixel chips),"
-                    + " so the prediction would be mostly padding; predict a larger extent"
+                    + " the " + size + "-pixel window of " + model.source() + " (trained on " + spec.chipSize()
+                    + "-pixel chips), so the prediction would be mostly padding; predict a larger extent"
+                    + (degrees ? String.format(java.util.Locale.ROOT, " (its pixels are %.4g degrees wide: in a"
+                    + " geographic CRS, --resolution is in degrees)", in.geoTransform().pixelSizeX()) : "")
                     + (classifier ? "" : " or pass a smaller --window") + ", or pass --allow-padding to classify it"
                     + " anyway");
         }
