@@ -134,6 +134,26 @@ public final class CrsTransform {
         return new Envelope(out[0], out[2], out[1], out[3]);
     }
 
+    /**
+     * Whether a box in a geographic source CRS looks written latitude first: its x values are valid latitudes, and the
+     * box with its axes swapped (longitudes first, as GIS software writes coordinates) meets {@code target}.
+     *
+     * @param box a box in the source CRS
+     * @param target a box in the target CRS
+     * @return false when the source CRS is not geographic, the box's x are not latitudes, or PROJ cannot place it
+     */
+    public boolean swappedMeets(Envelope box, Envelope target) {
+        if (!from.isGeographic() || box.isNull() || box.getMinX() < -90 || box.getMaxX() > 90) {
+            return false;
+        }
+        try {
+            return transform(new Envelope(box.getMinY(), box.getMaxY(), box.getMinX(), box.getMaxX()))
+                    .intersects(target);
+        } catch (GeoIOException e) {
+            return false; // not a box PROJ can place: no hint
+        }
+    }
+
     private void transformPoints(double[][] pts) {
         try {
             transformation.TransformPoints(pts);

@@ -54,8 +54,9 @@ public record ChipGrid(int size, int stride, EdgeMode edge) {
     public static PixelWindow regionWindow(GeoRaster raster, Envelope region, Crs regionCrs) {
         Envelope inRaster = region;
         Crs rasterCrs = raster.crs().orElse(null);
-        if (regionCrs != null && rasterCrs != null) {
-            inRaster = CrsTransform.of(regionCrs, rasterCrs).transform(region);
+        CrsTransform toRaster = regionCrs != null && rasterCrs != null ? CrsTransform.of(regionCrs, rasterCrs) : null;
+        if (toRaster != null) {
+            inRaster = toRaster.transform(region);
         }
         Optional<PixelWindow> w = raster.windowFor(inRaster).intersection(raster.extent());
         if (w.isEmpty()) {
@@ -65,31 +66,15 @@ public record ChipGrid(int size, int stride, EdgeMode edge) {
                     + (regionCrs == null && looksLikeDegrees(region) && rasterCrs != null && !rasterCrs.isGeographic()
                     ? " (these look like longitudes and latitudes: add their CRS, e.g. --bbox " + region.getMinX()
                     + "," + region.getMinY() + "," + region.getMaxX() + "," + region.getMaxY() + ",EPSG:4326)"
-                    : swappedWouldOverlap(raster, region, regionCrs) ? " (x and y look swapped: a box in a geographic"
-                    + " CRS is written longitudes first, minlon,minlat,maxlon,maxlat, as GIS software writes it"
-                    + " whatever the axis order of the CRS's definition; --bbox " + region.getMinY() + ","
+                    : toRaster != null && toRaster.swappedMeets(region, raster.bounds())
+                    ? " (x and y look swapped: a box in a geographic CRS is written longitudes first,"
+                    + " minlon,minlat,maxlon,maxlat, as GIS software writes it whatever the axis order of the CRS's"
+                    + " definition; --bbox " + region.getMinY() + ","
                     + region.getMinX() + "," + region.getMaxY() + "," + region.getMaxX() + regionCrs.epsg().stream()
                     .mapToObj(c -> ",EPSG:" + c).findFirst().orElse("") + " overlaps the raster)"
                     : ""));
         }
         return w.get();
-    }
-
-    /** @return true when {@code region}, given in a geographic CRS as latitudes first (EPSG:4326's axis order), would
-     *     overlap the raster read longitudes first */
-    private static boolean swappedWouldOverlap(GeoRaster raster, Envelope region, Crs regionCrs) {
-        Crs rasterCrs = raster.crs().orElse(null);
-        if (regionCrs == null || rasterCrs == null || !regionCrs.isGeographic() || Math.abs(region.getMinX()) > 90
-                || Math.abs(region.getMaxX()) > 90) {
-            return false;
-        }
-        Envelope swapped = new Envelope(region.getMinY(), region.getMaxY(), region.getMinX(), region.getMaxX());
-        try {
-            Envelope inRaster = CrsTransform.of(regionCrs, rasterCrs).transform(swapped);
-            return raster.windowFor(inRaster).intersection(raster.extent()).isPresent();
-        } catch (RuntimeException e) {
-            return false; // not a box PROJ can place: no hint
-        }
     }
 
     /**

@@ -26,8 +26,8 @@ class EvaluationSourcesTest {
         ModelSpec spec = new ModelSpec(Architecture.UNET, 6, 2, 16, Map.of("width", "8", "depth", "2"));
         TaskSettings settings = new TaskSettings(spec, List.of("ground", "building"), null, null, 255, null);
         try (TaskInferenceModel model = new TaskInferenceModel(LandUseTask.create(settings), "untrained");
-             EvaluationSources.TiledRaster tiled = EvaluationSources.tile(BadInputs.RASTER, BadInputs.LABELS, null, null,
-                     null, false, model)) {
+             EvaluationSources.TiledRaster tiled = EvaluationSources.tile(BadInputs.RASTER, BadInputs.LABELS, null,
+                     null, null, false, model)) {
             assertEquals(List.of("ground", "building"), ChipStoreReader.open(tiled.store()).metadata().classNames());
             long[] building = {0};
             ChipStoreReader.open(tiled.store()).forEach(r -> {

@@ -56,20 +56,9 @@ public final class SceneLabels implements AutoCloseable {
 
     /** @return the hint when the labels' degrees are latitudes first, and swapped would fall on the raster */
     private static String swapped(LabelSet labels, CrsTransform toRaster, Envelope rasterBounds) {
-        Envelope e = labels.extent();
-        if (!labels.crs().isGeographic() || e.isNull() || e.getMinX() < -90 || e.getMaxX() > 90) {
-            return "";
-        }
-        try {
-            if (!toRaster.transform(new Envelope(e.getMinY(), e.getMaxY(), e.getMinX(), e.getMaxX()))
-                    .intersects(rasterBounds)) {
-                return "";
-            }
-        } catch (GeoIOException ex) {
-            return "";
-        }
-        return "its coordinates look like latitude, longitude pairs, which swapped fall on the raster (GIS files"
-                + " hold x, the longitude, first): swap X and Y in the file (QGIS: Swap X and Y coordinates), or ";
+        return toRaster.swappedMeets(labels.extent(), rasterBounds) ? "its coordinates look like latitude, longitude"
+                + " pairs, which swapped fall on the raster (GIS files hold x, the longitude, first): swap X and Y in"
+                + " the file (QGIS: Swap X and Y coordinates), or " : "";
     }
 
     /**
