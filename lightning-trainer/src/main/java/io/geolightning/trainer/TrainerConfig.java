@@ -114,6 +114,34 @@ public record TrainerConfig(
         return devices != null ? devices : List.of(Engine.getInstance().defaultDevice());
     }
 
+    /**
+     * @param loaderBatches the training loader's batches an epoch, or -1 when unknown
+     * @return the training batches of an epoch: {@code fastDevRun}'s or {@code overfitBatches}' count when set, else
+     *     {@code limitTrainBatches} of the loader (Integer.MAX_VALUE: until the loader ends)
+     */
+    public int trainBatches(long loaderBatches) {
+        if (fastDevRun > 0) {
+            return fastDevRun;
+        }
+        return overfitBatches > 0 ? overfitBatches : limitTrainBatches.resolve(loaderBatches);
+    }
+
+    /**
+     * Lightning's {@code estimated_stepping_batches}: the optimizer steps a fit over this loader takes, the length a
+     * learning-rate schedule plans for.
+     *
+     * @param loaderBatches the training loader's batches an epoch
+     * @return the steps: the epoch's batches (at most the loader's) over {@code accumulateGradBatches}, rounded up,
+     *     times the epochs (one under {@code fastDevRun}), capped by {@code maxSteps}
+     */
+    public long steppingBatches(long loaderBatches) {
+        long trained = fastDevRun > 0 || overfitBatches > 0 ? Math.min(trainBatches(loaderBatches), loaderBatches)
+                : trainBatches(loaderBatches);
+        long perEpoch = Math.max(1, (trained + accumulateGradBatches - 1) / accumulateGradBatches);
+        long epochs = fastDevRun > 0 ? 1 : maxEpochs;
+        return maxSteps > 0 ? Math.min(perEpoch * epochs, maxSteps) : perEpoch * epochs;
+    }
+
     /** @return a builder holding these settings, to change some of them */
     public Builder toBuilder() {
         Builder b = builder().maxEpochs(maxEpochs).maxSteps(maxSteps).devices(devices)

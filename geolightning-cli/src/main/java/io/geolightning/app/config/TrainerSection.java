@@ -100,9 +100,19 @@ public record TrainerSection(Integer maxEpochs, Long maxSteps, Integer accumulat
      * @throws ConfigException {@code trainer.<key> ...}: the trainer's own one-line message, naming the key
      */
     public void check(int seed) {
+        config(seed);
+    }
+
+    /**
+     * @param seed the run's seed
+     * @return the trainer's settings this section gives, without loading an engine (a device count is checked, not
+     *     resolved), e.g. to ask it how many optimizer steps a fit will take
+     * @throws ConfigException {@code trainer.<key> ...}: the trainer's own one-line message, naming the key
+     */
+    public TrainerConfig config(int seed) {
         TrainerConfig.Builder b = bind(TrainerConfig.builder(), false).seed(seed);
         try {
-            b.build();
+            return b.build();
         } catch (TrainerException e) {
             throw trainerKey(e);
         }

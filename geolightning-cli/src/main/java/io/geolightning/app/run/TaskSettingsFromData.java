@@ -3,7 +3,6 @@ package io.geolightning.app.run;
 import io.geolightning.app.config.ConfigException;
 import io.geolightning.app.config.ModelSection;
 import io.geolightning.app.config.RunConfig;
-import io.geolightning.app.config.TrainerSection;
 import io.geolightning.foundation.GeoLightningException;
 import io.geolightning.foundation.GeoLightningException.Kind;
 import io.geolightning.models.nn.Architecture;
@@ -59,7 +58,7 @@ final class TaskSettingsFromData {
             throw new ConfigException("model.classWeights has " + weights.size() + " values but the data has "
                     + classes.size() + " classes " + classes + "; give one weight per class");
         }
-        OptimizerSettings opt = config.optimizer().settings(scheduleSteps(config.trainer(), data));
+        OptimizerSettings opt = config.optimizer().settings(scheduleSteps(config, data));
         BandNormalization declared = m.normalization(data.bandCount());
         for (String key : m.classColors().keySet()) {
             if (TaskSettings.classValue(key, classes) < 0) {
@@ -71,18 +70,9 @@ final class TaskSettingsFromData {
                 : BandNormalization.of(data.bandStatistics()), weights, ignore, opt, m.classColors());
     }
 
-    /**
-     * @return the optimisation steps the run will take, as Lightning's {@code estimated_stepping_batches}: the
-     *     schedule's length; {@code fastDevRun} (one epoch) and {@code overfitBatches} replace the batch limit, as
-     *     they do in the trainer
-     */
-    private static long scheduleSteps(TrainerSection tr, ChipDataModule data) {
-        long batches = data.trainDataLoader().batchCount();
-        int fixed = tr.fastDevRun() > 0 ? tr.fastDevRun() : tr.overfitBatches();
-        long trained = fixed > 0 ? Math.min(fixed, batches) : tr.trainBatches().resolve(batches);
-        long perEpoch = Math.max(1, (trained + tr.accumulateGradBatches() - 1) / tr.accumulateGradBatches());
-        long epochs = tr.fastDevRun() > 0 ? 1 : tr.maxEpochs();
-        return tr.maxSteps() > 0 ? Math.min(perEpoch * epochs, tr.maxSteps()) : perEpoch * epochs;
+    /** @return the optimisation steps the run will take: the schedule's length (the trainer's own count of them) */
+    private static long scheduleSteps(RunConfig config, ChipDataModule data) {
+        return config.trainer().config(config.seed()).steppingBatches(data.trainDataLoader().batchCount());
     }
 
     private static void requireSameKind(Architecture arch, LabelTask dataKind) {

@@ -25,14 +25,7 @@ final class LoopLimits {
 
     /** @return the training batches per epoch, or {@link #ALL} */
     static int train(TrainerConfig config, Batch first) {
-        long total = estimateBatches(first);
-        if (config.fastDevRun() > 0) {
-            return config.fastDevRun();
-        }
-        if (config.overfitBatches() > 0) {
-            return config.overfitBatches();
-        }
-        return config.limitTrainBatches().resolve(total);
+        return config.trainBatches(estimateBatches(first));
     }
 
     /** @return the batches of a validation within a fit, or {@link #ALL} to resolve the loader's own limit */
