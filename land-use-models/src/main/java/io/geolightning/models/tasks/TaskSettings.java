@@ -106,7 +106,6 @@ public record TaskSettings(ModelSpec model, List<String> classNames, BandNormali
         return c;
     }
 
-    /** @return colours keyed by class name (a key may name the class or its value), as {@code #rrggbb} */
     /**
      * @param colors class colours by class name or value, any hex form {@link ClassLegend#parseHex} reads (or null)
      * @param classNames the classes

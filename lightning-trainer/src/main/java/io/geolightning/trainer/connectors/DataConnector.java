@@ -62,7 +62,7 @@ public final class DataConnector {
         }
         String entry = stage == Stage.TEST ? "test" : "validate";
         throw new TrainerException(entry + "(): " + module.getClass().getName() + " has no " + step + "(Batch, int),"
-                + " so there is nothing to " + (stage == Stage.TEST ? "test" : "validate") + "; override " + step
+                + " so there is nothing to " + entry + "; override " + step
                 + " and log its metrics there");
     }
 }
