@@ -3,6 +3,7 @@ package io.geolightning.tiling;
 import io.geolightning.geo.GdalPath;
 import io.geolightning.geo.GeoIOException;
 import io.geolightning.geo.TargetGrid;
+import io.geolightning.geo.VectorLayerPath;
 import io.geolightning.geo.VectorSource;
 import io.geolightning.tiling.labels.ClassificationRule;
 import io.geolightning.tiling.labels.LabelConfig;
@@ -154,21 +155,22 @@ public record TilingSettings(String labels, String layer, String labelField, Str
         if (labels == null || labels.isBlank()) {
             throw new TilingException("'labels' is not set; pass the label polygons (a vector layer) or a label raster");
         }
-        GdalPath labelPath = GdalPath.of(labels);
+        VectorLayerPath labelLayer = VectorLayerPath.parse(labels, blankToNull(layer), "--layer");
+        GdalPath labelPath = labelLayer.file();
         boolean noField = task == LabelTask.CLASSIFICATION && (labelField == null || labelField.isBlank());
         if (noField && !labelPath.isVirtual() && !Files.exists(labelPath.local())) { // not "no --label-field"
-            throw new TilingException(labels + ": file not found; check the path (working directory: "
+            throw new TilingException(labelPath + ": file not found; check the path (working directory: "
                     + Path.of("").toAbsolutePath() + ")");
         }
         if (noField && !RasterLabelSource.isRaster(labelPath)) {
-            String fields = fieldsOf(labelPath);
+            String fields = fieldsOf(labelLayer);
             String problem = NO_FIELD + fields;
             throw new TilingException("labelField", null, problem, "'labelField' is not set (--label-field): "
                     + problem + (fields.isEmpty() ? ", e.g. labelField: TIPO" : ""));
         }
         check();
         LabelConfig.Classes named = LabelConfig.Classes.parse(classes);
-        LabelConfig lc = new LabelConfig(GdalPath.of(labels), blankToNull(layer), blankToNull(labelField),
+        LabelConfig lc = new LabelConfig(labelPath, labelLayer.layer(), blankToNull(labelField),
                 named.names(), background, ignoreValue, ClassificationRule.minCoverage(minCoverage), allTouched, task,
                 named.valueNames(), unknown.equals("ignore"));
         return TilingConfig.builder()
@@ -280,8 +282,9 @@ public record TilingSettings(String labels, String layer, String labelField, Str
     }
 
     /** @return " (FILE: fields A, B, C)" of the label layer, or "" when it cannot be read */
-    private String fieldsOf(GdalPath labelPath) {
-        try (VectorSource v = VectorSource.open(labelPath, blankToNull(layer))) {
+    private String fieldsOf(VectorLayerPath labelLayer) {
+        GdalPath labelPath = labelLayer.file();
+        try (VectorSource v = VectorSource.open(labelPath, labelLayer.layer())) {
             boolean several = v.layerNames().size() > 1;
             String where = labelPath.fileName() + (several ? " layer '" + v.layerName() + "'" : "");
             String layers = several ? "--layer picks another of: " + String.join(", ", v.layerNames()) : "";

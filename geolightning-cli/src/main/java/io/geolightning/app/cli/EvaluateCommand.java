@@ -9,6 +9,7 @@ import io.geolightning.app.report.Numbers;
 import io.geolightning.foundation.ExitCodes;
 import io.geolightning.foundation.Progress;
 import io.geolightning.geo.GdalPath;
+import io.geolightning.geo.VectorLayerPath;
 import io.geolightning.tiling.labels.LabelTask;
 import io.geolightning.tiling.labels.RasterLabelSource;
 import io.geolightning.models.metrics.ConfusionMatrix;
@@ -168,6 +169,11 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         if (raster != null && labels == null) {
             throw checks.usage("--raster " + raster + ": pass --labels VECTOR (and --label-field FIELD) to score it");
+        }
+        if (labels != null) { // QGIS's "file.gpkg|layername=x", as a layer's source is copied there
+            VectorLayerPath l = VectorLayerPath.parse(labels.toString(), layer, "--layer");
+            labels = Path.of(l.file().text());
+            layer = l.layer();
         }
         try (InferenceModel model = ModelFiles.open(checkpoint, modelCard)) {
             if (images != null) {

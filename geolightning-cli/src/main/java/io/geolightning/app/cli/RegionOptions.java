@@ -7,6 +7,7 @@ import io.geolightning.geo.GeoIOException;
 import io.geolightning.geo.RasterCatalog;
 import io.geolightning.geo.TargetGrid;
 import io.geolightning.geo.VectorFeature;
+import io.geolightning.geo.VectorLayerPath;
 import io.geolightning.geo.VectorSource;
 import io.geolightning.tiling.Region;
 import io.geolightning.tiling.RegionRaster;
@@ -110,6 +111,11 @@ public final class RegionOptions {
         }
         if (aoiLayer != null && aoi == null) {
             throw checks.usage("--aoi-layer " + aoiLayer + " goes with --aoi; pass the file whose layer it is");
+        }
+        if (aoi != null) { // QGIS's "file.gpkg|layername=x", as a layer's source is copied there
+            VectorLayerPath layer = VectorLayerPath.parse(aoi.text(), aoiLayer, "--aoi-layer");
+            aoi = layer.file();
+            aoiLayer = layer.layer();
         }
         if (bbox != null && aoi != null) {
             throw checks.usage("--aoi " + aoi + " --bbox " + bbox + ": pass one area, the polygons or the box");

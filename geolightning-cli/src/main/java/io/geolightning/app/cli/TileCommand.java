@@ -2,6 +2,7 @@ package io.geolightning.app.cli;
 
 import io.geolightning.foundation.ExitCodes;
 import io.geolightning.geo.GdalPath;
+import io.geolightning.geo.VectorLayerPath;
 import io.geolightning.tiling.Tiler;
 import io.geolightning.tiling.TilingConfig;
 import io.geolightning.tiling.TilingException;
@@ -116,7 +117,7 @@ final class TileCommand implements Callable<Integer> {
         region.check(c);
         c.localOutput("--out", out);
         Map<String, Path> inputs = new LinkedHashMap<>(region.localInputs());
-        inputs.put("--labels", OptionChecks.local(labels));
+        inputs.put("--labels", OptionChecks.local(VectorLayerPath.parse(labels.text(), null, "--layer").file()));
         c.notAnInput("--out", out, inputs);
         Path root = out.toAbsolutePath().normalize();
         for (Path in : inputs.values()) {

@@ -26,21 +26,7 @@ class AoiLayersTest {
 
     @Test
     void anAoiOfSeveralLayersSaysWhichItUses(@TempDir Path tmp) throws Exception {
-        Path gpkg = tmp.resolve("project.gpkg");
-        Gdal.ensureInitialised();
-        DataSource shp = ogr.Open(LABELS.toString());
-        DataSource ds = ogr.GetDriverByName("GPKG").CreateDataSource(gpkg.toString());
-        try {
-            ds.CopyLayer(shp.GetLayer(0), "tracts");
-            Layer study = ds.CreateLayer("study_area", shp.GetLayer(0).GetSpatialRef(), ogrConstants.wkbPolygon);
-            Feature area = new Feature(study.GetLayerDefn());
-            area.SetGeometry(Geometry.CreateFromWkt("POLYGON ((-34.9 -8, -34.88 -8, -34.88 -7.98, -34.9 -8))"));
-            study.CreateFeature(area);
-            area.delete();
-        } finally {
-            ds.delete();
-            shp.delete();
-        }
+        Path gpkg = project(tmp);
         Launcher.Launch r = Launcher.run(tmp, "aoi", List.of("tile", "--raster", RASTER.toString(), "--labels",
                 LABELS.toString(), "--label-field", "TIPO", "--chip", "16", "--aoi", gpkg.toString(), "--out",
                 tmp.resolve("chips").toString()));
@@ -64,7 +50,27 @@ class AoiLayersTest {
         assertTrue(!java.nio.file.Files.exists(tmp.resolve("no-chips")));
     }
 
-    private static int written(String tileOutput) {
+    /** @return {@code project.gpkg} in {@code tmp}: Olinda's tracts ("tracts"), then one small "study_area" */
+    static Path project(Path tmp) {
+        Path gpkg = tmp.resolve("project.gpkg");
+        Gdal.ensureInitialised();
+        DataSource shp = ogr.Open(LABELS.toString());
+        DataSource ds = ogr.GetDriverByName("GPKG").CreateDataSource(gpkg.toString());
+        try {
+            ds.CopyLayer(shp.GetLayer(0), "tracts");
+            Layer study = ds.CreateLayer("study_area", shp.GetLayer(0).GetSpatialRef(), ogrConstants.wkbPolygon);
+            Feature area = new Feature(study.GetLayerDefn());
+            area.SetGeometry(Geometry.CreateFromWkt("POLYGON ((-34.9 -8, -34.88 -8, -34.88 -7.98, -34.9 -8))"));
+            study.CreateFeature(area);
+            area.delete();
+        } finally {
+            ds.delete();
+            shp.delete();
+        }
+        return gpkg;
+    }
+
+    static int written(String tileOutput) {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("chips: +(\\d+) written").matcher(tileOutput);
         assertTrue(m.find(), tileOutput);
         return Integer.parseInt(m.group(1));

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code evaluate --raster} on labels in a GeoPackage of several layers (an area of interest first, the labelled
  * tracts second), as a GIS project keeps them: {@code --layer} picks the labels as in {@code tile}, and scores exactly
  * what the same polygons in their own Shapefile score. evaluate had no {@code --layer}, so such labels could not be
- * scored, while its error told the user to pass {@code --layer tracts}.
+ * scored, while its error told the user to pass {@code --layer tracts}. QGIS's {@code project.gpkg|layername=tracts}
+ * picks the layer too.
  */
 class EvaluateLayerTest {
 
@@ -52,6 +53,11 @@ class EvaluateLayerTest {
         assertEquals(0, own.code(), own.err());
         assertEquals(own.out().replace(LABELS.getFileName().toString(), "L"),
                 layer.out().replace(gpkg.getFileName().toString(), "L"));
+        // the layer's source as QGIS copies it picks the same layer
+        CliRun qgis = CliRun.of("evaluate", "--checkpoint", ckpt, "--raster", RASTER, "--labels", gpkg
+                + "|layername=tracts", "--label-field", "TIPO");
+        assertEquals(0, qgis.code(), qgis.err());
+        assertEquals(layer.out(), qgis.out());
         fails(2, CliRun.of("evaluate", "--checkpoint", ckpt, "--chips", BadInputs.chips(), "--layer", "tracts"),
                 "--layer goes with --raster");
     }
