@@ -145,6 +145,12 @@ class BadInputTest {
                 .withClassNames(List.of("URBANO", "AGUA"))).build()));
         assertEquals("olinda1.shp: field 'TIPO' holds value ['RURAL'] not among the known classes ['URBANO', 'AGUA'];"
                 + " add it to the class names, or pass --unknown ignore", m);
+        // class names in another case than the field's values: say so, and give them as the field spells them
+        String c = oneLine(() -> Tiler.run(olinda().labels(LabelConfig.classification(OLINDA_SHP, "TIPO")
+                .withClassNames(List.of("urbano", "rural"))).build()));
+        assertEquals("olinda1.shp: field 'TIPO' holds values ['RURAL', 'URBANO'], the known classes ['urbano',"
+                + " 'rural'] in another case; class names match the field's values exactly: pass --classes"
+                + " URBANO,RURAL (data.classes)", c);
     }
 
     @Test

@@ -109,6 +109,12 @@ public final class LabelSet {
                                 name, config.attribute(), quote(unknown));
                         return of(config, List.copyOf(features), crs, extent, classes, false, unknown);
                     }
+                    if (!unknown.isEmpty() && caseOnly(unknown, config) != null) {
+                        throw new TilingException(name + ": field '" + config.attribute() + "' holds value"
+                                + (unknown.size() > 1 ? "s " : " ") + quote(unknown) + ", the known classes "
+                                + quote(config.classNames()) + " in another case; class names match the field's"
+                                + " values exactly: pass --classes " + caseOnly(unknown, config) + " (data.classes)");
+                    }
                     if (!unknown.isEmpty()) {
                         throw new TilingException(name + ": field '" + config.attribute() + "' holds value"
                                 + (unknown.size() > 1 ? "s " : " ") + quote(unknown) + " not among the known classes "
@@ -124,6 +130,20 @@ public final class LabelSet {
         } catch (GeoIOException e) {
             throw new TilingException(e.getMessage(), e);
         }
+    }
+
+    /**
+     * @return the class names spelt as the field's values ({@code URBANO,RURAL} for {@code urbano,rural}) when every
+     *     unknown value is a class name in another case, else null
+     */
+    private static String caseOnly(List<String> unknown, LabelConfig config) {
+        List<String> respelt = new ArrayList<>();
+        for (String c : config.classNames()) {
+            respelt.add(unknown.stream().filter(v -> config.nameOf(v).equalsIgnoreCase(c)).findFirst().orElse(c));
+        }
+        boolean all = unknown.stream().allMatch(v -> config.classNames().stream()
+                .anyMatch(c -> c.equalsIgnoreCase(config.nameOf(v))));
+        return all ? String.join(",", respelt) : null;
     }
 
     /**
