@@ -280,7 +280,7 @@ public final class GeoRaster implements AutoCloseable {
         for (int b : bandList) {
             checkBand(b);
         }
-        RasterWindow.Builder builder = RasterWindow.builder(dataType, bandList.length, window.width(), window.height())
+        RasterWindowBuilder builder = RasterWindow.builder(dataType, bandList.length, window.width(), window.height())
                 .window(window);
         if (hasGeoTransform) {
             builder.geoTransform(geoTransform.forWindow(window));

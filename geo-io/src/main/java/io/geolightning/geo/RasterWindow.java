@@ -28,7 +28,7 @@ public final class RasterWindow {
     private final boolean[] mask;
     private final Object data;
 
-    private RasterWindow(Builder b, Object data) {
+    RasterWindow(RasterWindowBuilder b, Object data) {
         this.window = b.window;
         this.coverage = b.coverage;
         this.geoTransform = b.geoTransform;
@@ -42,8 +42,8 @@ public final class RasterWindow {
     }
 
     /** Starts a window of {@code bandCount} bands of {@code width x height} pixels of {@code dataType}. */
-    public static Builder builder(RasterDataType dataType, int bandCount, int width, int height) {
-        return new Builder(dataType, bandCount, width, height);
+    public static RasterWindowBuilder builder(RasterDataType dataType, int bandCount, int width, int height) {
+        return new RasterWindowBuilder(dataType, bandCount, width, height);
     }
 
     /** Decodes {@link #asBytes()} output (little-endian, band-major) without geo-referencing. */
@@ -52,8 +52,9 @@ public final class RasterWindow {
     }
 
     /** A builder pre-filled with this window's metadata (data not copied). */
-    public Builder toBuilder() {
-        Builder b = new Builder(dataType, bandCount, width(), height()).window(window).coverage(coverage);
+    public RasterWindowBuilder toBuilder() {
+        RasterWindowBuilder b = new RasterWindowBuilder(dataType, bandCount, width(), height()).window(window)
+                .coverage(coverage);
         b.mask = mask;
         b.geoTransform = geoTransform;
         b.crs = crs;
@@ -279,132 +280,5 @@ public final class RasterWindow {
             }
         }
         return valid;
-    }
-
-    /** Builds a {@link RasterWindow}; unset data is allocated and filled with each band's nodata (or 0). */
-    public static final class Builder {
-        private final RasterDataType dataType;
-        private final int bandCount;
-        private PixelWindow window;
-        private PixelWindow coverage;
-        private GeoTransform geoTransform;
-        private Crs crs;
-        private final double[] nodata;
-        private final boolean[] hasNodata;
-        private boolean[] mask;
-        private Object data;
-
-        private Builder(RasterDataType dataType, int bandCount, int width, int height) {
-            if (dataType == null) {
-                throw new GeoIOException("raster window: no data type; pass a RasterDataType such as UINT8");
-            }
-            if (bandCount < 1 || width < 0 || height < 0 || (long) bandCount * width * height > Integer.MAX_VALUE) {
-                throw new GeoIOException("raster window " + bandCount + " bands x " + width + "x" + height
-                        + ": invalid or too large for one array (max 2^31-1 samples); use >= 1 band and read"
-                        + " smaller windows");
-            }
-            this.dataType = dataType;
-            this.bandCount = bandCount;
-            this.window = new PixelWindow(0, 0, width, height);
-            this.coverage = window;
-            this.nodata = new double[bandCount];
-            this.hasNodata = new boolean[bandCount];
-        }
-
-        /** Position in the source pixel grid; its size must match. Also resets coverage to the whole window. */
-        public Builder window(PixelWindow w) {
-            if (w.width() != window.width() || w.height() != window.height()) {
-                throw new GeoIOException("raster window " + w + ": size differs from the builder's "
-                        + window.width() + "x" + window.height() + "; pass a window of the same size");
-            }
-            this.window = w;
-            this.coverage = w;
-            return this;
-        }
-
-        /** The part of the window backed by real pixels (same coordinates as window); clipped to the window. */
-        public Builder coverage(PixelWindow c) {
-            this.coverage = c.intersection(window).orElse(new PixelWindow(window.x(), window.y(), 0, 0));
-            return this;
-        }
-
-        /**
-         * The source's per-dataset mask over the window (row-major, true = valid), or null for none; masked pixels
-         * are never valid.
-         */
-        public Builder mask(boolean[] valid) {
-            if (valid != null && valid.length != window.width() * window.height()) {
-                throw new GeoIOException("raster window mask of " + valid.length + " pixels for a " + window.width()
-                        + "x" + window.height() + " window; pass one value per pixel");
-            }
-            this.mask = valid;
-            return this;
-        }
-
-        /** The window's own geotransform (its top-left corner as origin). */
-        public Builder geoTransform(GeoTransform gt) {
-            this.geoTransform = gt;
-            return this;
-        }
-
-        /** The CRS of the geotransform. */
-        public Builder crs(Crs c) {
-            this.crs = c;
-            return this;
-        }
-
-        /** Nodata of every band ({@code values.length == 1}) or of each band. */
-        public Builder nodata(double... values) {
-            if (values.length != 1 && values.length != bandCount) {
-                throw new GeoIOException("nodata " + Arrays.toString(values) + ": expected 1 or " + bandCount
-                        + " values; pass one value for all bands or one per band");
-            }
-            for (int b = 0; b < bandCount; b++) {
-                nodata(b, values[values.length == 1 ? 0 : b]);
-            }
-            return this;
-        }
-
-        /** Nodata of band {@code band0}. */
-        public Builder nodata(int band0, double value) {
-            if (!dataType.canHold(value)) {
-                throw new GeoIOException("nodata " + value + ": does not fit " + dataType + "; pass a value in "
-                        + dataType.minValue() + ".." + dataType.maxValue());
-            }
-            nodata[band0] = value;
-            hasNodata[band0] = true;
-            return this;
-        }
-
-        /** Band {@code band0} has no nodata value. */
-        public Builder noNodata(int band0) {
-            hasNodata[band0] = false;
-            return this;
-        }
-
-        /** Uses {@code array} (byte[]/short[]/int[]/float[]/double[] of the type's carrier, CHW) as backing store. */
-        public Builder data(Object array) {
-            this.data = SampleArrays.requireWindowArray(array, dataType, bandCount, window);
-            return this;
-        }
-
-        /** Decodes little-endian band-major bytes (see {@link RasterWindow#asBytes()}). */
-        public Builder bytes(byte[] le) {
-            long expected = (long) bandCount * window.area() * dataType.bytes();
-            if (le == null || le.length != expected) {
-                throw new GeoIOException("raster window bytes: got " + (le == null ? 0 : le.length) + ", expected "
-                        + expected + " (" + bandCount + " bands x " + window.width() + "x" + window.height() + " x "
-                        + dataType.bytes() + " bytes); pass the output of asBytes() for the same shape and type");
-            }
-            this.data = SampleArrays.fromLittleEndian(le, dataType, (int) (expected / dataType.bytes()));
-            return this;
-        }
-
-        /** The window; allocates a nodata-filled (or zero) array when no data was given. */
-        public RasterWindow build() {
-            Object a = data != null ? data : SampleArrays.allocateBands(dataType, bandCount, (int) window.area(),
-                    hasNodata, nodata);
-            return new RasterWindow(this, a);
-        }
     }
 }

@@ -154,7 +154,7 @@ public final class Rasterizer {
             }
             LOG.debug("{}: burnt {} features ({} ignore) into {}x{}", sourceName, burnt, ignored.size(),
                     grid.width(), grid.height());
-            RasterWindow.Builder b = RasterWindow.builder(type, 1, grid.width(), grid.height())
+            RasterWindowBuilder b = RasterWindow.builder(type, 1, grid.width(), grid.height())
                     .geoTransform(grid.geoTransform()).crs(grid.crs());
             Object data = SampleArrays.allocate(type, grid.width() * grid.height());
             readBand(band, grid, type, data);
