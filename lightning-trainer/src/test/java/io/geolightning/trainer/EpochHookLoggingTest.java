@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.training.dataset.ArrayDataset;
+import io.geolightning.trainer.callbacks.Callback;
+import io.geolightning.trainer.callbacks.Mode;
+import io.geolightning.trainer.callbacks.ModelCheckpoint;
 import io.geolightning.trainer.loggers.CsvLogger;
 import io.geolightning.trainer.optim.Adam;
 import java.nio.file.Files;
@@ -64,6 +67,48 @@ class EpochHookLoggingTest {
         }
         assertEquals(List.of("0:20.0", "1:21.0"), ends, String.join("\n", lines));
         assertEquals(List.of("0:10.0", "1:11.0"), starts, String.join("\n", lines));
+    }
+
+    /**
+     * A callback logging in {@code onTrainEpochEnd} (a custom epoch score, as Lightning users write them) reached
+     * neither metrics.csv nor the checkpoint callback monitoring it: the loggers had been sent the epoch before the
+     * callbacks ran. As in Lightning, the other callbacks run first, then the module, then the monitoring ones, and
+     * what they log is the epoch's; the epoch's means are current in all of them.
+     */
+    @Test
+    void valuesACallbackLogsAtEpochEndReachTheLoggersAndTheCheckpoint(@TempDir Path tmp) throws Exception {
+        CsvLogger csv = new CsvLogger(tmp, "callback");
+        List<Double> meansSeen = new ArrayList<>();
+        Callback scorer = new Callback() {
+            @Override
+            public void onTrainEpochEnd(Trainer trainer, LightningModule module) {
+                meansSeen.add(trainer.callbackMetrics().get("train_loss_epoch"));
+                module.log("custom_score", new double[] {0.3, 0.9, 0.5}[trainer.currentEpoch()]);
+            }
+        };
+        ModelCheckpoint best = ModelCheckpoint.builder().dirpath(tmp.resolve("ckpt")).monitor("custom_score")
+                .mode(Mode.MAX).saveTopK(1).filename("e{epoch}-{custom_score:.1f}").build();
+        MlpModule module = new MlpModule(8, 2, () -> Adam.builder().lr(0.01).build());
+        try (module; Trainer trainer = Trainer.builder().maxEpochs(3).loggers(csv).callbacks(best, scorer)
+                .enableProgressBar(false).build()) {
+            trainer.fit(module, BLOBS.train(), null);
+            assertEquals(0.5, trainer.callbackMetrics().get("custom_score"));
+        }
+        assertEquals(3, meansSeen.size());
+        assertTrue(meansSeen.stream().allMatch(v -> v != null && Double.isFinite(v)), meansSeen.toString());
+        assertEquals(tmp.resolve("ckpt").resolve("e1-0.9.ckpt"), best.bestModelPath());
+        assertEquals(0.9, best.bestModelScore(), 1e-12);
+        List<String> lines = Files.readAllLines(csv.metricsFile());
+        int col = Arrays.asList(lines.get(0).split(",", -1)).indexOf("custom_score");
+        assertTrue(col > 0, lines.get(0));
+        List<String> scores = new ArrayList<>();
+        for (String line : lines.subList(1, lines.size())) {
+            String[] cells = line.split(",", -1);
+            if (!cells[col].isEmpty()) {
+                scores.add(cells[1] + ":" + cells[col]);
+            }
+        }
+        assertEquals(List.of("0:0.3", "1:0.9", "2:0.5"), scores, String.join("\n", lines));
     }
 
     @Test

@@ -58,6 +58,9 @@ public final class LoggerConnector {
         }
         String stepKey = metrics.record(name, value, epochHook == null ? options : epochLevel(name, options),
                 progress.currentBatchSize());
+        if (epochHook != null) { // current at once, for the callbacks that monitor it in the same hook
+            publish(metrics.epochMeans());
+        }
         if (stepKey != null) {
             progress.callbackMetrics().put(stepKey, value);
             String plain = metrics.plainName(stepKey);
@@ -114,9 +117,24 @@ public final class LoggerConnector {
         }
     }
 
-    /** Publishes the training epoch's means (they replace the step values of the same name in the metrics). */
+    /**
+     * Publishes the training epoch's means before its end hooks (they replace the step values of the same name in the
+     * metrics), as Lightning's callback metrics hold them there.
+     */
+    public void publishTrainEpoch() {
+        publish(metrics.epochMeans());
+    }
+
+    /** Publishes the training epoch's means, with what its end hooks logged, and sends them to the loggers. */
     public void endTrainEpoch() {
         Map<String, Double> epochMetrics = metrics.epochMeans();
+        publish(epochMetrics);
+        if (!epochMetrics.isEmpty()) {
+            send(epochMetrics);
+        }
+    }
+
+    private void publish(Map<String, Double> epochMetrics) {
         progress.callbackMetrics().putAll(epochMetrics);
         epochMetrics.forEach((k, v) -> {
             String plain = metrics.plainName(k);
@@ -128,9 +146,6 @@ public final class LoggerConnector {
             if (epochMetrics.containsKey(k)) {
                 progress.progressBarMetrics().put(k, epochMetrics.get(k));
             }
-        }
-        if (!epochMetrics.isEmpty()) {
-            send(epochMetrics);
         }
     }
 

@@ -5,6 +5,8 @@ import io.geolightning.trainer.RunProgress;
 import io.geolightning.trainer.Trainer;
 import io.geolightning.trainer.TrainerConfig;
 import io.geolightning.trainer.callbacks.Callback;
+import io.geolightning.trainer.callbacks.EarlyStopping;
+import io.geolightning.trainer.callbacks.ModelCheckpoint;
 import io.geolightning.trainer.connectors.CheckpointConnector;
 import io.geolightning.trainer.connectors.DeviceConnector;
 import io.geolightning.trainer.connectors.LoggerConnector;
@@ -48,6 +50,22 @@ public record LoopContext(Trainer trainer, LightningModule module, TrainerConfig
     public void callHooks(Hook hook) {
         for (Callback c : callbacks) {
             hook.call(c, trainer, module);
+        }
+    }
+
+    /**
+     * Calls a hook on the callbacks that monitor a metric ({@link ModelCheckpoint}, {@link EarlyStopping}) or on the
+     * others, in order: Lightning calls a training epoch's end on the others, then on the module, then on these, so
+     * that they see what the others and the module logged there.
+     *
+     * @param hook the hook
+     * @param monitoring true for the monitoring callbacks, false for the others
+     */
+    public void callHooks(Hook hook, boolean monitoring) {
+        for (Callback c : callbacks) {
+            if ((c instanceof ModelCheckpoint || c instanceof EarlyStopping) == monitoring) {
+                hook.call(c, trainer, module);
+            }
         }
     }
 

@@ -140,9 +140,14 @@ final class TrainingEpochLoop {
                 validate(val);
             }
         }
-        ctx.logging().inEpochHook("onTrainEpochEnd", module::onTrainEpochEnd);
+        // as Lightning: the epoch's means are current in every end hook, and what the hooks log is the epoch's
+        ctx.logging().publishTrainEpoch();
+        ctx.logging().inEpochHook("onTrainEpochEnd", () -> {
+            ctx.callHooks(Callback::onTrainEpochEnd, false);
+            module.onTrainEpochEnd();
+            ctx.callHooks(Callback::onTrainEpochEnd, true);
+        });
         ctx.logging().endTrainEpoch();
-        ctx.callHooks(Callback::onTrainEpochEnd);
         ctx.logging().flush();
     }
 
