@@ -111,6 +111,46 @@ class EpochHookLoggingTest {
         assertEquals(List.of("0:0.3", "1:0.9", "2:0.5"), scores, String.join("\n", lines));
     }
 
+    /**
+     * A value logged where no step or epoch holds it (a fit's start or end, after a validation's results were
+     * published) was silently dropped, or sent with the next training step; it is refused, as Lightning refuses it.
+     */
+    @Test
+    void logWhereNothingCanHoldItIsRefused() {
+        for (String hook : List.of("onFitStart", "onValidationEnd", "onFitEnd")) {
+            Callback late = new Callback() {
+                @Override
+                public void onFitStart(Trainer trainer, LightningModule module) {
+                    logIf("onFitStart", module);
+                }
+
+                @Override
+                public void onValidationEnd(Trainer trainer, LightningModule module) {
+                    logIf("onValidationEnd", module);
+                }
+
+                @Override
+                public void onFitEnd(Trainer trainer, LightningModule module) {
+                    logIf("onFitEnd", module);
+                }
+
+                private void logIf(String here, LightningModule module) {
+                    if (here.equals(hook)) {
+                        module.log("late", 1.0);
+                    }
+                }
+            };
+            MlpModule module = new MlpModule(8, 2, () -> Adam.builder().lr(0.01).build());
+            try (module; Trainer trainer = Trainer.builder().maxEpochs(1).numSanityValSteps(0).callbacks(late)
+                    .enableProgressBar(false).build()) {
+                TrainerException e = assertThrows(TrainerException.class,
+                        () -> trainer.fit(module, BLOBS.train(), BLOBS.val()));
+                assertEquals("log('late') in " + hook + ": nothing can be logged there (as in Lightning), no epoch or"
+                        + " step would hold it; log it in a step or in onTrainEpochEnd", e.getMessage());
+            }
+        }
+    }
+
     @Test
     void onStepInAnEpochHookIsRefusedWithWhy() {
         ArrayDataset train = BLOBS.train();

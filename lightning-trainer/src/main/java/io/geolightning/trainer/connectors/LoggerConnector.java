@@ -28,6 +28,8 @@ public final class LoggerConnector {
     private MetricAccumulator interrupted;
     /** The training epoch hook running ({@code onTrainEpochStart}/{@code onTrainEpochEnd}), or null. */
     private String epochHook;
+    /** A hook running in which nothing can be logged ({@code onFitStart}, {@code onValidationEnd}...), or null. */
+    private String closedHook;
     /** What the last evaluation of each stage published: a metric the next one leaves out is no longer current. */
     private final Map<Stage, Set<String>> lastEvaluation = new EnumMap<>(Stage.class);
 
@@ -53,6 +55,10 @@ public final class LoggerConnector {
      * @param options when it is reduced and shown
      */
     public void record(String name, double value, LogOptions options) {
+        if (closedHook != null) {
+            throw new TrainerException("log('" + name + "') in " + closedHook + ": nothing can be logged there (as in"
+                    + " Lightning), no epoch or step would hold it; log it in a step or in onTrainEpochEnd");
+        }
         if (progress.isSanityChecking()) {
             return;
         }
@@ -87,6 +93,22 @@ public final class LoggerConnector {
             body.run();
         } finally {
             epochHook = null;
+        }
+    }
+
+    /**
+     * Runs a hook in which {@code log} is refused, as Lightning refuses it there: the start and end of a fit, the end
+     * of a validation or test run (the run's values were published before it).
+     *
+     * @param hook the hook's name, for messages
+     * @param body the hook
+     */
+    public void inClosedHook(String hook, Runnable body) {
+        closedHook = hook;
+        try {
+            body.run();
+        } finally {
+            closedHook = null;
         }
     }
 

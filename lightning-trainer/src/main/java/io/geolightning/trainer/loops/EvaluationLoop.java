@@ -96,7 +96,8 @@ public final class EvaluationLoop {
         if (validation) {
             progress.validationDone(results.keySet());
         }
-        ctx.callHooks(validation ? Callback::onValidationEnd : Callback::onTestEnd);
+        ctx.logging().inClosedHook(validation ? "onValidationEnd" : "onTestEnd",
+                () -> ctx.callHooks(validation ? Callback::onValidationEnd : Callback::onTestEnd));
         return results;
     }
 

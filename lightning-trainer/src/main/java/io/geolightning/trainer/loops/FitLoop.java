@@ -47,8 +47,10 @@ public final class FitLoop {
         CheckpointConnector.ResumePoint resume = ckpt == null ? CheckpointConnector.ResumePoint.START
                 : ctx.checkpoints().restoreRun(module, ckpt);
         ctx.logging().logHyperparams(module.getHyperparameters());
-        module.onFitStart();
-        ctx.callHooks(Callback::onFitStart);
+        ctx.logging().inClosedHook("onFitStart", () -> {
+            module.onFitStart();
+            ctx.callHooks(Callback::onFitStart);
+        });
         if (val != null && config.numSanityValSteps() > 0 && config.fastDevRun() == 0 && ckpt == null) {
             progress.sanityChecking(true);
             try {
@@ -63,8 +65,10 @@ public final class FitLoop {
             resume = CheckpointConnector.ResumePoint.START;
             progress.nextEpoch();
         }
-        module.onFitEnd();
-        ctx.callHooks(Callback::onFitEnd);
+        ctx.logging().inClosedHook("onFitEnd", () -> {
+            module.onFitEnd();
+            ctx.callHooks(Callback::onFitEnd);
+        });
         ctx.logging().flush();
     }
 }
