@@ -26,10 +26,12 @@ public final class LoggerConnector {
     private final List<ExperimentLogger> loggers;
     private MetricAccumulator metrics = new MetricAccumulator(true);
     private MetricAccumulator interrupted;
-    /** The training epoch hook running ({@code onTrainEpochStart}/{@code onTrainEpochEnd}), or null. */
-    private String epochHook;
-    /** A hook running in which nothing can be logged ({@code onFitStart}, {@code onValidationEnd}...), or null. */
-    private String closedHook;
+    /**
+     * The hook running in which {@code log} is not a step's: a training epoch hook ({@code onTrainEpochStart},
+     * {@code onTrainEpochEnd}) or, when {@link #hookClosed}, one in which nothing can be logged; null for none.
+     */
+    private String hook;
+    private boolean hookClosed;
     /** What the last evaluation of each stage published: a metric the next one leaves out is no longer current. */
     private final Map<Stage, Set<String>> lastEvaluation = new EnumMap<>(Stage.class);
 
@@ -55,16 +57,16 @@ public final class LoggerConnector {
      * @param options when it is reduced and shown
      */
     public void record(String name, double value, LogOptions options) {
-        if (closedHook != null) {
-            throw new TrainerException("log('" + name + "') in " + closedHook + ": nothing can be logged there (as in"
+        if (hookClosed) {
+            throw new TrainerException("log('" + name + "') in " + hook + ": nothing can be logged there (as in"
                     + " Lightning), no epoch or step would hold it; log it in a step or in onTrainEpochEnd");
         }
         if (progress.isSanityChecking()) {
             return;
         }
-        String stepKey = metrics.record(name, value, epochHook == null ? options : epochLevel(name, options),
+        String stepKey = metrics.record(name, value, hook == null ? options : epochLevel(name, options),
                 progress.currentBatchSize());
-        if (epochHook != null) { // current at once, for the callbacks that monitor it in the same hook
+        if (hook != null) { // current at once, for the callbacks that monitor it in the same hook
             publish(metrics.epochMeans());
         }
         if (stepKey != null) {
@@ -88,12 +90,7 @@ public final class LoggerConnector {
      * @param body the hook
      */
     public void inEpochHook(String hook, Runnable body) {
-        epochHook = hook;
-        try {
-            body.run();
-        } finally {
-            epochHook = null;
-        }
+        during(hook, false, body);
     }
 
     /**
@@ -104,18 +101,24 @@ public final class LoggerConnector {
      * @param body the hook
      */
     public void inClosedHook(String hook, Runnable body) {
-        closedHook = hook;
+        during(hook, true, body);
+    }
+
+    private void during(String name, boolean closed, Runnable body) {
+        hook = name;
+        hookClosed = closed;
         try {
             body.run();
         } finally {
-            closedHook = null;
+            hook = null;
+            hookClosed = false;
         }
     }
 
     /** @return the options of a value logged in a training epoch hook: once for the epoch, never per step */
     private LogOptions epochLevel(String name, LogOptions options) {
         if (Boolean.TRUE.equals(options.onStep()) || Boolean.FALSE.equals(options.onEpoch())) {
-            throw new TrainerException("log('" + name + "') in " + epochHook + " asks for onStep(true) or"
+            throw new TrainerException("log('" + name + "') in " + hook + " asks for onStep(true) or"
                     + " onEpoch(false), but an epoch hook logs once an epoch; drop those options (the value is logged"
                     + " for the epoch)");
         }
