@@ -28,6 +28,7 @@ public final class RunProgress {
     private int trainBatchSize;
     private Map<String, String> trainOrder;
     private boolean sanityChecking;
+    private boolean fitting;
     private boolean shouldStop;
     private boolean epochDone;
     private boolean validatesWithinEpoch;
@@ -59,6 +60,21 @@ public final class RunProgress {
         callbackMetrics.clear();
         progressBarMetrics.clear();
         hasValidation = withValidation;
+        fitting = true;
+    }
+
+    /** Ends a fit (finished or failed). */
+    public void endFit() {
+        fitting = false;
+    }
+
+    /**
+     * @return the step the loggers record a value at, Lightning's {@code _batches_that_stepped}: in a fit, the
+     *     optimisation steps done before the running batch's own, so that a batch's loss, the learning rate it used
+     *     and a validation right after it share one step, the first batch's being 0; outside a fit, the steps done
+     */
+    public long loggedStep() {
+        return fitting && globalStep > 0 ? globalStep - 1 : globalStep;
     }
 
     /** @return what is running, or null */

@@ -45,8 +45,8 @@ class FailedFitLogsTest {
         }
         List<String> steps = Files.readAllLines(csv.metricsFile()).stream().skip(1)
                 .map(line -> line.split(",", -1)[0]).toList();
-        // 4 batches an epoch: epoch 0's steps 1-4 and its epoch row, then epoch 1's steps 5 and 6 before the failure
-        assertEquals(List.of("1", "2", "3", "4", "4", "5", "6"), steps);
+        // 4 batches an epoch, logged at Lightning's steps: epoch 0's 0-3 and its epoch row (3), then epoch 1's 4 and 5
+        assertEquals(List.of("0", "1", "2", "3", "3", "4", "5"), steps);
     }
 
     /** A callback failing in its own onException does not hide the run's failure, nor keep the others from hearing. */

@@ -250,7 +250,7 @@ public final class LoggerConnector {
         Map<String, Double> row = new LinkedHashMap<>(values);
         row.put("epoch", (double) progress.currentEpoch());
         for (ExperimentLogger l : loggers) {
-            l.logMetrics(row, progress.globalStep());
+            l.logMetrics(row, progress.loggedStep());
         }
     }
 }

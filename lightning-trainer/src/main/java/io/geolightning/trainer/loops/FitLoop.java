@@ -35,10 +35,18 @@ public final class FitLoop {
      * @param val validation data, or null
      */
     public void run(Dataset train, Dataset val) {
+        ctx.progress().startFit(val != null);
+        try {
+            fit(train, val);
+        } finally {
+            ctx.progress().endFit();
+        }
+    }
+
+    private void fit(Dataset train, Dataset val) {
         TrainerConfig config = ctx.config();
         RunProgress progress = ctx.progress();
         LightningModule module = ctx.module();
-        progress.startFit(val != null);
         int maxEpochs = LoopLimits.maxEpochs(config);
         ctx.devices().initialize(module, train);
         CheckpointIO.LoadedCheckpoint ckpt = ctx.checkpoints().restoreWeights(module, config.ckptPath());
