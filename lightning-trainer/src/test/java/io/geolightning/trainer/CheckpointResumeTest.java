@@ -132,7 +132,7 @@ class CheckpointResumeTest {
     void callbacksActOnlyOnEpochsThatValidated(@TempDir Path tmp) throws Exception {
         double[] script = {9, 0.9, 9, 0.8, 9, 0.85, 9, 0.7};
         ModelCheckpoint ckpt = ModelCheckpoint.builder().dirpath(tmp).monitor("score").mode(Mode.MIN).saveTopK(-1)
-                .filename("e{epoch}-{score:.2f}").build();
+                .filename("e{epoch}-{score:.2f}").autoInsertMetricName(false).build();
         EarlyStopping stop = EarlyStopping.builder("score").mode(Mode.MIN).patience(2).build();
         try (MlpModule m = new ScriptedModule(script)) {
             Trainer t = Trainer.builder().maxEpochs(script.length).checkValEveryNEpoch(2).callbacks(stop, ckpt)

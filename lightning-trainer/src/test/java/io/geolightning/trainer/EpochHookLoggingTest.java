@@ -87,7 +87,7 @@ class EpochHookLoggingTest {
             }
         };
         ModelCheckpoint best = ModelCheckpoint.builder().dirpath(tmp.resolve("ckpt")).monitor("custom_score")
-                .mode(Mode.MAX).saveTopK(1).filename("e{epoch}-{custom_score:.1f}").build();
+                .mode(Mode.MAX).saveTopK(1).filename("{epoch}-{custom_score:.1f}").build();
         MlpModule module = new MlpModule(8, 2, () -> Adam.builder().lr(0.01).build());
         try (module; Trainer trainer = Trainer.builder().maxEpochs(3).loggers(csv).callbacks(best, scorer)
                 .enableProgressBar(false).build()) {
@@ -96,7 +96,7 @@ class EpochHookLoggingTest {
         }
         assertEquals(3, meansSeen.size());
         assertTrue(meansSeen.stream().allMatch(v -> v != null && Double.isFinite(v)), meansSeen.toString());
-        assertEquals(tmp.resolve("ckpt").resolve("e1-0.9.ckpt"), best.bestModelPath());
+        assertEquals(tmp.resolve("ckpt").resolve("epoch=1-custom_score=0.9.ckpt"), best.bestModelPath());
         assertEquals(0.9, best.bestModelScore(), 1e-12);
         List<String> lines = Files.readAllLines(csv.metricsFile());
         int col = Arrays.asList(lines.get(0).split(",", -1)).indexOf("custom_score");

@@ -125,7 +125,7 @@ class LoopsAndCallbacksTest {
         ProgressBar bar = new ProgressBar(new PrintStream(bytes, true, StandardCharsets.UTF_8), 0);
         LearningRateMonitor lrm = new LearningRateMonitor();
         ModelCheckpoint ckpt = ModelCheckpoint.builder().dirpath(tmp).monitor("val_loss").saveTopK(-1)
-                .filename("e{epoch}-s{step}").build();
+                .filename("e{epoch}-s{step}").autoInsertMetricName(false).build();
         CsvLogger csv = new CsvLogger(tmp, "lr");
         try (MlpModule m = new MlpModule(8, 2,
                 () -> Sgd.builder().schedule(new StepLr(0.4, 1, 0.5, true)).build())) {

@@ -53,7 +53,7 @@ class UndefinedMetricTest {
     void aMetricLeftOutOfAValidationIsNotCurrentAndCallbacksSkipIt(@TempDir Path tmp) {
         Seen seen = new Seen();
         ModelCheckpoint best = ModelCheckpoint.builder().dirpath(tmp).monitor("score").mode(Mode.MAX).saveTopK(1)
-                .filename("e{epoch}").build();
+                .filename("{epoch}").build();
         EarlyStopping early = EarlyStopping.builder("score").mode(Mode.MAX).patience(1).build();
         try (GapInEpochOne m = new GapInEpochOne()) {
             Trainer t = Trainer.builder().maxEpochs(3).seed(5).numSanityValSteps(0).enableProgressBar(false)
@@ -62,6 +62,6 @@ class UndefinedMetricTest {
             assertEquals(3, t.validationRuns(), "epoch 1's missing score neither stopped the run nor failed it");
         }
         assertEquals(java.util.Arrays.asList(0.5, null, 0.7), seen.scores, "epoch 1 has no score, not epoch 0's");
-        assertEquals(tmp.resolve("e2.ckpt"), best.bestModelPath());
+        assertEquals(tmp.resolve("epoch=2.ckpt"), best.bestModelPath(), "Lightning's auto_insert_metric_name");
     }
 }

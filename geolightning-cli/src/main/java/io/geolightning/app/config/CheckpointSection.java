@@ -14,8 +14,11 @@ import java.util.Locale;
  * @param saveTopK how many best to keep, -1 = all (default 1)
  * @param saveLast also keep {@code last.ckpt} (default true)
  * @param filename file name template (default {@code epoch={epoch}-val_loss={val_loss:.4f}}, following the monitor)
+ * @param autoInsertMetricName Lightning's {@code auto_insert_metric_name} (default true): a field not written after
+ *                its name gets it, {@code {epoch}-{val_loss:.2f}} naming {@code epoch=3-val_loss=0.12.ckpt}
  */
-public record CheckpointSection(String monitor, String mode, Integer saveTopK, Boolean saveLast, String filename) {
+public record CheckpointSection(String monitor, String mode, Integer saveTopK, Boolean saveLast, String filename,
+                                Boolean autoInsertMetricName) {
 
     /** Fills defaults. */
     public CheckpointSection {
@@ -23,6 +26,7 @@ public record CheckpointSection(String monitor, String mode, Integer saveTopK, B
         mode = mode == null ? "min" : mode;
         saveTopK = saveTopK == null ? 1 : saveTopK;
         saveLast = saveLast == null ? Boolean.TRUE : saveLast;
+        autoInsertMetricName = autoInsertMetricName == null ? Boolean.TRUE : autoInsertMetricName;
         if (filename == null) {
             filename = monitor.isBlank() ? "epoch={epoch}-step={step}" : "epoch={epoch}-" + monitor + "={" + monitor
                     + ":.4f}";
@@ -60,6 +64,6 @@ public record CheckpointSection(String monitor, String mode, Integer saveTopK, B
 
     /** @return keep the best by val_loss plus last.ckpt */
     public static CheckpointSection defaults() {
-        return new CheckpointSection(null, null, null, null, null);
+        return new CheckpointSection(null, null, null, null, null, null);
     }
 }

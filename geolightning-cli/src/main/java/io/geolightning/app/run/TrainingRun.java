@@ -316,7 +316,8 @@ public final class TrainingRun {
         }
         return ModelCheckpoint.builder().dirpath(folder.checkpoints()).monitor(monitor)
                 .mode(c.checkpoint().monitorMode()).saveTopK(c.checkpoint().saveTopK())
-                .saveLast(c.checkpoint().saveLast()).filename(filename).build();
+                .saveLast(c.checkpoint().saveLast()).filename(filename)
+                .autoInsertMetricName(c.checkpoint().autoInsertMetricName()).build();
     }
 
     private Trainer trainer(TrainerSection t, RunFolder folder, List<Callback> callbacks, CsvLogger csv,

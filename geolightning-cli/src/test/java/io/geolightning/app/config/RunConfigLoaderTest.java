@@ -71,7 +71,8 @@ class RunConfigLoaderTest {
         e = assertThrows(ConfigException.class, () -> RunConfigLoader.load(yaml("n.yaml", "callbacks:\n"
                 + "  checkpoint:\n    monitr: val_acc\n"), List.of()));
         assertTrue(e.getMessage().contains("unknown key 'callbacks.checkpoint.monitr'; valid keys of "
-                + "'callbacks.checkpoint': monitor, mode, saveTopK, saveLast, filename"), e.getMessage());
+                + "'callbacks.checkpoint': monitor, mode, saveTopK, saveLast, filename,"
+                + " autoInsertMetricName"), e.getMessage());
 
         e = assertThrows(ConfigException.class, () -> RunConfigLoader.load(p.resolveSibling("t.yaml"),
                 List.of("data.batchSise=4")));

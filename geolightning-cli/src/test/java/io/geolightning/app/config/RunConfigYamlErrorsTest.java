@@ -18,7 +18,8 @@ class RunConfigYamlErrorsTest extends BadConfigFiles {
         fails("u.yaml: unknown key 'traner'; valid keys of the top level: name, runs, seed, model, data, trainer,"
                 + " callbacks, optimizer", "u.yaml", "traner:\n  maxEpochs: 3\n");
         fails("v.yaml: unknown key 'callbacks.checkpoint.saveTop'; valid keys of 'callbacks.checkpoint': monitor, mode,"
-                + " saveTopK, saveLast, filename", "v.yaml", "callbacks:\n  checkpoint:\n    saveTop: 2\n");
+                + " saveTopK, saveLast, filename, autoInsertMetricName", "v.yaml",
+                "callbacks:\n  checkpoint:\n    saveTop: 2\n");
     }
 
     @Test

@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
 /**
  * A {@link ModelCheckpoint} file name template: {@code {epoch}}, {@code {step}} and any logged metric, optionally
  * formatted as {@code String.format} formats a number ({@code "epoch={epoch}-val_loss={val_loss:.4f}"} gives
- * {@code epoch=3-val_loss=0.1234}).
+ * {@code epoch=3-val_loss=0.1234}); with Lightning's {@code auto_insert_metric_name} a field gets its name written
+ * before it ({@code {epoch}-{val_loss:.4f}} gives the same name).
  */
 public final class CheckpointFilename {
 
@@ -74,10 +75,13 @@ public final class CheckpointFilename {
     /**
      * @param template a file name template
      * @param trainer the trainer whose epoch, step and metrics fill it
+     * @param autoInsertName Lightning's {@code auto_insert_metric_name}: a field not already written after its name
+     *     gets it ({@code {epoch}-{val_loss:.2f}} gives {@code epoch=3-val_loss=0.12}); unlike Lightning,
+     *     {@code epoch={epoch}} stays {@code epoch=3}, not {@code epoch=epoch=3}
      * @return the file name (without {@code .ckpt})
      * @throws TrainerException when the template names a metric that was never logged
      */
-    static String format(String template, Trainer trainer) {
+    static String format(String template, Trainer trainer, boolean autoInsertName) {
         Matcher m = FIELD.matcher(template);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
@@ -99,6 +103,9 @@ public final class CheckpointFilename {
             }
             String text = spec == null || spec.isEmpty() ? String.valueOf(value)
                     : number(spec, ((Number) value).doubleValue());
+            if (autoInsertName && !template.substring(0, m.start()).endsWith(key + "=")) {
+                text = key + "=" + text;
+            }
             m.appendReplacement(out, Matcher.quoteReplacement(text));
         }
         m.appendTail(out);

@@ -42,6 +42,7 @@ public final class ModelCheckpoint implements Callback {
 
     private final Path dirpath;
     private final String filename;
+    private final boolean autoInsertMetricName;
     private final String monitor;
     private final Mode mode;
     private final int saveTopK;
@@ -69,6 +70,7 @@ public final class ModelCheckpoint implements Callback {
         CheckpointFilename.check(b.filename, b.saveLast);
         dirpath = b.dirpath;
         filename = b.filename;
+        autoInsertMetricName = b.autoInsertMetricName;
         monitor = b.monitor;
         mode = b.mode;
         saveTopK = b.saveTopK;
@@ -127,7 +129,7 @@ public final class ModelCheckpoint implements Callback {
             score = ++saveCounter; // most recent ranks best
         }
         Mode m = monitor != null ? mode : Mode.MAX;
-        Path path = dir.resolve(CheckpointFilename.format(filename, trainer) + ".ckpt");
+        Path path = dir.resolve(CheckpointFilename.format(filename, trainer, autoInsertMetricName) + ".ckpt");
         Double previous = kept.get(path);
         if (previous != null) { // a name without a changing field ("best"): the file keeps the better of the two
             if (!m.improves(score, previous, 0)) {
@@ -314,6 +316,7 @@ public final class ModelCheckpoint implements Callback {
     public static final class Builder {
         private Path dirpath;
         private String filename = "epoch={epoch}-step={step}";
+        private boolean autoInsertMetricName = true;
         private String monitor;
         private Mode mode = Mode.MIN;
         private int saveTopK = 1;
@@ -331,6 +334,17 @@ public final class ModelCheckpoint implements Callback {
         /** @param v filename template without extension @return this */
         public Builder filename(String v) {
             filename = v;
+            return this;
+        }
+
+        /**
+         * @param v Lightning's {@code auto_insert_metric_name} (default true): {@code {epoch}-{val_loss:.2f}} names
+         *     {@code epoch=3-val_loss=0.12.ckpt}; a field already written after its name ({@code epoch={epoch}})
+         *     is left as it is; false writes the values alone ({@code 3-0.12.ckpt})
+         * @return this
+         */
+        public Builder autoInsertMetricName(boolean v) {
+            autoInsertMetricName = v;
             return this;
         }
 
