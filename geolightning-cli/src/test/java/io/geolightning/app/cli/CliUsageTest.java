@@ -102,15 +102,27 @@ class CliUsageTest {
                 + " [3, 2, 1]"), line);
     }
 
-    /** Tiling keys beside an existing chip store are not read: said, not dropped silently. */
+    /**
+     * Tiling keys beside an existing chip store are not read: said, not dropped silently, each blamed where it came
+     * from (a key a {@code --set} gave is not in the file, so "run.yaml: ... remove it" would send the user there).
+     */
     @Test
     void dataKeysTheSourceDoesNotReadAreNamed() throws Exception {
-        Launcher.Launch r = Launcher.run(tmp, "unread", List.of("train", "--config", CliRun.sample("run.yaml")
-                .toString(), "--print-config", "--set", "data.val=0", "--set", "data.chipSize=32"));
+        Path cfg = tmp.resolve("run.yaml");
+        Files.writeString(cfg, Files.readString(CliRun.sample("run.yaml")).replace("  batchSize: 32\n",
+                "  batchSize: 32\n  stride: 8\n  edge: pad\n"));
+        Launcher.Launch r = Launcher.run(tmp, "unread", List.of("train", "--config", cfg.toString(), "--print-config",
+                "--set", "data.val=0", "--set", "data.chipSize=32"));
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.err().contains("[WARN] RunConfigLoader - run.yaml: data.val, data.chipSize not read: data.chips"
-                + " names a chip store, already cut and split (tile again to change them); remove them"), r.err());
-        assertFalse(r.out().contains("chipSize"), "left out of the resolved config: " + r.out());
+        String why = " not read: data.chips names a chip store, already cut and split (tile again to change them); ";
+        assertTrue(r.err().contains("[WARN] RunConfigLoader - run.yaml: data.stride, data.edge" + why
+                + "remove them\n"), r.err());
+        assertTrue(r.err().contains("[WARN] RunConfigLoader - --set data.val=0: data.val" + why + "drop that --set\n"),
+                r.err());
+        assertTrue(r.err().contains("[WARN] RunConfigLoader - --set data.chipSize=32: data.chipSize" + why
+                + "drop that --set\n"), r.err());
+        assertFalse(r.out().contains("chipSize") || r.out().contains("stride"), "left out of the resolved config: "
+                + r.out());
     }
 
     @Test
