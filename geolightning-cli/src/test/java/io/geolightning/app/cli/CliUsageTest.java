@@ -125,6 +125,22 @@ class CliUsageTest {
                 + r.out());
     }
 
+    /**
+     * A {@code data.chips} store that is not there (the README's CLI lines tile into one folder, run.yaml reads
+     * another) is said with the key and the command that makes one, not with the Java API's
+     * {@code SatelliteDataModule.prepareData()}.
+     */
+    @Test
+    void aMissingChipStoreIsNamedWithItsKeyAndTheTileCommand() throws Exception {
+        Path cfg = tmp.resolve("run.yaml");
+        Files.writeString(cfg, "data:\n  chips: no-such-store\nruns: " + tmp.resolve("runs") + "\n");
+        String line = fails(1, CliRun.of("train", "--config", cfg));
+        assertEquals("error: data.chips: no-such-store: no chip store here (working directory: "
+                + Path.of("").toAbsolutePath() + "); tile one there first (geolightning tile ... --out no-such-store)"
+                + " or set data.chips to an existing store", line);
+        assertFalse(Files.exists(tmp.resolve("runs")), "no run folder");
+    }
+
     @Test
     void badValuesInTheConfigAreUsageErrors() throws Exception {
         Path cfg = tmp.resolve("r.yaml");
