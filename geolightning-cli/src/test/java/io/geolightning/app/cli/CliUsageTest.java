@@ -33,6 +33,9 @@ class CliUsageTest {
             assertEquals(0, r.code(), cmd);
             assertTrue(r.out().startsWith("Usage: geolightning " + cmd), r.out());
         }
+        // the README's spellings: --blending takes lower case, --classes also names values (1=wetland,2=forest)
+        assertTrue(CliRun.of("predict", "--help").out().contains("tapered, central_crop or uniform. Default: tapered."));
+        assertTrue(CliRun.of("tile", "--help").out().contains("label values (1=wetland,2=forest)"));
         CliRun top = CliRun.of("--help");
         assertEquals(0, top.code());
         assertTrue(top.out().contains("tile") && top.out().contains("evaluate"), top.out());
