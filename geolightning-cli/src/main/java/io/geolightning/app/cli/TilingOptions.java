@@ -40,7 +40,9 @@ public final class TilingOptions {
     double maxNodata;
 
     @Option(names = "--classes", split = ",", paramLabel = "NAME",
-            description = "Class names in id order (default: the field's values, sorted).")
+            description = "Class names in id order, or VALUE=NAME pairs naming label values (1=wetland,2=forest)."
+                    + " Default: a field's values in natural order (2 before 10); a label raster's named values and"
+                    + " any other value found.")
     List<String> classes;
 
     @Option(names = "--background", paramLabel = "NAME",

@@ -17,7 +17,7 @@ public final class WindowingOptions {
             description = "Overlap of neighbouring windows (-1 = automatic). Default: ${DEFAULT-VALUE}.")
     int overlap;
 
-    @Option(names = "--blending", defaultValue = "TAPERED", paramLabel = "MODE",
+    @Option(names = "--blending", defaultValue = "tapered", paramLabel = "MODE",
             description = "tapered, central_crop or uniform. Default: ${DEFAULT-VALUE}.")
     Blending blending;
 

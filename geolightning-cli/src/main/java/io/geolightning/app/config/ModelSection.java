@@ -34,12 +34,26 @@ public record ModelSection(String architecture, Map<String, Object> options, Lis
                            Integer ignoreIndex, String weights, String weightsPrefix,
                            Map<String, Object> normalization, Map<String, String> classColors) {
 
+    /**
+     * @return the entries given a value, in the file's order (the resolved configuration keeps it); a key left empty
+     *     ({@code width:}, {@code --set model.options.width=}) takes its default, as any other key does
+     */
+    private static Map<String, Object> given(Map<String, Object> map) {
+        Map<String, Object> kept = new java.util.LinkedHashMap<>();
+        map.forEach((k, v) -> {
+            if (v != null) {
+                kept.put(k, v);
+            }
+        });
+        return java.util.Collections.unmodifiableMap(kept);
+    }
+
     /** Fills defaults. */
     public ModelSection {
         if (architecture == null || architecture.isBlank()) {
             architecture = "cnn";
         }
-        options = options == null ? Map.of() : Map.copyOf(options);
+        options = options == null ? Map.of() : given(options);
         classColors = classColors == null ? Map.of() : java.util.Collections.unmodifiableMap(
                 new java.util.LinkedHashMap<>(classColors));
         classColors.forEach((k, v) -> {
@@ -63,7 +77,7 @@ public record ModelSection(String architecture, Map<String, Object> options, Lis
         if (ignoreIndex == null) {
             ignoreIndex = 255;
         }
-        normalization = normalization == null ? null : Map.copyOf(normalization);
+        normalization = normalization == null ? null : given(normalization);
         if (normalization != null) {
             normalization(normalization, 0); // checks the values now (the band count is the data's, known later)
         }

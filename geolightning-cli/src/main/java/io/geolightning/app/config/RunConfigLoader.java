@@ -79,22 +79,29 @@ public final class RunConfigLoader {
         nestTilingKeys(copy, label, overrides);
         try {
             RunConfig config = MAPPER.convertValue(copy, RunConfig.class);
-            List<String> ignored = givenData.stream().filter(config.data().unusedKeys()::contains)
-                    .map(k -> "data." + k).toList();
-            if (!ignored.isEmpty()) { // the resolved config leaves them out; say so rather than drop them silently
-                String them = ignored.size() > 1 ? "them" : "it";
-                org.slf4j.LoggerFactory.getLogger(RunConfigLoader.class).warn("{}: {} not read: {}; remove {}", label,
-                        String.join(", ", ignored), config.data().readsImageFolder()
-                                ? "data.imageFolder's images are the chips"
-                                : "data.chips names a chip store, already cut and split (tile again to change them)",
-                        them);
-            }
+            warnUnread(config, givenData, label, overrides);
             return config;
         } catch (IllegalArgumentException e) {
             ConfigException c = BindingErrors.translate(e, copy, label, overrides);
             // keys, values and overrides are quoted in messages: keep them on one line
             throw c.getMessage().lines().count() <= 1 ? c : new ConfigException(oneLine(c.getMessage()), c.getCause());
         }
+    }
+
+    /**
+     * Warns of the {@code data} keys given that the run's source does not read (the resolved configuration leaves them
+     * out; said rather than dropped silently), each blamed where it came from: the file, or the {@code --set} that gave
+     * it (the file does not hold it then).
+     */
+    private static void warnUnread(RunConfig config, List<String> givenData, String label, List<String> overrides) {
+        String why = config.data().readsImageFolder() ? "data.imageFolder's images are the chips"
+                : "data.chips names a chip store, already cut and split (tile again to change them)";
+        Map<String, List<String>> byOrigin = new LinkedHashMap<>();
+        givenData.stream().filter(config.data().unusedKeys()::contains).map(k -> "data." + k).forEach(k ->
+                byOrigin.computeIfAbsent(ValueOrigins.origin(k, label, overrides), o -> new ArrayList<>()).add(k));
+        byOrigin.forEach((origin, keys) -> org.slf4j.LoggerFactory.getLogger(RunConfigLoader.class).warn(
+                "{}: {} not read: {}; {}", origin, String.join(", ", keys), why,
+                !origin.equals(label) ? "drop that --set" : keys.size() > 1 ? "remove them" : "remove it"));
     }
 
     /**

@@ -2,6 +2,7 @@ package io.geolightning.app.data;
 
 import io.geolightning.app.config.ConfigException;
 import io.geolightning.app.config.DataSection;
+import io.geolightning.foundation.GeoLightningException;
 import io.geolightning.geo.GdalPath;
 import io.geolightning.geo.GeoIOException;
 import io.geolightning.geo.RasterCatalog;
@@ -13,6 +14,8 @@ import io.geolightning.tiling.data.ImageFolderDataModule;
 import io.geolightning.tiling.data.LoaderConfig;
 import io.geolightning.tiling.data.SatelliteDataModule;
 import io.geolightning.tiling.splits.SplitRatios;
+import io.geolightning.tiling.store.ChipStoreLayout;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -61,8 +64,20 @@ public final class DataModuleFactory {
             throw new ConfigException("data: no source; set 'chips' (a chip store from 'geolightning tile'), 'raster'"
                     + " + 'labels' + 'labelField' (tile a scene) or 'imageFolder' (class folders of images)");
         }
+        data.chips().forEach(DataModuleFactory::requireStore);
         return new SatelliteDataModule(SatelliteDataModule.Config.stores(data.chips().stream().map(Path::of).toList(),
                 loader));
+    }
+
+    /** A missing store, said in the run configuration's words (the library's names its Java API). */
+    private static void requireStore(String store) {
+        Path path = Path.of(store);
+        if (!Files.exists(new ChipStoreLayout(path).root())) {
+            throw new GeoLightningException(GeoLightningException.Kind.FAILURE, "data.chips: " + store
+                    + ": no chip store here" + (path.isAbsolute() ? "" : " (working directory: "
+                    + Path.of("").toAbsolutePath() + ")") + "; tile one there first (geolightning tile ... --out "
+                    + store + ") or set data.chips to an existing store");
+        }
     }
 
     /**

@@ -33,6 +33,9 @@ class CliUsageTest {
             assertEquals(0, r.code(), cmd);
             assertTrue(r.out().startsWith("Usage: geolightning " + cmd), r.out());
         }
+        // the README's spellings: --blending takes lower case, --classes also names values (1=wetland,2=forest)
+        assertTrue(CliRun.of("predict", "--help").out().contains("tapered, central_crop or uniform. Default: tapered."));
+        assertTrue(CliRun.of("tile", "--help").out().contains("label values (1=wetland,2=forest)"));
         CliRun top = CliRun.of("--help");
         assertEquals(0, top.code());
         assertTrue(top.out().contains("tile") && top.out().contains("evaluate"), top.out());
@@ -102,15 +105,43 @@ class CliUsageTest {
                 + " [3, 2, 1]"), line);
     }
 
-    /** Tiling keys beside an existing chip store are not read: said, not dropped silently. */
+    /**
+     * Tiling keys beside an existing chip store are not read: said, not dropped silently, each blamed where it came
+     * from (a key a {@code --set} gave is not in the file, so "run.yaml: ... remove it" would send the user there).
+     */
     @Test
     void dataKeysTheSourceDoesNotReadAreNamed() throws Exception {
-        Launcher.Launch r = Launcher.run(tmp, "unread", List.of("train", "--config", CliRun.sample("run.yaml")
-                .toString(), "--print-config", "--set", "data.val=0", "--set", "data.chipSize=32"));
+        Path cfg = tmp.resolve("run.yaml");
+        Files.writeString(cfg, Files.readString(CliRun.sample("run.yaml")).replace("  batchSize: 32\n",
+                "  batchSize: 32\n  stride: 8\n  edge: pad\n"));
+        Launcher.Launch r = Launcher.run(tmp, "unread", List.of("train", "--config", cfg.toString(), "--print-config",
+                "--set", "data.val=0", "--set", "data.chipSize=32"));
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.err().contains("[WARN] RunConfigLoader - run.yaml: data.val, data.chipSize not read: data.chips"
-                + " names a chip store, already cut and split (tile again to change them); remove them"), r.err());
-        assertFalse(r.out().contains("chipSize"), "left out of the resolved config: " + r.out());
+        String why = " not read: data.chips names a chip store, already cut and split (tile again to change them); ";
+        assertTrue(r.err().contains("[WARN] RunConfigLoader - run.yaml: data.stride, data.edge" + why
+                + "remove them\n"), r.err());
+        assertTrue(r.err().contains("[WARN] RunConfigLoader - --set data.val=0: data.val" + why + "drop that --set\n"),
+                r.err());
+        assertTrue(r.err().contains("[WARN] RunConfigLoader - --set data.chipSize=32: data.chipSize" + why
+                + "drop that --set\n"), r.err());
+        assertFalse(r.out().contains("chipSize") || r.out().contains("stride"), "left out of the resolved config: "
+                + r.out());
+    }
+
+    /**
+     * A {@code data.chips} store that is not there (the README's CLI lines tile into one folder, run.yaml reads
+     * another) is said with the key and the command that makes one, not with the Java API's
+     * {@code SatelliteDataModule.prepareData()}.
+     */
+    @Test
+    void aMissingChipStoreIsNamedWithItsKeyAndTheTileCommand() throws Exception {
+        Path cfg = tmp.resolve("run.yaml");
+        Files.writeString(cfg, "data:\n  chips: no-such-store\nruns: " + tmp.resolve("runs") + "\n");
+        String line = fails(1, CliRun.of("train", "--config", cfg));
+        assertEquals("error: data.chips: no-such-store: no chip store here (working directory: "
+                + Path.of("").toAbsolutePath() + "); tile one there first (geolightning tile ... --out no-such-store)"
+                + " or set data.chips to an existing store", line);
+        assertFalse(Files.exists(tmp.resolve("runs")), "no run folder");
     }
 
     @Test

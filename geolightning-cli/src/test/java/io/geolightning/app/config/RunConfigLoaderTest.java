@@ -56,6 +56,37 @@ class RunConfigLoaderTest {
         assertEquals(rc, again);
     }
 
+    /**
+     * {@code model.options} and {@code model.normalization} keep the file's order in the resolved configuration (they
+     * were copied into a map of no order: config.yaml wrote the options of one file in another order), and a key left
+     * empty there takes its default, as any other key does (it failed with "model: no detail; fix that value").
+     */
+    @Test
+    void modelMapsKeepTheirOrderAndAnEmptyValueIsTheDefault() throws Exception {
+        List<String> keys = List.of("width", "stages", "convsPerStage", "dropout");
+        for (List<String> order : List.of(keys, List.of("dropout", "convsPerStage", "stages", "width"))) {
+            StringBuilder text = new StringBuilder("data:\n  chips: c\nmodel:\n  options:\n");
+            order.forEach(k -> text.append("    ").append(k).append(": ")
+                    .append(k.equals("dropout") ? "0.1" : k.equals("width") ? "8" : "2").append('\n'));
+            text.append("  normalization: {").append(order == keys ? "mean: [1], std: [2]" : "std: [2], mean: [1]")
+                    .append("}\n");
+            RunConfig rc = RunConfigLoader.load(yaml("o.yaml", text.toString()), List.of());
+            assertEquals(order, List.copyOf(rc.model().options().keySet()));
+            String yaml = RunConfigLoader.toYaml(rc);
+            for (int i = 1; i < order.size(); i++) {
+                assertTrue(yaml.indexOf("    " + order.get(i - 1) + ": ") < yaml.indexOf("    " + order.get(i) + ": "),
+                        yaml);
+            }
+            assertEquals(order == keys ? List.of("mean", "std") : List.of("std", "mean"),
+                    List.copyOf(rc.model().normalization().keySet()));
+        }
+        RunConfig rc = RunConfigLoader.load(yaml("e.yaml", "data:\n  chips: c\nmodel:\n  options:\n    width:\n"
+                + "    stages: 3\n"), List.of("model.normalization.scale=", "model.normalization.mean=[1]",
+                "model.normalization.std=[2]"));
+        assertEquals(Map.of("stages", 3), rc.model().options());
+        assertEquals(Map.of("mean", List.of(1), "std", List.of(2)), rc.model().normalization());
+    }
+
     @Test
     void unknownKeyNamesTheKeyAndListsTheValidKeysOfItsSection() throws Exception {
         Path p = yaml("run.yaml", "trainer:\n  maxEpoch: 5\n");
