@@ -6,6 +6,7 @@ import io.geolightning.models.tasks.LandUseTask;
 import io.geolightning.trainer.callbacks.CheckpointFilename;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Before a run folder is made, refuses a callback that monitors a metric the task never logs, or a checkpoint file
@@ -25,9 +26,13 @@ final class CallbackChecks {
      * @param classNames the task's classes
      * @param hasVal whether the data has a validation split
      * @param bands the data's band count ({@code callbacks.imageBands} must name some of them)
-     * @throws ConfigException naming the key and the metrics the task logs, or a band the data does not have
+     * @param valClasses the class ids the validation split holds (null: not known), read only when a class's metric
+     *     is monitored
+     * @throws ConfigException naming the key and the metrics the task logs, a band the data does not have, or a class
+     *     whose metric is monitored and that the validation split lacks
      */
-    static void require(CallbacksSection callbacks, List<String> classNames, boolean hasVal, int bands) {
+    static void require(CallbacksSection callbacks, List<String> classNames, boolean hasVal, int bands,
+                        Supplier<Set<Integer>> valClasses) {
         if (callbacks.imagePredictions() > 0) {
             for (int b : callbacks.imageBands()) {
                 if (b < 1 || b > bands) {
@@ -37,18 +42,63 @@ final class CallbackChecks {
             }
         }
         Set<String> logged = Set.copyOf(LandUseTask.loggedMetrics(classNames));
+        ClassPresence present = new ClassPresence(classNames, valClasses);
         String monitor = callbacks.checkpoint().monitor();
         if (!monitor.isBlank() && (hasVal || !monitor.startsWith("val_"))) {
             check("callbacks.checkpoint.monitor '" + monitor + "'", monitor, logged, classNames);
+            present.require("callbacks.checkpoint.monitor '" + monitor + "'", monitor);
             for (String field : CheckpointFilename.fields(callbacks.checkpoint().filename())) {
                 if (!field.equals("epoch") && !field.equals("step")) {
                     check("callbacks.checkpoint.filename {" + field + "}", field, logged, classNames);
+                    present.require("callbacks.checkpoint.filename {" + field + "}", field);
                 }
             }
         }
         if (callbacks.earlyStopping().enabled()) {
             String es = callbacks.earlyStopping().monitor();
             check("callbacks.earlyStopping.monitor '" + es + "'", es, logged, classNames);
+            present.require("callbacks.earlyStopping.monitor '" + es + "'", es);
+        }
+    }
+
+    /** The classes of the validation split, read once when a class's validation metric is monitored. */
+    private static final class ClassPresence {
+        private final List<String> classNames;
+        private final List<String> suffixes;
+        private final Supplier<Set<Integer>> read;
+        private Set<Integer> ids;
+
+        ClassPresence(List<String> classNames, Supplier<Set<Integer>> read) {
+            this.classNames = classNames;
+            this.suffixes = LandUseTask.metricNames(classNames);
+            this.read = read;
+        }
+
+        /** @param what the key and the value as the user wrote it, for the message */
+        void require(String what, String metric) {
+            int c = classOf(metric);
+            if (c < 0) {
+                return;
+            }
+            if (ids == null) {
+                ids = read.get();
+            }
+            if (ids != null && !ids.contains(c)) {
+                throw new ConfigException(what + ": the validation split holds no chip or pixel of class '"
+                        + classNames.get(c) + "', so its recall is never defined and its precision, F1 and IoU are 0"
+                        + " or undefined at every validation; monitor val_loss or a class the split holds, or tile"
+                        + " again with another --seed or --block so that the val split holds some");
+            }
+        }
+
+        /** @return the class of a {@code val_<precision|recall|f1|iou>_<class>} metric, or -1 */
+        private int classOf(String metric) {
+            for (String k : List.of("val_precision_", "val_recall_", "val_f1_", "val_iou_")) {
+                if (metric.startsWith(k)) {
+                    return suffixes.indexOf(metric.substring(k.length()));
+                }
+            }
+            return -1;
         }
     }
 

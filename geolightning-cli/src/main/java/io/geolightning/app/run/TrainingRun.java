@@ -94,7 +94,8 @@ public final class TrainingRun {
             throw new ConfigException("callbacks.earlyStopping monitors " + config.callbacks().earlyStopping()
                     .monitor() + " but the data has no validation split; set data.val > 0 or disable early stopping");
         }
-        CallbackChecks.require(config.callbacks(), settings.classNames(), hasVal, data.bandCount());
+        CallbackChecks.require(config.callbacks(), settings.classNames(), hasVal, data.bandCount(),
+                () -> ValidationClasses.of(data));
         Seeding.seedEverything(config.seed()); // the task draws its initial weights when it is built
         try (LandUseTask task = LandUseTask.create(settings)) {
             return fit(data, settings, hasVal, task, loadWeights(task));

@@ -320,7 +320,7 @@ public abstract class LandUseTask extends LightningModule {
      *     empty, or another class's too ({@code "Zona Rural"} and {@code "zona-rural"}), gets its class value
      *     ({@code zona_rural_1}), so no two classes share a metric
      */
-    static List<String> metricNames(List<String> classNames) {
+    public static List<String> metricNames(List<String> classNames) {
         List<String> base = new ArrayList<>();
         for (String n : classNames) {
             base.add(Normalizer.normalize(n, Normalizer.Form.NFC).toLowerCase(Locale.ROOT)
