@@ -80,9 +80,15 @@ final class ModelCardDescriber {
 
     private static String size(Path file) {
         try {
-            return String.format(Locale.ROOT, "%.1f MB", Files.size(file) / 1e6);
+            return size(Files.size(file));
         } catch (IOException e) {
             return "unreadable";
         }
+    }
+
+    /** @return a size in B, KB or MB (a small network's 22 KB of weights read "0.0 MB") */
+    static String size(long bytes) {
+        return bytes < 1000 ? bytes + " B" : bytes < 1_000_000 ? String.format(Locale.ROOT, "%.1f KB", bytes / 1e3)
+                : String.format(Locale.ROOT, "%.1f MB", bytes / 1e6);
     }
 }
