@@ -53,11 +53,12 @@ public final class PretrainedWeights {
      * @param file {@code .safetensors}, {@code .npz} or {@code .pth}/{@code .pt} weights
      * @param prefix the names' prefix (e.g. {@code backbone.}), or null to detect it
      * @return what was loaded, adapted and re-initialised
-     * @throws ModelException one line naming the file and the fix: unreadable, not a state dict of this network, a
-     *     missing tensor, or a tensor of the wrong shape
+     * @throws ModelException one line naming the file and the fix: a network not initialised, unreadable, not a state
+     *     dict of this network, a missing tensor, or a tensor of the wrong shape
      */
     public static WeightLoadReport load(Block network, Path file, String prefix) {
         String name = file.getFileName().toString();
+        requireInitialized(network, name);
         try (NDManager manager = NDManager.newBaseManager()) {
             Map<String, NDArray> tensors = read(file, manager);
             WeightLayout layout = WeightLayout.of(network, tensors, prefix, name);
@@ -70,10 +71,6 @@ public final class PretrainedWeights {
             for (Map.Entry<String, Parameter> e : model.entrySet()) {
                 String key = e.getKey();
                 NDArray target = e.getValue().getArray();
-                if (target == null) {
-                    throw new ModelException(name + ": the model is not initialised; create the task (or initialise"
-                            + " the block) before loading weights");
-                }
                 NDArray src = tensors.get(p + key);
                 Shape want = target.getShape();
                 boolean head = layout.isHead(key);
@@ -135,12 +132,25 @@ public final class PretrainedWeights {
     /**
      * @param resnet a GeoLightning ResNet, initialised
      * @return its parameters under torchvision's names, in order (the arrays themselves, not copies)
-     * @throws ModelException when the block is not a ResNet
+     * @throws ModelException when the block is not a ResNet, or is not initialised
      */
     public static Map<String, NDArray> tensors(Block resnet) {
+        requireInitialized(resnet, "PretrainedWeights.tensors");
         Map<String, NDArray> out = new LinkedHashMap<>();
         TorchvisionNames.of(resnet).forEach((k, p) -> out.put(k, p.getArray()));
         return out;
+    }
+
+    /**
+     * Refuses a network whose parameters have no arrays yet (DJL would throw its own UninitializedParameterException
+     * at the first one), naming the call that initialises it.
+     */
+    private static void requireInitialized(Block network, String what) {
+        if (!network.isInitialized()) {
+            throw new ModelException(what + ": the network is not initialised; build it with"
+                    + " ModelFactory.buildInitialized(spec, manager) or LandUseTask.create(settings) (or call"
+                    + " block.initialize(...)) before loading or reading its weights");
+        }
     }
 
     /** @return the file's tensors by name */
