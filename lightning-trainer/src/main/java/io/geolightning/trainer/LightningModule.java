@@ -125,10 +125,12 @@ public abstract class LightningModule implements AutoCloseable {
 
     /**
      * Runs the block. Inside a trainer it uses the trainer's parameter store (several devices) and its training
-     * flag (true only in training steps); alone, it runs in inference mode.
+     * flag (true only in training steps); alone, it runs in inference mode, on a network initialised first
+     * ({@link #initialize(Shape...)}, or by a trainer run).
      *
      * @param inputs the inputs
      * @return the outputs
+     * @throws TrainerException outside a trainer, when the network is not initialised
      */
     public NDList forward(NDList inputs) {
         return forward(block, inputs);
@@ -146,6 +148,11 @@ public abstract class LightningModule implements AutoCloseable {
         if (trainer != null) {
             LoopContext run = trainer.run();
             return part.forward(run.devices().parameterStore(this), inputs, run.optimizers().inTrainingStep());
+        }
+        if (!block.isInitialized()) {
+            throw new TrainerException(getClass().getName() + ".forward(): the network is not initialised; call"
+                    + " initialize(inputShapes) first (e.g. initialize(new Shape(1, bands, height, width))), or run the"
+                    + " module through a Trainer, whose fit/validate/test/predict initialise it from the first batch");
         }
         if (standaloneStore == null) {
             standaloneStore = new ParameterStore(getManager(), false);
