@@ -281,7 +281,8 @@ public final class ImageFolderDataModule implements ChipDataModule {
 
     private ChipLoader loader(Split split, boolean training) {
         if (stats == null) {
-            throw new IllegalStateException("call setup(Stage) before asking for a loader");
+            throw new TilingException(config.root() + ": no training statistics yet; call setup(stage) (any stage)"
+                    + " before asking for a loader (the Trainer calls it itself)");
         }
         List<Entry> list = splits.get(split);
         ChipSource src = new ChipSource() {

@@ -270,7 +270,7 @@ public final class SatelliteDataModule implements ChipDataModule {
         }
         List<ChipRow> l = chips.get(split);
         if (l == null) {
-            throw new IllegalStateException("split " + split.id() + " is not loaded; call setup() with its stage");
+            throw notLoaded(split);
         }
         return List.copyOf(l);
     }
@@ -288,12 +288,24 @@ public final class SatelliteDataModule implements ChipDataModule {
         }
         List<ChipSample> l = samples.get(split);
         if (l == null) {
-            throw new IllegalStateException("split " + split.id() + " is not loaded; call setup() with its stage first");
+            throw notLoaded(split);
         }
         if (l.isEmpty() && split != Split.PREDICT) {
             throw emptySplit(split);
         }
         return new ChipLoader(new ListChipSource(l), norm, lc, kind);
+    }
+
+    /** The split's chips were asked for before {@link #setup} loaded them: names the stage that loads them. */
+    private TilingException notLoaded(Split split) {
+        String stage = switch (split) {
+            case TRAIN -> "FIT";
+            case VAL -> "FIT) or setup(Stage.VALIDATE";
+            case TEST -> "TEST";
+            case PREDICT -> "PREDICT";
+        };
+        return new TilingException(config.store() + ": the " + split.id() + " split is not loaded; call"
+                + " setup(Stage." + stage + ") before asking for its chips or loader (the Trainer calls it itself)");
     }
 
     private TilingException emptySplit(Split split) {
@@ -315,7 +327,7 @@ public final class SatelliteDataModule implements ChipDataModule {
                         + " this store is streamed; set data.streaming: false (LoaderConfig.streaming(OFF))");
             }
             if (!samples.containsKey(split)) {
-                throw new IllegalStateException("call setup(Stage.FIT) before asking for folds");
+                throw notLoaded(split);
             }
             s.addAll(samples.get(split));
             c.addAll(chips.get(split));
