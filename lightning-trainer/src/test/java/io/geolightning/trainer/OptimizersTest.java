@@ -100,6 +100,14 @@ class OptimizersTest {
         }
     }
 
+    /** As {@code torch.optim.Adam(params)} and {@code AdamW(params)}: lr 1e-3 unless given (it was refused). */
+    @Test
+    void adamAndAdamWDefaultToPyTorchsLearningRate() {
+        assertEquals(1e-3, Adam.builder().build().learningRate());
+        assertEquals(1e-3, AdamW.builder().build().learningRate());
+        assertEquals(0.05, Adam.builder().lr(0.05).build().learningRate());
+    }
+
     @Test
     void aParameterGroupsOwnLearningRateScalesItsStepsAndDecay() {
         // PyTorch param groups: {"params": backbone, "lr": 0.005}, {"params": head} at lr 0.05, AdamW decay 0.1

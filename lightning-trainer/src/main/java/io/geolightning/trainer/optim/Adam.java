@@ -97,7 +97,8 @@ public class Adam extends LightningOptimizer {
 
     /** Builder of {@link Adam} and {@link AdamW}. */
     public static class Builder {
-        private LrSchedule schedule;
+        /** PyTorch's default learning rate of Adam and AdamW. */
+        private LrSchedule schedule = LrSchedule.constant(1e-3);
         private double beta1 = 0.9;
         private double beta2 = 0.999;
         private double eps = 1e-8;
@@ -111,7 +112,7 @@ public class Adam extends LightningOptimizer {
         }
 
         /**
-         * @param lr constant learning rate
+         * @param lr constant learning rate (default 1e-3, as {@code torch.optim.Adam} and {@code AdamW})
          * @return this builder
          */
         public Builder lr(double lr) {
