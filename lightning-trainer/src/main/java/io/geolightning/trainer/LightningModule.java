@@ -254,9 +254,12 @@ public abstract class LightningModule implements AutoCloseable {
      *
      * @param name metric name
      * @param value the value
-     * @param options aggregation and display
+     * @param options aggregation and display (null: {@link LogOptions#DEFAULT})
      */
     public void log(String name, double value, LogOptions options) {
+        if (options == null) {
+            options = LogOptions.DEFAULT;
+        }
         if (trainer == null) {
             LOG.debug("log('{}') outside a trainer is ignored", name);
             return;
@@ -272,7 +275,22 @@ public abstract class LightningModule implements AutoCloseable {
      * @param options aggregation and display
      */
     public void log(String name, NDArray value, LogOptions options) {
+        if (value == null || value.size() != 1) {
+            throw new TrainerException("log('" + name + "') got " + (value == null ? "null" : "an array of shape "
+                    + value.getShape()) + "; log one value (e.g. loss.mean()), as Lightning's self.log takes a"
+                    + " one-element tensor");
+        }
         log(name, value.toType(DataType.FLOAT64, false).getDouble(), options);
+    }
+
+    /**
+     * Logs a scalar array with the stage's defaults (as {@link #log(String, double)}).
+     *
+     * @param name metric name
+     * @param value a one-element array
+     */
+    public void log(String name, NDArray value) {
+        log(name, value, LogOptions.DEFAULT);
     }
 
     /**
@@ -283,6 +301,15 @@ public abstract class LightningModule implements AutoCloseable {
      */
     public void logDict(Map<String, Double> values, LogOptions options) {
         values.forEach((k, v) -> log(k, v, options));
+    }
+
+    /**
+     * Logs several values with the stage's defaults (Lightning's {@code self.log_dict(values)}).
+     *
+     * @param values name to value
+     */
+    public void logDict(Map<String, Double> values) {
+        logDict(values, LogOptions.DEFAULT);
     }
 
     /**

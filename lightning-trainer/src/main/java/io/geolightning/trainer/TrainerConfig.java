@@ -95,8 +95,21 @@ public record TrainerConfig(
         if (defaultRootDir == null) {
             throw new TrainerException("defaultRootDir is null; pass a folder such as Path.of(\".\")");
         }
-        callbacks = List.copyOf(callbacks);
-        loggers = List.copyOf(loggers);
+        callbacks = withoutNull("callbacks", callbacks);
+        loggers = withoutNull("loggers", loggers);
+    }
+
+    /** @return an immutable copy of a list of callbacks or loggers, refusing null ones in one line */
+    private static <T> List<T> withoutNull(String what, List<T> values) {
+        if (values == null) {
+            throw new TrainerException(what, what + " is null; pass an empty list for none", null);
+        }
+        int at = values.indexOf(null);
+        if (at >= 0) {
+            throw new TrainerException(what, what + "[" + at + "] is null (of " + values.size() + "); pass every "
+                    + what.substring(0, what.length() - 1) + " built, or leave it out", null);
+        }
+        return List.copyOf(values);
     }
 
     /** @return a builder with Lightning's defaults */
@@ -317,13 +330,13 @@ public record TrainerConfig(
 
         /** @param v callbacks to add @return this */
         public B callbacks(Callback... v) {
-            callbacks.addAll(List.of(v));
+            callbacks.addAll(java.util.Arrays.asList(v));
             return self();
         }
 
         /** @param v loggers to add @return this */
         public B loggers(ExperimentLogger... v) {
-            loggers.addAll(List.of(v));
+            loggers.addAll(java.util.Arrays.asList(v));
             return self();
         }
 

@@ -22,6 +22,10 @@ public final class DataConnector {
      * @return the stage's loader ({@code trainDataLoader()} for {@link Stage#FIT}, ...), not null
      */
     public static Dataset loader(LightningDataModule data, Stage stage) {
+        if (data == null) {
+            throw new TrainerException(stage.name().toLowerCase(java.util.Locale.ROOT) + "(): the data module is null;"
+                    + " pass a LightningDataModule, or the Datasets themselves");
+        }
         data.prepareData();
         data.setup(stage);
         Dataset loader = switch (stage) {

@@ -1,6 +1,7 @@
 package io.geolightning.trainer.connectors;
 
 import ai.djl.engine.Engine;
+import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
@@ -133,7 +134,29 @@ public final class OptimizerConnector {
             throw new TrainerException("manualBackward() called outside trainingStep; call it inside trainingStep");
         }
         checkFinite(scalar(loss));
-        collector.backward(loss);
+        backward(collector, loss, "the loss passed to manualBackward()");
+    }
+
+    /**
+     * Back-propagates a loss; one no gradient flows from is refused in the trainer's words, not libtorch's ("element 0
+     * of tensors does not require grad and does not have a grad_fn").
+     *
+     * @param gc the step's gradient collector
+     * @param loss the loss
+     * @param what what the loss is, e.g. "trainingStep's loss"
+     */
+    public void backward(GradientCollector gc, NDArray loss, String what) {
+        try {
+            gc.backward(loss);
+        } catch (EngineException e) {
+            if (e.getMessage() == null || !e.getMessage().contains("does not require grad")) {
+                throw e;
+            }
+            throw new TrainerException(what + " at epoch " + progress.currentEpoch() + ", batch "
+                    + progress.batchIdx() + " does not depend on any trainable parameter, so no gradient flows from"
+                    + " it (made with manager.create, detached, cast to an integer type, or every parameter frozen);"
+                    + " compute it from forward(...)'s outputs", e);
+        }
     }
 
     /**

@@ -221,7 +221,8 @@ final class TrainingEpochLoop {
                 anyLoss = true;
                 if (automatic) {
                     double scale = weight / ctx.config().accumulateGradBatches();
-                    gc.backward(scale == 1.0 ? loss : GraphScalars.mul(loss, scale));
+                    NDArray scaled = scale == 1.0 ? loss : GraphScalars.mul(loss, scale);
+                    optimizers.backward(gc, scaled, "trainingStep's loss");
                 }
             }
         } finally {
