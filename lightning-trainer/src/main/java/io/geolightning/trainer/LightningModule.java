@@ -388,6 +388,31 @@ public abstract class LightningModule implements AutoCloseable {
      */
     public void onLoadCheckpoint(Map<String, Object> extra) {}
 
+    /**
+     * Loads the network's weights (and what {@link #onSaveCheckpoint} stored, through {@link #onLoadCheckpoint}) from
+     * a checkpoint a {@link Trainer} wrote for a module of this network, as Lightning's {@code load_from_checkpoint}
+     * or the {@code ckpt_path} of its {@code validate}/{@code test}/{@code predict}: the trainer's {@code ckptPath}
+     * resumes {@code fit} only, so load the weights to score or predict with first, e.g.
+     * {@code module.loadWeights(checkpoint.bestModelPath()); trainer.test(module, data);}. A network not initialised
+     * yet is initialised by the load.
+     *
+     * @param checkpoint a {@code .ckpt} file
+     * @throws TrainerException one line naming the file: missing, damaged, or written for another network; or
+     *     called while a trainer runs this module
+     */
+    public void loadWeights(java.nio.file.Path checkpoint) {
+        if (trainer != null) {
+            throw new TrainerException(checkpoint + ": loadWeights() called while a Trainer runs this module; load"
+                    + " the weights before fit/validate/test/predict (or resume a fit with ckptPath)");
+        }
+        io.geolightning.trainer.checkpoint.CheckpointIO.LoadedCheckpoint ck =
+                io.geolightning.trainer.checkpoint.CheckpointIO.read(checkpoint);
+        ck.restoreModel(block, getManager());
+        standaloneStore = null; // the parameters hold new arrays
+        Map<String, Object> extra = ck.meta().module();
+        onLoadCheckpoint(extra == null ? Map.of() : extra);
+    }
+
     /** Releases the parameters. */
     @Override
     public void close() {

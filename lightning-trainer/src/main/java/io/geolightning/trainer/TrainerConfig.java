@@ -31,7 +31,8 @@ import java.util.List;
  * @param numSanityValSteps validation batches run before training to catch bugs early (0 = none)
  * @param seed base random seed (null = do not seed)
  * @param deterministic reseed every RNG from (seed, epoch) at each epoch start so runs replay exactly
- * @param ckptPath checkpoint to resume from (null = start fresh)
+ * @param ckptPath checkpoint {@code fit} resumes from (null = start fresh); validate, test and predict use the
+ *     module's weights as they are (load a checkpoint's with {@link LightningModule#loadWeights})
  * @param defaultRootDir where checkpoints go when no logger gives a folder
  * @param callbacks callbacks, in call order
  * @param loggers experiment loggers
