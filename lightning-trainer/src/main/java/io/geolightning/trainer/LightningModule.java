@@ -38,8 +38,10 @@ import org.slf4j.LoggerFactory;
  * {@link io.geolightning.trainer.optim.ParameterFilter}). Return the loss to report (or null). Manual
  * optimisation runs on one device; gradient clipping and accumulation are then the module's business
  * ({@link #clipGradients}).
+ *
+ * <p><b>Hooks</b> ({@link ModelHooks}, as Lightning's): fit, epoch and checkpoint hooks, each empty by default.
  */
-public abstract class LightningModule implements AutoCloseable {
+public abstract class LightningModule implements ModelHooks, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LightningModule.class);
 
@@ -340,53 +342,6 @@ public abstract class LightningModule implements AutoCloseable {
     public long globalStep() {
         return trainer == null ? 0 : trainer.globalStep();
     }
-
-    /** Called at the start of fit. */
-    public void onFitStart() {}
-
-    /** Called at the end of fit. */
-    public void onFitEnd() {}
-
-    /** Called before each training epoch; what it logs is the epoch's value (logged at the epoch's end). */
-    public void onTrainEpochStart() {}
-
-    /**
-     * Called after each training epoch (after its validation); log epoch aggregates here: {@code log(name, value)}
-     * logs them for the epoch, beside the epoch means ({@code onStep(true)} is refused, as in Lightning).
-     */
-    public void onTrainEpochEnd() {}
-
-    /** Called before each validation loop (also the sanity check). */
-    public void onValidationEpochStart() {}
-
-    /** Called after each validation loop, before its metrics are collected: log e.g. a confusion matrix here. */
-    public void onValidationEpochEnd() {}
-
-    /** Called before the test loop. */
-    public void onTestEpochStart() {}
-
-    /** Called after the test loop, before its metrics are collected. */
-    public void onTestEpochEnd() {}
-
-    /** Called before the predict loop. */
-    public void onPredictEpochStart() {}
-
-    /** Called after the predict loop. */
-    public void onPredictEpochEnd() {}
-
-    /**
-     * Adds module state to a checkpoint (JSON-friendly values). Default: nothing.
-     *
-     * @param extra map to fill
-     */
-    public void onSaveCheckpoint(Map<String, Object> extra) {}
-
-    /**
-     * Restores what {@link #onSaveCheckpoint} stored. Default: nothing.
-     *
-     * @param extra the stored map
-     */
-    public void onLoadCheckpoint(Map<String, Object> extra) {}
 
     /**
      * Loads the network's weights (and what {@link #onSaveCheckpoint} stored, through {@link #onLoadCheckpoint}) from
