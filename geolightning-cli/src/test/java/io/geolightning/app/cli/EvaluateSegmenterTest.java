@@ -260,7 +260,8 @@ class EvaluateSegmenterTest {
         Object[][] runs = {{"--chips", chips, "--scene-window", 32, "the scene's predictions"},
             {"--raster", BadInputs.RASTER, "--labels", BadInputs.LABELS, "--label-field", "TIPO", "the chips"}};
         for (Object[] how : runs) {
-            java.util.List<Object> args = new java.util.ArrayList<>(java.util.List.of("evaluate", "--checkpoint", ckpt));
+            java.util.List<Object> args = new java.util.ArrayList<>(java.util.List.of("evaluate", "--checkpoint",
+                    ckpt));
             args.addAll(java.util.List.of(how).subList(0, how.length - 1));
             Process p = BadInputs.start(dir, java.util.List.of("-Djava.io.tmpdir=" + tmpdir), args.toArray());
             String line = BadInputs.childFails(1, p, dir);
