@@ -188,6 +188,22 @@ class BadInputDataLossTest {
         }
     }
 
+    /**
+     * last.ckpt copied alone (its run's best checkpoint deleted, or left on another machine) and resumed with nothing
+     * left to train: the run says whose weights it evaluated; it said "no checkpoint saved
+     * (callbacks.checkpoint.saveTopK 0 and saveLast false)", which run.yaml does not say.
+     */
+    @Test
+    void aResumeWithNothingToTrainSaysWhichWeightsItEvaluated() throws Exception {
+        Path last = Files.copy(BadInputs.checkpoint().resolveSibling("last.ckpt"), tmp.resolve("last.ckpt"));
+        CliRun r = CliRun.of("train", "--config", CliRun.sample("run.yaml"), "--set", "data.chips=" + BadInputs.chips(),
+                "--set", "runs=" + tmp.resolve("runs"), "--set", "trainer.maxEpochs=2", "--set",
+                "trainer.ckptPath=" + last, "--set", "data.augment=false");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("no checkpoint saved: the run trained no epoch; the weights of " + last
+                + " were evaluated"), r.out());
+    }
+
     @Test
     void aFullDiskKeepsThePreviousOutputAndSaysSo() throws Exception {
         Path disk = Files.createTempDirectory("geolightning-full-disk"); // outside @TempDir: unmounted before cleanup
