@@ -32,15 +32,34 @@ public final class AtomicFiles {
      * @throws IOException when the folder is not writable or the disk is full; the target is then untouched
      */
     public static void write(Path target, Writer writer) throws IOException {
+        write(target, writer, true);
+    }
+
+    /**
+     * {@link #write} of a file that must be new: it fails, leaving the file there as it is, when one exists at the
+     * target when the content is finished (another command's, written meanwhile).
+     *
+     * @param target final path (its folder must exist)
+     * @param writer writes the content
+     * @throws FileAlreadyExistsException when the target exists
+     * @throws IOException as {@link #write}
+     */
+    public static void writeNew(Path target, Writer writer) throws IOException {
+        write(target, writer, false);
+    }
+
+    private static void write(Path target, Writer writer, boolean replace) throws IOException {
         TempFiles.removeStale(target);
         Path tmp = TempFiles.create(target, ".tmp");
         try {
             try (OutputStream out = Files.newOutputStream(tmp)) {
                 writer.write(out);
             }
-            Files.move(tmp, target.toAbsolutePath(), StandardCopyOption.ATOMIC_MOVE,
-                    StandardCopyOption.REPLACE_EXISTING);
-            TempFiles.release(tmp);
+            if (replace) {
+                commit(tmp, target);
+            } else {
+                commitNew(tmp, target);
+            }
             tmp = null;
         } finally {
             TempFiles.discard(tmp);
