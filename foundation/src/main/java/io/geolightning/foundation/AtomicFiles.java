@@ -3,6 +3,8 @@ package io.geolightning.foundation;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -30,15 +32,34 @@ public final class AtomicFiles {
      * @throws IOException when the folder is not writable or the disk is full; the target is then untouched
      */
     public static void write(Path target, Writer writer) throws IOException {
+        write(target, writer, true);
+    }
+
+    /**
+     * {@link #write} of a file that must be new: it fails, leaving the file there as it is, when one exists at the
+     * target when the content is finished (another command's, written meanwhile).
+     *
+     * @param target final path (its folder must exist)
+     * @param writer writes the content
+     * @throws FileAlreadyExistsException when the target exists
+     * @throws IOException as {@link #write}
+     */
+    public static void writeNew(Path target, Writer writer) throws IOException {
+        write(target, writer, false);
+    }
+
+    private static void write(Path target, Writer writer, boolean replace) throws IOException {
         TempFiles.removeStale(target);
         Path tmp = TempFiles.create(target, ".tmp");
         try {
             try (OutputStream out = Files.newOutputStream(tmp)) {
                 writer.write(out);
             }
-            Files.move(tmp, target.toAbsolutePath(), StandardCopyOption.ATOMIC_MOVE,
-                    StandardCopyOption.REPLACE_EXISTING);
-            TempFiles.release(tmp);
+            if (replace) {
+                commit(tmp, target);
+            } else {
+                commitNew(tmp, target);
+            }
             tmp = null;
         } finally {
             TempFiles.discard(tmp);
@@ -64,6 +85,32 @@ public final class AtomicFiles {
     public static void commit(Path tmp, Path target) throws IOException {
         Files.move(tmp, target.toAbsolutePath(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         TempFiles.release(tmp);
+    }
+
+    /**
+     * Moves a finished temporary onto its target unless the target exists, and forgets it: a hard link (atomic,
+     * failing on an existing name) where the file system has them, else a checked rename; a link that fails on a full
+     * disk fails the move.
+     *
+     * @param tmp the temporary from {@link TempFiles}
+     * @param target the final path
+     * @throws FileAlreadyExistsException when the target exists (the temporary is then still registered)
+     * @throws IOException when the move fails
+     */
+    public static void commitNew(Path tmp, Path target) throws IOException {
+        try {
+            Files.createLink(target, tmp);
+        } catch (FileAlreadyExistsException e) {
+            throw e;
+        } catch (UnsupportedOperationException | FileSystemException e) {
+            if (diskFull(e)) {
+                throw (FileSystemException) e; // the rename would fail alike: say so, not "no hard links here"
+            }
+            Files.move(tmp, target); // no hard links here: fails when the target exists, checked just before
+            TempFiles.release(tmp);
+            return;
+        }
+        TempFiles.discard(tmp);
     }
 
     /**

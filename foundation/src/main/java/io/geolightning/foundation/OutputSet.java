@@ -1,6 +1,7 @@
 package io.geolightning.foundation;
 
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -16,7 +17,9 @@ import org.slf4j.LoggerFactory;
  * {@link #add added}; {@link #publish()} then keeps each existing target aside (a hard link, or a rename where links
  * are not supported), renames every temporary onto its target and removes the files the set drops. When a step
  * fails, what was published is undone: earlier files are put back, files new to their location are deleted, so the
- * folder holds the earlier outputs or the new ones, never a mix. {@link #close()} deletes what was not published.
+ * folder holds the earlier outputs or the new ones, never a mix. {@link #close()} deletes what was not published. A
+ * set that may not replace ({@link #OutputSet(boolean)}, a command without {@code --overwrite}) links its files into
+ * place instead, which fails on a file another writer published meanwhile: then it publishes none.
  *
  * <p>Only a SIGKILL (or a power cut) in the middle of {@link #publish()} can leave a mix; the files kept aside are
  * then hidden temporaries that the next run writing the same output removes.
@@ -40,7 +43,21 @@ public final class OutputSet implements AutoCloseable {
     }
 
     private final List<Step> steps = new ArrayList<>();
+    private final boolean replace;
     private boolean published;
+
+    /** A set that replaces existing targets (the command was given {@code --overwrite}, or they are its own). */
+    public OutputSet() {
+        this(true);
+    }
+
+    /**
+     * @param replace false when every target must be new (no {@code --overwrite}): {@link #publish()} then fails,
+     *     publishing none, when another command wrote one of them while this one ran, instead of replacing it
+     */
+    public OutputSet(boolean replace) {
+        this.replace = replace;
+    }
 
     /**
      * @param tmp a finished temporary (its owner hands it over: the set deletes it unless published)
@@ -67,6 +84,7 @@ public final class OutputSet implements AutoCloseable {
      *
      * @throws IOException when a step fails (the disk is full, the folder not writable); every target is then as it
      *     was, except where putting an earlier file back failed too, which is logged with where it is kept
+     * @throws FileAlreadyExistsException when the set does not replace and a target exists (another writer's)
      */
     public synchronized void publish() throws IOException {
         if (published) {
@@ -74,10 +92,14 @@ public final class OutputSet implements AutoCloseable {
         }
         try {
             for (Step s : steps) {
-                keepAside(s);
+                if (replace || s.tmp == null) {
+                    keepAside(s);
+                }
             }
             for (Step s : steps) {
-                if (s.tmp != null) {
+                if (s.tmp != null && !replace) {
+                    AtomicFiles.commitNew(s.tmp, s.target); // fails on a file another writer published meanwhile
+                } else if (s.tmp != null) {
                     Files.move(s.tmp, s.target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                     TempFiles.release(s.tmp);
                 } else if (s.linked) {

@@ -106,13 +106,7 @@ final class EvaluationSources {
                 .withBackground(names.contains("background") ? "background" : names.get(0))
                 : LabelConfig.classification(labels, field)).withClassNames(names)
                 .withIgnoreValue(ignoreValue).withIgnoreUnknown(ignoreUnknown).withLayer(layer);
-        Path dir;
-        try {
-            dir = TempFolders.create("geolightning-evaluate-");
-        } catch (IOException e) {
-            throw new CliException("cannot create a temporary folder for the chips (" + e.getMessage() + "); free"
-                    + " space in " + System.getProperty("java.io.tmpdir") + " or set -Djava.io.tmpdir");
-        }
+        Path dir = scratchFolder("the chips");
         Path store = dir.resolve("chips");
         try {
             Tiler.run(TilingConfig.builder().scenes(GdalPath.of(raster.toString())).labels(lc)
@@ -123,5 +117,20 @@ final class EvaluationSources {
             throw e;
         }
         return new TiledRaster(store);
+    }
+
+    /**
+     * @param what what the folder is for, as the message names it
+     * @return a new folder in {@code java.io.tmpdir}, deleted with {@link TempFolders#delete} (and on SIGINT/SIGTERM)
+     * @throws CliException one line naming the temporary folder and the fix when it cannot be made (a full /tmp)
+     */
+    static Path scratchFolder(String what) {
+        try {
+            return TempFolders.create("geolightning-evaluate-");
+        } catch (IOException e) {
+            String tmp = System.getProperty("java.io.tmpdir");
+            throw new CliException(tmp + ": cannot create a temporary folder for " + what + " (" + e.getMessage()
+                    + "); free space there or point JAVA_OPTS=-Djava.io.tmpdir=DIR at another folder");
+        }
     }
 }

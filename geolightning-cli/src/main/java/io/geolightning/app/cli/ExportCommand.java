@@ -71,7 +71,7 @@ final class ExportCommand implements Callable<Integer> {
         }
         List<Path> written;
         try (LandUseTask task = LandUseTask.load(checkpoint)) {
-            written = ModelExport.export(task, out, f);
+            written = ModelExport.export(task, out, f, overwrite);
         }
         PrintWriter w = spec.commandLine().getOut();
         written.forEach(p -> w.println("wrote " + p.toAbsolutePath()));

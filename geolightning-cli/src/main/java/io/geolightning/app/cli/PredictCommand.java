@@ -226,7 +226,7 @@ final class PredictCommand implements Callable<Integer> {
             long start = System.nanoTime();
             List<ImageFolderPredictor.Prediction> p = new ImageFolderPredictor(model).predict(images,
                     windowing.batchSize());
-            ImageFolderPredictor.writeCsv(p, out);
+            ImageFolderPredictor.writeCsv(p, out, overwrite);
             w.printf(Locale.ROOT, "classified %d images of %s with %s (classes %s) in %.1f s%n", p.size(), images,
                     checkpoint.getFileName(), model.classNames(), (System.nanoTime() - start) / 1e9);
             w.printf(Locale.ROOT, "predictions: %s%n", out.toAbsolutePath());

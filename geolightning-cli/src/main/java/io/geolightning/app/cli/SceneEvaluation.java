@@ -19,8 +19,6 @@ import io.geolightning.tiling.store.ChipCursor;
 import io.geolightning.tiling.store.ChipStoreMetadata;
 import io.geolightning.tiling.store.ChipStoreReader;
 import io.geolightning.tiling.store.ChipStoreSchema;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -74,7 +72,7 @@ final class SceneEvaluation {
         for (Map.Entry<String, List<Cell>> scene : byScene.entrySet()) {
             Path dir = null;
             try (RegionRaster.Opened in = open(scene.getKey(), metadata)) {
-                dir = TempFolders.create("geolightning-evaluate-");
+                dir = EvaluationSources.scratchFolder("the scene's predictions");
                 Path classes = dir.resolve("classes.tif");
                 new ScenePredictor(model).predict(in.raster(), classes, options);
                 try (GeoRaster predicted = GeoRaster.open(classes)) {
@@ -95,8 +93,6 @@ final class SceneEvaluation {
                 throw new CliException(store + ": the scene " + scene.getKey() + " of the " + split.id() + " chips"
                         + " cannot be read or predicted (" + e.getMessage() + "); score chip by chip (without"
                         + " --scene-window), or tile again from rasters that stay in place");
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
             } finally {
                 TempFolders.delete(dir);
             }

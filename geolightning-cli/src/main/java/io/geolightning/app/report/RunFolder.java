@@ -1,13 +1,13 @@
 package io.geolightning.app.report;
 
 import io.geolightning.foundation.AtomicFiles;
+import io.geolightning.foundation.PngBytes;
 import io.geolightning.foundation.TempFiles;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import javax.imageio.ImageIO;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -144,11 +144,7 @@ public record RunFolder(Path dir) {
      * @param image the image, written as PNG by javax.imageio
      */
     public void writePng(Path target, BufferedImage image) {
-        write(target, out -> {
-            if (!ImageIO.write(image, "png", out)) {
-                throw new IOException("no PNG writer in javax.imageio");
-            }
-        });
+        write(target, out -> out.write(PngBytes.of(image)));
     }
 
     /**

@@ -3,6 +3,7 @@ package io.geolightning.app.run;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.geolightning.app.config.CallbacksSection;
+import io.geolightning.app.config.CheckpointSection;
 import io.geolightning.app.config.ConfigException;
 import io.geolightning.app.config.EarlyStoppingSection;
 import io.geolightning.app.config.RunConfig;
@@ -184,8 +185,7 @@ public final class TrainingRun {
                 early == null ? null : early.stopReason());
         Path report = RunReport.write(folder, summary);
         writeEvaluationJson(folder, settings, evaluation, best, printer.epochs(), seconds);
-        out.println(best != null ? "best checkpoint " + best : "no checkpoint saved (callbacks.checkpoint.saveTopK 0"
-                + " and saveLast false): the weights in memory were evaluated");
+        out.println(best != null ? "best checkpoint " + best : noCheckpoint(checkpoint, printer.epochs()));
         out.printf(Locale.ROOT, "report %s%n", report);
         out.flush();
         return new TrainingResult(folder, best, last, evaluation.metrics(), evaluation.on(), printer.epochs(),
@@ -195,6 +195,27 @@ public final class TrainingRun {
     /** @return a checkpoint's path from the run folder (an earlier run's, after a resume, is ../../version_N/...) */
     private static String relative(RunFolder folder, Path file) {
         return folder.dir().toAbsolutePath().normalize().relativize(file.toAbsolutePath().normalize()).toString();
+    }
+
+    /**
+     * @return why the run evaluated no checkpoint file: a checkpoint it saved was deleted while it ran, it trained no
+     *     epoch (a resume that had nothing left to train), or callbacks.checkpoint saves none
+     */
+    private String noCheckpoint(ModelCheckpoint checkpoint, int epochs) {
+        Path gone = checkpoint.bestModelPath() != null ? checkpoint.bestModelPath() : checkpoint.lastModelPath();
+        if (gone != null) {
+            return "no checkpoint evaluated: " + gone + ", which this run saved, no longer exists (deleted while it"
+                    + " ran): the weights in memory were evaluated";
+        }
+        String resumed = config.trainer().ckptPath();
+        if (epochs == 0) {
+            return "no checkpoint saved: the run trained no epoch; the weights "
+                    + (resumed == null || resumed.isBlank() ? "in memory" : "of " + resumed) + " were evaluated";
+        }
+        CheckpointSection c = config.callbacks().checkpoint();
+        return c.saveTopK() == 0 && !c.saveLast() ? "no checkpoint saved (callbacks.checkpoint.saveTopK 0 and saveLast"
+                + " false): the weights in memory were evaluated" : "no checkpoint saved: the weights in memory were"
+                + " evaluated";
     }
 
     private static Path best(ModelCheckpoint checkpoint) {

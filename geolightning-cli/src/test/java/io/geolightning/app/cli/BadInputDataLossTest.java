@@ -188,6 +188,22 @@ class BadInputDataLossTest {
         }
     }
 
+    /**
+     * last.ckpt copied alone (its run's best checkpoint deleted, or left on another machine) and resumed with nothing
+     * left to train: the run says whose weights it evaluated; it said "no checkpoint saved
+     * (callbacks.checkpoint.saveTopK 0 and saveLast false)", which run.yaml does not say.
+     */
+    @Test
+    void aResumeWithNothingToTrainSaysWhichWeightsItEvaluated() throws Exception {
+        Path last = Files.copy(BadInputs.checkpoint().resolveSibling("last.ckpt"), tmp.resolve("last.ckpt"));
+        CliRun r = CliRun.of("train", "--config", CliRun.sample("run.yaml"), "--set", "data.chips=" + BadInputs.chips(),
+                "--set", "runs=" + tmp.resolve("runs"), "--set", "trainer.maxEpochs=2", "--set",
+                "trainer.ckptPath=" + last, "--set", "data.augment=false");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("no checkpoint saved: the run trained no epoch; the weights of " + last
+                + " were evaluated"), r.out());
+    }
+
     @Test
     void aFullDiskKeepsThePreviousOutputAndSaysSo() throws Exception {
         Path disk = Files.createTempDirectory("geolightning-full-disk"); // outside @TempDir: unmounted before cleanup
@@ -226,12 +242,15 @@ class BadInputDataLossTest {
         }
     }
 
-    /** A rename that fails on a full disk (ENOSPC, injected with strace) says the disk is full. */
+    /**
+     * A publishing step that fails on a full disk (ENOSPC, injected with strace) says the disk is full: a new output
+     * (no --overwrite) is published with link(2), which fails on an existing file.
+     */
     @Test
     void aRenameOnAFullDiskSaysTheDiskIsFull() throws Exception {
         Assumptions.assumeTrue(BadInputs.hasStrace(), "strace is not installed");
         Path out = tmp.resolve("pred.tif");
-        Process p = BadInputs.startFailingRename(tmp, 1, true, "predict", "--checkpoint", BadInputs.checkpoint(),
+        Process p = BadInputs.startFailingLink(tmp, 1, true, "predict", "--checkpoint", BadInputs.checkpoint(),
                 "--raster", RASTER, "--out", out);
         String line = BadInputs.childFails(1, p, tmp);
         assertTrue(line.contains("No space left on device") && line.contains("the disk is full")
@@ -280,7 +299,7 @@ class BadInputDataLossTest {
                 "--format", "safetensors", "--out", e, "--overwrite"), work);
         assertEquals(before, snapshot(e), "a failed export left a mix of old and new files");
         Path fresh = tmp.resolve("fresh");
-        String line = BadInputs.childFails(1, BadInputs.startFailingRename(work, 3, false, "export", "--checkpoint",
+        String line = BadInputs.childFails(1, BadInputs.startFailingLink(work, 3, false, "export", "--checkpoint",
                 ckpt, "--out", fresh), work);
         assertTrue(line.contains("the disk is full"), line);
         assertFalse(Files.exists(fresh), "a failed export left part of itself");
@@ -334,21 +353,13 @@ class BadInputDataLossTest {
     void concurrentTilesToOneNewStoreLeaveOneWholeStoreAndTheOtherFails() throws Exception {
         for (String name : List.of("chips", "chips.parquet")) {
             Path out = tmp.resolve(name);
-            Path a = Files.createDirectories(tmp.resolve("a-" + name));
-            Path b = Files.createDirectories(tmp.resolve("b-" + name));
             Object[] base = {"tile", "--raster", RASTER, "--labels", LABELS, "--label-field", "TIPO", "--workers", 1,
                 "--out", out, "--chip"};
-            Process p1 = BadInputs.start(a, concat(base, 16));
-            Process p2 = BadInputs.start(b, concat(base, 32));
-            int c1 = p1.waitFor();
-            int c2 = p2.waitFor();
-            String err1 = Files.readString(a.resolve("child.err"));
-            String err2 = Files.readString(b.resolve("child.err"));
-            assertTrue(c1 + c2 == 1, "one run succeeds, the other fails: " + c1 + "/" + c2 + " " + err1 + err2);
-            String err = c1 == 1 ? err1 : err2;
+            BadInputs.Race race = BadInputs.race(tmp, name, concat(base, 16), concat(base, 32));
+            String err = race.loserLine();
             assertTrue(err.contains("error: " + out + ": another tile wrote a chip store here while this one ran; pass"
                     + " --overwrite") || err.contains("error: " + out + ": a chip store already exists there"), err);
-            int side = c1 == 0 ? 16 : 32;
+            int side = race.winner() == 0 ? 16 : 32;
             assertTrue(CliRun.of("info", out).out().contains(side + " x " + side + " pixels"), "the winner's store");
             if (Files.isDirectory(out)) {
                 ChipStoreReader r = ChipStoreReader.open(out);

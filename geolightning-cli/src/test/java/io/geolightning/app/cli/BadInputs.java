@@ -181,6 +181,15 @@ final class BadInputs {
                 "inject=rename:error=ENOSPC:when=" + n + (last ? "+" : "")), workDir, List.of(), args);
     }
 
+    /**
+     * {@link #startFailingRename} for link(2), which publishes a command's new outputs when it may not replace files
+     * (no {@code --overwrite}): its {@code n}-th and later calls (or only the {@code n}-th) fail with ENOSPC.
+     */
+    static Process startFailingLink(Path workDir, int n, boolean last, Object... args) throws IOException {
+        return launch(List.of("strace", "-f", "-o", "/dev/null", "-e", "trace=link", "-e",
+                "inject=link:error=ENOSPC:when=" + n + (last ? "+" : "")), workDir, List.of(), args);
+    }
+
     private static Process launch(List<String> prefix, Path workDir, List<String> jvmOptions, Object... args)
             throws IOException {
         List<String> cmd = new ArrayList<>(prefix);
@@ -226,6 +235,30 @@ final class BadInputs {
         String err = Files.readString(workDir.resolve("child.err"));
         assertEquals(code, p.exitValue(), err);
         return fails(code, new CliRun(code, Files.readString(workDir.resolve("child.out")), err));
+    }
+
+    /**
+     * The outcome of two writers of one output started together: which won (0 the first, 1 the second) and the
+     * loser's error line.
+     */
+    record Race(int winner, String loserLine) {
+    }
+
+    /**
+     * Starts two child CLIs together (in {@code <dir>/a-<tag>} and {@code b-<tag>}) and asserts that one succeeds and
+     * the other fails with exit code 1 and one error line.
+     */
+    static Race race(Path dir, String tag, Object[] first, Object[] second) throws Exception {
+        Path a = Files.createDirectories(dir.resolve("a-" + tag));
+        Path b = Files.createDirectories(dir.resolve("b-" + tag));
+        Process p1 = start(a, first);
+        Process p2 = start(b, second);
+        int c1 = p1.waitFor();
+        int c2 = p2.waitFor();
+        String err1 = Files.readString(a.resolve("child.err"));
+        String err2 = Files.readString(b.resolve("child.err"));
+        assertTrue(c1 + c2 == 1, "one run succeeds, the other fails: " + c1 + "/" + c2 + " " + err1 + err2);
+        return new Race(c1 == 0 ? 0 : 1, fails(1, new CliRun(1, "", c1 == 1 ? err1 : err2)));
     }
 
     /** Sends a signal (KILL, TERM, INT) and waits for the process to end. */

@@ -249,6 +249,27 @@ class EvaluateSegmenterTest {
         assertEquals(before, evaluationTemps());
     }
 
+    /**
+     * evaluate keeps its scratch files in java.io.tmpdir: where it cannot make a folder there (a full /tmp, here one
+     * under a plain file) the line names it and the fix; --scene-window said "unexpected UncheckedIOException".
+     */
+    @Test
+    void noScratchSpaceIsOneLineNamingTheTemporaryFolder() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("no-scratch"));
+        Path tmpdir = Files.writeString(dir.resolve("full"), "x").resolve("tmp");
+        Object[][] runs = {{"--chips", chips, "--scene-window", 32, "the scene's predictions"},
+            {"--raster", BadInputs.RASTER, "--labels", BadInputs.LABELS, "--label-field", "TIPO", "the chips"}};
+        for (Object[] how : runs) {
+            java.util.List<Object> args = new java.util.ArrayList<>(java.util.List.of("evaluate", "--checkpoint",
+                    ckpt));
+            args.addAll(java.util.List.of(how).subList(0, how.length - 1));
+            Process p = BadInputs.start(dir, java.util.List.of("-Djava.io.tmpdir=" + tmpdir), args.toArray());
+            String line = BadInputs.childFails(1, p, dir);
+            assertTrue(line.contains(tmpdir + ": cannot create a temporary folder for " + how[how.length - 1])
+                    && line.contains("point JAVA_OPTS=-Djava.io.tmpdir=DIR at another folder"), line);
+        }
+    }
+
     /** The printed scores are those of the store's test chips on the class raster, and so is the chip count. */
     private static void assertScoresOn(CliRun run, Path store, Path classes) {
         ChipStoreMetadata meta = ChipStoreReader.open(store).metadata();

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.Dataset;
 import io.geolightning.foundation.AtomicFiles;
+import io.geolightning.foundation.PngBytes;
 import io.geolightning.models.nn.ModelException;
 import io.geolightning.models.predict.ClassPalette;
 import io.geolightning.models.tasks.LandUseTask;
@@ -17,7 +18,6 @@ import io.geolightning.trainer.callbacks.Callback;
 import io.geolightning.trainer.loggers.ExperimentLogger;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -25,7 +25,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import javax.imageio.ImageIO;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -188,12 +187,10 @@ public final class ImagePredictionLogger implements Callback {
     }
 
     private static byte[] png(BufferedImage image) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
-            ImageIO.write(image, "png", out);
+            return PngBytes.of(image);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return out.toByteArray();
     }
 }

@@ -8,6 +8,7 @@ import io.geolightning.tiling.data.ChipSample;
 import io.geolightning.tiling.data.ImageFiles;
 import io.geolightning.tiling.labels.LabelTask;
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -107,16 +108,36 @@ public final class ImageFolderPredictor {
      * @param csv the file to write
      */
     public static void writeCsv(List<Prediction> predictions, Path csv) {
+        writeCsv(predictions, csv, true);
+    }
+
+    /**
+     * {@link #writeCsv(List, Path)}, refusing to replace a file when {@code replace} is false.
+     *
+     * @param predictions the predictions
+     * @param csv the file to write
+     * @param replace false without {@code --overwrite}: a file written there meanwhile (another command's) is kept
+     * @throws ModelException when the file cannot be written or, without replace, exists
+     */
+    public static void writeCsv(List<Prediction> predictions, Path csv, boolean replace) {
+        AtomicFiles.Writer rows = os -> {
+            Writer w = new OutputStreamWriter(os, StandardCharsets.UTF_8);
+            w.write("file,class,probability\n");
+            for (Prediction p : predictions) {
+                w.write(quote(p.file().toString().replace('\\', '/')) + "," + quote(p.className()) + ","
+                        + String.format(Locale.ROOT, "%.6f", p.probability()) + "\n");
+            }
+            w.flush();
+        };
         try {
-            AtomicFiles.write(csv, os -> {
-                Writer w = new OutputStreamWriter(os, StandardCharsets.UTF_8);
-                w.write("file,class,probability\n");
-                for (Prediction p : predictions) {
-                    w.write(quote(p.file().toString().replace('\\', '/')) + "," + quote(p.className()) + ","
-                            + String.format(Locale.ROOT, "%.6f", p.probability()) + "\n");
-                }
-                w.flush();
-            });
+            if (replace) {
+                AtomicFiles.write(csv, rows);
+            } else {
+                AtomicFiles.writeNew(csv, rows);
+            }
+        } catch (FileAlreadyExistsException e) {
+            throw new ModelException(csv + ": another command wrote it while this one ran; pass --overwrite to"
+                    + " replace it or choose another --out", e);
         } catch (IOException e) {
             throw new ModelException(csv + ": cannot write the predictions (" + e.getMessage() + "); check the"
                     + " folder is writable");

@@ -17,6 +17,7 @@ import io.geolightning.models.nn.ModelException;
 import io.geolightning.tiling.labels.LabelTask;
 import java.awt.Color;
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -78,7 +79,7 @@ public final class ScenePredictor {
             PredictionChecks.output(options.polygons(), in.path(), options.overwrite());
             Polygonizer.checkOutput(options.polygons(), in.crs().orElse(null)); // before the model runs
         }
-        try (OutputSet set = new OutputSet()) {
+        try (OutputSet set = new OutputSet(options.overwrite())) {
             Finished f = predict(in, PixelWindow.full(in.width(), in.height()), out, options, set);
             PredictionResult r = options.polygons() == null ? f.result()
                     : f.result().withPolygons(polygonize(f.classes(), options, set));
@@ -101,6 +102,9 @@ public final class ScenePredictor {
     private static void publish(OutputSet set, Path out) {
         try {
             set.publish();
+        } catch (FileAlreadyExistsException e) {
+            throw new ModelException(e.getFile() + ": another command wrote it while this one ran; nothing of this"
+                    + " one's outputs was published; pass --overwrite to replace it or choose another path", e);
         } catch (IOException e) {
             throw new ModelException(out + ": cannot move the finished outputs into place (" + e.getMessage()
                     + "); any earlier outputs are kept as they were; " + AtomicFiles.fixFor(e), e);
@@ -122,7 +126,7 @@ public final class ScenePredictor {
      * @throws ModelException as for a whole scene, or when the block is not inside the raster
      */
     public PredictionResult predict(GeoRaster in, PixelWindow block, Path out, PredictOptions options) {
-        try (OutputSet set = new OutputSet()) {
+        try (OutputSet set = new OutputSet(options.overwrite())) {
             PredictionResult r = predict(in, block, out, options, set).result();
             publish(set, out);
             return r;

@@ -14,6 +14,7 @@ import io.geolightning.models.tasks.LandUseTask;
 import io.geolightning.models.tasks.TaskSettings;
 import io.geolightning.tiling.labels.LabelTask;
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -80,6 +81,19 @@ public final class ModelExport {
      * @throws ModelException when the files cannot be written
      */
     public static List<Path> export(LandUseTask task, Path dir, Format format) {
+        return export(task, dir, format, true);
+    }
+
+    /**
+     * @param task a trained task
+     * @param dir the folder to write into (created)
+     * @param format the weights' format
+     * @param replace false when the files must be new (no {@code --overwrite}): an export that another command
+     *     published in the folder while this one ran is then kept, and this one fails
+     * @return the weights file, the model card and the PyTorch module file
+     * @throws ModelException when the files cannot be written
+     */
+    public static List<Path> export(LandUseTask task, Path dir, Format format, boolean replace) {
         TaskSettings s = task.settings();
         boolean torchvision = torchvision(s);
         Map<String, Parameter> names = torchvision ? TorchvisionNames.of(task.getBlock())
@@ -102,7 +116,7 @@ public final class ModelExport {
             Path weights = dir.resolve("model." + format.extension);
             Path card = dir.resolve("model.json");
             Path module = dir.resolve(MODULE);
-            try (OutputSet set = new OutputSet()) {
+            try (OutputSet set = new OutputSet(replace)) {
                 try {
                     set.add(temporary(weights, out -> list.encode(out, format.encoding)), weights);
                     try (InputStream in = ModelExport.class.getResourceAsStream(MODULE)) {
@@ -118,16 +132,28 @@ public final class ModelExport {
                 } catch (IOException | RuntimeException e) {
                     set.close();
                     if (created) {
-                        Files.deleteIfExists(dir); // the folder this export made, empty again: a failure leaves nothing
+                        deleteIfEmpty(dir); // the folder this export made: a failure leaves nothing
                     }
                     throw e;
                 }
             }
             return List.of(weights, card, module);
+        } catch (FileAlreadyExistsException e) {
+            throw new ModelException(e.getFile() + ": another command wrote it while this one ran; nothing of this"
+                    + " export was published; pass --overwrite to replace it or choose another --out", e);
         } catch (IOException e) {
             throw new ModelException(dir + ": cannot write the export (" + e.getMessage() + "); the earlier files are"
                     + " kept; " + (AtomicFiles.diskFull(e) ? AtomicFiles.fixFor(e) : "choose a writable --out folder"),
                     e);
+        }
+    }
+
+    /** Deletes a folder unless it holds files (another command's export, published in it meanwhile). */
+    private static void deleteIfEmpty(Path dir) {
+        try {
+            Files.deleteIfExists(dir);
+        } catch (IOException e) {
+            // not empty, or not ours to delete any more: keep it
         }
     }
 

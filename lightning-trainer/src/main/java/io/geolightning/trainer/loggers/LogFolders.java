@@ -3,6 +3,7 @@ package io.geolightning.trainer.loggers;
 import io.geolightning.foundation.AtomicFiles;
 import io.geolightning.trainer.TrainerException;
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
@@ -33,6 +34,28 @@ final class LogFolders {
             }
         }
         return "version_" + next;
+    }
+
+    /**
+     * Creates the next {@code version_<N>} of an experiment and returns its name. The folder is made with
+     * {@code createDirectory}, which fails when it exists: a run started at the same moment (a sweep launched with
+     * {@code &}) that listed the same versions gets the next free number instead of sharing the folder.
+     */
+    static String claimNextVersion(Path experimentDir) {
+        createDirectories(experimentDir);
+        while (true) {
+            String version = nextVersion(experimentDir);
+            Path dir = experimentDir.resolve(version);
+            try {
+                Files.createDirectory(dir);
+                return version;
+            } catch (FileAlreadyExistsException e) {
+                // another run took it between the listing and here: list again
+            } catch (IOException e) {
+                throw new TrainerException(dir + ": cannot create log folder (" + e.getMessage()
+                        + "); pass a writable root folder", e);
+            }
+        }
     }
 
     static void createDirectories(Path dir) {

@@ -4,7 +4,8 @@ import java.nio.file.Path;
 
 /**
  * Base of the file loggers: Lightning's {@code <root>/<name>/version_<N>} folder, created on first use, with
- * {@code N} one more than the highest existing version unless a version is given.
+ * {@code N} one more than the highest existing version unless a version is given (claimed atomically: runs started
+ * together get one folder each).
  */
 public abstract class VersionedFolderLogger implements ExperimentLogger {
 
@@ -40,10 +41,12 @@ public abstract class VersionedFolderLogger implements ExperimentLogger {
         if (dir == null) {
             Path experiment = root.resolve(name);
             if (version == null) {
-                version = LogFolders.nextVersion(experiment);
+                version = LogFolders.claimNextVersion(experiment);
+                dir = experiment.resolve(version);
+            } else {
+                dir = experiment.resolve(version);
+                LogFolders.createDirectories(dir);
             }
-            dir = experiment.resolve(version);
-            LogFolders.createDirectories(dir);
         }
         return dir;
     }

@@ -1,6 +1,9 @@
 package io.geolightning.tiling.store;
 
 import com.github.luben.zstd.Zstd;
+import io.airlift.compress.MalformedInputException;
+import io.airlift.compress.snappy.SnappyCompressor;
+import io.airlift.compress.snappy.SnappyDecompressor;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -9,12 +12,14 @@ import java.util.zip.GZIPOutputStream;
 import org.apache.parquet.bytes.BytesInput;
 import org.apache.parquet.compression.CompressionCodecFactory;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
-import org.xerial.snappy.Snappy;
 
 /**
- * Parquet compression without Hadoop on disk: SNAPPY (xerial snappy-java), ZSTD (zstd-jni), GZIP (java.util.zip)
- * and UNCOMPRESSED. Parquet's default codec factory needs hadoop-client-runtime; this one needs nothing else.
- * Codecs are stateless, so one instance may serve many writers and readers.
+ * Parquet compression without Hadoop on disk: SNAPPY (aircompressor's pure-Java codec, which Parquet itself depends
+ * on), ZSTD (zstd-jni), GZIP (java.util.zip) and UNCOMPRESSED. Parquet's default codec factory needs
+ * hadoop-client-runtime; this one needs nothing else. Codecs are stateless, so one instance may serve many writers and
+ * readers. SNAPPY, the default, is not xerial's snappy-java: that one unpacks its native library into
+ * {@code java.io.tmpdir} on first use, so a full (or read-only, or {@code noexec}) {@code /tmp} failed every tile and
+ * every read of a store, with the library's own stack trace, and each killed process left a copy there.
  */
 public final class LocalCodecFactory implements CompressionCodecFactory {
     private final int zstdLevel;
@@ -68,7 +73,12 @@ public final class LocalCodecFactory implements CompressionCodecFactory {
             byte[] in = bytes.toByteArray();
             return switch (codec) {
                 case UNCOMPRESSED -> BytesInput.from(in);
-                case SNAPPY -> BytesInput.from(Snappy.compress(in));
+                case SNAPPY -> {
+                    SnappyCompressor snappy = new SnappyCompressor();
+                    byte[] out = new byte[snappy.maxCompressedLength(in.length)];
+                    int n = snappy.compress(in, 0, in.length, out, 0, out.length);
+                    yield BytesInput.from(out, 0, n);
+                }
                 case ZSTD -> BytesInput.from(Zstd.compress(in, zstdLevel));
                 case GZIP -> {
                     ByteArrayOutputStream out = new ByteArrayOutputStream(in.length / 2 + 64);
@@ -119,7 +129,12 @@ public final class LocalCodecFactory implements CompressionCodecFactory {
                 case UNCOMPRESSED -> out = in;
                 case SNAPPY -> {
                     out = new byte[uncompressedSize];
-                    int n = Snappy.uncompress(in, 0, in.length, out, 0);
+                    int n;
+                    try {
+                        n = new SnappyDecompressor().decompress(in, 0, in.length, out, 0, out.length);
+                    } catch (MalformedInputException e) {
+                        throw new IOException("damaged snappy page (" + e.getMessage() + ")", e);
+                    }
                     if (n != uncompressedSize) {
                         throw new IOException("snappy page decoded to " + n + " bytes, expected " + uncompressedSize);
                     }

@@ -5,7 +5,6 @@ import io.geolightning.foundation.TempFiles;
 import io.geolightning.tiling.TilingException;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -90,7 +89,7 @@ final class StoreCommit {
                     String name = generation == null ? plainName(i)
                             : String.format(Locale.ROOT, "part-%s-%05d.parquet", generation, i);
                     Path target = folder.resolve(name);
-                    moveNoReplace(temps.get(i), target);
+                    AtomicFiles.commitNew(temps.get(i), target);
                     published.add(target);
                     names.add(name);
                 }
@@ -110,7 +109,7 @@ final class StoreCommit {
             Function<List<String>, ChipStoreMetadata> sidecar, boolean exclusive) throws IOException {
         if (exclusive) {
             try {
-                moveNoReplace(temp, layout.root());
+                AtomicFiles.commitNew(temp, layout.root());
             } catch (FileAlreadyExistsException e) {
                 throw taken(layout.root());
             }
@@ -155,7 +154,7 @@ final class StoreCommit {
         Path tmp = TempFiles.create(side, ".tmp");
         try {
             Files.write(tmp, SidecarJson.MAPPER.writeValueAsBytes(m));
-            moveNoReplace(tmp, side);
+            AtomicFiles.commitNew(tmp, side);
             tmp = null;
         } catch (FileAlreadyExistsException e) {
             throw taken(layout.root());
@@ -167,23 +166,6 @@ final class StoreCommit {
     private static TilingException taken(Path root) {
         return new TilingException(root + ": another tile wrote a chip store here while this one ran; pass"
                 + " --overwrite to replace it or choose another --out");
-    }
-
-    /**
-     * Moves {@code tmp} to {@code target} unless {@code target} exists: a hard link (atomic, fails on an existing
-     * name) where the file system has them, else a checked rename.
-     */
-    static void moveNoReplace(Path tmp, Path target) throws IOException {
-        try {
-            Files.createLink(target, tmp);
-        } catch (FileAlreadyExistsException e) {
-            throw e;
-        } catch (UnsupportedOperationException | FileSystemException e) {
-            Files.move(tmp, target); // no hard links here: fails when the target exists, checked just before
-            TempFiles.release(tmp);
-            return;
-        }
-        TempFiles.discard(tmp);
     }
 
     /** Deletes the {@code part-*.parquet} files of the folder that the committed sidecar does not list. */
