@@ -64,12 +64,23 @@ public final class DataModuleFactory {
             throw new ConfigException("data: no source; set 'chips' (a chip store from 'geolightning tile'), 'raster'"
                     + " + 'labels' + 'labelField' (tile a scene) or 'imageFolder' (class folders of images)");
         }
-        data.chips().forEach(DataModuleFactory::requireStore);
         return new SatelliteDataModule(SatelliteDataModule.Config.stores(data.chips().stream().map(Path::of).toList(),
                 loader));
     }
 
-    /** A missing store, said in the run configuration's words (the library's names its Java API). */
+    /**
+     * Refuses a {@code data.chips} store that is not there, in the run configuration's words (the library's message
+     * names its Java API), before a run makes its folder; a run that tiles a scene (data.raster) makes its store.
+     *
+     * @param data the data section
+     * @throws GeoLightningException naming the key, the store and the tile command that makes one
+     */
+    public static void requireStores(DataSection data) {
+        if (!data.tilesScene() && !data.readsImageFolder()) { // a run that tiles writes its store
+            data.chips().forEach(DataModuleFactory::requireStore);
+        }
+    }
+
     private static void requireStore(String store) {
         Path path = Path.of(store);
         if (!Files.exists(new ChipStoreLayout(path).root())) {

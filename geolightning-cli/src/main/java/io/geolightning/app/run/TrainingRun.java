@@ -76,6 +76,7 @@ public final class TrainingRun {
     public TrainingResult run() {
         validate();
         Path root = Path.of(config.runs());
+        DataModuleFactory.requireStores(config.data());
         ChipDataModule data = DataModuleFactory.create(config.data(), root.resolve(config.name()).resolve("chips"),
                 config.seed());
         data.prepareData();
