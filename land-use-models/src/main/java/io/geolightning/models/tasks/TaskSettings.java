@@ -192,7 +192,11 @@ public record TaskSettings(ModelSpec model, List<String> classNames, BandNormali
                 trainingStatistics);
     }
 
-    /** @param n band normalisation @return a copy with it */
+    /**
+     * @param n band normalisation (one other than the data's band statistics must reach the data module's loaders
+     *     too: {@code ChipDataModule.normalizeWith})
+     * @return a copy with it
+     */
     public TaskSettings withNormalization(BandNormalization n) {
         return new TaskSettings(model, classNames, n, classWeights, ignoreIndex, optimizer, classColors,
                 trainingStatistics);
