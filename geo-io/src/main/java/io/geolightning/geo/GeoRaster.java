@@ -59,6 +59,8 @@ public final class GeoRaster implements AutoCloseable {
         SpatialReference ref = ds.GetSpatialRef();
         this.crs = ref == null ? null : Crs.fromSpatialReference(ref);
         this.nodata = new Double[bandCount];
+        // a Float32 band's nodata is a float (GDAL's mask compares at the band's type: a VRT's 0.1, or the
+        // 0.1000000014901161 gdal_translate writes, masks pixels of 0.1f, which differ from that double)
         for (int i = 0; i < bandCount; i++) {
             Double[] v = new Double[1];
             ds.GetRasterBand(i + 1).GetNoDataValue(v);
@@ -66,7 +68,8 @@ public final class GeoRaster implements AutoCloseable {
                 LOG.warn("{}: band {} nodata {} does not fit {}; ignoring it", path, i + 1, v[0], dataType);
                 v[0] = null;
             }
-            nodata[i] = v[0];
+            nodata[i] = v[0] != null && ds.GetRasterBand(i + 1).getDataType() == gdalconstConstants.GDT_Float32
+                    ? Double.valueOf((float) v[0].doubleValue()) : v[0];
         }
         this.masked = DatasetMask.present(ds);
         this.dataBands = DatasetMask.dataBands(ds);

@@ -137,4 +137,34 @@ class GeoRasterTest {
             assertTrue(r.blockSize().width() > 0 && r.blockSize().height() > 0);
         }
     }
+
+    /**
+     * A Float32 band's nodata is a Float32 value, as GDAL's own mask compares it: a VRT declaring 0.1 over float
+     * pixels of 0.1f gets them masked by GDAL, where comparing the pixels with the double 0.1 matched none of them
+     * (tile kept all-nodata chips and counted them in the band statistics).
+     */
+    @Test
+    void float32NodataIsComparedAtFloat32LikeGdalsMask(@TempDir Path tmp) {
+        Path tif = tmp.resolve("f32.tif");
+        Path vrt = tmp.resolve("f32.vrt");
+        Gdal.ensureInitialised();
+        org.gdal.gdal.Dataset d = org.gdal.gdal.gdal.GetDriverByName("GTiff").Create(tif.toString(), 8, 8, 1,
+                org.gdal.gdalconst.gdalconstConstants.GDT_Float32);
+        float[] px = new float[64];
+        for (int i = 0; i < 64; i++) {
+            px[i] = i < 24 ? 0.1f : 0.2f + i / 100f;
+        }
+        d.GetRasterBand(1).WriteRaster(0, 0, 8, 8, px);
+        d.delete();
+        TestData.run("gdal_translate", "-q", "-of", "VRT", "-a_nodata", "0.1", tif.toString(), vrt.toString());
+        org.gdal.gdal.Dataset v = org.gdal.gdal.gdal.Open(vrt.toString());
+        int[] mask = new int[64];
+        v.GetRasterBand(1).GetMaskBand().ReadRaster(0, 0, 8, 8, mask);
+        v.delete();
+        assertEquals(24, Arrays.stream(mask).filter(m -> m == 0).count(), "GDAL masks the 0.1f pixels");
+        try (GeoRaster r = GeoRaster.open(vrt)) {
+            assertEquals((double) 0.1f, r.nodata(1).orElseThrow());
+            assertEquals(24 / 64.0, r.readAll().nodataFraction());
+        }
+    }
 }

@@ -66,8 +66,9 @@ final class TaskSettingsFromData {
                         + classes + " (values 0.." + (classes.size() - 1) + ")");
             }
         }
-        return new TaskSettings(spec, classes, declared != null ? declared
-                : BandNormalization.of(data.bandStatistics()), weights, ignore, opt, m.classColors());
+        BandNormalization stats = BandNormalization.of(data.bandStatistics());
+        return new TaskSettings(spec, classes, declared != null ? declared : stats, weights, ignore, opt,
+                m.classColors(), declared != null ? stats : null);
     }
 
     /** @return the optimisation steps the run will take: the schedule's length (the trainer's own count of them) */

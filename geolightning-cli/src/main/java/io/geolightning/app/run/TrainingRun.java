@@ -82,6 +82,8 @@ public final class TrainingRun {
         data.prepareData();
         data.setup(io.geolightning.trainer.Stage.FIT);
         TaskSettings settings = TaskSettingsFromData.resolve(config, data);
+        // a declared model.normalization (the checkpoint's, which predict applies) is what training feeds too
+        data.normalizeWith(settings.trainingStatistics() != null ? settings.normalization() : null);
         if (config.trainer().ckptPath() != null && !config.trainer().ckptPath().isBlank()) {
             ResumeCheck.requireSameNetwork(config.trainer().ckptPath(), settings);
             ResumeCheck.requireSameBatchSize(config.trainer().ckptPath(), config.data().batchSize());

@@ -23,6 +23,14 @@ public interface InferenceModel extends AutoCloseable {
     BandNormalization normalization();
 
     /**
+     * @return the band mean/std of the data the network was trained on, which a raster's scale is judged against:
+     *     {@link #normalization()} unless that was declared (a run's {@code model.normalization})
+     */
+    default BandNormalization scaleReference() {
+        return normalization();
+    }
+
+    /**
      * @return the colours the model's classes were given at training ({@code #rrggbb} by class name), which
      *     predictions use unless told otherwise; empty when none were
      */

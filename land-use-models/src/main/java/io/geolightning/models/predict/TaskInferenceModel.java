@@ -63,6 +63,11 @@ public final class TaskInferenceModel implements InferenceModel {
     }
 
     @Override
+    public BandNormalization scaleReference() {
+        return task.settings().scaleReference();
+    }
+
+    @Override
     public String source() {
         return source;
     }

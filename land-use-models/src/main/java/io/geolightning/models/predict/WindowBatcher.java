@@ -25,6 +25,8 @@ final class WindowBatcher {
     private final float[] weight;
     private final AreaMask mask;
     private final BandNormalization norm;
+    /** The training data's statistics, where the model's normalisation was declared (else null: {@link #norm}). */
+    private final BandNormalization reference;
     private final float[] batch;
     private final InputScale scale;
     private final List<int[]> positions = new ArrayList<>();
@@ -54,6 +56,7 @@ final class WindowBatcher {
         this.weight = weight;
         this.mask = mask;
         this.norm = model.normalization();
+        this.reference = model.scaleReference().equals(norm) ? null : model.scaleReference();
         this.batch = new float[capacity * bands.length * size * size];
         this.scale = new InputScale(bands);
     }
@@ -102,7 +105,7 @@ final class WindowBatcher {
                 if (bandValid[i]) {
                     float z = norm.apply(b, raw[b * plane + i]);
                     batch[offset + b * plane + i] = z;
-                    scale.add(b, z);
+                    scale.add(b, reference == null ? z : reference.apply(b, raw[b * plane + i]));
                 } else {
                     batch[offset + b * plane + i] = 0f;
                 }

@@ -28,10 +28,13 @@ import java.util.Map;
  * @param optimizer optimizer and learning-rate schedule
  * @param classColors colours of the classes ({@code #rrggbb} by class name; given by name or value) that predictions
  *     use for the palette, legend and QGIS style unless told otherwise; empty = the default palette
+ * @param trainingStatistics the training chips' own band mean/std when {@code normalization} is another one (a run's
+ *     {@code model.normalization}, pretrained weights' scaling), or null when it is them: what predict judges a
+ *     raster's scale against ({@link #scaleReference()})
  */
 public record TaskSettings(ModelSpec model, List<String> classNames, BandNormalization normalization,
                            List<Double> classWeights, int ignoreIndex, OptimizerSettings optimizer,
-                           Map<String, String> classColors) {
+                           Map<String, String> classColors, BandNormalization trainingStatistics) {
 
     /** Default ignore label: 255, the nodata value of the uint8 label rasters. */
     public static final int DEFAULT_IGNORE_INDEX = 255;
@@ -58,6 +61,10 @@ public record TaskSettings(ModelSpec model, List<String> classNames, BandNormali
         }
         if (normalization.bands() != model.bands()) {
             throw new ModelException("task settings: band statistics for " + normalization.bands()
+                    + " bands but the model takes " + model.bands() + "; compute statistics on the same bands");
+        }
+        if (trainingStatistics != null && trainingStatistics.bands() != model.bands()) {
+            throw new ModelException("task settings: training statistics for " + trainingStatistics.bands()
                     + " bands but the model takes " + model.bands() + "; compute statistics on the same bands");
         }
         classWeights = classWeights == null ? List.of() : List.copyOf(classWeights);
@@ -88,6 +95,23 @@ public record TaskSettings(ModelSpec model, List<String> classNames, BandNormali
     public TaskSettings(ModelSpec model, List<String> classNames, BandNormalization normalization,
                         List<Double> classWeights, int ignoreIndex, OptimizerSettings optimizer) {
         this(model, classNames, normalization, classWeights, ignoreIndex, optimizer, null);
+    }
+
+    /**
+     * Settings whose normalisation is the training chips' band statistics.
+     *
+     * @param model the network
+     * @param classNames one name per class
+     * @param normalization band normalisation
+     * @param classWeights per-class loss weights
+     * @param ignoreIndex ignored label
+     * @param optimizer optimizer settings
+     * @param classColors colours by class name or value
+     */
+    public TaskSettings(ModelSpec model, List<String> classNames, BandNormalization normalization,
+                        List<Double> classWeights, int ignoreIndex, OptimizerSettings optimizer,
+                        Map<String, String> classColors) {
+        this(model, classNames, normalization, classWeights, ignoreIndex, optimizer, classColors, null);
     }
 
     /**
@@ -164,27 +188,50 @@ public record TaskSettings(ModelSpec model, List<String> classNames, BandNormali
                 kept.put(name, hex);
             }
         });
-        return new TaskSettings(model, names, normalization, classWeights, ignoreIndex, optimizer, kept);
+        return new TaskSettings(model, names, normalization, classWeights, ignoreIndex, optimizer, kept,
+                trainingStatistics);
     }
 
-    /** @param n band normalisation @return a copy with it */
+    /**
+     * @param n band normalisation (one other than the data's band statistics must reach the data module's loaders
+     *     too: {@code ChipDataModule.normalizeWith})
+     * @return a copy with it
+     */
     public TaskSettings withNormalization(BandNormalization n) {
-        return new TaskSettings(model, classNames, n, classWeights, ignoreIndex, optimizer, classColors);
+        return new TaskSettings(model, classNames, n, classWeights, ignoreIndex, optimizer, classColors,
+                trainingStatistics);
+    }
+
+    /**
+     * @param stats the training chips' band statistics, when the normalisation is a declared one (null: it is them)
+     * @return a copy with them
+     */
+    public TaskSettings withTrainingStatistics(BandNormalization stats) {
+        return new TaskSettings(model, classNames, normalization, classWeights, ignoreIndex, optimizer, classColors,
+                stats);
+    }
+
+    /** @return the band statistics of the data the model was trained on: what a raster's scale is judged against */
+    public BandNormalization scaleReference() {
+        return trainingStatistics != null ? trainingStatistics : normalization;
     }
 
     /** @param weights per-class loss weights @return a copy with them */
     public TaskSettings withClassWeights(List<Double> weights) {
-        return new TaskSettings(model, classNames, normalization, weights, ignoreIndex, optimizer, classColors);
+        return new TaskSettings(model, classNames, normalization, weights, ignoreIndex, optimizer, classColors,
+                trainingStatistics);
     }
 
     /** @param index ignored label @return a copy with it */
     public TaskSettings withIgnoreIndex(int index) {
-        return new TaskSettings(model, classNames, normalization, classWeights, index, optimizer, classColors);
+        return new TaskSettings(model, classNames, normalization, classWeights, index, optimizer, classColors,
+                trainingStatistics);
     }
 
     /** @param o optimizer settings @return a copy with them */
     public TaskSettings withOptimizer(OptimizerSettings o) {
-        return new TaskSettings(model, classNames, normalization, classWeights, ignoreIndex, o, classColors);
+        return new TaskSettings(model, classNames, normalization, classWeights, ignoreIndex, o, classColors,
+                trainingStatistics);
     }
 
     /**
@@ -193,7 +240,8 @@ public record TaskSettings(ModelSpec model, List<String> classNames, BandNormali
      * @return a copy with them
      */
     public TaskSettings withClassColors(Map<String, String> colors) {
-        return new TaskSettings(model, classNames, normalization, classWeights, ignoreIndex, optimizer, colors);
+        return new TaskSettings(model, classNames, normalization, classWeights, ignoreIndex, optimizer, colors,
+                trainingStatistics);
     }
 
     /** @return the class weights as a float array, or null when all classes weigh 1 */
@@ -209,8 +257,8 @@ public record TaskSettings(ModelSpec model, List<String> classNames, BandNormali
     }
 
     /**
-     * @return the hyperparameter map: model, classNames, normalization, classWeights, ignoreIndex, optimizer and
-     *     classColors (when any)
+     * @return the hyperparameter map: model, classNames, normalization, classWeights, ignoreIndex, optimizer,
+     *     classColors and trainingStatistics (each of those two when any)
      */
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -222,6 +270,9 @@ public record TaskSettings(ModelSpec model, List<String> classNames, BandNormali
         m.put("optimizer", optimizer.toMap());
         if (!classColors.isEmpty()) {
             m.put("classColors", classColors);
+        }
+        if (trainingStatistics != null) {
+            m.put("trainingStatistics", trainingStatistics.toMap());
         }
         return m;
     }
@@ -255,14 +306,18 @@ public record TaskSettings(ModelSpec model, List<String> classNames, BandNormali
         Object norm = m.get("normalization");
         Object opt = m.get("optimizer");
         BandNormalization normalization;
+        BandNormalization stats;
         try {
             normalization = norm instanceof Map ? BandNormalization.fromMap((Map<String, ?>) norm) : null;
+            stats = m.get("trainingStatistics") instanceof Map<?, ?> t
+                    ? BandNormalization.fromMap((Map<String, ?>) t) : null;
         } catch (TilingException e) {
             throw new ModelException(e.getMessage(), e);
         }
         return new TaskSettings(ModelSpec.fromMap((Map<String, ?>) m.get("model")), names, normalization, weights,
                 ignore instanceof Number n ? n.intValue() : DEFAULT_IGNORE_INDEX,
-                opt instanceof Map ? OptimizerSettings.fromMap((Map<String, ?>) opt) : null, colors(m.get("classColors")));
+                opt instanceof Map ? OptimizerSettings.fromMap((Map<String, ?>) opt) : null,
+                colors(m.get("classColors")), stats);
     }
 
     private static Map<String, String> colors(Object v) {

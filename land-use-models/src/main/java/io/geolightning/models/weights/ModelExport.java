@@ -233,8 +233,9 @@ public final class ModelExport {
                 + "}\n";
     }
 
+    /** JSON numbers that read back as the same doubles (the shortest such text; never NaN or infinite here). */
     private static String numbers(double[] v) {
-        return Arrays.stream(v).mapToObj(d -> String.format(Locale.ROOT, "%.9g", d))
+        return Arrays.stream(v).mapToObj(Double::toString)
                 .collect(Collectors.joining(", ", "[", "]"));
     }
 

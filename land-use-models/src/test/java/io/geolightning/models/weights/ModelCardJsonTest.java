@@ -1,5 +1,6 @@
 package io.geolightning.models.weights;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,6 +12,7 @@ import io.geolightning.models.tasks.LandUseTask;
 import io.geolightning.models.tasks.TaskSettings;
 import io.geolightning.models.torchscript.ModelCard;
 import io.geolightning.models.torchscript.TorchScriptSpec;
+import io.geolightning.tiling.data.BandNormalization;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -51,6 +53,29 @@ class ModelCardJsonTest {
                 + " as 0 after normalization"), card.toString());
         TorchScriptSpec spec = ModelCard.read(tmp.resolve("model.json"));
         assertEquals(Map.of("roof", "#d62728", "water", "#1f77b4"), spec.classColors());
+    }
+
+    /**
+     * The card's band mean and std are the checkpoint's to the last bit: a Float64 band far from zero (1e8 plus a
+     * reflectance of std 0.05) was written with 9 significant digits, "100000000", half a unit off, which moved a
+     * Python user's normalised inputs by 6 standard deviations; a std of 1e-20 lost its digits the same way.
+     */
+    @Test
+    void normalisationIsWrittenExactly(@TempDir Path tmp) throws Exception {
+        double[] mean = {100000000.30981731, 1000000.2678529233, 1.0e-9 / 3};
+        double[] std = {0.054582259540525715, 123456.78912345678, 1.0e-7 / 3};
+        try (LandUseTask task = LandUseTask.create(TaskSettings.of(ModelSpec.of(Architecture.CNN, 3, 2, 16))
+                .withNormalization(new BandNormalization(mean, std)))) {
+            ModelExport.export(task, tmp, ModelExport.Format.NPZ);
+        }
+        JsonNode norm = new ObjectMapper().readTree(tmp.resolve("model.json").toFile()).path("normalization");
+        for (int b = 0; b < 3; b++) {
+            assertEquals(mean[b], norm.path("mean").get(b).doubleValue(), 0.0, norm.toString());
+            assertEquals(std[b], norm.path("std").get(b).doubleValue(), 0.0, norm.toString());
+        }
+        TorchScriptSpec spec = ModelCard.read(tmp.resolve("model.json"));
+        assertArrayEquals(mean, spec.normalization().mean(), 0.0);
+        assertArrayEquals(std, spec.normalization().std(), 0.0);
     }
 
     /** A re-export in the other format replaces the earlier export's weights; a file the folder held before stays. */

@@ -43,6 +43,15 @@ public interface ChipDataModule extends LightningDataModule {
     BandStatistics bandStatistics();
 
     /**
+     * Normalises every loader's samples with {@code normalization} instead of the training split's band statistics:
+     * a run's declared {@code model.normalization} (the scaling pretrained weights expect), which the checkpoint
+     * stores and prediction applies, so that training sees what prediction does. Nodata stays the data's.
+     *
+     * @param normalization one mean and std per band, or null for the band statistics
+     */
+    void normalizeWith(BandNormalization normalization);
+
+    /**
      * @param split a split
      * @return samples of the split (0 when it has none)
      */

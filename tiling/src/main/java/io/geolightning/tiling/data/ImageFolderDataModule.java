@@ -38,6 +38,7 @@ public final class ImageFolderDataModule implements ChipDataModule {
     private BandStatistics stats;
     private int[] size;
     private volatile ChipSample first;
+    private BandNormalization declared;
 
     /** One image and its class. @param path image file @param label class id */
     public record Entry(Path path, int label) {
@@ -298,7 +299,13 @@ public final class ImageFolderDataModule implements ChipDataModule {
         };
         LoaderConfig lc = training ? config.loader() : config.loader().toBuilder().shuffle(false).dropLast(false)
                 .augmentation(Augmentation.none()).build();
-        return new ChipLoader(src, BandNormalization.of(stats, null), lc, LabelTask.CLASSIFICATION);
+        return new ChipLoader(src, declared != null ? declared : BandNormalization.of(stats, null), lc,
+                LabelTask.CLASSIFICATION);
+    }
+
+    @Override
+    public void normalizeWith(BandNormalization normalization) {
+        declared = normalization;
     }
 
     @Override

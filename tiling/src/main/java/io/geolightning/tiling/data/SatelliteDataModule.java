@@ -45,6 +45,7 @@ public final class SatelliteDataModule implements ChipDataModule {
     private final Map<Split, List<ChipRow>> chips = new EnumMap<>(Split.class);
     private final Set<Split> streamed = EnumSet.noneOf(Split.class);
     private boolean tiledThisRun;
+    private BandNormalization declared;
 
     /**
      * Configuration.
@@ -278,7 +279,8 @@ public final class SatelliteDataModule implements ChipDataModule {
     private ChipBatches loader(Split split, boolean training, LabelTask kind) {
         LoaderConfig lc = training ? config.loader() : config.loader().toBuilder().shuffle(false).dropLast(false)
                 .augmentation(Augmentation.none()).build();
-        BandNormalization norm = BandNormalization.of(bandStatistics(), metadata.nodataArray());
+        BandNormalization norm = declared != null ? declared.withNodata(metadata.nodataArray())
+                : BandNormalization.of(bandStatistics(), metadata.nodataArray());
         if (streamed.contains(split)) {
             StreamingChipLoader l = StreamingChipLoader.open(stores.readers(), rowsOf(split), norm, lc, kind);
             if (l.size() == 0 && split != Split.PREDICT) {
@@ -378,6 +380,11 @@ public final class SatelliteDataModule implements ChipDataModule {
     @Override
     public int[] chipSize() {
         return new int[] {metadata().chipWidth(), metadata().chipHeight()};
+    }
+
+    @Override
+    public void normalizeWith(BandNormalization normalization) {
+        declared = normalization;
     }
 
     @Override
