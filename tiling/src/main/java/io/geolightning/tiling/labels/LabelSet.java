@@ -109,11 +109,12 @@ public final class LabelSet {
                                 name, config.attribute(), quote(unknown));
                         return of(config, List.copyOf(features), crs, extent, classes, false, unknown);
                     }
-                    if (!unknown.isEmpty() && caseOnly(unknown, config) != null) {
+                    String respelt = unknown.isEmpty() ? null : caseOnly(unknown, config);
+                    if (respelt != null) {
                         throw new TilingException(name + ": field '" + config.attribute() + "' holds value"
                                 + (unknown.size() > 1 ? "s " : " ") + quote(unknown) + ", the known classes "
                                 + quote(config.classNames()) + " in another case; class names match the field's"
-                                + " values exactly: pass --classes " + caseOnly(unknown, config) + " (data.classes)");
+                                + " values exactly: pass --classes " + respelt + " (data.classes)");
                     }
                     if (!unknown.isEmpty()) {
                         throw new TilingException(name + ": field '" + config.attribute() + "' holds value"
